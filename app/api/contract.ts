@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { machineChangesSchema, machineDraftSchema, machineIdSchema } from './machine';
+import { engineStatusSchema, machineViewSchema } from './state';
+import { hostReportSchema } from './host';
+import { creationDefaultsSchema } from './defaults';
+import { isoInfoSchema } from './iso';
+
+const byId = z.object({ id: machineIdSchema });
+const ok = z.object({ ok: z.literal(true) });
+
+/**
+ * Every action of Porthole: request schema -> response schema.
+ * The Electron IPC bridge, the web host's WebSocket and the CLI all serve this one table.
+ */
+export const actions = {
+  listMachines: { request: z.object({}), response: z.array(machineViewSchema) },
+  getMachine: { request: byId, response: machineViewSchema },
+  createMachine: { request: machineDraftSchema, response: machineViewSchema },
+  updateMachine: {
+    request: z.object({ id: machineIdSchema, changes: machineChangesSchema }),
+    response: z.object({
+      machine: machineViewSchema,
+      /** When the change takes effect: now, at next start, or only after a recreate. */
+      appliesAt: z.enum(['now', 'next-start', 'recreate']),
+    }),
+  },
+  startMachine: { request: byId, response: ok },
+  stopMachine: { request: byId, response: ok },
+  forceStopMachine: { request: byId, response: ok },
+  restartMachine: { request: byId, response: ok },
+  /** Recreate the container with the current settings, keeping /storage; restarts it if it was running. */
+  applyMachine: { request: byId, response: ok },
+  deleteMachine: { request: z.object({ id: machineIdSchema, deleteDisk: z.boolean() }), response: ok },
+  /** What "delete the disk" would remove: the storage folder and its size (allocated, and as files claim). */
+  storageUsage: {
+    request: byId,
+    response: z.object({ path: z.string(), allocatedBytes: z.number().nonnegative(), apparentBytes: z.number().nonnegative() }),
+  },
+  machineLogs: {
+    request: z.object({ id: machineIdSchema, tail: z.number().int().min(1).max(10000).default(200) }),
+    response: z.object({ lines: z.array(z.string()) }),
+  },
+  /** Where the screen's VNC websocket is: ws://127.0.0.1:<port>/websockify. */
+  screenEndpoint: { request: byId, response: z.object({ url: z.string() }) },
+  checkHost: { request: z.object({}), response: hostReportSchema },
+  /** Host limits and defaults for the wizard; free space measured at `storageDir` when given. */
+  creationDefaults: {
+    request: z.object({ storageDir: z.string().startsWith('/', 'the storage location must be an absolute path').optional() }),
+    response: creationDefaultsSchema,
+  },
+  /** Checks a file offered as a custom ISO (dropped or picked): a readable ISO 9660/UDF image of 10 MB or more. */
+  inspectIso: { request: z.object({ path: z.string().min(1) }), response: isoInfoSchema },
+  /** The machine as a compose.yml a person could run without Porthole. */
+  exportCompose: { request: byId, response: z.object({ yaml: z.string() }) },
+  /** Machines from a compose.yml (the reverse of exportCompose, or a hand-made dockur one). */
+  importCompose: {
+    request: z.object({ yaml: z.string().max(1_000_000) }),
+    response: z.object({ machines: z.array(machineViewSchema), warnings: z.array(z.string()) }),
+  },
+  engineStatus: { request: z.object({}), response: engineStatusSchema },
+} as const;
+
+export type Actions = typeof actions;
+export type ActionName = keyof Actions;
+export type ActionRequest<K extends ActionName> = z.input<Actions[K]['request']>;
+export type ActionResponse<K extends ActionName> = z.output<Actions[K]['response']>;
+/** What a handler receives: the request after parsing (defaults applied). */
+export type ParsedRequest<K extends ActionName> = z.output<Actions[K]['request']>;
+
+export const actionNames = Object.keys(actions) as ActionName[];
+
+/** Events pushed to every UI: name -> payload schema. */
+export const events = {
+  machineChanged: machineViewSchema,
+  machineRemoved: byId,
+  engineChanged: engineStatusSchema,
+  hostChanged: hostReportSchema,
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isActionName(name: unknown): name is ActionName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(actions, name);
+}
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
+}
+
+/** The server side: one handler per action. */
+export type Handlers = { [K in ActionName]: (request: ParsedRequest<K>) => Promise<ActionResponse<K>> };
+
+/** The client side, as `window.porthole` and the web client expose it. */
+export type PortholeApi = { [K in ActionName]: (request: ActionRequest<K>) => Promise<ActionResponse<K>> } & {
+  subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+};

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** The image Porthole runs by default: a tested tag, never `latest`. */
+export const DEFAULT_IMAGE = 'dockurr/windows:6.05';
+
+export const machineIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a machine id is 1-40 lowercase letters, digits or dashes');
+
+export const sharedFolderSchema = z.object({
+  hostPath: z.string().startsWith('/', 'a shared folder must be an absolute path'),
+  readOnly: z.boolean(),
+});
+export type SharedFolder = z.infer<typeof sharedFolderSchema>;
+
+export const portSchema = z.number().int().min(1024).max(65535);
+export const hostPortsSchema = z.object({ web: portSchema, rdp: portSchema });
+export type HostPorts = z.infer<typeof hostPortsSchema>;
+
+/** Everything a person chooses about one machine. One schema; the store versions it on disk. */
+export const machineSettingsSchema = z.object({
+  id: machineIdSchema,
+  name: z.string().trim().min(1, 'a machine needs a name').max(64, 'a name is at most 64 characters'),
+  image: z.string().min(1),
+  /** A dockur VERSION alias (`11`, `10l`, ...) or an http(s) URL. Ignored by the image when customIso is set. */
+  version: z.string().min(1),
+  language: z.string().min(1),
+  region: z.string().optional(),
+  keyboard: z.string().optional(),
+  username: z.string().min(1).max(20),
+  password: z.string().max(127),
+  ramGiB: z.number().int().min(1).max(4096),
+  cpuCores: z.number().int().min(1).max(1024),
+  diskGiB: z.number().int().min(1).max(65536),
+  diskFormat: z.enum(['raw', 'qcow2']),
+  sharedFolders: z.array(sharedFolderSchema).max(3, 'at most three shared folders'),
+  customIso: z.string().startsWith('/').nullable(),
+  screen: z.object({ width: z.number().int().min(640).max(7680), height: z.number().int().min(480).max(4320) }),
+  storageDir: z.string().startsWith('/'),
+  ports: hostPortsSchema,
+  autoStart: z.boolean(),
+  /** false = software emulation (KVM=N); set only with the user's consent. */
+  kvm: z.boolean(),
+});
+export type MachineSettings = z.infer<typeof machineSettingsSchema>;
+
+/** What a person supplies to create a machine; the rest gets defaults from the host. */
+export const machineDraftSchema = machineSettingsSchema
+  .omit({ id: true, ports: true, storageDir: true })
+  .partial()
+  .extend({
+    name: machineSettingsSchema.shape.name,
+    storageDir: z.string().startsWith('/').optional(),
+  });
+export type MachineDraft = z.infer<typeof machineDraftSchema>;
+
+/** A change to an existing machine: any subset of what a person may edit. */
+export const machineChangesSchema = machineSettingsSchema
+  .omit({ id: true, storageDir: true, ports: true })
+  .partial();
+export type MachineChanges = z.infer<typeof machineChangesSchema>;

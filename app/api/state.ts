@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { machineSettingsSchema } from './machine';
+
+export const machinePhases = [
+  'absent', // no container yet
+  'pulling', // image download
+  'created', // container exists, never started or cleanly stopped before start
+  'preparing', // the image is preparing: downloading Windows, building the disk (status messages)
+  'booting', // QEMU launched, firmware running
+  'installing', // Windows Setup until the COM1 marker
+  'ready', // Windows is installed and running
+  'stopping', // graceful ACPI shutdown under way
+  'stopped',
+  'failed',
+] as const;
+export type MachinePhase = (typeof machinePhases)[number];
+
+export const progressSchema = z.object({
+  /** 0..1 when known. */
+  fraction: z.number().min(0).max(1).optional(),
+  bytesDone: z.number().nonnegative().optional(),
+  bytesTotal: z.number().nonnegative().optional(),
+});
+export type Progress = z.infer<typeof progressSchema>;
+
+export const failureSchema = z.object({
+  exitCode: z.number().int().nullable(),
+  cause: z.string(),
+  remedy: z.string(),
+  /** The last `❯ ERROR:` line, if any, colour codes stripped. */
+  logLine: z.string().optional(),
+});
+export type Failure = z.infer<typeof failureSchema>;
+
+export const machineStatusSchema = z.object({
+  phase: z.enum(machinePhases),
+  running: z.boolean(),
+  /** The image's own status message (`Downloading Windows 11 (12.3%)...`) or Porthole's. */
+  message: z.string().optional(),
+  progress: progressSchema.optional(),
+  /** Graceful shutdown count: `Waiting for Windows to shut down... (N/100)`. */
+  shutdown: z.object({ step: z.number().int(), of: z.number().int() }).optional(),
+  reboots: z.number().int().nonnegative().optional(),
+  failure: failureSchema.optional(),
+  containerId: z.string().optional(),
+  /** True once the screen websocket is worth connecting to. */
+  screenReady: z.boolean(),
+});
+export type MachineStatus = z.infer<typeof machineStatusSchema>;
+
+/** A machine as the UI sees it: its settings without the password, and its live status. */
+export const machineViewSchema = machineSettingsSchema.omit({ password: true }).extend({
+  hasPassword: z.boolean(),
+  status: machineStatusSchema,
+});
+export type MachineView = z.infer<typeof machineViewSchema>;
+
+export const engineStatusSchema = z.object({
+  connected: z.boolean(),
+  /** Docker or Podman, and the socket in use. */
+  kind: z.enum(['docker', 'podman', 'unknown']),
+  endpoint: z.string(),
+  message: z.string().optional(),
+});
+export type EngineStatus = z.infer<typeof engineStatusSchema>;

@@ -1,0 +1,159 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { ActionName, ActionRequest, ActionResponse, MachineView } from '../api';
+import { fromEnvelope } from '../api';
+import { createBackend, defaultDirs, type Backend } from '../core/backend';
+import { formatHostReport } from '../core/host';
+import { formatMachines } from './format';
+
+const USAGE = `Usage: porthole <command> [options]
+
+Commands:
+  check                       Check that this computer can run Windows machines
+  machines                    List machines and their state
+  create --name NAME [--version 11] [--ram GB] [--cpus N] [--disk GB] [--iso PATH] [--no-kvm] [--image REF]
+  start ID | stop ID | restart ID | kill ID
+  apply ID                    Recreate the machine's container with its current settings (keeps the disk)
+  rm ID [--delete-disk]       Remove a machine; its disk is kept unless --delete-disk
+  logs ID [--tail N]          The machine's container log
+  screen ID                   The screen's websocket address
+  export ID                   The machine as a compose.yml a person can run without Porthole
+  import FILE                 Machines from a compose.yml (- for standard input)
+
+Options:
+  --json                      Machine-readable output
+`;
+
+export async function run(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      name: { type: 'string' },
+      version: { type: 'string' },
+      ram: { type: 'string' },
+      cpus: { type: 'string' },
+      disk: { type: 'string' },
+      iso: { type: 'string' },
+      image: { type: 'string' },
+      'no-kvm': { type: 'boolean', default: false },
+      'delete-disk': { type: 'boolean', default: false },
+      tail: { type: 'string' },
+    },
+  });
+  const [command, id] = positionals;
+  if (values.help || !command) {
+    out(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const json = values.json;
+  const print = (value: unknown, human: () => string): void => out(json ? JSON.stringify(value, null, 2) + '\n' : human());
+  const needId = (): string => {
+    if (!id) throw new UsageError(`"porthole ${command}" needs a machine id. "porthole machines" lists them.`);
+    return id;
+  };
+
+  const backend = await createBackend({ ...defaultDirs(process.env), watch: false });
+  try {
+    const call = <K extends ActionName>(action: K, request: ActionRequest<K>): Promise<ActionResponse<K>> =>
+      invoke(backend, action, request);
+    switch (command) {
+      case 'check': {
+        const report = await call('checkHost', {});
+        print(report, () => formatHostReport(report));
+        return report.ready ? 0 : 1;
+      }
+      case 'machines': {
+        const list = await call('listMachines', {});
+        print(list, () => formatMachines(list));
+        return 0;
+      }
+      case 'create': {
+        if (!values.name) throw new UsageError('"porthole create" needs --name.');
+        const machine: MachineView = await call('createMachine', {
+          name: values.name,
+          ...(values.version ? { version: values.version } : {}),
+          ...(values.ram ? { ramGiB: toInt(values.ram, '--ram') } : {}),
+          ...(values.cpus ? { cpuCores: toInt(values.cpus, '--cpus') } : {}),
+          ...(values.disk ? { diskGiB: toInt(values.disk, '--disk') } : {}),
+          ...(values.iso ? { customIso: values.iso } : {}),
+          ...(values.image ? { image: values.image } : {}),
+          ...(values['no-kvm'] ? { kvm: false } : {}),
+        });
+        print(machine, () => `Created ${machine.name} (${machine.id}). Start it with: porthole start ${machine.id}\n`);
+        return 0;
+      }
+      case 'start':
+      case 'stop':
+      case 'restart':
+      case 'kill':
+      case 'apply': {
+        const target = needId();
+        const action = ({ start: 'startMachine', stop: 'stopMachine', restart: 'restartMachine', kill: 'forceStopMachine', apply: 'applyMachine' } as const)[command];
+        const result = await call(action, { id: target });
+        print(result, () => `${command}: ${target} done\n`);
+        return 0;
+      }
+      case 'rm': {
+        const target = needId();
+        const result = await call('deleteMachine', { id: target, deleteDisk: values['delete-disk'] });
+        print(result, () => `Removed ${target}${values['delete-disk'] ? ' and its disk' : ' (its disk is kept)'}\n`);
+        return 0;
+      }
+      case 'logs': {
+        const result = await call('machineLogs', { id: needId(), tail: values.tail ? toInt(values.tail, '--tail') : 200 });
+        print(result, () => result.lines.join('\n') + '\n');
+        return 0;
+      }
+      case 'screen': {
+        const result = await call('screenEndpoint', { id: needId() });
+        print(result, () => result.url + '\n');
+        return 0;
+      }
+      case 'export': {
+        const result = await call('exportCompose', { id: needId() });
+        print(result, () => result.yaml);
+        return 0;
+      }
+      case 'import': {
+        if (!id) throw new UsageError('"porthole import" needs a compose.yml path (or - for standard input).');
+        const yaml = await readFile(id === '-' ? '/dev/stdin' : id, 'utf8');
+        const result = await call('importCompose', { yaml });
+        print(result, () =>
+          [...result.machines.map((m) => `Imported ${m.name} (${m.id})`), ...result.warnings.map((w) => `Warning: ${w}`)].join('\n') + '\n',
+        );
+        return 0;
+      }
+      default:
+        throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(e.message + '\n');
+      return 2;
+    }
+    const error = e as { code?: string; message?: string; remedy?: string };
+    if (json) out(JSON.stringify({ error: { code: error.code ?? 'INTERNAL', message: error.message, remedy: error.remedy } }, null, 2) + '\n');
+    else err(`${error.message ?? String(e)}${error.remedy ? `\n${error.remedy}` : ''}\n`);
+    return 1;
+  } finally {
+    await backend.dispose();
+  }
+}
+
+class UsageError extends Error {}
+
+function toInt(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n)) throw new UsageError(`${flag} takes a whole number, not "${text}".`);
+  return n;
+}
+
+async function invoke<K extends ActionName>(backend: Backend, action: K, request: ActionRequest<K>): Promise<ActionResponse<K>> {
+  const result = await backend.invoke(action, request);
+  if (!result.ok) throw fromEnvelope(result.error);
+  return result.value as ActionResponse<K>;
+}
+

@@ -1,0 +1,63 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionNames } from '../api';
+import { createBackend, defaultDirs, type Backend } from './backend';
+
+describe('the handler table (real backend, engine pointed at a dead socket)', () => {
+  let backend: Backend;
+  beforeAll(async () => {
+    const root = await mkdtemp(join(tmpdir(), 'porthole-backend-'));
+    backend = await createBackend({
+      configDir: join(root, 'config'),
+      dataDir: join(root, 'data'),
+      env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent.sock' },
+      watch: false,
+    });
+  });
+  afterAll(async () => {
+    await backend.dispose();
+  });
+
+  it('has one handler per action of the contract', () => {
+    expect(Object.keys(backend.handlers).sort()).toEqual([...actionNames].sort());
+  });
+
+  it('refuses unknown actions and invalid requests before any handler runs', async () => {
+    expect(await backend.invoke('rmRf', {})).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(await backend.invoke('hasOwnProperty', {})).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(await backend.invoke('startMachine', { id: '../../etc' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(await backend.invoke('createMachine', { name: 'x', ramGiB: 'lots' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('ramGiB') },
+    });
+    expect((await backend.invoke('listMachines', {})).ok).toBe(true);
+  });
+
+  it('creates a machine record without the engine, and says plainly that starting needs it', async () => {
+    const created = await backend.invoke('createMachine', { name: 'Offline' });
+    expect(created.ok).toBe(true);
+    const id = created.ok ? (created.value as { id: string }).id : '';
+    const started = await backend.invoke('startMachine', { id });
+    expect(started).toMatchObject({ ok: false, error: { code: 'ENGINE_UNAVAILABLE' } });
+    expect(await backend.invoke('startMachine', { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'ENGINE_UNAVAILABLE' } });
+    expect(await backend.invoke('getMachine', { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    const engine = await backend.invoke('engineStatus', {});
+    expect(engine).toMatchObject({ ok: true, value: { connected: false, endpoint: 'unix:///nonexistent.sock' } });
+  });
+
+  it('never returns the password', async () => {
+    const created = await backend.invoke('createMachine', { name: 'Secretive', password: 'hunter2' });
+    expect(JSON.stringify(created)).not.toContain('hunter2');
+    expect(created).toMatchObject({ ok: true, value: { hasPassword: true } });
+  });
+});
+
+describe('defaultDirs', () => {
+  it('follows XDG and lets tests override', () => {
+    expect(defaultDirs({ HOME: '/home/a' })).toEqual({ configDir: '/home/a/.config/porthole', dataDir: '/home/a/.local/share/porthole' });
+    expect(defaultDirs({ HOME: '/h', XDG_CONFIG_HOME: '/c', XDG_DATA_HOME: '/d' })).toEqual({ configDir: '/c/porthole', dataDir: '/d/porthole' });
+    expect(defaultDirs({ PORTHOLE_CONFIG_DIR: '/x', PORTHOLE_DATA_DIR: '/y' })).toEqual({ configDir: '/x', dataDir: '/y' });
+  });
+});

@@ -1,0 +1,166 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import {
+  actions,
+  isActionName,
+  PortholeError,
+  toEnvelope,
+  type CallResult,
+  type EngineStatus,
+  type Handlers,
+  type HostReport,
+} from '../api';
+import type { Backend, BackendEvent, BackendListener } from './backend-types';
+import { EngineConnection } from './engine/connection';
+import { targetFromEnv, type EngineClient, type EngineTarget } from './engine/client';
+import { checkHost, resolveEngineEndpoint, watchHost } from './host';
+import { Machines } from './lifecycle/machines';
+import { creationDefaults } from './lifecycle/creation-defaults';
+import { inspectIso } from './machine/iso';
+import { MachineStore } from './store/machine-store';
+import { folderUsage } from './store/usage';
+
+export type { Backend, BackendEvent, BackendListener } from './backend-types';
+
+export interface BackendOptions {
+  configDir: string;
+  dataDir: string;
+  env?: NodeJS.ProcessEnv;
+  /** Skip the host watcher (CLI one-shots). */
+  watch?: boolean;
+}
+
+/** `$XDG_CONFIG_HOME/porthole` and `$XDG_DATA_HOME/porthole`, overridable for tests. */
+export function defaultDirs(env: NodeJS.ProcessEnv): { configDir: string; dataDir: string } {
+  const home = env.HOME ?? homedir();
+  return {
+    configDir: env.PORTHOLE_CONFIG_DIR ?? join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'porthole'),
+    dataDir: env.PORTHOLE_DATA_DIR ?? join(env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'porthole'),
+  };
+}
+
+/**
+ * Builds the one backend: core services plus a handler table keyed by the contract.
+ * Electron IPC, the web host and the CLI all serve this same table.
+ */
+export async function createBackend(options: BackendOptions): Promise<Backend> {
+  const env = options.env ?? process.env;
+  const listeners = new Set<BackendListener>();
+  const emit = (event: BackendEvent): void => {
+    for (const listener of listeners) listener(event);
+  };
+
+  const store = new MachineStore(options.configDir);
+  await store.load();
+
+  let hostReport: HostReport = await checkHost({ env, storageDir: options.dataDir });
+  const target = await engineTarget(env);
+
+  // `connection` is declared below: the closures only run once it exists.
+  const engine = (): EngineClient => {
+    if (!connection.status.connected) {
+      throw new PortholeError(
+        'ENGINE_UNAVAILABLE',
+        connection.status.message ?? 'The container engine is not connected.',
+        'Start the container engine; "porthole check" says how.',
+      );
+    }
+    return connection.client;
+  };
+
+  const machines = new Machines({
+    store,
+    engine,
+    dataDir: options.dataDir,
+    configDir: options.configDir,
+    host: () => hostReport.facts,
+    env,
+    onChange: (view) => emit({ event: 'machineChanged', payload: view }),
+    onRemoved: (id) => emit({ event: 'machineRemoved', payload: { id } }),
+  });
+
+  const connection = new EngineConnection(target, {
+    onEvent: (e) => machines.onEngineEvent(e),
+    onConnected: (client) => machines.reconcile(client),
+    onStatus: (status: EngineStatus) => emit({ event: 'engineChanged', payload: status }),
+  });
+  await connection.start();
+
+  const recheck = async (): Promise<HostReport> => {
+    hostReport = await checkHost({ env, storageDir: options.dataDir });
+    emit({ event: 'hostChanged', payload: hostReport });
+    return hostReport;
+  };
+  const stopWatching =
+    options.watch === false
+      ? () => undefined
+      : watchHost({ env, storageDir: options.dataDir }, (report) => {
+          hostReport = report;
+          emit({ event: 'hostChanged', payload: report });
+        });
+
+  const ok = { ok: true } as const;
+  const handlers: Handlers = {
+    listMachines: async () => machines.list(),
+    getMachine: async ({ id }) => machines.get(id),
+    createMachine: (draft) => machines.create(draft),
+    updateMachine: ({ id, changes }) => machines.update(id, changes),
+    startMachine: async ({ id }) => (await machines.start(id), ok),
+    stopMachine: async ({ id }) => (await machines.stop(id), ok),
+    forceStopMachine: async ({ id }) => (await machines.forceStop(id), ok),
+    restartMachine: async ({ id }) => (await machines.restart(id), ok),
+    applyMachine: async ({ id }) => (await machines.apply(id), ok),
+    deleteMachine: async ({ id, deleteDisk }) => (await machines.delete(id, deleteDisk), ok),
+    storageUsage: async ({ id }) => {
+      const path = machines.get(id).storageDir;
+      return { path, ...(await folderUsage(path)) };
+    },
+    machineLogs: async ({ id, tail }) => ({ lines: await machines.logs(id, tail) }),
+    screenEndpoint: async ({ id }) => machines.screenEndpoint(id),
+    checkHost: () => recheck(),
+    engineStatus: async () => connection.status,
+    creationDefaults: (request) => creationDefaults(request, { dataDir: options.dataDir, env, facts: hostReport.facts }),
+    inspectIso: ({ path }) => inspectIso(path),
+    exportCompose: async ({ id }) => ({ yaml: await machines.exportCompose(id) }),
+    importCompose: ({ yaml }) => machines.importCompose(yaml),
+  };
+
+  return {
+    handlers,
+    async invoke(action: unknown, request: unknown): Promise<CallResult> {
+      try {
+        if (!isActionName(action)) {
+          throw new PortholeError('INVALID_ARGUMENT', `Unknown action "${String(action)}".`);
+        }
+        const parsed: unknown = actions[action].request.parse(request ?? {});
+        const handler = handlers[action] as (req: unknown) => Promise<unknown>;
+        return { ok: true, value: await handler(parsed) };
+      } catch (err) {
+        return { ok: false, error: toEnvelope(err) };
+      }
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async dispose() {
+      stopWatching();
+      connection.dispose();
+      machines.dispose();
+      listeners.clear();
+    },
+  };
+}
+
+async function engineTarget(env: NodeJS.ProcessEnv): Promise<EngineTarget> {
+  // Like the docker CLI: an explicit DOCKER_HOST is the engine, answering or not.
+  if (env.DOCKER_HOST) return targetFromEnv(env);
+  const found = await resolveEngineEndpoint({ env }).catch(() => null);
+  if (!found) return targetFromEnv(env);
+  return {
+    label: found.label,
+    kind: found.kind,
+    ...(found.socketPath ? { socketPath: found.socketPath } : {}),
+    ...(found.host ? { host: found.host, port: found.port ?? 2375, protocol: found.protocol ?? 'http' } : {}),
+  };
+}

@@ -1,0 +1,336 @@
+import Docker from 'dockerode';
+import { PortholeError } from '../../api';
+import { MACHINE_LABEL } from '../machine/spec';
+import { describeEngineError, statusOf } from './errors';
+
+export { MACHINE_LABEL };
+import { parsePullEvent, PullTracker, type PullProgress } from './pull';
+
+
+export interface EngineTarget {
+  socketPath?: string;
+  host?: string;
+  port?: number;
+  protocol?: 'http' | 'https';
+  /** e.g. unix:///var/run/docker.sock */
+  label: string;
+  kind: 'docker' | 'podman' | 'unknown';
+}
+
+/** A container state change from the engine's event stream. */
+export interface EngineEvent {
+  action: string;
+  containerId: string;
+  machineId: string | undefined;
+  exitCode: number | undefined;
+  time: number;
+}
+
+/** Targets from DOCKER_HOST or the default socket; the host probe refines this with contexts and Podman. */
+export function targetFromEnv(env: NodeJS.ProcessEnv): EngineTarget {
+  const host = env.DOCKER_HOST;
+  if (host && host.startsWith('unix://')) {
+    return { socketPath: host.slice('unix://'.length), label: host, kind: 'unknown' };
+  }
+  if (host && host.startsWith('tcp://')) {
+    const url = new URL(host.replace(/^tcp:/, 'http:'));
+    return { host: url.hostname, port: Number(url.port || 2375), protocol: 'http', label: host, kind: 'unknown' };
+  }
+  return { socketPath: '/var/run/docker.sock', label: 'unix:///var/run/docker.sock', kind: 'unknown' };
+}
+
+/**
+ * The container engine, through its HTTP API (Docker, rootless Docker, Podman's compatible socket).
+ * Every error leaving this class is a PortholeError with a readable cause.
+ */
+export class EngineClient {
+  readonly docker: Docker;
+  constructor(readonly target: EngineTarget) {
+    this.docker = target.socketPath
+      ? new Docker({ socketPath: target.socketPath })
+      : new Docker({ host: target.host, port: target.port, protocol: target.protocol });
+  }
+
+  async ping(): Promise<void> {
+    await this.wrap(() => this.docker.ping());
+  }
+
+  async imageExists(ref: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(ref).inspect();
+      return true;
+    } catch (err) {
+      if (statusOf(err) === 404) return false;
+      throw describeEngineError(err, this.target.label);
+    }
+  }
+
+  /**
+   * Pull with real progress. Resolves only when the engine reports success: an error in the
+   * stream (or the finish callback's error) rejects, so a failed pull never looks like a success.
+   */
+  async pull(ref: string, onProgress: (p: PullProgress) => void, signal?: AbortSignal): Promise<void> {
+    const stream = await this.wrap(() => this.docker.pull(ref, { abortSignal: signal }) as Promise<NodeJS.ReadableStream>);
+    const tracker = new PullTracker();
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+        reject(new PortholeError('CANCELLED', `The download of ${ref} was cancelled.`));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.docker.modem.followProgress(
+        stream,
+        (err: Error | null) => {
+          signal?.removeEventListener('abort', onAbort);
+          if (err) reject(pullError(ref, err.message));
+          else if (tracker.error) reject(pullError(ref, tracker.error));
+          else resolve();
+        },
+        (raw: unknown) => {
+          const event = parsePullEvent(raw);
+          if (event) onProgress(tracker.update(event));
+        },
+      );
+    });
+  }
+
+  async listMachines(): Promise<Docker.ContainerInfo[]> {
+    return this.wrap(() => this.docker.listContainers({ all: true, filters: { label: [MACHINE_LABEL] } }));
+  }
+
+  /** All containers, for adopting a hand-made dockur container. */
+  async listAll(): Promise<Docker.ContainerInfo[]> {
+    return this.wrap(() => this.docker.listContainers({ all: true }));
+  }
+
+  async inspect(id: string): Promise<Docker.ContainerInspectInfo | null> {
+    try {
+      return await this.docker.getContainer(id).inspect();
+    } catch (err) {
+      if (statusOf(err) === 404) return null;
+      throw describeEngineError(err, this.target.label);
+    }
+  }
+
+  async create(options: Docker.ContainerCreateOptions): Promise<string> {
+    const container = await this.wrap(() => this.docker.createContainer(options));
+    return container.id;
+  }
+
+  async start(id: string): Promise<void> {
+    await this.wrap(async () => {
+      try {
+        await this.docker.getContainer(id).start();
+      } catch (err) {
+        if (statusOf(err) !== 304) throw err; // 304: already running
+      }
+    });
+  }
+
+  /** Graceful stop: SIGTERM, then the container's own stop timeout (120 s) before a kill. */
+  async stop(id: string, timeoutSeconds?: number): Promise<void> {
+    await this.wrap(async () => {
+      try {
+        await this.docker.getContainer(id).stop(timeoutSeconds === undefined ? {} : { t: timeoutSeconds });
+      } catch (err) {
+        if (statusOf(err) !== 304) throw err; // 304: already stopped
+      }
+    });
+  }
+
+  async kill(id: string): Promise<void> {
+    await this.wrap(async () => {
+      try {
+        await this.docker.getContainer(id).kill();
+      } catch (err) {
+        if (statusOf(err) !== 409) throw err; // 409: not running
+      }
+    });
+  }
+
+  /** Removes the container only; `/storage` is a bind mount and is never touched. */
+  async remove(id: string): Promise<void> {
+    await this.wrap(async () => {
+      try {
+        await this.docker.getContainer(id).remove({ force: true, v: false });
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err;
+      }
+    });
+  }
+
+  async logs(id: string, tail: number): Promise<string[]> {
+    const buf = await this.wrap(
+      () => this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail, follow: false }) as Promise<Buffer>,
+    );
+    return splitLines(demux(buf));
+  }
+
+  /** Follows a container's log from now on; returns a function that stops following. */
+  async followLogs(id: string, onLine: (line: string) => void, sinceSeconds?: number): Promise<() => void> {
+    const stream = await this.wrap(
+      () =>
+        this.docker.getContainer(id).logs({
+          stdout: true,
+          stderr: true,
+          follow: true,
+          since: sinceSeconds ?? 0,
+        }) as Promise<NodeJS.ReadableStream>,
+    );
+    const lines = new LineSplitter(onLine);
+    const frames = new FrameDemuxer((chunk) => lines.push(chunk));
+    stream.on('data', (chunk: Buffer) => frames.push(chunk));
+    stream.on('end', () => lines.flush());
+    stream.on('error', () => lines.flush());
+    return () => {
+      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+    };
+  }
+
+  /** The engine's event stream for Porthole's containers. Ends (onEnd) when the engine goes away. */
+  async events(onEvent: (e: EngineEvent) => void, onEnd: (err?: Error) => void): Promise<() => void> {
+    const stream = await this.wrap(() =>
+      this.docker.getEvents({ filters: { type: ['container'], label: [MACHINE_LABEL] } }),
+    );
+    let buffered = '';
+    let ended = false;
+    const end = (err?: Error): void => {
+      if (ended) return;
+      ended = true;
+      onEnd(err);
+    };
+    stream.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl).trim();
+        buffered = buffered.slice(nl + 1);
+        if (line) {
+          const parsed = parseEngineEvent(line);
+          if (parsed) onEvent(parsed);
+        }
+      }
+    });
+    stream.on('end', () => end());
+    stream.on('close', () => end());
+    stream.on('error', (err: Error) => end(err));
+    return () => {
+      ended = true;
+      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+    };
+  }
+
+  private async wrap<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw describeEngineError(err, this.target.label);
+    }
+  }
+}
+
+function pullError(ref: string, cause: string): PortholeError {
+  const lower = cause.toLowerCase();
+  if (lower.includes('no space left')) {
+    return new PortholeError('IMAGE_PULL_FAILED', `Downloading ${ref} failed: the disk is full.`, 'Free some disk space and try again.');
+  }
+  if (lower.includes('not found') || lower.includes('manifest unknown') || lower.includes('pull access denied')) {
+    return new PortholeError(
+      'IMAGE_PULL_FAILED',
+      `The image ${ref} does not exist in its registry.`,
+      'Check the image name and tag in the machine settings.',
+    );
+  }
+  if (/(dial tcp|lookup |timeout|connection refused|network is unreachable|tls)/i.test(cause)) {
+    return new PortholeError(
+      'IMAGE_PULL_FAILED',
+      `Downloading ${ref} failed: the registry could not be reached (${cause}).`,
+      'Check the internet connection (and any proxy settings of the engine), then start again.',
+    );
+  }
+  return new PortholeError('IMAGE_PULL_FAILED', `Downloading ${ref} failed: ${cause}`, 'Start the machine again to retry.');
+}
+
+interface RawEvent {
+  Type?: string;
+  Action?: string;
+  status?: string;
+  id?: string;
+  time?: number;
+  Actor?: { ID?: string; Attributes?: Record<string, string> };
+}
+
+export function parseEngineEvent(line: string): EngineEvent | null {
+  let raw: RawEvent;
+  try {
+    raw = JSON.parse(line) as RawEvent;
+  } catch {
+    return null;
+  }
+  const action = (raw.Action ?? raw.status ?? '').split(':')[0] ?? '';
+  const containerId = raw.Actor?.ID ?? raw.id;
+  if (!action || !containerId) return null;
+  const attrs = raw.Actor?.Attributes ?? {};
+  const exit = attrs.exitCode;
+  return {
+    action,
+    containerId,
+    machineId: attrs[MACHINE_LABEL],
+    exitCode: exit === undefined ? undefined : Number(exit),
+    time: raw.time ?? Math.floor(Date.now() / 1000),
+  };
+}
+
+/** Docker multiplexes stdout/stderr in 8-byte-header frames when no TTY is attached. */
+export class FrameDemuxer {
+  private pending = Buffer.alloc(0);
+  private raw: boolean | undefined;
+  constructor(private readonly onPayload: (chunk: string) => void) {}
+  push(chunk: Buffer): void {
+    this.pending = Buffer.concat([this.pending, chunk]);
+    if (this.raw === undefined && this.pending.length > 0) {
+      const first = this.pending[0];
+      this.raw = !(first === 0 || first === 1 || first === 2);
+    }
+    if (this.raw) {
+      this.onPayload(this.pending.toString('utf8'));
+      this.pending = Buffer.alloc(0);
+      return;
+    }
+    while (this.pending.length >= 8) {
+      const size = this.pending.readUInt32BE(4);
+      if (this.pending.length < 8 + size) break;
+      this.onPayload(this.pending.subarray(8, 8 + size).toString('utf8'));
+      this.pending = this.pending.subarray(8 + size);
+    }
+  }
+}
+
+export function demux(buf: Buffer): string {
+  let out = '';
+  new FrameDemuxer((chunk) => {
+    out += chunk;
+  }).push(buf);
+  return out;
+}
+
+class LineSplitter {
+  private rest = '';
+  constructor(private readonly onLine: (line: string) => void) {}
+  push(text: string): void {
+    this.rest += text;
+    const parts = this.rest.split(/\r?\n|\r/);
+    this.rest = parts.pop() ?? '';
+    for (const part of parts) this.onLine(part);
+  }
+  flush(): void {
+    if (this.rest) this.onLine(this.rest);
+    this.rest = '';
+  }
+}
+
+export function splitLines(text: string): string[] {
+  const lines = text.split(/\r?\n/);
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
+}

@@ -1,0 +1,89 @@
+import type { EngineStatus } from '../../api';
+import { EngineClient, type EngineEvent, type EngineTarget } from './client';
+
+const BACKOFF_MS = [200, 500, 1000, 2000, 5000];
+
+export interface ConnectionListener {
+  onEvent(event: EngineEvent): void;
+  /** Called on every (re)connect, after the event stream is open: reconcile with one list + inspect. */
+  onConnected(client: EngineClient): Promise<void>;
+  onStatus(status: EngineStatus): void;
+}
+
+/**
+ * Keeps the engine's event stream open. When the engine goes away it says so and reconnects by
+ * itself (backoff while disconnected only: while connected, nothing is polled).
+ */
+export class EngineConnection {
+  readonly client: EngineClient;
+  private stopEvents: (() => void) | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private attempt = 0;
+  private disposed = false;
+  private current: EngineStatus;
+
+  constructor(
+    target: EngineTarget,
+    private readonly listener: ConnectionListener,
+  ) {
+    this.client = new EngineClient(target);
+    this.current = { connected: false, kind: target.kind, endpoint: target.label, message: 'Connecting…' };
+  }
+
+  get status(): EngineStatus {
+    return this.current;
+  }
+
+  /** Resolves after the first attempt, connected or not. */
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  private setStatus(status: EngineStatus): void {
+    this.current = status;
+    this.listener.onStatus(status);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.disposed) return;
+    try {
+      await this.client.ping();
+      this.stopEvents = await this.client.events(
+        (e) => this.listener.onEvent(e),
+        (err) => this.lost(err),
+      );
+      this.attempt = 0;
+      this.setStatus({ connected: true, kind: this.client.target.kind, endpoint: this.client.target.label });
+      await this.listener.onConnected(this.client);
+    } catch (err) {
+      this.lost(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  private lost(err?: Error): void {
+    if (this.disposed) return;
+    this.stopEvents?.();
+    this.stopEvents = undefined;
+    if (this.retry) return;
+    if (this.current.connected || this.attempt === 0) {
+      this.setStatus({
+        connected: false,
+        kind: this.client.target.kind,
+        endpoint: this.client.target.label,
+        message: `The container engine at ${this.client.target.label} is not answering${err ? ` (${err.message})` : ''}. Porthole reconnects when it returns.`,
+      });
+    }
+    const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)]!;
+    this.attempt += 1;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      void this.connect();
+    }, delay);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.stopEvents?.();
+  }
+}

@@ -1,0 +1,119 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hostReportSchema, type HostReport } from '../../api';
+import { checkHost } from './check';
+import { HIDDEN_CPUINFO, makeFakeRoot, type FakeRoot } from './fake-root';
+import { formatHostReport } from './format';
+
+let fake: FakeRoot;
+beforeEach(async () => {
+  fake = await makeFakeRoot();
+});
+afterEach(async () => {
+  await fake.cleanup();
+});
+
+const byId = (report: HostReport, id: string) => report.checks.find((c) => c.id === id)!;
+
+describe('checkHost', () => {
+  it('is ready on a healthy host with a Docker engine, with every fact filled in', async () => {
+    await fake.serve('/var/run/docker.sock', { kind: 'docker', version: '24.0.7', apiVersion: '1.43' });
+    const report = await checkHost(fake.options());
+    expect(hostReportSchema.parse(report)).toEqual(report);
+    expect(report.checks.map((c) => [c.id, c.status])).toEqual([
+      ['kvm', 'ok'],
+      ['engine', 'ok'],
+      ['memory', 'ok'],
+      ['cpu', 'ok'],
+      ['disk', 'ok'],
+      ['tun', 'ok'],
+    ]);
+    expect(report.ready).toBe(true);
+    expect(report.facts).toEqual({
+      ramTotalBytes: 16384000 * 1024,
+      ramAvailableBytes: 12000000 * 1024,
+      cpuThreads: 4,
+      freeDiskBytes: 200 * 1024 ** 3,
+      kvmUsable: true,
+      kvmFlagsVisible: true,
+      kvmPresent: true,
+      kvmForMachines: true,
+      tunAvailable: true,
+      engine: { kind: 'docker', endpoint: 'unix:///var/run/docker.sock', version: '24.0.7', apiVersion: '1.43', rootless: false, desktop: false },
+    });
+  });
+
+  it('is not ready when a check fails, and stays ready with warnings only', async () => {
+    const noEngine = await checkHost(fake.options());
+    expect(byId(noEngine, 'engine').status).toBe('fail');
+    expect(noEngine.ready).toBe(false);
+    expect(noEngine.facts.engine).toBeNull();
+
+    await fake.serve('/var/run/docker.sock', { kind: 'docker' });
+    await fake.write('/proc/cpuinfo', HIDDEN_CPUINFO);
+    await fake.remove('/dev/net/tun');
+    const warned = await checkHost(fake.options());
+    expect(byId(warned, 'kvm').status).toBe('warn');
+    expect(byId(warned, 'tun').status).toBe('warn');
+    expect(warned.ready).toBe(true);
+    expect(warned.facts).toMatchObject({ kvmUsable: true, kvmFlagsVisible: false, kvmForMachines: false, tunAvailable: false });
+  });
+
+  it('lets a root engine pass /dev/kvm the user cannot open; a rootless one cannot', async () => {
+    const eacces = async (): Promise<void> => {
+      throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
+    };
+    await fake.serve('/var/run/docker.sock', { kind: 'docker' });
+    const root = await checkHost(fake.options({ openReadWrite: eacces }));
+    expect(byId(root, 'kvm').status).toBe('ok');
+    expect(root.facts).toMatchObject({ kvmUsable: false, kvmPresent: true, kvmForMachines: true });
+
+    await fake.serve('/run/user/1000/docker.sock', { kind: 'docker', rootless: true });
+    const env = { ...fake.options().env, DOCKER_HOST: 'unix:///run/user/1000/docker.sock' };
+    const rootless = await checkHost(fake.options({ openReadWrite: eacces, env }));
+    expect(rootless.facts.engine?.rootless).toBe(true);
+    expect(byId(rootless, 'kvm').status).toBe('fail');
+    expect(rootless.ready).toBe(false);
+    expect(rootless.facts.kvmForMachines).toBe(false);
+  });
+
+  it('says KVM cannot reach machines through Docker Desktop', async () => {
+    await fake.serve('/var/run/docker.sock', { kind: 'docker', operatingSystem: 'Docker Desktop' });
+    const report = await checkHost(fake.options());
+    expect(report.facts.kvmForMachines).toBe(false);
+    expect(report.facts.engine?.desktop).toBe(true);
+  });
+
+  it('turns a probe that throws into a warning instead of throwing', async () => {
+    const report = await checkHost(
+      fake.options({
+        cpuThreads: () => {
+          throw new Error('boom');
+        },
+      }),
+    );
+    expect(byId(report, 'cpu')).toMatchObject({ status: 'warn', found: 'Porthole could not run this check: boom' });
+  });
+});
+
+describe('formatHostReport', () => {
+  it('prints a line per check, then why, the fix and its commands indented', async () => {
+    await fake.remove('/dev/kvm');
+    await fake.write('/proc/modules', '');
+    const text = formatHostReport(await checkHost(fake.options()));
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('✗ KVM acceleration: /dev/kvm is missing: the kvm and kvm_amd kernel modules are not loaded.');
+    expect(lines).toContain('        sudo modprobe kvm_amd');
+    expect(lines).toContain('✓ Memory: 16 GB in total, 11 GB available now.');
+    expect(text).toMatch(/^✗ Container engine: No container engine is installed/m);
+    expect(text).toMatch(/^ {8}sudo apt-get install -y docker\.io$/m);
+    expect(text.trimEnd().split('\n').at(-1)).toBe('Not ready: 2 problems to fix first.');
+  });
+
+  it('marks warnings with ! and says ready', async () => {
+    await fake.serve('/var/run/docker.sock', { kind: 'docker' });
+    await fake.write('/proc/cpuinfo', HIDDEN_CPUINFO);
+    const text = formatHostReport(await checkHost(fake.options()));
+    expect(text).toMatch(/^! KVM acceleration: \/dev\/kvm opens read-write, but \/proc\/cpuinfo shows neither vmx nor svm\./m);
+    expect(text.trimEnd().split('\n').at(-1)).toBe('Ready to run Windows machines (1 warning).');
+  });
+});

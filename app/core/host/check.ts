@@ -1,0 +1,75 @@
+import type { CheckResult, HostFacts, HostReport } from '../../api';
+import { hostContext, type HostCheckOptions, type HostContext } from './context';
+import { readDistro } from './distro';
+import { engineCheck, engineFact, installedEngines, probeEngines } from './engine';
+import { findKvm, kvmCheck, type KvmFindings } from './kvm';
+import { cpuCheck, diskCheck, memoryCheck, readCpuThreads, readDiskSpace, readMemory, tunCheck } from './resources';
+
+/**
+ * Runs every readiness probe at once. `ready` is true when nothing fails; warnings never block.
+ * Never throws: a probe that breaks unexpectedly becomes a warning saying so.
+ */
+export async function checkHost(options: HostCheckOptions = {}): Promise<HostReport> {
+  const ctx = hostContext(options);
+  const [kvm, engine, memory, threads, disk, tun] = await Promise.all([
+    guard(findKvm(ctx)),
+    guard(findEngine(ctx)),
+    guard(readMemory(ctx)),
+    guard(readCpuThreads(ctx)),
+    guard(readDiskSpace(ctx)),
+    ctx.exists('/dev/net/tun'),
+  ]);
+
+  const fact = engine.ok ? engineFact(engine.value.probes) : null;
+  const rootEngine = fact !== null && !fact.rootless && !fact.desktop;
+
+  const checks: CheckResult[] = [
+    kvm.ok ? kvmCheck(kvm.value, ctx, rootEngine) : broken('kvm', 'KVM acceleration', kvm.error),
+    engine.ok ? engineCheck(engine.value, ctx) : broken('engine', 'Container engine', engine.error),
+    memory.ok ? memoryCheck(memory.value) : broken('memory', 'Memory', memory.error),
+    threads.ok ? cpuCheck(threads.value) : broken('cpu', 'Processor', threads.error),
+    disk.ok ? diskCheck(disk.value, ctx.minDiskBytes) : broken('disk', 'Disk space', disk.error),
+    tunCheck(tun, ctx.sudo),
+  ];
+
+  const k: KvmFindings | undefined = kvm.ok ? kvm.value : undefined;
+  const kvmReachesMachines = Boolean(k?.present && (k.usable || (rootEngine && (k.openError === 'EACCES' || k.openError === 'EPERM'))));
+  const facts: HostFacts = {
+    ramTotalBytes: memory.ok ? memory.value.totalBytes : 0,
+    ramAvailableBytes: memory.ok ? memory.value.availableBytes : 0,
+    cpuThreads: threads.ok ? threads.value : 0,
+    freeDiskBytes: disk.ok ? disk.value.freeBytes : null,
+    kvmUsable: k?.usable ?? false,
+    kvmFlagsVisible: k?.flagsVisible ?? false,
+    kvmPresent: k?.present ?? false,
+    kvmForMachines: kvmReachesMachines && (k?.flagsVisible ?? false) && !fact?.desktop,
+    tunAvailable: tun,
+    engine: fact,
+  };
+  return { checkedAt: new Date().toISOString(), ready: checks.every((c) => c.status !== 'fail'), checks, facts };
+}
+
+async function findEngine(ctx: HostContext) {
+  const [probes, distro, installed] = await Promise.all([probeEngines(ctx), readDistro(ctx), installedEngines(ctx)]);
+  return { probes, distro, installed };
+}
+
+type Guarded<T> = { ok: true; value: T } | { ok: false; error: string };
+
+async function guard<T>(work: Promise<T>): Promise<Guarded<T>> {
+  try {
+    return { ok: true, value: await work };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+function broken(id: string, title: string, error: string): CheckResult {
+  return {
+    id,
+    title,
+    status: 'warn',
+    found: `Porthole could not run this check: ${error}`,
+    why: 'This is a bug in Porthole; the other checks still apply.',
+  };
+}

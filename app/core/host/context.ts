@@ -1,0 +1,140 @@
+import { execFile } from 'node:child_process';
+import { open, readFile, stat, statfs } from 'node:fs/promises';
+import { availableParallelism, homedir, userInfo } from 'node:os';
+import { join, posix } from 'node:path';
+import type { EngineRequest } from './engine-http';
+import { requestEngine } from './engine-http';
+
+const GiB = 1024 ** 3;
+
+/**
+ * Everything a probe reads from the outside world. Every filesystem path is resolved under `root`,
+ * so tests build a fake root in a temp dir; the rest is injectable where a fake file cannot stand in
+ * (opening a device as root always succeeds, a command inspects the real machine).
+ */
+export interface HostCheckOptions {
+  /** Directory standing for `/`. Default `/`. */
+  root?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Default process.getuid(). 0 drops `sudo` from the commands Porthole suggests. */
+  uid?: number;
+  /** The login name put into suggested commands. Default $USER, $LOGNAME, then the passwd entry. */
+  user?: string;
+  /** Where machine disks live (a path on the real system, resolved under root). Default $XDG_DATA_HOME/porthole. */
+  storageDir?: string;
+  /** Disk space Windows needs at the minimum (32 GiB for Windows 11/Server, 16 GiB for 10). Default 32 GiB. */
+  minDiskBytes?: number;
+  /** Per request to an engine. Default 2000 ms. */
+  timeoutMs?: number;
+  /** Opens a path read-write and closes it; rejects with the errno error (EACCES, ENOENT, ...). */
+  openReadWrite?: (path: string) => Promise<void>;
+  /** The hypervisor this machine runs under (systemd-detect-virt --vm), or null. Default: runs it when root is `/`. */
+  detectVirt?: () => Promise<string | null>;
+  /** Free bytes for an unprivileged user on the filesystem holding `path`. */
+  freeBytes?: (path: string) => Promise<number>;
+  /** CPU threads usable. Default os.availableParallelism() when root is `/`, else counted in root's /proc/cpuinfo. */
+  cpuThreads?: () => number;
+  /** One GET to an engine. Default: node:http over the unix socket or TCP. */
+  engineRequest?: EngineRequest;
+}
+
+/** The options with every default filled in, plus path helpers. */
+export interface HostContext {
+  root: string;
+  env: NodeJS.ProcessEnv;
+  uid: number;
+  user: string;
+  /** `sudo ` unless running as root. */
+  sudo: string;
+  /** The user's home directory as a real path (not under root). */
+  home: string;
+  storageDir: string;
+  minDiskBytes: number;
+  timeoutMs: number;
+  openReadWrite: (path: string) => Promise<void>;
+  detectVirt: () => Promise<string | null>;
+  freeBytes: (path: string) => Promise<number>;
+  cpuThreads: (() => number) | undefined;
+  engineRequest: EngineRequest;
+  /** A real absolute path as seen under root. */
+  at(path: string): string;
+  readText(path: string): Promise<string | null>;
+  exists(path: string): Promise<boolean>;
+}
+
+export function hostContext(options: HostCheckOptions = {}): HostContext {
+  const root = options.root ?? '/';
+  const env = options.env ?? process.env;
+  const uid = options.uid ?? process.getuid?.() ?? 0;
+  const user = options.user ?? env.USER ?? env.LOGNAME ?? loginName();
+  const home = env.HOME ?? homedir();
+  const at = (path: string): string => (root === '/' ? path : join(root, posix.resolve('/', path)));
+  return {
+    root,
+    env,
+    uid,
+    user,
+    sudo: uid === 0 ? '' : 'sudo ',
+    home,
+    storageDir: options.storageDir ?? join(env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'porthole'),
+    minDiskBytes: options.minDiskBytes ?? 32 * GiB,
+    timeoutMs: options.timeoutMs ?? 2000,
+    openReadWrite: options.openReadWrite ?? openReadWrite,
+    detectVirt: options.detectVirt ?? (root === '/' ? systemdDetectVirt : async () => null),
+    freeBytes: options.freeBytes ?? freeBytesAt,
+    cpuThreads: options.cpuThreads ?? (root === '/' ? availableParallelism : undefined),
+    engineRequest: options.engineRequest ?? requestEngine,
+    at,
+    readText: async (path) => {
+      try {
+        return await readFile(at(path), 'utf8');
+      } catch {
+        return null;
+      }
+    },
+    exists: async (path) => {
+      try {
+        await stat(at(path));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+function loginName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return '$USER';
+  }
+}
+
+async function openReadWrite(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
+  await handle.close();
+}
+
+async function freeBytesAt(path: string): Promise<number> {
+  const s = await statfs(path);
+  return s.bavail * s.bsize;
+}
+
+/** `systemd-detect-virt --vm` prints the hypervisor, or "none" (exit 1); absent on some systems. */
+function systemdDetectVirt(): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile('systemd-detect-virt', ['--vm'], { timeout: 2000 }, (_err, stdout) => {
+      const name = String(stdout ?? '').trim();
+      resolve(name && name !== 'none' ? name : null);
+    });
+  });
+}
+
+/** The errno code of a failed system call, if it is one. */
+export function errnoCode(err: unknown): string | undefined {
+  if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'string') return err.code;
+  return undefined;
+}
+
+export const GIB = GiB;

@@ -1,0 +1,159 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hostContext } from './context';
+import { HIDDEN_CPUINFO, INTEL_CPUINFO, makeFakeRoot, type FakeRoot } from './fake-root';
+import { findKvm, kvmCheck, parseCpuInfo } from './kvm';
+
+const errno = (code: string) => async (): Promise<void> => {
+  throw Object.assign(new Error(`${code}: fake`), { code });
+};
+
+let fake: FakeRoot;
+beforeEach(async () => {
+  fake = await makeFakeRoot();
+});
+afterEach(async () => {
+  await fake.cleanup();
+});
+
+async function verdict(extra: Parameters<FakeRoot['options']>[0] = {}, rootEngine = false) {
+  const ctx = hostContext(fake.options(extra));
+  const findings = await findKvm(ctx);
+  return { findings, check: kvmCheck(findings, ctx, rootEngine) };
+}
+
+describe('KVM probe', () => {
+  it('is ok when /dev/kvm opens read-write and the CPU shows svm', async () => {
+    const { findings, check } = await verdict();
+    expect(findings).toMatchObject({ present: true, usable: true, flagsVisible: true, vendor: 'amd', modulesLoaded: true, hypervisor: null });
+    expect(check.status).toBe('ok');
+    expect(check.found).toContain('svm');
+  });
+
+  it('opens the real /dev/kvm on this machine (the test bed has KVM)', async () => {
+    const ctx = hostContext({ detectVirt: async () => null });
+    const findings = await findKvm(ctx);
+    expect(findings.present).toBe(true);
+    expect(findings.usable).toBe(true);
+  });
+
+  it('fails with the kvm group and the exact usermod command when the device cannot be opened (EACCES)', async () => {
+    const { findings, check } = await verdict({ openReadWrite: errno('EACCES') });
+    expect(findings).toMatchObject({ present: true, usable: false, openError: 'EACCES', group: 'kvm' });
+    expect(check.status).toBe('fail');
+    expect(check.found).toContain('user alice cannot open it');
+    expect(check.fix?.commands).toEqual(['sudo usermod -aG kvm alice']);
+    expect(check.fix?.text).toMatch(/log out and back in/);
+    expect(check.fix?.text).toMatch(/KVM=N/);
+  });
+
+  it('names the group that really owns the device', async () => {
+    await fake.write('/etc/group', 'root:x:0:\nhypervisor:x:994:\n');
+    const { check } = await verdict({ openReadWrite: errno('EPERM') });
+    expect(check.fix?.commands).toEqual(['sudo usermod -aG hypervisor alice']);
+  });
+
+  it('does not block on an unopenable device when a root engine passes it to machines', async () => {
+    const { check } = await verdict({ openReadWrite: errno('EACCES') }, true);
+    expect(check.status).toBe('ok');
+    expect(check.found).toMatch(/runs as root/);
+  });
+
+  it('drops sudo for root', async () => {
+    const { check } = await verdict({ openReadWrite: errno('EACCES'), uid: 0, user: 'root' });
+    expect(check.fix?.commands).toEqual(['usermod -aG kvm root']);
+  });
+
+  it('fails with a module hint when the device exists but has no driver (ENXIO)', async () => {
+    const { check } = await verdict({ openReadWrite: errno('ENXIO') });
+    expect(check.status).toBe('fail');
+    expect(check.found).toContain('ENXIO');
+    expect(check.fix?.commands).toEqual(['sudo modprobe kvm_amd']);
+  });
+
+  it('fails with modprobe for the CPU vendor when the device and the modules are missing', async () => {
+    await fake.remove('/dev/kvm');
+    await fake.write('/proc/modules', 'tun 61440 0 - Live 0x0\n');
+    await fake.write('/proc/cpuinfo', INTEL_CPUINFO);
+    const { findings, check } = await verdict();
+    expect(findings).toMatchObject({ present: false, modulesLoaded: false, vendor: 'intel' });
+    expect(check.status).toBe('fail');
+    expect(check.found).toMatch(/kvm_intel kernel modules are not loaded/);
+    expect(check.fix?.commands[0]).toBe('sudo modprobe kvm_intel');
+  });
+
+  it('counts built-in modules from /sys/module when /proc/modules is unreadable', async () => {
+    await fake.remove('/proc/modules');
+    await fake.mkdir('/sys/module/kvm_amd');
+    expect((await verdict()).findings.modulesLoaded).toBe(true);
+    await fake.remove('/sys/module/kvm_amd');
+    expect((await verdict()).findings.modulesLoaded).toBeNull();
+  });
+
+  it('points at the BIOS/UEFI when the device is missing and the CPU shows no vmx/svm on bare metal', async () => {
+    await fake.remove('/dev/kvm');
+    await fake.write('/proc/cpuinfo', HIDDEN_CPUINFO.replace(' hypervisor', ''));
+    const { check } = await verdict();
+    expect(check.status).toBe('fail');
+    expect(check.found).toMatch(/BIOS\/UEFI/);
+    expect(check.fix?.text).toMatch(/VT-x/);
+    expect(check.fix?.commands).toEqual(['sudo modprobe kvm_amd']);
+  });
+
+  it('asks for nested virtualization when the device is missing inside a VM (systemd-detect-virt)', async () => {
+    await fake.remove('/dev/kvm');
+    const { findings, check } = await verdict({ detectVirt: async () => 'oracle' });
+    expect(findings.hypervisor).toBe('oracle');
+    expect(check.status).toBe('fail');
+    expect(check.found).toMatch(/virtual machine under VirtualBox/);
+    expect(check.fix?.text).toMatch(/nested virtualization/i);
+    expect(check.fix?.commands).toContain('VBoxManage modifyvm "<vm name>" --nested-hw-virt on');
+    expect(check.fix?.commands.at(-1)).toBe('sudo modprobe kvm_amd');
+  });
+
+  it('recognises a VM from DMI when systemd-detect-virt is absent', async () => {
+    await fake.remove('/dev/kvm');
+    await fake.write('/sys/class/dmi/id/sys_vendor', 'Microsoft Corporation\n');
+    await fake.write('/sys/class/dmi/id/product_name', 'Virtual Machine\n');
+    const { findings, check } = await verdict();
+    expect(findings.hypervisor).toBe('microsoft');
+    expect(check.fix?.commands.join('\n')).toContain('ExposeVirtualizationExtensions');
+  });
+
+  it('recognises a VM from the hypervisor CPU flag alone', async () => {
+    await fake.remove('/dev/kvm');
+    await fake.write('/proc/cpuinfo', HIDDEN_CPUINFO);
+    const { findings, check } = await verdict();
+    expect(findings.hypervisor).toBe('a hypervisor');
+    expect(check.fix?.text).toMatch(/nested virtualization/);
+  });
+
+  it('warns (not fails) when /dev/kvm works but the nested host hides vmx/svm: the image will refuse KVM', async () => {
+    await fake.write('/proc/cpuinfo', HIDDEN_CPUINFO);
+    await fake.write('/sys/class/dmi/id/sys_vendor', 'QEMU\n');
+    await fake.write('/sys/class/dmi/id/product_name', 'Standard PC (Q35 + ICH9, 2009)\n');
+    const { findings, check } = await verdict();
+    expect(findings).toMatchObject({ usable: true, flagsVisible: false, hypervisor: 'kvm' });
+    expect(check.status).toBe('warn');
+    expect(check.why).toMatch(/image runs its own KVM test/);
+    expect(check.why).toMatch(/refuse KVM/);
+    expect(check.why).toMatch(/software emulation \(KVM=N\), about 10x slower/);
+    expect(check.why).toMatch(/only when you agree/);
+    expect(check.fix?.text).toMatch(/host-passthrough/);
+    expect(check.fix?.commands.at(-1)).toBe("grep -cwE 'vmx|svm' /proc/cpuinfo");
+  });
+
+  it('does not apply the x86 flag test to CPUs without a flags line (arm64)', async () => {
+    await fake.write('/proc/cpuinfo', 'processor\t: 0\nFeatures\t: fp asimd\n\nprocessor\t: 1\nFeatures\t: fp asimd\n');
+    const { findings, check } = await verdict();
+    expect(findings).toMatchObject({ x86: false, flagsVisible: true });
+    expect(check.status).toBe('ok');
+  });
+});
+
+describe('parseCpuInfo', () => {
+  it('reads the flags, the vendor and the processor count', () => {
+    const info = parseCpuInfo(INTEL_CPUINFO);
+    expect(info).toMatchObject({ x86: true, vendor: 'intel', processors: 2 });
+    expect(info.flags.has('vmx')).toBe(true);
+  });
+});

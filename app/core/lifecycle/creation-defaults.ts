@@ -1,0 +1,41 @@
+import { join } from 'node:path';
+import type { CreationDefaults, HostFacts } from '../../api';
+import { versionRequirements } from '../../api';
+import { hostContext } from '../host/context';
+import { readDiskSpace } from '../host/resources';
+import { defaultCpuCores, defaultRamGiB, defaultUsername, localeFromEnv, DEFAULT_DISK_GIB } from '../machine/defaults';
+import { keyboardFromXkb } from '../../api';
+import { readHostKeyboard } from '../machine/keyboard';
+
+/** The wizard's starting point: host limits, free space where the disk would go, the host's locale. */
+export async function creationDefaults(
+  request: { storageDir?: string | undefined },
+  ctx: { dataDir: string; env: NodeJS.ProcessEnv; facts: HostFacts },
+): Promise<CreationDefaults> {
+  const storageRoot = join(ctx.dataDir, 'machines');
+  const storageDir = request.storageDir ?? storageRoot;
+  const [disk, xkb] = await Promise.all([
+    readDiskSpace(hostContext({ env: ctx.env, storageDir })),
+    readHostKeyboard().catch(() => undefined),
+  ]);
+  const locale = localeFromEnv(ctx.env);
+  const keyboard = keyboardFromXkb(xkb?.layout, xkb?.variant);
+  const { minDiskGiB } = versionRequirements('11');
+  return {
+    ramTotalBytes: ctx.facts.ramTotalBytes,
+    ramAvailableBytes: ctx.facts.ramAvailableBytes,
+    cpuThreads: ctx.facts.cpuThreads,
+    storageRoot,
+    freeDiskBytes: disk.freeBytes,
+    storageExists: disk.measuredAt === storageDir,
+    language: locale.language,
+    ...(locale.region ? { region: locale.region } : {}),
+    ...(keyboard ? { keyboard } : {}),
+    username: defaultUsername(ctx.env),
+    kvmForMachines: ctx.facts.kvmForMachines ?? ctx.facts.kvmUsable,
+    kvmNested: ctx.facts.kvmUsable && !ctx.facts.kvmFlagsVisible,
+    ramGiB: defaultRamGiB(ctx.facts.ramTotalBytes),
+    cpuCores: defaultCpuCores(ctx.facts.cpuThreads),
+    diskGiB: Math.max(DEFAULT_DISK_GIB, minDiskGiB),
+  };
+}

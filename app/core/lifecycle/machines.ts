@@ -1,0 +1,381 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import {
+  machineSettingsSchema,
+  PortholeError,
+  type HostFacts,
+  type HostPorts,
+  type MachineChanges,
+  type MachineDraft,
+  type MachineSettings,
+  type MachineStatus,
+  type MachineView,
+} from '../../api';
+import { MACHINE_LABEL, type EngineClient, type EngineEvent } from '../engine/client';
+import { buildContainerSpec, SPEC_LABEL } from '../machine/spec';
+import { settingsFromDraft, newMachineId } from '../machine/defaults';
+import { fromCompose, toCompose } from '../machine/compose';
+import { readHostKeyboard } from '../machine/keyboard';
+import { changeEffect, validateDiskChange, validateMachine } from '../../api';
+import { assertIsoUsable } from '../machine/iso';
+import { assertMountsUsable } from '../machine/mounts';
+import { writeOemFiles, INSTALL_MARKER } from '../machine/oem';
+import { MachineSession } from '../session/machine-session';
+import type { MachineRecord, MachineStore } from '../store/machine-store';
+import { freePorts, portIsFree } from './ports';
+import { KeyedSerial } from './serial';
+
+export interface MachinesDeps {
+  store: MachineStore;
+  /** The engine client once connected; throws ENGINE_UNAVAILABLE while it is not. */
+  engine: () => EngineClient;
+  dataDir: string;
+  configDir: string;
+  host: () => HostFacts;
+  env: NodeJS.ProcessEnv;
+  onChange: (view: MachineView) => void;
+  onRemoved: (id: string) => void;
+}
+
+/**
+ * The lifecycle of every machine: settings -> container, start/stop/apply/delete,
+ * and the live state from the engine. The Windows disk (`/storage`) is never removed
+ * except by an explicit delete with deleteDisk.
+ */
+export class Machines {
+  private readonly sessions = new Map<string, MachineSession>();
+  private readonly serial = new KeyedSerial();
+  private readonly pulls = new Map<string, AbortController>();
+
+  constructor(private readonly deps: MachinesDeps) {}
+
+  private session(id: string): MachineSession {
+    let session = this.sessions.get(id);
+    if (!session) {
+      session = new MachineSession({
+        engine: this.deps.engine,
+        installMarker: INSTALL_MARKER,
+        webPort: () => this.deps.store.require(id).settings.ports.web,
+        installed: () => this.deps.store.get(id)?.installed ?? false,
+        onChange: () => this.emit(id),
+        onInstalled: () => void this.markInstalled(id),
+      });
+      this.sessions.set(id, session);
+    }
+    return session;
+  }
+
+  private emit(id: string): void {
+    const record = this.deps.store.get(id);
+    if (record) this.deps.onChange(this.toView(record));
+  }
+
+  private async markInstalled(id: string): Promise<void> {
+    const record = this.deps.store.get(id);
+    if (!record || record.installed) return;
+    await this.deps.store.update(id, (r) => ({ ...r, installed: true }));
+  }
+
+  toView(record: MachineRecord): MachineView {
+    const { password, ...settings } = record.settings;
+    const status: MachineStatus = this.sessions.get(record.settings.id)?.status ?? {
+      phase: 'absent',
+      running: false,
+      screenReady: false,
+    };
+    return { ...settings, hasPassword: password.length > 0, status };
+  }
+
+  list(): MachineView[] {
+    return this.deps.store.list().map((r) => this.toView(r));
+  }
+
+  get(id: string): MachineView {
+    return this.toView(this.deps.store.require(id));
+  }
+
+  // ---- engine state -------------------------------------------------------------------------
+
+  /** On every (re)connect: one list call by label, then each machine adopts its container's state. */
+  async reconcile(engine: EngineClient): Promise<void> {
+    const containers = await engine.listMachines();
+    const byMachine = new Map<string, Docker.ContainerInfo>();
+    for (const c of containers) {
+      const id = c.Labels[MACHINE_LABEL];
+      if (id) byMachine.set(id, c);
+    }
+    for (const record of this.deps.store.list()) {
+      const id = record.settings.id;
+      const container = byMachine.get(id);
+      const session = this.session(id);
+      if (!container) {
+        session.setAbsent();
+        continue;
+      }
+      const info = await engine.inspect(container.Id);
+      if (info) await session.attach(info);
+      else session.setAbsent();
+    }
+  }
+
+  onEngineEvent(event: EngineEvent): void {
+    const id = event.machineId;
+    if (!id || !this.deps.store.get(id)) return;
+    const session = this.session(id);
+    if (event.action === 'start') {
+      void this.deps
+        .engine()
+        .inspect(event.containerId)
+        .then((info) => (info ? session.attach(info) : undefined))
+        .catch(() => undefined);
+      return;
+    }
+    session.onEngineEvent(event);
+  }
+
+  // ---- actions --------------------------------------------------------------------------------
+
+  async create(draft: MachineDraft, wanted: Partial<HostPorts> = {}): Promise<MachineView> {
+    if (draft.customIso) await assertIsoUsable(draft.customIso);
+    const existing = this.deps.store.list();
+    const id = newMachineId(draft.name, existing.map((r) => r.settings.id));
+    const [web, rdp] = await freePorts(2, this.portsInUse());
+    const keyboard = await readHostKeyboard().catch(() => undefined);
+    const settings = settingsFromDraft(draft, {
+      id,
+      host: this.deps.host(),
+      dataDir: this.deps.dataDir,
+      ports: { web: await this.keepIfFree(wanted.web, web!), rdp: await this.keepIfFree(wanted.rdp, rdp!) },
+      env: this.deps.env,
+      ...(keyboard ? { keyboardLayout: keyboard.layout, ...(keyboard.variant ? { keyboardVariant: keyboard.variant } : {}) } : {}),
+    });
+    await mkdir(settings.storageDir, { recursive: true });
+    await this.deps.store.put({ settings, installed: false });
+    const view = this.toView(this.deps.store.require(id));
+    this.deps.onChange(view);
+    return view;
+  }
+
+  /** Machines from a compose.yml; every draft is validated before any is created. */
+  async importCompose(yaml: string): Promise<{ machines: MachineView[]; warnings: string[] }> {
+    const { drafts, warnings } = fromCompose(yaml);
+    if (drafts.length === 0) {
+      throw new PortholeError('INVALID_ARGUMENT', 'The file has no Windows machine in it.', 'Export one with "porthole export <id>".');
+    }
+    const machines: MachineView[] = [];
+    for (const { ports, ...draft } of drafts) machines.push(await this.create(draft, ports ?? {}));
+    return { machines, warnings };
+  }
+
+  async exportCompose(id: string): Promise<string> {
+    const record = this.deps.store.require(id);
+    return toCompose(record.settings, { oemDir: this.oemPath(id), installed: record.installed });
+  }
+
+  private async keepIfFree(wanted: number | undefined, fallback: number): Promise<number> {
+    if (wanted === undefined || this.portsInUse().has(wanted)) return fallback;
+    return (await portIsFree(wanted)) ? wanted : fallback;
+  }
+
+  async update(id: string, changes: MachineChanges): Promise<{ machine: MachineView; appliesAt: 'now' | 'next-start' | 'recreate' }> {
+    return this.serial.run(id, async () => {
+      const record = this.deps.store.require(id);
+      const before = record.settings;
+      const after = machineSettingsSchema.parse({ ...before, ...changes });
+      const shrink = validateDiskChange(before.diskGiB, after.diskGiB);
+      if (shrink) throw new PortholeError('INVALID_ARGUMENT', shrink);
+      const others = this.deps.store.list().filter((r) => r.settings.id !== id);
+      const issues = validateMachine(after, {
+        host: this.deps.host(),
+        otherNames: others.map((r) => r.settings.name),
+      });
+      if (issues.length > 0) throw new PortholeError('INVALID_ARGUMENT', issues.map((i) => i.message).join(' '));
+      if (after.customIso && after.customIso !== before.customIso) await assertIsoUsable(after.customIso);
+      // A new version or ISO means a new installation: the image moves the old disk to backups/.
+      const reinstall = after.version !== before.version || after.customIso !== before.customIso;
+      await this.deps.store.update(id, (r) => ({ ...r, settings: after, installed: reinstall ? false : r.installed }));
+      this.emit(id);
+      return { machine: this.get(id), appliesAt: changeEffect(before, after) };
+    });
+  }
+
+  start(id: string): Promise<void> {
+    return this.serial.run(id, () => this.startNow(id));
+  }
+
+  private async startNow(id: string): Promise<void> {
+    const engine = this.deps.engine();
+    const session = this.session(id);
+    if (session.status.running) return;
+    let record = this.deps.store.require(id);
+    await this.ensureImage(id, record.settings.image, engine);
+    if (record.settings.customIso) await assertIsoUsable(record.settings.customIso);
+    record = await this.ensurePorts(record);
+    const settings = record.settings;
+    const oemDir = await this.oemDir(id);
+    await mkdir(settings.storageDir, { recursive: true });
+    await assertMountsUsable(settings, { installed: record.installed });
+    const spec = buildContainerSpec(settings, { oemDir, installed: record.installed, tun: this.deps.host().tunAvailable !== false });
+    let container = await this.findContainer(engine, id);
+    if (container && container.Config.Labels[SPEC_LABEL] !== spec.Labels?.[SPEC_LABEL]) {
+      // Settings changed since the container was made: recreate it; /storage is a bind mount and stays.
+      await engine.remove(container.Id);
+      container = null;
+    }
+    const containerId = container ? container.Id : await engine.create(spec);
+    await engine.start(containerId);
+  }
+
+  stop(id: string): Promise<void> {
+    return this.serial.run(id, async () => {
+      this.pulls.get(id)?.abort();
+      const engine = this.deps.engine();
+      const container = await this.findContainer(engine, id);
+      if (!container?.State.Running) return;
+      this.session(id).expectStop();
+      await engine.stop(container.Id);
+    });
+  }
+
+  forceStop(id: string): Promise<void> {
+    return this.serial.run(id, async () => {
+      const engine = this.deps.engine();
+      const container = await this.findContainer(engine, id);
+      if (!container?.State.Running) return;
+      this.session(id).expectStop();
+      await engine.kill(container.Id);
+    });
+  }
+
+  async restart(id: string): Promise<void> {
+    await this.stop(id);
+    await this.start(id);
+  }
+
+  /** Recreate with the current settings, keeping /storage; start again if it was running. */
+  apply(id: string): Promise<void> {
+    return this.serial.run(id, async () => {
+      const engine = this.deps.engine();
+      const container = await this.findContainer(engine, id);
+      const wasRunning = container?.State.Running ?? false;
+      if (container) {
+        if (wasRunning) {
+          this.session(id).expectStop();
+          await engine.stop(container.Id);
+        }
+        await engine.remove(container.Id);
+      }
+      if (wasRunning) await this.startNow(id);
+    });
+  }
+
+  delete(id: string, deleteDisk: boolean): Promise<void> {
+    return this.serial.run(id, async () => {
+      const record = this.deps.store.require(id);
+      const engine = this.deps.engine();
+      const container = await this.findContainer(engine, id);
+      if (container) {
+        if (container.State.Running) {
+          this.session(id).expectStop();
+          await engine.stop(container.Id);
+        }
+        await engine.remove(container.Id);
+      }
+      this.sessions.get(id)?.detach();
+      this.sessions.delete(id);
+      await this.deps.store.remove(id);
+      await rm(this.oemPath(id), { recursive: true, force: true });
+      if (deleteDisk) await rm(record.settings.storageDir, { recursive: true, force: true });
+      this.deps.onRemoved(id);
+    });
+  }
+
+  async logs(id: string, tail: number): Promise<string[]> {
+    this.deps.store.require(id);
+    const engine = this.deps.engine();
+    const container = await this.findContainer(engine, id);
+    if (!container) return [];
+    return engine.logs(container.Id, tail);
+  }
+
+  screenEndpoint(id: string): { url: string } {
+    const record = this.deps.store.require(id);
+    return { url: `ws://127.0.0.1:${record.settings.ports.web}/websockify` };
+  }
+
+  dispose(): void {
+    for (const session of this.sessions.values()) session.detach();
+    for (const pull of this.pulls.values()) pull.abort();
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private async findContainer(engine: EngineClient, id: string): Promise<Docker.ContainerInspectInfo | null> {
+    const known = this.sessions.get(id)?.status.containerId;
+    if (known) {
+      const info = await engine.inspect(known);
+      if (info && info.Config.Labels[MACHINE_LABEL] === id) return info;
+    }
+    const list = await engine.listMachines();
+    const match = list.find((c) => c.Labels[MACHINE_LABEL] === id);
+    return match ? engine.inspect(match.Id) : null;
+  }
+
+  private async ensureImage(id: string, image: string, engine: EngineClient): Promise<void> {
+    if (await engine.imageExists(image)) return;
+    const session = this.session(id);
+    const controller = new AbortController();
+    this.pulls.set(id, controller);
+    const message = `Downloading ${image}…`;
+    session.setPulling({}, message);
+    try {
+      await engine.pull(
+        image,
+        (p) =>
+          session.setPulling(
+            { bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, ...(p.bytesTotal > 0 ? { fraction: Math.min(1, p.bytesDone / p.bytesTotal) } : {}) },
+            message,
+          ),
+        controller.signal,
+      );
+    } catch (err) {
+      if (err instanceof PortholeError) session.setFailed(err.message, err.remedy ?? 'Start the machine again to retry.');
+      throw err;
+    } finally {
+      this.pulls.delete(id);
+    }
+  }
+
+  /** Host ports are kept; one taken by something else meanwhile is re-chosen before start. */
+  private async ensurePorts(record: MachineRecord): Promise<MachineRecord> {
+    const { web, rdp } = record.settings.ports;
+    const [webFree, rdpFree] = await Promise.all([portIsFree(web), portIsFree(rdp)]);
+    if (webFree && rdpFree) return record;
+    const avoid = this.portsInUse();
+    const [a, b] = await freePorts(2, avoid);
+    const ports = { web: webFree ? web : a!, rdp: rdpFree ? rdp : b! };
+    return this.deps.store.update(record.settings.id, (r) => ({ ...r, settings: { ...r.settings, ports } }));
+  }
+
+  private portsInUse(): Set<number> {
+    const used = new Set<number>();
+    for (const r of this.deps.store.list()) {
+      used.add(r.settings.ports.web);
+      used.add(r.settings.ports.rdp);
+    }
+    return used;
+  }
+
+  private oemPath(id: string): string {
+    return join(this.deps.dataDir, 'oem', id);
+  }
+
+  private async oemDir(id: string): Promise<string> {
+    const dir = this.oemPath(id);
+    await writeOemFiles(dir, id);
+    return dir;
+  }
+}
+
+export type { MachineSettings };

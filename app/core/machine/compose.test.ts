@@ -1,0 +1,396 @@
+import type Docker from 'dockerode';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { MachineSettings } from '../../api';
+import { fromCompose, isDockurImage, parseImageBoolean, parseSizeGiB, settingsFromContainer, toCompose } from './compose';
+import { buildContainerSpec } from './spec';
+
+const OEM = '/home/ada/.local/share/porthole/oem/win11';
+
+const machine: MachineSettings = {
+  id: 'win11',
+  name: 'Windows 11',
+  image: 'dockurr/windows:6.05',
+  version: '11',
+  language: 'de-DE',
+  region: 'de-CH',
+  keyboard: 'de-CH',
+  username: 'ada',
+  password: 'pa ss: "word" # not a comment',
+  ramGiB: 8,
+  cpuCores: 4,
+  diskGiB: 64,
+  diskFormat: 'qcow2',
+  sharedFolders: [
+    { hostPath: '/home/ada/Documents', readOnly: false },
+    { hostPath: '/home/ada/Photos', readOnly: true },
+  ],
+  customIso: '/home/ada/Downloads/Win11.iso',
+  screen: { width: 1920, height: 1080 },
+  storageDir: '/home/ada/.local/share/porthole/machines/win11',
+  ports: { web: 47001, rdp: 47002 },
+  autoStart: false,
+  kvm: false,
+};
+
+interface ComposeService {
+  image: string;
+  container_name: string;
+  environment: Record<string, string>;
+  devices: string[];
+  cap_add: string[];
+  ports: string[];
+  volumes: string[];
+  restart: string;
+  stop_grace_period: string;
+}
+
+function service(text: string, name: string): ComposeService {
+  const doc = parse(text) as { services: Record<string, ComposeService> };
+  return doc.services[name]!;
+}
+
+describe('toCompose', () => {
+  it('reads back as the same container as buildContainerSpec', () => {
+    const text = toCompose(machine, { oemDir: OEM });
+    const spec = buildContainerSpec(machine, { oemDir: OEM });
+    const s = service(text, 'win11');
+    expect(s.image).toBe(spec.Image);
+    expect(s.container_name).toBe(spec.name);
+    expect(Object.entries(s.environment).map(([k, v]) => `${k}=${v}`)).toEqual(spec.Env);
+    expect(s.volumes).toEqual(spec.HostConfig?.Binds);
+    expect(s.cap_add).toEqual(spec.HostConfig?.CapAdd);
+    const devices = (spec.HostConfig?.Devices as Docker.DeviceMapping[]).map((d) => `${d.PathOnHost}:${d.PathInContainer}`);
+    expect(s.devices).toEqual(devices);
+    const bindings = spec.HostConfig?.PortBindings as Record<string, Array<{ HostIp: string; HostPort: string }>>;
+    const ports = Object.entries(bindings).flatMap(([port, list]) => list.map((b) => `${b.HostIp}:${b.HostPort}:${port}`));
+    expect(s.ports).toEqual(ports);
+    expect(s.restart).toBe(spec.HostConfig?.RestartPolicy?.Name);
+    expect(s.stop_grace_period).toBe('2m');
+    expect(spec.StopTimeout).toBe(120);
+  });
+
+  it('is plain, quoted compose a person can read', () => {
+    const text = toCompose({ ...machine, kvm: true, customIso: null, sharedFolders: [], region: undefined, keyboard: undefined, password: 'admin' }, { oemDir: OEM });
+    expect(text).toBe(`# Machine “Windows 11”, exported by Porthole.
+# Run it with: docker compose up -d   (or podman compose up -d)
+# Its screen: http://127.0.0.1:47001/   Remote Desktop: 127.0.0.1:47002
+# Stop Porthole’s own container for this machine first: both use the same disk.
+# This file contains the Windows password.
+
+services:
+  win11:
+    image: "dockurr/windows:6.05"
+    container_name: "porthole-win11"
+    environment:
+      VERSION: "11"
+      RAM_SIZE: "8G"
+      CPU_CORES: "4"
+      DISK_SIZE: "64G"
+      DISK_FMT: "qcow2"
+      USERNAME: "ada"
+      PASSWORD: "admin"
+      LANGUAGE: "de-DE"
+      WIDTH: "1920"
+      HEIGHT: "1080"
+      SAMBA: "Y"
+      DISPLAY: "web"
+    devices:
+      - "/dev/kvm:/dev/kvm"
+      - "/dev/net/tun:/dev/net/tun"
+    cap_add:
+      - "NET_ADMIN"
+    ports:
+      - "127.0.0.1:47001:8006/tcp"
+      - "127.0.0.1:47002:3389/tcp"
+      - "127.0.0.1:47002:3389/udp"
+    volumes:
+      - "/home/ada/.local/share/porthole/machines/win11:/storage"
+      - "/home/ada/.local/share/porthole/oem/win11:/oem:ro"
+    restart: "no"
+    stop_grace_period: "2m"
+    x-porthole-name: "Windows 11"
+`);
+  });
+
+  it('imports back into the same settings', () => {
+    const { drafts, warnings } = fromCompose(toCompose(machine, { oemDir: OEM }));
+    expect(warnings).toEqual([`service "win11": Porthole supplies its own /oem folder; the one at ${OEM} is not used.`]);
+    const { id: _id, name: _name, autoStart: _autoStart, ...rest } = machine;
+    expect(drafts).toEqual([{ ...rest, name: 'Windows 11' }]);
+  });
+});
+
+describe('fromCompose', () => {
+  it('imports the upstream README compose file', () => {
+    const text = `
+services:
+  windows:
+    image: dockurr/windows
+    container_name: windows
+    environment:
+      VERSION: "11"
+    devices:
+      - /dev/kvm
+      - /dev/net/tun
+    cap_add:
+      - NET_ADMIN
+    ports:
+      - 8006:8006
+      - 3389:3389/tcp
+      - 3389:3389/udp
+    volumes:
+      - ./windows:/storage
+    restart: always
+    stop_grace_period: 2m
+`;
+    const { drafts, warnings } = fromCompose(text, { baseDir: '/home/ada/vms' });
+    expect(drafts).toEqual([
+      { name: 'windows', image: 'dockurr/windows', version: '11', storageDir: '/home/ada/vms/windows', ports: { web: 8006, rdp: 3389 } },
+    ]);
+    expect(warnings).toEqual([
+      'service "windows": the image dockurr/windows follows the latest release; Porthole is tested with dockurr/windows:6.05.',
+      'service "windows": its ports were open beyond this computer; Porthole publishes them on 127.0.0.1 only.',
+    ]);
+  });
+
+  it('cannot place a relative path without the file’s folder', () => {
+    const { drafts, warnings } = fromCompose('services:\n  w:\n    image: dockurr/windows:6.05\n    volumes: ["./windows:/storage"]\n');
+    expect(drafts).toEqual([{ name: 'w', image: 'dockurr/windows:6.05' }]);
+    expect(warnings).toEqual([
+      'service "w": the relative path ./windows (for /storage) cannot be placed; import the file from its folder or use a full path.',
+    ]);
+  });
+
+  it('reads every setting, in list and long syntax, and names what it leaves out', () => {
+    const text = `
+services:
+  office:
+    image: ghcr.io/dockur/windows:6.05
+    environment:
+      - VERSION=win10
+      - RAM_SIZE=6144M
+      - CPU_CORES=3
+      - DISK_SIZE=100
+      - DISK_FMT=QCOW2
+      - USERNAME=bob
+      - PASSWORD=  spaced
+      - LANGUAGE=fr_BE
+      - KEYBOARD=fr_BE
+      - WIDTH=1600
+      - HEIGHT=900
+      - KVM=no
+      - SAMBA_READONLY=yes
+      - KEY=XXXXX-XXXXX
+      - ARGUMENTS=-device usb-host
+      - FROM_SHELL
+    volumes:
+      - type: bind
+        source: /srv/office
+        target: /storage
+      - /home/bob/share:/data
+      - /home/bob/more:/shared2:rw
+      - /isos/win10.iso:/boot.iso
+      - /srv/custom.xml:/custom.xml
+      - winvol:/shared3
+    ports:
+      - target: 8006
+        published: "18006"
+        host_ip: 127.0.0.1
+      - "127.0.0.1:13389:3389"
+      - "5900:5900"
+`;
+    const { drafts, warnings } = fromCompose(text);
+    expect(drafts).toEqual([
+      {
+        name: 'office',
+        image: 'ghcr.io/dockur/windows:6.05',
+        version: '10',
+        ramGiB: 6,
+        cpuCores: 3,
+        diskGiB: 100,
+        diskFormat: 'qcow2',
+        username: 'bob',
+        password: '  spaced',
+        language: 'fr-FR',
+        region: 'fr-BE',
+        keyboard: 'fr-BE',
+        screen: { width: 1600, height: 900 },
+        kvm: false,
+        storageDir: '/srv/office',
+        sharedFolders: [
+          { hostPath: '/home/bob/share', readOnly: true },
+          { hostPath: '/home/bob/more', readOnly: true },
+        ],
+        customIso: '/isos/win10.iso',
+        ports: { web: 18006, rdp: 13389 },
+      },
+    ]);
+    expect(warnings).toEqual([
+      'service "office": FROM_SHELL takes its value from the shell that runs compose; set it in Porthole instead.',
+      'service "office": Porthole does not support KEY, ARGUMENTS yet; they were left out.',
+      'service "office": the mount /srv/custom.xml → /custom.xml is not supported by Porthole and was left out.',
+      'service "office": /shared3 is the engine volume "winvol"; Porthole uses folders only, so copy its files to a folder and choose that.',
+      'service "office": port 5900 → 5900/tcp is not published by Porthole.',
+      'service "office": its ports were open beyond this computer; Porthole publishes them on 127.0.0.1 only.',
+    ]);
+  });
+
+  it('skips other services and keeps odd values with a warning', () => {
+    const text = `
+services:
+  db:
+    image: postgres:16
+  win:
+    image: docker.io/dockurr/windows:latest
+    environment:
+      VERSION: "12"
+      RAM_SIZE: half
+      CPU_CORES: max
+      LANGUAGE: Klingon
+      DISPLAY: vnc
+      SAMBA: "N"
+      USERNAME: "x${'$'}{USER}"
+      WIDTH: 1024
+    volumes:
+      - ~/win:/storage
+`;
+    const { drafts, warnings } = fromCompose(text, { homeDir: '/home/ada' });
+    expect(drafts).toEqual([{ name: 'win', image: 'docker.io/dockurr/windows:latest', version: '12', storageDir: '/home/ada/win' }]);
+    expect(warnings).toEqual([
+      'service "db": its image postgres:16 is not dockurr/windows; skipped.',
+      'service "win": the image docker.io/dockurr/windows:latest follows the latest release; Porthole is tested with dockurr/windows:6.05.',
+      'service "win": Porthole does not know VERSION "12"; it is kept as is. Check it before starting the machine.',
+      'service "win": RAM_SIZE="half" is not a size Porthole can keep (it needs a number such as 8G); the default is used.',
+      'service "win": CPU_CORES="max" is not a number of cores; the default is used.',
+      'service "win": LANGUAGE="Klingon" is not a language Windows is published in; English is used.',
+      'service "win": DISPLAY="vnc" is replaced by web: Porthole shows the screen in its window.',
+      'service "win": SAMBA is off there; Porthole always serves the shared folders.',
+      'service "win": USERNAME uses variable substitution (x${USER}); set it in Porthole instead.',
+      'service "win": WIDTH and HEIGHT need to be whole numbers, both set; the default screen size is used.',
+    ]);
+  });
+
+  it('drops values the draft schema refuses', () => {
+    const text = `
+services:
+  w:
+    image: dockurr/windows:6.05
+    environment:
+      USERNAME: a-user-name-longer-than-twenty
+      WIDTH: "100"
+      HEIGHT: "100"
+    ports: ["127.0.0.1:80:8006"]
+`;
+    const { drafts, warnings } = fromCompose(text);
+    expect(drafts).toEqual([{ name: 'w', image: 'dockurr/windows:6.05' }]);
+    expect(warnings).toHaveLength(3);
+    expect(warnings[0]).toMatch(/^service "w": username was left out/);
+    expect(warnings[1]).toMatch(/^service "w": screen was left out/);
+    expect(warnings[2]).toBe('service "w": host port 80 is outside 1024-65535; Porthole picks another.');
+  });
+
+  it.each([
+    ['not: [valid', /not a valid compose file/],
+    ['just text', /no services/],
+    ['services: 3', /no services/],
+  ])('refuses %j', (text, message) => {
+    expect(() => fromCompose(text)).toThrow(message);
+  });
+});
+
+describe('settingsFromContainer', () => {
+  it('adopts a hand-made dockur container', () => {
+    const info = {
+      Name: '/windows',
+      Config: {
+        Image: 'dockurr/windows:6.05',
+        Env: ['VERSION=11', 'RAM_SIZE=4G', 'CPU_CORES=2', 'DISK_SIZE=64G', 'LANGUAGE=German', 'PATH=/usr/local/sbin:/usr/bin', 'AUDIO=Y'],
+      },
+      Mounts: [
+        { Type: 'bind', Source: '/home/ada/windows', Destination: '/storage', Mode: '', RW: true, Propagation: 'rprivate' },
+        { Type: 'bind', Source: '/home/ada/Public', Destination: '/shared', Mode: 'ro', RW: false, Propagation: 'rprivate' },
+        { Type: 'volume', Name: 'abc', Source: '/var/lib/docker/volumes/abc/_data', Destination: '/shared2', Mode: '', RW: true, Propagation: '' },
+      ],
+      HostConfig: {
+        PortBindings: {
+          '8006/tcp': [{ HostIp: '', HostPort: '8006' }],
+          '3389/tcp': [{ HostIp: '127.0.0.1', HostPort: '3389' }],
+          '3389/udp': null,
+        },
+      },
+    } as unknown as Docker.ContainerInspectInfo;
+    const { draft, warnings } = settingsFromContainer(info);
+    expect(draft).toEqual({
+      name: 'windows',
+      image: 'dockurr/windows:6.05',
+      version: '11',
+      ramGiB: 4,
+      cpuCores: 2,
+      diskGiB: 64,
+      language: 'de-DE',
+      storageDir: '/home/ada/windows',
+      sharedFolders: [{ hostPath: '/home/ada/Public', readOnly: true }],
+      ports: { web: 8006, rdp: 3389 },
+    });
+    expect(warnings).toEqual([
+      'container "windows": Porthole does not support AUDIO yet; it was left out.',
+      'container "windows": /shared2 is the engine volume "/var/lib/docker/volumes/abc/_data"; Porthole uses folders only, so copy its files to a folder and choose that.',
+      'container "windows": its ports were open beyond this computer; Porthole publishes them on 127.0.0.1 only.',
+    ]);
+  });
+
+  it('reads back a container Porthole made', () => {
+    const spec = buildContainerSpec(machine, { oemDir: OEM });
+    const binds = spec.HostConfig?.Binds ?? [];
+    const info = {
+      Name: `/${spec.name}`,
+      Config: { Image: spec.Image, Env: spec.Env },
+      Mounts: binds.map((b) => {
+        const [Source, Destination, mode] = b.split(':');
+        return { Type: 'bind', Source, Destination, Mode: mode ?? '', RW: mode !== 'ro', Propagation: 'rprivate' };
+      }),
+      HostConfig: { PortBindings: spec.HostConfig?.PortBindings },
+    } as unknown as Docker.ContainerInspectInfo;
+    const { draft } = settingsFromContainer(info);
+    const { id: _id, name: _name, autoStart: _autoStart, ...rest } = machine;
+    expect(draft).toEqual({ ...rest, name: 'porthole-win11' });
+  });
+});
+
+describe('helpers', () => {
+  it.each([
+    ['8G', 'ram', 8],
+    ['8192M', 'ram', 8],
+    ['8', 'ram', 8],
+    ['4096', 'ram', 4],
+    ['64G', 'disk', 64],
+    ['64', 'disk', 64],
+    ['1T', 'disk', 1024],
+    ['128 GB', 'disk', 128],
+    ['2.5G', 'disk', 2.5],
+  ] as const)('parses %s (%s) as %d GiB', (value, what, gib) => {
+    expect(parseSizeGiB(value, what)).toBe(gib);
+  });
+
+  it('refuses sizes it cannot read', () => {
+    expect(parseSizeGiB('half', 'ram')).toBeUndefined();
+    expect(parseSizeGiB('', 'disk')).toBeUndefined();
+    expect(parseSizeGiB('-1G', 'disk')).toBeUndefined();
+  });
+
+  it('reads the image’s booleans', () => {
+    for (const yes of ['Y', 'yes', 'TRUE', '1', 'on']) expect(parseImageBoolean(yes)).toBe(true);
+    for (const no of ['n', 'No', 'false', '0', 'OFF']) expect(parseImageBoolean(no)).toBe(false);
+    expect(parseImageBoolean('maybe')).toBeUndefined();
+  });
+
+  it('knows the dockur images', () => {
+    for (const image of ['dockurr/windows', 'dockurr/windows:6.05', 'docker.io/dockurr/windows:latest', 'ghcr.io/dockur/windows:6.05']) {
+      expect(isDockurImage(image), image).toBe(true);
+    }
+    for (const image of ['dockurr/windows-arm', 'evil/dockurr/windows', 'postgres', 'dockurr/windowsx:1']) {
+      expect(isDockurImage(image), image).toBe(false);
+    }
+  });
+});

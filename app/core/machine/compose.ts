@@ -1,0 +1,537 @@
+import { posix } from 'node:path';
+import type Docker from 'dockerode';
+import { Document, parse, YAMLParseError } from 'yaml';
+import {
+  DEFAULT_IMAGE,
+  machineDraftSchema,
+  portSchema,
+  PortholeError,
+  type HostPorts,
+  type MachineDraft,
+  type MachineSettings,
+  type SharedFolder,
+} from '../../api';
+import { findLanguage, findVersion, isCultureName, isVersionUrl } from '../../api/catalogue';
+import {
+  buildContainerSpec,
+  CONTAINER_PORTS,
+  CUSTOM_ISO_TARGET,
+  OEM_TARGET,
+  SHARED_FOLDER_TARGETS,
+  STORAGE_TARGET,
+  type SpecOptions,
+} from './spec';
+
+// ---- export -------------------------------------------------------------------------------------
+
+/** The compose extension field holding the machine's name. */
+const NAME_KEY = 'x-porthole-name';
+
+interface PortBinding {
+  HostIp?: string;
+  HostPort?: string;
+}
+
+function duration(seconds: number): string {
+  return seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
+}
+
+/**
+ * The compose service equivalent to a container spec: the same image, name, environment, devices,
+ * capability, loopback ports, mounts and stop timeout. Labels are left out on purpose: a container
+ * started by hand must not pass for one Porthole manages.
+ */
+export function composeServiceFromSpec(spec: Docker.ContainerCreateOptions): Record<string, unknown> {
+  const host = spec.HostConfig ?? {};
+  const bindings = (host.PortBindings ?? {}) as Record<string, PortBinding[] | undefined>;
+  const ports = Object.entries(bindings).flatMap(([containerPort, list]) =>
+    (list ?? []).map((b) => `${b.HostIp ? `${b.HostIp}:` : ''}${b.HostPort ?? ''}:${containerPort}`),
+  );
+  const devices = ((host.Devices ?? []) as Docker.DeviceMapping[]).map((d) => `${d.PathOnHost}:${d.PathInContainer}`);
+  const environment = Object.fromEntries(
+    (spec.Env ?? []).map((pair) => {
+      const at = pair.indexOf('=');
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+  const service: Record<string, unknown> = {
+    image: spec.Image,
+    container_name: spec.name,
+    environment,
+    devices,
+    cap_add: host.CapAdd as string[] | undefined,
+    ports,
+    volumes: host.Binds ?? [],
+    restart: host.RestartPolicy?.Name ?? 'no',
+  };
+  if (spec.StopTimeout !== undefined) service.stop_grace_period = duration(spec.StopTimeout);
+  return service;
+}
+
+/**
+ * A compose.yml that runs the machine without Porthole (`docker compose up -d` in its folder),
+ * made from buildContainerSpec's result so the two never disagree. It holds the password.
+ */
+export function toCompose(m: MachineSettings, opts: SpecOptions): string {
+  const spec = buildContainerSpec(m, opts);
+  // An `x-` key is ignored by compose; it carries the machine's name back on import.
+  const service = { ...composeServiceFromSpec(spec), [NAME_KEY]: m.name };
+  const doc = new Document({ services: { [m.id]: service } });
+  doc.commentBefore = [
+    ` Machine “${m.name}”, exported by Porthole.`,
+    ' Run it with: docker compose up -d   (or podman compose up -d)',
+    ` Its screen: http://127.0.0.1:${m.ports.web}/   Remote Desktop: 127.0.0.1:${m.ports.rdp}`,
+    ' Stop Porthole’s own container for this machine first: both use the same disk.',
+    ' This file contains the Windows password.',
+  ].join('\n');
+  // Every string quoted: YAML 1.1 readers would take Y, N or no for booleans.
+  return doc.toString({ defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 });
+}
+
+// ---- import -------------------------------------------------------------------------------------
+
+/** A machine found in a compose file or an existing container: what it says, nothing invented. */
+export type ImportedDraft = MachineDraft & { storageDir?: string; ports?: Partial<HostPorts> };
+
+export interface ImportResult {
+  drafts: ImportedDraft[];
+  warnings: string[];
+}
+
+interface MountPart {
+  source: string;
+  target: string;
+  readOnly: boolean;
+  kind: 'bind' | 'volume';
+}
+
+interface PortPart {
+  containerPort: number;
+  protocol: string;
+  hostIp: string;
+  hostPort: number | undefined;
+}
+
+interface ContainerParts {
+  /** How warnings name it: `service "windows"`, `container "windows"`. */
+  label: string;
+  name: string;
+  image: string;
+  env: Array<[string, string]>;
+  mounts: MountPart[];
+  ports: PortPart[];
+}
+
+const DOCKUR_IMAGE =
+  /^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\/)?dockurr\/windows(?::[\w][\w.-]*)?(?:@sha256:[a-f0-9]{64})?$|^ghcr\.io\/dockur\/windows(?::[\w][\w.-]*)?(?:@sha256:[a-f0-9]{64})?$/i;
+
+export function isDockurImage(image: string): boolean {
+  return DOCKUR_IMAGE.test(image.trim());
+}
+
+/** Variables the image's base sets for itself; not a person's choice. */
+const BASE_ENV = new Set(['PATH', 'HOME', 'HOSTNAME', 'TERM', 'container']);
+
+const UNIT_BYTES: Readonly<Record<string, number>> = { K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
+
+/**
+ * A size as the image reads RAM_SIZE/DISK_SIZE (`8G`, `8192M`, `64GB`), in GiB. A bare number is GB
+ * for a disk; for memory the image reads it as GB below 130 and MB from there.
+ */
+export function parseSizeGiB(value: string, what: 'ram' | 'disk'): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([KMGT])?(?:i?B)?\s*$/i.exec(value);
+  if (!match) return undefined;
+  const amount = Number(match[1]);
+  let unit = match[2]?.toUpperCase();
+  if (!unit) unit = what === 'ram' && amount >= 130 ? 'M' : 'G';
+  return (amount * UNIT_BYTES[unit]!) / UNIT_BYTES.G!;
+}
+
+/** The image's booleans: y/yes/true/1/on and n/no/false/0/off, any case. */
+export function parseImageBoolean(value: string): boolean | undefined {
+  const v = value.trim().toLowerCase();
+  if (['y', 'yes', 'true', '1', 'on'].includes(v)) return true;
+  if (['n', 'no', 'false', '0', 'off'].includes(v)) return false;
+  return undefined;
+}
+
+function applyEnv(draft: ImportedDraft, parts: ContainerParts, warnings: string[]): { sambaReadOnly: boolean } {
+  const say = (text: string): void => void warnings.push(`${parts.label}: ${text}`);
+  let sambaReadOnly = false;
+  let width: number | undefined;
+  let height: number | undefined;
+  const left: string[] = [];
+  for (const [key, raw] of parts.env) {
+    const value = raw.trim();
+    if (BASE_ENV.has(key)) continue;
+    if (/\$\{?[A-Za-z_]/.test(value)) {
+      say(`${key} uses variable substitution (${value}); set it in Porthole instead.`);
+      continue;
+    }
+    switch (key) {
+      case 'VERSION': {
+        const known = findVersion(value);
+        if (known) draft.version = known.id;
+        else if (isVersionUrl(value)) draft.version = value;
+        else {
+          draft.version = value;
+          say(`Porthole does not know VERSION "${value}"; it is kept as is. Check it before starting the machine.`);
+        }
+        break;
+      }
+      case 'RAM_SIZE':
+      case 'DISK_SIZE': {
+        const what = key === 'RAM_SIZE' ? 'ram' : 'disk';
+        const gib = parseSizeGiB(value, what);
+        if (gib === undefined) {
+          say(`${key}="${value}" is not a size Porthole can keep (it needs a number such as 8G); the default is used.`);
+          break;
+        }
+        // Memory rounds down (never more than asked); the disk rounds up (it can never shrink).
+        const whole = what === 'ram' ? Math.max(1, Math.floor(gib)) : Math.ceil(gib);
+        if (whole !== gib) say(`${key}="${value}" is rounded to ${whole} GB.`);
+        if (what === 'ram') draft.ramGiB = whole;
+        else draft.diskGiB = whole;
+        break;
+      }
+      case 'CPU_CORES': {
+        const cores = Number(value);
+        if (Number.isInteger(cores) && cores > 0) draft.cpuCores = cores;
+        else say(`CPU_CORES="${value}" is not a number of cores; the default is used.`);
+        break;
+      }
+      case 'DISK_FMT':
+        if (value.toLowerCase() === 'raw' || value.toLowerCase() === 'qcow2') draft.diskFormat = value.toLowerCase() as 'raw' | 'qcow2';
+        else say(`DISK_FMT="${value}" is neither raw nor qcow2; the default (raw) is used.`);
+        break;
+      case 'USERNAME':
+        if (value) draft.username = value;
+        break;
+      case 'PASSWORD':
+        // Not trimmed: spaces can belong to a password.
+        if (raw) draft.password = raw;
+        break;
+      case 'LANGUAGE': {
+        const language = findLanguage(value);
+        if (language) draft.language = language.culture;
+        else say(`LANGUAGE="${value}" is not a language Windows is published in; English is used.`);
+        // `fr_BE` downloads French, as the image reads it; the Belgian part becomes the region.
+        const culture = value.replace(/_/g, '-');
+        if (language && isCultureName(culture) && culture.toLowerCase() !== language.culture.toLowerCase()) draft.region ??= culture;
+        break;
+      }
+      case 'REGION':
+        if (value) draft.region = value.replace(/_/g, '-');
+        break;
+      case 'KEYBOARD':
+        if (value) draft.keyboard = value.replace(/_/g, '-');
+        break;
+      case 'WIDTH':
+        width = Number(value);
+        break;
+      case 'HEIGHT':
+        height = Number(value);
+        break;
+      case 'KVM':
+        if (parseImageBoolean(value) === false) draft.kvm = false;
+        break;
+      case 'SAMBA':
+        if (parseImageBoolean(value) === false) say('SAMBA is off there; Porthole always serves the shared folders.');
+        break;
+      case 'SAMBA_READONLY':
+        sambaReadOnly = parseImageBoolean(value) === true;
+        break;
+      case 'DISPLAY':
+        if (value.toLowerCase() !== 'web') say(`DISPLAY="${value}" is replaced by web: Porthole shows the screen in its window.`);
+        break;
+      default:
+        left.push(key);
+    }
+  }
+  if (width !== undefined || height !== undefined) {
+    if (Number.isInteger(width) && Number.isInteger(height)) draft.screen = { width: width!, height: height! };
+    else say('WIDTH and HEIGHT need to be whole numbers, both set; the default screen size is used.');
+  }
+  if (left.length > 0) {
+    // Names only: values such as KEY (a product key) may be secret.
+    say(`Porthole does not support ${left.join(', ')} yet; ${left.length > 1 ? 'they were' : 'it was'} left out.`);
+  }
+  return { sambaReadOnly };
+}
+
+const SHARED_TARGETS: Readonly<Record<string, number>> = {
+  [SHARED_FOLDER_TARGETS[0]]: 0,
+  '/data': 0,
+  [SHARED_FOLDER_TARGETS[1]]: 1,
+  '/data2': 1,
+  [SHARED_FOLDER_TARGETS[2]]: 2,
+  '/data3': 2,
+};
+
+function applyMounts(draft: ImportedDraft, parts: ContainerParts, sambaReadOnly: boolean, warnings: string[]): void {
+  const say = (text: string): void => void warnings.push(`${parts.label}: ${text}`);
+  const shared: Array<SharedFolder | undefined> = [];
+  for (const mount of parts.mounts) {
+    const target = mount.target.replace(/\/+$/, '') || '/';
+    const slot = SHARED_TARGETS[target];
+    if (mount.kind === 'volume' && (target === STORAGE_TARGET || slot !== undefined)) {
+      say(`${target} is the engine volume "${mount.source}"; Porthole uses folders only, so copy its files to a folder and choose that.`);
+      continue;
+    }
+    if (target === STORAGE_TARGET) draft.storageDir = mount.source;
+    else if (slot !== undefined) {
+      if (shared[slot]) say(`${target} repeats a shared folder slot; ${mount.source} was left out.`);
+      else shared[slot] = { hostPath: mount.source, readOnly: mount.readOnly || sambaReadOnly };
+    } else if (target === CUSTOM_ISO_TARGET || target === '/boot.iso') draft.customIso = mount.source;
+    else if (target.toLowerCase() === OEM_TARGET) {
+      say(`Porthole supplies its own ${OEM_TARGET} folder; the one at ${mount.source} is not used.`);
+    } else say(`the mount ${mount.source} → ${target} is not supported by Porthole and was left out.`);
+  }
+  const folders = shared.filter((f): f is SharedFolder => f !== undefined);
+  if (folders.length > 0) draft.sharedFolders = folders;
+}
+
+function applyPorts(draft: ImportedDraft, parts: ContainerParts, warnings: string[]): void {
+  const say = (text: string): void => void warnings.push(`${parts.label}: ${text}`);
+  const ports: Partial<HostPorts> = {};
+  let exposed = false;
+  for (const port of parts.ports) {
+    if (port.hostPort === undefined) continue;
+    if (port.hostIp !== '127.0.0.1') exposed = true;
+    if (port.containerPort === CONTAINER_PORTS.web && port.protocol === 'tcp') ports.web = port.hostPort;
+    else if (port.containerPort === CONTAINER_PORTS.rdp && port.protocol === 'tcp') ports.rdp = port.hostPort;
+    else if (port.containerPort === CONTAINER_PORTS.rdp && port.protocol === 'udp') continue;
+    else say(`port ${port.hostPort} → ${port.containerPort}/${port.protocol} is not published by Porthole.`);
+  }
+  if (exposed) say('its ports were open beyond this computer; Porthole publishes them on 127.0.0.1 only.');
+  if (ports.web !== undefined || ports.rdp !== undefined) draft.ports = ports;
+}
+
+/** Drops what the draft schema refuses, saying so, so a caller gets a draft it can use. */
+function keepValid(draft: ImportedDraft, label: string, warnings: string[]): ImportedDraft {
+  const { ports, ...rest } = draft;
+  const result = machineDraftSchema.safeParse(rest);
+  const refused = new Set<string>();
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const field = issue.path[0];
+      if (typeof field !== 'string' || field === 'name' || refused.has(field) || !(field in rest)) continue;
+      refused.add(field);
+      warnings.push(`${label}: ${field} was left out: ${issue.message}.`);
+    }
+  }
+  const kept: Partial<ImportedDraft> = Object.fromEntries(Object.entries(rest).filter(([key]) => !refused.has(key)));
+  const clean: ImportedDraft = { ...kept, name: rest.name };
+  if (ports) {
+    const valid: Partial<HostPorts> = {};
+    for (const key of ['web', 'rdp'] as const) {
+      const value = ports[key];
+      if (value === undefined) continue;
+      if (portSchema.safeParse(value).success) valid[key] = value;
+      else warnings.push(`${label}: host port ${value} is outside 1024-65535; Porthole picks another.`);
+    }
+    if (valid.web !== undefined || valid.rdp !== undefined) clean.ports = valid;
+  }
+  return clean;
+}
+
+function draftFromParts(parts: ContainerParts, warnings: string[]): ImportedDraft {
+  const name = parts.name.trim().slice(0, 64) || 'Windows';
+  const draft: ImportedDraft = { name, image: parts.image };
+  if (!isDockurImage(parts.image)) {
+    warnings.push(`${parts.label}: the image ${parts.image} is not dockurr/windows; Porthole may not drive it correctly.`);
+  } else if (!/[:@]/.test(parts.image.replace(/^[^/]*\.[^/]*\//, '')) || /:latest$/i.test(parts.image)) {
+    warnings.push(`${parts.label}: the image ${parts.image} follows the latest release; Porthole is tested with ${DEFAULT_IMAGE}.`);
+  }
+  const { sambaReadOnly } = applyEnv(draft, parts, warnings);
+  applyMounts(draft, parts, sambaReadOnly, warnings);
+  applyPorts(draft, parts, warnings);
+  return keepValid(draft, parts.label, warnings);
+}
+
+// ---- compose file -------------------------------------------------------------------------------
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function scalar(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+function composeEnv(value: unknown, say: (text: string) => void): Array<[string, string]> {
+  if (Array.isArray(value)) {
+    return value.flatMap((item): Array<[string, string]> => {
+      const text = scalar(item);
+      if (text === undefined) return [];
+      const at = text.indexOf('=');
+      if (at < 0) {
+        say(`${text} takes its value from the shell that runs compose; set it in Porthole instead.`);
+        return [];
+      }
+      return [[text.slice(0, at), text.slice(at + 1)]];
+    });
+  }
+  if (isRecord(value)) {
+    return Object.entries(value).flatMap(([key, v]): Array<[string, string]> => {
+      const text = scalar(v);
+      if (text === undefined) {
+        say(`${key} takes its value from the shell that runs compose; set it in Porthole instead.`);
+        return [];
+      }
+      return [[key, text]];
+    });
+  }
+  return [];
+}
+
+interface PathContext {
+  baseDir?: string;
+  homeDir?: string;
+}
+
+function hostPath(source: string, paths: PathContext): string | undefined {
+  if (source.startsWith('/')) return posix.normalize(source);
+  if (source === '~' || source.startsWith('~/')) return paths.homeDir ? posix.join(paths.homeDir, source.slice(1)) : undefined;
+  if (source.startsWith('.')) return paths.baseDir ? posix.resolve(paths.baseDir, source) : undefined;
+  return undefined;
+}
+
+function composeMounts(value: unknown, paths: PathContext, say: (text: string) => void): MountPart[] {
+  if (!Array.isArray(value)) return [];
+  const mounts: MountPart[] = [];
+  for (const item of value) {
+    let source: string | undefined;
+    let target: string | undefined;
+    let readOnly = false;
+    let declaredVolume = false;
+    const text = scalar(item);
+    if (text !== undefined) {
+      const fields = text.split(':');
+      if (fields.length < 2) continue; // an anonymous volume: nothing of the person's
+      [source, target] = fields as [string, string];
+      readOnly = (fields[2] ?? '').split(',').includes('ro');
+    } else if (isRecord(item)) {
+      source = scalar(item.source);
+      target = scalar(item.target);
+      readOnly = item.read_only === true;
+      declaredVolume = item.type === 'volume';
+    }
+    if (!source || !target) continue;
+    const resolved = declaredVolume ? undefined : hostPath(source, paths);
+    const named = declaredVolume || !/^[/.~]/.test(source);
+    if (named) mounts.push({ source, target, readOnly, kind: 'volume' });
+    else if (resolved) mounts.push({ source: resolved, target, readOnly, kind: 'bind' });
+    else say(`the relative path ${source} (for ${target}) cannot be placed; import the file from its folder or use a full path.`);
+  }
+  return mounts;
+}
+
+function composePorts(value: unknown): PortPart[] {
+  if (!Array.isArray(value)) return [];
+  const ports: PortPart[] = [];
+  for (const item of value) {
+    const text = scalar(item);
+    if (text !== undefined) {
+      const [mapping = '', protocol = 'tcp'] = text.split('/');
+      const fields = mapping.split(':');
+      const containerPort = Number(fields.pop());
+      const host = fields.pop();
+      const hostIp = fields.join(':').replace(/^\[|\]$/g, '') || '0.0.0.0';
+      if (!Number.isInteger(containerPort)) continue;
+      const hostPort = host !== undefined && /^\d+$/.test(host) ? Number(host) : undefined;
+      ports.push({ containerPort, protocol: protocol.toLowerCase(), hostIp, hostPort });
+    } else if (isRecord(item)) {
+      const containerPort = Number(scalar(item.target));
+      const published = scalar(item.published);
+      if (!Number.isInteger(containerPort)) continue;
+      ports.push({
+        containerPort,
+        protocol: (scalar(item.protocol) ?? 'tcp').toLowerCase(),
+        hostIp: scalar(item.host_ip) ?? '0.0.0.0',
+        hostPort: published !== undefined && /^\d+$/.test(published) ? Number(published) : undefined,
+      });
+    }
+  }
+  return ports;
+}
+
+/**
+ * The dockur machines in a compose file, for import. Services with another image are skipped with
+ * a warning; everything Porthole cannot keep is named in `warnings`. `baseDir` (the compose file's
+ * folder) and `homeDir` place relative (`./windows`) and `~` paths.
+ */
+export function fromCompose(text: string, opts: PathContext = {}): ImportResult {
+  let data: unknown;
+  try {
+    data = parse(text);
+  } catch (err) {
+    const detail = err instanceof YAMLParseError ? err.message.split('\n')[0] : String(err);
+    throw new PortholeError('INVALID_ARGUMENT', `This is not a valid compose file: ${detail}`, 'Check the file in a text editor.');
+  }
+  const services = isRecord(data) && isRecord(data.services) ? data.services : undefined;
+  if (!services) {
+    throw new PortholeError('INVALID_ARGUMENT', 'This compose file has no services.', 'Choose the compose.yml that runs Windows.');
+  }
+  const drafts: ImportedDraft[] = [];
+  const warnings: string[] = [];
+  for (const [key, service] of Object.entries(services)) {
+    const label = `service "${key}"`;
+    if (!isRecord(service)) continue;
+    const image = scalar(service.image);
+    if (!image || !isDockurImage(image)) {
+      warnings.push(`${label}: ${image ? `its image ${image} is not dockurr/windows` : 'it has no image'}; skipped.`);
+      continue;
+    }
+    const say = (t: string): void => void warnings.push(`${label}: ${t}`);
+    drafts.push(
+      draftFromParts(
+        {
+          label,
+          name: scalar(service[NAME_KEY]) ?? scalar(service.container_name) ?? key,
+          image,
+          env: composeEnv(service.environment, say),
+          mounts: composeMounts(service.volumes, opts, say),
+          ports: composePorts(service.ports),
+        },
+        warnings,
+      ),
+    );
+  }
+  return { drafts, warnings };
+}
+
+// ---- existing container -------------------------------------------------------------------------
+
+/**
+ * A draft from a dockur container someone made by hand (`docker run` or compose), for adoption:
+ * its environment, mounts and published ports. The image's own defaults (VERSION=11, RAM_SIZE=4G...)
+ * appear in its environment and are kept, since they are what the container ran with.
+ */
+export function settingsFromContainer(info: Docker.ContainerInspectInfo): { draft: ImportedDraft; warnings: string[] } {
+  const name = info.Name.replace(/^\//, '');
+  const label = `container "${name}"`;
+  const env = (info.Config.Env ?? []).map((pair): [string, string] => {
+    const at = pair.indexOf('=');
+    return at < 0 ? [pair, ''] : [pair.slice(0, at), pair.slice(at + 1)];
+  });
+  const mounts: MountPart[] = (info.Mounts ?? []).flatMap((m): MountPart[] => {
+    if (m.Type !== 'bind' && m.Type !== 'volume') return [];
+    return [{ source: m.Source, target: m.Destination, readOnly: !m.RW, kind: m.Type }];
+  });
+  const bindings = (info.HostConfig.PortBindings ?? {}) as Record<string, PortBinding[] | null | undefined>;
+  const ports: PortPart[] = Object.entries(bindings).flatMap(([key, list]) => {
+    const [port = '', protocol = 'tcp'] = key.split('/');
+    return (list ?? []).map((b) => ({
+      containerPort: Number(port),
+      protocol,
+      hostIp: b.HostIp || '0.0.0.0',
+      hostPort: b.HostPort && /^\d+$/.test(b.HostPort) ? Number(b.HostPort) : undefined,
+    }));
+  });
+  const warnings: string[] = [];
+  const draft = draftFromParts({ label, name, image: info.Config.Image, env, mounts, ports }, warnings);
+  return { draft, warnings };
+}

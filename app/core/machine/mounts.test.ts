@@ -1,0 +1,65 @@
+import { mkdir, mkdtemp, open, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MachineSettings } from '../../api';
+import { assertMountsUsable } from './mounts';
+
+let dir: string;
+let m: MachineSettings;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'porthole-mounts-'));
+  await mkdir(join(dir, 'storage'));
+  await mkdir(join(dir, 'docs'));
+  await writeFile(join(dir, 'a-file'), 'x');
+  const iso = join(dir, 'win.iso');
+  await writeFile(iso, '');
+  await truncate(iso, 11_000_000);
+  const handle = await open(iso, 'r+');
+  await handle.write(new Uint8Array([1, 67, 68, 48, 48, 49, 1]), 0, 7, 16 * 2048); // type 1, "CD001", version 1
+  await handle.close();
+  m = {
+    id: 'win11',
+    name: 'Windows 11',
+    image: 'dockurr/windows:6.05',
+    version: '11',
+    language: 'en-US',
+    username: 'ada',
+    password: 'admin',
+    ramGiB: 8,
+    cpuCores: 4,
+    diskGiB: 64,
+    diskFormat: 'raw',
+    sharedFolders: [{ hostPath: join(dir, 'docs'), readOnly: false }],
+    customIso: iso,
+    screen: { width: 1280, height: 720 },
+    storageDir: join(dir, 'storage'),
+    ports: { web: 47001, rdp: 47002 },
+    autoStart: false,
+    kvm: true,
+  };
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('assertMountsUsable', () => {
+  it('accepts existing folders and a usable ISO', async () => {
+    await expect(assertMountsUsable(m)).resolves.toBeUndefined();
+  });
+
+  it('refuses a missing storage folder or shared folder, and a file in their place', async () => {
+    await expect(assertMountsUsable({ ...m, storageDir: join(dir, 'gone') })).rejects.toThrow(/storage folder .*gone does not exist/);
+    const missing = { ...m, sharedFolders: [{ hostPath: join(dir, 'nope'), readOnly: true }] };
+    await expect(assertMountsUsable(missing)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/shared folder .*nope does not exist/) });
+    const file = { ...m, sharedFolders: [{ hostPath: join(dir, 'a-file'), readOnly: true }] };
+    await expect(assertMountsUsable(file)).rejects.toThrow(/is a file, not a folder/);
+  });
+
+  it('checks the custom ISO only until Windows is installed', async () => {
+    const gone = { ...m, customIso: join(dir, 'deleted.iso') };
+    await expect(assertMountsUsable(gone)).rejects.toMatchObject({ code: 'ISO_INVALID' });
+    await expect(assertMountsUsable(gone, { installed: true })).resolves.toBeUndefined();
+  });
+});

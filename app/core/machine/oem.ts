@@ -1,0 +1,41 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { machineIdSchema } from '../../api';
+
+/** The text install.bat sends to the first serial port; the image copies that port into the container log. */
+export const INSTALL_MARKER_TEXT = 'PORTHOLE-INSTALLED';
+
+/**
+ * Matches the log line written at Windows' first logon: `PORTHOLE-INSTALLED <machine id>`.
+ * Anchored at the end so the command text `echo PORTHOLE-INSTALLED x > COM1`, should it ever be
+ * logged, does not count. No `g` flag: `.test()` must not carry state between lines.
+ */
+export const INSTALL_MARKER = /PORTHOLE-INSTALLED ([a-z0-9][a-z0-9-]{0,39})\s*$/;
+
+/** The machine id a log line announces as installed, or null. */
+export function parseInstallMarker(line: string): string | null {
+  return INSTALL_MARKER.exec(line)?.[1] ?? null;
+}
+
+/**
+ * `C:\OEM\install.bat`, which the image runs once at the first logon after Setup: the moment
+ * Windows is installed. CRLF line endings for cmd.exe and COMMAND.COM alike.
+ *
+ * The space before `>` matters: in `echo text-1> COM1` cmd reads `1>` as "redirect handle 1" and
+ * drops the digit. The stand-in test image reads this same `echo <text> > COM1` line.
+ */
+export function installScript(machineId: string): string {
+  const id = machineIdSchema.parse(machineId);
+  return ['@echo off', 'rem Written by Porthole: tells the host that Windows has finished installing.', `echo ${INSTALL_MARKER_TEXT} ${id} > COM1`, '']
+    .join('\r\n');
+}
+
+/** Writes Porthole's OEM folder (mounted read-only at /oem). Atomic per file: a start never sees half a script. */
+export async function writeOemFiles(dir: string, machineId: string): Promise<void> {
+  const script = installScript(machineId);
+  await mkdir(dir, { recursive: true });
+  const target = join(dir, 'install.bat');
+  const temporary = join(dir, `.install.bat.${process.pid}.${Date.now()}.tmp`);
+  await writeFile(temporary, script, { mode: 0o644 });
+  await rename(temporary, target);
+}

@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import type Docker from 'dockerode';
+import { PortholeError, type MachineSettings } from '../../api';
+
+/** Labels every Porthole container carries; the engine layer finds machines by MACHINE_LABEL. */
+export const MACHINE_LABEL = 'io.porthole.machine';
+export const VERSION_LABEL = 'io.porthole.version';
+export const SPEC_LABEL = 'io.porthole.spec';
+/** The layout of Porthole's containers; bump it when an old container can no longer be adopted as is. */
+export const SPEC_VERSION = '1';
+
+/** Docker's default of 10 s hard-kills Windows mid-write; the image itself gives Windows 105 s (TIMEOUT). */
+export const STOP_TIMEOUT_SECONDS = 120;
+export const CONTAINER_PORTS = { web: 8006, rdp: 3389 } as const;
+/** Where the image looks for the first, second and third shared folder. */
+export const SHARED_FOLDER_TARGETS = ['/shared', '/shared2', '/shared3'] as const;
+export const STORAGE_TARGET = '/storage';
+export const CUSTOM_ISO_TARGET = '/custom.iso';
+export const OEM_TARGET = '/oem';
+const LOOPBACK = '127.0.0.1';
+
+export interface SpecOptions {
+  /** Host folder holding Porthole's install.bat (see oem.ts), mounted read-only at /oem. */
+  oemDir: string;
+  /**
+   * Windows has finished installing (the COM1 marker was seen). The custom ISO is then left out:
+   * the image ignores removed media after a completed install, and a deleted ISO would otherwise
+   * make Docker create an empty folder in its place. Changing this changes the spec hash, so the
+   * container made for the install is recreated once, at the next start after it.
+   */
+  installed?: boolean;
+  /**
+   * The host has /dev/net/tun (host facts: tunAvailable). Default true. Without it the device is
+   * left out, since Docker refuses to create a container with a missing device; the image then
+   * warns and falls back to user-mode networking.
+   */
+  tun?: boolean;
+}
+
+export function containerName(machineId: string): string {
+  return `porthole-${machineId}`;
+}
+
+function bindable(path: string, what: string): string {
+  if (!path.startsWith('/') || path.includes(':')) {
+    throw new PortholeError(
+      'INVALID_ARGUMENT',
+      `The ${what} “${path}” cannot be mounted into the machine.`,
+      'Use a full path (starting with /) without a colon.',
+    );
+  }
+  return path;
+}
+
+function portBinding(hostPort: number): Array<{ HostIp: string; HostPort: string }> {
+  return [{ HostIp: LOOPBACK, HostPort: String(hostPort) }];
+}
+
+/**
+ * The one description of a machine's container, exactly per the dockur contract. Pure: the same
+ * settings always give the same object, and its `io.porthole.spec` label is a hash of everything
+ * else, so a container made from older settings is recognised by comparing that label.
+ *
+ * Choices worth knowing:
+ * - KVM off: `KVM=N` and no /dev/kvm device, so hosts without a usable /dev/kvm can still create it.
+ * - SAMBA stays on even without shared folders: the image adds the desktop link and drive Z: only
+ *   when the share exists at install time, so a folder added later still appears in Windows.
+ * - Read-only shared folders are `:ro` mounts; the image tests each share for writes and serves
+ *   it read-only by itself (SAMBA_READONLY would make every share read-only).
+ * - Every port is published on 127.0.0.1 only: the screen's VNC has no password.
+ */
+export function buildContainerSpec(m: MachineSettings, opts: SpecOptions): Docker.ContainerCreateOptions {
+  const env: string[] = [
+    `VERSION=${m.version}`,
+    `RAM_SIZE=${m.ramGiB}G`,
+    `CPU_CORES=${m.cpuCores}`,
+    `DISK_SIZE=${m.diskGiB}G`,
+    `DISK_FMT=${m.diskFormat}`,
+    `USERNAME=${m.username}`,
+    `PASSWORD=${m.password}`,
+    `LANGUAGE=${m.language}`,
+  ];
+  if (m.region) env.push(`REGION=${m.region}`);
+  if (m.keyboard) env.push(`KEYBOARD=${m.keyboard}`);
+  env.push(`WIDTH=${m.screen.width}`, `HEIGHT=${m.screen.height}`, 'SAMBA=Y', 'DISPLAY=web');
+  if (!m.kvm) env.push('KVM=N');
+
+  const binds = [`${bindable(m.storageDir, 'storage folder')}:${STORAGE_TARGET}`];
+  m.sharedFolders.forEach((folder, index) => {
+    const target = SHARED_FOLDER_TARGETS[index];
+    if (!target) throw new PortholeError('INVALID_ARGUMENT', 'A machine can have at most three shared folders.');
+    binds.push(`${bindable(folder.hostPath, 'shared folder')}:${target}${folder.readOnly ? ':ro' : ''}`);
+  });
+  if (m.customIso && !opts.installed) binds.push(`${bindable(m.customIso, 'custom ISO')}:${CUSTOM_ISO_TARGET}:ro`);
+  binds.push(`${bindable(opts.oemDir, 'OEM folder')}:${OEM_TARGET}:ro`);
+
+  const devices: Docker.DeviceMapping[] = [];
+  if (m.kvm) devices.push({ PathOnHost: '/dev/kvm', PathInContainer: '/dev/kvm', CgroupPermissions: 'rwm' });
+  if (opts.tun !== false) devices.push({ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' });
+
+  const web = `${CONTAINER_PORTS.web}/tcp`;
+  const rdpTcp = `${CONTAINER_PORTS.rdp}/tcp`;
+  const rdpUdp = `${CONTAINER_PORTS.rdp}/udp`;
+
+  const spec: Docker.ContainerCreateOptions = {
+    name: containerName(m.id),
+    Image: m.image,
+    Env: env,
+    ExposedPorts: { [web]: {}, [rdpTcp]: {}, [rdpUdp]: {} },
+    StopTimeout: STOP_TIMEOUT_SECONDS,
+    Labels: { [MACHINE_LABEL]: m.id, [VERSION_LABEL]: SPEC_VERSION },
+    HostConfig: {
+      Binds: binds,
+      Devices: devices,
+      CapAdd: ['NET_ADMIN'],
+      PortBindings: {
+        [web]: portBinding(m.ports.web),
+        [rdpTcp]: portBinding(m.ports.rdp),
+        [rdpUdp]: portBinding(m.ports.rdp),
+      },
+      RestartPolicy: { Name: 'no' },
+    },
+  };
+  spec.Labels = { ...spec.Labels, [SPEC_LABEL]: specHash(spec) };
+  return spec;
+}
+
+/** JSON with object keys sorted, so equal specs hash equally whatever order they were built in. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** SHA-256 (hex) of a spec, leaving out its own spec label. */
+export function specHash(spec: Docker.ContainerCreateOptions): string {
+  const labels = Object.fromEntries(Object.entries(spec.Labels ?? {}).filter(([key]) => key !== SPEC_LABEL));
+  return createHash('sha256').update(canonical({ ...spec, Labels: labels })).digest('hex');
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { failureFor, isCleanExit } from './failures';
+
+describe('failureFor', () => {
+  it.each([88, 16, 73, 68, 74, 13, 12, 62])('exit %i has a cause and a remedy in plain words', (code) => {
+    const f = failureFor(code, undefined, false);
+    expect(f.exitCode).toBe(code);
+    expect(f.cause).not.toMatch(/exit code/);
+    expect(f.remedy.length).toBeGreaterThan(20);
+  });
+  it('keeps the last ERROR line', () => {
+    expect(failureFor(74, 'Invalid ISO file: Size of "/custom.iso" is smaller than 10 MB', false).logLine).toContain('10 MB');
+  });
+  it('explains an unknown exit with the last error', () => {
+    expect(failureFor(99, 'Something odd', false).cause).toBe('The machine stopped: Something odd');
+    expect(failureFor(99, undefined, false).cause).toContain('exit code 99');
+  });
+  it('names a KVM internal error whatever the exit code', () => {
+    expect(failureFor(1, undefined, true).cause).toContain('KVM internal error');
+  });
+  it('0 and 143 are normal ends', () => {
+    expect(isCleanExit(0)).toBe(true);
+    expect(isCleanExit(143)).toBe(true);
+    expect(isCleanExit(88)).toBe(false);
+    expect(isCleanExit(null)).toBe(false);
+  });
+});

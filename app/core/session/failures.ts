@@ -1,0 +1,59 @@
+import type { Failure } from '../../api';
+
+/** Exit codes of the Windows container (contract), in plain words, with the remedy. */
+const byExitCode: Record<number, { cause: string; remedy: string }> = {
+  88: {
+    cause: 'The machine could not use KVM hardware acceleration.',
+    remedy:
+      'Run "porthole check" (or open the checklist) for the exact fix. On a nested virtual machine whose CPU hides vmx/svm, turn off hardware acceleration for this machine to run it in software emulation (about 10x slower).',
+  },
+  16: {
+    cause: 'The machine has less memory than this Windows needs.',
+    remedy: 'Give the machine at least 2 GB of RAM in its settings.',
+  },
+  73: {
+    cause: 'The disk size is below what this Windows needs.',
+    remedy: 'Make the disk at least 32 GB (Windows 11 and Server) or 16 GB (Windows 10) in the settings.',
+  },
+  68: {
+    cause: 'Windows could not be downloaded: every download method failed.',
+    remedy:
+      'Microsoft sometimes blocks downloads by address. Download the ISO yourself and drop it on the window to install from it, or try again later.',
+  },
+  74: {
+    cause: 'The custom ISO could not be used.',
+    remedy: 'Check that the ISO file is complete (at least 10 MB) and bootable, or remove it in the settings.',
+  },
+  13: {
+    cause: 'The machine cannot write to its storage folder.',
+    remedy: 'Check the folder permissions (and on SELinux systems, the volume label :Z), or choose another storage location.',
+  },
+  12: { cause: 'The container was not run as root.', remedy: 'Recreate the machine; Porthole runs it as root inside its container.' },
+  62: { cause: 'The language setting is not one the image knows.', remedy: 'Pick a language from the list in the settings.' },
+  137: {
+    cause: 'The machine was killed.',
+    remedy: 'Start it again. Windows may run a disk check, since it was not shut down cleanly.',
+  },
+};
+
+export function failureFor(exitCode: number | null, lastError: string | undefined, kvmInternalError: boolean): Failure {
+  if (kvmInternalError) {
+    return {
+      exitCode,
+      cause: 'QEMU stopped with "KVM internal error": this host\'s (nested) KVM cannot run this guest.',
+      remedy: 'Turn off hardware acceleration for this machine in its settings to run it in software emulation.',
+      ...(lastError ? { logLine: lastError } : {}),
+    };
+  }
+  const known = exitCode === null ? undefined : byExitCode[exitCode];
+  const base = known ?? {
+    cause: lastError ? `The machine stopped: ${lastError}` : `The machine stopped unexpectedly (exit code ${exitCode ?? 'unknown'}).`,
+    remedy: 'Open the log to see what happened, then start it again.',
+  };
+  return { exitCode, ...base, ...(lastError ? { logLine: lastError } : {}) };
+}
+
+/** Exit codes that mean a normal end: Windows shut down (0) or was forced off at the end of TIMEOUT (143). */
+export function isCleanExit(exitCode: number | null): boolean {
+  return exitCode === 0 || exitCode === 143;
+}

@@ -1,0 +1,47 @@
+import { writeFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { app, clipboard, dialog, type BrowserWindow, type OpenDialogOptions } from 'electron';
+import type { DesktopServices } from './desktop-ipc';
+import { screenshotFileName } from './desktop-ipc';
+
+async function pick(parent: BrowserWindow | null, options: OpenDialogOptions): Promise<string | null> {
+  const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+  return result.canceled ? null : (result.filePaths[0] ?? null);
+}
+
+/** The Electron side of the desktop helpers. */
+export function electronDesktopServices(openScreenWindow: (id: string) => Promise<void>): DesktopServices<BrowserWindow> {
+  return {
+    readClipboard: () => clipboard.readText(),
+    writeClipboard: (text) => clipboard.writeText(text),
+    pickFolder: (parent) =>
+      pick(parent, {
+        title: 'Choose a folder to share with Windows',
+        buttonLabel: 'Share',
+        properties: ['openDirectory', 'createDirectory'],
+      }),
+    pickIso: (parent) =>
+      pick(parent, {
+        title: 'Choose an ISO image',
+        buttonLabel: 'Use ISO',
+        properties: ['openFile'],
+        filters: [
+          { name: 'ISO images', extensions: ['iso', 'ISO'] },
+          { name: 'All files', extensions: ['*'] },
+        ],
+      }),
+    saveScreenshot: async (parent, png, suggestedName) => {
+      const options = {
+        title: 'Save screenshot',
+        defaultPath: join(app.getPath('pictures'), screenshotFileName(suggestedName)),
+        filters: [{ name: 'PNG images', extensions: ['png'] }],
+      };
+      const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
+      if (result.canceled || !result.filePath) return null;
+      const file = extname(result.filePath).toLowerCase() === '.png' ? result.filePath : `${result.filePath}.png`;
+      await writeFile(file, png);
+      return file;
+    },
+    openScreenWindow,
+  };
+}

@@ -1,0 +1,63 @@
+// A Backend for unit tests: validates like the real one (the contract's schemas), answers from a
+// small table of machines, and lets the test push events.
+import { actionNames, actions, isActionName, PortholeError, toEnvelope, type CallResult, type Handlers, type MachineView } from '../api';
+import type { Backend, BackendEvent, BackendListener } from '../core/backend-types';
+
+export interface FakeBackend extends Backend {
+  calls: { action: string; request: unknown }[];
+  emit(event: BackendEvent): void;
+  machines: Map<string, MachineView>;
+}
+
+export function fakeBackend(machines: MachineView[] = []): FakeBackend {
+  const listeners = new Set<BackendListener>();
+  const table = new Map(machines.map((m) => [m.id, m]));
+  const calls: { action: string; request: unknown }[] = [];
+  const find = (id: string): MachineView => {
+    const m = table.get(id);
+    if (!m) throw new PortholeError('NOT_FOUND', `No machine "${id}".`);
+    return m;
+  };
+  const ok = { ok: true } as const;
+  const notHere = async (): Promise<never> => {
+    throw new PortholeError('INTERNAL', 'not in the fake backend');
+  };
+  // Every action answers; the few the shell uses answer for real. (Survives the contract growing.)
+  const handlers = Object.fromEntries(actionNames.map((name) => [name, notHere])) as unknown as Handlers;
+  Object.assign(handlers, {
+    listMachines: async () => [...table.values()],
+    getMachine: async ({ id }) => find(id),
+    startMachine: async ({ id }) => (find(id), ok),
+    stopMachine: async ({ id }) => (find(id), ok),
+    forceStopMachine: async ({ id }) => (find(id), ok),
+    restartMachine: async ({ id }) => (find(id), ok),
+    deleteMachine: async ({ id }) => (find(id), ok),
+    engineStatus: async () => ({ connected: false, kind: 'unknown', endpoint: 'unix:///var/run/docker.sock' }),
+  } satisfies Partial<Handlers>);
+  return {
+    handlers,
+    calls,
+    machines: table,
+    async invoke(action: unknown, request: unknown): Promise<CallResult> {
+      try {
+        if (!isActionName(action)) throw new PortholeError('INVALID_ARGUMENT', `Unknown action "${String(action)}".`);
+        calls.push({ action, request });
+        const parsed: unknown = actions[action].request.parse(request ?? {});
+        const handler = handlers[action] as (req: unknown) => Promise<unknown>;
+        return { ok: true, value: await handler(parsed) };
+      } catch (err) {
+        return { ok: false, error: toEnvelope(err) };
+      }
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    emit(event) {
+      for (const l of listeners) l(event);
+    },
+    async dispose() {
+      listeners.clear();
+    },
+  };
+}

@@ -1,0 +1,181 @@
+// Packaging files under build/ and resources/: validated with the freedesktop tools, kept
+// consistent with each other, and the afterPack fuse hook run against a stand-in binary.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { runValidator } from './test-tools';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const DESKTOP_FILE = join(root, 'build', 'io.porthole.Porthole.desktop');
+const METAINFO_FILE = join(root, 'build', 'io.porthole.Porthole.metainfo.xml');
+
+const validate = runValidator;
+
+function desktopEntry(text: string): Record<string, string> {
+  const entries: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^([A-Za-z0-9-]+)=(.*)$/.exec(line);
+    if (m) entries[m[1]!] = m[2]!;
+  }
+  return entries;
+}
+
+interface BuilderConfig {
+  appId: string;
+  productName: string;
+  executableName: string;
+  directories: { buildResources: string; output: string };
+  files: string[];
+  extraResources: { from: string; to: string }[];
+  extraMetadata: { desktopName: string };
+  afterPack: string;
+  linux: {
+    target: string[];
+    category: string;
+    icon: string;
+    syncDesktopName: boolean;
+    desktop: { entry: Record<string, string> };
+  };
+  deb: { recommends: string[]; fpm: string[] };
+  rpm: { fpm: string[] };
+}
+
+const builder = parse(readFileSync(join(root, 'build', 'electron-builder.yml'), 'utf8')) as BuilderConfig;
+
+describe('desktop integration files', () => {
+  it('the desktop entry passes desktop-file-validate', () => {
+    validate('desktop-file-validate', [DESKTOP_FILE], 'desktop-file-utils');
+  });
+
+  it('the AppStream metainfo passes appstreamcli validate', () => {
+    validate('appstreamcli', ['validate', '--no-net', METAINFO_FILE], 'appstream');
+  });
+
+  it('the metainfo, the desktop entry and electron-builder name the same app', async () => {
+    const xml = await readFile(METAINFO_FILE, 'utf8');
+    expect(xml).toContain(`<id>${builder.appId}</id>`);
+    expect(xml).toContain(`<launchable type="desktop-id">${builder.extraMetadata.desktopName}</launchable>`);
+    expect(xml).toContain(`<binary>${builder.executableName}</binary>`);
+    expect(builder.extraMetadata.desktopName).toBe(`${builder.appId}.desktop`);
+    expect(builder.linux.syncDesktopName).toBe(true);
+    const entry = desktopEntry(await readFile(DESKTOP_FILE, 'utf8'));
+    expect(entry.Exec).toBe(builder.executableName);
+    expect(entry.Icon).toBe(builder.executableName); // electron-builder installs the icons under executableName
+    expect(entry.StartupWMClass).toBe(builder.productName); // X11 WM_CLASS is app.name, set in index.ts
+    for (const [key, value] of Object.entries(builder.linux.desktop.entry)) expect(entry[key], key).toBe(value);
+    expect(`${builder.linux.category};`).toBe(entry.Categories);
+  });
+});
+
+describe('electron-builder.yml', () => {
+  it('packages out/ for Linux as AppImage, deb, rpm and tar.gz', () => {
+    expect(builder).toMatchObject({
+      appId: 'io.porthole.Porthole',
+      productName: 'Porthole',
+      executableName: 'porthole',
+      directories: { buildResources: 'build', output: 'dist' },
+      files: ['out/**', 'package.json'],
+    });
+    expect(builder.linux.target).toEqual(['AppImage', 'deb', 'rpm', 'tar.gz']);
+    expect(builder.linux.category).toBe('System;Emulator');
+  });
+
+  it('recommends a container engine', () => {
+    expect(builder.deb.recommends).toEqual(['docker.io | podman']);
+    expect(builder.rpm.fpm.join(' ')).toMatch(/Recommends: .*podman/);
+  });
+
+  it('installs the metainfo with the deb and rpm', () => {
+    for (const fpm of [builder.deb.fpm, builder.rpm.fpm]) {
+      expect(fpm).toContain('build/io.porthole.Porthole.metainfo.xml=/usr/share/metainfo/io.porthole.Porthole.metainfo.xml');
+    }
+  });
+
+  it('points at files that exist', () => {
+    expect(existsSync(join(root, builder.afterPack))).toBe(true);
+    expect(existsSync(join(root, builder.linux.icon, '512x512.png'))).toBe(true);
+    for (const r of builder.extraResources) expect(existsSync(join(root, r.from)), r.from).toBe(true);
+  });
+});
+
+describe('icons', () => {
+  function pngSize(file: string): [number, number] {
+    const b = readFileSync(file);
+    expect(b.subarray(1, 4).toString('latin1'), file).toBe('PNG');
+    return [b.readUInt32BE(16), b.readUInt32BE(20)];
+  }
+
+  it('the app icon exists in every size from 16 to 512', () => {
+    for (const size of [16, 24, 32, 48, 64, 128, 256, 512]) {
+      expect(pngSize(join(root, 'resources/icons/app', `${size}x${size}.png`))).toEqual([size, size]);
+    }
+  });
+
+  it('each tray state has an icon at 22 px and @2x', () => {
+    for (const state of ['stopped', 'starting', 'running', 'failed']) {
+      expect(pngSize(join(root, 'resources/icons/tray', `tray-${state}.png`))).toEqual([22, 22]);
+      expect(pngSize(join(root, 'resources/icons/tray', `tray-${state}@2x.png`))).toEqual([44, 44]);
+      expect(existsSync(join(root, 'resources/tray', `${state}.svg`))).toBe(true);
+    }
+  });
+});
+
+describe('the afterPack hook', () => {
+  const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+  type Hook = { flipPortholeFuses(executable: string): Promise<void>; default: (context: unknown) => Promise<void> };
+  const loadHook = async (): Promise<Hook> => (await import(pathToFileURL(join(root, 'build', 'after-pack.mjs')).href)) as Hook;
+
+  /** A file with a fuse wire like Electron's: sentinel, version 1, length, then one '0'/'1' per fuse. */
+  async function standIn(wire: string): Promise<{ dir: string; file: string }> {
+    const dir = await mkdtemp(join(tmpdir(), 'porthole-fuses-'));
+    const file = join(dir, 'porthole');
+    await writeFile(file, Buffer.concat([Buffer.from('ELF...'), Buffer.from(SENTINEL), Buffer.from([1, wire.length]), Buffer.from(wire), Buffer.from('...')]));
+    return { dir, file };
+  }
+  const wireOf = async (file: string): Promise<string> => {
+    const b = await readFile(file);
+    const at = b.indexOf(SENTINEL) + SENTINEL.length;
+    return b.subarray(at + 2, at + 2 + b[at + 1]!).toString('latin1');
+  };
+
+  it('turns off RunAsNode, NODE_OPTIONS and --inspect, and turns on asar integrity and asar-only loading', async () => {
+    const { dir, file } = await standIn('11111100');
+    try {
+      await (await loadHook()).default({ electronPlatformName: 'linux', appOutDir: dir, packager: { executableName: 'porthole' } });
+      // RunAsNode, CookieEncryption, NodeOptions, Inspect, AsarIntegrity, OnlyAsar, V8Snapshot, FileProtocol
+      expect(await wireOf(file)).toBe('01001100');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails the build when the binary has no fuse wire', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'porthole-fuses-'));
+    try {
+      await writeFile(join(dir, 'porthole'), 'not electron');
+      await expect((await loadHook()).flipPortholeFuses(join(dir, 'porthole'))).rejects.toThrow(/sentinel/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the release workflow', () => {
+  it('builds on v* tags with npm ci and npm run dist, and attaches dist/* to the release', () => {
+    const wf = parse(readFileSync(join(root, '.github/workflows/release.yml'), 'utf8')) as {
+      on: { push: { tags: string[] } };
+      jobs: Record<string, { 'runs-on': string; steps: { run?: string; uses?: string; with?: Record<string, string> }[] }>;
+    };
+    expect(wf.on.push.tags).toEqual(['v*']);
+    const job = Object.values(wf.jobs)[0]!;
+    expect(job['runs-on']).toBe('ubuntu-latest');
+    const runs = job.steps.map((s) => s.run ?? '').join('\n');
+    expect(runs).toContain('npm ci');
+    expect(runs).toContain('npm run dist');
+    expect(JSON.stringify(job.steps)).toContain('dist/*');
+  });
+});

@@ -1,0 +1,24 @@
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createBackend, defaultDirs } from '../core/backend';
+import { startWebHost } from './server';
+
+/** `npm run web`: the same app in a browser, on 127.0.0.1 with a token. */
+async function main(): Promise<void> {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const rendererDir = resolve(process.env.PORTHOLE_RENDERER_DIR ?? join(here, '..', 'renderer'));
+  const backend = await createBackend(defaultDirs(process.env));
+  const port = process.env.PORTHOLE_WEB_PORT ? Number(process.env.PORTHOLE_WEB_PORT) : 0;
+  const host = await startWebHost({ backend, rendererDir, port });
+  process.stdout.write(`Porthole is running at ${host.url}\nOpen that address in your browser. Press Ctrl+C to stop (machines keep running).\n`);
+  const shutdown = (): void => {
+    void host.close().then(() => backend.dispose()).finally(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Porthole could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

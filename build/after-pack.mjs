@@ -1,0 +1,48 @@
+// electron-builder afterPack hook: flips Electron's fuses in the packed binary, before the
+// AppImage/deb/rpm/tar.gz are made from it. Fuses are compile-time switches baked into the
+// executable, so nothing at run time (env vars, flags) can turn these features back on.
+import { join } from 'node:path';
+import { FuseV1Options, FuseVersion, flipFuses, getCurrentFuseWire } from '@electron/fuses';
+
+// A fuse's byte in the wire: ASCII '1' on, '0' off (@electron/fuses does not export these).
+const ENABLED = 0x31;
+const DISABLED = 0x30;
+
+/** What each fuse must be in a released Porthole. */
+export const PORTHOLE_FUSES = {
+  // ELECTRON_RUN_AS_NODE would turn the app into a plain Node interpreter.
+  [FuseV1Options.RunAsNode]: false,
+  // NODE_OPTIONS could inject code into the main process.
+  [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: false,
+  // --inspect / --inspect-brk would open a debugger on the main process.
+  [FuseV1Options.EnableNodeCliInspectArguments]: false,
+  // Check app.asar against the hash electron-builder embeds (enforced where Electron supports it).
+  [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
+  // Load the app only from app.asar, never from a loose app/ folder placed beside it.
+  [FuseV1Options.OnlyLoadAppFromAsar]: true,
+};
+
+/** Flips and verifies the fuses of one Electron executable. */
+export async function flipPortholeFuses(executable) {
+  await flipFuses(executable, { version: FuseVersion.V1, ...PORTHOLE_FUSES });
+
+  // Read the wire back: a fuse that did not flip must fail the build, not ship.
+  const wire = await getCurrentFuseWire(executable);
+  const wrong = Object.entries(PORTHOLE_FUSES).filter(([fuse, enabled]) => {
+    const state = wire[fuse];
+    return state !== (enabled ? ENABLED : DISABLED);
+  });
+  if (wrong.length > 0) {
+    const names = wrong.map(([fuse]) => FuseV1Options[Number(fuse)]).join(', ');
+    throw new Error(`after-pack: these Electron fuses did not take their value in ${executable}: ${names}`);
+  }
+}
+
+export default async function afterPack(context) {
+  if (context.electronPlatformName !== 'linux') {
+    throw new Error(`after-pack: Porthole packages for Linux only, not ${context.electronPlatformName}.`);
+  }
+  const executable = join(context.appOutDir, context.packager.executableName);
+  await flipPortholeFuses(executable);
+  console.log(`  • fuses flipped in ${executable}`);
+}

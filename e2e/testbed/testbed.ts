@@ -1,0 +1,108 @@
+// The test bed for integration and end-to-end tests: a Docker engine, the stand-in image for
+// dockurr/windows (e2e/guest) and a bootable test ISO. Safe to call from several processes at once.
+import { spawn } from 'node:child_process';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface Testbed {
+  /** Tag of the local stand-in image, e.g. `porthole/standin-windows:0123456789ab`. */
+  image: string;
+  /** Absolute path of a bootable ISO of at least 12 MB (iPXE). */
+  testIso: string;
+}
+
+const testbedDir = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(testbedDir, '..', '..');
+export const artifactsDir = path.join(repoRoot, 'e2e', '.artifacts');
+
+const ensureEngineScript = path.join(testbedDir, 'ensure-engine.sh');
+const makeTestIsoScript = path.join(testbedDir, 'make-test-iso.sh');
+const buildImageScript = path.join(repoRoot, 'e2e', 'guest', 'build.sh');
+const lockFile = path.join(artifactsDir, 'testbed.lock');
+const LOCK_WAIT_MS = 20 * 60_000;
+const LOCK_POLL_MS = 500;
+
+/** Runs a program (no shell); its stderr goes to ours so that long builds show progress. */
+function run(command: string, args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (code === 0) {
+        resolve(Buffer.concat(chunks).toString('utf8'));
+      } else {
+        reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit ${String(code)}`})`));
+      }
+    });
+  });
+}
+
+function lastLine(text: string): string {
+  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
+  const last = lines.at(-1);
+  if (last === undefined) throw new Error('the stand-in build printed no image tag');
+  return last;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A lock file holding the owner's pid; a lock whose owner is gone is taken over. */
+async function withLock<T>(file: string, work: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      const handle = await open(file, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number.parseInt(await readFile(file, 'utf8').catch(() => ''), 10);
+      if (Number.isInteger(owner) && owner > 0 && !isAlive(owner)) {
+        await rm(file, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for the test bed lock ${file}`);
+      await sleep(LOCK_POLL_MS);
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await rm(file, { force: true });
+  }
+}
+
+let pending: Promise<Testbed> | undefined;
+
+/** Engine running, stand-in image built (or reused) and test ISO made. Idempotent. */
+export function ensureTestbed(): Promise<Testbed> {
+  pending ??= prepare().catch((error: unknown) => {
+    pending = undefined;
+    throw error;
+  });
+  return pending;
+}
+
+async function prepare(): Promise<Testbed> {
+  await mkdir(artifactsDir, { recursive: true });
+  return withLock(lockFile, async () => {
+    await run('bash', [ensureEngineScript]);
+    const image = lastLine(await run('bash', [buildImageScript]));
+    const testIso = path.join(artifactsDir, 'test-ipxe.iso');
+    await run('bash', [makeTestIsoScript, testIso]);
+    return { image, testIso };
+  });
+}

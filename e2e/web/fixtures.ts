@@ -1,0 +1,96 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { test as base, expect, type Page } from '@playwright/test';
+
+const run = promisify(execFile);
+
+export interface WebHostProcess {
+  url: string;
+  configDir: string;
+  dataDir: string;
+  child: ChildProcess;
+  /** Machines whose containers the test made: removed at teardown. */
+  track(id: string): void;
+}
+
+/** Starts `node out/node/web.js` (what `npm run web` runs) on fresh config/data dirs. */
+export async function startWebHost(extraEnv: NodeJS.ProcessEnv = {}): Promise<{ host: WebHostProcess; stop: () => Promise<void> }> {
+  const root = await mkdtemp(join(tmpdir(), 'porthole-e2e-'));
+  const configDir = join(root, 'config');
+  const dataDir = join(root, 'data');
+  const child = spawn(process.execPath, ['out/node/web.js'], {
+    env: { ...process.env, PORTHOLE_CONFIG_DIR: configDir, PORTHOLE_DATA_DIR: dataDir, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`web host did not start: ${stderr}`)), 30_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`web host exited with ${code}: ${stderr}`)));
+  });
+  const tracked = new Set<string>();
+  const host: WebHostProcess = { url, configDir, dataDir, child, track: (id) => tracked.add(id) };
+  const stop = async (): Promise<void> => {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    for (const id of tracked) {
+      const { stdout } = await run('docker', ['ps', '-aq', '--filter', `label=io.porthole.machine=${id}`]);
+      const ids = stdout.trim().split('\n').filter(Boolean);
+      if (ids.length) await run('docker', ['rm', '-f', ...ids]);
+    }
+    await rm(root, { recursive: true, force: true });
+  };
+  return { host, stop };
+}
+
+export const test = base.extend<{ webHost: WebHostProcess }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture list from this pattern
+  webHost: async ({}, use) => {
+    const { host, stop } = await startWebHost();
+    await use(host);
+    await stop();
+  },
+});
+export { expect };
+
+export function standinImage(): string {
+  const image = process.env.PORTHOLE_STANDIN_IMAGE;
+  if (!image) throw new Error('PORTHOLE_STANDIN_IMAGE is not set: the Playwright global setup builds the stand-in image.');
+  return image;
+}
+
+export async function docker(...args: string[]): Promise<string> {
+  const { stdout } = await run('docker', args, { maxBuffer: 64 * 1024 * 1024 });
+  return stdout.trim();
+}
+
+/** Pixels of the noVNC canvas: how many are not black, and a hash to tell frames apart. */
+export async function canvasSample(page: Page): Promise<{ width: number; height: number; lit: number; hash: number }> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="screen-canvas"] canvas');
+    if (!canvas || canvas.width === 0) return { width: 0, height: 0, lit: 0, hash: 0 };
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return { width: canvas.width, height: canvas.height, lit: 0, hash: 0 };
+    const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    let lit = 0;
+    let hash = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const v = data[i]! + data[i + 1]! + data[i + 2]!;
+      if (v > 30) lit += 1;
+      hash = (hash * 31 + v) | 0;
+    }
+    return { width: canvas.width, height: canvas.height, lit, hash };
+  });
+}

@@ -1,0 +1,6 @@
+import type { DesktopBridge } from '../../../app/api';
+
+/** The Electron preload's shell helpers, or null in the web host. */
+export function desktopBridge(): DesktopBridge | null {
+  return window.porthole?.desktop ?? null;
+}

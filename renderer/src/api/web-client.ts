@@ -1,0 +1,87 @@
+import {
+  actionNames,
+  fromEnvelope,
+  PortholeError,
+  serverMessageSchema,
+  type ActionName,
+  type EventName,
+  type EventPayload,
+  type PortholeApi,
+} from '../../../app/api';
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+type AnyListener = (payload: unknown) => void;
+
+/**
+ * The contract over the web host's WebSocket: the same `PortholeApi` the Electron preload exposes.
+ * Reconnects by itself; calls made while disconnected wait for the connection.
+ */
+export function connectWebApi(url: string, onConnection?: (connected: boolean) => void): PortholeApi {
+  const pending = new Map<number, Pending>();
+  const listeners = new Map<EventName, Set<AnyListener>>();
+  let nextId = 1;
+  let socket: WebSocket;
+  let ready: Promise<void>;
+  let attempt = 0;
+
+  const open = (): void => {
+    socket = new WebSocket(url);
+    ready = new Promise<void>((resolve) => socket.addEventListener('open', () => resolve(), { once: true }));
+    socket.addEventListener('open', () => {
+      attempt = 0;
+      // Subscribers re-read their state on (re)connection: events sent while away are not replayed.
+      onConnection?.(true);
+    });
+    socket.addEventListener('message', (e: MessageEvent<string>) => {
+      let data: unknown;
+      try {
+        data = JSON.parse(e.data);
+      } catch {
+        return;
+      }
+      const parsed = serverMessageSchema.safeParse(data);
+      if (!parsed.success) return;
+      const message = parsed.data;
+      if (message.t === 'event') {
+        for (const listener of listeners.get(message.event as EventName) ?? []) listener(message.payload);
+        return;
+      }
+      const call = pending.get(message.id);
+      if (!call) return;
+      pending.delete(message.id);
+      if (message.ok) call.resolve(message.value);
+      else call.reject(fromEnvelope(message.error));
+    });
+    socket.addEventListener('close', () => {
+      onConnection?.(false);
+      for (const [id, call] of pending) {
+        call.reject(new PortholeError('ENGINE_UNAVAILABLE', 'The connection to Porthole was lost.'));
+        pending.delete(id);
+      }
+      const delay = Math.min(5000, 250 * 2 ** attempt++);
+      setTimeout(open, delay);
+    });
+  };
+  open();
+
+  const call = async (action: ActionName, request: unknown): Promise<unknown> => {
+    await ready;
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      socket.send(JSON.stringify({ t: 'call', id, action, request: request ?? {} }));
+    });
+  };
+
+  const api: Record<string, unknown> = {
+    subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+      const set = listeners.get(event) ?? new Set<AnyListener>();
+      listeners.set(event, set);
+      const wrapped = listener as AnyListener;
+      set.add(wrapped);
+      return () => set.delete(wrapped);
+    },
+  };
+  for (const name of actionNames) api[name] = (request: unknown) => call(name, request);
+  return api as PortholeApi;
+}

@@ -1,0 +1,78 @@
+import { useState } from 'react';
+import type { MachineView } from '../../../app/api';
+import { porthole } from '../api/porthole';
+import { navigate } from '../app/hooks';
+import { canStart, canStop, phaseLabel, phaseTone, progressText } from './phase';
+
+export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; onOpenScreen: (id: string) => void }) {
+  const { status } = machine;
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = (op: () => Promise<unknown>): void => {
+    setBusy(true);
+    setError(null);
+    op()
+      .catch((e: Error & { remedy?: string }) => setError(e.remedy ? `${e.message} ${e.remedy}` : e.message))
+      .finally(() => setBusy(false));
+  };
+  const api = porthole();
+  const fraction = status.progress?.fraction ?? (status.shutdown ? status.shutdown.step / status.shutdown.of : undefined);
+  const detail = progressText(status);
+  return (
+    <article className="machine-card" data-testid={`machine-${machine.id}`} data-phase={status.phase}>
+      <header>
+        <div className="machine-title">
+          <h2>{machine.name}</h2>
+          <span className="machine-meta">
+            {machine.customIso ? 'Custom ISO' : `Windows ${machine.version}`} · {machine.ramGiB} GB RAM · {machine.cpuCores} CPU ·{' '}
+            {machine.diskGiB} GB disk{machine.kvm ? '' : ' · software emulation'}
+          </span>
+        </div>
+        <span className={`phase phase-${phaseTone(status.phase)}`} data-testid="phase">
+          {phaseLabel[status.phase]}
+        </span>
+      </header>
+      {status.message && status.phase !== 'stopped' && status.phase !== 'failed' ? (
+        <p className="machine-message" data-testid="message">
+          {status.message}
+        </p>
+      ) : null}
+      {fraction !== undefined || detail ? (
+        <div className="progress" aria-label="progress">
+          <div className="progress-bar" style={{ width: `${Math.round((fraction ?? 0) * 100)}%` }} />
+          {detail ? <span className="progress-text">{detail}</span> : null}
+        </div>
+      ) : null}
+      {status.failure ? (
+        <div className="failure" role="alert" data-testid="failure">
+          <strong>{status.failure.cause}</strong>
+          <p>{status.failure.remedy}</p>
+          {status.failure.logLine ? <code>{status.failure.logLine}</code> : null}
+        </div>
+      ) : null}
+      {error ? (
+        <div className="failure" role="alert">
+          {error}
+        </div>
+      ) : null}
+      <footer>
+        {canStart(status) ? (
+          <button className="primary" disabled={busy} onClick={() => run(() => api.startMachine({ id: machine.id }))}>
+            Start
+          </button>
+        ) : null}
+        {canStop(status) ? (
+          <button disabled={busy || status.phase === 'stopping'} onClick={() => run(() => api.stopMachine({ id: machine.id }))}>
+            Stop
+          </button>
+        ) : null}
+        <button disabled={!status.running} onClick={() => onOpenScreen(machine.id)}>
+          Show screen
+        </button>
+        <button className="ghost" onClick={() => navigate(`/machine/${machine.id}`)}>
+          Settings
+        </button>
+      </footer>
+    </article>
+  );
+}

@@ -1,0 +1,61 @@
+import type { MachinePhase, MachineStatus } from '../../../app/api';
+
+export const phaseLabel: Record<MachinePhase, string> = {
+  absent: 'Not created yet',
+  pulling: 'Downloading the image',
+  created: 'Ready to start',
+  preparing: 'Preparing',
+  booting: 'Booting',
+  installing: 'Installing Windows',
+  ready: 'Running',
+  stopping: 'Shutting down',
+  stopped: 'Stopped',
+  failed: 'Failed',
+};
+
+export type PhaseTone = 'idle' | 'busy' | 'good' | 'bad';
+
+export function phaseTone(phase: MachinePhase): PhaseTone {
+  switch (phase) {
+    case 'ready':
+      return 'good';
+    case 'failed':
+      return 'bad';
+    case 'pulling':
+    case 'preparing':
+    case 'booting':
+    case 'installing':
+    case 'stopping':
+      return 'busy';
+    default:
+      return 'idle';
+  }
+}
+
+/** Start is offered when nothing runs; Stop while anything runs (or downloads). */
+export function canStart(status: MachineStatus): boolean {
+  return !status.running && status.phase !== 'pulling' && status.phase !== 'stopping';
+}
+export function canStop(status: MachineStatus): boolean {
+  return status.running || status.phase === 'pulling';
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${value.toFixed(value >= 100 || unit === 0 ? 0 : 1)} ${units[unit]}`;
+}
+
+export function progressText(status: MachineStatus): string | null {
+  if (status.shutdown) return `Shutting down (${status.shutdown.step}/${status.shutdown.of})`;
+  const p = status.progress;
+  if (!p) return null;
+  if (p.bytesTotal) return `${formatBytes(p.bytesDone ?? 0)} of ${formatBytes(p.bytesTotal)}`;
+  if (p.fraction !== undefined) return `${Math.round(p.fraction * 100)}%`;
+  return null;
+}

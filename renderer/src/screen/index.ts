@@ -1,0 +1,3 @@
+export { Screen, type ScreenProps } from './Screen';
+export type { ScreenState } from './screen-connection';
+export type { ViewMode } from './view-mode';

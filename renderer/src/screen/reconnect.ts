@@ -1,0 +1,11 @@
+/** Reconnect delays: 0.5 s, 1 s, 2 s, 4 s, then every 5 s while the machine runs. */
+export const RECONNECT_BASE_MS = 500;
+export const RECONNECT_MAX_MS = 5000;
+/** A connection that lasted this long was good: the next failure starts the backoff over. */
+export const STABLE_CONNECTION_MS = 5000;
+
+/** The delay before reconnect attempt `attempt` (1 = the first retry). */
+export function reconnectDelay(attempt: number): number {
+  const exponent = Math.max(0, Math.min(attempt - 1, 16));
+  return Math.min(RECONNECT_BASE_MS * 2 ** exponent, RECONNECT_MAX_MS);
+}

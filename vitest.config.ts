@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['app/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'e2e/guest/**/*.test.ts'],
+          exclude: ['**/*.integration.test.ts', 'node_modules/**'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['app/**/*.integration.test.ts'],
+          environment: 'node',
+          testTimeout: 240_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+          globalSetup: ['e2e/testbed/vitest-global-setup.ts'],
+        },
+      },
+    ],
+  },
+});
