@@ -20,4 +20,9 @@ npm run --silent build
 step "Integration tests (real engine, stand-in image)"
 npx vitest run --project integration
 step "End-to-end tests (real UI in Chromium through the web host; Electron where a binary exists)"
-npx playwright test
+# Electron windows need a display: use a virtual one when there is none.
+if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && command -v xvfb-run >/dev/null 2>&1; then
+  xvfb-run -a --server-args="-screen 0 1280x1024x24" npx playwright test
+else
+  npx playwright test
+fi

@@ -42,6 +42,33 @@ export const actions = {
   },
   /** Where the screen's VNC websocket is: ws://127.0.0.1:<port>/websockify. */
   screenEndpoint: { request: byId, response: z.object({ url: z.string() }) },
+  /** Opens the machine in a Remote Desktop client (FreeRDP, Remmina); the password never goes on a command line. */
+  openRemoteDesktop: {
+    request: byId,
+    response: z.object({
+      launched: z.boolean(),
+      /** The client used, e.g. `xfreerdp3`; null when none is installed. */
+      client: z.string().nullable(),
+      /** When no client is installed: how to install one on this distribution. */
+      fix: z.object({ text: z.string(), commands: z.array(z.string()) }).optional(),
+    }),
+  },
+  /** Containers Porthole could adopt: its own label without a record, or a hand-made dockur container. */
+  adoptableContainers: {
+    request: z.object({}),
+    response: z.array(
+      z.object({
+        containerId: z.string(),
+        name: z.string(),
+        image: z.string(),
+        running: z.boolean(),
+        /** Made by Porthole (it has the label) but no record knows it, e.g. after the config was lost. */
+        porthole: z.boolean(),
+      }),
+    ),
+  },
+  /** Turns an adoptable container into a machine: its env and mounts become the record; the disk stays where it is. */
+  adoptContainer: { request: z.object({ containerId: z.string().min(1).max(128) }), response: machineViewSchema },
   checkHost: { request: z.object({}), response: hostReportSchema },
   /** Host limits and defaults for the wizard; free space measured at `storageDir` when given. */
   creationDefaults: {

@@ -17,6 +17,7 @@ import { checkHost, resolveEngineEndpoint, watchHost } from './host';
 import { Machines } from './lifecycle/machines';
 import { creationDefaults } from './lifecycle/creation-defaults';
 import { inspectIso } from './machine/iso';
+import { openRemoteDesktop } from './remote';
 import { MachineStore } from './store/machine-store';
 import { folderUsage } from './store/usage';
 
@@ -28,6 +29,8 @@ export interface BackendOptions {
   env?: NodeJS.ProcessEnv;
   /** Skip the host watcher (CLI one-shots). */
   watch?: boolean;
+  /** Start the machines set to auto-start once the engine is first reached (the desktop app does). */
+  autoStartMachines?: boolean;
 }
 
 /** `$XDG_CONFIG_HOME/porthole` and `$XDG_DATA_HOME/porthole`, overridable for tests. */
@@ -79,9 +82,19 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     onRemoved: (id) => emit({ event: 'machineRemoved', payload: { id } }),
   });
 
+  let autoStarted = false;
   const connection = new EngineConnection(target, {
     onEvent: (e) => machines.onEngineEvent(e),
-    onConnected: (client) => machines.reconcile(client),
+    onConnected: async (client) => {
+      await machines.reconcile(client);
+      if (options.autoStartMachines && !autoStarted) {
+        autoStarted = true;
+        for (const m of machines.list()) {
+          // A failure shows on the machine itself (phase failed, with its cause).
+          if (m.autoStart && !m.status.running) void machines.start(m.id).catch(() => undefined);
+        }
+      }
+    },
     onStatus: (status: EngineStatus) => emit({ event: 'engineChanged', payload: status }),
   });
   await connection.start();
@@ -118,6 +131,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     machineLogs: async ({ id, tail }) => ({ lines: await machines.logs(id, tail) }),
     screenEndpoint: async ({ id }) => machines.screenEndpoint(id),
     checkHost: () => recheck(),
+    openRemoteDesktop: async ({ id }) => openRemoteDesktop(machines.settings(id), { env }),
+    adoptableContainers: async () => machines.adoptableContainers(),
+    adoptContainer: async ({ containerId }) => machines.adoptContainer(containerId),
     engineStatus: async () => connection.status,
     creationDefaults: (request) => creationDefaults(request, { dataDir: options.dataDir, env, facts: hostReport.facts }),
     inspectIso: ({ path }) => inspectIso(path),

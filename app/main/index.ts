@@ -90,7 +90,7 @@ async function start(): Promise<void> {
   });
 
   const [backend, trayHostPresent] = await Promise.all([
-    createBackend({ ...dirs, env: process.env }),
+    createBackend({ ...dirs, env: process.env, autoStartMachines: true }),
     hasStatusNotifierHost(),
   ]);
 

@@ -87,6 +87,19 @@ export class Machines {
     return { ...settings, hasPassword: password.length > 0, status };
   }
 
+  /** The full settings (with the password): only for core services such as the RDP launcher. */
+  settings(id: string): MachineSettings {
+    return this.deps.store.require(id).settings;
+  }
+
+  async adoptableContainers(): Promise<Array<{ containerId: string; name: string; image: string; running: boolean; porthole: boolean }>> {
+    throw new PortholeError('INTERNAL', 'Adopting containers is not available yet.');
+  }
+
+  async adoptContainer(_containerId: string): Promise<MachineView> {
+    throw new PortholeError('INTERNAL', 'Adopting containers is not available yet.');
+  }
+
   list(): MachineView[] {
     return this.deps.store.list().map((r) => this.toView(r));
   }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { onBackendConnection } from '../api/porthole';
 import { MachineList } from '../machines/MachineList';
+import { HostChecklist } from '../check/HostChecklist';
 import { NewMachine } from '../machines/NewMachine';
 import { ScreenRoute } from '../machines/ScreenRoute';
 import { navigate, useEngineStatus, useHostReport, useMachines, useRoute } from './hooks';
@@ -9,7 +10,7 @@ export function App() {
   const route = useRoute();
   const { machines, loaded, error } = useMachines();
   const engine = useEngineStatus();
-  const { report } = useHostReport();
+  const { report, recheck, checking } = useHostReport();
   const [backendLost, setBackendLost] = useState(false);
   useEffect(() => onBackendConnection((connected) => setBackendLost(!connected)), []);
 
@@ -56,6 +57,8 @@ export function App() {
       <main>
         {page === 'new' ? (
           <NewMachine host={report} />
+        ) : page === 'check' ? (
+          <HostChecklist report={report} onRecheck={recheck} checking={checking} />
         ) : (
           <MachineList machines={machines} loaded={loaded} onOpenScreen={(mid) => navigate(`/screen/${mid}`)} />
         )}
