@@ -1,28 +1,13 @@
+import { sampleMachine } from './testing/sample-machine';
 import { describe, expect, it } from 'vitest';
 import type { MachineSettings } from './machine';
 import { changedFields, changeEffect, changeWarnings, describeChanges } from './changes';
 import { buildContainerSpec, SPEC_LABEL } from '../core/machine/spec';
 
-const before: MachineSettings = {
-  id: 'win11',
-  name: 'Windows 11',
-  image: 'dockurr/windows:6.05',
-  version: '11',
-  language: 'en-US',
-  username: 'ada',
-  password: 'admin',
-  ramGiB: 8,
-  cpuCores: 4,
-  diskGiB: 64,
-  diskFormat: 'raw',
+const before: MachineSettings = sampleMachine({
   sharedFolders: [{ hostPath: '/home/ada/Documents', readOnly: false }],
-  customIso: null,
-  screen: { width: 1280, height: 720 },
   storageDir: '/data/win11',
-  ports: { web: 47001, rdp: 47002 },
-  autoStart: false,
-  kvm: true,
-};
+});
 const edit = (changes: Partial<MachineSettings>): MachineSettings => ({ ...before, ...changes });
 
 describe('changeEffect', () => {

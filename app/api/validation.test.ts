@@ -1,3 +1,4 @@
+import { sampleMachine } from './testing/sample-machine';
 import { describe, expect, it } from 'vitest';
 import type { MachineSettings } from './machine';
 import {
@@ -262,26 +263,7 @@ describe('ports', () => {
 });
 
 describe('validateMachine', () => {
-  const good: MachineSettings = {
-    id: 'win11',
-    name: 'Windows 11',
-    image: 'dockurr/windows:6.05',
-    version: '11',
-    language: 'en-US',
-    username: 'ada',
-    password: 'admin',
-    ramGiB: 8,
-    cpuCores: 4,
-    diskGiB: 64,
-    diskFormat: 'raw',
-    sharedFolders: [],
-    customIso: null,
-    screen: { width: 1280, height: 720 },
-    storageDir: '/home/ada/.local/share/porthole/machines/win11',
-    ports: { web: 47001, rdp: 47002 },
-    autoStart: false,
-    kvm: true,
-  };
+  const good: MachineSettings = sampleMachine();
 
   it('finds nothing wrong with good settings', () => {
     expect(validateMachine(good, { host, otherNames: ['Other'], takenPorts: [47003] })).toEqual([]);

@@ -1,3 +1,4 @@
+import { sampleMachine } from '../../api/testing/sample-machine';
 import { mkdir, mkdtemp, open, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,26 +20,11 @@ beforeAll(async () => {
   const handle = await open(iso, 'r+');
   await handle.write(new Uint8Array([1, 67, 68, 48, 48, 49, 1]), 0, 7, 16 * 2048); // type 1, "CD001", version 1
   await handle.close();
-  m = {
-    id: 'win11',
-    name: 'Windows 11',
-    image: 'dockurr/windows:6.05',
-    version: '11',
-    language: 'en-US',
-    username: 'ada',
-    password: 'admin',
-    ramGiB: 8,
-    cpuCores: 4,
-    diskGiB: 64,
-    diskFormat: 'raw',
+  m = sampleMachine({
     sharedFolders: [{ hostPath: join(dir, 'docs'), readOnly: false }],
     customIso: iso,
-    screen: { width: 1280, height: 720 },
     storageDir: join(dir, 'storage'),
-    ports: { web: 47001, rdp: 47002 },
-    autoStart: false,
-    kvm: true,
-  };
+  });
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

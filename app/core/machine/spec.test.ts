@@ -1,3 +1,4 @@
+import { sampleMachine } from '../../api/testing/sample-machine';
 import { describe, expect, it } from 'vitest';
 import type { MachineSettings } from '../../api';
 import { MACHINE_LABEL as ENGINE_MACHINE_LABEL } from '../engine/client';
@@ -5,29 +6,7 @@ import { buildContainerSpec, MACHINE_LABEL, SPEC_LABEL, specHash } from './spec'
 
 const OEM = '/home/ada/.local/share/porthole/oem/win11';
 
-function machine(overrides: Partial<MachineSettings> = {}): MachineSettings {
-  return {
-    id: 'win11',
-    name: 'Windows 11',
-    image: 'dockurr/windows:6.05',
-    version: '11',
-    language: 'en-US',
-    username: 'ada',
-    password: 'admin',
-    ramGiB: 8,
-    cpuCores: 4,
-    diskGiB: 64,
-    diskFormat: 'raw',
-    sharedFolders: [],
-    customIso: null,
-    screen: { width: 1280, height: 720 },
-    storageDir: '/home/ada/.local/share/porthole/machines/win11',
-    ports: { web: 47001, rdp: 47002 },
-    autoStart: false,
-    kvm: true,
-    ...overrides,
-  };
-}
+const machine = sampleMachine;
 
 const KVM = { PathOnHost: '/dev/kvm', PathInContainer: '/dev/kvm', CgroupPermissions: 'rwm' };
 const TUN = { PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' };

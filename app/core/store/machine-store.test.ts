@@ -3,28 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { MachineSettings } from '../../api';
+import { sampleMachine } from '../../api/testing/sample-machine';
 import { MachineStore } from './machine-store';
 
-const settings = (id: string): MachineSettings => ({
-  id,
-  name: 'Windows 11',
-  image: 'dockurr/windows:6.05',
-  version: '11',
-  language: 'English',
-  username: 'Docker',
-  password: 'secret',
-  ramGiB: 4,
-  cpuCores: 2,
-  diskGiB: 64,
-  diskFormat: 'raw',
-  sharedFolders: [],
-  customIso: null,
-  screen: { width: 1280, height: 720 },
-  storageDir: `/tmp/${id}`,
-  ports: { web: 18006, rdp: 13389 },
-  autoStart: false,
-  kvm: true,
-});
+const settings = (id: string): MachineSettings => sampleMachine({ id, storageDir: `/tmp/${id}` });
 
 describe('MachineStore', () => {
   let dir: string;
