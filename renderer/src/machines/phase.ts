@@ -1,4 +1,5 @@
 import type { MachinePhase, MachineStatus } from '../../../app/api';
+import { formatBytes } from '../app/format';
 
 export const phaseLabel: Record<MachinePhase, string> = {
   absent: 'Not created yet',
@@ -40,16 +41,6 @@ export function canStop(status: MachineStatus): boolean {
   return status.running || status.phase === 'pulling';
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${value.toFixed(value >= 100 || unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
 
 export function progressText(status: MachineStatus): string | null {
   if (status.shutdown) return `Shutting down (${status.shutdown.step}/${status.shutdown.of})`;

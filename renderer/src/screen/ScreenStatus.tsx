@@ -1,5 +1,6 @@
 import type { MachinePhase, MachineStatus } from '../../../app/api';
 import type { ConnectionSnapshot } from './screen-connection';
+import { formatBytes } from '../app/format';
 
 /** What the machine is doing while there is no screen to show, in a sentence's words. */
 const phaseHeading: Record<MachinePhase, string> = {
@@ -15,16 +16,6 @@ const phaseHeading: Record<MachinePhase, string> = {
   failed: 'Failed',
 };
 
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${value.toFixed(value >= 100 || unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
 
 function ProgressBar({ status }: { status: MachineStatus }) {
   const { progress, shutdown } = status;
