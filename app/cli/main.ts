@@ -17,6 +17,9 @@ Commands:
   rm ID [--delete-disk]       Remove a machine; its disk is kept unless --delete-disk
   logs ID [--tail N]          The machine's container log
   screen ID                   The screen's websocket address
+  rdp ID                      Open the machine in a Remote Desktop client (FreeRDP, Remmina)
+  adoptable                   Containers Porthole can adopt (its own without a record, or hand-made dockur ones)
+  adopt CONTAINER             Turn such a container into a machine (its disk stays where it is)
   export ID                   The machine as a compose.yml a person can run without Porthole
   import FILE                 Machines from a compose.yml (- for standard input)
 
@@ -25,7 +28,18 @@ Options:
 `;
 
 export async function run(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({
+  let parsed;
+  try {
+    parsed = parse(argv);
+  } catch (e) {
+    err(`${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
+    return 2;
+  }
+  return runParsed(parsed, out, err);
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -43,6 +57,13 @@ export async function run(argv: string[], out: (s: string) => void, err: (s: str
       tail: { type: 'string' },
     },
   });
+}
+
+async function runParsed(
+  { values, positionals }: ReturnType<typeof parse>,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
   const [command, id] = positionals;
   if (values.help || !command) {
     out(USAGE);
@@ -110,6 +131,30 @@ export async function run(argv: string[], out: (s: string) => void, err: (s: str
       case 'screen': {
         const result = await call('screenEndpoint', { id: needId() });
         print(result, () => result.url + '\n');
+        return 0;
+      }
+      case 'rdp': {
+        const result = await call('openRemoteDesktop', { id: needId() });
+        print(result, () =>
+          result.launched
+            ? `Opened ${id} in ${result.client}\n`
+            : `No Remote Desktop client found. ${result.fix?.text ?? ''}\n${(result.fix?.commands ?? []).map((c) => `  ${c}`).join('\n')}\n`,
+        );
+        return result.launched ? 0 : 1;
+      }
+      case 'adoptable': {
+        const list = await call('adoptableContainers', {});
+        print(list, () =>
+          list.length === 0
+            ? 'Nothing to adopt.\n'
+            : list.map((c) => `${c.name}  ${c.image}  ${c.running ? 'running' : 'stopped'}${c.porthole ? '  (made by Porthole)' : ''}`).join('\n') + '\n',
+        );
+        return 0;
+      }
+      case 'adopt': {
+        if (!id) throw new UsageError('"porthole adopt" needs a container name or id. "porthole adoptable" lists them.');
+        const machine = await call('adoptContainer', { containerId: id });
+        print(machine, () => `Adopted ${id} as ${machine.name} (${machine.id}).\n`);
         return 0;
       }
       case 'export': {

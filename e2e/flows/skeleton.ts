@@ -1,11 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
-import { canvasSample, docker, standinImage } from '../web/fixtures';
+import { canvasSample, docker } from '../web/fixtures';
+import { createMachineViaWizard } from './create-machine';
 import { saveScreenshot } from '../web/screenshots';
 
 /**
- * The walking skeleton, driven through the real UI: create a machine (stand-in image), Start, see the
+ * The walking skeleton, driven through the real UI: create a machine (stand-in image) and start it, see the
  * image's preparation message, then the VM's real framebuffer; Stop; the container stopped with the
  * ACPI shutdown line in its log, and data.img still there. Shared by the web host and Electron tests.
  */
@@ -14,20 +15,9 @@ export async function skeletonFlow(
   opts: { dataDir: string; track: (id: string) => void; home: () => Promise<void>; screenshots?: boolean },
 ): Promise<void> {
   const name = `Skeleton ${Math.random().toString(36).slice(2, 7)}`;
-  await page.getByRole('button', { name: 'New machine' }).first().click();
-  const form = page.getByRole('form', { name: 'New machine' });
-  await form.getByLabel('Name').fill(name);
-  await form.getByText('Advanced').click();
-  await form.getByLabel('Container image').fill(standinImage());
-  await form.getByLabel(/software emulation/).check();
-  await form.getByRole('button', { name: 'Create' }).click();
-
-  const card = page.locator('article.machine-card', { hasText: name });
-  await expect(card).toBeVisible();
-  const id = (await card.getAttribute('data-testid'))!.replace(/^machine-/, '');
+  const id = await createMachineViaWizard(page, { name });
   opts.track(id);
-
-  await card.getByRole('button', { name: 'Start' }).click();
+  const card = page.getByTestId(`machine-${id}`);
   // The image's own preparation message, live from its /status socket.
   await expect(card.getByTestId('message')).toHaveText(/\.\.\.$/);
   await expect(card).toHaveAttribute('data-phase', 'preparing');

@@ -2,7 +2,12 @@ import { useEffect, useState } from 'react';
 import { onBackendConnection } from '../api/porthole';
 import { MachineList } from '../machines/MachineList';
 import { HostChecklist } from '../check/HostChecklist';
-import { NewMachine } from '../machines/NewMachine';
+import { HostBanner } from '../check/HostBanner';
+import { continueToMachines, useFirstRunGate } from '../check/first-run';
+import { engineFails } from '../check/report';
+import { DropZone } from '../drop';
+import { MachineSettingsPage } from '../settings/MachineSettingsPage';
+import { Wizard } from '../wizard/Wizard';
 import { ScreenRoute } from '../machines/ScreenRoute';
 import { navigate, useEngineStatus, useHostReport, useMachines, useRoute } from './hooks';
 
@@ -11,6 +16,8 @@ export function App() {
   const { machines, loaded, error } = useMachines();
   const engine = useEngineStatus();
   const { report, recheck, checking } = useHostReport();
+  // First run opens on the checklist (the rule: check/first-run.ts); the list waits while that is decided.
+  const gate = useFirstRunGate(report, loaded ? machines.length : null);
   const [backendLost, setBackendLost] = useState(false);
   useEffect(() => onBackendConnection((connected) => setBackendLost(!connected)), []);
 
@@ -19,8 +26,12 @@ export function App() {
     const machine = machines.find((m) => m.id === id);
     return <ScreenRoute machine={machine ?? null} loaded={loaded} />;
   }
+  // The machine list is `#/`. When the host report explains a failing engine (on the list's banner or the
+  // checklist), the bare "engine not answering" banner would only repeat it.
+  const onList = page === undefined;
 
   return (
+    <DropZone machineId={page === 'machine' ? id : undefined}>
     <div className="app">
       <header className="topbar">
         <a className="brand" href="#/">
@@ -41,7 +52,8 @@ export function App() {
           The connection to Porthole was lost. Reconnecting…
         </div>
       ) : null}
-      {engine && !engine.connected ? (
+      {onList && !gate.pending ? <HostBanner report={report} /> : null}
+      {engine && !engine.connected && !(engineFails(report) && (onList || page === 'check')) ? (
         <div className="banner banner-bad" role="alert" data-testid="engine-banner">
           {engine.message ?? 'The container engine is not answering.'}{' '}
           <button className="link" onClick={() => navigate('/check')}>
@@ -56,13 +68,18 @@ export function App() {
       ) : null}
       <main>
         {page === 'new' ? (
-          <NewMachine host={report} />
+          <Wizard machines={machines} />
+        ) : page === 'machine' && id ? (
+          <MachineSettingsPage machine={machines.find((m) => m.id === id) ?? null} loaded={loaded} machines={machines} />
         ) : page === 'check' ? (
-          <HostChecklist report={report} onRecheck={recheck} checking={checking} />
+          <HostChecklist report={report} onRecheck={recheck} checking={checking} onContinue={continueToMachines} firstRun={gate.firstRun} />
+        ) : onList && gate.pending ? (
+          <p className="muted">Checking this computer…</p>
         ) : (
           <MachineList machines={machines} loaded={loaded} onOpenScreen={(mid) => navigate(`/screen/${mid}`)} />
         )}
       </main>
     </div>
+    </DropZone>
   );
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { MachineView } from '../../../app/api';
+import { versionName, type MachineView } from '../../../app/api';
 import { porthole } from '../api/porthole';
 import { navigate } from '../app/hooks';
 import { canStart, canStop, phaseLabel, phaseTone, progressText } from './phase';
@@ -24,7 +24,7 @@ export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; o
         <div className="machine-title">
           <h2>{machine.name}</h2>
           <span className="machine-meta">
-            {machine.customIso ? 'Custom ISO' : `Windows ${machine.version}`} · {machine.ramGiB} GB RAM · {machine.cpuCores} CPU ·{' '}
+            {machine.customIso ? 'Custom ISO' : versionName(machine.version)} · {machine.ramGiB} GB RAM · {machine.cpuCores} CPU ·{' '}
             {machine.diskGiB} GB disk{machine.kvm ? '' : ' · software emulation'}
           </span>
         </div>

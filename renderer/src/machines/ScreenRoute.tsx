@@ -3,12 +3,14 @@ import type { MachineView } from '../../../app/api';
 import { porthole } from '../api/porthole';
 import { desktopBridge } from '../api/desktop';
 import { navigate } from '../app/hooks';
+import { DropZone } from '../drop';
 import { Screen } from '../screen';
 import { phaseLabel } from './phase';
 
 /** `#/screen/<id>`: one machine's screen, filling the window (its own window in Electron). */
 export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; loaded: boolean }) {
   const [endpoint, setEndpoint] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ text: string; commands: string[] } | null>(null);
   const id = machine?.id;
   const webPort = machine?.ports.web;
   const requestEndpoint = useCallback(() => {
@@ -33,7 +35,22 @@ export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; 
     );
   }
   const desktop = desktopBridge();
+  const openRemoteDesktop = (): void => {
+    setNotice(null);
+    porthole()
+      .openRemoteDesktop({ id: machine.id })
+      .then(
+        (r) =>
+          setNotice(
+            r.launched
+              ? { text: `Opened in ${r.client ?? 'Remote Desktop'}.`, commands: [] }
+              : { text: `No Remote Desktop client is installed. ${r.fix?.text ?? ''}`, commands: r.fix?.commands ?? [] },
+          ),
+        (e: Error & { remedy?: string }) => setNotice({ text: e.remedy ? `${e.message} ${e.remedy}` : e.message, commands: [] }),
+      );
+  };
   return (
+    <DropZone machineId={machine.id}>
     <div className="screen-page">
       <header className="screen-header">
         <button className="ghost" onClick={() => navigate('/')} aria-label="Back to machines">
@@ -42,11 +59,23 @@ export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; 
         <strong>{machine.name}</strong>
         <span className="muted">{phaseLabel[machine.status.phase]}</span>
       </header>
+      {notice ? (
+        <div className="screen-notice" role="status">
+          <span>{notice.text}</span>
+          {notice.commands.map((c) => (
+            <code key={c}>{c}</code>
+          ))}
+          <button className="ghost" onClick={() => setNotice(null)} aria-label="Dismiss">
+            ×
+          </button>
+        </div>
+      ) : null}
       <Screen
         machineName={machine.name}
         status={machine.status}
         endpointUrl={endpoint}
         onRequestEndpoint={requestEndpoint}
+        onOpenRemoteDesktop={openRemoteDesktop}
         readClipboard={desktop ? desktop.readClipboard : () => navigator.clipboard.readText()}
         writeClipboard={desktop ? desktop.writeClipboard : (text) => navigator.clipboard.writeText(text)}
         {...(desktop
@@ -59,5 +88,6 @@ export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; 
         exposeForTests={sessionStorage.getItem('porthole.testHooks') === '1'}
       />
     </div>
+    </DropZone>
   );
 }

@@ -395,4 +395,16 @@ describe('<Screen> toolbar', () => {
     expect(onScreenshot).toHaveBeenCalledTimes(1);
     expect((onScreenshot.mock.calls[0]![0] as Blob).type).toBe('image/png');
   });
+
+  it('offers Open in Remote Desktop only when the app gives it, and only while the machine runs', () => {
+    const onOpenRemoteDesktop = vi.fn();
+    const view = render(<Screen machineName="Work PC" status={stopped} endpointUrl={null} onOpenRemoteDesktop={onOpenRemoteDesktop} />);
+    const button = screen.getByRole('button', { name: 'Open in Remote Desktop' }) as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    view.rerender(<Screen machineName="Work PC" status={running} endpointUrl={URL_A} onOpenRemoteDesktop={onOpenRemoteDesktop} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Open in Remote Desktop' }));
+    expect(onOpenRemoteDesktop).toHaveBeenCalledTimes(1);
+    view.rerender(<Screen machineName="Work PC" status={running} endpointUrl={URL_A} />);
+    expect(screen.queryByRole('button', { name: 'Open in Remote Desktop' })).toBeNull();
+  });
 });

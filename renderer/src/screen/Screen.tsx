@@ -29,6 +29,8 @@ export interface ScreenProps {
   onScreenshot?: (png: Blob) => void;
   /** The view mode the screen opens with (default `fit`). */
   initialViewMode?: ViewMode;
+  /** Opens the machine in a Remote Desktop client; without it there is no "Open in Remote Desktop". */
+  onOpenRemoteDesktop?: () => void;
   /** Puts the RFB client on `window.__portholeRfb` for end-to-end tests. Never in production. */
   exposeForTests?: boolean;
 }
@@ -49,6 +51,7 @@ export function Screen({
   writeClipboard,
   onScreenshot,
   initialViewMode = 'fit',
+  onOpenRemoteDesktop,
   exposeForTests = false,
 }: ScreenProps) {
   // The connection (and the RFB client inside it) lives as long as this component, outside React state.
@@ -190,6 +193,8 @@ export function Screen({
       onPaste={readClipboard ? () => (pasting ? stopTyping() : void paste()) : undefined}
       onCopy={writeClipboard ? () => void copy() : undefined}
       onScreenshot={() => void screenshot()}
+      onOpenRemoteDesktop={onOpenRemoteDesktop}
+      machineRunning={status.running}
     />
   );
 

@@ -21,6 +21,9 @@ export interface ScreenToolbarProps {
   /** Absent when the app gave no way to write the clipboard. */
   onCopy?: () => void;
   onScreenshot(): void;
+  /** Absent when the app offers no Remote Desktop; the button is enabled only while the machine runs. */
+  onOpenRemoteDesktop?: () => void;
+  machineRunning: boolean;
 }
 
 function preview(text: string): string {
@@ -77,6 +80,17 @@ export function ScreenToolbar(props: ScreenToolbarProps) {
         <button type="button" className="screen-button" disabled={!connected} onClick={props.onScreenshot}>
           Screenshot
         </button>
+        {props.onOpenRemoteDesktop ? (
+          <button
+            type="button"
+            className="screen-button"
+            disabled={!props.machineRunning}
+            onClick={props.onOpenRemoteDesktop}
+            title="Open Windows in a Remote Desktop client (FreeRDP or Remmina), logged on as the machine's user"
+          >
+            Open in Remote Desktop
+          </button>
+        ) : null}
       </div>
       <div className="screen-toolbar-group screen-toolbar-group--end" role="group" aria-label="View">
         <button

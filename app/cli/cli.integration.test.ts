@@ -1,0 +1,164 @@
+// `porthole` as a user runs it: the built CLI (out/node/cli.js, made by `npm run build`) in a child process,
+// against this machine's real /dev/kvm and Docker engine, on empty temporary config and data dirs.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostReportSchema, type HostReport } from '../api';
+
+const CLI = resolve('out/node/cli.js');
+const NOWHERE = 'unix:///nonexistent.sock';
+// Nested test hosts hide vmx/svm: KVM opens, but the Windows image's own test would refuse it (a warning).
+const cpuFlagsVisible = /^flags\s*:.*\b(vmx|svm)\b/m.test(readFileSync('/proc/cpuinfo', 'utf8'));
+
+let root = '';
+let env: NodeJS.ProcessEnv = {};
+
+beforeAll(async () => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first.`);
+  root = await mkdtemp(join(tmpdir(), 'porthole-cli-'));
+  env = { ...process.env, PORTHOLE_CONFIG_DIR: join(root, 'config'), PORTHOLE_DATA_DIR: join(root, 'data') };
+  delete env.DOCKER_HOST;
+});
+
+afterAll(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function porthole(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((done) => {
+    execFile(process.execPath, [CLI, ...args], { env: { ...env, ...extraEnv }, timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+function parseReport(run: Run): HostReport {
+  return hostReportSchema.parse(JSON.parse(run.stdout));
+}
+
+const byId = (report: HostReport, id: string) => report.checks.find((c) => c.id === id)!;
+
+describe('porthole check on this machine', () => {
+  it('--json: KVM usable, the Docker engine answers, ready: exit 0', async () => {
+    const run = await porthole(['check', '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const report = parseReport(run);
+    expect(report.ready).toBe(true);
+    expect(report.checks.map((c) => c.id)).toEqual(expect.arrayContaining(['kvm', 'engine', 'memory', 'cpu', 'disk', 'tun']));
+    expect(report.checks.filter((c) => c.status === 'fail')).toEqual([]);
+
+    expect(report.facts.kvmUsable).toBe(true);
+    const kvm = byId(report, 'kvm');
+    expect(kvm.status).toBe(cpuFlagsVisible ? 'ok' : 'warn');
+    if (!cpuFlagsVisible) {
+      expect(kvm.why).toMatch(/software emulation \(KVM=N\)/);
+      expect(kvm.fix?.commands).toContain("grep -cwE 'vmx|svm' /proc/cpuinfo");
+    }
+
+    expect(byId(report, 'engine').status).toBe('ok');
+    expect(report.facts.engine).toMatchObject({ kind: 'docker', rootless: false, desktop: false });
+  });
+
+  it('human output: a line per check with its mark, and the verdict: exit 0', async () => {
+    const [human, json] = await Promise.all([porthole(['check']), porthole(['check', '--json'])]);
+    expect(human.code).toBe(0);
+    const report = parseReport(json);
+    const mark = { ok: '✓', warn: '!', fail: '✗' } as const;
+    for (const check of report.checks) {
+      expect(human.stdout).toMatch(new RegExp(`^${escape(`${mark[check.status]} ${check.title}: `)}`, 'm'));
+    }
+    expect(human.stdout).toMatch(/^✓ Container engine: Docker .* answers at /m);
+    if (!cpuFlagsVisible) expect(human.stdout).toMatch(/^ {8}grep -cwE 'vmx\|svm' \/proc\/cpuinfo$/m);
+    expect(human.stdout).toMatch(/^Ready to run Windows machines( \(\d+ warnings?\))?\.$/m);
+  });
+});
+
+describe('porthole check with DOCKER_HOST pointing nowhere', () => {
+  it('--json: the engine fails with the not running / not installed remedy: non-zero exit', async () => {
+    const run = await porthole(['check', '--json'], { DOCKER_HOST: NOWHERE });
+    expect(run.code).not.toBe(0);
+    expect(run.code).not.toBeNull();
+    const report = parseReport(run);
+    expect(report.ready).toBe(false);
+    expect(report.facts.engine).toBeNull();
+
+    const engine = byId(report, 'engine');
+    expect(engine.status).toBe('fail');
+    expect(engine.found).toContain(`DOCKER_HOST is ${NOWHERE}, but no engine listens there`);
+    expect(engine.found).toMatch(/not running, or not installed/);
+    expect(engine.fix?.text).toMatch(/not running|not installed/);
+    const commands = engine.fix?.commands ?? [];
+    // A command to start (or install) the engine, and, since Docker answers on its usual socket, the way back to it.
+    expect(commands.some((c) => /systemctl .*(docker|podman)|apt-get install|dnf install/.test(c))).toBe(true);
+    expect(commands).toContain('unset DOCKER_HOST');
+    // The other checks still run.
+    expect(byId(report, 'memory').status).toBe('ok');
+  });
+
+  it('human output: the failing engine with its fix, and "Not ready": non-zero exit', async () => {
+    const run = await porthole(['check'], { DOCKER_HOST: NOWHERE });
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toMatch(/^✗ Container engine: DOCKER_HOST is unix:\/\/\/nonexistent\.sock, but no engine listens there/m);
+    expect(run.stdout).toMatch(/^ {4}The engine is not running/m);
+    expect(run.stdout).toMatch(/^ {8}unset DOCKER_HOST$/m);
+    expect(run.stdout).toMatch(/^✓ Memory: /m);
+    expect(run.stdout).toMatch(/^Not ready: 1 problem to fix first/m);
+  });
+});
+
+describe('porthole machines and usage errors', () => {
+  it('machines --json on an empty config is []', async () => {
+    const run = await porthole(['machines', '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual([]);
+  });
+
+  it('machines (human) on an empty config says how to create one', async () => {
+    const run = await porthole(['machines']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^No machines yet\. Create one with: porthole create/);
+  });
+
+  it('an unknown command is a usage error: exit 2, usage on stderr', async () => {
+    const run = await porthole(['frobnicate']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^Unknown command "frobnicate"\./);
+    expect(run.stderr).toContain('Usage: porthole <command>');
+    expect(run.stdout).toBe('');
+  });
+
+  it('a command without its machine id is a usage error: exit 2', async () => {
+    const run = await porthole(['start']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('"porthole start" needs a machine id');
+  });
+
+  it('an unknown option is a usage error: exit 2, nothing done', async () => {
+    const run = await porthole(['machines', '--bogus']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Unknown option '--bogus'/);
+    expect(run.stderr).toContain('Usage: porthole <command>');
+    expect(run.stdout).toBe('');
+  });
+
+  it('no command at all prints the usage: exit 2', async () => {
+    const run = await porthole([]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('Usage: porthole <command>');
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

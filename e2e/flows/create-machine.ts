@@ -1,0 +1,56 @@
+import { expect, type Page } from '@playwright/test';
+import { standinImage } from '../web/fixtures';
+
+export interface WizardChoices {
+  name: string;
+  /** A Windows from the "Older Windows" group, e.g. /Windows XP Professional/ (small disk minimums). */
+  olderWindows?: RegExp;
+  /** Install from this ISO instead of a Windows version. */
+  iso?: string;
+  password?: string;
+  ramGiB?: number;
+  diskGiB?: number;
+}
+
+/**
+ * Creates a machine through every step of the real wizard (stand-in image, software emulation
+ * consented, as a user on this nested host would) and returns its id. The wizard starts it.
+ */
+export async function createMachineViaWizard(page: Page, choices: WizardChoices): Promise<string> {
+  await page.getByRole('button', { name: 'New machine' }).first().click();
+  const wizard = page.getByRole('form', { name: 'New machine' });
+  const next = wizard.getByRole('button', { name: 'Next', exact: true });
+
+  // 1. Windows (or my own ISO), and the name.
+  if (choices.iso) {
+    await wizard.getByRole('radio', { name: /Install from my own ISO/ }).check();
+    await wizard.getByLabel('ISO file').fill(choices.iso);
+    await expect(wizard.getByTestId('iso-ok')).toBeVisible();
+  } else if (choices.olderWindows) {
+    await wizard.getByText('Older Windows').click();
+    await wizard.getByRole('radio', { name: choices.olderWindows }).check();
+  }
+  await wizard.getByRole('textbox', { name: 'Name', exact: true }).fill(choices.name);
+  await next.click();
+
+  // 2. Language and account.
+  await wizard.getByLabel('Password', { exact: true }).fill(choices.password ?? 'porthole-e2e');
+  await next.click();
+
+  // 3. Resources.
+  if (choices.ramGiB !== undefined) await wizard.getByRole('spinbutton', { name: 'Memory in GB' }).fill(String(choices.ramGiB));
+  if (choices.diskGiB !== undefined) await wizard.getByRole('spinbutton', { name: 'Disk in GB' }).fill(String(choices.diskGiB));
+  await next.click();
+
+  // 4. Sharing and options: consent to software emulation, the stand-in image.
+  await wizard.getByLabel(/Run Windows in software emulation/).check();
+  await wizard.getByText('Advanced', { exact: true }).click();
+  await wizard.getByLabel('Container image').fill(standinImage());
+  await next.click();
+
+  // 5. Review.
+  await wizard.getByRole('button', { name: 'Create and start' }).click();
+  const card = page.locator('article.machine-card', { hasText: choices.name });
+  await expect(card).toBeVisible();
+  return (await card.getAttribute('data-testid'))!.replace(/^machine-/, '');
+}

@@ -1,0 +1,2 @@
+export { DropZone, type DropZoneProps } from './DropZone';
+export { useIsoDropClaim, type IsoDropClaim } from './claim';

@@ -1,0 +1,170 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { MachineView } from '../../../app/api';
+import { fakeApi, hostDefaults, machineView, type FakeApi } from './testing/fake-api';
+import { MachineSettingsPage } from './MachineSettingsPage';
+
+const state = vi.hoisted(() => ({ fake: null as FakeApi | null }));
+vi.mock('../api/porthole', () => ({
+  porthole: () => state.fake!.api,
+  onBackendConnection: () => () => undefined,
+}));
+
+const running: MachineView['status'] = { phase: 'ready', running: true, screenReady: true };
+
+function setup(machine: MachineView): FakeApi {
+  state.fake = fakeApi({
+    creationDefaults: async () => hostDefaults(),
+    updateMachine: async ({ changes }) => ({ machine: { ...machine, ...changes } as MachineView, appliesAt: 'recreate' }),
+    applyMachine: async () => ({ ok: true }),
+    storageUsage: async () => ({ path: machine.storageDir, allocatedBytes: 21_400_000_000, apparentBytes: 68_719_476_736 }),
+    deleteMachine: async () => ({ ok: true }),
+  });
+  return state.fake;
+}
+
+function show(machine: MachineView) {
+  return render(<MachineSettingsPage machine={machine} loaded machines={[machine, machineView({ id: 'other', name: 'Other' })]} />);
+}
+
+const user = () => userEvent.setup();
+const bar = () => screen.getByTestId('settings-bar');
+const applyButton = () => within(bar()).getByRole('button', { name: 'Apply' }) as HTMLButtonElement;
+
+async function ready(): Promise<void> {
+  await waitFor(() => expect((screen.getByRole('slider', { name: 'Memory' }) as HTMLInputElement).disabled).toBe(false));
+}
+
+beforeEach(() => {
+  window.location.hash = '#/machine/win11';
+});
+afterEach(cleanup);
+
+describe('a machine’s settings page', () => {
+  it('never lets the disk shrink, and says why', async () => {
+    const machine = machineView();
+    setup(machine);
+    show(machine);
+    await ready();
+    expect(screen.getByRole('slider', { name: 'Disk' }).getAttribute('min')).toBe('64');
+    const disk = screen.getByRole('spinbutton', { name: 'Disk in GB' });
+    await user().clear(disk);
+    await user().type(disk, '32');
+    expect(screen.getAllByText('The disk cannot shrink: it is 64 GB, so choose 64 GB or more.').length).toBeGreaterThan(0);
+    expect(applyButton().disabled).toBe(true);
+  });
+
+  it('on a running machine, says a change applies after a restart, asks, then updates and recreates it', async () => {
+    const machine = machineView({ status: running });
+    const fake = setup(machine);
+    const { rerender } = show(machine);
+    await ready();
+    fireEvent.change(screen.getByRole('slider', { name: 'Memory' }), { target: { value: '9' } });
+    expect((screen.getByRole('spinbutton', { name: 'Memory in GB' }) as HTMLInputElement).value).toBe('9');
+    expect(screen.getByText('Changed · applies after a restart')).toBeTruthy();
+    expect(screen.getByTestId('applies-when').textContent).toContain('Porthole shuts Windows down gracefully, recreates the machine');
+    await user().click(applyButton());
+    const dialog = screen.getByTestId('apply-dialog');
+    expect(dialog.textContent).toContain('Memory: 8 GB → 9 GB');
+    expect(fake.calls).toEqual([{ action: 'creationDefaults', request: { storageDir: machine.storageDir } }]);
+    await user().click(within(dialog).getByRole('button', { name: 'Restart and apply' }));
+    await waitFor(() => expect(fake.callsOf('applyMachine')).toEqual([{ id: 'win11' }]));
+    expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { ramGiB: 9 } }]);
+    expect(fake.calls.map((c) => c.action).filter((a) => a !== 'creationDefaults')).toEqual(['updateMachine', 'applyMachine']);
+    // The machineChanged event brings the new settings: nothing is left to apply.
+    rerender(<MachineSettingsPage machine={{ ...machine, ramGiB: 9 }} loaded machines={[]} />);
+    expect(await within(bar()).findByText('Applied: the machine runs with the new settings.')).toBeTruthy();
+    expect(applyButton().disabled).toBe(true);
+  });
+
+  it('on a stopped machine, saves without restarting: the change applies at the next start', async () => {
+    const machine = machineView();
+    const fake = setup(machine);
+    const { rerender } = show(machine);
+    await ready();
+    fireEvent.change(screen.getByRole('slider', { name: 'Processor cores' }), { target: { value: '2' } });
+    expect(screen.getByText('Changed · applies at next start')).toBeTruthy();
+    expect(screen.getByTestId('applies-when').textContent).toContain('The machine is stopped: this applies at its next start');
+    await user().click(applyButton());
+    await waitFor(() => expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { cpuCores: 2 } }]));
+    expect(fake.callsOf('applyMachine')).toEqual([]);
+    rerender(<MachineSettingsPage machine={{ ...machine, cpuCores: 2 }} loaded machines={[]} />);
+    expect(await within(bar()).findByText('Saved: the changes apply at the machine’s next start.')).toBeTruthy();
+  });
+
+  it('applies a new name at once', async () => {
+    const machine = machineView({ status: running });
+    const fake = setup(machine);
+    fake.handlers.updateMachine = async ({ changes }) => ({ machine: { ...machine, ...changes } as MachineView, appliesAt: 'now' });
+    show(machine);
+    await ready();
+    await user().clear(screen.getByLabelText('Name'));
+    await user().type(screen.getByLabelText('Name'), 'Other');
+    expect(screen.getAllByText(/Another machine is already called “Other”. Choose a different name./).length).toBeGreaterThan(0);
+    expect(applyButton().disabled).toBe(true);
+    await user().type(screen.getByLabelText('Name'), ' work');
+    expect(screen.getByText('Changed · applies at once')).toBeTruthy();
+    await user().click(applyButton());
+    await waitFor(() => expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { name: 'Other work' } }]));
+    expect(fake.callsOf('applyMachine')).toEqual([]);
+  });
+
+  it('warns that another Windows moves the installed disk to backups/, even on a stopped machine', async () => {
+    const machine = machineView();
+    const fake = setup(machine);
+    show(machine);
+    await ready();
+    await user().click(screen.getByRole('button', { name: 'Change…' }));
+    await user().click(screen.getByRole('radio', { name: /Windows 10 Pro/ }));
+    await user().click(applyButton());
+    const dialog = screen.getByTestId('apply-dialog');
+    expect(dialog.textContent).toContain('Windows version: Windows 11 Pro → Windows 10 Pro');
+    expect(dialog.textContent).toContain(`(${machine.storageDir}/backups)`);
+    await user().click(within(dialog).getByRole('button', { name: 'Apply' }));
+    await waitFor(() => expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { version: '10' } }]));
+  });
+
+  it('takes changes made elsewhere (a dropped ISO) without showing them as edits to undo', async () => {
+    const machine = machineView();
+    setup(machine);
+    const { rerender } = show(machine);
+    await ready();
+    fireEvent.change(screen.getByRole('slider', { name: 'Memory' }), { target: { value: '10' } });
+    const changed = { ...machine, customIso: '/isos/ipxe.iso' };
+    rerender(<MachineSettingsPage machine={changed} loaded machines={[changed]} />);
+    expect(screen.getByText('Custom ISO /isos/ipxe.iso')).toBeTruthy();
+    expect(screen.getByTestId('applies-when').parentElement!.textContent).toContain('1 change.');
+    expect((screen.getByRole('spinbutton', { name: 'Memory in GB' }) as HTMLInputElement).value).toBe('10');
+  });
+
+  it('deletes a machine and keeps its disk by default', async () => {
+    const machine = machineView();
+    const fake = setup(machine);
+    show(machine);
+    await user().click(screen.getByRole('button', { name: 'Delete machine…' }));
+    const dialog = screen.getByTestId('delete-dialog');
+    expect(dialog.textContent).toContain(`The folder ${machine.storageDir} stays`);
+    await user().click(within(dialog).getByRole('button', { name: 'Delete machine, keep disk' }));
+    await waitFor(() => expect(fake.callsOf('deleteMachine')).toEqual([{ id: 'win11', deleteDisk: false }]));
+    expect(fake.callsOf('storageUsage')).toEqual([]);
+    expect(window.location.hash).toBe('#/');
+  });
+
+  it('deletes the disk only after a confirmation that names its folder and size', async () => {
+    const machine = machineView();
+    const fake = setup(machine);
+    show(machine);
+    await user().click(screen.getByRole('button', { name: 'Delete machine…' }));
+    await user().click(screen.getByLabelText(/Delete the disk too/));
+    await user().click(screen.getByRole('button', { name: 'Continue…' }));
+    const dialog = await screen.findByText(`Delete “${machine.name}” and its disk for good?`);
+    const box = dialog.closest('[role="dialog"]') as HTMLElement;
+    expect(box.textContent).toContain(`This deletes the folder ${machine.storageDir} and everything in it`);
+    expect(within(box).getByTestId('delete-size').textContent).toBe('21.4 GB');
+    expect(fake.callsOf('deleteMachine')).toEqual([]);
+    await user().click(within(box).getByRole('button', { name: 'Delete machine and disk' }));
+    await waitFor(() => expect(fake.callsOf('deleteMachine')).toEqual([{ id: 'win11', deleteDisk: true }]));
+  });
+});

@@ -1,0 +1,390 @@
+import { useState, type ReactNode } from 'react';
+import {
+  changedFields,
+  changeEffect,
+  changeWarnings,
+  describeChanges,
+  findVersion,
+  type ChangeEffect,
+  type MachineSettings,
+  type MachineView,
+} from '../../../app/api';
+import { porthole } from '../api/porthole';
+import { navigate } from '../app/hooks';
+import { DeleteMachine } from '../machines/DeleteMachine';
+import { canStart, canStop, phaseLabel, phaseTone } from '../machines/phase';
+import { AccountFields, LocaleFields } from './controls/AccountFields';
+import { ResourceSlider } from './controls/ResourceSlider';
+import { AccelerationField, freeSpaceText, ImageField, SharedFoldersEditor } from './controls/StorageFields';
+import { WindowsPicker } from './controls/WindowsPicker';
+import { cpuRange, diskRange, formErrors, formWarnings, ramRange, type FormContext } from './form/checks';
+import { useFolderChecks, useHostDefaults, useIsoCheck } from './form/hooks';
+import {
+  changesBetween,
+  formFromMachine,
+  probablyInstalled,
+  rebaseForm,
+  settingsAfter,
+  settingsOf,
+  type MachineForm,
+} from './form/machine-form';
+import { Dialog } from './ui/Dialog';
+import { errorText } from './ui/errors';
+import { Field } from './ui/Field';
+import './settings.css';
+
+/** When a change takes effect, in a person's words. A recreate on a stopped machine simply waits for its next start. */
+export function effectText(effect: ChangeEffect, running: boolean): string {
+  if (effect === 'now') return 'Applies at once.';
+  if (effect === 'next-start' || !running) {
+    return 'The machine is stopped: this applies at its next start (Porthole recreates it then, keeping the disk).';
+  }
+  return 'Applies when you press Apply: Porthole shuts Windows down gracefully, recreates the machine and starts it again. The disk is kept.';
+}
+
+function effectTag(effect: ChangeEffect, running: boolean): string {
+  if (effect === 'now') return 'Changed · applies at once';
+  return running ? 'Changed · applies after a restart' : 'Changed · applies at next start';
+}
+
+/** `#/machine/<id>`: the same controls as the wizard, for a machine that exists. */
+export function MachineSettingsPage({
+  machine,
+  loaded,
+  machines,
+}: {
+  machine: MachineView | null;
+  loaded: boolean;
+  machines: readonly MachineView[];
+}) {
+  if (!machine) {
+    return (
+      <section className="panel settings-missing">
+        <p className="muted">{loaded ? 'This machine does not exist (any more).' : 'Loading…'}</p>
+        <button type="button" onClick={() => navigate('/')}>
+          Back to machines
+        </button>
+      </section>
+    );
+  }
+  return <SettingsForm key={machine.id} machine={machine} machines={machines} />;
+}
+
+function Section({
+  title,
+  tag,
+  children,
+  testId,
+}: {
+  title: string;
+  tag?: string | null | undefined;
+  children: ReactNode;
+  testId?: string;
+}) {
+  return (
+    <section className="settings-section" data-testid={testId}>
+      <header>
+        <h3>{title}</h3>
+        {tag ? <span className="change-tag">{tag}</span> : null}
+      </header>
+      {children}
+    </section>
+  );
+}
+
+function SettingsForm({ machine, machines }: { machine: MachineView; machines: readonly MachineView[] }) {
+  const live = formFromMachine(machine);
+  const [base, setBase] = useState<MachineForm>(live);
+  const [form, setForm] = useState<MachineForm>(live);
+  if (JSON.stringify(live) !== JSON.stringify(base)) {
+    setBase(live);
+    setForm(rebaseForm(form, base, live));
+  }
+  const [pickWindows, setPickWindows] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [working, setWorking] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const { defaults: host, measuring } = useHostDefaults(machine.storageDir);
+  const isoChanged = form.source === 'iso' && form.customIso.trim() !== (machine.customIso ?? '');
+  const iso = useIsoCheck(isoChanged ? form.customIso : '');
+  const folderChecks = useFolderChecks(form.sharedFolders.map((f) => f.hostPath));
+  const others = machines.filter((m) => m.id !== machine.id);
+  const ctx: FormContext = { mode: 'change', host, others, currentDiskGiB: machine.diskGiB, iso, folders: folderChecks };
+  const errors = formErrors(form, ctx);
+  if (form.source === 'iso' && !isoChanged) delete errors.customIso;
+  const warnings = formWarnings(form, ctx);
+
+  const running = machine.status.running;
+  const before = settingsOf(machine);
+  const after = settingsAfter(before, form);
+  const changes = changesBetween(before, after);
+  const changed = Object.keys(changes).length > 0;
+  const effect = changeEffect(before, after);
+  const lines = describeChanges(before, after);
+  const cautions = changeWarnings(before, after, { installed: probablyInstalled(machine) });
+  const problems = Object.values(errors);
+
+  /** The tag of a section whose settings changed: when that part applies. */
+  const tagFor = (fields: ReadonlyArray<keyof MachineSettings>): string | null => {
+    const partial: Record<string, unknown> = { ...before };
+    for (const f of fields) partial[f] = after[f];
+    const only = partial as unknown as MachineSettings;
+    if (changedFields(before, only).length === 0) return null;
+    return effectTag(changeEffect(before, only), running);
+  };
+
+  const update = (part: Partial<MachineForm>): void => {
+    setNotice(null);
+    setError(null);
+    setForm((f) => ({ ...f, ...part }));
+  };
+
+  const apply = async (): Promise<void> => {
+    setConfirming(false);
+    setError(null);
+    setNotice(null);
+    const api = porthole();
+    setWorking('Saving…');
+    let appliesAt: ChangeEffect;
+    try {
+      ({ appliesAt } = await api.updateMachine({ id: machine.id, changes }));
+    } catch (e) {
+      setWorking(null);
+      setError(`${errorText(e)} Nothing was changed.`);
+      return;
+    }
+    setForm((f) => ({ ...f, password: '' }));
+    if (appliesAt === 'recreate' && running) {
+      setWorking('Shutting Windows down, recreating the machine and starting it again…');
+      try {
+        await api.applyMachine({ id: machine.id });
+        setNotice('Applied: the machine runs with the new settings.');
+      } catch (e) {
+        setError(`The settings are saved, but the machine did not restart with them: ${errorText(e)} They apply at its next start.`);
+      }
+    } else {
+      setNotice(appliesAt === 'now' ? 'Saved.' : 'Saved: the changes apply at the machine’s next start.');
+    }
+    setWorking(null);
+  };
+
+  const onApply = (): void => {
+    if ((effect === 'recreate' && running) || cautions.length > 0) setConfirming(true);
+    else void apply();
+  };
+
+  const power = (op: 'start' | 'stop'): void => {
+    setError(null);
+    setNotice(null);
+    const api = porthole();
+    (op === 'start' ? api.startMachine({ id: machine.id }) : api.stopMachine({ id: machine.id })).catch((e: unknown) =>
+      setError(errorText(e)),
+    );
+  };
+
+  const version = findVersion(machine.version);
+  const windowsNow = machine.customIso ? `Custom ISO ${machine.customIso}` : (version?.name ?? machine.version);
+  const missing = new Set(
+    Object.entries(folderChecks)
+      .filter(([, exists]) => !exists)
+      .map(([p]) => p),
+  );
+
+  return (
+    <div className="settings-page" aria-label={`Settings of ${machine.name}`} role="region">
+      <header className="settings-header">
+        <button type="button" className="ghost" onClick={() => navigate('/')}>
+          ← Machines
+        </button>
+        <h2>{machine.name}</h2>
+        <span className={`phase phase-${phaseTone(machine.status.phase)}`} data-testid="settings-phase" data-phase={machine.status.phase}>
+          {phaseLabel[machine.status.phase]}
+        </span>
+        <span className="push-right" />
+        {canStart(machine.status) ? (
+          <button type="button" onClick={() => power('start')} disabled={working !== null}>
+            Start
+          </button>
+        ) : null}
+        {canStop(machine.status) ? (
+          <button type="button" onClick={() => power('stop')} disabled={working !== null || machine.status.phase === 'stopping'}>
+            Shut down
+          </button>
+        ) : null}
+      </header>
+
+      <Section title="General" tag={tagFor(['name', 'autoStart'])}>
+        <div className="field-grid">
+          <Field label="Name" error={errors.name}>
+            {(control) => <input {...control} value={form.name} maxLength={80} onChange={(e) => update({ name: e.target.value })} />}
+          </Field>
+        </div>
+        <label className="checkbox-row">
+          <input type="checkbox" checked={form.autoStart} onChange={(e) => update({ autoStart: e.target.checked })} />
+          Start this machine when Porthole starts
+        </label>
+      </Section>
+
+      <Section title="Windows" tag={tagFor(['version', 'customIso'])}>
+        {pickWindows || form.source !== (machine.customIso ? 'iso' : 'download') || form.version !== machine.version || isoChanged ? (
+          <WindowsPicker
+            source={form.source}
+            version={form.version}
+            customIso={form.customIso}
+            iso={iso}
+            onChange={update}
+            versionError={errors.version}
+            isoError={errors.customIso}
+          />
+        ) : (
+          <p className="windows-now">
+            <span>{windowsNow}</span>
+            <button type="button" onClick={() => setPickWindows(true)}>
+              Change…
+            </button>
+          </p>
+        )}
+        <p className="field-hint">Another Windows or ISO means a new installation: the image keeps the old disk in a backups folder.</p>
+      </Section>
+
+      <Section title="Language and account" tag={tagFor(['language', 'region', 'keyboard', 'username', 'password'])}>
+        <LocaleFields value={form} onChange={update} errors={errors} hostKeyboard={host?.keyboard} />
+        <AccountFields value={form} onChange={update} errors={errors} mode="change" hasPassword={machine.hasPassword} />
+      </Section>
+
+      <Section title="Resources" tag={tagFor(['ramGiB', 'cpuCores', 'diskGiB'])} testId="settings-resources">
+        <ResourceSlider
+          label="Memory"
+          unit="GB"
+          value={form.ramGiB}
+          range={ramRange(host)}
+          onChange={(ramGiB) => update({ ramGiB })}
+          error={errors.ramGiB}
+          warning={warnings.ramGiB}
+          disabled={!host}
+          hint={host ? `This computer has ${ramRange(host).max} GB; ${Math.floor(host.ramAvailableBytes / 1024 ** 3)} GB is free right now.` : 'Measuring…'}
+        />
+        <ResourceSlider
+          label="Processor cores"
+          unit="cores"
+          numberLabel="Number of processor cores"
+          value={form.cpuCores}
+          range={cpuRange(host)}
+          onChange={(cpuCores) => update({ cpuCores })}
+          error={errors.cpuCores}
+          disabled={!host}
+          hint={host ? `This computer has ${host.cpuThreads} processor threads.` : 'Measuring…'}
+        />
+        <ResourceSlider
+          label="Disk"
+          unit="GB"
+          value={form.diskGiB}
+          range={diskRange(form, ctx)}
+          onChange={(diskGiB) => update({ diskGiB })}
+          error={errors.diskGiB}
+          disabled={!host}
+          hint={`The disk is ${machine.diskGiB} GB and cannot shrink: Windows’ partition fills it. It can grow; Windows then shows the added space as unallocated.`}
+        />
+      </Section>
+
+      <Section title="Storage and sharing" tag={tagFor(['sharedFolders'])}>
+        <p className="storage-now">
+          Stored in <code>{machine.storageDir}</code> · {freeSpaceText(host, measuring)}
+        </p>
+        <SharedFoldersEditor
+          folders={form.sharedFolders}
+          onChange={(sharedFolders) => update({ sharedFolders })}
+          error={errors.sharedFolders}
+          missing={missing}
+        />
+      </Section>
+
+      <Section title="Hardware acceleration" tag={tagFor(['kvm'])}>
+        <AccelerationField
+          host={host}
+          emulation={form.softwareEmulation}
+          onChange={(softwareEmulation) => update({ softwareEmulation })}
+          mode="change"
+          heading={false}
+          warning={warnings.softwareEmulation}
+        />
+      </Section>
+
+      <Section title="Advanced" tag={tagFor(['image'])}>
+        <ImageField image={form.image} onChange={(image) => update({ image })} error={errors.image} warning={warnings.image} />
+      </Section>
+
+      <Section title="Delete">
+        <p className="muted">Removes the machine from Porthole. You choose whether its Windows disk is kept.</p>
+        <button type="button" className="danger" onClick={() => setDeleting(true)} disabled={working !== null}>
+          Delete machine…
+        </button>
+      </Section>
+
+      <footer className={`settings-bar${changed ? ' settings-bar-changed' : ''}`} data-testid="settings-bar">
+        <div className="settings-bar-text">
+          {working ? (
+            <span role="status">{working}</span>
+          ) : error ? (
+            <span className="field-error" role="alert">
+              {error}
+            </span>
+          ) : changed ? (
+            <>
+              <strong>
+                {lines.length} change{lines.length === 1 ? '' : 's'}.
+              </strong>{' '}
+              <span data-testid="applies-when">{effectText(effect, running)}</span>
+              {problems.length > 0 ? <span className="field-error"> {problems[0]}</span> : null}
+            </>
+          ) : (
+            <span className="muted" role="status">
+              {notice ?? 'No changes.'}
+            </span>
+          )}
+        </div>
+        <button type="button" className="ghost" disabled={!changed || working !== null} onClick={() => setForm(live)}>
+          Discard
+        </button>
+        <button type="button" className="primary" disabled={!changed || problems.length > 0 || working !== null} onClick={onApply}>
+          Apply
+        </button>
+      </footer>
+
+      {confirming ? (
+        <Dialog
+          title={running && effect === 'recreate' ? `Restart “${machine.name}” with the new settings?` : 'Apply these changes?'}
+          onClose={() => setConfirming(false)}
+          testId="apply-dialog"
+          actions={
+            <>
+              <button type="button" className="ghost" onClick={() => setConfirming(false)}>
+                Cancel
+              </button>
+              <button type="button" className="primary" data-autofocus onClick={() => void apply()}>
+                {running && effect === 'recreate' ? 'Restart and apply' : 'Apply'}
+              </button>
+            </>
+          }
+        >
+          <ul className="plain change-list">
+            {lines.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+          <p>{effectText(effect, running)}</p>
+          {cautions.map((c) => (
+            <p key={c} className="notice">
+              {c}
+            </p>
+          ))}
+        </Dialog>
+      ) : null}
+
+      {deleting ? <DeleteMachine machine={machine} onClose={() => setDeleting(false)} onDeleted={() => navigate('/')} /> : null}
+    </div>
+  );
+}

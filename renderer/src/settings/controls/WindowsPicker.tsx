@@ -1,0 +1,189 @@
+import { useState } from 'react';
+import { findVersion, versionFamilies, windowsVersions, type WindowsVersion } from '../../../../app/api';
+import { desktopBridge } from '../../api/desktop';
+import { formatSize } from '../form/units';
+import type { IsoCheck } from '../form/checks';
+import { describeIso, isoOutcome } from '../form/iso';
+import type { WindowsSource } from '../form/machine-form';
+import { Field, FieldMessage } from '../ui/Field';
+
+export interface WindowsChoice {
+  source: WindowsSource;
+  version: string;
+  customIso: string;
+}
+
+export interface WindowsPickerProps extends WindowsChoice {
+  onChange: (choice: Partial<WindowsChoice>) => void;
+  iso: IsoCheck;
+  versionError?: string | undefined;
+  isoError?: string | undefined;
+  /** Offer dropping a file onto the window (where a drop zone listens). */
+  dropHint?: boolean;
+}
+
+function badges(v: WindowsVersion): string[] {
+  const list: string[] = [];
+  if (v.edition.includes('LTSC')) list.push('LTSC');
+  if (v.evaluation) list.push('Evaluation');
+  if (v.family === 'community') list.push('Unofficial');
+  return list;
+}
+
+function VersionOption({ v, checked, onPick }: { v: WindowsVersion; checked: boolean; onPick: () => void }) {
+  return (
+    <label className={`choice${checked ? ' choice-checked' : ''}`}>
+      <input type="radio" name="windows-version" value={v.id} checked={checked} onChange={onPick} />
+      <span className="choice-text">
+        <span className="choice-title">
+          {v.name}
+          {badges(v).map((b) => (
+            <span key={b} className={`badge badge-${b.toLowerCase()}`}>
+              {b}
+            </span>
+          ))}
+        </span>
+        {v.note ? <span className="choice-note">{v.note}</span> : null}
+      </span>
+      <span className="choice-size" title="Approximate size of the download">
+        {formatSize(v.downloadBytes)}
+      </span>
+    </label>
+  );
+}
+
+/** The ISO path: typed (any host), picked with the desktop's file chooser, or dropped on the window. */
+export function IsoField({
+  path,
+  iso,
+  error,
+  onPath,
+  dropHint,
+}: {
+  path: string;
+  iso: IsoCheck;
+  error?: string | undefined;
+  onPath: (path: string) => void;
+  dropHint?: boolean | undefined;
+}) {
+  const desktop = desktopBridge();
+  const ok = iso.state === 'ok' && iso.path === path.trim() ? iso : null;
+  const checking = iso.state === 'checking';
+  const shownError = checking ? undefined : error;
+  return (
+    <Field
+      label="ISO file"
+      error={shownError}
+      hint={
+        ok ? (
+          <span className="iso-ok" data-testid="iso-ok">
+            ✓ {describeIso(ok.info)}. {isoOutcome(ok.info)}
+          </span>
+        ) : checking ? (
+          'Checking the file…'
+        ) : (
+          <>
+            The full path of an .iso file of 10 MB or more{dropHint ? ', or drop the file onto this window' : ''}.
+            {desktop ? null : ' Browsers do not tell Porthole where a file is, so type its path.'}
+          </>
+        )
+      }
+    >
+      {(control) => (
+        <div className="path-row">
+          <input
+            {...control}
+            value={path}
+            spellCheck={false}
+            autoComplete="off"
+            placeholder="/home/you/Downloads/Win11_24H2.iso"
+            onChange={(e) => onPath(e.target.value)}
+          />
+          {desktop ? (
+            <button
+              type="button"
+              onClick={() => {
+                void desktop.pickIso().then((picked) => {
+                  if (picked) onPath(picked);
+                });
+              }}
+            >
+              Choose…
+            </button>
+          ) : null}
+        </div>
+      )}
+    </Field>
+  );
+}
+
+/** Windows to download, grouped as people know them, with edition notes and sizes; or one's own ISO. */
+export function WindowsPicker({ source, version, customIso, onChange, iso, versionError, isoError, dropHint }: WindowsPickerProps) {
+  const selected = source === 'download' ? findVersion(version) : undefined;
+  const [openFamilies, setOpenFamilies] = useState<ReadonlySet<string>>(
+    () => new Set(['windows-11', 'windows-10', ...(selected ? [selected.family] : [])]),
+  );
+  const toggle = (family: string, open: boolean): void =>
+    setOpenFamilies((set) => {
+      const next = new Set(set);
+      if (open) next.add(family);
+      else next.delete(family);
+      return next;
+    });
+  const pick = (id: string): void => onChange({ source: 'download', version: id });
+  const unlisted = selected && !selected.listed ? selected : undefined;
+
+  return (
+    <div className="windows-picker" role="radiogroup" aria-label="Windows">
+      {versionFamilies.map((family) => {
+        const versions = windowsVersions.filter((v) => v.listed && v.family === family.id);
+        if (versions.length === 0) return null;
+        const hasSelected = versions.some((v) => v.id === selected?.id);
+        return (
+          <details
+            key={family.id}
+            className="family"
+            open={openFamilies.has(family.id) || hasSelected}
+            onToggle={(e) => toggle(family.id, e.currentTarget.open)}
+          >
+            <summary>
+              {family.label}
+              <span className="muted"> · {versions.length}</span>
+            </summary>
+            <div className="choices">
+              {versions.map((v) => (
+                <VersionOption key={v.id} v={v} checked={source === 'download' && selected?.id === v.id} onPick={() => pick(v.id)} />
+              ))}
+            </div>
+          </details>
+        );
+      })}
+      {unlisted ? (
+        <div className="choices">
+          <VersionOption v={unlisted} checked onPick={() => pick(unlisted.id)} />
+        </div>
+      ) : null}
+      {source === 'download' && !selected && version ? (
+        <p className="muted">
+          Downloads Windows from <code>{version}</code>.
+        </p>
+      ) : null}
+      <FieldMessage error={source === 'download' ? versionError : undefined} />
+
+      <div className={`choice choice-iso${source === 'iso' ? ' choice-checked' : ''}`}>
+        <label className="choice-iso-label">
+          <input type="radio" name="windows-version" value="iso" checked={source === 'iso'} onChange={() => onChange({ source: 'iso' })} />
+          <span className="choice-text">
+            <span className="choice-title">Install from my own ISO</span>
+            <span className="choice-note">
+              A Windows ISO you downloaded (useful when Microsoft blocks the download), or any other bootable ISO.
+            </span>
+          </span>
+        </label>
+        {source === 'iso' ? (
+          <IsoField path={customIso} iso={iso} error={isoError} onPath={(p) => onChange({ customIso: p })} dropHint={dropHint} />
+        ) : null}
+      </div>
+    </div>
+  );
+}

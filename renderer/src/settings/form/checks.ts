@@ -1,0 +1,238 @@
+import {
+  DEFAULT_IMAGE,
+  normalizeHostPath,
+  validateCpu,
+  validateCulture,
+  validateDisk,
+  validateDiskChange,
+  validateFreeSpace,
+  validateIsoPath,
+  validateLanguage,
+  validateMachineName,
+  validatePassword,
+  validateRam,
+  validateSharedFolders,
+  validateStorageDir,
+  validateUsername,
+  validateVersion,
+  versionName,
+  versionRequirements,
+  type CreationDefaults,
+  type IsoInfo,
+  type MachineView,
+} from '../../../../app/api';
+import { gibFloor, newMachineFolder, type FormField, type MachineForm } from './machine-form';
+
+/** The state of the check of the ISO path in the form (inspectIso). */
+export type IsoCheck =
+  | { state: 'idle' }
+  | { state: 'checking'; path: string }
+  | { state: 'ok'; path: string; info: IsoInfo }
+  | { state: 'bad'; path: string; message: string };
+
+export interface FormContext {
+  mode: 'create' | 'change';
+  /** Host limits and free space; null while still being measured. */
+  host: CreationDefaults | null;
+  /** The other machines: names and storage folders must not clash. */
+  others: readonly MachineView[];
+  /** Change mode: the machine's disk size now (it can only grow). */
+  currentDiskGiB?: number;
+  iso: IsoCheck;
+  /** Shared folders found to exist (true) or missing (false); absent while unknown. */
+  folders: Readonly<Record<string, boolean>>;
+}
+
+export interface Range {
+  min: number;
+  max: number;
+}
+
+export type Problems = Partial<Record<FormField, string>>;
+
+/** Windows 10 and 11 refuse less than 2 GB; the slider starts there for every version. */
+export const MIN_RAM_GIB = 2;
+/** When the free space cannot be measured, the disk slider still needs an end. */
+const UNMEASURED_DISK_MAX_GIB = 2048;
+
+export function ramRange(host: CreationDefaults | null): Range {
+  const total = host ? gibFloor(host.ramTotalBytes) : 0;
+  return { min: MIN_RAM_GIB, max: Math.max(MIN_RAM_GIB, total) };
+}
+
+export function cpuRange(host: CreationDefaults | null): Range {
+  return { min: 1, max: Math.max(1, host?.cpuThreads ?? 1) };
+}
+
+/** Whole GiB free where the disk goes, or null when unknown. */
+export function freeGiB(host: CreationDefaults | null): number | null {
+  return host && host.freeDiskBytes !== null ? gibFloor(host.freeDiskBytes) : null;
+}
+
+/**
+ * New machine: from the version's minimum to the free space at the storage location.
+ * Existing machine: from its current size (a disk never shrinks) to that plus the free space.
+ */
+export function diskRange(form: MachineForm, ctx: Pick<FormContext, 'mode' | 'host' | 'currentDiskGiB'>): Range {
+  const free = freeGiB(ctx.host);
+  if (ctx.mode === 'change') {
+    const current = ctx.currentDiskGiB ?? form.diskGiB;
+    return { min: current, max: free === null ? Math.max(current, UNMEASURED_DISK_MAX_GIB) : current + free };
+  }
+  const { minDiskGiB } = versionRequirements(form.version, form.source === 'iso' ? form.customIso || '/' : null);
+  return { min: minDiskGiB, max: Math.max(minDiskGiB, free ?? UNMEASURED_DISK_MAX_GIB) };
+}
+
+function isWhole(value: number): boolean {
+  return Number.isInteger(value);
+}
+
+function describeWindows(form: MachineForm): string {
+  return form.source === 'iso' ? 'This machine' : versionName(form.version);
+}
+
+const PATH_COMPONENT = '[a-z0-9]+(?:[._-]+[a-z0-9]+)*';
+/** `[registry[:port]/]path[:tag][@sha256:digest]`, as the engine accepts it. */
+const IMAGE_REFERENCE = new RegExp(
+  `^(?:[a-zA-Z0-9.-]+(?::\\d+)?/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::\\w[\\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
+);
+
+/** A container image reference, loosely: `name[:tag][@digest]`, no spaces, lowercase repository. */
+export function validateImage(image: string): string | null {
+  const value = image.trim();
+  if (!value) return null;
+  if (/\s/.test(value)) return `“${value}” contains spaces: a container image is written like ${DEFAULT_IMAGE}.`;
+  if (!IMAGE_REFERENCE.test(value)) {
+    return `“${value}” is not a container image name Porthole can use: write it like ${DEFAULT_IMAGE} (lowercase name, optional :tag).`;
+  }
+  return null;
+}
+
+function isoProblem(form: MachineForm, iso: IsoCheck): string | null {
+  const path = form.customIso.trim();
+  if (!path) return 'Choose the ISO file to install from, or pick a Windows version to download.';
+  const bad = validateIsoPath(path);
+  if (bad) return bad;
+  if (iso.state === 'bad' && iso.path === path) return iso.message;
+  if (iso.state === 'ok' && iso.path === path) return null;
+  return 'Checking the ISO file…';
+}
+
+function sharedFolderProblem(form: MachineForm, ctx: FormContext, machineDir: string | undefined): string | null {
+  const folders = form.sharedFolders.map((f) => ({ ...f, hostPath: f.hostPath.trim() }));
+  const empty = folders.findIndex((f) => !f.hostPath);
+  if (empty >= 0) return `Shared folder ${empty + 1} has no folder yet: choose one, or remove the row.`;
+  const problem = validateSharedFolders(folders, machineDir);
+  if (problem) return problem;
+  const missing = folders.find((f) => ctx.folders[f.hostPath] === false);
+  if (missing) return `The folder ${missing.hostPath} does not exist on this computer. Create it first, or choose another folder.`;
+  return null;
+}
+
+/** Everything that stops the form from being used, one message per field, each saying what to do. */
+export function formErrors(form: MachineForm, ctx: FormContext): Problems {
+  const errors: Problems = {};
+  const set = (field: FormField, message: string | null): void => {
+    if (message) errors[field] = message;
+  };
+  const otherNames = ctx.others.map((m) => m.name);
+  set('name', validateMachineName(form.name, otherNames));
+
+  if (form.source === 'download') set('version', validateVersion(form.version));
+  else set('customIso', isoProblem(form, ctx.iso));
+
+  set('language', validateLanguage(form.language));
+  set('region', validateCulture(form.region.trim(), 'region'));
+  set('keyboard', validateCulture(form.keyboard.trim(), 'keyboard'));
+  set('username', validateUsername(form.username));
+  if (ctx.mode === 'create' || form.password) set('password', validatePassword(form.password));
+
+  const limits = ctx.host ? { ramTotalBytes: ctx.host.ramTotalBytes, cpuThreads: ctx.host.cpuThreads } : undefined;
+  const customIso = form.source === 'iso' ? form.customIso.trim() || '/' : null;
+  if (!isWhole(form.ramGiB)) set('ramGiB', 'Memory is a whole number of GB, such as 8.');
+  else if (form.ramGiB < MIN_RAM_GIB) set('ramGiB', `Give Windows at least ${MIN_RAM_GIB} GB of memory.`);
+  else set('ramGiB', validateRam(form.ramGiB, limits, form.version, customIso));
+
+  if (!isWhole(form.cpuCores)) set('cpuCores', 'Processor cores are a whole number, such as 2.');
+  else set('cpuCores', validateCpu(form.cpuCores, limits));
+
+  const disk = diskRange(form, ctx);
+  const free = freeGiB(ctx.host);
+  if (!isWhole(form.diskGiB)) set('diskGiB', 'The disk size is a whole number of GB, such as 64.');
+  else if (ctx.mode === 'change' && ctx.currentDiskGiB !== undefined && validateDiskChange(ctx.currentDiskGiB, form.diskGiB)) {
+    set('diskGiB', validateDiskChange(ctx.currentDiskGiB, form.diskGiB));
+  } else if (validateDisk(form.diskGiB, form.version, customIso)) {
+    set('diskGiB', validateDisk(form.diskGiB, form.version, customIso));
+  } else if (free !== null && form.diskGiB > disk.max) {
+    set(
+      'diskGiB',
+      ctx.mode === 'create'
+        ? `Only ${free} GB is free at ${form.storageLocation.trim()}: choose at most ${free} GB, or store the machine where there is more room.`
+        : `Only ${free} GB is free where this machine is stored: the disk can grow to at most ${disk.max} GB.`,
+    );
+  } else if (ctx.mode === 'create' && free !== null && disk.min > free) {
+    set('diskGiB', `${describeWindows(form)} needs a disk of at least ${disk.min} GB, but only ${free} GB is free at ${form.storageLocation.trim()}. Free up space or choose another storage location.`);
+  }
+
+  let machineDir: string | undefined;
+  if (ctx.mode === 'create') {
+    const location = form.storageLocation.trim();
+    const problem = validateStorageDir(location);
+    if (problem) set('storageLocation', problem);
+    else {
+      machineDir = newMachineFolder(form);
+      const clash = ctx.others.find((m) => normalizeHostPath(m.storageDir) === normalizeHostPath(machineDir!));
+      if (clash) set('storageLocation', `The machine “${clash.name}” already keeps its disk in ${machineDir}. Choose another name or storage location.`);
+    }
+  } else {
+    machineDir = form.storageLocation;
+  }
+
+  set('sharedFolders', sharedFolderProblem(form, ctx, machineDir));
+  set('image', validateImage(form.image));
+
+  if (ctx.mode === 'create' && ctx.host && needsSoftwareEmulation(ctx.host) && !form.softwareEmulation) {
+    set('softwareEmulation', 'Windows cannot use hardware acceleration on this computer: tick the box to run it in software emulation, or create the machine on a computer with KVM.');
+  }
+  return errors;
+}
+
+/** True when KVM=Y would fail here: no usable KVM for containers, or a nested CPU that hides vmx/svm. */
+export function needsSoftwareEmulation(host: CreationDefaults): boolean {
+  return host.kvmNested || !host.kvmForMachines;
+}
+
+/** What is worth knowing but allowed. */
+export function formWarnings(form: MachineForm, ctx: FormContext): Problems {
+  const warnings: Problems = {};
+  const host = ctx.host;
+  if (host && isWhole(form.ramGiB)) {
+    const available = gibFloor(host.ramAvailableBytes);
+    if (form.ramGiB > available && form.ramGiB <= gibFloor(host.ramTotalBytes)) {
+      warnings.ramGiB = `Only ${available} GB of memory is free right now: with ${form.ramGiB} GB, Linux may have to swap and everything slows down. Close programs, or give Windows at most ${available} GB.`;
+    }
+  }
+  if (host && ctx.mode === 'create' && form.source === 'download') {
+    const low = validateFreeSpace(host.freeDiskBytes, form.version);
+    if (low) warnings.storageLocation = `${low} Free up space or choose another storage location.`;
+  }
+  const location = form.storageLocation.trim().replace(/\/+$/, '');
+  const customLocation = host !== null && location !== host.storageRoot.replace(/\/+$/, '');
+  if (host && ctx.mode === 'create' && customLocation && !warnings.storageLocation && !host.storageExists && !validateStorageDir(location)) {
+    warnings.storageLocation = `${form.storageLocation.trim()} does not exist yet: Porthole creates it.`;
+  }
+  if (form.image.trim() && form.image.trim() !== DEFAULT_IMAGE && !validateImage(form.image)) {
+    warnings.image = `Porthole is tested with ${DEFAULT_IMAGE}; another image may behave differently.`;
+  }
+  if (host && ctx.mode === 'change' && !form.softwareEmulation && needsSoftwareEmulation(host)) {
+    warnings.softwareEmulation = 'Hardware acceleration does not work on this computer: with KVM on, the machine stops at start with “KVM acceleration is not available”. Tick the box to run it in software emulation.';
+  }
+  return warnings;
+}
+
+/** Which fields each part of the form holds (wizard steps and settings sections). */
+export type FieldGroup = readonly FormField[];
+
+export function firstProblem(problems: Problems, fields: FieldGroup): FormField | undefined {
+  return fields.find((f) => problems[f] !== undefined);
+}

@@ -1,0 +1,35 @@
+import type { IsoInfo } from '../../../../app/api';
+import { formatSize } from './units';
+
+/** The file name of a path: `/home/ada/Win11.iso` -> `Win11.iso`. */
+export function fileName(path: string): string {
+  const parts = path.split('/').filter(Boolean);
+  return parts[parts.length - 1] ?? path;
+}
+
+/**
+ * Microsoft's media carry labels such as CCCOMA_X64FRE_EN-US_DV9 (11), CPBA_X64FRE_... (10),
+ * SSS_X64FREE_... (Server): the image installs those by itself. Anything else it simply boots.
+ */
+export function looksLikeWindowsMedia(info: IsoInfo): boolean {
+  return /(?:^|_)(?:CCCOMA|CCSA|CPBA|CENA|CCBA|SSS|IR\d)_|X64FRE|X86FRE|A64FRE/i.test(info.volumeLabel ?? '');
+}
+
+/** "5.1 GB UDF image, labelled CCCOMA_X64FRE_EN-US_DV9". */
+export function describeIso(info: IsoInfo): string {
+  const kind = info.format === 'udf' ? 'UDF' : 'ISO 9660';
+  return `${formatSize(info.sizeBytes)} ${kind} image${info.volumeLabel ? `, labelled ${info.volumeLabel}` : ''}`;
+}
+
+/** What happens when a machine starts from this ISO, in a sentence. */
+export function isoOutcome(info: IsoInfo): string {
+  return looksLikeWindowsMedia(info)
+    ? 'It looks like Windows installation media: Windows installs by itself from it.'
+    : 'It does not look like Windows installation media: the machine simply boots it, and you install or use it on screen.';
+}
+
+/** A machine name from an ISO: its file name without `.iso`. */
+export function nameFromIso(path: string): string {
+  const base = fileName(path).replace(/\.iso$/i, '').trim();
+  return (base || 'My ISO').slice(0, 64);
+}

@@ -1,0 +1,259 @@
+// @vitest-environment jsdom
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PortholeError, type CreationDefaults } from '../../../app/api';
+import { fakeApi, hostDefaults, machineView, type FakeApi } from '../settings/testing/fake-api';
+import { Wizard } from './Wizard';
+
+const state = vi.hoisted(() => ({ fake: null as FakeApi | null }));
+vi.mock('../api/porthole', () => ({
+  porthole: () => state.fake!.api,
+  onBackendConnection: () => () => undefined,
+}));
+
+const GIB = 1024 ** 3;
+
+function setup(host: Partial<CreationDefaults> = {}): FakeApi {
+  const fake = fakeApi({
+    creationDefaults: async ({ storageDir }) =>
+      hostDefaults({ ...host, ...(storageDir === '/mnt/big' ? { freeDiskBytes: 500 * GIB } : {}), ...(storageDir ? { storageExists: storageDir !== '/mnt/new' } : {}) }),
+    inspectIso: async ({ path }) => ({ path, sizeBytes: 6_000_000_000, format: 'udf', volumeLabel: 'CCCOMA_X64FRE_EN-US_DV9' }),
+    createMachine: async (draft) => machineView({ id: 'new-one', name: draft.name }),
+    startMachine: async () => ({ ok: true }),
+  });
+  state.fake = fake;
+  return fake;
+}
+
+const user = () => userEvent.setup();
+
+async function openWizard(machines = [machineView({ name: 'Office' })]): Promise<void> {
+  render(<Wizard machines={machines} />);
+  await screen.findByTestId('wizard-step-windows');
+}
+
+const step = (id: string) => screen.getByTestId(`wizard-step-${id}`);
+const next = () => screen.getByRole('button', { name: 'Next' });
+const field = (label: string) => screen.getByLabelText(label, { selector: 'input, select' });
+
+async function toStep(id: 'account' | 'resources' | 'options' | 'review'): Promise<void> {
+  const order = ['windows', 'account', 'resources', 'options', 'review'];
+  for (let i = 0; i < order.indexOf(id); i++) {
+    if (order[i] === 'account' && !(field('Password') as HTMLInputElement).value) await user().type(field('Password'), 'pw');
+    await user().click(next());
+    await screen.findByTestId(`wizard-step-${order[i + 1]}`);
+  }
+}
+
+beforeEach(() => {
+  window.location.hash = '#/new';
+});
+afterEach(cleanup);
+
+describe('the new-machine wizard', () => {
+  it('starts from the host: Windows 11 Pro, the host’s language, region, keyboard and user name', async () => {
+    setup();
+    await openWizard();
+    expect((screen.getByRole('radio', { name: /Windows 11 Pro/ }) as HTMLInputElement).checked).toBe(true);
+    expect((field('Name') as HTMLInputElement).value).toBe('Windows 11 Pro');
+    await toStep('account');
+    expect((field('Language') as HTMLSelectElement).value).toBe('en-US');
+    expect((field('Region') as HTMLInputElement).value).toBe('en-GB');
+    expect((field('Keyboard') as HTMLInputElement).value).toBe('de-CH');
+    expect((field('User name') as HTMLInputElement).value).toBe('ada');
+  });
+
+  it('checks the name as it is typed, against the other machines too', async () => {
+    setup();
+    await openWizard();
+    await user().clear(field('Name'));
+    expect(screen.getByText('Give the machine a name.')).toBeTruthy();
+    await user().type(field('Name'), 'office');
+    expect(screen.getByText('Another machine is already called “office”. Choose a different name.')).toBeTruthy();
+    await user().click(next());
+    expect(step('windows')).toBeTruthy();
+    expect(document.activeElement).toBe(field('Name'));
+  });
+
+  it('names the machine after the chosen version until a name is typed', async () => {
+    setup();
+    await openWizard();
+    await user().click(screen.getByRole('radio', { name: /Windows 10 LTSC/ }));
+    expect((field('Name') as HTMLInputElement).value).toBe('Windows 10 LTSC');
+  });
+
+  it('checks an ISO of one’s own with the backend and shows why it cannot be used', async () => {
+    const fake = setup();
+    fake.handlers.inspectIso = async ({ path }) => {
+      throw new PortholeError('ISO_INVALID', `${path} is only 3 bytes; the Windows image refuses ISO files under 10 MB.`, 'Choose the complete ISO file.');
+    };
+    await openWizard();
+    await user().click(screen.getByRole('radio', { name: /Install from my own ISO/ }));
+    await user().type(field('ISO file'), '/tmp/small.iso');
+    expect(await screen.findByText(/is only 3 bytes; the Windows image refuses ISO files under 10 MB. Choose the complete ISO file./)).toBeTruthy();
+    expect(fake.callsOf('inspectIso')).toEqual([{ path: '/tmp/small.iso' }]);
+    await user().click(next());
+    expect(step('windows')).toBeTruthy();
+
+    fake.handlers.inspectIso = async ({ path }) => ({ path, sizeBytes: 6_000_000_000, format: 'udf', volumeLabel: 'CCCOMA_X64FRE_EN-US_DV9' });
+    await user().clear(field('ISO file'));
+    await user().type(field('ISO file'), '/tmp/Win11.iso');
+    expect((await screen.findByTestId('iso-ok')).textContent).toContain('labelled CCCOMA_X64FRE_EN-US_DV9');
+    expect((field('Name') as HTMLInputElement).value).toBe('Win11');
+  });
+
+  it('shows Windows’ account rules while typing, and waits for a password', async () => {
+    setup();
+    await openWizard();
+    await toStep('account');
+    await user().clear(field('User name'));
+    await user().type(field('User name'), 'ada@home');
+    expect(screen.getByText(/A Windows user name cannot contain “@”/)).toBeTruthy();
+    await user().clear(field('User name'));
+    await user().type(field('User name'), 'Administrator');
+    expect(screen.getByText(/is the name of a built-in Windows account/)).toBeTruthy();
+    await user().clear(field('User name'));
+    await user().type(field('User name'), 'ada');
+    expect(screen.queryByText(/user name cannot/)).toBeNull();
+    await user().type(field('Region'), 'x');
+    expect(screen.getByText(/“en-GBx” is not a region Windows knows/)).toBeTruthy();
+    await user().clear(field('Region'));
+    expect(screen.queryByText(/is not a region/)).toBeNull();
+
+    await user().click(next());
+    expect(step('account')).toBeTruthy();
+    expect(screen.getByText(/Choose a password/)).toBeTruthy();
+    await user().type(field('Password'), 'secret');
+    expect(screen.queryByText(/Choose a password/)).toBeNull();
+    await user().click(next());
+    expect(await screen.findByTestId('wizard-step-resources')).toBeTruthy();
+  });
+
+  it('limits resources to the host and the version, warning above the free memory', async () => {
+    const fake = setup();
+    await openWizard();
+    await toStep('resources');
+    const ram = screen.getByRole('slider', { name: 'Memory' });
+    expect([ram.getAttribute('min'), ram.getAttribute('max'), (ram as HTMLInputElement).value]).toEqual(['2', '16', '8']);
+    expect(screen.getByRole('slider', { name: 'Processor cores' }).getAttribute('max')).toBe('8');
+    const ramField = screen.getByRole('spinbutton', { name: 'Memory in GB' });
+    await user().clear(ramField);
+    await user().type(ramField, '17');
+    expect(screen.getByText('This computer has 16 GB of memory: give Windows at most 16 GB.')).toBeTruthy();
+    await user().clear(ramField);
+    await user().type(ramField, '13');
+    expect(screen.getByText(/Only 12 GB of memory is free right now/)).toBeTruthy();
+    expect((ram as HTMLInputElement).value).toBe('13');
+    await user().clear(ramField);
+    expect(screen.getByText('Memory is a whole number of GB, such as 8.')).toBeTruthy();
+    await user().type(ramField, '4');
+
+    const disk = screen.getByRole('spinbutton', { name: 'Disk in GB' });
+    expect(screen.getByRole('slider', { name: 'Disk' }).getAttribute('min')).toBe('32');
+    await user().clear(disk);
+    await user().type(disk, '20');
+    expect(screen.getByText('Windows 11 Pro needs a disk of at least 32 GB.')).toBeTruthy();
+    await user().clear(disk);
+    await user().type(disk, '200');
+    expect(screen.getByText(/Only 100 GB is free at \/home\/ada\/.local\/share\/porthole\/machines: choose at most 100 GB/)).toBeTruthy();
+    await user().click(next());
+    expect(step('resources')).toBeTruthy();
+
+    // Another storage location: its free space is measured once typing pauses.
+    const location = field('Storage location');
+    await user().clear(location);
+    await user().type(location, 'mnt');
+    expect(screen.getByText(/The storage folder must be a full path starting with \//)).toBeTruthy();
+    await user().clear(location);
+    await user().type(location, '/mnt/big');
+    await waitFor(() => expect(fake.callsOf('creationDefaults')).toContainEqual({ storageDir: '/mnt/big' }));
+    await waitFor(() => expect(screen.getByTestId('free-space').textContent).toBe('500 GB free there.'));
+    expect(screen.queryByText(/Only 100 GB is free/)).toBeNull();
+    expect(screen.getByText('/mnt/big/windows-11-pro')).toBeTruthy();
+    await user().click(next());
+    expect(await screen.findByTestId('wizard-step-options')).toBeTruthy();
+  });
+
+  it('limits shared folders to three and checks that each exists', async () => {
+    const fake = setup();
+    fake.handlers.creationDefaults = async ({ storageDir }) => hostDefaults({ storageExists: storageDir !== '/home/ada/missing' });
+    await openWizard();
+    await toStep('options');
+    const add = screen.getByRole('button', { name: 'Add a shared folder' });
+    await user().click(add);
+    expect(screen.getByText(/Programs inside Windows can read every file in a shared folder/)).toBeTruthy();
+    await user().type(screen.getByLabelText('Shared folder 1'), '/home/ada/missing');
+    expect(await screen.findByText('The folder /home/ada/missing does not exist on this computer. Create it first, or choose another folder.')).toBeTruthy();
+    await user().clear(screen.getByLabelText('Shared folder 1'));
+    await user().type(screen.getByLabelText('Shared folder 1'), '/proc/self');
+    expect(screen.getByText('/proc/self is a system folder. Share a folder of your own.')).toBeTruthy();
+    await user().clear(screen.getByLabelText('Shared folder 1'));
+    await user().type(screen.getByLabelText('Shared folder 1'), '/home/ada/Documents');
+    await user().click(add);
+    await user().click(add);
+    expect((add as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByText('A machine can share at most three folders.')).toBeTruthy();
+    expect(within(screen.getByTestId('shared-folder-3')).getByText('\\\\host.lan\\Data3')).toBeTruthy();
+  });
+
+  it('asks consent for software emulation on a nested host: Create is disabled until then, and says why', async () => {
+    const fake = setup({ kvmNested: true });
+    await openWizard([]);
+    await toStep('options');
+    expect(screen.getByTestId('emulation-notice').textContent).toContain('about ten times slower');
+    const consent = screen.getByLabelText(/Run Windows in software emulation/) as HTMLInputElement;
+    expect(consent.checked).toBe(false);
+    await user().click(screen.getByText('Advanced'));
+    await user().type(field('Container image'), 'Dockurr/Windows');
+    expect(screen.getByText(/is not a container image name Porthole can use/)).toBeTruthy();
+    await user().clear(field('Container image'));
+    await user().type(field('Container image'), 'porthole/standin-windows:abc123');
+    await user().click(next());
+
+    const create = await screen.findByRole('button', { name: 'Create and start' });
+    expect((create as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId('create-blocked').textContent).toContain('tick the box to run it in software emulation');
+    await user().click(screen.getByRole('button', { name: 'Change sharing and options' }));
+    await user().click(screen.getByLabelText(/Run Windows in software emulation/));
+    await user().click(next());
+    expect((screen.getByRole('button', { name: 'Create and start' }) as HTMLButtonElement).disabled).toBe(false);
+    await user().click(screen.getByRole('button', { name: 'Create and start' }));
+
+    await waitFor(() => expect(window.location.hash).toBe('#/'));
+    expect(fake.callsOf('createMachine')).toEqual([
+      {
+        name: 'Windows 11 Pro',
+        language: 'en-US',
+        region: 'en-GB',
+        keyboard: 'de-CH',
+        username: 'ada',
+        password: 'pw',
+        ramGiB: 8,
+        cpuCores: 4,
+        diskGiB: 64,
+        sharedFolders: [],
+        kvm: false,
+        autoStart: false,
+        version: '11',
+        image: 'porthole/standin-windows:abc123',
+      },
+    ]);
+    expect(fake.callsOf('startMachine')).toEqual([{ id: 'new-one' }]);
+  });
+
+  it('says so, and keeps the machine, when it was created but could not start', async () => {
+    const fake = setup();
+    fake.handlers.startMachine = async () => {
+      throw new PortholeError('INVALID_ARGUMENT', 'The shared folder /home/ada/gone does not exist.', 'Create the folder, or remove it from the machine’s shared folders.');
+    };
+    await openWizard([]);
+    await toStep('review');
+    await user().click(screen.getByRole('button', { name: 'Create and start' }));
+    expect(await screen.findByText('“Windows 11 Pro” was created, but it did not start')).toBeTruthy();
+    expect(screen.getByRole('alert').textContent).toBe(
+      'The shared folder /home/ada/gone does not exist. Create the folder, or remove it from the machine’s shared folders.',
+    );
+    expect(window.location.hash).toBe('#/new');
+  });
+});
