@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { onBackendConnection } from '../api/porthole';
+import { desktopBridge } from '../api/desktop';
 import { MachineList } from '../machines/MachineList';
 import { HostChecklist } from '../check/HostChecklist';
 import { HostBanner } from '../check/HostBanner';
@@ -10,6 +11,13 @@ import { MachineSettingsPage } from '../settings/MachineSettingsPage';
 import { Wizard } from '../wizard/Wizard';
 import { ScreenRoute } from '../machines/ScreenRoute';
 import { navigate, useEngineStatus, useHostReport, useMachines, useRoute } from './hooks';
+
+/** In the desktop app each machine's screen is a native window of its own; in a browser, a route. */
+function openScreen(id: string): void {
+  const desktop = desktopBridge();
+  if (desktop) void desktop.openScreenWindow(id);
+  else navigate(`/screen/${id}`);
+}
 
 export function App() {
   const route = useRoute();
@@ -76,7 +84,7 @@ export function App() {
         ) : onList && gate.pending ? (
           <p className="muted">Checking this computer…</p>
         ) : (
-          <MachineList machines={machines} loaded={loaded} onOpenScreen={(mid) => navigate(`/screen/${mid}`)} />
+          <MachineList machines={machines} loaded={loaded} onOpenScreen={openScreen} />
         )}
       </main>
     </div>
