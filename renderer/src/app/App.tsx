@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import iconUrl from '../../../resources/icon.svg';
 import { onBackendConnection } from '../api/porthole';
 import { desktopBridge } from '../api/desktop';
 import { MachineList } from '../machines/MachineList';
@@ -43,7 +44,7 @@ export function App() {
     <div className="app">
       <header className="topbar">
         <a className="brand" href="#/">
-          <span className="brand-mark" aria-hidden="true" />
+          <img className="brand-mark" src={iconUrl} alt="" aria-hidden="true" />
           Porthole
         </a>
         <nav>
