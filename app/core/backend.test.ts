@@ -47,6 +47,15 @@ describe('the handler table (real backend, engine pointed at a dead socket)', ()
     expect(engine).toMatchObject({ ok: true, value: { connected: false, endpoint: 'unix:///nonexistent.sock' } });
   });
 
+  it('refuses Remote Desktop for a machine that is not running (the client would trust any listener)', async () => {
+    const created = await backend.invoke('createMachine', { name: 'Not running' });
+    const id = created.ok ? (created.value as { id: string }).id : '';
+    expect(await backend.invoke('openRemoteDesktop', { id })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', remedy: expect.stringContaining('Start it') },
+    });
+  });
+
   it('never returns the password', async () => {
     const created = await backend.invoke('createMachine', { name: 'Secretive', password: 'hunter2' });
     expect(JSON.stringify(created)).not.toContain('hunter2');

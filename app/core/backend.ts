@@ -131,9 +131,16 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     machineLogs: async ({ id, tail }) => ({ lines: await machines.logs(id, tail) }),
     screenEndpoint: async ({ id }) => machines.screenEndpoint(id),
     checkHost: () => recheck(),
-    openRemoteDesktop: async ({ id }) => openRemoteDesktop(machines.settings(id), { env }),
+    openRemoteDesktop: async ({ id }) => {
+      // The client trusts whatever answers on the RDP port (self-signed certificate): only our running machine.
+      if (!machines.get(id).status.running) {
+        throw new PortholeError('CONFLICT', 'The machine is not running.', 'Start it, then open it in Remote Desktop.');
+      }
+      return openRemoteDesktop(machines.settings(id), { env });
+    },
     adoptableContainers: async () => machines.adoptableContainers(),
-    adoptContainer: async ({ containerId }) => machines.adoptContainer(containerId),
+    // The contract answers the machine only; the warnings (what was not kept as it was) await a contract field.
+    adoptContainer: async ({ containerId }) => (await machines.adoptContainer(containerId)).machine,
     engineStatus: async () => connection.status,
     creationDefaults: (request) => creationDefaults(request, { dataDir: options.dataDir, env, facts: hostReport.facts }),
     inspectIso: ({ path }) => inspectIso(path),

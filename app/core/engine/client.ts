@@ -17,6 +17,9 @@ export interface EngineTarget {
   kind: 'docker' | 'podman' | 'unknown';
 }
 
+/** The container events Porthole acts on: a start (inspect and follow), an exit, an OOM, a removal. */
+export const CONTAINER_EVENTS = ['start', 'die', 'oom', 'destroy'] as const;
+
 /** A container state change from the engine's event stream. */
 export interface EngineEvent {
   action: string;
@@ -70,7 +73,16 @@ export class EngineClient {
    * stream (or the finish callback's error) rejects, so a failed pull never looks like a success.
    */
   async pull(ref: string, onProgress: (p: PullProgress) => void, signal?: AbortSignal): Promise<void> {
-    const stream = await this.wrap(() => this.docker.pull(ref, { abortSignal: signal }) as Promise<NodeJS.ReadableStream>);
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = (await this.docker.pull(ref, { abortSignal: signal })) as NodeJS.ReadableStream;
+    } catch (err) {
+      if (signal?.aborted) throw new PortholeError('CANCELLED', `The download of ${ref} was cancelled.`);
+      // A missing tag or repository is refused before any progress (HTTP 404): still a failed pull.
+      const engineError = describeEngineError(err, this.target.label);
+      if (engineError.code === 'ENGINE_UNAVAILABLE') throw engineError;
+      throw pullError(ref, engineError.message);
+    }
     const tracker = new PullTracker();
     await new Promise<void>((resolve, reject) => {
       const onAbort = (): void => {
@@ -187,10 +199,14 @@ export class EngineClient {
     };
   }
 
-  /** The engine's event stream for Porthole's containers. Ends (onEnd) when the engine goes away. */
+  /**
+   * The engine's event stream: the state changes of containers. Not filtered by Porthole's label,
+   * since an adopted hand-made container has none until its next start replaces it; the caller
+   * keeps the events of its own containers. Ends (onEnd) when the engine goes away.
+   */
   async events(onEvent: (e: EngineEvent) => void, onEnd: (err?: Error) => void): Promise<() => void> {
     const stream = await this.wrap(() =>
-      this.docker.getEvents({ filters: { type: ['container'], label: [MACHINE_LABEL] } }),
+      this.docker.getEvents({ filters: { type: ['container'], event: [...CONTAINER_EVENTS] } }),
     );
     let buffered = '';
     let ended = false;

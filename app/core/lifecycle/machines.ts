@@ -1,4 +1,4 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { access, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import {
@@ -23,8 +23,12 @@ import { assertMountsUsable } from '../machine/mounts';
 import { writeOemFiles, INSTALL_MARKER } from '../machine/oem';
 import { MachineSession } from '../session/machine-session';
 import type { MachineRecord, MachineStore } from '../store/machine-store';
+import { adoptableFrom, keptPorts, planAdoption, uniqueMachineName, type AdoptableContainer } from './adoption';
 import { freePorts, portIsFree } from './ports';
 import { KeyedSerial } from './serial';
+
+/** The serial key of adoptions (machine ids never start with #): two adoptions never race for a name or an id. */
+const ADOPTION_KEY = '#adopt';
 
 export interface MachinesDeps {
   store: MachineStore;
@@ -92,12 +96,56 @@ export class Machines {
     return this.deps.store.require(id).settings;
   }
 
-  async adoptableContainers(): Promise<Array<{ containerId: string; name: string; image: string; running: boolean; porthole: boolean }>> {
-    throw new PortholeError('INTERNAL', 'Adopting containers is not available yet.');
+  /** Porthole's own containers that no record knows, and hand-made dockur containers: one list call. */
+  async adoptableContainers(): Promise<AdoptableContainer[]> {
+    const records = this.deps.store.list();
+    return adoptableFrom(await this.deps.engine().listAll(), {
+      machineIds: new Set(records.map((r) => r.settings.id)),
+      adoptedContainerIds: new Set(records.flatMap((r) => (r.adoptedContainerId ? [r.adoptedContainerId] : []))),
+    });
   }
 
-  async adoptContainer(_containerId: string): Promise<MachineView> {
-    throw new PortholeError('INTERNAL', 'Adopting containers is not available yet.');
+  /**
+   * Turns a container into a machine. Its `/storage` folder becomes the machine's storage as it is
+   * (never moved or copied), its environment the settings, its host ports the machine's (published
+   * on 127.0.0.1 only from the next start). The container itself is left alone, running or not:
+   * the next start replaces a hand-made one (or one from older settings) with Porthole's own.
+   * `warnings` names everything that was not kept as it was.
+   */
+  adoptContainer(containerId: string): Promise<{ machine: MachineView; warnings: string[] }> {
+    return this.serial.run(ADOPTION_KEY, async () => {
+      const engine = this.deps.engine();
+      const info = await engine.inspect(containerId);
+      if (!info) {
+        throw new PortholeError('NOT_FOUND', `There is no container “${containerId}”.`, 'List the containers Porthole can adopt with "porthole adoptable".');
+      }
+      const records = this.deps.store.list();
+      const plan = planAdoption(info, this.deps.host());
+      const name = info.Name.replace(/^\//, '');
+      if (plan.porthole && plan.labelId && this.deps.store.get(plan.labelId)) {
+        throw new PortholeError('CONFLICT', `The container “${name}” already belongs to the machine “${this.deps.store.get(plan.labelId)!.settings.name}”.`);
+      }
+      const owner = records.find((r) => r.adoptedContainerId === info.Id);
+      if (owner) throw new PortholeError('CONFLICT', `The container “${name}” was already adopted as the machine “${owner.settings.name}”.`);
+
+      const label = `container "${name}"`;
+      const warnings = [...plan.warnings];
+      const taken = this.portsInUse();
+      const fresh = await freePorts(2, new Set([...taken, ...Object.values(plan.ports)]));
+      const ports = keptPorts(plan.ports, taken, [fresh[0]!, fresh[1]!], warnings, label);
+      const draftName = uniqueMachineName(plan.draft.name, records.map((r) => r.settings.name));
+      if (draftName !== plan.draft.name.trim()) warnings.push(`${label}: another machine is called “${plan.draft.name}”, so this one is “${draftName}”.`);
+      const id = plan.labelId ?? newMachineId(draftName, records.map((r) => r.settings.id));
+      const settings = settingsFromDraft({ ...plan.draft, name: draftName }, { id, host: this.deps.host(), dataDir: this.deps.dataDir, ports, env: {} });
+      // The image leaves windows.boot once Windows is installed: later starts go straight to "ready".
+      const installed = await access(join(settings.storageDir, 'windows.boot')).then(
+        () => true,
+        () => false,
+      );
+      await this.deps.store.put({ settings, installed, ...(plan.porthole ? {} : { adoptedContainerId: info.Id }) });
+      await this.session(id).attach(info);
+      return { machine: this.get(id), warnings };
+    });
   }
 
   list(): MachineView[] {
@@ -110,7 +158,10 @@ export class Machines {
 
   // ---- engine state -------------------------------------------------------------------------
 
-  /** On every (re)connect: one list call by label, then each machine adopts its container's state. */
+  /**
+   * On every (re)connect: one list call by label, then each machine takes its container's state
+   * (one inspect each; a machine adopted from a hand-made container inspects that one).
+   */
   async reconcile(engine: EngineClient): Promise<void> {
     const containers = await engine.listMachines();
     const byMachine = new Map<string, Docker.ContainerInfo>();
@@ -120,31 +171,27 @@ export class Machines {
     }
     for (const record of this.deps.store.list()) {
       const id = record.settings.id;
-      const container = byMachine.get(id);
+      const containerId = byMachine.get(id)?.Id ?? record.adoptedContainerId;
       const session = this.session(id);
-      if (!container) {
-        session.setAbsent();
-        continue;
-      }
-      const info = await engine.inspect(container.Id);
+      const info = containerId ? await engine.inspect(containerId) : null;
       if (info) await session.attach(info);
       else session.setAbsent();
     }
   }
 
+  /** The machine a container belongs to: by Porthole's label, or as the hand-made container a machine adopted. */
+  private machineOf(event: EngineEvent): string | undefined {
+    if (event.machineId) return this.deps.store.get(event.machineId) ? event.machineId : undefined;
+    return this.deps.store.list().find((r) => r.adoptedContainerId === event.containerId)?.settings.id;
+  }
+
   onEngineEvent(event: EngineEvent): void {
-    const id = event.machineId;
-    if (!id || !this.deps.store.get(id)) return;
+    const id = this.machineOf(event);
+    if (!id) return;
     const session = this.session(id);
-    if (event.action === 'start') {
-      void this.deps
-        .engine()
-        .inspect(event.containerId)
-        .then((info) => (info ? session.attach(info) : undefined))
-        .catch(() => undefined);
-      return;
-    }
-    session.onEngineEvent(event);
+    const handled = event.action === 'start' ? session.onStarted(event.containerId) : session.onEngineEvent(event);
+    // A failed inspect or log read leaves the last known state; the next event or reconnect corrects it.
+    handled.catch(() => undefined);
   }
 
   // ---- actions --------------------------------------------------------------------------------
@@ -231,18 +278,23 @@ export class Machines {
     await assertMountsUsable(settings, { installed: record.installed });
     const spec = buildContainerSpec(settings, { oemDir, installed: record.installed, tun: this.deps.host().tunAvailable !== false });
     let container = await this.findContainer(engine, id);
-    if (container && container.Config.Labels[SPEC_LABEL] !== spec.Labels?.[SPEC_LABEL]) {
-      // Settings changed since the container was made: recreate it; /storage is a bind mount and stays.
+    if (container && container.Config.Labels?.[SPEC_LABEL] !== spec.Labels?.[SPEC_LABEL]) {
+      // Settings changed since the container was made, or it is the hand-made container this machine
+      // was adopted from: replace it with Porthole's own. /storage is a bind mount and stays.
       await engine.remove(container.Id);
       container = null;
     }
     const containerId = container ? container.Id : await engine.create(spec);
+    if (record.adoptedContainerId) {
+      await this.deps.store.update(id, ({ adoptedContainerId: _replaced, ...rest }) => rest);
+    }
     await engine.start(containerId);
   }
 
   stop(id: string): Promise<void> {
+    // A download under way belongs to the start queued before this stop: cancel it now, not after it.
+    this.pulls.get(id)?.abort();
     return this.serial.run(id, async () => {
-      this.pulls.get(id)?.abort();
       const engine = this.deps.engine();
       const container = await this.findContainer(engine, id);
       if (!container?.State.Running) return;
@@ -324,15 +376,19 @@ export class Machines {
 
   // ---- helpers ---------------------------------------------------------------------------------
 
+  /** The machine's container: Porthole's (by label), or the hand-made one it was adopted from. */
   private async findContainer(engine: EngineClient, id: string): Promise<Docker.ContainerInspectInfo | null> {
+    const adopted = this.deps.store.get(id)?.adoptedContainerId;
+    const owns = (info: Docker.ContainerInspectInfo): boolean => info.Config.Labels?.[MACHINE_LABEL] === id || info.Id === adopted;
     const known = this.sessions.get(id)?.status.containerId;
     if (known) {
       const info = await engine.inspect(known);
-      if (info && info.Config.Labels[MACHINE_LABEL] === id) return info;
+      if (info && owns(info)) return info;
     }
     const list = await engine.listMachines();
     const match = list.find((c) => c.Labels[MACHINE_LABEL] === id);
-    return match ? engine.inspect(match.Id) : null;
+    if (match) return engine.inspect(match.Id);
+    return adopted && adopted !== known ? engine.inspect(adopted) : null;
   }
 
   private async ensureImage(id: string, image: string, engine: EngineClient): Promise<void> {
@@ -353,11 +409,19 @@ export class Machines {
         controller.signal,
       );
     } catch (err) {
-      if (err instanceof PortholeError) session.setFailed(err.message, err.remedy ?? 'Start the machine again to retry.');
+      if (err instanceof PortholeError && err.code === 'CANCELLED') await this.refresh(id, engine);
+      else if (err instanceof PortholeError) session.setFailed(err.message, err.remedy ?? 'Start the machine again to retry.');
       throw err;
     } finally {
       this.pulls.delete(id);
     }
+  }
+
+  /** Takes the machine's state from its container again (after a cancelled download, say). */
+  private async refresh(id: string, engine: EngineClient): Promise<void> {
+    const info = await this.findContainer(engine, id).catch(() => null);
+    if (info) await this.session(id).attach(info);
+    else this.session(id).setAbsent();
   }
 
   /** Host ports are kept; one taken by something else meanwhile is re-chosen before start. */

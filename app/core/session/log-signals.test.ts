@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { interpretLogLine, interpretStatusMessage, messageFromHtml, percentIn, stripAnsi } from './log-signals';
+import { ErrorTrail, interpretLogLine, interpretStatusMessage, messageFromHtml, percentIn, stripAnsi } from './log-signals';
 
 const marker = /PORTHOLE-INSTALLED/;
 
@@ -56,5 +56,31 @@ describe('status messages', () => {
   it('reads /msg.html fragments and strips colour codes', () => {
     expect(messageFromHtml('<p>Downloading&nbsp;Windows &amp; more...</p>\n')).toBe('Downloading Windows & more...');
     expect(stripAnsi('\u001b[31mred\u001b[0m')).toBe('red');
+  });
+});
+
+describe('ErrorTrail (the error a failed machine shows)', () => {
+  const feed = (trail: ErrorTrail, lines: string[]): void => {
+    for (const line of lines) trail.push(line, interpretLogLine(line, marker));
+  };
+  it('keeps consecutive ERROR lines together, so the cause is not lost behind the FAQ hint', () => {
+    const trail = new ErrorTrail();
+    feed(trail, [
+      '❯ Starting Windows for Docker v6.05...',
+      '\u001b[1;31m❯ ERROR: KVM acceleration is not available (not enabled in BIOS), this will cause a major loss of performance.\u001b[0m',
+      '\u001b[1;31m❯ ERROR: See the FAQ for possible causes, or disable acceleration by adding the "KVM=N" variable (not recommended).\u001b[0m',
+    ]);
+    expect(trail.text).toBe(
+      'KVM acceleration is not available (not enabled in BIOS), this will cause a major loss of performance. See the FAQ for possible causes, or disable acceleration by adding the "KVM=N" variable (not recommended).',
+    );
+  });
+  it('starts over after any other line, and can be set or reset', () => {
+    const trail = new ErrorTrail();
+    feed(trail, ['❯ ERROR: first', 'qemu chatter', '❯ ERROR: second', '']);
+    expect(trail.text).toBe('second');
+    trail.set('The container ran out of memory.');
+    expect(trail.text).toBe('The container ran out of memory.');
+    trail.reset();
+    expect(trail.text).toBeUndefined();
   });
 });

@@ -73,3 +73,39 @@ export function percentIn(text: string): number | undefined {
   const value = Number(match[1]) / 100;
   return value >= 0 && value <= 1 ? value : undefined;
 }
+
+/**
+ * The last error the log explains itself with. The image often spreads one error over consecutive
+ * `❯ ERROR:` lines (the cause, then "See the FAQ..."): those are kept together, so the cause is not
+ * lost behind the hint. Any other line in between starts a new error.
+ */
+export class ErrorTrail {
+  private group: string[] = [];
+  private open = false;
+
+  /** Feeds one log line, with its signal when it has one. */
+  push(line: string, signal: LogSignal | null): void {
+    if (signal?.kind === 'error') {
+      if (!this.open) this.group = [];
+      this.group.push(signal.text);
+      this.open = true;
+    } else if (stripAnsi(line).trim()) {
+      this.open = false;
+    }
+  }
+
+  /** Sets the error directly (an engine event such as an out-of-memory kill). */
+  set(text: string): void {
+    this.group = [text];
+    this.open = false;
+  }
+
+  reset(): void {
+    this.group = [];
+    this.open = false;
+  }
+
+  get text(): string | undefined {
+    return this.group.length > 0 ? this.group.join(' ') : undefined;
+  }
+}

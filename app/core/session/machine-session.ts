@@ -3,11 +3,11 @@ import type Docker from 'dockerode';
 import type { MachineStatus, Progress } from '../../api';
 import type { EngineClient, EngineEvent } from '../engine/client';
 import { failureFor, isCleanExit } from './failures';
-import { interpretLogLine, interpretStatusMessage, type LogSignal, type StatusSignal } from './log-signals';
+import { ErrorTrail, interpretLogLine, interpretStatusMessage, type LogSignal, type StatusSignal } from './log-signals';
 
 export interface SessionDeps {
-  /** The log source: the engine client in use now (it changes after a reconnect). */
-  engine: () => Pick<EngineClient, 'followLogs' | 'logs'>;
+  /** The engine client in use now (it changes after a reconnect): logs, and one inspect per start event. */
+  engine: () => Pick<EngineClient, 'followLogs' | 'logs' | 'inspect'>;
   installMarker: RegExp;
   /** The host port of the machine's 8006. */
   webPort: () => number;
@@ -21,6 +21,8 @@ const STATUS_RETRY_MS = [250, 500, 1000, 2000, 3000, 5000];
 /**
  * The live state of one machine, derived from the engine's events, the container log and the
  * image's `/status` websocket. Each attach starts a new generation; signals from an older one are ignored.
+ * Attaches and engine events are handled one at a time, in the order they came: a container that
+ * dies while its start is still being inspected is finished after that inspect, never before it.
  */
 export class MachineSession {
   private current: MachineStatus = { phase: 'absent', running: false, screenReady: false };
@@ -28,12 +30,19 @@ export class MachineSession {
   private stopFollowing: (() => void) | undefined;
   private statusSocket: WebSocket | undefined;
   private statusRetry: NodeJS.Timeout | undefined;
-  private lastError: string | undefined;
+  private readonly errors = new ErrorTrail();
   private kvmInternalError = false;
   private userStop = false;
   private firmwareBoots = 0;
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: SessionDeps) {}
+
+  private enqueue(op: () => Promise<void> | void): Promise<void> {
+    const next = this.queue.then(op);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
 
   get status(): MachineStatus {
     return this.current;
@@ -68,11 +77,27 @@ export class MachineSession {
     if (this.current.running) this.set({ phase: 'stopping', message: 'Shutting Windows down…' }, ['progress']);
   }
 
-  /** Adopt a container's current state (at start-up, after reconnecting to the engine, after start). */
-  async attach(info: Docker.ContainerInspectInfo): Promise<void> {
+  /** Adopt a container's current state (at start-up, after reconnecting to the engine, after an adoption). */
+  attach(info: Docker.ContainerInspectInfo): Promise<void> {
+    return this.enqueue(() => this.attachNow(info));
+  }
+
+  /** The engine says the container started: inspect it once and follow it. */
+  onStarted(containerId: string): Promise<void> {
+    return this.enqueue(async () => {
+      const info = await this.deps.engine().inspect(containerId);
+      if (info) await this.attachNow(info);
+    });
+  }
+
+  onEngineEvent(event: EngineEvent): Promise<void> {
+    return this.enqueue(() => this.handleEvent(event));
+  }
+
+  private async attachNow(info: Docker.ContainerInspectInfo): Promise<void> {
     this.detach();
     const generation = ++this.generation;
-    this.lastError = undefined;
+    this.errors.reset();
     this.kvmInternalError = false;
     this.firmwareBoots = 0;
     const state = info.State;
@@ -101,13 +126,25 @@ export class MachineSession {
     this.openStatusSocket(generation, 0);
   }
 
-  onEngineEvent(event: EngineEvent): void {
+  private async handleEvent(event: EngineEvent): Promise<void> {
     switch (event.action) {
-      case 'die':
-        this.finish(event.containerId, event.exitCode ?? null);
+      case 'die': {
+        const { containerId } = this.current;
+        // Already finished (an attach found it exited), or the exit of some other container: nothing new.
+        if (containerId === event.containerId && !this.current.running && ['stopped', 'failed'].includes(this.current.phase)) break;
+        if (this.current.running && containerId && containerId !== event.containerId) break;
+        const exitCode = event.exitCode ?? null;
+        if (!isCleanExit(exitCode)) {
+          // The followed log may not have delivered the last lines yet: read the tail for the ERROR.
+          const generation = this.generation;
+          await this.replayForExit(event.containerId, generation);
+          if (generation !== this.generation) break;
+        }
+        this.finish(event.containerId, exitCode);
         break;
+      }
       case 'oom':
-        this.lastError = 'The container ran out of memory.';
+        this.errors.set('The container ran out of memory.');
         break;
       case 'destroy':
         if (this.current.containerId === event.containerId) this.setAbsent();
@@ -136,7 +173,7 @@ export class MachineSession {
         running: false,
         screenReady: false,
         containerId,
-        failure: failureFor(exitCode, this.lastError, this.kvmInternalError),
+        failure: failureFor(exitCode, this.errors.text, this.kvmInternalError),
       },
       ['progress', 'shutdown', 'message'],
     );
@@ -146,23 +183,25 @@ export class MachineSession {
   private async replayForExit(id: string, generation: number): Promise<void> {
     const lines = await this.deps.engine().logs(id, 50).catch(() => []);
     if (generation !== this.generation) return;
+    const trail = new ErrorTrail();
     for (const line of lines) {
       const signal = interpretLogLine(line, this.deps.installMarker);
-      if (signal?.kind === 'error') this.lastError = signal.text;
+      trail.push(line, signal);
       if (signal?.kind === 'kvm-internal-error') this.kvmInternalError = true;
     }
+    if (trail.text) this.errors.set(trail.text);
   }
 
   private onLogLine(line: string, generation: number): void {
     if (generation !== this.generation) return;
     const signal = interpretLogLine(line, this.deps.installMarker);
+    this.errors.push(line, signal);
     if (signal) this.applyLog(signal);
   }
 
   private applyLog(signal: LogSignal): void {
     switch (signal.kind) {
       case 'error':
-        this.lastError = signal.text;
         break;
       case 'kvm-internal-error':
         this.kvmInternalError = true;

@@ -10,6 +10,12 @@ const recordSchema = z.object({
   settings: machineSettingsSchema,
   /** Set when the COM1 install marker was seen: later boots go straight to "ready". */
   installed: z.boolean(),
+  /**
+   * A hand-made dockur container this machine was adopted from (no Porthole label, so the engine
+   * cannot find it by label). It stands for the machine until the next start replaces it with
+   * Porthole's own container; then this is cleared. Optional: older files have no such field.
+   */
+  adoptedContainerId: z.string().min(1).optional(),
 });
 export type MachineRecord = z.infer<typeof recordSchema>;
 

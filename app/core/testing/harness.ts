@@ -1,25 +1,38 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { fromEnvelope, type ActionName, type ActionRequest, type ActionResponse, type MachineView } from '../../api';
+import {
+  fromEnvelope,
+  type ActionName,
+  type ActionRequest,
+  type ActionResponse,
+  type EngineStatus,
+  type MachineStatus,
+  type MachineView,
+} from '../../api';
 import { createBackend, type Backend } from '../backend';
-
-const run = promisify(execFile);
+import { dockerAt } from './processes';
 
 /** A real backend on temp dirs against the real engine, for integration tests. */
 export class Harness {
   readonly views = new Map<string, MachineView>();
+  /** Every status each machine went through, in order (for asserting transitions and progress). */
+  readonly history = new Map<string, MachineStatus[]>();
+  /** Every engine status the backend announced, in order. */
+  readonly engineHistory: EngineStatus[] = [];
   private waiters: Array<() => void> = [];
   private unsubscribe: () => void = () => undefined;
+  /** `docker` against the engine this backend uses. */
+  readonly docker: (...args: string[]) => Promise<string>;
   backend!: Backend;
 
   private constructor(
     readonly configDir: string,
     readonly dataDir: string,
     private readonly env: NodeJS.ProcessEnv,
-  ) {}
+  ) {
+    this.docker = dockerAt(env.DOCKER_HOST);
+  }
 
   static async create(env: NodeJS.ProcessEnv = process.env): Promise<Harness> {
     const root = await mkdtemp(join(tmpdir(), 'porthole-it-'));
@@ -30,12 +43,21 @@ export class Harness {
 
   /** (Re)starts the backend on the same dirs: what a restart of the app does. */
   async boot(): Promise<void> {
+    this.views.clear();
     this.backend = await createBackend({ configDir: this.configDir, dataDir: this.dataDir, env: this.env, watch: false });
     this.unsubscribe = this.backend.subscribe((e) => {
-      if (e.event === 'machineChanged') this.views.set(e.payload.id, e.payload);
+      if (e.event === 'machineChanged') {
+        this.views.set(e.payload.id, e.payload);
+        const list = this.history.get(e.payload.id) ?? [];
+        list.push(e.payload.status);
+        this.history.set(e.payload.id, list);
+      }
       if (e.event === 'machineRemoved') this.views.delete(e.payload.id);
+      if (e.event === 'engineChanged') this.engineHistory.push(e.payload);
       for (const w of this.waiters) w();
     });
+    // The first engine status was announced while the backend was being built, before this subscription.
+    this.engineHistory.push(await this.call('engineStatus', {}));
   }
 
   async shutdown(): Promise<void> {
@@ -49,40 +71,73 @@ export class Harness {
     return result.value as ActionResponse<K>;
   }
 
-  /** Waits for a machine state that satisfies `predicate`, from the event stream (no polling). */
-  async waitFor(id: string, predicate: (v: MachineView) => boolean, timeoutMs = 120_000, what = 'the expected state'): Promise<MachineView> {
-    const current = this.views.get(id) ?? (await this.call('getMachine', { id }));
-    if (predicate(current)) return current;
+  /** Waits until `check` returns true, re-checked on every backend event (no polling). */
+  private until(check: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
+    if (check()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== check);
-        const last = this.views.get(id);
-        reject(new Error(`Timed out waiting for ${what} of ${id}; last status: ${JSON.stringify(last?.status)}`));
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(describe()));
       }, timeoutMs);
-      const check = (): void => {
-        const view = this.views.get(id);
-        if (view && predicate(view)) {
-          clearTimeout(timer);
-          this.waiters = this.waiters.filter((w) => w !== check);
-          resolve(view);
-        }
+      const waiter = (): void => {
+        if (!check()) return;
+        clearTimeout(timer);
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve();
       };
-      this.waiters.push(check);
+      this.waiters.push(waiter);
     });
+  }
+
+  /** Waits for a machine state that satisfies `predicate`, from the event stream (no polling). */
+  async waitFor(id: string, predicate: (v: MachineView) => boolean, timeoutMs = 120_000, what = 'the expected state'): Promise<MachineView> {
+    if (!this.views.has(id)) this.views.set(id, await this.call('getMachine', { id }));
+    await this.until(
+      () => predicate(this.views.get(id)!),
+      timeoutMs,
+      () => `Timed out waiting for ${what} of ${id}; last status: ${JSON.stringify(this.views.get(id)?.status)}`,
+    );
+    return this.views.get(id)!;
+  }
+
+  /** Waits for the engine to be announced connected (or not). */
+  async waitForEngine(connected: boolean, timeoutMs = 120_000): Promise<EngineStatus> {
+    await this.until(
+      () => this.engineHistory.at(-1)?.connected === connected,
+      timeoutMs,
+      () => `Timed out waiting for the engine to be ${connected ? 'connected' : 'disconnected'}; last: ${JSON.stringify(this.engineHistory.at(-1))}`,
+    );
+    return this.engineHistory.at(-1)!;
+  }
+
+  /** The statuses a machine went through since `from` (an index into its history). */
+  statusesSince(id: string, from: number): MachineStatus[] {
+    return (this.history.get(id) ?? []).slice(from);
+  }
+
+  mark(id: string): number {
+    return this.history.get(id)?.length ?? 0;
+  }
+
+  /** The containers carrying this machine's label, on this backend's engine. */
+  async containersOf(id: string): Promise<string[]> {
+    const out = await this.docker('ps', '-aq', '--no-trunc', '--filter', `label=io.porthole.machine=${id}`);
+    return out ? out.split('\n') : [];
   }
 
   /** Removes every container of these machines (test cleanup; the dirs go too). */
   async cleanup(ids: string[]): Promise<void> {
     await this.shutdown().catch(() => undefined);
-    for (const id of ids) await removeMachineContainers(id);
+    for (const id of ids) {
+      const containers = await this.containersOf(id).catch(() => []);
+      if (containers.length > 0) await this.docker('rm', '-f', ...containers).catch(() => undefined);
+    }
     await rm(join(this.configDir, '..'), { recursive: true, force: true });
   }
 }
 
-export async function docker(...args: string[]): Promise<string> {
-  const { stdout } = await run('docker', args, { maxBuffer: 64 * 1024 * 1024 });
-  return stdout.trim();
-}
+/** `docker` against the default engine. */
+export const docker = dockerAt(undefined);
 
 export async function removeMachineContainers(id: string): Promise<void> {
   const ids = await docker('ps', '-aq', '--filter', `label=io.porthole.machine=${id}`);
