@@ -38,7 +38,7 @@ export async function skeletonFlow(
   await expect(card).toBeVisible();
   if (opts.screenshots) await saveScreenshot(page, 'main-window.png');
 
-  await card.getByRole('button', { name: 'Stop' }).click();
+  await card.getByRole('button', { name: 'Stop', exact: true }).click();
   await expect(card).toHaveAttribute('data-phase', 'stopped', { timeout: 120_000 });
 
   const state = JSON.parse(await docker('inspect', '--format', '{{json .State}}', `porthole-${id}`)) as { Running: boolean };

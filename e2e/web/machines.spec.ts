@@ -67,7 +67,7 @@ test('two machines through the UI: both start and install side by side, one stop
   expect(phasesB.indexOf('installing')).toBeLessThan(phasesB.indexOf('ready'));
 
   // Stop A: the card counts the graceful shutdown out of 100, then says Stopped; B keeps running.
-  await a.getByRole('button', { name: 'Stop' }).click();
+  await a.getByRole('button', { name: 'Stop', exact: true }).click();
   await expect(a.getByText(/Shutting down \(\d+\/100\)/)).toBeVisible({ timeout: 30_000 });
   await expect(a).toHaveAttribute('data-phase', 'stopped', { timeout: 60_000 });
   await expect(a.getByTestId('phase')).toHaveText('Stopped');
@@ -89,6 +89,6 @@ test('two machines through the UI: both start and install side by side, one stop
   const disk = await stat(join(webHost.dataDir, 'machines', ids[0]!, 'data.img'));
   expect(disk.isFile()).toBe(true);
 
-  await b.getByRole('button', { name: 'Stop' }).click();
+  await b.getByRole('button', { name: 'Stop', exact: true }).click();
   await expect(b).toHaveAttribute('data-phase', 'stopped', { timeout: 60_000 });
 });

@@ -8,6 +8,7 @@ export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; o
   const { status } = machine;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [confirmForce, setConfirmForce] = useState(false);
   const run = (op: () => Promise<unknown>): void => {
     setBusy(true);
     setError(null);
@@ -55,6 +56,24 @@ export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; o
           {error}
         </div>
       ) : null}
+      {confirmForce && status.running ? (
+        <div className="failure" role="alertdialog" aria-label="Force off">
+          <strong>Force {machine.name} off?</strong>
+          <p>Windows gets no chance to shut down: unsaved work is lost, and Windows may check its disk at the next start.</p>
+          <div className="confirm-actions">
+            <button onClick={() => setConfirmForce(false)}>Cancel</button>
+            <button
+              className="danger"
+              onClick={() => {
+                setConfirmForce(false);
+                run(() => api.forceStopMachine({ id: machine.id }));
+              }}
+            >
+              Force off now
+            </button>
+          </div>
+        </div>
+      ) : null}
       <footer>
         {canStart(status) ? (
           <button className="primary" disabled={busy} onClick={() => run(() => api.startMachine({ id: machine.id }))}>
@@ -64,6 +83,16 @@ export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; o
         {canStop(status) ? (
           <button disabled={busy || status.phase === 'stopping'} onClick={() => run(() => api.stopMachine({ id: machine.id }))}>
             Stop
+          </button>
+        ) : null}
+        {status.running ? (
+          <button disabled={busy || status.phase === 'stopping'} onClick={() => run(() => api.restartMachine({ id: machine.id }))}>
+            Restart
+          </button>
+        ) : null}
+        {status.running && !confirmForce ? (
+          <button className="ghost" onClick={() => setConfirmForce(true)}>
+            Force off
           </button>
         ) : null}
         <button disabled={!status.running} onClick={() => onOpenScreen(machine.id)}>
