@@ -178,7 +178,10 @@ export class EngineClient {
     return splitLines(demux(buf));
   }
 
-  /** Follows a container's log from now on; returns a function that stops following. */
+  /**
+   * Follows a container's log from `sinceSeconds` (a UNIX time; fractions count, the engine reads
+   * `seconds.fraction`) on; returns a function that stops following.
+   */
   async followLogs(id: string, onLine: (line: string) => void, sinceSeconds?: number): Promise<() => void> {
     const stream = await this.wrap(
       () =>

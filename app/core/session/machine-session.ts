@@ -116,7 +116,9 @@ export class MachineSession {
       'progress',
       'shutdown',
     ]);
-    const since = Math.floor(new Date(state.StartedAt).getTime() / 1000);
+    // To the millisecond, not the second: a restart within the same second would otherwise replay the
+    // previous run's last lines ("Waiting for Windows to shut down...") as if this run were stopping.
+    const since = new Date(state.StartedAt).getTime() / 1000;
     const stop = await this.deps.engine().followLogs(info.Id, (line) => this.onLogLine(line, generation), since);
     if (generation !== this.generation) {
       stop();

@@ -15,7 +15,9 @@ fi
 is_debian_like() {
   [ -r /etc/os-release ] || return 1
   local id id_like
+  # shellcheck source=/dev/null
   id="$(. /etc/os-release && printf '%s' "${ID:-}")"
+  # shellcheck source=/dev/null
   id_like="$(. /etc/os-release && printf '%s' "${ID_LIKE:-}")"
   [[ " $id $id_like " == *" debian "* || " $id $id_like " == *" ubuntu "* ]]
 }

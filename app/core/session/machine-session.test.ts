@@ -1,0 +1,103 @@
+import type Docker from 'dockerode';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MachineStatus } from '../../api';
+import type { EngineEvent } from '../engine/client';
+import { MachineSession } from './machine-session';
+
+const KVM_ERROR = [
+  '❯ Starting Windows for Docker v6.05...',
+  '\u001b[1;31m❯ ERROR: KVM acceleration is not available (not enabled in BIOS), this will cause a major loss of performance.\u001b[0m',
+  '\u001b[1;31m❯ ERROR: See the FAQ for possible causes, or disable acceleration by adding the "KVM=N" variable (not recommended).\u001b[0m',
+];
+
+function info(running: boolean, exitCode = 0): Docker.ContainerInspectInfo {
+  return {
+    Id: 'c1',
+    State: { Running: running, Status: running ? 'running' : 'exited', ExitCode: exitCode, StartedAt: '2026-11-22T07:50:01.123456789Z' },
+  } as unknown as Docker.ContainerInspectInfo;
+}
+
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+const die = (exitCode: number): EngineEvent => ({ action: 'die', containerId: 'c1', machineId: 'm', exitCode, time: 0 });
+
+describe('MachineSession (fake engine)', () => {
+  const sessions: MachineSession[] = [];
+  afterEach(() => {
+    for (const s of sessions.splice(0)) s.detach();
+  });
+
+  function setup(inspect: () => Promise<Docker.ContainerInspectInfo | null>, tail: string[] = []) {
+    const calls = { since: [] as Array<number | undefined>, logs: 0 };
+    const statuses: MachineStatus[] = [];
+    const session = new MachineSession({
+      engine: () => ({
+        inspect: () => inspect(),
+        logs: async () => {
+          calls.logs += 1;
+          return tail;
+        },
+        followLogs: async (_id: string, _onLine: (line: string) => void, since?: number) => {
+          calls.since.push(since);
+          return () => undefined;
+        },
+      }),
+      installMarker: /PORTHOLE-INSTALLED/,
+      // Nothing listens on port 1: the status socket fails quietly.
+      webPort: () => 1,
+      installed: () => false,
+      onChange: (s) => statuses.push(s),
+      onInstalled: () => undefined,
+    });
+    sessions.push(session);
+    return { session, calls, statuses };
+  }
+
+  it('follows the log from the container’s start to the millisecond, so a restart in the same second replays nothing of the last run', async () => {
+    const { session, calls } = setup(async () => info(true));
+    await session.attach(info(true));
+    expect(calls.since).toEqual([Date.parse('2026-11-22T07:50:01.123Z') / 1000]);
+    expect(calls.since[0]! % 1).toBeGreaterThan(0);
+  });
+
+  it('a container that dies while its start is being inspected ends failed with the ERROR lines, not running', async () => {
+    const inspected = deferred<Docker.ContainerInspectInfo | null>();
+    const { session, statuses } = setup(() => inspected.promise, KVM_ERROR);
+    const started = session.onStarted('c1');
+    const died = session.onEngineEvent(die(88));
+    // The inspect answers after the die: the container was still running when it was inspected.
+    inspected.resolve(info(true));
+    await Promise.all([started, died]);
+    expect(session.status).toMatchObject({ phase: 'failed', running: false, failure: { exitCode: 88 } });
+    expect(session.status.failure!.logLine).toBe(
+      'KVM acceleration is not available (not enabled in BIOS), this will cause a major loss of performance. See the FAQ for possible causes, or disable acceleration by adding the "KVM=N" variable (not recommended).',
+    );
+    expect(statuses.map((s) => s.phase)).toEqual(['preparing', 'failed']);
+  });
+
+  it('does not finish twice: an attach that found the container exited makes its die event a no-op', async () => {
+    const { session, calls, statuses } = setup(async () => info(false, 88), KVM_ERROR);
+    await session.onStarted('c1');
+    await session.onEngineEvent(die(88));
+    expect(session.status.phase).toBe('failed');
+    expect(calls.logs).toBe(1);
+    expect(statuses.filter((s) => s.phase === 'failed')).toHaveLength(1);
+  });
+
+  it('a kill the user asked for is a stop; one behind Porthole’s back is a failure', async () => {
+    const { session } = setup(async () => info(true));
+    await session.attach(info(true));
+    session.expectStop();
+    await session.onEngineEvent(die(137));
+    expect(session.status).toMatchObject({ phase: 'stopped', running: false });
+    expect(session.status.failure).toBeUndefined();
+
+    await session.attach(info(true));
+    await session.onEngineEvent(die(137));
+    expect(session.status).toMatchObject({ phase: 'failed', failure: { exitCode: 137, cause: 'The machine was killed.' } });
+  });
+});
