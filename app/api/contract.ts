@@ -68,7 +68,11 @@ export const actions = {
     ),
   },
   /** Turns an adoptable container into a machine: its env and mounts become the record; the disk stays where it is. */
-  adoptContainer: { request: z.object({ containerId: z.string().min(1).max(128) }), response: machineViewSchema },
+  adoptContainer: {
+    request: z.object({ containerId: z.string().min(1).max(128) }),
+    /** Warnings say what was not kept as it was (e.g. ports now on 127.0.0.1 only). */
+    response: z.object({ machine: machineViewSchema, warnings: z.array(z.string()) }),
+  },
   checkHost: { request: z.object({}), response: hostReportSchema },
   /** Host limits and defaults for the wizard; free space measured at `storageDir` when given. */
   creationDefaults: {

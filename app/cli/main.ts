@@ -153,8 +153,10 @@ async function runParsed(
       }
       case 'adopt': {
         if (!id) throw new UsageError('"porthole adopt" needs a container name or id. "porthole adoptable" lists them.');
-        const machine = await call('adoptContainer', { containerId: id });
-        print(machine, () => `Adopted ${id} as ${machine.name} (${machine.id}).\n`);
+        const adopted = await call('adoptContainer', { containerId: id });
+        print(adopted, () =>
+          [`Adopted ${id} as ${adopted.machine.name} (${adopted.machine.id}).`, ...adopted.warnings.map((w) => `Warning: ${w}`)].join('\n') + '\n',
+        );
         return 0;
       }
       case 'export': {

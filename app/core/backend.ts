@@ -139,8 +139,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       return openRemoteDesktop(machines.settings(id), { env });
     },
     adoptableContainers: async () => machines.adoptableContainers(),
-    // The contract answers the machine only; the warnings (what was not kept as it was) await a contract field.
-    adoptContainer: async ({ containerId }) => (await machines.adoptContainer(containerId)).machine,
+    adoptContainer: ({ containerId }) => machines.adoptContainer(containerId),
     engineStatus: async () => connection.status,
     creationDefaults: (request) => creationDefaults(request, { dataDir: options.dataDir, env, facts: hostReport.facts }),
     inspectIso: ({ path }) => inspectIso(path),

@@ -74,7 +74,7 @@ describe('adopting containers (private engine, stand-in image)', () => {
     expect(offered).toContainEqual(expect.objectContaining({ name: `porthole-${machine.id}`, porthole: true, running: false }));
     const container = offered.find((c) => c.name === `porthole-${machine.id}`)!;
 
-    const adopted = await fresh.call('adoptContainer', { containerId: container.containerId });
+    const { machine: adopted } = await fresh.call('adoptContainer', { containerId: container.containerId });
     expect(adopted).toMatchObject({ id: machine.id, storageDir: machine.storageDir, ramGiB: 2, cpuCores: 1, kvm: false, ports: machine.ports });
     expect(adopted.status.phase).toBe('stopped');
     expect(await fresh.call('adoptableContainers', {})).not.toContainEqual(expect.objectContaining({ containerId: container.containerId }));
@@ -107,7 +107,7 @@ describe('adopting containers (private engine, stand-in image)', () => {
     expect(mine).toMatchObject({ porthole: false, running: true, image: DOCKUR });
     expect(offered.find((c) => c.name === `${name}-other`)).toBeUndefined();
 
-    const adopted = await fresh.call('adoptContainer', { containerId: mine!.containerId });
+    const { machine: adopted } = await fresh.call('adoptContainer', { containerId: mine!.containerId });
     expect(adopted).toMatchObject({ name, storageDir: storage, ports: { web, rdp }, ramGiB: 2, cpuCores: 1, kvm: false, username: 'ada' });
     expect(adopted.status.running).toBe(true);
     await fresh.waitFor(adopted.id, running, 90_000, 'the hand-made machine on screen');
@@ -149,7 +149,9 @@ describe('adopting containers (private engine, stand-in image)', () => {
     const fresh = await Harness.create(engine.env());
     harnesses.push(fresh);
     const containerId = (await inspect(name)).Id;
-    const { id } = await fresh.call('adoptContainer', { containerId });
+    const {
+      machine: { id },
+    } = await fresh.call('adoptContainer', { containerId });
     const failed = await fresh.waitFor(id, (v) => v.status.phase === 'failed', 30_000, `failed with ${exit}`);
     expect(failed.status.failure).toMatchObject({ exitCode: exit });
     expect(failed.status.failure!.logLine).toMatch(logLine);

@@ -1,6 +1,6 @@
 /** Bytes in the units people read on disks and downloads (decimal: 1 GB = 1000 MB). */
 export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = 0;
   while (value >= 1000 && unit < units.length - 1) {

@@ -9,6 +9,7 @@ import {
   type MachineView,
   type PortholeApi,
 } from '../../../../app/api';
+import { sampleMachine } from '../../../../app/api/testing/sample-machine';
 
 type Handler<K extends ActionName> = (request: ActionRequest<K>) => Promise<ActionResponse<K>>;
 export type FakeHandlers = { [K in ActionName]?: Handler<K> };
@@ -78,24 +79,9 @@ export function hostDefaults(overrides: Partial<CreationDefaults> = {}): Creatio
 
 /** A machine view as the backend sends it. */
 export function machineView(overrides: Partial<MachineView> = {}): MachineView {
+  const { password: _password, ...settings } = sampleMachine();
   return {
-    id: 'win11',
-    name: 'Windows 11',
-    image: 'dockurr/windows:6.05',
-    version: '11',
-    language: 'en-US',
-    username: 'ada',
-    ramGiB: 8,
-    cpuCores: 4,
-    diskGiB: 64,
-    diskFormat: 'raw',
-    sharedFolders: [],
-    customIso: null,
-    screen: { width: 1280, height: 720 },
-    storageDir: '/home/ada/.local/share/porthole/machines/win11',
-    ports: { web: 47001, rdp: 47002 },
-    autoStart: false,
-    kvm: true,
+    ...settings,
     hasPassword: true,
     status: { phase: 'stopped', running: false, screenReady: false },
     ...overrides,
