@@ -7,6 +7,27 @@ export const machineIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a machine id is 1-40 lowercase letters, digits or dashes');
 
+/** The longest machine id (the id schema below allows 40). */
+export const MACHINE_ID_MAX = 40;
+
+/**
+ * A machine id from its name: "Windows 11 (Work)" -> `windows-11-work`. One rule for the backend, which
+ * makes the id (adding `-2`, `-3` when taken), and the UI, which shows the folder it will get.
+ */
+export function machineSlug(name: string): string {
+  return (
+    name
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .replace(/ß/g, 'ss')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, MACHINE_ID_MAX)
+      .replace(/-+$/, '') || 'windows'
+  );
+}
+
 export const sharedFolderSchema = z.object({
   hostPath: z.string().startsWith('/', 'a shared folder must be an absolute path'),
   readOnly: z.boolean(),

@@ -1,7 +1,9 @@
 import { posix } from 'node:path';
 import {
   DEFAULT_IMAGE,
+  MACHINE_ID_MAX,
   machineIdSchema,
+  machineSlug,
   machineSettingsSchema,
   PortholeError,
   type HostPorts,
@@ -192,25 +194,14 @@ export function settingsFromDraft(draft: MachineDraft, ctx: DraftContext): Machi
   return settings;
 }
 
-const MAX_ID = 40;
-
 /** A readable, unique machine id from its name: "Windows 11 (Work)" -> `windows-11-work`, then `-2`, `-3`... */
 export function newMachineId(name: string, existingIds: readonly string[]): string {
-  const slug =
-    name
-      .normalize('NFKD')
-      .replace(/\p{M}/gu, '')
-      .replace(/ß/g, 'ss')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, MAX_ID)
-      .replace(/-+$/, '') || 'windows';
+  const slug = machineSlug(name);
   const taken = new Set(existingIds);
   let id = slug;
   for (let n = 2; taken.has(id); n++) {
     const suffix = `-${n}`;
-    id = `${slug.slice(0, MAX_ID - suffix.length).replace(/-+$/, '')}${suffix}`;
+    id = `${slug.slice(0, MACHINE_ID_MAX - suffix.length).replace(/-+$/, '')}${suffix}`;
   }
   return machineIdSchema.parse(id);
 }

@@ -3,6 +3,7 @@ import {
   DEFAULT_IMAGE,
   DEFAULT_VERSION,
   findLanguage,
+  machineSlug,
   versionName,
   versionRequirements,
   type CreationDefaults,
@@ -121,17 +122,7 @@ export function gibFloor(bytes: number): number {
  * ("Windows 11 (Work)" -> `windows-11-work`). The backend adds `-2` when that id is taken.
  */
 export function machineFolderName(name: string): string {
-  return (
-    name
-      .normalize('NFKD')
-      .replace(/\p{M}/gu, '')
-      .replace(/ß/g, 'ss')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 40)
-      .replace(/-+$/, '') || 'windows'
-  );
+  return machineSlug(name);
 }
 
 /** `/a/b/` + `c` -> `/a/b/c`. */
