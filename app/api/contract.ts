@@ -4,6 +4,10 @@ import { engineStatusSchema, machineViewSchema } from './state';
 import { hostReportSchema } from './host';
 import { creationDefaultsSchema } from './defaults';
 import { isoInfoSchema } from './iso';
+import { containerRefSchema, hostPathSchema } from './references';
+
+/** The longest compose.yml importCompose takes, in characters (UTF-16 code units, as zod counts them). */
+export const IMPORT_YAML_MAX_CHARS = 1_000_000;
 
 const byId = z.object({ id: machineIdSchema });
 const ok = z.object({ ok: z.literal(true) });
@@ -69,23 +73,23 @@ export const actions = {
   },
   /** Turns an adoptable container into a machine: its env and mounts become the record; the disk stays where it is. */
   adoptContainer: {
-    request: z.object({ containerId: z.string().min(1).max(128) }),
+    request: z.object({ containerId: containerRefSchema }),
     /** Warnings say what was not kept as it was (e.g. ports now on 127.0.0.1 only). */
     response: z.object({ machine: machineViewSchema, warnings: z.array(z.string()) }),
   },
   checkHost: { request: z.object({}), response: hostReportSchema },
   /** Host limits and defaults for the wizard; free space measured at `storageDir` when given. */
   creationDefaults: {
-    request: z.object({ storageDir: z.string().startsWith('/', 'the storage location must be an absolute path').optional() }),
+    request: z.object({ storageDir: hostPathSchema.optional() }),
     response: creationDefaultsSchema,
   },
   /** Checks a file offered as a custom ISO (dropped or picked): a readable ISO 9660/UDF image of 10 MB or more. */
-  inspectIso: { request: z.object({ path: z.string().min(1) }), response: isoInfoSchema },
+  inspectIso: { request: z.object({ path: hostPathSchema }), response: isoInfoSchema },
   /** The machine as a compose.yml a person could run without Porthole. */
   exportCompose: { request: byId, response: z.object({ yaml: z.string() }) },
   /** Machines from a compose.yml (the reverse of exportCompose, or a hand-made dockur one). */
   importCompose: {
-    request: z.object({ yaml: z.string().max(1_000_000) }),
+    request: z.object({ yaml: z.string().max(IMPORT_YAML_MAX_CHARS) }),
     response: z.object({ machines: z.array(machineViewSchema), warnings: z.array(z.string()) }),
   },
   engineStatus: { request: z.object({}), response: engineStatusSchema },

@@ -10,3 +10,4 @@ export * from './iso';
 export * from './catalogue';
 export * from './validation';
 export * from './changes';
+export * from './references';

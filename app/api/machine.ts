@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hostPathSchema, imageRefSchema } from './references';
 
 /** The image Porthole runs by default: a tested tag, never `latest`. */
 export const DEFAULT_IMAGE = 'dockurr/windows:6.05';
@@ -29,7 +30,7 @@ export function machineSlug(name: string): string {
 }
 
 export const sharedFolderSchema = z.object({
-  hostPath: z.string().startsWith('/', 'a shared folder must be an absolute path'),
+  hostPath: hostPathSchema,
   readOnly: z.boolean(),
 });
 export type SharedFolder = z.infer<typeof sharedFolderSchema>;
@@ -42,12 +43,12 @@ export type HostPorts = z.infer<typeof hostPortsSchema>;
 export const machineSettingsSchema = z.object({
   id: machineIdSchema,
   name: z.string().trim().min(1, 'a machine needs a name').max(64, 'a name is at most 64 characters'),
-  image: z.string().min(1),
+  image: imageRefSchema,
   /** A dockur VERSION alias (`11`, `10l`, ...) or an http(s) URL. Ignored by the image when customIso is set. */
-  version: z.string().min(1),
-  language: z.string().min(1),
-  region: z.string().optional(),
-  keyboard: z.string().optional(),
+  version: z.string().min(1).max(2048),
+  language: z.string().min(1).max(64),
+  region: z.string().max(64).optional(),
+  keyboard: z.string().max(64).optional(),
   username: z.string().min(1).max(20),
   password: z.string().max(127),
   ramGiB: z.number().int().min(1).max(4096),
@@ -55,9 +56,9 @@ export const machineSettingsSchema = z.object({
   diskGiB: z.number().int().min(1).max(65536),
   diskFormat: z.enum(['raw', 'qcow2']),
   sharedFolders: z.array(sharedFolderSchema).max(3, 'at most three shared folders'),
-  customIso: z.string().startsWith('/').nullable(),
+  customIso: hostPathSchema.nullable(),
   screen: z.object({ width: z.number().int().min(640).max(7680), height: z.number().int().min(480).max(4320) }),
-  storageDir: z.string().startsWith('/'),
+  storageDir: hostPathSchema,
   ports: hostPortsSchema,
   autoStart: z.boolean(),
   /** false = software emulation (KVM=N); set only with the user's consent. */
@@ -71,7 +72,7 @@ export const machineDraftSchema = machineSettingsSchema
   .partial()
   .extend({
     name: machineSettingsSchema.shape.name,
-    storageDir: z.string().startsWith('/').optional(),
+    storageDir: hostPathSchema.optional(),
   });
 export type MachineDraft = z.infer<typeof machineDraftSchema>;
 

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { CallResult } from '../api';
+import {
+  CLOSE_INVALID_DATA,
+  CLOSE_TOO_BIG,
+  IMPORT_YAML_MAX_CHARS,
+  MAX_CLIENT_FRAME_BYTES,
+  serverMessageSchema,
+  type CallResult,
+} from '../api';
 import type { Backend, BackendListener } from '../core/backend-types';
 import { startWebHost, type WebHost } from './server';
 
@@ -74,8 +81,6 @@ describe('web host', () => {
     ws.on('message', (d) => messages.push(JSON.parse(d.toString())));
     ws.send(JSON.stringify({ t: 'call', id: 1, action: 'listMachines', request: {} }));
     ws.send(JSON.stringify({ t: 'call', id: 2, action: 'dropTables', request: {} }));
-    ws.send('not json');
-    ws.send(JSON.stringify({ t: 'call', id: 'x' }));
     await expect.poll(() => messages.length).toBe(2);
     backend.push({ event: 'machineRemoved', payload: { id: 'gone' } });
     await expect.poll(() => messages.length).toBe(3);
@@ -83,6 +88,99 @@ describe('web host', () => {
     expect(messages).toContainEqual({ t: 'result', id: 2, ok: false, error: { code: 'INVALID_ARGUMENT', message: 'Unknown action "dropTables".' } });
     expect(messages[2]).toEqual({ t: 'event', event: 'machineRemoved', payload: { id: 'gone' } });
     ws.close();
+  });
+
+  /** Sends frames and collects what comes back until `count` messages arrived (or the socket closed). */
+  const exchange = async (ws: WebSocket, send: () => void, count: number): Promise<unknown[]> => {
+    const messages: unknown[] = [];
+    ws.on('message', (d) => messages.push(JSON.parse(d.toString())));
+    send();
+    await expect.poll(() => messages.length).toBe(count);
+    return messages;
+  };
+  const closed = (ws: WebSocket) =>
+    new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const stillServes = async (): Promise<void> => {
+    const ws = await connect(`/api?token=${host.token}`);
+    const [answer] = await exchange(ws, () => ws.send(JSON.stringify({ t: 'call', id: 7, action: 'listMachines', request: {} })), 1);
+    expect(answer).toEqual({ t: 'result', id: 7, ok: true, value: [] });
+    ws.close();
+  };
+
+  it('answers frames that are not calls with a protocol error, carrying the id when it can be read', async () => {
+    const ws = await connect(`/api?token=${host.token}`);
+    const messages = await exchange(
+      ws,
+      () => {
+        ws.send('not json');
+        ws.send(JSON.stringify({ t: 'call', id: 'x' }));
+        ws.send(JSON.stringify({ t: 'call', id: 5, request: {} }));
+        ws.send(JSON.stringify([1, 2]));
+        ws.send(Buffer.from('{"t":"call","id":6,"action":"listMachines","request":{}}'), { binary: true });
+      },
+      5,
+    );
+    expect(messages.map((m) => (m as { t: string; id: unknown }).t)).toEqual(Array(5).fill('protocolError'));
+    expect(messages.map((m) => (m as { id: unknown }).id)).toEqual([null, null, 5, null, null]);
+    for (const m of messages) expect(serverMessageSchema.parse(m)).toMatchObject({ error: { code: 'INVALID_ARGUMENT' } });
+    expect((messages[0] as { error: { message: string } }).error.message).toMatch(/not JSON/);
+    expect((messages[2] as { error: { message: string } }).error.message).toMatch(/action/);
+    expect(backend.calls).toEqual([]);
+    ws.close();
+  });
+
+  it('closes a connection that sends invalid UTF-8 with 1007 and a reason, and stays up', async () => {
+    const ws = await connect(`/api?token=${host.token}`);
+    const close = closed(ws);
+    ws.on('error', () => undefined);
+    ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
+    expect(await close).toEqual({ code: CLOSE_INVALID_DATA, reason: expect.stringMatching(/UTF-8/) as unknown as string });
+    await stillServes();
+  });
+
+  it('closes a connection that sends a frame over the limit with 1009 and a reason, and stays up', async () => {
+    const ws = await connect(`/api?token=${host.token}`);
+    const close = closed(ws);
+    ws.on('error', () => undefined);
+    ws.send('x'.repeat(MAX_CLIENT_FRAME_BYTES + 1));
+    expect(await close).toEqual({ code: CLOSE_TOO_BIG, reason: expect.stringMatching(/larger than/) as unknown as string });
+    await stillServes();
+  });
+
+  it('takes the largest legitimate call: 1,000,000 characters of YAML, each escaped to 6 bytes', async () => {
+    const frame = JSON.stringify({ t: 'call', id: 99_999_999, action: 'importCompose', request: { yaml: '\u0001'.repeat(IMPORT_YAML_MAX_CHARS) } });
+    expect(Buffer.byteLength(frame)).toBeGreaterThan(6_000_000);
+    expect(Buffer.byteLength(frame)).toBeLessThanOrEqual(MAX_CLIENT_FRAME_BYTES);
+    const ws = await connect(`/api?token=${host.token}`);
+    const [answer] = await exchange(ws, () => ws.send(frame), 1);
+    expect(answer).toMatchObject({ t: 'result', id: 99_999_999, ok: false });
+    expect(backend.calls.map(([action]) => action)).toEqual(['importCompose']);
+    ws.close();
+  });
+
+  it('answers a call whose handler throws, instead of leaving it unanswered', async () => {
+    backend.invoke = () => Promise.reject(new Error('boom'));
+    const ws = await connect(`/api?token=${host.token}`);
+    const [answer] = await exchange(ws, () => ws.send(JSON.stringify({ t: 'call', id: 3, action: 'listMachines', request: {} })), 1);
+    expect(answer).toEqual({ t: 'result', id: 3, ok: false, error: { code: 'INTERNAL', message: 'boom' } });
+    ws.close();
+  });
+
+  it('answers a malformed upgrade request with 400 and stays up', async () => {
+    const { connect: rawConnect } = await import('node:net');
+    const socket = rawConnect(host.port, '127.0.0.1');
+    const reply = await new Promise<string>((resolve) => {
+      let text = '';
+      socket.on('data', (d) => (text += d.toString()));
+      socket.on('close', () => resolve(text));
+      socket.on('error', () => resolve(text));
+      socket.write(
+        'GET http://[::1/api HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      );
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400/);
+    await stillServes();
   });
 
   it('serves the renderer with a strict CSP, index.html for routes, and nothing outside its folder', async () => {

@@ -1,8 +1,17 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { clientMessageSchema, type ServerMessage } from '../api';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import {
+  CLOSE_INVALID_DATA,
+  CLOSE_TOO_BIG,
+  clientMessageSchema,
+  describeZodError,
+  MAX_CLIENT_FRAME_BYTES,
+  toEnvelope,
+  type ErrorEnvelope,
+  type ServerMessage,
+} from '../api';
 import type { Backend } from '../core/backend-types';
 import { serveStatic } from './static';
 
@@ -37,7 +46,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.end();
     });
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const wss = new WebSocketServer<typeof HostSocket>({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES, WebSocket: HostSocket });
+  // The server emits 'error' only for its own listening socket, which it does not have (noServer); a listener all the same.
+  wss.on('error', () => undefined);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -47,9 +58,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const origin = `http://127.0.0.1:${port}`;
 
   server.on('upgrade', (req, socket, head) => {
+    // A peer that resets the connection mid-handshake must not become an unhandled 'error'.
+    socket.on('error', () => socket.destroy());
     const verdict = admit(req, token, origin);
     if (verdict !== 'ok') {
-      socket.write(`HTTP/1.1 ${verdict} \r\nConnection: close\r\n\r\n`);
+      socket.end(`HTTP/1.1 ${verdict} \r\nConnection: close\r\n\r\n`);
       socket.destroy();
       return;
     }
@@ -69,8 +82,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 }
 
-function admit(req: IncomingMessage, token: string, origin: string): 'ok' | '401 Unauthorized' | '403 Forbidden' | '404 Not Found' {
-  const url = new URL(req.url ?? '/', origin);
+function admit(
+  req: IncomingMessage,
+  token: string,
+  origin: string,
+): 'ok' | '400 Bad Request' | '401 Unauthorized' | '403 Forbidden' | '404 Not Found' {
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', origin);
+  } catch {
+    return '400 Bad Request';
+  }
   if (url.pathname !== API_PATH) return '404 Not Found';
   if (req.headers.origin !== origin && req.headers.origin !== origin.replace('127.0.0.1', 'localhost')) {
     return '403 Forbidden';
@@ -81,25 +103,83 @@ function admit(req: IncomingMessage, token: string, origin: string): 'ok' | '401
   return 'ok';
 }
 
+/** Why the host closes a connection, for the close codes ws uses when a frame breaks the rules. */
+const CLOSE_REASONS: Record<number, string> = {
+  [CLOSE_INVALID_DATA]: 'A text frame was not valid UTF-8.',
+  [CLOSE_TOO_BIG]: `A message was larger than ${MAX_CLIENT_FRAME_BYTES} bytes.`,
+  1002: 'A frame broke the WebSocket protocol.',
+};
+
+/**
+ * ws closes a connection with the status code alone when a frame breaks its rules (invalid UTF-8:
+ * 1007, over maxPayload: 1009); this socket adds the reason, so the other side can say what happened.
+ */
+class HostSocket extends WebSocket {
+  override close(code?: number, data?: string | Buffer): void {
+    const reason = data ?? (code === undefined ? undefined : CLOSE_REASONS[code]);
+    super.close(code, reason);
+  }
+}
+
 function serveConnection(ws: WebSocket, backend: Backend): void {
   const send = (message: ServerMessage): void => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    if (ws.readyState !== ws.OPEN) return;
+    let text: string;
+    try {
+      text = JSON.stringify(message);
+    } catch (err) {
+      if (message.t !== 'result') return;
+      text = JSON.stringify({ t: 'result', id: message.id, ok: false, error: toEnvelope(err) } satisfies ServerMessage);
+    }
+    // A send that fails means the connection is going away; its close ends everything.
+    ws.send(text, () => undefined);
   };
+  const refuse = (id: number | null, error: ErrorEnvelope): void => send({ t: 'protocolError', id, error });
   const unsubscribe = backend.subscribe(({ event, payload }) => send({ t: 'event', event, payload }));
   ws.on('close', unsubscribe);
-  ws.on('message', (data) => {
+  // Invalid UTF-8 or an oversized frame: ws closes the connection (1007, 1009, with the reason above)
+  // and reports it here. Without a listener it would be an uncaught 'error' that ends the process.
+  ws.on('error', () => undefined);
+  ws.on('message', (data: RawData, isBinary: boolean) => {
+    if (isBinary) {
+      refuse(null, { code: 'INVALID_ARGUMENT', message: 'Porthole takes calls as JSON text frames, not binary ones.' });
+      return;
+    }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(data.toString());
-    } catch {
+      parsed = JSON.parse(rawText(data));
+    } catch (err) {
+      refuse(null, { code: 'INVALID_ARGUMENT', message: `The message is not JSON (${err instanceof Error ? err.message : String(err)}).` });
       return;
     }
     const message = clientMessageSchema.safeParse(parsed);
-    if (!message.success) return;
+    if (!message.success) {
+      refuse(readableId(parsed), {
+        code: 'INVALID_ARGUMENT',
+        message: `The message is not a call: ${describeZodError(message.error)}. A call is {"t":"call","id":<number>,"action":<name>,"request":{…}}.`,
+      });
+      return;
+    }
     const { id, action, request } = message.data;
-    void backend.invoke(action, request).then((result) => {
-      if (result.ok) send({ t: 'result', id, ok: true, value: result.value });
-      else send({ t: 'result', id, ok: false, error: result.error });
-    });
+    void backend
+      .invoke(action, request)
+      .catch((err: unknown) => ({ ok: false as const, error: toEnvelope(err) }))
+      .then((result) => {
+        if (result.ok) send({ t: 'result', id, ok: true, value: result.value });
+        else send({ t: 'result', id, ok: false, error: result.error });
+      });
   });
+}
+
+function rawText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+/** The id of a frame that is not a valid call, when it has one: its pending call can then fail. */
+function readableId(parsed: unknown): number | null {
+  if (typeof parsed !== 'object' || parsed === null || !('id' in parsed)) return null;
+  const id = (parsed as { id: unknown }).id;
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : null;
 }

@@ -2,9 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import type { CallResult } from '../../../app/api';
-import { PortholeError, serverMessageSchema } from '../../../app/api';
+import { MAX_CLIENT_FRAME_BYTES, PortholeError, serverMessageSchema, type ServerMessage } from '../../../app/api';
 import type { Backend, BackendListener } from '../../../app/core/backend-types';
 import { startWebHost, type WebHost } from '../../../app/web/server';
 import { connectWebApi } from './web-client';
@@ -15,6 +15,56 @@ describe('server messages', () => {
     expect(serverMessageSchema.safeParse({ t: 'result', id: 1, ok: false, error: { code: 'NOT_FOUND', message: 'x' } }).success).toBe(true);
     expect(serverMessageSchema.safeParse({ t: 'event', event: 'machineRemoved', payload: { id: 'a' } }).success).toBe(true);
     expect(serverMessageSchema.safeParse({ t: 'result', id: 1, ok: false }).success).toBe(false);
+    expect(serverMessageSchema.safeParse({ t: 'protocolError', id: null, error: { code: 'INVALID_ARGUMENT', message: 'x' } }).success).toBe(true);
+    expect(serverMessageSchema.safeParse({ t: 'protocolError', id: 3, error: { code: 'INVALID_ARGUMENT', message: 'x' } }).success).toBe(true);
+  });
+});
+
+describe('the web client when the host refuses a frame', () => {
+  let wss: WebSocketServer;
+  let reply: (frame: { id: number; action: string }, ws: WebSocket) => void;
+
+  beforeEach(async () => {
+    // A stand-in host, to make it answer what the real one sends only to other clients' bad frames.
+    wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    wss.on('connection', (ws) => ws.on('message', (d) => reply(JSON.parse(d.toString()) as { id: number; action: string }, ws)));
+    globalThis.WebSocket = WebSocket as unknown as typeof globalThis.WebSocket;
+  });
+  afterEach(async () => {
+    for (const client of wss.clients) client.terminate();
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+  });
+  const url = () => `ws://127.0.0.1:${(wss.address() as { port: number }).port}/api`;
+
+  it('rejects the pending call with the protocol error that carries its id', async () => {
+    reply = ({ id }, ws) => {
+      const message: ServerMessage = { t: 'protocolError', id, error: { code: 'INVALID_ARGUMENT', message: 'The message is not a call.' } };
+      ws.send(JSON.stringify(message));
+    };
+    const api = connectWebApi(url());
+    const failure = await api.listMachines({}).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(PortholeError);
+    expect(failure).toMatchObject({ code: 'INVALID_ARGUMENT', message: 'The message is not a call.' });
+  });
+
+  it('rejects pending calls with the reason when the host closes with 1009', async () => {
+    reply = (_frame, ws) => ws.close(1009, 'A message was larger than the limit.');
+    const api = connectWebApi(url());
+    const failure = await api.listMachines({}).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/larger than the limit/) as unknown as string });
+  });
+
+  it('refuses to send a call larger than the host takes, and sends nothing', async () => {
+    const seen: string[] = [];
+    reply = ({ action }, ws) => {
+      seen.push(action);
+      ws.send(JSON.stringify({ t: 'result', id: 0, ok: true, value: [] }));
+    };
+    const api = connectWebApi(url());
+    const failure = await api.importCompose({ yaml: '\u0001'.repeat(Math.ceil(MAX_CLIENT_FRAME_BYTES / 6)) }).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/too large/) as unknown as string });
+    expect(seen).toEqual([]);
   });
 });
 

@@ -1,6 +1,9 @@
 import {
   actionNames,
+  CLOSE_INVALID_DATA,
+  CLOSE_TOO_BIG,
   fromEnvelope,
+  MAX_CLIENT_FRAME_BYTES,
   PortholeError,
   serverMessageSchema,
   type ActionName,
@@ -46,16 +49,30 @@ export function connectWebApi(url: string, onConnection?: (connected: boolean) =
         for (const listener of listeners.get(message.event as EventName) ?? []) listener(message.payload);
         return;
       }
+      if (message.t === 'protocolError') {
+        // The host could not read a call of ours: fail that call, or say so when it could not tell which.
+        const call = message.id === null ? undefined : pending.get(message.id);
+        if (call) {
+          pending.delete(message.id!);
+          call.reject(fromEnvelope(message.error));
+        } else console.error(`Porthole refused a message: ${message.error.message}`);
+        return;
+      }
       const call = pending.get(message.id);
       if (!call) return;
       pending.delete(message.id);
       if (message.ok) call.resolve(message.value);
       else call.reject(fromEnvelope(message.error));
     });
-    socket.addEventListener('close', () => {
+    socket.addEventListener('close', (e: CloseEvent) => {
       onConnection?.(false);
+      // The host closes with 1007/1009 and a reason when a frame broke its rules: that is the calls' error.
+      const refused = e.code === CLOSE_INVALID_DATA || e.code === CLOSE_TOO_BIG;
+      const error = refused
+        ? new PortholeError('INVALID_ARGUMENT', `Porthole closed the connection: ${e.reason || `code ${e.code}`}`)
+        : new PortholeError('ENGINE_UNAVAILABLE', 'The connection to Porthole was lost.');
       for (const [id, call] of pending) {
-        call.reject(new PortholeError('ENGINE_UNAVAILABLE', 'The connection to Porthole was lost.'));
+        call.reject(error);
         pending.delete(id);
       }
       const delay = Math.min(5000, 250 * 2 ** attempt++);
@@ -67,9 +84,14 @@ export function connectWebApi(url: string, onConnection?: (connected: boolean) =
   const call = async (action: ActionName, request: unknown): Promise<unknown> => {
     await ready;
     const id = nextId++;
+    const frame = JSON.stringify({ t: 'call', id, action, request: request ?? {} });
+    // The host closes the connection on a frame over its limit; refuse such a call here instead.
+    if (new TextEncoder().encode(frame).byteLength > MAX_CLIENT_FRAME_BYTES) {
+      throw new PortholeError('INVALID_ARGUMENT', `The request is too large to send (over ${MAX_CLIENT_FRAME_BYTES} bytes).`);
+    }
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      socket.send(JSON.stringify({ t: 'call', id, action, request: request ?? {} }));
+      socket.send(frame);
     });
   };
 
