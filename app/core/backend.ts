@@ -152,7 +152,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     async invoke(action: unknown, request: unknown): Promise<CallResult> {
       try {
         if (!isActionName(action)) {
-          throw new PortholeError('INVALID_ARGUMENT', `Unknown action "${String(action)}".`);
+          throw new PortholeError('INVALID_ARGUMENT', `Unknown action ${describeActionName(action)}.`);
         }
         const parsed: unknown = actions[action].request.parse(request ?? {});
         const handler = handlers[action] as (req: unknown) => Promise<unknown>;
@@ -172,6 +172,12 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       listeners.clear();
     },
   };
+}
+
+/** An unknown action name as an error may quote it: short, and never by calling the caller's toString. */
+function describeActionName(action: unknown): string {
+  if (typeof action !== 'string') return `(a ${action === null ? 'null' : typeof action}, not a name)`;
+  return `"${action.length > 64 ? `${action.slice(0, 64)}…` : action}"`;
 }
 
 async function engineTarget(env: NodeJS.ProcessEnv): Promise<EngineTarget> {

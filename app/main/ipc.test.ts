@@ -103,6 +103,34 @@ describe('the contract over IPC', () => {
     expect(unknown).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: 'Unknown action "rmRf".' } });
   });
 
+  it('answers every malformed call with a typed error and never reaches the backend with it', async () => {
+    const { ipc, backend, ours } = served();
+    const ev = ipcEventFrom(ours);
+    const answers = [
+      await call(ipc, IPC_CALL_CHANNEL, ev),
+      await call(ipc, IPC_CALL_CHANNEL, ev, 42, {}),
+      await call(ipc, IPC_CALL_CHANNEL, ev, null, {}),
+      await call(ipc, IPC_CALL_CHANNEL, ev, { toString: () => 'listMachines' }, {}),
+      await call(ipc, IPC_CALL_CHANNEL, ev, 'listMachines', {}, 'extra'),
+    ];
+    for (const answer of answers) expect(answer).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.any(String) } });
+    expect(backend.calls).toEqual([]);
+    const request = await call(ipc, IPC_CALL_CHANNEL, ev, 'getMachine', 'not an object');
+    expect(request).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+  });
+
+  it('answers with an envelope when the sender check itself throws', async () => {
+    const ipc = fakeIpcMain();
+    registerBackendIpc({
+      ipcMain: ipc,
+      backend: fakeBackend(),
+      allowSender: () => {
+        throw new Error('frame disposed');
+      },
+    });
+    expect(await call(ipc, IPC_CALL_CHANNEL, {}, 'listMachines', {})).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'frame disposed' } });
+  });
+
   it('answers with an envelope even if the backend breaks its promise and throws', async () => {
     const ipc = fakeIpcMain();
     const backend = fakeBackend();

@@ -40,17 +40,27 @@ export function registerBackendIpc(deps: {
   /** Test hook: sees every admitted call. */
   onCall?: (action: unknown, request: unknown) => void;
 }): () => void {
-  deps.ipcMain.handle(IPC_CALL_CHANNEL, async (event, action, request): Promise<CallResult> => {
-    if (!deps.allowSender(event)) return UNAUTHORIZED;
-    deps.onCall?.(action, request);
+  deps.ipcMain.handle(IPC_CALL_CHANNEL, async (event, ...args: unknown[]): Promise<CallResult> => {
     try {
+      if (!deps.allowSender(event)) return UNAUTHORIZED;
+      const [action, request] = args;
+      const malformed = malformedCall(args);
+      if (malformed) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: malformed } };
+      deps.onCall?.(action, request);
       return await deps.backend.invoke(action, request);
     } catch (err) {
-      // invoke promises never to throw; if it does, the page still gets an envelope.
+      // invoke promises never to throw; if it (or a check) does, the page still gets an envelope.
       return { ok: false, error: toEnvelope(err) };
     }
   });
   return () => deps.ipcMain.removeHandler(IPC_CALL_CHANNEL);
+}
+
+/** What is wrong with a call's arguments before the contract looks at them: (action name, request). */
+function malformedCall(args: unknown[]): string | null {
+  if (args.length > 2) return `A call takes an action name and one request, not ${args.length} arguments.`;
+  if (typeof args[0] !== 'string') return `A call names its action with a string, not ${args[0] === null ? 'null' : typeof args[0]}.`;
+  return null;
 }
 
 /** Pushes every backend event to each of our pages. */
