@@ -1,7 +1,9 @@
 import Docker from 'dockerode';
-import { PortholeError } from '../../api';
+import { createRequire } from 'node:module';
+import { isContainerRef, isImageRef, PortholeError } from '../../api';
 import { MACHINE_LABEL } from '../machine/spec';
 import { describeEngineError, statusOf } from './errors';
+import { parseDockerHost } from './docker-host';
 
 export { MACHINE_LABEL };
 import { parsePullEvent, PullTracker, type PullProgress } from './pull';
@@ -15,6 +17,8 @@ export interface EngineTarget {
   /** e.g. unix:///var/run/docker.sock */
   label: string;
   kind: 'docker' | 'podman' | 'unknown';
+  /** Why this target cannot be used (e.g. DOCKER_HOST=ssh://…): the connection says so and never falls back. */
+  unusable?: string;
 }
 
 /** The container events Porthole acts on: a start (inspect and follow), an exit, an OOM, a removal. */
@@ -29,17 +33,46 @@ export interface EngineEvent {
   time: number;
 }
 
-/** Targets from DOCKER_HOST or the default socket; the host probe refines this with contexts and Podman. */
+/**
+ * Targets from DOCKER_HOST or the default socket; the host probe refines this with contexts and Podman.
+ * A DOCKER_HOST Porthole cannot use is a target that says why, never the default socket instead.
+ */
 export function targetFromEnv(env: NodeJS.ProcessEnv): EngineTarget {
-  const host = env.DOCKER_HOST;
-  if (host && host.startsWith('unix://')) {
-    return { socketPath: host.slice('unix://'.length), label: host, kind: 'unknown' };
+  const value = env.DOCKER_HOST;
+  if (!value) return { socketPath: '/var/run/docker.sock', label: 'unix:///var/run/docker.sock', kind: 'unknown' };
+  const parsed = parseDockerHost(value);
+  switch (parsed.kind) {
+    case 'unix':
+      return { socketPath: parsed.socketPath, label: value, kind: 'unknown' };
+    case 'tcp':
+      return {
+        host: parsed.host,
+        port: parsed.port ?? (parsed.protocol === 'https' ? 2376 : 2375),
+        protocol: parsed.protocol,
+        label: value,
+        kind: 'unknown',
+      };
+    case 'unusable':
+      return { label: value, kind: 'unknown', unusable: `DOCKER_HOST is not usable: ${parsed.reason}` };
   }
-  if (host && host.startsWith('tcp://')) {
-    const url = new URL(host.replace(/^tcp:/, 'http:'));
-    return { host: url.hostname, port: Number(url.port || 2375), protocol: 'http', label: host, kind: 'unknown' };
+}
+
+/**
+ * Engines never redirect, but docker-modem follows a redirect (to any host) unless told otherwise,
+ * and has no per-client setting: turned off in the instance dockerode itself loads, for the process.
+ */
+const requireFromDockerode = createRequire(createRequire(import.meta.url).resolve('dockerode'));
+(requireFromDockerode('docker-modem/lib/http') as { maxRedirects: number }).maxRedirects = 0;
+
+/** The engine client refuses a container reference the contract would refuse (defence in depth). */
+function assertContainerRef(id: string): void {
+  if (!isContainerRef(id)) {
+    throw new PortholeError('INVALID_ARGUMENT', `“${id.slice(0, 80)}” is not a container id or name.`);
   }
-  return { socketPath: '/var/run/docker.sock', label: 'unix:///var/run/docker.sock', kind: 'unknown' };
+}
+
+function assertImageRef(ref: string): void {
+  if (!isImageRef(ref)) throw new PortholeError('INVALID_ARGUMENT', `“${ref.slice(0, 80)}” is not an image reference.`);
 }
 
 /**
@@ -49,16 +82,23 @@ export function targetFromEnv(env: NodeJS.ProcessEnv): EngineTarget {
 export class EngineClient {
   readonly docker: Docker;
   constructor(readonly target: EngineTarget) {
-    this.docker = target.socketPath
-      ? new Docker({ socketPath: target.socketPath })
-      : new Docker({ host: target.host, port: target.port, protocol: target.protocol });
+    // An unusable target gets a client that reaches nothing (/dev/null is no socket); ping says why.
+    this.docker = target.unusable
+      ? new Docker({ socketPath: '/dev/null' })
+      : target.socketPath
+        ? new Docker({ socketPath: target.socketPath })
+        : new Docker({ host: target.host, port: target.port, protocol: target.protocol });
   }
 
   async ping(): Promise<void> {
+    if (this.target.unusable) {
+      throw new PortholeError('ENGINE_UNAVAILABLE', this.target.unusable, 'Set DOCKER_HOST to a unix:// or tcp:// address, or unset it to use the local engine.');
+    }
     await this.wrap(() => this.docker.ping());
   }
 
   async imageExists(ref: string): Promise<boolean> {
+    assertImageRef(ref);
     try {
       await this.docker.getImage(ref).inspect();
       return true;
@@ -73,6 +113,7 @@ export class EngineClient {
    * stream (or the finish callback's error) rejects, so a failed pull never looks like a success.
    */
   async pull(ref: string, onProgress: (p: PullProgress) => void, signal?: AbortSignal): Promise<void> {
+    assertImageRef(ref);
     let stream: NodeJS.ReadableStream;
     try {
       stream = (await this.docker.pull(ref, { abortSignal: signal })) as NodeJS.ReadableStream;
@@ -116,6 +157,7 @@ export class EngineClient {
   }
 
   async inspect(id: string): Promise<Docker.ContainerInspectInfo | null> {
+    assertContainerRef(id);
     try {
       return await this.docker.getContainer(id).inspect();
     } catch (err) {
@@ -130,6 +172,7 @@ export class EngineClient {
   }
 
   async start(id: string): Promise<void> {
+    assertContainerRef(id);
     await this.wrap(async () => {
       try {
         await this.docker.getContainer(id).start();
@@ -141,6 +184,7 @@ export class EngineClient {
 
   /** Graceful stop: SIGTERM, then the container's own stop timeout (120 s) before a kill. */
   async stop(id: string, timeoutSeconds?: number): Promise<void> {
+    assertContainerRef(id);
     await this.wrap(async () => {
       try {
         await this.docker.getContainer(id).stop(timeoutSeconds === undefined ? {} : { t: timeoutSeconds });
@@ -151,6 +195,7 @@ export class EngineClient {
   }
 
   async kill(id: string): Promise<void> {
+    assertContainerRef(id);
     await this.wrap(async () => {
       try {
         await this.docker.getContainer(id).kill();
@@ -162,6 +207,7 @@ export class EngineClient {
 
   /** Removes the container only; `/storage` is a bind mount and is never touched. */
   async remove(id: string): Promise<void> {
+    assertContainerRef(id);
     await this.wrap(async () => {
       try {
         await this.docker.getContainer(id).remove({ force: true, v: false });
@@ -172,6 +218,7 @@ export class EngineClient {
   }
 
   async logs(id: string, tail: number): Promise<string[]> {
+    assertContainerRef(id);
     const buf = await this.wrap(
       () => this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail, follow: false }) as Promise<Buffer>,
     );
@@ -183,6 +230,7 @@ export class EngineClient {
    * `seconds.fraction`) on; returns a function that stops following.
    */
   async followLogs(id: string, onLine: (line: string) => void, sinceSeconds?: number): Promise<() => void> {
+    assertContainerRef(id);
     const stream = await this.wrap(
       () =>
         this.docker.getContainer(id).logs({

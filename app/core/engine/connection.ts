@@ -46,6 +46,12 @@ export class EngineConnection {
 
   private async connect(): Promise<void> {
     if (this.disposed) return;
+    const { unusable } = this.client.target;
+    if (unusable) {
+      // Nothing to retry: the address itself is wrong until the user changes it (and restarts Porthole).
+      this.setStatus({ connected: false, kind: this.client.target.kind, endpoint: this.client.target.label, message: unusable });
+      return;
+    }
     try {
       await this.client.ping();
       this.stopEvents = await this.client.events(

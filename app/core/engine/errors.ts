@@ -19,6 +19,9 @@ export function describeEngineError(err: unknown, endpoint: string): PortholeErr
       'Add yourself to the docker group (sudo usermod -aG docker $USER, then log in again) or use rootless Docker or Podman.',
     );
   }
+  if (message.startsWith('Max redirects exceeded')) {
+    return new PortholeError('ENGINE_ERROR', `The container engine at ${endpoint} answered with a redirect, which Porthole never follows.`);
+  }
   const status = statusOf(err);
   const json = extractEngineMessage(message);
   if (status === 404) return new PortholeError('NOT_FOUND', json);

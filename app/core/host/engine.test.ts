@@ -70,7 +70,23 @@ describe('findEngineCandidates', () => {
 
   it('marks ssh:// as unsupported rather than guessing', async () => {
     const list = await findEngineCandidates(fake.options({ env: env({ DOCKER_HOST: 'ssh://me@box' }) }));
-    expect(list[0]!.unsupported).toMatch(/not ssh/);
+    expect(list[0]!.unsupported).toMatch(/over SSH, which Porthole does not support yet/);
+  });
+
+  it('marks an unknown scheme, a named pipe and a broken address as unusable, each with its reason', async () => {
+    const reasons: Record<string, RegExp> = {
+      'foo://x': /not an engine address Porthole can use.*not foo:\/\//,
+      'npipe:////./pipe/docker_engine': /Windows named pipe/,
+      'tcp://[': /not a valid address/,
+      'unix://': /names no socket/,
+      '/var/run/docker.sock': /unix socket \(unix:\/\/\) or TCP/,
+    };
+    for (const [value, reason] of Object.entries(reasons)) {
+      const list = await findEngineCandidates(fake.options({ env: env({ DOCKER_HOST: value }) }));
+      expect(list[0], value).toMatchObject({ source: 'DOCKER_HOST', label: value });
+      expect(list[0]!.unsupported, value).toMatch(reason);
+      expect(list[0]!.socketPath, value).toBeUndefined();
+    }
   });
 
   it('follows the current Docker context to its endpoint', async () => {
@@ -254,6 +270,7 @@ describe('probing engines', () => {
   it('fails on an unsupported DOCKER_HOST scheme', async () => {
     const result = await check({ env: env({ DOCKER_HOST: 'ssh://me@box' }) });
     expect(result.status).toBe('fail');
+    expect(result.found).toMatch(/^DOCKER_HOST is ssh:\/\/me@box, but .*does not support yet/);
     expect(result.fix?.commands).toEqual(['unset DOCKER_HOST']);
   });
 });

@@ -10,6 +10,7 @@ import {
   type Distro,
 } from './distro';
 import type { EngineAddress } from './engine-http';
+import { parseDockerHost } from '../engine/docker-host';
 
 export type EngineKind = 'docker' | 'podman' | 'unknown';
 
@@ -111,8 +112,12 @@ function candidateFromUri(
   where: { dockerConfigDir: string; runtimeDir: string | undefined; context?: string },
 ): EngineCandidate | null {
   const base = { source, label: uri, ...(where.context ? { context: where.context } : {}) };
-  if (uri.startsWith('unix://')) {
-    const path = posix.resolve('/', uri.slice('unix://'.length));
+  const parsed = parseDockerHost(uri);
+  if (parsed.kind === 'unusable') {
+    return { ...base, kindHint: 'unknown', rootless: false, desktop: false, unsupported: parsed.reason };
+  }
+  if (parsed.kind === 'unix') {
+    const path = posix.resolve('/', parsed.socketPath);
     const desktop = isUnder(path, posix.join(ctx.home, '.docker', 'desktop'));
     const podman = /podman/.test(path);
     const underRuntime = (where.runtimeDir !== undefined && isUnder(path, where.runtimeDir)) || /^\/run\/user\/\d+\//.test(path);
@@ -125,32 +130,16 @@ function candidateFromUri(
       desktop,
     };
   }
-  if (uri.startsWith('tcp://') || uri.startsWith('http://') || uri.startsWith('https://')) {
-    let url: URL;
-    try {
-      url = new URL(uri.replace(/^tcp:/, 'http:'));
-    } catch {
-      return { ...base, kindHint: 'unknown', rootless: false, desktop: false, unsupported: `"${uri}" is not a valid address.` };
-    }
-    const tls = uri.startsWith('https://') || Boolean(ctx.env.DOCKER_TLS_VERIFY) || url.port === '2376';
-    return {
-      ...base,
-      host: url.hostname,
-      port: Number(url.port || (tls ? 2376 : 2375)),
-      protocol: tls ? 'https' : 'http',
-      ...(tls ? { tlsCertDir: ctx.env.DOCKER_CERT_PATH ?? where.dockerConfigDir } : {}),
-      kindHint: 'unknown',
-      rootless: false,
-      desktop: false,
-    };
-  }
-  const scheme = /^([a-z0-9+.-]+):\/\//i.exec(uri)?.[1] ?? uri;
+  const tls = parsed.protocol === 'https' || Boolean(ctx.env.DOCKER_TLS_VERIFY) || parsed.port === 2376;
   return {
     ...base,
+    host: parsed.host,
+    port: parsed.port ?? (tls ? 2376 : 2375),
+    protocol: tls ? 'https' : 'http',
+    ...(tls ? { tlsCertDir: ctx.env.DOCKER_CERT_PATH ?? where.dockerConfigDir } : {}),
     kindHint: 'unknown',
     rootless: false,
     desktop: false,
-    unsupported: `Porthole talks to an engine over a unix socket (unix://) or TCP (tcp://), not ${scheme}.`,
   };
 }
 
