@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { ActionName, ActionRequest, ActionResponse, MachineView } from '../api';
-import { fromEnvelope } from '../api';
+import { actions, fromEnvelope, machineSettingsSchema } from '../api';
 import { createBackend, defaultDirs, type Backend } from '../core/backend';
 import { formatHostReport } from '../core/host';
 import { formatMachines } from './format';
@@ -69,6 +69,14 @@ async function runParsed(
     out(USAGE);
     return command || values.help ? 0 : 2;
   }
+  let numbers: NumberOptions;
+  try {
+    numbers = numberOptions(values);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    err(e.message + '\n');
+    return 2;
+  }
   const json = values.json;
   const print = (value: unknown, human: () => string): void => out(json ? JSON.stringify(value, null, 2) + '\n' : human());
   const needId = (): string => {
@@ -96,9 +104,9 @@ async function runParsed(
         const machine: MachineView = await call('createMachine', {
           name: values.name,
           ...(values.version ? { version: values.version } : {}),
-          ...(values.ram ? { ramGiB: toInt(values.ram, '--ram') } : {}),
-          ...(values.cpus ? { cpuCores: toInt(values.cpus, '--cpus') } : {}),
-          ...(values.disk ? { diskGiB: toInt(values.disk, '--disk') } : {}),
+          ...(numbers.ram !== undefined ? { ramGiB: numbers.ram } : {}),
+          ...(numbers.cpus !== undefined ? { cpuCores: numbers.cpus } : {}),
+          ...(numbers.disk !== undefined ? { diskGiB: numbers.disk } : {}),
           ...(values.iso ? { customIso: values.iso } : {}),
           ...(values.image ? { image: values.image } : {}),
           ...(values['no-kvm'] ? { kvm: false } : {}),
@@ -124,7 +132,7 @@ async function runParsed(
         return 0;
       }
       case 'logs': {
-        const result = await call('machineLogs', { id: needId(), tail: values.tail ? toInt(values.tail, '--tail') : 200 });
+        const result = await call('machineLogs', { id: needId(), tail: numbers.tail ?? 200 });
         print(result, () => result.lines.join('\n') + '\n');
         return 0;
       }
@@ -192,9 +200,34 @@ async function runParsed(
 
 class UsageError extends Error {}
 
-function toInt(text: string, flag: string): number {
+interface NumberOptions {
+  ram?: number;
+  cpus?: number;
+  disk?: number;
+  tail?: number;
+}
+
+/** The numeric options, read before anything else happens: a bad one is a usage error that changes nothing. */
+function numberOptions(values: { ram?: string; cpus?: string; disk?: string; tail?: string }): NumberOptions {
+  const shape = machineSettingsSchema.shape;
+  const out: NumberOptions = {};
+  if (values.ram !== undefined) out.ram = toInt(values.ram, '--ram', shape.ramGiB);
+  if (values.cpus !== undefined) out.cpus = toInt(values.cpus, '--cpus', shape.cpuCores);
+  if (values.disk !== undefined) out.disk = toInt(values.disk, '--disk', shape.diskGiB);
+  if (values.tail !== undefined) out.tail = toInt(values.tail, '--tail', actions.machineLogs.request.shape.tail.removeDefault());
+  return out;
+}
+
+/**
+ * Plain decimal digits only: Number() would also take "", " 8", "0x8", "1e1" and "8.0". The range
+ * is the contract's, so the CLI never sends what the backend would refuse.
+ */
+function toInt(text: string, flag: string, range: { minValue: number | null; maxValue: number | null }): number {
+  const min = range.minValue ?? 0;
+  const max = range.maxValue ?? Number.MAX_SAFE_INTEGER;
+  if (!/^[0-9]+$/.test(text)) throw new UsageError(`${flag} takes a whole number from ${min} to ${max} in plain digits, not "${text}".`);
   const n = Number(text);
-  if (!Number.isInteger(n)) throw new UsageError(`${flag} takes a whole number, not "${text}".`);
+  if (n < min || n > max) throw new UsageError(`${flag} must be from ${min} to ${max}, not ${text}.`);
   return n;
 }
 

@@ -1,0 +1,52 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { run } from './main';
+
+describe('CLI numbers', () => {
+  let root: string;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'porthole-cli-'));
+    // Were a bad number to slip through, the backend it reaches is a throwaway one with no engine.
+    vi.stubEnv('PORTHOLE_CONFIG_DIR', join(root, 'config'));
+    vi.stubEnv('PORTHOLE_DATA_DIR', join(root, 'data'));
+    vi.stubEnv('DOCKER_HOST', `unix://${join(root, 'no-engine.sock')}`);
+  });
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const cli = async (...argv: string[]) => {
+    let out = '';
+    let err = '';
+    const code = await run(argv, (s) => (out += s), (s) => (err += s));
+    return { code, out, err };
+  };
+
+  it('takes only plain decimal digits: "", 0x8, 1e1, " 8", 8.0, -1 and 8GB are usage errors (exit 2)', async () => {
+    for (const ram of ['', '0x8', '1e1', ' 8', '8 ', '8.0', '-1', '+8', '8GB', '٨', 'Infinity']) {
+      const result = await cli('create', '--name', 'Win', `--ram=${ram}`);
+      expect(result.code, JSON.stringify(ram)).toBe(2);
+      expect(result.err).toContain(`--ram takes a whole number from 1 to 4096 in plain digits, not "${ram}"`);
+    }
+    expect(await readdir(root)).toEqual([]);
+  });
+
+  it("keeps every number within the contract's range", async () => {
+    expect((await cli('create', '--name', 'Win', '--ram', '0')).err).toContain('--ram must be from 1 to 4096, not 0.');
+    expect((await cli('create', '--name', 'Win', '--ram', '4097')).code).toBe(2);
+    expect((await cli('create', '--name', 'Win', '--cpus', '1025')).err).toContain('--cpus must be from 1 to 1024');
+    expect((await cli('create', '--name', 'Win', '--disk', '0x40')).code).toBe(2);
+    expect((await cli('logs', 'win', '--tail', '0')).err).toContain('--tail must be from 1 to 10000, not 0.');
+    expect((await cli('logs', 'win', '--tail', '10001')).code).toBe(2);
+    expect(await readdir(root)).toEqual([]);
+  });
+
+  it('passes a good number on to the backend', async () => {
+    const result = await cli('logs', 'win', '--tail', '0005');
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/win/);
+  });
+});
