@@ -12,8 +12,17 @@ export const machinePhases = [
   'stopping', // graceful ACPI shutdown under way
   'stopped',
   'failed',
+  'unknown', // the container engine is not reachable: what the machine does cannot be known
 ] as const;
 export type MachinePhase = (typeof machinePhases)[number];
+
+/** A machine's status while the engine does not answer: honest, never "absent" or its last known state. */
+export const ENGINE_DOWN_STATUS = {
+  phase: 'unknown',
+  running: false,
+  screenReady: false,
+  message: 'The container engine is not reachable, so Porthole cannot tell what this machine is doing.',
+} as const satisfies { phase: MachinePhase; running: boolean; screenReady: boolean; message: string };
 
 export const progressSchema = z.object({
   /** 0..1 when known. */

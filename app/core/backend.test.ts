@@ -47,6 +47,19 @@ describe('the handler table (real backend, engine pointed at a dead socket)', ()
     expect(engine).toMatchObject({ ok: true, value: { connected: false, endpoint: 'unix:///nonexistent.sock' } });
   });
 
+  it('shows every machine as unknown while the engine does not answer, never as absent', async () => {
+    const created = await backend.invoke('createMachine', { name: 'Engine down' });
+    expect(created).toMatchObject({ ok: true, value: { status: { phase: 'unknown', running: false } } });
+    const list = await backend.invoke('listMachines', {});
+    expect(list.ok).toBe(true);
+    const views = list.ok ? (list.value as Array<{ status: { phase: string; message?: string } }>) : [];
+    expect(views.length).toBeGreaterThan(0);
+    for (const view of views) {
+      expect(view.status.phase).toBe('unknown');
+      expect(view.status.message).toMatch(/engine is not reachable/);
+    }
+  });
+
   it('refuses Remote Desktop for a machine that is not running (the client would trust any listener)', async () => {
     const created = await backend.invoke('createMachine', { name: 'Not running' });
     const id = created.ok ? (created.value as { id: string }).id : '';

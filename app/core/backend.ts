@@ -74,6 +74,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const machines = new Machines({
     store,
     engine,
+    engineConnected: () => connection.status.connected,
     dataDir: options.dataDir,
     configDir: options.configDir,
     host: () => hostReport.facts,
@@ -95,7 +96,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         }
       }
     },
-    onStatus: (status: EngineStatus) => emit({ event: 'engineChanged', payload: status }),
+    onStatus: (status: EngineStatus) => {
+      emit({ event: 'engineChanged', payload: status });
+      // Every machine's state is unknown from now on: say so. A reconnect's reconcile reports each again.
+      if (!status.connected) for (const view of machines.list()) emit({ event: 'machineChanged', payload: view });
+    },
   });
   await connection.start();
 

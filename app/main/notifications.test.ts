@@ -3,6 +3,12 @@ import { MachineNotifier, notificationFor } from './notifications';
 import { machine } from './test-machines';
 
 describe('notificationFor', () => {
+  it('says nothing when the engine goes away or comes back: that is no news about the machine', () => {
+    expect(notificationFor(machine('w', 'ready'), machine('w', 'unknown'))).toBeNull();
+    expect(notificationFor(machine('w', 'unknown'), machine('w', 'ready'))).toBeNull();
+    expect(notificationFor(machine('w', 'unknown'), machine('w', 'failed', { failure: { exitCode: 1, cause: 'x', remedy: 'y' } }))).toBeNull();
+  });
+
   it('says nothing about a machine seen for the first time, or one that did not change phase', () => {
     expect(notificationFor(undefined, machine('w', 'ready'))).toBeNull();
     expect(notificationFor(machine('w', 'ready'), machine('w', 'ready', { message: 'x' }))).toBeNull();

@@ -19,6 +19,8 @@ export function notificationFor(before: MachineView | undefined, after: MachineV
   const was = before.status.phase;
   const now = after.status.phase;
   if (was === now) return null;
+  // Losing the engine, or finding things as they are once it answers again, is no news about the machine.
+  if (was === 'unknown' || now === 'unknown') return null;
   const base = { machineId: after.id };
 
   const unasked = now === 'stopped' && before.status.running && was !== 'stopping';

@@ -63,6 +63,8 @@ export function phaseLabel(status: MachineStatus): string {
       return 'Stopped';
     case 'failed':
       return shorten(`Failed: ${status.failure?.cause ?? 'see the log'}`);
+    case 'unknown':
+      return 'Engine not reachable';
   }
 }
 

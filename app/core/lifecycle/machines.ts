@@ -2,6 +2,7 @@ import { access, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import {
+  ENGINE_DOWN_STATUS,
   machineSettingsSchema,
   PortholeError,
   type HostFacts,
@@ -34,6 +35,8 @@ export interface MachinesDeps {
   store: MachineStore;
   /** The engine client once connected; throws ENGINE_UNAVAILABLE while it is not. */
   engine: () => EngineClient;
+  /** Whether the engine answers now; while it does not, every machine's status is 'unknown'. */
+  engineConnected: () => boolean;
   dataDir: string;
   configDir: string;
   host: () => HostFacts;
@@ -83,6 +86,7 @@ export class Machines {
 
   toView(record: MachineRecord): MachineView {
     const { password, ...settings } = record.settings;
+    if (!this.deps.engineConnected()) return { ...settings, hasPassword: password.length > 0, status: { ...ENGINE_DOWN_STATUS } };
     const status: MachineStatus = this.sessions.get(record.settings.id)?.status ?? {
       phase: 'absent',
       running: false,

@@ -2,7 +2,7 @@
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { MachineView } from '../../../app/api';
+import { ENGINE_DOWN_STATUS, type MachineView } from '../../../app/api';
 import { fakeApi, machineView, type FakeApi } from '../settings/testing/fake-api';
 import { MachineCard } from './MachineCard';
 
@@ -45,6 +45,14 @@ describe('MachineCard', () => {
     expect((screen.getByRole('button', { name: 'Start' }) as HTMLButtonElement).disabled).toBe(false);
     expect(screen.queryByRole('button', { name: 'Force off' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Restart' })).toBeNull();
+  });
+
+  it('says the engine is not reachable while it is down, and offers no Start or Stop', () => {
+    setup({ ...ENGINE_DOWN_STATUS });
+    expect(screen.getByTestId('phase').textContent).toBe('Engine not reachable');
+    expect(screen.getByTestId('message').textContent).toMatch(/engine is not reachable/);
+    expect(screen.queryByRole('button', { name: 'Start' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Stop' })).toBeNull();
   });
 
   it('shows a failure with its cause and remedy', () => {

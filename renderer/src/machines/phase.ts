@@ -12,6 +12,7 @@ export const phaseLabel: Record<MachinePhase, string> = {
   stopping: 'Shutting down',
   stopped: 'Stopped',
   failed: 'Failed',
+  unknown: 'Engine not reachable',
 };
 
 export type PhaseTone = 'idle' | 'busy' | 'good' | 'bad';
@@ -21,6 +22,7 @@ export function phaseTone(phase: MachinePhase): PhaseTone {
     case 'ready':
       return 'good';
     case 'failed':
+    case 'unknown':
       return 'bad';
     case 'pulling':
     case 'preparing':
@@ -33,9 +35,9 @@ export function phaseTone(phase: MachinePhase): PhaseTone {
   }
 }
 
-/** Start is offered when nothing runs; Stop while anything runs (or downloads). */
+/** Start is offered when nothing runs; Stop while anything runs (or downloads). Neither while the engine is away. */
 export function canStart(status: MachineStatus): boolean {
-  return !status.running && status.phase !== 'pulling' && status.phase !== 'stopping';
+  return !status.running && status.phase !== 'pulling' && status.phase !== 'stopping' && status.phase !== 'unknown';
 }
 export function canStop(status: MachineStatus): boolean {
   return status.running || status.phase === 'pulling';

@@ -14,6 +14,7 @@ const phaseHeading: Record<MachinePhase, string> = {
   stopping: 'Shutting down',
   stopped: 'Stopped',
   failed: 'Failed',
+  unknown: 'The container engine is not reachable',
 };
 
 
@@ -50,6 +51,14 @@ function MachinePanel({ machineName, status, endpointKnown }: { machineName: str
         ) : (
           <p className="screen-cause">{status.message ?? 'The machine stopped with an error.'}</p>
         )}
+      </div>
+    );
+  }
+  if (phase === 'unknown') {
+    return (
+      <div className="screen-panel screen-panel--stopped" role="status">
+        <h2>{phaseHeading.unknown}</h2>
+        <p>{status.message}</p>
       </div>
     );
   }
