@@ -2,7 +2,7 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { StrictMode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { MachineStatus } from '../../../app/api';
+import { ENGINE_DOWN_STATUS, type MachineStatus } from '../../../app/api';
 import { Screen, type ScreenProps } from './Screen';
 
 const fake = vi.hoisted(() => {
@@ -149,6 +149,12 @@ describe('<Screen> before the screen exists', () => {
   it('says a stopped machine is stopped', () => {
     render(<Screen machineName="Work PC" status={stopped} endpointUrl={URL_A} />);
     expect(screen.getByRole('heading').textContent).toBe('Work PC is stopped');
+  });
+
+  it('says the engine is not reachable rather than that the machine is stopped', () => {
+    render(<Screen machineName="Work PC" status={{ ...ENGINE_DOWN_STATUS }} endpointUrl={URL_A} />);
+    expect(screen.getByRole('heading').textContent).toBe('The container engine is not reachable');
+    expect(screen.getByText(/cannot tell what this machine is doing/)).toBeTruthy();
   });
 
   it('gives the cause and the remedy of a failure', () => {
