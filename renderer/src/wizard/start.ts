@@ -9,7 +9,8 @@ export function startAndWatch(api: PortholeApi, id: string): Promise<void> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const off = api.subscribe('machineChanged', (view) => {
-      if (view.id === id && view.status.phase !== 'absent' && view.status.phase !== 'created') finish();
+      // 'unknown' (the engine went away) is no sign of a start: the start call's error says why, here.
+      if (view.id === id && !['absent', 'created', 'unknown'].includes(view.status.phase)) finish();
     });
     function finish(error?: unknown): void {
       if (settled) return;
