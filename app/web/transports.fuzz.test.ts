@@ -338,6 +338,7 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
           if (!result.ok) expect(await treeHash(root), `${String(action).slice(0, 40)} was refused but changed files`).toBe(before);
         }
         expect(conn.ws.readyState).toBe(WebSocket.OPEN);
+        expect(await webCall(conn, 'engineStatus', {})).toMatchObject({ ok: true });
       }),
       60,
     );
@@ -371,6 +372,7 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
         expect(answer.t).toBe('protocolError');
         if (answer.t === 'protocolError') expect(answer.error.code).toBe('INVALID_ARGUMENT');
         expect(await treeHash(root)).toBe(before);
+        expect(await webCall(conn, 'engineStatus', {})).toMatchObject({ ok: true });
       }),
       80,
     );
@@ -434,6 +436,7 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
         expect(typeof result === 'object' && result !== null && typeof result.ok === 'boolean').toBe(true);
         expectTyped(args[0], result);
         if (!result.ok) expect(await treeHash(root), `${String(args[0]).slice(0, 40)} was refused but changed files`).toBe(before);
+        expect(await handler(ipcEventFrom(ours), 'engineStatus', {})).toMatchObject({ ok: true });
       }),
       80,
     );
