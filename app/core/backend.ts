@@ -65,7 +65,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       throw new PortholeError(
         'ENGINE_UNAVAILABLE',
         connection.status.message ?? 'The container engine is not connected.',
-        'Start the container engine; "porthole check" says how.',
+        connection.client.target.unusable
+          ? 'Set DOCKER_HOST to a unix:// or tcp:// address, or unset it to use the local engine.'
+          : 'Start the container engine; "porthole check" says how.',
       );
     }
     return connection.client;
