@@ -83,3 +83,28 @@ describe('defaultDirs', () => {
     expect(defaultDirs({ PORTHOLE_CONFIG_DIR: '/x', PORTHOLE_DATA_DIR: '/y' })).toEqual({ configDir: '/x', dataDir: '/y' });
   });
 });
+
+describe('a DOCKER_HOST Porthole cannot use', () => {
+  it('is said by the engine status and by every call that needs the engine, never replaced by the default socket', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'porthole-backend-'));
+    const backend = await createBackend({
+      configDir: join(root, 'config'),
+      dataDir: join(root, 'data'),
+      env: { ...process.env, DOCKER_HOST: 'npipe:////./pipe/docker_engine' },
+      watch: false,
+    });
+    try {
+      const status = await backend.invoke('engineStatus', {});
+      expect(status).toMatchObject({
+        ok: true,
+        value: { connected: false, endpoint: 'npipe:////./pipe/docker_engine', message: expect.stringMatching(/^DOCKER_HOST is not usable: .*named pipe/) as unknown as string },
+      });
+      expect(await backend.invoke('adoptableContainers', {})).toMatchObject({
+        ok: false,
+        error: { code: 'ENGINE_UNAVAILABLE', remedy: expect.stringMatching(/DOCKER_HOST/) as unknown as string },
+      });
+    } finally {
+      await backend.dispose();
+    }
+  });
+});
