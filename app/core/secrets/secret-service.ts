@@ -67,49 +67,60 @@ export class SecretService {
     if (result.code !== 0 && said) throw new Error(said);
   }
 
-  /**
-   * Can Porthole keep passwords here now? The session bus must answer, a Secret Service must be on
-   * it (a lookup of an item that cannot exist comes back "not found"), and its default keyring must
-   * exist and be unlocked (secret-tool cannot tell a locked item from a missing one, so the lock is
-   * read from the collection's `Locked` property). Never throws; every step is time-bounded.
-   */
-  async probe(): Promise<SecretServiceState> {
-    try {
-      const result = await this.run(['lookup', 'application', 'porthole', 'porthole-probe', randomBytes(8).toString('hex')]);
-      const said = complaint(result.stderr);
-      if (said) return { usable: false, reason: said };
-    } catch (err) {
-      if (err instanceof ToolFailure && err.reason === 'missing') return { usable: false, reason: 'secret-tool (libsecret-tools) is not installed' };
-      return { usable: false, reason: err instanceof Error ? err.message : String(err) };
-    }
-    return this.defaultKeyringState();
+  /** See probeSecretService. */
+  probe(): Promise<SecretServiceState> {
+    return probeSecretService(this.options);
   }
+}
 
-  private async defaultKeyringState(): Promise<SecretServiceState> {
-    let result: ToolResult;
-    try {
-      result = await runTool(
-        this.dbusSend,
-        [
-          '--session',
-          '--print-reply=literal',
-          `--reply-timeout=${this.timeoutMs}`,
-          '--dest=org.freedesktop.secrets',
-          '/org/freedesktop/secrets/aliases/default',
-          'org.freedesktop.DBus.Properties.Get',
-          'string:org.freedesktop.Secret.Collection',
-          'string:Locked',
-        ],
-        { env: this.options.env, timeoutMs: this.timeoutMs + 500 },
-      );
-    } catch (err) {
-      // Without dbus-send the lock cannot be read: a locked keyring then shows as a clear error when used.
-      if (err instanceof ToolFailure && err.reason === 'missing') return { usable: true };
-      return { usable: false, reason: err instanceof Error ? err.message : String(err) };
-    }
-    const locked = /boolean (true|false)/.exec(result.stdout)?.[1];
-    if (result.code === 0 && locked === 'false') return { usable: true };
-    if (locked === 'true') return { usable: false, reason: 'the default keyring is locked' };
-    return { usable: false, reason: `there is no default keyring (${complaint(result.stderr) || 'no answer'})` };
+export type ProbeOptions = Pick<SecretServiceOptions, 'env' | 'timeoutMs' | 'secretTool' | 'dbusSend'>;
+
+/**
+ * Can Porthole keep passwords in the Secret Service now? The session bus must answer, a Secret Service
+ * must be on it (a lookup of an item that cannot exist comes back "not found"), and its default keyring
+ * must exist and be unlocked (secret-tool cannot tell a locked item from a missing one, so the lock is
+ * read from the collection's `Locked` property with dbus-send). Never throws; every step is time-bounded.
+ */
+export async function probeSecretService(options: ProbeOptions): Promise<SecretServiceState> {
+  const timeoutMs = options.timeoutMs ?? KEYRING_TIMEOUT_MS;
+  try {
+    const result = await runTool(options.secretTool ?? 'secret-tool', ['lookup', 'application', 'porthole', 'porthole-probe', randomBytes(8).toString('hex')], {
+      env: options.env,
+      timeoutMs,
+    });
+    const said = complaint(result.stderr);
+    if (said) return { usable: false, reason: said };
+  } catch (err) {
+    if (err instanceof ToolFailure && err.reason === 'missing') return { usable: false, reason: 'secret-tool (libsecret-tools) is not installed' };
+    return { usable: false, reason: err instanceof Error ? err.message : String(err) };
   }
+  return defaultKeyringState(options.env, options.dbusSend ?? 'dbus-send', timeoutMs);
+}
+
+async function defaultKeyringState(env: NodeJS.ProcessEnv, dbusSend: string, timeoutMs: number): Promise<SecretServiceState> {
+  let result: ToolResult;
+  try {
+    result = await runTool(
+      dbusSend,
+      [
+        '--session',
+        '--print-reply=literal',
+        `--reply-timeout=${timeoutMs}`,
+        '--dest=org.freedesktop.secrets',
+        '/org/freedesktop/secrets/aliases/default',
+        'org.freedesktop.DBus.Properties.Get',
+        'string:org.freedesktop.Secret.Collection',
+        'string:Locked',
+      ],
+      { env, timeoutMs: timeoutMs + 500 },
+    );
+  } catch (err) {
+    // Without dbus-send the lock cannot be read: a locked keyring then shows as a clear error when used.
+    if (err instanceof ToolFailure && err.reason === 'missing') return { usable: true };
+    return { usable: false, reason: err instanceof Error ? err.message : String(err) };
+  }
+  const locked = /boolean (true|false)/.exec(result.stdout)?.[1];
+  if (result.code === 0 && locked === 'false') return { usable: true };
+  if (locked === 'true') return { usable: false, reason: 'the default keyring is locked' };
+  return { usable: false, reason: `there is no default keyring (${complaint(result.stderr) || 'no answer'})` };
 }
