@@ -356,6 +356,8 @@ export class Machines {
   delete(id: string, deleteDisk: boolean): Promise<void> {
     return this.serial.run(id, async () => {
       const record = this.deps.store.require(id);
+      // A keyring that cannot remove the password now refuses the delete before anything is stopped.
+      await this.deps.secrets.assertForgettable(record);
       const engine = this.deps.engine();
       const container = await this.findContainer(engine, id);
       if (container) {

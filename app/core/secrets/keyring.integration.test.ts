@@ -18,6 +18,8 @@ if (missing.length > 0) {
 const suffix = Math.random().toString(36).slice(2, 10);
 const PASSWORD_A = `Keyring-A-${suffix}`;
 const PASSWORD_B = `Keyring-B-${suffix}`;
+/** A's password set again: it contains PASSWORD_A, so the leak check covers it too. */
+const PASSWORD_A2 = `${PASSWORD_A}-again`;
 const CLI_DIR = resolve('out/it-keyring');
 
 describe.skipIf(missing.length > 0)('machine passwords in the desktop keyring (GNOME Keyring on a private bus)', () => {
@@ -120,6 +122,17 @@ describe.skipIf(missing.length > 0)('machine passwords in the desktop keyring (G
     expect(info!.Config.Env).toContain(`PASSWORD=${PASSWORD_A}`);
   });
 
+  it('a settings change keeps the password in the keyring; a new password replaces it there', async () => {
+    const id = ids[0]!;
+    expect((await invoke('updateMachine', { id, changes: { name: uniqueName('Renamed') } })).ok).toBe(true);
+    expect(await keyring.lookup(attributes(id))).toBe(PASSWORD_A);
+    expect(await record(id)).toMatchObject({ passwordIn: 'keyring', settings: { password: '' } });
+    expect(await invoke('updateMachine', { id, changes: { password: PASSWORD_A2 } })).toMatchObject({ ok: true });
+    expect(await keyring.lookup(attributes(id))).toBe(PASSWORD_A2);
+    expect(await machinesJson()).not.toContain(PASSWORD_A);
+    expect((await h.call('getMachine', { id })).hasPassword).toBe(true);
+  });
+
   it('a locked keyring: new passwords go to the file (the checklist says so), a kept one is a clear error', async () => {
     await keyring.restart(false);
     const item = await passwordsItem();
@@ -135,6 +148,12 @@ describe.skipIf(missing.length > 0)('machine passwords in the desktop keyring (G
 
     const exported = await invoke('exportCompose', { id: ids[0]! });
     expect(exported).toMatchObject({ ok: false, error: { code: 'KEYRING_UNAVAILABLE', message: expect.stringMatching(/locked/), remedy: expect.stringMatching(/unlock/i) } });
+
+    // Deleting would leave the password behind in the locked keyring: refused before anything is stopped.
+    const containers = await h.containersOf(ids[0]!);
+    expect(await invoke('deleteMachine', { id: ids[0]!, deleteDisk: true })).toMatchObject({ ok: false, error: { code: 'KEYRING_UNAVAILABLE' } });
+    expect(await h.containersOf(ids[0]!)).toEqual(containers);
+    expect((await h.call('getMachine', { id: ids[0]! })).status.running).toBe(true);
   });
 
   it('once the keyring is unlocked, the next check moves the file password into it (read back first)', async () => {
@@ -146,6 +165,7 @@ describe.skipIf(missing.length > 0)('machine passwords in the desktop keyring (G
   });
 
   it('deleting a machine removes its password from the keyring', async () => {
+    expect(await keyring.lookup(attributes(ids[0]!))).toBe(PASSWORD_A2);
     for (const id of ids) expect((await invoke('deleteMachine', { id, deleteDisk: true })).ok).toBe(true);
     for (const id of ids) expect(await keyring.lookup(attributes(id))).toBeNull();
     expect((await cli(['machines'])).code).toBe(0);

@@ -100,9 +100,27 @@ export class MachineSecrets {
     );
   }
 
+  /**
+   * Throws unless the keyring can remove this record's password now: a delete asks first, so a locked
+   * keyring refuses it before anything is stopped or removed. (secret-tool's clear of a locked item
+   * says "nothing to clear" and leaves it, so the keyring's state is asked, not the clear's exit code.)
+   */
+  async assertForgettable(record: MachineRecord): Promise<void> {
+    if (record.passwordIn !== 'keyring') return;
+    const state = await this.refresh();
+    if (state.place === 'file') {
+      throw new PortholeError(
+        'KEYRING_UNAVAILABLE',
+        `The Windows password of “${record.settings.name}” is in the desktop keyring, which cannot remove it now: ${state.reason}. The machine was not deleted.`,
+        REMEDY_UNLOCK,
+      );
+    }
+  }
+
   /** Removes a deleted machine's password from the keyring. */
   async forget(record: MachineRecord): Promise<void> {
     if (record.passwordIn !== 'keyring') return;
+    await this.assertForgettable(record);
     try {
       await this.keyring.remove(record.settings.id);
     } catch (err) {

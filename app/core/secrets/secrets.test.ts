@@ -192,6 +192,20 @@ describe('MachineSecrets selection', () => {
     });
   });
 
+  it('refuses to forget a password a locked keyring cannot remove, and keeps it', async () => {
+    const keyring = new ScriptedKeyring();
+    keyring.items.set('win', PASSWORD);
+    keyring.locked = true;
+    const secrets = new MachineSecrets(keyring);
+    const record = { settings: sampleMachine({ id: 'win', name: 'Work', storageDir: '/tmp/win', password: '' }), installed: false, passwordIn: 'keyring' as const };
+    await expect(secrets.assertForgettable(record)).rejects.toMatchObject({ code: 'KEYRING_UNAVAILABLE', message: expect.stringMatching(/locked\. The machine was not deleted\.$/) });
+    await expect(secrets.forget(record)).rejects.toMatchObject({ code: 'KEYRING_UNAVAILABLE' });
+    expect(keyring.items.get('win')).toBe(PASSWORD);
+    keyring.locked = false;
+    await secrets.forget(record);
+    expect(keyring.items.has('win')).toBe(false);
+  });
+
   it('a password removed from the keyring by hand: says to set it again', async () => {
     const secrets = new MachineSecrets(new ScriptedKeyring());
     await secrets.refresh();
