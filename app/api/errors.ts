@@ -11,6 +11,8 @@ export const errorCodes = [
   'ISO_INVALID',
   'UNAUTHORIZED',
   'CANCELLED',
+  /** The desktop keyring (Secret Service) holding a machine's password did not answer, is locked or lost it. */
+  'KEYRING_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

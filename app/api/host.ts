@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** One readiness probe's verdict: what was found, why it matters, and the fix as commands to copy. */
 export const checkResultSchema = z.object({
-  /** Stable: kvm | engine | memory | cpu | disk | tun. */
+  /** Stable: kvm | engine | memory | cpu | disk | tun | passwords. */
   id: z.string(),
   title: z.string(),
   status: z.enum(['ok', 'warn', 'fail']),

@@ -18,6 +18,7 @@ import { Machines } from './lifecycle/machines';
 import { creationDefaults } from './lifecycle/creation-defaults';
 import { inspectIso } from './machine/iso';
 import { openRemoteDesktop } from './remote';
+import { MachineSecrets, SecretService } from './secrets';
 import { MachineStore } from './store/machine-store';
 import { folderUsage } from './store/usage';
 
@@ -56,7 +57,18 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const store = new MachineStore(options.configDir);
   await store.load();
 
-  let hostReport: HostReport = await checkHost({ env, storageDir: options.dataDir });
+  // Every check of the host re-probes the keyring: the checklist says where passwords go, and one
+  // that answers (again) takes the passwords still in the file.
+  const secrets = new MachineSecrets(new SecretService({ env, configDir: options.configDir }));
+  const hostOptions = { env, storageDir: options.dataDir, passwords: () => secrets.refresh() };
+  const migrate = (): Promise<void> =>
+    secrets.migrate(store).then(
+      () => undefined,
+      (err: unknown) => process.emitWarning(`Porthole: moving passwords to the desktop keyring failed: ${err instanceof Error ? err.message : String(err)}`),
+    );
+
+  let hostReport: HostReport = await checkHost(hostOptions);
+  await migrate();
   const target = await engineTarget(env);
 
   // `connection` is declared below: the closures only run once it exists.
@@ -75,6 +87,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
 
   const machines = new Machines({
     store,
+    secrets,
     engine,
     engineConnected: () => connection.status.connected,
     dataDir: options.dataDir,
@@ -107,15 +120,17 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   await connection.start();
 
   const recheck = async (): Promise<HostReport> => {
-    hostReport = await checkHost({ env, storageDir: options.dataDir });
+    hostReport = await checkHost(hostOptions);
+    await migrate();
     emit({ event: 'hostChanged', payload: hostReport });
     return hostReport;
   };
   const stopWatching =
     options.watch === false
       ? () => undefined
-      : watchHost({ env, storageDir: options.dataDir }, (report) => {
+      : watchHost(hostOptions, (report) => {
           hostReport = report;
+          void migrate();
           emit({ event: 'hostChanged', payload: report });
         });
 
@@ -143,7 +158,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       if (!machines.get(id).status.running) {
         throw new PortholeError('CONFLICT', 'The machine is not running.', 'Start it, then open it in Remote Desktop.');
       }
-      return openRemoteDesktop(machines.settings(id), { env });
+      return openRemoteDesktop(await machines.settings(id), { env });
     },
     adoptableContainers: async () => machines.adoptableContainers(),
     adoptContainer: ({ containerId }) => machines.adoptContainer(containerId),

@@ -26,6 +26,7 @@ describe('checkHost', () => {
       ['cpu', 'ok'],
       ['disk', 'ok'],
       ['tun', 'ok'],
+      ['passwords', 'ok'],
     ]);
     expect(report.ready).toBe(true);
     expect(report.facts).toEqual({
@@ -92,6 +93,42 @@ describe('checkHost', () => {
       }),
     );
     expect(byId(report, 'cpu')).toMatchObject({ status: 'warn', found: 'Porthole could not run this check: boom' });
+  });
+});
+
+describe('the passwords item', () => {
+  it('says the keyring when the backend keeps passwords there', async () => {
+    await fake.serve('/var/run/docker.sock', { kind: 'docker' });
+    const item = byId(await checkHost(fake.options()), 'passwords');
+    expect(item).toMatchObject({ status: 'ok', found: 'Windows passwords are kept in the desktop keyring (Secret Service).' });
+    expect(item.fix).toBeUndefined();
+  });
+
+  it('says the private file, with why and how to get a keyring, and does not block readiness', async () => {
+    await fake.serve('/var/run/docker.sock', { kind: 'docker', version: '24.0.7', apiVersion: '1.43' });
+    const report = await checkHost(fake.options({ passwords: async () => ({ place: 'file', reason: 'secret-tool (libsecret-tools) is not installed' }) }));
+    const item = byId(report, 'passwords');
+    expect(item.status).toBe('warn');
+    expect(item.found).toBe('Windows passwords are kept in a private file (0600) — no usable Secret Service found (secret-tool (libsecret-tools) is not installed).');
+    expect(item.fix?.commands).toContain('sudo apt install gnome-keyring libsecret-tools dbus-bin');
+    expect(report.ready).toBe(true);
+  });
+
+  it('asks to unlock a locked keyring rather than install one', async () => {
+    const report = await checkHost(fake.options({ passwords: async () => ({ place: 'file', reason: 'the default keyring is locked' }) }));
+    const item = byId(report, 'passwords');
+    expect(item.fix).toEqual({ text: expect.stringMatching(/^Unlock your keyring/), commands: [] });
+  });
+
+  it('turns a probe that throws into a warning, never a failure', async () => {
+    const report = await checkHost(
+      fake.options({
+        passwords: async () => {
+          throw new Error('boom');
+        },
+      }),
+    );
+    expect(byId(report, 'passwords')).toMatchObject({ status: 'warn', found: 'Porthole could not run this check: boom' });
   });
 });
 

@@ -3,6 +3,7 @@ import { hostContext, type HostCheckOptions, type HostContext } from './context'
 import { readDistro } from './distro';
 import { engineCheck, engineFact, installedEngines, probeEngines } from './engine';
 import { findKvm, kvmCheck, type KvmFindings } from './kvm';
+import { passwordsCheck } from './passwords';
 import { cpuCheck, diskCheck, memoryCheck, readCpuThreads, readDiskSpace, readMemory, tunCheck } from './resources';
 
 /**
@@ -11,13 +12,14 @@ import { cpuCheck, diskCheck, memoryCheck, readCpuThreads, readDiskSpace, readMe
  */
 export async function checkHost(options: HostCheckOptions = {}): Promise<HostReport> {
   const ctx = hostContext(options);
-  const [kvm, engine, memory, threads, disk, tun] = await Promise.all([
+  const [kvm, engine, memory, threads, disk, tun, passwords] = await Promise.all([
     guard(findKvm(ctx)),
     guard(findEngine(ctx)),
     guard(readMemory(ctx)),
     guard(readCpuThreads(ctx)),
     guard(readDiskSpace(ctx)),
     ctx.exists('/dev/net/tun'),
+    guard(ctx.passwords()),
   ]);
 
   const fact = engine.ok ? engineFact(engine.value.probes) : null;
@@ -30,6 +32,7 @@ export async function checkHost(options: HostCheckOptions = {}): Promise<HostRep
     threads.ok ? cpuCheck(threads.value) : broken('cpu', 'Processor', threads.error),
     disk.ok ? diskCheck(disk.value, ctx.minDiskBytes) : broken('disk', 'Disk space', disk.error),
     tunCheck(tun, ctx.sudo),
+    passwords.ok ? passwordsCheck(passwords.value, ctx.sudo) : broken('passwords', 'Passwords', passwords.error),
   ];
 
   const k: KvmFindings | undefined = kvm.ok ? kvm.value : undefined;

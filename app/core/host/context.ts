@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { open, readFile, stat, statfs } from 'node:fs/promises';
 import { availableParallelism, homedir, userInfo } from 'node:os';
 import { join, posix } from 'node:path';
+import { probeSecretService, type PasswordsState } from '../secrets';
 import type { EngineRequest } from './engine-http';
 import { requestEngine } from './engine-http';
 
@@ -36,6 +37,11 @@ export interface HostCheckOptions {
   cpuThreads?: () => number;
   /** One GET to an engine. Default: node:http over the unix socket or TCP. */
   engineRequest?: EngineRequest;
+  /**
+   * Where new Windows passwords go now. The backend passes its own (so the checklist says what it
+   * does); default: probes the Secret Service when root is `/`.
+   */
+  passwords?: () => Promise<PasswordsState>;
 }
 
 /** The options with every default filled in, plus path helpers. */
@@ -56,6 +62,7 @@ export interface HostContext {
   freeBytes: (path: string) => Promise<number>;
   cpuThreads: (() => number) | undefined;
   engineRequest: EngineRequest;
+  passwords: () => Promise<PasswordsState>;
   /** A real absolute path as seen under root. */
   at(path: string): string;
   readText(path: string): Promise<string | null>;
@@ -84,6 +91,7 @@ export function hostContext(options: HostCheckOptions = {}): HostContext {
     freeBytes: options.freeBytes ?? freeBytesAt,
     cpuThreads: options.cpuThreads ?? (root === '/' ? availableParallelism : undefined),
     engineRequest: options.engineRequest ?? requestEngine,
+    passwords: options.passwords ?? (root === '/' ? () => probePasswords(env) : async () => ({ place: 'file', reason: 'the keyring is not probed under a test root' })),
     at,
     readText: async (path) => {
       try {
@@ -109,6 +117,11 @@ function loginName(): string {
   } catch {
     return '$USER';
   }
+}
+
+async function probePasswords(env: NodeJS.ProcessEnv): Promise<PasswordsState> {
+  const found = await probeSecretService({ env });
+  return found.usable ? { place: 'keyring' } : { place: 'file', reason: found.reason };
 }
 
 async function openReadWrite(path: string): Promise<void> {

@@ -107,6 +107,7 @@ export async function makeFakeRoot(): Promise<FakeRoot> {
         detectVirt: async () => null,
         freeBytes: async () => 200 * GiB,
         timeoutMs: 1000,
+        passwords: async () => ({ place: 'keyring' as const }),
         ...extra,
       };
     },

@@ -23,6 +23,7 @@ import { assertIsoUsable } from '../machine/iso';
 import { assertMountsUsable } from '../machine/mounts';
 import { writeOemFiles, INSTALL_MARKER } from '../machine/oem';
 import { MachineSession } from '../session/machine-session';
+import type { MachineSecrets } from '../secrets';
 import type { MachineRecord, MachineStore } from '../store/machine-store';
 import { adoptableFrom, keptPorts, planAdoption, uniqueMachineName, type AdoptableContainer } from './adoption';
 import { freePorts, portIsFree } from './ports';
@@ -33,6 +34,8 @@ const ADOPTION_KEY = '#adopt';
 
 export interface MachinesDeps {
   store: MachineStore;
+  /** Where the Windows passwords are kept: the desktop keyring, or the record in the store. */
+  secrets: MachineSecrets;
   /** The engine client once connected; throws ENGINE_UNAVAILABLE while it is not. */
   engine: () => EngineClient;
   /** Whether the engine answers now; while it does not, every machine's status is 'unknown'. */
@@ -92,12 +95,19 @@ export class Machines {
       running: false,
       screenReady: false,
     };
-    return { ...settings, hasPassword: password.length > 0, status };
+    return { ...settings, hasPassword: password.length > 0 || record.passwordIn === 'keyring', status };
   }
 
   /** The full settings (with the password): only for core services such as the RDP launcher. */
-  settings(id: string): MachineSettings {
-    return this.deps.store.require(id).settings;
+  settings(id: string): Promise<MachineSettings> {
+    return this.deps.secrets.reveal(this.deps.store.require(id));
+  }
+
+  /** The record to write for these settings: the password goes to the keyring when one is usable. */
+  private async sealed(record: MachineRecord, previous?: MachineRecord, unchanged = false): Promise<MachineRecord> {
+    const { passwordIn: _was, ...rest } = record;
+    const sealed = await this.deps.secrets.seal(record.settings.id, record.settings.password, previous, unchanged);
+    return { ...rest, settings: { ...record.settings, password: sealed.password }, ...(sealed.passwordIn ? { passwordIn: sealed.passwordIn } : {}) };
   }
 
   /** Porthole's own containers that no record knows, and hand-made dockur containers: one list call. */
@@ -146,7 +156,7 @@ export class Machines {
         () => true,
         () => false,
       );
-      await this.deps.store.put({ settings, installed, ...(plan.porthole ? {} : { adoptedContainerId: info.Id }) });
+      await this.deps.store.put(await this.sealed({ settings, installed, ...(plan.porthole ? {} : { adoptedContainerId: info.Id }) }));
       await this.session(id).attach(info);
       return { machine: this.get(id), warnings };
     });
@@ -215,7 +225,7 @@ export class Machines {
       ...(keyboard ? { keyboardLayout: keyboard.layout, ...(keyboard.variant ? { keyboardVariant: keyboard.variant } : {}) } : {}),
     });
     await mkdir(settings.storageDir, { recursive: true });
-    await this.deps.store.put({ settings, installed: false });
+    await this.deps.store.put(await this.sealed({ settings, installed: false }));
     const view = this.toView(this.deps.store.require(id));
     this.deps.onChange(view);
     return view;
@@ -234,7 +244,8 @@ export class Machines {
 
   async exportCompose(id: string): Promise<string> {
     const record = this.deps.store.require(id);
-    return toCompose(record.settings, { oemDir: this.oemPath(id), installed: record.installed });
+    // The user asked for a file that runs the machine on its own: it holds the password.
+    return toCompose(await this.deps.secrets.reveal(record), { oemDir: this.oemPath(id), installed: record.installed });
   }
 
   private async keepIfFree(wanted: number | undefined, fallback: number): Promise<number> {
@@ -245,7 +256,8 @@ export class Machines {
   async update(id: string, changes: MachineChanges): Promise<{ machine: MachineView; appliesAt: 'now' | 'next-start' | 'recreate' }> {
     return this.serial.run(id, async () => {
       const record = this.deps.store.require(id);
-      const before = record.settings;
+      // A new password needs not the old one (which the keyring may have lost); any other change keeps it.
+      const before = changes.password === undefined ? await this.deps.secrets.reveal(record) : await this.deps.secrets.reveal(record).catch(() => record.settings);
       const after = machineSettingsSchema.parse({ ...before, ...changes });
       const shrink = validateDiskChange(before.diskGiB, after.diskGiB);
       if (shrink) throw new PortholeError('INVALID_ARGUMENT', shrink);
@@ -258,7 +270,13 @@ export class Machines {
       if (after.customIso && after.customIso !== before.customIso) await assertIsoUsable(after.customIso);
       // A new version or ISO means a new installation: the image moves the old disk to backups/.
       const reinstall = after.version !== before.version || after.customIso !== before.customIso;
-      await this.deps.store.update(id, (r) => ({ ...r, settings: after, installed: reinstall ? false : r.installed }));
+      const sealed = await this.sealed({ ...record, settings: after }, record, after.password === before.password);
+      await this.deps.store.update(id, ({ passwordIn: _old, ...r }) => ({
+        ...r,
+        settings: sealed.settings,
+        installed: reinstall ? false : r.installed,
+        ...(sealed.passwordIn ? { passwordIn: sealed.passwordIn } : {}),
+      }));
       this.emit(id);
       return { machine: this.get(id), appliesAt: changeEffect(before, after) };
     });
@@ -276,7 +294,7 @@ export class Machines {
     await this.ensureImage(id, record.settings.image, engine);
     if (record.settings.customIso) await assertIsoUsable(record.settings.customIso);
     record = await this.ensurePorts(record);
-    const settings = record.settings;
+    const settings = await this.deps.secrets.reveal(record);
     const oemDir = await this.oemDir(id);
     await mkdir(settings.storageDir, { recursive: true });
     await assertMountsUsable(settings, { installed: record.installed });
@@ -342,6 +360,8 @@ export class Machines {
   delete(id: string, deleteDisk: boolean): Promise<void> {
     return this.serial.run(id, async () => {
       const record = this.deps.store.require(id);
+      // A keyring that cannot remove the password now refuses the delete before anything is stopped.
+      await this.deps.secrets.assertForgettable(record);
       const engine = this.deps.engine();
       const container = await this.findContainer(engine, id);
       if (container) {
@@ -351,6 +371,8 @@ export class Machines {
         }
         await engine.remove(container.Id);
       }
+      // Before the record goes: a keyring that cannot remove the password keeps the machine, to retry.
+      await this.deps.secrets.forget(record);
       this.sessions.get(id)?.detach();
       this.sessions.delete(id);
       await this.deps.store.remove(id);

@@ -16,6 +16,11 @@ const recordSchema = z.object({
    * Porthole's own container; then this is cleared. Optional: older files have no such field.
    */
   adoptedContainerId: z.string().min(1).optional(),
+  /**
+   * The Windows password is in the desktop keyring (app/core/secrets), and `settings.password` is
+   * empty. Absent: the password is in `settings.password`, in this 0600 file. Optional: older files have none.
+   */
+  passwordIn: z.literal('keyring').optional(),
 });
 export type MachineRecord = z.infer<typeof recordSchema>;
 
