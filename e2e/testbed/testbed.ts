@@ -16,7 +16,7 @@ const testbedDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(testbedDir, '..', '..');
 export const artifactsDir = path.join(repoRoot, 'e2e', '.artifacts');
 
-const ensureEngineScript = path.join(testbedDir, 'ensure-engine.sh');
+const ensureTestbedScript = path.join(testbedDir, 'ensure-testbed.sh');
 const makeTestIsoScript = path.join(testbedDir, 'make-test-iso.sh');
 const buildImageScript = path.join(repoRoot, 'e2e', 'guest', 'build.sh');
 const lockFile = path.join(artifactsDir, 'testbed.lock');
@@ -99,7 +99,7 @@ export function ensureTestbed(): Promise<Testbed> {
 async function prepare(): Promise<Testbed> {
   await mkdir(artifactsDir, { recursive: true });
   return withLock(lockFile, async () => {
-    await run('bash', [ensureEngineScript]);
+    await run('bash', [ensureTestbedScript]);
     const image = lastLine(await run('bash', [buildImageScript]));
     const testIso = path.join(artifactsDir, 'test-ipxe.iso');
     await run('bash', [makeTestIsoScript, testIso]);
