@@ -13,7 +13,7 @@ import {
 import type { Backend, BackendEvent, BackendListener } from './backend-types';
 import { EngineConnection } from './engine/connection';
 import { targetFromEnv, type EngineClient, type EngineTarget } from './engine/client';
-import { checkHost, resolveEngineEndpoint, watchHost } from './host';
+import { checkHost, resolveEngineEndpoint, watchHost, type HostCheckOptions } from './host';
 import { Machines } from './lifecycle/machines';
 import { creationDefaults } from './lifecycle/creation-defaults';
 import { inspectIso } from './machine/iso';
@@ -31,6 +31,8 @@ export interface BackendOptions {
   watch?: boolean;
   /** Start the machines set to auto-start once the engine is first reached (the desktop app does). */
   autoStartMachines?: boolean;
+  /** What the host checks read, e.g. a fake root (tests). Default: this computer, with `env` and `dataDir`. */
+  hostCheck?: HostCheckOptions;
 }
 
 /** `$XDG_CONFIG_HOME/porthole` and `$XDG_DATA_HOME/porthole`, overridable for tests. */
@@ -56,7 +58,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const store = new MachineStore(options.configDir);
   await store.load();
 
-  let hostReport: HostReport = await checkHost({ env, storageDir: options.dataDir });
+  const hostCheck: HostCheckOptions = { env, storageDir: options.dataDir, ...options.hostCheck };
+  let hostReport: HostReport = await checkHost(hostCheck);
   const target = await engineTarget(env);
 
   // `connection` is declared below: the closures only run once it exists.
@@ -100,14 +103,14 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   await connection.start();
 
   const recheck = async (): Promise<HostReport> => {
-    hostReport = await checkHost({ env, storageDir: options.dataDir });
+    hostReport = await checkHost(hostCheck);
     emit({ event: 'hostChanged', payload: hostReport });
     return hostReport;
   };
   const stopWatching =
     options.watch === false
       ? () => undefined
-      : watchHost({ env, storageDir: options.dataDir }, (report) => {
+      : watchHost(hostCheck, (report) => {
           hostReport = report;
           emit({ event: 'hostChanged', payload: report });
         });

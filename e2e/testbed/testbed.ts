@@ -15,6 +15,8 @@ export interface Testbed {
 const testbedDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(testbedDir, '..', '..');
 export const artifactsDir = path.join(repoRoot, 'e2e', '.artifacts');
+/** The test web host (e2e/testbed/web-host.ts), bundled by the Playwright global setup when PORTHOLE_TEST_HOST is set. */
+export const testWebHostScript = path.join(artifactsDir, 'web-host.mjs');
 
 const ensureTestbedScript = path.join(testbedDir, 'ensure-testbed.sh');
 const makeTestIsoScript = path.join(testbedDir, 'make-test-iso.sh');
