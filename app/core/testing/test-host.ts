@@ -10,7 +10,8 @@
  * through it the wizard's emulation consent and the checklist's Continue); unset, the class is the real host's, read
  * from its real check report. Tests that run real containers always expect what the real host does (`realHostClass`).
  */
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import net from 'node:net';
 import { join } from 'node:path';
 import type { HostReport } from '../../api';
@@ -64,6 +65,7 @@ export interface TestHostRoot {
 export async function makeTestHostRoot(cls: HostClass, env: NodeJS.ProcessEnv = process.env): Promise<TestHostRoot> {
   const fake = await makeFakeRoot();
   await shapeKvm(fake, cls);
+  await mirrorEngineInstall(fake, env);
   const engine = await resolveEngineEndpoint({ env: withoutDockerHost(env) }).catch(() => null);
   const proxy = engine?.socketPath ? await forwardSocket(join(fake.root, 'var/run/docker.sock'), engine.socketPath) : undefined;
   const uid = process.getuid?.() ?? 0;
@@ -84,6 +86,18 @@ async function shapeKvm(fake: FakeRoot, cls: HostClass): Promise<void> {
   await fake.write('/sys/class/dmi/id/sys_vendor', 'QEMU\n');
   await fake.write('/sys/class/dmi/id/product_name', 'Standard PC (Q35 + ICH9, 2009)\n');
   if (cls === 'none') await fake.remove('/dev/kvm');
+}
+
+/** The engine check's advice (install, or start) follows what this machine has installed, and its distribution. */
+async function mirrorEngineInstall(fake: FakeRoot, env: NodeJS.ProcessEnv): Promise<void> {
+  const osRelease = await readFile('/etc/os-release', 'utf8').catch(() => null);
+  if (osRelease !== null) await fake.write('/etc/os-release', osRelease);
+  const dirs = new Set([...(env.PATH ?? '').split(':').filter((dir) => dir.startsWith('/')), '/usr/sbin', '/usr/bin', '/usr/local/bin']);
+  for (const dir of dirs) {
+    for (const name of ['dockerd', 'podman']) {
+      if (existsSync(join(dir, name))) await fake.write(join(dir, name));
+    }
+  }
 }
 
 function withoutDockerHost(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
