@@ -81,17 +81,18 @@ if [ -n "${DOCKER_HOST:-}" ]; then
   stop "DOCKER_HOST is $DOCKER_HOST, but no engine answers there. Start that engine, or use the local one:" 'unset DOCKER_HOST'
 fi
 
-if pidof systemd >/dev/null 2>&1 && command -v systemctl >/dev/null; then
+# Booted with systemd (sd_booted's test): the docker.io package's service. Else (a container): dockerd by hand.
+if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
   say 'starting docker (systemd)...'
   systemctl enable --now docker >&2 || :
-elif ! pidof dockerd >/dev/null; then
+elif ! { command -v pidof >/dev/null && pidof dockerd >/dev/null; }; then
   # Docker in a container on cgroup v2 (CI): this shell sits in the root cgroup of its namespace, and a cgroup
   # holding processes cannot hand controllers to children, so dockerd could not start containers. Move every
   # process to a leaf and delegate the controllers, as Docker's own dind script does.
   if [ -f /sys/fs/cgroup/cgroup.controllers ] && [ "$(cat /proc/self/cgroup)" = "0::/" ]; then
     mkdir -p /sys/fs/cgroup/init
     xargs -rn1 </sys/fs/cgroup/cgroup.procs >/sys/fs/cgroup/init/cgroup.procs 2>/dev/null || :
-    sed -e 's/ / +/g' -e 's/^/+/' </sys/fs/cgroup/cgroup.controllers >/sys/fs/cgroup/cgroup.subtree_control
+    sed -e 's/ / +/g' -e 's/^/+/' </sys/fs/cgroup/cgroup.controllers >/sys/fs/cgroup/cgroup.subtree_control || :
   fi
   say "starting dockerd (log: $DOCKERD_LOG)..."
   nohup dockerd >"$DOCKERD_LOG" 2>&1 </dev/null &
