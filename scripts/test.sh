@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# `npm test`: every level, in order of cost. Brings up the engine and the browser it needs, or says what is missing.
+# `npm test`: every level, in order of cost. Brings up the test bed first (packages, engine, Chromium), or stops at
+# once with the one command to run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-step "Test bed: container engine and Chromium"
-bash e2e/testbed/ensure-engine.sh
-bash e2e/testbed/ensure-chromium.sh
+step "Test bed: system packages, container engine, Chromium"
+bash e2e/testbed/ensure-testbed.sh
 
 step "Lint"
 npx eslint --max-warnings 0 .

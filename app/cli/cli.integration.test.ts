@@ -1,22 +1,24 @@
 // `porthole` as a user runs it: the built CLI (out/node/cli.js, made by `npm run build`) in a child process,
 // against this machine's real /dev/kvm and Docker engine, on empty temporary config and data dirs.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostReportSchema, type HostReport } from '../api';
+import { realHostClass, type HostClass } from '../core/testing/test-host';
 
 const CLI = resolve('out/node/cli.js');
 const NOWHERE = 'unix:///nonexistent.sock';
-// Nested test hosts hide vmx/svm: KVM opens, but the Windows image's own test would refuse it (a warning).
-const cpuFlagsVisible = /^flags\s*:.*\b(vmx|svm)\b/m.test(readFileSync('/proc/cpuinfo', 'utf8'));
+// What this machine is: kvm (check ok), nested (KVM opens but the CPU hides vmx/svm: a warning) or none (a failure).
+let cls: HostClass;
 
 let root = '';
 let env: NodeJS.ProcessEnv = {};
 
 beforeAll(async () => {
+  cls = await realHostClass();
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first.`);
   root = await mkdtemp(join(tmpdir(), 'porthole-cli-'));
   env = { ...process.env, PORTHOLE_CONFIG_DIR: join(root, 'config'), PORTHOLE_DATA_DIR: join(root, 'data') };
@@ -49,38 +51,40 @@ function parseReport(run: Run): HostReport {
 const byId = (report: HostReport, id: string) => report.checks.find((c) => c.id === id)!;
 
 describe('porthole check on this machine', () => {
-  it('--json: KVM usable, the Docker engine answers, ready: exit 0', async () => {
+  it('--json: KVM as this machine has it, the Docker engine answers; exit 0 unless KVM fails', async () => {
     const run = await porthole(['check', '--json']);
     expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(cls === 'none' ? 1 : 0);
     const report = parseReport(run);
-    expect(report.ready).toBe(true);
+    expect(report.ready).toBe(cls !== 'none');
     expect(report.checks.map((c) => c.id)).toEqual(expect.arrayContaining(['kvm', 'engine', 'memory', 'cpu', 'disk', 'tun']));
-    expect(report.checks.filter((c) => c.status === 'fail')).toEqual([]);
+    expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(cls === 'none' ? ['kvm'] : []);
 
-    expect(report.facts.kvmUsable).toBe(true);
     const kvm = byId(report, 'kvm');
-    expect(kvm.status).toBe(cpuFlagsVisible ? 'ok' : 'warn');
-    if (!cpuFlagsVisible) {
+    expect(kvm.status).toBe({ kvm: 'ok', nested: 'warn', none: 'fail' }[cls]);
+    expect(report.facts.kvmForMachines).toBe(cls === 'kvm');
+    if (cls === 'nested') {
       expect(kvm.why).toMatch(/software emulation \(KVM=N\)/);
       expect(kvm.fix?.commands).toContain("grep -cwE 'vmx|svm' /proc/cpuinfo");
     }
+    if (cls === 'none') expect(kvm.fix?.text).toMatch(/KVM=N/);
 
     expect(byId(report, 'engine').status).toBe('ok');
     expect(report.facts.engine).toMatchObject({ kind: 'docker', rootless: false, desktop: false });
   });
 
-  it('human output: a line per check with its mark, and the verdict: exit 0', async () => {
+  it('human output: a line per check with its mark, and the verdict', async () => {
     const [human, json] = await Promise.all([porthole(['check']), porthole(['check', '--json'])]);
-    expect(human.code).toBe(0);
+    expect(human.code).toBe(cls === 'none' ? 1 : 0);
     const report = parseReport(json);
     const mark = { ok: '✓', warn: '!', fail: '✗' } as const;
     for (const check of report.checks) {
       expect(human.stdout).toMatch(new RegExp(`^${escape(`${mark[check.status]} ${check.title}: `)}`, 'm'));
     }
     expect(human.stdout).toMatch(/^✓ Container engine: Docker .* answers at /m);
-    if (!cpuFlagsVisible) expect(human.stdout).toMatch(/^ {8}grep -cwE 'vmx\|svm' \/proc\/cpuinfo$/m);
-    expect(human.stdout).toMatch(/^Ready to run Windows machines( \(\d+ warnings?\))?\.$/m);
+    if (cls === 'nested') expect(human.stdout).toMatch(/^ {8}grep -cwE 'vmx\|svm' \/proc\/cpuinfo$/m);
+    if (cls === 'none') expect(human.stdout).toMatch(/^Not ready: 1 problem to fix first/m);
+    else expect(human.stdout).toMatch(/^Ready to run Windows machines( \(\d+ warnings?\))?\.$/m);
   });
 });
 
@@ -113,7 +117,7 @@ describe('porthole check with DOCKER_HOST pointing nowhere', () => {
     expect(run.stdout).toMatch(/^ {4}The engine is not running/m);
     expect(run.stdout).toMatch(/^ {8}unset DOCKER_HOST$/m);
     expect(run.stdout).toMatch(/^✓ Memory: /m);
-    expect(run.stdout).toMatch(/^Not ready: 1 problem to fix first/m);
+    expect(run.stdout).toMatch(cls === 'none' ? /^Not ready: 2 problems to fix first/m : /^Not ready: 1 problem to fix first/m);
   });
 });
 

@@ -13,7 +13,7 @@ import {
 import type { Backend, BackendEvent, BackendListener } from './backend-types';
 import { EngineConnection } from './engine/connection';
 import { targetFromEnv, type EngineClient, type EngineTarget } from './engine/client';
-import { checkHost, resolveEngineEndpoint, watchHost } from './host';
+import { checkHost, resolveEngineEndpoint, watchHost, type HostCheckOptions } from './host';
 import { Machines } from './lifecycle/machines';
 import { creationDefaults } from './lifecycle/creation-defaults';
 import { inspectIso } from './machine/iso';
@@ -32,6 +32,8 @@ export interface BackendOptions {
   watch?: boolean;
   /** Start the machines set to auto-start once the engine is first reached (the desktop app does). */
   autoStartMachines?: boolean;
+  /** What the host checks read, e.g. a fake root (tests). Default: this computer, with `env` and `dataDir`. */
+  hostCheck?: HostCheckOptions;
 }
 
 /** `$XDG_CONFIG_HOME/porthole` and `$XDG_DATA_HOME/porthole`, overridable for tests. */
@@ -60,7 +62,12 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   // Every check of the host re-probes the keyring: the checklist says where passwords go, and one
   // that answers (again) takes the passwords still in the file.
   const secrets = new MachineSecrets(new SecretService({ env, configDir: options.configDir }));
-  const hostOptions = { env, storageDir: options.dataDir, passwords: () => secrets.refresh() };
+  const hostOptions: HostCheckOptions = {
+    env,
+    storageDir: options.dataDir,
+    passwords: () => secrets.refresh(),
+    ...options.hostCheck,
+  };
   const migrate = (): Promise<void> =>
     secrets.migrate(store).then(
       () => undefined,

@@ -21,7 +21,7 @@ function run(command, args) {
   });
 }
 
-await run('bash', [join(root, 'e2e', 'testbed', 'ensure-engine.sh')]);
+await run('bash', [join(root, 'e2e', 'testbed', 'ensure-testbed.sh')]);
 const image = process.env.PORTHOLE_STANDIN_IMAGE ?? (await run('bash', [join(root, 'e2e', 'guest', 'build.sh')])).trim().split('\n').at(-1);
 
 await build({

@@ -38,8 +38,8 @@ if image_exists "$tag"; then
   exit 0
 fi
 
-command -v docker >/dev/null || fail "docker is not installed (run e2e/testbed/ensure-engine.sh)."
-docker info >/dev/null 2>&1 || fail "the Docker engine does not answer (run e2e/testbed/ensure-engine.sh)."
+command -v docker >/dev/null || fail "docker is not installed (run e2e/testbed/ensure-testbed.sh)."
+docker info >/dev/null 2>&1 || fail "the Docker engine does not answer (run e2e/testbed/ensure-testbed.sh)."
 (( EUID == 0 )) || fail "building the stand-in image needs root (debootstrap, chroot): sudo bash e2e/guest/build.sh"
 command -v debootstrap >/dev/null || fail "debootstrap is missing: apt-get install debootstrap"
 

@@ -14,7 +14,7 @@ fail() { printf 'make-test-iso: ERROR: %s\n' "$*" >&2; exit 1; }
 out="$1"
 script="${BASH_SOURCE[0]}"
 
-[ -f "$SOURCE_ISO" ] || fail "$SOURCE_ISO is missing: apt-get install ipxe (or run e2e/testbed/ensure-chromium.sh)"
+[ -f "$SOURCE_ISO" ] || fail "$SOURCE_ISO is missing: apt-get install ipxe (or run e2e/testbed/ensure-testbed.sh)"
 command -v xorriso >/dev/null || fail "xorriso is missing: apt-get install xorriso"
 
 # Already made from the same source by the same recipe: nothing to do.

@@ -1,8 +1,29 @@
-import { ensureTestbed } from './testbed';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { forcedHostClass, realHostClass } from '../../app/core/testing/test-host';
+import { ensureTestbed, testWebHostScript } from './testbed';
 
-/** Brings up the engine, the stand-in image and the test ISO once for every end-to-end test. */
+/**
+ * Brings up the engine, the stand-in image and the test ISO once for every end-to-end test, and says which
+ * host class the checks will see (PORTHOLE_TEST_HOST, else this machine's own).
+ */
 export default async function globalSetup(): Promise<void> {
   const { image, testIso } = await ensureTestbed();
   process.env.PORTHOLE_STANDIN_IMAGE = image;
   process.env.PORTHOLE_TEST_ISO = testIso;
+  const forced = forcedHostClass();
+  const real = await realHostClass();
+  console.log(`[test host] this machine: ${real}; the checks see: ${forced ?? real}${forced ? ' (PORTHOLE_TEST_HOST)' : ''}`);
+  if (forced) {
+    await build({
+      entryPoints: [path.join(import.meta.dirname, 'web-host.ts')],
+      outfile: testWebHostScript,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'warning',
+    });
+  }
 }

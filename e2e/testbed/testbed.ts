@@ -15,8 +15,10 @@ export interface Testbed {
 const testbedDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(testbedDir, '..', '..');
 export const artifactsDir = path.join(repoRoot, 'e2e', '.artifacts');
+/** The test web host (e2e/testbed/web-host.ts), bundled by the Playwright global setup when PORTHOLE_TEST_HOST is set. */
+export const testWebHostScript = path.join(artifactsDir, 'web-host.mjs');
 
-const ensureEngineScript = path.join(testbedDir, 'ensure-engine.sh');
+const ensureTestbedScript = path.join(testbedDir, 'ensure-testbed.sh');
 const makeTestIsoScript = path.join(testbedDir, 'make-test-iso.sh');
 const buildImageScript = path.join(repoRoot, 'e2e', 'guest', 'build.sh');
 const lockFile = path.join(artifactsDir, 'testbed.lock');
@@ -99,7 +101,7 @@ export function ensureTestbed(): Promise<Testbed> {
 async function prepare(): Promise<Testbed> {
   await mkdir(artifactsDir, { recursive: true });
   return withLock(lockFile, async () => {
-    await run('bash', [ensureEngineScript]);
+    await run('bash', [ensureTestbedScript]);
     const image = lastLine(await run('bash', [buildImageScript]));
     const testIso = path.join(artifactsDir, 'test-ipxe.iso');
     await run('bash', [makeTestIsoScript, testIso]);

@@ -1,13 +1,19 @@
-import { readFileSync } from 'node:fs';
-import { expect, startWebHost, test } from './fixtures';
+import { checkedHostClass, expect, startWebHost, test } from './fixtures';
 import { saveScreenshot } from './screenshots';
 
-// The test machines are nested VMs whose CPU hides vmx/svm: /dev/kvm works, but the Windows image would
-// refuse it, so the KVM check warns (software emulation) without blocking anything.
-const cpuFlagsVisible = /^flags\s*:.*\b(vmx|svm)\b/m.test(readFileSync('/proc/cpuinfo', 'utf8'));
 const VMX_COMMAND = "grep -cwE 'vmx|svm' /proc/cpuinfo";
 
-test('first run on a ready computer: the checklist, no failures, KVM warning, Copy, Continue to the list', async ({ page, context, webHost }) => {
+// The checks see the class PORTHOLE_TEST_HOST forces, else this machine's.
+test.use({ testHost: true });
+
+/**
+ * The first run, on whatever this host is (PORTHOLE_TEST_HOST forces the class the checks see):
+ * - kvm: KVM ok. With nothing else to read, the checklist says so and moves on to the list by itself (no Continue).
+ * - nested: /dev/kvm works but the CPU hides vmx/svm: KVM warns (software emulation), which never blocks: Continue.
+ * - none: no usable /dev/kvm: KVM fails, which blocks: no Continue; the list shows the failure in a banner.
+ */
+test('first run: the checklist says what this computer can do, and moves on only when nothing fails', async ({ page, context, webHost, testHost }) => {
+  const cls = await checkedHostClass(testHost);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(webHost.url).origin });
   await page.goto(webHost.url);
 
@@ -16,34 +22,60 @@ test('first run on a ready computer: the checklist, no failures, KVM warning, Co
   await expect(page.getByTestId('check-engine')).toHaveAttribute('data-status', 'ok');
   await expect(page.getByTestId('check-engine')).toContainText(/Docker .* answers at unix:\/\//);
   for (const id of ['memory', 'cpu', 'disk', 'tun']) await expect(page.getByTestId(`check-${id}`)).toBeVisible();
+  const kvm = page.getByTestId('check-kvm');
+  await expect(kvm).toHaveAttribute('data-status', { kvm: 'ok', nested: 'warn', none: 'fail' }[cls]);
+  await expect(page.getByTestId('engine-banner')).toHaveCount(0);
+  const continueButton = page.getByRole('button', { name: 'Continue' });
+
+  if (cls === 'none') {
+    await expect(page.getByRole('heading', { name: 'Windows can’t run on this computer yet' })).toBeVisible();
+    await expect(kvm).toContainText('/dev/kvm');
+    await expect(kvm.locator('.check-fix')).toContainText('software emulation (KVM=N');
+    // Problems come first; a failure offers no way past it but fixing it.
+    await expect(page.locator('.checks > li').first()).toHaveAttribute('data-testid', 'check-kvm');
+    await expect(continueButton).toHaveCount(0);
+    await saveScreenshot(page, 'check-no-kvm.png');
+    await page.getByRole('link', { name: 'Porthole' }).click();
+    await expect(page).toHaveURL(/#\/$/);
+    await expect(page.getByTestId('host-banner')).toContainText('KVM acceleration: /dev/kvm');
+    // It stays the first thing shown while it fails.
+    await page.reload();
+    await expect(page).toHaveURL(/#\/check$/);
+    return;
+  }
+
   await expect(page.locator('[data-status="fail"]')).toHaveCount(0);
   await expect(page.getByTestId('host-banner')).toHaveCount(0);
-  await expect(page.getByTestId('engine-banner')).toHaveCount(0);
-  const kvm = page.getByTestId('check-kvm');
-  await expect(kvm).toHaveAttribute('data-status', cpuFlagsVisible ? 'ok' : 'warn');
-  if (!cpuFlagsVisible) {
+  const warnings = await page.locator('.checks > li[data-status="warn"]').count();
+  if (cls === 'nested') {
     await expect(page.getByRole('heading', { name: 'This computer can run Windows' })).toBeVisible();
     await expect(kvm).toContainText('software emulation (KVM=N)');
     await expect(kvm.locator('.fix-comment').first()).toHaveText('# on the VM host:');
-  }
-  await expect(page.getByRole('button', { name: 'Continue' })).toBeEnabled();
-  await saveScreenshot(page, 'check-ready.png');
-
-  if (!cpuFlagsVisible) {
+    await expect(continueButton).toBeEnabled();
+    await saveScreenshot(page, 'check-ready.png');
     const copy = kvm.getByRole('button', { name: `Copy: ${VMX_COMMAND}` });
     await copy.click();
     await expect(copy).toHaveText('Copied');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(VMX_COMMAND);
   }
 
-  const again = page.getByRole('button', { name: 'Check again' });
-  await again.click();
-  await expect(again).toBeEnabled();
-  await expect(page.locator('[data-status="fail"]')).toHaveCount(0);
+  if (cls === 'kvm' && warnings === 0) {
+    // Everything passes: nothing to read, so no Continue; the checklist says so and opens the list by itself.
+    await expect(page.getByRole('heading', { name: 'This computer is ready to run Windows' })).toBeVisible();
+    await expect(page.getByTestId('checklist-summary')).toHaveText('Everything Porthole needs is in place. Opening your machines…');
+    await expect(continueButton).toHaveCount(0);
+    await expect(page).toHaveURL(/#\/$/);
+  } else {
+    // Warnings never block: Continue goes to the list after Check again.
+    const again = page.getByRole('button', { name: 'Check again' });
+    await again.click();
+    await expect(again).toBeEnabled();
+    await expect(page.locator('[data-status="fail"]')).toHaveCount(0);
+    await continueButton.click();
+    await expect(page).toHaveURL(/#\/$/);
+  }
 
-  // Warnings never block: Continue goes to the list, and the next start opens there.
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page).toHaveURL(/#\/$/);
+  // Either way the next start opens on the list.
   await expect(page.getByRole('heading', { name: 'No Windows machine yet' })).toBeVisible();
   await page.reload();
   await expect(page.getByRole('heading', { name: 'No Windows machine yet' })).toBeVisible();
@@ -51,8 +83,10 @@ test('first run on a ready computer: the checklist, no failures, KVM warning, Co
   await expect(page.getByTestId('host-banner')).toHaveCount(0);
 });
 
-test('engine down (DOCKER_HOST points nowhere): opens on the checklist with the fix; the list shows the banner', async ({ page }) => {
-  const { host, stop } = await startWebHost({ DOCKER_HOST: 'unix:///nonexistent.sock' });
+test('engine down (DOCKER_HOST points nowhere): opens on the checklist with the fix; the list shows the banner', async ({ page, testHost }) => {
+  // Without KVM (none) the KVM check fails too: two problems instead of one.
+  const noKvm = (await checkedHostClass(testHost)) === 'none';
+  const { host, stop } = await startWebHost({ DOCKER_HOST: 'unix:///nonexistent.sock' }, { testHost });
   try {
     await page.goto(host.url);
     await expect(page).toHaveURL(/#\/check$/);
@@ -67,7 +101,8 @@ test('engine down (DOCKER_HOST points nowhere): opens on the checklist with the 
     await expect(engine.getByRole('button', { name: 'Copy: unset DOCKER_HOST' })).toBeVisible();
     await expect(engine.locator('.fix-comment')).toHaveText(['# or use the engine that answers:']);
     // Problems come first; a failure offers no way past it but fixing it.
-    await expect(page.locator('.checks > li').first()).toHaveAttribute('data-testid', 'check-engine');
+    const failing = noKvm ? ['check-kvm', 'check-engine'] : ['check-engine'];
+    for (const [n, id] of failing.entries()) await expect(page.locator('.checks > li').nth(n)).toHaveAttribute('data-testid', id);
     await expect(page.getByRole('button', { name: 'Continue' })).toHaveCount(0);
     // The checklist says it all: no second "engine not answering" banner on top.
     await expect(page.getByTestId('engine-banner')).toHaveCount(0);
@@ -76,7 +111,9 @@ test('engine down (DOCKER_HOST points nowhere): opens on the checklist with the 
     await page.getByRole('link', { name: 'Porthole' }).click();
     await expect(page).toHaveURL(/#\/$/);
     const banner = page.getByTestId('host-banner');
-    await expect(banner).toContainText('Container engine: DOCKER_HOST is unix:///nonexistent.sock');
+    await expect(banner).toContainText(
+      noKvm ? '2 checks fail: KVM acceleration, Container engine.' : 'Container engine: DOCKER_HOST is unix:///nonexistent.sock',
+    );
     await expect(page.getByTestId('engine-banner')).toHaveCount(0);
     await banner.getByRole('button', { name: 'See what to do' }).click();
     await expect(page).toHaveURL(/#\/check$/);

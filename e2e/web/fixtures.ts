@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { test as base, expect, type Page } from '@playwright/test';
+import { forcedHostClass, realHostClass, testHostClass, type HostClass } from '../../app/core/testing/test-host';
+import { testWebHostScript } from '../testbed/testbed';
 
 const run = promisify(execFile);
 
@@ -16,12 +18,19 @@ export interface WebHostProcess {
   track(id: string): void;
 }
 
-/** Starts `node out/node/web.js` (what `npm run web` runs) on fresh config/data dirs. */
-export async function startWebHost(extraEnv: NodeJS.ProcessEnv = {}): Promise<{ host: WebHostProcess; stop: () => Promise<void> }> {
+/**
+ * Starts `node out/node/web.js` (what `npm run web` runs) on fresh config/data dirs. With `testHost` and
+ * PORTHOLE_TEST_HOST set, the test web host instead, whose host checks see that class (e2e/testbed/web-host.ts).
+ */
+export async function startWebHost(
+  extraEnv: NodeJS.ProcessEnv = {},
+  { testHost = false }: { testHost?: boolean } = {},
+): Promise<{ host: WebHostProcess; stop: () => Promise<void> }> {
   const root = await mkdtemp(join(tmpdir(), 'porthole-e2e-'));
   const configDir = join(root, 'config');
   const dataDir = join(root, 'data');
-  const child = spawn(process.execPath, ['out/node/web.js'], {
+  const entry = testHost && forcedHostClass() ? testWebHostScript : 'out/node/web.js';
+  const child = spawn(process.execPath, [entry], {
     env: { ...process.env, PORTHOLE_CONFIG_DIR: configDir, PORTHOLE_DATA_DIR: dataDir, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -55,15 +64,24 @@ export async function startWebHost(extraEnv: NodeJS.ProcessEnv = {}): Promise<{ 
   return { host, stop };
 }
 
-export const test = base.extend<{ webHost: WebHostProcess }>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture list from this pattern
-  webHost: async ({}, use) => {
-    const { host, stop } = await startWebHost();
+export const test = base.extend<{ webHost: WebHostProcess; testHost: boolean }>({
+  /**
+   * The web host's checks see the class PORTHOLE_TEST_HOST forces (specs about the checks and the wizard opt in with
+   * `test.use({ testHost: true })`). Off, they see this machine, whose machines must really run.
+   */
+  testHost: [false, { option: true }],
+  webHost: async ({ testHost }, use) => {
+    const { host, stop } = await startWebHost({}, { testHost });
     await use(host);
     await stop();
   },
 });
 export { expect };
+
+/** The host class a web host's checks see: with `testHost`, PORTHOLE_TEST_HOST's if set; else this machine's own. */
+export function checkedHostClass(testHost: boolean): Promise<HostClass> {
+  return testHost ? testHostClass() : realHostClass();
+}
 
 export function standinImage(): string {
   const image = process.env.PORTHOLE_STANDIN_IMAGE;

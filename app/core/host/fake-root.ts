@@ -1,6 +1,6 @@
 /**
  * Test support: a fake `/` in a temp dir, with fake engine APIs on unix sockets inside it.
- * Used by the host probes' unit tests only.
+ * Used by the host probes' unit tests, and by the test host classes (app/core/testing/test-host.ts).
  */
 import { spawn } from 'node:child_process';
 import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';

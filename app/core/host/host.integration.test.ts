@@ -1,9 +1,21 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { hostReportSchema } from '../../api';
+import { hostClassOf, realHostClass } from '../testing/test-host';
 import { checkHost, formatHostReport, resolveEngineEndpoint } from '.';
+import { hostContext } from './context';
+import { findKvm } from './kvm';
 
-// This machine: a real Docker engine on /var/run/docker.sock and a nested /dev/kvm.
+// This machine, read here without Porthole's probes: does /dev/kvm exist and open read-write, does the CPU show vmx/svm.
+const kvmDevice = existsSync('/dev/kvm');
+const kvmOpens = ((): boolean => {
+  try {
+    closeSync(openSync('/dev/kvm', constants.O_RDWR));
+    return true;
+  } catch {
+    return false;
+  }
+})();
 const cpuFlagsVisible = /^flags\s*:.*\b(vmx|svm)\b/m.test(readFileSync('/proc/cpuinfo', 'utf8'));
 const withoutDockerHost = (): NodeJS.ProcessEnv => {
   const env = { ...process.env };
@@ -12,19 +24,33 @@ const withoutDockerHost = (): NodeJS.ProcessEnv => {
 };
 
 describe('checkHost on this machine', () => {
-  it('opens /dev/kvm and predicts what the image will make of the CPU flags', async () => {
+  it('finds the real /dev/kvm as it is: there or not, opening or not', async () => {
+    const findings = await findKvm(hostContext({ detectVirt: async () => null }));
+    expect(findings.present).toBe(kvmDevice);
+    expect(findings.usable).toBe(kvmOpens);
+    expect(findings.flagsVisible).toBe(cpuFlagsVisible);
+  });
+
+  it('puts this machine in the class its KVM makes it, and predicts what the image will make of the CPU flags', async () => {
     const report = await checkHost({ env: withoutDockerHost() });
     expect(hostReportSchema.parse(report)).toEqual(report);
     const kvm = report.checks.find((c) => c.id === 'kvm')!;
-    expect(report.facts.kvmUsable).toBe(true);
+    // A root engine passes a device this user cannot open; the tests run as root, so opening is the test here.
+    const expected = !kvmOpens ? 'none' : cpuFlagsVisible ? 'kvm' : 'nested';
+    expect(hostClassOf(report)).toBe(expected);
+    expect(await realHostClass()).toBe(expected);
+    expect(report.facts.kvmUsable).toBe(kvmOpens);
     expect(report.facts.kvmFlagsVisible).toBe(cpuFlagsVisible);
-    if (cpuFlagsVisible) {
-      expect(kvm.status).toBe('ok');
-    } else {
-      // Nested host hiding vmx/svm: KVM works, but the Windows image's own test will refuse it.
+    expect(report.facts.kvmForMachines).toBe(expected === 'kvm');
+    if (expected === 'kvm') expect(kvm.status).toBe('ok');
+    if (expected === 'nested') {
+      // KVM works, but the Windows image's own test will refuse it.
       expect(kvm.status).toBe('warn');
       expect(kvm.why).toMatch(/software emulation \(KVM=N\), about 10x slower/);
-      expect(report.facts.kvmForMachines).toBe(false);
+    }
+    if (expected === 'none') {
+      expect(kvm.status).toBe('fail');
+      expect(report.ready).toBe(false);
     }
   });
 
