@@ -164,18 +164,35 @@ describe('the afterPack hook', () => {
   });
 });
 
+type Workflow = {
+  on: Record<string, unknown>;
+  jobs: Record<
+    string,
+    { 'runs-on'?: string; needs?: string | string[]; uses?: string; steps?: { run?: string; uses?: string; with?: Record<string, string> }[] }
+  >;
+};
+const workflow = (name: string): Workflow => parse(readFileSync(join(root, '.github/workflows', name), 'utf8')) as Workflow;
+
 describe('the release workflow', () => {
-  it('builds on v* tags with npm ci and npm run dist, and attaches dist/* to the release', () => {
-    const wf = parse(readFileSync(join(root, '.github/workflows/release.yml'), 'utf8')) as {
-      on: { push: { tags: string[] } };
-      jobs: Record<string, { 'runs-on': string; steps: { run?: string; uses?: string; with?: Record<string, string> }[] }>;
-    };
-    expect(wf.on.push.tags).toEqual(['v*']);
-    const job = Object.values(wf.jobs)[0]!;
+  it('builds on v* tags with npm ci and npm run dist, attaches dist/* to the release, and only after the whole suite passed', () => {
+    const wf = workflow('release.yml');
+    expect((wf.on.push as { tags: string[] }).tags).toEqual(['v*']);
+    const [name, job] = Object.entries(wf.jobs).find(([, j]) => (j.steps ?? []).some((s) => s.run?.includes('npm run dist')))!;
     expect(job['runs-on']).toBe('ubuntu-latest');
-    const runs = job.steps.map((s) => s.run ?? '').join('\n');
+    const runs = (job.steps ?? []).map((s) => s.run ?? '').join('\n');
     expect(runs).toContain('npm ci');
-    expect(runs).toContain('npm run dist');
     expect(JSON.stringify(job.steps)).toContain('dist/*');
+    const needs = [job.needs ?? []].flat();
+    expect(needs.length, `${name} must wait for the test job`).toBeGreaterThan(0);
+    for (const n of needs) expect(wf.jobs[n]?.uses).toBe('./.github/workflows/ci.yml');
+  });
+});
+
+describe('the CI workflow', () => {
+  it('runs .ci/run on every push and pull request, and can be called by the release', () => {
+    const wf = workflow('ci.yml');
+    expect(Object.keys(wf.on).sort()).toEqual(['pull_request', 'push', 'workflow_call']);
+    const steps = Object.values(wf.jobs).flatMap((j) => j.steps ?? []);
+    expect(steps.map((s) => s.run ?? '')).toContain('bash .ci/run');
   });
 });
