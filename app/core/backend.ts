@@ -28,7 +28,10 @@ export interface BackendOptions {
   configDir: string;
   dataDir: string;
   env?: NodeJS.ProcessEnv;
-  /** Skip the host watcher (CLI one-shots). */
+  /**
+   * Follow the host (a socket or /dev/kvm appearing) and the machine file (another Porthole process's
+   * changes). CLI one-shots skip both: they read the file afresh on every run.
+   */
   watch?: boolean;
   /** Start the machines set to auto-start once the engine is first reached (the desktop app does). */
   autoStartMachines?: boolean;
@@ -132,7 +135,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     emit({ event: 'hostChanged', payload: hostReport });
     return hostReport;
   };
-  const stopWatching =
+  const stopWatchingHost =
     options.watch === false
       ? () => undefined
       : watchHost(hostOptions, (report) => {
@@ -140,6 +143,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
           void migrate();
           emit({ event: 'hostChanged', payload: report });
         });
+  const stopWatchingStore = options.watch === false ? () => undefined : store.watch((change) => void machines.onExternalChange(change));
 
   const ok = { ok: true } as const;
   const handlers: Handlers = {
@@ -195,7 +199,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       return () => listeners.delete(listener);
     },
     async dispose() {
-      stopWatching();
+      stopWatchingHost();
+      stopWatchingStore();
       connection.dispose();
       machines.dispose();
       listeners.clear();

@@ -18,13 +18,13 @@ import { buildContainerSpec, SPEC_LABEL } from '../machine/spec';
 import { settingsFromDraft, newMachineId } from '../machine/defaults';
 import { fromCompose, toCompose } from '../machine/compose';
 import { readHostKeyboard } from '../machine/keyboard';
-import { changeEffect, validateDiskChange, validateMachine } from '../../api';
+import { changeEffect, validateDiskChange, validateMachine, validateMachineName } from '../../api';
 import { assertIsoUsable } from '../machine/iso';
 import { assertMountsUsable } from '../machine/mounts';
 import { writeOemFiles, INSTALL_MARKER } from '../machine/oem';
 import { MachineSession } from '../session/machine-session';
 import type { MachineSecrets } from '../secrets';
-import type { MachineRecord, MachineStore } from '../store/machine-store';
+import type { ExternalChange, MachineRecord, MachineStore } from '../store/machine-store';
 import { adoptableFrom, keptPorts, planAdoption, uniqueMachineName, type AdoptableContainer } from './adoption';
 import { freePorts, portIsFree } from './ports';
 import { KeyedSerial } from './serial';
@@ -133,30 +133,33 @@ export class Machines {
       if (!info) {
         throw new PortholeError('NOT_FOUND', `There is no container “${containerId}”.`, 'List the containers Porthole can adopt with "porthole adoptable".');
       }
-      const records = this.deps.store.list();
       const plan = planAdoption(info, this.deps.host());
       const name = info.Name.replace(/^\//, '');
-      if (plan.porthole && plan.labelId && this.deps.store.get(plan.labelId)) {
-        throw new PortholeError('CONFLICT', `The container “${name}” already belongs to the machine “${this.deps.store.get(plan.labelId)!.settings.name}”.`);
-      }
-      const owner = records.find((r) => r.adoptedContainerId === info.Id);
-      if (owner) throw new PortholeError('CONFLICT', `The container “${name}” was already adopted as the machine “${owner.settings.name}”.`);
+      // Conflicts, name, id and ports are decided on the records on disk, under the store's lock.
+      const { id, warnings } = await this.deps.store.transact(async (current) => {
+        const records = [...current.values()];
+        const labelled = plan.porthole && plan.labelId ? current.get(plan.labelId) : undefined;
+        if (labelled) throw new PortholeError('CONFLICT', `The container “${name}” already belongs to the machine “${labelled.settings.name}”.`);
+        const owner = records.find((r) => r.adoptedContainerId === info.Id);
+        if (owner) throw new PortholeError('CONFLICT', `The container “${name}” was already adopted as the machine “${owner.settings.name}”.`);
 
-      const label = `container "${name}"`;
-      const warnings = [...plan.warnings];
-      const taken = this.portsInUse();
-      const fresh = await freePorts(2, new Set([...taken, ...Object.values(plan.ports)]));
-      const ports = keptPorts(plan.ports, taken, [fresh[0]!, fresh[1]!], warnings, label);
-      const draftName = uniqueMachineName(plan.draft.name, records.map((r) => r.settings.name));
-      if (draftName !== plan.draft.name.trim()) warnings.push(`${label}: another machine is called “${plan.draft.name}”, so this one is “${draftName}”.`);
-      const id = plan.labelId ?? newMachineId(draftName, records.map((r) => r.settings.id));
-      const settings = settingsFromDraft({ ...plan.draft, name: draftName }, { id, host: this.deps.host(), dataDir: this.deps.dataDir, ports, env: {} });
-      // The image leaves windows.boot once Windows is installed: later starts go straight to "ready".
-      const installed = await access(join(settings.storageDir, 'windows.boot')).then(
-        () => true,
-        () => false,
-      );
-      await this.deps.store.put(await this.sealed({ settings, installed, ...(plan.porthole ? {} : { adoptedContainerId: info.Id }) }));
+        const label = `container "${name}"`;
+        const warnings = [...plan.warnings];
+        const taken = portsOf(records);
+        const fresh = await freePorts(2, new Set([...taken, ...Object.values(plan.ports)]));
+        const ports = keptPorts(plan.ports, taken, [fresh[0]!, fresh[1]!], warnings, label);
+        const draftName = uniqueMachineName(plan.draft.name, records.map((r) => r.settings.name));
+        if (draftName !== plan.draft.name.trim()) warnings.push(`${label}: another machine is called “${plan.draft.name}”, so this one is “${draftName}”.`);
+        const id = plan.labelId ?? newMachineId(draftName, records.map((r) => r.settings.id));
+        const settings = settingsFromDraft({ ...plan.draft, name: draftName }, { id, host: this.deps.host(), dataDir: this.deps.dataDir, ports, env: {} });
+        // The image leaves windows.boot once Windows is installed: later starts go straight to "ready".
+        const installed = await access(join(settings.storageDir, 'windows.boot')).then(
+          () => true,
+          () => false,
+        );
+        current.set(id, await this.sealed({ settings, installed, ...(plan.porthole ? {} : { adoptedContainerId: info.Id }) }));
+        return { id, warnings };
+      });
       await this.session(id).attach(info);
       return { machine: this.get(id), warnings };
     });
@@ -208,25 +211,64 @@ export class Machines {
     handled.catch(() => undefined);
   }
 
+  /**
+   * Another Porthole process (the CLI, the web host, a second app) changed the records: removed
+   * machines let go of their container, new ones take its state as reconcile does (one list, one
+   * inspect), changed ones are shown again. Without an engine the next reconcile attaches them.
+   */
+  async onExternalChange(change: ExternalChange): Promise<void> {
+    for (const id of change.removed) {
+      this.sessions.get(id)?.detach();
+      this.sessions.delete(id);
+      this.deps.onRemoved(id);
+    }
+    for (const record of change.changed) {
+      const id = record.settings.id;
+      if (this.sessions.has(id)) {
+        this.emit(id);
+        continue;
+      }
+      this.deps.onChange(this.toView(record));
+      let engine: EngineClient;
+      try {
+        engine = this.deps.engine();
+      } catch {
+        continue;
+      }
+      // A failed inspect leaves it absent; the next engine event or reconnect corrects it.
+      await this.serial.run(id, () => this.refresh(id, engine)).catch(() => undefined);
+    }
+  }
+
   // ---- actions --------------------------------------------------------------------------------
 
   async create(draft: MachineDraft, wanted: Partial<HostPorts> = {}): Promise<MachineView> {
     if (draft.customIso) await assertIsoUsable(draft.customIso);
-    const existing = this.deps.store.list();
-    const id = newMachineId(draft.name, existing.map((r) => r.settings.id));
-    const [web, rdp] = await freePorts(2, this.portsInUse());
     const keyboard = await readHostKeyboard().catch(() => undefined);
-    const settings = settingsFromDraft(draft, {
-      id,
-      host: this.deps.host(),
-      dataDir: this.deps.dataDir,
-      ports: { web: await this.keepIfFree(wanted.web, web!), rdp: await this.keepIfFree(wanted.rdp, rdp!) },
-      env: this.deps.env,
-      ...(keyboard ? { keyboardLayout: keyboard.layout, ...(keyboard.variant ? { keyboardVariant: keyboard.variant } : {}) } : {}),
+    // Name, id and ports are decided on the records as they are on disk, under the store's lock:
+    // racing creates (in this process or another) never share a name, an id or a port.
+    const record = await this.deps.store.transact(async (records) => {
+      const existing = [...records.values()];
+      const clash = validateMachineName(draft.name, existing.map((r) => r.settings.name));
+      if (clash) throw new PortholeError('INVALID_ARGUMENT', clash);
+      const id = newMachineId(draft.name, existing.map((r) => r.settings.id));
+      const taken = portsOf(existing);
+      const [web, rdp] = await freePorts(2, taken);
+      const settings = settingsFromDraft(draft, {
+        id,
+        host: this.deps.host(),
+        dataDir: this.deps.dataDir,
+        ports: { web: await keepIfFree(wanted.web, web!, taken), rdp: await keepIfFree(wanted.rdp, rdp!, taken) },
+        env: this.deps.env,
+        ...(keyboard ? { keyboardLayout: keyboard.layout, ...(keyboard.variant ? { keyboardVariant: keyboard.variant } : {}) } : {}),
+      });
+      await mkdir(settings.storageDir, { recursive: true });
+      // The keyring keeps the password under the id, so it is sealed once the id is decided.
+      const created = await this.sealed({ settings, installed: false });
+      records.set(id, created);
+      return created;
     });
-    await mkdir(settings.storageDir, { recursive: true });
-    await this.deps.store.put(await this.sealed({ settings, installed: false }));
-    const view = this.toView(this.deps.store.require(id));
+    const view = this.toView(record);
     this.deps.onChange(view);
     return view;
   }
@@ -248,35 +290,33 @@ export class Machines {
     return toCompose(await this.deps.secrets.reveal(record), { oemDir: this.oemPath(id), installed: record.installed });
   }
 
-  private async keepIfFree(wanted: number | undefined, fallback: number): Promise<number> {
-    if (wanted === undefined || this.portsInUse().has(wanted)) return fallback;
-    return (await portIsFree(wanted)) ? wanted : fallback;
-  }
-
   async update(id: string, changes: MachineChanges): Promise<{ machine: MachineView; appliesAt: 'now' | 'next-start' | 'recreate' }> {
     return this.serial.run(id, async () => {
       const record = this.deps.store.require(id);
       // A new password needs not the old one (which the keyring may have lost); any other change keeps it.
-      const before = changes.password === undefined ? await this.deps.secrets.reveal(record) : await this.deps.secrets.reveal(record).catch(() => record.settings);
-      const after = machineSettingsSchema.parse({ ...before, ...changes });
-      const shrink = validateDiskChange(before.diskGiB, after.diskGiB);
-      if (shrink) throw new PortholeError('INVALID_ARGUMENT', shrink);
-      const others = this.deps.store.list().filter((r) => r.settings.id !== id);
-      const issues = validateMachine(after, {
-        host: this.deps.host(),
-        otherNames: others.map((r) => r.settings.name),
+      const revealed = changes.password === undefined ? await this.deps.secrets.reveal(record) : await this.deps.secrets.reveal(record).catch(() => record.settings);
+      if (changes.customIso && changes.customIso !== record.settings.customIso) await assertIsoUsable(changes.customIso);
+      // Checked against the records on disk now, under the store's lock: another process may have
+      // renamed a machine or changed this one since this process last read them.
+      const { before, after } = await this.deps.store.transact(async (records) => {
+        const current = records.get(id);
+        if (!current) throw new PortholeError('NOT_FOUND', `There is no machine "${id}".`);
+        const before = { ...current.settings, password: current.passwordIn === 'keyring' ? revealed.password : current.settings.password };
+        const after = machineSettingsSchema.parse({ ...before, ...changes });
+        const shrink = validateDiskChange(before.diskGiB, after.diskGiB);
+        if (shrink) throw new PortholeError('INVALID_ARGUMENT', shrink);
+        const others = [...records.values()].filter((r) => r.settings.id !== id);
+        const issues = validateMachine(after, {
+          host: this.deps.host(),
+          otherNames: others.map((r) => r.settings.name),
+        });
+        if (issues.length > 0) throw new PortholeError('INVALID_ARGUMENT', issues.map((i) => i.message).join(' '));
+        // A new version or ISO means a new installation: the image moves the old disk to backups/.
+        const reinstall = after.version !== before.version || after.customIso !== before.customIso;
+        const sealed = await this.sealed({ ...current, settings: after }, current, after.password === before.password);
+        records.set(id, { ...sealed, installed: reinstall ? false : current.installed });
+        return { before, after };
       });
-      if (issues.length > 0) throw new PortholeError('INVALID_ARGUMENT', issues.map((i) => i.message).join(' '));
-      if (after.customIso && after.customIso !== before.customIso) await assertIsoUsable(after.customIso);
-      // A new version or ISO means a new installation: the image moves the old disk to backups/.
-      const reinstall = after.version !== before.version || after.customIso !== before.customIso;
-      const sealed = await this.sealed({ ...record, settings: after }, record, after.password === before.password);
-      await this.deps.store.update(id, ({ passwordIn: _old, ...r }) => ({
-        ...r,
-        settings: sealed.settings,
-        installed: reinstall ? false : r.installed,
-        ...(sealed.passwordIn ? { passwordIn: sealed.passwordIn } : {}),
-      }));
       this.emit(id);
       return { machine: this.get(id), appliesAt: changeEffect(before, after) };
     });
@@ -462,12 +502,7 @@ export class Machines {
   }
 
   private portsInUse(): Set<number> {
-    const used = new Set<number>();
-    for (const r of this.deps.store.list()) {
-      used.add(r.settings.ports.web);
-      used.add(r.settings.ports.rdp);
-    }
-    return used;
+    return portsOf(this.deps.store.list());
   }
 
   private oemPath(id: string): string {
@@ -479,6 +514,20 @@ export class Machines {
     await writeOemFiles(dir, id);
     return dir;
   }
+}
+
+function portsOf(records: readonly MachineRecord[]): Set<number> {
+  const used = new Set<number>();
+  for (const r of records) {
+    used.add(r.settings.ports.web);
+    used.add(r.settings.ports.rdp);
+  }
+  return used;
+}
+
+async function keepIfFree(wanted: number | undefined, fallback: number, taken: Set<number>): Promise<number> {
+  if (wanted === undefined || taken.has(wanted)) return fallback;
+  return (await portIsFree(wanted)) ? wanted : fallback;
 }
 
 export type { MachineSettings };
