@@ -1,0 +1,84 @@
+// Many `porthole` processes on one config at once: the built CLI (out/node/cli.js, made by
+// `npm run build:node`) in real OS child processes, against this machine's Docker engine,
+// on empty temporary config and data dirs. No record may be lost, no name or id doubled.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { machineViewSchema, type MachineView } from '../api';
+
+const CLI = resolve('out/node/cli.js');
+const N = 10;
+
+let root = '';
+let env: NodeJS.ProcessEnv = {};
+
+beforeAll(async () => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build:node" first.`);
+  root = await mkdtemp(join(tmpdir(), 'porthole-cli-store-'));
+  env = { ...process.env, PORTHOLE_CONFIG_DIR: join(root, 'config'), PORTHOLE_DATA_DIR: join(root, 'data') };
+  delete env.DOCKER_HOST;
+});
+
+afterAll(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function porthole(args: string[]): Promise<Run> {
+  return new Promise((done) => {
+    execFile(process.execPath, [CLI, ...args], { env, timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+async function machines(): Promise<MachineView[]> {
+  const run = await porthole(['machines', '--json']);
+  expect(run.code).toBe(0);
+  return machineViewSchema.array().parse(JSON.parse(run.stdout));
+}
+
+describe('porthole create, many at once', () => {
+  it(`${N} processes creating machines at once keep all ${N}, with distinct ids, names and ports`, async () => {
+    // One slug for all, so every process computes the same first id: only the lock keeps them apart.
+    const names = Array.from({ length: N }, (_, i) => `Racer${' '.repeat(i % 3)}${i === 0 ? '' : `!${'.'.repeat(i)}`}`);
+    const runs = await Promise.all(names.map((name) => porthole(['create', '--name', name, '--json'])));
+    for (const run of runs) expect(run, run.stderr).toMatchObject({ code: 0 });
+    const created = runs.map((r) => machineViewSchema.parse(JSON.parse(r.stdout)));
+    const listed = await machines();
+    expect(listed.map((m) => m.id).sort()).toEqual(created.map((m) => m.id).sort());
+    expect(new Set(listed.map((m) => m.id)).size).toBe(N);
+    expect(listed.map((m) => m.name).sort()).toEqual([...names].sort());
+    const ports = listed.flatMap((m) => [m.ports.web, m.ports.rdp]);
+    expect(new Set(ports).size).toBe(ports.length);
+  });
+
+  it('processes creating one name at once: one machine, every other told the name is taken', async () => {
+    const runs = await Promise.all(Array.from({ length: 5 }, () => porthole(['create', '--name', 'Twin'])));
+    expect(runs.filter((r) => r.code === 0)).toHaveLength(1);
+    for (const run of runs.filter((r) => r.code !== 0)) expect(run.stderr).toContain('Another machine is already called “Twin”');
+    expect((await machines()).filter((m) => m.name === 'Twin')).toHaveLength(1);
+  });
+
+  it('a corrupted machines.json: the next run has every machine back from the last good copy, the bad file kept aside', async () => {
+    const before = (await machines()).map((m) => m.id).sort();
+    const file = join(root, 'config', 'machines.json');
+    await writeFile(file, '{"foo":1}');
+    const run = await porthole(['machines', '--json']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/could not be read .* kept as .*machines\.json\.unreadable-\d+, and the \d+ machines of the last good copy/);
+    expect(machineViewSchema.array().parse(JSON.parse(run.stdout)).map((m) => m.id).sort()).toEqual(before);
+    const aside = (await readdir(join(root, 'config'))).filter((f) => f.startsWith('machines.json.unreadable-'));
+    expect(aside).toHaveLength(1);
+    expect(await readFile(join(root, 'config', aside[0]!), 'utf8')).toBe('{"foo":1}');
+  });
+});
