@@ -39,6 +39,16 @@ describe('one machine file, many backends', () => {
     expect(await names(backend)).toEqual(['Work']);
   });
 
+  it('an import next to the machine it was exported from gets a name of its own, and says so', async () => {
+    const backend = await open(false);
+    const work = await backend.handlers.createMachine({ name: 'Work' });
+    const { yaml } = await backend.handlers.exportCompose({ id: work.id });
+    const imported = await backend.handlers.importCompose({ yaml });
+    expect(imported.machines.map((m) => m.name)).toEqual(['Work 2']);
+    expect(imported.warnings).toContain('Another machine is called “Work”, so the imported one is “Work 2”.');
+    expect(await names(backend)).toEqual(['Work', 'Work 2']);
+  });
+
   it('racing creates of one name: one machine, every other create refused', async () => {
     const [a, b] = [await open(false), await open(false)];
     const results = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).invoke('createMachine', { name: 'Same' })));

@@ -279,8 +279,17 @@ export class Machines {
     if (drafts.length === 0) {
       throw new PortholeError('INVALID_ARGUMENT', 'The file has no Windows machine in it.', 'Export one with "porthole export <id>".');
     }
+    // Names are unique: a machine imported next to the one it was exported from (or twice) gets a new one, said so.
+    const taken = this.deps.store.list().map((r) => r.settings.name);
+    const named = drafts.map((d) => {
+      const clash = validateMachineName(d.name, taken) !== validateMachineName(d.name);
+      const name = clash ? uniqueMachineName(d.name, taken) : d.name;
+      if (clash) warnings.push(`Another machine is called “${d.name}”, so the imported one is “${name}”.`);
+      taken.push(name);
+      return { ...d, name };
+    });
     const machines: MachineView[] = [];
-    for (const { ports, ...draft } of drafts) machines.push(await this.create(draft, ports ?? {}));
+    for (const { ports, ...draft } of named) machines.push(await this.create(draft, ports ?? {}));
     return { machines, warnings };
   }
 
