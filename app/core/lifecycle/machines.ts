@@ -69,7 +69,7 @@ export class Machines {
         webPort: () => this.deps.store.require(id).settings.ports.web,
         installed: () => this.deps.store.get(id)?.installed ?? false,
         onChange: () => this.emit(id),
-        // Not recorded (the file is from a newer Porthole, the disk is full): the next boot sees the marker again.
+        // Not recorded (the file is from a newer Porthole, the disk is full): said, never an unhandled rejection.
         onInstalled: () => void this.markInstalled(id).catch((err: unknown) => process.emitWarning(`Porthole: could not note that ${id} is installed: ${String(err)}`)),
       });
       this.sessions.set(id, session);
