@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { machineViewSchema, type MachineView } from '../api';
+import { MachineStore, type ExternalChange } from '../core/store/machine-store';
 
 const CLI = resolve('out/node/cli.js');
 const N = 10;
@@ -67,6 +68,26 @@ describe('porthole create, many at once', () => {
     expect(runs.filter((r) => r.code === 0)).toHaveLength(1);
     for (const run of runs.filter((r) => r.code !== 0)) expect(run.stderr).toContain('Another machine is already called “Twin”');
     expect((await machines()).filter((m) => m.name === 'Twin')).toHaveLength(1);
+  });
+
+  it('a watching store (as the app and the web host have) sees a machine a CLI process made within a second', async () => {
+    const store = new MachineStore(join(root, 'config'));
+    await store.load();
+    let seen: (change: ExternalChange) => void = () => undefined;
+    const change = new Promise<ExternalChange>((resolve) => (seen = resolve));
+    const stop = store.watch((c) => seen(c));
+    try {
+      await new Promise((r) => setTimeout(r, 200)); // the watch is up
+      const run = await porthole(['create', '--name', 'Watched', '--json']);
+      const exited = Date.now();
+      expect(run.code).toBe(0);
+      const got = await change;
+      expect(Date.now() - exited).toBeLessThan(1_000);
+      expect(got.changed.map((r) => r.settings.name)).toEqual(['Watched']);
+      expect(store.list().map((r) => r.settings.name)).toContain('Watched');
+    } finally {
+      stop();
+    }
   });
 
   it('a corrupted machines.json: the next run has every machine back from the last good copy, the bad file kept aside', async () => {
