@@ -20,7 +20,8 @@ export interface LockOptions {
   staleMs?: number;
 }
 
-const DEFAULT_TIMEOUT_MS = 10_000;
+// A holder may spend up to two keyring calls (5 s each) sealing a new password under the lock.
+const DEFAULT_TIMEOUT_MS = 20_000;
 const DEFAULT_STALE_MS = 30_000;
 /** While waiting, the holder's liveness is looked at again this often (it may die without removing its lock). */
 const RECHECK_MS = 1_000;
