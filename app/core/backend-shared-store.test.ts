@@ -92,7 +92,8 @@ describe('one machine file, many backends', () => {
     const made = await cli.handlers.createMachine({ name: 'From the CLI' });
     const changed = await seen;
     expect(changed.ms).toBeLessThan(1_000);
-    expect(changed.event.payload).toMatchObject({ id: made.id, name: 'From the CLI', status: { phase: 'absent' } });
+    expect(changed.event.payload).toMatchObject({ id: made.id, name: 'From the CLI' });
+    expect(changed.event.payload).toEqual(await app.handlers.getMachine({ id: made.id }));
     expect(await names(app)).toEqual(['From the CLI']);
     // The app's own write after the CLI's keeps the CLI's machine.
     await app.handlers.createMachine({ name: 'From the app' });
