@@ -10,6 +10,30 @@ import { containerRefSchema, hostPathSchema } from './references';
 export const IMPORT_YAML_MAX_CHARS = 1_000_000;
 
 const byId = z.object({ id: machineIdSchema });
+
+/**
+ * What "delete the disk" removes from a machine's storage folder:
+ * - `folder`: Porthole made the folder for this machine and it holds only the image's files: it goes whole.
+ * - `files`: the folder is someone else's (imported, adopted, chosen by hand) or foreign files appeared
+ *   in it: only the image's files (`remove`) go; the folder and everything in `keep` stay.
+ * - `missing`: the folder does not exist: nothing is removed.
+ * - `refused`: the folder breaks the path policy (`reason`): Porthole deletes nothing there, and a
+ *   delete with the disk is refused.
+ * Sizes are of what is removed: allocated on disk, and as the files claim (a sparse disk claims more).
+ */
+export const deletePlanSchema = z.object({
+  path: z.string(),
+  kind: z.enum(['folder', 'files', 'missing', 'refused']),
+  /** Names at the top of the folder that are removed (a folder among them goes with its contents). */
+  remove: z.array(z.string()),
+  /** Names at the top of the folder that stay. */
+  keep: z.array(z.string()),
+  allocatedBytes: z.number().nonnegative(),
+  apparentBytes: z.number().nonnegative(),
+  /** Why nothing is deleted (kind `refused`), with what to do. */
+  reason: z.string().optional(),
+});
+export type DeletePlan = z.infer<typeof deletePlanSchema>;
 const ok = z.object({ ok: z.literal(true) });
 
 /**
@@ -34,12 +58,13 @@ export const actions = {
   restartMachine: { request: byId, response: ok },
   /** Recreate the container with the current settings, keeping /storage; restarts it if it was running. */
   applyMachine: { request: byId, response: ok },
-  deleteMachine: { request: z.object({ id: machineIdSchema, deleteDisk: z.boolean() }), response: ok },
-  /** What "delete the disk" would remove: the storage folder and its size (allocated, and as files claim). */
-  storageUsage: {
-    request: byId,
-    response: z.object({ path: z.string(), allocatedBytes: z.number().nonnegative(), apparentBytes: z.number().nonnegative() }),
+  /** With deleteDisk: `disk` is what was removed (the plan carried out, made again at the moment of deleting). */
+  deleteMachine: {
+    request: z.object({ id: machineIdSchema, deleteDisk: z.boolean() }),
+    response: z.object({ ok: z.literal(true), disk: deletePlanSchema.optional() }),
   },
+  /** What "delete the disk" would remove, exactly (see deletePlanSchema); deleteMachine follows this plan. */
+  storageUsage: { request: byId, response: deletePlanSchema },
   machineLogs: {
     request: z.object({ id: machineIdSchema, tail: z.number().int().min(1).max(10000).default(200) }),
     response: z.object({ lines: z.array(z.string()) }),

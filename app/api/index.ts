@@ -11,3 +11,5 @@ export * from './catalogue';
 export * from './validation';
 export * from './changes';
 export * from './references';
+export { isInsidePath, systemFolderReason } from './host-paths';
+export * from './bytes';

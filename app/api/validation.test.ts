@@ -1,6 +1,7 @@
 import { sampleMachine } from './testing/sample-machine';
 import { describe, expect, it } from 'vitest';
 import type { MachineSettings } from './machine';
+import { systemFolderReason } from './host-paths';
 import {
   normalizeHostPath,
   validateCpu,
@@ -229,6 +230,12 @@ describe('paths', () => {
     [[rw('/proc')], /system folder/],
     [[rw('/sys/fs')], /system folder/],
     [[rw('/dev')], /system folder/],
+    [[rw('/etc')], /system folder/],
+    [[rw('/usr/share')], /inside the system folder \/usr/],
+    [[rw('/var/lib/docker/volumes')], /inside the system folder \/var\/lib\/docker/],
+    [[rw('/home')], /holds other folders/],
+    [[rw('/tmp')], /holds other folders/],
+    [[rw('/root/Documents')], /administrator/],
     [[rw(storage)], /holds this machine's Windows disk/],
     [[rw(`${storage}/`)], /holds this machine's Windows disk/],
     [[rw(`${storage}/sub`)], /holds this machine's Windows disk/],
@@ -284,5 +291,19 @@ describe('validateMachine', () => {
 
   it('ignores the version when a custom ISO is set', () => {
     expect(validateMachine({ ...good, version: 'whatever', customIso: '/isos/x.iso', diskGiB: 8 }, { host })).toEqual([]);
+  });
+});
+
+describe('systemFolderReason (the text rule the backend applies after resolving symlinks)', () => {
+  it.each(['/mnt/disk/vms', '/tmp/test', '/home/ada/vms', '/media/usb/share', '/run/media/ada/USB/vms', '/opt/vms/win', '/srv/share'])('allows %s', (path) => {
+    expect(systemFolderReason(path)).toBeNull();
+  });
+  it('allows /root/... only when /root is the home folder', () => {
+    expect(systemFolderReason('/root/vms')).toMatch(/administrator/);
+    expect(systemFolderReason('/root/vms', '/root')).toBeNull();
+  });
+  it('refuses a storage folder in a system folder', () => {
+    expect(validateStorageDir('/etc/porthole/vm')).toMatch(/inside the system folder \/etc/);
+    expect(validateStorageDir('/mnt')).toMatch(/holds other folders/);
   });
 });

@@ -14,6 +14,9 @@ import {
   versionRequirements,
 } from './catalogue';
 import type { HostPorts, MachineSettings, SharedFolder } from './machine';
+import { isInsidePath as isInside, normalizeHostPath, systemFolderReason } from './host-paths';
+
+export { normalizeHostPath };
 
 const GIB = 1024 ** 3;
 const MAX_SHARED_FOLDERS = 3;
@@ -155,21 +158,6 @@ export function validateScreen(width: number, height: number): string | null {
   return null;
 }
 
-/** `/a/./b//c/../d/` -> `/a/b/d`. Purely textual: symbolic links are not followed. */
-export function normalizeHostPath(path: string): string {
-  const parts: string[] = [];
-  for (const segment of path.split('/')) {
-    if (!segment || segment === '.') continue;
-    if (segment === '..') parts.pop();
-    else parts.push(segment);
-  }
-  return `/${parts.join('/')}`;
-}
-
-function isInside(path: string, folder: string): boolean {
-  return path === folder || path.startsWith(folder === '/' ? '/' : `${folder}/`);
-}
-
 /** A host path Porthole hands to the engine as a bind mount. `what` names it in the message. */
 export function validateHostPath(path: string, what: string): string | null {
   if (!path) return `Choose the ${what}.`;
@@ -184,6 +172,8 @@ export function validateStorageDir(path: string): string | null {
   const problem = validateHostPath(path, 'storage folder');
   if (problem) return problem;
   if (normalizeHostPath(path) === '/') return 'Choose a folder of its own for the machine, not the whole computer.';
+  const system = systemFolderReason(path);
+  if (system) return `${normalizeHostPath(path)} cannot hold a machine: ${system}. Choose a folder of your own, such as one in your home folder.`;
   return null;
 }
 
@@ -191,8 +181,6 @@ export function validateIsoPath(path: string | null | undefined): string | null 
   if (path === null || path === undefined) return null;
   return validateHostPath(path, 'custom ISO');
 }
-
-const SYSTEM_FOLDERS = ['/proc', '/sys', '/dev', '/run', '/boot'];
 
 export function validateSharedFolders(folders: readonly SharedFolder[], storageDir?: string): string | null {
   if (folders.length > MAX_SHARED_FOLDERS) return 'A machine can have at most three shared folders.';
@@ -203,8 +191,8 @@ export function validateSharedFolders(folders: readonly SharedFolder[], storageD
     if (problem) return problem;
     const path = normalizeHostPath(folder.hostPath);
     if (path === '/') return 'Share a folder, not the whole computer.';
-    const system = SYSTEM_FOLDERS.find((dir) => isInside(path, dir));
-    if (system) return `${path} is a system folder. Share a folder of your own.`;
+    const system = systemFolderReason(path);
+    if (system) return `${path} cannot be shared: ${system}. Share a folder of your own.`;
     if (storage && isInside(path, storage)) {
       return `${path} holds this machine's Windows disk. Share a different folder.`;
     }

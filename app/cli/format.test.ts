@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENGINE_DOWN_STATUS } from '../api';
 import { machine } from '../main/test-machines';
-import { formatMachines } from './format';
+import { formatDeletePlan, formatMachines } from './format';
 
 describe('porthole machines', () => {
   it('says "engine not reachable" while the engine is down, never "absent"', () => {
@@ -15,5 +15,23 @@ describe('porthole machines', () => {
     const text = formatMachines([machine('win11', 'stopped')]);
     expect(text).toMatch(/^win11\s+\S.*\s+stopped\s/m);
     expect(text).not.toContain('not reachable');
+  });
+});
+
+const base = { path: '/home/ada/vms/win', remove: [], keep: [], allocatedBytes: 0, apparentBytes: 0 };
+
+describe('porthole rm --delete-disk says what went', () => {
+  it('the whole own folder', () => {
+    expect(formatDeletePlan({ ...base, kind: 'folder', remove: ['data.img'], allocatedBytes: 21_400_000_000 }, true)).toBe(
+      'Deleted the folder /home/ada/vms/win and everything in it (21.4 GB on disk).\n',
+    );
+  });
+  it('only the disk files of a folder Porthole did not make, naming what stays', () => {
+    expect(formatDeletePlan({ ...base, kind: 'files', remove: ['data.img', 'windows.boot'], keep: ['notes.txt'], allocatedBytes: 5_000_000_000 }, true)).toBe(
+      "Deleted the Windows disk files in /home/ada/vms/win: data.img, windows.boot (5.0 GB on disk).\nKept: the folder and notes.txt (not the machine's).\n",
+    );
+  });
+  it('a missing folder', () => {
+    expect(formatDeletePlan({ ...base, kind: 'missing' }, true)).toBe('The storage folder /home/ada/vms/win does not exist: there was no disk to delete.\n');
   });
 });

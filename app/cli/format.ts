@@ -1,4 +1,4 @@
-import type { MachineView } from '../api';
+import { formatBytes, type DeletePlan, type MachineView } from '../api';
 
 /** `porthole machines`: a table a person can read. */
 export function formatMachines(machines: MachineView[]): string {
@@ -11,4 +11,22 @@ export function formatMachines(machines: MachineView[]): string {
   return machines.some((m) => m.status.phase === 'unknown')
     ? `${table}\nThe container engine is not reachable, so these states are unknown. "porthole check" says why.\n`
     : table;
+}
+
+/** `porthole rm ID --delete-disk`: exactly what "delete the disk" removes (or removed) and what stays. */
+export function formatDeletePlan(plan: DeletePlan, done: boolean): string {
+  const size = `${formatBytes(plan.allocatedBytes)} on disk`;
+  switch (plan.kind) {
+    case 'folder':
+      return `${done ? 'Deleted' : 'Deletes'} the folder ${plan.path} and everything in it (${size}).\n`;
+    case 'files': {
+      const kept = plan.keep.length > 0 ? `\nKept: the folder and ${plan.keep.join(', ')} (not the machine's).` : '\nKept: the folder.';
+      const removed = plan.remove.length > 0 ? plan.remove.join(', ') : 'nothing (no Windows disk files are there)';
+      return `${done ? 'Deleted' : 'Deletes'} the Windows disk files in ${plan.path}: ${removed} (${size}).${kept}\n`;
+    }
+    case 'missing':
+      return `The storage folder ${plan.path} does not exist: there was no disk to delete.\n`;
+    case 'refused':
+      return `${plan.reason ?? `Porthole deletes nothing in ${plan.path}.`}\n`;
+  }
 }

@@ -4,7 +4,7 @@ import type { ActionName, ActionRequest, ActionResponse, MachineView } from '../
 import { actions, fromEnvelope, machineSettingsSchema } from '../api';
 import { createBackend, defaultDirs, type Backend } from '../core/backend';
 import { formatHostReport } from '../core/host';
-import { formatMachines } from './format';
+import { formatDeletePlan, formatMachines } from './format';
 
 const USAGE = `Usage: porthole <command> [options]
 
@@ -14,7 +14,8 @@ Commands:
   create --name NAME [--version 11] [--ram GB] [--cpus N] [--disk GB] [--iso PATH] [--no-kvm] [--image REF]
   start ID | stop ID | restart ID | kill ID
   apply ID                    Recreate the machine's container with its current settings (keeps the disk)
-  rm ID [--delete-disk]       Remove a machine; its disk is kept unless --delete-disk
+  rm ID [--delete-disk]       Remove a machine; its disk is kept unless --delete-disk (then only what Porthole
+                              made goes: its own folder whole, else only the image's disk files)
   logs ID [--tail N]          The machine's container log
   screen ID                   The screen's websocket address
   rdp ID                      Open the machine in a Remote Desktop client (FreeRDP, Remmina)
@@ -128,7 +129,7 @@ async function runParsed(
       case 'rm': {
         const target = needId();
         const result = await call('deleteMachine', { id: target, deleteDisk: values['delete-disk'] });
-        print(result, () => `Removed ${target}${values['delete-disk'] ? ' and its disk' : ' (its disk is kept)'}\n`);
+        print(result, () => (result.disk ? `Removed ${target}.\n${formatDeletePlan(result.disk, true)}` : `Removed ${target} (its disk is kept)\n`));
         return 0;
       }
       case 'logs': {

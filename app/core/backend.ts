@@ -20,7 +20,6 @@ import { inspectIso } from './machine/iso';
 import { openRemoteDesktop } from './remote';
 import { MachineSecrets, SecretService } from './secrets';
 import { MachineStore } from './store/machine-store';
-import { folderUsage } from './store/usage';
 
 export type { Backend, BackendEvent, BackendListener } from './backend-types';
 
@@ -156,11 +155,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     forceStopMachine: async ({ id }) => (await machines.forceStop(id), ok),
     restartMachine: async ({ id }) => (await machines.restart(id), ok),
     applyMachine: async ({ id }) => (await machines.apply(id), ok),
-    deleteMachine: async ({ id, deleteDisk }) => (await machines.delete(id, deleteDisk), ok),
-    storageUsage: async ({ id }) => {
-      const path = machines.get(id).storageDir;
-      return { path, ...(await folderUsage(path)) };
+    deleteMachine: async ({ id, deleteDisk }) => {
+      const disk = await machines.delete(id, deleteDisk);
+      return disk ? { ...ok, disk } : ok;
     },
+    storageUsage: ({ id }) => machines.deletePlan(id),
     machineLogs: async ({ id, tail }) => ({ lines: await machines.logs(id, tail) }),
     screenEndpoint: async ({ id }) => machines.screenEndpoint(id),
     checkHost: () => recheck(),

@@ -1,4 +1,4 @@
-import { access, mkdir, rm } from 'node:fs/promises';
+import { access, lstat, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import {
@@ -7,6 +7,7 @@ import {
   PortholeError,
   type HostFacts,
   type HostPorts,
+  type DeletePlan,
   type MachineChanges,
   type MachineDraft,
   type MachineSettings,
@@ -24,6 +25,8 @@ import { assertMountsUsable } from '../machine/mounts';
 import { writeOemFiles, INSTALL_MARKER } from '../machine/oem';
 import { MachineSession } from '../session/machine-session';
 import type { MachineSecrets } from '../secrets';
+import { executeDiskDelete, makeStorageFolder, planDiskDelete } from '../storage/ownership';
+import { assertMachinePaths, assertSharedAllowed, assertStorageAllowed, homeOf, type PathPolicy } from '../storage/paths';
 import type { ExternalChange, MachineRecord, MachineStore } from '../store/machine-store';
 import { adoptableFrom, keptPorts, planAdoption, uniqueMachineName, type AdoptableContainer } from './adoption';
 import { freePorts, portIsFree } from './ports';
@@ -153,6 +156,8 @@ export class Machines {
         if (draftName !== plan.draft.name.trim()) warnings.push(`${label}: another machine is called “${plan.draft.name}”, so this one is “${draftName}”.`);
         const id = plan.labelId ?? newMachineId(draftName, records.map((r) => r.settings.id));
         const settings = settingsFromDraft({ ...plan.draft, name: draftName }, { id, host: this.deps.host(), dataDir: this.deps.dataDir, ports, env: {} });
+        // The container's folders become the machine's: the same path policy as for any other machine.
+        await assertMachinePaths(settings, this.pathPolicy(id, records));
         // The image leaves windows.boot once Windows is installed: later starts go straight to "ready".
         const installed = await access(join(settings.storageDir, 'windows.boot')).then(
           () => true,
@@ -263,11 +268,18 @@ export class Machines {
         env: this.deps.env,
         ...(keyboard ? { keyboardLayout: keyboard.layout, ...(keyboard.variant ? { keyboardVariant: keyboard.variant } : {}) } : {}),
       });
-      await mkdir(settings.storageDir, { recursive: true });
-      // The keyring keeps the password under the id, so it is sealed once the id is decided.
-      const created = await this.sealed({ settings, installed: false });
-      records.set(id, created);
-      return created;
+      await assertMachinePaths(settings, this.pathPolicy(id, existing));
+      const { own } = await makeStorageFolder(settings.storageDir, id);
+      try {
+        // The keyring keeps the password under the id, so it is sealed once the id is decided.
+        const created = await this.sealed({ settings, installed: false });
+        records.set(id, created);
+        return created;
+      } catch (err) {
+        // No record, no folder: the one just made holds nothing but the marker (planned, so nothing else goes).
+        if (own) await executeDiskDelete(await planDiskDelete(settings.storageDir, id));
+        throw err;
+      }
     });
     const view = this.toView(record);
     this.deps.onChange(view);
@@ -289,6 +301,18 @@ export class Machines {
       taken.push(name);
       return { ...d, name };
     });
+    // The path policy for every service first (each against the others too): a bad folder in the
+    // last service leaves nothing half-imported.
+    const ids = this.deps.store.list().map((r) => r.settings.id);
+    const planned: PathPolicy['others'][number][] = [];
+    for (const draft of named) {
+      const id = newMachineId(draft.name, ids);
+      ids.push(id);
+      const policy = this.pathPolicy(id);
+      const storageDir = draft.storageDir ?? join(this.deps.dataDir, 'machines', id);
+      await assertMachinePaths({ storageDir, sharedFolders: draft.sharedFolders ?? [] }, { ...policy, others: [...policy.others, ...planned] });
+      planned.push({ id, name: draft.name, storageDir });
+    }
     const machines: MachineView[] = [];
     for (const { ports, ...draft } of named) machines.push(await this.create(draft, ports ?? {}));
     return { machines, warnings };
@@ -312,7 +336,8 @@ export class Machines {
         const current = records.get(id);
         if (!current) throw new PortholeError('NOT_FOUND', `There is no machine "${id}".`);
         const before = { ...current.settings, password: current.passwordIn === 'keyring' ? revealed.password : current.settings.password };
-        const after = machineSettingsSchema.parse({ ...before, ...changes });
+        // The storage folder never changes here (the contract leaves it out of changes; this holds for any caller).
+        const after = machineSettingsSchema.parse({ ...before, ...changes, storageDir: current.settings.storageDir });
         const shrink = validateDiskChange(before.diskGiB, after.diskGiB);
         if (shrink) throw new PortholeError('INVALID_ARGUMENT', shrink);
         const others = [...records.values()].filter((r) => r.settings.id !== id);
@@ -321,6 +346,7 @@ export class Machines {
           otherNames: others.map((r) => r.settings.name),
         });
         if (issues.length > 0) throw new PortholeError('INVALID_ARGUMENT', issues.map((i) => i.message).join(' '));
+        for (const folder of after.sharedFolders) await assertSharedAllowed(folder.hostPath, after.storageDir, this.pathPolicy(id, others));
         // A new version or ISO means a new installation: the image moves the old disk to backups/.
         const reinstall = after.version !== before.version || after.customIso !== before.customIso;
         const sealed = await this.sealed({ ...current, settings: after }, current, after.password === before.password);
@@ -346,8 +372,14 @@ export class Machines {
     record = await this.ensurePorts(record);
     const settings = await this.deps.secrets.reveal(record);
     const oemDir = await this.oemDir(id);
-    await mkdir(settings.storageDir, { recursive: true });
-    await assertMountsUsable(settings, { installed: record.installed });
+    // Checked again at every start: a symlink may lead elsewhere since the machine was made.
+    const policy = this.pathPolicy(id);
+    await assertStorageAllowed(settings.storageDir, policy);
+    // Only the default folder in the data root is made again when missing. Any other missing folder
+    // is most likely on a drive not mounted now: making it would install a fresh Windows beside the
+    // real one, so assertMountsUsable refuses it with what to do.
+    if (settings.storageDir === join(this.deps.dataDir, 'machines', id)) await makeStorageFolder(settings.storageDir, id);
+    await assertMountsUsable(settings, { installed: record.installed, policy });
     const spec = buildContainerSpec(settings, { oemDir, installed: record.installed, tun: this.deps.host().tunAvailable !== false });
     let container = await this.findContainer(engine, id);
     if (container && container.Config.Labels?.[SPEC_LABEL] !== spec.Labels?.[SPEC_LABEL]) {
@@ -407,11 +439,45 @@ export class Machines {
     });
   }
 
-  delete(id: string, deleteDisk: boolean): Promise<void> {
+  /**
+   * What "delete the disk" removes now: the whole folder only if Porthole made it for this machine
+   * and it holds only the image's files; otherwise only the image's files. Nothing in a folder the
+   * path policy refuses (see storage/paths.ts).
+   */
+  deletePlan(id: string): Promise<DeletePlan> {
+    return this.planDiskDelete(id, this.deps.store.require(id).settings.storageDir);
+  }
+
+  private async planDiskDelete(id: string, path: string): Promise<DeletePlan> {
+    let real: string;
+    try {
+      real = await assertStorageAllowed(path, this.pathPolicy(id));
+    } catch (err) {
+      if (!(err instanceof PortholeError) || err.code !== 'INVALID_ARGUMENT') throw err;
+      return { path, kind: 'refused', remove: [], keep: [], allocatedBytes: 0, apparentBytes: 0, reason: err.message };
+    }
+    const plan = await planDiskDelete(real, id);
+    // A storage path that is itself a symlink: the folder it leads to stays, only the image's files go.
+    const linked = await lstat(path).then((info) => info.isSymbolicLink(), () => false);
+    return linked && plan.kind === 'folder' ? { ...plan, kind: 'files' } : plan;
+  }
+
+  /** Returns, with deleteDisk, what was removed from the storage folder. */
+  delete(id: string, deleteDisk: boolean): Promise<DeletePlan | undefined> {
     return this.serial.run(id, async () => {
       const record = this.deps.store.require(id);
       // A keyring that cannot remove the password now refuses the delete before anything is stopped.
       await this.deps.secrets.assertForgettable(record);
+      if (deleteDisk) {
+        const plan = await this.planDiskDelete(id, record.settings.storageDir);
+        if (plan.kind === 'refused') {
+          throw new PortholeError(
+            'INVALID_ARGUMENT',
+            `${plan.reason ?? `Porthole will not delete files in ${plan.path}.`} Nothing was deleted.`,
+            'Delete the machine and keep its disk, then remove the files you no longer need by hand.',
+          );
+        }
+      }
       const engine = this.deps.engine();
       const container = await this.findContainer(engine, id);
       if (container) {
@@ -427,8 +493,14 @@ export class Machines {
       this.sessions.delete(id);
       await this.deps.store.remove(id);
       await rm(this.oemPath(id), { recursive: true, force: true });
-      if (deleteDisk) await rm(record.settings.storageDir, { recursive: true, force: true });
+      // Planned again now: the container may have written files while shutting down.
+      let disk: DeletePlan | undefined;
+      if (deleteDisk) {
+        disk = await this.planDiskDelete(id, record.settings.storageDir);
+        if (disk.kind !== 'refused') await executeDiskDelete(disk);
+      }
       this.deps.onRemoved(id);
+      return disk;
     });
   }
 
@@ -513,6 +585,22 @@ export class Machines {
 
   private portsInUse(): Set<number> {
     return portsOf(this.deps.store.list());
+  }
+
+  /**
+   * The path policy for one machine: the other machines' storage folders are off limits. `records`
+   * are the records to check against (inside a store transaction, those on disk now).
+   */
+  private pathPolicy(id: string, records: readonly MachineRecord[] = this.deps.store.list()): PathPolicy {
+    return {
+      home: homeOf(this.deps.env),
+      configDir: this.deps.configDir,
+      dataDir: this.deps.dataDir,
+      machineId: id,
+      others: records
+        .filter((r) => r.settings.id !== id)
+        .map((r) => ({ id: r.settings.id, name: r.settings.name, storageDir: r.settings.storageDir })),
+    };
   }
 
   private oemPath(id: string): string {

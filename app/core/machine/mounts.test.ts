@@ -1,5 +1,5 @@
 import { sampleMachine } from '../../api/testing/sample-machine';
-import { mkdir, mkdtemp, open, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,5 +47,17 @@ describe('assertMountsUsable', () => {
     const gone = { ...m, customIso: join(dir, 'deleted.iso') };
     await expect(assertMountsUsable(gone)).rejects.toMatchObject({ code: 'ISO_INVALID' });
     await expect(assertMountsUsable(gone, { installed: true })).resolves.toBeUndefined();
+  });
+
+  it('applies the path policy when given: a shared folder turned into a symlink to / is refused at start', async () => {
+    const policy = { home: join(dir, 'home'), configDir: join(dir, 'config'), dataDir: join(dir, 'data'), machineId: m.id, others: [] };
+    await expect(assertMountsUsable(m, { policy })).resolves.toBeUndefined();
+    const link = join(dir, 'docs-link');
+    await symlink(join(dir, 'docs'), link);
+    const linked = { ...m, sharedFolders: [{ hostPath: link, readOnly: false }] };
+    await expect(assertMountsUsable(linked, { policy })).resolves.toBeUndefined();
+    await unlink(link);
+    await symlink('/', link);
+    await expect(assertMountsUsable(linked, { policy })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/docs-link \(it leads to \/\).*whole computer/) });
   });
 });

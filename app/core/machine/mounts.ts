@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { PortholeError, type MachineSettings } from '../../api';
 import { inspectIso } from './iso';
+import { assertMachinePaths, type PathPolicy } from '../storage/paths';
 
 function errnoOf(err: unknown): string | undefined {
   return err !== null && typeof err === 'object' && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
@@ -25,9 +26,11 @@ async function assertFolder(path: string, what: string, remedy: string): Promise
  * Checks every host path a machine mounts, right before its container is created or started. Docker
  * would quietly create a missing source as an empty root-owned folder (and the machine would then
  * fail or share nothing), so each is checked here instead: the storage folder and shared folders
- * must be folders, the custom ISO a usable ISO (left out once Windows is installed, as in the spec).
+ * must be folders, allowed by the path policy (storage/paths.ts) when given, the custom ISO a usable ISO (left out once Windows is installed, as in the spec).
  */
-export async function assertMountsUsable(m: MachineSettings, opts: { installed?: boolean } = {}): Promise<void> {
+export async function assertMountsUsable(m: MachineSettings, opts: { installed?: boolean; policy?: PathPolicy } = {}): Promise<void> {
+  // The path policy first, on the real paths: a shared folder may have become a symlink to / since.
+  if (opts.policy) await assertMachinePaths(m, opts.policy);
   await assertFolder(m.storageDir, 'storage folder', 'Create the folder again, or move the machine’s files back there.');
   for (const folder of m.sharedFolders) {
     await assertFolder(folder.hostPath, 'shared folder', 'Create the folder, or remove it from the machine’s shared folders.');

@@ -1,21 +1,17 @@
 import { useState } from 'react';
-import type { MachineView } from '../../../app/api';
+import type { DeletePlan, MachineView } from '../../../app/api';
 import { porthole } from '../api/porthole';
 import { Dialog } from '../settings/ui/Dialog';
 import { errorText } from '../settings/ui/errors';
 import { formatSize } from '../settings/form/units';
 
-interface Usage {
-  path: string;
-  allocatedBytes: number;
-  apparentBytes: number;
-}
-
-type Step = { at: 'choose' } | { at: 'measuring' } | { at: 'confirm'; usage: Usage } | { at: 'deleting'; deleteDisk: boolean };
+type Step = { at: 'choose' } | { at: 'measuring' } | { at: 'confirm'; plan: DeletePlan } | { at: 'deleting'; deleteDisk: boolean };
 
 /**
  * Deleting a machine: keep its Windows disk (the default), or delete it too after a second
- * confirmation that names the folder and how much it holds (storageUsage).
+ * confirmation that says exactly what goes, from the backend's plan (storageUsage): the folder
+ * Porthole made, whole; or only the image's files in a folder that is not Porthole's, naming what
+ * stays; nothing when the folder is missing; and no disk delete at all where the policy refuses it.
  */
 export function DeleteMachine({ machine, onClose, onDeleted }: { machine: MachineView; onClose: () => void; onDeleted: () => void }) {
   const [deleteDisk, setDeleteDisk] = useState(false);
@@ -40,8 +36,8 @@ export function DeleteMachine({ machine, onClose, onDeleted }: { machine: Machin
     setError(null);
     setStep({ at: 'measuring' });
     try {
-      const usage = await porthole().storageUsage({ id: machine.id });
-      setStep({ at: 'confirm', usage });
+      const plan = await porthole().storageUsage({ id: machine.id });
+      setStep({ at: 'confirm', plan });
     } catch (e) {
       setError(`Porthole could not measure what the disk holds: ${errorText(e)} Nothing was deleted.`);
       setStep({ at: 'choose' });
@@ -65,10 +61,17 @@ export function DeleteMachine({ machine, onClose, onDeleted }: { machine: Machin
   ) : null;
 
   if (step.at === 'confirm' || (step.at === 'deleting' && step.deleteDisk)) {
-    const usage = step.at === 'confirm' ? step.usage : null;
+    const plan = step.at === 'confirm' ? step.plan : null;
+    const refused = plan?.kind === 'refused';
     return (
       <Dialog
-        title={`Delete “${machine.name}” and its disk for good?`}
+        title={
+          refused
+            ? `Porthole will not delete the disk of “${machine.name}”`
+            : plan?.kind === 'missing'
+              ? `Delete “${machine.name}”?`
+              : `Delete “${machine.name}” and its disk for good?`
+        }
         tone="danger"
         onClose={busy ? undefined : onClose}
         testId="delete-dialog"
@@ -77,20 +80,15 @@ export function DeleteMachine({ machine, onClose, onDeleted }: { machine: Machin
             <button type="button" className="ghost" data-autofocus onClick={() => setStep({ at: 'choose' })} disabled={busy}>
               Back
             </button>
-            <button type="button" className="danger" onClick={() => void remove(true)} disabled={busy || !usage}>
-              Delete machine and disk
-            </button>
+            {refused ? null : (
+              <button type="button" className="danger" onClick={() => void remove(true)} disabled={busy || !plan}>
+                {plan?.kind === 'missing' ? 'Delete machine' : 'Delete machine and disk'}
+              </button>
+            )}
           </>
         }
       >
-        {usage ? (
-          <p>
-            This deletes the folder <code>{usage.path}</code> and everything in it:{' '}
-            <strong data-testid="delete-size">{formatSize(usage.allocatedBytes)}</strong> on disk
-            {usage.apparentBytes !== usage.allocatedBytes ? ` (its files claim ${formatSize(usage.apparentBytes)})` : ''}. Windows, its
-            programs and every file saved inside it are lost and cannot be recovered.
-          </p>
-        ) : null}
+        {plan ? <PlanText plan={plan} /> : null}
         {running ? <p>The machine is running: Porthole shuts Windows down first.</p> : null}
         {working}
         {failure}
@@ -143,4 +141,53 @@ export function DeleteMachine({ machine, onClose, onDeleted }: { machine: Machin
       {failure}
     </Dialog>
   );
+}
+
+function Size({ plan }: { plan: DeletePlan }) {
+  return (
+    <>
+      <strong data-testid="delete-size">{formatSize(plan.allocatedBytes)}</strong> on disk
+      {plan.apparentBytes !== plan.allocatedBytes ? ` (its files claim ${formatSize(plan.apparentBytes)})` : ''}
+    </>
+  );
+}
+
+/** The plan in words: what goes, what stays. */
+function PlanText({ plan }: { plan: DeletePlan }) {
+  const lost = ' Windows, its programs and every file saved inside it are lost and cannot be recovered.';
+  switch (plan.kind) {
+    case 'folder':
+      return (
+        <p data-testid="delete-plan">
+          This deletes the folder <code>{plan.path}</code> and everything in it: <Size plan={plan} />.{lost}
+        </p>
+      );
+    case 'files':
+      return (
+        <div data-testid="delete-plan">
+          <p>
+            The folder <code>{plan.path}</code> was not made by Porthole for this machine, so only the Windows disk files in it are
+            deleted: <Size plan={plan} />.{plan.remove.length > 0 ? lost : ''}
+          </p>
+          <p>
+            Deleted: {plan.remove.length > 0 ? plan.remove.map((name, i) => <span key={name}>{i > 0 ? ', ' : ''}<code>{name}</code></span>) : 'nothing (there are no disk files)'}.
+          </p>
+          <p>
+            Kept: the folder{plan.keep.map((name) => <span key={name}>, <code>{name}</code></span>)}.
+          </p>
+        </div>
+      );
+    case 'missing':
+      return (
+        <p data-testid="delete-plan">
+          The folder <code>{plan.path}</code> does not exist: there is no disk to delete. Only the machine leaves Porthole.
+        </p>
+      );
+    case 'refused':
+      return (
+        <div className="failure" role="alert" data-testid="delete-plan">
+          {plan.reason} Porthole deletes nothing there: go back and keep the disk, then remove the files you no longer need by hand.
+        </div>
+      );
+  }
 }

@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { MachineView } from '../../../app/api';
+import type { DeletePlan, MachineView } from '../../../app/api';
 import { fakeApi, hostDefaults, machineView, type FakeApi } from './testing/fake-api';
 import { MachineSettingsPage } from './MachineSettingsPage';
 
@@ -14,12 +14,20 @@ vi.mock('../api/porthole', () => ({
 
 const running: MachineView['status'] = { phase: 'ready', running: true, screenReady: true };
 
-function setup(machine: MachineView): FakeApi {
+function setup(machine: MachineView, plan?: Partial<DeletePlan>): FakeApi {
   state.fake = fakeApi({
     creationDefaults: async () => hostDefaults(),
     updateMachine: async ({ changes }) => ({ machine: { ...machine, ...changes } as MachineView, appliesAt: 'recreate' }),
     applyMachine: async () => ({ ok: true }),
-    storageUsage: async () => ({ path: machine.storageDir, allocatedBytes: 21_400_000_000, apparentBytes: 68_719_476_736 }),
+    storageUsage: async () => ({
+      path: machine.storageDir,
+      kind: 'folder',
+      remove: ['data.img', 'windows.boot'],
+      keep: [],
+      allocatedBytes: 21_400_000_000,
+      apparentBytes: 68_719_476_736,
+      ...plan,
+    }),
     deleteMachine: async () => ({ ok: true }),
   });
   return state.fake;
@@ -166,5 +174,45 @@ describe('a machine’s settings page', () => {
     expect(fake.callsOf('deleteMachine')).toEqual([]);
     await user().click(within(box).getByRole('button', { name: 'Delete machine and disk' }));
     await waitFor(() => expect(fake.callsOf('deleteMachine')).toEqual([{ id: 'win11', deleteDisk: true }]));
+  });
+
+  async function confirmStep(machine: MachineView): Promise<HTMLElement> {
+    show(machine);
+    await user().click(screen.getByRole('button', { name: 'Delete machine…' }));
+    await user().click(screen.getByLabelText(/Delete the disk too/));
+    await user().click(screen.getByRole('button', { name: 'Continue…' }));
+    return (await screen.findByTestId('delete-plan')).closest('[role="dialog"]') as HTMLElement;
+  }
+
+  it('in a folder Porthole did not make, says which files go and that the folder and foreign files stay', async () => {
+    const machine = machineView({ storageDir: '/home/ada/vms' });
+    const fake = setup(machine, { kind: 'files', remove: ['data.img', 'windows.boot'], keep: ['notes.txt', 'shared'], allocatedBytes: 5_000_000_000 });
+    const box = await confirmStep(machine);
+    expect(box.textContent).toContain('The folder /home/ada/vms was not made by Porthole for this machine, so only the Windows disk files in it are deleted');
+    expect(box.textContent).toContain('Deleted: data.img, windows.boot.');
+    expect(box.textContent).toContain('Kept: the folder, notes.txt, shared.');
+    expect(box.textContent).not.toContain('everything in it');
+    expect(within(box).getByTestId('delete-size').textContent).toBe('5.0 GB');
+    await user().click(within(box).getByRole('button', { name: 'Delete machine and disk' }));
+    await waitFor(() => expect(fake.callsOf('deleteMachine')).toEqual([{ id: 'win11', deleteDisk: true }]));
+  });
+
+  it('where the path policy refuses the folder, explains why and offers no way to delete the disk', async () => {
+    const machine = machineView({ storageDir: '/home/ada' });
+    const fake = setup(machine, { kind: 'refused', remove: [], keep: [], allocatedBytes: 0, apparentBytes: 0, reason: 'Porthole will not use /home/ada as the storage folder: it is your home folder.' });
+    const box = await confirmStep(machine);
+    expect(box.textContent).toContain('it is your home folder');
+    expect(box.textContent).toContain('Porthole deletes nothing there');
+    expect(within(box).queryByRole('button', { name: /Delete machine/ })).toBeNull();
+    await user().click(within(box).getByRole('button', { name: 'Back' }));
+    expect(fake.callsOf('deleteMachine')).toEqual([]);
+  });
+
+  it('a missing folder: says there is no disk, and deletes only the machine', async () => {
+    const machine = machineView();
+    setup(machine, { kind: 'missing', remove: [], keep: [], allocatedBytes: 0, apparentBytes: 0 });
+    const box = await confirmStep(machine);
+    expect(box.textContent).toContain('does not exist: there is no disk to delete');
+    expect(within(box).getByRole('button', { name: 'Delete machine' })).toBeTruthy();
   });
 });

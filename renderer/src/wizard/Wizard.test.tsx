@@ -187,7 +187,7 @@ describe('the new-machine wizard', () => {
     expect(await screen.findByText('The folder /home/ada/missing does not exist on this computer. Create it first, or choose another folder.')).toBeTruthy();
     await user().clear(screen.getByLabelText('Shared folder 1'));
     await user().type(screen.getByLabelText('Shared folder 1'), '/proc/self');
-    expect(screen.getByText('/proc/self is a system folder. Share a folder of your own.')).toBeTruthy();
+    expect(screen.getByText('/proc/self cannot be shared: it is inside the system folder /proc. Share a folder of your own.')).toBeTruthy();
     await user().clear(screen.getByLabelText('Shared folder 1'));
     await user().type(screen.getByLabelText('Shared folder 1'), '/home/ada/Documents');
     await user().click(add);

@@ -1,0 +1,100 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { executeDiskDelete, makeStorageFolder, planDiskDelete, STORAGE_MARKER } from './ownership';
+
+const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
+
+describe('storage ownership', () => {
+  let root: string;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'porthole-own-'));
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  async function imageFiles(dir: string): Promise<void> {
+    await writeFile(join(dir, 'data.img'), 'disk');
+    await writeFile(join(dir, 'windows.boot'), '');
+    await writeFile(join(dir, 'windows.base'), 'win11x64.iso\n');
+    await writeFile(join(dir, 'win11x64.iso'), 'iso');
+    await mkdir(join(dir, 'tmp'));
+    await writeFile(join(dir, 'tmp', 'x'), 'x');
+  }
+
+  it('marks only a folder it made, with the machine id and the time', async () => {
+    const dir = join(root, 'a', 'vm');
+    expect(await makeStorageFolder(dir, 'vm')).toEqual({ own: true });
+    const marker = JSON.parse(await readFile(join(dir, STORAGE_MARKER), 'utf8')) as Record<string, unknown>;
+    expect(marker).toMatchObject({ machineId: 'vm', createdAt: expect.stringMatching(/^\d{4}-/) });
+    // Nothing but the marker: no temp file of the atomic write left behind.
+    expect(await readdir(dir)).toEqual([STORAGE_MARKER]);
+    const existing = join(root, 'mine');
+    await mkdir(existing);
+    expect(await makeStorageFolder(existing, 'vm2')).toEqual({ own: false });
+    expect(await readdir(existing)).toEqual([]);
+  });
+
+  it('an own folder holding only the image’s files goes whole', async () => {
+    const dir = join(root, 'vm');
+    await makeStorageFolder(dir, 'vm');
+    await imageFiles(dir);
+    const plan = await planDiskDelete(dir, 'vm');
+    expect(plan).toMatchObject({ kind: 'folder', keep: [], remove: expect.arrayContaining(['data.img', 'tmp', STORAGE_MARKER, 'win11x64.iso']) });
+    expect(plan.apparentBytes).toBeGreaterThan(0);
+    await executeDiskDelete(plan);
+    expect(await exists(dir)).toBe(false);
+  });
+
+  it('an own folder where a foreign file appeared keeps the folder and the file', async () => {
+    const dir = join(root, 'vm');
+    await makeStorageFolder(dir, 'vm');
+    await imageFiles(dir);
+    await writeFile(join(dir, 'thesis.docx'), 'years of work');
+    const plan = await planDiskDelete(dir, 'vm');
+    expect(plan.kind).toBe('files');
+    expect(plan.keep).toEqual(['thesis.docx']);
+    await executeDiskDelete(plan);
+    expect(await readdir(dir)).toEqual(['thesis.docx']);
+  });
+
+  it('a folder chosen by hand loses only the image’s files: never the folder, foreign files, own ISOs or symlinks', async () => {
+    const dir = join(root, 'hand');
+    const elsewhere = join(root, 'elsewhere');
+    await mkdir(dir);
+    await mkdir(elsewhere);
+    await writeFile(join(elsewhere, 'data.img'), 'not this machine’s');
+    await imageFiles(dir);
+    await writeFile(join(dir, 'my-linux.iso'), 'a person’s ISO');
+    await writeFile(join(dir, 'notes.txt'), 'keep');
+    await mkdir(join(dir, 'shared'));
+    await symlink(join(elsewhere, 'data.img'), join(dir, 'data.qcow2'));
+    await symlink(elsewhere, join(dir, 'backups'));
+    // A marker naming another machine does not make the folder this one's.
+    await writeFile(join(dir, STORAGE_MARKER), JSON.stringify({ machineId: 'other', createdAt: 'x' }));
+    const plan = await planDiskDelete(dir, 'vm');
+    expect(plan.kind).toBe('files');
+    expect(plan.remove).toEqual(['data.img', 'tmp', 'win11x64.iso', 'windows.base', 'windows.boot']);
+    expect(plan.keep).toEqual([STORAGE_MARKER, 'backups', 'data.qcow2', 'my-linux.iso', 'notes.txt', 'shared']);
+    await executeDiskDelete(plan);
+    expect((await readdir(dir)).sort()).toEqual(plan.keep);
+    expect(await readFile(join(elsewhere, 'data.img'), 'utf8')).toBe('not this machine’s');
+  });
+
+  it('a missing folder: nothing to remove', async () => {
+    const plan = await planDiskDelete(join(root, 'gone'), 'vm');
+    expect(plan).toMatchObject({ kind: 'missing', remove: [], allocatedBytes: 0 });
+    await executeDiskDelete(plan);
+    expect(await exists(join(root, 'gone'))).toBe(false);
+  });
+
+  it('a file that appears after the plan stays, with its folder', async () => {
+    const dir = join(root, 'vm');
+    await makeStorageFolder(dir, 'vm');
+    await imageFiles(dir);
+    const plan = await planDiskDelete(dir, 'vm');
+    await writeFile(join(dir, 'late.txt'), 'late');
+    await executeDiskDelete(plan);
+    expect(await readdir(dir)).toEqual(['late.txt']);
+  });
+});

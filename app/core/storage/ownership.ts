@@ -1,0 +1,142 @@
+import { lstat, mkdir, readdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { DeletePlan } from '../../api';
+import { writeFileAtomic } from '../store/atomic';
+import { folderUsage } from '../store/usage';
+
+/** The marker in a storage folder Porthole made itself: `{ machineId, createdAt }`. */
+export const STORAGE_MARKER = '.porthole-storage';
+
+/**
+ * What the image keeps in /storage (dockur-contract.md, "Mounts"): the disk, the UEFI firmware
+ * files, the MAC address, the install markers, and during install the setup files and tmp/;
+ * backups/ holds an old disk after a reinstall. These, and only these, are "the disk".
+ */
+export const KNOWN_STORAGE_FILES: readonly string[] = [
+  'data.img',
+  'data.qcow2',
+  'windows.rom',
+  'windows.vars',
+  'windows.mac',
+  'windows.base',
+  'windows.ver',
+  'windows.boot',
+  'setup.img',
+];
+export const KNOWN_STORAGE_FOLDERS: readonly string[] = ['tmp', 'backups'];
+
+interface Marker {
+  machineId: string;
+  createdAt: string;
+}
+
+function errno(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/**
+ * Makes a new machine's storage folder. Only a folder that did not exist before is Porthole's:
+ * it gets the marker (written atomically). An existing folder is used as it is, unmarked.
+ */
+export async function makeStorageFolder(dir: string, machineId: string): Promise<{ own: boolean }> {
+  await mkdir(dirname(dir), { recursive: true });
+  try {
+    await mkdir(dir);
+  } catch (err) {
+    if (errno(err) === 'EEXIST') return { own: false };
+    throw err;
+  }
+  const marker: Marker = { machineId, createdAt: new Date().toISOString() };
+  await writeFileAtomic(join(dir, STORAGE_MARKER), `${JSON.stringify(marker)}\n`, 0o644);
+  return { own: true };
+}
+
+async function readMarker(dir: string): Promise<Marker | null> {
+  const path = join(dir, STORAGE_MARKER);
+  try {
+    if (!(await lstat(path)).isFile()) return null;
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<Marker>;
+    return typeof parsed.machineId === 'string' && typeof parsed.createdAt === 'string' ? { machineId: parsed.machineId, createdAt: parsed.createdAt } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The ISO the image downloaded: the name `windows.base` records once installed, or, in a folder
+ * Porthole made, any `*.iso` at its top (the download lands there before windows.base exists).
+ * A person's own ISO in a folder they chose is not the image's, unless windows.base names it.
+ */
+async function downloadedIso(dir: string, own: boolean): Promise<(name: string) => boolean> {
+  let recorded: string | null = null;
+  try {
+    const base = join(dir, 'windows.base');
+    if ((await lstat(base)).isFile()) recorded = (await readFile(base, 'utf8')).trim();
+  } catch {
+    recorded = null;
+  }
+  return (name) => /\.iso$/i.test(name) && (own || name === recorded);
+}
+
+/** Whether an entry at the top of a storage folder is one of the image's own (never through a symlink). */
+function isKnown(name: string, info: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }, iso: (name: string) => boolean): boolean {
+  if (info.isSymbolicLink()) return false;
+  if (info.isFile()) return KNOWN_STORAGE_FILES.includes(name) || iso(name);
+  if (info.isDirectory()) return KNOWN_STORAGE_FOLDERS.includes(name);
+  return false;
+}
+
+/**
+ * What "delete the disk" removes from `dir` (the real, policy-checked storage folder):
+ * - `folder`: Porthole made it for this machine (marker with its id) and it holds only the image's
+ *   files: the whole folder goes.
+ * - `files`: anything else (imported, adopted, chosen by hand, or foreign files appeared): only
+ *   the image's files go; the folder, foreign files and symlinks stay.
+ * - `missing`: there is no folder: nothing to remove.
+ */
+export async function planDiskDelete(dir: string, machineId: string): Promise<DeletePlan> {
+  let info;
+  try {
+    info = await lstat(dir);
+  } catch (err) {
+    if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return { path: dir, kind: 'missing', remove: [], keep: [], allocatedBytes: 0, apparentBytes: 0 };
+    throw err;
+  }
+  if (!info.isDirectory()) {
+    return { path: dir, kind: 'files', remove: [], keep: ['.'], allocatedBytes: 0, apparentBytes: 0 };
+  }
+  const marker = await readMarker(dir);
+  const mine = marker?.machineId === machineId;
+  const iso = await downloadedIso(dir, mine);
+  const remove: string[] = [];
+  const keep: string[] = [];
+  let allocatedBytes = 0;
+  let apparentBytes = 0;
+  for (const name of (await readdir(dir)).sort()) {
+    const entry = await lstat(join(dir, name));
+    if (isKnown(name, entry, iso) || (mine && name === STORAGE_MARKER)) {
+      remove.push(name);
+      const usage = await folderUsage(join(dir, name));
+      allocatedBytes += usage.allocatedBytes;
+      apparentBytes += usage.apparentBytes;
+    } else {
+      keep.push(name);
+    }
+  }
+  if (mine && keep.length === 0) {
+    const whole = await folderUsage(dir);
+    return { path: dir, kind: 'folder', remove, keep, allocatedBytes: whole.allocatedBytes, apparentBytes: whole.apparentBytes };
+  }
+  return { path: dir, kind: 'files', remove, keep, allocatedBytes, apparentBytes };
+}
+
+/**
+ * Carries out a plan made just now (made again by the caller right before, so nothing that
+ * appeared meanwhile is removed unseen). fs.rm never follows a symlink: a link is removed as a link.
+ */
+export async function executeDiskDelete(plan: DeletePlan): Promise<void> {
+  if (plan.kind !== 'folder' && plan.kind !== 'files') return;
+  for (const name of plan.remove) await rm(join(plan.path, name), { recursive: true, force: true });
+  // The folder goes only if it is empty now: a file that appeared since the plan stays, with its folder.
+  if (plan.kind === 'folder') await rmdir(plan.path).catch(() => undefined);
+}

@@ -1,0 +1,117 @@
+import { realpath } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { isInsidePath, normalizeHostPath, PortholeError, systemFolderReason } from '../../api';
+
+/**
+ * The backend's path policy: where a machine may keep its disk and what it may share. Every check
+ * runs on the real path (symlinks resolved), since `~/vms -> /` reads like a harmless folder.
+ */
+export interface PathPolicy {
+  /** The user's home folder (from the backend's env: tests pose a temp folder as HOME). */
+  home: string;
+  configDir: string;
+  dataDir: string;
+  /** The machine the path is for. */
+  machineId: string;
+  /** The other machines' storage folders (by id, for the message). */
+  others: ReadonlyArray<{ id: string; name: string; storageDir: string }>;
+}
+
+export function homeOf(env: NodeJS.ProcessEnv): string {
+  return env.HOME || homedir();
+}
+
+/**
+ * The real path of `path`: its realpath, or for a folder not made yet the realpath of its
+ * nearest existing ancestor with the rest appended (a symlinked parent still counts).
+ */
+export async function resolveHostPath(path: string): Promise<string> {
+  const normal = normalizeHostPath(path);
+  const rest: string[] = [];
+  let at = normal;
+  for (;;) {
+    try {
+      const real = await realpath(at);
+      return rest.length === 0 ? real : join(real, ...rest.reverse());
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // Anything but "not there" (EACCES, ELOOP) leaves the path unknown: refuse rather than guess.
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+        throw new PortholeError('INVALID_ARGUMENT', `Porthole cannot follow the path ${path} (${code ?? 'error'}).`, 'Choose a folder Porthole can read.');
+      }
+      if (at === '/') return normal;
+      rest.push(basename(at));
+      at = dirname(at);
+    }
+  }
+}
+
+const around = (a: string, b: string): boolean => isInsidePath(a, b) || isInsidePath(b, a);
+
+function refuse(path: string, real: string, what: string, reason: string, remedy: string): never {
+  const via = real === normalizeHostPath(path) ? '' : ` (it leads to ${real})`;
+  throw new PortholeError('INVALID_ARGUMENT', `Porthole will not use ${path}${via} as the ${what}: ${reason}.`, remedy);
+}
+
+interface Roots {
+  home: string;
+  configDir: string;
+  dataDir: string;
+  others: Array<{ name: string; real: string }>;
+}
+
+async function roots(policy: PathPolicy): Promise<Roots> {
+  return {
+    home: await resolveHostPath(policy.home),
+    configDir: await resolveHostPath(policy.configDir),
+    dataDir: await resolveHostPath(policy.dataDir),
+    others: await Promise.all(policy.others.map(async (o) => ({ name: o.name, real: await resolveHostPath(o.storageDir) }))),
+  };
+}
+
+/** Rules shared by storage and shared folders; `ownDataFolder` is the one folder inside the data root allowed. */
+function commonReason(real: string, r: Roots, ownDataFolder: string | null): string | null {
+  const system = systemFolderReason(real, r.home);
+  if (system) return system;
+  if (isInsidePath(r.home, real)) return real === r.home ? 'it is your home folder' : 'it holds your home folder';
+  if (around(real, r.configDir)) return 'it is, holds or lies inside Porthole’s settings folder';
+  if (isInsidePath(r.dataDir, real)) return 'it holds the folder where Porthole keeps every machine’s disk';
+  const other = r.others.find((o) => around(real, o.real));
+  if (other) return `it is, holds or lies inside the storage folder of the machine “${other.name}”`;
+  if (isInsidePath(real, r.dataDir) && real !== ownDataFolder) return 'it lies inside the folder where Porthole keeps every machine’s disk';
+  return null;
+}
+
+/**
+ * Refuses a storage folder that is, after symlinks, the computer's own, the home folder, Porthole's
+ * settings or data root (inside the data root only `machines/<id>` is allowed), or around another
+ * machine's storage. Returns the real path.
+ */
+export async function assertStorageAllowed(path: string, policy: PathPolicy): Promise<string> {
+  const real = await resolveHostPath(path);
+  const r = await roots(policy);
+  const own = join(r.dataDir, 'machines', policy.machineId);
+  const reason = commonReason(real, r, own);
+  if (reason) refuse(path, real, 'storage folder', reason, 'Choose a folder of its own for the machine’s disk, such as a new folder in your home folder.');
+  return real;
+}
+
+/** Refuses a shared folder by the same rules, and one that is, holds or lies inside the machine's own storage. */
+export async function assertSharedAllowed(path: string, storageDir: string, policy: PathPolicy): Promise<string> {
+  const real = await resolveHostPath(path);
+  const r = await roots(policy);
+  const storage = await resolveHostPath(storageDir);
+  const reason = commonReason(real, r, null) ?? (around(real, storage) ? 'it is, holds or lies inside this machine’s own storage folder' : null);
+  if (reason) refuse(path, real, 'shared folder', reason, 'Share a folder of your own (such as one in your home folder), or remove it from the machine’s shared folders.');
+  return real;
+}
+
+/** Every host folder a machine mounts: its storage and its shared folders. */
+export async function assertMachinePaths(
+  settings: { storageDir: string; sharedFolders: ReadonlyArray<{ hostPath: string }> },
+  policy: PathPolicy,
+): Promise<void> {
+  await assertStorageAllowed(settings.storageDir, policy);
+  for (const folder of settings.sharedFolders) await assertSharedAllowed(folder.hostPath, settings.storageDir, policy);
+}
