@@ -6,6 +6,7 @@ import {
   validateDisk,
   validateDiskChange,
   validateFreeSpace,
+  validateHostPath,
   validateIsoPath,
   validateLanguage,
   validateMachineName,
@@ -177,7 +178,9 @@ export function formErrors(form: MachineForm, ctx: FormContext): Problems {
   let machineDir: string | undefined;
   if (ctx.mode === 'create') {
     const location = form.storageLocation.trim();
-    const problem = validateStorageDir(location);
+    // The location is a parent (/mnt, /tmp are fine to put a machine folder in): the system-folder
+    // rules apply to the machine's own folder, as in the backend.
+    const problem = validateHostPath(location, 'storage folder') ?? validateStorageDir(newMachineFolder(form));
     if (problem) set('storageLocation', problem);
     else {
       machineDir = newMachineFolder(form);

@@ -45,6 +45,14 @@ describe('the new machine’s draft', () => {
     );
   });
 
+  it('checks the machine’s own folder against system folders, not the location that holds it', () => {
+    const at = (storageLocation: string) => formErrors({ ...newMachineForm(host), storageLocation, password: 'pw' }, ctx).storageLocation;
+    expect(at('/mnt')).toBeUndefined();
+    expect(at('/tmp')).toBeUndefined();
+    expect(at('/etc')).toMatch(/inside the system folder \/etc/);
+    expect(at('mnt')).toMatch(/full path/);
+  });
+
   it('ranges the disk from the version’s minimum to the free space', () => {
     expect(diskRange(newMachineForm(host), ctx)).toEqual({ min: 32, max: 100 });
     expect(diskRange({ ...newMachineForm(host), version: '10' }, ctx)).toEqual({ min: 16, max: 100 });
