@@ -1,5 +1,5 @@
 // Two Porthole processes on one config, played by two real backends (and a bare store) on one temp folder.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -39,11 +39,25 @@ describe('one machine file, many backends', () => {
     expect(await names(backend)).toEqual(['Work']);
   });
 
-  it('an import next to the machine it was exported from gets a name of its own, and says so', async () => {
+  it('an import next to the machine it was exported from is refused (one disk, one machine), and changes nothing', async () => {
     const backend = await open(false);
     const work = await backend.handlers.createMachine({ name: 'Work' });
     const { yaml } = await backend.handlers.exportCompose({ id: work.id });
-    const imported = await backend.handlers.importCompose({ yaml });
+    const before = await readFile(join(configDir, 'machines.json'), 'utf8');
+    expect(await backend.invoke('importCompose', { yaml })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining(work.storageDir) },
+    });
+    expect(await readFile(join(configDir, 'machines.json'), 'utf8')).toBe(before);
+  });
+
+  it('an import of the same machine on another folder gets a name of its own, and says so', async () => {
+    const backend = await open(false);
+    const work = await backend.handlers.createMachine({ name: 'Work' });
+    const { yaml } = await backend.handlers.exportCompose({ id: work.id });
+    const elsewhere = join(dataDir, '..', 'copy-of-work');
+    await mkdir(elsewhere);
+    const imported = await backend.handlers.importCompose({ yaml: yaml.split(work.storageDir).join(elsewhere) });
     expect(imported.machines.map((m) => m.name)).toEqual(['Work 2']);
     expect(imported.warnings).toContain('Another machine is called “Work”, so the imported one is “Work 2”.');
     expect(await names(backend)).toEqual(['Work', 'Work 2']);
