@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { MachineChanges, MachineView, SharedFolder } from '../../api';
-import { closeServer, occupy, PortholeProcess, readPattern, seededRandom, shuffled, SmallFs, writePattern, type Region } from '../testing/faults';
+import { closeServer, nextEngineEvent, occupy, PortholeProcess, readPattern, seededRandom, shuffled, SmallFs, writePattern, type Region } from '../testing/faults';
 import { Harness, uniqueName } from '../testing/harness';
 import { PrivateEngine } from '../testing/private-engine';
 import { program } from '../testing/processes';
@@ -61,6 +61,8 @@ interface Inspected {
 
 const running = (v: MachineView): boolean => v.status.running && v.status.screenReady && ['booting', 'installing', 'ready'].includes(v.status.phase);
 const down = (v: MachineView): boolean => !v.status.running && ['stopped', 'failed'].includes(v.status.phase);
+/** Down, or never started: a Porthole killed mid-apply can leave the new container created but not started, or none. */
+const idle = (v: MachineView): boolean => !v.status.running && ['stopped', 'failed', 'created', 'absent'].includes(v.status.phase);
 
 /**
  * Never losing the disk or a record: a known pattern in data.img and every machine record survive
@@ -189,9 +191,9 @@ describe('no loss of the Windows disk or a record', () => {
     const recover = async (): Promise<string> => {
       const steps: string[] = [];
       for (let attempt = 1; attempt <= 4; attempt++) {
-        const v = await hh.waitFor(id, (x) => running(x) || down(x), 120_000, `recovery (attempt ${attempt}): a settled state`);
-        if (down(v)) {
-          steps.push('start');
+        const v = await hh.waitFor(id, (x) => running(x) || idle(x), 120_000, `recovery (attempt ${attempt}): a settled state`);
+        if (idle(v)) {
+          steps.push(`start (${v.status.phase})`);
           await startAndWait(`recovery: running again after a start`);
           continue;
         }
@@ -199,7 +201,7 @@ describe('no loss of the Windows disk or a record', () => {
         // The old container: the apply never got as far as replacing it. Apply again, as a person would.
         steps.push('apply');
         await hh.call('applyMachine', { id });
-        await hh.waitFor(id, (x) => (running(x) && x.status.containerId !== v.status.containerId) || down(x), 120_000, 'recovery: recreated');
+        await hh.waitFor(id, (x) => (running(x) && x.status.containerId !== v.status.containerId) || idle(x), 120_000, 'recovery: recreated');
       }
       throw new Error(`the machine did not come back on its settings after ${steps.join(', ')}`);
     };
@@ -270,14 +272,23 @@ describe('no loss of the Windows disk or a record', () => {
             // Porthole as its own process (this test's backend stopped: one Porthole at a time),
             // killed with SIGKILL at a random point of `porthole apply`.
             await hh.shutdown();
+            // The kill point: a random moment within a whole apply, or just as the engine reports one of
+            // its steps (the old container told to stop, dead, removed; the new one created, started).
+            const point = pick(['time', 'time', 'kill', 'die', 'destroy', 'create', 'start'] as const);
+            const watcher = point === 'time' ? undefined : nextEngineEvent(eng.host, `io.porthole.machine=${id}`, point);
             const proc = PortholeProcess.run(cli, ['apply', id], { configDir: hh.configDir, dataDir: hh.dataDir, dockerHost: eng.host });
             const after = Math.round(rand() * applyMs);
-            await Promise.race([proc.done, new Promise((r) => setTimeout(r, after))]);
+            try {
+              await Promise.race([proc.done, watcher ? watcher.event : new Promise((r) => setTimeout(r, after))]);
+            } finally {
+              watcher?.stop();
+            }
             const killed = await proc.kill();
             if (!killed && proc.exitCode !== 0) throw new Error(`porthole apply failed by itself (exit ${proc.exitCode}): ${proc.log}`);
             await hh.boot();
             await hh.waitForEngine(true, 60_000);
-            note = `${killed ? `killed after ${after} ms` : 'finished first'}; next Porthole: ${await recover()}`;
+            const at = point === 'time' ? `after ${after} ms` : `at the engine's ${point} event`;
+            note = `${killed ? `killed ${at}` : `finished before the kill ${at}`}; next Porthole: ${await recover()}`;
             break;
           }
           case 'full-fs': {

@@ -185,3 +185,29 @@ export class PortholeProcess {
     return wasRunning;
   }
 }
+
+/**
+ * The next engine event of a given kind for containers with `label`, from `docker events` (started
+ * at once, so that no event after this call is missed). `stop()` ends the watcher if none came.
+ */
+export function nextEngineEvent(host: string, label: string, action: string): { event: Promise<string>; stop: () => void } {
+  const child = spawn('docker', ['-H', host, 'events', '--filter', `label=${label}`, '--filter', `event=${action}`, '--format', '{{.Action}} {{.ID}}'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const event = new Promise<string>((resolve, reject) => {
+    let buffer = '';
+    child.stdout.on('data', (d: Buffer) => {
+      buffer += d.toString();
+      const line = buffer.split('\n')[0];
+      if (buffer.includes('\n') && line) {
+        resolve(line);
+        child.kill();
+      }
+    });
+    child.once('error', reject);
+    child.once('exit', () => reject(new Error(`no ${action} event`)));
+  });
+  // A watcher stopped before its event: nobody awaits the rejection then.
+  event.catch(() => undefined);
+  return { event, stop: () => void child.kill() };
+}
