@@ -201,7 +201,9 @@ describe('no loss of the Windows disk or a record', () => {
         // The old container: the apply never got as far as replacing it. Apply again, as a person would.
         steps.push('apply');
         await hh.call('applyMachine', { id });
-        await hh.waitFor(id, (x) => (running(x) && x.status.containerId !== v.status.containerId) || idle(x), 120_000, 'recovery: recreated');
+        // Up on the new container, or (when the old one had stopped meanwhile) the new one made but not started.
+        const fresh = (x: MachineView): boolean => x.status.containerId !== undefined && x.status.containerId !== v.status.containerId;
+        await hh.waitFor(id, (x) => fresh(x) && (running(x) || idle(x)), 120_000, 'recovery: recreated');
       }
       throw new Error(`the machine did not come back on its settings after ${steps.join(', ')}`);
     };
