@@ -4,6 +4,9 @@ import type { MachineSettings } from './machine';
 import { changedFields, changeEffect, changeWarnings, describeChanges } from './changes';
 import { buildContainerSpec, SPEC_LABEL } from '../core/machine/spec';
 
+/** A Porthole configuration's instance id (lifecycle/instance.ts). */
+const INSTANCE = '0123abcdef456789';
+
 const before: MachineSettings = sampleMachine({
   sharedFolders: [{ hostPath: '/home/ada/Documents', readOnly: false }],
   storageDir: '/data/win11',
@@ -44,7 +47,7 @@ describe('changeEffect', () => {
   it.each(specChanges)('recreates for %j, exactly when the container spec changes', (change) => {
     const after = edit(change);
     expect(changeEffect(before, after)).toBe('recreate');
-    const label = (m: MachineSettings): string | undefined => buildContainerSpec(m, { oemDir: '/oem' }).Labels?.[SPEC_LABEL];
+    const label = (m: MachineSettings): string | undefined => buildContainerSpec(m, { oemDir: '/oem', instance: INSTANCE }).Labels?.[SPEC_LABEL];
     expect(label(after)).not.toBe(label(before));
   });
 

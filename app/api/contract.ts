@@ -91,8 +91,10 @@ export const actions = {
         name: z.string(),
         image: z.string(),
         running: z.boolean(),
-        /** Made by Porthole (it has the label) but no record knows it, e.g. after the config was lost. */
+        /** Made by this Porthole configuration (it has its labels) but no record knows it, e.g. after the records were lost. */
         porthole: z.boolean(),
+        /** Made by another Porthole configuration on the same engine: adopting takes it from there (a warning says so). */
+        foreign: z.boolean(),
       }),
     ),
   },

@@ -156,7 +156,7 @@ async function runParsed(
         print(list, () =>
           list.length === 0
             ? 'Nothing to adopt.\n'
-            : list.map((c) => `${c.name}  ${c.image}  ${c.running ? 'running' : 'stopped'}${c.porthole ? '  (made by Porthole)' : ''}`).join('\n') + '\n',
+            : list.map((c) => `${c.name}  ${c.image}  ${c.running ? 'running' : 'stopped'}${c.porthole ? '  (made by Porthole)' : ''}${c.foreign ? '  (another Porthole configuration’s: adopting takes it from there)' : ''}`).join('\n') + '\n',
         );
         return 0;
       }

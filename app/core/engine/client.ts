@@ -1,11 +1,11 @@
 import Docker from 'dockerode';
 import { createRequire } from 'node:module';
 import { isContainerRef, isImageRef, PortholeError } from '../../api';
-import { MACHINE_LABEL } from '../machine/spec';
+import { INSTANCE_LABEL, MACHINE_LABEL } from '../machine/spec';
 import { describeEngineError, statusOf } from './errors';
 import { parseDockerHost } from './docker-host';
 
-export { MACHINE_LABEL };
+export { INSTANCE_LABEL, MACHINE_LABEL };
 import { parsePullEvent, PullTracker, type PullProgress } from './pull';
 
 
@@ -29,6 +29,8 @@ export interface EngineEvent {
   action: string;
   containerId: string;
   machineId: string | undefined;
+  /** The Porthole configuration that made the container (its instance label); undefined before instances existed. */
+  instance: string | undefined;
   exitCode: number | undefined;
   time: number;
 }
@@ -147,8 +149,18 @@ export class EngineClient {
     });
   }
 
-  async listMachines(): Promise<Docker.ContainerInfo[]> {
-    return this.wrap(() => this.docker.listContainers({ all: true, filters: { label: [MACHINE_LABEL] } }));
+  /**
+   * The machine containers of the Porthole configuration `instance`: those with its instance label,
+   * and those made before instances existed (no instance label), which the caller keeps only when
+   * their /storage is the machine's own (spec.ts ownsContainer). Another configuration's containers
+   * are never returned. One list call: the engine's label filter cannot say "this value or absent".
+   */
+  async listMachines(instance: string): Promise<Docker.ContainerInfo[]> {
+    const all = await this.wrap(() => this.docker.listContainers({ all: true, filters: { label: [MACHINE_LABEL] } }));
+    return all.filter((c) => {
+      const owner = (c.Labels ?? {})[INSTANCE_LABEL];
+      return owner === undefined || owner === instance;
+    });
   }
 
   /** All containers, for adopting a hand-made dockur container. */
@@ -343,6 +355,7 @@ export function parseEngineEvent(line: string): EngineEvent | null {
     action,
     containerId,
     machineId: attrs[MACHINE_LABEL],
+    instance: attrs[INSTANCE_LABEL],
     exitCode: exit === undefined ? undefined : Number(exit),
     time: raw.time ?? Math.floor(Date.now() / 1000),
   };

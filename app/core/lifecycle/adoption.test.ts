@@ -4,6 +4,9 @@ import { adoptableFrom, keptPorts, planAdoption, uniqueMachineName } from './ado
 
 const GIB = 1024 ** 3;
 const host = { ramTotalBytes: 16 * GIB, cpuThreads: 4 };
+/** This configuration's instance id, and another configuration's on the same engine. */
+const OURS = '0123abcdef456789';
+const THEIRS = 'fedcba9876543210';
 
 function container(overrides: {
   name?: string;
@@ -29,7 +32,7 @@ function container(overrides: {
 
 describe('planAdoption', () => {
   it('keeps the storage folder where it is, the ports, and the image’s own defaults for what was not set', () => {
-    const plan = planAdoption(container({}), host);
+    const plan = planAdoption(container({}), host, OURS);
     expect(plan.porthole).toBe(false);
     expect(plan.draft).toMatchObject({
       name: 'windows',
@@ -48,46 +51,86 @@ describe('planAdoption', () => {
   });
 
   it('brings memory, disk and cores within what this Windows and this host allow, saying so', () => {
-    const plan = planAdoption(container({ env: ['VERSION=11', 'RAM_SIZE=1G', 'DISK_SIZE=20G', 'CPU_CORES=8'] }), host);
+    const plan = planAdoption(container({ env: ['VERSION=11', 'RAM_SIZE=1G', 'DISK_SIZE=20G', 'CPU_CORES=8'] }), host, OURS);
     expect(plan.draft).toMatchObject({ ramGiB: 2, diskGiB: 32, cpuCores: 4 });
     const text = plan.warnings.join('\n');
     expect(text).toMatch(/1 GB of memory; Windows 11 Pro needs at least 2 GB, so the machine gets 2 GB/);
     expect(text).toMatch(/disk was 20 GB; .* grows to 32 GB/);
     expect(text).toMatch(/8 processor cores; this computer has 4/);
-    expect(planAdoption(container({ env: ['RAM_SIZE=64G'] }), host).draft.ramGiB).toBe(16);
+    expect(planAdoption(container({ env: ['RAM_SIZE=64G'] }), host, OURS).draft.ramGiB).toBe(16);
   });
 
-  it('takes the machine id from Porthole’s label', () => {
-    const plan = planAdoption(container({ name: 'porthole-work', image: 'porthole/standin:1', labels: { 'io.porthole.machine': 'work' } }), host);
-    expect(plan).toMatchObject({ porthole: true, labelId: 'work', draft: { name: 'work' } });
+  it('takes the machine id from the label of this configuration’s container', () => {
+    const labels = { 'io.porthole.machine': 'work', 'io.porthole.instance': OURS };
+    const plan = planAdoption(container({ name: 'porthole-work-0123ab', image: 'porthole/standin:1', labels }), host, OURS);
+    expect(plan).toMatchObject({ porthole: true, foreign: false, labelId: 'work', draft: { name: 'work' } });
+    expect(plan.warnings.join('\n')).not.toMatch(/another Porthole/);
+  });
+
+  it('adopts another configuration’s container only as foreign: no machine id of its own, and a warning', () => {
+    const labels = { 'io.porthole.machine': 'work', 'io.porthole.instance': THEIRS };
+    const plan = planAdoption(container({ name: 'porthole-work-fedcba', image: 'porthole/standin:1', labels }), host, OURS);
+    expect(plan).toMatchObject({ porthole: false, foreign: true, labelId: undefined, draft: { name: 'work' } });
+    expect(plan.warnings.join('\n')).toMatch(/made by another Porthole configuration \(instance fedcba\).*replaces that container/);
+    // Made before configurations had ids: whose it is cannot be told, so it is foreign too.
+    const older = planAdoption(container({ name: 'porthole-work', image: 'porthole/standin:1', labels: { 'io.porthole.machine': 'work' } }), host, OURS);
+    expect(older).toMatchObject({ porthole: false, foreign: true, labelId: undefined });
+    expect(older.warnings.join('\n')).toMatch(/an older Porthole/);
   });
 
   it('refuses what is not Windows, and a disk kept in an engine volume, with a remedy', () => {
-    expect(() => planAdoption(container({ image: 'nginx' }), host)).toThrow(/not dockurr\/windows/);
+    expect(() => planAdoption(container({ image: 'nginx' }), host, OURS)).toThrow(/not dockurr\/windows/);
     const volume = container({ mounts: [{ Type: 'volume', Name: 'win', Source: '/var/lib/docker/volumes/win/_data', Destination: '/storage' }] });
-    expect(() => planAdoption(volume, host)).toThrow(/engine volume “win”/);
-    expect(() => planAdoption(container({ mounts: [] }), host)).toThrow(/no folder of its own/);
+    expect(() => planAdoption(volume, host, OURS)).toThrow(/engine volume “win”/);
+    expect(() => planAdoption(container({ mounts: [] }), host, OURS)).toThrow(/no folder of its own/);
   });
 });
 
 describe('adoptableFrom', () => {
-  const info = (id: string, image: string, labels: Record<string, string> = {}, state = 'running'): Docker.ContainerInfo =>
-    ({ Id: id, Names: [`/${id}-name`], Image: image, Labels: labels, State: state }) as unknown as Docker.ContainerInfo;
+  const info = (id: string, image: string, labels: Record<string, string> = {}, state = 'running', storage = `/data/${id}`): Docker.ContainerInfo =>
+    ({
+      Id: id,
+      Names: [`/${id}-name`],
+      Image: image,
+      Labels: labels,
+      State: state,
+      Mounts: [{ Type: 'bind', Source: storage, Destination: '/storage' }],
+    }) as unknown as Docker.ContainerInfo;
+  const ours = (machine: string): Record<string, string> => ({ 'io.porthole.machine': machine, 'io.porthole.instance': OURS });
+  const theirs = (machine: string): Record<string, string> => ({ 'io.porthole.machine': machine, 'io.porthole.instance': THEIRS });
 
-  it('offers Porthole’s containers without a record and hand-made dockur ones not yet adopted', () => {
+  it('offers this configuration’s containers without a record and hand-made dockur ones not yet adopted', () => {
     const list = [
-      info('a', 'porthole/standin', { 'io.porthole.machine': 'known' }),
-      info('b', 'porthole/standin', { 'io.porthole.machine': 'lost' }, 'exited'),
+      info('a', 'porthole/standin', ours('known')),
+      info('b', 'porthole/standin', ours('lost'), 'exited'),
       info('c', 'dockurr/windows:6.05'),
       info('d', 'ghcr.io/dockur/windows'),
       info('e', 'nginx'),
       info('f', 'dockurr/windows'),
     ];
-    const out = adoptableFrom(list, { machineIds: new Set(['known']), adoptedContainerIds: new Set(['f']) });
+    const out = adoptableFrom(list, { instance: OURS, storageDirs: new Map([['known', '/data/a']]), adoptedContainerIds: new Set(['f']) });
     expect(out).toEqual([
-      { containerId: 'b', name: 'b-name', image: 'porthole/standin', running: false, porthole: true },
-      { containerId: 'c', name: 'c-name', image: 'dockurr/windows:6.05', running: true, porthole: false },
-      { containerId: 'd', name: 'd-name', image: 'ghcr.io/dockur/windows', running: true, porthole: false },
+      { containerId: 'b', name: 'b-name', image: 'porthole/standin', running: false, porthole: true, foreign: false },
+      { containerId: 'c', name: 'c-name', image: 'dockurr/windows:6.05', running: true, porthole: false, foreign: false },
+      { containerId: 'd', name: 'd-name', image: 'ghcr.io/dockur/windows', running: true, porthole: false, foreign: false },
+    ]);
+  });
+
+  it('offers another configuration’s containers only as foreign, even for a machine of the same id', () => {
+    const list = [
+      info('mine', 'porthole/standin', ours('win11'), 'running', '/home/ada/win11'),
+      info('other', 'porthole/standin', theirs('win11'), 'running', '/home/bob/win11'),
+      info('older-mine', 'porthole/standin', { 'io.porthole.machine': 'old' }, 'exited', '/home/ada/old'),
+      info('older-other', 'porthole/standin', { 'io.porthole.machine': 'old' }, 'exited', '/home/bob/old'),
+    ];
+    const storageDirs = new Map([
+      ['win11', '/home/ada/win11'],
+      ['old', '/home/ada/old/'],
+    ]);
+    const out = adoptableFrom(list, { instance: OURS, storageDirs, adoptedContainerIds: new Set() });
+    expect(out.map((c) => [c.containerId, c.porthole, c.foreign])).toEqual([
+      ['other', false, true],
+      ['older-other', false, true],
     ]);
   });
 });

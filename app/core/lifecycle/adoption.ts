@@ -11,7 +11,7 @@ import {
 } from '../../api';
 import { isDockurImage, settingsFromContainer } from '../machine/compose';
 import { DEFAULT_SCREEN, FALLBACK_USERNAME, DEFAULT_PASSWORD } from '../machine/defaults';
-import { MACHINE_LABEL, STORAGE_TARGET } from '../machine/spec';
+import { INSTANCE_LABEL, MACHINE_LABEL, ownsContainer, shortInstance, storageSourceOf, STORAGE_TARGET } from '../machine/spec';
 
 const GIB = 1024 ** 3;
 
@@ -21,30 +21,50 @@ export interface AdoptableContainer {
   name: string;
   image: string;
   running: boolean;
-  /** Made by Porthole (it has the label) but no record knows it, e.g. after the config was lost. */
+  /** Made by this Porthole configuration (it has the labels) but no record knows it, e.g. after the records were lost. */
   porthole: boolean;
+  /**
+   * Made by another Porthole configuration (another user's, or before instances existed and not
+   * matching any machine's storage here): adopting it takes it from there, so only on a person's word.
+   */
+  foreign: boolean;
 }
 
 export interface AdoptionContext {
-  /** Ids of the machines Porthole has records for. */
-  machineIds: ReadonlySet<string>;
+  /** This configuration's instance id (lifecycle/instance.ts). */
+  instance: string;
+  /** The machines Porthole has records for: id -> storage folder. */
+  storageDirs: ReadonlyMap<string, string>;
   /** Hand-made containers already adopted by a machine (until their next start replaces them). */
   adoptedContainerIds: ReadonlySet<string>;
 }
 
-/** From one list call: Porthole's own containers without a record, and hand-made dockur containers. */
+/**
+ * From one list call: this configuration's own containers without a record, hand-made dockur
+ * containers, and other Porthole configurations' containers, marked foreign (never offered as this
+ * configuration's own: they are another user's or another app's machines on the same engine).
+ */
 export function adoptableFrom(containers: readonly Docker.ContainerInfo[], ctx: AdoptionContext): AdoptableContainer[] {
   const out: AdoptableContainer[] = [];
   for (const c of containers) {
-    const labelId = (c.Labels ?? {})[MACHINE_LABEL];
-    const porthole = labelId !== undefined;
-    if (porthole ? ctx.machineIds.has(labelId) : !isDockurImage(c.Image) || ctx.adoptedContainerIds.has(c.Id)) continue;
+    const labels = c.Labels ?? {};
+    const labelId = labels[MACHINE_LABEL];
+    if (ctx.adoptedContainerIds.has(c.Id)) continue;
+    let porthole = false;
+    let foreign = false;
+    if (labelId !== undefined) {
+      const storageDir = ctx.storageDirs.get(labelId);
+      if (storageDir !== undefined && ownsContainer({ labels, storageSource: storageSourceOf(c.Mounts) }, ctx.instance, labelId, storageDir)) continue;
+      porthole = labels[INSTANCE_LABEL] === ctx.instance;
+      foreign = !porthole;
+    } else if (!isDockurImage(c.Image)) continue;
     out.push({
       containerId: c.Id,
       name: (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, ''),
       image: c.Image,
       running: c.State === 'running',
       porthole,
+      foreign,
     });
   }
   return out;
@@ -57,9 +77,11 @@ export interface HostLimits {
 
 /** What an adoption makes of a container, before ids and ports are settled against the other machines. */
 export interface AdoptionPlan {
-  /** Made by Porthole: its label names the machine. */
+  /** Made by this Porthole configuration: its label names the machine. */
   porthole: boolean;
-  /** The machine id the label gives (Porthole's containers only, when it is a valid id). */
+  /** Made by another Porthole configuration: adopted like a hand-made container (replaced at the next start). */
+  foreign: boolean;
+  /** The machine id the label gives (this configuration's containers only, when it is a valid id). */
   labelId: string | undefined;
   draft: MachineDraft & { storageDir: string };
   /** Host ports as the container published them (on any address). */
@@ -75,11 +97,14 @@ export interface AdoptionPlan {
  * this host allow are brought within, saying so: a container that exited 16 or 73 for them starts
  * under Porthole. Throws when the container is not a Windows machine Porthole can keep.
  */
-export function planAdoption(info: Docker.ContainerInspectInfo, host: HostLimits): AdoptionPlan {
-  const labelId = info.Config.Labels?.[MACHINE_LABEL];
-  const porthole = labelId !== undefined;
+export function planAdoption(info: Docker.ContainerInspectInfo, host: HostLimits, instance: string): AdoptionPlan {
+  const labels = info.Config.Labels ?? {};
+  const labelId = labels[MACHINE_LABEL];
+  const owner = labels[INSTANCE_LABEL];
+  const porthole = labelId !== undefined && owner === instance;
+  const foreign = labelId !== undefined && !porthole;
   const name = info.Name.replace(/^\//, '');
-  if (!porthole && !isDockurImage(info.Config.Image)) {
+  if (labelId === undefined && !isDockurImage(info.Config.Image)) {
     throw new PortholeError(
       'INVALID_ARGUMENT',
       `The container “${name}” runs ${info.Config.Image}, not dockurr/windows: it is not a Windows machine Porthole can adopt.`,
@@ -99,15 +124,21 @@ export function planAdoption(info: Docker.ContainerInspectInfo, host: HostLimits
   const draft: MachineDraft & { storageDir: string } = {
     ...rest,
     storageDir,
-    name: porthole && labelId ? labelId : rest.name,
+    name: labelId ?? rest.name,
     username: rest.username ?? FALLBACK_USERNAME,
     password: rest.password ?? DEFAULT_PASSWORD,
     language: rest.language ?? DEFAULT_LANGUAGE,
     screen: rest.screen ?? { ...DEFAULT_SCREEN },
   };
   bringWithinLimits(draft, host, warnings, `container "${name}"`);
-  const validLabel = labelId !== undefined && machineIdSchema.safeParse(labelId).success ? labelId : undefined;
-  return { porthole, labelId: validLabel, draft, ports, warnings };
+  if (foreign) {
+    const whose = owner === undefined ? 'an older Porthole (before configurations had ids)' : `another Porthole configuration (instance ${shortInstance(owner)})`;
+    warnings.push(
+      `container "${name}": it was made by ${whose}. From its next start here, this machine replaces that container, and the other configuration no longer drives it; stop the machine there first, since both use the same disk.`,
+    );
+  }
+  const validLabel = porthole && machineIdSchema.safeParse(labelId).success ? labelId : undefined;
+  return { porthole, foreign, labelId: validLabel, draft, ports, warnings };
 }
 
 function bringWithinLimits(draft: MachineDraft, host: HostLimits, warnings: string[], label: string): void {

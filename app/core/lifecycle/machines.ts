@@ -14,8 +14,8 @@ import {
   type MachineStatus,
   type MachineView,
 } from '../../api';
-import { MACHINE_LABEL, type EngineClient, type EngineEvent } from '../engine/client';
-import { buildContainerSpec, SPEC_LABEL } from '../machine/spec';
+import type { EngineClient, EngineEvent } from '../engine/client';
+import { buildContainerSpec, INSTANCE_LABEL, MACHINE_LABEL, ownsContainer, SPEC_LABEL, storageSourceOf } from '../machine/spec';
 import { settingsFromDraft, newMachineId } from '../machine/defaults';
 import { fromCompose, toCompose } from '../machine/compose';
 import { readHostKeyboard } from '../machine/keyboard';
@@ -29,6 +29,7 @@ import { executeDiskDelete, makeStorageFolder, planDiskDelete } from '../storage
 import { assertMachinePaths, assertSharedAllowed, assertStorageAllowed, homeOf, type PathPolicy } from '../storage/paths';
 import type { ExternalChange, MachineRecord, MachineStore } from '../store/machine-store';
 import { adoptableFrom, keptPorts, planAdoption, uniqueMachineName, type AdoptableContainer } from './adoption';
+import { instanceId } from './instance';
 import { freePorts, portIsFree } from './ports';
 import { KeyedSerial } from './serial';
 
@@ -60,8 +61,26 @@ export class Machines {
   private readonly sessions = new Map<string, MachineSession>();
   private readonly serial = new KeyedSerial();
   private readonly pulls = new Map<string, AbortController>();
+  /** Containers made before instances existed that were found to be ours (by their /storage): their events count. */
+  private readonly unlabelledOwn = new Set<string>();
+  private instanceCache: string | undefined;
 
   constructor(private readonly deps: MachinesDeps) {}
+
+  /** This configuration's instance id (lifecycle/instance.ts): every container lookup keeps to it. */
+  get instance(): string {
+    this.instanceCache ??= instanceId(this.deps.configDir);
+    return this.instanceCache;
+  }
+
+  /** The container (list or inspect result) is the one of machine `id` in this configuration. */
+  private owns(id: string, labels: Record<string, string> | null | undefined, mounts: Docker.ContainerInfo['Mounts'] | Docker.ContainerInspectInfo['Mounts'] | undefined, containerId: string): boolean {
+    const record = this.deps.store.get(id);
+    if (!record) return false;
+    const owned = ownsContainer({ labels, storageSource: storageSourceOf(mounts) }, this.instance, id, record.settings.storageDir);
+    if (owned && labels?.[INSTANCE_LABEL] === undefined) this.unlabelledOwn.add(containerId);
+    return owned;
+  }
 
   private session(id: string): MachineSession {
     let session = this.sessions.get(id);
@@ -118,7 +137,8 @@ export class Machines {
   async adoptableContainers(): Promise<AdoptableContainer[]> {
     const records = this.deps.store.list();
     return adoptableFrom(await this.deps.engine().listAll(), {
-      machineIds: new Set(records.map((r) => r.settings.id)),
+      instance: this.instance,
+      storageDirs: new Map(records.map((r) => [r.settings.id, r.settings.storageDir])),
       adoptedContainerIds: new Set(records.flatMap((r) => (r.adoptedContainerId ? [r.adoptedContainerId] : []))),
     });
   }
@@ -137,13 +157,18 @@ export class Machines {
       if (!info) {
         throw new PortholeError('NOT_FOUND', `There is no container “${containerId}”.`, 'List the containers Porthole can adopt with "porthole adoptable".');
       }
-      const plan = planAdoption(info, this.deps.host());
+      const plan = planAdoption(info, this.deps.host(), this.instance);
       const name = info.Name.replace(/^\//, '');
+      const labelId = info.Config.Labels?.[MACHINE_LABEL];
+      const facts = { labels: info.Config.Labels, storageSource: storageSourceOf(info.Mounts) };
       // Conflicts, name, id and ports are decided on the records on disk, under the store's lock.
       const { id, warnings } = await this.deps.store.transact(async (current) => {
         const records = [...current.values()];
-        const labelled = plan.porthole && plan.labelId ? current.get(plan.labelId) : undefined;
-        if (labelled) throw new PortholeError('CONFLICT', `The container “${name}” already belongs to the machine “${labelled.settings.name}”.`);
+        // This configuration's own container of a machine it has (for one made before instances: by its /storage).
+        const labelled = labelId ? current.get(labelId) : undefined;
+        if (labelled && ownsContainer(facts, this.instance, labelled.settings.id, labelled.settings.storageDir)) {
+          throw new PortholeError('CONFLICT', `The container “${name}” already belongs to the machine “${labelled.settings.name}”.`);
+        }
         const owner = records.find((r) => r.adoptedContainerId === info.Id);
         if (owner) throw new PortholeError('CONFLICT', `The container “${name}” was already adopted as the machine “${owner.settings.name}”.`);
 
@@ -186,15 +211,11 @@ export class Machines {
    * (one inspect each; a machine adopted from a hand-made container inspects that one).
    */
   async reconcile(engine: EngineClient): Promise<void> {
-    const containers = await engine.listMachines();
-    const byMachine = new Map<string, Docker.ContainerInfo>();
-    for (const c of containers) {
-      const id = c.Labels[MACHINE_LABEL];
-      if (id) byMachine.set(id, c);
-    }
+    const containers = await engine.listMachines(this.instance);
     for (const record of this.deps.store.list()) {
       const id = record.settings.id;
-      const containerId = byMachine.get(id)?.Id ?? record.adoptedContainerId;
+      const own = containers.find((c) => this.owns(id, c.Labels, c.Mounts, c.Id));
+      const containerId = own?.Id ?? record.adoptedContainerId;
       const session = this.session(id);
       const info = containerId ? await engine.inspect(containerId) : null;
       if (info) await session.attach(info);
@@ -202,10 +223,17 @@ export class Machines {
     }
   }
 
-  /** The machine a container belongs to: by Porthole's label, or as the hand-made container a machine adopted. */
+  /**
+   * The machine a container belongs to: the container a machine adopted, or by Porthole's labels when
+   * this configuration made it. Another configuration's containers are dropped; one made before
+   * instances existed counts only once a lookup found it ours by its /storage.
+   */
   private machineOf(event: EngineEvent): string | undefined {
-    if (event.machineId) return this.deps.store.get(event.machineId) ? event.machineId : undefined;
-    return this.deps.store.list().find((r) => r.adoptedContainerId === event.containerId)?.settings.id;
+    const adopted = this.deps.store.list().find((r) => r.adoptedContainerId === event.containerId)?.settings.id;
+    if (adopted) return adopted;
+    if (!event.machineId || !this.deps.store.get(event.machineId)) return undefined;
+    if (event.instance !== undefined) return event.instance === this.instance ? event.machineId : undefined;
+    return this.unlabelledOwn.has(event.containerId) ? event.machineId : undefined;
   }
 
   onEngineEvent(event: EngineEvent): void {
@@ -321,7 +349,7 @@ export class Machines {
   async exportCompose(id: string): Promise<string> {
     const record = this.deps.store.require(id);
     // The user asked for a file that runs the machine on its own: it holds the password.
-    return toCompose(await this.deps.secrets.reveal(record), { oemDir: this.oemPath(id), installed: record.installed });
+    return toCompose(await this.deps.secrets.reveal(record), { oemDir: this.oemPath(id), installed: record.installed, instance: this.instance });
   }
 
   async update(id: string, changes: MachineChanges): Promise<{ machine: MachineView; appliesAt: 'now' | 'next-start' | 'recreate' }> {
@@ -380,7 +408,12 @@ export class Machines {
     // real one, so assertMountsUsable refuses it with what to do.
     if (settings.storageDir === join(this.deps.dataDir, 'machines', id)) await makeStorageFolder(settings.storageDir, id);
     await assertMountsUsable(settings, { installed: record.installed, policy });
-    const spec = buildContainerSpec(settings, { oemDir, installed: record.installed, tun: this.deps.host().tunAvailable !== false });
+    const spec = buildContainerSpec(settings, {
+      oemDir,
+      installed: record.installed,
+      tun: this.deps.host().tunAvailable !== false,
+      instance: this.instance,
+    });
     let container = await this.findContainer(engine, id);
     if (container && container.Config.Labels?.[SPEC_LABEL] !== spec.Labels?.[SPEC_LABEL]) {
       // Settings changed since the container was made, or it is the hand-made container this machine
@@ -524,17 +557,21 @@ export class Machines {
 
   // ---- helpers ---------------------------------------------------------------------------------
 
-  /** The machine's container: Porthole's (by label), or the hand-made one it was adopted from. */
+  /**
+   * The machine's container: the one this configuration made for it (by its labels, or by its /storage
+   * for one made before instances existed), or the container it was adopted from. Never another
+   * configuration's container of a machine with the same id.
+   */
   private async findContainer(engine: EngineClient, id: string): Promise<Docker.ContainerInspectInfo | null> {
     const adopted = this.deps.store.get(id)?.adoptedContainerId;
-    const owns = (info: Docker.ContainerInspectInfo): boolean => info.Config.Labels?.[MACHINE_LABEL] === id || info.Id === adopted;
+    const owns = (info: Docker.ContainerInspectInfo): boolean => info.Id === adopted || this.owns(id, info.Config.Labels, info.Mounts, info.Id);
     const known = this.sessions.get(id)?.status.containerId;
     if (known) {
       const info = await engine.inspect(known);
       if (info && owns(info)) return info;
     }
-    const list = await engine.listMachines();
-    const match = list.find((c) => c.Labels[MACHINE_LABEL] === id);
+    const list = await engine.listMachines(this.instance);
+    const match = list.find((c) => this.owns(id, c.Labels, c.Mounts, c.Id));
     if (match) return engine.inspect(match.Id);
     return adopted && adopted !== known ? engine.inspect(adopted) : null;
   }

@@ -5,6 +5,9 @@ import type { MachineSettings } from '../../api';
 import { fromCompose, isDockurImage, parseImageBoolean, parseSizeGiB, settingsFromContainer, toCompose } from './compose';
 import { buildContainerSpec } from './spec';
 
+/** A Porthole configuration's instance id (lifecycle/instance.ts). */
+const INSTANCE = '0123abcdef456789';
+
 const OEM = '/home/ada/.local/share/porthole/oem/win11';
 
 const machine: MachineSettings = {
@@ -52,8 +55,8 @@ function service(text: string, name: string): ComposeService {
 
 describe('toCompose', () => {
   it('reads back as the same container as buildContainerSpec', () => {
-    const text = toCompose(machine, { oemDir: OEM });
-    const spec = buildContainerSpec(machine, { oemDir: OEM });
+    const text = toCompose(machine, { oemDir: OEM, instance: INSTANCE });
+    const spec = buildContainerSpec(machine, { oemDir: OEM, instance: INSTANCE });
     const s = service(text, 'win11');
     expect(s.image).toBe(spec.Image);
     expect(s.container_name).toBe(spec.name);
@@ -71,7 +74,7 @@ describe('toCompose', () => {
   });
 
   it('is plain, quoted compose a person can read', () => {
-    const text = toCompose({ ...machine, kvm: true, customIso: null, sharedFolders: [], region: undefined, keyboard: undefined, password: 'admin' }, { oemDir: OEM });
+    const text = toCompose({ ...machine, kvm: true, customIso: null, sharedFolders: [], region: undefined, keyboard: undefined, password: 'admin' }, { oemDir: OEM, instance: INSTANCE });
     expect(text).toBe(`# Machine “Windows 11”, exported by Porthole.
 # Run it with: docker compose up -d   (or podman compose up -d)
 # Its screen: http://127.0.0.1:47001/   Remote Desktop: 127.0.0.1:47002
@@ -81,7 +84,7 @@ describe('toCompose', () => {
 services:
   win11:
     image: "dockurr/windows:6.05"
-    container_name: "porthole-win11"
+    container_name: "porthole-win11-0123ab"
     environment:
       VERSION: "11"
       RAM_SIZE: "8G"
@@ -114,7 +117,7 @@ services:
   });
 
   it('imports back into the same settings', () => {
-    const { drafts, warnings } = fromCompose(toCompose(machine, { oemDir: OEM }));
+    const { drafts, warnings } = fromCompose(toCompose(machine, { oemDir: OEM, instance: INSTANCE }));
     expect(warnings).toEqual([`service "win11": Porthole supplies its own /oem folder; the one at ${OEM} is not used.`]);
     const { id: _id, name: _name, autoStart: _autoStart, ...rest } = machine;
     expect(drafts).toEqual([{ ...rest, name: 'Windows 11' }]);
@@ -341,7 +344,7 @@ describe('settingsFromContainer', () => {
   });
 
   it('reads back a container Porthole made', () => {
-    const spec = buildContainerSpec(machine, { oemDir: OEM });
+    const spec = buildContainerSpec(machine, { oemDir: OEM, instance: INSTANCE });
     const binds = spec.HostConfig?.Binds ?? [];
     const info = {
       Name: `/${spec.name}`,
@@ -354,7 +357,7 @@ describe('settingsFromContainer', () => {
     } as unknown as Docker.ContainerInspectInfo;
     const { draft } = settingsFromContainer(info);
     const { id: _id, name: _name, autoStart: _autoStart, ...rest } = machine;
-    expect(draft).toEqual({ ...rest, name: 'porthole-win11' });
+    expect(draft).toEqual({ ...rest, name: 'porthole-win11-0123ab' });
   });
 });
 

@@ -4,6 +4,9 @@ import type { MachineSettings } from '../../api';
 import { MACHINE_LABEL as ENGINE_MACHINE_LABEL } from '../engine/client';
 import { buildContainerSpec, MACHINE_LABEL, SPEC_LABEL, specHash } from './spec';
 
+/** A Porthole configuration's instance id (lifecycle/instance.ts). */
+const INSTANCE = '0123abcdef456789';
+
 const OEM = '/home/ada/.local/share/porthole/oem/win11';
 
 const machine = sampleMachine;
@@ -21,8 +24,8 @@ const EXPOSED = { '8006/tcp': {}, '3389/tcp': {}, '3389/udp': {} };
 // that shape is recreated at its next start, which a change to this file should do knowingly.
 describe('buildContainerSpec (golden)', () => {
   it('minimal defaults', () => {
-    expect(buildContainerSpec(machine(), { oemDir: OEM })).toEqual({
-      name: 'porthole-win11',
+    expect(buildContainerSpec(machine(), { oemDir: OEM, instance: INSTANCE })).toEqual({
+      name: 'porthole-win11-0123ab',
       Image: 'dockurr/windows:6.05',
       Env: [
         'VERSION=11',
@@ -42,8 +45,9 @@ describe('buildContainerSpec (golden)', () => {
       StopTimeout: 120,
       Labels: {
         'io.porthole.machine': 'win11',
+        'io.porthole.instance': INSTANCE,
         'io.porthole.version': '1',
-        'io.porthole.spec': '65048d275321c8e864681bb3ff81c9381f25b994a54424f597286f9227594599',
+        'io.porthole.spec': '79317d40e614d267e254025652059357a3621243dff24695340e7bf0162d599b',
       },
       HostConfig: {
         Binds: ['/home/ada/.local/share/porthole/machines/win11:/storage', `${OEM}:/oem:ro`],
@@ -66,8 +70,8 @@ describe('buildContainerSpec (golden)', () => {
         { hostPath: '/mnt/media', readOnly: true },
       ],
     });
-    expect(buildContainerSpec(m, { oemDir: OEM })).toEqual({
-      name: 'porthole-win11',
+    expect(buildContainerSpec(m, { oemDir: OEM, instance: INSTANCE })).toEqual({
+      name: 'porthole-win11-0123ab',
       Image: 'dockurr/windows:6.05',
       Env: [
         'VERSION=11',
@@ -89,8 +93,9 @@ describe('buildContainerSpec (golden)', () => {
       StopTimeout: 120,
       Labels: {
         'io.porthole.machine': 'win11',
+        'io.porthole.instance': INSTANCE,
         'io.porthole.version': '1',
-        'io.porthole.spec': '8c998924a5b75ae9604544592b0862e120fdb816d0d5f5eb77c93b7e94324ec2',
+        'io.porthole.spec': 'c622e4d28bd44d74417ada741aed93cad390d456f7f9b27111e11160a01d2663',
       },
       HostConfig: {
         Binds: [
@@ -110,8 +115,8 @@ describe('buildContainerSpec (golden)', () => {
 
   it('custom ISO bound read-only at /custom.iso until Windows is installed', () => {
     const m = machine({ customIso: '/home/ada/Downloads/Win11_24H2_English_x64.iso' });
-    expect(buildContainerSpec(m, { oemDir: OEM })).toEqual({
-      name: 'porthole-win11',
+    expect(buildContainerSpec(m, { oemDir: OEM, instance: INSTANCE })).toEqual({
+      name: 'porthole-win11-0123ab',
       Image: 'dockurr/windows:6.05',
       Env: [
         'VERSION=11',
@@ -131,8 +136,9 @@ describe('buildContainerSpec (golden)', () => {
       StopTimeout: 120,
       Labels: {
         'io.porthole.machine': 'win11',
+        'io.porthole.instance': INSTANCE,
         'io.porthole.version': '1',
-        'io.porthole.spec': '80c98655e5f1d507b5e4336dfe2ba5d351f597c11aa340d52b8d86ccc9b8d8e3',
+        'io.porthole.spec': 'bfe6e98d6f32580c4cfe482976e1602714de4a5cc6dac38eee9d24e9240ba1c9',
       },
       HostConfig: {
         Binds: [
@@ -146,13 +152,13 @@ describe('buildContainerSpec (golden)', () => {
         RestartPolicy: { Name: 'no' },
       },
     });
-    const installed = buildContainerSpec(m, { oemDir: OEM, installed: true });
+    const installed = buildContainerSpec(m, { oemDir: OEM, instance: INSTANCE, installed: true });
     expect(installed.HostConfig?.Binds).toEqual(['/home/ada/.local/share/porthole/machines/win11:/storage', `${OEM}:/oem:ro`]);
   });
 
   it('KVM off: KVM=N and no /dev/kvm device', () => {
-    expect(buildContainerSpec(machine({ kvm: false }), { oemDir: OEM })).toEqual({
-      name: 'porthole-win11',
+    expect(buildContainerSpec(machine({ kvm: false }), { oemDir: OEM, instance: INSTANCE })).toEqual({
+      name: 'porthole-win11-0123ab',
       Image: 'dockurr/windows:6.05',
       Env: [
         'VERSION=11',
@@ -173,8 +179,9 @@ describe('buildContainerSpec (golden)', () => {
       StopTimeout: 120,
       Labels: {
         'io.porthole.machine': 'win11',
+        'io.porthole.instance': INSTANCE,
         'io.porthole.version': '1',
-        'io.porthole.spec': '91495efe9b4bad07fffedb521bd0edf415a874c40d8abbfdfa081dbfb38c33bd',
+        'io.porthole.spec': 'ec9a6c93a37e2685aac369206cec7b7a43b02ecf59c5958fbc2e84d2359676c6',
       },
       HostConfig: {
         Binds: ['/home/ada/.local/share/porthole/machines/win11:/storage', `${OEM}:/oem:ro`],
@@ -198,8 +205,8 @@ describe('buildContainerSpec (golden)', () => {
       ports: { web: 50000, rdp: 50001 },
       storageDir: '/srv/vms/office',
     });
-    expect(buildContainerSpec(m, { oemDir: '/srv/porthole/oem/office' })).toEqual({
-      name: 'porthole-office',
+    expect(buildContainerSpec(m, { oemDir: '/srv/porthole/oem/office', instance: INSTANCE })).toEqual({
+      name: 'porthole-office-0123ab',
       Image: 'dockurr/windows:6.05',
       Env: [
         'VERSION=10',
@@ -219,8 +226,9 @@ describe('buildContainerSpec (golden)', () => {
       StopTimeout: 120,
       Labels: {
         'io.porthole.machine': 'office',
+        'io.porthole.instance': INSTANCE,
         'io.porthole.version': '1',
-        'io.porthole.spec': '6e29df4b217d3d4449a935ce2f03dc421e8b53e6d433c9aa281f26a30c5d7b17',
+        'io.porthole.spec': '4c0009a0e9be93f42c65e62a079b8fb6c21f709e131d648a0214a57f31699c62',
       },
       HostConfig: {
         Binds: ['/srv/vms/office:/storage', '/srv/porthole/oem/office:/oem:ro'],
@@ -239,19 +247,19 @@ describe('buildContainerSpec (golden)', () => {
 
 describe('spec label', () => {
   it('is the hash of the rest of the spec', () => {
-    const spec = buildContainerSpec(machine(), { oemDir: OEM });
+    const spec = buildContainerSpec(machine(), { oemDir: OEM, instance: INSTANCE });
     expect(spec.Labels?.[SPEC_LABEL]).toBe(specHash(spec));
   });
 
   it('is the same for the same settings, whatever the key order', () => {
     const a = machine();
     const b = Object.fromEntries(Object.entries(a).reverse()) as MachineSettings;
-    expect(buildContainerSpec(b, { oemDir: OEM }).Labels?.[SPEC_LABEL]).toBe(buildContainerSpec(a, { oemDir: OEM }).Labels?.[SPEC_LABEL]);
+    expect(buildContainerSpec(b, { oemDir: OEM, instance: INSTANCE }).Labels?.[SPEC_LABEL]).toBe(buildContainerSpec(a, { oemDir: OEM, instance: INSTANCE }).Labels?.[SPEC_LABEL]);
   });
 
   it('changes with every setting the container sees, and not with name or autoStart', () => {
-    const base = buildContainerSpec(machine(), { oemDir: OEM }).Labels?.[SPEC_LABEL];
-    const hash = (o: Partial<MachineSettings>): string | undefined => buildContainerSpec(machine(o), { oemDir: OEM }).Labels?.[SPEC_LABEL];
+    const base = buildContainerSpec(machine(), { oemDir: OEM, instance: INSTANCE }).Labels?.[SPEC_LABEL];
+    const hash = (o: Partial<MachineSettings>): string | undefined => buildContainerSpec(machine(o), { oemDir: OEM, instance: INSTANCE }).Labels?.[SPEC_LABEL];
     expect(hash({ name: 'Other name', autoStart: true })).toBe(base);
     const changes: Array<Partial<MachineSettings>> = [
       { image: 'dockurr/windows:6.06' },
@@ -282,23 +290,23 @@ describe('spec label', () => {
 
 describe('host without /dev/net/tun', () => {
   it('leaves the device out', () => {
-    const spec = buildContainerSpec(machine(), { oemDir: OEM, tun: false });
+    const spec = buildContainerSpec(machine(), { oemDir: OEM, instance: INSTANCE, tun: false });
     expect(spec.HostConfig?.Devices).toEqual([KVM]);
     expect(spec.HostConfig?.CapAdd).toEqual(['NET_ADMIN']);
-    expect(buildContainerSpec(machine({ kvm: false }), { oemDir: OEM, tun: false }).HostConfig?.Devices).toEqual([]);
+    expect(buildContainerSpec(machine({ kvm: false }), { oemDir: OEM, instance: INSTANCE, tun: false }).HostConfig?.Devices).toEqual([]);
   });
 });
 
 describe('refusals', () => {
   it('refuses a path Docker cannot bind', () => {
-    expect(() => buildContainerSpec(machine({ sharedFolders: [{ hostPath: '/a:b', readOnly: false }] }), { oemDir: OEM })).toThrow(
+    expect(() => buildContainerSpec(machine({ sharedFolders: [{ hostPath: '/a:b', readOnly: false }] }), { oemDir: OEM, instance: INSTANCE })).toThrow(
       /cannot be mounted/,
     );
-    expect(() => buildContainerSpec(machine(), { oemDir: 'relative/oem' })).toThrow(/cannot be mounted/);
+    expect(() => buildContainerSpec(machine(), { oemDir: 'relative/oem', instance: INSTANCE })).toThrow(/cannot be mounted/);
   });
 
   it('refuses a fourth shared folder', () => {
     const folders = ['/a', '/b', '/c', '/d'].map((hostPath) => ({ hostPath, readOnly: false }));
-    expect(() => buildContainerSpec(machine({ sharedFolders: folders }), { oemDir: OEM })).toThrow(/at most three/);
+    expect(() => buildContainerSpec(machine({ sharedFolders: folders }), { oemDir: OEM, instance: INSTANCE })).toThrow(/at most three/);
   });
 });

@@ -4,6 +4,8 @@ import { PortholeError, type MachineSettings } from '../../api';
 
 /** Labels every Porthole container carries; the engine layer finds machines by MACHINE_LABEL. */
 export const MACHINE_LABEL = 'io.porthole.machine';
+/** The Porthole configuration (lifecycle/instance.ts) that made the container: only it drives the container. */
+export const INSTANCE_LABEL = 'io.porthole.instance';
 export const VERSION_LABEL = 'io.porthole.version';
 export const SPEC_LABEL = 'io.porthole.spec';
 /** The layout of Porthole's containers; bump it when an old container can no longer be adopted as is. */
@@ -20,6 +22,8 @@ export const OEM_TARGET = '/oem';
 const LOOPBACK = '127.0.0.1';
 
 export interface SpecOptions {
+  /** The id of the Porthole configuration making the container (lifecycle/instance.ts). */
+  instance: string;
   /** Host folder holding Porthole's install.bat (see oem.ts), mounted read-only at /oem. */
   oemDir: string;
   /**
@@ -37,8 +41,46 @@ export interface SpecOptions {
   tun?: boolean;
 }
 
-export function containerName(machineId: string): string {
-  return `porthole-${machineId}`;
+/** The short form of an instance id in container names: readable, and enough to keep two configurations apart. */
+export function shortInstance(instance: string): string {
+  return instance.slice(0, 6);
+}
+
+/** `porthole-<machine>-<short instance>`: two configurations with a machine of the same id never clash on names. */
+export function containerName(machineId: string, instance: string): string {
+  return `porthole-${machineId}-${shortInstance(instance)}`;
+}
+
+/** What ownership is judged on: a container's labels and its `/storage` bind (list or inspect results). */
+export interface ContainerFacts {
+  labels: Readonly<Record<string, string>> | null | undefined;
+  /** The host folder bound at /storage, if any. */
+  storageSource: string | undefined;
+}
+
+/**
+ * The container belongs to this configuration's machine `machineId` (with storage `storageDir`).
+ * A container with another configuration's label is never ours. One made before instances existed
+ * (machine label, no instance label) is ours only when its `/storage` bind is this machine's storage
+ * folder: another configuration's machine of the same id keeps its disk elsewhere. It gets the
+ * instance label at its next recreate (the label changes the spec hash, so the next start does it).
+ */
+export function ownsContainer(facts: ContainerFacts, instance: string, machineId: string, storageDir: string): boolean {
+  const labels = facts.labels ?? {};
+  if (labels[MACHINE_LABEL] !== machineId) return false;
+  const owner = labels[INSTANCE_LABEL];
+  if (owner !== undefined) return owner === instance;
+  return facts.storageSource !== undefined && trimSlashes(facts.storageSource) === trimSlashes(storageDir);
+}
+
+function trimSlashes(path: string): string {
+  return path.replace(/\/+$/, '') || '/';
+}
+
+/** The host folder a list or inspect result binds at /storage. */
+export function storageSourceOf(mounts: ReadonlyArray<{ Type?: string; Source?: string; Destination?: string }> | undefined): string | undefined {
+  const mount = (mounts ?? []).find((m) => m.Type === 'bind' && (m.Destination ?? '').replace(/\/+$/, '') === STORAGE_TARGET);
+  return mount?.Source;
 }
 
 function bindable(path: string, what: string): string {
@@ -103,12 +145,12 @@ export function buildContainerSpec(m: MachineSettings, opts: SpecOptions): Docke
   const rdpUdp = `${CONTAINER_PORTS.rdp}/udp`;
 
   const spec: Docker.ContainerCreateOptions = {
-    name: containerName(m.id),
+    name: containerName(m.id, opts.instance),
     Image: m.image,
     Env: env,
     ExposedPorts: { [web]: {}, [rdpTcp]: {}, [rdpUdp]: {} },
     StopTimeout: STOP_TIMEOUT_SECONDS,
-    Labels: { [MACHINE_LABEL]: m.id, [VERSION_LABEL]: SPEC_VERSION },
+    Labels: { [MACHINE_LABEL]: m.id, [INSTANCE_LABEL]: opts.instance, [VERSION_LABEL]: SPEC_VERSION },
     HostConfig: {
       Binds: binds,
       Devices: devices,

@@ -23,7 +23,7 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   return { promise, resolve };
 }
 
-const die = (exitCode: number): EngineEvent => ({ action: 'die', containerId: 'c1', machineId: 'm', exitCode, time: 0 });
+const die = (exitCode: number): EngineEvent => ({ action: 'die', containerId: 'c1', machineId: 'm', instance: undefined, exitCode, time: 0 });
 
 describe('MachineSession (fake engine)', () => {
   const sessions: MachineSession[] = [];
