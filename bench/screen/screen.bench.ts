@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { test, expect, type Browser, type Page } from '@playwright/test';
 import { build } from 'esbuild';
 import { ensureTestbed } from '../../e2e/testbed/testbed';
-import { startWebHost } from '../../e2e/web/fixtures';
+import { containerNameIn, startWebHost } from '../../e2e/web/fixtures';
 import { serveBaseline, type StaticServer } from './static-server';
 
 const run = promisify(execFile);
@@ -133,7 +133,7 @@ test('screen benchmark: Porthole vs. plain noVNC on the same VM', async ({ brows
     await cli('create', '--json', '--name', 'Screen bench', '--iso', testIso, '--image', image, '--no-kvm', '--ram', '2', '--cpus', '1'),
   ) as { id: string };
   const id = created.id;
-  const container = `porthole-${id}`;
+  const container = containerNameIn(env.PORTHOLE_CONFIG_DIR!, id);
   const { host, stop } = await startWebHost({ PORTHOLE_CONFIG_DIR: env.PORTHOLE_CONFIG_DIR, PORTHOLE_DATA_DIR: env.PORTHOLE_DATA_DIR });
   host.track(id);
   const server = await serveBaseline(join(here, 'baseline.html'), join(repo, 'node_modules', '@novnc', 'novnc'));

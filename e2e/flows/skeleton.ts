@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
-import { canvasSample, docker } from '../web/fixtures';
+import { canvasSample, containerOf, docker } from '../web/fixtures';
 import { createMachineViaWizard } from './create-machine';
 import { saveScreenshot } from '../web/screenshots';
 
@@ -41,9 +41,9 @@ export async function skeletonFlow(
   await card.getByRole('button', { name: 'Stop', exact: true }).click();
   await expect(card).toHaveAttribute('data-phase', 'stopped', { timeout: 120_000 });
 
-  const state = JSON.parse(await docker('inspect', '--format', '{{json .State}}', `porthole-${id}`)) as { Running: boolean };
+  const state = JSON.parse(await docker('inspect', '--format', '{{json .State}}', await containerOf(id))) as { Running: boolean };
   expect(state.Running).toBe(false);
-  const logs = await docker('logs', `porthole-${id}`);
+  const logs = await docker('logs', await containerOf(id));
   expect(logs).toContain('Received SIGTERM signal, sending ACPI shutdown signal');
   const disk = await stat(join(opts.dataDir, 'machines', id, 'data.img'));
   expect(disk.isFile()).toBe(true);

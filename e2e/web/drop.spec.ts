@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from '@playwright/test';
-import { docker, expect, test, type WebHostProcess } from './fixtures';
+import { containerOf, docker, expect, test, type WebHostProcess } from './fixtures';
 import { createMachineViaWizard } from '../flows/create-machine';
 import { saveScreenshot } from './screenshots';
 
@@ -41,7 +41,7 @@ async function dropUris(page: Page, uris: string[]): Promise<void> {
 }
 
 async function container(id: string): Promise<{ Id: string; Env: string[]; Mounts: Array<{ Source: string; Destination: string }> }> {
-  const out = await docker('inspect', '--format', '{{json .Id}}|{{json .Config.Env}}|{{json .Mounts}}', `porthole-${id}`);
+  const out = await docker('inspect', '--format', '{{json .Id}}|{{json .Config.Env}}|{{json .Mounts}}', await containerOf(id));
   const [cid, env, mounts] = out.split('|');
   return {
     Id: JSON.parse(cid!) as string,
@@ -106,6 +106,6 @@ test('dropping an ISO on a machine boots it from the ISO; anything else is refus
   const booted = await container(id);
   expect(booted.Id).not.toBe(untouched.Id);
   expect(booted.Mounts).toEqual(expect.arrayContaining([expect.objectContaining({ Source: testIso(), Destination: '/custom.iso' })]));
-  await expect.poll(async () => docker('logs', `porthole-${id}`).catch(() => ''), { timeout: 60_000 }).toContain('Booting Windows (legacy)');
+  await expect.poll(async () => containerOf(id).then((c) => docker('logs', c)).catch(() => ''), { timeout: 60_000 }).toContain('Booting Windows (legacy)');
   await expect(settings).toContainText(`Custom ISO ${testIso()}`);
 });

@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import { test as base, expect, type Page } from '@playwright/test';
 import { forcedHostClass, realHostClass, testHostClass, type HostClass } from '../../app/core/testing/test-host';
 import { testWebHostScript } from '../testbed/testbed';
+import { instanceId } from '../../app/core/lifecycle/instance';
+import { containerName } from '../../app/core/machine/spec';
 
 const run = promisify(execFile);
 
@@ -87,6 +89,21 @@ export function standinImage(): string {
   const image = process.env.PORTHOLE_STANDIN_IMAGE;
   if (!image) throw new Error('PORTHOLE_STANDIN_IMAGE is not set: the Playwright global setup builds the stand-in image.');
   return image;
+}
+
+/**
+ * The container Porthole made for machine `id`, by its label (its name carries the configuration's
+ * instance id). The tests' machine ids end in random letters, so one engine holds one of each.
+ */
+export async function containerOf(id: string): Promise<string> {
+  const found = (await docker('ps', '-aq', '--no-trunc', '--filter', `label=io.porthole.machine=${id}`)).split('\n').find(Boolean);
+  if (!found) throw new Error(`There is no container for the machine ${id}.`);
+  return found;
+}
+
+/** The name of the container the configuration in `configDir` makes for machine `id`, before it exists. */
+export function containerNameIn(configDir: string, id: string): string {
+  return containerName(id, instanceId(configDir));
 }
 
 export async function docker(...args: string[]): Promise<string> {

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { Locator, Page, TestInfo } from '@playwright/test';
 import { PNG } from 'pngjs';
-import { docker, expect, test } from './fixtures';
+import { containerNameIn, docker, expect, test } from './fixtures';
 import { createMachineViaWizard } from '../flows/create-machine';
 import { saveScreenshot } from './screenshots';
 
@@ -93,7 +93,7 @@ test('The Windows screen: boot text, keyboard and paste reach the VM, screenshot
   await expect(card).toBeVisible();
   const id = (await card.getAttribute('data-testid'))!.replace(/^machine-/, '');
   webHost.track(id);
-  const container = `porthole-${id}`;
+  const container = containerNameIn(webHost.configDir, id);
 
   // The wizard starts the machine itself; the one-page form left that to the card.
   const start = card.getByRole('button', { name: 'Start', exact: true });

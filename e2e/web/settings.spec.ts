@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { docker, expect, test, type WebHostProcess } from './fixtures';
+import { containerOf, docker, expect, test, type WebHostProcess } from './fixtures';
 import { createMachineViaWizard } from '../flows/create-machine';
 import { saveScreenshot } from './screenshots';
 
@@ -24,7 +24,7 @@ async function sha256(path: string): Promise<string> {
 }
 
 async function inspect(id: string): Promise<{ Id: string; Env: string[]; Running: boolean }> {
-  const out = await docker('inspect', '--format', '{{json .Id}} {{json .Config.Env}} {{json .State.Running}}', `porthole-${id}`);
+  const out = await docker('inspect', '--format', '{{json .Id}} {{json .Config.Env}} {{json .State.Running}}', await containerOf(id));
   const [cid, env, running] = out.split(' ');
   return { Id: JSON.parse(cid!) as string, Env: JSON.parse(env!) as string[], Running: JSON.parse(running!) as boolean };
 }
@@ -32,7 +32,7 @@ async function inspect(id: string): Promise<{ Id: string; Env: string[]; Running
 /** `docker exec` that reports failure instead of throwing. */
 async function exec(id: string, ...command: string[]): Promise<{ ok: boolean; out: string }> {
   try {
-    return { ok: true, out: await docker('exec', `porthole-${id}`, ...command) };
+    return { ok: true, out: await docker('exec', await containerOf(id), ...command) };
   } catch (e) {
     return { ok: false, out: e instanceof Error ? e.message : String(e) };
   }

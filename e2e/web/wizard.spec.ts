@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { realHostClass } from '../../app/core/testing/test-host';
-import { checkedHostClass, docker, expect, standinImage, test } from './fixtures';
+import { checkedHostClass, containerOf, docker, expect, standinImage, test } from './fixtures';
 import { saveScreenshot } from './screenshots';
 
 // The wizard must work in a small window without clipping. Its checks see the class PORTHOLE_TEST_HOST forces,
@@ -20,7 +20,7 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 async function containerEnv(id: string): Promise<string[]> {
-  return JSON.parse(await docker('inspect', '--format', '{{json .Config.Env}}', `porthole-${id}`)) as string[];
+  return JSON.parse(await docker('inspect', '--format', '{{json .Config.Env}}', await containerOf(id))) as string[];
 }
 
 test('the wizard creates a machine through every step, and the machine starts', async ({ page, webHost, testHost }) => {
@@ -146,6 +146,7 @@ test('the wizard creates a machine through every step, and the machine starts', 
   const id = (await card.getAttribute('data-testid'))!.replace(/^machine-/, '');
   webHost.track(id);
   const env = await containerEnv(id);
+<<<<<<< HEAD
   expect(env).toEqual(expect.arrayContaining(['VERSION=xp', 'RAM_SIZE=2G', 'CPU_CORES=1', 'DISK_SIZE=2G', 'USERNAME=ada', 'PASSWORD=correct horse', 'REGION=de-CH']));
   expect(env.includes('KVM=N')).toBe(emulation);
   expect(await docker('inspect', '--format', '{{.Config.Image}}', `porthole-${id}`)).toBe(standinImage());
@@ -165,4 +166,10 @@ test('the wizard creates a machine through every step, and the machine starts', 
       await expect(card).toHaveAttribute('data-phase', /failed|stopped/, { timeout: 120_000 });
     }
   }
+=======
+  expect(env).toEqual(
+    expect.arrayContaining(['VERSION=xp', 'RAM_SIZE=2G', 'CPU_CORES=1', 'DISK_SIZE=2G', 'KVM=N', 'USERNAME=ada', 'PASSWORD=correct horse', 'REGION=de-CH']),
+  );
+  expect(await docker('inspect', '--format', '{{.Config.Image}}', await containerOf(id))).toBe(standinImage());
+>>>>>>> 90f485d (Integration test: two configurations on one engine never drive each other's containers; tests find containers by instance)
 });

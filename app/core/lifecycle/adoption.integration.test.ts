@@ -59,7 +59,7 @@ describe('adopting containers (private engine, stand-in image)', () => {
 
     // Stopped while the app was away: the next boot says so.
     await h.shutdown();
-    await engine.docker('stop', `porthole-${machine.id}`);
+    await engine.docker('stop', h.containerName(machine.id));
     await h.boot();
     const stopped = await h.waitFor(machine.id, (v) => v.status.phase === 'stopped', 30_000, 'stopped while away');
     expect(stopped.status.failure).toBeUndefined();
@@ -67,12 +67,14 @@ describe('adopting containers (private engine, stand-in image)', () => {
   });
 
   it('offers Porthole’s own container when its record is lost, and adopts it with its id and disk', async () => {
+    // The records are lost; the configuration (its instance id) is not: the container is still its own.
     await h.shutdown();
-    const fresh = await Harness.create(engine.env());
-    harnesses.push(fresh);
+    await rm(join(h.configDir, 'machines.json'));
+    await h.boot();
+    const fresh = h;
     const offered = await fresh.call('adoptableContainers', {});
-    expect(offered).toContainEqual(expect.objectContaining({ name: `porthole-${machine.id}`, porthole: true, running: false }));
-    const container = offered.find((c) => c.name === `porthole-${machine.id}`)!;
+    expect(offered).toContainEqual(expect.objectContaining({ name: h.containerName(machine.id), porthole: true, foreign: false, running: false }));
+    const container = offered.find((c) => c.name === h.containerName(machine.id))!;
 
     const { machine: adopted } = await fresh.call('adoptContainer', { containerId: container.containerId });
     expect(adopted).toMatchObject({ id: machine.id, storageDir: machine.storageDir, ramGiB: 2, cpuCores: 1, kvm: false, ports: machine.ports });
@@ -104,7 +106,7 @@ describe('adopting containers (private engine, stand-in image)', () => {
     harnesses.push(fresh);
     const offered = await fresh.call('adoptableContainers', {});
     const mine = offered.find((c) => c.name === name);
-    expect(mine).toMatchObject({ porthole: false, running: true, image: DOCKUR });
+    expect(mine).toMatchObject({ porthole: false, foreign: false, running: true, image: DOCKUR });
     expect(offered.find((c) => c.name === `${name}-other`)).toBeUndefined();
 
     const { machine: adopted } = await fresh.call('adoptContainer', { containerId: mine!.containerId });
@@ -121,7 +123,7 @@ describe('adopting containers (private engine, stand-in image)', () => {
     await fresh.call('startMachine', { id: adopted.id });
     const replaced = await fresh.waitFor(adopted.id, running, 90_000, 'running in Porthole’s own container');
     await expect(engine.docker('inspect', name)).rejects.toThrow();
-    const own = await inspect(`porthole-${adopted.id}`);
+    const own = await inspect(fresh.containerName(adopted.id));
     expect(own.Id).toBe(replaced.status.containerId);
     expect(own.Config.Labels?.['io.porthole.machine']).toBe(adopted.id);
     expect(own.HostConfig.Binds).toContain(`${storage}:/storage`);

@@ -40,7 +40,7 @@ describe('machine lifecycle against the real engine (stand-in image)', () => {
     expect(preparing.status.running).toBe(true);
     await h.waitFor(machine.id, running, 90_000, 'the screen');
 
-    const info = await inspect(`porthole-${machine.id}`);
+    const info = await inspect(h.containerName(machine.id));
     expect(info.Config.Labels['io.porthole.machine']).toBe(machine.id);
     expect(info.Config.Env).toContain('KVM=N');
     expect(info.Config.Env).toContain('RAM_SIZE=2G');
@@ -88,7 +88,7 @@ describe('two machines side by side, every transition', () => {
     expect(new Set([a.ports.web, a.ports.rdp, b.ports.web, b.ports.rdp]).size).toBe(4);
     expect(a.storageDir).not.toBe(b.storageDir);
     for (const m of [a, b]) {
-      const info = await inspect(`porthole-${m.id}`);
+      const info = await inspect(h.containerName(m.id));
       expect(info.HostConfig.Binds).toContain(`${m.storageDir}:/storage`);
       expect(info.HostConfig.PortBindings['8006/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: String(m.ports.web) }]);
       // Each screen answers on its own port: /msg.html is 404 once QEMU runs.
@@ -150,7 +150,7 @@ describe('two machines side by side, every transition', () => {
     expect(appliesAt).toBe('recreate');
     await h.call('applyMachine', { id: a.id });
     const applied = await h.waitFor(a.id, (v) => running(v) && v.status.containerId !== oldContainer, 90_000, 'A recreated');
-    const info = await inspect(`porthole-${a.id}`);
+    const info = await inspect(h.containerName(a.id));
     expect(info.Id).toBe(applied.status.containerId);
     expect(info.Config.Env).toContain('RAM_SIZE=3G');
     const after = await stat(join(a.storageDir, 'data.img'));
@@ -161,7 +161,7 @@ describe('two machines side by side, every transition', () => {
 
   it('a container removed behind Porthole’s back: absent, and the next start recreates it with the same disk', async () => {
     const before = await stat(join(a.storageDir, 'data.img'));
-    await docker('rm', '-f', `porthole-${a.id}`);
+    await docker('rm', '-f', h.containerName(a.id));
     await h.waitFor(a.id, (v) => v.status.phase === 'absent' && !v.status.running, 30_000, 'A absent');
     await h.call('startMachine', { id: a.id });
     await h.waitFor(a.id, running, 60_000, 'A running again');

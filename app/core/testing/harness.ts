@@ -11,6 +11,8 @@ import {
   type MachineView,
 } from '../../api';
 import { createBackend, type Backend } from '../backend';
+import { instanceId } from '../lifecycle/instance';
+import { containerName } from '../machine/spec';
 import { dockerAt } from './processes';
 
 /** A real backend on temp dirs against the real engine, for integration tests. */
@@ -119,9 +121,27 @@ export class Harness {
     return this.history.get(id)?.length ?? 0;
   }
 
-  /** The containers carrying this machine's label, on this backend's engine. */
+  /** This configuration's instance id (the one its backend labels its containers with). */
+  get instance(): string {
+    return instanceId(this.configDir);
+  }
+
+  /** The name of the container this configuration makes for a machine. */
+  containerName(id: string): string {
+    return containerName(id, this.instance);
+  }
+
+  /** The containers of this machine made by this configuration, on this backend's engine. */
   async containersOf(id: string): Promise<string[]> {
-    const out = await this.docker('ps', '-aq', '--no-trunc', '--filter', `label=io.porthole.machine=${id}`);
+    const out = await this.docker(
+      'ps',
+      '-aq',
+      '--no-trunc',
+      '--filter',
+      `label=io.porthole.machine=${id}`,
+      '--filter',
+      `label=io.porthole.instance=${this.instance}`,
+    );
     return out ? out.split('\n') : [];
   }
 
