@@ -124,6 +124,68 @@ services:
   });
 });
 
+describe('compose round trip of secrets', () => {
+  const nasty = [
+    'Pa$HOME',
+    '$$',
+    '$',
+    'a$$b$',
+    '${HOME}',
+    '$PATH and ${USER:-x}',
+    `quotes " and ' both`,
+    'hash # not a comment',
+    '#first',
+    '  leading and trailing  ',
+    ' ',
+    'ünïcødé 密码 🔑',
+    'back\\slash \\n not a newline',
+    'key: value',
+    '- dash',
+    '&anchor *alias !tag',
+    '{braces} [list]',
+    'yes',
+    'null',
+    '0123',
+    '1e3',
+    '%percent @at `tick`',
+  ];
+
+  it.each(nasty)('exports %j with every $ doubled, quoted, and imports it back exactly', (password) => {
+    const text = toCompose({ ...machine, password }, { oemDir: OEM, instance: INSTANCE });
+    // What compose reads before its interpolation: the value with each $ doubled, as one quoted string.
+    const raw = service(text, 'win11').environment.PASSWORD;
+    expect(raw).toBe(password.split('$').join('$$'));
+    expect(text).toContain(`PASSWORD: ${JSON.stringify(raw)}`);
+    const { drafts } = fromCompose(text);
+    expect(drafts[0]!.password).toBe(password);
+  });
+
+  it('writes the golden line for a password with a $', () => {
+    const text = toCompose({ ...machine, password: 'Pa$HOME' }, { oemDir: OEM, instance: INSTANCE });
+    expect(text.split('\n').filter((l) => l.includes('PASSWORD'))).toEqual(['      PASSWORD: "Pa$$HOME"']);
+  });
+
+  it('escapes $ in every value, not only the password, and reads them back', () => {
+    const odd: MachineSettings = {
+      ...machine,
+      name: 'Cost $5 machine',
+      username: 'us$er',
+      storageDir: '/home/ada/$disk',
+      sharedFolders: [{ hostPath: '/home/ada/$HOME share', readOnly: false }],
+      customIso: null,
+    };
+    const text = toCompose(odd, { oemDir: OEM, instance: INSTANCE });
+    const s = service(text, 'win11') as ComposeService & { 'x-porthole-name': string };
+    expect(s['x-porthole-name']).toBe('Cost $$5 machine');
+    expect(s.environment.USERNAME).toBe('us$$er');
+    expect(s.volumes).toContain('/home/ada/$$disk:/storage');
+    expect(s.volumes).toContain('/home/ada/$$HOME share:/shared');
+    const [draft] = fromCompose(text).drafts;
+    expect(draft).toMatchObject({ name: 'Cost $5 machine', username: 'us$er', storageDir: '/home/ada/$disk' });
+    expect(draft!.sharedFolders).toEqual([{ hostPath: '/home/ada/$HOME share', readOnly: false }]);
+  });
+});
+
 describe('fromCompose', () => {
   it('imports the upstream README compose file', () => {
     const text = `
@@ -239,7 +301,7 @@ services:
     ]);
   });
 
-  it('skips other services and keeps odd values with a warning', () => {
+  it('refuses every value it cannot keep, all at once and with the reason, rather than using a default', () => {
     const text = `
 services:
   db:
@@ -249,32 +311,94 @@ services:
     environment:
       VERSION: "12"
       RAM_SIZE: half
+      DISK_SIZE: "0"
       CPU_CORES: max
+      DISK_FMT: vhd
       LANGUAGE: Klingon
+      REGION: Mars
       DISPLAY: vnc
       SAMBA: "N"
-      USERNAME: "x${'$'}{USER}"
+      KVM: maybe
+      USERNAME: "Administrator"
       WIDTH: 1024
     volumes:
       - ~/win:/storage
 `;
-    const { drafts, warnings } = fromCompose(text, { homeDir: '/home/ada' });
-    expect(drafts).toEqual([{ name: 'win', image: 'docker.io/dockurr/windows:latest', version: '12', storageDir: '/home/ada/win' }]);
-    expect(warnings).toEqual([
-      'service "db": its image postgres:16 is not dockurr/windows; skipped.',
-      'service "win": the image docker.io/dockurr/windows:latest follows the latest release; Porthole is tested with dockurr/windows:6.05.',
-      'service "win": Porthole does not know VERSION "12"; it is kept as is. Check it before starting the machine.',
-      'service "win": RAM_SIZE="half" is not a size Porthole can keep (it needs a number such as 8G); the default is used.',
-      'service "win": CPU_CORES="max" is not a number of cores; the default is used.',
-      'service "win": LANGUAGE="Klingon" is not a language Windows is published in; English is used.',
-      'service "win": DISPLAY="vnc" is replaced by web: Porthole shows the screen in its window.',
-      'service "win": SAMBA is off there; Porthole always serves the shared folders.',
-      'service "win": USERNAME uses variable substitution (x${USER}); set it in Porthole instead.',
-      'service "win": WIDTH and HEIGHT need to be whole numbers, both set; the default screen size is used.',
-    ]);
+    let error: unknown;
+    try {
+      fromCompose(text, { homeDir: '/home/ada' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', remedy: 'Correct these values in the file, then import it again.' });
+    const message = (error as Error).message;
+    expect(message).toMatch(/^This compose file cannot be imported: /);
+    expect(message).toMatch(/Nothing was changed\.$/);
+    for (const reason of [
+      'service "win": Porthole does not know VERSION "12"',
+      'service "win": RAM_SIZE="half" is not a size',
+      'service "win": DISK_SIZE="0" is not a size',
+      'service "win": CPU_CORES="max" is not a number of processor cores',
+      'service "win": DISK_FMT="vhd" is neither raw nor qcow2.',
+      'service "win": LANGUAGE="Klingon" is not a language Windows is published in.',
+      'service "win": REGION: “Mars” is not a region Windows knows',
+      'service "win": KVM="maybe" is neither yes nor no',
+      'service "win": USERNAME "Administrator" cannot be kept: “Administrator” is the name of a built-in Windows account.',
+      'service "win": WIDTH and HEIGHT go together: set both, or neither.',
+    ]) {
+      expect(message).toContain(reason);
+    }
   });
 
-  it('drops values the draft schema refuses', () => {
+  it('refuses a password it cannot keep without ever showing it, instead of storing admin', () => {
+    const secret = 'Sup3r\\tS3cret';
+    const cases = [
+      [`PASSWORD: ""`, /PASSWORD cannot be kept: Choose a password/],
+      [`PASSWORD: "${'x'.repeat(128)}"`, /PASSWORD cannot be kept: A password can be at most 127 characters long\./],
+      [`PASSWORD: "${secret}"`, /PASSWORD cannot be kept: A password cannot contain control characters/],
+      [`PASSWORD: "Sup3r\${HOME}S3cret"`, /PASSWORD uses variable substitution/],
+      [`PASSWORD: "Sup3r$HOMES3cret"`, /PASSWORD uses variable substitution/],
+      [`PASSWORD: "Sup3r$ S3cret"`, /PASSWORD has a lone \$/],
+      [`PASSWORD:`, /PASSWORD has no value in the file/],
+      [`PASSWORD: 0123`, /PASSWORD is written as a number/],
+    ] as const;
+    for (const [line, reason] of cases) {
+      const text = `services:\n  w:\n    image: dockurr/windows:6.05\n    environment:\n      ${line}\n`;
+      let error: unknown;
+      try {
+        fromCompose(text);
+      } catch (e) {
+        error = e;
+      }
+      expect(error, line).toBeInstanceOf(Error);
+      const { message, remedy } = error as Error & { remedy?: string };
+      expect(message, line).toMatch(reason);
+      for (const leak of ['Sup3r', 'S3cret', 'x'.repeat(20), '0123']) {
+        expect(`${message} ${remedy ?? ''}`, line).not.toContain(leak);
+      }
+    }
+    // The list form names the variable too, never its value.
+    expect(() => fromCompose('services:\n  w:\n    image: dockurr/windows:6.05\n    environment: ["PASSWORD=Sup3r${X}"]\n')).toThrow(
+      /service "w": PASSWORD uses variable substitution/,
+    );
+    // And the importing process's own environment is never read for it.
+    process.env.PORTHOLE_TEST_SECRET = 'from-the-shell';
+    try {
+      expect(() => fromCompose('services:\n  w:\n    image: dockurr/windows:6.05\n    environment:\n      PASSWORD: ${PORTHOLE_TEST_SECRET}\n')).toThrow(
+        /variable substitution/,
+      );
+    } finally {
+      delete process.env.PORTHOLE_TEST_SECRET;
+    }
+  });
+
+  it('refuses variable substitution anywhere in the service, naming where', () => {
+    expect(() => fromCompose('services:\n  w:\n    image: dockurr/windows:6.05\n    volumes: ["${HOME}/win:/storage"]\n')).toThrow(
+      /service "w": volumes\[0\] uses variable substitution/,
+    );
+  });
+
+  it('refuses values the draft schema refuses; only a host port out of range is re-chosen, with a warning', () => {
     const text = `
 services:
   w:
@@ -283,14 +407,11 @@ services:
       USERNAME: a-user-name-longer-than-twenty
       WIDTH: "100"
       HEIGHT: "100"
-    ports: ["127.0.0.1:80:8006"]
 `;
-    const { drafts, warnings } = fromCompose(text);
+    expect(() => fromCompose(text)).toThrow(/USERNAME "a-user-name-longer-than-twenty" cannot be kept: A Windows user name can be at most 20 characters long\..*screen\.width cannot be kept: .*screen\.height cannot be kept/s);
+    const { drafts, warnings } = fromCompose('services:\n  w:\n    image: dockurr/windows:6.05\n    ports: ["127.0.0.1:80:8006"]\n');
     expect(drafts).toEqual([{ name: 'w', image: 'dockurr/windows:6.05' }]);
-    expect(warnings).toHaveLength(3);
-    expect(warnings[0]).toMatch(/^service "w": username was left out/);
-    expect(warnings[1]).toMatch(/^service "w": screen was left out/);
-    expect(warnings[2]).toBe('service "w": host port 80 is outside 1024-65535; Porthole picks another.');
+    expect(warnings).toEqual(['service "w": host port 80 is outside 1024-65535; Porthole picks another.']);
   });
 
   it.each([

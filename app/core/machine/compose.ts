@@ -12,6 +12,7 @@ import {
   type SharedFolder,
 } from '../../api';
 import { findLanguage, findVersion, isCultureName, isVersionUrl } from '../../api/catalogue';
+import { validateCulture, validatePassword, validateUsername } from '../../api/validation';
 import {
   buildContainerSpec,
   CONTAINER_PORTS,
@@ -69,13 +70,28 @@ export function composeServiceFromSpec(spec: Docker.ContainerCreateOptions): Rec
 }
 
 /**
+ * Every string with each `$` doubled: compose reads `$NAME` and `${NAME}` as the value of a variable
+ * of the shell that runs it (a password `Pa$HOME` would become `Pa/home/ada`), and `$$` as one `$`.
+ */
+function escapeDollars<T>(value: T): T {
+  if (typeof value === 'string') return value.split('$').join('$$') as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => escapeDollars(v)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeDollars(v)])) as T;
+  }
+  return value;
+}
+
+/**
  * A compose.yml that runs the machine without Porthole (`docker compose up -d` in its folder),
- * made from buildContainerSpec's result so the two never disagree. It holds the password.
+ * made from buildContainerSpec's result so the two never disagree. It holds the password: every
+ * value is double-quoted (quotes, `#`, spaces and unicode kept exactly) and its `$` escaped as `$$`,
+ * so compose reads each value exactly as Porthole stores it.
  */
 export function toCompose(m: MachineSettings, opts: SpecOptions): string {
   const spec = buildContainerSpec(m, opts);
   // An `x-` key is ignored by compose; it carries the machine's name back on import.
-  const service = { ...composeServiceFromSpec(spec), [NAME_KEY]: m.name };
+  const service = escapeDollars({ ...composeServiceFromSpec(spec), [NAME_KEY]: m.name });
   const doc = new Document({ services: { [m.id]: service } });
   doc.commentBefore = [
     ` Machine “${m.name}”, exported by Porthole.`,
@@ -96,6 +112,16 @@ export type ImportedDraft = MachineDraft & { storageDir?: string; ports?: Partia
 export interface ImportResult {
   drafts: ImportedDraft[];
   warnings: string[];
+}
+
+/**
+ * What reading one file or container found: `warnings` name what Porthole leaves out or adjusts;
+ * `errors` name values it refuses (the whole import or adoption is then refused, changing nothing).
+ * Neither ever holds the password or a value that could be one.
+ */
+interface Findings {
+  warnings: string[];
+  errors: string[];
 }
 
 interface MountPart {
@@ -155,36 +181,41 @@ export function parseImageBoolean(value: string): boolean | undefined {
   return undefined;
 }
 
-function applyEnv(draft: ImportedDraft, parts: ContainerParts, warnings: string[]): { sambaReadOnly: boolean } {
-  const say = (text: string): void => void warnings.push(`${parts.label}: ${text}`);
+/** The environment variables Porthole reads; any other is left out with a warning naming it (never its value). */
+const KNOWN_ENV = new Set([
+  'VERSION', 'RAM_SIZE', 'DISK_SIZE', 'CPU_CORES', 'DISK_FMT', 'USERNAME', 'PASSWORD', 'LANGUAGE', 'REGION', 'KEYBOARD',
+  'WIDTH', 'HEIGHT', 'KVM', 'SAMBA', 'SAMBA_READONLY', 'DISPLAY',
+]);
+
+function applyEnv(draft: ImportedDraft, parts: ContainerParts, found: Findings): { sambaReadOnly: boolean } {
+  const say = (text: string): void => void found.warnings.push(`${parts.label}: ${text}`);
+  const refuse = (text: string): void => void found.errors.push(`${parts.label}: ${text}`);
   let sambaReadOnly = false;
   let width: number | undefined;
   let height: number | undefined;
   const left: string[] = [];
+  const flag = (key: string, value: string): boolean | undefined => {
+    const parsed = parseImageBoolean(value);
+    if (parsed === undefined) refuse(`${key}="${value}" is neither yes nor no (Y, N, true, false, 1, 0, on, off).`);
+    return parsed;
+  };
   for (const [key, raw] of parts.env) {
     const value = raw.trim();
     if (BASE_ENV.has(key)) continue;
-    if (/\$\{?[A-Za-z_]/.test(value)) {
-      say(`${key} uses variable substitution (${value}); set it in Porthole instead.`);
-      continue;
-    }
     switch (key) {
       case 'VERSION': {
         const known = findVersion(value);
         if (known) draft.version = known.id;
         else if (isVersionUrl(value)) draft.version = value;
-        else {
-          draft.version = value;
-          say(`Porthole does not know VERSION "${value}"; it is kept as is. Check it before starting the machine.`);
-        }
+        else refuse(`Porthole does not know VERSION "${value}": use a version it lists (such as 11, 10 or 2022) or the http(s) address of an ISO.`);
         break;
       }
       case 'RAM_SIZE':
       case 'DISK_SIZE': {
         const what = key === 'RAM_SIZE' ? 'ram' : 'disk';
         const gib = parseSizeGiB(value, what);
-        if (gib === undefined) {
-          say(`${key}="${value}" is not a size Porthole can keep (it needs a number such as 8G); the default is used.`);
+        if (gib === undefined || gib <= 0) {
+          refuse(`${key}="${value}" is not a size (it needs a number such as 8G).`);
           break;
         }
         // Memory rounds down (never more than asked); the disk rounds up (it can never shrink).
@@ -195,51 +226,62 @@ function applyEnv(draft: ImportedDraft, parts: ContainerParts, warnings: string[
         break;
       }
       case 'CPU_CORES': {
-        const cores = Number(value);
+        const cores = /^\d+$/.test(value) ? Number(value) : NaN;
         if (Number.isInteger(cores) && cores > 0) draft.cpuCores = cores;
-        else say(`CPU_CORES="${value}" is not a number of cores; the default is used.`);
+        else refuse(`CPU_CORES="${value}" is not a number of processor cores (a whole number, at least 1).`);
         break;
       }
       case 'DISK_FMT':
         if (value.toLowerCase() === 'raw' || value.toLowerCase() === 'qcow2') draft.diskFormat = value.toLowerCase() as 'raw' | 'qcow2';
-        else say(`DISK_FMT="${value}" is neither raw nor qcow2; the default (raw) is used.`);
+        else refuse(`DISK_FMT="${value}" is neither raw nor qcow2.`);
         break;
-      case 'USERNAME':
-        if (value) draft.username = value;
+      case 'USERNAME': {
+        const problem = validateUsername(value);
+        if (problem) refuse(`USERNAME "${value}" cannot be kept: ${problem}`);
+        else draft.username = value;
         break;
-      case 'PASSWORD':
-        // Not trimmed: spaces can belong to a password.
-        if (raw) draft.password = raw;
+      }
+      case 'PASSWORD': {
+        // Not trimmed: spaces can belong to a password. Never quoted in a message.
+        const problem = validatePassword(raw);
+        if (problem) refuse(`PASSWORD cannot be kept: ${problem}`);
+        else draft.password = raw;
         break;
+      }
       case 'LANGUAGE': {
         const language = findLanguage(value);
         if (language) draft.language = language.culture;
-        else say(`LANGUAGE="${value}" is not a language Windows is published in; English is used.`);
+        else refuse(`LANGUAGE="${value}" is not a language Windows is published in.`);
         // `fr_BE` downloads French, as the image reads it; the Belgian part becomes the region.
         const culture = value.replace(/_/g, '-');
         if (language && isCultureName(culture) && culture.toLowerCase() !== language.culture.toLowerCase()) draft.region ??= culture;
         break;
       }
       case 'REGION':
-        if (value) draft.region = value.replace(/_/g, '-');
+      case 'KEYBOARD': {
+        const culture = value.replace(/_/g, '-');
+        const problem = validateCulture(culture, key === 'REGION' ? 'region' : 'keyboard');
+        if (problem) refuse(`${key}: ${problem}`);
+        else if (culture && key === 'REGION') draft.region = culture;
+        else if (culture) draft.keyboard = culture;
         break;
-      case 'KEYBOARD':
-        if (value) draft.keyboard = value.replace(/_/g, '-');
-        break;
+      }
       case 'WIDTH':
-        width = Number(value);
+      case 'HEIGHT': {
+        const pixels = /^\d+$/.test(value) ? Number(value) : NaN;
+        if (Number.isNaN(pixels)) refuse(`${key}="${value}" is not a whole number of pixels.`);
+        if (key === 'WIDTH') width = pixels;
+        else height = pixels;
         break;
-      case 'HEIGHT':
-        height = Number(value);
-        break;
+      }
       case 'KVM':
-        if (parseImageBoolean(value) === false) draft.kvm = false;
+        if (flag(key, value) === false) draft.kvm = false;
         break;
       case 'SAMBA':
-        if (parseImageBoolean(value) === false) say('SAMBA is off there; Porthole always serves the shared folders.');
+        if (flag(key, value) === false) say('SAMBA is off there; Porthole always serves the shared folders.');
         break;
       case 'SAMBA_READONLY':
-        sambaReadOnly = parseImageBoolean(value) === true;
+        sambaReadOnly = flag(key, value) === true;
         break;
       case 'DISPLAY':
         if (value.toLowerCase() !== 'web') say(`DISPLAY="${value}" is replaced by web: Porthole shows the screen in its window.`);
@@ -249,8 +291,8 @@ function applyEnv(draft: ImportedDraft, parts: ContainerParts, warnings: string[
     }
   }
   if (width !== undefined || height !== undefined) {
-    if (Number.isInteger(width) && Number.isInteger(height)) draft.screen = { width: width!, height: height! };
-    else say('WIDTH and HEIGHT need to be whole numbers, both set; the default screen size is used.');
+    if (width === undefined || height === undefined) refuse('WIDTH and HEIGHT go together: set both, or neither.');
+    else if (Number.isInteger(width) && Number.isInteger(height)) draft.screen = { width, height };
   }
   if (left.length > 0) {
     // Names only: values such as KEY (a product key) may be secret.
@@ -307,46 +349,56 @@ function applyPorts(draft: ImportedDraft, parts: ContainerParts, warnings: strin
   if (ports.web !== undefined || ports.rdp !== undefined) draft.ports = ports;
 }
 
-/** Drops what the draft schema refuses, saying so, so a caller gets a draft it can use. */
-function keepValid(draft: ImportedDraft, label: string, warnings: string[]): ImportedDraft {
+/**
+ * Refuses what the draft schema refuses, saying why (the field, never a password's value). Host
+ * ports outside 1024-65535 are the exception: Porthole chooses a machine's ports itself anyway
+ * (a taken one is re-chosen before every start), so another is picked, with a warning.
+ */
+function keepValid(draft: ImportedDraft, label: string, found: Findings): ImportedDraft {
   const { ports, ...rest } = draft;
   const result = machineDraftSchema.safeParse(rest);
-  const refused = new Set<string>();
   if (!result.success) {
+    const named = new Set<string>();
     for (const issue of result.error.issues) {
-      const field = issue.path[0];
-      if (typeof field !== 'string' || field === 'name' || refused.has(field) || !(field in rest)) continue;
-      refused.add(field);
-      warnings.push(`${label}: ${field} was left out: ${issue.message}.`);
+      const field = issue.path.join('.');
+      if (named.has(field)) continue;
+      named.add(field);
+      const message = typeof rest.password === 'string' && rest.password ? issue.message.split(rest.password).join('…') : issue.message;
+      found.errors.push(`${label}: ${field || 'the machine'} cannot be kept: ${message}.`);
     }
   }
-  const kept: Partial<ImportedDraft> = Object.fromEntries(Object.entries(rest).filter(([key]) => !refused.has(key)));
-  const clean: ImportedDraft = { ...kept, name: rest.name };
+  const clean: ImportedDraft = { ...rest };
   if (ports) {
     const valid: Partial<HostPorts> = {};
     for (const key of ['web', 'rdp'] as const) {
       const value = ports[key];
       if (value === undefined) continue;
       if (portSchema.safeParse(value).success) valid[key] = value;
-      else warnings.push(`${label}: host port ${value} is outside 1024-65535; Porthole picks another.`);
+      else found.warnings.push(`${label}: host port ${value} is outside 1024-65535; Porthole picks another.`);
     }
     if (valid.web !== undefined || valid.rdp !== undefined) clean.ports = valid;
   }
   return clean;
 }
 
-function draftFromParts(parts: ContainerParts, warnings: string[]): ImportedDraft {
+function draftFromParts(parts: ContainerParts, found: Findings): ImportedDraft {
   const name = parts.name.trim().slice(0, 64) || 'Windows';
   const draft: ImportedDraft = { name, image: parts.image };
   if (!isDockurImage(parts.image)) {
-    warnings.push(`${parts.label}: the image ${parts.image} is not dockurr/windows; Porthole may not drive it correctly.`);
+    found.warnings.push(`${parts.label}: the image ${parts.image} is not dockurr/windows; Porthole may not drive it correctly.`);
   } else if (!/[:@]/.test(parts.image.replace(/^[^/]*\.[^/]*\//, '')) || /:latest$/i.test(parts.image)) {
-    warnings.push(`${parts.label}: the image ${parts.image} follows the latest release; Porthole is tested with ${DEFAULT_IMAGE}.`);
+    found.warnings.push(`${parts.label}: the image ${parts.image} follows the latest release; Porthole is tested with ${DEFAULT_IMAGE}.`);
   }
-  const { sambaReadOnly } = applyEnv(draft, parts, warnings);
-  applyMounts(draft, parts, sambaReadOnly, warnings);
-  applyPorts(draft, parts, warnings);
-  return keepValid(draft, parts.label, warnings);
+  const { sambaReadOnly } = applyEnv(draft, parts, found);
+  applyMounts(draft, parts, sambaReadOnly, found.warnings);
+  applyPorts(draft, parts, found.warnings);
+  return keepValid(draft, parts.label, found);
+}
+
+/** Refuses everything found wrong at once, so a person corrects the file in one go; nothing was changed. */
+function refuseFindings(found: Findings, what: string, remedy: string): void {
+  if (found.errors.length === 0) return;
+  throw new PortholeError('INVALID_ARGUMENT', `${what}: ${found.errors.join(' ')} Nothing was changed.`, remedy);
 }
 
 // ---- compose file -------------------------------------------------------------------------------
@@ -361,14 +413,24 @@ function scalar(value: unknown): string | undefined {
   return undefined;
 }
 
-function composeEnv(value: unknown, say: (text: string) => void): Array<[string, string]> {
+/**
+ * The environment of a compose service. A variable without a value takes the value of the shell that
+ * runs compose, which Porthole never reads: for a setting Porthole keeps that is refused (a password
+ * must not be a guess), for any other it is left out with a warning. A password written as a YAML
+ * number or boolean is refused too, since its exact characters (a leading zero...) are already lost.
+ */
+function composeEnv(value: unknown, say: (text: string) => void, refuse: (text: string) => void): Array<[string, string]> {
+  const fromShell = (key: string): void =>
+    KNOWN_ENV.has(key)
+      ? refuse(`${key} has no value in the file: compose would take it from the shell that runs it, which Porthole does not read. Write the value in the file.`)
+      : say(`${key} takes its value from the shell that runs compose; set it in Porthole instead.`);
   if (Array.isArray(value)) {
     return value.flatMap((item): Array<[string, string]> => {
       const text = scalar(item);
       if (text === undefined) return [];
       const at = text.indexOf('=');
       if (at < 0) {
-        say(`${text} takes its value from the shell that runs compose; set it in Porthole instead.`);
+        fromShell(text);
         return [];
       }
       return [[text.slice(0, at), text.slice(at + 1)]];
@@ -378,13 +440,58 @@ function composeEnv(value: unknown, say: (text: string) => void): Array<[string,
     return Object.entries(value).flatMap(([key, v]): Array<[string, string]> => {
       const text = scalar(v);
       if (text === undefined) {
-        say(`${key} takes its value from the shell that runs compose; set it in Porthole instead.`);
+        fromShell(key);
+        return [];
+      }
+      if (key === 'PASSWORD' && typeof v !== 'string') {
+        refuse('PASSWORD is written as a number or true/false: quote it in the file so that its exact characters are kept.');
         return [];
       }
       return [[key, text]];
     });
   }
   return [];
+}
+
+/**
+ * Undoes compose's interpolation in every string of a service: `$$` is one `$`. `$NAME` and
+ * `${NAME}` would take the value of a variable of the shell that runs compose; Porthole never reads
+ * its own environment for them (a password from the importing process would be a silent guess), so
+ * they are refused, as is a lone `$`, which compose itself refuses. Messages name where, never the value.
+ */
+function uninterpolate(value: unknown, where: string, refuse: (text: string) => void): unknown {
+  if (typeof value === 'string') {
+    let out = '';
+    for (let i = 0; i < value.length; i++) {
+      const ch = value[i]!;
+      if (ch !== '$') {
+        out += ch;
+        continue;
+      }
+      const next = value[i + 1];
+      if (next === '$') {
+        out += '$';
+        i++;
+        continue;
+      }
+      if (next === '{' || (next !== undefined && /[A-Za-z_]/.test(next))) {
+        refuse(`${where} uses variable substitution ($NAME or \${NAME}): compose would take its value from the shell that runs it, which Porthole does not read. Write the value itself in the file, each $ as $$.`);
+      } else refuse(`${where} has a lone $, which compose refuses: write a dollar sign as $$.`);
+      return value;
+    }
+    return out;
+  }
+  // An environment variable is named by itself, so a message says which setting it is.
+  const inEnv = where === 'environment';
+  if (Array.isArray(value)) {
+    return value.map((item: unknown, index) =>
+      uninterpolate(item, inEnv && typeof item === 'string' ? item.split('=')[0]! : `${where}[${index}]`, refuse),
+    );
+  }
+  if (isRecord(value)) {
+    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, uninterpolate(v, inEnv || !where ? key : `${where}.${key}`, refuse)]));
+  }
+  return value;
 }
 
 interface PathContext {
@@ -476,31 +583,35 @@ export function fromCompose(text: string, opts: PathContext = {}): ImportResult 
     throw new PortholeError('INVALID_ARGUMENT', 'This compose file has no services.', 'Choose the compose.yml that runs Windows.');
   }
   const drafts: ImportedDraft[] = [];
-  const warnings: string[] = [];
-  for (const [key, service] of Object.entries(services)) {
+  const found: Findings = { warnings: [], errors: [] };
+  for (const [key, raw] of Object.entries(services)) {
     const label = `service "${key}"`;
-    if (!isRecord(service)) continue;
-    const image = scalar(service.image);
-    if (!image || !isDockurImage(image)) {
-      warnings.push(`${label}: ${image ? `its image ${image} is not dockurr/windows` : 'it has no image'}; skipped.`);
+    if (!isRecord(raw)) continue;
+    const refuse = (t: string): void => void found.errors.push(`${label}: ${t}`);
+    const rawImage = scalar(raw.image);
+    if (!rawImage || !isDockurImage(rawImage.split('$$').join('$'))) {
+      found.warnings.push(`${label}: ${rawImage ? `its image ${rawImage} is not dockurr/windows` : 'it has no image'}; skipped.`);
       continue;
     }
-    const say = (t: string): void => void warnings.push(`${label}: ${t}`);
+    const service = uninterpolate(raw, '', refuse) as Record<string, unknown>;
+    const image = scalar(service.image)!;
+    const say = (t: string): void => void found.warnings.push(`${label}: ${t}`);
     drafts.push(
       draftFromParts(
         {
           label,
           name: scalar(service[NAME_KEY]) ?? scalar(service.container_name) ?? key,
           image,
-          env: composeEnv(service.environment, say),
+          env: composeEnv(service.environment, say, refuse),
           mounts: composeMounts(service.volumes, opts, say),
           ports: composePorts(service.ports),
         },
-        warnings,
+        found,
       ),
     );
   }
-  return { drafts, warnings };
+  refuseFindings(found, 'This compose file cannot be imported', 'Correct these values in the file, then import it again.');
+  return { drafts, warnings: found.warnings };
 }
 
 // ---- existing container -------------------------------------------------------------------------
@@ -531,7 +642,12 @@ export function settingsFromContainer(info: Docker.ContainerInspectInfo): { draf
       hostPort: b.HostPort && /^\d+$/.test(b.HostPort) ? Number(b.HostPort) : undefined,
     }));
   });
-  const warnings: string[] = [];
-  const draft = draftFromParts({ label, name, image: info.Config.Image, env, mounts, ports }, warnings);
-  return { draft, warnings };
+  const found: Findings = { warnings: [], errors: [] };
+  const draft = draftFromParts({ label, name, image: info.Config.Image, env, mounts, ports }, found);
+  refuseFindings(
+    found,
+    `The container “${name}” cannot be adopted`,
+    'Its environment has values its Windows cannot run with: run the container again with corrected values (docker run -e ...), then adopt it.',
+  );
+  return { draft, warnings: found.warnings };
 }
