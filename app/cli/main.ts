@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ActionName, ActionRequest, ActionResponse, MachineView } from '../api';
 import { actions, fromEnvelope, machineSettingsSchema } from '../api';
 import { createBackend, defaultDirs, type Backend } from '../core/backend';
 import { formatHostReport } from '../core/host';
 import { formatDeletePlan, formatMachines } from './format';
+import { writeSecretFile } from './secret-file';
 
 const USAGE = `Usage: porthole <command> [options]
 
@@ -21,7 +23,10 @@ Commands:
   rdp ID                      Open the machine in a Remote Desktop client (FreeRDP, Remmina)
   adoptable                   Containers Porthole can adopt (its own without a record, or hand-made dockur ones)
   adopt CONTAINER             Turn such a container into a machine (its disk stays where it is)
-  export ID                   The machine as a compose.yml a person can run without Porthole
+  export ID [-o FILE [--force]]
+                              The machine as a compose.yml a person can run without Porthole. It holds
+                              the Windows password: with -o/--output it is written to FILE, readable by
+                              you only (0600); an existing FILE is left alone unless --force
   import FILE                 Machines from a compose.yml (- for standard input)
 
 Options:
@@ -56,6 +61,8 @@ function parse(argv: string[]) {
       'no-kvm': { type: 'boolean', default: false },
       'delete-disk': { type: 'boolean', default: false },
       tail: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      force: { type: 'boolean', default: false },
     },
   });
 }
@@ -170,7 +177,14 @@ async function runParsed(
       }
       case 'export': {
         const result = await call('exportCompose', { id: needId() });
-        print(result, () => result.yaml);
+        if (values.output === undefined) {
+          print(result, () => result.yaml);
+          return 0;
+        }
+        if (!values.output) throw new UsageError('-o/--output needs a file name, such as compose.yml.');
+        await writeSecretFile(values.output, result.yaml, values.force);
+        const written = { file: resolve(values.output), mode: '0600' };
+        print(written, () => `Wrote ${written.file} (readable by you only: it holds the Windows password).\n`);
         return 0;
       }
       case 'import': {
