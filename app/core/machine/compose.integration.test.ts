@@ -78,6 +78,7 @@ describe('an exported compose file, read by compose itself', () => {
     };
     const file = join(dir, 'compose.yml');
     await writeSecretFile(file, toCompose(machine, { oemDir: join(dir, 'oem'), instance: '0123abcdef456789' }), false);
+    lastFile = file;
     // The shell running compose has variables the password's text could name: none may leak in.
     const env = { ...process.env, HOME: '/leaked/home', Q: 'leaked' };
     const { stdout } = await exec(
@@ -86,6 +87,5 @@ describe('an exported compose file, read by compose itself', () => {
       { env },
     );
     expect(stdout).toBe(`${password}\n`);
-    lastFile = file;
   });
 });
