@@ -363,7 +363,8 @@ function keepValid(draft: ImportedDraft, label: string, found: Findings): Import
       const field = issue.path.join('.');
       if (named.has(field)) continue;
       named.add(field);
-      const message = typeof rest.password === 'string' && rest.password ? issue.message.split(rest.password).join('…') : issue.message;
+      // A schema message could quote the value it refused: never for the password.
+      const message = field === 'password' ? 'it is not a password Windows accepts' : issue.message;
       found.errors.push(`${label}: ${field || 'the machine'} cannot be kept: ${message}.`);
     }
   }
