@@ -54,7 +54,7 @@ describe('failures, each with its cause and remedy (stand-in image)', () => {
     } else {
       const v = await h.waitFor(m.id, (view) => view.status.phase === 'booting' || failed(view), 120_000, 'booting');
       expect(v.status.phase).toBe('booting');
-      const env = JSON.parse(await h.docker('inspect', '--format', '{{json .Config.Env}}', `porthole-${m.id}`)) as string[];
+      const env = JSON.parse(await h.docker('inspect', '--format', '{{json .Config.Env}}', h.containerName(m.id))) as string[];
       expect(env).not.toContain('KVM=N');
     }
   });
