@@ -43,7 +43,8 @@ describe('instanceId', () => {
     expect(new Set(ids).size).toBe(1);
     expect(ids[0]).toBe(instanceId(config));
     expect(await readdir(config)).toEqual([INSTANCE_FILE]);
-  });
+    // Four Node processes compiling TypeScript: seconds on a loaded machine.
+  }, 60_000);
 
   it('refuses a damaged id file with what to do, rather than making a new id', async () => {
     const config = join(dir, 'damaged');
