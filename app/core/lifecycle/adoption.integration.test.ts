@@ -69,7 +69,9 @@ describe('adopting containers (private engine, stand-in image)', () => {
   it('offers Porthole’s own container when its record is lost, and adopts it with its id and disk', async () => {
     // The records are lost; the configuration (its instance id) is not: the container is still its own.
     await h.shutdown();
+    // The file and its backup, which the store would otherwise restore.
     await rm(join(h.configDir, 'machines.json'));
+    await rm(join(h.configDir, 'machines.json.bak'), { force: true });
     await h.boot();
     const fresh = h;
     const offered = await fresh.call('adoptableContainers', {});
