@@ -12,6 +12,7 @@ readonly ENGINE_WAIT_SECONDS=60
 # tool installed another way counts too. Keep this list in step with what the tests run.
 readonly NEEDED=(
   docker.io=/usr/bin/docker                   # the engine: integration and end-to-end tests, private engines
+  docker-compose=/usr/bin/docker-compose      # compose round trip: exported files run as docker compose reads them
   iproute2=/usr/sbin/ip                       # private engines' bridges (app/core/testing/private-engine.ts)
   debootstrap=/usr/sbin/debootstrap           # builds the stand-in image (e2e/guest/build.sh)
   xorriso=/usr/bin/xorriso                    # the test ISO (make-test-iso.sh), ISO checks
