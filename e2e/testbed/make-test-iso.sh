@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Makes the bootable test ISO: Debian's iPXE ISO (ipxe package) repacked with xorriso, its
 # El Torito/isolinux boot options kept, plus a filler file so that it passes the image's 10 MB
-# minimum for a custom ISO. Usage: make-test-iso.sh OUT.iso   (idempotent)
+# minimum for a custom ISO. Usage: make-test-iso.sh [--shell] OUT.iso   (idempotent)
+# --shell: ISOLINUX hands iPXE the command line `shell`, which iPXE runs as a script, so the VM
+# always lands at the `iPXE>` prompt with no key pressed (no Ctrl+B window to hit: the benchmarks).
 set -Eeuo pipefail
 
 readonly SOURCE_ISO="${PORTHOLE_IPXE_ISO:-/usr/lib/ipxe/ipxe.iso}"
@@ -10,7 +12,9 @@ readonly MIN_BYTES=$((12 * 1024 * 1024))
 
 fail() { printf 'make-test-iso: ERROR: %s\n' "$*" >&2; exit 1; }
 
-[ $# -eq 1 ] || fail "usage: make-test-iso.sh OUT.iso"
+shell=0
+if [ "${1:-}" = "--shell" ]; then shell=1; shift; fi
+[ $# -eq 1 ] || fail "usage: make-test-iso.sh [--shell] OUT.iso"
 out="$1"
 script="${BASH_SOURCE[0]}"
 
@@ -36,6 +40,12 @@ while IFS= read -r option; do
   boot_options+=("$option")
 done < <(xorriso -indev "$SOURCE_ISO" -report_el_torito as_mkisofs 2>/dev/null | xargs -n 1 printf '%s\n')
 [[ " ${boot_options[*]} " == *" -b "* ]] || fail "$SOURCE_ISO has no BIOS boot image to keep"
+
+if (( shell )); then
+  # Debian's isolinux.cfg boots ipxe.krn with no options; iPXE runs its kernel command line as a script.
+  grep -q '^ *KERNEL ipxe.krn' "$tree/isolinux.cfg" || fail "$SOURCE_ISO's isolinux.cfg does not boot ipxe.krn"
+  sed -i 's/^\( *\)KERNEL ipxe.krn.*$/&\n\1APPEND shell/' "$tree/isolinux.cfg"
+fi
 
 head -c "$((FILLER_MIB * 1024 * 1024))" /dev/zero >"$tree/FILLER.BIN"
 
