@@ -71,6 +71,12 @@ export const actions = {
   },
   /** Where the screen's VNC websocket is: ws://127.0.0.1:<port>/websockify. */
   screenEndpoint: { request: byId, response: z.object({ url: z.string() }) },
+  /**
+   * The machine's Windows password, for the person at this computer to read (hidden until they ask)
+   * and copy. Views never carry it; this answers only our own UI and CLI, over the same sender-checked
+   * transports as every action, and the password is never logged.
+   */
+  machinePassword: { request: byId, response: z.object({ password: z.string() }) },
   /** Opens the machine in a Remote Desktop client (FreeRDP, Remmina); the password never goes on a command line. */
   openRemoteDesktop: {
     request: byId,

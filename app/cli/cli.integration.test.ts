@@ -134,6 +134,28 @@ describe('porthole machines and usage errors', () => {
     expect(run.stdout).toMatch(/^No machines yet\. Create one with: porthole create/);
   });
 
+  it('create without a password generates a strong one, prints it once, and "password ID" shows it again', async () => {
+    const created = await porthole(['create', '--name', 'Password check']);
+    expect(created.code).toBe(0);
+    const shown = /^Windows password \(shown once; "porthole password ([a-z0-9-]+)" shows it again\): (\S+)$/m.exec(created.stdout);
+    expect(shown, created.stdout).not.toBeNull();
+    const [, id, password] = shown!;
+    expect(password).toMatch(/^[A-Za-z0-9]{20}$/);
+    expect(password).not.toBe('admin');
+    expect(created.stderr).not.toContain(password!);
+
+    const again = await porthole(['password', id!]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe(`${password}\n`);
+    // The listing never carries it.
+    expect((await porthole(['machines', '--json'])).stdout).not.toContain(password!);
+
+    const second = JSON.parse((await porthole(['create', '--json', '--name', 'Password check'])).stdout) as { id: string; password: string };
+    expect(second.password).toMatch(/^[A-Za-z0-9]{20}$/);
+    expect(second.password).not.toBe(password);
+    for (const machine of [id!, second.id]) expect((await porthole(['rm', machine])).code).toBe(0);
+  });
+
   it('an unknown command is a usage error: exit 2, usage on stderr', async () => {
     const run = await porthole(['frobnicate']);
     expect(run.code).toBe(2);

@@ -5,6 +5,7 @@ import type { ActionName, ActionRequest, ActionResponse, MachineView } from '../
 import { actions, fromEnvelope, machineSettingsSchema } from '../api';
 import { createBackend, defaultDirs, type Backend } from '../core/backend';
 import { formatHostReport } from '../core/host';
+import { generatePassword } from '../core/machine/defaults';
 import { formatDeletePlan, formatMachines } from './format';
 import { writeSecretFile } from './secret-file';
 
@@ -20,6 +21,7 @@ Commands:
                               made goes: its own folder whole, else only the image's disk files)
   logs ID [--tail N]          The machine's container log
   screen ID                   The screen's websocket address
+  password ID                 The machine's Windows password (create prints a generated one once)
   rdp ID                      Open the machine in a Remote Desktop client (FreeRDP, Remmina)
   adoptable                   Containers Porthole can adopt (its own without a record, or hand-made dockur ones)
   adopt CONTAINER             Turn such a container into a machine (its disk stays where it is)
@@ -109,8 +111,11 @@ async function runParsed(
       }
       case 'create': {
         if (!values.name) throw new UsageError('"porthole create" needs --name.');
+        // Generated here rather than by the backend so that it can be shown once, now, to the person who asked.
+        const password = generatePassword();
         const machine: MachineView = await call('createMachine', {
           name: values.name,
+          password,
           ...(values.version ? { version: values.version } : {}),
           ...(numbers.ram !== undefined ? { ramGiB: numbers.ram } : {}),
           ...(numbers.cpus !== undefined ? { cpuCores: numbers.cpus } : {}),
@@ -119,7 +124,10 @@ async function runParsed(
           ...(values.image ? { image: values.image } : {}),
           ...(values['no-kvm'] ? { kvm: false } : {}),
         });
-        print(machine, () => `Created ${machine.name} (${machine.id}). Start it with: porthole start ${machine.id}\n`);
+        print({ ...machine, password }, () =>
+          `Created ${machine.name} (${machine.id}). Start it with: porthole start ${machine.id}\n` +
+            `Windows password (shown once; "porthole password ${machine.id}" shows it again): ${password}\n`,
+        );
         return 0;
       }
       case 'start':
@@ -147,6 +155,11 @@ async function runParsed(
       case 'screen': {
         const result = await call('screenEndpoint', { id: needId() });
         print(result, () => result.url + '\n');
+        return 0;
+      }
+      case 'password': {
+        const result = await call('machinePassword', { id: needId() });
+        print(result, () => result.password + '\n');
         return 0;
       }
       case 'rdp': {

@@ -4,6 +4,7 @@ import {
   defaultCpuCores,
   defaultRamGiB,
   defaultUsername,
+  generatePassword,
   hostDefaults,
   localeFromEnv,
   newMachineId,
@@ -24,16 +25,43 @@ function ctx(overrides: Partial<DraftContext> = {}): DraftContext {
   };
 }
 
+describe('generatePassword', () => {
+  it('is 20 characters without look-alikes, with upper case, lower case and a digit', () => {
+    for (let i = 0; i < 200; i += 1) {
+      const password = generatePassword();
+      expect(password).toMatch(/^[A-HJ-NP-Za-km-z2-9]{20}$/);
+      expect(password).toMatch(/[A-Z]/);
+      expect(password).toMatch(/[a-z]/);
+      expect(password).toMatch(/[0-9]/);
+    }
+  });
+
+  it('differs every time', () => {
+    const seen = new Set(Array.from({ length: 500 }, () => generatePassword()));
+    expect(seen.size).toBe(500);
+  });
+});
+
 describe('settingsFromDraft', () => {
+  it('never gives a machine the image\'s well-known password: one without a password gets a generated one', () => {
+    const a = settingsFromDraft({ name: 'W' }, ctx());
+    const b = settingsFromDraft({ name: 'W' }, ctx());
+    expect(a.password).not.toBe('admin');
+    expect(a.password).not.toBe(b.password);
+    expect(settingsFromDraft({ name: 'W', password: 's3cret' }, ctx()).password).toBe('s3cret');
+  });
+
   it('fills every default from the host', () => {
-    expect(settingsFromDraft({ name: 'Windows 11' }, ctx())).toEqual({
+    const settings = settingsFromDraft({ name: 'Windows 11' }, ctx());
+    expect(settings.password).toMatch(/^[A-Za-z0-9]{20}$/);
+    expect(settings).toEqual({
       id: 'win11',
       name: 'Windows 11',
       image: 'dockurr/windows:6.05',
       version: '11',
       language: 'en-US',
       username: 'ada',
-      password: 'admin',
+      password: settings.password,
       ramGiB: 8,
       cpuCores: 4,
       diskGiB: 64,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import {
   DEFAULT_IMAGE,
@@ -29,13 +30,35 @@ export const DEFAULT_SCREEN = { width: 1280, height: 720 } as const;
 /** The image's documented account name, used when the host user's name does not suit Windows. */
 export const FALLBACK_USERNAME = 'Docker';
 /**
- * The image's documented password. Windows signs in by itself (auto-logon), so the password is
- * needed only for Remote Desktop and the lock screen; Remote Desktop refuses an empty one and the
- * image turns an empty one into `admin` anyway. A secret random one would lock people out of a
- * locked screen while adding nothing against local users: the screen's VNC on the same loopback
- * port has no password at all. The UI should still invite people to choose their own.
+ * The image's own password when none is set. Porthole never picks it for a machine it creates (a
+ * well-known password on an RDP port is a door left open): it is only what an adopted container
+ * that set none really uses.
  */
 export const DEFAULT_PASSWORD = 'admin';
+
+/** No look-alikes (0/O, 1/l/I): the password may be read off the screen and typed in Windows. */
+const PASSWORD_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+const PASSWORD_LENGTH = 20;
+
+/**
+ * A strong random password for a machine created without one: 20 characters from 57 (~116 bits),
+ * from the OS's CSPRNG, with at least one upper case letter, one lower case letter and one digit so
+ * that Windows' complexity rule, where a policy turns it on, accepts it.
+ */
+export function generatePassword(): string {
+  for (;;) {
+    const chars: string[] = [];
+    // Rejection sampling: a byte maps to the alphabet only below the largest multiple of its size.
+    const limit = 256 - (256 % PASSWORD_ALPHABET.length);
+    while (chars.length < PASSWORD_LENGTH) {
+      for (const byte of randomBytes(PASSWORD_LENGTH * 2)) {
+        if (byte < limit && chars.length < PASSWORD_LENGTH) chars.push(PASSWORD_ALPHABET[byte % PASSWORD_ALPHABET.length]!);
+      }
+    }
+    const password = chars.join('');
+    if (/[A-Z]/.test(password) && /[a-z]/.test(password) && /[0-9]/.test(password)) return password;
+  }
+}
 
 export interface DraftContext {
   id: string;
@@ -166,7 +189,7 @@ export function settingsFromDraft(draft: MachineDraft, ctx: DraftContext): Machi
     region: sameCulture(region, languageCulture) ? undefined : region,
     keyboard: sameCulture(keyboard, languageCulture) ? undefined : keyboard,
     username: draft.username ?? defaultUsername(env),
-    password: draft.password ?? DEFAULT_PASSWORD,
+    password: draft.password ?? generatePassword(),
     ramGiB: draft.ramGiB ?? defaultRamGiB(ctx.host.ramTotalBytes),
     cpuCores: draft.cpuCores ?? defaultCpuCores(ctx.host.cpuThreads),
     diskGiB: draft.diskGiB ?? Math.max(DEFAULT_DISK_GIB, minDiskGiB),
