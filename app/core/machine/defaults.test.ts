@@ -43,6 +43,12 @@ describe('generatePassword', () => {
 });
 
 describe('settingsFromDraft', () => {
+  it('takes the image from PORTHOLE_DEFAULT_IMAGE when none is chosen, and a chosen one over it', () => {
+    const env = { USER: 'ada', PORTHOLE_DEFAULT_IMAGE: 'registry.local/windows:1' };
+    expect(settingsFromDraft({ name: 'W' }, ctx({ env })).image).toBe('registry.local/windows:1');
+    expect(settingsFromDraft({ name: 'W', image: 'dockurr/windows:5' }, ctx({ env })).image).toBe('dockurr/windows:5');
+  });
+
   it('never gives a machine the image\'s well-known password: one without a password gets a generated one', () => {
     const a = settingsFromDraft({ name: 'W' }, ctx());
     const b = settingsFromDraft({ name: 'W' }, ctx());

@@ -183,7 +183,8 @@ export function settingsFromDraft(draft: MachineDraft, ctx: DraftContext): Machi
   const candidate = {
     id: ctx.id,
     name: draft.name,
-    image: draft.image ?? DEFAULT_IMAGE,
+    // PORTHOLE_DEFAULT_IMAGE: the image a new machine gets when none is chosen (a local mirror, a pinned build).
+    image: draft.image ?? (env.PORTHOLE_DEFAULT_IMAGE?.trim() || DEFAULT_IMAGE),
     version,
     language,
     region: sameCulture(region, languageCulture) ? undefined : region,

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { versionName, type MachineView } from '../../../app/api';
 import { porthole } from '../api/porthole';
 import { navigate } from '../app/hooks';
+import { PasswordReveal } from './PasswordReveal';
 import { canStart, canStop, phaseLabel, phaseTone, progressText } from './phase';
 
 export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; onOpenScreen: (id: string) => void }) {
@@ -38,6 +39,7 @@ export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; o
           {status.message}
         </p>
       ) : null}
+      <PasswordReveal id={machine.id} username={machine.username} />
       {fraction !== undefined || detail ? (
         <div className="progress" aria-label="progress">
           <div className="progress-bar" style={{ width: `${Math.round((fraction ?? 0) * 100)}%` }} />
