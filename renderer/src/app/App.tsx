@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import iconUrl from '../../../resources/icon.svg';
 import { onBackendConnection } from '../api/porthole';
 import { desktopBridge } from '../api/desktop';
@@ -10,8 +10,11 @@ import { engineFails } from '../check/report';
 import { DropZone } from '../drop';
 import { MachineSettingsPage } from '../settings/MachineSettingsPage';
 import { Wizard } from '../wizard/Wizard';
-import { ScreenRoute } from '../machines/ScreenRoute';
 import { navigate, useEngineStatus, useHostReport, useMachines, useRoute } from './hooks';
+
+// The screen (noVNC and its decoders, most of the renderer's JavaScript) loads when a screen opens:
+// the machine list's first load goes without it.
+const ScreenRoute = lazy(async () => ({ default: (await import('../machines/ScreenRoute')).ScreenRoute }));
 
 /** In the desktop app each machine's screen is a native window of its own; in a browser, a route. */
 function openScreen(id: string): void {
@@ -33,7 +36,11 @@ export function App() {
   const [page, id] = route;
   if (page === 'screen' && id) {
     const machine = machines.find((m) => m.id === id);
-    return <ScreenRoute machine={machine ?? null} loaded={loaded} />;
+    return (
+      <Suspense fallback={<p className="muted">Opening the screen…</p>}>
+        <ScreenRoute machine={machine ?? null} loaded={loaded} />
+      </Suspense>
+    );
   }
   // The machine list is `#/`. When the host report explains a failing engine (on the list's banner or the
   // checklist), the bare "engine not answering" banner would only repeat it.
