@@ -2,6 +2,10 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
+// The bundle benchmark's baseline (bench/bundle): the same renderer in one chunk, every dynamic import
+// inlined, as it was before the screen route loaded on demand, written to the given folder.
+const unsplitDir = process.env.PORTHOLE_BENCH_UNSPLIT_DIR;
+
 export default defineConfig({
   main: {
     build: {
@@ -25,8 +29,11 @@ export default defineConfig({
     root: resolve(__dirname, 'renderer'),
     plugins: [react()],
     build: {
-      outDir: 'out/renderer',
-      rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } },
+      outDir: unsplitDir ?? 'out/renderer',
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'renderer/index.html') },
+        ...(unsplitDir ? { output: { inlineDynamicImports: true } } : {}),
+      },
     },
   },
 });

@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['app/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'e2e/guest/**/*.test.ts'],
+          include: ['app/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'e2e/guest/**/*.test.ts', 'bench/**/*.test.ts'],
           exclude: ['**/*.integration.test.ts', 'node_modules/**'],
           environment: 'node',
         },
