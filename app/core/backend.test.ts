@@ -74,6 +74,19 @@ describe('the handler table (real backend, engine pointed at a dead socket)', ()
     expect(JSON.stringify(created)).not.toContain('hunter2');
     expect(created).toMatchObject({ ok: true, value: { hasPassword: true } });
   });
+
+  it('machinePassword gives the password asked for; one created without gets a generated one, never admin', async () => {
+    const chosen = await backend.invoke('createMachine', { name: 'Chosen', password: 'hunter2' });
+    const chosenId = chosen.ok ? (chosen.value as { id: string }).id : '';
+    expect(await backend.invoke('machinePassword', { id: chosenId })).toEqual({ ok: true, value: { password: 'hunter2' } });
+
+    const generated = await backend.invoke('createMachine', { name: 'Generated' });
+    const id = generated.ok ? (generated.value as { id: string }).id : '';
+    const revealed = await backend.invoke('machinePassword', { id });
+    expect(revealed).toMatchObject({ ok: true, value: { password: expect.stringMatching(/^[A-Za-z0-9]{20}$/) as unknown as string } });
+    expect(JSON.stringify(revealed)).not.toContain('"admin"');
+    expect(await backend.invoke('machinePassword', { id: 'no-such-machine' })).toMatchObject({ ok: false });
+  });
 });
 
 describe('defaultDirs', () => {

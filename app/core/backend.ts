@@ -162,7 +162,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     storageUsage: ({ id }) => machines.deletePlan(id),
     machineLogs: async ({ id, tail }) => ({ lines: await machines.logs(id, tail) }),
     screenEndpoint: async ({ id }) => machines.screenEndpoint(id),
-    machinePassword: async ({ id }) => ({ password: machines.settings(id).password }),
+    machinePassword: async ({ id }) => ({ password: (await machines.settings(id)).password }),
     checkHost: () => recheck(),
     openRemoteDesktop: async ({ id }) => {
       // The client trusts whatever answers on the RDP port (self-signed certificate): only our running machine.

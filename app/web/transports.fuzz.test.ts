@@ -210,6 +210,7 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
       storageUsage: { id },
       machineLogs: { id, tail: 5 },
       screenEndpoint: { id },
+      machinePassword: { id },
       openRemoteDesktop: { id },
       adoptableContainers: {},
       adoptContainer: { containerId: 'a'.repeat(64) },
