@@ -116,9 +116,23 @@ async function openBaseline(
   const context = await browser.newContext();
   const page = await context.newPage();
   const meter = countWebsocketBytes(page);
+  // What the page went through, for the error when it does not connect (an intermittent failure under load).
+  const seen: string[] = [];
+  page.on('console', (m) => seen.push(`console ${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => seen.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => seen.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('websocket', (ws) => {
+    seen.push(`websocket open: ${ws.url()}`);
+    ws.on('close', () => seen.push('websocket closed'));
+    ws.on('socketerror', (e) => seen.push(`websocket error: ${e}`));
+  });
   await page.addInitScript({ content: hooks });
   await page.goto(`${server.origin}/?url=${encodeURIComponent(vncUrl)}`);
-  await page.waitForFunction(() => (window as unknown as BenchWindow).connected === true, undefined, { timeout: 60_000 });
+  try {
+    await page.waitForFunction(() => (window as unknown as BenchWindow).connected === true, undefined, { timeout: 60_000 });
+  } catch (error) {
+    throw new Error(`the plain noVNC page did not connect to ${vncUrl} in 60 s; it saw:\n${seen.join('\n') || '(nothing)'}`, { cause: error });
+  }
   return { page, meter };
 }
 
