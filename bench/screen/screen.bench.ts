@@ -127,11 +127,30 @@ async function openBaseline(
     ws.on('socketerror', (e) => seen.push(`websocket error: ${e}`));
   });
   await page.addInitScript({ content: hooks });
-  await page.goto(`${server.origin}/?url=${encodeURIComponent(vncUrl)}`);
-  try {
-    await page.waitForFunction(() => (window as unknown as BenchWindow).connected === true, undefined, { timeout: 60_000 });
-  } catch (error) {
-    throw new Error(`the plain noVNC page did not connect to ${vncUrl} in 60 s; it saw:\n${seen.join('\n') || '(nothing)'}`, { cause: error });
+  // Docker adding or removing a container's network interface (other work on this engine) makes Chromium
+  // abort its requests in flight with ERR_NETWORK_CHANGED: the page's noVNC modules then never load. That
+  // is the host, not the client under test: load the page again (at most twice more).
+  for (let attempt = 1; ; attempt += 1) {
+    let networkChanged: () => void = () => undefined;
+    const changed = new Promise<'changed'>((resolve) => (networkChanged = () => resolve('changed')));
+    const onFailed = (r: { failure(): { errorText: string } | null }): void => {
+      if (r.failure()?.errorText.includes('ERR_NETWORK_CHANGED')) networkChanged();
+    };
+    page.on('requestfailed', onFailed);
+    try {
+      await page.goto(`${server.origin}/?url=${encodeURIComponent(vncUrl)}`);
+      const outcome = await Promise.race([
+        page.waitForFunction(() => (window as unknown as BenchWindow).connected === true, undefined, { timeout: 60_000 }).then(() => 'connected' as const),
+        changed,
+      ]);
+      if (outcome === 'connected') break;
+      if (attempt >= 3) throw new Error('the network changed under every load of the page');
+      seen.push(`(load ${attempt} hit ERR_NETWORK_CHANGED: loading again)`);
+    } catch (error) {
+      throw new Error(`the plain noVNC page did not connect to ${vncUrl}; it saw:\n${seen.join('\n') || '(nothing)'}`, { cause: error });
+    } finally {
+      page.off('requestfailed', onFailed);
+    }
   }
   return { page, meter };
 }
