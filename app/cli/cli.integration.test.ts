@@ -150,7 +150,7 @@ describe('porthole machines and usage errors', () => {
     // The listing never carries it.
     expect((await porthole(['machines', '--json'])).stdout).not.toContain(password!);
 
-    const second = JSON.parse((await porthole(['create', '--json', '--name', 'Password check'])).stdout) as { id: string; password: string };
+    const second = JSON.parse((await porthole(['create', '--json', '--name', 'Password check two'])).stdout) as { id: string; password: string };
     expect(second.password).toMatch(/^[A-Za-z0-9]{20}$/);
     expect(second.password).not.toBe(password);
     for (const machine of [id!, second.id]) expect((await porthole(['rm', machine])).code).toBe(0);
