@@ -1,23 +1,21 @@
 // Many `porthole` processes on one config at once: the built CLI (out/node/cli.js, made by
 // `npm run build:node`) in real OS child processes, against this machine's Docker engine,
 // on empty temporary config and data dirs. No record may be lost, no name or id doubled.
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { requireBuiltCli, runCli, type CliRun } from '../core/testing/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { machineViewSchema, type MachineView } from '../api';
 import { MachineStore, type ExternalChange } from '../core/store/machine-store';
 
-const CLI = resolve('out/node/cli.js');
 const N = 10;
 
 let root = '';
 let env: NodeJS.ProcessEnv = {};
 
 beforeAll(async () => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build:node" first.`);
+  requireBuiltCli();
   root = await mkdtemp(join(tmpdir(), 'porthole-cli-store-'));
   env = { ...process.env, PORTHOLE_CONFIG_DIR: join(root, 'config'), PORTHOLE_DATA_DIR: join(root, 'data') };
   delete env.DOCKER_HOST;
@@ -27,20 +25,7 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function porthole(args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { env, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      done({ code, stdout, stderr });
-    });
-  });
-}
+const porthole = (args: string[]): Promise<CliRun> => runCli(args, env);
 
 async function machines(): Promise<MachineView[]> {
   const run = await porthole(['machines', '--json']);

@@ -1,15 +1,13 @@
 // `porthole` as a user runs it: the built CLI (out/node/cli.js, made by `npm run build`) in a child process,
 // against this machine's real /dev/kvm and Docker engine, on empty temporary config and data dirs.
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { requireBuiltCli, runCli, type CliRun } from '../core/testing/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostReportSchema, type HostReport } from '../api';
 import { realHostClass, type HostClass } from '../core/testing/test-host';
 
-const CLI = resolve('out/node/cli.js');
 const NOWHERE = 'unix:///nonexistent.sock';
 // What this machine is: kvm (check ok), nested (KVM opens but the CPU hides vmx/svm: a warning) or none (a failure).
 let cls: HostClass;
@@ -19,7 +17,7 @@ let env: NodeJS.ProcessEnv = {};
 
 beforeAll(async () => {
   cls = await realHostClass();
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first.`);
+  requireBuiltCli();
   root = await mkdtemp(join(tmpdir(), 'porthole-cli-'));
   env = { ...process.env, PORTHOLE_CONFIG_DIR: join(root, 'config'), PORTHOLE_DATA_DIR: join(root, 'data') };
   delete env.DOCKER_HOST;
@@ -29,20 +27,9 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
-function porthole(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...env, ...extraEnv }, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      done({ code, stdout, stderr });
-    });
-  });
-}
+const porthole = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> => runCli(args, { ...env, ...extraEnv });
 
 function parseReport(run: Run): HostReport {
   return hostReportSchema.parse(JSON.parse(run.stdout));

@@ -1,0 +1,28 @@
+// The built CLI (out/node/cli.js) in a real child process, as a user or a second Porthole runs it.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export const BUILT_CLI = resolve('out/node/cli.js');
+
+export interface CliRun {
+  /** The exit code; null when the process was killed (a timeout, say). */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Throws with the remedy when the CLI has not been built (npm test builds it before the integration tests). */
+export function requireBuiltCli(): void {
+  if (!existsSync(BUILT_CLI)) throw new Error(`${BUILT_CLI} is missing: run "npm run build:node" first.`);
+}
+
+/** Runs `porthole ARGS` with exactly `env`, never rejecting: a failure is in the code and the output. */
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<CliRun> {
+  return new Promise((done) => {
+    execFile(process.execPath, [BUILT_CLI, ...args], { env, timeout: timeoutMs }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      done({ code, stdout, stderr });
+    });
+  });
+}
