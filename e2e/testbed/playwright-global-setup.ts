@@ -8,9 +8,10 @@ import { ensureTestbed, testWebHostScript } from './testbed';
  * host class the checks will see (PORTHOLE_TEST_HOST, else this machine's own).
  */
 export default async function globalSetup(): Promise<void> {
-  const { image, testIso } = await ensureTestbed();
+  const { image, testIso, shellIso } = await ensureTestbed();
   process.env.PORTHOLE_STANDIN_IMAGE = image;
   process.env.PORTHOLE_TEST_ISO = testIso;
+  process.env.PORTHOLE_TEST_SHELL_ISO = shellIso;
   const forced = forcedHostClass();
   const real = await realHostClass();
   console.log(`[test host] this machine: ${real}; the checks see: ${forced ?? real}${forced ? ' (PORTHOLE_TEST_HOST)' : ''}`);

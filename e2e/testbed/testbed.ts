@@ -10,6 +10,8 @@ export interface Testbed {
   image: string;
   /** Absolute path of a bootable ISO of at least 12 MB (iPXE). */
   testIso: string;
+  /** The same ISO made with `--shell`: the VM always lands at the `iPXE>` prompt by itself (no Ctrl+B race). */
+  shellIso: string;
 }
 
 const testbedDir = path.dirname(fileURLToPath(import.meta.url));
@@ -105,6 +107,8 @@ async function prepare(): Promise<Testbed> {
     const image = lastLine(await run('bash', [buildImageScript]));
     const testIso = path.join(artifactsDir, 'test-ipxe.iso');
     await run('bash', [makeTestIsoScript, testIso]);
-    return { image, testIso };
+    const shellIso = path.join(artifactsDir, 'test-ipxe-shell.iso');
+    await run('bash', [makeTestIsoScript, '--shell', shellIso]);
+    return { image, testIso, shellIso };
   });
 }
