@@ -3,6 +3,7 @@
 // Every click the test makes goes through `click()` below, which counts it.
 import type { Locator } from '@playwright/test';
 import { expect, standinImage, startWebHost, test } from './fixtures';
+import { saveScreenshot } from './screenshots';
 
 const MAX_CLICKS = 2;
 
@@ -25,6 +26,7 @@ test('Install Windows in two clicks: the empty list\'s primary action, the gener
     if (await onward.isVisible()) await click(onward);
     await expect(install).toBeEnabled({ timeout: 30_000 });
     await expect(page.getByRole('button', { name: 'Customize…' })).toBeVisible();
+    await saveScreenshot(page, 'quick-install.png');
     await click(install);
 
     const card = page.locator('article.machine-card', { hasText: 'Windows 11' });
@@ -39,6 +41,7 @@ test('Install Windows in two clicks: the empty list\'s primary action, the gener
     await expect(value).not.toHaveText(/[A-Za-z0-9]{20}/);
     await click(card.getByRole('button', { name: 'Show password' }));
     await expect(value).toHaveText(/^[A-Za-z0-9]{20}$/);
+    await saveScreenshot(page, 'password-shown.png');
     const shown = (await value.textContent())!;
     expect(shown).not.toBe('admin');
     await click(card.getByRole('button', { name: 'Hide password' }));
