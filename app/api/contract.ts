@@ -122,8 +122,28 @@ export const actions = {
   exportCompose: { request: byId, response: z.object({ yaml: z.string() }) },
   /** Machines from a compose.yml (the reverse of exportCompose, or a hand-made dockur one). */
   importCompose: {
-    request: z.object({ yaml: z.string().max(IMPORT_YAML_MAX_CHARS) }),
-    response: z.object({ machines: z.array(machineViewSchema), warnings: z.array(z.string()) }),
+    request: z.object({
+      yaml: z.string().max(IMPORT_YAML_MAX_CHARS),
+      /**
+       * The folder relative paths (`./windows`) are placed in, as docker compose does: the file's own
+       * folder. The CLI sets it (the current folder for standard input); a web upload cannot know it,
+       * so there a relative path is refused with what to do.
+       */
+      baseDir: hostPathSchema.optional(),
+      /** A container already on a service's storage folder is adopted instead of refused. */
+      adopt: z.boolean().optional(),
+    }),
+    response: z.object({
+      machines: z.array(machineViewSchema),
+      warnings: z.array(z.string()),
+      /** What was found and kept, e.g. a Windows already installed in a storage folder. */
+      notes: z.array(z.string()),
+      /**
+       * Containers already using a service's storage folder (such as the one `docker compose up`
+       * made from this file). While any is listed nothing was imported: adopt it, or import again with `adopt`.
+       */
+      adoptable: z.array(z.object({ containerId: z.string(), name: z.string(), running: z.boolean(), storageDir: z.string(), service: z.string() })),
+    }),
   },
   engineStatus: { request: z.object({}), response: engineStatusSchema },
 } as const;

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ActionName, ActionRequest, ActionResponse, MachineView } from '../api';
 import { actions, fromEnvelope, machineSettingsSchema } from '../api';
@@ -29,7 +29,11 @@ Commands:
                               The machine as a compose.yml a person can run without Porthole. It holds
                               the Windows password: with -o/--output it is written to FILE, readable by
                               you only (0600); an existing FILE is left alone unless --force
-  import FILE                 Machines from a compose.yml (- for standard input)
+  import FILE [--adopt]       Machines from a compose.yml (- for standard input). Relative paths
+                              (./windows) are taken from the file's folder, as docker compose does
+                              (the current folder for -). A Windows already installed in a storage
+                              folder is kept; a container already on that folder (the one
+                              docker compose up made) is adopted with --adopt, else nothing is imported
 
 Options:
   --json                      Machine-readable output
@@ -65,6 +69,7 @@ function parse(argv: string[]) {
       tail: { type: 'string' },
       output: { type: 'string', short: 'o' },
       force: { type: 'boolean', default: false },
+      adopt: { type: 'boolean', default: false },
     },
   });
 }
@@ -202,12 +207,24 @@ async function runParsed(
       }
       case 'import': {
         if (!id) throw new UsageError('"porthole import" needs a compose.yml path (or - for standard input).');
-        const yaml = await readFile(id === '-' ? '/dev/stdin' : id, 'utf8');
-        const result = await call('importCompose', { yaml });
-        print(result, () =>
-          [...result.machines.map((m) => `Imported ${m.name} (${m.id})`), ...result.warnings.map((w) => `Warning: ${w}`)].join('\n') + '\n',
+        const stdin = id === '-';
+        const yaml = await readFile(stdin ? '/dev/stdin' : id, 'utf8');
+        // As docker compose does: relative paths from the file's folder; for standard input, the current one.
+        const baseDir = stdin ? process.cwd() : dirname(resolve(id));
+        const result = await call('importCompose', { yaml, baseDir, ...(values.adopt ? { adopt: true } : {}) });
+        const warnings = [...(stdin && /(?:^|[\s:'"])\.{1,2}\//m.test(yaml) ? [`the file came from standard input: its relative paths were taken from the current folder ${baseDir}.`] : []), ...result.warnings];
+        print({ ...result, warnings }, () =>
+          [
+            ...result.machines.map((m) => `Imported ${m.name} (${m.id})`),
+            ...result.notes,
+            ...result.adoptable.map(
+              (a) =>
+                `A container “${a.name}”${a.running ? ' (running)' : ''} already uses ${a.storageDir} for service “${a.service}”: adopt it with porthole adopt ${a.name}, or import again with --adopt. Nothing was imported.`,
+            ),
+            ...warnings.map((w) => `Warning: ${w}`),
+          ].join('\n') + '\n',
         );
-        return 0;
+        return result.adoptable.length > 0 && result.machines.length === 0 ? 1 : 0;
       }
       default:
         throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);

@@ -177,7 +177,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     creationDefaults: (request) => creationDefaults(request, { dataDir: options.dataDir, env, facts: hostReport.facts }),
     inspectIso: ({ path }) => inspectIso(path),
     exportCompose: async ({ id }) => ({ yaml: await machines.exportCompose(id) }),
-    importCompose: ({ yaml }) => machines.importCompose(yaml),
+    importCompose: ({ yaml, baseDir, adopt }) => machines.importCompose(yaml, { ...(baseDir ? { baseDir } : {}), ...(adopt ? { adopt } : {}) }),
   };
 
   return {

@@ -2,7 +2,10 @@ import { access, lstat, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import {
+  DEFAULT_VERSION,
   ENGINE_DOWN_STATUS,
+  versionName,
+  type ActionResponse,
   machineSettingsSchema,
   PortholeError,
   type HostFacts,
@@ -28,6 +31,8 @@ import type { MachineSecrets } from '../secrets';
 import { executeDiskDelete, makeStorageFolder, planDiskDelete } from '../storage/ownership';
 import { assertMachinePaths, assertSharedAllowed, assertStorageAllowed, homeOf, type PathPolicy } from '../storage/paths';
 import type { ExternalChange, MachineRecord, MachineStore } from '../store/machine-store';
+import { containersOnStorage, type BoundContainer } from '../storage/bound-containers';
+import { readExistingInstall } from '../storage/existing-install';
 import { adoptableFrom, keptPorts, planAdoption, uniqueMachineName, type AdoptableContainer } from './adoption';
 import { instanceId } from './instance';
 import { freePorts, portIsFree } from './ports';
@@ -159,6 +164,7 @@ export class Machines {
       }
       const plan = planAdoption(info, this.deps.host(), this.instance);
       const name = info.Name.replace(/^\//, '');
+      await this.assertStorageUnbound(plan.draft.storageDir, info.Id);
       const labelId = info.Config.Labels?.[MACHINE_LABEL];
       const facts = { labels: info.Config.Labels, storageSource: storageSourceOf(info.Mounts) };
       // Conflicts, name, id and ports are decided on the records on disk, under the store's lock.
@@ -276,8 +282,13 @@ export class Machines {
 
   // ---- actions --------------------------------------------------------------------------------
 
-  async create(draft: MachineDraft, wanted: Partial<HostPorts> = {}): Promise<MachineView> {
+  /**
+   * A new machine. `installed` is for a storage folder where the image already installed Windows
+   * (an import found its windows.boot): the machine then starts straight into it.
+   */
+  async create(draft: MachineDraft, wanted: Partial<HostPorts> = {}, opts: { installed?: boolean } = {}): Promise<MachineView> {
     if (draft.customIso) await assertIsoUsable(draft.customIso);
+    if (draft.storageDir) await this.assertStorageUnbound(draft.storageDir);
     const keyboard = await readHostKeyboard().catch(() => undefined);
     // Name, id and ports are decided on the records as they are on disk, under the store's lock:
     // racing creates (in this process or another) never share a name, an id or a port.
@@ -300,7 +311,7 @@ export class Machines {
       const { own } = await makeStorageFolder(settings.storageDir, id);
       try {
         // The keyring keeps the password under the id, so it is sealed once the id is decided.
-        const created = await this.sealed({ settings, installed: false });
+        const created = await this.sealed({ settings, installed: opts.installed === true });
         records.set(id, created);
         return created;
       } catch (err) {
@@ -314,9 +325,45 @@ export class Machines {
     return view;
   }
 
-  /** Machines from a compose.yml; every draft is validated before any is created. */
-  async importCompose(yaml: string): Promise<{ machines: MachineView[]; warnings: string[] }> {
-    const { drafts, warnings } = fromCompose(yaml);
+  /**
+   * The containers (any, Porthole's or not) whose /storage is this folder or in or around it, except
+   * `except`; undefined when the engine cannot be asked (then only the records protect the folder).
+   */
+  private async containersOn(storageDir: string, except?: string): Promise<BoundContainer[] | undefined> {
+    if (!this.deps.engineConnected()) return undefined;
+    let list: Docker.ContainerInfo[];
+    try {
+      list = await this.deps.engine().listAll();
+    } catch {
+      return undefined;
+    }
+    return containersOnStorage(list, storageDir, except);
+  }
+
+  /** Two containers on one storage folder would boot the same Windows disk twice and corrupt it: refused. */
+  private async assertStorageUnbound(storageDir: string, except?: string): Promise<void> {
+    const bound = await this.containersOn(storageDir, except);
+    const first = bound?.[0];
+    if (!first) return;
+    throw new PortholeError(
+      'CONFLICT',
+      `The container “${first.name}” already uses ${first.storageDir} as its Windows disk${first.running ? ' and is running' : ''}; two containers on one disk would damage it.`,
+      except ? 'Remove that container first (docker rm), or adopt it instead.' : `Adopt it instead: porthole adopt ${first.name} (in the app: Adopt, in the machine list).`,
+    );
+  }
+
+  /**
+   * Machines from a compose.yml; every draft is validated before any is created. Relative paths are
+   * placed in `baseDir`. A storage folder where the image already installed Windows makes a machine
+   * marked installed (it starts straight into that Windows). A container already on a service's
+   * storage folder (the one `docker compose up` made from this file) is adopted when `adopt` is set;
+   * otherwise nothing is imported and it is listed in `adoptable`.
+   */
+  async importCompose(yaml: string, opts: { baseDir?: string; adopt?: boolean } = {}): Promise<ActionResponse<'importCompose'>> {
+    const { drafts, services, warnings } = fromCompose(yaml, {
+      ...(opts.baseDir ? { baseDir: opts.baseDir } : {}),
+      homeDir: homeOf(this.deps.env),
+    });
     if (drafts.length === 0) {
       throw new PortholeError('INVALID_ARGUMENT', 'The file has no Windows machine in it.', 'Export one with "porthole export <id>".');
     }
@@ -333,17 +380,60 @@ export class Machines {
     // last service leaves nothing half-imported.
     const ids = this.deps.store.list().map((r) => r.settings.id);
     const planned: PathPolicy['others'][number][] = [];
-    for (const draft of named) {
+    const adoptable: ActionResponse<'importCompose'>['adoptable'] = [];
+    const adopt = new Map<number, BoundContainer>();
+    for (const [index, draft] of named.entries()) {
       const id = newMachineId(draft.name, ids);
       ids.push(id);
       const policy = this.pathPolicy(id);
       const storageDir = draft.storageDir ?? join(this.deps.dataDir, 'machines', id);
       await assertMachinePaths({ storageDir, sharedFolders: draft.sharedFolders ?? [] }, { ...policy, others: [...policy.others, ...planned] });
       planned.push({ id, name: draft.name, storageDir });
+      if (!draft.storageDir) continue;
+      const bound = (await this.containersOn(draft.storageDir)) ?? [];
+      if (bound.length > 1) {
+        throw new PortholeError(
+          'CONFLICT',
+          `${bound.length} containers already use ${draft.storageDir} as their Windows disk (${bound.map((b) => `“${b.name}”`).join(', ')}). Nothing was imported.`,
+          'Keep one of them (docker rm the others), then adopt it: porthole adopt <name>.',
+        );
+      }
+      const [container] = bound;
+      if (!container) continue;
+      adoptable.push({ containerId: container.containerId, name: container.name, running: container.running, storageDir: container.storageDir, service: services[index]! });
+      adopt.set(index, container);
     }
+    if (adoptable.length > 0 && !opts.adopt) return { machines: [], warnings, notes: [], adoptable };
+
     const machines: MachineView[] = [];
-    for (const { ports, ...draft } of named) machines.push(await this.create(draft, ports ?? {}));
-    return { machines, warnings };
+    const notes: string[] = [];
+    for (const [index, { ports, ...draft }] of named.entries()) {
+      const container = adopt.get(index);
+      if (container) {
+        // The container is what ran this service: adopting it keeps one container on the disk.
+        const adopted = await this.adoptContainer(container.containerId);
+        machines.push(adopted.machine);
+        warnings.push(...adopted.warnings);
+        const found = await readExistingInstall(container.storageDir);
+        const state = found.installed ? `, with ${versionName(adopted.machine.version)} installed in ${adopted.machine.storageDir}${found.diskGiB !== undefined ? ` (${found.diskGiB} GB disk)` : ''}` : '';
+        notes.push(`Adopted the container “${container.name}” (service “${services[index]}”) as “${adopted.machine.name}”${state}.`);
+        continue;
+      }
+      const found = draft.storageDir ? await readExistingInstall(draft.storageDir) : { installed: false };
+      if (draft.storageDir && found.diskGiB !== undefined && (draft.diskGiB === undefined || draft.diskGiB < found.diskGiB)) {
+        // The image never shrinks a disk: the machine's setting says what the disk really is.
+        draft.diskGiB = found.diskGiB;
+      }
+      const machine = await this.create(draft, ports ?? {}, { installed: found.installed });
+      machines.push(machine);
+      if (found.installed) {
+        const disk = found.diskGiB !== undefined ? ` (${found.diskGiB} GB disk)` : '';
+        notes.push(`Found ${versionName(draft.version ?? DEFAULT_VERSION)} installed in ${machine.storageDir}${disk}: “${machine.name}” starts straight into it.`);
+      } else if (found.diskGiB !== undefined) {
+        notes.push(`${machine.storageDir} holds a Windows disk whose installation has not finished: the first start of “${machine.name}” continues it.`);
+      }
+    }
+    return { machines, warnings, notes, adoptable: [] };
   }
 
   async exportCompose(id: string): Promise<string> {

@@ -19,6 +19,7 @@ import {
   CUSTOM_ISO_TARGET,
   OEM_TARGET,
   SHARED_FOLDER_TARGETS,
+  STOP_TIMEOUT_SECONDS,
   STORAGE_TARGET,
   type SpecOptions,
 } from './spec';
@@ -111,6 +112,8 @@ export type ImportedDraft = MachineDraft & { storageDir?: string; ports?: Partia
 
 export interface ImportResult {
   drafts: ImportedDraft[];
+  /** The compose service each draft came from, in the same order. */
+  services: string[];
   warnings: string[];
 }
 
@@ -507,7 +510,7 @@ function hostPath(source: string, paths: PathContext): string | undefined {
   return undefined;
 }
 
-function composeMounts(value: unknown, paths: PathContext, say: (text: string) => void): MountPart[] {
+function composeMounts(value: unknown, paths: PathContext, refuse: (text: string) => void): MountPart[] {
   if (!Array.isArray(value)) return [];
   const mounts: MountPart[] = [];
   for (const item of value) {
@@ -530,9 +533,18 @@ function composeMounts(value: unknown, paths: PathContext, say: (text: string) =
     if (!source || !target) continue;
     const resolved = declaredVolume ? undefined : hostPath(source, paths);
     const named = declaredVolume || !/^[/.~]/.test(source);
-    if (named) mounts.push({ source, target, readOnly, kind: 'volume' });
+    const isStorage = (target.replace(/\/+$/, '') || '/') === STORAGE_TARGET;
+    if (named && isStorage) {
+      // Nothing would find the installed Windows: a machine on a new empty folder would install it again.
+      refuse(`its Windows disk (${STORAGE_TARGET}) is the engine volume "${source}"; Porthole keeps each machine’s disk in a folder. Copy the volume’s files to a folder and bind that folder to ${STORAGE_TARGET}.`);
+    } else if (named) mounts.push({ source, target, readOnly, kind: 'volume' });
     else if (resolved) mounts.push({ source: resolved, target, readOnly, kind: 'bind' });
-    else say(`the relative path ${source} (for ${target}) cannot be placed; import the file from its folder or use a full path.`);
+    else if (source.startsWith('~')) refuse(`the path ${source} (for ${target}) starts with ~, and Porthole does not know whose home folder that is here: write the full path.`);
+    else {
+      refuse(
+        `the relative path ${source} (for ${target}) cannot be placed: Porthole was not told which folder the file is in. Import it with "porthole import <path of the file>" (relative paths are then taken from the file’s folder, as docker compose does), or write the full path in the file.`,
+      );
+    }
   }
   return mounts;
 }
@@ -566,6 +578,38 @@ function composePorts(value: unknown): PortPart[] {
   return ports;
 }
 
+/** A compose duration (`2m`, `90s`, `1m30s`, `1h`) in seconds; undefined when it is not one. */
+export function parseComposeDuration(value: string): number | undefined {
+  const text = value.trim();
+  if (!/^(?:\d+(?:\.\d+)?(?:h|m|s|ms|us|ns))+$/.test(text)) return undefined;
+  const factor: Readonly<Record<string, number>> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, ns: 1e-9 };
+  let seconds = 0;
+  for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|ns)/g)) seconds += Number(amount) * factor[unit!]!;
+  return seconds;
+}
+
+/**
+ * What the service's own settings (beside image, environment, volumes and ports) become: each one
+ * Porthole does not keep as it is is named, one by one.
+ */
+function serviceSettings(service: Record<string, unknown>, say: (text: string) => void): void {
+  const grace = scalar(service.stop_grace_period);
+  if (grace !== undefined) {
+    const seconds = parseComposeDuration(grace);
+    if (seconds !== STOP_TIMEOUT_SECONDS) {
+      say(`stop_grace_period ${grace} is not carried over: Porthole always gives Windows ${STOP_TIMEOUT_SECONDS / 60} minutes to shut down.`);
+    }
+  }
+  const restart = scalar(service.restart);
+  if (restart !== undefined && restart !== 'no') {
+    say(`restart: ${restart} is not carried over: Porthole starts a machine when you start it, and does not restart it on its own.`);
+  }
+  const containerName = scalar(service.container_name);
+  if (containerName !== undefined && scalar(service[NAME_KEY]) === undefined) {
+    say(`container_name ${containerName} is the machine’s name; Porthole names the container it runs itself.`);
+  }
+}
+
 /**
  * The dockur machines in a compose file, for import. Services with another image are skipped with
  * a warning; everything Porthole cannot keep is named in `warnings`. `baseDir` (the compose file's
@@ -584,6 +628,7 @@ export function fromCompose(text: string, opts: PathContext = {}): ImportResult 
     throw new PortholeError('INVALID_ARGUMENT', 'This compose file has no services.', 'Choose the compose.yml that runs Windows.');
   }
   const drafts: ImportedDraft[] = [];
+  const names: string[] = [];
   const found: Findings = { warnings: [], errors: [] };
   for (const [key, raw] of Object.entries(services)) {
     const label = `service "${key}"`;
@@ -597,6 +642,8 @@ export function fromCompose(text: string, opts: PathContext = {}): ImportResult 
     const service = uninterpolate(raw, '', refuse) as Record<string, unknown>;
     const image = scalar(service.image)!;
     const say = (t: string): void => void found.warnings.push(`${label}: ${t}`);
+    serviceSettings(service, say);
+    names.push(key);
     drafts.push(
       draftFromParts(
         {
@@ -604,7 +651,7 @@ export function fromCompose(text: string, opts: PathContext = {}): ImportResult 
           name: scalar(service[NAME_KEY]) ?? scalar(service.container_name) ?? key,
           image,
           env: composeEnv(service.environment, say, refuse),
-          mounts: composeMounts(service.volumes, opts, say),
+          mounts: composeMounts(service.volumes, opts, refuse),
           ports: composePorts(service.ports),
         },
         found,
@@ -612,7 +659,7 @@ export function fromCompose(text: string, opts: PathContext = {}): ImportResult 
     );
   }
   refuseFindings(found, 'This compose file cannot be imported', 'Correct these values in the file, then import it again.');
-  return { drafts, warnings: found.warnings };
+  return { drafts, services: names, warnings: found.warnings };
 }
 
 // ---- existing container -------------------------------------------------------------------------

@@ -1,0 +1,42 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const GIB = 1024 ** 3;
+
+/** What the image left in a `/storage` folder (dockur-contract.md, Mounts). */
+export interface ExistingInstall {
+  /** `windows.boot` is there: Windows was installed and booted from this disk. */
+  installed: boolean;
+  /** The disk's size in GB (data.img is sparse: its length is the disk's size), when there is one. */
+  diskGiB?: number;
+  /** `windows.ver` as the image wrote it, when there is one. */
+  versionFile?: string;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+}
+
+/**
+ * Reads a storage folder for a Windows the image already installed there. Nothing is written; a
+ * folder that does not exist (or cannot be read) holds no install.
+ */
+export async function readExistingInstall(storageDir: string): Promise<ExistingInstall> {
+  const installed = await isFile(join(storageDir, 'windows.boot'));
+  const result: ExistingInstall = { installed };
+  for (const disk of ['data.img', 'data.qcow2']) {
+    const size = await stat(join(storageDir, disk)).then(
+      (s) => (s.isFile() ? s.size : undefined),
+      () => undefined,
+    );
+    // A qcow2 file's length is what it uses, not the disk's size: only the raw image tells it.
+    if (size !== undefined && disk === 'data.img') result.diskGiB = Math.round(size / GIB);
+    if (size !== undefined) break;
+  }
+  const ver = await readFile(join(storageDir, 'windows.ver'), 'utf8').catch(() => undefined);
+  if (ver?.trim()) result.versionFile = ver.trim().slice(0, 80);
+  return result;
+}
