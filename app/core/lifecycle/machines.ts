@@ -2,6 +2,7 @@ import { access, lstat, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import {
+  DEFAULT_LANGUAGE,
   DEFAULT_VERSION,
   ENGINE_DOWN_STATUS,
   versionName,
@@ -19,7 +20,7 @@ import {
 } from '../../api';
 import type { EngineClient, EngineEvent } from '../engine/client';
 import { buildContainerSpec, INSTANCE_LABEL, MACHINE_LABEL, ownsContainer, SPEC_LABEL, storageSourceOf } from '../machine/spec';
-import { settingsFromDraft, newMachineId } from '../machine/defaults';
+import { DEFAULT_PASSWORD, DEFAULT_SCREEN, FALLBACK_USERNAME, settingsFromDraft, newMachineId } from '../machine/defaults';
 import { fromCompose, toCompose } from '../machine/compose';
 import { readHostKeyboard } from '../machine/keyboard';
 import { changeEffect, validateDiskChange, validateMachine, validateMachineName } from '../../api';
@@ -423,6 +424,14 @@ export class Machines {
       if (draft.storageDir && found.diskGiB !== undefined && (draft.diskGiB === undefined || draft.diskGiB < found.diskGiB)) {
         // The image never shrinks a disk: the machine's setting says what the disk really is.
         draft.diskGiB = found.diskGiB;
+      }
+      if (found.diskGiB !== undefined || found.installed) {
+        // Windows Setup already ran with the image's own defaults where the file set none: those are
+        // its account and language (Porthole's defaults would give a Remote Desktop login that fails).
+        draft.username ??= FALLBACK_USERNAME;
+        draft.password ??= DEFAULT_PASSWORD;
+        draft.language ??= DEFAULT_LANGUAGE;
+        draft.screen ??= { ...DEFAULT_SCREEN };
       }
       const machine = await this.create(draft, ports ?? {}, { installed: found.installed });
       machines.push(machine);

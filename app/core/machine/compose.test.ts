@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { MachineSettings } from '../../api';
-import { fromCompose, isDockurImage, parseImageBoolean, parseSizeGiB, settingsFromContainer, toCompose } from './compose';
+import { fromCompose, isDockurImage, parseComposeDuration, parseImageBoolean, parseSizeGiB, settingsFromContainer, toCompose } from './compose';
 import { buildContainerSpec } from './spec';
 
 /** A Porthole configuration's instance id (lifecycle/instance.ts). */
@@ -214,17 +214,45 @@ services:
       { name: 'windows', image: 'dockurr/windows', version: '11', storageDir: '/home/ada/vms/windows', ports: { web: 8006, rdp: 3389 } },
     ]);
     expect(warnings).toEqual([
+      'service "windows": restart: always is not carried over: Porthole starts a machine when you start it, and does not restart it on its own.',
+      'service "windows": container_name windows is the machine’s name; Porthole names the container it runs itself.',
       'service "windows": the image dockurr/windows follows the latest release; Porthole is tested with dockurr/windows:6.05.',
       'service "windows": its ports were open beyond this computer; Porthole publishes them on 127.0.0.1 only.',
     ]);
   });
 
-  it('cannot place a relative path without the file’s folder', () => {
-    const { drafts, warnings } = fromCompose('services:\n  w:\n    image: dockurr/windows:6.05\n    volumes: ["./windows:/storage"]\n');
-    expect(drafts).toEqual([{ name: 'w', image: 'dockurr/windows:6.05' }]);
-    expect(warnings).toEqual([
-      'service "w": the relative path ./windows (for /storage) cannot be placed; import the file from its folder or use a full path.',
+  it('refuses a relative path it cannot place instead of making the machine on a new empty folder', () => {
+    const file = (volume: string): string => `services:\n  w:\n    image: dockurr/windows:6.05\n    volumes: ["/data/w:/storage2", "${volume}"]\n`;
+    expect(() => fromCompose(file('./windows:/storage'))).toThrow(
+      /the relative path \.\/windows \(for \/storage\) cannot be placed.*porthole import <path of the file>.*Nothing was changed/,
+    );
+    expect(() => fromCompose(file('./shared:/shared'))).toThrow(/the relative path \.\/shared \(for \/shared\) cannot be placed/);
+    expect(() => fromCompose(file('~/win:/storage'))).toThrow(/starts with ~.*write the full path/);
+    // With the file's folder, the same file imports (the path placed as docker compose places it).
+    expect(fromCompose(file('./windows:/storage'), { baseDir: '/home/ada/vms' }).drafts[0]?.storageDir).toBe('/home/ada/vms/windows');
+  });
+
+  it('refuses a Windows disk in an engine volume (a new empty folder would install Windows again)', () => {
+    expect(() => fromCompose('services:\n  w:\n    image: dockurr/windows:6.05\n    volumes: ["win:/storage"]\n')).toThrow(
+      /its Windows disk \(\/storage\) is the engine volume "win".*Nothing was changed/,
+    );
+  });
+
+  it('names stop_grace_period, restart and container_name one by one, and says nothing for what it keeps', () => {
+    const base = 'services:\n  w:\n    image: dockurr/windows:6.05\n    volumes: ["/data/w:/storage"]\n';
+    expect(fromCompose(`${base}    stop_grace_period: 2m\n    restart: "no"\n`).warnings).toEqual([]);
+    expect(fromCompose(`${base}    stop_grace_period: 120s\n`).warnings).toEqual([]);
+    expect(fromCompose(`${base}    stop_grace_period: 30s\n    restart: unless-stopped\n`).warnings).toEqual([
+      'service "w": stop_grace_period 30s is not carried over: Porthole always gives Windows 2 minutes to shut down.',
+      'service "w": restart: unless-stopped is not carried over: Porthole starts a machine when you start it, and does not restart it on its own.',
     ]);
+  });
+
+  it('reads compose durations', () => {
+    expect(parseComposeDuration('2m')).toBe(120);
+    expect(parseComposeDuration('1m30s')).toBe(90);
+    expect(parseComposeDuration('1h')).toBe(3600);
+    expect(parseComposeDuration('soon')).toBeUndefined();
   });
 
   it('reads every setting, in list and long syntax, and names what it leaves out', () => {
