@@ -11,6 +11,7 @@ import { DropZone } from '../drop';
 import { MachineSettingsPage } from '../settings/MachineSettingsPage';
 import { Wizard } from '../wizard/Wizard';
 import { navigate, useEngineStatus, useHostReport, useMachines, useRoute } from './hooks';
+import { ImportCompose } from '../machines/ImportCompose';
 
 // The screen (noVNC and its decoders, most of the renderer's JavaScript) loads when a screen opens:
 // the machine list's first load goes without it.
@@ -58,6 +59,7 @@ export function App() {
           <button className="ghost" onClick={() => navigate('/check')}>
             Check this computer
           </button>
+          <ImportCompose />
           <button className="primary" onClick={() => navigate('/new')}>
             New machine
           </button>

@@ -6,6 +6,7 @@ import { needsSoftwareEmulation } from '../settings/form/checks';
 import { draftFromForm, newMachineForm } from '../settings/form/machine-form';
 import { errorText } from '../settings/ui/errors';
 import { startAndWatch } from '../wizard/start';
+import { ImportCompose } from './ImportCompose';
 
 /**
  * The empty machine list's one primary action: a machine with the defaults the wizard would pick
@@ -75,6 +76,8 @@ export function QuickInstall() {
           Customize…
         </button>
       </div>
+      <p className="muted">Already running Windows with dockur’s compose file? Import it: Porthole keeps the Windows it installed.</p>
+      <ImportCompose />
     </section>
   );
 }
