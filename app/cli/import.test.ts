@@ -1,0 +1,64 @@
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { run } from './main';
+
+const BASIC = join(__dirname, '..', 'core', 'machine', 'fixtures', 'dockur', 'basic.yml');
+
+/**
+ * `porthole import compose.yml` as someone coming from dockur runs it: the README's file in its own
+ * folder, beside the ./windows folder where the image installed Windows (no engine: the container
+ * checks need one and are skipped; the integration test covers them).
+ */
+describe('porthole import of dockur’s compose file', () => {
+  let root: string;
+  let project: string;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'porthole-cli-import-'));
+    vi.stubEnv('PORTHOLE_CONFIG_DIR', join(root, 'config'));
+    vi.stubEnv('PORTHOLE_DATA_DIR', join(root, 'data'));
+    vi.stubEnv('DOCKER_HOST', `unix://${join(root, 'no-engine.sock')}`);
+    project = join(root, 'dockur');
+    await mkdir(join(project, 'windows'), { recursive: true });
+    await copyFile(BASIC, join(project, 'compose.yml'));
+  });
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const cli = async (...argv: string[]) => {
+    let out = '';
+    let err = '';
+    const code = await run(argv, (s) => (out += s), (s) => (err += s));
+    return { code, out, err };
+  };
+
+  it('finds the installed Windows in ./windows beside the file, and marks the machine installed', async () => {
+    await writeFile(join(project, 'windows', 'windows.boot'), '');
+    await writeFile(join(project, 'windows', 'windows.ver'), 'win11x64\n');
+    await writeFile(join(project, 'windows', 'data.img'), '');
+    await truncate(join(project, 'windows', 'data.img'), 64 * 1024 ** 3);
+
+    const result = await cli('import', join(project, 'compose.yml'));
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(`Found Windows 11 Pro installed in ${join(project, 'windows')} (64 GB disk): “windows” starts straight into it.`);
+    expect(result.out).toContain('restart: always is not carried over');
+    const records = JSON.parse(await readFile(join(root, 'config', 'machines.json'), 'utf8')) as unknown;
+    expect(JSON.stringify(records)).toContain(`"storageDir":"${join(project, 'windows')}"`);
+    expect(JSON.stringify(records)).toContain('"installed":true');
+    // Nothing was made under Porthole's data folder: the Windows is where the person left it.
+    expect(await readdir(join(root, 'data', 'machines')).catch(() => [])).toEqual([]);
+  });
+
+  it('refuses a file whose Windows disk folder cannot be found, and creates nothing', async () => {
+    const yaml = (await readFile(join(project, 'compose.yml'), 'utf8')).replace('./windows:/storage', 'windows-volume:/storage');
+    await writeFile(join(project, 'compose.yml'), yaml);
+    const result = await cli('import', join(project, 'compose.yml'));
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('its Windows disk (/storage) is the engine volume "windows-volume"');
+    expect(await readFile(join(root, 'config', 'machines.json'), 'utf8').catch(() => 'none')).toBe('none');
+  });
+});
