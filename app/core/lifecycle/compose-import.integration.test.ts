@@ -135,5 +135,14 @@ describe('importing a compose file docker-compose ran (private engine, stand-in 
     expect((await stat(join(project, 'windows', 'data.img'))).ino).toBe(disk.ino);
     await h.call('forceStopMachine', { id: machine.id });
     await h.waitFor(machine.id, (v) => v.status.phase === 'stopped', 60_000, 'off');
+
+    // docker compose makes its container again on the same folder: Porthole's start (and apply) refuses a second one.
+    await compose('up', '--no-start');
+    await expect(h.call('startMachine', { id: machine.id })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining(`The container “windows” already uses ${join(project, 'windows')}`),
+    });
+    expect(h.statusesSince(machine.id, from).at(-1)?.running).toBe(false);
+    await compose('down');
   });
 });

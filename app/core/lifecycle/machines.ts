@@ -514,6 +514,8 @@ export class Machines {
       instance: this.instance,
     });
     let container = await this.findContainer(engine, id);
+    // Any other container on this disk (say one docker compose made from a dockur file): never a second one on it.
+    await this.assertStorageUnbound(settings.storageDir, container?.Id);
     if (container && container.Config.Labels?.[SPEC_LABEL] !== spec.Labels?.[SPEC_LABEL]) {
       // Settings changed since the container was made, or it is the hand-made container this machine
       // was adopted from: replace it with Porthole's own. /storage is a bind mount and stays.
