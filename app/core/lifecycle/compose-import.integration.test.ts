@@ -102,6 +102,19 @@ describe('importing a compose file docker-compose ran (private engine, stand-in 
       message: expect.stringContaining('The container “windows” already uses'),
     });
 
+    // A second container on the same folder: nothing is imported or adopted while two share it.
+    await engine.docker('create', '--name', 'windows-copy', '-v', `${join(project, 'windows')}:/storage`, DOCKUR);
+    await expect(h.call('importCompose', { yaml, baseDir: project, adopt: true })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/2 containers already use .* \(“windows”, “windows-copy”\)|2 containers already use .* \(“windows-copy”, “windows”\)/),
+    });
+    await expect(h.call('adoptContainer', { containerId: 'windows' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('The container “windows-copy” already uses'),
+    });
+    expect(await h.call('listMachines', {})).toEqual([]);
+    await engine.docker('rm', 'windows-copy');
+
     const adopted = await h.call('importCompose', { yaml, baseDir: project, adopt: true });
     expect(adopted.machines).toHaveLength(1);
     expect(adopted.machines[0]).toMatchObject({ name: 'windows', storageDir: join(project, 'windows') });
