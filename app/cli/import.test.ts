@@ -1,6 +1,7 @@
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { run } from './main';
 
@@ -51,6 +52,22 @@ describe('porthole import of dockur’s compose file', () => {
     expect(JSON.stringify(records)).toContain('"installed":true');
     // Nothing was made under Porthole's data folder: the Windows is where the person left it.
     expect(await readdir(join(root, 'data', 'machines')).catch(() => [])).toEqual([]);
+  });
+
+  it('from standard input, places ./windows in the current folder and says so', async () => {
+    const yaml = await readFile(join(project, 'compose.yml'), 'utf8');
+    const stdin = Object.getOwnPropertyDescriptor(process, 'stdin')!;
+    Object.defineProperty(process, 'stdin', { value: Readable.from([Buffer.from(yaml)]), configurable: true });
+    const cwd = vi.spyOn(process, 'cwd').mockReturnValue(project);
+    try {
+      const result = await cli('import', '-');
+      expect(result.code).toBe(0);
+      expect(result.out).toContain(`Warning: the file came from standard input: its relative paths were taken from the current folder ${project}.`);
+      expect(JSON.stringify(JSON.parse(await readFile(join(root, 'config', 'machines.json'), 'utf8')))).toContain(`"storageDir":"${join(project, 'windows')}"`);
+    } finally {
+      cwd.mockRestore();
+      Object.defineProperty(process, 'stdin', stdin);
+    }
   });
 
   it('refuses a file whose Windows disk folder cannot be found, and creates nothing', async () => {

@@ -39,6 +39,13 @@ Options:
   --json                      Machine-readable output
 `;
 
+/** All of standard input, as text (`porthole import -`). */
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export async function run(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   let parsed;
   try {
@@ -208,7 +215,7 @@ async function runParsed(
       case 'import': {
         if (!id) throw new UsageError('"porthole import" needs a compose.yml path (or - for standard input).');
         const stdin = id === '-';
-        const yaml = await readFile(stdin ? '/dev/stdin' : id, 'utf8');
+        const yaml = stdin ? await readStdin() : await readFile(id, 'utf8');
         // As docker compose does: relative paths from the file's folder; for standard input, the current one.
         const baseDir = stdin ? process.cwd() : dirname(resolve(id));
         const result = await call('importCompose', { yaml, baseDir, ...(values.adopt ? { adopt: true } : {}) });
