@@ -165,7 +165,7 @@ export class Machines {
       }
       const plan = planAdoption(info, this.deps.host(), this.instance);
       const name = info.Name.replace(/^\//, '');
-      await this.assertStorageUnbound(plan.draft.storageDir, info.Id);
+      await this.assertStorageUnbound(plan.draft.storageDir, info.Id, (other) => `Keep one container on that disk: remove “${other}” (docker rm ${other}) or “${name}”, then adopt the one you keep.`);
       const labelId = info.Config.Labels?.[MACHINE_LABEL];
       const facts = { labels: info.Config.Labels, storageSource: storageSourceOf(info.Mounts) };
       // Conflicts, name, id and ports are decided on the records on disk, under the store's lock.
@@ -342,14 +342,14 @@ export class Machines {
   }
 
   /** Two containers on one storage folder would boot the same Windows disk twice and corrupt it: refused. */
-  private async assertStorageUnbound(storageDir: string, except?: string): Promise<void> {
+  private async assertStorageUnbound(storageDir: string, except?: string, remedy?: (name: string) => string): Promise<void> {
     const bound = await this.containersOn(storageDir, except);
     const first = bound?.[0];
     if (!first) return;
     throw new PortholeError(
       'CONFLICT',
       `The container “${first.name}” already uses ${first.storageDir} as its Windows disk${first.running ? ' and is running' : ''}; two containers on one disk would damage it.`,
-      except ? 'Remove that container first (docker rm), or adopt it instead.' : `Adopt it instead: porthole adopt ${first.name} (in the app: Adopt, in the machine list).`,
+      remedy ? remedy(first.name) : `Adopt it instead: porthole adopt ${first.name} (in the app: Adopt, in the machine list).`,
     );
   }
 
@@ -515,7 +515,7 @@ export class Machines {
     });
     let container = await this.findContainer(engine, id);
     // Any other container on this disk (say one docker compose made from a dockur file): never a second one on it.
-    await this.assertStorageUnbound(settings.storageDir, container?.Id);
+    await this.assertStorageUnbound(settings.storageDir, container?.Id, (other) => `Stop and remove “${other}” (docker rm ${other}; its disk stays), then start “${settings.name}” again.`);
     if (container && container.Config.Labels?.[SPEC_LABEL] !== spec.Labels?.[SPEC_LABEL]) {
       // Settings changed since the container was made, or it is the hand-made container this machine
       // was adopted from: replace it with Porthole's own. /storage is a bind mount and stays.
