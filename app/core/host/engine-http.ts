@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { hostHeader } from '../engine/tls';
 
 /** Where an engine listens: a unix socket, or host and port. */
 export interface EngineAddress {
@@ -28,7 +29,8 @@ export const requestEngine: EngineRequest = (address, path, timeoutMs) =>
     const options: https.RequestOptions = {
       method: 'GET',
       path,
-      headers: { Host: 'localhost', Accept: 'application/json' },
+      // The real host, not "localhost": Node checks the engine's TLS certificate against this name.
+      headers: { Host: hostHeader(address), Accept: 'application/json' },
       agent: false,
       ...(address.socketPath
         ? { socketPath: address.socketPath }

@@ -11,6 +11,7 @@ import {
 } from './distro';
 import type { EngineAddress } from './engine-http';
 import { parseDockerHost } from '../engine/docker-host';
+import { certDirFromEnv, contextTlsDir, tcpWantsTls } from '../engine/tls';
 
 export type EngineKind = 'docker' | 'podman' | 'unknown';
 
@@ -95,7 +96,7 @@ async function candidatesFor(ctx: HostContext): Promise<EngineCandidate[]> {
   const contextName = env.DOCKER_CONTEXT || (await currentContext(ctx, dockerConfigDir));
   if (contextName && contextName !== 'default') {
     const host = await contextHost(ctx, dockerConfigDir, contextName);
-    if (host) add(fromUri(host, 'context', contextName));
+    if (host) add(withContextTls(fromUri(host, 'context', contextName), await contextTls(ctx, dockerConfigDir, contextName)));
   }
 
   add(fromUri('unix:///var/run/docker.sock', 'system'));
@@ -130,17 +131,29 @@ function candidateFromUri(
       desktop,
     };
   }
-  const tls = parsed.protocol === 'https' || Boolean(ctx.env.DOCKER_TLS_VERIFY) || parsed.port === 2376;
+  const tls = tcpWantsTls(parsed.protocol, parsed.port, ctx.env);
   return {
     ...base,
     host: parsed.host,
     port: parsed.port ?? (tls ? 2376 : 2375),
     protocol: tls ? 'https' : 'http',
-    ...(tls ? { tlsCertDir: ctx.env.DOCKER_CERT_PATH ?? where.dockerConfigDir } : {}),
+    ...(tls ? { tlsCertDir: certDirFromEnv(ctx.env, where.dockerConfigDir) } : {}),
     kindHint: 'unknown',
     rootless: false,
     desktop: false,
   };
+}
+
+/** A context's own TLS folder, when it has one (docker context create --docker "host=tcp://…,ca=…,cert=…,key=…"). */
+async function contextTls(ctx: HostContext, dockerConfigDir: string, name: string): Promise<string | undefined> {
+  const dir = contextTlsDir(dockerConfigDir, name);
+  return (await ctx.exists(join(dir, 'ca.pem'))) || (await ctx.exists(join(dir, 'cert.pem'))) ? dir : undefined;
+}
+
+/** A tcp context with a TLS folder is spoken to over TLS with those certificates, not DOCKER_CERT_PATH's. */
+function withContextTls(candidate: EngineCandidate | null, tlsDir: string | undefined): EngineCandidate | null {
+  if (!candidate || !tlsDir || !candidate.host) return candidate;
+  return { ...candidate, protocol: 'https', port: candidate.port === 2375 ? 2376 : candidate.port, tlsCertDir: tlsDir };
 }
 
 function isUnder(path: string, dir: string): boolean {
