@@ -28,6 +28,7 @@ readonly NEEDED=(
   libsecret-tools=/usr/bin/secret-tool        # keyring tests: read what Porthole stored
   dbus=/usr/bin/dbus-daemon                   # keyring tests: a session bus
   dbus-x11=/usr/bin/dbus-launch               # keyring tests: dbus-launch
+  openssl=/usr/bin/openssl                    # engine tests: certificates of a TLS engine (private-engine.ts)
 )
 
 say() { printf 'test bed: %s\n' "$*" >&2; }

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseDockerHost } from './docker-host';
+import { sshAgent, type SshEndpoint } from './ssh';
 import { certDirFromEnv, readTlsMaterial, tcpWantsTls, type TlsMaterial } from './tls';
 
 /** The engine the client talks to: built from DOCKER_HOST here, or from what the host probe found. */
@@ -10,6 +11,8 @@ export interface EngineTarget {
   host?: string;
   port?: number;
   protocol?: 'http' | 'https';
+  /** An engine on another computer, reached through `ssh HOST docker system dial-stdio`. */
+  ssh?: SshEndpoint;
   /** Client certificates and the CA the engine's certificate must chain to, when protocol is https. */
   tls?: TlsMaterial;
   /** e.g. unix:///var/run/docker.sock */
@@ -42,9 +45,21 @@ export function targetFromEnv(env: NodeJS.ProcessEnv): EngineTarget {
         'DOCKER_HOST',
       );
     }
+    case 'ssh':
+      return { ssh: sshEndpoint(parsed, env), label: value, kind: 'unknown' };
     case 'unusable':
       return { label: value, kind: 'unknown', unusable: `DOCKER_HOST is not usable: ${parsed.reason}` };
   }
+}
+
+/** PORTHOLE_SSH_CONFIG: an ssh configuration file used instead of ~/.ssh/config (keys, known hosts, jump hosts). */
+export function sshEndpoint(parsed: { host: string; port: number | undefined; user: string | undefined }, env: NodeJS.ProcessEnv): SshEndpoint {
+  return {
+    host: parsed.host,
+    ...(parsed.port ? { port: parsed.port } : {}),
+    ...(parsed.user ? { user: parsed.user } : {}),
+    ...(env.PORTHOLE_SSH_CONFIG ? { configFile: env.PORTHOLE_SSH_CONFIG } : {}),
+  };
 }
 
 /** What the host probe found (DOCKER_HOST, a context, a system or Podman socket), as a target. */
@@ -56,7 +71,9 @@ export function targetFromEndpoint(found: {
   port?: number;
   protocol?: 'http' | 'https';
   tlsCertDir?: string;
+  ssh?: SshEndpoint;
 }): EngineTarget {
+  if (found.ssh) return { ssh: found.ssh, label: found.label, kind: found.kind };
   if (found.socketPath) return { socketPath: found.socketPath, label: found.label, kind: found.kind };
   return tcpTarget(
     { host: found.host, port: found.port, protocol: found.protocol ?? 'http', label: found.label, kind: found.kind },
@@ -82,6 +99,10 @@ function tcpTarget(base: Omit<EngineTarget, 'tls' | 'unusable'>, certDir: string
 export function dockerodeOptions(target: EngineTarget): Docker.DockerOptions {
   // An unusable target gets a client that reaches nothing (/dev/null is no socket); ping says why.
   const socketPath = target.unusable ? '/dev/null' : target.socketPath;
+  if (target.ssh && !target.unusable) {
+    // Our own agent: docker-modem's ssh mode speaks ssh2 with none of the user's ssh configuration.
+    return { socketPath: undefined, host: target.ssh.host, port: undefined, protocol: 'http', ca: undefined, cert: undefined, key: undefined, agent: sshAgent(target.ssh) } as Docker.DockerOptions;
+  }
   const tcp = !socketPath;
   return {
     socketPath,

@@ -11,6 +11,8 @@ import {
 } from './distro';
 import type { EngineAddress } from './engine-http';
 import { parseDockerHost } from '../engine/docker-host';
+import type { SshEndpoint } from '../engine/ssh';
+import { sshEndpoint } from '../engine/target';
 import { certDirFromEnv, contextTlsDir, tcpWantsTls } from '../engine/tls';
 
 export type EngineKind = 'docker' | 'podman' | 'unknown';
@@ -32,6 +34,8 @@ export interface EngineCandidate {
   protocol?: 'http' | 'https';
   /** Client certificates for https (DOCKER_CERT_PATH), as a real path. */
   tlsCertDir?: string;
+  /** An engine on another computer, through ssh. */
+  ssh?: SshEndpoint;
   kindHint: EngineKind;
   rootless: boolean;
   desktop: boolean;
@@ -50,6 +54,7 @@ export interface EngineEndpoint {
   protocol?: 'http' | 'https';
   /** Directory with ca.pem, cert.pem, key.pem when protocol is https. */
   tlsCertDir?: string;
+  ssh?: SshEndpoint;
   /** e.g. unix:///var/run/docker.sock */
   label: string;
   apiVersion?: string;
@@ -130,6 +135,9 @@ function candidateFromUri(
       rootless: !desktop && underRuntime,
       desktop,
     };
+  }
+  if (parsed.kind === 'ssh') {
+    return { ...base, ssh: sshEndpoint(parsed, ctx.env), kindHint: 'unknown', rootless: false, desktop: false };
   }
   const tls = tcpWantsTls(parsed.protocol, parsed.port, ctx.env);
   return {
@@ -273,6 +281,7 @@ export async function probeEngine(candidate: EngineCandidate, ctx: HostContext):
     ...(candidate.socketPath ? { socketPath: candidate.socketPath } : {}),
     ...(candidate.host ? { host: candidate.host, port: candidate.port, protocol: candidate.protocol } : {}),
     ...(candidate.tlsCertDir ? { tlsCertDir: candidate.tlsCertDir } : {}),
+    ...(candidate.ssh ? { ssh: candidate.ssh } : {}),
     ...(apiVersion ? { apiVersion } : {}),
     ...(versionData?.Version ? { version: versionData.Version } : {}),
     rootless,
@@ -284,6 +293,7 @@ export async function probeEngine(candidate: EngineCandidate, ctx: HostContext):
 
 async function addressOf(candidate: EngineCandidate, ctx: HostContext): Promise<EngineAddress> {
   if (candidate.socketPath) return { socketPath: candidate.socketPath };
+  if (candidate.ssh) return { ssh: candidate.ssh };
   const address: EngineAddress = {
     ...(candidate.host ? { host: candidate.host } : {}),
     ...(candidate.port ? { port: candidate.port } : {}),
