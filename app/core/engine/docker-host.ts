@@ -40,7 +40,7 @@ export function parseDockerHost(uri: string): DockerHost {
     }
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     if (!host || host.startsWith('-')) return { kind: 'unusable', reason: `"${uri}" names no host: write ssh://user@host.` };
-    if (url.password) return { kind: 'unusable', reason: `"${uri}" holds a password: ssh engines are reached with keys or the ssh agent; remove it.` };
+    if (url.password) return { kind: 'unusable', reason: `The ssh:// address holds a password (not repeated here): ssh engines are reached with keys or the ssh agent; remove it.` };
     if ((url.pathname && url.pathname !== '/') || url.search) {
       return { kind: 'unusable', reason: `"${uri}" has a path: write ssh://user@host[:port], the far side's engine is the one its docker command uses.` };
     }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import http from 'node:http';
 import { Duplex } from 'node:stream';
 
@@ -27,30 +27,76 @@ export function sshArgs(endpoint: SshEndpoint, command: readonly string[]): stri
 
 /**
  * One connection to the far engine: `ssh HOST docker system dial-stdio`, as the docker command does,
- * as a socket for node:http. What ssh says on stderr (a refused key, an unknown host key) becomes
- * the error, so the user sees the real reason.
+ * as a socket for node:http. The stream ends only when ssh has exited: cleanly, or with what ssh
+ * said on stderr (a refused key, an unknown host key) as the error, so the user sees the real reason.
  */
+class DialStdio extends Duplex {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private stderr = '';
+
+  constructor(private readonly endpoint: SshEndpoint) {
+    super();
+    this.child = spawn('ssh', sshArgs(endpoint, ['docker', 'system', 'dial-stdio']), { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stderr.setEncoding('utf8');
+    this.child.stderr.on('data', (chunk: string) => {
+      if (this.stderr.length < 4096) this.stderr += chunk;
+    });
+    this.child.stdout.on('data', (chunk: Buffer) => {
+      if (!this.push(chunk)) this.child.stdout.pause();
+    });
+    // A write after ssh died (EPIPE) is reported by the exit below, with ssh's reason.
+    this.child.stdin.on('error', () => undefined);
+    this.child.on('error', (err) => this.destroy(err));
+    this.child.on('close', (code) => {
+      if (this.destroyed) return;
+      if (code === 0) {
+        this.push(null);
+        return;
+      }
+      const reason = this.stderr.trim().split('\n').slice(-3).join(' ') || `ssh exited with ${String(code)}`;
+      this.destroy(Object.assign(new Error(`ssh to ${this.endpoint.host}: ${reason}`), { code: 'ESSH' }));
+    });
+  }
+
+  override _read(): void {
+    this.child.stdout.resume();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (this.child.stdin.writable) this.child.stdin.write(chunk, () => callback());
+    else callback();
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.child.stdin.end();
+    callback();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    callback(error);
+  }
+
+  // node:http calls these on a socket; a pipe to ssh has no such settings.
+  setTimeout(): this {
+    return this;
+  }
+  setNoDelay(): this {
+    return this;
+  }
+  setKeepAlive(): this {
+    return this;
+  }
+  ref(): this {
+    return this;
+  }
+  unref(): this {
+    return this;
+  }
+}
+
 export function dialStdio(endpoint: SshEndpoint): Duplex {
-  const child = spawn('ssh', sshArgs(endpoint, ['docker', 'system', 'dial-stdio']), { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk: string) => {
-    if (stderr.length < 4096) stderr += chunk;
-  });
-  const socket = Duplex.from({ readable: child.stdout, writable: child.stdin });
-  child.on('error', (err) => socket.destroy(err));
-  child.on('exit', (code) => {
-    if (code !== 0 && code !== null && !socket.destroyed) {
-      const reason = stderr.trim().split('\n').slice(-3).join(' ') || `ssh exited with ${code}`;
-      socket.destroy(Object.assign(new Error(`ssh to ${endpoint.host}: ${reason}`), { code: 'ESSH' }));
-    }
-  });
-  socket.on('close', () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-  });
-  // node:http may call these on a socket; a pipe has no such settings.
-  Object.assign(socket, { setTimeout: () => socket, setNoDelay: () => socket, setKeepAlive: () => socket });
-  return socket;
+  return new DialStdio(endpoint);
 }
 
 /** An http.Agent whose connections are ssh dial-stdio pipes; kept alive so requests reuse one ssh. */

@@ -359,7 +359,16 @@ export function engineFact(probes: EngineProbe[]): EngineFact | null {
     ...(endpoint.apiVersion ? { apiVersion: endpoint.apiVersion } : {}),
     rootless: endpoint.rootless,
     desktop: endpoint.desktop,
+    flavor: engineFlavor(endpoint),
   };
+}
+
+/** docker, docker-rootless, podman, podman-rootless, or how a remote engine is reached. */
+export function engineFlavor(endpoint: EngineEndpoint): NonNullable<EngineFact['flavor']> {
+  if (endpoint.ssh) return 'remote-ssh';
+  if (endpoint.host) return endpoint.protocol === 'https' ? 'remote-tls' : 'remote-tcp';
+  if (endpoint.kind === 'unknown') return 'unknown';
+  return endpoint.rootless ? `${endpoint.kind}-rootless` : endpoint.kind;
 }
 
 /** Which engine programs exist on PATH (and the sbin dirs, where dockerd lives). */
