@@ -60,6 +60,11 @@ export const hostFactsSchema = z.object({
   tunAvailable: z.boolean().optional(),
   /** The engine that answers, or null when none does. */
   engine: engineFactSchema.nullable().optional(),
+  /**
+   * Where the KVM facts come from. Always this computer for now: with a remote engine, machines run
+   * on the engine's computer, whose /dev/kvm Porthole has not checked (the KVM check says so).
+   */
+  kvmCheckedOn: z.enum(['this-computer', 'engine-host']).optional(),
 });
 export type HostFacts = z.infer<typeof hostFactsSchema>;
 

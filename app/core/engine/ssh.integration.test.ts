@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { MachineView } from '../../api';
+import { checkHost } from '../host/check';
 import { resolveEngineEndpoint } from '../host/engine';
 import { Harness, uniqueName } from '../testing/harness';
 import { PrivateEngine } from '../testing/private-engine';
@@ -34,6 +35,12 @@ describe('an engine over ssh (test sshd in front of a private dockerd)', () => {
   it('the host probe reaches the engine through ssh dial-stdio', async () => {
     const found = await resolveEngineEndpoint({ env: sshd.env() });
     expect(found).toMatchObject({ kind: 'docker', label: sshd.env().DOCKER_HOST, ssh: { host: '127.0.0.1', port: sshd.port } });
+  });
+
+  it('porthole check names it remote-ssh', async () => {
+    const report = await checkHost({ env: sshd.env() });
+    expect(report.facts.engine).toMatchObject({ kind: 'docker', flavor: 'remote-ssh' });
+    expect(report.checks.find((c) => c.id === 'kvm')?.found).toMatch(/checked KVM on this computer only/);
   });
 
   it('a refused key is the error, not another engine', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { MachineView } from '../../api';
+import { checkHost } from '../host/check';
 import { resolveEngineEndpoint } from '../host/engine';
 import { Harness, uniqueName } from '../testing/harness';
 import { PrivateEngine } from '../testing/private-engine';
@@ -40,6 +41,15 @@ describe('an engine over TLS (private dockerd with generated certificates)', () 
     expect(found).toMatchObject({ kind: 'docker', host: '127.0.0.1', port: engine.tlsPort, protocol: 'https', tlsCertDir: engine.certDir });
   });
 
+  it('porthole check names it remote-tls and says KVM was checked on this computer, not the engine’s', async () => {
+    const report = await checkHost({ env: engine.tlsEnv() });
+    expect(report.facts.engine).toMatchObject({ kind: 'docker', flavor: 'remote-tls', endpoint: `tcp://127.0.0.1:${engine.tlsPort}` });
+    expect(report.facts.kvmCheckedOn).toBe('this-computer');
+    const kvm = report.checks.find((c) => c.id === 'kvm')!;
+    expect(kvm.status).toBe('warn');
+    expect(kvm.found).toMatch(/checked KVM on this computer only, not on the engine's/);
+  });
+
   it('without the certificates it says which file is missing and reaches no other engine', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'porthole-nocerts-'));
     const bare = await Harness.create({ ...engine.tlsEnv(), DOCKER_CERT_PATH: empty });
@@ -54,7 +64,7 @@ describe('an engine over TLS (private dockerd with generated certificates)', () 
     }
   });
 
-  it('DOCKER_HOST=tcp:// with DOCKER_TLS_VERIFY: create, start to a live screen, graceful stop, start again on the same disk', async () => {
+  it('DOCKER_HOST=tcp:// with DOCKER_TLS_VERIFY: create, start to a live screen, graceful stop, start again on the same container', async () => {
     h = await Harness.create(engine.tlsEnv());
     const status = await h.waitForEngine(true, 30_000);
     expect(status.endpoint).toBe(`tcp://127.0.0.1:${engine.tlsPort}`);

@@ -40,6 +40,7 @@ describe('checkHost', () => {
       kvmForMachines: true,
       tunAvailable: true,
       engine: { kind: 'docker', endpoint: 'unix:///var/run/docker.sock', version: '24.0.7', apiVersion: '1.43', rootless: false, desktop: false, flavor: 'docker' },
+      kvmCheckedOn: 'this-computer',
     });
   });
 
