@@ -31,6 +31,11 @@ export const engineFactSchema = z.object({
   rootless: z.boolean(),
   /** Docker Desktop: containers run inside its own VM, which has no /dev/kvm. */
   desktop: z.boolean(),
+  /**
+   * The engine as a user names it. The remote ones run containers on another computer (or behind
+   * a network address): their ports, storage and /dev/kvm are that computer's.
+   */
+  flavor: z.enum(['docker', 'docker-rootless', 'podman', 'podman-rootless', 'remote-ssh', 'remote-tls', 'remote-tcp', 'unknown']).optional(),
 });
 export type EngineFact = z.infer<typeof engineFactSchema>;
 
@@ -55,6 +60,11 @@ export const hostFactsSchema = z.object({
   tunAvailable: z.boolean().optional(),
   /** The engine that answers, or null when none does. */
   engine: engineFactSchema.nullable().optional(),
+  /**
+   * Where the KVM facts come from. Always this computer for now: with a remote engine, machines run
+   * on the engine's computer, whose /dev/kvm Porthole has not checked (the KVM check says so).
+   */
+  kvmCheckedOn: z.enum(['this-computer', 'engine-host']).optional(),
 });
 export type HostFacts = z.infer<typeof hostFactsSchema>;
 

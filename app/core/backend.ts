@@ -12,7 +12,7 @@ import {
 } from '../api';
 import type { Backend, BackendEvent, BackendListener } from './backend-types';
 import { EngineConnection } from './engine/connection';
-import { targetFromEnv, type EngineClient, type EngineTarget } from './engine/client';
+import { targetFromEndpoint, targetFromEnv, type EngineClient, type EngineTarget } from './engine/client';
 import { checkHost, resolveEngineEndpoint, watchHost, type HostCheckOptions } from './host';
 import { Machines } from './lifecycle/machines';
 import { creationDefaults } from './lifecycle/creation-defaults';
@@ -219,10 +219,5 @@ async function engineTarget(env: NodeJS.ProcessEnv): Promise<EngineTarget> {
   if (env.DOCKER_HOST) return targetFromEnv(env);
   const found = await resolveEngineEndpoint({ env }).catch(() => null);
   if (!found) return targetFromEnv(env);
-  return {
-    label: found.label,
-    kind: found.kind,
-    ...(found.socketPath ? { socketPath: found.socketPath } : {}),
-    ...(found.host ? { host: found.host, port: found.port ?? 2375, protocol: found.protocol ?? 'http' } : {}),
-  };
+  return targetFromEndpoint(found);
 }

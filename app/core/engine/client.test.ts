@@ -78,13 +78,19 @@ describe('DOCKER_HOST', () => {
     expect(targetFromEnv({ DOCKER_HOST: 'tcp://10.0.0.5' })).toMatchObject({ host: '10.0.0.5', port: 2375, protocol: 'http' });
     expect(targetFromEnv({ DOCKER_HOST: 'https://box:2376' })).toMatchObject({ host: 'box', port: 2376, protocol: 'https' });
     expect(targetFromEnv({})).toMatchObject({ socketPath: '/var/run/docker.sock' });
+    expect(targetFromEnv({ DOCKER_HOST: 'ssh://me@box:2222', PORTHOLE_SSH_CONFIG: '/etc/p.conf' })).toMatchObject({
+      ssh: { host: 'box', port: 2222, user: 'me', configFile: '/etc/p.conf' },
+      label: 'ssh://me@box:2222',
+    });
+    expect(targetFromEnv({ DOCKER_HOST: 'ssh://box' }).ssh).toEqual({ host: 'box' });
   });
 
   it('never falls back to the default socket for a value it cannot use, and says why', () => {
     const cases: Record<string, RegExp> = {
       'foo://x': /not an engine address Porthole can use/,
       'npipe:////./pipe/docker_engine': /Windows named pipe/,
-      'ssh://me@box': /over SSH, which Porthole does not support yet/,
+      'ssh://me@box/var/run/docker.sock': /has a path/,
+      'ssh://me:secret@box': /holds a password \(not repeated here\)/,
       'tcp://[': /not a valid address/,
       'unix://': /names no socket/,
     };
@@ -95,19 +101,20 @@ describe('DOCKER_HOST', () => {
       expect(target.label).toBe(value);
       expect(target.unusable, value).toMatch(/^DOCKER_HOST is not usable: /);
       expect(target.unusable, value).toMatch(reason);
+      expect(target.unusable, value).not.toContain('secret');
     }
   });
 
   it('gives an engine status that says the value is not usable, without retrying', async () => {
     const statuses: string[] = [];
-    const connection = new EngineConnection(targetFromEnv({ DOCKER_HOST: 'ssh://me@box' }), {
+    const connection = new EngineConnection(targetFromEnv({ DOCKER_HOST: 'npipe:////./pipe/docker_engine' }), {
       onEvent: () => undefined,
       onConnected: async () => undefined,
       onStatus: (s) => statuses.push(`${String(s.connected)} ${s.endpoint} ${s.message ?? ''}`),
     });
     await connection.start();
-    expect(connection.status).toMatchObject({ connected: false, endpoint: 'ssh://me@box' });
-    expect(connection.status.message).toMatch(/DOCKER_HOST is not usable: .*SSH.*not support yet/);
+    expect(connection.status).toMatchObject({ connected: false, endpoint: 'npipe:////./pipe/docker_engine' });
+    expect(connection.status.message).toMatch(/DOCKER_HOST is not usable: .*Windows named pipe/);
     expect(statuses).toHaveLength(1);
     await expect(connection.client.ping()).rejects.toMatchObject({ code: 'ENGINE_UNAVAILABLE' });
     connection.dispose();

@@ -3,23 +3,12 @@ import { createRequire } from 'node:module';
 import { isContainerRef, isImageRef, PortholeError } from '../../api';
 import { INSTANCE_LABEL, MACHINE_LABEL } from '../machine/spec';
 import { describeEngineError, statusOf } from './errors';
-import { parseDockerHost } from './docker-host';
+import { dockerodeOptions, type EngineTarget } from './target';
+
+export { targetFromEnv, targetFromEndpoint, type EngineTarget } from './target';
 
 export { INSTANCE_LABEL, MACHINE_LABEL };
 import { parsePullEvent, PullTracker, type PullProgress } from './pull';
-
-
-export interface EngineTarget {
-  socketPath?: string;
-  host?: string;
-  port?: number;
-  protocol?: 'http' | 'https';
-  /** e.g. unix:///var/run/docker.sock */
-  label: string;
-  kind: 'docker' | 'podman' | 'unknown';
-  /** Why this target cannot be used (e.g. DOCKER_HOST=ssh://…): the connection says so and never falls back. */
-  unusable?: string;
-}
 
 /** The container events Porthole acts on: a start (inspect and follow), an exit, an OOM, a removal. */
 export const CONTAINER_EVENTS = ['start', 'die', 'oom', 'destroy'] as const;
@@ -33,30 +22,6 @@ export interface EngineEvent {
   instance: string | undefined;
   exitCode: number | undefined;
   time: number;
-}
-
-/**
- * Targets from DOCKER_HOST or the default socket; the host probe refines this with contexts and Podman.
- * A DOCKER_HOST Porthole cannot use is a target that says why, never the default socket instead.
- */
-export function targetFromEnv(env: NodeJS.ProcessEnv): EngineTarget {
-  const value = env.DOCKER_HOST;
-  if (!value) return { socketPath: '/var/run/docker.sock', label: 'unix:///var/run/docker.sock', kind: 'unknown' };
-  const parsed = parseDockerHost(value);
-  switch (parsed.kind) {
-    case 'unix':
-      return { socketPath: parsed.socketPath, label: value, kind: 'unknown' };
-    case 'tcp':
-      return {
-        host: parsed.host,
-        port: parsed.port ?? (parsed.protocol === 'https' ? 2376 : 2375),
-        protocol: parsed.protocol,
-        label: value,
-        kind: 'unknown',
-      };
-    case 'unusable':
-      return { label: value, kind: 'unknown', unusable: `DOCKER_HOST is not usable: ${parsed.reason}` };
-  }
 }
 
 /**
@@ -84,17 +49,12 @@ function assertImageRef(ref: string): void {
 export class EngineClient {
   readonly docker: Docker;
   constructor(readonly target: EngineTarget) {
-    // An unusable target gets a client that reaches nothing (/dev/null is no socket); ping says why.
-    this.docker = target.unusable
-      ? new Docker({ socketPath: '/dev/null' })
-      : target.socketPath
-        ? new Docker({ socketPath: target.socketPath })
-        : new Docker({ host: target.host, port: target.port, protocol: target.protocol });
+    this.docker = new Docker(dockerodeOptions(target));
   }
 
   async ping(): Promise<void> {
     if (this.target.unusable) {
-      throw new PortholeError('ENGINE_UNAVAILABLE', this.target.unusable, 'Set DOCKER_HOST to a unix:// or tcp:// address, or unset it to use the local engine.');
+      throw new PortholeError('ENGINE_UNAVAILABLE', this.target.unusable, 'Set DOCKER_HOST to a unix:// or tcp:// address (with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH for TLS), or unset it to use the local engine.');
     }
     await this.wrap(() => this.docker.ping());
   }

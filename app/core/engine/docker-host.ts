@@ -1,11 +1,12 @@
 /**
  * What a DOCKER_HOST value (or a Docker context's host) means to Porthole: a unix socket, a TCP
- * address, or a value it cannot use, with the reason. One reading for the engine client and the
+ * address, an SSH host, or a value it cannot use, with the reason. One reading for the engine client and the
  * host check, so that they never disagree and nothing falls back to another engine silently.
  */
 export type DockerHost =
   | { kind: 'unix'; socketPath: string }
   | { kind: 'tcp'; host: string; port: number | undefined; protocol: 'http' | 'https' }
+  | { kind: 'ssh'; host: string; port: number | undefined; user: string | undefined }
   | { kind: 'unusable'; reason: string };
 
 export function parseDockerHost(uri: string): DockerHost {
@@ -31,18 +32,27 @@ export function parseDockerHost(uri: string): DockerHost {
     };
   }
   if (scheme === 'ssh') {
-    return {
-      kind: 'unusable',
-      reason:
-        `"${uri}" is an engine over SSH, which Porthole does not support yet. ` +
-        'Forward its socket instead (ssh -nNT -L /tmp/remote-docker.sock:/var/run/docker.sock HOST) and set DOCKER_HOST=unix:///tmp/remote-docker.sock.',
-    };
+    let url: URL;
+    try {
+      url = new URL(uri);
+    } catch {
+      return { kind: 'unusable', reason: `"${uri}" is not a valid address: write ssh://user@host or ssh://user@host:port.` };
+    }
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    if (!host || host.startsWith('-')) return { kind: 'unusable', reason: `"${uri}" names no host: write ssh://user@host.` };
+    if (url.password) return { kind: 'unusable', reason: `The ssh:// address holds a password (not repeated here): ssh engines are reached with keys or the ssh agent; remove it.` };
+    if ((url.pathname && url.pathname !== '/') || url.search) {
+      return { kind: 'unusable', reason: `"${uri}" has a path: write ssh://user@host[:port], the far side's engine is the one its docker command uses.` };
+    }
+    const user = url.username ? decodeURIComponent(url.username) : undefined;
+    if (user?.startsWith('-')) return { kind: 'unusable', reason: `"${uri}" names no valid user.` };
+    return { kind: 'ssh', host, port: url.port ? Number(url.port) : undefined, user };
   }
   if (scheme === 'npipe') {
     return { kind: 'unusable', reason: `"${uri}" is a Windows named pipe, which does not exist on Linux.` };
   }
   return {
     kind: 'unusable',
-    reason: `"${uri}" is not an engine address Porthole can use: it talks to an engine over a unix socket (unix://) or TCP (tcp://)${scheme ? `, not ${scheme}://` : ''}.`,
+    reason: `"${uri}" is not an engine address Porthole can use: it talks to an engine over a unix socket (unix://), TCP (tcp://) or SSH (ssh://)${scheme ? `, not ${scheme}://` : ''}.`,
   };
 }

@@ -39,7 +39,8 @@ describe('checkHost', () => {
       kvmPresent: true,
       kvmForMachines: true,
       tunAvailable: true,
-      engine: { kind: 'docker', endpoint: 'unix:///var/run/docker.sock', version: '24.0.7', apiVersion: '1.43', rootless: false, desktop: false },
+      engine: { kind: 'docker', endpoint: 'unix:///var/run/docker.sock', version: '24.0.7', apiVersion: '1.43', rootless: false, desktop: false, flavor: 'docker' },
+      kvmCheckedOn: 'this-computer',
     });
   });
 

@@ -25,8 +25,10 @@ export async function checkHost(options: HostCheckOptions = {}): Promise<HostRep
   const fact = engine.ok ? engineFact(engine.value.probes) : null;
   const rootEngine = fact !== null && !fact.rootless && !fact.desktop;
 
+  const remote = fact?.flavor?.startsWith('remote-') ?? false;
+  const kvmResult = kvm.ok ? kvmCheck(kvm.value, ctx, rootEngine) : broken('kvm', 'KVM acceleration', kvm.error);
   const checks: CheckResult[] = [
-    kvm.ok ? kvmCheck(kvm.value, ctx, rootEngine) : broken('kvm', 'KVM acceleration', kvm.error),
+    remote && fact ? remoteKvm(kvmResult, fact.endpoint) : kvmResult,
     engine.ok ? engineCheck(engine.value, ctx) : broken('engine', 'Container engine', engine.error),
     memory.ok ? memoryCheck(memory.value) : broken('memory', 'Memory', memory.error),
     threads.ok ? cpuCheck(threads.value) : broken('cpu', 'Processor', threads.error),
@@ -48,6 +50,7 @@ export async function checkHost(options: HostCheckOptions = {}): Promise<HostRep
     kvmForMachines: kvmReachesMachines && (k?.flagsVisible ?? false) && !fact?.desktop,
     tunAvailable: tun,
     engine: fact,
+    kvmCheckedOn: 'this-computer',
   };
   return { checkedAt: new Date().toISOString(), ready: checks.every((c) => c.status !== 'fail'), checks, facts };
 }
@@ -55,6 +58,22 @@ export async function checkHost(options: HostCheckOptions = {}): Promise<HostRep
 async function findEngine(ctx: HostContext) {
   const [probes, distro, installed] = await Promise.all([probeEngines(ctx), readDistro(ctx), installedEngines(ctx)]);
   return { probes, distro, installed };
+}
+
+/**
+ * With a remote engine, machines run on the engine's computer: this computer's /dev/kvm says nothing
+ * about theirs. Never a pass, and never a failure either (this computer may rightly have no KVM).
+ */
+function remoteKvm(local: CheckResult, endpoint: string): CheckResult {
+  // This computer's fix (modprobe, groups) would not help the engine's computer.
+  const { fix: _localFix, ...rest } = local;
+  return {
+    ...rest,
+    status: 'warn',
+    found:
+      `The engine (${endpoint}) runs machines on another computer; Porthole checked KVM on this computer only, ` +
+      `not on the engine's. What it found here: ${local.found}`,
+  };
 }
 
 type Guarded<T> = { ok: true; value: T } | { ok: false; error: string };

@@ -1,5 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
+import { sshAgent, type SshEndpoint } from '../engine/ssh';
+import { hostHeader } from '../engine/tls';
 
 /** Where an engine listens: a unix socket, or host and port. */
 export interface EngineAddress {
@@ -7,6 +9,8 @@ export interface EngineAddress {
   host?: string;
   port?: number;
   protocol?: 'http' | 'https';
+  /** An engine reached through ssh (dial-stdio). */
+  ssh?: SshEndpoint;
   /** Client TLS material for https (DOCKER_CERT_PATH). */
   tls?: { ca?: string; cert?: string; key?: string };
 }
@@ -28,10 +32,14 @@ export const requestEngine: EngineRequest = (address, path, timeoutMs) =>
     const options: https.RequestOptions = {
       method: 'GET',
       path,
-      headers: { Host: 'localhost', Accept: 'application/json' },
-      agent: false,
+      // The real host, not "localhost": Node checks the engine's TLS certificate against this name.
+      headers: { Host: hostHeader(address), Accept: 'application/json' },
+      // One ssh per probe, closed with it; sockets and TCP get a fresh connection of their own.
+      agent: address.ssh ? sshAgent(address.ssh, false) : false,
       ...(address.socketPath
         ? { socketPath: address.socketPath }
+        : address.ssh
+          ? { host: address.ssh.host }
         : { host: address.host, port: address.port ?? (secure ? 2376 : 2375) }),
       ...(secure ? { ca: address.tls?.ca, cert: address.tls?.cert, key: address.tls?.key } : {}),
     };

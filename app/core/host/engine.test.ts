@@ -10,6 +10,7 @@ import {
   installedEngines,
   probeEngines,
   resolveEngineEndpoint,
+  engineFlavor,
   selectEngine,
 } from './engine';
 import { requestEngine, type EngineRequest } from './engine-http';
@@ -68,9 +69,12 @@ describe('findEngineCandidates', () => {
     expect(tls[0]).toMatchObject({ protocol: 'https', port: 2376, tlsCertDir: '/home/alice/.docker' });
   });
 
-  it('marks ssh:// as unsupported rather than guessing', async () => {
-    const list = await findEngineCandidates(fake.options({ env: env({ DOCKER_HOST: 'ssh://me@box' }) }));
-    expect(list[0]!.unsupported).toMatch(/over SSH, which Porthole does not support yet/);
+  it('reads ssh:// as an engine reached through ssh, and refuses one with a path', async () => {
+    const list = await findEngineCandidates(fake.options({ env: env({ DOCKER_HOST: 'ssh://me@box:2222' }) }));
+    expect(list[0]).toMatchObject({ source: 'DOCKER_HOST', ssh: { host: 'box', port: 2222, user: 'me' } });
+    expect(list[0]!.unsupported).toBeUndefined();
+    const withPath = await findEngineCandidates(fake.options({ env: env({ DOCKER_HOST: 'ssh://me@box/run/docker.sock' }) }));
+    expect(withPath[0]!.unsupported).toMatch(/has a path/);
   });
 
   it('marks an unknown scheme, a named pipe and a broken address as unusable, each with its reason', async () => {
@@ -79,7 +83,7 @@ describe('findEngineCandidates', () => {
       'npipe:////./pipe/docker_engine': /Windows named pipe/,
       'tcp://[': /not a valid address/,
       'unix://': /names no socket/,
-      '/var/run/docker.sock': /unix socket \(unix:\/\/\) or TCP/,
+      '/var/run/docker.sock': /unix socket \(unix:\/\/\), TCP \(tcp:\/\/\) or SSH/,
     };
     for (const [value, reason] of Object.entries(reasons)) {
       const list = await findEngineCandidates(fake.options({ env: env({ DOCKER_HOST: value }) }));
@@ -268,10 +272,23 @@ describe('probing engines', () => {
   });
 
   it('fails on an unsupported DOCKER_HOST scheme', async () => {
-    const result = await check({ env: env({ DOCKER_HOST: 'ssh://me@box' }) });
+    const result = await check({ env: env({ DOCKER_HOST: 'foo://me@box' }) });
     expect(result.status).toBe('fail');
-    expect(result.found).toMatch(/^DOCKER_HOST is ssh:\/\/me@box, but .*does not support yet/);
+    expect(result.found).toMatch(/^DOCKER_HOST is foo:\/\/me@box, but .*not an engine address Porthole can use/);
     expect(result.fix?.commands).toEqual(['unset DOCKER_HOST']);
+  });
+});
+
+describe('engine flavor (porthole check --json)', () => {
+  it('names the engine as a user would: local kinds, rootless, and how a remote one is reached', () => {
+    const base = { label: 'x', rootless: false, desktop: false } as const;
+    expect(engineFlavor({ ...base, kind: 'docker', socketPath: '/var/run/docker.sock' })).toBe('docker');
+    expect(engineFlavor({ ...base, kind: 'docker', socketPath: '/run/user/1000/docker.sock', rootless: true })).toBe('docker-rootless');
+    expect(engineFlavor({ ...base, kind: 'podman', socketPath: '/run/podman/podman.sock' })).toBe('podman');
+    expect(engineFlavor({ ...base, kind: 'podman', socketPath: '/run/user/1000/podman/podman.sock', rootless: true })).toBe('podman-rootless');
+    expect(engineFlavor({ ...base, kind: 'docker', ssh: { host: 'box' } })).toBe('remote-ssh');
+    expect(engineFlavor({ ...base, kind: 'docker', host: 'box', port: 2376, protocol: 'https' })).toBe('remote-tls');
+    expect(engineFlavor({ ...base, kind: 'docker', host: 'box', port: 2375, protocol: 'http' })).toBe('remote-tcp');
   });
 });
 

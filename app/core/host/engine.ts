@@ -11,6 +11,9 @@ import {
 } from './distro';
 import type { EngineAddress } from './engine-http';
 import { parseDockerHost } from '../engine/docker-host';
+import type { SshEndpoint } from '../engine/ssh';
+import { sshEndpoint } from '../engine/target';
+import { certDirFromEnv, contextTlsDir, tcpWantsTls } from '../engine/tls';
 
 export type EngineKind = 'docker' | 'podman' | 'unknown';
 
@@ -31,6 +34,8 @@ export interface EngineCandidate {
   protocol?: 'http' | 'https';
   /** Client certificates for https (DOCKER_CERT_PATH), as a real path. */
   tlsCertDir?: string;
+  /** An engine on another computer, through ssh. */
+  ssh?: SshEndpoint;
   kindHint: EngineKind;
   rootless: boolean;
   desktop: boolean;
@@ -49,6 +54,7 @@ export interface EngineEndpoint {
   protocol?: 'http' | 'https';
   /** Directory with ca.pem, cert.pem, key.pem when protocol is https. */
   tlsCertDir?: string;
+  ssh?: SshEndpoint;
   /** e.g. unix:///var/run/docker.sock */
   label: string;
   apiVersion?: string;
@@ -95,7 +101,7 @@ async function candidatesFor(ctx: HostContext): Promise<EngineCandidate[]> {
   const contextName = env.DOCKER_CONTEXT || (await currentContext(ctx, dockerConfigDir));
   if (contextName && contextName !== 'default') {
     const host = await contextHost(ctx, dockerConfigDir, contextName);
-    if (host) add(fromUri(host, 'context', contextName));
+    if (host) add(withContextTls(fromUri(host, 'context', contextName), await contextTls(ctx, dockerConfigDir, contextName)));
   }
 
   add(fromUri('unix:///var/run/docker.sock', 'system'));
@@ -130,17 +136,32 @@ function candidateFromUri(
       desktop,
     };
   }
-  const tls = parsed.protocol === 'https' || Boolean(ctx.env.DOCKER_TLS_VERIFY) || parsed.port === 2376;
+  if (parsed.kind === 'ssh') {
+    return { ...base, ssh: sshEndpoint(parsed, ctx.env), kindHint: 'unknown', rootless: false, desktop: false };
+  }
+  const tls = tcpWantsTls(parsed.protocol, parsed.port, ctx.env);
   return {
     ...base,
     host: parsed.host,
     port: parsed.port ?? (tls ? 2376 : 2375),
     protocol: tls ? 'https' : 'http',
-    ...(tls ? { tlsCertDir: ctx.env.DOCKER_CERT_PATH ?? where.dockerConfigDir } : {}),
+    ...(tls ? { tlsCertDir: certDirFromEnv(ctx.env, where.dockerConfigDir) } : {}),
     kindHint: 'unknown',
     rootless: false,
     desktop: false,
   };
+}
+
+/** A context's own TLS folder, when it has one (docker context create --docker "host=tcp://…,ca=…,cert=…,key=…"). */
+async function contextTls(ctx: HostContext, dockerConfigDir: string, name: string): Promise<string | undefined> {
+  const dir = contextTlsDir(dockerConfigDir, name);
+  return (await ctx.exists(join(dir, 'ca.pem'))) || (await ctx.exists(join(dir, 'cert.pem'))) ? dir : undefined;
+}
+
+/** A tcp context with a TLS folder is spoken to over TLS with those certificates, not DOCKER_CERT_PATH's. */
+function withContextTls(candidate: EngineCandidate | null, tlsDir: string | undefined): EngineCandidate | null {
+  if (!candidate || !tlsDir || !candidate.host) return candidate;
+  return { ...candidate, protocol: 'https', port: candidate.port === 2375 ? 2376 : candidate.port, tlsCertDir: tlsDir };
 }
 
 function isUnder(path: string, dir: string): boolean {
@@ -260,6 +281,7 @@ export async function probeEngine(candidate: EngineCandidate, ctx: HostContext):
     ...(candidate.socketPath ? { socketPath: candidate.socketPath } : {}),
     ...(candidate.host ? { host: candidate.host, port: candidate.port, protocol: candidate.protocol } : {}),
     ...(candidate.tlsCertDir ? { tlsCertDir: candidate.tlsCertDir } : {}),
+    ...(candidate.ssh ? { ssh: candidate.ssh } : {}),
     ...(apiVersion ? { apiVersion } : {}),
     ...(versionData?.Version ? { version: versionData.Version } : {}),
     rootless,
@@ -271,6 +293,7 @@ export async function probeEngine(candidate: EngineCandidate, ctx: HostContext):
 
 async function addressOf(candidate: EngineCandidate, ctx: HostContext): Promise<EngineAddress> {
   if (candidate.socketPath) return { socketPath: candidate.socketPath };
+  if (candidate.ssh) return { ssh: candidate.ssh };
   const address: EngineAddress = {
     ...(candidate.host ? { host: candidate.host } : {}),
     ...(candidate.port ? { port: candidate.port } : {}),
@@ -336,7 +359,16 @@ export function engineFact(probes: EngineProbe[]): EngineFact | null {
     ...(endpoint.apiVersion ? { apiVersion: endpoint.apiVersion } : {}),
     rootless: endpoint.rootless,
     desktop: endpoint.desktop,
+    flavor: engineFlavor(endpoint),
   };
+}
+
+/** docker, docker-rootless, podman, podman-rootless, or how a remote engine is reached. */
+export function engineFlavor(endpoint: EngineEndpoint): NonNullable<EngineFact['flavor']> {
+  if (endpoint.ssh) return 'remote-ssh';
+  if (endpoint.host) return endpoint.protocol === 'https' ? 'remote-tls' : 'remote-tcp';
+  if (endpoint.kind === 'unknown') return 'unknown';
+  return endpoint.rootless ? `${endpoint.kind}-rootless` : endpoint.kind;
 }
 
 /** Which engine programs exist on PATH (and the sbin dirs, where dockerd lives). */

@@ -33,7 +33,7 @@ export class Harness {
     readonly dataDir: string,
     private readonly env: NodeJS.ProcessEnv,
   ) {
-    this.docker = dockerAt(env.DOCKER_HOST);
+    this.docker = dockerAt(env.DOCKER_HOST, env);
   }
 
   static async create(env: NodeJS.ProcessEnv = process.env): Promise<Harness> {

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerAt, exited, pipe, program, until } from './processes';
@@ -18,6 +19,8 @@ const STOP_TIMEOUT_MS = 90_000;
 export class PrivateEngine {
   private daemon: ChildProcess | undefined;
   readonly host: string;
+  /** With `tls`: the engine also listens on tcp://127.0.0.1:tlsPort, mutual TLS (clients need certDir's files). */
+  tlsPort: number | undefined;
   readonly docker: (...args: string[]) => Promise<string>;
 
   private constructor(
@@ -30,7 +33,7 @@ export class PrivateEngine {
   }
 
   /** Starts a fresh engine; `image` (a tag of the shared engine) is copied into it when given. */
-  static async start(options: { image?: string } = {}): Promise<PrivateEngine> {
+  static async start(options: { image?: string; tls?: boolean } = {}): Promise<PrivateEngine> {
     const root = await mkdtemp(join(tmpdir(), 'porthole-engine-'));
     const bridge = `phit${randomBytes(3).toString('hex')}`;
     const subnet = await freeSubnet();
@@ -40,6 +43,10 @@ export class PrivateEngine {
     // An empty configuration file, so that a host's /etc/docker/daemon.json does not apply.
     await writeFile(join(root, 'daemon.json'), '{}\n');
     const engine = new PrivateEngine(root, bridge, subnet);
+    if (options.tls) {
+      await makeCertificates(join(root, 'tls'));
+      engine.tlsPort = await freePort();
+    }
     await engine.startDaemon();
     if (options.image) await pipe(['docker', 'save', options.image], ['docker', '-H', engine.host, 'load', '-q']);
     return engine;
@@ -48,6 +55,17 @@ export class PrivateEngine {
   /** DOCKER_HOST for a backend under test. */
   env(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
     return { ...base, DOCKER_HOST: this.host };
+  }
+
+  /** Where clients find ca.pem, cert.pem and key.pem for the TLS listener. */
+  get certDir(): string {
+    return join(this.root, 'tls', 'client');
+  }
+
+  /** DOCKER_HOST + DOCKER_TLS_VERIFY + DOCKER_CERT_PATH for the TLS listener (started with `tls`). */
+  tlsEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+    if (this.tlsPort === undefined) throw new Error('This private engine was started without tls.');
+    return { ...base, DOCKER_HOST: `tcp://127.0.0.1:${this.tlsPort}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: this.certDir };
   }
 
   get running(): boolean {
@@ -75,6 +93,15 @@ export class PrivateEngine {
         '--ip-masq=false',
         '--cgroup-parent', `porthole-it-${this.bridge}`,
         '--config-file', join(this.root, 'daemon.json'),
+        ...(this.tlsPort === undefined
+          ? []
+          : [
+              '-H', `tcp://127.0.0.1:${this.tlsPort}`,
+              '--tlsverify',
+              '--tlscacert', join(this.root, 'tls', 'client', 'ca.pem'),
+              '--tlscert', join(this.root, 'tls', 'server-cert.pem'),
+              '--tlskey', join(this.root, 'tls', 'server-key.pem'),
+            ]),
       ],
       { stdio: ['ignore', this.log, this.log] },
     );
@@ -146,6 +173,37 @@ export class PrivateEngine {
   toString(): string {
     return `${this.host} (10.213.${this.subnet}.0/24 on ${this.bridge})`;
   }
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A CA, a server certificate for IP 127.0.0.1 only (no "localhost": a client that sends the wrong
+ * name fails the check, as it would against a real remote engine) and a client certificate,
+ * laid out as the docker command wants them: client/{ca,cert,key}.pem.
+ */
+async function makeCertificates(dir: string): Promise<void> {
+  const client = join(dir, 'client');
+  await mkdir(client, { recursive: true });
+  const at = (name: string): string => join(dir, name);
+  await program('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=porthole test CA', '-keyout', at('ca-key.pem'), '-out', join(client, 'ca.pem')]);
+  const sign = async (name: string, subject: string, extensions: string, cert: string, key: string): Promise<void> => {
+    await writeFile(at(`${name}.ext`), extensions);
+    await program('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', subject, '-keyout', key, '-out', at(`${name}.csr`)]);
+    await program('openssl', ['x509', '-req', '-days', '2', '-in', at(`${name}.csr`), '-CA', join(client, 'ca.pem'), '-CAkey', at('ca-key.pem'), '-CAcreateserial', '-extfile', at(`${name}.ext`), '-out', cert]);
+  };
+  await sign('server', '/CN=127.0.0.1', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n', at('server-cert.pem'), at('server-key.pem'));
+  await sign('client', '/CN=porthole test client', 'extendedKeyUsage=clientAuth\n', join(client, 'cert.pem'), join(client, 'key.pem'));
 }
 
 /** A 10.213.N.0/24 that no interface on this host uses. */

@@ -9,9 +9,12 @@ export async function program(command: string, args: readonly string[], options:
   return stdout.trim();
 }
 
-/** `docker` against one engine: the default one, or `host` (unix:///... or tcp://...). */
-export function dockerAt(host: string | undefined): (...args: string[]) => Promise<string> {
-  return (...args) => program('docker', host ? ['-H', host, ...args] : args);
+/**
+ * `docker` against one engine: the default one, or `host` (unix:///... or tcp://...). `env` carries
+ * what else picks the engine (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_CONFIG for a context).
+ */
+export function dockerAt(host: string | undefined, env?: NodeJS.ProcessEnv): (...args: string[]) => Promise<string> {
+  return (...args) => program('docker', host ? ['-H', host, ...args] : args, env ? { env } : {});
 }
 
 /** `producer | consumer` without a shell, e.g. docker save | docker -H other load. */

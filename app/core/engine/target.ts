@@ -1,0 +1,116 @@
+import type Docker from 'dockerode';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseDockerHost } from './docker-host';
+import { sshAgent, type SshEndpoint } from './ssh';
+import { certDirFromEnv, readTlsMaterial, tcpWantsTls, type TlsMaterial } from './tls';
+
+/** The engine the client talks to: built from DOCKER_HOST here, or from what the host probe found. */
+export interface EngineTarget {
+  socketPath?: string;
+  host?: string;
+  port?: number;
+  protocol?: 'http' | 'https';
+  /** An engine on another computer, reached through `ssh HOST docker system dial-stdio`. */
+  ssh?: SshEndpoint;
+  /** Client certificates and the CA the engine's certificate must chain to, when protocol is https. */
+  tls?: TlsMaterial;
+  /** e.g. unix:///var/run/docker.sock */
+  label: string;
+  kind: 'docker' | 'podman' | 'unknown';
+  /** Why this target cannot be used (e.g. DOCKER_HOST=npipe://…): the connection says so and never falls back. */
+  unusable?: string;
+}
+
+function dockerConfigDir(env: NodeJS.ProcessEnv): string {
+  return env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker');
+}
+
+/**
+ * Targets from DOCKER_HOST or the default socket; the host probe refines this with contexts and Podman.
+ * A DOCKER_HOST Porthole cannot use is a target that says why, never the default socket instead.
+ */
+export function targetFromEnv(env: NodeJS.ProcessEnv): EngineTarget {
+  const value = env.DOCKER_HOST;
+  if (!value) return { socketPath: '/var/run/docker.sock', label: 'unix:///var/run/docker.sock', kind: 'unknown' };
+  const parsed = parseDockerHost(value);
+  switch (parsed.kind) {
+    case 'unix':
+      return { socketPath: parsed.socketPath, label: value, kind: 'unknown' };
+    case 'tcp': {
+      const tls = tcpWantsTls(parsed.protocol, parsed.port, env);
+      return tcpTarget(
+        { host: parsed.host, port: parsed.port, protocol: tls ? 'https' : 'http', label: value, kind: 'unknown' },
+        tls ? certDirFromEnv(env, dockerConfigDir(env)) : undefined,
+        'DOCKER_HOST',
+      );
+    }
+    case 'ssh':
+      return { ssh: sshEndpoint(parsed, env), label: value, kind: 'unknown' };
+    case 'unusable':
+      return { label: value, kind: 'unknown', unusable: `DOCKER_HOST is not usable: ${parsed.reason}` };
+  }
+}
+
+/** PORTHOLE_SSH_CONFIG: an ssh configuration file used instead of ~/.ssh/config (keys, known hosts, jump hosts). */
+export function sshEndpoint(parsed: { host: string; port: number | undefined; user: string | undefined }, env: NodeJS.ProcessEnv): SshEndpoint {
+  return {
+    host: parsed.host,
+    ...(parsed.port ? { port: parsed.port } : {}),
+    ...(parsed.user ? { user: parsed.user } : {}),
+    ...(env.PORTHOLE_SSH_CONFIG ? { configFile: env.PORTHOLE_SSH_CONFIG } : {}),
+  };
+}
+
+/** What the host probe found (DOCKER_HOST, a context, a system or Podman socket), as a target. */
+export function targetFromEndpoint(found: {
+  label: string;
+  kind: EngineTarget['kind'];
+  socketPath?: string;
+  host?: string;
+  port?: number;
+  protocol?: 'http' | 'https';
+  tlsCertDir?: string;
+  ssh?: SshEndpoint;
+}): EngineTarget {
+  if (found.ssh) return { ssh: found.ssh, label: found.label, kind: found.kind };
+  if (found.socketPath) return { socketPath: found.socketPath, label: found.label, kind: found.kind };
+  return tcpTarget(
+    { host: found.host, port: found.port, protocol: found.protocol ?? 'http', label: found.label, kind: found.kind },
+    found.protocol === 'https' ? found.tlsCertDir : undefined,
+    'The engine',
+  );
+}
+
+function tcpTarget(base: Omit<EngineTarget, 'tls' | 'unusable'>, certDir: string | undefined, who: string): EngineTarget {
+  const target: EngineTarget = { ...base, port: base.port ?? (base.protocol === 'https' ? 2376 : 2375) };
+  if (base.protocol !== 'https') return target;
+  if (!certDir) return { ...target, unusable: `${who} (${base.label}) is reached over TLS, but no certificate folder is known.` };
+  const material = readTlsMaterial(certDir);
+  if ('reason' in material) return { ...target, unusable: `${who} (${base.label}) is not usable: ${material.reason}` };
+  return { ...target, tls: material };
+}
+
+/**
+ * dockerode's options for a target. Every connection key is given, even when empty: docker-modem
+ * fills missing ones from this process's DOCKER_HOST / DOCKER_CERT_PATH, which would silently point
+ * a client at another engine than the one Porthole chose.
+ */
+export function dockerodeOptions(target: EngineTarget): Docker.DockerOptions {
+  // An unusable target gets a client that reaches nothing (/dev/null is no socket); ping says why.
+  const socketPath = target.unusable ? '/dev/null' : target.socketPath;
+  if (target.ssh && !target.unusable) {
+    // Our own agent: docker-modem's ssh mode speaks ssh2 with none of the user's ssh configuration.
+    return { socketPath: undefined, host: target.ssh.host, port: undefined, protocol: 'http', ca: undefined, cert: undefined, key: undefined, agent: sshAgent(target.ssh) } as Docker.DockerOptions;
+  }
+  const tcp = !socketPath;
+  return {
+    socketPath,
+    host: tcp ? target.host : undefined,
+    port: tcp ? target.port : undefined,
+    protocol: tcp ? (target.protocol ?? 'http') : 'http',
+    ca: target.tls?.ca,
+    cert: target.tls?.cert,
+    key: target.tls?.key,
+  } as Docker.DockerOptions;
+}
