@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PortholeError } from '../../api';
 import { EngineClient, targetFromEnv } from './client';
 import { EngineConnection } from './connection';
+import { displayAddress } from './docker-host';
 
 /** An HTTP server that records what reaches it and answers with `answer`. */
 async function recorder(listen: (server: Server) => Promise<void>, answer: (req: IncomingMessage) => [number, Record<string, string>, string]) {
@@ -98,7 +99,7 @@ describe('DOCKER_HOST', () => {
       const target = targetFromEnv({ DOCKER_HOST: value });
       expect(target.socketPath, value).toBeUndefined();
       expect(target.host, value).toBeUndefined();
-      expect(target.label).toBe(value);
+      expect(target.label).toBe(displayAddress(value));
       expect(target.unusable, value).toMatch(/^DOCKER_HOST is not usable: /);
       expect(target.unusable, value).toMatch(reason);
       expect(target.unusable, value).not.toContain('secret');

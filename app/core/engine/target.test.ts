@@ -5,6 +5,7 @@ import Docker from 'dockerode';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dockerodeOptions, targetFromEndpoint, targetFromEnv } from './target';
 import { contextTlsDir, hostHeader } from './tls';
+import { createBackend } from '../backend';
 
 describe('engine targets over TLS', () => {
   let certs: string;
@@ -71,4 +72,25 @@ describe('the client reaches only the engine Porthole chose', () => {
     expect(modem.host).toBeUndefined();
     expect(modem.socketPath).toBe('/run/chosen.sock');
   });
+});
+
+describe('an engine address with a password in it', () => {
+  const secret = 'hunter2-s3cret';
+  for (const host of [`ssh://ada:${secret}@box`, `tcp://ada:${secret}@box:2375`, `foo://ada:${secret}@box`]) {
+    it(`${host.split(':')[0]}: never shows the password, in the target, the engine status or the check report`, async () => {
+      const env = { ...process.env, DOCKER_HOST: host, HOME: tmpdir() };
+      expect(JSON.stringify(targetFromEnv(env))).not.toContain(secret);
+      const dir = await mkdtemp(join(tmpdir(), 'porthole-redact-'));
+      const backend = await createBackend({ configDir: join(dir, 'config'), dataDir: join(dir, 'data'), env, watch: false });
+      try {
+        for (const action of ['engineStatus', 'checkHost', 'listMachines'] as const) {
+          expect(JSON.stringify(await backend.invoke(action, {}))).not.toContain(secret);
+        }
+        expect(JSON.stringify(await backend.invoke('startMachine', { id: 'nope' }))).not.toContain(secret);
+      } finally {
+        await backend.dispose();
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parseDockerHost } from './docker-host';
+import { displayAddress, parseDockerHost } from './docker-host';
 import { sshAgent, type SshEndpoint } from './ssh';
 import { certDirFromEnv, readTlsMaterial, tcpWantsTls, type TlsMaterial } from './tls';
 
@@ -34,21 +34,22 @@ export function targetFromEnv(env: NodeJS.ProcessEnv): EngineTarget {
   const value = env.DOCKER_HOST;
   if (!value) return { socketPath: '/var/run/docker.sock', label: 'unix:///var/run/docker.sock', kind: 'unknown' };
   const parsed = parseDockerHost(value);
+  const label = displayAddress(value);
   switch (parsed.kind) {
     case 'unix':
-      return { socketPath: parsed.socketPath, label: value, kind: 'unknown' };
+      return { socketPath: parsed.socketPath, label, kind: 'unknown' };
     case 'tcp': {
       const tls = tcpWantsTls(parsed.protocol, parsed.port, env);
       return tcpTarget(
-        { host: parsed.host, port: parsed.port, protocol: tls ? 'https' : 'http', label: value, kind: 'unknown' },
+        { host: parsed.host, port: parsed.port, protocol: tls ? 'https' : 'http', label, kind: 'unknown' },
         tls ? certDirFromEnv(env, dockerConfigDir(env)) : undefined,
         'DOCKER_HOST',
       );
     }
     case 'ssh':
-      return { ssh: sshEndpoint(parsed, env), label: value, kind: 'unknown' };
+      return { ssh: sshEndpoint(parsed, env), label, kind: 'unknown' };
     case 'unusable':
-      return { label: value, kind: 'unknown', unusable: `DOCKER_HOST is not usable: ${parsed.reason}` };
+      return { label, kind: 'unknown', unusable: `DOCKER_HOST is not usable: ${parsed.reason}` };
   }
 }
 

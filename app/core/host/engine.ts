@@ -10,7 +10,7 @@ import {
   type Distro,
 } from './distro';
 import type { EngineAddress } from './engine-http';
-import { parseDockerHost } from '../engine/docker-host';
+import { displayAddress, parseDockerHost } from '../engine/docker-host';
 import type { SshEndpoint } from '../engine/ssh';
 import { sshEndpoint } from '../engine/target';
 import { certDirFromEnv, contextTlsDir, tcpWantsTls } from '../engine/tls';
@@ -117,7 +117,7 @@ function candidateFromUri(
   source: EngineSource,
   where: { dockerConfigDir: string; runtimeDir: string | undefined; context?: string },
 ): EngineCandidate | null {
-  const base = { source, label: uri, ...(where.context ? { context: where.context } : {}) };
+  const base = { source, label: displayAddress(uri), ...(where.context ? { context: where.context } : {}) };
   const parsed = parseDockerHost(uri);
   if (parsed.kind === 'unusable') {
     return { ...base, kindHint: 'unknown', rootless: false, desktop: false, unsupported: parsed.reason };
