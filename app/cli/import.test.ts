@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { run } from './main';
+import { runCliHere } from '../core/testing/cli';
 
 const BASIC = join(__dirname, '..', 'core', 'machine', 'fixtures', 'dockur', 'basic.yml');
 
@@ -29,12 +29,7 @@ describe('porthole import of dockur’s compose file', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  const cli = async (...argv: string[]) => {
-    let out = '';
-    let err = '';
-    const code = await run(argv, (s) => (out += s), (s) => (err += s));
-    return { code, out, err };
-  };
+  const cli = runCliHere;
 
   it('finds the installed Windows in ./windows beside the file, and marks the machine installed', async () => {
     await writeFile(join(project, 'windows', 'windows.boot'), '');

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { run } from './main';
+import { runCliHere } from '../core/testing/cli';
 
 describe('CLI numbers', () => {
   let root: string;
@@ -18,12 +18,7 @@ describe('CLI numbers', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  const cli = async (...argv: string[]) => {
-    let out = '';
-    let err = '';
-    const code = await run(argv, (s) => (out += s), (s) => (err += s));
-    return { code, out, err };
-  };
+  const cli = runCliHere;
 
   it('takes only plain decimal digits: "", 0x8, 1e1, " 8", 8.0, -1 and 8GB are usage errors (exit 2)', async () => {
     for (const ram of ['', '0x8', '1e1', ' 8', '8 ', '8.0', '-1', '+8', '8GB', '٨', 'Infinity']) {

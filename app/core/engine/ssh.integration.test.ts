@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { MachineView } from '../../api';
 import { checkHost } from '../host/check';
 import { resolveEngineEndpoint } from '../host/engine';
-import { Harness, uniqueName } from '../testing/harness';
+import { Harness } from '../testing/harness';
 import { PrivateEngine } from '../testing/private-engine';
+import { remoteLifecyclePass } from '../testing/remote-lifecycle';
 import { TestSshd } from '../testing/test-sshd';
 
 const image = inject('standinImage');
-const running = (v: MachineView): boolean => v.status.running && v.status.screenReady && ['booting', 'installing', 'ready'].includes(v.status.phase);
 
 /**
  * DOCKER_HOST=ssh://user@host:port, for real: the test's own sshd on 127.0.0.1 (generated keys, a
@@ -58,17 +58,6 @@ describe('an engine over ssh (test sshd in front of a private dockerd)', () => {
   it('DOCKER_HOST=ssh://: create, start to a live screen, graceful stop, start again on the same container', async () => {
     h = await Harness.create(sshd.env());
     await h.waitForEngine(true, 30_000);
-    machine = await h.call('createMachine', { name: uniqueName('Ssh'), image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64 });
-    await h.call('startMachine', { id: machine.id });
-    const up = await h.waitFor(machine.id, running, 120_000, 'running over ssh');
-    // The container is on the engine behind sshd, not on the shared engine.
-    expect(await engine.docker('ps', '-q', '--no-trunc')).toContain(up.status.containerId);
-    await h.call('stopMachine', { id: machine.id });
-    await h.waitFor(machine.id, (v) => !v.status.running && v.status.phase === 'stopped', 150_000, 'stopped');
-    await h.call('startMachine', { id: machine.id });
-    const again = await h.waitFor(machine.id, running, 120_000, 'running again');
-    expect(again.status.containerId).toBe(up.status.containerId);
-    await h.call('forceStopMachine', { id: machine.id });
-    await h.waitFor(machine.id, (v) => v.status.phase === 'stopped', 30_000, 'off');
+    machine = await remoteLifecyclePass(h, engine, { image, name: 'Ssh', over: 'ssh' });
   });
 });

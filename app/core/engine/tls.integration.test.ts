@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { MachineView } from '../../api';
 import { checkHost } from '../host/check';
 import { resolveEngineEndpoint } from '../host/engine';
-import { Harness, uniqueName } from '../testing/harness';
+import { Harness } from '../testing/harness';
 import { PrivateEngine } from '../testing/private-engine';
+import { remoteLifecyclePass } from '../testing/remote-lifecycle';
 import { contextTlsDir } from './tls';
 
 const image = inject('standinImage');
-const running = (v: MachineView): boolean => v.status.running && v.status.screenReady && ['booting', 'installing', 'ready'].includes(v.status.phase);
 
 /**
  * A remote engine over mutual TLS: a private dockerd listening on tcp://127.0.0.1 with a server
@@ -68,18 +68,7 @@ describe('an engine over TLS (private dockerd with generated certificates)', () 
     h = await Harness.create(engine.tlsEnv());
     const status = await h.waitForEngine(true, 30_000);
     expect(status.endpoint).toBe(`tcp://127.0.0.1:${engine.tlsPort}`);
-    machine = await h.call('createMachine', { name: uniqueName('Tls'), image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64 });
-    await h.call('startMachine', { id: machine.id });
-    const up = await h.waitFor(machine.id, running, 120_000, 'running over TLS');
-    // The container lives on the TLS engine (its own data root), not on the shared engine.
-    expect(await engine.docker('ps', '-q', '--no-trunc')).toContain(up.status.containerId);
-    await h.call('stopMachine', { id: machine.id });
-    await h.waitFor(machine.id, (v) => !v.status.running && v.status.phase === 'stopped', 150_000, 'stopped');
-    await h.call('startMachine', { id: machine.id });
-    const again = await h.waitFor(machine.id, running, 120_000, 'running again');
-    expect(again.status.containerId).toBe(up.status.containerId);
-    await h.call('forceStopMachine', { id: machine.id });
-    await h.waitFor(machine.id, (v) => v.status.phase === 'stopped', 30_000, 'off');
+    machine = await remoteLifecyclePass(h, engine, { image, name: 'Tls', over: 'TLS' });
   });
 
   it('a Docker context with its own TLS folder (no DOCKER_HOST) is the engine, with the context’s certificates', async () => {

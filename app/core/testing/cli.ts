@@ -26,3 +26,12 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv, timeoutM
     });
   });
 }
+
+/** Runs `porthole ARGS` in this process (app/cli/main.ts `run`), collecting what it prints. */
+export async function runCliHere(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const { run } = await import('../../cli/main');
+  let out = '';
+  let err = '';
+  const code = await run(argv, (s) => (out += s), (s) => (err += s));
+  return { code, out, err };
+}
