@@ -140,6 +140,17 @@ async function runParsed(
           `Created ${machine.name} (${machine.id}). Start it with: porthole start ${machine.id}\n` +
             `Windows password (shown once; "porthole password ${machine.id}" shows it again): ${password}\n`,
         );
+        // The wizard asks for software emulation where KVM cannot work; the CLI says so before the first start fails.
+        if (machine.kvm) {
+          const report = await call('checkHost', {});
+          if (!report.facts.kvmForMachines) {
+            const kvm = report.checks.find((c) => c.id === 'kvm');
+            err(
+              `Warning: ${machine.name} uses KVM, but this computer cannot give it to machines${kvm?.found ? ` (${kvm.found})` : ''}, so its start will fail.\n` +
+                `To run it in software emulation (about 10x slower): porthole rm ${machine.id}, then create it again with --no-kvm. "porthole check" says how to fix KVM instead.\n`,
+            );
+          }
+        }
         return 0;
       }
       case 'start':

@@ -82,4 +82,18 @@ describe('the CLI and the app agree on what a machine does (stand-in image)', ()
     const list = await porthole(['machines']);
     expect(list.stdout).toContain(`${m.id} failed: The machine could not use KVM hardware acceleration.`);
   });
+
+  it('porthole create warns when the machine would use KVM this computer cannot give it, and not where it can', async () => {
+    const cls = await realHostClass();
+    const name = uniqueName('Warn');
+    const run = await porthole(['create', '--name', name, '--image', image, '--ram', '2', '--cpus', '1', '--json']);
+    expect(run.code).toBe(0);
+    const { id } = JSON.parse(run.stdout) as { id: string };
+    ids.push(id);
+    if (cls === 'kvm') expect(run.stderr).toBe('');
+    else expect(run.stderr).toMatch(new RegExp(`^Warning: ${name} uses KVM, but this computer cannot give it to machines .*--no-kvm`, 's'));
+    const emulated = await porthole(['create', '--name', uniqueName('NoKvm'), '--image', image, '--ram', '2', '--cpus', '1', '--no-kvm', '--json']);
+    ids.push((JSON.parse(emulated.stdout) as { id: string }).id);
+    expect(emulated.stderr).toBe('');
+  });
 });
