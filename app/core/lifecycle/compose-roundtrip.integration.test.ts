@@ -3,6 +3,7 @@
 // with the ports the file names.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -72,5 +73,25 @@ describe('the exported compose file, run by hand and handed back (stand-in image
     const again: MachineView = await h.waitFor(m.id, (v) => v.status.phase === 'ready' || v.status.phase === 'failed', 180_000, 'ready again');
     expect(again.status.phase).toBe('ready');
     expect(again.ports).toEqual(m.ports);
+  });
+
+  it('a start the engine refuses (the name taken by a container Porthole did not make) says so plainly and saves no new ports', async () => {
+    const m = await h.call('createMachine', { name: uniqueName('Busy'), image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64 });
+    ids.push(m.id);
+    // Its web port is taken, so the start picks another; then the engine refuses the container's name.
+    const listener = createServer();
+    await new Promise<void>((done) => listener.listen(m.ports.web, '127.0.0.1', done));
+    const squatter = h.containerName(m.id);
+    await h.docker('create', '--name', squatter, '--entrypoint', 'true', image);
+    try {
+      const refused = h.call('startMachine', { id: m.id });
+      await expect(refused).rejects.toMatchObject({ code: 'CONFLICT', message: `Another container already has the name “${squatter}” that this machine’s container needs.` });
+      await expect(refused).rejects.toMatchObject({ remedy: expect.stringContaining('docker compose down') });
+      const after = (await h.call('listMachines', {})).find((v) => v.id === m.id)!;
+      expect(after.ports).toEqual(m.ports);
+    } finally {
+      await h.docker('rm', '-f', squatter).catch(() => undefined);
+      await new Promise((done) => listener.close(done));
+    }
   });
 });
