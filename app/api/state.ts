@@ -38,6 +38,11 @@ export const failureSchema = z.object({
   remedy: z.string(),
   /** The last `❯ ERROR:` line, if any, colour codes stripped. */
   logLine: z.string().optional(),
+  /**
+   * A remedy Porthole can apply itself, offered on the failure as a button: run in software
+   * emulation and start (KVM refused), choose another ISO (the image refused it).
+   */
+  fix: z.enum(['software-emulation', 'choose-iso']).optional(),
 });
 export type Failure = z.infer<typeof failureSchema>;
 

@@ -16,6 +16,13 @@ describe('porthole machines', () => {
     expect(text).toMatch(/^win11\s+\S.*\s+stopped\s/m);
     expect(text).not.toContain('not reachable');
   });
+
+  it('a failed machine shows its cause and remedy, not only "failed"', () => {
+    const failed = machine('win11', 'failed');
+    const text = formatMachines([{ ...failed, status: { ...failed.status, failure: { exitCode: 88, cause: 'The machine could not use KVM.', remedy: 'Use software emulation.' } } }]);
+    expect(text).toMatch(/^win11\s+\S.*\s+failed\s/m);
+    expect(text).toContain('\nwin11 failed: The machine could not use KVM.\n  Use software emulation.\n');
+  });
 });
 
 const base = { path: '/home/ada/vms/win', remove: [], keep: [], allocatedBytes: 0, apparentBytes: 0 };

@@ -7,7 +7,11 @@ export function formatMachines(machines: MachineView[]): string {
   const header = ['ID', 'NAME', 'STATE', 'RAM', 'CPUS', 'DISK'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  const table = [line(header), ...rows.map(line)].join('\n') + '\n';
+  // A failed machine's cause and remedy under the table: "failed" alone sends the user to --json.
+  const failures = machines.flatMap((m) =>
+    m.status.phase === 'failed' && m.status.failure ? [`\n${m.id} failed: ${m.status.failure.cause}\n  ${m.status.failure.remedy}\n`] : [],
+  );
+  const table = [line(header), ...rows.map(line)].join('\n') + '\n' + failures.join('');
   return machines.some((m) => m.status.phase === 'unknown')
     ? `${table}\nThe container engine is not reachable, so these states are unknown. "porthole check" says why.\n`
     : table;

@@ -140,6 +140,17 @@ async function runParsed(
           `Created ${machine.name} (${machine.id}). Start it with: porthole start ${machine.id}\n` +
             `Windows password (shown once; "porthole password ${machine.id}" shows it again): ${password}\n`,
         );
+        // The wizard asks for software emulation where KVM cannot work; the CLI says so before the first start fails.
+        if (machine.kvm) {
+          const report = await call('checkHost', {});
+          if (!report.facts.kvmForMachines) {
+            const kvm = report.checks.find((c) => c.id === 'kvm');
+            err(
+              `Warning: ${machine.name} uses KVM, but this computer cannot give it to machines${kvm?.found ? ` (${kvm.found})` : ''}, so its start will fail.\n` +
+                `To run it in software emulation (about 10x slower): porthole rm ${machine.id}, then create it again with --no-kvm. "porthole check" says how to fix KVM instead.\n`,
+            );
+          }
+        }
         return 0;
       }
       case 'start':
@@ -149,8 +160,24 @@ async function runParsed(
       case 'apply': {
         const target = needId();
         const action = ({ start: 'startMachine', stop: 'stopMachine', restart: 'restartMachine', kill: 'forceStopMachine', apply: 'applyMachine' } as const)[command];
-        const result = await call(action, { id: target });
-        print(result, () => `${command}: ${target} done\n`);
+        if (command !== 'start') {
+          const result = await call(action, { id: target });
+          print(result, () => `${command}: ${target} done\n`);
+          return 0;
+        }
+        // "Started" only once the machine is past the image's own checks: a container that the image
+        // ends a moment later (KVM test, ISO, disk) is a failed start, not a "done".
+        const settled = await settledStart(backend, target, () => call('startMachine', { id: target }), (message) => {
+          if (!json) out(`${message}\n`);
+        });
+        if (!PAST_CHECKS.has(settled.status.phase)) {
+          const failure = settled.status.failure;
+          const why = failure ? `${failure.cause}\n${failure.remedy}` : 'The machine stopped before Windows booted. "porthole logs ' + target + '" shows why.';
+          if (json) out(JSON.stringify({ error: { code: 'START_FAILED', message: failure?.cause ?? 'stopped', remedy: failure?.remedy, status: settled.status } }, null, 2) + '\n');
+          else err(`${target} did not start: ${why}\n`);
+          return 1;
+        }
+        print(settled, () => `${command}: ${target} is ${settled.status.phase} (${settled.status.message ?? settled.status.phase})\n`);
         return 0;
       }
       case 'rm': {
@@ -251,6 +278,41 @@ async function runParsed(
 }
 
 class UsageError extends Error {}
+
+/** Phases that mean the image's own checks passed (QEMU runs), or that the start is over. */
+const PAST_CHECKS = new Set(['booting', 'installing', 'ready', 'stopping']);
+
+/**
+ * Starts the machine and waits (on the backend's events, no polling) until it boots or its start
+ * ends. Only what happens after the start counts: the machine's status before it (the last run's
+ * "failed" or "stopped") is not this start's outcome. Each new status message (download progress)
+ * goes to `progress`, so a long preparation is visibly alive.
+ */
+async function settledStart(backend: Backend, id: string, start: () => Promise<unknown>, progress: (message: string) => void): Promise<MachineView> {
+  let stop: () => void = () => undefined;
+  const outcome = new Promise<MachineView>((done) => {
+    let last = '';
+    let ran = false;
+    stop = backend.subscribe((e) => {
+      if (e.event !== 'machineChanged' || e.payload.id !== id) return;
+      const { phase, message, running } = e.payload.status;
+      ran ||= running;
+      if (message && message !== last && !PAST_CHECKS.has(phase)) progress(message);
+      last = message ?? last;
+      // A stop the engine reports while the container was still being made is not the end; one after it ran is.
+      if (PAST_CHECKS.has(phase) || phase === 'failed' || (ran && (phase === 'stopped' || phase === 'absent'))) done(e.payload);
+    });
+  });
+  try {
+    await start();
+    // Already running before this start: nothing new will be announced.
+    const now = (await invoke(backend, 'listMachines', {})).find((m) => m.id === id);
+    if (now && PAST_CHECKS.has(now.status.phase)) return now;
+    return await outcome;
+  } finally {
+    stop();
+  }
+}
 
 interface NumberOptions {
   ram?: number;

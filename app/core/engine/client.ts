@@ -199,20 +199,34 @@ export class EngineClient {
 
   /**
    * Follows a container's log from `sinceSeconds` (a UNIX time; fractions count, the engine reads
-   * `seconds.fraction`) on; returns a function that stops following.
+   * `seconds.fraction`) on; returns a function that stops following. The returned promise settles
+   * only once every line logged before the call has reached `onLine`: whoever reads the machine's
+   * state right after (the CLI, one inspect after start-up) sees the same state a long-running host
+   * derived from the same lines. The backlog is one plain read; the follow then starts at the last
+   * line's engine timestamp and skips what the read already delivered.
    */
   async followLogs(id: string, onLine: (line: string) => void, sinceSeconds?: number): Promise<() => void> {
     assertContainerRef(id);
+    const since = sinceSeconds ?? 0;
+    const backlog = await this.wrap(
+      () =>
+        this.docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false, timestamps: true, since }) as Promise<Buffer>,
+    );
+    const replayed = new StampedLines(onLine, undefined);
+    for (const line of splitLines(demux(backlog))) replayed.line(line);
+    const last = replayed.lastStamp;
     const stream = await this.wrap(
       () =>
         this.docker.getContainer(id).logs({
           stdout: true,
           stderr: true,
           follow: true,
-          since: sinceSeconds ?? 0,
+          timestamps: true,
+          since: last ? stampSeconds(last) : since,
         }) as Promise<NodeJS.ReadableStream>,
     );
-    const lines = new LineSplitter(onLine);
+    const followed = new StampedLines(onLine, last);
+    const lines = new LineSplitter((line) => followed.line(line));
     const frames = new FrameDemuxer((chunk) => lines.push(chunk));
     stream.on('data', (chunk: Buffer) => frames.push(chunk));
     stream.on('end', () => lines.flush());
@@ -367,6 +381,40 @@ class LineSplitter {
     if (this.rest) this.onLine(this.rest);
     this.rest = '';
   }
+}
+
+/** The engine's RFC 3339 timestamp with fixed-width nanoseconds, as `timestamps: true` puts it before each line. */
+const STAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?Z /;
+
+/**
+ * Lines read with timestamps: strips the stamp and drops lines at or before `after` (already
+ * delivered). A piece without a stamp (a line the image ended with a bare carriage return) belongs
+ * to the stamped line before it.
+ */
+export class StampedLines {
+  lastStamp: string | undefined;
+  private deliver = true;
+  constructor(
+    private readonly onLine: (line: string) => void,
+    private readonly after: string | undefined,
+  ) {}
+  line(raw: string): void {
+    const match = STAMP.exec(raw);
+    if (match) {
+      const stamp = `${match[1]}.${(match[2] ?? '').padEnd(9, '0')}`;
+      this.deliver = this.after === undefined || stamp > this.after;
+      if (this.deliver) this.lastStamp = stamp;
+      if (this.deliver) this.onLine(raw.slice(match[0].length));
+      return;
+    }
+    if (this.deliver) this.onLine(raw);
+  }
+}
+
+/** `2026-11-22T07:50:01.123456789` (UTC) -> `1795333801.123456789`, the engine's `since` to the nanosecond. */
+export function stampSeconds(stamp: string): string {
+  const [whole, fraction] = stamp.split('.');
+  return `${Date.parse(`${whole}Z`) / 1000}.${fraction ?? '0'}`;
 }
 
 export function splitLines(text: string): string[] {

@@ -25,13 +25,30 @@ export function describeEngineError(err: unknown, endpoint: string): PortholeErr
   const status = statusOf(err);
   const json = extractEngineMessage(message);
   if (status === 404) return new PortholeError('NOT_FOUND', json);
-  if (status === 409) return new PortholeError('CONFLICT', json);
+  if (status === 409) return conflict(json);
   return new PortholeError('ENGINE_ERROR', `The container engine refused: ${json}`);
 }
 
 function extractEngineMessage(message: string): string {
   const match = /\{"message":"(.*)"\}/.exec(message);
-  return match?.[1] ?? message;
+  // dockerode's "(HTTP code 409) unexpected - " says nothing a person can act on.
+  return (match?.[1] ?? message).replace(/^\(HTTP code \d+\)\s*[^-]*-\s*/, '');
+}
+
+/** The engine's 409s in plain words: what is in the way, and what to do about it. */
+export function conflict(engineText: string): PortholeError {
+  const name = /container name "\/?([^"]+)" is already in use/.exec(engineText);
+  if (name) {
+    return new PortholeError(
+      'CONFLICT',
+      `Another container already has the name “${name[1]}” that this machine’s container needs.`,
+      `If it is a copy of this machine run from an exported compose file, stop it with "docker compose down" in that file’s folder; otherwise remove or rename it (docker rm ${name[1]}).`,
+    );
+  }
+  if (/is (already )?(in progress|running|paused|restarting)|is not (running|paused)/i.test(engineText)) {
+    return new PortholeError('CONFLICT', `The container is busy with another operation: ${engineText}`, 'Wait a moment and try again.');
+  }
+  return new PortholeError('CONFLICT', `The container engine refused because something is in the way: ${engineText}`, 'Wait a moment and try again; "porthole logs" shows what the machine did.');
 }
 
 export function statusOf(err: unknown): number | undefined {

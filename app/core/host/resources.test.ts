@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultRamGiB } from '../machine/defaults';
 import { hostContext } from './context';
 import { GiB, makeFakeRoot, type FakeRoot } from './fake-root';
 import {
@@ -39,6 +40,12 @@ describe('memory', () => {
     const check = memoryCheck({ totalBytes: 8 * GiB, availableBytes: 3 * GiB });
     expect(check.status).toBe('warn');
     expect(check.found).toBe('8 GB in total, 3 GB available now.');
+  });
+
+  it('says the default memory creation really gives on this computer (one rule for both)', () => {
+    expect(memoryCheck({ totalBytes: 32 * GiB, availableBytes: 30 * GiB }).why).toContain('machines get 8 GB by default');
+    expect(memoryCheck({ totalBytes: 8 * GiB, availableBytes: 7 * GiB }).why).toContain('machines get 4 GB by default');
+    expect(defaultRamGiB(32 * GiB)).toBe(8);
   });
 
   it('warns when /proc/meminfo cannot be read under a fake root', async () => {

@@ -4,13 +4,12 @@ import { dirname } from 'node:path';
 import type { CheckResult } from '../../api';
 import { GIB, type HostContext } from './context';
 import { parseCpuInfo } from './kvm';
+import { defaultRamGiB } from '../machine/defaults';
 
 /** The image's default DISK_SIZE. */
 export const DEFAULT_DISK_BYTES = 64 * GIB;
 /** Windows 10/11/Server refuse less (the image exits 16). */
 export const MIN_RAM_BYTES = 2 * GIB;
-/** The image's default RAM_SIZE. */
-export const DEFAULT_RAM_BYTES = 4 * GIB;
 
 /** The disk Windows needs at the minimum: 16 GiB for Windows 10, 32 GiB for 11, Server and the rest. */
 export function minimumDiskBytesFor(version: string): number {
@@ -49,7 +48,12 @@ export async function readMemory(ctx: HostContext): Promise<Memory> {
 export function memoryCheck(m: Memory): CheckResult {
   const base = { id: 'memory', title: 'Memory' };
   const found = `${gb(m.totalBytes)} in total, ${gb(m.availableBytes)} available now.`;
-  const why = `Windows needs at least ${gb(MIN_RAM_BYTES)} of memory (the image refuses less); machines get ${gb(DEFAULT_RAM_BYTES)} by default.`;
+  // The default a new machine gets here, from the same rule creation uses: the checklist never promises another.
+  const defaultBytes = defaultRamGiB(m.totalBytes) * GIB;
+  const why =
+    m.totalBytes === 0
+      ? `Windows needs at least ${gb(MIN_RAM_BYTES)} of memory (the image refuses less).`
+      : `Windows needs at least ${gb(MIN_RAM_BYTES)} of memory (the image refuses less); machines get ${gb(defaultBytes)} by default on this computer.`;
   if (m.totalBytes === 0) {
     return { ...base, status: 'warn', found: 'Porthole could not read the amount of memory (/proc/meminfo).', why };
   }
@@ -62,7 +66,7 @@ export function memoryCheck(m: Memory): CheckResult {
       fix: { text: `This computer has less memory than Windows needs at the minimum (${gb(MIN_RAM_BYTES)}). Use a computer with more memory.`, commands: [] },
     };
   }
-  if (m.availableBytes < DEFAULT_RAM_BYTES) {
+  if (m.availableBytes < defaultBytes) {
     return {
       ...base,
       status: 'warn',

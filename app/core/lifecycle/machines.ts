@@ -69,6 +69,11 @@ export class Machines {
   private readonly pulls = new Map<string, AbortController>();
   /** Containers made before instances existed that were found to be ours (by their /storage): their events count. */
   private readonly unlabelledOwn = new Set<string>();
+  /**
+   * Containers run outside Porthole (the exported compose file, `docker compose up -d`) on a machine's
+   * storage folder: while one runs, the machine runs there, and is shown so. Container id -> machine id.
+   */
+  private readonly outside = new Map<string, string>();
   private instanceCache: string | undefined;
 
   constructor(private readonly deps: MachinesDeps) {}
@@ -224,10 +229,39 @@ export class Machines {
       const own = containers.find((c) => this.owns(id, c.Labels, c.Mounts, c.Id));
       const containerId = own?.Id ?? record.adoptedContainerId;
       const session = this.session(id);
-      const info = containerId ? await engine.inspect(containerId) : null;
+      const ownInfo = containerId ? await engine.inspect(containerId) : null;
+      const info = ownInfo?.State.Running ? ownInfo : ((await this.runningOutside(engine, id)) ?? ownInfo);
       if (info) await session.attach(info);
       else session.setAbsent();
     }
+  }
+
+  /**
+   * A running container Porthole did not make (no machine label) whose /storage is this machine's
+   * storage folder: the exported compose file run by hand. One list call; none found is undefined.
+   */
+  private async runningOutside(engine: EngineClient, id: string): Promise<Docker.ContainerInspectInfo | undefined> {
+    const record = this.deps.store.get(id);
+    if (!record) return undefined;
+    const all = await engine.listAll().catch(() => []);
+    const found = all.find(
+      (c) => c.State === 'running' && (c.Labels ?? {})[MACHINE_LABEL] === undefined && storageSourceOf(c.Mounts) === record.settings.storageDir,
+    );
+    const info = found ? await engine.inspect(found.Id) : null;
+    if (!info) return undefined;
+    this.outside.set(info.Id, id);
+    return info;
+  }
+
+  /** A container without Porthole's label started: the machine whose storage it runs on, if any. */
+  private async onOutsideStart(containerId: string): Promise<void> {
+    const info = await this.deps.engine().inspect(containerId);
+    const source = storageSourceOf(info?.Mounts);
+    if (!info || !source || info.Config.Labels?.[MACHINE_LABEL] !== undefined) return;
+    const record = this.deps.store.list().find((r) => r.settings.storageDir === source);
+    if (!record) return;
+    this.outside.set(info.Id, record.settings.id);
+    await this.session(record.settings.id).attach(info);
   }
 
   /**
@@ -244,8 +278,19 @@ export class Machines {
   }
 
   onEngineEvent(event: EngineEvent): void {
-    const id = this.machineOf(event);
-    if (!id) return;
+    const outside = this.outside.get(event.containerId);
+    if (outside && event.action === 'destroy') {
+      // The compose-run container is gone: the machine shows its own container's state again.
+      this.outside.delete(event.containerId);
+      this.serial.run(outside, () => this.refresh(outside, this.deps.engine())).catch(() => undefined);
+      return;
+    }
+    const id = outside ?? this.machineOf(event);
+    if (!id) {
+      // One inspect per start of a container Porthole did not make: is it one of ours run by hand?
+      if (event.action === 'start' && event.machineId === undefined) this.onOutsideStart(event.containerId).catch(() => undefined);
+      return;
+    }
     const session = this.session(id);
     const handled = event.action === 'start' ? session.onStarted(event.containerId) : session.onEngineEvent(event);
     // A failed inspect or log read leaves the last known state; the next event or reconnect corrects it.
@@ -493,10 +538,18 @@ export class Machines {
     const engine = this.deps.engine();
     const session = this.session(id);
     if (session.status.running) return;
+    // Already running from the exported compose file: a second container on the same disk would wreck it.
+    const outside = await this.runningOutside(engine, id);
+    if (outside) {
+      await session.attach(outside);
+      return;
+    }
     let record = this.deps.store.require(id);
     await this.ensureImage(id, record.settings.image, engine);
     if (record.settings.customIso) await assertIsoUsable(record.settings.customIso);
-    record = await this.ensurePorts(record);
+    // Ports are chosen here but saved only once the container runs: a failed start changes nothing saved.
+    const saved = record.settings.ports;
+    record = await this.portsForStart(record);
     const settings = await this.deps.secrets.reveal(record);
     const oemDir = await this.oemDir(id);
     // Checked again at every start: a symlink may lead elsewhere since the machine was made.
@@ -527,6 +580,10 @@ export class Machines {
       await this.deps.store.update(id, ({ adoptedContainerId: _replaced, ...rest }) => rest);
     }
     await engine.start(containerId);
+    const { ports } = record.settings;
+    if (ports.web !== saved.web || ports.rdp !== saved.rdp) {
+      await this.deps.store.update(id, (r) => ({ ...r, settings: { ...r.settings, ports } }));
+    }
   }
 
   stop(id: string): Promise<void> {
@@ -711,14 +768,15 @@ export class Machines {
   }
 
   /** Host ports are kept; one taken by something else meanwhile is re-chosen before start. */
-  private async ensurePorts(record: MachineRecord): Promise<MachineRecord> {
+  /** The record with free host ports in place of taken ones; not saved (the caller saves them once the start worked). */
+  private async portsForStart(record: MachineRecord): Promise<MachineRecord> {
     const { web, rdp } = record.settings.ports;
     const [webFree, rdpFree] = await Promise.all([portIsFree(web), portIsFree(rdp)]);
     if (webFree && rdpFree) return record;
     const avoid = this.portsInUse();
     const [a, b] = await freePorts(2, avoid);
     const ports = { web: webFree ? web : a!, rdp: rdpFree ? rdp : b! };
-    return this.deps.store.update(record.settings.id, (r) => ({ ...r, settings: { ...r.settings, ports } }));
+    return { ...record, settings: { ...record.settings, ports } };
   }
 
   private portsInUse(): Set<number> {

@@ -59,7 +59,8 @@ describe('toCompose', () => {
     const spec = buildContainerSpec(machine, { oemDir: OEM, instance: INSTANCE });
     const s = service(text, 'win11');
     expect(s.image).toBe(spec.Image);
-    expect(s.container_name).toBe(spec.name);
+    // Not Porthole's own name: its stopped container stays, and compose would refuse a second one by that name.
+    expect(s.container_name).toBe(`${spec.name}-compose`);
     expect(Object.entries(s.environment).map(([k, v]) => `${k}=${v}`)).toEqual(spec.Env);
     expect(s.volumes).toEqual(spec.HostConfig?.Binds);
     expect(s.cap_add).toEqual(spec.HostConfig?.CapAdd);
@@ -78,13 +79,16 @@ describe('toCompose', () => {
     expect(text).toBe(`# Machine “Windows 11”, exported by Porthole.
 # Run it with: docker compose up -d   (or podman compose up -d)
 # Its screen: http://127.0.0.1:47001/   Remote Desktop: 127.0.0.1:47002
-# Stop Porthole’s own container for this machine first: both use the same disk.
+# Stop the machine in Porthole first (porthole stop win11): both use the same disk.
+# Porthole keeps its own stopped container; it does not get in the way, so leave it. While this
+# file's container runs, Porthole shows the machine running; after "docker compose down",
+# Porthole starts it again as before (porthole start win11).
 # This file contains the Windows password.
 
 services:
   win11:
     image: "dockurr/windows:6.05"
-    container_name: "porthole-win11-0123ab"
+    container_name: "porthole-win11-0123ab-compose"
     environment:
       VERSION: "11"
       RAM_SIZE: "8G"

@@ -92,17 +92,27 @@ function escapeDollars<T>(value: T): T {
 export function toCompose(m: MachineSettings, opts: SpecOptions): string {
   const spec = buildContainerSpec(m, opts);
   // An `x-` key is ignored by compose; it carries the machine's name back on import.
-  const service = escapeDollars({ ...composeServiceFromSpec(spec), [NAME_KEY]: m.name });
+  // Its own container name: Porthole keeps its (stopped) container for the machine, and compose
+  // refuses to make a second container under the same name.
+  const service = escapeDollars({ ...composeServiceFromSpec(spec), container_name: composeContainerName(spec.name ?? m.id), [NAME_KEY]: m.name });
   const doc = new Document({ services: { [m.id]: service } });
   doc.commentBefore = [
     ` Machine “${m.name}”, exported by Porthole.`,
     ' Run it with: docker compose up -d   (or podman compose up -d)',
     ` Its screen: http://127.0.0.1:${m.ports.web}/   Remote Desktop: 127.0.0.1:${m.ports.rdp}`,
-    ' Stop Porthole’s own container for this machine first: both use the same disk.',
+    ` Stop the machine in Porthole first (porthole stop ${m.id}): both use the same disk.`,
+    ' Porthole keeps its own stopped container; it does not get in the way, so leave it. While this',
+    ' file\'s container runs, Porthole shows the machine running; after "docker compose down",',
+    ` Porthole starts it again as before (porthole start ${m.id}).`,
     ' This file contains the Windows password.',
   ].join('\n');
   // Every string quoted: YAML 1.1 readers would take Y, N or no for booleans.
   return doc.toString({ defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 });
+}
+
+/** The exported file's container name: Porthole's own, marked as the compose-run one. */
+export function composeContainerName(portholeName: string): string {
+  return `${portholeName}-compose`;
 }
 
 // ---- import -------------------------------------------------------------------------------------

@@ -18,6 +18,13 @@ describe('failureFor', () => {
   it('names a KVM internal error whatever the exit code', () => {
     expect(failureFor(1, undefined, true).cause).toContain('KVM internal error');
   });
+  it('offers the fixes Porthole can apply itself: emulation for KVM refusals, another ISO for a refused one, none otherwise', () => {
+    expect(failureFor(88, undefined, false).fix).toBe('software-emulation');
+    expect(failureFor(1, undefined, true).fix).toBe('software-emulation');
+    expect(failureFor(74, undefined, false).fix).toBe('choose-iso');
+    expect(failureFor(13, undefined, false).fix).toBeUndefined();
+    expect(failureFor(99, undefined, false).fix).toBeUndefined();
+  });
   it('0 and 143 are normal ends', () => {
     expect(isCleanExit(0)).toBe(true);
     expect(isCleanExit(143)).toBe(true);

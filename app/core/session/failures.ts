@@ -1,11 +1,12 @@
 import type { Failure } from '../../api';
 
 /** Exit codes of the Windows container (contract), in plain words, with the remedy. */
-const byExitCode: Record<number, { cause: string; remedy: string }> = {
+const byExitCode: Record<number, Pick<Failure, 'cause' | 'remedy' | 'fix'>> = {
   88: {
     cause: 'The machine could not use KVM hardware acceleration.',
     remedy:
       'Run "porthole check" (or open the checklist) for the exact fix. On a nested virtual machine whose CPU hides vmx/svm, turn off hardware acceleration for this machine to run it in software emulation (about 10x slower).',
+    fix: 'software-emulation',
   },
   16: {
     cause: 'The machine has less memory than this Windows needs.',
@@ -23,6 +24,7 @@ const byExitCode: Record<number, { cause: string; remedy: string }> = {
   74: {
     cause: 'The custom ISO could not be used.',
     remedy: 'Check that the ISO file is complete (at least 10 MB) and bootable, or remove it in the settings.',
+    fix: 'choose-iso',
   },
   13: {
     cause: 'The machine cannot write to its storage folder.',
@@ -42,6 +44,7 @@ export function failureFor(exitCode: number | null, lastError: string | undefine
       exitCode,
       cause: 'QEMU stopped with "KVM internal error": this host\'s (nested) KVM cannot run this guest.',
       remedy: 'Turn off hardware acceleration for this machine in its settings to run it in software emulation.',
+      fix: 'software-emulation',
       ...(lastError ? { logLine: lastError } : {}),
     };
   }

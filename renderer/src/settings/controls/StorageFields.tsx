@@ -1,4 +1,5 @@
 import { DEFAULT_IMAGE, type CreationDefaults, type SharedFolder } from '../../../../app/api';
+import { EMULATION_CONSENT } from '../../machines/emulation-consent';
 import { desktopBridge } from '../../api/desktop';
 import { gibFloor } from '../form/machine-form';
 import { Field, FieldMessage } from '../ui/Field';
@@ -249,7 +250,7 @@ export function AccelerationField({
       )}
       <label className="checkbox-row">
         <input type="checkbox" checked={emulation} onChange={(e) => onChange(e.target.checked)} />
-        Run Windows in software emulation (no KVM, about 10× slower)
+        {EMULATION_CONSENT}
       </label>
       <FieldMessage error={error} warning={warning} />
     </div>
