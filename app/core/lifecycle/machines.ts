@@ -67,6 +67,8 @@ export class Machines {
   private readonly sessions = new Map<string, MachineSession>();
   private readonly serial = new KeyedSerial();
   private readonly pulls = new Map<string, AbortController>();
+  /** Host ports of a start under way, before they are saved (see startNow). */
+  private readonly startingPorts = new Map<string, HostPorts>();
   /** Containers made before instances existed that were found to be ours (by their /storage): their events count. */
   private readonly unlabelledOwn = new Set<string>();
   /**
@@ -99,7 +101,9 @@ export class Machines {
       session = new MachineSession({
         engine: this.deps.engine,
         installMarker: INSTALL_MARKER,
-        webPort: () => this.deps.store.require(id).settings.ports.web,
+        // A start that re-chose a taken port saves it only once the container runs: until then the
+        // container's status page is on the port being started, not the saved one.
+        webPort: () => this.startingPorts.get(id)?.web ?? this.deps.store.require(id).settings.ports.web,
         installed: () => this.deps.store.get(id)?.installed ?? false,
         onChange: () => this.emit(id),
         // Not recorded (the file is from a newer Porthole, the disk is full): said, never an unhandled rejection.
@@ -579,10 +583,15 @@ export class Machines {
     if (record.adoptedContainerId) {
       await this.deps.store.update(id, ({ adoptedContainerId: _replaced, ...rest }) => rest);
     }
-    await engine.start(containerId);
     const { ports } = record.settings;
-    if (ports.web !== saved.web || ports.rdp !== saved.rdp) {
-      await this.deps.store.update(id, (r) => ({ ...r, settings: { ...r.settings, ports } }));
+    this.startingPorts.set(id, ports);
+    try {
+      await engine.start(containerId);
+      if (ports.web !== saved.web || ports.rdp !== saved.rdp) {
+        await this.deps.store.update(id, (r) => ({ ...r, settings: { ...r.settings, ports } }));
+      }
+    } finally {
+      this.startingPorts.delete(id);
     }
   }
 
