@@ -126,7 +126,9 @@ export class Machines {
   }
 
   toView(record: MachineRecord): MachineView {
-    const { password, ...settings } = record.settings;
+    const { password, ...saved } = record.settings;
+    // During a start, the ports being started (saved once the container runs: see startNow).
+    const settings = { ...saved, ports: this.startingPorts.get(saved.id) ?? saved.ports };
     if (!this.deps.engineConnected()) return { ...settings, hasPassword: password.length > 0, status: { ...ENGINE_DOWN_STATUS } };
     const status: MachineStatus = this.sessions.get(record.settings.id)?.status ?? {
       phase: 'absent',
@@ -592,6 +594,7 @@ export class Machines {
       }
     } finally {
       this.startingPorts.delete(id);
+      this.emit(id);
     }
   }
 
