@@ -11,20 +11,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { MachineView } from '../../api';
 import { writeSecretFile } from '../../cli/secret-file';
 import { Harness, uniqueName } from '../testing/harness';
+import { composeCommand } from '../testing/compose-command';
 
 const exec = promisify(execFile);
 const image = inject('standinImage');
-
-async function composeCommand(): Promise<string[]> {
-  for (const command of [['docker', 'compose'], ['docker-compose']]) {
-    const ok = await exec(command[0]!, [...command.slice(1), 'version']).then(
-      () => true,
-      () => false,
-    );
-    if (ok) return command;
-  }
-  throw new Error('Neither "docker compose" nor "docker-compose" is installed: apt-get install docker-compose (Debian), then run this test again.');
-}
 
 describe('the exported compose file, run by hand and handed back (stand-in image)', () => {
   let h: Harness;

@@ -7,21 +7,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { MachineSettings } from '../../api';
 import { writeSecretFile } from '../../cli/secret-file';
 import { toCompose } from './compose';
+import { composeCommand } from '../testing/compose-command';
 
 const exec = promisify(execFile);
 const image = inject('standinImage');
-
-/** Compose as installed here: the v2 plugin (`docker compose`) or Debian's `docker-compose`. */
-async function composeCommand(): Promise<string[]> {
-  for (const command of [['docker', 'compose'], ['docker-compose']]) {
-    const ok = await exec(command[0]!, [...command.slice(1), 'version']).then(
-      () => true,
-      () => false,
-    );
-    if (ok) return command;
-  }
-  throw new Error('Neither "docker compose" nor "docker-compose" is installed: apt-get install docker-compose (Debian), then run this test again.');
-}
 
 /**
  * What compose itself makes of an exported file: the container it runs gets exactly the password
