@@ -3,7 +3,7 @@ import type { DeletePlan, MachineView } from '../../../app/api';
 import { porthole } from '../api/porthole';
 import { Dialog } from '../settings/ui/Dialog';
 import { errorText } from '../settings/ui/errors';
-import { formatSize } from '../settings/form/units';
+import { formatBytes } from '../app/format';
 
 type Step = { at: 'choose' } | { at: 'measuring' } | { at: 'confirm'; plan: DeletePlan } | { at: 'deleting'; deleteDisk: boolean };
 
@@ -146,8 +146,8 @@ export function DeleteMachine({ machine, onClose, onDeleted }: { machine: Machin
 function Size({ plan }: { plan: DeletePlan }) {
   return (
     <>
-      <strong data-testid="delete-size">{formatSize(plan.allocatedBytes)}</strong> on disk
-      {plan.apparentBytes !== plan.allocatedBytes ? ` (its files claim ${formatSize(plan.apparentBytes)})` : ''}
+      <strong data-testid="delete-size">{formatBytes(plan.allocatedBytes)}</strong> on disk
+      {plan.apparentBytes !== plan.allocatedBytes ? ` (its files claim ${formatBytes(plan.apparentBytes)})` : ''}
     </>
   );
 }

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { DEFAULT_IMAGE, findVersion, languageName, type CreationDefaults } from '../../../app/api';
-import { formatSize } from '../settings/form/units';
+import { formatBytes } from '../app/format';
 import { windowsShareName } from '../settings/controls/StorageFields';
 import { needsSoftwareEmulation, type IsoCheck, type Problems } from '../settings/form/checks';
 import { describeIso } from '../settings/form/iso';
@@ -64,7 +64,7 @@ export function Review({
             {version ? (
               <>
                 <span>
-                  {version.name} <span className="muted">· {formatSize(version.downloadBytes)} download</span>
+                  {version.name} <span className="muted">· {formatBytes(version.downloadBytes)} download</span>
                 </span>
                 {version.note ? <div className="muted">{version.note}</div> : null}
               </>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { findVersion, versionFamilies, windowsVersions, type WindowsVersion } from '../../../../app/api';
 import { desktopBridge } from '../../api/desktop';
-import { formatSize } from '../form/units';
+import { formatBytes } from '../../app/format';
 import type { IsoCheck } from '../form/checks';
 import { describeIso, isoOutcome } from '../form/iso';
 import type { WindowsSource } from '../form/machine-form';
@@ -46,7 +46,7 @@ function VersionOption({ v, checked, onPick }: { v: WindowsVersion; checked: boo
         {v.note ? <span className="choice-note">{v.note}</span> : null}
       </span>
       <span className="choice-size" title="Approximate size of the download">
-        {formatSize(v.downloadBytes)}
+        {formatBytes(v.downloadBytes)}
       </span>
     </label>
   );

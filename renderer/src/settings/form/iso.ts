@@ -1,5 +1,5 @@
 import type { IsoInfo } from '../../../../app/api';
-import { formatSize } from './units';
+import { formatBytes } from '../../app/format';
 
 /** The file name of a path: `/home/ada/Win11.iso` -> `Win11.iso`. */
 export function fileName(path: string): string {
@@ -18,7 +18,7 @@ export function looksLikeWindowsMedia(info: IsoInfo): boolean {
 /** "5.1 GB UDF image, labelled CCCOMA_X64FRE_EN-US_DV9". */
 export function describeIso(info: IsoInfo): string {
   const kind = info.format === 'udf' ? 'UDF' : 'ISO 9660';
-  return `${formatSize(info.sizeBytes)} ${kind} image${info.volumeLabel ? `, labelled ${info.volumeLabel}` : ''}`;
+  return `${formatBytes(info.sizeBytes)} ${kind} image${info.volumeLabel ? `, labelled ${info.volumeLabel}` : ''}`;
 }
 
 /** What happens when a machine starts from this ISO, in a sentence. */

@@ -5,7 +5,7 @@ import {
   changesBetween,
   draftFromForm,
   formFromMachine,
-  machineFolderName,
+  newMachineFolder,
   newMachineForm,
   rebaseForm,
   settingsAfter,
@@ -31,9 +31,13 @@ describe('the new machine’s draft', () => {
     expect('image' in draft).toBe(false);
   });
 
-  it('names folders as the backend names machine ids', () => {
-    expect(machineFolderName('Windows 11 (Work)')).toBe('windows-11-work');
-    expect(machineFolderName('***')).toBe('windows');
+  it('puts a new machine in a folder named as the backend names machine ids', () => {
+    const form = { ...newMachineForm(host), storageLocation: '/srv/vms/', name: 'Windows 11 (Work)' };
+    expect(newMachineFolder(form)).toBe('/srv/vms/windows-11-work');
+    expect(newMachineFolder({ ...form, name: '***' })).toBe('/srv/vms/windows');
+  });
+
+  it('suggests a name no other machine has', () => {
     expect(suggestName('Windows 11 Pro', ['windows 11 pro', 'Windows 11 Pro 2'])).toBe('Windows 11 Pro 3');
   });
 

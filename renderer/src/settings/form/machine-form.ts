@@ -117,14 +117,6 @@ export function gibFloor(bytes: number): number {
   return Math.floor(bytes / GIB);
 }
 
-/**
- * The folder name a machine gets from its name, as Porthole makes machine ids
- * ("Windows 11 (Work)" -> `windows-11-work`). The backend adds `-2` when that id is taken.
- */
-export function machineFolderName(name: string): string {
-  return machineSlug(name);
-}
-
 /** `/a/b/` + `c` -> `/a/b/c`. */
 export function joinPath(folder: string, name: string): string {
   return `${folder.replace(/\/+$/, '')}/${name}`;
@@ -135,7 +127,7 @@ export function joinPath(folder: string, name: string): string {
  * deleting the machine's disk later can never take the location's other files with it.
  */
 export function newMachineFolder(form: MachineForm): string {
-  return joinPath(form.storageLocation.trim(), machineFolderName(form.name));
+  return joinPath(form.storageLocation.trim(), machineSlug(form.name));
 }
 
 /** What createMachine gets. `storageRoot`: the default location, where the backend names the folder itself. */

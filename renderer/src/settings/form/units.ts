@@ -1,1 +1,0 @@
-export { formatBytes as formatSize } from '../../app/format';
