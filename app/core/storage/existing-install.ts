@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 const GIB = 1024 ** 3;
 
-/** What the image left in a `/storage` folder (dockur-contract.md, Mounts). */
+/** What the image left in a `/storage` folder (docs/image-contract.md, "Files in /storage"). */
 export interface ExistingInstall {
   /** `windows.boot` is there: Windows was installed and booted from this disk. */
   installed: boolean;

@@ -8,7 +8,7 @@ import { folderUsage } from '../store/usage';
 export const STORAGE_MARKER = '.porthole-storage';
 
 /**
- * What the image keeps in /storage (dockur-contract.md, "Mounts"): the disk, the UEFI firmware
+ * What the image keeps in /storage (docs/image-contract.md, "Files in /storage"): the disk, the UEFI firmware
  * files, the MAC address, the install markers, and during install the setup files and tmp/;
  * backups/ holds an old disk after a reinstall. These, and only these, are "the disk".
  */
