@@ -6,10 +6,16 @@ import react from '@vitejs/plugin-react';
 // inlined, as it was before the screen route loaded on demand, written to the given folder.
 const unsplitDir = process.env.PORTHOLE_BENCH_UNSPLIT_DIR;
 
+// A release build (`npm run dist`) leaves the end-to-end test hooks out of the main bundle entirely.
+const release = process.env.PORTHOLE_RELEASE === '1';
+// Where the build goes: `out/` unless a test builds a release elsewhere (app/main/release-build.integration.test.ts).
+const outRoot = process.env.PORTHOLE_BUILD_OUT ?? 'out';
+
 export default defineConfig({
   main: {
+    define: { __PORTHOLE_TEST_HOOKS__: JSON.stringify(!release) },
     build: {
-      outDir: 'out/main',
+      outDir: `${outRoot}/main`,
       rollupOptions: { input: { index: resolve(__dirname, 'app/main/index.ts') } },
     },
   },
@@ -17,7 +23,7 @@ export default defineConfig({
     build: {
       // A sandboxed preload can require only 'electron': bundle zod and the contract into it.
       externalizeDeps: false,
-      outDir: 'out/preload',
+      outDir: `${outRoot}/preload`,
       rollupOptions: {
         input: { index: resolve(__dirname, 'app/preload/index.ts') },
         // A sandboxed preload must be CommonJS.
@@ -29,7 +35,7 @@ export default defineConfig({
     root: resolve(__dirname, 'renderer'),
     plugins: [react()],
     build: {
-      outDir: unsplitDir ?? 'out/renderer',
+      outDir: unsplitDir ?? `${outRoot}/renderer`,
       rollupOptions: {
         input: { index: resolve(__dirname, 'renderer/index.html') },
         ...(unsplitDir ? { output: { inlineDynamicImports: true } } : {}),

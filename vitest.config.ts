@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // Unit tests see a development build's flags (types/build-flags.d.ts).
+        define: { __PORTHOLE_TEST_HOOKS__: 'true' },
         test: {
           name: 'unit',
           include: ['app/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'e2e/guest/**/*.test.ts', 'bench/**/*.test.ts'],

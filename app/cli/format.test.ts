@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENGINE_DOWN_STATUS } from '../api';
-import { machine } from '../main/test-machines';
+import { machine } from '../main/testing/machines';
 import { formatDeletePlan, formatMachines } from './format';
 
 describe('porthole machines', () => {

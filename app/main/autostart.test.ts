@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runValidator } from './test-tools';
+import { runValidator } from './testing/validators';
 import { autostartEntry, autostartFile, isAutostartEnabled, launchCommand, quoteExecArg, setAutostart } from './autostart';
 
 let dir: string | undefined;

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type CallResult } from '../api';
 import { DESKTOP_CHANNELS } from '../api';
-import { fakeBackend, type FakeBackend } from './fake-backend';
-import { FakeBrowserWindow, FakeTray, fakeElectron, ipcEventFrom, type FakeElectron, type FakeMenu } from './fake-electron';
+import { fakeBackend, type FakeBackend } from './testing/fake-backend';
+import { FakeBrowserWindow, FakeTray, fakeElectron, ipcEventFrom, type FakeElectron, type FakeMenu } from './testing/fake-electron';
 import { TEST_HOOKS_GLOBAL, type TestHooks } from './test-hooks';
-import { machine } from './test-machines';
+import { machine } from './testing/machines';
 
 const state = vi.hoisted(() => ({
   electron: {} as FakeElectron,
@@ -18,7 +18,7 @@ const state = vi.hoisted(() => ({
 }));
 
 vi.mock('electron', async () => {
-  const { fakeElectron: make } = await import('./fake-electron');
+  const { fakeElectron: make } = await import('./testing/fake-electron');
   // One module object; each launch swaps fresh fakes into it.
   return 'app' in state.electron ? state.electron : Object.assign(state.electron, make());
 });

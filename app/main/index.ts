@@ -218,19 +218,22 @@ async function start(): Promise<void> {
     },
   });
 
-  const hooks: TestHooks | undefined = installTestHooks(process.env, {
-    clickTrayItem: (id) => {
-      const item = tray.item(id);
-      if (!item || !item.enabled) return false;
-      (item.click as () => void)();
-      return true;
-    },
-    trayItemIds: () => tray.itemIds(),
-    calls: [],
-    secondInstances: [],
-    mainWindowVisible: () => mainWindow?.isVisible() ?? false,
-    hideMainWindow: () => mainWindow?.hide(),
-  });
+  // Compiled out of a release build; in other builds still off unless PORTHOLE_TEST_HOOKS=1.
+  const hooks: TestHooks | undefined = !__PORTHOLE_TEST_HOOKS__
+    ? undefined
+    : installTestHooks(process.env, {
+      clickTrayItem: (id) => {
+        const item = tray.item(id);
+        if (!item || !item.enabled) return false;
+        (item.click as () => void)();
+        return true;
+      },
+      trayItemIds: () => tray.itemIds(),
+      calls: [],
+      secondInstances: [],
+      mainWindowVisible: () => mainWindow?.isVisible() ?? false,
+      hideMainWindow: () => mainWindow?.hide(),
+    });
 
   // IPC: only our own pages, in our own windows, may call.
   const allowSender = senderCheck({

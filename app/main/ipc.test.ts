@@ -3,11 +3,11 @@ import type { IpcMainInvokeEvent, WebContents } from 'electron';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type CallResult } from '../api';
 import { DESKTOP_CHANNELS } from '../api';
 import { registerDesktopIpc, screenshotFileName, type DesktopServices } from './desktop-ipc';
-import { fakeBackend } from './fake-backend';
-import { FakeFrame, FakeWebContents, ipcEventFrom } from './fake-electron';
+import { fakeBackend } from './testing/fake-backend';
+import { FakeFrame, FakeWebContents, ipcEventFrom } from './testing/fake-electron';
 import { forwardBackendEvents, registerBackendIpc, senderCheck, type IpcMainLike } from './ipc';
 import { isOwnPageUrl, pageLocation } from './page';
-import { machine } from './test-machines';
+import { machine } from './testing/machines';
 
 const location = pageLocation({ indexFile: '/opt/Porthole/out/renderer/index.html', isPackaged: true, env: {} });
 const PAGE = 'file:///opt/Porthole/out/renderer/index.html#/';

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { MachineNotifier, notificationFor } from './notifications';
-import { machine } from './test-machines';
+import { machine } from './testing/machines';
 
 describe('notificationFor', () => {
   it('says nothing when the engine goes away or comes back: that is no news about the machine', () => {

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { runValidator } from './test-tools';
+import { runValidator } from './testing/validators';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const DESKTOP_FILE = join(root, 'build', 'io.porthole.Porthole.desktop');

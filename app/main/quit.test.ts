@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { machine } from './test-machines';
+import { machine } from './testing/machines';
 import { decideClose, hasStatusNotifierHost, quitChoice, quitDialogOptions, runningMachines } from './quit';
 
 describe('closing the main window', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import { machinePhases, type MachinePhase } from '../api';
-import { machine } from './test-machines';
+import { machine } from './testing/machines';
 import { buildTrayTemplate, phaseLabel, trayIconFor, trayTooltip, type TrayActions } from './tray';
 
 function actions() {

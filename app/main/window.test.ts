@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeBrowserWindow, FakeWebContents, fakeElectron, type FakeElectron } from './fake-electron';
+import { FakeBrowserWindow, FakeWebContents, fakeElectron, type FakeElectron } from './testing/fake-electron';
 
 const electron: FakeElectron = vi.hoisted(() => ({}) as FakeElectron);
 vi.mock('electron', async () => {
-  const { fakeElectron: make } = await import('./fake-electron');
+  const { fakeElectron: make } = await import('./testing/fake-electron');
   return Object.assign(electron, make());
 });
 

@@ -31,7 +31,7 @@ import {
   type ServerMessage,
 } from '../api';
 import { createBackend, type Backend } from '../core/backend';
-import { fakeElectron, FakeWebContents, ipcEventFrom } from '../main/fake-electron';
+import { fakeElectron, FakeWebContents, ipcEventFrom } from '../main/testing/fake-electron';
 import { registerBackendIpc } from '../main/ipc';
 import { startWebHost, type WebHost } from './server';
 

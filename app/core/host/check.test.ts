@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hostReportSchema, type HostReport } from '../../api';
 import { checkHost } from './check';
-import { HIDDEN_CPUINFO, makeFakeRoot, type FakeRoot } from './fake-root';
+import { HIDDEN_CPUINFO, makeFakeRoot, type FakeRoot } from '../testing/fake-root';
 import { formatHostReport } from './format';
 
 let fake: FakeRoot;

@@ -14,7 +14,7 @@ import {
   selectEngine,
 } from './engine';
 import { requestEngine, type EngineRequest } from './engine-http';
-import { makeFakeRoot, type FakeRoot } from './fake-root';
+import { makeFakeRoot, type FakeRoot } from '../testing/fake-root';
 
 let fake: FakeRoot;
 beforeEach(async () => {

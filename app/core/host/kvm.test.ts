@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hostContext } from './context';
-import { HIDDEN_CPUINFO, INTEL_CPUINFO, makeFakeRoot, type FakeRoot } from './fake-root';
+import { HIDDEN_CPUINFO, INTEL_CPUINFO, makeFakeRoot, type FakeRoot } from '../testing/fake-root';
 import { findKvm, kvmCheck, parseCpuInfo } from './kvm';
 
 const errno = (code: string) => async (): Promise<void> => {

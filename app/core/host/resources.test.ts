@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultRamGiB } from '../machine/defaults';
 import { hostContext } from './context';
-import { GiB, makeFakeRoot, type FakeRoot } from './fake-root';
+import { GiB, makeFakeRoot, type FakeRoot } from '../testing/fake-root';
 import {
   cpuCheck,
   diskCheck,

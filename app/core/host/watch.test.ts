@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HostReport } from '../../api';
-import { makeFakeRoot, type FakeRoot } from './fake-root';
+import { makeFakeRoot, type FakeRoot } from '../testing/fake-root';
 import { watchHost } from './watch';
 
 let fake: FakeRoot;

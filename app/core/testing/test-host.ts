@@ -18,7 +18,7 @@ import type { HostReport } from '../../api';
 import { checkHost } from '../host/check';
 import type { HostCheckOptions } from '../host/context';
 import { resolveEngineEndpoint } from '../host/engine';
-import { HIDDEN_CPUINFO, makeFakeRoot, type FakeRoot } from '../host/fake-root';
+import { HIDDEN_CPUINFO, makeFakeRoot, type FakeRoot } from './fake-root';
 
 export const HOST_CLASSES = ['kvm', 'nested', 'none'] as const;
 export type HostClass = (typeof HOST_CLASSES)[number];

@@ -1,7 +1,7 @@
 // A Backend for unit tests: validates like the real one (the contract's schemas), answers from a
 // small table of machines, and lets the test push events.
-import { actionNames, actions, isActionName, PortholeError, toEnvelope, type CallResult, type Handlers, type MachineView } from '../api';
-import type { Backend, BackendEvent, BackendListener } from '../core/backend-types';
+import { actionNames, actions, isActionName, PortholeError, toEnvelope, type CallResult, type Handlers, type MachineView } from '../../api';
+import type { Backend, BackendEvent, BackendListener } from '../../core/backend-types';
 
 export interface FakeBackend extends Backend {
   calls: { action: string; request: unknown }[];

@@ -1,5 +1,5 @@
 // Fixtures for the main-process unit tests (not part of the app bundle).
-import type { MachinePhase, MachineStatus, MachineView } from '../api';
+import type { MachinePhase, MachineStatus, MachineView } from '../../api';
 
 const RUNNING_PHASES: ReadonlySet<MachinePhase> = new Set(['preparing', 'booting', 'installing', 'ready', 'stopping']);
 

@@ -8,7 +8,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { HostCheckOptions } from './context';
+import type { HostCheckOptions } from '../host/context';
 
 export const GiB = 1024 ** 3;
 
