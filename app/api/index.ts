@@ -13,3 +13,4 @@ export * from './changes';
 export * from './references';
 export { isInsidePath, systemFolderReason } from './host-paths';
 export * from './bytes';
+export * from './screenshot-name';

@@ -75,17 +75,3 @@ export function registerDesktopIpc<W>(deps: {
     for (const name of names) deps.ipcMain.removeHandler(DESKTOP_CHANNELS[name]);
   };
 }
-
-/** A file name for a screenshot: no folders, no control characters, always `.png`. */
-export function screenshotFileName(suggested: string, now: Date = new Date()): string {
-  const base = suggested
-    .replace(/\.png$/i, '')
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f/\\]/g, ' ')
-    .replace(/^[.\s]+/, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 100);
-  const stamp = now.toISOString().slice(0, 19).replace('T', ' ').replace(/:/g, '.');
-  return `${base === '' ? `Porthole screenshot ${stamp}` : base}.png`;
-}

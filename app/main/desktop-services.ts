@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { app, clipboard, dialog, type BrowserWindow, type OpenDialogOptions } from 'electron';
+import { savedScreenshotName } from '../api';
 import type { DesktopServices } from './desktop-ipc';
-import { screenshotFileName } from './desktop-ipc';
 
 async function pick(parent: BrowserWindow | null, options: OpenDialogOptions): Promise<string | null> {
   const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
@@ -33,7 +33,7 @@ export function electronDesktopServices(openScreenWindow: (id: string) => Promis
     saveScreenshot: async (parent, png, suggestedName) => {
       const options = {
         title: 'Save screenshot',
-        defaultPath: join(app.getPath('pictures'), screenshotFileName(suggestedName)),
+        defaultPath: join(app.getPath('pictures'), savedScreenshotName(suggestedName, new Date())),
         filters: [{ name: 'PNG images', extensions: ['png'] }],
       };
       const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);

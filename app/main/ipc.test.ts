@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type CallResult } from '../api';
 import { DESKTOP_CHANNELS } from '../api';
-import { registerDesktopIpc, screenshotFileName, type DesktopServices } from './desktop-ipc';
+import { registerDesktopIpc, type DesktopServices } from './desktop-ipc';
 import { fakeBackend } from './testing/fake-backend';
 import { FakeFrame, FakeWebContents, ipcEventFrom } from './testing/fake-electron';
 import { forwardBackendEvents, registerBackendIpc, senderCheck, type IpcMainLike } from './ipc';
@@ -256,21 +256,5 @@ describe('desktop helpers over IPC', () => {
       ok: false,
       error: { code: 'INTERNAL', message: 'no clipboard' },
     });
-  });
-});
-
-describe('screenshot file names', () => {
-  const now = new Date('2026-11-22T10:11:12Z');
-  it('keep a plain name and add .png once', () => {
-    expect(screenshotFileName('Windows 11', now)).toBe('Windows 11.png');
-    expect(screenshotFileName('shot.PNG', now)).toBe('shot.png');
-  });
-  it('never leave the folder the person picks', () => {
-    expect(screenshotFileName('../../.bashrc', now)).toBe('bashrc.png');
-    expect(screenshotFileName('a/b\\c\u0000d', now)).toBe('a b c d.png');
-  });
-  it('fall back to a dated name', () => {
-    expect(screenshotFileName('', now)).toBe('Porthole screenshot 2026-11-22 10.11.12.png');
-    expect(screenshotFileName('...', now)).toBe('Porthole screenshot 2026-11-22 10.11.12.png');
   });
 });

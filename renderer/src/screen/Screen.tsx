@@ -1,9 +1,9 @@
 import { useEffect, useEffectEvent, useRef, useState, useSyncExternalStore } from 'react';
-import type { MachineStatus } from '../../../app/api';
+import { screenshotFileName, type MachineStatus } from '../../../app/api';
 import { sendChord, typeText, type ChordName } from './chords';
 import { useFullscreen } from './fullscreen';
 import { ScreenConnection } from './screen-connection';
-import { captureScreenshot, downloadBlob, screenshotFileName } from './screenshot';
+import { captureScreenshot, downloadBlob } from './screenshot';
 import { ScreenStatus } from './ScreenStatus';
 import { ScreenToolbar } from './ScreenToolbar';
 import { describeTyping } from './typing-report';

@@ -13,16 +13,6 @@ export function captureScreenshot(source: CanvasSource): Promise<Blob> {
   });
 }
 
-/** `Windows 11 2026-11-22 05-44-13.png`: the machine's name and the local time, safe as a file name. */
-export function screenshotFileName(machineName: string, at: Date): string {
-  const unsafe = '\\/:*?"<>|';
-  const safe = Array.from(machineName, (c) => (c < ' ' || unsafe.includes(c) ? '-' : c)).join('').trim() || 'screen';
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  const date = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
-  const time = `${pad(at.getHours())}-${pad(at.getMinutes())}-${pad(at.getSeconds())}`;
-  return `${safe} ${date} ${time}.png`;
-}
-
 /** Saves a blob through the browser's download (Electron shows its save dialog or saves to Downloads). */
 export function downloadBlob(blob: Blob, fileName: string): void {
   const url = URL.createObjectURL(blob);
