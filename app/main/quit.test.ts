@@ -1,6 +1,6 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { machine } from './testing/machines';
-import { decideClose, hasStatusNotifierHost, quitChoice, quitDialogOptions, runningMachines } from './quit';
+import { decideClose, quitChoice, quitDialogOptions, runningMachines } from './quit';
 
 describe('closing the main window', () => {
   it('hides to the tray where a StatusNotifier host shows the tray icon', () => {
@@ -18,33 +18,7 @@ describe('closing the main window', () => {
   });
 });
 
-describe('hasStatusNotifierHost', () => {
-  it('asks the session bus with an argument array whether the watcher name has an owner', async () => {
-    const run = vi.fn(async () => '(true,)\n');
-    await expect(hasStatusNotifierHost(run)).resolves.toBe(true);
-    expect(run).toHaveBeenCalledWith('gdbus', [
-      'call',
-      '--session',
-      '--dest',
-      'org.freedesktop.DBus',
-      '--object-path',
-      '/org/freedesktop/DBus',
-      '--method',
-      'org.freedesktop.DBus.NameHasOwner',
-      'org.kde.StatusNotifierWatcher',
-    ]);
-  });
-  it('is false when nobody owns the name', async () => {
-    await expect(hasStatusNotifierHost(async () => '(false,)')).resolves.toBe(false);
-  });
-  it('is false on any error: no gdbus, no session bus', async () => {
-    await expect(
-      hasStatusNotifierHost(async () => {
-        throw new Error('spawn gdbus ENOENT');
-      }),
-    ).resolves.toBe(false);
-  });
-});
+// hasStatusNotifierHost is tested against a real session bus: tray-host.integration.test.ts.
 
 describe('quitting with machines running', () => {
   const running = runningMachines([machine('a', 'ready', {}, 'Games'), machine('b', 'stopped'), machine('c', 'booting', {}, 'Work')]);

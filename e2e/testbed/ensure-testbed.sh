@@ -28,6 +28,7 @@ readonly NEEDED=(
   libsecret-tools=/usr/bin/secret-tool        # keyring tests: read what Porthole stored
   dbus=/usr/bin/dbus-daemon                   # keyring tests: a session bus
   dbus-x11=/usr/bin/dbus-launch               # keyring tests: dbus-launch
+  dbus-tests=/usr/bin/dbus-test-tool          # tray test: a tray host's name on a private bus
   openssl=/usr/bin/openssl                    # engine tests: certificates of a TLS engine (private-engine.ts)
   openssh-server=/usr/sbin/sshd               # engine tests: DOCKER_HOST=ssh:// through a test's own sshd (test-sshd.ts)
   openssh-client=/usr/bin/ssh                 # Porthole reaches ssh:// engines with the user's ssh

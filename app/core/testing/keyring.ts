@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { exited, until } from './processes';
+import { PrivateSessionBus } from './session-bus';
 import { runTool } from '../secrets/run';
 
 /** The Debian packages a real Secret Service in tests needs, and the program each provides. */
@@ -21,11 +22,11 @@ export function missingKeyringPackages(env: NodeJS.ProcessEnv = process.env): st
 }
 
 /**
- * A private session bus with its own GNOME Keyring, owned by one test: nothing of the user's desktop
+ * A private session bus (session-bus.ts) with its own GNOME Keyring, owned by one test: nothing of the user's desktop
  * is touched. The bus starts no service on demand, so the keyring is there only while the test runs it.
  */
 export class PrivateKeyring {
-  private bus: ChildProcess | null = null;
+  private bus: PrivateSessionBus | null = null;
   private daemon: ChildProcess | null = null;
   /** The environment a Porthole process under test gets: the private bus instead of the desktop's. */
   env: NodeJS.ProcessEnv = {};
@@ -40,20 +41,6 @@ export class PrivateKeyring {
     const dir = await mkdtemp(join(tmpdir(), 'porthole-keyring-'));
     const keyring = new PrivateKeyring(dir, 'keyring-login-password');
     for (const sub of ['home', 'data', 'run']) await mkdir(join(dir, sub), { mode: 0o700 });
-    await writeFile(
-      join(dir, 'bus.conf'),
-      [
-        '<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"',
-        ' "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">',
-        '<busconfig>',
-        '  <type>session</type>',
-        `  <listen>unix:path=${join(dir, 'bus')}</listen>`,
-        '  <auth>EXTERNAL</auth>',
-        '  <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>',
-        '</busconfig>',
-        '',
-      ].join('\n'),
-    );
     try {
       await keyring.startBus();
       await keyring.startDaemon(true);
@@ -65,27 +52,8 @@ export class PrivateKeyring {
   }
 
   private async startBus(): Promise<void> {
-    const bus = spawn('dbus-daemon', [`--config-file=${join(this.dir, 'bus.conf')}`, '--nofork', '--print-address=1'], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    this.bus = bus;
-    // The daemon prints its address once it listens: that line is the event to wait for.
-    const address = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      bus.stdout.on('data', (chunk: Buffer) => {
-        text += chunk.toString('utf8');
-        const line = text.split('\n')[0];
-        if (text.includes('\n') && line) resolve(line.trim());
-      });
-      bus.once('error', reject);
-      bus.once('exit', (code) => reject(new Error(`dbus-daemon exited with ${String(code)}`)));
-    });
-    this.env = {
-      ...process.env,
-      DBUS_SESSION_BUS_ADDRESS: address,
-      // No X11 autolaunch of some other bus, whatever the test runner's environment has.
-      DISPLAY: '',
-    };
+    this.bus = await PrivateSessionBus.start('porthole-keyring-bus-');
+    this.env = this.bus.env();
   }
 
   /** Runs the keyring daemon: unlocked (the login password on stdin, as PAM gives it) or locked. */
@@ -142,10 +110,7 @@ export class PrivateKeyring {
     await this.stopDaemon();
     const bus = this.bus;
     this.bus = null;
-    if (bus) {
-      bus.kill('SIGTERM');
-      await exited(bus);
-    }
+    if (bus) await bus.stop();
     await rm(this.dir, { recursive: true, force: true });
   }
 }
