@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromCompose } from '../core/machine/compose';
+import { fromCompose } from '../core/machine/compose-import';
 import { run } from './main';
 
 /** `porthole export -o`, in process, on temp dirs; no engine is needed for creating and exporting. */

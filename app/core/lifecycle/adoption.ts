@@ -9,7 +9,7 @@ import {
   type HostPorts,
   type MachineDraft,
 } from '../../api';
-import { isDockurImage, settingsFromContainer } from '../machine/compose';
+import { isDockurImage, settingsFromContainer } from '../machine/dockur-settings';
 import { DEFAULT_SCREEN, FALLBACK_USERNAME, DEFAULT_PASSWORD } from '../machine/defaults';
 import { INSTANCE_LABEL, MACHINE_LABEL, ownsContainer, shortInstance, storageSourceOf, STORAGE_TARGET } from '../machine/spec';
 

@@ -21,7 +21,8 @@ import {
 import type { EngineClient, EngineEvent } from '../engine/client';
 import { buildContainerSpec, INSTANCE_LABEL, MACHINE_LABEL, ownsContainer, SPEC_LABEL, storageSourceOf } from '../machine/spec';
 import { DEFAULT_PASSWORD, DEFAULT_SCREEN, FALLBACK_USERNAME, settingsFromDraft, newMachineId } from '../machine/defaults';
-import { fromCompose, toCompose } from '../machine/compose';
+import { toCompose } from '../machine/compose-export';
+import { fromCompose } from '../machine/compose-import';
 import { readHostKeyboard } from '../machine/keyboard';
 import { changeEffect, validateDiskChange, validateMachine, validateMachineName } from '../../api';
 import { assertIsoUsable } from '../machine/iso';

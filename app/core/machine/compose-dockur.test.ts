@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fromCompose } from './compose';
+import { fromCompose } from './compose-import';
 
 /**
  * dockur's README compose variants (fixtures/dockur, written in Porthole's own words), each read as

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { MachineSettings } from '../../api';
 import { writeSecretFile } from '../../cli/secret-file';
-import { toCompose } from './compose';
+import { toCompose } from './compose-export';
 import { composeCommand } from '../testing/compose-command';
 
 const exec = promisify(execFile);

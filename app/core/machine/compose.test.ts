@@ -2,7 +2,9 @@ import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { MachineSettings } from '../../api';
-import { fromCompose, isDockurImage, parseComposeDuration, parseImageBoolean, parseSizeGiB, settingsFromContainer, toCompose } from './compose';
+import { toCompose } from './compose-export';
+import { fromCompose, parseComposeDuration } from './compose-import';
+import { isDockurImage, parseImageBoolean, parseSizeGiB, settingsFromContainer } from './dockur-settings';
 import { buildContainerSpec } from './spec';
 
 /** A Porthole configuration's instance id (lifecycle/instance.ts). */

@@ -1,0 +1,263 @@
+// A user's compose file read into machine drafts (`porthole import`, Import compose file…).
+import { posix } from 'node:path';
+import { parse, YAMLParseError } from 'yaml';
+import { PortholeError } from '../../api';
+import { STOP_TIMEOUT_SECONDS, STORAGE_TARGET } from './spec';
+import { NAME_KEY } from './compose-export';
+import { draftFromParts, isDockurImage, KNOWN_ENV, refuseFindings, type Findings, type ImportedDraft, type ImportResult, type MountPart, type PortPart } from './dockur-settings';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function scalar(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+/**
+ * The environment of a compose service. A variable without a value takes the value of the shell that
+ * runs compose, which Porthole never reads: for a setting Porthole keeps that is refused (a password
+ * must not be a guess), for any other it is left out with a warning. A password written as a YAML
+ * number or boolean is refused too, since its exact characters (a leading zero...) are already lost.
+ */
+function composeEnv(value: unknown, say: (text: string) => void, refuse: (text: string) => void): Array<[string, string]> {
+  const fromShell = (key: string): void =>
+    KNOWN_ENV.has(key)
+      ? refuse(`${key} has no value in the file: compose would take it from the shell that runs it, which Porthole does not read. Write the value in the file.`)
+      : say(`${key} takes its value from the shell that runs compose; set it in Porthole instead.`);
+  if (Array.isArray(value)) {
+    return value.flatMap((item): Array<[string, string]> => {
+      const text = scalar(item);
+      if (text === undefined) return [];
+      const at = text.indexOf('=');
+      if (at < 0) {
+        fromShell(text);
+        return [];
+      }
+      return [[text.slice(0, at), text.slice(at + 1)]];
+    });
+  }
+  if (isRecord(value)) {
+    return Object.entries(value).flatMap(([key, v]): Array<[string, string]> => {
+      const text = scalar(v);
+      if (text === undefined) {
+        fromShell(key);
+        return [];
+      }
+      if (key === 'PASSWORD' && typeof v !== 'string') {
+        refuse('PASSWORD is written as a number or true/false: quote it in the file so that its exact characters are kept.');
+        return [];
+      }
+      return [[key, text]];
+    });
+  }
+  return [];
+}
+
+/**
+ * Undoes compose's interpolation in every string of a service: `$$` is one `$`. `$NAME` and
+ * `${NAME}` would take the value of a variable of the shell that runs compose; Porthole never reads
+ * its own environment for them (a password from the importing process would be a silent guess), so
+ * they are refused, as is a lone `$`, which compose itself refuses. Messages name where, never the value.
+ */
+function uninterpolate(value: unknown, where: string, refuse: (text: string) => void): unknown {
+  if (typeof value === 'string') {
+    let out = '';
+    for (let i = 0; i < value.length; i++) {
+      const ch = value[i]!;
+      if (ch !== '$') {
+        out += ch;
+        continue;
+      }
+      const next = value[i + 1];
+      if (next === '$') {
+        out += '$';
+        i++;
+        continue;
+      }
+      if (next === '{' || (next !== undefined && /[A-Za-z_]/.test(next))) {
+        refuse(`${where} uses variable substitution ($NAME or \${NAME}): compose would take its value from the shell that runs it, which Porthole does not read. Write the value itself in the file, each $ as $$.`);
+      } else refuse(`${where} has a lone $, which compose refuses: write a dollar sign as $$.`);
+      return value;
+    }
+    return out;
+  }
+  // An environment variable is named by itself, so a message says which setting it is.
+  const inEnv = where === 'environment';
+  if (Array.isArray(value)) {
+    return value.map((item: unknown, index) =>
+      uninterpolate(item, inEnv && typeof item === 'string' ? item.split('=')[0]! : `${where}[${index}]`, refuse),
+    );
+  }
+  if (isRecord(value)) {
+    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, uninterpolate(v, inEnv || !where ? key : `${where}.${key}`, refuse)]));
+  }
+  return value;
+}
+
+interface PathContext {
+  baseDir?: string;
+  homeDir?: string;
+}
+
+function hostPath(source: string, paths: PathContext): string | undefined {
+  if (source.startsWith('/')) return posix.normalize(source);
+  if (source === '~' || source.startsWith('~/')) return paths.homeDir ? posix.join(paths.homeDir, source.slice(1)) : undefined;
+  if (source.startsWith('.')) return paths.baseDir ? posix.resolve(paths.baseDir, source) : undefined;
+  return undefined;
+}
+
+function composeMounts(value: unknown, paths: PathContext, refuse: (text: string) => void): MountPart[] {
+  if (!Array.isArray(value)) return [];
+  const mounts: MountPart[] = [];
+  for (const item of value) {
+    let source: string | undefined;
+    let target: string | undefined;
+    let readOnly = false;
+    let declaredVolume = false;
+    const text = scalar(item);
+    if (text !== undefined) {
+      const fields = text.split(':');
+      if (fields.length < 2) continue; // an anonymous volume: nothing of the person's
+      [source, target] = fields as [string, string];
+      readOnly = (fields[2] ?? '').split(',').includes('ro');
+    } else if (isRecord(item)) {
+      source = scalar(item.source);
+      target = scalar(item.target);
+      readOnly = item.read_only === true;
+      declaredVolume = item.type === 'volume';
+    }
+    if (!source || !target) continue;
+    const resolved = declaredVolume ? undefined : hostPath(source, paths);
+    const named = declaredVolume || !/^[/.~]/.test(source);
+    const isStorage = (target.replace(/\/+$/, '') || '/') === STORAGE_TARGET;
+    if (named && isStorage) {
+      // Nothing would find the installed Windows: a machine on a new empty folder would install it again.
+      refuse(`its Windows disk (${STORAGE_TARGET}) is the engine volume "${source}"; Porthole keeps each machine’s disk in a folder. Copy the volume’s files to a folder and bind that folder to ${STORAGE_TARGET}.`);
+    } else if (named) mounts.push({ source, target, readOnly, kind: 'volume' });
+    else if (resolved) mounts.push({ source: resolved, target, readOnly, kind: 'bind' });
+    else if (source.startsWith('~')) refuse(`the path ${source} (for ${target}) starts with ~, and Porthole does not know whose home folder that is here: write the full path.`);
+    else {
+      refuse(
+        `the relative path ${source} (for ${target}) cannot be placed: Porthole was not told which folder the file is in. Import it with "porthole import <path of the file>" (relative paths are then taken from the file’s folder, as docker compose does), or write the full path in the file.`,
+      );
+    }
+  }
+  return mounts;
+}
+
+function composePorts(value: unknown): PortPart[] {
+  if (!Array.isArray(value)) return [];
+  const ports: PortPart[] = [];
+  for (const item of value) {
+    const text = scalar(item);
+    if (text !== undefined) {
+      const [mapping = '', protocol = 'tcp'] = text.split('/');
+      const fields = mapping.split(':');
+      const containerPort = Number(fields.pop());
+      const host = fields.pop();
+      const hostIp = fields.join(':').replace(/^\[|\]$/g, '') || '0.0.0.0';
+      if (!Number.isInteger(containerPort)) continue;
+      const hostPort = host !== undefined && /^\d+$/.test(host) ? Number(host) : undefined;
+      ports.push({ containerPort, protocol: protocol.toLowerCase(), hostIp, hostPort });
+    } else if (isRecord(item)) {
+      const containerPort = Number(scalar(item.target));
+      const published = scalar(item.published);
+      if (!Number.isInteger(containerPort)) continue;
+      ports.push({
+        containerPort,
+        protocol: (scalar(item.protocol) ?? 'tcp').toLowerCase(),
+        hostIp: scalar(item.host_ip) ?? '0.0.0.0',
+        hostPort: published !== undefined && /^\d+$/.test(published) ? Number(published) : undefined,
+      });
+    }
+  }
+  return ports;
+}
+
+/** A compose duration (`2m`, `90s`, `1m30s`, `1h`) in seconds; undefined when it is not one. */
+export function parseComposeDuration(value: string): number | undefined {
+  const text = value.trim();
+  if (!/^(?:\d+(?:\.\d+)?(?:h|m|s|ms|us|ns))+$/.test(text)) return undefined;
+  const factor: Readonly<Record<string, number>> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, ns: 1e-9 };
+  let seconds = 0;
+  for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|ns)/g)) seconds += Number(amount) * factor[unit!]!;
+  return seconds;
+}
+
+/**
+ * What the service's own settings (beside image, environment, volumes and ports) become: each one
+ * Porthole does not keep as it is is named, one by one.
+ */
+function serviceSettings(service: Record<string, unknown>, say: (text: string) => void): void {
+  const grace = scalar(service.stop_grace_period);
+  if (grace !== undefined) {
+    const seconds = parseComposeDuration(grace);
+    if (seconds !== STOP_TIMEOUT_SECONDS) {
+      say(`stop_grace_period ${grace} is not carried over: Porthole always gives Windows ${STOP_TIMEOUT_SECONDS / 60} minutes to shut down.`);
+    }
+  }
+  const restart = scalar(service.restart);
+  if (restart !== undefined && restart !== 'no') {
+    say(`restart: ${restart} is not carried over: Porthole starts a machine when you start it, and does not restart it on its own.`);
+  }
+  const containerName = scalar(service.container_name);
+  if (containerName !== undefined && scalar(service[NAME_KEY]) === undefined) {
+    say(`container_name ${containerName} is the machine’s name; Porthole names the container it runs itself.`);
+  }
+}
+
+/**
+ * The dockur machines in a compose file, for import. Services with another image are skipped with
+ * a warning; everything Porthole cannot keep is named in `warnings`. `baseDir` (the compose file's
+ * folder) and `homeDir` place relative (`./windows`) and `~` paths.
+ */
+export function fromCompose(text: string, opts: PathContext = {}): ImportResult {
+  let data: unknown;
+  try {
+    data = parse(text);
+  } catch (err) {
+    const detail = err instanceof YAMLParseError ? err.message.split('\n')[0] : String(err);
+    throw new PortholeError('INVALID_ARGUMENT', `This is not a valid compose file: ${detail}`, 'Check the file in a text editor.');
+  }
+  const services = isRecord(data) && isRecord(data.services) ? data.services : undefined;
+  if (!services) {
+    throw new PortholeError('INVALID_ARGUMENT', 'This compose file has no services.', 'Choose the compose.yml that runs Windows.');
+  }
+  const drafts: ImportedDraft[] = [];
+  const names: string[] = [];
+  const found: Findings = { warnings: [], errors: [] };
+  for (const [key, raw] of Object.entries(services)) {
+    const label = `service "${key}"`;
+    if (!isRecord(raw)) continue;
+    const refuse = (t: string): void => void found.errors.push(`${label}: ${t}`);
+    const rawImage = scalar(raw.image);
+    if (!rawImage || !isDockurImage(rawImage.split('$$').join('$'))) {
+      found.warnings.push(`${label}: ${rawImage ? `its image ${rawImage} is not dockurr/windows` : 'it has no image'}; skipped.`);
+      continue;
+    }
+    const service = uninterpolate(raw, '', refuse) as Record<string, unknown>;
+    const image = scalar(service.image)!;
+    const say = (t: string): void => void found.warnings.push(`${label}: ${t}`);
+    serviceSettings(service, say);
+    names.push(key);
+    drafts.push(
+      draftFromParts(
+        {
+          label,
+          name: scalar(service[NAME_KEY]) ?? scalar(service.container_name) ?? key,
+          image,
+          env: composeEnv(service.environment, say, refuse),
+          mounts: composeMounts(service.volumes, opts, refuse),
+          ports: composePorts(service.ports),
+        },
+        found,
+      ),
+    );
+  }
+  refuseFindings(found, 'This compose file cannot be imported', 'Correct these values in the file, then import it again.');
+  return { drafts, services: names, warnings: found.warnings };
+}
+
