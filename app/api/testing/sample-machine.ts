@@ -1,4 +1,5 @@
 import type { MachineSettings } from '../machine';
+import type { MachineStatus, MachineView } from '../state';
 
 /** One complete, valid machine for tests: Windows 11 for user ada, with host ports 47001/47002. */
 export function sampleMachine(overrides: Partial<MachineSettings> = {}): MachineSettings {
@@ -21,6 +22,17 @@ export function sampleMachine(overrides: Partial<MachineSettings> = {}): Machine
     ports: { web: 47001, rdp: 47002 },
     autoStart: false,
     kvm: true,
+    ...overrides,
+  };
+}
+
+/** The same machine as the UI sees it (no password), stopped unless `overrides` say otherwise. */
+export function sampleView(overrides: Partial<MachineView> = {}): MachineView {
+  const { password: _password, ...settings } = sampleMachine();
+  return {
+    ...settings,
+    hasPassword: true,
+    status: { phase: 'stopped', running: false, screenReady: false } satisfies MachineStatus,
     ...overrides,
   };
 }

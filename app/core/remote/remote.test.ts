@@ -4,31 +4,20 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MachineSettings } from '../../api';
 import { PortholeError } from '../../api';
+import { sampleMachine } from '../../api/testing/sample-machine';
 import { openRemoteDesktop, type RemoteDesktopOptions } from './index';
 import { clientSays, redact } from './launch';
 
 const SECRET = 'Tr0ub4dor&3 "quoted" $HOME';
 
-const machine: MachineSettings = {
+const machine: MachineSettings = sampleMachine({
   id: 'win-test',
   name: 'Office PC',
-  image: 'dockurr/windows:6.05',
-  version: '11',
-  language: 'English',
   username: 'Alice',
   password: SECRET,
-  ramGiB: 4,
-  cpuCores: 2,
-  diskGiB: 64,
-  diskFormat: 'raw',
-  sharedFolders: [],
-  customIso: null,
-  screen: { width: 1280, height: 720 },
   storageDir: '/srv/porthole/win-test',
   ports: { web: 18006, rdp: 13389 },
-  autoStart: false,
-  kvm: true,
-};
+});
 
 let dir: string;
 let bin: string;

@@ -6,10 +6,9 @@ import {
   type CreationDefaults,
   type EventName,
   type EventPayload,
-  type MachineView,
   type PortholeApi,
 } from '../../../../app/api';
-import { sampleMachine } from '../../../../app/api/testing/sample-machine';
+import { sampleView } from '../../../../app/api/testing/sample-machine';
 
 type Handler<K extends ActionName> = (request: ActionRequest<K>) => Promise<ActionResponse<K>>;
 export type FakeHandlers = { [K in ActionName]?: Handler<K> };
@@ -78,12 +77,4 @@ export function hostDefaults(overrides: Partial<CreationDefaults> = {}): Creatio
 }
 
 /** A machine view as the backend sends it. */
-export function machineView(overrides: Partial<MachineView> = {}): MachineView {
-  const { password: _password, ...settings } = sampleMachine();
-  return {
-    ...settings,
-    hasPassword: true,
-    status: { phase: 'stopped', running: false, screenReady: false },
-    ...overrides,
-  };
-}
+export const machineView = sampleView;
