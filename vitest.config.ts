@@ -11,6 +11,8 @@ export default defineConfig({
           include: ['app/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'e2e/guest/**/*.test.ts', 'bench/**/*.test.ts'],
           exclude: ['**/*.integration.test.ts', 'node_modules/**'],
           environment: 'node',
+          // UI tests type and click through user-event: slow on a loaded 2-core machine, never a timing assertion.
+          testTimeout: 15_000,
         },
       },
       {
