@@ -13,6 +13,7 @@ export default defineConfig({
           environment: 'node',
           // UI tests type and click through user-event: slow on a loaded 2-core machine, never a timing assertion.
           testTimeout: 15_000,
+          setupFiles: ['renderer/src/testing/setup.ts'],
         },
       },
       {

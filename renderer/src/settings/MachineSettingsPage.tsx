@@ -14,10 +14,10 @@ import { navigate } from '../app/hooks';
 import { DeleteMachine } from '../machines/DeleteMachine';
 import { canStart, canStop, phaseLabel, phaseTone } from '../machines/phase';
 import { AccountFields, LocaleFields } from './controls/AccountFields';
-import { ResourceSlider } from './controls/ResourceSlider';
+import { ResourceFields } from './controls/ResourceFields';
 import { AccelerationField, freeSpaceText, ImageField, SharedFoldersEditor } from './controls/StorageFields';
 import { WindowsPicker } from './controls/WindowsPicker';
-import { cpuRange, diskRange, formErrors, formWarnings, ramRange, type FormContext } from './form/checks';
+import { diskRange, formErrors, formWarnings, type FormContext } from './form/checks';
 import { useFolderChecks, useHostDefaults, useIsoCheck } from './form/hooks';
 import {
   changesBetween,
@@ -256,37 +256,14 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
       </Section>
 
       <Section title="Resources" tag={tagFor(['ramGiB', 'cpuCores', 'diskGiB'])} testId="settings-resources">
-        <ResourceSlider
-          label="Memory"
-          unit="GB"
-          value={form.ramGiB}
-          range={ramRange(host)}
-          onChange={(ramGiB) => update({ ramGiB })}
-          error={errors.ramGiB}
-          warning={warnings.ramGiB}
-          disabled={!host}
-          hint={host ? `This computer has ${ramRange(host).max} GB; ${Math.floor(host.ramAvailableBytes / 1024 ** 3)} GB is free right now.` : 'Measuring…'}
-        />
-        <ResourceSlider
-          label="Processor cores"
-          unit="cores"
-          numberLabel="Number of processor cores"
-          value={form.cpuCores}
-          range={cpuRange(host)}
-          onChange={(cpuCores) => update({ cpuCores })}
-          error={errors.cpuCores}
-          disabled={!host}
-          hint={host ? `This computer has ${host.cpuThreads} processor threads.` : 'Measuring…'}
-        />
-        <ResourceSlider
-          label="Disk"
-          unit="GB"
-          value={form.diskGiB}
-          range={diskRange(form, ctx)}
-          onChange={(diskGiB) => update({ diskGiB })}
-          error={errors.diskGiB}
-          disabled={!host}
-          hint={`The disk is ${machine.diskGiB} GB and cannot shrink: Windows’ partition fills it. It can grow; Windows then shows the added space as unallocated.`}
+        <ResourceFields
+          value={form}
+          onChange={update}
+          host={host}
+          diskRange={diskRange(form, ctx)}
+          diskHint={`The disk is ${machine.diskGiB} GB and cannot shrink: Windows’ partition fills it. It can grow; Windows then shows the added space as unallocated.`}
+          errors={errors}
+          warnings={warnings}
         />
       </Section>
 

@@ -10,16 +10,14 @@ import { porthole } from '../api/porthole';
 import { navigate } from '../app/hooks';
 import { useIsoDropClaim } from '../drop/claim';
 import { AccountFields, LocaleFields } from '../settings/controls/AccountFields';
-import { ResourceSlider } from '../settings/controls/ResourceSlider';
+import { ResourceFields } from '../settings/controls/ResourceFields';
 import { AccelerationField, ImageField, SharedFoldersEditor, StorageField } from '../settings/controls/StorageFields';
 import { WindowsPicker } from '../settings/controls/WindowsPicker';
 import {
-  cpuRange,
   diskRange,
   formErrors,
   formWarnings,
   freeGiB,
-  ramRange,
   type FormContext,
   type Problems,
 } from '../settings/form/checks';
@@ -312,34 +310,14 @@ function WizardForm({ initial, machines }: { initial: CreationDefaults; machines
 
           {current.id === 'resources' ? (
             <>
-              <ResourceSlider
-                label="Memory"
-                unit="GB"
-                value={form.ramGiB}
-                range={ramRange(host)}
-                onChange={(ramGiB) => update({ ramGiB })}
-                error={visible.ramGiB}
-                warning={warnings.ramGiB}
-                hint={`This computer has ${ramRange(host).max} GB; ${Math.floor(host.ramAvailableBytes / 1024 ** 3)} GB is free right now.`}
-              />
-              <ResourceSlider
-                label="Processor cores"
-                unit="cores"
-                numberLabel="Number of processor cores"
-                value={form.cpuCores}
-                range={cpuRange(host)}
-                onChange={(cpuCores) => update({ cpuCores })}
-                error={visible.cpuCores}
-                hint={`This computer has ${host.cpuThreads} processor threads.`}
-              />
-              <ResourceSlider
-                label="Disk"
-                unit="GB"
-                value={form.diskGiB}
-                range={diskRange(effective, ctx)}
-                onChange={(diskGiB) => update({ diskGiB })}
-                error={visible.diskGiB}
-                hint={`${form.source === 'iso' ? 'Your ISO' : versionName(form.version)} needs at least ${diskRange(effective, ctx).min} GB. The disk file takes space only as Windows fills it; it can grow later, never shrink.`}
+              <ResourceFields
+                value={form}
+                onChange={update}
+                host={host}
+                diskRange={diskRange(effective, ctx)}
+                diskHint={`${form.source === 'iso' ? 'Your ISO' : versionName(form.version)} needs at least ${diskRange(effective, ctx).min} GB. The disk file takes space only as Windows fills it; it can grow later, never shrink.`}
+                errors={visible}
+                warnings={warnings}
               />
               <StorageField
                 location={form.storageLocation}
