@@ -118,6 +118,10 @@ export function DropZone({ machineId, children }: DropZoneProps) {
     checkRun.current += 1;
     setFlow({ step: 'idle' });
   };
+  const finish = (message: string): void => {
+    close();
+    setDone(message);
+  };
   const label = claim?.label ?? (machineId ? 'Drop the ISO to boot this machine from it' : 'Drop the ISO to create a new machine from it');
 
   return (
@@ -167,28 +171,12 @@ export function DropZone({ machineId, children }: DropZoneProps) {
           </Dialog>
         ) : null}
         {flow.step === 'ask-path' ? <AskPathDialog name={flow.name} onCheck={check} onClose={close} /> : null}
-        {flow.step === 'confirm' && machineId ? (
-          <BootFromIsoDialog
-            machineId={machineId}
-            path={flow.path}
-            info={flow.info}
-            onClose={close}
-            onDone={(message) => {
-              close();
-              setDone(message);
-            }}
-          />
-        ) : null}
-        {flow.step === 'confirm' && !machineId ? (
-          <NewMachineFromIsoDialog
-            path={flow.path}
-            info={flow.info}
-            onClose={close}
-            onDone={(message) => {
-              close();
-              setDone(message);
-            }}
-          />
+        {flow.step === 'confirm' ? (
+          machineId ? (
+            <BootFromIsoDialog machineId={machineId} path={flow.path} info={flow.info} onClose={close} onDone={finish} />
+          ) : (
+            <NewMachineFromIsoDialog path={flow.path} info={flow.info} onClose={close} onDone={finish} />
+          )
         ) : null}
       </div>
     </DropClaimContext.Provider>

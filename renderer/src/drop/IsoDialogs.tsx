@@ -6,6 +6,7 @@ import { needsSoftwareEmulation } from '../settings/form/checks';
 import { describeIso, fileName, isoOutcome, nameFromIso } from '../settings/form/iso';
 import { probablyInstalled, settingsOf, suggestName } from '../settings/form/machine-form';
 import { Dialog } from '../settings/ui/Dialog';
+import { WorkNotes } from '../settings/ui/WorkNotes';
 import { errorText } from '../settings/ui/errors';
 import { offerIsoToWizard } from '../wizard/handoff';
 import { startAndWatch } from '../wizard/start';
@@ -108,16 +109,7 @@ export function BootFromIsoDialog({ machineId, path, info, onClose, onDone }: Co
           {w}
         </p>
       ))}
-      {working ? (
-        <p className="muted" role="status">
-          {working}
-        </p>
-      ) : null}
-      {error ? (
-        <div className="failure" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <WorkNotes working={working} error={error} />
     </Dialog>
   );
 }
@@ -220,16 +212,7 @@ export function NewMachineFromIsoDialog({ path, info, onClose, onDone }: Confirm
         </>
       ) : null}
       {blocked && host ? <p className="field-hint">{blocked}</p> : null}
-      {working ? (
-        <p className="muted" role="status">
-          {working}
-        </p>
-      ) : null}
-      {error ? (
-        <div className="failure" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <WorkNotes working={working} error={error} />
     </Dialog>
   );
 }
