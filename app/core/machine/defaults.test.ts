@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sampleMachine } from '../../api/testing/sample-machine';
 import { PortholeError } from '../../api';
 import {
   defaultCpuCores,
@@ -60,26 +61,8 @@ describe('settingsFromDraft', () => {
   it('fills every default from the host', () => {
     const settings = settingsFromDraft({ name: 'Windows 11' }, ctx());
     expect(settings.password).toMatch(/^[A-Za-z0-9]{20}$/);
-    expect(settings).toEqual({
-      id: 'win11',
-      name: 'Windows 11',
-      image: 'dockurr/windows:6.05',
-      version: '11',
-      language: 'en-US',
-      username: 'ada',
-      password: settings.password,
-      ramGiB: 8,
-      cpuCores: 4,
-      diskGiB: 64,
-      diskFormat: 'raw',
-      sharedFolders: [],
-      customIso: null,
-      screen: { width: 1280, height: 720 },
-      storageDir: '/home/ada/.local/share/porthole/machines/win11',
-      ports: { web: 47001, rdp: 47002 },
-      autoStart: false,
-      kvm: true,
-    });
+    // The sample machine is what these defaults make on this host.
+    expect(settings).toEqual(sampleMachine({ password: settings.password }));
   });
 
   it('takes language, region and keyboard from the host', () => {
