@@ -13,6 +13,7 @@ readonly ENGINE_WAIT_SECONDS=60
 readonly NEEDED=(
   docker.io=/usr/bin/docker                   # the engine: integration and end-to-end tests, private engines
   docker-compose=/usr/bin/docker-compose      # compose round trip: exported files run as docker compose reads them
+  docker-registry=/usr/bin/docker-registry    # pull tests: a private registry on 127.0.0.1 (app/core/testing/registry.ts)
   iproute2=/usr/sbin/ip                       # private engines' bridges (app/core/testing/private-engine.ts)
   debootstrap=/usr/sbin/debootstrap           # builds the stand-in image (e2e/guest/build.sh)
   xorriso=/usr/bin/xorriso                    # the test ISO (make-test-iso.sh), ISO checks
@@ -71,6 +72,14 @@ if (( ${#missing[@]} > 0 )); then
       "apt-get install --no-install-recommends ${missing[*]}"
   fi
   say "installing ${missing[*]}..."
+  # No package's own service may start on install (docker-registry's would listen on every interface; the
+  # engine is started below, the way this machine runs services): a policy-rc.d refusing service starts is
+  # in place for the install when the system has none.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   for entry in "${NEEDED[@]}"; do

@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { freePort } from '../lifecycle/ports';
-import { exited, program, until } from './processes';
+import { exited, until } from './processes';
 
-const ensureScript = join(dirname(fileURLToPath(import.meta.url)), 'ensure-registry.sh');
+// Installed by the test bed (e2e/testbed/ensure-testbed.sh), like every package the tests use.
+const REGISTRY_BINARY = '/usr/bin/docker-registry';
 
 /**
  * An image registry of the test's own (Debian's `docker-registry`, the CNCF distribution server) on
@@ -21,8 +22,10 @@ export class LocalRegistry {
   ) {}
 
   static async start(): Promise<LocalRegistry> {
-    const lines = (await program('bash', [ensureScript])).split('\n');
-    const binary = lines.at(-1)!;
+    if (!existsSync(REGISTRY_BINARY)) {
+      throw new Error(`${REGISTRY_BINARY} is missing: run the test bed (bash e2e/testbed/ensure-testbed.sh) or apt-get install docker-registry`);
+    }
+    const binary = REGISTRY_BINARY;
     const root = await mkdtemp(join(tmpdir(), 'porthole-registry-'));
     const port = await freePort();
     const config = [
