@@ -1,4 +1,4 @@
-import type { CallResult, EventName, EventPayload, Handlers } from '../api';
+import { actions, isActionName, PortholeError, toEnvelope, type ActionName, type CallResult, type EventName, type EventPayload, type Handlers } from '../api';
 
 export type BackendEvent = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName];
 export type BackendListener = (event: BackendEvent) => void;
@@ -13,4 +13,34 @@ export interface Backend {
   subscribe(listener: BackendListener): () => void;
   readonly handlers: Handlers;
   dispose(): Promise<void>;
+}
+
+/**
+ * One call of the contract on a handler table: the name checked, the request parsed by its schema, the
+ * handler run; never throws (errors come back as envelopes). `admitted` sees each call with a known name
+ * before its request is parsed. The backend and the tests' fake backend both serve calls through this.
+ */
+export async function dispatch(
+  handlers: Handlers,
+  action: unknown,
+  request: unknown,
+  admitted?: (action: ActionName, request: unknown) => void,
+): Promise<CallResult> {
+  try {
+    if (!isActionName(action)) {
+      throw new PortholeError('INVALID_ARGUMENT', `Unknown action ${describeActionName(action)}.`);
+    }
+    admitted?.(action, request);
+    const parsed: unknown = actions[action].request.parse(request ?? {});
+    const handler = handlers[action] as (req: unknown) => Promise<unknown>;
+    return { ok: true, value: await handler(parsed) };
+  } catch (err) {
+    return { ok: false, error: toEnvelope(err) };
+  }
+}
+
+/** An unknown action name as an error may quote it: short, and never by calling the caller's toString. */
+function describeActionName(action: unknown): string {
+  if (typeof action !== 'string') return `(a ${action === null ? 'null' : typeof action}, not a name)`;
+  return `"${action.length > 64 ? `${action.slice(0, 64)}…` : action}"`;
 }

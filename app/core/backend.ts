@@ -1,16 +1,13 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
-  actions,
-  isActionName,
   PortholeError,
-  toEnvelope,
   type CallResult,
   type EngineStatus,
   type Handlers,
   type HostReport,
 } from '../api';
-import type { Backend, BackendEvent, BackendListener } from './backend-types';
+import { dispatch, type Backend, type BackendEvent, type BackendListener } from './backend-types';
 import { EngineConnection } from './engine/connection';
 import { targetFromEndpoint, targetFromEnv, type EngineClient, type EngineTarget } from './engine/client';
 import { checkHost, resolveEngineEndpoint, watchHost, type HostCheckOptions } from './host';
@@ -182,18 +179,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
 
   return {
     handlers,
-    async invoke(action: unknown, request: unknown): Promise<CallResult> {
-      try {
-        if (!isActionName(action)) {
-          throw new PortholeError('INVALID_ARGUMENT', `Unknown action ${describeActionName(action)}.`);
-        }
-        const parsed: unknown = actions[action].request.parse(request ?? {});
-        const handler = handlers[action] as (req: unknown) => Promise<unknown>;
-        return { ok: true, value: await handler(parsed) };
-      } catch (err) {
-        return { ok: false, error: toEnvelope(err) };
-      }
-    },
+    invoke: (action: unknown, request: unknown): Promise<CallResult> => dispatch(handlers, action, request),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -206,12 +192,6 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       listeners.clear();
     },
   };
-}
-
-/** An unknown action name as an error may quote it: short, and never by calling the caller's toString. */
-function describeActionName(action: unknown): string {
-  if (typeof action !== 'string') return `(a ${action === null ? 'null' : typeof action}, not a name)`;
-  return `"${action.length > 64 ? `${action.slice(0, 64)}…` : action}"`;
 }
 
 async function engineTarget(env: NodeJS.ProcessEnv): Promise<EngineTarget> {

@@ -1,7 +1,7 @@
 // A Backend for unit tests: validates like the real one (the contract's schemas), answers from a
 // small table of machines, and lets the test push events.
-import { actionNames, actions, isActionName, PortholeError, toEnvelope, type CallResult, type Handlers, type MachineView } from '../../api';
-import type { Backend, BackendEvent, BackendListener } from '../../core/backend-types';
+import { actionNames, PortholeError, type CallResult, type Handlers, type MachineView } from '../../api';
+import { dispatch, type Backend, type BackendEvent, type BackendListener } from '../../core/backend-types';
 
 export interface FakeBackend extends Backend {
   calls: { action: string; request: unknown }[];
@@ -38,17 +38,8 @@ export function fakeBackend(machines: MachineView[] = []): FakeBackend {
     handlers,
     calls,
     machines: table,
-    async invoke(action: unknown, request: unknown): Promise<CallResult> {
-      try {
-        if (!isActionName(action)) throw new PortholeError('INVALID_ARGUMENT', `Unknown action "${String(action)}".`);
-        calls.push({ action, request });
-        const parsed: unknown = actions[action].request.parse(request ?? {});
-        const handler = handlers[action] as (req: unknown) => Promise<unknown>;
-        return { ok: true, value: await handler(parsed) };
-      } catch (err) {
-        return { ok: false, error: toEnvelope(err) };
-      }
-    },
+    invoke: (action: unknown, request: unknown): Promise<CallResult> =>
+      dispatch(handlers, action, request, (name, req) => calls.push({ action: name, request: req })),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
