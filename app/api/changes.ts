@@ -1,6 +1,7 @@
 import type { MachineSettings, SharedFolder } from './machine';
 import { languageName, versionName } from './catalogue';
 import { validateDiskChange } from './validation';
+import { usbKey, type UsbDeviceRef } from './usb';
 
 export type ChangeEffect = 'now' | 'next-start' | 'recreate';
 
@@ -8,8 +9,9 @@ export type ChangeEffect = 'now' | 'next-start' | 'recreate';
 const PORTHOLE_ONLY: ReadonlyArray<keyof MachineSettings> = ['name', 'autoStart'];
 
 function same(a: unknown, b: unknown): boolean {
-  // '' and an absent value mean the same to the spec (REGION/KEYBOARD are left out either way).
-  const norm = (v: unknown): unknown => (v === '' || v === null ? undefined : v);
+  // '' and an absent value mean the same to the spec (REGION/KEYBOARD are left out either way), as do
+  // no USB devices and an empty list.
+  const norm = (v: unknown): unknown => (v === '' || v === null || (Array.isArray(v) && v.length === 0) ? undefined : v);
   return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
 }
 
@@ -17,7 +19,7 @@ function same(a: unknown, b: unknown): boolean {
 const FIELD_ORDER = {
   id: 0, name: 1, image: 2, version: 3, customIso: 4, language: 5, region: 6, keyboard: 7, username: 8, password: 9,
   ramGiB: 10, cpuCores: 11, diskGiB: 12, diskFormat: 13, sharedFolders: 14, screen: 15, storageDir: 16, ports: 17,
-  autoStart: 18, kvm: 19,
+  autoStart: 18, kvm: 19, usbDevices: 20,
 } satisfies Record<keyof MachineSettings, number>;
 const FIELDS = (Object.keys(FIELD_ORDER) as Array<keyof MachineSettings>).sort((a, b) => FIELD_ORDER[a] - FIELD_ORDER[b]);
 
@@ -57,6 +59,15 @@ function folderChanges(before: readonly SharedFolder[], after: readonly SharedFo
   }
   if (lines.length === 0) lines.push('Shared folders reordered: Windows sees them under other drive names');
   return lines;
+}
+
+function usbChanges(before: readonly UsbDeviceRef[], after: readonly UsbDeviceRef[]): string[] {
+  const had = new Set(before.map(usbKey));
+  const has = new Set(after.map(usbKey));
+  return [
+    ...after.filter((d) => !had.has(usbKey(d))).map((d) => `USB device added: ${d.name} (${usbKey(d)})`),
+    ...before.filter((d) => !has.has(usbKey(d))).map((d) => `USB device removed: ${d.name} (${usbKey(d)})`),
+  ];
 }
 
 /** Each change in a person's words, in form order. The password is never shown. */
@@ -114,6 +125,9 @@ export function describeChanges(before: MachineSettings, after: MachineSettings)
         break;
       case 'storageDir':
         lines.push(`Storage folder: ${before.storageDir} → ${after.storageDir}`);
+        break;
+      case 'usbDevices':
+        lines.push(...usbChanges(before.usbDevices ?? [], after.usbDevices ?? []));
         break;
       case 'ports':
         if (before.ports.web !== after.ports.web) lines.push(`Screen port: ${before.ports.web} → ${after.ports.web}`);

@@ -14,3 +14,4 @@ export * from './references';
 export { isInsidePath, systemFolderReason } from './host-paths';
 export * from './bytes';
 export * from './screenshot-name';
+export * from './usb';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hostPathSchema, imageRefSchema } from './references';
+import { USB_DEVICES_MAX, usbDeviceRefSchema, usbKey } from './usb';
 
 /** The image Porthole runs by default: a tested tag, never `latest`. */
 export const DEFAULT_IMAGE = 'dockurr/windows:6.05';
@@ -63,6 +64,12 @@ export const machineSettingsSchema = z.object({
   autoStart: z.boolean(),
   /** false = software emulation (KVM=N); set only with the user's consent. */
   kvm: z.boolean(),
+  /** USB devices of this computer given to the machine, by vendor and product id. Absent: none. */
+  usbDevices: z
+    .array(usbDeviceRefSchema)
+    .max(USB_DEVICES_MAX, `at most ${USB_DEVICES_MAX} USB devices`)
+    .refine((list) => new Set(list.map(usbKey)).size === list.length, 'each USB device is listed once')
+    .optional(),
 });
 export type MachineSettings = z.infer<typeof machineSettingsSchema>;
 

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** A USB vendor or product id: four lowercase hex digits, as sysfs and usb.ids write them. */
+export const usbIdSchema = z.string().regex(/^[0-9a-f]{4}$/, 'a USB id is four hexadecimal digits, such as 046d');
+
+/**
+ * A USB device given to a machine, by vendor and product id (the way the image documents passthrough:
+ * QEMU's usb-host by vendorid/productid). The name is how it was called when chosen, so a device that is
+ * unplugged now is still named.
+ */
+export const usbDeviceRefSchema = z.object({
+  vendorId: usbIdSchema,
+  productId: usbIdSchema,
+  name: z.string().max(200),
+});
+export type UsbDeviceRef = z.infer<typeof usbDeviceRefSchema>;
+
+/** The most USB devices one machine takes (QEMU's xHCI controller has a few ports; more is a mistake). */
+export const USB_DEVICES_MAX = 8;
+
+/** A USB device plugged into this computer now. */
+export const hostUsbDeviceSchema = usbDeviceRefSchema.extend({
+  /** `/dev/bus/usb/<bus>/<device>`: changes at each plug-in; shown, never stored. */
+  bus: z.number().int().nonnegative(),
+  device: z.number().int().nonnegative(),
+});
+export type HostUsbDevice = z.infer<typeof hostUsbDeviceSchema>;
+
+export function usbKey(d: { vendorId: string; productId: string }): string {
+  return `${d.vendorId}:${d.productId}`;
+}
