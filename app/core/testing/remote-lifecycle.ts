@@ -3,12 +3,11 @@
 import { expect } from 'vitest';
 import type { MachineView } from '../../api';
 import { uniqueName, type Harness } from './harness';
-import type { PrivateEngine } from './private-engine';
 
 const running = (v: MachineView): boolean => v.status.running && v.status.screenReady && ['booting', 'installing', 'ready'].includes(v.status.phase);
 
 /** Create, start to a live screen, graceful stop, start again on the same container, force off. */
-export async function remoteLifecyclePass(h: Harness, engine: PrivateEngine, opts: { image: string; name: string; over: string }): Promise<MachineView> {
+export async function remoteLifecyclePass(h: Harness, engine: { docker: (...args: string[]) => Promise<string> }, opts: { image: string; name: string; over: string }): Promise<MachineView> {
   const machine = await h.call('createMachine', { name: uniqueName(opts.name), image: opts.image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64 });
   await h.call('startMachine', { id: machine.id });
   const up = await h.waitFor(machine.id, running, 120_000, `running over ${opts.over}`);

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { MachineView } from '../../api';
+import { checkHost } from '../host/check';
+import { resolveEngineEndpoint } from '../host/engine';
+import { Harness } from '../testing/harness';
+import { PrivatePodman } from '../testing/private-podman';
+import { remoteLifecyclePass } from '../testing/remote-lifecycle';
+import { EngineClient, targetFromEnv, type EngineEvent } from './client';
+
+const image = inject('standinImage');
+
+/** Waits for the first event that `match` accepts, from a live event stream (no polling). */
+function nextEvent(events: EngineEvent[], waiters: Array<() => void>, match: (e: EngineEvent) => boolean, what: string): Promise<EngineEvent> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${what} event; saw ${JSON.stringify(events.map((e) => e.action))}`)), 30_000);
+    const check = (): void => {
+      const found = events.find(match);
+      if (!found) return;
+      clearTimeout(timer);
+      resolve(found);
+    };
+    waiters.push(check);
+    check();
+  });
+}
+
+/**
+ * Podman's Docker-compatible API, for real: a private `podman system service` (Debian's podman 4.3,
+ * rootful, runc + cgroupfs + a file events log, its own store and bridge) with the stand-in image
+ * loaded, driven by the same backend and the same lifecycle pass as the ssh and TLS engines.
+ */
+describe('Podman, rootful (a private podman system service)', () => {
+  let podman: PrivatePodman;
+  let h: Harness | undefined;
+  let machine: MachineView | undefined;
+
+  beforeAll(async () => {
+    podman = await PrivatePodman.start({ image });
+  }, 120_000);
+  afterAll(async () => {
+    if (h) await h.cleanup(machine ? [machine.id] : []).catch(() => undefined);
+    await podman?.dispose();
+  }, 120_000);
+
+  it('the host probe and porthole check name it podman (not rootless)', async () => {
+    const found = await resolveEngineEndpoint({ env: podman.env() });
+    expect(found).toMatchObject({ kind: 'podman', label: podman.host, rootless: false });
+    const report = await checkHost({ env: podman.env() });
+    expect(report.facts.engine).toMatchObject({ kind: 'podman', flavor: 'podman', endpoint: podman.host });
+  });
+
+  it('the event stream carries a container’s start, its exit with the exit code, and its removal', async () => {
+    // Before, the stream was filtered on Docker's names only, and Podman filters an exit as `died`:
+    // a machine whose container stopped on Podman never left "running".
+    const client = new EngineClient({ ...targetFromEnv(podman.env()), kind: 'podman' });
+    const events: EngineEvent[] = [];
+    const waiters: Array<() => void> = [];
+    const stop = await client.events(
+      (e) => {
+        events.push(e);
+        for (const w of waiters) w();
+      },
+      () => undefined,
+    );
+    try {
+      const id = await podman.docker('create', '--label', 'io.porthole.machine=evt', '--entrypoint', 'sh', image, '-c', 'exit 7');
+      await podman.docker('start', id);
+      expect(await nextEvent(events, waiters, (e) => e.action === 'start' && e.containerId === id, 'start')).toMatchObject({ machineId: 'evt' });
+      expect(await nextEvent(events, waiters, (e) => e.action === 'die' && e.containerId === id, 'die')).toMatchObject({ exitCode: 7, machineId: 'evt' });
+      await podman.docker('rm', id);
+      await nextEvent(events, waiters, (e) => e.action === 'destroy' && e.containerId === id, 'destroy');
+    } finally {
+      stop();
+    }
+  });
+
+  it('DOCKER_HOST=unix://…/podman.sock: create, start to a live screen, graceful stop, start again on the same container', async () => {
+    h = await Harness.create(podman.env());
+    const status = await h.waitForEngine(true, 30_000);
+    expect(status).toMatchObject({ kind: 'podman', endpoint: podman.host });
+    machine = await remoteLifecyclePass(h, podman, { image, name: 'Podman', over: 'Podman' });
+  }, 400_000);
+});
