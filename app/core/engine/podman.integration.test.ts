@@ -9,6 +9,12 @@ import { EngineClient, targetFromEnv, type EngineEvent } from './client';
 
 const image = inject('standinImage');
 
+interface Inspected {
+  Config: { StopTimeout?: number; Labels: Record<string, string> };
+  HostConfig: { CapAdd: string[]; Devices: Array<{ PathOnHost: string; PathInContainer: string }>; PortBindings: Record<string, Array<{ HostIp: string; HostPort: string }>> };
+  Mounts: Array<{ Type: string; Source: string; Destination: string }>;
+}
+
 /** Waits for the first event that `match` accepts, from a live event stream (no polling). */
 function nextEvent(events: EngineEvent[], waiters: Array<() => void>, match: (e: EngineEvent) => boolean, what: string): Promise<EngineEvent> {
   return new Promise((resolve, reject) => {
@@ -78,6 +84,20 @@ describe('Podman, rootful (a private podman system service)', () => {
     h = await Harness.create(podman.env());
     const status = await h.waitForEngine(true, 30_000);
     expect(status).toMatchObject({ kind: 'podman', endpoint: podman.host });
-    machine = await remoteLifecyclePass(h, podman, { image, name: 'Podman', over: 'Podman' });
+    machine = await remoteLifecyclePass(h, podman, { image, name: 'Podman', over: 'Podman', full: true });
   }, 400_000);
+
+  it('the container as Podman keeps it: NET_ADMIN, /dev/net/tun, ports on 127.0.0.1 only, the 120 s stop timeout', async () => {
+    const [info] = JSON.parse(await podman.docker('inspect', h!.containerName(machine!.id))) as Inspected[];
+    expect(info!.Config.StopTimeout).toBe(120);
+    expect(info!.Config.Labels).toMatchObject({ 'io.porthole.machine': machine!.id, 'io.porthole.instance': h!.instance });
+    expect(info!.HostConfig.CapAdd).toEqual(['NET_ADMIN']);
+    // Podman reports the device without its cgroup permissions (Docker says rwm); the device is there all the same.
+    expect(info!.HostConfig.Devices).toEqual([expect.objectContaining({ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun' })]);
+    const bindings = Object.values(info!.HostConfig.PortBindings).flat();
+    expect(bindings).toHaveLength(3);
+    for (const b of bindings) expect(b.HostIp).toBe('127.0.0.1');
+    // Binds come back with Podman's options appended (rw,rprivate,rbind): the /storage mount is still found.
+    expect(info!.Mounts).toContainEqual(expect.objectContaining({ Type: 'bind', Source: machine!.storageDir, Destination: '/storage' }));
+  });
 });
