@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { MachineView } from '../../api';
 import { checkHost } from '../host/check';
 import { resolveEngineEndpoint } from '../host/engine';
-import { Harness } from '../testing/harness';
+import { docker, Harness, uniqueName } from '../testing/harness';
+import { LocalRegistry } from '../testing/registry';
 import { PrivatePodman } from '../testing/private-podman';
 import { remoteLifecyclePass } from '../testing/remote-lifecycle';
 import { EngineClient, targetFromEnv, type EngineEvent } from './client';
@@ -37,15 +38,19 @@ function nextEvent(events: EngineEvent[], waiters: Array<() => void>, match: (e:
  */
 describe('Podman, rootful (a private podman system service)', () => {
   let podman: PrivatePodman;
+  let registry: LocalRegistry;
   let h: Harness | undefined;
   let machine: MachineView | undefined;
+  let pulled: MachineView | undefined;
 
   beforeAll(async () => {
-    podman = await PrivatePodman.start({ image });
+    registry = await LocalRegistry.start();
+    podman = await PrivatePodman.start({ image, insecureRegistries: [registry.address] });
   }, 120_000);
   afterAll(async () => {
-    if (h) await h.cleanup(machine ? [machine.id] : []).catch(() => undefined);
+    if (h) await h.cleanup([machine, pulled].flatMap((m) => (m ? [m.id] : []))).catch(() => undefined);
     await podman?.dispose();
+    await registry?.stop();
   }, 120_000);
 
   it('the host probe and porthole check name it podman (not rootless)', async () => {
@@ -99,5 +104,23 @@ describe('Podman, rootful (a private podman system service)', () => {
     for (const b of bindings) expect(b.HostIp).toBe('127.0.0.1');
     // Binds come back with Podman's options appended (rw,rprivate,rbind): the /storage mount is still found.
     expect(info!.Mounts).toContainEqual(expect.objectContaining({ Type: 'bind', Source: machine!.storageDir, Destination: '/storage' }));
+  });
+
+  it('pulls the image from a registry with real progress (bytes done growing to the total), then starts the machine', async () => {
+    const ref = await registry.push(docker, image, 'standin', `podman-${Date.now().toString(36)}`);
+    await docker('rmi', ref);
+    h ??= await Harness.create(podman.env());
+    pulled = await h.call('createMachine', { name: uniqueName('PodmanPull'), image: ref, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64 });
+    const from = h.mark(pulled.id);
+    await h.call('startMachine', { id: pulled.id });
+    await h.waitFor(pulled.id, (v) => v.status.running, 60_000, 'running after the download');
+    const progress = h.statusesSince(pulled.id, from).flatMap((st) => (st.phase === 'pulling' && st.progress?.bytesTotal ? [st.progress] : []));
+    expect(progress.length).toBeGreaterThan(2);
+    const done = progress.map((p) => p.bytesDone ?? 0);
+    for (let i = 1; i < done.length; i++) expect(done[i]!).toBeGreaterThanOrEqual(done[i - 1]!);
+    expect(progress.at(-1)!.bytesTotal).toBeGreaterThan(10 * 1024 * 1024);
+    expect(await podman.podman('image', 'inspect', '--format', '{{.Id}}', ref)).not.toBe('');
+    await h.call('forceStopMachine', { id: pulled.id });
+    await h.waitFor(pulled.id, (v) => v.status.phase === 'stopped', 30_000, 'off');
   });
 });

@@ -35,6 +35,10 @@ function containersConf(dir: string, network: string | undefined): string {
   ].join('\n');
 }
 
+function registriesConf(insecure: readonly string[]): string {
+  return ['unqualified-search-registries = []', ...insecure.flatMap((location) => ['[[registry]]', `location = "${location}"`, 'insecure = true'])].join('\n') + '\n';
+}
+
 function storageConf(dir: string): string {
   return ['[storage]', 'driver = "overlay"', `graphroot = "${join(dir, 'graph')}"`, `runroot = "${join(dir, 'run')}"`, ''].join('\n');
 }
@@ -70,16 +74,21 @@ export class PrivatePodman {
   }
 
   /** Starts a fresh service; `image` (a tag of the shared Docker engine) is loaded into its store. */
-  static async start(options: { image?: string; user?: PodmanUser } = {}): Promise<PrivatePodman> {
+  /**
+   * `insecureRegistries`: registries (host:port) pulled from over plain HTTP. Docker trusts any
+   * registry on 127.0.0.0/8 that way by itself; Podman only those its registries.conf marks insecure.
+   */
+  static async start(options: { image?: string; user?: PodmanUser; insecureRegistries?: string[] } = {}): Promise<PrivatePodman> {
     const root = await mkdtemp(join(tmpdir(), 'porthole-podman-'));
     const podman = new PrivatePodman(root, options.user);
     const network = options.user ? undefined : `porthole-it-${randomBytes(3).toString('hex')}`;
     await writeFile(join(root, 'containers.conf'), containersConf(root, network));
     await writeFile(join(root, 'storage.conf'), storageConf(root));
+    await writeFile(join(root, 'registries.conf'), registriesConf(options.insecureRegistries ?? []));
     if (options.user) {
       // The folder (and the socket in it) belongs to the user the service runs as.
       await chmod(root, 0o755);
-      for (const f of ['', 'containers.conf', 'storage.conf']) await chown(join(root, f), options.user.uid, options.user.gid);
+      for (const f of ['', 'containers.conf', 'storage.conf', 'registries.conf']) await chown(join(root, f), options.user.uid, options.user.gid);
     }
     try {
       if (network) {
@@ -112,7 +121,8 @@ export class PrivatePodman {
       PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
       CONTAINERS_CONF: join(this.root, 'containers.conf'),
       CONTAINERS_STORAGE_CONF: join(this.root, 'storage.conf'),
-      // No registries.conf of the host's short-name aliases matter: images are loaded, never pulled by short name.
+      // Not the host's registries.conf: the tests pull from their own registry only, by full name.
+      CONTAINERS_REGISTRIES_CONF: join(this.root, 'registries.conf'),
       TMPDIR: join(this.root, 'tmp'),
     };
     if (!this.user) return { ...base, HOME: this.root };
