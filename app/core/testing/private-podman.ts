@@ -5,6 +5,7 @@ import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerAt, exited, pipe, program, until } from './processes';
+import { asUser, endProcessesWith, grantTun, revokeTun, rootlessUser, type TestUser } from './rootless-user';
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
@@ -43,11 +44,6 @@ function storageConf(dir: string): string {
   return ['[storage]', 'driver = "overlay"', `graphroot = "${join(dir, 'graph')}"`, `runroot = "${join(dir, 'run')}"`, ''].join('\n');
 }
 
-export interface PodmanUser {
-  name: string;
-  uid: number;
-  gid: number;
-}
 
 /**
  * A Podman API service of the test's own (`podman system service`): its containers.conf, storage,
@@ -67,18 +63,23 @@ export class PrivatePodman {
 
   private constructor(
     readonly root: string,
-    readonly user: PodmanUser | undefined,
+    readonly user: TestUser | undefined,
   ) {
     this.host = `unix://${join(root, 'podman.sock')}`;
     this.docker = dockerAt(this.host);
   }
 
   /** Starts a fresh service; `image` (a tag of the shared Docker engine) is loaded into its store. */
+  /** The account a rootless service runs as (see rootless-user.ts). */
+  static rootlessUser(): Promise<TestUser> {
+    return rootlessUser();
+  }
+
   /**
    * `insecureRegistries`: registries (host:port) pulled from over plain HTTP. Docker trusts any
    * registry on 127.0.0.0/8 that way by itself; Podman only those its registries.conf marks insecure.
    */
-  static async start(options: { image?: string; user?: PodmanUser; insecureRegistries?: string[] } = {}): Promise<PrivatePodman> {
+  static async start(options: { image?: string; user?: TestUser; insecureRegistries?: string[] } = {}): Promise<PrivatePodman> {
     const root = await mkdtemp(join(tmpdir(), 'porthole-podman-'));
     const podman = new PrivatePodman(root, options.user);
     const network = options.user ? undefined : `porthole-it-${randomBytes(3).toString('hex')}`;
@@ -86,6 +87,7 @@ export class PrivatePodman {
     await writeFile(join(root, 'storage.conf'), storageConf(root));
     await writeFile(join(root, 'registries.conf'), registriesConf(options.insecureRegistries ?? []));
     if (options.user) {
+      await grantTun(options.user);
       // The folder (and the socket in it) belongs to the user the service runs as.
       await chmod(root, 0o755);
       for (const f of ['', 'containers.conf', 'storage.conf', 'registries.conf']) await chown(join(root, f), options.user.uid, options.user.gid);
@@ -126,14 +128,20 @@ export class PrivatePodman {
       TMPDIR: join(this.root, 'tmp'),
     };
     if (!this.user) return { ...base, HOME: this.root };
-    return { ...base, HOME: this.root, USER: this.user.name, LOGNAME: this.user.name, XDG_RUNTIME_DIR: join(this.root, 'xdg') };
+    return {
+      ...base,
+      HOME: this.root,
+      USER: this.user.name,
+      LOGNAME: this.user.name,
+      XDG_RUNTIME_DIR: join(this.root, 'xdg'),
+      // No session bus: without this, podman autolaunches a dbus-daemon that outlives the service.
+      DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent',
+    };
   }
 
   /** `podman ARGS` as this service's user, with this service's configuration. */
   private command(args: readonly string[]): [string, ...string[]] {
-    if (!this.user) return ['podman', ...args];
-    // setpriv: the user's ids and groups, no PAM session and no password; the environment stays podmanEnv.
-    return ['setpriv', `--reuid=${this.user.uid}`, `--regid=${this.user.gid}`, '--init-groups', 'podman', ...args];
+    return asUser(this.user, ['podman', ...args]);
   }
 
   async podman(...args: string[]): Promise<string> {
@@ -183,19 +191,24 @@ export class PrivatePodman {
 
   async stopService(): Promise<void> {
     const child = this.service;
-    if (!child || !this.running) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    await exited(child);
-    clearTimeout(timer);
+    if (!child) return;
+    if (this.running) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await exited(child);
+      clearTimeout(timer);
+    }
+    // Every process of this service carries its configuration file in its environment.
+    await endProcessesWith(`CONTAINERS_CONF=${join(this.root, 'containers.conf')}`, STOP_TIMEOUT_MS);
   }
 
   /** Removes every container, stops the service, unmounts and deletes its store. */
   async dispose(): Promise<void> {
-    if (this.running) await this.podman('rm', '-af', '-t', '0').catch(() => undefined);
+    // Rootless, the process spawned here may already have handed over to its re-executed copy: always ask.
+    await this.podman('rm', '-af', '-t', '0').catch(() => undefined);
     await this.stopService();
-    // Whatever podman still holds mounted (overlay layers, the rootless user's namespace): podman's own cleanup, then umount.
-    await this.podman('system', 'reset', '--force').catch(() => undefined);
+    if (this.user) await revokeTun(this.user);
+    // Whatever the store still holds mounted on the host (its overlay home), deepest first.
     const mounts = (await readFile('/proc/mounts', 'utf8'))
       .split('\n')
       .map((line) => line.split(' ')[1] ?? '')

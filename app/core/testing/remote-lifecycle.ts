@@ -17,11 +17,14 @@ export interface LifecycleOptions {
    * recreates the container keeping the disk (data.img, same inode). For engines other than Docker.
    */
   full?: boolean;
+  /** Runs after the machine is created, before its first start (e.g. hand its folders to a rootless engine's user). */
+  prepare?: (machine: MachineView) => Promise<void>;
 }
 
 /** Create, start to a live screen, graceful stop, start again on the same container, force off. */
 export async function remoteLifecyclePass(h: Harness, engine: { docker: (...args: string[]) => Promise<string> }, opts: LifecycleOptions): Promise<MachineView> {
   const machine = await h.call('createMachine', { name: uniqueName(opts.name), image: opts.image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64 });
+  await opts.prepare?.(machine);
   await h.call('startMachine', { id: machine.id });
   const up = await h.waitFor(machine.id, running, 120_000, `running over ${opts.over}`);
   // The container is on the engine behind the remote address (its own data root), not on the shared engine.
