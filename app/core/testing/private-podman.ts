@@ -41,7 +41,8 @@ function registriesConf(insecure: readonly string[]): string {
 }
 
 function storageConf(dir: string): string {
-  return ['[storage]', 'driver = "overlay"', `graphroot = "${join(dir, 'graph')}"`, `runroot = "${join(dir, 'run')}"`, ''].join('\n');
+  // Rootless podman ignores graphroot for rootless_storage_path (and runroot for $XDG_RUNTIME_DIR/containers).
+  return ['[storage]', 'driver = "overlay"', `graphroot = "${join(dir, 'graph')}"`, `runroot = "${join(dir, 'run')}"`, `rootless_storage_path = "${join(dir, 'graph')}"`, ''].join('\n');
 }
 
 
