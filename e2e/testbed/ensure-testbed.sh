@@ -33,6 +33,14 @@ readonly NEEDED=(
   openssl=/usr/bin/openssl                    # engine tests: certificates of a TLS engine (private-engine.ts)
   openssh-server=/usr/sbin/sshd               # engine tests: DOCKER_HOST=ssh:// through a test's own sshd (test-sshd.ts)
   openssh-client=/usr/bin/ssh                 # Porthole reaches ssh:// engines with the user's ssh
+  podman=/usr/bin/podman                      # engine tests: Podman's Docker-compatible API (app/core/testing/private-podman.ts)
+  runc=/usr/sbin/runc                         # Podman's runtime here (crun, its first choice, refuses the hybrid cgroups)
+  containernetworking-plugins=/usr/lib/cni/bridge  # rootful Podman 4.3's networks (CNI bridge, portmap on 127.0.0.1)
+  iptables=/usr/sbin/iptables                 # CNI's portmap and firewall plugins
+  uidmap=/usr/bin/newuidmap                   # rootless Podman and rootless Docker: subordinate ids
+  slirp4netns=/usr/bin/slirp4netns            # rootless Podman and rootless Docker: user-mode networking
+  rootlesskit=/usr/bin/rootlesskit            # rootless Docker (docker.io's dockerd-rootless.sh)
+  acl=/usr/bin/setfacl                        # rootless engine tests: /dev/net/tun for the test account only (rootless-user.ts)
 )
 
 say() { printf 'test bed: %s\n' "$*" >&2; }

@@ -13,6 +13,16 @@ import { parsePullEvent, PullTracker, type PullProgress } from './pull';
 /** The container events Porthole acts on: a start (inspect and follow), an exit, an OOM, a removal. */
 export const CONTAINER_EVENTS = ['start', 'die', 'oom', 'destroy'] as const;
 
+/**
+ * Podman's names for the same events, where they differ. Its compatible API prints an exit as `die`
+ * but filters on its own name, `died`: a stream filtered on `die` alone never carries an exit from
+ * Podman (measured on 4.3). A removal is `remove` there. Docker ignores names it does not emit.
+ */
+const PODMAN_EVENT_NAMES: Readonly<Record<string, (typeof CONTAINER_EVENTS)[number]>> = { died: 'die', remove: 'destroy' };
+
+/** The event filter sent to the engine: Docker's names and Podman's. */
+export const EVENT_FILTER = [...CONTAINER_EVENTS, ...Object.keys(PODMAN_EVENT_NAMES)];
+
 /** A container state change from the engine's event stream. */
 export interface EngineEvent {
   action: string;
@@ -57,6 +67,21 @@ export class EngineClient {
       throw new PortholeError('ENGINE_UNAVAILABLE', this.target.unusable, 'Set DOCKER_HOST to a unix:// or tcp:// address (with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH for TLS), or unset it to use the local engine.');
     }
     await this.wrap(() => this.docker.ping());
+  }
+
+  /**
+   * Docker or Podman, as the engine says of itself (/version's components): a DOCKER_HOST names a
+   * socket, not what serves it. The target's kind when the host probe already knew it.
+   */
+  async engineKind(): Promise<EngineTarget['kind']> {
+    if (this.target.kind !== 'unknown') return this.target.kind;
+    try {
+      const version = (await this.docker.version()) as { Components?: Array<{ Name?: string }> };
+      const names = (version.Components ?? []).map((c) => c.Name ?? '');
+      return names.some((n) => /podman/i.test(n)) ? 'podman' : names.includes('Engine') ? 'docker' : 'unknown';
+    } catch {
+      return 'unknown';
+    }
   }
 
   async imageExists(ref: string): Promise<boolean> {
@@ -243,7 +268,7 @@ export class EngineClient {
    */
   async events(onEvent: (e: EngineEvent) => void, onEnd: (err?: Error) => void): Promise<() => void> {
     const stream = await this.wrap(() =>
-      this.docker.getEvents({ filters: { type: ['container'], event: [...CONTAINER_EVENTS] } }),
+      this.docker.getEvents({ filters: { type: ['container'], event: EVENT_FILTER } }),
     );
     let buffered = '';
     let ended = false;
@@ -320,7 +345,8 @@ export function parseEngineEvent(line: string): EngineEvent | null {
   } catch {
     return null;
   }
-  const action = (raw.Action ?? raw.status ?? '').split(':')[0] ?? '';
+  const named = (raw.Action ?? raw.status ?? '').split(':')[0] ?? '';
+  const action = PODMAN_EVENT_NAMES[named] ?? named;
   const containerId = raw.Actor?.ID ?? raw.id;
   if (!action || !containerId) return null;
   const attrs = raw.Actor?.Attributes ?? {};

@@ -59,7 +59,7 @@ export class EngineConnection {
         (err) => this.lost(err),
       );
       this.attempt = 0;
-      this.setStatus({ connected: true, kind: this.client.target.kind, endpoint: this.client.target.label });
+      this.setStatus({ connected: true, kind: await this.client.engineKind(), endpoint: this.client.target.label });
       await this.listener.onConnected(this.client);
     } catch (err) {
       this.lost(err instanceof Error ? err : new Error(String(err)));

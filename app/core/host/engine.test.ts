@@ -162,6 +162,15 @@ describe('probing engines', () => {
     expect(endpoint?.rootless).toBe(true);
   });
 
+  it('reads rootless Podman from its /libpod/info on a socket anywhere (its compatible /info does not say)', async () => {
+    await fake.serve('/srv/p.sock', { kind: 'podman', rootless: true });
+    const rootless = await resolveEngineEndpoint(fake.options({ env: env({ DOCKER_HOST: 'unix:///srv/p.sock' }) }));
+    expect(rootless).toMatchObject({ kind: 'podman', rootless: true });
+    await fake.serve('/srv/q.sock', { kind: 'podman' });
+    const rootful = await resolveEngineEndpoint(fake.options({ env: env({ DOCKER_HOST: 'unix:///srv/q.sock' }) }));
+    expect(rootful).toMatchObject({ kind: 'podman', rootless: false });
+  });
+
   it('fails when the Docker API is older than 1.41', async () => {
     await fake.serve('/var/run/docker.sock', { kind: 'docker', version: '19.03.15', apiVersion: '1.40' });
     const result = await check();

@@ -274,7 +274,11 @@ export async function probeEngine(candidate: EngineCandidate, ctx: HostContext):
     candidate.desktop ||
     /docker desktop/i.test(versionData?.Platform?.Name ?? '') ||
     /docker desktop/i.test(infoData?.OperatingSystem ?? '');
-  const rootless = !desktop && (candidate.rootless || (infoData?.SecurityOptions ?? []).some((o) => o.includes('name=rootless')));
+  const rootless =
+    !desktop &&
+    (candidate.rootless ||
+      (infoData?.SecurityOptions ?? []).some((o) => o.includes('name=rootless')) ||
+      (podman && (await podmanRootless((path) => ctx.engineRequest(address, path, Math.max(ctx.timeoutMs, LIBPOD_INFO_TIMEOUT_MS)), ping.headers['libpod-api-version']))));
   const endpoint: EngineEndpoint = {
     kind,
     label: candidate.label,
@@ -289,6 +293,22 @@ export async function probeEngine(candidate: EngineCandidate, ctx: HostContext):
   };
   const apiTooOld = kind !== 'podman' && apiVersion !== undefined && !apiAtLeast(apiVersion, MIN_DOCKER_API);
   return { candidate, state: 'ok', detail: 'answers', endpoint, apiTooOld };
+}
+
+/** Podman's /libpod/info gathers its store's figures first: slower than a ping, seconds on a busy host. */
+const LIBPOD_INFO_TIMEOUT_MS = 10_000;
+const libpodInfoSchema = z.object({ host: z.object({ security: z.object({ rootless: z.boolean().optional() }).optional() }).optional() });
+
+/**
+ * Podman's compatible /info does not say it runs rootless (4.3 lists no name=rootless), and its
+ * socket may be anywhere DOCKER_HOST points: its own /libpod/info does (host.security.rootless).
+ */
+async function podmanRootless(get: (path: string) => Promise<{ status: number; body: string }>, libpodVersion: string | string[] | undefined): Promise<boolean> {
+  const version = typeof libpodVersion === 'string' && /^\d+(\.\d+)*$/.test(libpodVersion) ? libpodVersion : '4.0.0';
+  const info = await get(`/v${version}/libpod/info`).catch(() => null);
+  if (info?.status !== 200) return false;
+  const parsed = libpodInfoSchema.safeParse(safeJson(info.body));
+  return parsed.success && parsed.data.host?.security?.rootless === true;
 }
 
 async function addressOf(candidate: EngineCandidate, ctx: HostContext): Promise<EngineAddress> {

@@ -138,6 +138,10 @@ function fakeEngine(spec: FakeEngineSpec, req: http.IncomingMessage, res: http.S
     res.writeHead(200, { 'Content-Type': 'application/json', 'Api-Version': apiVersion });
     res.end(JSON.stringify(body));
   };
+  if (spec.kind === 'podman' && /^\/v[\d.]+\/libpod\/info$/.test(req.url ?? '')) {
+    json({ host: { security: { rootless: spec.rootless === true } } });
+    return;
+  }
   switch (req.url) {
     case '/_ping':
       res.writeHead(200, { 'Content-Type': 'text/plain', 'Api-Version': apiVersion });
@@ -163,7 +167,8 @@ function fakeEngine(spec: FakeEngineSpec, req: http.IncomingMessage, res: http.S
     case '/info':
       json({
         OperatingSystem: spec.operatingSystem ?? 'Debian GNU/Linux 12 (bookworm)',
-        SecurityOptions: ['name=seccomp,profile=builtin', ...(spec.rootless ? ['name=rootless'] : [])],
+        // Podman 4.3's compatible /info never lists name=rootless (measured): only its /libpod/info says so.
+        SecurityOptions: ['name=seccomp,profile=builtin', ...(spec.rootless && spec.kind !== 'podman' ? ['name=rootless'] : [])],
       });
       return;
     default:

@@ -18,12 +18,12 @@ export function dockerAt(host: string | undefined, env?: NodeJS.ProcessEnv): (..
 }
 
 /** `producer | consumer` without a shell, e.g. docker save | docker -H other load. */
-export function pipe(producer: readonly string[], consumer: readonly string[]): Promise<void> {
+export function pipe(producer: readonly string[], consumer: readonly string[], consumerEnv?: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
     const [pc, ...pargs] = producer;
     const [cc, ...cargs] = consumer;
     const left = spawn(pc!, pargs, { stdio: ['ignore', 'pipe', 'inherit'] });
-    const right = spawn(cc!, cargs, { stdio: ['pipe', 'ignore', 'inherit'] });
+    const right = spawn(cc!, cargs, { stdio: ['pipe', 'ignore', 'inherit'], ...(consumerEnv ? { env: consumerEnv } : {}) });
     left.stdout.pipe(right.stdin);
     let failed = false;
     const fail = (what: string) => (code: number | null): void => {

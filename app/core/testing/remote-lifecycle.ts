@@ -1,24 +1,56 @@
-// One lifecycle pass on an engine reached some other way than the local socket (ssh, TLS): the
-// machine's container must live on that engine, and a stop and a start must keep it.
+// One lifecycle pass on an engine reached some other way than the local shared socket (ssh, TLS,
+// Podman): the machine's container must live on that engine, and a stop and a start must keep it.
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { MachineView } from '../../api';
 import { uniqueName, type Harness } from './harness';
-import type { PrivateEngine } from './private-engine';
 
 const running = (v: MachineView): boolean => v.status.running && v.status.screenReady && ['booting', 'installing', 'ready'].includes(v.status.phase);
 
+export interface LifecycleOptions {
+  image: string;
+  name: string;
+  over: string;
+  /**
+   * Also: the app restarting adopts the running container (no duplicate), and a changed setting
+   * recreates the container keeping the disk (data.img, same inode). For engines other than Docker.
+   */
+  full?: boolean;
+  /** Runs after the machine is created, before its first start (e.g. hand its folders to a rootless engine's user). */
+  prepare?: (machine: MachineView) => Promise<void>;
+}
+
 /** Create, start to a live screen, graceful stop, start again on the same container, force off. */
-export async function remoteLifecyclePass(h: Harness, engine: PrivateEngine, opts: { image: string; name: string; over: string }): Promise<MachineView> {
+export async function remoteLifecyclePass(h: Harness, engine: { docker: (...args: string[]) => Promise<string> }, opts: LifecycleOptions): Promise<MachineView> {
   const machine = await h.call('createMachine', { name: uniqueName(opts.name), image: opts.image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64 });
+  await opts.prepare?.(machine);
   await h.call('startMachine', { id: machine.id });
   const up = await h.waitFor(machine.id, running, 120_000, `running over ${opts.over}`);
   // The container is on the engine behind the remote address (its own data root), not on the shared engine.
   expect(await engine.docker('ps', '-q', '--no-trunc')).toContain(up.status.containerId);
+  if (opts.full) {
+    await h.shutdown();
+    await h.boot();
+    const adopted = await h.waitFor(machine.id, running, 60_000, `adopted after a restart over ${opts.over}`);
+    expect(adopted.status.containerId).toBe(up.status.containerId);
+    expect(await h.containersOf(machine.id)).toEqual([up.status.containerId]);
+  }
   await h.call('stopMachine', { id: machine.id });
   await h.waitFor(machine.id, (v) => !v.status.running && v.status.phase === 'stopped', 150_000, 'stopped');
   await h.call('startMachine', { id: machine.id });
   const again = await h.waitFor(machine.id, running, 120_000, 'running again');
   expect(again.status.containerId).toBe(up.status.containerId);
+  if (opts.full) {
+    const disk = await stat(join(machine.storageDir, 'data.img'));
+    const { appliesAt } = await h.call('updateMachine', { id: machine.id, changes: { ramGiB: 3 } });
+    expect(appliesAt).toBe('recreate');
+    await h.call('applyMachine', { id: machine.id });
+    const recreated = await h.waitFor(machine.id, (v) => running(v) && v.status.containerId !== up.status.containerId, 120_000, `recreated over ${opts.over}`);
+    expect(await h.containersOf(machine.id)).toEqual([recreated.status.containerId]);
+    const after = await stat(join(machine.storageDir, 'data.img'));
+    expect({ ino: after.ino, size: after.size }).toEqual({ ino: disk.ino, size: disk.size });
+  }
   await h.call('forceStopMachine', { id: machine.id });
   await h.waitFor(machine.id, (v) => v.status.phase === 'stopped', 30_000, 'off');
   return machine;
