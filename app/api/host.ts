@@ -58,6 +58,8 @@ export const hostFactsSchema = z.object({
   kvmForMachines: z.boolean().optional(),
   /** /dev/net/tun exists: pass it to the container; without it the image falls back to user-mode networking. */
   tunAvailable: z.boolean().optional(),
+  /** /dev/bus/usb exists: machines with USB devices get it; without it they start and QEMU waits for the devices. */
+  usbBusAvailable: z.boolean().optional(),
   /** The engine that answers, or null when none does. */
   engine: engineFactSchema.nullable().optional(),
   /**

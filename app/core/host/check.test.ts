@@ -39,6 +39,7 @@ describe('checkHost', () => {
       kvmPresent: true,
       kvmForMachines: true,
       tunAvailable: true,
+      usbBusAvailable: false,
       engine: { kind: 'docker', endpoint: 'unix:///var/run/docker.sock', version: '24.0.7', apiVersion: '1.43', rootless: false, desktop: false, flavor: 'docker' },
       kvmCheckedOn: 'this-computer',
     });

@@ -12,13 +12,14 @@ import { cpuCheck, diskCheck, memoryCheck, readCpuThreads, readDiskSpace, readMe
  */
 export async function checkHost(options: HostCheckOptions = {}): Promise<HostReport> {
   const ctx = hostContext(options);
-  const [kvm, engine, memory, threads, disk, tun, passwords] = await Promise.all([
+  const [kvm, engine, memory, threads, disk, tun, usbBus, passwords] = await Promise.all([
     guard(findKvm(ctx)),
     guard(findEngine(ctx)),
     guard(readMemory(ctx)),
     guard(readCpuThreads(ctx)),
     guard(readDiskSpace(ctx)),
     ctx.exists('/dev/net/tun'),
+    ctx.exists('/dev/bus/usb'),
     guard(ctx.passwords()),
   ]);
 
@@ -49,6 +50,7 @@ export async function checkHost(options: HostCheckOptions = {}): Promise<HostRep
     kvmPresent: k?.present ?? false,
     kvmForMachines: kvmReachesMachines && (k?.flagsVisible ?? false) && !fact?.desktop,
     tunAvailable: tun,
+    usbBusAvailable: usbBus,
     engine: fact,
     kvmCheckedOn: 'this-computer',
   };

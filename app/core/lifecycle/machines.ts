@@ -571,6 +571,7 @@ export class Machines {
       oemDir,
       installed: record.installed,
       tun: this.deps.host().tunAvailable !== false,
+      usbBus: this.deps.host().usbBusAvailable !== false,
       instance: this.instance,
     });
     let container = await this.findContainer(engine, id);

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { sampleMachine } from '../../api/testing/sample-machine';
 import type { MachineSettings } from '../../api';
 import { toCompose } from './compose-export';
 import { fromCompose, parseComposeDuration } from './compose-import';
@@ -327,7 +328,8 @@ services:
     ]);
     expect(warnings).toEqual([
       'service "office": FROM_SHELL takes its value from the shell that runs compose; set it in Porthole instead.',
-      'service "office": Porthole does not support KEY, ARGUMENTS yet; they were left out.',
+      'service "office": ARGUMENTS "-device usb-host" is not carried over: Porthole passes QEMU only the USB devices it manages.',
+      'service "office": Porthole does not support KEY yet; it was left out.',
       'service "office": the mount /srv/custom.xml → /custom.xml is not supported by Porthole and was left out.',
       'service "office": /shared3 is the engine volume "winvol"; Porthole uses folders only, so copy its files to a folder and choose that.',
       'service "office": port 5900 → 5900/tcp is not published by Porthole.',
@@ -529,6 +531,35 @@ describe('helpers', () => {
     ['2.5G', 'disk', 2.5],
   ] as const)('parses %s (%s) as %d GiB', (value, what, gib) => {
     expect(parseSizeGiB(value, what)).toBe(gib);
+  });
+
+  it('keeps the USB devices of ARGUMENTS (the image’s usb-host passthrough) and names the arguments it leaves out', () => {
+    const { drafts, warnings } = fromCompose(
+      [
+        'services:',
+        '  windows:',
+        '    image: dockurr/windows',
+        '    devices:',
+        '      - /dev/kvm',
+        '      - /dev/bus/usb',
+        '    environment:',
+        '      ARGUMENTS: "-device usb-host,vendorid=0x046D,productid=0xc52b -device usb-host,vendorid=0x0781,productid=0x5581 -cpu host"',
+        '',
+      ].join('\n'),
+    );
+    expect(drafts[0]!.usbDevices).toEqual([
+      { vendorId: '046d', productId: 'c52b', name: 'USB device 046d:c52b' },
+      { vendorId: '0781', productId: '5581', name: 'USB device 0781:5581' },
+    ]);
+    expect(warnings.join('\n')).toContain('ARGUMENTS "-cpu host" is not carried over');
+    expect(warnings.join('\n')).not.toContain('usb-host');
+  });
+
+  it('exports USB devices as the image documents them, and reads them back', () => {
+    const m = sampleMachine({ usbDevices: [{ vendorId: '046d', productId: 'c52b', name: 'USB device 046d:c52b' }] });
+    const text = toCompose(m, { oemDir: '/oem-dir', instance: 'i'.repeat(32) });
+    expect(text).toContain('/dev/bus/usb:/dev/bus/usb');
+    expect(fromCompose(text).drafts[0]!.usbDevices).toEqual(m.usbDevices);
   });
 
   it('refuses sizes it cannot read', () => {

@@ -1,7 +1,7 @@
 // What a dockur container says about its machine (environment, mounts, ports), read into a draft for
 // import or adoption: what it says, nothing invented; values Windows cannot run with are refused.
 import type Docker from 'dockerode';
-import { DEFAULT_IMAGE, machineDraftSchema, portSchema, PortholeError, type HostPorts, type MachineDraft, type SharedFolder } from '../../api';
+import { DEFAULT_IMAGE, machineDraftSchema, portSchema, PortholeError, USB_DEVICES_MAX, type HostPorts, type MachineDraft, type SharedFolder, type UsbDeviceRef } from '../../api';
 import { findLanguage, findVersion, isCultureName, isVersionUrl } from '../../api/catalogue';
 import { validateCulture, validatePassword, validateUsername } from '../../api/validation';
 import { CONTAINER_PORTS, CUSTOM_ISO_TARGET, OEM_TARGET, SHARED_FOLDER_TARGETS, STORAGE_TARGET } from './spec';
@@ -84,10 +84,38 @@ export function parseImageBoolean(value: string): boolean | undefined {
   return undefined;
 }
 
+/**
+ * The USB devices in an ARGUMENTS value (`-device usb-host,vendorid=0x046d,productid=0xc52b`, the image's
+ * documented passthrough), and every other argument, which Porthole does not carry over.
+ */
+export function usbFromArguments(value: string): { devices: UsbDeviceRef[]; rest: string[] } {
+  const words = value.split(/\s+/).filter(Boolean);
+  const devices: UsbDeviceRef[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < words.length; i += 1) {
+    const option = words[i]!;
+    const next = words[i + 1];
+    if ((option === '-device' || option === '--device') && next?.startsWith('usb-host,')) {
+      const props = new Map(next.split(',').slice(1).map((p) => p.split('=', 2) as [string, string]));
+      const vendor = /^0x([0-9a-f]{4})$/i.exec(props.get('vendorid') ?? '')?.[1]?.toLowerCase();
+      const product = /^0x([0-9a-f]{4})$/i.exec(props.get('productid') ?? '')?.[1]?.toLowerCase();
+      if (vendor && product) {
+        if (!devices.some((d) => d.vendorId === vendor && d.productId === product)) {
+          devices.push({ vendorId: vendor, productId: product, name: `USB device ${vendor}:${product}` });
+        }
+        i += 1;
+        continue;
+      }
+    }
+    rest.push(option);
+  }
+  return { devices, rest };
+}
+
 /** The environment variables Porthole reads; any other is left out with a warning naming it (never its value). */
 export const KNOWN_ENV = new Set([
   'VERSION', 'RAM_SIZE', 'DISK_SIZE', 'CPU_CORES', 'DISK_FMT', 'USERNAME', 'PASSWORD', 'LANGUAGE', 'REGION', 'KEYBOARD',
-  'WIDTH', 'HEIGHT', 'KVM', 'SAMBA', 'SAMBA_READONLY', 'DISPLAY',
+  'WIDTH', 'HEIGHT', 'KVM', 'SAMBA', 'SAMBA_READONLY', 'DISPLAY', 'ARGUMENTS',
 ]);
 
 function applyEnv(draft: ImportedDraft, parts: ContainerParts, found: Findings): { sambaReadOnly: boolean } {
@@ -186,6 +214,13 @@ function applyEnv(draft: ImportedDraft, parts: ContainerParts, found: Findings):
       case 'SAMBA_READONLY':
         sambaReadOnly = flag(key, value) === true;
         break;
+      case 'ARGUMENTS': {
+        const { devices, rest } = usbFromArguments(value);
+        if (devices.length > USB_DEVICES_MAX) refuse(`ARGUMENTS names ${devices.length} USB devices; a machine takes at most ${USB_DEVICES_MAX}.`);
+        else if (devices.length > 0) draft.usbDevices = devices;
+        if (rest.length > 0) say(`ARGUMENTS "${rest.join(' ')}" is not carried over: Porthole passes QEMU only the USB devices it manages.`);
+        break;
+      }
       case 'DISPLAY':
         if (value.toLowerCase() !== 'web') say(`DISPLAY="${value}" is replaced by web: Porthole shows the screen in its window.`);
         break;

@@ -246,6 +246,33 @@ describe('buildContainerSpec (golden)', () => {
   });
 });
 
+describe('USB devices', () => {
+  const usbDevices = [
+    { vendorId: '046d', productId: 'c52b', name: 'Logitech Unifying Receiver' },
+    { vendorId: '0781', productId: '5581', name: 'SanDisk Ultra' },
+  ];
+
+  it('are passed as the image documents: the USB bus, and a usb-host device by vendor and product id each', () => {
+    const spec = buildContainerSpec(machine({ usbDevices }), { oemDir: OEM, instance: INSTANCE });
+    expect(spec.Env).toContain('ARGUMENTS=-device usb-host,vendorid=0x046d,productid=0xc52b -device usb-host,vendorid=0x0781,productid=0x5581');
+    expect(spec.HostConfig?.Devices).toContainEqual({ PathOnHost: '/dev/bus/usb', PathInContainer: '/dev/bus/usb', CgroupPermissions: 'rwm' });
+  });
+
+  it('leave the bus out where the computer has none (the engine would refuse the container), keeping the arguments', () => {
+    const spec = buildContainerSpec(machine({ usbDevices }), { oemDir: OEM, instance: INSTANCE, usbBus: false });
+    expect(spec.HostConfig?.Devices?.map((d: { PathOnHost?: string }) => d.PathOnHost)).not.toContain('/dev/bus/usb');
+    expect(spec.Env?.some((e) => e.startsWith('ARGUMENTS=-device usb-host'))).toBe(true);
+  });
+
+  it('add nothing when a machine has none', () => {
+    for (const none of [undefined, []]) {
+      const spec = buildContainerSpec(machine(none ? { usbDevices: none } : {}), { oemDir: OEM, instance: INSTANCE });
+      expect(spec.Env?.some((e) => e.startsWith('ARGUMENTS='))).toBe(false);
+      expect(spec.HostConfig?.Devices?.map((d: { PathOnHost?: string }) => d.PathOnHost)).not.toContain('/dev/bus/usb');
+    }
+  });
+});
+
 describe('spec label', () => {
   it('is the hash of the rest of the spec', () => {
     const spec = buildContainerSpec(machine(), { oemDir: OEM, instance: INSTANCE });
@@ -280,6 +307,7 @@ describe('spec label', () => {
       { storageDir: '/srv/other' },
       { ports: { web: 47001, rdp: 47003 } },
       { kvm: false },
+      { usbDevices: [{ vendorId: '046d', productId: 'c52b', name: 'Receiver' }] },
     ];
     for (const change of changes) expect(hash(change), JSON.stringify(change)).not.toBe(base);
   });

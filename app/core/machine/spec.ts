@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
-import { PortholeError, type MachineSettings } from '../../api';
+import { PortholeError, type MachineSettings, type UsbDeviceRef } from '../../api';
 
 /** Labels every Porthole container carries; the engine layer finds machines by MACHINE_LABEL. */
 export const MACHINE_LABEL = 'io.porthole.machine';
@@ -19,6 +19,8 @@ export const SHARED_FOLDER_TARGETS = ['/shared', '/shared2', '/shared3'] as cons
 export const STORAGE_TARGET = '/storage';
 export const CUSTOM_ISO_TARGET = '/custom.iso';
 export const OEM_TARGET = '/oem';
+/** The host's USB device nodes, given whole to a machine with USB devices (the image's documented way). */
+export const USB_BUS = '/dev/bus/usb';
 const LOOPBACK = '127.0.0.1';
 
 export interface SpecOptions {
@@ -39,6 +41,21 @@ export interface SpecOptions {
    * warns and falls back to user-mode networking.
    */
   tun?: boolean;
+  /**
+   * The engine's computer has /dev/bus/usb (host facts: usbBusAvailable). Default true. Without it the
+   * device folder is left out (the engine would refuse the container); the machine still starts and QEMU
+   * waits for the devices, which it would also do for a device that is unplugged.
+   */
+  usbBus?: boolean;
+}
+
+/**
+ * QEMU's arguments for the machine's USB devices, passed the way the image documents it: a usb-host
+ * device by vendor and product id on the image's xHCI controller. A device that is not plugged in does
+ * not stop QEMU: it attaches when it appears.
+ */
+export function usbArguments(devices: readonly UsbDeviceRef[]): string {
+  return devices.map((d) => `-device usb-host,vendorid=0x${d.vendorId},productid=0x${d.productId}`).join(' ');
 }
 
 /** The short form of an instance id in container names: readable, and enough to keep two configurations apart. */
@@ -126,6 +143,8 @@ export function buildContainerSpec(m: MachineSettings, opts: SpecOptions): Docke
   if (m.keyboard) env.push(`KEYBOARD=${m.keyboard}`);
   env.push(`WIDTH=${m.screen.width}`, `HEIGHT=${m.screen.height}`, 'SAMBA=Y', 'DISPLAY=web');
   if (!m.kvm) env.push('KVM=N');
+  const usb = m.usbDevices ?? [];
+  if (usb.length > 0) env.push(`ARGUMENTS=${usbArguments(usb)}`);
 
   const binds = [`${bindable(m.storageDir, 'storage folder')}:${STORAGE_TARGET}`];
   m.sharedFolders.forEach((folder, index) => {
@@ -139,6 +158,7 @@ export function buildContainerSpec(m: MachineSettings, opts: SpecOptions): Docke
   const devices: Docker.DeviceMapping[] = [];
   if (m.kvm) devices.push({ PathOnHost: '/dev/kvm', PathInContainer: '/dev/kvm', CgroupPermissions: 'rwm' });
   if (opts.tun !== false) devices.push({ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' });
+  if (usb.length > 0 && opts.usbBus !== false) devices.push({ PathOnHost: USB_BUS, PathInContainer: USB_BUS, CgroupPermissions: 'rwm' });
 
   const web = `${CONTAINER_PORTS.web}/tcp`;
   const rdpTcp = `${CONTAINER_PORTS.rdp}/tcp`;

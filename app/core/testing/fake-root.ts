@@ -176,3 +176,47 @@ function fakeEngine(spec: FakeEngineSpec, req: http.IncomingMessage, res: http.S
       res.end();
   }
 }
+
+/** A USB device as sysfs shows it under /sys/bus/usb/devices/<port>. */
+export interface FakeUsbDevice {
+  port: string;
+  vendorId: string;
+  productId: string;
+  deviceClass?: string;
+  manufacturer?: string;
+  product?: string;
+  bus: number;
+  device: number;
+}
+
+/** A hand-written slice of usb.ids, in its real format (vendors, tab-indented products, interfaces, then classes). */
+export const SAMPLE_USB_IDS = [
+  '# usb.ids sample for tests',
+  '1d6b  Linux Foundation',
+  '\t0002  2.0 root hub',
+  '046d  Logitech, Inc.',
+  '\tc52b  Unifying Receiver',
+  '\t\t00  Interface name, not a product',
+  '0781  SanDisk Corp.',
+  '\t5581  Ultra',
+  'C 00  (Defined at Interface level)',
+  '\t01  Audio',
+  '',
+].join('\n');
+
+/** Writes USB devices into a fake root's sysfs, and usb.ids where Debian keeps it (unless `usbIds` is null). */
+export async function addFakeUsb(fake: FakeRoot, devices: readonly FakeUsbDevice[], usbIds: string | null = SAMPLE_USB_IDS): Promise<void> {
+  for (const d of devices) {
+    const dir = `/sys/bus/usb/devices/${d.port}`;
+    await fake.write(`${dir}/idVendor`, `${d.vendorId}\n`);
+    await fake.write(`${dir}/idProduct`, `${d.productId}\n`);
+    await fake.write(`${dir}/bDeviceClass`, `${d.deviceClass ?? '00'}\n`);
+    await fake.write(`${dir}/busnum`, `${d.bus}\n`);
+    await fake.write(`${dir}/devnum`, `${d.device}\n`);
+    if (d.manufacturer) await fake.write(`${dir}/manufacturer`, `${d.manufacturer}\n`);
+    if (d.product) await fake.write(`${dir}/product`, `${d.product}\n`);
+    // An interface of the device: a directory sysfs lists beside it, never a device itself.
+    await fake.write(`/sys/bus/usb/devices/${d.port}:1.0/bInterfaceClass`, '03\n');
+  }
+  if (usbIds !== null) await fake.write('/usr/share/misc/usb.ids', usbIds);
+}
