@@ -280,7 +280,7 @@ async function runParsed(
 class UsageError extends Error {}
 
 /** Phases that mean the image's own checks passed (QEMU runs), or that the start is over. */
-const PAST_CHECKS = new Set(['booting', 'installing', 'ready', 'stopping']);
+const PAST_CHECKS = new Set(['booting', 'installing', 'running-iso', 'ready', 'stopping']);
 
 /**
  * Starts the machine and waits (on the backend's events, no polling) until it boots or its start

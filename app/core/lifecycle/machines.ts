@@ -29,6 +29,7 @@ import { assertIsoUsable } from '../machine/iso';
 import { assertMountsUsable } from '../machine/mounts';
 import { writeOemFiles, INSTALL_MARKER } from '../machine/oem';
 import { MachineSession } from '../session/machine-session';
+import { bootMediaOf } from '../session/media';
 import type { MachineSecrets } from '../secrets';
 import { executeDiskDelete, makeStorageFolder, planDiskDelete } from '../storage/ownership';
 import { assertMachinePaths, assertSharedAllowed, assertStorageAllowed, homeOf, type PathPolicy } from '../storage/paths';
@@ -106,6 +107,7 @@ export class Machines {
         // container's status page is on the port being started, not the saved one.
         webPort: () => this.startingPorts.get(id)?.web ?? this.deps.store.require(id).settings.ports.web,
         installed: () => this.deps.store.get(id)?.installed ?? false,
+        bootMedia: () => bootMediaOf(this.deps.store.get(id)?.settings.customIso ?? undefined),
         onChange: () => this.emit(id),
         // Not recorded (the file is from a newer Porthole, the disk is full): said, never an unhandled rejection.
         onInstalled: () => void this.markInstalled(id).catch((err: unknown) => process.emitWarning(`Porthole: could not note that ${id} is installed: ${String(err)}`)),

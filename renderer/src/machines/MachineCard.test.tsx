@@ -59,4 +59,10 @@ describe('MachineCard', () => {
     setup({ phase: 'failed', running: false, screenReady: false, failure: { exitCode: 88, cause: 'No KVM.', remedy: 'Turn on virtualization.' } });
     expect(screen.getByTestId('failure').textContent).toBe('No KVM.Turn on virtualization.');
   });
+
+  it('a machine booting an ISO that is not Windows setup says "Running from ISO", never "Installing Windows"', () => {
+    setup({ phase: 'running-iso', running: true, screenReady: true, message: 'Running from ISO' });
+    expect(screen.getByTestId('phase').textContent).toBe('Running from ISO');
+    expect(screen.queryByText(/Installing/)).toBeNull();
+  });
 });
