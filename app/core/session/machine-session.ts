@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import type Docker from 'dockerode';
-import type { MachineStatus, Progress } from '../../api';
+import type { Failure, MachineStatus, Progress } from '../../api';
 import type { EngineClient, EngineEvent } from '../engine/client';
 import { failureFor, isCleanExit } from './failures';
 import { startedStatus, type BootMedia } from './media';
@@ -63,8 +63,9 @@ export class MachineSession {
     this.set({ phase: 'pulling', message, progress, running: false, screenReady: false }, ['failure', 'shutdown']);
   }
 
-  setFailed(cause: string, remedy: string): void {
-    this.set({ phase: 'failed', running: false, screenReady: false, failure: { exitCode: null, cause, remedy } }, [
+  /** A start that failed before the container ran (a download, an engine refusal), with the fix when Porthole has one. */
+  setFailed(cause: string, remedy: string, more: Pick<Failure, 'fix' | 'logLine'> = {}): void {
+    this.set({ phase: 'failed', running: false, screenReady: false, failure: { exitCode: null, cause, remedy, ...more } }, [
       'progress',
       'shutdown',
     ]);
