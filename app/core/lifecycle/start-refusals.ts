@@ -13,7 +13,7 @@ export function startRefusal(engineText: string, ports: HostPorts, id: string): 
   const logLine = engineText.trim();
   // Docker: `error gathering device information while adding custom device "/dev/kvm": no such file or directory`;
   // Podman: `stat /dev/kvm: no such file or directory`.
-  if (/\/dev\/kvm["']?:\s*no such file or directory/i.test(logLine)) {
+  if (/\/dev\/kvm\\?["']?:\s*no such file or directory/i.test(logLine)) {
     return {
       cause: 'This computer has no /dev/kvm, so the machine cannot use KVM hardware acceleration.',
       remedy: `Run it in software emulation (about 10x slower): porthole fix ${id} software-emulation. Or turn on virtualization (VT-x/AMD-V) in the firmware and load the kvm module; "porthole check" says how.`,
