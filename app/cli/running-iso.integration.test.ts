@@ -54,7 +54,7 @@ describe('a machine running an ISO that is not Windows setup (stand-in image, te
     expect(start.stdout).toMatch(new RegExp(`^start: ${m.id} is (booting|running-iso) `, 'm'));
 
     const app = await h.waitFor(m.id, (v) => v.status.phase === 'running-iso' || v.status.phase === 'failed', 180_000, 'running-iso');
-    expect(app.status).toMatchObject({ phase: 'running-iso', message: 'Running from ISO', running: true, screenReady: true });
+    expect(app.status).toMatchObject({ phase: 'running-iso', message: 'Running from ISO: it is not Windows setup, so nothing installs by itself; use it on the screen.', running: true, screenReady: true });
 
     const json = await porthole(['machines', '--json']);
     expect(json.code).toBe(0);

@@ -111,7 +111,7 @@ describe('MachineSession (fake engine)', () => {
     const { session, calls, statuses } = setup(async () => info(true), [], 'other-iso');
     await session.attach(info(true));
     for (const line of [...BOOT, 'PORTHOLE-INSTALLED']) calls.onLine!(line);
-    expect(session.status).toMatchObject({ phase: 'running-iso', message: 'Running from ISO', running: true, screenReady: true });
+    expect(session.status).toMatchObject({ phase: 'running-iso', message: 'Running from ISO: it is not Windows setup, so nothing installs by itself; use it on the screen.', running: true, screenReady: true });
     expect(statuses.map((s) => s.phase)).not.toContain('installing');
     expect(calls.installed).toBe(0);
   });

@@ -64,6 +64,6 @@ describe('boot media: Windows setup or another ISO', () => {
     expect(startedStatus(true, 'other-iso')).toEqual({ phase: 'ready', message: 'Windows is running' });
     expect(startedStatus(true, 'windows-setup')).toEqual({ phase: 'ready', message: 'Windows is running' });
     expect(startedStatus(false, 'windows-setup')).toEqual({ phase: 'installing', message: 'Installing Windows…' });
-    expect(startedStatus(false, 'other-iso')).toEqual({ phase: 'running-iso', message: 'Running from ISO' });
+    expect(startedStatus(false, 'other-iso')).toEqual({ phase: 'running-iso', message: 'Running from ISO: it is not Windows setup, so nothing installs by itself; use it on the screen.' });
   });
 });

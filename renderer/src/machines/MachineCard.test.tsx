@@ -72,7 +72,7 @@ describe('MachineCard', () => {
   });
 
   it('a machine booting an ISO that is not Windows setup says "Running from ISO", never "Installing Windows"', () => {
-    setup({ phase: 'running-iso', running: true, screenReady: true, message: 'Running from ISO' });
+    setup({ phase: 'running-iso', running: true, screenReady: true, message: 'Running from ISO: it is not Windows setup, so nothing installs by itself; use it on the screen.' });
     expect(screen.getByTestId('phase').textContent).toBe('Running from ISO');
     expect(screen.queryByText(/Installing/)).toBeNull();
   });
