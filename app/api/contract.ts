@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { machineChangesSchema, machineDraftSchema, machineIdSchema } from './machine';
-import { engineStatusSchema, machineViewSchema } from './state';
+import { engineStatusSchema, failureFixes, machineViewSchema } from './state';
 import { hostReportSchema } from './host';
 import { creationDefaultsSchema } from './defaults';
 import { isoInfoSchema } from './iso';
@@ -146,6 +146,15 @@ export const actions = {
     }),
   },
   engineStatus: { request: z.object({}), response: engineStatusSchema },
+  /**
+   * Applies a remedy Porthole offers on a failure (`failure.fix`): `software-emulation` (KVM off, then
+   * start), `other-ports` (new free host ports saved, then start), `choose-iso` (`iso` becomes the custom
+   * ISO, then start), `make-room` (changes nothing: `folder` is the storage folder to make room in).
+   */
+  fixMachine: {
+    request: z.object({ id: machineIdSchema, fix: z.enum(failureFixes), iso: hostPathSchema.optional() }),
+    response: z.object({ ok: z.literal(true), folder: z.string().optional() }),
+  },
 } as const;
 
 export type Actions = typeof actions;

@@ -9,6 +9,8 @@ export interface DesktopBridge {
   pickIso(): Promise<string | null>;
   saveScreenshot(png: Uint8Array, suggestedName: string): Promise<string | null>;
   openScreenWindow(machineId: string): Promise<void>;
+  /** Opens the machine's storage folder in the file manager (the "Make room" fix); main looks the folder up itself. */
+  openMachineFolder(machineId: string): Promise<void>;
 }
 
 /** What `window.porthole` holds in the desktop app: the contract, plus what only the shell can do. */
@@ -44,6 +46,7 @@ export const DESKTOP_CHANNELS = {
   pickIso: 'porthole:desktop:pick-iso',
   saveScreenshot: 'porthole:desktop:save-screenshot',
   openScreenWindow: 'porthole:desktop:open-screen-window',
+  openMachineFolder: 'porthole:desktop:open-machine-folder',
 } as const satisfies Record<keyof DesktopBridge, string>;
 
 export type DesktopChannel = (typeof DESKTOP_CHANNELS)[keyof DesktopBridge];

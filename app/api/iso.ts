@@ -13,3 +13,13 @@ export const isoInfoSchema = z.object({
   volumeLabel: z.string().optional(),
 });
 export type IsoInfo = z.infer<typeof isoInfoSchema>;
+
+/**
+ * Whether an ISO is Windows installation media the image installs by itself. Microsoft's media carry
+ * labels such as CCCOMA_X64FRE_EN-US_DV9 (11), CPBA_X64FRE_... (10), SSS_X64FREE_... (Server);
+ * anything else the image simply boots, and nothing installs. One rule for the wizard's sentence and
+ * the machine's phase ("Installing Windows" or "Running from ISO").
+ */
+export function isWindowsSetupMedia(info: Pick<IsoInfo, 'volumeLabel'>): boolean {
+  return /(?:^|_)(?:CCCOMA|CCSA|CPBA|CENA|CCBA|SSS|IR\d)_|X64FRE|X86FRE|A64FRE/i.test(info.volumeLabel ?? '');
+}

@@ -8,6 +8,7 @@ export const machinePhases = [
   'preparing', // the image is preparing: downloading Windows, building the disk (status messages)
   'booting', // QEMU launched, firmware running
   'installing', // Windows Setup until the COM1 marker
+  'running-iso', // booted from a custom ISO that is not Windows setup media: nothing installs by itself, no marker comes
   'ready', // Windows is installed and running
   'stopping', // graceful ACPI shutdown under way
   'stopped',
@@ -32,17 +33,22 @@ export const progressSchema = z.object({
 });
 export type Progress = z.infer<typeof progressSchema>;
 
+/**
+ * Remedies Porthole can apply itself (`fixMachine`): run in software emulation and start (KVM refused or
+ * missing), choose another ISO (the image refused it), pick other free host ports and start (one was
+ * taken at start), make room on the storage folder's disk (it is full: Porthole opens or names the folder).
+ */
+export const failureFixes = ['software-emulation', 'choose-iso', 'other-ports', 'make-room'] as const;
+export type FailureFix = (typeof failureFixes)[number];
+
 export const failureSchema = z.object({
   exitCode: z.number().int().nullable(),
   cause: z.string(),
   remedy: z.string(),
   /** The last `❯ ERROR:` line, if any, colour codes stripped. */
   logLine: z.string().optional(),
-  /**
-   * A remedy Porthole can apply itself, offered on the failure as a button: run in software
-   * emulation and start (KVM refused), choose another ISO (the image refused it).
-   */
-  fix: z.enum(['software-emulation', 'choose-iso']).optional(),
+  /** A remedy Porthole can apply itself (see failureFixes), offered on the failure as a button. */
+  fix: z.enum(failureFixes).optional(),
 });
 export type Failure = z.infer<typeof failureSchema>;
 

@@ -17,6 +17,12 @@ describe('porthole machines', () => {
     expect(text).not.toContain('not reachable');
   });
 
+  it('a machine booting an ISO that is not Windows setup says "running from ISO", not installing', () => {
+    const text = formatMachines([machine('live', 'running-iso')]);
+    expect(text).toMatch(/^live\s+\S.*\s+running from ISO\s/m);
+    expect(text).not.toMatch(/installing|running-iso/);
+  });
+
   it('a failed machine shows its cause and remedy, not only "failed"', () => {
     const failed = machine('win11', 'failed');
     const text = formatMachines([{ ...failed, status: { ...failed.status, failure: { exitCode: 88, cause: 'The machine could not use KVM.', remedy: 'Use software emulation.' } } }]);

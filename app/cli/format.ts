@@ -1,9 +1,16 @@
 import { formatBytes, type DeletePlan, type MachineView } from '../api';
 
+/** The STATE column: the phase's id, but in words where the id would mislead or puzzle. */
+function stateWords(phase: MachineView['status']['phase']): string {
+  if (phase === 'unknown') return 'engine not reachable';
+  if (phase === 'running-iso') return 'running from ISO';
+  return phase;
+}
+
 /** `porthole machines`: a table a person can read. */
 export function formatMachines(machines: MachineView[]): string {
   if (machines.length === 0) return 'No machines yet. Create one with: porthole create --name "Windows 11"\n';
-  const rows = machines.map((m) => [m.id, m.name, m.status.phase === 'unknown' ? 'engine not reachable' : m.status.phase, `${m.ramGiB} GB`, `${m.cpuCores} CPU`, `${m.diskGiB} GB`]);
+  const rows = machines.map((m) => [m.id, m.name, stateWords(m.status.phase), `${m.ramGiB} GB`, `${m.cpuCores} CPU`, `${m.diskGiB} GB`]);
   const header = ['ID', 'NAME', 'STATE', 'RAM', 'CPUS', 'DISK'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();

@@ -44,4 +44,22 @@ describe('CLI numbers', () => {
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/win/);
   });
+
+  it('porthole fix: an unknown fix is a usage error naming the fixes; make-room names the storage folder and changes nothing', async () => {
+    const unknown = await cli('fix', 'win', 'reboot');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('"porthole fix win" needs one of: software-emulation, choose-iso, other-ports, make-room.');
+    const created = await cli('create', '--name', 'Roomy', '--json');
+    expect(created.code).toBe(0);
+    const { id, storageDir } = JSON.parse(created.out) as { id: string; storageDir: string };
+    const before = await readdir(join(root, 'config'));
+    const room = await cli('fix', id, 'make-room');
+    expect(room.code).toBe(0);
+    expect(room.out).toBe(`Make room on the disk that holds ${storageDir}, then: porthole start ${id}\n`);
+    expect(await readdir(join(root, 'config'))).toEqual(before);
+    // Without an engine, a fix that starts is refused before it changes anything.
+    const emulate = await cli('fix', id, 'software-emulation');
+    expect(emulate.code).toBe(1);
+    expect(JSON.parse((await cli('machines', '--json')).out)[0].kvm).toBe(true);
+  });
 });

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ActionName, ActionRequest, ActionResponse, MachineView } from '../api';
-import { actions, fromEnvelope, machineSettingsSchema } from '../api';
+import { actions, failureFixes, fromEnvelope, machineSettingsSchema } from '../api';
 import { createBackend, defaultDirs, type Backend } from '../core/backend';
 import { formatHostReport } from '../core/host';
 import { generatePassword } from '../core/machine/defaults';
@@ -16,6 +16,8 @@ Commands:
   machines                    List machines and their state
   create --name NAME [--version 11] [--ram GB] [--cpus N] [--disk GB] [--iso PATH] [--no-kvm] [--image REF]
   start ID | stop ID | restart ID | kill ID
+  fix ID FIX [--iso PATH]     Apply the fix a failed start offers, then start: software-emulation,
+                              other-ports, choose-iso (with --iso); make-room names the folder to free
   apply ID                    Recreate the machine's container with its current settings (keeps the disk)
   rm ID [--delete-disk]       Remove a machine; its disk is kept unless --delete-disk (then only what Porthole
                               made goes: its own folder whole, else only the image's disk files)
@@ -170,15 +172,22 @@ async function runParsed(
         const settled = await settledStart(backend, target, () => call('startMachine', { id: target }), (message) => {
           if (!json) out(`${message}\n`);
         });
-        if (!PAST_CHECKS.has(settled.status.phase)) {
-          const failure = settled.status.failure;
-          const why = failure ? `${failure.cause}\n${failure.remedy}` : 'The machine stopped before Windows booted. "porthole logs ' + target + '" shows why.';
-          if (json) out(JSON.stringify({ error: { code: 'START_FAILED', message: failure?.cause ?? 'stopped', remedy: failure?.remedy, status: settled.status } }, null, 2) + '\n');
-          else err(`${target} did not start: ${why}\n`);
-          return 1;
+        return reportStart(settled, target, command, json, out, err);
+      }
+      case 'fix': {
+        const target = needId();
+        const fix = failureFixes.find((f) => f === positionals[2]);
+        if (!fix) throw new UsageError(`"porthole fix ${target}" needs one of: ${failureFixes.join(', ')}.`);
+        if (fix === 'make-room') {
+          const result = await call('fixMachine', { id: target, fix });
+          print(result, () => `Make room on the disk that holds ${result.folder ?? 'the storage folder'}, then: porthole start ${target}\n`);
+          return 0;
         }
-        print(settled, () => `${command}: ${target} is ${settled.status.phase} (${settled.status.message ?? settled.status.phase})\n`);
-        return 0;
+        // Like start: the outcome is the machine's, once it is past the image's checks or has failed.
+        const settled = await settledStart(backend, target, () => call('fixMachine', { id: target, fix, ...(values.iso ? { iso: resolve(values.iso) } : {}) }), (message) => {
+          if (!json) out(`${message}\n`);
+        });
+        return reportStart(settled, target, command, json, out, err);
       }
       case 'rm': {
         const target = needId();
@@ -279,8 +288,21 @@ async function runParsed(
 
 class UsageError extends Error {}
 
+/** A start's (or a fix's) outcome: 0 once past the image's checks, 1 with the cause and remedy otherwise. */
+function reportStart(settled: MachineView, target: string, command: string, json: boolean, out: (s: string) => void, err: (s: string) => void): number {
+  if (!PAST_CHECKS.has(settled.status.phase)) {
+    const failure = settled.status.failure;
+    const why = failure ? `${failure.cause}\n${failure.remedy}` : 'The machine stopped before Windows booted. "porthole logs ' + target + '" shows why.';
+    if (json) out(JSON.stringify({ error: { code: 'START_FAILED', message: failure?.cause ?? 'stopped', remedy: failure?.remedy, status: settled.status } }, null, 2) + '\n');
+    else err(`${target} did not start: ${why}\n`);
+    return 1;
+  }
+  out(json ? JSON.stringify(settled, null, 2) + '\n' : `${command}: ${target} is ${settled.status.phase} (${settled.status.message ?? settled.status.phase})\n`);
+  return 0;
+}
+
 /** Phases that mean the image's own checks passed (QEMU runs), or that the start is over. */
-const PAST_CHECKS = new Set(['booting', 'installing', 'ready', 'stopping']);
+const PAST_CHECKS = new Set(['booting', 'installing', 'running-iso', 'ready', 'stopping']);
 
 /**
  * Starts the machine and waits (on the backend's events, no polling) until it boots or its start

@@ -6,6 +6,7 @@ import {
   type EngineStatus,
   type Handlers,
   type HostReport,
+  type MachineChanges,
 } from '../api';
 import { dispatch, type Backend, type BackendEvent, type BackendListener } from './backend-types';
 import { EngineConnection } from './engine/connection';
@@ -13,6 +14,7 @@ import { targetFromEndpoint, targetFromEnv, type EngineClient, type EngineTarget
 import { checkHost, resolveEngineEndpoint, watchHost, type HostCheckOptions } from './host';
 import { Machines } from './lifecycle/machines';
 import { creationDefaults } from './lifecycle/creation-defaults';
+import { applyFix } from './lifecycle/fixes';
 import { inspectIso } from './machine/iso';
 import { openRemoteDesktop } from './remote';
 import { MachineSecrets, SecretService } from './secrets';
@@ -175,6 +177,15 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     inspectIso: ({ path }) => inspectIso(path),
     exportCompose: async ({ id }) => ({ yaml: await machines.exportCompose(id) }),
     importCompose: ({ yaml, baseDir, adopt }) => machines.importCompose(yaml, { ...(baseDir ? { baseDir } : {}), ...(adopt ? { adopt } : {}) }),
+    fixMachine: async ({ id, fix, iso }) => {
+      const target = {
+        get: (m: string) => machines.get(m),
+        update: (m: string, changes: MachineChanges) => machines.update(m, changes),
+        start: (m: string, opts?: { freshPorts?: boolean }) => machines.start(m, opts),
+        assertEngine: () => void engine(),
+      };
+      return { ...ok, ...(await applyFix(target, id, fix, iso)) };
+    },
   };
 
   return {

@@ -21,6 +21,7 @@ export const desktopArgs = {
   pickIso: z.tuple([]),
   saveScreenshot: z.tuple([pngSchema, z.string().max(200)]),
   openScreenWindow: z.tuple([machineIdSchema]),
+  openMachineFolder: z.tuple([machineIdSchema]),
 } as const satisfies Record<keyof DesktopBridge, z.ZodType>;
 
 /** What main does for each helper, for the window that asked (null when it has none). */
@@ -31,6 +32,8 @@ export interface DesktopServices<W> {
   pickIso(parent: W | null): Promise<string | null>;
   saveScreenshot(parent: W | null, png: Uint8Array, suggestedName: string): Promise<string | null>;
   openScreenWindow(machineId: string): Promise<void>;
+  /** Only a machine's own storage folder, looked up by its id: the page never names a path to open. */
+  openMachineFolder(machineId: string): Promise<void>;
 }
 
 export function registerDesktopIpc<W>(deps: {
@@ -51,6 +54,10 @@ export function registerDesktopIpc<W>(deps: {
     saveScreenshot: ([png, name], parent) => services.saveScreenshot(parent, png, name),
     openScreenWindow: async ([id]) => {
       await services.openScreenWindow(id);
+      return null;
+    },
+    openMachineFolder: async ([id]) => {
+      await services.openMachineFolder(id);
       return null;
     },
   };

@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { app, clipboard, dialog, type BrowserWindow, type OpenDialogOptions } from 'electron';
-import { savedScreenshotName } from '../api';
+import { app, clipboard, dialog, shell, type BrowserWindow, type OpenDialogOptions } from 'electron';
+import { PortholeError, savedScreenshotName } from '../api';
 import type { DesktopServices } from './desktop-ipc';
 
 async function pick(parent: BrowserWindow | null, options: OpenDialogOptions): Promise<string | null> {
@@ -10,7 +10,10 @@ async function pick(parent: BrowserWindow | null, options: OpenDialogOptions): P
 }
 
 /** The Electron side of the desktop helpers. */
-export function electronDesktopServices(openScreenWindow: (id: string) => Promise<void>): DesktopServices<BrowserWindow> {
+export function electronDesktopServices(
+  openScreenWindow: (id: string) => Promise<void>,
+  machineFolder: (id: string) => Promise<string>,
+): DesktopServices<BrowserWindow> {
   return {
     readClipboard: () => clipboard.readText(),
     writeClipboard: (text) => clipboard.writeText(text),
@@ -43,5 +46,13 @@ export function electronDesktopServices(openScreenWindow: (id: string) => Promis
       return file;
     },
     openScreenWindow,
+    openMachineFolder: async (id) => {
+      const folder = await machineFolder(id);
+      // A folder only: openPath on a file would run its default application.
+      const isFolder = await stat(folder).then((s) => s.isDirectory(), () => false);
+      if (!isFolder) throw new PortholeError('NOT_FOUND', `The storage folder ${folder} does not exist.`, 'Check that its drive is mounted.');
+      const failed = await shell.openPath(folder);
+      if (failed) throw new PortholeError('INTERNAL', `The file manager could not open ${folder}: ${failed}`, 'Open the folder by hand.');
+    },
   };
 }

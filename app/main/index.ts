@@ -249,7 +249,13 @@ async function start(): Promise<void> {
   registerDesktopIpc({
     ipcMain,
     allowSender,
-    services: electronDesktopServices(openScreen),
+    services: electronDesktopServices(openScreen, async (id) => {
+      const result = await backend.invoke('fixMachine', { id, fix: 'make-room' });
+      if (!result.ok) throw fromEnvelope(result.error);
+      const { folder } = result.value as { folder?: string };
+      if (!folder) throw new Error(`no storage folder for ${id}`);
+      return folder;
+    }),
     windowOf: (event) => BrowserWindow.fromWebContents(event.sender),
   });
   forwardBackendEvents(backend, () => ourWindows().map((w) => w.webContents));

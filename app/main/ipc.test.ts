@@ -185,6 +185,7 @@ describe('desktop helpers over IPC', () => {
       pickIso: vi.fn(async () => null),
       saveScreenshot: vi.fn(async () => '/home/me/Pictures/shot.png'),
       openScreenWindow: vi.fn(async () => undefined),
+      openMachineFolder: vi.fn(async () => undefined),
     } satisfies DesktopServices<typeof parent>;
     registerDesktopIpc({ ipcMain: ipc, allowSender, services, windowOf: () => parent });
     return { ipc, ours, services, parent };
@@ -212,6 +213,8 @@ describe('desktop helpers over IPC', () => {
     expect(services.saveScreenshot).toHaveBeenCalledWith(parent, PNG, 'Win 11');
     expect(await call(ipc, DESKTOP_CHANNELS.openScreenWindow, ev, 'win11')).toEqual({ ok: true, value: null });
     expect(services.openScreenWindow).toHaveBeenCalledWith('win11');
+    expect(await call(ipc, DESKTOP_CHANNELS.openMachineFolder, ev, 'win11')).toEqual({ ok: true, value: null });
+    expect(services.openMachineFolder).toHaveBeenCalledWith('win11');
   });
 
   it('refuses a foreign page on every channel', async () => {

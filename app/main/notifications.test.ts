@@ -29,6 +29,11 @@ describe('notificationFor', () => {
     });
   });
 
+  it('says nothing of an install for a machine running an ISO that is not Windows setup', () => {
+    expect(notificationFor(machine('w', 'booting'), machine('w', 'running-iso'))).toBeNull();
+    expect(notificationFor(machine('w', 'preparing'), machine('w', 'running-iso'))).toBeNull();
+  });
+
   it('tells when an installed machine is ready', () => {
     expect(notificationFor(machine('w', 'booting', {}, 'Work'), machine('w', 'ready', {}, 'Work'))).toMatchObject({
       kind: 'ready',

@@ -141,6 +141,12 @@ describe('state lines', () => {
     expect(phaseLabel(failed.status)).toBe('Failed: KVM is not available');
   });
 
+  it('say "Running from ISO" for a machine booting an ISO that is not Windows setup, which can be stopped and restarted', () => {
+    const live = machine('w', 'running-iso');
+    expect(phaseLabel(live.status)).toBe('Running from ISO');
+    expect(trayIconFor([live])).toBe('running');
+  });
+
   it('stay short in a menu', () => {
     const long = machine('w', 'failed', { failure: { exitCode: 1, cause: 'x'.repeat(300), remedy: '' } });
     expect(phaseLabel(long.status).length).toBeLessThanOrEqual(60);

@@ -13,10 +13,10 @@ export interface TrayActions {
 export type TrayState = 'stopped' | 'starting' | 'running' | 'failed';
 
 const STARTABLE: ReadonlySet<MachinePhase> = new Set(['absent', 'created', 'stopped', 'failed']);
-const STOPPABLE: ReadonlySet<MachinePhase> = new Set(['preparing', 'booting', 'installing', 'ready']);
-const RESTARTABLE: ReadonlySet<MachinePhase> = new Set(['booting', 'installing', 'ready']);
+const STOPPABLE: ReadonlySet<MachinePhase> = new Set(['preparing', 'booting', 'installing', 'running-iso', 'ready']);
+const RESTARTABLE: ReadonlySet<MachinePhase> = new Set(['booting', 'installing', 'running-iso', 'ready']);
 const BUSY: ReadonlySet<MachinePhase> = new Set(['pulling', 'preparing', 'booting', 'stopping']);
-const UP: ReadonlySet<MachinePhase> = new Set(['installing', 'ready']);
+const UP: ReadonlySet<MachinePhase> = new Set(['installing', 'running-iso', 'ready']);
 
 export function canStart(status: MachineStatus): boolean {
   return STARTABLE.has(status.phase);
@@ -55,6 +55,8 @@ export function phaseLabel(status: MachineStatus): string {
       return 'Starting';
     case 'installing':
       return `Installing Windows${percent(status.progress?.fraction)}`;
+    case 'running-iso':
+      return 'Running from ISO';
     case 'ready':
       return 'Running';
     case 'stopping':

@@ -87,6 +87,9 @@ export function createBridge({ ipc, getPathForFile }: BridgeDeps): PortholeBridg
     openScreenWindow: async (machineId) => {
       await call(ipc, DESKTOP_CHANNELS.openScreenWindow, machineId);
     },
+    openMachineFolder: async (machineId) => {
+      await call(ipc, DESKTOP_CHANNELS.openMachineFolder, machineId);
+    },
   };
 
   const subscribe = (event: EventName, listener: Listener): (() => void) => {

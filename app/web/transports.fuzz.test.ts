@@ -220,6 +220,8 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
       exportCompose: { id },
       importCompose: { yaml: baseYaml },
       engineStatus: {},
+      // No engine answers here: a fix that would start is refused before it changes anything.
+      fixMachine: { id, fix: 'software-emulation' },
     };
   }
 

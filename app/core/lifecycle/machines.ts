@@ -29,6 +29,7 @@ import { assertIsoUsable } from '../machine/iso';
 import { assertMountsUsable } from '../machine/mounts';
 import { writeOemFiles, INSTALL_MARKER } from '../machine/oem';
 import { MachineSession } from '../session/machine-session';
+import { bootMediaOf } from '../session/media';
 import type { MachineSecrets } from '../secrets';
 import { executeDiskDelete, makeStorageFolder, planDiskDelete } from '../storage/ownership';
 import { assertMachinePaths, assertSharedAllowed, assertStorageAllowed, homeOf, type PathPolicy } from '../storage/paths';
@@ -39,6 +40,7 @@ import { adoptableFrom, keptPorts, planAdoption, uniqueMachineName, type Adoptab
 import { instanceId } from './instance';
 import { freePorts, portIsFree } from './ports';
 import { KeyedSerial } from './serial';
+import { withStartRefusals, type StartRefusal } from './start-refusals';
 
 /** The serial key of adoptions (machine ids never start with #): two adoptions never race for a name or an id. */
 const ADOPTION_KEY = '#adopt';
@@ -106,6 +108,7 @@ export class Machines {
         // container's status page is on the port being started, not the saved one.
         webPort: () => this.startingPorts.get(id)?.web ?? this.deps.store.require(id).settings.ports.web,
         installed: () => this.deps.store.get(id)?.installed ?? false,
+        bootMedia: () => bootMediaOf(this.deps.store.get(id)?.settings.customIso ?? undefined),
         onChange: () => this.emit(id),
         // Not recorded (the file is from a newer Porthole, the disk is full): said, never an unhandled rejection.
         onInstalled: () => void this.markInstalled(id).catch((err: unknown) => process.emitWarning(`Porthole: could not note that ${id} is installed: ${String(err)}`)),
@@ -537,11 +540,12 @@ export class Machines {
     });
   }
 
-  start(id: string): Promise<void> {
-    return this.serial.run(id, () => this.startNow(id));
+  /** `freshPorts`: new free host ports for both (the "Pick other ports" fix), saved like any re-chosen port once the container runs. */
+  start(id: string, opts: { freshPorts?: boolean } = {}): Promise<void> {
+    return this.serial.run(id, () => this.startNow(id, opts.freshPorts === true));
   }
 
-  private async startNow(id: string): Promise<void> {
+  private async startNow(id: string, freshPorts = false): Promise<void> {
     const engine = this.deps.engine();
     const session = this.session(id);
     if (session.status.running) return;
@@ -556,7 +560,7 @@ export class Machines {
     if (record.settings.customIso) await assertIsoUsable(record.settings.customIso);
     // Ports are chosen here but saved only once the container runs: a failed start changes nothing saved.
     const saved = record.settings.ports;
-    record = await this.portsForStart(record);
+    record = await this.portsForStart(record, freshPorts);
     const settings = await this.deps.secrets.reveal(record);
     const oemDir = await this.oemDir(id);
     // Checked again at every start: a symlink may lead elsewhere since the machine was made.
@@ -583,14 +587,16 @@ export class Machines {
       await engine.remove(container.Id);
       container = null;
     }
-    const containerId = container ? container.Id : await engine.create(spec);
+    const { ports } = record.settings;
+    // A refusal Porthole can explain (no /dev/kvm, a port taken meanwhile, a full disk) is the machine's failure, with its fix.
+    const refused = (r: StartRefusal): void => session.setFailed(r.cause, r.remedy, { logLine: r.logLine, ...(r.fix ? { fix: r.fix } : {}) });
+    const containerId = container ? container.Id : await withStartRefusals(() => engine.create(spec), ports, id, refused);
     if (record.adoptedContainerId) {
       await this.deps.store.update(id, ({ adoptedContainerId: _replaced, ...rest }) => rest);
     }
-    const { ports } = record.settings;
     this.startingPorts.set(id, ports);
     try {
-      await engine.start(containerId);
+      await withStartRefusals(() => engine.start(containerId), ports, id, refused);
       if (ports.web !== saved.web || ports.rdp !== saved.rdp) {
         await this.deps.store.update(id, (r) => ({ ...r, settings: { ...r.settings, ports } }));
       }
@@ -783,9 +789,9 @@ export class Machines {
 
   /** Host ports are kept; one taken by something else meanwhile is re-chosen before start. */
   /** The record with free host ports in place of taken ones; not saved (the caller saves them once the start worked). */
-  private async portsForStart(record: MachineRecord): Promise<MachineRecord> {
+  private async portsForStart(record: MachineRecord, fresh = false): Promise<MachineRecord> {
     const { web, rdp } = record.settings.ports;
-    const [webFree, rdpFree] = await Promise.all([portIsFree(web), portIsFree(rdp)]);
+    const [webFree, rdpFree] = fresh ? [false, false] : await Promise.all([portIsFree(web), portIsFree(rdp)]);
     if (webFree && rdpFree) return record;
     const avoid = this.portsInUse();
     const [a, b] = await freePorts(2, avoid);

@@ -25,6 +25,14 @@ describe('failureFor', () => {
     expect(failureFor(13, undefined, false).fix).toBeUndefined();
     expect(failureFor(99, undefined, false).fix).toBeUndefined();
   });
+  it('a full disk offers "make room", by exit 76 or by the image’s words whatever the code (74 also means a resize without room)', () => {
+    const created = failureFor(76, 'Not enough free space to create a data disk of 64G in /storage, it has only 3 GB available...', false);
+    expect(created).toMatchObject({ exitCode: 76, fix: 'make-room', cause: expect.stringContaining('full') });
+    const resized = failureFor(74, 'Not enough free space to resize data disk to 80G in /storage, it has only 3 GB available..', false);
+    expect(resized.fix).toBe('make-room');
+    expect(failureFor(1, 'dd: error writing /storage/data.img: No space left on device', false).fix).toBe('make-room');
+    expect(failureFor(76, undefined, false).fix).toBe('make-room');
+  });
   it('0 and 143 are normal ends', () => {
     expect(isCleanExit(0)).toBe(true);
     expect(isCleanExit(143)).toBe(true);

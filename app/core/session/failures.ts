@@ -1,5 +1,15 @@
 import type { Failure } from '../../api';
 
+/** The disk that holds the storage folder is full: room only the person can make; Porthole shows the folder. */
+export const DISK_FULL: Pick<Failure, 'cause' | 'remedy' | 'fix'> = {
+  cause: 'The disk that holds this machine’s storage folder is full.',
+  remedy: 'Make room on that disk ("porthole fix ID make-room" names the folder), or give the machine a smaller disk in its settings, then start it again.',
+  fix: 'make-room',
+};
+
+/** The image's own words for a full disk (qemus/qemu disk.sh), whatever exit code came with them (76 at create, 74 at resize). */
+const DISK_FULL_LINE = /Not enough free space|No space left on device/i;
+
 /** Exit codes of the Windows container (contract), in plain words, with the remedy. */
 const byExitCode: Record<number, Pick<Failure, 'cause' | 'remedy' | 'fix'>> = {
   88: {
@@ -26,6 +36,7 @@ const byExitCode: Record<number, Pick<Failure, 'cause' | 'remedy' | 'fix'>> = {
     remedy: 'Check that the ISO file is complete (at least 10 MB) and bootable, or remove it in the settings.',
     fix: 'choose-iso',
   },
+  76: DISK_FULL,
   13: {
     cause: 'The machine cannot write to its storage folder.',
     remedy: 'Check the folder permissions (and on SELinux systems, the volume label :Z), or choose another storage location.',
@@ -48,7 +59,7 @@ export function failureFor(exitCode: number | null, lastError: string | undefine
       ...(lastError ? { logLine: lastError } : {}),
     };
   }
-  const known = exitCode === null ? undefined : byExitCode[exitCode];
+  const known = lastError && DISK_FULL_LINE.test(lastError) ? DISK_FULL : exitCode === null ? undefined : byExitCode[exitCode];
   const base = known ?? {
     cause: lastError ? `The machine stopped: ${lastError}` : `The machine stopped unexpectedly (exit code ${exitCode ?? 'unknown'}).`,
     remedy: 'Open the log to see what happened, then start it again.',

@@ -31,8 +31,8 @@ describe('MachineSession (fake engine)', () => {
     for (const s of sessions.splice(0)) s.detach();
   });
 
-  function setup(inspect: () => Promise<Docker.ContainerInspectInfo | null>, tail: string[] = []) {
-    const calls = { since: [] as Array<number | undefined>, logs: 0 };
+  function setup(inspect: () => Promise<Docker.ContainerInspectInfo | null>, tail: string[] = [], media?: 'windows-setup' | 'other-iso') {
+    const calls = { since: [] as Array<number | undefined>, logs: 0, installed: 0, onLine: undefined as ((line: string) => void) | undefined };
     const statuses: MachineStatus[] = [];
     const session = new MachineSession({
       engine: () => ({
@@ -41,8 +41,9 @@ describe('MachineSession (fake engine)', () => {
           calls.logs += 1;
           return tail;
         },
-        followLogs: async (_id: string, _onLine: (line: string) => void, since?: number) => {
+        followLogs: async (_id: string, onLine: (line: string) => void, since?: number) => {
           calls.since.push(since);
+          calls.onLine = onLine;
           return () => undefined;
         },
       }),
@@ -50,8 +51,11 @@ describe('MachineSession (fake engine)', () => {
       // Nothing listens on port 1: the status socket fails quietly.
       webPort: () => 1,
       installed: () => false,
+      ...(media ? { bootMedia: async () => media } : {}),
       onChange: (s) => statuses.push(s),
-      onInstalled: () => undefined,
+      onInstalled: () => {
+        calls.installed += 1;
+      },
     });
     sessions.push(session);
     return { session, calls, statuses };
@@ -99,5 +103,26 @@ describe('MachineSession (fake engine)', () => {
     await session.attach(info(true));
     await session.onEngineEvent(die(137));
     expect(session.status).toMatchObject({ phase: 'failed', failure: { exitCode: 137, cause: 'The machine was killed.' } });
+  });
+
+  const BOOT = ['❯ Starting Windows for Docker v6.05...', '❯ Booting Windows (legacy) using QEMU v7.2.15...', '❯ Windows started successfully, visit http://127.0.0.1:8006/ to view the screen...'];
+
+  it('a machine booting an ISO that is not Windows setup is "running-iso", never installing, and is not marked installed', async () => {
+    const { session, calls, statuses } = setup(async () => info(true), [], 'other-iso');
+    await session.attach(info(true));
+    for (const line of [...BOOT, 'PORTHOLE-INSTALLED']) calls.onLine!(line);
+    expect(session.status).toMatchObject({ phase: 'running-iso', message: 'Running from ISO: it is not Windows setup, so nothing installs by itself; use it on the screen.', running: true, screenReady: true });
+    expect(statuses.map((s) => s.phase)).not.toContain('installing');
+    expect(calls.installed).toBe(0);
+  });
+
+  it('Windows setup media install: installing, then ready at the marker', async () => {
+    const { session, calls } = setup(async () => info(true), [], 'windows-setup');
+    await session.attach(info(true));
+    for (const line of BOOT) calls.onLine!(line);
+    expect(session.status.phase).toBe('installing');
+    calls.onLine!('PORTHOLE-INSTALLED');
+    expect(session.status.phase).toBe('ready');
+    expect(calls.installed).toBe(1);
   });
 });

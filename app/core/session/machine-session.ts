@@ -1,8 +1,9 @@
 import WebSocket from 'ws';
 import type Docker from 'dockerode';
-import type { MachineStatus, Progress } from '../../api';
+import type { Failure, MachineStatus, Progress } from '../../api';
 import type { EngineClient, EngineEvent } from '../engine/client';
 import { failureFor, isCleanExit } from './failures';
+import { startedStatus, type BootMedia } from './media';
 import { ErrorTrail, interpretLogLine, interpretStatusMessage, type LogSignal, type StatusSignal } from './log-signals';
 
 export interface SessionDeps {
@@ -12,6 +13,8 @@ export interface SessionDeps {
   /** The host port of the machine's 8006. */
   webPort: () => number;
   installed: () => boolean;
+  /** What the machine boots while Windows is not installed (session/media.ts); read at each attach. Default: Windows setup. */
+  bootMedia?: () => Promise<BootMedia>;
   onChange: (status: MachineStatus) => void;
   onInstalled: () => void;
 }
@@ -34,6 +37,7 @@ export class MachineSession {
   private kvmInternalError = false;
   private userStop = false;
   private firmwareBoots = 0;
+  private media: BootMedia = 'windows-setup';
   private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: SessionDeps) {}
@@ -59,8 +63,9 @@ export class MachineSession {
     this.set({ phase: 'pulling', message, progress, running: false, screenReady: false }, ['failure', 'shutdown']);
   }
 
-  setFailed(cause: string, remedy: string): void {
-    this.set({ phase: 'failed', running: false, screenReady: false, failure: { exitCode: null, cause, remedy } }, [
+  /** A start that failed before the container ran (a download, an engine refusal), with the fix when Porthole has one. */
+  setFailed(cause: string, remedy: string, more: Pick<Failure, 'fix' | 'logLine'> = {}): void {
+    this.set({ phase: 'failed', running: false, screenReady: false, failure: { exitCode: null, cause, remedy, ...more } }, [
       'progress',
       'shutdown',
     ]);
@@ -111,6 +116,8 @@ export class MachineSession {
       }
       return;
     }
+    this.media = (await this.deps.bootMedia?.()) ?? 'windows-setup';
+    if (generation !== this.generation) return;
     this.set({ phase: 'preparing', running: true, screenReady: false, containerId: info.Id, message: 'Starting…' }, [
       'failure',
       'progress',
@@ -215,11 +222,7 @@ export class MachineSession {
         break;
       case 'started':
         if (this.current.phase !== 'stopping') {
-          const installed = this.deps.installed();
-          this.set(
-            { phase: installed ? 'ready' : 'installing', message: installed ? 'Windows is running' : 'Installing Windows…', screenReady: true },
-            ['progress'],
-          );
+          this.set({ ...startedStatus(this.deps.installed(), this.media), screenReady: true }, ['progress']);
         }
         break;
       case 'firmware-boot':
@@ -227,6 +230,9 @@ export class MachineSession {
         if (this.firmwareBoots > 1) this.set({ reboots: this.firmwareBoots - 1 });
         break;
       case 'install-marker':
+        // Porthole's install.bat runs only at the first logon of a Windows that setup installed:
+        // a machine running another ISO is never marked installed.
+        if (this.media === 'other-iso') break;
         this.deps.onInstalled();
         if (this.current.phase !== 'stopping') this.set({ phase: 'ready', message: 'Windows is running', screenReady: true });
         break;

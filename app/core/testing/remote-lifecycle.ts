@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import type { MachineView } from '../../api';
 import { uniqueName, type Harness } from './harness';
 
-const running = (v: MachineView): boolean => v.status.running && v.status.screenReady && ['booting', 'installing', 'ready'].includes(v.status.phase);
+const running = (v: MachineView): boolean => v.status.running && v.status.screenReady && ['booting', 'installing', 'running-iso', 'ready'].includes(v.status.phase);
 
 export interface LifecycleOptions {
   image: string;

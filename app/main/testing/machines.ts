@@ -2,7 +2,7 @@
 import type { MachinePhase, MachineStatus, MachineView } from '../../api';
 import { sampleView } from '../../api/testing/sample-machine';
 
-const RUNNING_PHASES: ReadonlySet<MachinePhase> = new Set(['preparing', 'booting', 'installing', 'ready', 'stopping']);
+const RUNNING_PHASES: ReadonlySet<MachinePhase> = new Set(['preparing', 'booting', 'installing', 'running-iso', 'ready', 'stopping']);
 
 export function machine(id: string, phase: MachinePhase, status: Partial<MachineStatus> = {}, name = id): MachineView {
   return sampleView({
@@ -12,7 +12,7 @@ export function machine(id: string, phase: MachinePhase, status: Partial<Machine
     status: {
       phase,
       running: RUNNING_PHASES.has(phase),
-      screenReady: phase === 'installing' || phase === 'ready' || phase === 'booting',
+      screenReady: phase === 'installing' || phase === 'running-iso' || phase === 'ready' || phase === 'booting',
       ...status,
     },
   });

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { versionName, type MachineView } from '../../../app/api';
 import { porthole } from '../api/porthole';
 import { navigate } from '../app/hooks';
-import { EMULATION_CONSENT } from './emulation-consent';
+import { FailureFix } from './FailureFix';
 import { PasswordReveal } from './PasswordReveal';
 import { canStart, canStop, phaseLabel, phaseTone, progressText } from './phase';
 
@@ -11,7 +11,6 @@ export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; o
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [confirmForce, setConfirmForce] = useState(false);
-  const [consent, setConsent] = useState(false);
   const run = (op: () => Promise<unknown>): void => {
     setBusy(true);
     setError(null);
@@ -53,33 +52,7 @@ export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; o
           <strong>{status.failure.cause}</strong>
           <p>{status.failure.remedy}</p>
           {status.failure.logLine ? <code>{status.failure.logLine}</code> : null}
-          {status.failure.fix === 'software-emulation' && machine.kvm ? (
-            <div className="failure-fix">
-              <label className="checkbox-row">
-                <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} />
-                {EMULATION_CONSENT}
-              </label>
-              <button
-                className="primary"
-                disabled={busy || !consent}
-                onClick={() =>
-                  run(async () => {
-                    await api.updateMachine({ id: machine.id, changes: { kvm: false } });
-                    await api.startMachine({ id: machine.id });
-                  })
-                }
-              >
-                Use software emulation and start
-              </button>
-            </div>
-          ) : null}
-          {status.failure.fix === 'choose-iso' ? (
-            <div className="failure-fix">
-              <button className="primary" onClick={() => navigate(`/machine/${machine.id}`)}>
-                Choose another ISO…
-              </button>
-            </div>
-          ) : null}
+          <FailureFix machine={machine} />
         </div>
       ) : null}
       {error ? (

@@ -8,6 +8,7 @@ export const phaseLabel: Record<MachinePhase, string> = {
   preparing: 'Preparing',
   booting: 'Booting',
   installing: 'Installing Windows',
+  'running-iso': 'Running from ISO',
   ready: 'Running',
   stopping: 'Shutting down',
   stopped: 'Stopped',
@@ -20,6 +21,7 @@ export type PhaseTone = 'idle' | 'busy' | 'good' | 'bad';
 export function phaseTone(phase: MachinePhase): PhaseTone {
   switch (phase) {
     case 'ready':
+    case 'running-iso':
       return 'good';
     case 'failed':
     case 'unknown':

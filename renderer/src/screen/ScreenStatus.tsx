@@ -10,6 +10,7 @@ const phaseHeading: Record<MachinePhase, string> = {
   preparing: 'Preparing Windows',
   booting: 'Starting',
   installing: 'Installing Windows',
+  'running-iso': 'Running from ISO',
   ready: 'Starting the screen',
   stopping: 'Shutting down',
   stopped: 'Stopped',

@@ -1,4 +1,4 @@
-import type { IsoInfo } from '../../../../app/api';
+import { isWindowsSetupMedia, type IsoInfo } from '../../../../app/api';
 import { formatBytes } from '../../app/format';
 
 /** The file name of a path: `/home/ada/Win11.iso` -> `Win11.iso`. */
@@ -7,12 +7,9 @@ export function fileName(path: string): string {
   return parts[parts.length - 1] ?? path;
 }
 
-/**
- * Microsoft's media carry labels such as CCCOMA_X64FRE_EN-US_DV9 (11), CPBA_X64FRE_... (10),
- * SSS_X64FREE_... (Server): the image installs those by itself. Anything else it simply boots.
- */
+/** The backend's rule (app/api/iso.ts), so the wizard's sentence and the machine's phase agree. */
 export function looksLikeWindowsMedia(info: IsoInfo): boolean {
-  return /(?:^|_)(?:CCCOMA|CCSA|CPBA|CENA|CCBA|SSS|IR\d)_|X64FRE|X86FRE|A64FRE/i.test(info.volumeLabel ?? '');
+  return isWindowsSetupMedia(info);
 }
 
 /** "5.1 GB UDF image, labelled CCCOMA_X64FRE_EN-US_DV9". */

@@ -203,7 +203,7 @@ export function changesBetween(before: MachineSettings, after: MachineSettings):
  * machine's phase does. When unknown, assume it has, so that warnings about the disk err on the safe side.
  */
 export function probablyInstalled(m: MachineView): boolean {
-  return !['pulling', 'preparing', 'installing'].includes(m.status.phase);
+  return !['pulling', 'preparing', 'installing', 'running-iso'].includes(m.status.phase);
 }
 
 /**

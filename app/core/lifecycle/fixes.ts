@@ -1,0 +1,44 @@
+import { PortholeError, type FailureFix, type MachineChanges, type MachineView } from '../../api';
+
+/** What applying a fix needs of the machines: the lifecycle's own actions, nothing else. */
+export interface FixTarget {
+  get(id: string): MachineView;
+  update(id: string, changes: MachineChanges): Promise<unknown>;
+  start(id: string, opts?: { freshPorts?: boolean }): Promise<void>;
+  /** Throws ENGINE_UNAVAILABLE while the engine does not answer: a fix that cannot start changes nothing. */
+  assertEngine(): void;
+}
+
+/**
+ * Applies a remedy Porthole offers on a failure (failure.fix), the same for the app, the web host and
+ * the CLI. Each is a person's explicit choice (the card's button, `porthole fix`), so it is applied
+ * whatever failure this process saw: another process may have seen the failure.
+ * - software-emulation: KVM off (the person consented), then start.
+ * - other-ports: start on new free host ports, saved once the container runs (as any re-chosen port).
+ * - choose-iso: `iso` becomes the custom ISO (checked first), then start.
+ * - make-room: changes nothing; returns the storage folder to make room in.
+ */
+export async function applyFix(machines: FixTarget, id: string, fix: FailureFix, iso?: string): Promise<{ folder?: string }> {
+  const machine = machines.get(id);
+  if (fix === 'make-room') return { folder: machine.storageDir };
+  if (machine.status.running) {
+    throw new PortholeError('CONFLICT', `“${machine.name}” is running: there is no failed start to fix.`, 'Stop it first if its settings should change.');
+  }
+  if (fix === 'choose-iso' && !iso) {
+    throw new PortholeError('INVALID_ARGUMENT', 'Choosing another ISO needs the ISO file.', `Give its path: porthole fix ${id} choose-iso --iso /path/to/file.iso`);
+  }
+  machines.assertEngine();
+  switch (fix) {
+    case 'software-emulation':
+      if (machine.kvm) await machines.update(id, { kvm: false });
+      break;
+    case 'choose-iso':
+      // update checks the file (a readable ISO of 10 MB or more) before anything is saved.
+      if (iso !== machine.customIso) await machines.update(id, { customIso: iso });
+      break;
+    case 'other-ports':
+      break;
+  }
+  await machines.start(id, { freshPorts: fix === 'other-ports' });
+  return {};
+}

@@ -1,0 +1,107 @@
+import { useState, type ReactElement } from 'react';
+import type { MachineView } from '../../../app/api';
+import { desktopBridge } from '../api/desktop';
+import { porthole } from '../api/porthole';
+import { navigate } from '../app/hooks';
+import { FixCommands } from '../check/FixCommands';
+import { EMULATION_CONSENT } from './emulation-consent';
+
+/**
+ * The remedy the backend offers on a failure (`failure.fix`), as one button that the backend applies
+ * (`fixMachine`), so the app, the web host and the CLI fix a machine the same way.
+ */
+export function FailureFix({ machine }: { machine: MachineView }) {
+  const fix = machine.status.failure?.fix;
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [consent, setConsent] = useState(false);
+  const [folder, setFolder] = useState<string | null>(null);
+  const api = porthole();
+  const desktop = desktopBridge();
+  const run = (op: () => Promise<unknown>): void => {
+    setBusy(true);
+    setError(null);
+    op()
+      .catch((e: Error & { remedy?: string }) => setError(e.remedy ? `${e.message} ${e.remedy}` : e.message))
+      .finally(() => setBusy(false));
+  };
+  const { id } = machine;
+
+  let body: ReactElement | null = null;
+  switch (fix) {
+    case 'software-emulation':
+      // Already in software emulation: the button would change nothing.
+      if (!machine.kvm) return null;
+      body = (
+        <>
+          <label className="checkbox-row">
+            <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} />
+            {EMULATION_CONSENT}
+          </label>
+          <button className="primary" disabled={busy || !consent} onClick={() => run(() => api.fixMachine({ id, fix }))}>
+            Use software emulation and start
+          </button>
+        </>
+      );
+      break;
+    case 'other-ports':
+      body = (
+        <button className="primary" disabled={busy} onClick={() => run(() => api.fixMachine({ id, fix }))}>
+          Pick other ports and start
+        </button>
+      );
+      break;
+    case 'choose-iso':
+      body = (
+        <button
+          className="primary"
+          disabled={busy}
+          onClick={() =>
+            desktop
+              ? run(async () => {
+                  const iso = await desktop.pickIso();
+                  if (iso) await api.fixMachine({ id, fix, iso });
+                })
+              : // The web host has no file picker that gives a path: the settings page takes the ISO's path.
+                navigate(`/machine/${id}`)
+          }
+        >
+          Choose another ISO…
+        </button>
+      );
+      break;
+    case 'make-room':
+      body = (
+        <>
+          <button
+            className="primary"
+            disabled={busy}
+            onClick={() =>
+              run(async () => {
+                const result = await api.fixMachine({ id, fix });
+                setFolder(result.folder ?? null);
+                await desktop?.openMachineFolder(id);
+              })
+            }
+          >
+            Make room…
+          </button>
+          {folder ? (
+            <div data-testid="make-room-folder">
+              <p>Free space on the disk that holds this folder (delete files there or elsewhere on that disk), then start again:</p>
+              <FixCommands commands={[folder]} />
+            </div>
+          ) : null}
+        </>
+      );
+      break;
+    default:
+      return null;
+  }
+  return (
+    <div className="failure-fix">
+      {body}
+      {error ? <p role="alert">{error}</p> : null}
+    </div>
+  );
+}
