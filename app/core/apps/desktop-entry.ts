@@ -75,7 +75,6 @@ export function desktopEntry(app: MenuApp, command: string[], icon: string | nul
   return [
     '[Desktop Entry]',
     'Type=Application',
-    'Version=1.5',
     `Name=${entryValue(app.name)}`,
     `GenericName=${entryValue(`Windows program on ${app.machineName}`)}`,
     `Comment=${entryValue(`${app.name} in ${app.machineName} (Windows), opened by Porthole`)}`,

@@ -70,7 +70,7 @@ export async function freerdpMajor(client: RemoteClient, env: NodeJS.ProcessEnv)
 export function remoteAppArgs(machine: MachineSettings, app: RemoteAppTarget, major: 2 | 3): string[] {
   const cmd = [app.args, app.file ? `"${app.file}"` : ''].filter(Boolean).join(' ');
   // eslint-disable-next-line no-control-regex -- control characters would break the argument
-  const name = app.name.replace(/[\u0000-\u001f,]+/g, ' ').trim() || app.appId;
+  const name = app.name.replace(/\s*[\u0000-\u001f,]+\s*/g, ' ').trim() || app.appId;
   const common = [`/v:127.0.0.1:${machine.ports.rdp}`, `/u:${machine.username}`, '/from-stdin:force', '/cert:ignore', `/wm-class:${windowClass(machine.id, app.appId)}`];
   if (major === 2) return [...common, `/app:${app.target}`, `/app-name:${name}`, ...(cmd ? [`/app-cmd:${cmd}`] : [])];
   if (app.target.includes(',') || cmd.includes(',')) {
