@@ -98,6 +98,8 @@ export class AppsService {
    * the progress); one still installing Windows is refused: its programs are not there yet.
    */
   async launch(id: string, appId: string, file?: string): Promise<RemoteDesktopResult> {
+    // First, since while Windows installs its programs are not listed yet either.
+    if (!this.installed(id)) throw this.installing(id);
     const app = await this.find(id, appId);
     const settings = await this.deps.settings(id);
     const windowsFile = file ? await windowsPathOf(settings, file) : undefined;
@@ -105,12 +107,24 @@ export class AppsService {
     return openRemoteApp(settings, { appId, name: app.name, target: app.target, args: app.args, ...(windowsFile ? { file: windowsFile } : {}) }, { env: this.deps.env });
   }
 
+  /** Ready means installed too: the record's flag is written a moment after the marker sets the phase. */
+  private installed(id: string): boolean {
+    return this.deps.installed(id) || this.deps.get(id).status.phase === 'ready';
+  }
+
+  private installing(id: string): PortholeError {
+    return new PortholeError(
+      'CONFLICT',
+      `Windows is still installing on ${this.deps.get(id).name}.`,
+      'Wait until the machine says Running (the install finishes by itself), then open the program again.',
+    );
+  }
+
   private async ready(id: string): Promise<void> {
     const view = this.deps.get(id);
-    const installing = (): PortholeError =>
-      new PortholeError('CONFLICT', `Windows is still installing on ${view.name}.`, 'Wait until the machine says Running (the install finishes by itself), then open the program again.');
+    const installing = (): PortholeError => this.installing(id);
     if (view.status.phase === 'ready') return;
-    if (view.status.phase === 'installing' || !this.deps.installed(id)) throw installing();
+    if (view.status.phase === 'installing' || !this.installed(id)) throw installing();
     if (view.status.phase === 'unknown') throw new PortholeError('ENGINE_UNAVAILABLE', view.status.message ?? 'The container engine is not reachable.');
     let stop: () => void = () => undefined;
     const settled = new Promise<void>((resolve, reject) => {
