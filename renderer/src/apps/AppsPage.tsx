@@ -154,7 +154,7 @@ export function AppsPage({ machine, loaded }: { machine: MachineView | null; loa
       )}
       {list?.warnings.length ? (
         <details className="apps-warnings">
-          <summary>{list.warnings.length} entries of the list were not shown in full</summary>
+          <summary>{list.warnings.length} entries of the list were left out or shown without an icon</summary>
           <ul>
             {list.warnings.map((w) => (
               <li key={w}>{w}</li>
