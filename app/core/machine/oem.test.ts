@@ -18,7 +18,9 @@ describe('install.bat', () => {
     const text = await readFile(join(target, 'install.bat'), 'utf8');
     expect(text).toBe(
       '@echo off\r\n' +
-        'rem Written by Porthole. Lists the installed programs for the Linux app menu and allows RemoteApp (see the script).\r\n' +
+        'rem Written by Porthole. Runs the install.bat of an imported compose file first (as user-install.bat), then lists\r\n' +
+        'rem the installed programs for the Linux app menu and allows RemoteApp (see the script).\r\n' +
+        'if exist "%~dp0user-install.bat" call "%~dp0user-install.bat"\r\n' +
         'powershell.exe -NoProfile -ExecutionPolicy Bypass -File "%~dp0porthole-apps.ps1" -Install\r\n' +
         'rem Tells the host that Windows has finished installing.\r\n' +
         'echo PORTHOLE-INSTALLED win11 > COM1\r\n',

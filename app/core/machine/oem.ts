@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { machineIdSchema } from '../../api';
 import { APPS_SCRIPT, APPS_SCRIPT_NAME } from '../apps/porthole-apps.ps1';
 
+/** A compose file's own install.bat, merged into Porthole's OEM folder at import (user-oem.ts); run first. */
+export const USER_INSTALL_BAT = 'user-install.bat';
+
 /** The text install.bat sends to the first serial port; the image copies that port into the container log. */
 export const INSTALL_MARKER_TEXT = 'PORTHOLE-INSTALLED';
 
@@ -29,7 +32,9 @@ export function installScript(machineId: string): string {
   const id = machineIdSchema.parse(machineId);
   return [
     '@echo off',
-    'rem Written by Porthole. Lists the installed programs for the Linux app menu and allows RemoteApp (see the script).',
+    'rem Written by Porthole. Runs the install.bat of an imported compose file first (as user-install.bat), then lists',
+    'rem the installed programs for the Linux app menu and allows RemoteApp (see the script).',
+    `if exist "%~dp0${USER_INSTALL_BAT}" call "%~dp0${USER_INSTALL_BAT}"`,
     `powershell.exe -NoProfile -ExecutionPolicy Bypass -File "%~dp0${APPS_SCRIPT_NAME}" -Install`,
     'rem Tells the host that Windows has finished installing.',
     `echo ${INSTALL_MARKER_TEXT} ${id} > COM1`,
