@@ -81,6 +81,8 @@ if ($Install) {
 }
 
 if ($Watch) {
+  # At logon the guest network may not be up yet, and nothing signals the share appearing: wait for it (5 minutes at most).
+  for ($try = 0; $try -lt 60 -and -not (Test-Path '\\host.lan\Data'); $try++) { Start-Sleep -Seconds 5 }
   Write-List
   $index = 0
   foreach ($menu in $Menus) {
