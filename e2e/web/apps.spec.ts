@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +71,21 @@ test('lists the programs Windows wrote in the shared folder and opens one throug
     expect(argv.at(-1)).toBe('/app:program:C:\\Windows\\System32\\notepad.exe,name:Notepad');
     expect(argv.join('\n')).not.toContain('e2e "apps"');
     expect(await readFile(join(records, 'stdin'), 'utf8')).toBe(`${PASSWORD}\n`);
+
+    // The app menu entry's own command (what the desktop runs) opens the program too, through the CLI.
+    await rm(join(records, 'argv'));
+    const entry = await readFile(join(xdg, 'applications', `porthole-${id}-3561ec4a8629.desktop`), 'utf8');
+    const exec = /^Exec=(.*) %f$/m.exec(entry)?.[1] ?? '';
+    expect(exec).toMatch(new RegExp(`/out/node/cli\\.js app ${id} 3561ec4a8629$`));
+    const [program, ...args] = exec.split(' ');
+    const cli = spawnSync(program!, args, {
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, FAKE_RECORDS: records, XDG_DATA_HOME: xdg, PORTHOLE_CONFIG_DIR: host.configDir, PORTHOLE_DATA_DIR: host.dataDir },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(cli.stdout).toContain(`Opened Notepad from ${id} in xfreerdp3`);
+    expect(cli.status).toBe(0);
+    expect((await readFile(join(records, 'argv'), 'utf8')).split('\n').filter(Boolean).at(-1)).toBe('/app:program:C:\\Windows\\System32\\notepad.exe,name:Notepad');
   } finally {
     await stop();
     await rm(root, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { APPS_FOLDER, PortholeError, type AppList, type MachineSettings, type MachineView, type WindowsApp } from '../../api';
 import type { RemoteDesktopResult } from '../remote/index';
 import { addToMenu, menuEntries, removeFromMenu } from './desktop-entry';
@@ -20,11 +21,12 @@ export interface AppsDeps {
 }
 
 /**
- * The CLI this process would run: `out/node/cli.js` beside the running bundle (the web host, the CLI),
- * started by the same Node. Electron's own binary is a Node too when ELECTRON_RUN_AS_NODE is set.
+ * The CLI this process would run: `out/node/cli.js` beside the running bundle (the web host, the CLI) or
+ * beside Electron's main bundle, started by the same Node. Electron's own binary is a Node too when ELECTRON_RUN_AS_NODE is set.
  */
 export function defaultCliCommand(): string[] {
-  const here = process.argv[1] ? dirname(process.argv[1]) : '';
+  // This module is bundled into out/node/{web,cli}.js and out/main/index.js: the CLI is beside it or in ../node.
+  const here = dirname(fileURLToPath(import.meta.url));
   const cli = [join(here, 'cli.js'), join(here, '..', 'node', 'cli.js')].find((p) => existsSync(p)) ?? join(here, 'cli.js');
   return process.versions.electron ? ['env', 'ELECTRON_RUN_AS_NODE=1', process.execPath, cli] : [process.execPath, cli];
 }
