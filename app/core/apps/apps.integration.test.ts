@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PortholeError, type MachineView } from '../../api';
-import { runValidator } from '../../main/test-tools';
+import { runValidator } from '../../main/testing/validators';
 import { docker, Harness, uniqueName } from '../testing/harness';
 
 const image = inject('standinImage');

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile, mkdir } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runValidator } from '../../main/test-tools';
+import { runValidator } from '../../main/testing/validators';
 import { addToMenu, dataHome, desktopEntry, menuEntries, pngSize, removeFromMenu, type MenuApp } from './desktop-entry';
 
 const SAMPLE_ICON = join(__dirname, 'fixtures', 'apps-sample', 'icons', '3561ec4a8629.png');
