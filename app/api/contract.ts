@@ -5,6 +5,7 @@ import { hostReportSchema } from './host';
 import { creationDefaultsSchema } from './defaults';
 import { isoInfoSchema } from './iso';
 import { containerRefSchema, hostPathSchema } from './references';
+import { appIdSchema, appListSchema } from './apps';
 
 /** The longest compose.yml importCompose takes, in characters (UTF-16 code units, as zod counts them). */
 export const IMPORT_YAML_MAX_CHARS = 1_000_000;
@@ -154,6 +155,22 @@ export const actions = {
   fixMachine: {
     request: z.object({ id: machineIdSchema, fix: z.enum(failureFixes), iso: hostPathSchema.optional() }),
     response: z.object({ ok: z.literal(true), folder: z.string().optional() }),
+  },
+  /** The Windows programs the machine's guest listed in its shared folder (see app/api/apps.ts). */
+  listApps: { request: byId, response: appListSchema },
+  /**
+   * Opens one program in its own window through FreeRDP's RemoteApp (the password on stdin only). A stopped
+   * machine is started first; one still installing Windows is refused. `file`: a host file inside the
+   * machine's first shared folder, opened by the program.
+   */
+  launchApp: {
+    request: z.object({ id: machineIdSchema, app: appIdSchema, file: hostPathSchema.optional() }),
+    response: z.object({ launched: z.boolean(), client: z.string().nullable(), fix: z.object({ text: z.string(), commands: z.array(z.string()) }).optional() }),
+  },
+  /** Adds the program to the Linux app menu (an XDG .desktop file and its icon) or removes it. */
+  setAppInMenu: {
+    request: z.object({ id: machineIdSchema, app: appIdSchema, inMenu: z.boolean() }),
+    response: z.object({ inMenu: z.boolean(), desktopFile: z.string() }),
   },
 } as const;
 

@@ -15,3 +15,4 @@ export { isInsidePath, systemFolderReason } from './host-paths';
 export * from './bytes';
 export * from './screenshot-name';
 export * from './usb';
+export * from './apps';

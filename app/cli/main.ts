@@ -7,6 +7,7 @@ import { createBackend, defaultDirs, type Backend } from '../core/backend';
 import { formatHostReport } from '../core/host';
 import { generatePassword } from '../core/machine/defaults';
 import { formatDeletePlan, formatMachines } from './format';
+import { formatApps, pickApp } from './apps-format';
 import { writeSecretFile } from './secret-file';
 
 const USAGE = `Usage: porthole <command> [options]
@@ -25,6 +26,9 @@ Commands:
   screen ID                   The screen's websocket address
   password ID                 The machine's Windows password (create prints a generated one once)
   rdp ID                      Open the machine in a Remote Desktop client (FreeRDP, Remmina)
+  apps ID                     The Windows programs the machine lists (its shared folder's .porthole/apps)
+  app ID PROGRAM [FILE]       Open one program in its own window (FreeRDP RemoteApp); PROGRAM is its id or
+                              name; FILE must be in the machine's shared folder. A stopped machine starts first
   adoptable                   Containers Porthole can adopt (its own without a record, or hand-made dockur ones)
   adopt CONTAINER             Turn such a container into a machine (its disk stays where it is)
   export ID [-o FILE [--force]]
@@ -218,6 +222,35 @@ async function runParsed(
             : `No Remote Desktop client found. ${result.fix?.text ?? ''}\n${(result.fix?.commands ?? []).map((c) => `  ${c}`).join('\n')}\n`,
         );
         return result.launched ? 0 : 1;
+      }
+      case 'apps': {
+        const list = await call('listApps', { id: needId() });
+        print(list, () => formatApps(list));
+        return list.state === 'ok' ? 0 : 1;
+      }
+      case 'app': {
+        const target = needId();
+        const [, , wanted, file] = positionals;
+        if (!wanted) throw new UsageError(`"porthole app" needs a program: "porthole apps ${target}" lists them.`);
+        const app = pickApp((await call('listApps', { id: target })).apps, wanted);
+        // A stopped machine starts first: say what it is doing meanwhile.
+        let said = '';
+        const stopProgress = backend.subscribe((e) => {
+          if (json || e.event !== 'machineChanged' || e.payload.id !== target) return;
+          const message = e.payload.status.message;
+          if (message && message !== said) out(`${(said = message)}\n`);
+        });
+        try {
+          const result = await call('launchApp', { id: target, app: app.id, ...(file ? { file: resolve(file) } : {}) });
+          print(result, () =>
+            result.launched
+              ? `Opened ${app.name} from ${target} in ${result.client}\n`
+              : `${result.fix?.text ?? 'No FreeRDP found.'}\n${(result.fix?.commands ?? []).map((c) => `  ${c}`).join('\n')}\n`,
+          );
+          return result.launched ? 0 : 1;
+        } finally {
+          stopProgress();
+        }
       }
       case 'adoptable': {
         const list = await call('adoptableContainers', {});

@@ -17,6 +17,7 @@ import { creationDefaults } from './lifecycle/creation-defaults';
 import { applyFix } from './lifecycle/fixes';
 import { inspectIso } from './machine/iso';
 import { openRemoteDesktop } from './remote';
+import { AppsService, defaultCliCommand } from './apps/service';
 import { MachineSecrets, SecretService } from './secrets';
 import { MachineStore } from './store/machine-store';
 
@@ -35,6 +36,8 @@ export interface BackendOptions {
   autoStartMachines?: boolean;
   /** What the host checks read, e.g. a fake root (tests). Default: this computer, with `env` and `dataDir`. */
   hostCheck?: HostCheckOptions;
+  /** The command that runs Porthole's CLI, for app menu entries. Default: cli.js beside this bundle. */
+  cliCommand?: string[];
 }
 
 /** `$XDG_CONFIG_HOME/porthole` and `$XDG_DATA_HOME/porthole`, overridable for tests. */
@@ -106,6 +109,22 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     onRemoved: (id) => emit({ event: 'machineRemoved', payload: { id } }),
   });
 
+  const apps = new AppsService({
+    env,
+    cliCommand: options.cliCommand ?? defaultCliCommand(),
+    get: (id) => machines.get(id),
+    settings: (id) => machines.settings(id),
+    start: (id) => machines.start(id),
+    installed: (id) => store.require(id).installed,
+    watch: (listener) => {
+      const relay: BackendListener = (e) => {
+        if (e.event === 'machineChanged') listener(e.payload);
+      };
+      listeners.add(relay);
+      return () => listeners.delete(relay);
+    },
+  });
+
   let autoStarted = false;
   const connection = new EngineConnection(target, {
     onEvent: (e) => machines.onEngineEvent(e),
@@ -156,6 +175,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     applyMachine: async ({ id }) => (await machines.apply(id), ok),
     deleteMachine: async ({ id, deleteDisk }) => {
       const disk = await machines.delete(id, deleteDisk);
+      // Its programs leave the app menu with it.
+      await apps.forget(id);
       return disk ? { ...ok, disk } : ok;
     },
     storageUsage: ({ id }) => machines.deletePlan(id),
@@ -186,6 +207,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       };
       return { ...ok, ...(await applyFix(target, id, fix, iso)) };
     },
+    listApps: ({ id }) => apps.list(id),
+    launchApp: ({ id, app, file }) => apps.launch(id, app, file),
+    setAppInMenu: ({ id, app, inMenu }) => apps.setInMenu(id, app, inMenu),
   };
 
   return {

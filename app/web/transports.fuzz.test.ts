@@ -160,7 +160,7 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
     backend = await createBackend({
       configDir: join(root, 'config'),
       dataDir: join(root, 'data'),
-      env: { ...process.env, DOCKER_HOST: `unix://${join(root, 'no-engine.sock')}` },
+      env: { ...process.env, DOCKER_HOST: `unix://${join(root, 'no-engine.sock')}`, XDG_DATA_HOME: join(root, 'xdg-data') },
       watch: false,
     });
     const rendererDir = join(root, 'renderer');
@@ -222,6 +222,9 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
       engineStatus: {},
       // No engine answers here: a fix that would start is refused before it changes anything.
       fixMachine: { id, fix: 'software-emulation' },
+      listApps: { id },
+      launchApp: { id, app: '0123456789ab' },
+      setAppInMenu: { id, app: '0123456789ab', inMenu: false },
     };
   }
 

@@ -28,6 +28,7 @@ import { changeEffect, validateDiskChange, validateMachine, validateMachineName 
 import { assertIsoUsable } from '../machine/iso';
 import { assertMountsUsable } from '../machine/mounts';
 import { writeOemFiles, INSTALL_MARKER } from '../machine/oem';
+import { mergeUserOem } from '../machine/user-oem';
 import { MachineSession } from '../session/machine-session';
 import { bootMediaOf } from '../session/media';
 import type { MachineSecrets } from '../secrets';
@@ -463,7 +464,7 @@ export class Machines {
 
     const machines: MachineView[] = [];
     const notes: string[] = [];
-    for (const [index, { ports, ...draft }] of named.entries()) {
+    for (const [index, { ports, oemDir: userOem, ...draft }] of named.entries()) {
       const container = adopt.get(index);
       if (container) {
         // The container is what ran this service: adopting it keeps one container on the disk.
@@ -490,6 +491,7 @@ export class Machines {
       }
       const machine = await this.create(draft, ports ?? {}, { installed: found.installed });
       machines.push(machine);
+      if (userOem) warnings.push(...(await this.importUserOem(machine, userOem, found.installed)));
       if (found.installed) {
         const disk = found.diskGiB !== undefined ? ` (${found.diskGiB} GB disk)` : '';
         notes.push(`Found ${versionName(draft.version ?? DEFAULT_VERSION)} installed in ${machine.storageDir}${disk}: “${machine.name}” starts straight into it.`);
@@ -817,6 +819,15 @@ export class Machines {
         .filter((r) => r.settings.id !== id)
         .map((r) => ({ id: r.settings.id, name: r.settings.name, storageDir: r.settings.storageDir })),
     };
+  }
+
+  /** A compose file's own /oem folder: merged into this machine's (see user-oem.ts); what happened, said. */
+  private async importUserOem(machine: MachineView, source: string, installed: boolean): Promise<string[]> {
+    const outcome = await mergeUserOem(source, this.oemPath(machine.id));
+    if (outcome.kind === 'porthole') return [`“${machine.name}”: Porthole supplies its own /oem folder; the one at ${source} (Porthole's) is not used.`];
+    if (outcome.kind === 'refused') return [`“${machine.name}”: the /oem folder ${source} was not used: ${outcome.reason}.`];
+    const late = installed ? ' Windows is already installed there, so its install.bat will not run again.' : '';
+    return [`“${machine.name}”: the files of ${source} (${outcome.files.join(', ')}) were copied into Porthole's /oem folder; its install.bat runs first at the end of Setup.${late}`];
   }
 
   private oemPath(id: string): string {

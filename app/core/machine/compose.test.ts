@@ -125,9 +125,10 @@ services:
 
   it('imports back into the same settings', () => {
     const { drafts, warnings } = fromCompose(toCompose(machine, { oemDir: OEM, instance: INSTANCE }));
-    expect(warnings).toEqual([`service "win11": Porthole supplies its own /oem folder; the one at ${OEM} is not used.`]);
+    // The /oem folder is handed to the import, which tells Porthole's own from a person's (user-oem.ts).
+    expect(warnings).toEqual([]);
     const { id: _id, name: _name, autoStart: _autoStart, ...rest } = machine;
-    expect(drafts).toEqual([{ ...rest, name: 'Windows 11' }]);
+    expect(drafts).toEqual([{ ...rest, name: 'Windows 11', oemDir: OEM }]);
   });
 });
 

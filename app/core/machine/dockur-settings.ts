@@ -8,7 +8,12 @@ import { CONTAINER_PORTS, CUSTOM_ISO_TARGET, OEM_TARGET, SHARED_FOLDER_TARGETS, 
 import type { PortBinding } from './compose-export';
 
 /** A machine found in a compose file or an existing container: what it says, nothing invented. */
-export type ImportedDraft = MachineDraft & { storageDir?: string; ports?: Partial<HostPorts> };
+export type ImportedDraft = MachineDraft & {
+  storageDir?: string;
+  ports?: Partial<HostPorts>;
+  /** The file's own /oem folder: merged into Porthole's at import (machine/user-oem.ts), never written. */
+  oemDir?: string;
+};
 
 export interface ImportResult {
   drafts: ImportedDraft[];
@@ -263,9 +268,8 @@ function applyMounts(draft: ImportedDraft, parts: ContainerParts, sambaReadOnly:
       if (shared[slot]) say(`${target} repeats a shared folder slot; ${mount.source} was left out.`);
       else shared[slot] = { hostPath: mount.source, readOnly: mount.readOnly || sambaReadOnly };
     } else if (target === CUSTOM_ISO_TARGET || target === '/boot.iso') draft.customIso = mount.source;
-    else if (target.toLowerCase() === OEM_TARGET) {
-      say(`Porthole supplies its own ${OEM_TARGET} folder; the one at ${mount.source} is not used.`);
-    } else say(`the mount ${mount.source} → ${target} is not supported by Porthole and was left out.`);
+    else if (target.toLowerCase() === OEM_TARGET) draft.oemDir = mount.source;
+    else say(`the mount ${mount.source} → ${target} is not supported by Porthole and was left out.`);
   }
   const folders = shared.filter((f): f is SharedFolder => f !== undefined);
   if (folders.length > 0) draft.sharedFolders = folders;
@@ -376,5 +380,8 @@ export function settingsFromContainer(info: Docker.ContainerInspectInfo): { draf
     `The container “${name}” cannot be adopted`,
     'Its environment has values its Windows cannot run with: run the container again with corrected values (docker run -e ...), then adopt it.',
   );
+  // An adopted container is replaced at its next start, and its Windows ran its /oem long ago: nothing to merge.
+  if (draft.oemDir) found.warnings.push(`${label}: Porthole supplies its own ${OEM_TARGET} folder; the one at ${draft.oemDir} is not used.`);
+  delete draft.oemDir;
   return { draft, warnings: found.warnings };
 }

@@ -16,11 +16,21 @@ describe('install.bat', () => {
     const target = join(dir, 'oem', 'win11');
     await writeOemFiles(target, 'win11');
     const text = await readFile(join(target, 'install.bat'), 'utf8');
-    expect(text).toBe('@echo off\r\nrem Written by Porthole: tells the host that Windows has finished installing.\r\necho PORTHOLE-INSTALLED win11 > COM1\r\n');
+    expect(text).toBe(
+      '@echo off\r\n' +
+        'rem Written by Porthole. Runs the install.bat of an imported compose file first (as user-install.bat), then lists\r\n' +
+        'rem the installed programs for the Linux app menu and allows RemoteApp (see the script).\r\n' +
+        'if exist "%~dp0user-install.bat" call "%~dp0user-install.bat"\r\n' +
+        'powershell.exe -NoProfile -ExecutionPolicy Bypass -File "%~dp0porthole-apps.ps1" -Install\r\n' +
+        'rem Tells the host that Windows has finished installing.\r\n' +
+        'echo PORTHOLE-INSTALLED win11 > COM1\r\n',
+    );
     expect(text.replace(/\r\n/g, '')).not.toMatch(/\n/);
-    expect(await readdir(target)).toEqual(['install.bat']);
+    expect(await readdir(target)).toEqual(['install.bat', 'porthole-apps.ps1']);
+    const script = await readFile(join(target, 'porthole-apps.ps1'), 'utf8');
+    expect(script.replace(/\r\n/g, '')).not.toMatch(/\n/);
     await writeOemFiles(target, 'win11'); // idempotent
-    expect(await readdir(target)).toEqual(['install.bat']);
+    expect(await readdir(target)).toEqual(['install.bat', 'porthole-apps.ps1']);
   });
 
   it('has exactly one `echo <text> > COM1` line, the form the stand-in image reads', () => {

@@ -1,6 +1,10 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { machineIdSchema } from '../../api';
+import { APPS_SCRIPT, APPS_SCRIPT_NAME } from '../apps/porthole-apps.ps1';
+
+/** A compose file's own install.bat, merged into Porthole's OEM folder at import (user-oem.ts); run first. */
+export const USER_INSTALL_BAT = 'user-install.bat';
 
 /** The text install.bat sends to the first serial port; the image copies that port into the container log. */
 export const INSTALL_MARKER_TEXT = 'PORTHOLE-INSTALLED';
@@ -26,16 +30,27 @@ export function parseInstallMarker(line: string): string | null {
  */
 export function installScript(machineId: string): string {
   const id = machineIdSchema.parse(machineId);
-  return ['@echo off', 'rem Written by Porthole: tells the host that Windows has finished installing.', `echo ${INSTALL_MARKER_TEXT} ${id} > COM1`, '']
-    .join('\r\n');
+  return [
+    '@echo off',
+    'rem Written by Porthole. Runs the install.bat of an imported compose file first (as user-install.bat), then lists',
+    'rem the installed programs for the Linux app menu and allows RemoteApp (see the script).',
+    `if exist "%~dp0${USER_INSTALL_BAT}" call "%~dp0${USER_INSTALL_BAT}"`,
+    `powershell.exe -NoProfile -ExecutionPolicy Bypass -File "%~dp0${APPS_SCRIPT_NAME}" -Install`,
+    'rem Tells the host that Windows has finished installing.',
+    `echo ${INSTALL_MARKER_TEXT} ${id} > COM1`,
+    '',
+  ].join('\r\n');
 }
 
 /** Writes Porthole's OEM folder (mounted read-only at /oem). Atomic per file: a start never sees half a script. */
 export async function writeOemFiles(dir: string, machineId: string): Promise<void> {
-  const script = installScript(machineId);
   await mkdir(dir, { recursive: true });
-  const target = join(dir, 'install.bat');
-  const temporary = join(dir, `.install.bat.${process.pid}.${Date.now()}.tmp`);
-  await writeFile(temporary, script, { mode: 0o644 });
-  await rename(temporary, target);
+  await writeAtomically(dir, APPS_SCRIPT_NAME, APPS_SCRIPT.replace(/\r?\n/g, '\r\n'));
+  await writeAtomically(dir, 'install.bat', installScript(machineId));
+}
+
+async function writeAtomically(dir: string, name: string, text: string): Promise<void> {
+  const temporary = join(dir, `.${name}.${process.pid}.${Date.now()}.tmp`);
+  await writeFile(temporary, text, { mode: 0o644 });
+  await rename(temporary, join(dir, name));
 }

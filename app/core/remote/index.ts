@@ -38,12 +38,7 @@ export interface RemoteDesktopOptions {
 export async function openRemoteDesktop(machine: MachineSettings, options: RemoteDesktopOptions): Promise<RemoteDesktopResult> {
   const { env } = options;
   const client = await detectClient(env);
-  if (!client) {
-    const ctx = hostContext({ env, ...(options.root ? { root: options.root } : {}), ...(options.uid !== undefined ? { uid: options.uid } : {}) });
-    const distro = await readDistro(ctx);
-    const osRelease = parseOsRelease((await ctx.readText('/etc/os-release')) ?? (await ctx.readText('/usr/lib/os-release')) ?? '');
-    return { launched: false, client: null, fix: installFix(distro, osRelease.VERSION_ID, ctx.sudo) };
-  }
+  if (!client) return { launched: false, client: null, fix: await clientInstallFix(options) };
   await launchClient(client, machine, {
     env,
     tmpDir: options.tmpDir ?? env.TMPDIR ?? tmpdir(),
@@ -51,4 +46,12 @@ export async function openRemoteDesktop(machine: MachineSettings, options: Remot
     profileLifetimeMs: options.profileLifetimeMs ?? 30_000,
   });
   return { launched: true, client: client.name };
+}
+
+/** How to install a client on this distribution (FreeRDP first). */
+export async function clientInstallFix(options: Pick<RemoteDesktopOptions, 'env' | 'root' | 'uid'>): Promise<{ text: string; commands: string[] }> {
+  const ctx = hostContext({ env: options.env, ...(options.root ? { root: options.root } : {}), ...(options.uid !== undefined ? { uid: options.uid } : {}) });
+  const distro = await readDistro(ctx);
+  const osRelease = parseOsRelease((await ctx.readText('/etc/os-release')) ?? (await ctx.readText('/usr/lib/os-release')) ?? '');
+  return installFix(distro, osRelease.VERSION_ID, ctx.sudo);
 }

@@ -105,12 +105,13 @@ export function clientSays(output: string, lines = 3): string {
  * when it could not start or quit with an error at once. Its output goes to a private file that
  * is read only for that error and deleted afterwards.
  */
-export async function launchClient(client: RemoteClient, machine: MachineSettings, options: LaunchOptions): Promise<void> {
+export async function launchClient(client: RemoteClient, machine: MachineSettings, options: LaunchOptions, given?: LaunchPlan): Promise<void> {
   const secret = machine.password;
   const work = await mkdtemp(join(options.tmpDir, 'porthole-rdp-'));
   const profilePath = join(work, `${machine.id}.remmina`);
   const logPath = join(work, 'client.log');
-  const plan = launchPlan(client, machine, profilePath);
+  // A caller with its own plan (RemoteApp: app/core/apps/remoteapp.ts) gets the same start, watch and redaction.
+  const plan = given ?? launchPlan(client, machine, profilePath);
   let keepWork = false;
   try {
     if (plan.profile !== null) await writeFile(profilePath, plan.profile, { mode: 0o600 });

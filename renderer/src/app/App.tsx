@@ -12,6 +12,7 @@ import { MachineSettingsPage } from '../settings/MachineSettingsPage';
 import { Wizard } from '../wizard/Wizard';
 import { navigate, useEngineStatus, useHostReport, useMachines, useRoute } from './hooks';
 import { ImportCompose } from '../machines/ImportCompose';
+import { AppsPage } from '../apps/AppsPage';
 
 // The screen (noVNC and its decoders, most of the renderer's JavaScript) loads when a screen opens:
 // the machine list's first load goes without it.
@@ -89,6 +90,8 @@ export function App() {
           <Wizard machines={machines} />
         ) : page === 'machine' && id ? (
           <MachineSettingsPage machine={machines.find((m) => m.id === id) ?? null} loaded={loaded} machines={machines} />
+        ) : page === 'apps' && id ? (
+          <AppsPage machine={machines.find((m) => m.id === id) ?? null} loaded={loaded} />
         ) : page === 'check' ? (
           <HostChecklist report={report} onRecheck={recheck} checking={checking} onContinue={continueToMachines} firstRun={gate.firstRun} />
         ) : onList && gate.pending ? (

@@ -105,6 +105,9 @@ export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; o
         <button className="ghost" onClick={() => navigate(`/machine/${machine.id}`)}>
           Settings
         </button>
+        <button className="ghost" onClick={() => navigate(`/apps/${machine.id}`)}>
+          Windows apps
+        </button>
       </footer>
     </article>
   );

@@ -1,0 +1,153 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { APPS_FOLDER, PortholeError, type AppList, type MachineSettings, type MachineView, type WindowsApp } from '../../api';
+import type { RemoteDesktopResult } from '../remote/index';
+import { addToMenu, menuEntries, removeFromMenu } from './desktop-entry';
+import { readAppsFolder, type AppsFolderEntry } from './folder';
+import { openRemoteApp, windowsPathOf } from './remoteapp';
+
+export interface AppsDeps {
+  env: NodeJS.ProcessEnv;
+  /** The command that runs Porthole's CLI, which menu entries start (`<command> app MACHINE APP %f`). */
+  cliCommand: string[];
+  get(id: string): MachineView;
+  settings(id: string): Promise<MachineSettings>;
+  start(id: string): Promise<void>;
+  /** Windows has finished installing (the install marker came once). */
+  installed(id: string): boolean;
+  /** Calls back with each new view of a machine until the returned function is called. */
+  watch(listener: (view: MachineView) => void): () => void;
+}
+
+/**
+ * The CLI this process would run: `out/node/cli.js` beside the running bundle (the web host, the CLI) or
+ * beside Electron's main bundle, started by the same Node. Electron's own binary is a Node too when ELECTRON_RUN_AS_NODE is set.
+ */
+export function defaultCliCommand(): string[] {
+  // This module is bundled into out/node/{web,cli}.js and out/main/index.js: the CLI is beside it or in ../node.
+  const here = dirname(fileURLToPath(import.meta.url));
+  const cli = [join(here, 'cli.js'), join(here, '..', 'node', 'cli.js')].find((p) => existsSync(p)) ?? join(here, 'cli.js');
+  return process.versions.electron ? ['env', 'ELECTRON_RUN_AS_NODE=1', process.execPath, cli] : [process.execPath, cli];
+}
+
+function iconUrl(png: Buffer | null): string | null {
+  return png ? `data:image/png;base64,${png.toString('base64')}` : null;
+}
+
+/** Windows programs of a machine: read from its shared folder, launched through RemoteApp, put in the app menu. */
+export class AppsService {
+  constructor(private readonly deps: AppsDeps) {}
+
+  private async read(id: string): Promise<{ list: AppList; entries: AppsFolderEntry[] }> {
+    const settings = await this.deps.settings(id);
+    const shared = settings.sharedFolders[0];
+    if (!shared) return { list: { state: 'no-shared-folder', folder: null, written: null, apps: [], warnings: [] }, entries: [] };
+    const folder = join(shared.hostPath, APPS_FOLDER);
+    const read = await readAppsFolder(folder);
+    const inMenu = new Set((await menuEntries(this.deps.env)).filter((e) => e.machineId === id).map((e) => e.appId));
+    const apps: WindowsApp[] = read.apps.map((a) => ({
+      id: a.id,
+      name: a.name,
+      target: a.target,
+      args: a.args,
+      source: a.source,
+      icon: iconUrl(a.iconPng),
+      inMenu: inMenu.has(a.id),
+    }));
+    return { list: { state: read.state, folder, written: read.written, apps, warnings: read.warnings }, entries: read.apps };
+  }
+
+  /** The list; a menu entry whose program Windows no longer lists goes with it. */
+  async list(id: string): Promise<AppList> {
+    const { list } = await this.read(id);
+    if (list.state === 'ok') {
+      const present = new Set(list.apps.map((a) => a.id));
+      await removeFromMenu(this.deps.env, id, (appId) => !present.has(appId));
+    }
+    return list;
+  }
+
+  private async find(id: string, appId: string): Promise<AppsFolderEntry> {
+    const { list, entries } = await this.read(id);
+    const found = entries.find((e) => e.id === appId);
+    if (found) return found;
+    const machine = this.deps.get(id).name;
+    if (list.state === 'no-shared-folder') {
+      throw new PortholeError('NOT_FOUND', `${machine} has no shared folder, so Windows cannot list its programs.`, 'Add a shared folder in the machine settings, then start the machine.');
+    }
+    throw new PortholeError('NOT_FOUND', `${machine} lists no program ${appId}.`, `"porthole apps ${id}" lists its programs.`);
+  }
+
+  async setInMenu(id: string, appId: string, inMenu: boolean): Promise<{ inMenu: boolean; desktopFile: string }> {
+    if (!inMenu) {
+      const [file] = await removeFromMenu(this.deps.env, id, (a) => a === appId);
+      return { inMenu: false, desktopFile: file ?? '' };
+    }
+    const app = await this.find(id, appId);
+    const machine = this.deps.get(id);
+    const desktopFile = await addToMenu(this.deps.env, { machineId: id, machineName: machine.name, appId, name: app.name, iconPng: app.iconPng }, this.deps.cliCommand);
+    return { inMenu: true, desktopFile };
+  }
+
+  /** Removes every menu entry of a deleted machine. */
+  async forget(id: string): Promise<void> {
+    await removeFromMenu(this.deps.env, id);
+  }
+
+  /**
+   * Opens the program. A machine that is off is started and waited for (its card and `porthole app` show
+   * the progress); one still installing Windows is refused: its programs are not there yet.
+   */
+  async launch(id: string, appId: string, file?: string): Promise<RemoteDesktopResult> {
+    // First, since while Windows installs its programs are not listed yet either.
+    if (!this.installed(id)) throw this.installing(id);
+    const app = await this.find(id, appId);
+    const settings = await this.deps.settings(id);
+    const windowsFile = file ? await windowsPathOf(settings, file) : undefined;
+    await this.ready(id);
+    return openRemoteApp(settings, { appId, name: app.name, target: app.target, args: app.args, ...(windowsFile ? { file: windowsFile } : {}) }, { env: this.deps.env });
+  }
+
+  /** Ready means installed too: the record's flag is written a moment after the marker sets the phase. */
+  private installed(id: string): boolean {
+    return this.deps.installed(id) || this.deps.get(id).status.phase === 'ready';
+  }
+
+  private installing(id: string): PortholeError {
+    return new PortholeError(
+      'CONFLICT',
+      `Windows is still installing on ${this.deps.get(id).name}.`,
+      'Wait until the machine says Running (the install finishes by itself), then open the program again.',
+    );
+  }
+
+  private async ready(id: string): Promise<void> {
+    const view = this.deps.get(id);
+    const installing = (): PortholeError => this.installing(id);
+    if (view.status.phase === 'ready') return;
+    if (view.status.phase === 'installing' || !this.installed(id)) throw installing();
+    if (view.status.phase === 'unknown') throw new PortholeError('ENGINE_UNAVAILABLE', view.status.message ?? 'The container engine is not reachable.');
+    let stop: () => void = () => undefined;
+    const settled = new Promise<void>((resolve, reject) => {
+      let ran = view.status.running;
+      stop = this.deps.watch((next) => {
+        if (next.id !== id) return;
+        ran ||= next.status.running;
+        if (next.status.phase === 'ready') resolve();
+        else if (next.status.phase === 'installing') reject(installing());
+        else if (next.status.phase === 'failed' || (ran && !next.status.running && next.status.phase !== 'stopping')) {
+          const failure = next.status.failure;
+          reject(new PortholeError('CONFLICT', `${view.name} did not start${failure ? `: ${failure.cause}` : '.'}`, failure?.remedy ?? `"porthole logs ${id}" shows why.`));
+        }
+      });
+    });
+    try {
+      if (!view.status.running) await this.deps.start(id);
+      if (this.deps.get(id).status.phase === 'ready') return;
+      await settled;
+    } finally {
+      stop();
+    }
+  }
+}
