@@ -1,0 +1,4 @@
+import type { BuildOptions, BuildResult } from 'esbuild';
+
+/** Bundles TypeScript for Node 20 (ESM, dependencies external); `options` are laid over the shared defaults. */
+export function bundleNode(options: BuildOptions): Promise<BuildResult>;
