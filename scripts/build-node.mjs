@@ -1,7 +1,7 @@
 // Bundles the plain-Node entry points (CLI and web host) into out/node; dependencies stay external.
-import { bundleNode } from './bundle-node.mjs';
+import { bundleNodeApp } from './bundle-node.mjs';
 
-await bundleNode({
+await bundleNodeApp({
   entryPoints: { cli: 'app/cli/index.ts', web: 'app/web/main.ts' },
   outdir: 'out/node',
   sourcemap: true,
