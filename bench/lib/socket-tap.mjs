@@ -5,6 +5,7 @@
 // CPU time and memory figures.
 import { ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
+import { subscribe } from 'node:diagnostics_channel';
 import { Socket } from 'node:net';
 
 const file = process.env.PORTHOLE_BENCH_TAP;
@@ -32,6 +33,12 @@ if (file) {
     record({ kind: 'connect', target: target(args) });
     return connect.apply(this, args);
   };
+  // Every HTTP request the process makes, with where in Porthole it came from (the engine's counting proxy
+  // sees a request, not its caller): a request in an idle window can be traced to its cause.
+  subscribe('http.client.request.start', ({ request }) => {
+    const stack = (new Error().stack ?? '').split('\n').filter((line) => /\/(app|out\/node)\//.test(line)).slice(0, 8).map((line) => line.trim());
+    record({ kind: 'http', target: `${request.method} ${request.path}`, stack });
+  });
   const spawn = ChildProcess.prototype.spawn;
   ChildProcess.prototype.spawn = function tappedSpawn(options) {
     record({ kind: 'spawn', target: [options?.file, ...(options?.args ?? []).slice(1)].join(' ') });

@@ -7,9 +7,11 @@ import { pathToFileURL } from 'node:url';
 /** What the socket tap (socket-tap.mjs) wrote: one socket connected or one child process spawned. */
 export interface TapEntry {
   at: number;
-  kind: 'connect' | 'spawn';
+  kind: 'connect' | 'spawn' | 'http';
   /** `unix:<path>`, `tcp:<host>:<port>`, or the program and its arguments. */
   target: string;
+  /** For an HTTP request: the frames of Porthole's own code that made it. */
+  stack?: string[];
 }
 
 /** The host's own figures, asked over IPC: process.cpuUsage() (µs) and process.memoryUsage() (bytes). */
