@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { build } from 'esbuild';
 import { forcedHostClass, realHostClass } from '../../app/core/testing/test-host';
 import { ensureTestbed, testWebHostScript } from './testbed';
+import { bundleNodeApp } from '../../scripts/bundle-node.mjs';
 
 /**
  * Brings up the engine, the stand-in image and the test ISO once for every end-to-end test, and says which
@@ -16,15 +16,6 @@ export default async function globalSetup(): Promise<void> {
   const real = await realHostClass();
   console.log(`[test host] this machine: ${real}; the checks see: ${forced ?? real}${forced ? ' (PORTHOLE_TEST_HOST)' : ''}`);
   if (forced) {
-    await build({
-      entryPoints: [path.join(import.meta.dirname, 'web-host.ts')],
-      outfile: testWebHostScript,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      logLevel: 'warning',
-    });
+    await bundleNodeApp({ entryPoints: [path.join(import.meta.dirname, 'web-host.ts')], outfile: testWebHostScript });
   }
 }

@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { bundleNodeApp } from '../../../scripts/bundle-node.mjs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CallResult, MachineView } from '../../api';
 import { docker, Harness, uniqueName } from '../testing/harness';
@@ -66,16 +66,7 @@ describe.skipIf(missing.length > 0)('machine passwords in the desktop keyring (G
     });
 
   beforeAll(async () => {
-    await build({
-      entryPoints: { cli: 'app/cli/index.ts' },
-      outdir: CLI_DIR,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      logLevel: 'warning',
-    });
+    await bundleNodeApp({ entryPoints: { cli: 'app/cli/index.ts' }, outdir: CLI_DIR });
     process.on('warning', onWarning);
     for (const stream of [process.stdout, process.stderr]) {
       const original = stream.write.bind(stream) as NodeJS.WriteStream['write'];
