@@ -31,6 +31,8 @@ export interface PaintProbe {
   firstFrameResult(timeoutMs: number): Promise<number | null>;
   /** Epoch ms of the last click in this page (capture phase), null before any. */
   lastClickAt: number | null;
+  /** performance.now() of the last armed keydown, null before it came. */
+  readonly keyAt: number | null;
 }
 
 /** Runs in the page. Self-contained: Playwright serializes it. */
@@ -134,6 +136,9 @@ export function installPaintProbe(options: ProbeOptions): void {
     },
     firstFrameResult: (timeoutMs) => waitFor(() => first?.at ?? null, timeoutMs),
     lastClickAt: null,
+    get keyAt() {
+      return key?.keyAt ?? null;
+    },
   };
   w.__paintProbe = probe;
 }
