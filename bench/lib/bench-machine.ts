@@ -1,7 +1,7 @@
 // The VM both sides of a benchmark look at: the stand-in image booting the shell ISO (it always lands
 // at the `iPXE>` prompt by itself) in software emulation on one core, made with Porthole's CLI on fresh
 // config/data directories and served by the real web host (out/node/web.js).
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -47,18 +47,6 @@ export async function benchMachine(name: string): Promise<BenchMachine> {
       await rm(root, { recursive: true, force: true });
     },
   };
-}
-
-/** One command to the VM's QEMU monitor, through the socket the stand-in keeps in the container. */
-export function monitor(container: string, command: string): Promise<void> {
-  return new Promise((done, fail) => {
-    const child = spawn('docker', ['exec', '-i', container, 'socat', '-t', '1', '-', 'UNIX-CONNECT:/run/shm/monitor.sock'], {
-      stdio: ['pipe', 'ignore', 'inherit'],
-    });
-    child.once('error', fail);
-    child.once('exit', (code) => (code === 0 ? done() : fail(new Error(`monitor ${command}: exit ${code}`))));
-    child.stdin.end(`${command}\n`);
-  });
 }
 
 export async function docker(...args: string[]): Promise<string> {
