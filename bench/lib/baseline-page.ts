@@ -21,7 +21,8 @@ export async function openBaseline(browser: Browser, server: StaticServer, vncUr
   const address = `${server.origin}/?url=${encodeURIComponent(vncUrl)}${wait ? '&wait=1' : ''}`;
   // Docker adding or removing a container's network interface (other work on this engine) makes Chromium
   // abort its requests in flight with ERR_NETWORK_CHANGED: the page's noVNC modules then never load. That
-  // is the host, not the client under test: load the page again (at most twice more).
+  // is the host, not the client under test: load the page again (up to 10 loads, a second apart; other
+  // helpers' containers come and go on this engine all the time).
   for (let attempt = 1; ; attempt += 1) {
     let networkChanged: () => void = () => undefined;
     const changed = new Promise<'changed'>((resolve) => (networkChanged = () => resolve('changed')));
@@ -36,8 +37,9 @@ export async function openBaseline(browser: Browser, server: StaticServer, vncUr
         : page.waitForFunction(() => (window as unknown as { connected?: boolean }).connected === true, undefined, { timeout: 60_000 });
       const outcome = await Promise.race([ready.then(() => 'ready' as const), changed]);
       if (outcome === 'ready') return page;
-      if (attempt >= 3) throw new Error('the network changed under every load of the page');
-      seen.push(`(load ${attempt} hit ERR_NETWORK_CHANGED: loading again)`);
+      if (attempt >= 10) throw new Error('the network changed under every load of the page');
+      seen.splice(0, seen.length, `(load ${attempt} hit ERR_NETWORK_CHANGED: loading again)`);
+      await new Promise((r) => setTimeout(r, 1000));
     } catch (error) {
       throw new Error(`the plain noVNC page did not get ready on ${vncUrl}; it saw:\n${seen.join('\n') || '(nothing)'}`, { cause: error });
     } finally {
