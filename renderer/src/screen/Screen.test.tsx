@@ -242,6 +242,55 @@ describe('<Screen> connection', () => {
     expect(state()).toBe('connected');
   });
 
+  it('retries every 100 ms, still connecting, while a screen that just became ready is not up yet', () => {
+    vi.useFakeTimers();
+    render(<Screen machineName="Work PC" status={running} endpointUrl={URL_A} />);
+    // QEMU is not listening yet: the first attempt is refused before any connection.
+    act(() => last().serverDrops());
+    expect(state()).toBe('connecting');
+    expect(screen.queryByTestId('screen-reconnecting')).toBeNull();
+    act(() => vi.advanceTimersByTime(99));
+    expect(FakeRfb.instances).toHaveLength(1);
+    act(() => vi.advanceTimersByTime(1));
+    expect(FakeRfb.instances).toHaveLength(2);
+    expect(session()).toBe('2');
+    expect(state()).toBe('connecting');
+
+    act(() => last().serverDrops());
+    act(() => vi.advanceTimersByTime(100));
+    expect(FakeRfb.instances).toHaveLength(3);
+    act(() => last().serverAccepts());
+    expect(state()).toBe('connected');
+
+    // Once a connection worked, a lost one goes through the backoff (0.5 s first).
+    act(() => vi.advanceTimersByTime(60_000));
+    act(() => last().serverDrops());
+    expect(state()).toBe('reconnecting');
+    act(() => vi.advanceTimersByTime(499));
+    expect(FakeRfb.instances).toHaveLength(3);
+    act(() => vi.advanceTimersByTime(1));
+    expect(FakeRfb.instances).toHaveLength(4);
+  });
+
+  it('falls back to the backoff when the screen has not come up within 10 s', () => {
+    vi.useFakeTimers();
+    render(<Screen machineName="Work PC" status={running} endpointUrl={URL_A} />);
+    for (let elapsed = 0; elapsed < 10_000; elapsed += 100) {
+      act(() => last().serverDrops());
+      expect(state()).toBe('connecting');
+      act(() => vi.advanceTimersByTime(100));
+    }
+    const attempts = FakeRfb.instances.length;
+    expect(attempts).toBe(101);
+    act(() => last().serverDrops());
+    expect(state()).toBe('reconnecting');
+    expect(screen.getByTestId('screen-reconnecting').textContent).toContain('Reconnecting… (attempt 1)');
+    act(() => vi.advanceTimersByTime(499));
+    expect(FakeRfb.instances).toHaveLength(attempts);
+    act(() => vi.advanceTimersByTime(1));
+    expect(FakeRfb.instances).toHaveLength(attempts + 1);
+  });
+
   it('does not reconnect after the user disconnects, until Connect', () => {
     vi.useFakeTimers();
     connected();

@@ -9,3 +9,12 @@ export function reconnectDelay(attempt: number): number {
   const exponent = Math.max(0, Math.min(attempt - 1, 16));
   return Math.min(RECONNECT_BASE_MS * 2 ** exponent, RECONNECT_MAX_MS);
 }
+
+/**
+ * The first connection to a screen that just became ready: the image reports the screen ready while
+ * QEMU is still starting (its "Booting" line comes before QEMU listens), so the first attempts are
+ * expected to fail. Until a connection has worked, try again this often, for this long, still
+ * "connecting", before the backoff above: the screen shows when it is up, not up to 0.5 s later.
+ */
+export const FIRST_CONNECT_RETRY_MS = 100;
+export const FIRST_CONNECT_WINDOW_MS = 10_000;

@@ -1,5 +1,5 @@
 import RFB, { type RfbEventMap } from '@novnc/novnc';
-import { reconnectDelay, STABLE_CONNECTION_MS } from './reconnect';
+import { FIRST_CONNECT_RETRY_MS, FIRST_CONNECT_WINDOW_MS, reconnectDelay, STABLE_CONNECTION_MS } from './reconnect';
 
 declare global {
   interface Window {
@@ -72,6 +72,8 @@ export class ScreenConnection {
   private current: Session | null = null;
   private sessions = 0;
   private failures = 0;
+  /** When the screen was last wanted (an endpoint set, Connect clicked) with no connection since; null once one worked. */
+  private firstConnectSince: number | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private view: ViewOptions = { scaleViewport: true, clipViewport: false };
   private exposeForTests = false;
@@ -113,6 +115,7 @@ export class ScreenConnection {
     this.url = url;
     this.stopAll();
     this.failures = 0;
+    this.firstConnectSince = url === null ? null : this.now();
     // A machine that stops and starts again shows its screen again, even after a user disconnect.
     if (url === null) this.held = false;
     this.update({ attempt: 0, retryInMs: null, error: this.held ? this.snapshot.error : null });
@@ -123,6 +126,7 @@ export class ScreenConnection {
   connect(): void {
     this.held = false;
     this.failures = 0;
+    this.firstConnectSince = this.now();
     this.stopAll();
     this.update({ error: null, attempt: 0, retryInMs: null });
     this.reconcile();
@@ -225,6 +229,7 @@ export class ScreenConnection {
 
   private onConnect(session: Session): void {
     session.connectedAt = this.now();
+    this.firstConnectSince = null;
     this.update({ state: 'connected', attempt: 0, retryInMs: null, error: null });
     // Take the keyboard unless the user is busy in another part of the window.
     const active = document.activeElement;
@@ -244,6 +249,16 @@ export class ScreenConnection {
       this.update({ state: 'waiting' });
       return;
     }
+    // The screen is still starting: try again soon, without counting a failure or showing one.
+    if (session.connectedAt === null && this.firstConnectSince !== null && this.now() - this.firstConnectSince < FIRST_CONNECT_WINDOW_MS) {
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        this.reconcile();
+      }, FIRST_CONNECT_RETRY_MS);
+      this.update({ state: 'connecting' });
+      return;
+    }
+    this.firstConnectSince = null;
     if (wasStable) this.failures = 0;
     this.failures += 1;
     const delay = reconnectDelay(this.failures);

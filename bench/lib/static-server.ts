@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,11 +16,19 @@ export interface StaticServer {
 
 /**
  * Serves the baseline page at `/` and the installed @novnc/novnc package under `/novnc/`, as plain
- * ES modules, on 127.0.0.1. Nothing outside those two is reachable.
+ * ES modules, on 127.0.0.1. Nothing outside those two is reachable, except, when `startContainer`
+ * is given, `POST /docker-start`: `docker start <that container>` (the first-frame baseline).
  */
-export async function serveBaseline(pagePath: string, novncDir: string): Promise<StaticServer> {
+export async function serveBaseline(pagePath: string, novncDir: string, startContainer?: string): Promise<StaticServer> {
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    if (path === '/docker-start' && req.method === 'POST' && startContainer) {
+      execFile('docker', ['start', startContainer], (error, _stdout, stderr) => {
+        if (error) res.writeHead(500, { 'Content-Type': 'text/plain' }).end(stderr || error.message);
+        else res.writeHead(204).end();
+      });
+      return;
+    }
     let file: string | null = null;
     if (path === '/') {
       file = pagePath;
