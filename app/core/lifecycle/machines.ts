@@ -551,23 +551,33 @@ export class Machines {
     const engine = this.deps.engine();
     const session = this.session(id);
     if (session.status.running) return;
+    // The checks before a start are independent reads (the engine, the keyring, the file system): they run
+    // at once, and are awaited in the order a failure should be reported in. Start to first frame is what
+    // a person waits for (bench/first-frame).
+    const first = this.deps.store.require(id);
+    const policy = this.pathPolicy(id);
+    const outsideRun = quietly(this.runningOutside(engine, id));
+    const containerFound = quietly(this.findContainer(engine, id));
+    const imageReady = quietly(this.ensureImage(id, first.settings.image, engine));
+    const isoUsable = quietly(first.settings.customIso ? assertIsoUsable(first.settings.customIso).then(() => undefined) : Promise.resolve());
+    const revealed = quietly(this.deps.secrets.reveal(first));
+    const oemFolder = quietly(this.oemDir(id));
+    // Checked again at every start: a symlink may lead elsewhere since the machine was made.
+    const storageAllowed = quietly(assertStorageAllowed(first.settings.storageDir, policy));
     // Already running from the exported compose file: a second container on the same disk would wreck it.
-    const outside = await this.runningOutside(engine, id);
+    const outside = await outsideRun;
     if (outside) {
       await session.attach(outside);
       return;
     }
-    let record = this.deps.store.require(id);
-    await this.ensureImage(id, record.settings.image, engine);
-    if (record.settings.customIso) await assertIsoUsable(record.settings.customIso);
+    await imageReady;
+    await isoUsable;
     // Ports are chosen here but saved only once the container runs: a failed start changes nothing saved.
-    const saved = record.settings.ports;
-    record = await this.portsForStart(record, freshPorts);
-    const settings = await this.deps.secrets.reveal(record);
-    const oemDir = await this.oemDir(id);
-    // Checked again at every start: a symlink may lead elsewhere since the machine was made.
-    const policy = this.pathPolicy(id);
-    await assertStorageAllowed(settings.storageDir, policy);
+    const saved = first.settings.ports;
+    const record = await this.portsForStart(first, freshPorts);
+    const settings = { ...(await revealed), ports: record.settings.ports };
+    const oemDir = await oemFolder;
+    await storageAllowed;
     // Only the default folder in the data root is made again when missing. Any other missing folder
     // is most likely on a drive not mounted now: making it would install a fresh Windows beside the
     // real one, so assertMountsUsable refuses it with what to do.
@@ -580,7 +590,7 @@ export class Machines {
       usbBus: this.deps.host().usbBusAvailable !== false,
       instance: this.instance,
     });
-    let container = await this.findContainer(engine, id);
+    let container = await containerFound;
     // Any other container on this disk (say one docker compose made from a dockur file): never a second one on it.
     await this.assertStorageUnbound(settings.storageDir, container?.Id, (other) => `Stop and remove “${other}” (docker rm ${other}; its disk stays), then start “${settings.name}” again.`);
     if (container && container.Config.Labels?.[SPEC_LABEL] !== spec.Labels?.[SPEC_LABEL]) {
@@ -856,3 +866,9 @@ async function keepIfFree(wanted: number | undefined, fallback: number, taken: S
 }
 
 export type { MachineSettings };
+
+/** A promise awaited later: its rejection is handled where it is awaited, never reported as unhandled meanwhile. */
+function quietly<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
