@@ -18,7 +18,7 @@ import { autostartFile, isAutostartEnabled, launchCommand, setAutostart } from '
 import { registerDesktopIpc } from './desktop-ipc';
 import { electronDesktopServices } from './desktop-services';
 import { actOnArgs, parseArgs, secondInstanceArgv, type InstanceActions, type LaunchArgs } from './instance';
-import { forwardBackendEvents, registerBackendIpc, senderCheck } from './ipc';
+import { forwardBackendEvents, registerBackendIpc, registerStreamIpc, senderCheck } from './ipc';
 import { buildAppMenuTemplate } from './menu';
 import { MachineNotifier } from './notifications';
 import { isOwnPageUrl, pageLocation } from './page';
@@ -246,6 +246,7 @@ async function start(): Promise<void> {
     allowSender,
     ...(hooks ? { onCall: (action: unknown, request: unknown) => hooks.calls.push({ action, request }) } : {}),
   });
+  registerStreamIpc({ ipcMain, backend, allowSender });
   registerDesktopIpc({
     ipcMain,
     allowSender,
