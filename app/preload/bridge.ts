@@ -125,6 +125,11 @@ export function createBridge({ ipc, getPathForFile }: BridgeDeps): PortholeBridg
     openMachineFolder: async (machineId) => {
       await call(ipc, DESKTOP_CHANNELS.openMachineFolder, machineId);
     },
+    openMachinePage: async (machineId) => {
+      await call(ipc, DESKTOP_CHANNELS.openMachinePage, machineId);
+    },
+    saveTextFile: async (text, suggestedName, privateFile) =>
+      (await call(ipc, DESKTOP_CHANNELS.saveTextFile, text, suggestedName, privateFile)) as string | null,
   };
 
   const subscribe = (event: EventName, listener: Listener): (() => void) => {

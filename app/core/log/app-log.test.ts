@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,7 +49,10 @@ describe('AppLog', () => {
   });
 
   it('drops a line it cannot write instead of throwing', async () => {
-    const log = new AppLog({ dir: '/proc/porthole-cannot-be-made', now: fixed });
+    // A folder that cannot be made: its parent is a file.
+    const parent = join(await dir(), 'a-file');
+    await writeFile(parent, '');
+    const log = new AppLog({ dir: join(parent, 'state'), now: fixed });
     const warnings: string[] = [];
     const onWarning = (w: Error): void => void warnings.push(w.message);
     process.on('warning', onWarning);
