@@ -42,7 +42,6 @@ export function LogsPanel({ machine, cause }: { machine: MachineView; cause?: st
   useEffect(() => {
     if (!visible) return undefined;
     ring.clear();
-    setStreamError(null);
     // Items arrive in bursts; one render per animation frame is plenty.
     let frame = 0;
     const changed = (): void => {
@@ -53,6 +52,7 @@ export function LogsPanel({ machine, cause }: { machine: MachineView; cause?: st
       });
     };
     const onItem = (item: LogStreamItem): void => {
+      setStreamError(null);
       if (item.kind === 'lines') for (const line of item.lines) ring.push(line);
       else if (item.kind === 'phase') ring.push(`Porthole: ${item.phase}${item.message ? ` — ${item.message}` : ''}`, 'phase');
       else if (item.kind === 'started') ring.push('Porthole: the container started', 'run');

@@ -8,6 +8,12 @@ export interface LogLine {
   kind: LogLineKind;
 }
 
+/** The image colours its lines (`ESC[1;34m❯ …`): the viewer shows the text and colours by kind. */
+export function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+}
+
 /**
  * The image prints its own messages behind `❯` (errors as `❯ ERROR:`); everything else is QEMU,
  * the firmware or Windows. Porthole's phase changes and the container's runs are put in by the viewer.
@@ -27,8 +33,9 @@ export class LogRing {
   private next = 0;
   constructor(readonly capacity: number) {}
 
-  push(text: string, kind: LogLineKind = classify(text)): void {
-    this.lines.push({ seq: this.next++, text, kind });
+  push(raw: string, kind?: LogLineKind): void {
+    const text = stripAnsi(raw);
+    this.lines.push({ seq: this.next++, text, kind: kind ?? classify(text) });
     if (this.lines.length > this.capacity * 1.5) this.lines = this.lines.slice(-this.capacity);
   }
 
