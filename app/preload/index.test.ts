@@ -136,7 +136,7 @@ describe('subscribe', () => {
     expect(fake.ipcRenderer.invoke).toHaveBeenCalledWith(IPC_STREAM_CLOSE_CHANNEL, 1);
     for (const l of fake.listeners) if (l.channel === IPC_STREAM_ITEM_CHANNEL) (l.listener as Listener)({}, 1, { kind: 'late' });
     expect(items).toHaveLength(1);
-    expect(() => bridge.openStream('nope' as 'machineLog', {}, () => undefined)).toThrow(/no stream named/);
+    expect(() => bridge.openStream('nope' as 'machineLog', { id: 'a' }, () => undefined)).toThrow(/no stream named/);
   });
 
   it('keeps delivering when one listener throws', () => {
