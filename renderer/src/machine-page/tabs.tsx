@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { MachineView } from '../../../app/api';
+import { AppsPage } from '../apps/AppsPage';
 import { AppLogPanel } from './AppLogPanel';
 import { LogsPanel } from './LogsPanel';
 import { OverviewPanel } from './OverviewPanel';
@@ -32,6 +33,6 @@ export const MACHINE_TABS: MachineTab[] = [
   { id: 'logs', label: 'Logs', render: (c) => <LogsPanel machine={c.machine} cause={c.detail === 'cause' ? c.machine.status.failure?.logLine : undefined} /> },
   { id: 'graphs', label: 'Graphs', render: () => <Placeholder what="Live graphs of CPU, memory, disk and network" /> },
   { id: 'snapshots', label: 'Snapshots', render: () => <Placeholder what="Snapshots of the disk" /> },
-  { id: 'apps', label: 'Apps', render: () => <Placeholder what="Windows apps" /> },
+  { id: 'apps', label: 'Apps', render: (c) => <AppsPage machine={c.machine} loaded /> },
   { id: 'app-log', label: 'Porthole log', render: () => <AppLogPanel /> },
 ];
