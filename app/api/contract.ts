@@ -6,6 +6,7 @@ import { creationDefaultsSchema } from './defaults';
 import { isoInfoSchema } from './iso';
 import { containerRefSchema, hostPathSchema } from './references';
 import { appIdSchema, appListSchema } from './apps';
+import type { PortholeError } from './errors';
 
 /** The longest compose.yml importCompose takes, in characters (UTF-16 code units, as zod counts them). */
 export const IMPORT_YAML_MAX_CHARS = 1_000_000;
@@ -172,6 +173,11 @@ export const actions = {
     request: z.object({ id: machineIdSchema, app: appIdSchema, inMenu: z.boolean() }),
     response: z.object({ inMenu: z.boolean(), desktopFile: z.string() }),
   },
+  /** The last lines of Porthole's own log (`$XDG_STATE_HOME/porthole/porthole.log`, rotated), and where it is. */
+  appLog: {
+    request: z.object({ tail: z.number().int().min(1).max(10000).default(500) }),
+    response: z.object({ file: z.string().nullable(), lines: z.array(z.string()) }),
+  },
 } as const;
 
 export type Actions = typeof actions;
@@ -191,6 +197,48 @@ export const events = {
   hostChanged: hostReportSchema,
 } as const;
 
+/**
+ * What a followed container log sends (streams.machineLog): lines in batches, Porthole's own phase
+ * changes where they happened, and the ends and starts of the container's runs.
+ */
+export const logStreamItemSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('lines'), lines: z.array(z.string()) }),
+  z.object({ kind: z.literal('phase'), phase: z.string(), message: z.string().optional(), at: z.string() }),
+  /** The container stopped (or there is none): the follow waits for its next start, asking the engine nothing. */
+  z.object({ kind: z.literal('ended') }),
+  /** A (new) run of the container: the lines after this are its own. */
+  z.object({ kind: z.literal('started'), containerId: z.string() }),
+]);
+export type LogStreamItem = z.infer<typeof logStreamItemSchema>;
+
+/**
+ * Streams: one page opens one, gets items until it closes it (or the backend ends it with an error).
+ * Unlike events, a stream exists only while someone looks: nothing is asked of the engine otherwise.
+ */
+export const streams = {
+  /** The container's log, followed from a bounded tail. */
+  machineLog: {
+    request: z.object({ id: machineIdSchema, tail: z.number().int().min(0).max(5000).default(1000) }),
+    item: logStreamItemSchema,
+  },
+} as const;
+export type Streams = typeof streams;
+export type StreamName = keyof Streams;
+export type StreamRequest<S extends StreamName> = z.input<Streams[S]['request']>;
+export type ParsedStreamRequest<S extends StreamName> = z.output<Streams[S]['request']>;
+export type StreamItem<S extends StreamName> = z.output<Streams[S]['item']>;
+export const streamNames = Object.keys(streams) as StreamName[];
+export function isStreamName(name: unknown): name is StreamName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(streams, name);
+}
+/** Where a stream's items go: `end` once, with the error that ended it (none when it was closed). */
+export interface StreamSink<S extends StreamName> {
+  item(item: StreamItem<S>): void;
+  end(error?: PortholeError): void;
+}
+/** The server side of each stream: starts it and returns what stops it. */
+export type StreamHandlers = { [S in StreamName]: (request: ParsedStreamRequest<S>, sink: StreamSink<S>) => Promise<() => void> };
+
 export type Events = typeof events;
 export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
@@ -209,4 +257,14 @@ export type Handlers = { [K in ActionName]: (request: ParsedRequest<K>) => Promi
 /** The client side, as `window.porthole` and the web client expose it. */
 export type PortholeApi = { [K in ActionName]: (request: ActionRequest<K>) => Promise<ActionResponse<K>> } & {
   subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /**
+   * Opens a stream: `onItem` gets its items until the returned function is called (or it ends:
+   * `onEnd`, with the error when it failed). Closing it stops the work behind it.
+   */
+  openStream<S extends StreamName>(
+    stream: S,
+    request: StreamRequest<S>,
+    onItem: (item: StreamItem<S>) => void,
+    onEnd?: (error?: PortholeError) => void,
+  ): () => void;
 };

@@ -11,6 +11,10 @@ export interface DesktopBridge {
   openScreenWindow(machineId: string): Promise<void>;
   /** Opens the machine's storage folder in the file manager (the "Make room" fix); main looks the folder up itself. */
   openMachineFolder(machineId: string): Promise<void>;
+  /** Save dialog, then writes the text (0600 when `privateFile`: a compose export holds the password). Null: cancelled. */
+  saveTextFile(text: string, suggestedName: string, privateFile: boolean): Promise<string | null>;
+  /** Shows the main window at the machine's page (from a screen window, which stays open). */
+  openMachinePage(machineId: string): Promise<void>;
 }
 
 /** What `window.porthole` holds in the desktop app: the contract, plus what only the shell can do. */
@@ -47,6 +51,8 @@ export const DESKTOP_CHANNELS = {
   saveScreenshot: 'porthole:desktop:save-screenshot',
   openScreenWindow: 'porthole:desktop:open-screen-window',
   openMachineFolder: 'porthole:desktop:open-machine-folder',
+  saveTextFile: 'porthole:desktop:save-text-file',
+  openMachinePage: 'porthole:desktop:open-machine-page',
 } as const satisfies Record<keyof DesktopBridge, string>;
 
 export type DesktopChannel = (typeof DESKTOP_CHANNELS)[keyof DesktopBridge];

@@ -11,6 +11,13 @@ export const clientMessageSchema = z.object({
 });
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
+/** Opening and closing a stream (the contract's `streams`): the client picks the stream id (`sid`). */
+export const streamMessageSchema = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('open'), sid: z.number().int().nonnegative(), stream: z.string(), request: z.unknown() }),
+  z.object({ t: z.literal('close'), sid: z.number().int().nonnegative() }),
+]);
+export type StreamMessage = z.infer<typeof streamMessageSchema>;
+
 /**
  * A frame the host could not take as a call (not JSON, not a call's shape). `id` is the call's id
  * when one could be read from it, so the caller's pending call fails instead of waiting forever.
@@ -27,6 +34,9 @@ export const serverMessageSchema = z.union([
   z.object({ t: z.literal('result'), id: z.number().int(), ok: z.literal(false), error: errorEnvelopeSchema }),
   z.object({ t: z.literal('event'), event: z.string(), payload: z.unknown() }),
   protocolErrorSchema,
+  z.object({ t: z.literal('item'), sid: z.number().int(), item: z.unknown() }),
+  /** A stream ended by the host: with the error that ended it, or none when it was closed. */
+  z.object({ t: z.literal('end'), sid: z.number().int(), error: errorEnvelopeSchema.optional() }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 
@@ -49,3 +59,8 @@ export type CallResult = { ok: true; value: unknown } | { ok: false; error: z.in
 
 export const IPC_CALL_CHANNEL = 'porthole:call';
 export const IPC_EVENT_CHANNEL = 'porthole:event';
+/** Streams over IPC: open and close are calls (the page picks the id); items and ends are pushed to that page only. */
+export const IPC_STREAM_OPEN_CHANNEL = 'porthole:stream-open';
+export const IPC_STREAM_CLOSE_CHANNEL = 'porthole:stream-close';
+export const IPC_STREAM_ITEM_CHANNEL = 'porthole:stream-item';
+export const IPC_STREAM_END_CHANNEL = 'porthole:stream-end';

@@ -23,6 +23,7 @@ Commands:
   rm ID [--delete-disk]       Remove a machine; its disk is kept unless --delete-disk (then only what Porthole
                               made goes: its own folder whole, else only the image's disk files)
   logs ID [--tail N]          The machine's container log
+  logs --app [--tail N]       Porthole's own log: where the file is, then its last lines
   screen ID                   The screen's websocket address
   password ID                 The machine's Windows password (create prints a generated one once)
   rdp ID                      Open the machine in a Remote Desktop client (FreeRDP, Remmina)
@@ -83,6 +84,7 @@ function parse(argv: string[]) {
       output: { type: 'string', short: 'o' },
       force: { type: 'boolean', default: false },
       adopt: { type: 'boolean', default: false },
+      app: { type: 'boolean', default: false },
     },
   });
 }
@@ -200,6 +202,11 @@ async function runParsed(
         return 0;
       }
       case 'logs': {
+        if (values.app) {
+          const log = await call('appLog', { tail: numbers.tail ?? 200 });
+          print(log, () => (log.file ? `${log.file}\n${log.lines.map((l) => `${l}\n`).join('')}` : 'Porthole keeps no log file here.\n'));
+          return 0;
+        }
         const result = await call('machineLogs', { id: needId(), tail: numbers.tail ?? 200 });
         print(result, () => result.lines.join('\n') + '\n');
         return 0;

@@ -1,4 +1,15 @@
-import { actions, isActionName, PortholeError, toEnvelope, type ActionName, type CallResult, type EventName, type EventPayload, type Handlers } from '../api';
+import {
+  actions,
+  isActionName,
+  PortholeError,
+  toEnvelope,
+  type ActionName,
+  type CallResult,
+  type ErrorEnvelope,
+  type EventName,
+  type EventPayload,
+  type Handlers,
+} from '../api';
 
 export type BackendEvent = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName];
 export type BackendListener = (event: BackendEvent) => void;
@@ -11,6 +22,11 @@ export interface Backend {
   /** Validates the name and the request against the contract, runs the handler, never throws. */
   invoke(action: unknown, request: unknown): Promise<CallResult>;
   subscribe(listener: BackendListener): () => void;
+  /**
+   * Opens a stream of the contract (an untrusted name and request, validated like a call) for one
+   * client; `close` stops it and the work behind it. A transport closes every stream of a client that goes.
+   */
+  openStream(stream: unknown, request: unknown, sink: StreamEnvelopeSink): Promise<{ ok: true; close: () => void } | { ok: false; error: ErrorEnvelope }>;
   readonly handlers: Handlers;
   dispose(): Promise<void>;
 }
@@ -39,8 +55,14 @@ export async function dispatch(
   }
 }
 
-/** An unknown action name as an error may quote it: short, and never by calling the caller's toString. */
-function describeActionName(action: unknown): string {
+/** An unknown action (or stream) name as an error may quote it: short, and never by calling the caller's toString. */
+export function describeActionName(action: unknown): string {
   if (typeof action !== 'string') return `(a ${action === null ? 'null' : typeof action}, not a name)`;
   return `"${action.length > 64 ? `${action.slice(0, 64)}…` : action}"`;
+}
+
+/** A stream's items as they cross a transport: plain data, and the ending error as an envelope. */
+export interface StreamEnvelopeSink {
+  item(item: unknown): void;
+  end(error?: ErrorEnvelope): void;
 }

@@ -91,9 +91,17 @@ describe('the handler table (real backend, engine pointed at a dead socket)', ()
 
 describe('defaultDirs', () => {
   it('follows XDG and lets tests override', () => {
-    expect(defaultDirs({ HOME: '/home/a' })).toEqual({ configDir: '/home/a/.config/porthole', dataDir: '/home/a/.local/share/porthole' });
-    expect(defaultDirs({ HOME: '/h', XDG_CONFIG_HOME: '/c', XDG_DATA_HOME: '/d' })).toEqual({ configDir: '/c/porthole', dataDir: '/d/porthole' });
-    expect(defaultDirs({ PORTHOLE_CONFIG_DIR: '/x', PORTHOLE_DATA_DIR: '/y' })).toEqual({ configDir: '/x', dataDir: '/y' });
+    expect(defaultDirs({ HOME: '/home/a' })).toEqual({
+      configDir: '/home/a/.config/porthole',
+      dataDir: '/home/a/.local/share/porthole',
+      stateDir: '/home/a/.local/state/porthole',
+    });
+    expect(defaultDirs({ HOME: '/h', XDG_CONFIG_HOME: '/c', XDG_DATA_HOME: '/d', XDG_STATE_HOME: '/s' })).toEqual({
+      configDir: '/c/porthole',
+      dataDir: '/d/porthole',
+      stateDir: '/s/porthole',
+    });
+    expect(defaultDirs({ HOME: '/h', PORTHOLE_CONFIG_DIR: '/x', PORTHOLE_DATA_DIR: '/y', PORTHOLE_STATE_DIR: '/z' })).toEqual({ configDir: '/x', dataDir: '/y', stateDir: '/z' });
   });
 });
 

@@ -1,14 +1,18 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
+  isStreamName,
+  streams,
+  type StreamHandlers,
   PortholeError,
+  toEnvelope,
   type CallResult,
   type EngineStatus,
   type Handlers,
   type HostReport,
   type MachineChanges,
 } from '../api';
-import { dispatch, type Backend, type BackendEvent, type BackendListener } from './backend-types';
+import { describeActionName, dispatch, type Backend, type BackendEvent, type BackendListener } from './backend-types';
 import { EngineConnection } from './engine/connection';
 import { targetFromEndpoint, targetFromEnv, type EngineClient, type EngineTarget } from './engine/client';
 import { checkHost, resolveEngineEndpoint, watchHost, type HostCheckOptions } from './host';
@@ -20,6 +24,11 @@ import { openRemoteDesktop } from './remote';
 import { AppsService, defaultCliCommand } from './apps/service';
 import { MachineSecrets, SecretService } from './secrets';
 import { MachineStore } from './store/machine-store';
+import { AppLog, defaultStateDir } from './log/app-log';
+import { eventLogger, logCall } from './log/backend-log';
+import { followMachineLog } from './log/log-follow';
+import { secretsOf } from './log/secret-values';
+import type { MachineView } from '../api';
 
 export type { Backend, BackendEvent, BackendListener } from './backend-types';
 
@@ -38,12 +47,15 @@ export interface BackendOptions {
   hostCheck?: HostCheckOptions;
   /** The command that runs Porthole's CLI, for app menu entries. Default: cli.js beside this bundle. */
   cliCommand?: string[];
+  /** Where Porthole's own log goes (`$XDG_STATE_HOME/porthole`); none: no log file (tests that do not look at it). */
+  stateDir?: string;
 }
 
 /** `$XDG_CONFIG_HOME/porthole` and `$XDG_DATA_HOME/porthole`, overridable for tests. */
-export function defaultDirs(env: NodeJS.ProcessEnv): { configDir: string; dataDir: string } {
+export function defaultDirs(env: NodeJS.ProcessEnv): { configDir: string; dataDir: string; stateDir: string } {
   const home = env.HOME ?? homedir();
   return {
+    stateDir: defaultStateDir(env, home),
     configDir: env.PORTHOLE_CONFIG_DIR ?? join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'porthole'),
     dataDir: env.PORTHOLE_DATA_DIR ?? join(env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'porthole'),
   };
@@ -59,9 +71,14 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const emit = (event: BackendEvent): void => {
     for (const listener of listeners) listener(event);
   };
+  // Porthole's own log: lifecycle, errors, engine reconnects. Never a request or a settings object.
+  const appLog = options.stateDir ? new AppLog({ dir: options.stateDir, level: env.PORTHOLE_LOG_LEVEL === 'debug' ? 'debug' : 'info' }) : null;
+  if (appLog) listeners.add(eventLogger(appLog));
 
   const store = new MachineStore(options.configDir);
   await store.load();
+  // The second line of defence: passwords Porthole already knows are blanked out of any log line.
+  for (const record of store.list()) appLog?.addSecret(record.settings.password);
 
   // Every check of the host re-probes the keyring: the checklist says where passwords go, and one
   // that answers (again) takes the passwords still in the file.
@@ -145,6 +162,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     },
   });
   await connection.start();
+  appLog?.info('backend started', { pid: process.pid, machines: store.list().length });
 
   const recheck = async (): Promise<HostReport> => {
     hostReport = await checkHost(hostOptions);
@@ -210,11 +228,82 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     listApps: ({ id }) => apps.list(id),
     launchApp: ({ id, app, file }) => apps.launch(id, app, file),
     setAppInMenu: ({ id, app, inMenu }) => apps.setInMenu(id, app, inMenu),
+    appLog: async ({ tail }) => ({ file: appLog?.file ?? null, lines: appLog?.tail(tail) ?? [] }),
+  };
+
+  const streamHandlers: StreamHandlers = {
+    machineLog: async ({ id, tail }, sink) => {
+      let current: MachineView = machines.get(id);
+      return followMachineLog(
+        {
+          containerId: () => machines.containerId(id),
+          engine,
+          view: () => current,
+          onViewChange: (listener) => {
+            const onEvent = (e: BackendEvent): void => {
+              if (e.event === 'machineChanged' && e.payload.id === id) listener((current = e.payload));
+              if (e.event === 'machineRemoved' && e.payload.id === id) sink.end(new PortholeError('NOT_FOUND', 'The machine was deleted.'));
+            };
+            listeners.add(onEvent);
+            return () => listeners.delete(onEvent);
+          },
+        },
+        tail,
+        (item) => sink.item(item),
+        (err) => sink.end(err instanceof PortholeError ? err : new PortholeError('INTERNAL', err.message)),
+      );
+    },
   };
 
   return {
     handlers,
-    invoke: (action: unknown, request: unknown): Promise<CallResult> => dispatch(handlers, action, request),
+    async invoke(action: unknown, request: unknown): Promise<CallResult> {
+      const result = await dispatch(handlers, action, request);
+      if (appLog) {
+        // A password asked for, set or shown is one to keep out of the log from now on.
+        for (const secret of [...secretsOf(request), ...(result.ok ? secretsOf(result.value) : [])]) appLog.addSecret(secret);
+        logCall(appLog, action, request, result);
+      }
+      return result;
+    },
+    async openStream(stream, request, sink) {
+      try {
+        if (!isStreamName(stream)) {
+          throw new PortholeError('INVALID_ARGUMENT', `Unknown stream ${describeActionName(stream)}.`);
+        }
+        const parsed: unknown = streams[stream].request.parse(request ?? {});
+        let ended = false;
+        // Set once the handler returns; an end that comes before that closes it then.
+        const opened: { close?: () => void } = {};
+        const handler = streamHandlers[stream] as unknown as (
+          req: unknown,
+          sink: { item(item: unknown): void; end(error?: PortholeError): void },
+        ) => Promise<() => void>;
+        opened.close = await handler(parsed, {
+          item: (item) => {
+            if (!ended) sink.item(item);
+          },
+          end: (error) => {
+            if (ended) return;
+            ended = true;
+            opened.close?.();
+            sink.end(error ? toEnvelope(error) : undefined);
+          },
+        });
+        if (ended) opened.close();
+        return {
+          ok: true,
+          close: () => {
+            ended = true;
+            opened.close?.();
+          },
+        };
+      } catch (err) {
+        const error = toEnvelope(err);
+        if (appLog) logCall(appLog, `open ${typeof stream === 'string' ? stream : 'stream'}`, request, { ok: false, error });
+        return { ok: false, error };
+      }
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -225,6 +314,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       connection.dispose();
       machines.dispose();
       listeners.clear();
+      appLog?.info('backend closed');
     },
   };
 }

@@ -6,6 +6,8 @@ import { UNAUTHORIZED, type IpcMainLike, type SenderCheck } from './ipc';
 
 const MAX_CLIPBOARD_CHARS = 4 * 1024 * 1024;
 const MAX_SCREENSHOT_BYTES = 64 * 1024 * 1024;
+/** A saved log or compose file: the log viewer keeps far less than this. */
+const MAX_TEXT_FILE_CHARS = 32 * 1024 * 1024;
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 const pngSchema = z
@@ -22,6 +24,8 @@ export const desktopArgs = {
   saveScreenshot: z.tuple([pngSchema, z.string().max(200)]),
   openScreenWindow: z.tuple([machineIdSchema]),
   openMachineFolder: z.tuple([machineIdSchema]),
+  openMachinePage: z.tuple([machineIdSchema]),
+  saveTextFile: z.tuple([z.string().max(MAX_TEXT_FILE_CHARS, 'the text is too long to save'), z.string().max(200), z.boolean()]),
 } as const satisfies Record<keyof DesktopBridge, z.ZodType>;
 
 /** What main does for each helper, for the window that asked (null when it has none). */
@@ -34,6 +38,8 @@ export interface DesktopServices<W> {
   openScreenWindow(machineId: string): Promise<void>;
   /** Only a machine's own storage folder, looked up by its id: the page never names a path to open. */
   openMachineFolder(machineId: string): Promise<void>;
+  saveTextFile(parent: W | null, text: string, suggestedName: string, privateFile: boolean): Promise<string | null>;
+  openMachinePage(machineId: string): Promise<void>;
 }
 
 export function registerDesktopIpc<W>(deps: {
@@ -60,6 +66,11 @@ export function registerDesktopIpc<W>(deps: {
       await services.openMachineFolder(id);
       return null;
     },
+    openMachinePage: async ([id]) => {
+      await services.openMachinePage(id);
+      return null;
+    },
+    saveTextFile: ([text, name, privateFile], parent) => services.saveTextFile(parent, text, name, privateFile),
   };
 
   const names = Object.keys(DESKTOP_CHANNELS) as (keyof DesktopBridge)[];

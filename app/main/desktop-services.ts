@@ -1,5 +1,5 @@
-import { stat, writeFile } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { chmod, stat, writeFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
 import { app, clipboard, dialog, shell, type BrowserWindow, type OpenDialogOptions } from 'electron';
 import { PortholeError, savedScreenshotName } from '../api';
 import type { DesktopServices } from './desktop-ipc';
@@ -13,6 +13,7 @@ async function pick(parent: BrowserWindow | null, options: OpenDialogOptions): P
 export function electronDesktopServices(
   openScreenWindow: (id: string) => Promise<void>,
   machineFolder: (id: string) => Promise<string>,
+  openMachinePage: (id: string) => Promise<void>,
 ): DesktopServices<BrowserWindow> {
   return {
     readClipboard: () => clipboard.readText(),
@@ -53,6 +54,19 @@ export function electronDesktopServices(
       if (!isFolder) throw new PortholeError('NOT_FOUND', `The storage folder ${folder} does not exist.`, 'Check that its drive is mounted.');
       const failed = await shell.openPath(folder);
       if (failed) throw new PortholeError('INTERNAL', `The file manager could not open ${folder}: ${failed}`, 'Open the folder by hand.');
+    },
+    openMachinePage,
+    saveTextFile: async (parent, text, suggestedName, privateFile) => {
+      const options = {
+        title: privateFile ? 'Save (the file holds the Windows password)' : 'Save',
+        // Only a plain name from the page: the folder is the person's Documents, never a path the page chose.
+        defaultPath: join(app.getPath('documents'), basename(suggestedName) || 'porthole.txt'),
+      };
+      const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
+      if (result.canceled || !result.filePath) return null;
+      await writeFile(result.filePath, text, { mode: privateFile ? 0o600 : 0o644 });
+      if (privateFile) await chmod(result.filePath, 0o600);
+      return result.filePath;
     },
   };
 }

@@ -18,10 +18,10 @@ import { autostartFile, isAutostartEnabled, launchCommand, setAutostart } from '
 import { registerDesktopIpc } from './desktop-ipc';
 import { electronDesktopServices } from './desktop-services';
 import { actOnArgs, parseArgs, secondInstanceArgv, type InstanceActions, type LaunchArgs } from './instance';
-import { forwardBackendEvents, registerBackendIpc, senderCheck } from './ipc';
+import { forwardBackendEvents, registerBackendIpc, registerStreamIpc, senderCheck } from './ipc';
 import { buildAppMenuTemplate } from './menu';
 import { MachineNotifier } from './notifications';
-import { isOwnPageUrl, pageLocation } from './page';
+import { isOwnPageUrl, pageLocation, pageUrl } from './page';
 import { decideClose, hasStatusNotifierHost, quitChoice, quitDialogOptions, runningMachines, type QuitChoice } from './quit';
 import { ScreenWindows } from './screen-window';
 import { installTestHooks, type TestHooks } from './test-hooks';
@@ -246,6 +246,7 @@ async function start(): Promise<void> {
     allowSender,
     ...(hooks ? { onCall: (action: unknown, request: unknown) => hooks.calls.push({ action, request }) } : {}),
   });
+  registerStreamIpc({ ipcMain, backend, allowSender });
   registerDesktopIpc({
     ipcMain,
     allowSender,
@@ -255,6 +256,9 @@ async function start(): Promise<void> {
       const { folder } = result.value as { folder?: string };
       if (!folder) throw new Error(`no storage folder for ${id}`);
       return folder;
+    }, async (id) => {
+      // The id was checked by the contract's schema (desktop-ipc) before it reaches the URL.
+      await showMain().loadURL(pageUrl(location, `/machines/${id}`));
     }),
     windowOf: (event) => BrowserWindow.fromWebContents(event.sender),
   });

@@ -186,6 +186,8 @@ describe('desktop helpers over IPC', () => {
       saveScreenshot: vi.fn(async () => '/home/me/Pictures/shot.png'),
       openScreenWindow: vi.fn(async () => undefined),
       openMachineFolder: vi.fn(async () => undefined),
+      saveTextFile: vi.fn(async () => '/home/me/Documents/win11.log'),
+      openMachinePage: vi.fn(async () => undefined),
     } satisfies DesktopServices<typeof parent>;
     registerDesktopIpc({ ipcMain: ipc, allowSender, services, windowOf: () => parent });
     return { ipc, ours, services, parent };
@@ -215,6 +217,10 @@ describe('desktop helpers over IPC', () => {
     expect(services.openScreenWindow).toHaveBeenCalledWith('win11');
     expect(await call(ipc, DESKTOP_CHANNELS.openMachineFolder, ev, 'win11')).toEqual({ ok: true, value: null });
     expect(services.openMachineFolder).toHaveBeenCalledWith('win11');
+    expect(await call(ipc, DESKTOP_CHANNELS.saveTextFile, ev, 'line\n', 'win11.log', false)).toEqual({ ok: true, value: '/home/me/Documents/win11.log' });
+    expect(services.saveTextFile).toHaveBeenCalledWith(parent, 'line\n', 'win11.log', false);
+    expect(await call(ipc, DESKTOP_CHANNELS.openMachinePage, ev, 'win11')).toEqual({ ok: true, value: null });
+    expect(services.openMachinePage).toHaveBeenCalledWith('win11');
   });
 
   it('refuses a foreign page on every channel', async () => {
@@ -247,9 +253,14 @@ describe('desktop helpers over IPC', () => {
     await refused(DESKTOP_CHANNELS.openScreenWindow, '../../etc/passwd');
     await refused(DESKTOP_CHANNELS.openScreenWindow, { id: 'win11' });
     await refused(DESKTOP_CHANNELS.pickIso, 'extra');
+    await refused(DESKTOP_CHANNELS.saveTextFile, 'text', 'name');
+    await refused(DESKTOP_CHANNELS.saveTextFile, 42, 'name', false);
+    await refused(DESKTOP_CHANNELS.openMachinePage, '../x');
     expect(services.writeClipboard).not.toHaveBeenCalled();
     expect(services.saveScreenshot).not.toHaveBeenCalled();
     expect(services.openScreenWindow).not.toHaveBeenCalled();
+    expect(services.saveTextFile).not.toHaveBeenCalled();
+    expect(services.openMachinePage).not.toHaveBeenCalled();
   });
 
   it('passes on a helper’s failure as an envelope', async () => {

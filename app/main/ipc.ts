@@ -1,5 +1,14 @@
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
-import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, toEnvelope, type CallResult } from '../api';
+import {
+  IPC_CALL_CHANNEL,
+  IPC_EVENT_CHANNEL,
+  IPC_STREAM_CLOSE_CHANNEL,
+  IPC_STREAM_END_CHANNEL,
+  IPC_STREAM_ITEM_CHANNEL,
+  IPC_STREAM_OPEN_CHANNEL,
+  toEnvelope,
+  type CallResult,
+} from '../api';
 import type { Backend } from '../core/backend-types';
 
 /** The part of ipcMain we use (tests pass a fake). */
@@ -70,4 +79,82 @@ export function forwardBackendEvents(backend: Backend, targets: () => WebContent
       if (!wc.isDestroyed()) wc.send(IPC_EVENT_CHANNEL, event, payload);
     }
   });
+}
+
+/** The part of a WebContents the stream relay uses. */
+export interface StreamTarget {
+  id: number;
+  send(channel: string, ...args: unknown[]): void;
+  isDestroyed(): boolean;
+  once(event: 'destroyed', listener: () => void): unknown;
+  on(event: 'did-start-navigation', listener: (details: { isMainFrame: boolean; isSameDocument: boolean }) => void): unknown;
+}
+
+/**
+ * Streams over IPC: the page opens one with an id of its choosing and closes it by that id; items
+ * and the end go to that page only. A page that goes (its window closed, a reload, a navigation)
+ * stops every stream it had open, so nothing is followed for nobody.
+ */
+export function registerStreamIpc(deps: { ipcMain: IpcMainLike; backend: Backend; allowSender: SenderCheck }): () => void {
+  const open = new Map<string, (() => void) | null>();
+  const watched = new Set<number>();
+  const closeAllOf = (wcId: number): void => {
+    for (const [key, close] of open) {
+      if (key.startsWith(`${wcId}:`)) {
+        open.delete(key);
+        close?.();
+      }
+    }
+  };
+  deps.ipcMain.handle(IPC_STREAM_OPEN_CHANNEL, async (event, ...args: unknown[]): Promise<CallResult> => {
+    if (!deps.allowSender(event)) return UNAUTHORIZED;
+    const [sid, stream, request] = args;
+    if (typeof sid !== 'number' || !Number.isSafeInteger(sid) || sid < 0 || args.length > 3) {
+      return { ok: false, error: { code: 'INVALID_ARGUMENT', message: 'A stream is opened with (id, stream name, request).' } };
+    }
+    const wc = event.sender as unknown as StreamTarget;
+    const key = `${wc.id}:${sid}`;
+    if (open.has(key)) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `A stream with id ${sid} is already open.` } };
+    if (!watched.has(wc.id)) {
+      watched.add(wc.id);
+      wc.once('destroyed', () => {
+        watched.delete(wc.id);
+        closeAllOf(wc.id);
+      });
+      wc.on('did-start-navigation', (details) => {
+        if (details.isMainFrame && !details.isSameDocument) closeAllOf(wc.id);
+      });
+    }
+    open.set(key, null);
+    const result = await deps.backend.openStream(stream, request, {
+      item: (item) => {
+        if (open.has(key) && !wc.isDestroyed()) wc.send(IPC_STREAM_ITEM_CHANNEL, sid, item);
+      },
+      end: (error) => {
+        if (!open.delete(key)) return;
+        if (!wc.isDestroyed()) wc.send(IPC_STREAM_END_CHANNEL, sid, error ?? null);
+      },
+    });
+    if (!result.ok) {
+      open.delete(key);
+      return result;
+    }
+    if (open.has(key)) open.set(key, result.close);
+    else result.close();
+    return { ok: true, value: null };
+  });
+  deps.ipcMain.handle(IPC_STREAM_CLOSE_CHANNEL, (event, sid: unknown): CallResult => {
+    if (!deps.allowSender(event)) return UNAUTHORIZED;
+    const key = `${(event.sender as unknown as StreamTarget).id}:${String(sid)}`;
+    const close = open.get(key);
+    open.delete(key);
+    close?.();
+    return { ok: true, value: null };
+  });
+  return () => {
+    deps.ipcMain.removeHandler(IPC_STREAM_OPEN_CHANNEL);
+    deps.ipcMain.removeHandler(IPC_STREAM_CLOSE_CHANNEL);
+    for (const close of open.values()) close?.();
+    open.clear();
+  };
 }

@@ -2,7 +2,12 @@ import {
   actionNames,
   IPC_CALL_CHANNEL,
   IPC_EVENT_CHANNEL,
+  IPC_STREAM_CLOSE_CHANNEL,
+  IPC_STREAM_END_CHANNEL,
+  IPC_STREAM_ITEM_CHANNEL,
+  IPC_STREAM_OPEN_CHANNEL,
   isEventName,
+  isStreamName,
   type ActionName,
   type DesktopBridge,
   type ErrorCode,
@@ -70,6 +75,36 @@ export function createBridge({ ipc, getPathForFile }: BridgeDeps): PortholeBridg
     }
   });
 
+  // Streams: the page's id for each, its item and end callbacks. Main sends to this page only.
+  const streams = new Map<number, { onItem: Listener; onEnd?: (error?: BridgeError) => void }>();
+  let nextStreamId = 1;
+  ipc.on(IPC_STREAM_ITEM_CHANNEL, (_event, sid, item) => {
+    if (typeof sid === 'number') streams.get(sid)?.onItem(item);
+  });
+  ipc.on(IPC_STREAM_END_CHANNEL, (_event, sid, error) => {
+    if (typeof sid !== 'number') return;
+    const s = streams.get(sid);
+    streams.delete(sid);
+    const e = error as { code?: unknown; message?: unknown; remedy?: unknown } | null;
+    s?.onEnd?.(e && typeof e.code === 'string' && typeof e.message === 'string'
+      ? bridgeError(e.code as ErrorCode, e.message, typeof e.remedy === 'string' ? e.remedy : undefined)
+      : undefined);
+  });
+  const openStream = (stream: unknown, request: unknown, onItem: Listener, onEnd?: (error?: BridgeError) => void): (() => void) => {
+    if (!isStreamName(stream)) throw new TypeError(`Porthole has no stream named "${String(stream)}".`);
+    if (typeof onItem !== 'function') throw new TypeError('openStream needs an item listener function.');
+    const sid = nextStreamId++;
+    streams.set(sid, { onItem, ...(typeof onEnd === 'function' ? { onEnd } : {}) });
+    call(ipc, IPC_STREAM_OPEN_CHANNEL, sid, stream, request ?? {}).catch((err: unknown) => {
+      const s = streams.get(sid);
+      streams.delete(sid);
+      s?.onEnd?.(err as BridgeError);
+    });
+    return () => {
+      if (streams.delete(sid)) void call(ipc, IPC_STREAM_CLOSE_CHANNEL, sid).catch(() => undefined);
+    };
+  };
+
   const actionFunctions = {} as Record<ActionName, (request?: unknown) => Promise<unknown>>;
   for (const name of actionNames) {
     actionFunctions[name] = (request?: unknown) => call(ipc, IPC_CALL_CHANNEL, name, request ?? {});
@@ -90,6 +125,11 @@ export function createBridge({ ipc, getPathForFile }: BridgeDeps): PortholeBridg
     openMachineFolder: async (machineId) => {
       await call(ipc, DESKTOP_CHANNELS.openMachineFolder, machineId);
     },
+    openMachinePage: async (machineId) => {
+      await call(ipc, DESKTOP_CHANNELS.openMachinePage, machineId);
+    },
+    saveTextFile: async (text, suggestedName, privateFile) =>
+      (await call(ipc, DESKTOP_CHANNELS.saveTextFile, text, suggestedName, privateFile)) as string | null,
   };
 
   const subscribe = (event: EventName, listener: Listener): (() => void) => {
@@ -109,6 +149,7 @@ export function createBridge({ ipc, getPathForFile }: BridgeDeps): PortholeBridg
   return {
     ...actionFunctions,
     subscribe,
+    openStream,
     pathForFile: (file: File) => getPathForFile(file),
     desktop,
   } as unknown as PortholeBridge;

@@ -1,5 +1,13 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { actionNames, IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type CallResult } from '../api';
+import {
+  actionNames,
+  IPC_CALL_CHANNEL,
+  IPC_EVENT_CHANNEL,
+  IPC_STREAM_CLOSE_CHANNEL,
+  IPC_STREAM_ITEM_CHANNEL,
+  IPC_STREAM_OPEN_CHANNEL,
+  type CallResult,
+} from '../api';
 import { BRIDGE_KEY, DESKTOP_CHANNELS, isBridgeError, type PortholeBridge } from '../api';
 
 type Listener = (event: unknown, ...args: unknown[]) => void;
@@ -46,9 +54,9 @@ describe('window.porthole', () => {
     expect([...fake.exposed.keys()]).toEqual(['porthole']);
   });
 
-  it('holds exactly one function per action, subscribe, pathForFile and desktop', () => {
-    expect(Object.keys(bridge).sort()).toEqual([...actionNames, 'subscribe', 'pathForFile', 'desktop'].sort());
-    for (const name of [...actionNames, 'subscribe', 'pathForFile'] as const) {
+  it('holds exactly one function per action, subscribe, openStream, pathForFile and desktop', () => {
+    expect(Object.keys(bridge).sort()).toEqual([...actionNames, 'subscribe', 'openStream', 'pathForFile', 'desktop'].sort());
+    for (const name of [...actionNames, 'subscribe', 'openStream', 'pathForFile'] as const) {
       expect(typeof bridge[name], name).toBe('function');
     }
     expect(Object.keys(bridge.desktop).sort()).toEqual(Object.keys(DESKTOP_CHANNELS).sort());
@@ -112,7 +120,23 @@ describe('subscribe', () => {
     pushEvent('machineChanged', { id: 'a2' });
     expect(changed).toHaveBeenCalledOnce();
     expect(fake.listeners.filter((l) => l.channel === IPC_EVENT_CHANNEL)).toHaveLength(1);
-    expect(fake.ipcRenderer.on).toHaveBeenCalledOnce();
+    // One listener per channel: events, stream items, stream ends.
+    expect(fake.ipcRenderer.on).toHaveBeenCalledTimes(3);
+  });
+
+  it('delivers a stream’s items to its opener only, and closes it in main by its id', async () => {
+    const items: unknown[] = [];
+    answer({ ok: true, value: null });
+    const close = bridge.openStream('machineLog', { id: 'a' }, (item) => items.push(item));
+    expect(fake.ipcRenderer.invoke).toHaveBeenCalledWith(IPC_STREAM_OPEN_CHANNEL, 1, 'machineLog', { id: 'a' });
+    for (const l of fake.listeners) if (l.channel === IPC_STREAM_ITEM_CHANNEL) (l.listener as Listener)({}, 1, { kind: 'ended' });
+    for (const l of fake.listeners) if (l.channel === IPC_STREAM_ITEM_CHANNEL) (l.listener as Listener)({}, 2, { kind: 'other' });
+    expect(items).toEqual([{ kind: 'ended' }]);
+    close();
+    expect(fake.ipcRenderer.invoke).toHaveBeenCalledWith(IPC_STREAM_CLOSE_CHANNEL, 1);
+    for (const l of fake.listeners) if (l.channel === IPC_STREAM_ITEM_CHANNEL) (l.listener as Listener)({}, 1, { kind: 'late' });
+    expect(items).toHaveLength(1);
+    expect(() => bridge.openStream('nope' as 'machineLog', { id: 'a' }, () => undefined)).toThrow(/no stream named/);
   });
 
   it('keeps delivering when one listener throws', () => {

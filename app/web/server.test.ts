@@ -30,6 +30,9 @@ function fakeBackend(): Backend & { calls: Array<[unknown, unknown]>; push: Back
       listeners.add(l);
       return () => listeners.delete(l);
     },
+    async openStream() {
+      return { ok: false as const, error: { code: 'INVALID_ARGUMENT' as const, message: 'This double has no streams.' } };
+    },
     push: (e) => listeners.forEach((l) => l(e)),
     async dispose() {},
   };

@@ -8,9 +8,11 @@ import {
   clientMessageSchema,
   describeZodError,
   MAX_CLIENT_FRAME_BYTES,
+  streamMessageSchema,
   toEnvelope,
   type ErrorEnvelope,
   type ServerMessage,
+  type StreamMessage,
 } from '../api';
 import type { Backend } from '../core/backend-types';
 import { serveStatic } from './static';
@@ -141,7 +143,12 @@ function serveConnection(ws: WebSocket, backend: Backend): void {
   };
   const refuse = (id: number | null, error: ErrorEnvelope): void => send({ t: 'protocolError', id, error });
   const unsubscribe = backend.subscribe(({ event, payload }) => send({ t: 'event', event, payload }));
-  ws.on('close', unsubscribe);
+  const streams = new ConnectionStreams(backend, send);
+  ws.on('close', () => {
+    unsubscribe();
+    // A page that goes (closed, reloaded, lost) stops what it was following.
+    streams.closeAll();
+  });
   // Invalid UTF-8 or an oversized frame: ws closes the connection (1007, 1009, with the reason above)
   // and reports it here. Without a listener it would be an uncaught 'error' that ends the process.
   ws.on('error', () => undefined);
@@ -155,6 +162,11 @@ function serveConnection(ws: WebSocket, backend: Backend): void {
       parsed = JSON.parse(rawText(data));
     } catch (err) {
       refuse(null, { code: 'INVALID_ARGUMENT', message: `The message is not JSON (${err instanceof Error ? err.message : String(err)}).` });
+      return;
+    }
+    const stream = streamMessageSchema.safeParse(parsed);
+    if (stream.success) {
+      streams.handle(stream.data);
       return;
     }
     const message = clientMessageSchema.safeParse(parsed);
@@ -174,6 +186,54 @@ function serveConnection(ws: WebSocket, backend: Backend): void {
         else send({ t: 'result', id, ok: false, error: result.error });
       });
   });
+}
+
+/** One connection's open streams, by the id the page gave each. */
+class ConnectionStreams {
+  private readonly open = new Map<number, (() => void) | null>();
+  constructor(
+    private readonly backend: Backend,
+    private readonly send: (message: ServerMessage) => void,
+  ) {}
+
+  handle(message: StreamMessage): void {
+    if (message.t === 'close') {
+      const close = this.open.get(message.sid);
+      this.open.delete(message.sid);
+      close?.();
+      return;
+    }
+    const { sid } = message;
+    if (this.open.has(sid)) {
+      this.send({ t: 'end', sid, error: { code: 'INVALID_ARGUMENT', message: `A stream with id ${sid} is already open on this connection.` } });
+      return;
+    }
+    // Reserved while the backend opens it: a close that comes meanwhile is honoured once it is open.
+    this.open.set(sid, null);
+    void this.backend
+      .openStream(message.stream, message.request, {
+        item: (item) => {
+          if (this.open.has(sid)) this.send({ t: 'item', sid, item });
+        },
+        end: (error) => {
+          if (!this.open.delete(sid)) return;
+          this.send(error ? { t: 'end', sid, error } : { t: 'end', sid });
+        },
+      })
+      .then((result) => {
+        if (!result.ok) {
+          if (this.open.delete(sid)) this.send({ t: 'end', sid, error: result.error });
+          return;
+        }
+        if (this.open.has(sid)) this.open.set(sid, result.close);
+        else result.close();
+      });
+  }
+
+  closeAll(): void {
+    for (const close of this.open.values()) close?.();
+    this.open.clear();
+  }
 }
 
 function rawText(data: RawData): string {

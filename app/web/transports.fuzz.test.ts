@@ -190,6 +190,7 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
     return {
       listMachines: {},
       getMachine: { id },
+      appLog: { tail: 10 },
       createMachine: {
         name: 'Fuzz new',
         storageDir: `${root}/storage/new`,

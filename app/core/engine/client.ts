@@ -262,6 +262,59 @@ export class EngineClient {
   }
 
   /**
+   * Follows a container's log for someone reading it: the last `tail` lines (of those since
+   * `sinceSeconds`, when given), then every new one, in one engine request that stays open until
+   * the returned function is called or the container stops (then `onEnd`). Lines come in the
+   * chunks the engine sent them in.
+   */
+  async followTail(
+    id: string,
+    options: { tail: number; sinceSeconds?: number },
+    onLines: (lines: string[]) => void,
+    onEnd: (err?: Error) => void,
+  ): Promise<() => void> {
+    assertContainerRef(id);
+    const stream = await this.wrap(
+      () =>
+        this.docker.getContainer(id).logs({
+          stdout: true,
+          stderr: true,
+          follow: true,
+          tail: options.tail,
+          ...(options.sinceSeconds === undefined ? {} : { since: options.sinceSeconds }),
+        }) as Promise<NodeJS.ReadableStream>,
+    );
+    let batch: string[] = [];
+    let ended = false;
+    const lines = new LineSplitter((line) => batch.push(line));
+    const frames = new FrameDemuxer((chunk) => lines.push(chunk));
+    const flush = (): void => {
+      if (batch.length === 0) return;
+      const out = batch;
+      batch = [];
+      onLines(out);
+    };
+    const end = (err?: Error): void => {
+      if (ended) return;
+      ended = true;
+      lines.flush();
+      flush();
+      onEnd(err);
+    };
+    stream.on('data', (chunk: Buffer) => {
+      frames.push(chunk);
+      flush();
+    });
+    stream.on('end', () => end());
+    stream.on('close', () => end());
+    stream.on('error', (err: Error) => end(err));
+    return () => {
+      ended = true;
+      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+    };
+  }
+
+  /**
    * The engine's event stream: the state changes of containers. Not filtered by Porthole's label,
    * since an adopted hand-made container has none until its next start replaces it; the caller
    * keeps the events of its own containers. Ends (onEnd) when the engine goes away.

@@ -735,6 +735,12 @@ export class Machines {
     return engine.logs(container.Id, tail);
   }
 
+  /** The id of the machine's container (its current one), or null when it has none: what a log follow reads. */
+  async containerId(id: string): Promise<string | null> {
+    this.deps.store.require(id);
+    return (await this.findContainer(this.deps.engine(), id))?.Id ?? null;
+  }
+
   screenEndpoint(id: string): { url: string } {
     const record = this.deps.store.require(id);
     return { url: `ws://127.0.0.1:${record.settings.ports.web}/websockify` };

@@ -44,6 +44,9 @@ export function fakeBackend(machines: MachineView[] = []): FakeBackend {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    async openStream() {
+      return { ok: false as const, error: { code: 'INVALID_ARGUMENT' as const, message: 'This double has no streams.' } };
+    },
     emit(event) {
       for (const l of listeners) l(event);
     },

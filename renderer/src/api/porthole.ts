@@ -10,7 +10,11 @@ declare global {
 
 /** Electron's bridge drops an Error's own properties, so failures cross as plain objects: rebuild them. */
 function fromBridge(bridge: PortholeBridge): PortholeApi {
-  const api: Record<string, unknown> = { subscribe: bridge.subscribe };
+  const api: Record<string, unknown> = {
+    subscribe: bridge.subscribe,
+    openStream: (stream: never, request: never, onItem: never, onEnd?: (error?: Error) => void) =>
+      bridge.openStream(stream, request, onItem, (e?: unknown) => onEnd?.(isBridgeError(e) ? new PortholeError(e.code, e.message, e.remedy) : undefined)),
+  };
   for (const name of actionNames) {
     const call = bridge[name] as (request: unknown) => Promise<unknown>;
     api[name] = async (request: unknown) => {

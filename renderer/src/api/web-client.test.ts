@@ -81,8 +81,17 @@ describe('the web client against the real web host', () => {
       listeners.add(l);
       return () => listeners.delete(l);
     },
+    async openStream(stream, request, sink) {
+      if (stream !== 'machineLog') return { ok: false, error: { code: 'INVALID_ARGUMENT', message: 'Unknown stream.' } };
+      opened.push(request);
+      sinks.push(sink);
+      return { ok: true, close: () => void closed.push(request) };
+    },
     async dispose() {},
   };
+  const opened: unknown[] = [];
+  const closed: unknown[] = [];
+  const sinks: Array<{ item(item: unknown): void; end(error?: { code: 'NOT_FOUND'; message: string }): void }> = [];
 
   beforeEach(async () => {
     const root = await mkdtemp(join(tmpdir(), 'porthole-client-'));
@@ -93,6 +102,8 @@ describe('the web client against the real web host', () => {
     globalThis.WebSocket = class extends WebSocket {
       constructor(url: string) {
         super(url, { headers: { Origin: origin } });
+        // A browser's WebSocket reports a refused reconnect as an event; Node's ws would throw it uncaught.
+        this.on('error', () => undefined);
       }
     } as unknown as typeof globalThis.WebSocket;
   });
@@ -110,5 +121,37 @@ describe('the web client against the real web host', () => {
     api.subscribe('machineRemoved', ({ id }) => seen.push(id));
     for (const l of listeners) l({ event: 'machineRemoved', payload: { id: 'gone' } });
     await expect.poll(() => seen).toEqual(['gone']);
+  });
+
+  it('opens a stream, delivers its items to that page only, and closes it on the host when the page closes it', async () => {
+    const api = connectWebApi(`ws://127.0.0.1:${host.port}/api?token=${host.token}`);
+    const items: unknown[] = [];
+    const close = api.openStream('machineLog', { id: 'a', tail: 5 }, (item) => items.push(item));
+    await expect.poll(() => opened.length).toBe(1);
+    expect(opened[0]).toEqual({ id: 'a', tail: 5 });
+    sinks[0]!.item({ kind: 'lines', lines: ['one', 'two'] });
+    await expect.poll(() => items).toEqual([{ kind: 'lines', lines: ['one', 'two'] }]);
+    close();
+    await expect.poll(() => closed).toEqual([{ id: 'a', tail: 5 }]);
+    sinks[0]!.item({ kind: 'lines', lines: ['late'] });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(items).toHaveLength(1);
+  });
+
+  it('ends a stream with the host’s error, and closes what a page left open when its connection goes', async () => {
+    const api = connectWebApi(`ws://127.0.0.1:${host.port}/api?token=${host.token}`);
+    const ends: unknown[] = [];
+    api.openStream('nope' as 'machineLog', { id: 'a' }, () => undefined, (e) => ends.push(e));
+    await expect.poll(() => ends.length).toBe(1);
+    expect(ends[0]).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    // A page that goes without closing its stream: a bare socket opens one and disconnects.
+    const before = closed.length;
+    const raw = new globalThis.WebSocket(`ws://127.0.0.1:${host.port}/api?token=${host.token}`);
+    await new Promise((r) => raw.addEventListener('open', r, { once: true }));
+    raw.send(JSON.stringify({ t: 'open', sid: 1, stream: 'machineLog', request: { id: 'left-open' } }));
+    await expect.poll(() => opened.at(-1)).toEqual({ id: 'left-open' });
+    raw.close();
+    await expect.poll(() => closed.length).toBe(before + 1);
+    expect(closed.at(-1)).toEqual({ id: 'left-open' });
   });
 });

@@ -10,10 +10,18 @@ import {
   type EventName,
   type EventPayload,
   type PortholeApi,
+  type StreamName,
 } from '../../../app/api';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 type AnyListener = (payload: unknown) => void;
+/** An open stream: what it was opened with (to open it again after a reconnect) and where its items go. */
+interface OpenStream {
+  stream: StreamName;
+  request: unknown;
+  onItem: (item: unknown) => void;
+  onEnd?: ((error?: PortholeError) => void) | undefined;
+}
 
 /**
  * The contract over the web host's WebSocket: the same `PortholeApi` the Electron preload exposes.
@@ -23,6 +31,11 @@ export function connectWebApi(url: string, onConnection?: (connected: boolean) =
   const pending = new Map<number, Pending>();
   const listeners = new Map<EventName, Set<AnyListener>>();
   let nextId = 1;
+  const streams = new Map<number, OpenStream>();
+  let nextStreamId = 1;
+  const sendOpen = (sid: number, s: OpenStream): void => {
+    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ t: 'open', sid, stream: s.stream, request: s.request ?? {} }));
+  };
   let socket: WebSocket;
   let ready: Promise<void>;
   let attempt = 0;
@@ -32,6 +45,8 @@ export function connectWebApi(url: string, onConnection?: (connected: boolean) =
     ready = new Promise<void>((resolve) => socket.addEventListener('open', () => resolve(), { once: true }));
     socket.addEventListener('open', () => {
       attempt = 0;
+      // Streams the host forgot when the connection dropped are opened again (a log re-sends its tail).
+      for (const [sid, s] of streams) sendOpen(sid, s);
       // Subscribers re-read their state on (re)connection: events sent while away are not replayed.
       onConnection?.(true);
     });
@@ -45,6 +60,16 @@ export function connectWebApi(url: string, onConnection?: (connected: boolean) =
       const parsed = serverMessageSchema.safeParse(data);
       if (!parsed.success) return;
       const message = parsed.data;
+      if (message.t === 'item') {
+        streams.get(message.sid)?.onItem(message.item);
+        return;
+      }
+      if (message.t === 'end') {
+        const s = streams.get(message.sid);
+        streams.delete(message.sid);
+        s?.onEnd?.(message.error ? fromEnvelope(message.error) : undefined);
+        return;
+      }
       if (message.t === 'event') {
         for (const listener of listeners.get(message.event as EventName) ?? []) listener(message.payload);
         return;
@@ -103,6 +128,16 @@ export function connectWebApi(url: string, onConnection?: (connected: boolean) =
       set.add(wrapped);
       return () => set.delete(wrapped);
     },
+  };
+  api.openStream = (stream: StreamName, request: unknown, onItem: (item: unknown) => void, onEnd?: (error?: PortholeError) => void) => {
+    const sid = nextStreamId++;
+    const s: OpenStream = { stream, request, onItem, onEnd };
+    streams.set(sid, s);
+    sendOpen(sid, s); // When not connected yet, the 'open' handler sends it.
+    return () => {
+      if (!streams.delete(sid)) return;
+      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ t: 'close', sid }));
+    };
   };
   for (const name of actionNames) api[name] = (request: unknown) => call(name, request);
   return api as PortholeApi;

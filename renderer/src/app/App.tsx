@@ -13,6 +13,9 @@ import { Wizard } from '../wizard/Wizard';
 import { navigate, useEngineStatus, useHostReport, useMachines, useRoute } from './hooks';
 import { ImportCompose } from '../machines/ImportCompose';
 import { AppsPage } from '../apps/AppsPage';
+import { MachinePage } from '../machine-page/MachinePage';
+import { AdoptionBanner } from '../machine-page/AdoptionBanner';
+import { AppLogPanel } from '../machine-page/AppLogPanel';
 
 // The screen (noVNC and its decoders, most of the renderer's JavaScript) loads when a screen opens:
 // the machine list's first load goes without it.
@@ -61,6 +64,9 @@ export function App() {
             Check this computer
           </button>
           <ImportCompose />
+          <button className="ghost" onClick={() => navigate('/app-log')}>
+            Porthole log
+          </button>
           <button className="primary" onClick={() => navigate('/new')}>
             New machine
           </button>
@@ -72,6 +78,7 @@ export function App() {
         </div>
       ) : null}
       {onList && !gate.pending ? <HostBanner report={report} /> : null}
+      {onList && !gate.pending && loaded ? <AdoptionBanner machineCount={machines.length} /> : null}
       {engine && !engine.connected && !(engineFails(report) && (onList || page === 'check')) ? (
         <div className="banner banner-bad" role="alert" data-testid="engine-banner">
           {engine.message ?? 'The container engine is not answering.'}{' '}
@@ -92,6 +99,10 @@ export function App() {
           <MachineSettingsPage machine={machines.find((m) => m.id === id) ?? null} loaded={loaded} machines={machines} />
         ) : page === 'apps' && id ? (
           <AppsPage machine={machines.find((m) => m.id === id) ?? null} loaded={loaded} />
+        ) : page === 'machines' && id ? (
+          <MachinePage machine={machines.find((m) => m.id === id) ?? null} loaded={loaded} tab={route[2]} detail={route[3]} onOpenScreen={openScreen} />
+        ) : page === 'app-log' ? (
+          <AppLogPanel />
         ) : page === 'check' ? (
           <HostChecklist report={report} onRecheck={recheck} checking={checking} onContinue={continueToMachines} firstRun={gate.firstRun} />
         ) : onList && gate.pending ? (

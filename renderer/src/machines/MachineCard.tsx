@@ -53,6 +53,11 @@ export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; o
           <p>{status.failure.remedy}</p>
           {status.failure.logLine ? <code>{status.failure.logLine}</code> : null}
           <FailureFix machine={machine} />
+          {status.failure.logLine ? (
+            <button className="link" onClick={() => navigate(`/machines/${machine.id}/logs/cause`)}>
+              Show the cause in the log
+            </button>
+          ) : null}
         </div>
       ) : null}
       {error ? (
@@ -107,6 +112,9 @@ export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; o
         </button>
         <button className="ghost" onClick={() => navigate(`/apps/${machine.id}`)}>
           Windows apps
+        </button>
+        <button className="ghost" onClick={() => navigate(`/machines/${machine.id}`)}>
+          Details and logs
         </button>
       </footer>
     </article>

@@ -35,6 +35,11 @@ export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; 
     );
   }
   const desktop = desktopBridge();
+  // In the desktop app the screen has its own window: the page opens in the main one, the screen stays.
+  const openMachinePage = (machineId: string): void => {
+    if (desktop) void desktop.openMachinePage(machineId);
+    else navigate(`/machines/${machineId}`);
+  };
   const openRemoteDesktop = (): void => {
     setNotice(null);
     porthole()
@@ -58,6 +63,9 @@ export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; 
         </button>
         <strong>{machine.name}</strong>
         <span className="muted">{phaseLabel[machine.status.phase]}</span>
+        <button className="ghost" onClick={() => openMachinePage(machine.id)}>
+          Details and logs
+        </button>
       </header>
       {notice ? (
         <div className="screen-notice" role="status">

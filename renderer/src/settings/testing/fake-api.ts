@@ -20,6 +20,8 @@ export interface FakeApi {
   callsOf<K extends ActionName>(action: K): Array<ActionRequest<K>>;
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
   handlers: FakeHandlers;
+  /** Streams the component opened, in order: push items with `onItem`; `closed` once it closed it. */
+  streams: Array<{ stream: string; request: unknown; onItem: (item: unknown) => void; closed: boolean }>;
 }
 
 export function fakeApi(handlers: FakeHandlers = {}): FakeApi {
@@ -32,11 +34,19 @@ export function fakeApi(handlers: FakeHandlers = {}): FakeApi {
       set.add(listener);
       return () => set.delete(listener);
     },
+    openStream(stream: string, request: unknown, onItem: (item: unknown) => void) {
+      const entry = { stream, request, onItem, closed: false };
+      fake.streams.push(entry);
+      return () => {
+        entry.closed = true;
+      };
+    },
   };
   const fake: FakeApi = {
     api: api as PortholeApi,
     calls,
     handlers,
+    streams: [],
     callsOf: <K extends ActionName>(action: K) => calls.filter((c) => c.action === action).map((c) => c.request as ActionRequest<K>),
     emit: (event, payload) => {
       for (const listener of [...(listeners.get(event) ?? [])]) listener(payload);

@@ -1,0 +1,38 @@
+import type { ReactNode } from 'react';
+import type { MachineView } from '../../../app/api';
+import { AppsPage } from '../apps/AppsPage';
+import { AppLogPanel } from './AppLogPanel';
+import { LogsPanel } from './LogsPanel';
+import { OverviewPanel } from './OverviewPanel';
+
+export interface TabContext {
+  machine: MachineView;
+  onOpenScreen(id: string): void;
+  /** The rest of the route after the tab (e.g. `cause` for Logs). */
+  detail: string | undefined;
+}
+
+export interface MachineTab {
+  /** The route segment: `#/machines/<id>/<id of the tab>`. */
+  id: string;
+  label: string;
+  render(ctx: TabContext): ReactNode;
+}
+
+/** A tab another part fills in later. */
+function Placeholder({ what }: { what: string }) {
+  return <p className="muted">{what} will appear here.</p>;
+}
+
+/**
+ * The machine page's tabs, in order. Adding one is one line here: an id (its route), a label,
+ * and what it renders. The first is the default.
+ */
+export const MACHINE_TABS: MachineTab[] = [
+  { id: 'overview', label: 'Overview', render: (c) => <OverviewPanel machine={c.machine} onOpenScreen={c.onOpenScreen} /> },
+  { id: 'logs', label: 'Logs', render: (c) => <LogsPanel machine={c.machine} cause={c.detail === 'cause' ? c.machine.status.failure?.logLine : undefined} /> },
+  { id: 'graphs', label: 'Graphs', render: () => <Placeholder what="Live graphs of CPU, memory, disk and network" /> },
+  { id: 'snapshots', label: 'Snapshots', render: () => <Placeholder what="Snapshots of the disk" /> },
+  { id: 'apps', label: 'Apps', render: (c) => <AppsPage machine={c.machine} loaded /> },
+  { id: 'app-log', label: 'Porthole log', render: () => <AppLogPanel /> },
+];
