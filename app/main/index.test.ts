@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type CallResult } from '../api';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, IPC_STREAM_CLOSE_CHANNEL, IPC_STREAM_OPEN_CHANNEL, type CallResult } from '../api';
 import { DESKTOP_CHANNELS } from '../api';
 import { fakeBackend, type FakeBackend } from './testing/fake-backend';
 import { FakeBrowserWindow, FakeTray, fakeElectron, ipcEventFrom, type FakeElectron, type FakeMenu } from './testing/fake-electron';
@@ -115,7 +115,7 @@ describe('starting', () => {
     });
     expect(win.loaded).toMatch(/^file:\/\/.*\/renderer\/index\.html#\/$/);
     expect(win.isVisible()).toBe(true);
-    expect([...electron.ipcMain.handlers.keys()].sort()).toEqual([IPC_CALL_CHANNEL, ...Object.values(DESKTOP_CHANNELS)].sort());
+    expect([...electron.ipcMain.handlers.keys()].sort()).toEqual([IPC_CALL_CHANNEL, IPC_STREAM_OPEN_CHANNEL, IPC_STREAM_CLOSE_CHANNEL, ...Object.values(DESKTOP_CHANNELS)].sort());
     expect(electron.session.defaultSession.setPermissionRequestHandler).toHaveBeenCalled();
     expect(trayIds()).toEqual([
       'machine:win11:state',
