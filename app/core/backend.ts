@@ -9,6 +9,7 @@ import {
 } from '../api';
 import { dispatch, type Backend, type BackendEvent, type BackendListener } from './backend-types';
 import { EngineConnection } from './engine/connection';
+import { MachineAddresses } from './engine/machine-address';
 import { targetFromEndpoint, targetFromEnv, type EngineClient, type EngineTarget } from './engine/client';
 import { checkHost, resolveEngineEndpoint, watchHost, type HostCheckOptions } from './host';
 import { Machines } from './lifecycle/machines';
@@ -76,6 +77,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   let hostReport: HostReport = await checkHost(hostOptions);
   await migrate();
   const target = await engineTarget(env);
+  // How machines' ports are reached from here: as published, or through ssh (engine/machine-address.ts).
+  const addresses = new MachineAddresses(target);
 
   // `connection` is declared below: the closures only run once it exists.
   const engine = (): EngineClient => {
@@ -102,6 +105,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     env,
     onChange: (view) => emit({ event: 'machineChanged', payload: view }),
     onRemoved: (id) => emit({ event: 'machineRemoved', payload: { id } }),
+    address: (port) => addresses.of(port),
   });
 
   let autoStarted = false;
@@ -166,7 +170,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       if (!machines.get(id).status.running) {
         throw new PortholeError('CONFLICT', 'The machine is not running.', 'Start it, then open it in Remote Desktop.');
       }
-      return openRemoteDesktop(await machines.settings(id), { env });
+      const settings = await machines.settings(id);
+      return openRemoteDesktop(settings, { env, address: await addresses.of(settings.ports.rdp) });
     },
     adoptableContainers: async () => machines.adoptableContainers(),
     adoptContainer: ({ containerId }) => machines.adoptContainer(containerId),
@@ -189,6 +194,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       stopWatchingStore();
       connection.dispose();
       machines.dispose();
+      await addresses.dispose();
       listeners.clear();
     },
   };

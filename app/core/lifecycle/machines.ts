@@ -1,3 +1,4 @@
+import type { MachineAddress } from '../engine/machine-address';
 import { access, lstat, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
@@ -57,6 +58,8 @@ export interface MachinesDeps {
   env: NodeJS.ProcessEnv;
   onChange: (view: MachineView) => void;
   onRemoved: (id: string) => void;
+  /** How a machine's published port is reached from here (engine/machine-address.ts); default 127.0.0.1:<port>. */
+  address?: (hostPort: number) => Promise<MachineAddress>;
 }
 
 /**
@@ -105,6 +108,7 @@ export class Machines {
         // A start that re-chose a taken port saves it only once the container runs: until then the
         // container's status page is on the port being started, not the saved one.
         webPort: () => this.startingPorts.get(id)?.web ?? this.deps.store.require(id).settings.ports.web,
+        ...(this.deps.address ? { reach: this.deps.address } : {}),
         installed: () => this.deps.store.get(id)?.installed ?? false,
         onChange: () => this.emit(id),
         // Not recorded (the file is from a newer Porthole, the disk is full): said, never an unhandled rejection.
@@ -716,9 +720,10 @@ export class Machines {
     return engine.logs(container.Id, tail);
   }
 
-  screenEndpoint(id: string): { url: string } {
+  async screenEndpoint(id: string): Promise<{ url: string; via?: MachineAddress['via']; note?: string }> {
     const record = this.deps.store.require(id);
-    return { url: `ws://127.0.0.1:${record.settings.ports.web}/websockify` };
+    const at = this.deps.address ? await this.deps.address(record.settings.ports.web) : { host: '127.0.0.1', port: record.settings.ports.web };
+    return { url: `ws://${at.host}:${at.port}/websockify`, ...('via' in at ? { via: at.via } : {}), ...('note' in at && at.note ? { note: at.note } : {}) };
   }
 
   dispose(): void {
