@@ -66,6 +66,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     env,
     storageDir: options.dataDir,
     passwords: () => secrets.refresh(),
+    // A remote engine's KVM/disk probe runs in an image machines already use there.
+    probeImages: () => store.list().map((r) => r.settings.image),
     ...options.hostCheck,
   };
   const migrate = (): Promise<void> =>
