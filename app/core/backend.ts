@@ -9,7 +9,7 @@ import {
 } from '../api';
 import { dispatch, type Backend, type BackendEvent, type BackendListener } from './backend-types';
 import { EngineConnection } from './engine/connection';
-import { MachineAddresses } from './engine/machine-address';
+import { engineHostName, engineIsRemote, MachineAddresses } from './engine/machine-address';
 import { targetFromEndpoint, targetFromEnv, type EngineClient, type EngineTarget } from './engine/client';
 import { checkHost, resolveEngineEndpoint, watchHost, type HostCheckOptions } from './host';
 import { Machines } from './lifecycle/machines';
@@ -108,6 +108,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     onChange: (view) => emit({ event: 'machineChanged', payload: view }),
     onRemoved: (id) => emit({ event: 'machineRemoved', payload: { id } }),
     address: (port) => addresses.of(port),
+    ...(engineIsRemote(target) ? { engineHost: engineHostName(target) } : {}),
   });
 
   let autoStarted = false;

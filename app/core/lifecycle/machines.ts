@@ -60,6 +60,8 @@ export interface MachinesDeps {
   onRemoved: (id: string) => void;
   /** How a machine's published port is reached from here (engine/machine-address.ts); default 127.0.0.1:<port>. */
   address?: (hostPort: number) => Promise<MachineAddress>;
+  /** The engine's computer when it is not this one: machine folders are paths there (storage/paths.ts). */
+  engineHost?: string;
 }
 
 /**
@@ -722,7 +724,9 @@ export class Machines {
 
   async screenEndpoint(id: string): Promise<{ url: string; via?: MachineAddress['via']; note?: string }> {
     const record = this.deps.store.require(id);
-    const at = this.deps.address ? await this.deps.address(record.settings.ports.web) : { host: '127.0.0.1', port: record.settings.ports.web };
+    // The port the view shows: during a start, the one being started (saved only once it runs).
+    const web = this.startingPorts.get(id)?.web ?? record.settings.ports.web;
+    const at = this.deps.address ? await this.deps.address(web) : { host: '127.0.0.1', port: web };
     return { url: `ws://${at.host}:${at.port}/websockify`, ...('via' in at ? { via: at.via } : {}), ...('note' in at && at.note ? { note: at.note } : {}) };
   }
 
@@ -811,6 +815,7 @@ export class Machines {
       configDir: this.deps.configDir,
       dataDir: this.deps.dataDir,
       machineId: id,
+      ...(this.deps.engineHost !== undefined ? { engineHost: this.deps.engineHost } : {}),
       others: records
         .filter((r) => r.settings.id !== id)
         .map((r) => ({ id: r.settings.id, name: r.settings.name, storageDir: r.settings.storageDir })),
