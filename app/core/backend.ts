@@ -10,6 +10,7 @@ import {
 import { dispatch, type Backend, type BackendEvent, type BackendListener } from './backend-types';
 import { EngineConnection } from './engine/connection';
 import { engineHostName, engineIsRemote, MachineAddresses } from './engine/machine-address';
+import { probeImages, remoteDiskSpace } from './host/engine-host-checks';
 import { targetFromEndpoint, targetFromEnv, type EngineClient, type EngineTarget } from './engine/client';
 import { checkHost, resolveEngineEndpoint, watchHost, type HostCheckOptions } from './host';
 import { Machines } from './lifecycle/machines';
@@ -179,7 +180,13 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     adoptableContainers: async () => machines.adoptableContainers(),
     adoptContainer: ({ containerId }) => machines.adoptContainer(containerId),
     engineStatus: async () => connection.status,
-    creationDefaults: (request) => creationDefaults(request, { dataDir: options.dataDir, env, facts: hostReport.facts }),
+    creationDefaults: (request) =>
+      creationDefaults(request, {
+        dataDir: options.dataDir,
+        env,
+        facts: hostReport.facts,
+        ...(engineIsRemote(target) ? { remote: { host: engineHostName(target), diskSpace: (dir: string) => remoteDiskSpace(engine().docker, dir, engineHostName(target), probeImages(env, store.list().map((r) => r.settings.image))) } } : {}),
+      }),
     inspectIso: ({ path }) => inspectIso(path),
     exportCompose: async ({ id }) => ({ yaml: await machines.exportCompose(id) }),
     importCompose: ({ yaml, baseDir, adopt }) => machines.importCompose(yaml, { ...(baseDir ? { baseDir } : {}), ...(adopt ? { adopt } : {}) }),

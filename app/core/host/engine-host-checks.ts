@@ -6,7 +6,7 @@ import type { HostContext } from './context';
 import type { EngineEndpoint } from './engine';
 import { probeEngineHost, type EngineHostProbe } from './engine-host-probe';
 import { kvmCheck } from './kvm';
-import { diskCheck } from './resources';
+import { diskCheck, type DiskSpace } from './resources';
 
 /** A probe's answer is kept this long: the host watcher re-checks on every local device change, the far computer's KVM does not change with them. */
 const CACHE_MS = 60_000;
@@ -55,4 +55,10 @@ export function engineHostChecks(probe: EngineHostProbe, ctx: HostContext, rootE
       ...(disk.fix ? { fix: { text: `On ${probe.host}: ${disk.fix.text}`, commands: [`# on ${probe.host}:`, ...disk.fix.commands] } } : {}),
     },
   };
+}
+
+/** Free space for a storage folder on a remote engine's computer (the wizard's hint), by the same probe. */
+export async function remoteDiskSpace(docker: EngineClient['docker'], storageDir: string, host: string, images: string[]): Promise<DiskSpace> {
+  const probe = await probeEngineHost(docker, { images, storageDir, host });
+  return { storageDir, measuredAt: probe.measuredAt, freeBytes: probe.freeBytes };
 }
