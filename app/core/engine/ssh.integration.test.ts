@@ -38,7 +38,8 @@ describe('an engine over ssh (test sshd in front of a private dockerd)', () => {
   });
 
   it('porthole check names it remote-ssh and checks KVM on the engine computer', async () => {
-    const report = await checkHost({ env: sshd.env(), probeImages: () => [image] });
+    // ssh's handshake on a loaded machine can outlast the default 2 s per engine request.
+    const report = await checkHost({ env: sshd.env(), probeImages: () => [image], timeoutMs: 15_000 });
     expect(report.facts.engine).toMatchObject({ kind: 'docker', flavor: 'remote-ssh' });
     expect(report.facts).toMatchObject({ kvmCheckedOn: 'engine-host', engineHost: '127.0.0.1' });
     expect(report.checks.find((c) => c.id === 'kvm')?.found).toMatch(/^On 127\.0\.0\.1 \(the engine's computer/);
