@@ -72,7 +72,16 @@ export const actions = {
     response: z.object({ lines: z.array(z.string()) }),
   },
   /** Where the screen's VNC websocket is: ws://127.0.0.1:<port>/websockify. */
-  screenEndpoint: { request: byId, response: z.object({ url: z.string() }) },
+  screenEndpoint: {
+    request: byId,
+    response: z.object({
+      url: z.string(),
+      /** How the port is reached: as published here, an ssh forward to the engine's computer, or that computer's own port. */
+      via: z.enum(['this-computer', 'ssh-forward', 'engine-host']).optional(),
+      /** Said with the address when it is not plainly this computer's own port (a forward, or how to reach another computer's). */
+      note: z.string().optional(),
+    }),
+  },
   /**
    * The machine's Windows password, for the person at this computer to read (hidden until they ask)
    * and copy. Views never carry it; this answers only our own UI and CLI, over the same sender-checked
@@ -88,6 +97,9 @@ export const actions = {
       client: z.string().nullable(),
       /** When no client is installed: how to install one on this distribution. */
       fix: z.object({ text: z.string(), commands: z.array(z.string()) }).optional(),
+      /** The address the client was given (host:port), and how it reaches the machine when that is not plainly here. */
+      address: z.string().optional(),
+      note: z.string().optional(),
     }),
   },
   /** Containers Porthole could adopt: its own label without a record, or a hand-made dockur container. */

@@ -11,6 +11,11 @@ export const creationDefaultsSchema = z.object({
   freeDiskBytes: z.number().nonnegative().nullable(),
   /** The location asked about does not exist yet; the nearest existing parent was measured. */
   storageExists: z.boolean(),
+  /**
+   * The engine runs on another computer: storage folders are paths there (typed, not picked here),
+   * and freeDiskBytes / storageExists were measured there. Its name, as the engine address gives it.
+   */
+  storageHost: z.string().optional(),
   language: z.string(),
   region: z.string().optional(),
   keyboard: z.string().optional(),

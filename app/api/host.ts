@@ -63,10 +63,13 @@ export const hostFactsSchema = z.object({
   /** The engine that answers, or null when none does. */
   engine: engineFactSchema.nullable().optional(),
   /**
-   * Where the KVM facts come from. Always this computer for now: with a remote engine, machines run
-   * on the engine's computer, whose /dev/kvm Porthole has not checked (the KVM check says so).
+   * Where the KVM facts (and freeDiskBytes) come from: this computer, or, for a remote engine, its
+   * computer, read by a short-lived probe container there. A remote engine whose probe could not run
+   * keeps this computer's facts, and the KVM check says so.
    */
   kvmCheckedOn: z.enum(['this-computer', 'engine-host']).optional(),
+  /** With a remote engine checked there: its computer's name (KVM, free disk space and the storage folder are that computer's). */
+  engineHost: z.string().optional(),
 });
 export type HostFacts = z.infer<typeof hostFactsSchema>;
 

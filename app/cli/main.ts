@@ -213,7 +213,7 @@ async function runParsed(
       }
       case 'screen': {
         const result = await call('screenEndpoint', { id: needId() });
-        print(result, () => result.url + '\n');
+        print(result, () => result.url + '\n' + (result.note ? `${result.note}\n` : ''));
         return 0;
       }
       case 'password': {
@@ -225,7 +225,7 @@ async function runParsed(
         const result = await call('openRemoteDesktop', { id: needId() });
         print(result, () =>
           result.launched
-            ? `Opened ${id} in ${result.client}\n`
+            ? `Opened ${id} in ${result.client}${result.address ? ` at ${result.address}` : ''}\n${result.note ? `${result.note}\n` : ''}`
             : `No Remote Desktop client found. ${result.fix?.text ?? ''}\n${(result.fix?.commands ?? []).map((c) => `  ${c}`).join('\n')}\n`,
         );
         return result.launched ? 0 : 1;

@@ -14,6 +14,8 @@ import {
 } from '../api';
 import { describeActionName, dispatch, type Backend, type BackendEvent, type BackendListener } from './backend-types';
 import { EngineConnection } from './engine/connection';
+import { engineHostName, engineIsRemote, MachineAddresses } from './engine/machine-address';
+import { probeImages, remoteDiskSpace } from './host/engine-host-checks';
 import { targetFromEndpoint, targetFromEnv, type EngineClient, type EngineTarget } from './engine/client';
 import { checkHost, resolveEngineEndpoint, watchHost, type HostCheckOptions } from './host';
 import { Machines } from './lifecycle/machines';
@@ -87,6 +89,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     env,
     storageDir: options.dataDir,
     passwords: () => secrets.refresh(),
+    // A remote engine's KVM/disk probe runs in an image machines already use there.
+    probeImages: () => store.list().map((r) => r.settings.image),
     ...options.hostCheck,
   };
   const migrate = (): Promise<void> =>
@@ -98,6 +102,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   let hostReport: HostReport = await checkHost(hostOptions);
   await migrate();
   const target = await engineTarget(env);
+  // How machines' ports are reached from here: as published, or through ssh (engine/machine-address.ts).
+  const addresses = new MachineAddresses(target);
 
   // `connection` is declared below: the closures only run once it exists.
   const engine = (): EngineClient => {
@@ -124,6 +130,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     env,
     onChange: (view) => emit({ event: 'machineChanged', payload: view }),
     onRemoved: (id) => emit({ event: 'machineRemoved', payload: { id } }),
+    address: (port) => addresses.of(port),
+    ...(engineIsRemote(target) ? { engineHost: engineHostName(target) } : {}),
   });
 
   const apps = new AppsService({
@@ -207,12 +215,19 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       if (!machines.get(id).status.running) {
         throw new PortholeError('CONFLICT', 'The machine is not running.', 'Start it, then open it in Remote Desktop.');
       }
-      return openRemoteDesktop(await machines.settings(id), { env });
+      const settings = await machines.settings(id);
+      return openRemoteDesktop(settings, { env, address: await addresses.of(settings.ports.rdp) });
     },
     adoptableContainers: async () => machines.adoptableContainers(),
     adoptContainer: ({ containerId }) => machines.adoptContainer(containerId),
     engineStatus: async () => connection.status,
-    creationDefaults: (request) => creationDefaults(request, { dataDir: options.dataDir, env, facts: hostReport.facts }),
+    creationDefaults: (request) =>
+      creationDefaults(request, {
+        dataDir: options.dataDir,
+        env,
+        facts: hostReport.facts,
+        ...(engineIsRemote(target) ? { remote: { host: engineHostName(target), diskSpace: (dir: string) => remoteDiskSpace(engine().docker, dir, engineHostName(target), probeImages(env, store.list().map((r) => r.settings.image))) } } : {}),
+      }),
     inspectIso: ({ path }) => inspectIso(path),
     exportCompose: async ({ id }) => ({ yaml: await machines.exportCompose(id) }),
     importCompose: ({ yaml, baseDir, adopt }) => machines.importCompose(yaml, { ...(baseDir ? { baseDir } : {}), ...(adopt ? { adopt } : {}) }),
@@ -313,6 +328,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       stopWatchingStore();
       connection.dispose();
       machines.dispose();
+      await addresses.dispose();
       listeners.clear();
       appLog?.info('backend closed');
     },

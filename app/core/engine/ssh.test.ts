@@ -19,5 +19,7 @@ describe('ssh:// engines', () => {
       '-F', '/c', '-o', 'BatchMode=yes', '-p', '2222', '-l', 'me', '--', 'box', 'docker', 'system', 'dial-stdio',
     ]);
     expect(sshArgs({ host: 'box' }, ['true'])).toEqual(['-o', 'BatchMode=yes', '--', 'box', 'true']);
+    // A port forward: ssh's own options before "--", no remote command.
+    expect(sshArgs({ host: 'box', configFile: '/c' }, [], ['-W', '127.0.0.1:8006'])).toEqual(['-F', '/c', '-W', '127.0.0.1:8006', '-o', 'BatchMode=yes', '--', 'box']);
   });
 });

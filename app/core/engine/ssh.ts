@@ -11,10 +11,11 @@ export interface SshEndpoint {
   configFile?: string;
 }
 
-/** `ssh` arguments reaching `endpoint`, then `command`: never a shell string, and `--` before the host. */
-export function sshArgs(endpoint: SshEndpoint, command: readonly string[]): string[] {
+/** `ssh` arguments reaching `endpoint` (with ssh `options` such as -W), then `command`: never a shell string, and `--` before the host. */
+export function sshArgs(endpoint: SshEndpoint, command: readonly string[], options: readonly string[] = []): string[] {
   return [
     ...(endpoint.configFile ? ['-F', endpoint.configFile] : []),
+    ...options,
     // No password or passphrase prompt: Porthole has no terminal to ask in; keys or the agent only.
     '-o', 'BatchMode=yes',
     ...(endpoint.port ? ['-p', String(endpoint.port)] : []),
@@ -34,9 +35,12 @@ class DialStdio extends Duplex {
   private readonly child: ChildProcessWithoutNullStreams;
   private stderr = '';
 
-  constructor(private readonly endpoint: SshEndpoint) {
+  constructor(
+    private readonly endpoint: SshEndpoint,
+    args: string[],
+  ) {
     super();
-    this.child = spawn('ssh', sshArgs(endpoint, ['docker', 'system', 'dial-stdio']), { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn('ssh', args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr.setEncoding('utf8');
     this.child.stderr.on('data', (chunk: string) => {
       if (this.stderr.length < 4096) this.stderr += chunk;
@@ -96,7 +100,15 @@ class DialStdio extends Duplex {
 }
 
 export function dialStdio(endpoint: SshEndpoint): Duplex {
-  return new DialStdio(endpoint);
+  return new DialStdio(endpoint, sshArgs(endpoint, ['docker', 'system', 'dial-stdio']));
+}
+
+/**
+ * One TCP connection to `host:port` as the far computer sees it (`ssh -W`, ssh's own stdio
+ * forwarding): a machine's port published on that computer's 127.0.0.1, reached from here.
+ */
+export function dialPort(endpoint: SshEndpoint, host: string, port: number): Duplex {
+  return new DialStdio(endpoint, sshArgs(endpoint, [], ['-W', `${host.includes(':') ? `[${host}]` : host}:${port}`]));
 }
 
 /** An http.Agent whose connections are ssh dial-stdio pipes; kept alive so requests reuse one ssh. */

@@ -41,13 +41,21 @@ describe('an engine over TLS (private dockerd with generated certificates)', () 
     expect(found).toMatchObject({ kind: 'docker', host: '127.0.0.1', port: engine.tlsPort, protocol: 'https', tlsCertDir: engine.certDir });
   });
 
-  it('porthole check names it remote-tls and says KVM was checked on this computer, not the engine’s', async () => {
-    const report = await checkHost({ env: engine.tlsEnv() });
+  it('porthole check names it remote-tls and checks KVM and free space on the engine computer, in a probe container', async () => {
+    const report = await checkHost({ env: engine.tlsEnv(), probeImages: () => [image] });
     expect(report.facts.engine).toMatchObject({ kind: 'docker', flavor: 'remote-tls', endpoint: `tcp://127.0.0.1:${engine.tlsPort}` });
+    expect(report.facts).toMatchObject({ kvmCheckedOn: 'engine-host', engineHost: '127.0.0.1' });
+    expect(report.checks.find((c) => c.id === 'kvm')!.found).toMatch(/^On 127\.0\.0\.1 \(the engine's computer, checked in a short-lived container/);
+    expect(report.checks.find((c) => c.id === 'disk')!.found).toMatch(/^On 127\.0\.0\.1: /);
+    expect(await engine.docker('ps', '-aq')).toBe('');
+  });
+
+  it('with no machine image on the engine yet, the check says KVM was checked on this computer only, and why', async () => {
+    const report = await checkHost({ env: { ...engine.tlsEnv(), PORTHOLE_DEFAULT_IMAGE: 'porthole/not-here:never' } });
     expect(report.facts.kvmCheckedOn).toBe('this-computer');
     const kvm = report.checks.find((c) => c.id === 'kvm')!;
     expect(kvm.status).toBe('warn');
-    expect(kvm.found).toMatch(/checked KVM on this computer only, not on the engine's/);
+    expect(kvm.found).toMatch(/checked KVM on this computer only, not on the engine's \(its check there did not run: none of the images/);
   });
 
   it('without the certificates it says which file is missing and reaches no other engine', async () => {

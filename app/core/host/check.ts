@@ -1,7 +1,8 @@
 import type { CheckResult, HostFacts, HostReport } from '../../api';
 import { hostContext, type HostCheckOptions, type HostContext } from './context';
 import { readDistro } from './distro';
-import { engineCheck, engineFact, installedEngines, probeEngines } from './engine';
+import { engineCheck, engineFact, installedEngines, probeEngines, selectEngine } from './engine';
+import { engineHostChecks, probeImages, probeOverEngine } from './engine-host-checks';
 import { findKvm, kvmCheck, type KvmFindings } from './kvm';
 import { passwordsCheck } from './passwords';
 import { cpuCheck, diskCheck, memoryCheck, readCpuThreads, readDiskSpace, readMemory, tunCheck } from './resources';
@@ -27,24 +28,31 @@ export async function checkHost(options: HostCheckOptions = {}): Promise<HostRep
   const rootEngine = fact !== null && !fact.rootless && !fact.desktop;
 
   const remote = fact?.flavor?.startsWith('remote-') ?? false;
+  // A remote engine's machines use its computer's /dev/kvm and disks: checked there, in a short-lived container.
+  const endpoint = engine.ok ? selectEngine(engine.value.probes)?.endpoint : undefined;
+  const probe =
+    remote && endpoint && options.probeEngineHost !== false
+      ? await guard((options.probeEngineHost ?? probeOverEngine)(endpoint, ctx.storageDir, probeImages(ctx.env, options.probeImages?.())))
+      : undefined;
+  const there = probe?.ok ? engineHostChecks(probe.value, ctx, rootEngine, ctx.storageDir) : undefined;
   const kvmResult = kvm.ok ? kvmCheck(kvm.value, ctx, rootEngine) : broken('kvm', 'KVM acceleration', kvm.error);
   const checks: CheckResult[] = [
-    remote && fact ? remoteKvm(kvmResult, fact.endpoint) : kvmResult,
+    there ? there.kvm : remote && fact ? remoteKvm(kvmResult, fact.endpoint, probe && !probe.ok ? probe.error : undefined) : kvmResult,
     engine.ok ? engineCheck(engine.value, ctx) : broken('engine', 'Container engine', engine.error),
     memory.ok ? memoryCheck(memory.value) : broken('memory', 'Memory', memory.error),
     threads.ok ? cpuCheck(threads.value) : broken('cpu', 'Processor', threads.error),
-    disk.ok ? diskCheck(disk.value, ctx.minDiskBytes) : broken('disk', 'Disk space', disk.error),
+    there ? there.disk : disk.ok ? diskCheck(disk.value, ctx.minDiskBytes) : broken('disk', 'Disk space', disk.error),
     tunCheck(tun, ctx.sudo),
     passwords.ok ? passwordsCheck(passwords.value, ctx.sudo) : broken('passwords', 'Passwords', passwords.error),
   ];
 
-  const k: KvmFindings | undefined = kvm.ok ? kvm.value : undefined;
+  const k: KvmFindings | undefined = probe?.ok ? probe.value.kvm : kvm.ok ? kvm.value : undefined;
   const kvmReachesMachines = Boolean(k?.present && (k.usable || (rootEngine && (k.openError === 'EACCES' || k.openError === 'EPERM'))));
   const facts: HostFacts = {
     ramTotalBytes: memory.ok ? memory.value.totalBytes : 0,
     ramAvailableBytes: memory.ok ? memory.value.availableBytes : 0,
     cpuThreads: threads.ok ? threads.value : 0,
-    freeDiskBytes: disk.ok ? disk.value.freeBytes : null,
+    freeDiskBytes: probe?.ok ? probe.value.freeBytes : disk.ok ? disk.value.freeBytes : null,
     kvmUsable: k?.usable ?? false,
     kvmFlagsVisible: k?.flagsVisible ?? false,
     kvmPresent: k?.present ?? false,
@@ -52,7 +60,8 @@ export async function checkHost(options: HostCheckOptions = {}): Promise<HostRep
     tunAvailable: tun,
     usbBusAvailable: usbBus,
     engine: fact,
-    kvmCheckedOn: 'this-computer',
+    kvmCheckedOn: probe?.ok ? 'engine-host' : 'this-computer',
+    ...(probe?.ok ? { engineHost: probe.value.host } : {}),
   };
   return { checkedAt: new Date().toISOString(), ready: checks.every((c) => c.status !== 'fail'), checks, facts };
 }
@@ -66,7 +75,7 @@ async function findEngine(ctx: HostContext) {
  * With a remote engine, machines run on the engine's computer: this computer's /dev/kvm says nothing
  * about theirs. Never a pass, and never a failure either (this computer may rightly have no KVM).
  */
-function remoteKvm(local: CheckResult, endpoint: string): CheckResult {
+function remoteKvm(local: CheckResult, endpoint: string, probeError?: string): CheckResult {
   // This computer's fix (modprobe, groups) would not help the engine's computer.
   const { fix: _localFix, ...rest } = local;
   return {
@@ -74,7 +83,7 @@ function remoteKvm(local: CheckResult, endpoint: string): CheckResult {
     status: 'warn',
     found:
       `The engine (${endpoint}) runs machines on another computer; Porthole checked KVM on this computer only, ` +
-      `not on the engine's. What it found here: ${local.found}`,
+      `not on the engine's${probeError ? ` (its check there did not run: ${probeError})` : ''}. What it found here: ${local.found}`,
   };
 }
 

@@ -78,6 +78,9 @@ export interface EngineProbe {
 /** Docker 20.10. Older engines lack what Porthole's engine client uses. */
 export const MIN_DOCKER_API = '1.41';
 
+/** The least time one engine request over ssh is given. */
+export const SSH_PROBE_TIMEOUT_MS = 10_000;
+
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** Every place an engine may listen, in the order Porthole tries them. Reads only env and files under root. */
@@ -243,7 +246,10 @@ export async function probeEngine(candidate: EngineCandidate, ctx: HostContext):
     }
   }
   const address = await addressOf(candidate, ctx);
-  const get = (path: string) => ctx.engineRequest(address, path, ctx.timeoutMs);
+  // Each request over ssh is a new ssh connection (handshake, then dial-stdio): 2 s is too short for that,
+  // even to this computer when it is busy.
+  const timeoutMs = candidate.ssh ? Math.max(ctx.timeoutMs, SSH_PROBE_TIMEOUT_MS) : ctx.timeoutMs;
+  const get = (path: string) => ctx.engineRequest(address, path, timeoutMs);
   let ping;
   try {
     ping = await get('/_ping');

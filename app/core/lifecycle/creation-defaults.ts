@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { CreationDefaults, HostFacts } from '../../api';
 import { versionRequirements } from '../../api';
 import { hostContext } from '../host/context';
-import { readDiskSpace } from '../host/resources';
+import { readDiskSpace, type DiskSpace } from '../host/resources';
 import { defaultCpuCores, defaultRamGiB, defaultUsername, localeFromEnv, DEFAULT_DISK_GIB } from '../machine/defaults';
 import { keyboardFromXkb } from '../../api';
 import { readHostKeyboard } from '../machine/keyboard';
@@ -10,12 +10,20 @@ import { readHostKeyboard } from '../machine/keyboard';
 /** The wizard's starting point: host limits, free space where the disk would go, the host's locale. */
 export async function creationDefaults(
   request: { storageDir?: string | undefined },
-  ctx: { dataDir: string; env: NodeJS.ProcessEnv; facts: HostFacts },
+  ctx: {
+    dataDir: string;
+    env: NodeJS.ProcessEnv;
+    facts: HostFacts;
+    /** A remote engine: free space is measured on its computer (engine-host-probe.ts), never here. */
+    remote?: { host: string; diskSpace: (storageDir: string) => Promise<DiskSpace> };
+  },
 ): Promise<CreationDefaults> {
   const storageRoot = join(ctx.dataDir, 'machines');
   const storageDir = request.storageDir ?? storageRoot;
   const [disk, xkb] = await Promise.all([
-    readDiskSpace(hostContext({ env: ctx.env, storageDir })),
+    ctx.remote
+      ? ctx.remote.diskSpace(storageDir).catch((err: unknown): DiskSpace => ({ storageDir, measuredAt: null, freeBytes: null, error: String(err) }))
+      : readDiskSpace(hostContext({ env: ctx.env, storageDir })),
     readHostKeyboard().catch(() => undefined),
   ]);
   const locale = localeFromEnv(ctx.env);
@@ -28,6 +36,7 @@ export async function creationDefaults(
     storageRoot,
     freeDiskBytes: disk.freeBytes,
     storageExists: disk.measuredAt === storageDir,
+    ...(ctx.remote ? { storageHost: ctx.remote.host } : {}),
     language: locale.language,
     ...(locale.region ? { region: locale.region } : {}),
     ...(keyboard ? { keyboard } : {}),

@@ -1,3 +1,4 @@
+import type { MachineAddress } from '../engine/machine-address';
 import { access, lstat, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
@@ -60,6 +61,10 @@ export interface MachinesDeps {
   env: NodeJS.ProcessEnv;
   onChange: (view: MachineView) => void;
   onRemoved: (id: string) => void;
+  /** How a machine's published port is reached from here (engine/machine-address.ts); default 127.0.0.1:<port>. */
+  address?: (hostPort: number) => Promise<MachineAddress>;
+  /** The engine's computer when it is not this one: machine folders are paths there (storage/paths.ts). */
+  engineHost?: string;
 }
 
 /**
@@ -108,6 +113,7 @@ export class Machines {
         // A start that re-chose a taken port saves it only once the container runs: until then the
         // container's status page is on the port being started, not the saved one.
         webPort: () => this.startingPorts.get(id)?.web ?? this.deps.store.require(id).settings.ports.web,
+        ...(this.deps.address ? { reach: this.deps.address } : {}),
         installed: () => this.deps.store.get(id)?.installed ?? false,
         bootMedia: () => bootMediaOf(this.deps.store.get(id)?.settings.customIso ?? undefined),
         onChange: () => this.emit(id),
@@ -741,9 +747,12 @@ export class Machines {
     return (await this.findContainer(this.deps.engine(), id))?.Id ?? null;
   }
 
-  screenEndpoint(id: string): { url: string } {
+  async screenEndpoint(id: string): Promise<{ url: string; via?: MachineAddress['via']; note?: string }> {
     const record = this.deps.store.require(id);
-    return { url: `ws://127.0.0.1:${record.settings.ports.web}/websockify` };
+    // The port the view shows: during a start, the one being started (saved only once it runs).
+    const web = this.startingPorts.get(id)?.web ?? record.settings.ports.web;
+    const at = this.deps.address ? await this.deps.address(web) : { host: '127.0.0.1', port: web };
+    return { url: `ws://${at.host}:${at.port}/websockify`, ...('via' in at ? { via: at.via } : {}), ...('note' in at && at.note ? { note: at.note } : {}) };
   }
 
   dispose(): void {
@@ -831,6 +840,7 @@ export class Machines {
       configDir: this.deps.configDir,
       dataDir: this.deps.dataDir,
       machineId: id,
+      ...(this.deps.engineHost !== undefined ? { engineHost: this.deps.engineHost } : {}),
       others: records
         .filter((r) => r.settings.id !== id)
         .map((r) => ({ id: r.settings.id, name: r.settings.name, storageDir: r.settings.storageDir })),

@@ -13,6 +13,9 @@ export interface RemoteDesktopResult {
   launched: boolean;
   client: string | null;
   fix?: { text: string; commands: string[] };
+  /** The address the client was given, and how it reaches the machine when that is not plainly here. */
+  address?: string;
+  note?: string;
 }
 
 export interface RemoteDesktopOptions {
@@ -28,6 +31,8 @@ export interface RemoteDesktopOptions {
   watchMs?: number;
   /** The longest a Remmina profile is kept while Remmina runs, in ms. Default 30000. */
   profileLifetimeMs?: number;
+  /** Where the RDP port is reached from here (engine/machine-address.ts); default 127.0.0.1:<its RDP port>. */
+  address?: { host: string; port: number; note?: string };
 }
 
 /**
@@ -39,13 +44,20 @@ export async function openRemoteDesktop(machine: MachineSettings, options: Remot
   const { env } = options;
   const client = await detectClient(env);
   if (!client) return { launched: false, client: null, fix: await clientInstallFix(options) };
+  const address = options.address ? `${options.address.host}:${options.address.port}` : undefined;
   await launchClient(client, machine, {
+    ...(address ? { address } : {}),
     env,
     tmpDir: options.tmpDir ?? env.TMPDIR ?? tmpdir(),
     watchMs: options.watchMs ?? 2000,
     profileLifetimeMs: options.profileLifetimeMs ?? 30_000,
   });
-  return { launched: true, client: client.name };
+  return {
+    launched: true,
+    client: client.name,
+    ...(address ? { address } : {}),
+    ...(options.address?.note ? { note: options.address.note } : {}),
+  };
 }
 
 /** How to install a client on this distribution (FreeRDP first). */

@@ -21,6 +21,8 @@ export interface LaunchOptions {
   watchMs: number;
   /** The longest a Remmina profile is kept when Remmina keeps running. */
   profileLifetimeMs: number;
+  /** host:port of the machine's RDP as reached from here (default 127.0.0.1:<its RDP port>). */
+  address?: string;
 }
 
 const HIDDEN = '[password hidden]';
@@ -46,9 +48,9 @@ function keyFileValue(text: string): string {
  * built with deprecated options) and `/from-stdin:force`, which reads the password from stdin
  * before connecting, so no prompt for a domain or user name ever consumes it.
  */
-function freerdpArgs(machine: MachineSettings): string[] {
+function freerdpArgs(machine: MachineSettings, address: string): string[] {
   return [
-    `/v:127.0.0.1:${machine.ports.rdp}`,
+    `/v:${address}`,
     `/u:${machine.username}`,
     '/from-stdin:force',
     // The guest's certificate is self-signed and made anew with each Windows install; the port is on loopback only.
@@ -62,12 +64,12 @@ function freerdpArgs(machine: MachineSettings): string[] {
  * Remmina keeps passwords in profiles only encrypted with its own secret, so the profile has none
  * and Remmina asks for it (with the user name filled in).
  */
-function remminaProfile(machine: MachineSettings): string {
+function remminaProfile(machine: MachineSettings, address: string): string {
   return [
     '[remmina]',
     `name=${keyFileValue(machine.name)}`,
     'protocol=RDP',
-    `server=127.0.0.1:${machine.ports.rdp}`,
+    `server=${address}`,
     `username=${keyFileValue(machine.username)}`,
     'cert_ignore=1',
     'disablepasswordstoring=1',
@@ -75,9 +77,10 @@ function remminaProfile(machine: MachineSettings): string {
   ].join('\n');
 }
 
-export function launchPlan(client: RemoteClient, machine: MachineSettings, profilePath: string): LaunchPlan {
-  if (client.kind === 'remmina') return { args: ['-c', profilePath], stdin: null, profile: remminaProfile(machine) };
-  return { args: freerdpArgs(machine), stdin: `${machine.password}\n`, profile: null };
+/** `address` (host:port): where the RDP port is reached from here; an ssh engine's is a forwarded local port. */
+export function launchPlan(client: RemoteClient, machine: MachineSettings, profilePath: string, address = `127.0.0.1:${machine.ports.rdp}`): LaunchPlan {
+  if (client.kind === 'remmina') return { args: ['-c', profilePath], stdin: null, profile: remminaProfile(machine, address) };
+  return { args: freerdpArgs(machine, address), stdin: `${machine.password}\n`, profile: null };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -111,7 +114,7 @@ export async function launchClient(client: RemoteClient, machine: MachineSetting
   const profilePath = join(work, `${machine.id}.remmina`);
   const logPath = join(work, 'client.log');
   // A caller with its own plan (RemoteApp: app/core/apps/remoteapp.ts) gets the same start, watch and redaction.
-  const plan = given ?? launchPlan(client, machine, profilePath);
+  const plan = given ?? launchPlan(client, machine, profilePath, options.address);
   let keepWork = false;
   try {
     if (plan.profile !== null) await writeFile(profilePath, plan.profile, { mode: 0o600 });

@@ -101,6 +101,14 @@ describe('openRemoteDesktop with FreeRDP', () => {
     expect(await record(`${name}.stdin`)).toBe(`${SECRET}\n`);
   });
 
+  it('an ssh engine: the client gets the forwarded local port, and the result says where it leads', async () => {
+    await fakeClient('xfreerdp3');
+    const note = 'Reached through ssh: port 40111 here is forwarded to 127.0.0.1:13389 on box while Porthole runs.';
+    const result = await openRemoteDesktop(machine, { ...options(), address: { host: '127.0.0.1', port: 40111, note } });
+    expect(result).toEqual({ launched: true, client: 'xfreerdp3', address: '127.0.0.1:40111', note });
+    expect((await record('xfreerdp3.argv')).split('\n')[0]).toBe('/v:127.0.0.1:40111');
+  });
+
   it('prefers xfreerdp3 to xfreerdp and FreeRDP to Remmina', async () => {
     await Promise.all([fakeClient('xfreerdp'), fakeClient('xfreerdp3'), fakeClient('remmina')]);
     expect((await openRemoteDesktop(machine, options())).client).toBe('xfreerdp3');
@@ -138,6 +146,13 @@ describe('openRemoteDesktop with FreeRDP', () => {
 });
 
 describe('openRemoteDesktop with Remmina', () => {
+  it('an ssh engine: the profile names the forwarded local port', async () => {
+    await fakeClient('remmina');
+    await openRemoteDesktop(machine, { ...options(), address: { host: '127.0.0.1', port: 40112 } });
+    const profile = await record('remmina.profile');
+    expect(profile.match(/^server=.*$/gm)).toEqual(['server=127.0.0.1:40112']);
+  });
+
   it('writes a 0600 profile without the password, starts `remmina -c` on it and removes it', async () => {
     await fakeClient('remmina');
     const result = await openRemoteDesktop(machine, options());

@@ -12,6 +12,8 @@ export interface SessionDeps {
   installMarker: RegExp;
   /** The host port of the machine's 8006. */
   webPort: () => number;
+  /** Where that port is reached from here (an ssh forward for an ssh engine); default 127.0.0.1:<port>. */
+  reach?: (hostPort: number) => Promise<{ host: string; port: number }>;
   installed: () => boolean;
   /** What the machine boots while Windows is not installed (session/media.ts); read at each attach. Default: Windows setup. */
   bootMedia?: () => Promise<BootMedia>;
@@ -264,7 +266,27 @@ export class MachineSession {
   /** The image's `/status` websocket; nginx needs a moment after start, so connecting is retried briefly. */
   private openStatusSocket(generation: number, attempt: number): void {
     if (generation !== this.generation || !this.current.running) return;
-    const socket = new WebSocket(`ws://127.0.0.1:${this.deps.webPort()}/status`);
+    const port = this.deps.webPort();
+    if (this.deps.reach) {
+      // The address is asked for on each attempt: a forward that idled out is opened again.
+      this.deps.reach(port).then(
+        (at) => this.connectStatusSocket(generation, attempt, `ws://${at.host}:${at.port}/status`),
+        () => this.retryStatusSocket(generation, attempt),
+      );
+      return;
+    }
+    this.connectStatusSocket(generation, attempt, `ws://127.0.0.1:${port}/status`);
+  }
+
+  private retryStatusSocket(generation: number, attempt: number): void {
+    if (generation !== this.generation || this.current.phase !== 'preparing' || attempt >= 40) return;
+    const delay = STATUS_RETRY_MS[Math.min(attempt, STATUS_RETRY_MS.length - 1)]!;
+    this.statusRetry = setTimeout(() => this.openStatusSocket(generation, attempt + 1), delay);
+  }
+
+  private connectStatusSocket(generation: number, attempt: number, url: string): void {
+    if (generation !== this.generation || !this.current.running) return;
+    const socket = new WebSocket(url);
     this.statusSocket = socket;
     let opened = false;
     socket.on('open', () => {
@@ -279,11 +301,7 @@ export class MachineSession {
     socket.on('close', () => {
       if (generation !== this.generation || this.statusSocket !== socket) return;
       this.statusSocket = undefined;
-      const preparing = this.current.phase === 'preparing';
-      if (!opened && preparing && attempt < 40) {
-        const delay = STATUS_RETRY_MS[Math.min(attempt, STATUS_RETRY_MS.length - 1)]!;
-        this.statusRetry = setTimeout(() => this.openStatusSocket(generation, attempt + 1), delay);
-      }
+      if (!opened) this.retryStatusSocket(generation, attempt);
     });
   }
 

@@ -101,4 +101,27 @@ describe('path policy', () => {
     await expect(assertSharedAllowed(join(storage, 'shared'), storage, policy)).rejects.toThrow(/own storage folder/);
     await expect(assertSharedAllowed(join(home, 'vms'), storage, policy)).rejects.toThrow(/own storage folder/);
   });
+
+  describe('on a remote engine (paths are the engine computer’s)', () => {
+    const remote = (): PathPolicy => ({ ...policy, engineHost: 'box' });
+
+    it('never resolves a path on this computer: a symlink here says nothing about the folder there', async () => {
+      // Here ~/to-root leads to /; on the engine's computer the same path is just a folder of that name.
+      expect(await resolveHostPath(join(home, 'to-root'), 'box')).toBe(join(home, 'to-root'));
+      expect(await resolveHostPath('/srv/vms/../porthole//win', 'box')).toBe('/srv/porthole/win');
+      await expect(assertStorageAllowed('/srv/porthole/win', remote())).resolves.toBe('/srv/porthole/win');
+      // Here ~/to-other/x leads into another machine's storage and is refused; there it is its own folder.
+      await expect(assertStorageAllowed(join(home, 'to-other', 'x'), policy)).rejects.toMatchObject({ message: expect.stringMatching(/machine “Other”/) });
+      await expect(assertStorageAllowed(join(home, 'to-other', 'x'), { ...remote(), home: '/home/someone' })).resolves.toBe(join(home, 'to-other', 'x'));
+    });
+
+    it('still refuses system folders and other machines’ storage by the path as written, naming that computer', async () => {
+      await expect(assertStorageAllowed('/etc', remote())).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(/^Porthole will not use \/etc on box \(the engine's computer\) as the storage folder: /),
+      });
+      await expect(assertStorageAllowed(join(other, 'inner'), remote())).rejects.toMatchObject({ message: expect.stringMatching(/storage folder of the machine “Other”/) });
+      await expect(assertSharedAllowed('/', '/srv/porthole/win', remote())).rejects.toMatchObject({ message: expect.stringMatching(/on box/) });
+    });
+  });
 });

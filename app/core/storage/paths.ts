@@ -16,6 +16,13 @@ export interface PathPolicy {
   machineId: string;
   /** The other machines' storage folders (by id, for the message). */
   others: ReadonlyArray<{ id: string; name: string; storageDir: string }>;
+  /**
+   * The engine runs on another computer (ssh, or TCP/TLS not on loopback): its folders are that
+   * computer's. They are then never looked up on this computer's file system (a folder here of the
+   * same name, or a symlink here, says nothing about the one there): the rules apply to the path as
+   * written, and the messages name that computer.
+   */
+  engineHost?: string;
 }
 
 export function homeOf(env: NodeJS.ProcessEnv): string {
@@ -26,8 +33,10 @@ export function homeOf(env: NodeJS.ProcessEnv): string {
  * The real path of `path`: its realpath, or for a folder not made yet the realpath of its
  * nearest existing ancestor with the rest appended (a symlinked parent still counts).
  */
-export async function resolveHostPath(path: string): Promise<string> {
+export async function resolveHostPath(path: string, engineHost?: string): Promise<string> {
   const normal = normalizeHostPath(path);
+  // A path on the engine's computer: as written (normalized), never resolved here.
+  if (engineHost !== undefined) return normal;
   const rest: string[] = [];
   let at = normal;
   for (;;) {
@@ -49,9 +58,10 @@ export async function resolveHostPath(path: string): Promise<string> {
 
 const around = (a: string, b: string): boolean => isInsidePath(a, b) || isInsidePath(b, a);
 
-function refuse(path: string, real: string, what: string, reason: string, remedy: string): never {
+function refuse(path: string, real: string, what: string, reason: string, remedy: string, engineHost?: string): never {
   const via = real === normalizeHostPath(path) ? '' : ` (it leads to ${real})`;
-  throw new PortholeError('INVALID_ARGUMENT', `Porthole will not use ${path}${via} as the ${what}: ${reason}.`, remedy);
+  const on = engineHost !== undefined ? ` on ${engineHost} (the engine's computer)` : '';
+  throw new PortholeError('INVALID_ARGUMENT', `Porthole will not use ${path}${via}${on} as the ${what}: ${reason}.`, remedy);
 }
 
 interface Roots {
@@ -62,11 +72,14 @@ interface Roots {
 }
 
 async function roots(policy: PathPolicy): Promise<Roots> {
+  // Remote: this computer's home, settings and data folders are compared as written, which keeps the
+  // same folders out of bounds on that computer (the disks go to the same path there by default).
+  const at = (path: string): Promise<string> => resolveHostPath(path, policy.engineHost);
   return {
-    home: await resolveHostPath(policy.home),
-    configDir: await resolveHostPath(policy.configDir),
-    dataDir: await resolveHostPath(policy.dataDir),
-    others: await Promise.all(policy.others.map(async (o) => ({ name: o.name, real: await resolveHostPath(o.storageDir) }))),
+    home: await at(policy.home),
+    configDir: await at(policy.configDir),
+    dataDir: await at(policy.dataDir),
+    others: await Promise.all(policy.others.map(async (o) => ({ name: o.name, real: await at(o.storageDir) }))),
   };
 }
 
@@ -89,21 +102,21 @@ function commonReason(real: string, r: Roots, ownDataFolder: string | null): str
  * machine's storage. Returns the real path.
  */
 export async function assertStorageAllowed(path: string, policy: PathPolicy): Promise<string> {
-  const real = await resolveHostPath(path);
+  const real = await resolveHostPath(path, policy.engineHost);
   const r = await roots(policy);
   const own = join(r.dataDir, 'machines', policy.machineId);
   const reason = commonReason(real, r, own);
-  if (reason) refuse(path, real, 'storage folder', reason, 'Choose a folder of its own for the machine’s disk, such as a new folder in your home folder.');
+  if (reason) refuse(path, real, 'storage folder', reason, 'Choose a folder of its own for the machine’s disk, such as a new folder in your home folder.', policy.engineHost);
   return real;
 }
 
 /** Refuses a shared folder by the same rules, and one that is, holds or lies inside the machine's own storage. */
 export async function assertSharedAllowed(path: string, storageDir: string, policy: PathPolicy): Promise<string> {
-  const real = await resolveHostPath(path);
+  const real = await resolveHostPath(path, policy.engineHost);
   const r = await roots(policy);
-  const storage = await resolveHostPath(storageDir);
+  const storage = await resolveHostPath(storageDir, policy.engineHost);
   const reason = commonReason(real, r, null) ?? (around(real, storage) ? 'it is, holds or lies inside this machine’s own storage folder' : null);
-  if (reason) refuse(path, real, 'shared folder', reason, 'Share a folder of your own (such as one in your home folder), or remove it from the machine’s shared folders.');
+  if (reason) refuse(path, real, 'shared folder', reason, 'Share a folder of your own (such as one in your home folder), or remove it from the machine’s shared folders.', policy.engineHost);
   return real;
 }
 

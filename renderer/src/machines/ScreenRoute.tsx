@@ -10,6 +10,8 @@ import { phaseLabel } from './phase';
 /** `#/screen/<id>`: one machine's screen, filling the window (its own window in Electron). */
 export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; loaded: boolean }) {
   const [endpoint, setEndpoint] = useState<string | null>(null);
+  // How the screen is reached when it is not plainly this computer's port (an ssh forward, another computer's loopback).
+  const [via, setVia] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ text: string; commands: string[] } | null>(null);
   const id = machine?.id;
   const webPort = machine?.ports.web;
@@ -17,7 +19,13 @@ export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; 
     if (!id) return;
     porthole()
       .screenEndpoint({ id })
-      .then((r) => setEndpoint(r.url), () => setEndpoint(null));
+      .then(
+        (r) => {
+          setEndpoint(r.url);
+          setVia(r.note ?? null);
+        },
+        () => setEndpoint(null),
+      );
   }, [id]);
   // The endpoint follows the machine's web port (re-chosen at start if it was taken).
   useEffect(requestEndpoint, [requestEndpoint, webPort]);
@@ -48,7 +56,7 @@ export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; 
         (r) =>
           setNotice(
             r.launched
-              ? { text: `Opened in ${r.client ?? 'Remote Desktop'}.`, commands: [] }
+              ? { text: `Opened in ${r.client ?? 'Remote Desktop'}${r.note ? ` at ${r.address ?? ''}. ${r.note}` : '.'}`, commands: [] }
               : { text: `No Remote Desktop client is installed. ${r.fix?.text ?? ''}`, commands: r.fix?.commands ?? [] },
           ),
         (e: Error & { remedy?: string }) => setNotice({ text: e.remedy ? `${e.message} ${e.remedy}` : e.message, commands: [] }),
@@ -63,6 +71,11 @@ export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; 
         </button>
         <strong>{machine.name}</strong>
         <span className="muted">{phaseLabel[machine.status.phase]}</span>
+        {via ? (
+          <span className="muted screen-via" data-testid="screen-via">
+            {via}
+          </span>
+        ) : null}
         <button className="ghost" onClick={() => openMachinePage(machine.id)}>
           Details and logs
         </button>

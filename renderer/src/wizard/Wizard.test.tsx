@@ -175,6 +175,23 @@ describe('the new-machine wizard', () => {
     expect(await screen.findByTestId('wizard-step-options')).toBeTruthy();
   });
 
+  it('on a remote engine, the storage location is a path on the engine computer: typed, measured there, no folder picker', async () => {
+    // The desktop's folder chooser exists (as in Electron), and still is not offered: it would pick a folder here.
+    (window as unknown as { porthole?: unknown }).porthole = { desktop: { pickFolder: async () => '/picked/here' } };
+    try {
+      setup({ storageHost: 'box', freeDiskBytes: 300 * GIB });
+      await openWizard();
+      await toStep('resources');
+      const location = field('Storage location on box');
+      expect(location).toBeTruthy();
+      expect(screen.getByTestId('storage-remote').textContent).toMatch(/The engine runs machines on box: this is a folder there \(type its path\), not on this computer\./);
+      expect(screen.getByTestId('free-space').textContent).toBe('300 GB free there on box.');
+      expect(screen.queryByRole('button', { name: 'Choose…' })).toBeNull();
+    } finally {
+      delete (window as unknown as { porthole?: unknown }).porthole;
+    }
+  });
+
   it('limits shared folders to three and checks that each exists', async () => {
     const fake = setup();
     fake.handlers.creationDefaults = async ({ storageDir }) => hostDefaults({ storageExists: storageDir !== '/home/ada/missing' });

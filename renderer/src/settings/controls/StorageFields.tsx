@@ -10,9 +10,10 @@ export const MAX_SHARED_FOLDERS = 3;
 export function freeSpaceText(host: CreationDefaults | null, measuring: boolean): string {
   if (!host) return 'Measuring the free space…';
   if (measuring) return 'Measuring the free space there…';
-  if (host.freeDiskBytes === null) return 'Porthole could not measure the free space there.';
+  const on = host.storageHost ? ` on ${host.storageHost}` : '';
+  if (host.freeDiskBytes === null) return `Porthole could not measure the free space there${on}.`;
   // Whole GiB, as the disk slider counts.
-  return `${gibFloor(host.freeDiskBytes)} GB free there.`;
+  return `${gibFloor(host.freeDiskBytes)} GB free there${on}.`;
 }
 
 /** Where a new machine's folder goes: the desktop's folder chooser, or a typed path (any host). */
@@ -34,15 +35,21 @@ export function StorageField({
   error?: string | undefined;
   warning?: string | undefined;
 }) {
-  const desktop = desktopBridge();
+  // A remote engine's folders are on its computer: typed as a path there, never picked on this one.
+  const desktop = host?.storageHost ? null : desktopBridge();
   return (
     <Field
-      label="Storage location"
+      label={host?.storageHost ? `Storage location on ${host.storageHost}` : 'Storage location'}
       error={error}
       warning={warning}
       hint={
         <>
           <span data-testid="free-space">{freeSpaceText(host, measuring)}</span>{' '}
+          {host?.storageHost ? (
+            <span data-testid="storage-remote">
+              The engine runs machines on {host.storageHost}: this is a folder there (type its path), not on this computer.{' '}
+            </span>
+          ) : null}
           {machineFolder ? (
             <>
               The machine’s files go into <code>{machineFolder}</code>: the Windows disk, which grows as Windows fills it, and the
