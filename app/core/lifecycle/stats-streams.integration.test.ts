@@ -14,7 +14,7 @@ import { StatsStreams } from './stats-streams';
 
 const execFileAsync = promisify(execFile);
 const image = inject('standinImage');
-const QUICK = ['-e', 'KVM=N', '-e', 'RAM_SIZE=1G', '-e', 'CPU_CORES=1', '-e', 'STANDIN_PREPARE_SECONDS=0', '-e', 'STANDIN_INSTALL_SECONDS=0'];
+const QUICK = ['-e', 'KVM=N', '-e', 'RAM_SIZE=2G', '-e', 'CPU_CORES=1', '-e', 'STANDIN_PREPARE_SECONDS=0', '-e', 'STANDIN_INSTALL_SECONDS=0'];
 
 async function docker(args: string[], timeout = 60_000): Promise<string> {
   const { stdout } = await execFileAsync('docker', args, { timeout });
