@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { JsonLines, sampleFromDockerStats } from './stats';
+import { isStoppedReading, JsonLines, sampleFromDockerStats } from './stats';
 
 /** A real reading (GET /containers/{id}/stats?stream=false, Docker on cgroup v1) of a busy container. */
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/docker-stats.json', import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -40,6 +40,8 @@ describe('sampleFromDockerStats', () => {
     expect(sampleFromDockerStats({ ...fixture, precpu_stats: { cpu_usage: { total_usage: 0 }, system_cpu_usage: 0 } })!.cpuPercent).toBe(0);
     expect(sampleFromDockerStats({ read: '0001-01-01T00:00:00Z', cpu_stats: { cpu_usage: { total_usage: 0 } } })).toBeNull();
     expect(sampleFromDockerStats('nonsense')).toBeNull();
+    expect(isStoppedReading({ read: '0001-01-01T00:00:00Z' })).toBe(true);
+    expect(isStoppedReading(fixture)).toBe(false);
   });
 });
 

@@ -60,6 +60,13 @@ export function sampleFromDockerStats(raw: unknown): StatsSample | null {
   return { t, cpuPercent, memBytes, memLimitBytes: mem.limit ?? 0, diskReadBytes, diskWriteBytes, netRxBytes, netTxBytes };
 }
 
+/** A reading of a container that is not running: Docker dates it 0001-01-01 and leaves it empty. */
+export function isStoppedReading(raw: unknown): boolean {
+  if (typeof raw !== 'object' || raw === null) return false;
+  const read = (raw as DockerStats).read;
+  return typeof read === 'string' && read.startsWith('0001-01-01');
+}
+
 /**
  * Splits the engine's stats stream (one JSON document per line, in chunks that need not end on a
  * line) into documents.
@@ -101,8 +108,15 @@ export async function followContainerStats(
     onEnd(err);
   };
   const lines = new JsonLines((doc) => {
+    if (ended) return;
     const sample = sampleFromDockerStats(doc);
-    if (sample && !ended) onSample(sample);
+    if (sample) onSample(sample);
+    else if (isStoppedReading(doc)) {
+      // Docker keeps the request open after the container stops, sending empty readings: end it
+      // here, or a stopped machine would hold an engine connection for nothing.
+      end();
+      stream.destroy?.();
+    }
   });
   stream.on('data', (chunk: Buffer) => lines.push(chunk));
   stream.on('end', () => end());

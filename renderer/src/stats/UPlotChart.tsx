@@ -9,14 +9,14 @@ import 'uplot/dist/uPlot.min.css';
 export function UPlotChart({ options, data, height, className }: { options: (width: number) => uPlot.Options; data: uPlot.AlignedData; height: number; className?: string }) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const latest = useRef(data);
-  latest.current = data;
 
   useEffect(() => {
     const el = host.current;
     if (!el) return;
     const width = Math.max(40, el.clientWidth);
-    const chart = new uPlot({ ...options(width), width, height }, latest.current, el);
+    // Made empty: the data effect below (run after this one) fills it, and every update after.
+    const opts = { ...options(width), width, height };
+    const chart = new uPlot(opts, opts.series.map(() => []) as unknown as uPlot.AlignedData, el);
     plot.current = chart;
     const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(40, el.clientWidth), height }));
     resize.observe(el);
@@ -31,7 +31,7 @@ export function UPlotChart({ options, data, height, className }: { options: (wid
 
   useEffect(() => {
     plot.current?.setData(data);
-  }, [data]);
+  }, [data, height]);
 
   return <div ref={host} className={className} />;
 }
