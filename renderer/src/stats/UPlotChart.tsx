@@ -1,28 +1,35 @@
 import { useEffect, useRef } from 'react';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
 /**
  * A uPlot chart that follows its data and its container's width. uPlot draws to a canvas and takes
  * new data with setData, which suits a series that grows every second: no React work per point.
+ * uPlot is loaded when the first chart shows (its own chunk): a list with no running machine never loads it.
  */
 export function UPlotChart({ options, data, height, className }: { options: (width: number) => uPlot.Options; data: uPlot.AlignedData; height: number; className?: string }) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const latest = useRef<uPlot.AlignedData | null>(null);
 
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    const width = Math.max(40, el.clientWidth);
-    // Made empty: the data effect below (run after this one) fills it, and every update after.
-    const opts = { ...options(width), width, height };
-    const chart = new uPlot(opts, opts.series.map(() => []) as unknown as uPlot.AlignedData, el);
-    plot.current = chart;
-    const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(40, el.clientWidth), height }));
-    resize.observe(el);
+    let gone = false;
+    let resize: ResizeObserver | undefined;
+    void import('uplot').then(({ default: UPlot }) => {
+      if (gone) return;
+      const width = Math.max(40, el.clientWidth);
+      const opts = { ...options(width), width, height };
+      const chart = new UPlot(opts, latest.current ?? (opts.series.map(() => []) as unknown as uPlot.AlignedData), el);
+      plot.current = chart;
+      resize = new ResizeObserver(() => chart.setSize({ width: Math.max(40, el.clientWidth), height }));
+      resize.observe(el);
+    });
     return () => {
-      resize.disconnect();
-      chart.destroy();
+      gone = true;
+      resize?.disconnect();
+      plot.current?.destroy();
       plot.current = null;
     };
     // The options are fixed for a chart's life: only its data changes.
@@ -30,8 +37,10 @@ export function UPlotChart({ options, data, height, className }: { options: (wid
   }, [height]);
 
   useEffect(() => {
+    // Kept for a chart still loading: it starts with the latest data.
+    latest.current = data;
     plot.current?.setData(data);
-  }, [data, height]);
+  }, [data]);
 
   return <div ref={host} className={className} />;
 }
