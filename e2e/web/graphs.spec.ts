@@ -25,8 +25,11 @@ test('live graphs: a running machine’s card and page show real CPU and memory 
   const spark = card.getByTestId('sparkline-numbers');
   await expect(spark).toHaveText(/^CPU \d+% · [\d.]+ (KB|MB|GB)$/, { timeout: 120_000 });
   await expect(card.locator('.sparkline canvas')).toHaveCount(1);
+  await page.waitForTimeout(4_000);
+  await card.screenshot({ path: 'e2e/.artifacts/screenshots/card-sparkline.png' });
 
-  // The machine page's graphs, while the stand-in's QEMU runs.
+  // The machine page's graphs, while the stand-in's QEMU runs (Windows started: the card says Running).
+  await expect(card).toHaveAttribute('data-phase', 'ready', { timeout: 180_000 });
   await page.goto(`${new URL(webHost.url).origin}/#/machines/${id}/graphs`);
   const cpu = page.getByTestId('graph-cpu-now');
   const memory = page.getByTestId('graph-memory-now');

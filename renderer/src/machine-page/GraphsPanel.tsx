@@ -23,7 +23,8 @@ interface Graph {
   value: (v: number) => string;
   /** The numbers beside the title: the latest values. */
   now: (s: StatsSeries) => string;
-  yMax?: (s: StatsSeries) => number;
+  /** The least top of the y axis: a quiet machine's graph reads 0 to 100 % or 0 to 1 KB/s, not 0 to 0. */
+  yFloor: number;
 }
 
 const GRAPHS: Graph[] = [
@@ -34,6 +35,7 @@ const GRAPHS: Graph[] = [
     labels: ['CPU'],
     colors: ['#3584e4'],
     value: (v) => `${v.toFixed(0)}%`,
+    yFloor: 100,
     now: (s) => `${(s.cpuPercent.at(-1) ?? 0).toFixed(1)}%`,
   },
   {
@@ -43,6 +45,7 @@ const GRAPHS: Graph[] = [
     labels: ['In use'],
     colors: ['#9141ac'],
     value: formatBytes,
+    yFloor: 1_000_000,
     now: (s) => `${formatBytes(s.memBytes.at(-1) ?? 0)} of ${formatBytes(s.memLimitBytes)}`,
   },
   {
@@ -52,6 +55,7 @@ const GRAPHS: Graph[] = [
     labels: ['Read', 'Write'],
     colors: ['#2ec27e', '#e66100'],
     value: rate,
+    yFloor: 1000,
     now: (s) => `read ${rate(s.diskRead.at(-1) ?? 0)} · write ${rate(s.diskWrite.at(-1) ?? 0)}`,
   },
   {
@@ -61,6 +65,7 @@ const GRAPHS: Graph[] = [
     labels: ['Received', 'Sent'],
     colors: ['#1c71d8', '#c64600'],
     value: rate,
+    yFloor: 1000,
     now: (s) => `in ${rate(s.netRx.at(-1) ?? 0)} · out ${rate(s.netTx.at(-1) ?? 0)}`,
   },
 ];
@@ -71,7 +76,7 @@ function graphOptions(graph: Graph) {
     height: HEIGHT,
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
-    scales: { y: { range: (_u, _min, max) => [0, graph.key === 'cpu' ? Math.max(100, max) : Math.max(1, max * 1.1)] } },
+    scales: { y: { range: (_u, _min, max) => [0, Math.max(graph.yFloor, max * 1.1)] } },
     axes: [{}, { values: (_u, splits) => splits.map(graph.value), size: 70 }],
     series: [{}, ...graph.labels.map((label, i) => ({ label, stroke: graph.colors[i], width: 1.5, points: { show: false } }))],
   });
