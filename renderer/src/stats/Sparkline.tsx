@@ -17,8 +17,11 @@ const sparkOptions = (width: number): uPlot.Options => ({
   cursor: { show: false },
   select: { show: false, left: 0, top: 0, width: 0, height: 0 },
   axes: [{ show: false }, { show: false }],
-  scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(100, max)] } },
-  series: [{}, { stroke: 'var(--accent, #3584e4)', width: 1.5, fill: 'rgba(53,132,228,0.15)', points: { show: false } }],
+  // From a little below 0, so an idle machine's line shows rather than hiding on the bottom edge;
+  // up to 100 % (one core), or higher when it uses more.
+  scales: { x: { time: false }, y: { range: (_u, _min, max) => [-4, Math.max(100, max)] } },
+  // A canvas takes colours, not CSS variables.
+  series: [{}, { stroke: '#3584e4', width: 1.5, fill: 'rgba(53,132,228,0.15)', points: { show: false } }],
 });
 
 /**
