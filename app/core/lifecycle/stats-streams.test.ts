@@ -83,6 +83,16 @@ describe('StatsStreams', () => {
     });
     await expect(hub.watch('broken', viewer().v)).rejects.toThrow('no such container');
     expect(hub.openCount).toBe(0);
+    // One that joined while the stream was opening hears the failure as an end.
+    let fail: (err: Error) => void = () => undefined;
+    const slow = new StatsStreams(() => new Promise((_resolve, reject) => (fail = reject)));
+    const first = slow.watch('m1', viewer().v);
+    const late = viewer();
+    await slow.watch('m1', late.v);
+    fail(new Error('engine gone'));
+    await expect(first).rejects.toThrow('engine gone');
+    expect(late.ends.map((e) => e?.message)).toEqual(['engine gone']);
+    expect(slow.openCount).toBe(0);
     const a = viewer();
     await hub.watch('m1', a.v);
     await hub.watch('m2', viewer().v);

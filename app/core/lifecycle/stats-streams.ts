@@ -53,7 +53,9 @@ export class StatsStreams {
         if (created.closed || created.viewers.size === 0) close();
         else created.close = close;
       } catch (err) {
-        this.finish(machineId, created, undefined, false);
+        // This viewer hears it as the rejection; any that joined while it was opening, as an end.
+        created.viewers.delete(viewer);
+        this.finish(machineId, created, err instanceof Error ? err : new Error(String(err)));
         throw err;
       }
     } else {
@@ -79,13 +81,13 @@ export class StatsStreams {
     for (const [id, entry] of [...this.shared]) this.finish(id, entry);
   }
 
-  private finish(machineId: string, entry: Shared, err?: Error, tell = true): void {
+  private finish(machineId: string, entry: Shared, err?: Error): void {
     if (entry.closed) return;
     entry.closed = true;
     if (this.shared.get(machineId) === entry) this.shared.delete(machineId);
     entry.close?.();
     const viewers = [...entry.viewers];
     entry.viewers.clear();
-    if (tell) for (const v of viewers) v.end(err);
+    for (const v of viewers) v.end(err);
   }
 }
