@@ -6,6 +6,7 @@ import { creationDefaultsSchema } from './defaults';
 import { isoInfoSchema } from './iso';
 import { containerRefSchema, hostPathSchema } from './references';
 import { appIdSchema, appListSchema } from './apps';
+import { statsSampleSchema } from './stats';
 import type { PortholeError } from './errors';
 
 /** The longest compose.yml importCompose takes, in characters (UTF-16 code units, as zod counts them). */
@@ -233,6 +234,8 @@ export const streams = {
     request: z.object({ id: machineIdSchema, tail: z.number().int().min(0).max(5000).default(1000) }),
     item: logStreamItemSchema,
   },
+  /** A running machine's CPU, memory, disk and network, a sample a second (the last 10 minutes first, when someone already watches). */
+  machineStats: { request: byId, item: statsSampleSchema },
 } as const;
 export type Streams = typeof streams;
 export type StreamName = keyof Streams;

@@ -16,3 +16,4 @@ export * from './bytes';
 export * from './screenshot-name';
 export * from './usb';
 export * from './apps';
+export * from './stats';

@@ -26,6 +26,7 @@ import { openRemoteDesktop } from './remote';
 import { AppsService, defaultCliCommand } from './apps/service';
 import { MachineSecrets, SecretService } from './secrets';
 import { MachineStore } from './store/machine-store';
+import { machineStatsStreams } from './lifecycle/machine-stats';
 import { AppLog, defaultStateDir } from './log/app-log';
 import { eventLogger, logCall } from './log/backend-log';
 import { followMachineLog } from './log/log-follow';
@@ -246,7 +247,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     appLog: async ({ tail }) => ({ file: appLog?.file ?? null, lines: appLog?.tail(tail) ?? [] }),
   };
 
+  // Live graphs: one engine stats stream per machine while anyone looks (lifecycle/machine-stats.ts).
+  const stats = machineStatsStreams({ engine, containerId: (id) => machines.containerId(id), running: (id) => machines.get(id).status.running });
+
   const streamHandlers: StreamHandlers = {
+    machineStats: ({ id }, sink) => stats.open(id, sink),
     machineLog: async ({ id, tail }, sink) => {
       let current: MachineView = machines.get(id);
       return followMachineLog(
@@ -329,6 +334,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       connection.dispose();
       machines.dispose();
       await addresses.dispose();
+      stats.streams.dispose();
       listeners.clear();
       appLog?.info('backend closed');
     },

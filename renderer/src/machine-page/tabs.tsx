@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { MachineView } from '../../../app/api';
 import { AppsPage } from '../apps/AppsPage';
 import { AppLogPanel } from './AppLogPanel';
+import { GraphsPanel } from './GraphsPanel';
 import { LogsPanel } from './LogsPanel';
 import { OverviewPanel } from './OverviewPanel';
 
@@ -31,7 +32,7 @@ function Placeholder({ what }: { what: string }) {
 export const MACHINE_TABS: MachineTab[] = [
   { id: 'overview', label: 'Overview', render: (c) => <OverviewPanel machine={c.machine} onOpenScreen={c.onOpenScreen} /> },
   { id: 'logs', label: 'Logs', render: (c) => <LogsPanel machine={c.machine} cause={c.detail === 'cause' ? c.machine.status.failure?.logLine : undefined} /> },
-  { id: 'graphs', label: 'Graphs', render: () => <Placeholder what="Live graphs of CPU, memory, disk and network" /> },
+  { id: 'graphs', label: 'Graphs', render: (c) => <GraphsPanel machine={c.machine} /> },
   { id: 'snapshots', label: 'Snapshots', render: () => <Placeholder what="Snapshots of the disk" /> },
   { id: 'apps', label: 'Apps', render: (c) => <AppsPage machine={c.machine} loaded /> },
   { id: 'app-log', label: 'Porthole log', render: () => <AppLogPanel /> },

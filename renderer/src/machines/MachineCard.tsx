@@ -4,6 +4,7 @@ import { porthole } from '../api/porthole';
 import { navigate } from '../app/hooks';
 import { FailureFix } from './FailureFix';
 import { PasswordReveal } from './PasswordReveal';
+import { Sparkline } from '../stats/Sparkline';
 import { canStart, canStop, phaseLabel, phaseTone, progressText } from './phase';
 
 export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; onOpenScreen: (id: string) => void }) {
@@ -41,6 +42,7 @@ export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; o
         </p>
       ) : null}
       <PasswordReveal id={machine.id} username={machine.username} />
+      {status.running ? <Sparkline id={machine.id} running={status.running} /> : null}
       {fraction !== undefined || detail ? (
         <div className="progress" aria-label="progress">
           <div className="progress-bar" style={{ width: `${Math.round((fraction ?? 0) * 100)}%` }} />

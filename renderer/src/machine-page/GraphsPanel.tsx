@@ -1,0 +1,124 @@
+import { useMemo, useRef } from 'react';
+import type uPlot from 'uplot';
+import type { MachineView } from '../../../app/api';
+import { formatBytes } from '../app/format';
+import { toSeries, type StatsSeries } from '../stats/series';
+import { UPlotChart } from '../stats/UPlotChart';
+import { useMachineStats } from '../stats/use-machine-stats';
+import { useVisible } from '../stats/use-visible';
+import '../stats/stats.css';
+
+const WINDOW_SECONDS = 600;
+const HEIGHT = 140;
+
+const rate = (bytesPerSecond: number): string => `${formatBytes(bytesPerSecond)}/s`;
+
+interface Graph {
+  key: string;
+  title: string;
+  /** The columns drawn, after time. */
+  columns: (s: StatsSeries) => number[][];
+  labels: string[];
+  colors: string[];
+  value: (v: number) => string;
+  /** The numbers beside the title: the latest values. */
+  now: (s: StatsSeries) => string;
+  /** The least top of the y axis: a quiet machine's graph reads 0 to 100 % or 0 to 1 KB/s, not 0 to 0. */
+  yFloor: number;
+}
+
+const GRAPHS: Graph[] = [
+  {
+    key: 'cpu',
+    title: 'CPU',
+    columns: (s) => [s.cpuPercent],
+    labels: ['CPU'],
+    colors: ['#3584e4'],
+    value: (v) => `${v.toFixed(0)}%`,
+    yFloor: 100,
+    now: (s) => `${(s.cpuPercent.at(-1) ?? 0).toFixed(1)}%`,
+  },
+  {
+    key: 'memory',
+    title: 'Memory',
+    columns: (s) => [s.memBytes],
+    labels: ['In use'],
+    colors: ['#9141ac'],
+    value: formatBytes,
+    yFloor: 1_000_000,
+    now: (s) => `${formatBytes(s.memBytes.at(-1) ?? 0)} of ${formatBytes(s.memLimitBytes)}`,
+  },
+  {
+    key: 'disk',
+    title: 'Disk',
+    columns: (s) => [s.diskRead, s.diskWrite],
+    labels: ['Read', 'Write'],
+    colors: ['#2ec27e', '#e66100'],
+    value: rate,
+    yFloor: 1000,
+    now: (s) => `read ${rate(s.diskRead.at(-1) ?? 0)} · write ${rate(s.diskWrite.at(-1) ?? 0)}`,
+  },
+  {
+    key: 'network',
+    title: 'Network',
+    columns: (s) => [s.netRx, s.netTx],
+    labels: ['Received', 'Sent'],
+    colors: ['#1c71d8', '#c64600'],
+    value: rate,
+    yFloor: 1000,
+    now: (s) => `in ${rate(s.netRx.at(-1) ?? 0)} · out ${rate(s.netTx.at(-1) ?? 0)}`,
+  },
+];
+
+function graphOptions(graph: Graph) {
+  return (width: number): uPlot.Options => ({
+    width,
+    height: HEIGHT,
+    legend: { show: false },
+    cursor: { drag: { x: false, y: false } },
+    scales: { y: { range: (_u, _min, max) => [0, Math.max(graph.yFloor, max * 1.1)] } },
+    axes: [{}, { values: (_u, splits) => splits.map(graph.value), size: 70 }],
+    series: [{}, ...graph.labels.map((label, i) => ({ label, stroke: graph.colors[i], width: 1.5, points: { show: false } }))],
+  });
+}
+
+/**
+ * The machine page's graphs: CPU, memory, disk and network over the last 10 minutes, a point a
+ * second. The stream is open while the panel is on screen and the machine runs; the backend replays
+ * what it already has, so a page opened from a card starts with the card's history.
+ */
+export function GraphsPanel({ machine }: { machine: MachineView }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const visible = useVisible(ref);
+  const running = machine.status.running;
+  const samples = useMachineStats(machine.id, running && visible);
+  const series = useMemo(() => toSeries(samples.slice(-WINDOW_SECONDS)), [samples]);
+  return (
+    <section ref={ref} className="graphs-panel" aria-label="Graphs" data-testid="graphs-panel">
+      {!running ? <p className="graphs-empty">Graphs show while the machine runs.</p> : null}
+      {running && samples.length < 2 ? <p className="graphs-empty">Waiting for the first readings…</p> : null}
+      {running && samples.length >= 2
+        ? GRAPHS.map((graph) => (
+            <figure key={graph.key} className="graph" data-testid={`graph-${graph.key}`}>
+              <figcaption>
+                <strong>{graph.title}</strong>
+                <span className="graph-now" data-testid={`graph-${graph.key}-now`}>
+                  {graph.now(series)}
+                </span>
+                <span className="graph-legend">
+                  {graph.labels.length > 1
+                    ? graph.labels.map((label, i) => (
+                        <span key={label}>
+                          <i style={{ background: graph.colors[i] }} /> {label}
+                        </span>
+                      ))
+                    : null}
+                </span>
+              </figcaption>
+              <UPlotChart options={graphOptions(graph)} data={[series.t, ...graph.columns(series)]} height={HEIGHT} />
+            </figure>
+          ))
+        : null}
+    </section>
+  );
+}
