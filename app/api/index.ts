@@ -17,3 +17,4 @@ export * from './screenshot-name';
 export * from './usb';
 export * from './apps';
 export * from './stats';
+export * from './phase';

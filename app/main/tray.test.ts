@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import { machinePhases, type MachinePhase } from '../api';
 import { machine } from './testing/machines';
-import { buildTrayTemplate, phaseLabel, trayIconFor, trayTooltip, type TrayActions } from './tray';
+import { phaseSummary } from '../api';
+import { buildTrayTemplate, trayIconFor, trayTooltip, type TrayActions } from './tray';
 
 function actions() {
   return {
@@ -88,7 +89,7 @@ describe('buildTrayTemplate', () => {
 
   it.each<[MachinePhase, string]>([
     ['absent', 'start'],
-    ['pulling', ''],
+    ['pulling', 'stop'], // the card can cancel a download, and so can the tray (one rule: app/api/phase.ts)
     ['created', 'start'],
     ['preparing', 'stop'],
     ['booting', 'stop,restart,screen'],
@@ -130,26 +131,26 @@ describe('buildTrayTemplate', () => {
 
 describe('state lines', () => {
   it('say progress, shutdown steps and failure causes', () => {
-    expect(phaseLabel(machine('w', 'pulling', { progress: { fraction: 0.423 } }).status)).toBe('Downloading the image 42%');
-    expect(phaseLabel(machine('w', 'preparing', { message: 'Downloading Windows 11 (12.3%)...' }).status)).toBe(
+    expect(phaseSummary(machine('w', 'pulling', { progress: { fraction: 0.423 } }).status)).toBe('Downloading the image 42%');
+    expect(phaseSummary(machine('w', 'preparing', { message: 'Downloading Windows 11 (12.3%)...' }).status)).toBe(
       'Downloading Windows 11 (12.3%)...',
     );
-    expect(phaseLabel(machine('w', 'stopping', { shutdown: { step: 3, of: 100 } }).status)).toBe('Shutting down (3/100)');
+    expect(phaseSummary(machine('w', 'stopping', { shutdown: { step: 3, of: 100 } }).status)).toBe('Shutting down (3/100)');
     const failed = machine('w', 'failed', {
       failure: { exitCode: 88, cause: 'KVM is not available', remedy: 'Enable virtualization in the BIOS.' },
     });
-    expect(phaseLabel(failed.status)).toBe('Failed: KVM is not available');
+    expect(phaseSummary(failed.status)).toBe('Failed: KVM is not available');
   });
 
   it('say "Running from ISO" for a machine booting an ISO that is not Windows setup, which can be stopped and restarted', () => {
     const live = machine('w', 'running-iso');
-    expect(phaseLabel(live.status)).toBe('Running from ISO');
+    expect(phaseSummary(live.status)).toBe('Running from ISO');
     expect(trayIconFor([live])).toBe('running');
   });
 
   it('stay short in a menu', () => {
     const long = machine('w', 'failed', { failure: { exitCode: 1, cause: 'x'.repeat(300), remedy: '' } });
-    expect(phaseLabel(long.status).length).toBeLessThanOrEqual(60);
+    expect(phaseSummary(long.status).length).toBeLessThanOrEqual(60);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { MenuItemConstructorOptions } from 'electron';
-import type { MachinePhase, MachineStatus, MachineView } from '../api';
+import { canRestart, canShowScreen, canStart, canStop, phaseSummary, type MachinePhase, type MachineView } from '../api';
 
 export interface TrayActions {
   start(id: string): void;
@@ -12,68 +12,14 @@ export interface TrayActions {
 
 export type TrayState = 'stopped' | 'starting' | 'running' | 'failed';
 
-const STARTABLE: ReadonlySet<MachinePhase> = new Set(['absent', 'created', 'stopped', 'failed']);
-const STOPPABLE: ReadonlySet<MachinePhase> = new Set(['preparing', 'booting', 'installing', 'running-iso', 'ready']);
-const RESTARTABLE: ReadonlySet<MachinePhase> = new Set(['booting', 'installing', 'running-iso', 'ready']);
+// Which tray icon a phase asks for (the tray's own concern); what a phase is called and allows is app/api/phase.ts.
 const BUSY: ReadonlySet<MachinePhase> = new Set(['pulling', 'preparing', 'booting', 'stopping']);
 const UP: ReadonlySet<MachinePhase> = new Set(['installing', 'running-iso', 'ready']);
-
-export function canStart(status: MachineStatus): boolean {
-  return STARTABLE.has(status.phase);
-}
-export function canStop(status: MachineStatus): boolean {
-  return STOPPABLE.has(status.phase);
-}
-export function canRestart(status: MachineStatus): boolean {
-  return RESTARTABLE.has(status.phase);
-}
-export function canShowScreen(status: MachineStatus): boolean {
-  return status.running && status.screenReady;
-}
-
-function percent(fraction: number | undefined): string {
-  return fraction === undefined ? '' : ` ${Math.round(fraction * 100)}%`;
-}
-
-function shorten(text: string, max = 60): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
-}
-
-/** The state of a machine in a few words, as the tray and notifications say it. */
-export function phaseLabel(status: MachineStatus): string {
-  switch (status.phase) {
-    case 'absent':
-      return 'Not created yet';
-    case 'pulling':
-      return `Downloading the image${percent(status.progress?.fraction)}`;
-    case 'created':
-      return 'Not started';
-    case 'preparing':
-      return shorten(status.message ?? 'Preparing Windows');
-    case 'booting':
-      return 'Starting';
-    case 'installing':
-      return `Installing Windows${percent(status.progress?.fraction)}`;
-    case 'running-iso':
-      return 'Running from ISO';
-    case 'ready':
-      return 'Running';
-    case 'stopping':
-      return status.shutdown ? `Shutting down (${status.shutdown.step}/${status.shutdown.of})` : 'Shutting down';
-    case 'stopped':
-      return 'Stopped';
-    case 'failed':
-      return shorten(`Failed: ${status.failure?.cause ?? 'see the log'}`);
-    case 'unknown':
-      return 'Engine not reachable';
-  }
-}
 
 function machineItems(m: MachineView, actions: TrayActions): MenuItemConstructorOptions[] {
   const id = m.id;
   return [
-    { id: `machine:${id}:state`, label: `${m.name}: ${phaseLabel(m.status)}`, enabled: false },
+    { id: `machine:${id}:state`, label: `${m.name}: ${phaseSummary(m.status)}`, enabled: false },
     { id: `machine:${id}:start`, label: 'Start', enabled: canStart(m.status), click: () => actions.start(id) },
     { id: `machine:${id}:stop`, label: 'Stop', enabled: canStop(m.status), click: () => actions.stop(id) },
     { id: `machine:${id}:restart`, label: 'Restart', enabled: canRestart(m.status), click: () => actions.restart(id) },
@@ -101,7 +47,7 @@ export function buildTrayTemplate(machines: MachineView[], opts: { actions: Tray
         ? machineItems(sorted[0]!, actions)
         : sorted.map((m) => ({
             id: `machine:${m.id}`,
-            label: `${m.name}: ${phaseLabel(m.status)}`,
+            label: `${m.name}: ${phaseSummary(m.status)}`,
             submenu: machineItems(m, actions),
           }));
   return [

@@ -1,6 +1,5 @@
-import type { MachineView } from '../../../app/api';
+import { phaseLabels, type MachineView } from '../../../app/api';
 import { navigate } from '../app/hooks';
-import { phaseLabel } from '../machines/phase';
 import { MACHINE_TABS } from './tabs';
 import './machine-page.css';
 
@@ -31,7 +30,7 @@ export function MachinePage({
     <div className="machine-page" data-testid="machine-page">
       <header className="machine-page-header">
         <h1>{machine.name}</h1>
-        <span className="muted">{phaseLabel[machine.status.phase]}</span>
+        <span className="muted">{phaseLabels[machine.status.phase]}</span>
         <button className="ghost" onClick={() => navigate(`/machine/${machine.id}`)}>
           Settings
         </button>

@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import { versionName, type MachineView } from '../../../app/api';
+import { canStart, canStop, phaseLabels, versionName, type MachineView } from '../../../app/api';
 import { porthole } from '../api/porthole';
 import { navigate } from '../app/hooks';
 import { FailureFix } from './FailureFix';
 import { PasswordReveal } from './PasswordReveal';
 import { Sparkline } from '../stats/Sparkline';
-import { canStart, canStop, phaseLabel, phaseTone, progressText } from './phase';
+import { phaseTone, progressText } from './phase';
 
 export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; onOpenScreen: (id: string) => void }) {
   const { status } = machine;
@@ -33,7 +33,7 @@ export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; o
           </span>
         </div>
         <span className={`phase phase-${phaseTone(status.phase)}`} data-testid="phase">
-          {phaseLabel[status.phase]}
+          {phaseLabels[status.phase]}
         </span>
       </header>
       {status.message && status.phase !== 'stopped' && status.phase !== 'failed' ? (

@@ -1,11 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { MachineView } from '../../../app/api';
+import { phaseLabels, type MachineView } from '../../../app/api';
 import { porthole } from '../api/porthole';
 import { desktopBridge } from '../api/desktop';
 import { navigate } from '../app/hooks';
 import { DropZone } from '../drop';
 import { Screen } from '../screen';
-import { phaseLabel } from './phase';
 
 /** `#/screen/<id>`: one machine's screen, filling the window (its own window in Electron). */
 export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; loaded: boolean }) {
@@ -31,7 +30,7 @@ export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; 
   useEffect(requestEndpoint, [requestEndpoint, webPort]);
 
   useEffect(() => {
-    document.title = machine ? `${machine.name} — ${phaseLabel[machine.status.phase]}` : 'Porthole';
+    document.title = machine ? `${machine.name} — ${phaseLabels[machine.status.phase]}` : 'Porthole';
   }, [machine]);
 
   if (!machine) {
@@ -70,7 +69,7 @@ export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; 
           ← Machines
         </button>
         <strong>{machine.name}</strong>
-        <span className="muted">{phaseLabel[machine.status.phase]}</span>
+        <span className="muted">{phaseLabels[machine.status.phase]}</span>
         {via ? (
           <span className="muted screen-via" data-testid="screen-via">
             {via}

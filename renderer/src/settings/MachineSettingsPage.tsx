@@ -1,10 +1,13 @@
 import { useState, type ReactNode } from 'react';
 import {
+  canStart,
+  canStop,
   changedFields,
   changeEffect,
   changeWarnings,
   describeChanges,
   findVersion,
+  phaseLabels,
   type ChangeEffect,
   type MachineSettings,
   type MachineView,
@@ -12,7 +15,7 @@ import {
 import { porthole } from '../api/porthole';
 import { navigate } from '../app/hooks';
 import { DeleteMachine } from '../machines/DeleteMachine';
-import { canStart, canStop, phaseLabel, phaseTone } from '../machines/phase';
+import { phaseTone } from '../machines/phase';
 import { AccountFields, LocaleFields } from './controls/AccountFields';
 import { ResourceFields } from './controls/ResourceFields';
 import { AccelerationField, freeSpaceText, ImageField, SharedFoldersEditor } from './controls/StorageFields';
@@ -201,7 +204,7 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
         </button>
         <h2>{machine.name}</h2>
         <span className={`phase phase-${phaseTone(machine.status.phase)}`} data-testid="settings-phase" data-phase={machine.status.phase}>
-          {phaseLabel[machine.status.phase]}
+          {phaseLabels[machine.status.phase]}
         </span>
         <span className="push-right" />
         {canStart(machine.status) ? (
