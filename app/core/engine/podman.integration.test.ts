@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { MachineView } from '../../api';
 import { checkHost } from '../host/check';
-import { resolveEngineEndpoint } from '../host/engine';
+import { resolveEngineEndpoint } from '../host/engine-probe';
 import { docker, Harness, uniqueName } from '../testing/harness';
 import { LocalRegistry } from '../testing/registry';
 import { PrivatePodman } from '../testing/private-podman';

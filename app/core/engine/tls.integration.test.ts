@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { MachineView } from '../../api';
 import { checkHost } from '../host/check';
-import { resolveEngineEndpoint } from '../host/engine';
+import { resolveEngineEndpoint } from '../host/engine-probe';
 import { Harness } from '../testing/harness';
 import { PrivateEngine } from '../testing/private-engine';
 import { remoteLifecyclePass } from '../testing/remote-lifecycle';

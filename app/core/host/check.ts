@@ -1,7 +1,8 @@
 import type { CheckResult, HostFacts, HostReport } from '../../api';
 import { hostContext, type HostCheckOptions, type HostContext } from './context';
 import { readDistro } from './distro';
-import { engineCheck, engineFact, installedEngines, probeEngines, selectEngine } from './engine';
+import { engineCheck } from './engine';
+import { engineFact, installedEngines, probeEngines, selectEngine } from './engine-probe';
 import { engineHostChecks, probeImages, probeOverEngine } from './engine-host-checks';
 import { findKvm, kvmCheck, type KvmFindings } from './kvm';
 import { passwordsCheck } from './passwords';

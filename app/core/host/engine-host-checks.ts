@@ -3,7 +3,7 @@ import { DEFAULT_IMAGE } from '../../api';
 import { EngineClient } from '../engine/client';
 import { targetFromEndpoint } from '../engine/target';
 import type { HostContext } from './context';
-import type { EngineEndpoint } from './engine';
+import type { EngineEndpoint } from './engine-candidates';
 import { probeEngineHost, type EngineHostProbe } from './engine-host-probe';
 import { kvmCheck } from './kvm';
 import { diskCheck, type DiskSpace } from './resources';

@@ -3,16 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../api';
 import { hostContext, type HostCheckOptions } from './context';
 import { readDistro } from './distro';
-import {
-  apiAtLeast,
-  engineCheck,
-  findEngineCandidates,
-  installedEngines,
-  probeEngines,
-  resolveEngineEndpoint,
-  engineFlavor,
-  selectEngine,
-} from './engine';
+import { engineCheck } from './engine';
+import { findEngineCandidates } from './engine-candidates';
+import { apiAtLeast, engineFlavor, installedEngines, probeEngines, resolveEngineEndpoint, selectEngine } from './engine-probe';
 import { requestEngine, type EngineRequest } from './engine-http';
 import { makeFakeRoot, type FakeRoot } from '../testing/fake-root';
 

@@ -4,7 +4,7 @@ import { dirname, posix, relative } from 'node:path';
 import type { HostReport } from '../../api';
 import { checkHost } from './check';
 import { hostContext, type HostCheckOptions, type HostContext } from './context';
-import { findEngineCandidates } from './engine';
+import { findEngineCandidates } from './engine-candidates';
 
 export interface WatchHostOptions extends HostCheckOptions {
   /** Quiet time after the last file event before re-checking. Default 300 ms. */

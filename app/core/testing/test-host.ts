@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import type { HostReport } from '../../api';
 import { checkHost } from '../host/check';
 import type { HostCheckOptions } from '../host/context';
-import { resolveEngineEndpoint } from '../host/engine';
+import { resolveEngineEndpoint } from '../host/engine-probe';
 import { HIDDEN_CPUINFO, makeFakeRoot, type FakeRoot } from './fake-root';
 
 export const HOST_CLASSES = ['kvm', 'nested', 'none'] as const;
