@@ -33,23 +33,51 @@ function dockerConfigDir(env: NodeJS.ProcessEnv): string {
 export function targetFromEnv(env: NodeJS.ProcessEnv): EngineTarget {
   const value = env.DOCKER_HOST;
   if (!value) return { socketPath: '/var/run/docker.sock', label: 'unix:///var/run/docker.sock', kind: 'unknown' };
-  const parsed = parseDockerHost(value);
   const label = displayAddress(value);
+  const c = connectionFromUri(value, env);
+  switch (c.kind) {
+    case 'unix':
+      return { socketPath: c.socketPath, label, kind: 'unknown' };
+    case 'tcp':
+      return tcpTarget({ host: c.host, port: c.port, protocol: c.protocol, label, kind: 'unknown' }, c.tlsCertDir, 'DOCKER_HOST');
+    case 'ssh':
+      return { ssh: c.ssh, label, kind: 'unknown' };
+    case 'unusable':
+      return { label, kind: 'unknown', unusable: `DOCKER_HOST is not usable: ${c.reason}` };
+  }
+}
+
+/** What a DOCKER_HOST-style address names, ready to connect to: one reading for the host probe and the client. */
+export type UriConnection =
+  | { kind: 'unix'; socketPath: string }
+  | { kind: 'tcp'; host: string; port: number; protocol: 'http' | 'https'; tlsCertDir: string | undefined }
+  | { kind: 'ssh'; ssh: SshEndpoint }
+  | { kind: 'unusable'; reason: string };
+
+/**
+ * Reads an engine address (DOCKER_HOST, a context's host): tcp gets Docker's default port and TLS as the
+ * docker CLI decides it (DOCKER_TLS_VERIFY, port 2376), with the certificate folder from the environment or
+ * `configDir`; ssh gets this user's ssh settings.
+ */
+export function connectionFromUri(uri: string, env: NodeJS.ProcessEnv, configDir: string = dockerConfigDir(env)): UriConnection {
+  const parsed = parseDockerHost(uri);
   switch (parsed.kind) {
     case 'unix':
-      return { socketPath: parsed.socketPath, label, kind: 'unknown' };
+      return { kind: 'unix', socketPath: parsed.socketPath };
+    case 'ssh':
+      return { kind: 'ssh', ssh: sshEndpoint(parsed, env) };
+    case 'unusable':
+      return { kind: 'unusable', reason: parsed.reason };
     case 'tcp': {
       const tls = tcpWantsTls(parsed.protocol, parsed.port, env);
-      return tcpTarget(
-        { host: parsed.host, port: parsed.port, protocol: tls ? 'https' : 'http', label, kind: 'unknown' },
-        tls ? certDirFromEnv(env, dockerConfigDir(env)) : undefined,
-        'DOCKER_HOST',
-      );
+      return {
+        kind: 'tcp',
+        host: parsed.host,
+        port: parsed.port ?? (tls ? 2376 : 2375),
+        protocol: tls ? 'https' : 'http',
+        tlsCertDir: tls ? certDirFromEnv(env, configDir) : undefined,
+      };
     }
-    case 'ssh':
-      return { ssh: sshEndpoint(parsed, env), label, kind: 'unknown' };
-    case 'unusable':
-      return { label, kind: 'unknown', unusable: `DOCKER_HOST is not usable: ${parsed.reason}` };
   }
 }
 

@@ -3,10 +3,10 @@ import { readdir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { z } from 'zod';
 import { hostContext, type HostCheckOptions, type HostContext } from './context';
-import { displayAddress, parseDockerHost } from '../engine/docker-host';
+import { displayAddress } from '../engine/docker-host';
 import type { SshEndpoint } from '../engine/ssh';
-import { sshEndpoint } from '../engine/target';
-import { certDirFromEnv, contextTlsDir, tcpWantsTls } from '../engine/tls';
+import { connectionFromUri } from '../engine/target';
+import { contextTlsDir } from '../engine/tls';
 
 export type EngineKind = 'docker' | 'podman' | 'unknown';
 
@@ -114,38 +114,38 @@ function candidateFromUri(
   where: { dockerConfigDir: string; runtimeDir: string | undefined; context?: string },
 ): EngineCandidate | null {
   const base = { source, label: displayAddress(uri), ...(where.context ? { context: where.context } : {}) };
-  const parsed = parseDockerHost(uri);
-  if (parsed.kind === 'unusable') {
-    return { ...base, kindHint: 'unknown', rootless: false, desktop: false, unsupported: parsed.reason };
+  const c = connectionFromUri(uri, ctx.env, where.dockerConfigDir);
+  switch (c.kind) {
+    case 'unusable':
+      return { ...base, kindHint: 'unknown', rootless: false, desktop: false, unsupported: c.reason };
+    case 'ssh':
+      return { ...base, ssh: c.ssh, kindHint: 'unknown', rootless: false, desktop: false };
+    case 'tcp':
+      return {
+        ...base,
+        host: c.host,
+        port: c.port,
+        protocol: c.protocol,
+        ...(c.tlsCertDir ? { tlsCertDir: c.tlsCertDir } : {}),
+        kindHint: 'unknown',
+        rootless: false,
+        desktop: false,
+      };
+    case 'unix': {
+      const path = posix.resolve('/', c.socketPath);
+      const desktop = isUnder(path, posix.join(ctx.home, '.docker', 'desktop'));
+      const podman = /podman/.test(path);
+      const underRuntime = (where.runtimeDir !== undefined && isUnder(path, where.runtimeDir)) || /^\/run\/user\/\d+\//.test(path);
+      return {
+        ...base,
+        socketPath: ctx.at(path),
+        realSocketPath: path,
+        kindHint: podman ? 'podman' : desktop || /docker/.test(path) ? 'docker' : 'unknown',
+        rootless: !desktop && underRuntime,
+        desktop,
+      };
+    }
   }
-  if (parsed.kind === 'unix') {
-    const path = posix.resolve('/', parsed.socketPath);
-    const desktop = isUnder(path, posix.join(ctx.home, '.docker', 'desktop'));
-    const podman = /podman/.test(path);
-    const underRuntime = (where.runtimeDir !== undefined && isUnder(path, where.runtimeDir)) || /^\/run\/user\/\d+\//.test(path);
-    return {
-      ...base,
-      socketPath: ctx.at(path),
-      realSocketPath: path,
-      kindHint: podman ? 'podman' : desktop || /docker/.test(path) ? 'docker' : 'unknown',
-      rootless: !desktop && underRuntime,
-      desktop,
-    };
-  }
-  if (parsed.kind === 'ssh') {
-    return { ...base, ssh: sshEndpoint(parsed, ctx.env), kindHint: 'unknown', rootless: false, desktop: false };
-  }
-  const tls = tcpWantsTls(parsed.protocol, parsed.port, ctx.env);
-  return {
-    ...base,
-    host: parsed.host,
-    port: parsed.port ?? (tls ? 2376 : 2375),
-    protocol: tls ? 'https' : 'http',
-    ...(tls ? { tlsCertDir: certDirFromEnv(ctx.env, where.dockerConfigDir) } : {}),
-    kindHint: 'unknown',
-    rootless: false,
-    desktop: false,
-  };
 }
 
 /** A context's own TLS folder, when it has one (docker context create --docker "host=tcp://…,ca=…,cert=…,key=…"). */
