@@ -92,16 +92,21 @@ export function sshEndpoint(parsed: { host: string; port: number | undefined; us
 }
 
 /** What the host probe found (DOCKER_HOST, a context, a system or Podman socket), as a target. */
-export function targetFromEndpoint(found: {
+/** Where an engine answers: what the host probe found (host/engine-candidates.ts EngineEndpoint extends it). */
+export interface EngineConnection {
+  /** e.g. unix:///var/run/docker.sock */
   label: string;
   kind: EngineTarget['kind'];
   socketPath?: string;
   host?: string;
   port?: number;
   protocol?: 'http' | 'https';
+  /** Directory with ca.pem, cert.pem, key.pem when protocol is https. */
   tlsCertDir?: string;
   ssh?: SshEndpoint;
-}): EngineTarget {
+}
+
+export function targetFromEndpoint(found: EngineConnection): EngineTarget {
   if (found.ssh) return { ssh: found.ssh, label: found.label, kind: found.kind };
   if (found.socketPath) return { socketPath: found.socketPath, label: found.label, kind: found.kind };
   return tcpTarget(

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { hostContext, type HostCheckOptions, type HostContext } from './context';
 import { displayAddress } from '../engine/docker-host';
 import type { SshEndpoint } from '../engine/ssh';
-import { connectionFromUri } from '../engine/target';
+import { connectionFromUri, type EngineConnection } from '../engine/target';
 import { contextTlsDir } from '../engine/tls';
 
 export type EngineKind = 'docker' | 'podman' | 'unknown';
@@ -39,17 +39,8 @@ export interface EngineCandidate {
 }
 
 /** The engine that answered: enough to build dockerode options. */
-export interface EngineEndpoint {
+export interface EngineEndpoint extends EngineConnection {
   kind: EngineKind;
-  socketPath?: string;
-  host?: string;
-  port?: number;
-  protocol?: 'http' | 'https';
-  /** Directory with ca.pem, cert.pem, key.pem when protocol is https. */
-  tlsCertDir?: string;
-  ssh?: SshEndpoint;
-  /** e.g. unix:///var/run/docker.sock */
-  label: string;
   apiVersion?: string;
   version?: string;
   rootless: boolean;
