@@ -2,6 +2,7 @@ import { useState, type ReactElement } from 'react';
 import type { MachineView } from '../../../app/api';
 import { desktopBridge } from '../api/desktop';
 import { porthole } from '../api/porthole';
+import { useAction } from '../app/use-action';
 import { navigate } from '../app/hooks';
 import { FixCommands } from '../check/FixCommands';
 import { EMULATION_CONSENT } from './emulation-consent';
@@ -12,19 +13,11 @@ import { EMULATION_CONSENT } from './emulation-consent';
  */
 export function FailureFix({ machine }: { machine: MachineView }) {
   const fix = machine.status.failure?.fix;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const [consent, setConsent] = useState(false);
   const [folder, setFolder] = useState<string | null>(null);
   const api = porthole();
   const desktop = desktopBridge();
-  const run = (op: () => Promise<unknown>): void => {
-    setBusy(true);
-    setError(null);
-    op()
-      .catch((e: Error & { remedy?: string }) => setError(e.remedy ? `${e.message} ${e.remedy}` : e.message))
-      .finally(() => setBusy(false));
-  };
   const { id } = machine;
 
   let body: ReactElement | null = null;

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { canStart, canStop, phaseLabels, versionName, type MachineView } from '../../../app/api';
 import { porthole } from '../api/porthole';
+import { useAction } from '../app/use-action';
+import { WorkNotes } from '../settings/ui/WorkNotes';
 import { navigate } from '../app/hooks';
 import { FailureFix } from './FailureFix';
 import { PasswordReveal } from './PasswordReveal';
@@ -9,16 +11,8 @@ import { phaseTone, progressText } from './phase';
 
 export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; onOpenScreen: (id: string) => void }) {
   const { status } = machine;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const [confirmForce, setConfirmForce] = useState(false);
-  const run = (op: () => Promise<unknown>): void => {
-    setBusy(true);
-    setError(null);
-    op()
-      .catch((e: Error & { remedy?: string }) => setError(e.remedy ? `${e.message} ${e.remedy}` : e.message))
-      .finally(() => setBusy(false));
-  };
   const api = porthole();
   const fraction = status.progress?.fraction ?? (status.shutdown ? status.shutdown.step / status.shutdown.of : undefined);
   const detail = progressText(status);
@@ -62,11 +56,7 @@ export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; o
           ) : null}
         </div>
       ) : null}
-      {error ? (
-        <div className="failure" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <WorkNotes error={error} />
       {confirmForce && status.running ? (
         <div className="failure" role="alertdialog" aria-label="Force off">
           <strong>Force {machine.name} off?</strong>
