@@ -34,6 +34,7 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'renderer'),
     plugins: [react()],
+    resolve: { alias: { '@porthole/api': resolve(__dirname, 'app/api') } },
     build: {
       outDir: unsplitDir ?? `${outRoot}/renderer`,
       rollupOptions: {

@@ -1,4 +1,9 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+// The renderer's one name for the contract (tsconfig.web.json, electron.vite.config.ts).
+const alias = { '@porthole/api': resolve(fileURLToPath(new URL('.', import.meta.url)), 'app/api') };
 
 export default defineConfig({
   test: {
@@ -6,6 +11,7 @@ export default defineConfig({
       {
         // Unit tests see a development build's flags (types/build-flags.d.ts).
         define: { __PORTHOLE_TEST_HOOKS__: 'true' },
+        resolve: { alias },
         test: {
           name: 'unit',
           include: ['app/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'e2e/guest/**/*.test.ts', 'bench/**/*.test.ts'],

@@ -1,4 +1,4 @@
-import type { DesktopBridge } from '../../../app/api';
+import type { DesktopBridge } from '@porthole/api';
 
 /** The Electron preload's shell helpers, or null in the web host. */
 export function desktopBridge(): DesktopBridge | null {

@@ -1,4 +1,4 @@
-import { actionNames, isBridgeError, PortholeError, type PortholeApi, type PortholeBridge } from '../../../app/api';
+import { actionNames, isBridgeError, PortholeError, type PortholeApi, type PortholeBridge } from '@porthole/api';
 import { connectWebApi } from './web-client';
 
 declare global {

@@ -11,7 +11,7 @@ import {
   type EventPayload,
   type PortholeApi,
   type StreamName,
-} from '../../../app/api';
+} from '@porthole/api';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 type AnyListener = (payload: unknown) => void;

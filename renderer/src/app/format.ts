@@ -1,1 +1,1 @@
-export { formatBytes } from '../../../app/api/bytes';
+export { formatBytes } from '@porthole/api/bytes';

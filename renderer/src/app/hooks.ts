@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { EngineStatus, HostReport, MachineView } from '../../../app/api';
+import type { EngineStatus, HostReport, MachineView } from '@porthole/api';
 import { onBackendConnection, porthole } from '../api/porthole';
 
 /** All machines, live: loaded once, then kept current by events (and re-read after a reconnect). */

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { AppList, MachineView, WindowsApp } from '../../../app/api';
+import type { AppList, MachineView, WindowsApp } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { navigate } from '../app/hooks';
 import './apps.css';

@@ -1,4 +1,4 @@
-import type { CheckResult } from '../../../app/api';
+import type { CheckResult } from '@porthole/api';
 import { FixCommands } from './FixCommands';
 import { STATUS_LABEL, StatusIcon } from './StatusIcon';
 

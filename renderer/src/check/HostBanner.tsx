@@ -1,4 +1,4 @@
-import type { HostReport } from '../../../app/api';
+import type { HostReport } from '@porthole/api';
 import { navigate } from '../app/hooks';
 import { plural, withStatus } from './report';
 

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CheckResult, HostReport, PortholeBridge } from '../../../app/api';
+import type { CheckResult, HostReport, PortholeBridge } from '@porthole/api';
 import { HostChecklist, type HostChecklistProps } from './HostChecklist';
 
 const ok = (id: string, title: string): CheckResult => ({ id, title, status: 'ok', found: `${title} found fine.`, why: `${title} matters.` });

@@ -1,5 +1,5 @@
 import { useEffect, useEffectEvent, useState } from 'react';
-import type { HostReport } from '../../../app/api';
+import type { HostReport } from '@porthole/api';
 import { CheckItem } from './CheckItem';
 import { allPassed, bySeverity, plural, withStatus } from './report';
 import { StatusIcon } from './StatusIcon';

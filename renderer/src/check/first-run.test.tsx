@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, renderHook, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CheckResult, HostReport } from '../../../app/api';
+import type { CheckResult, HostReport } from '@porthole/api';
 import { continueToMachines, hasContinued, opensOnChecklist, useFirstRunGate } from './first-run';
 import { HostBanner } from './HostBanner';
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { HostReport } from '../../../app/api';
+import type { HostReport } from '@porthole/api';
 import { navigate } from '../app/hooks';
 import { withStatus } from './report';
 

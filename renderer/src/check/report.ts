@@ -1,4 +1,4 @@
-import type { CheckResult, HostReport } from '../../../app/api';
+import type { CheckResult, HostReport } from '@porthole/api';
 
 export type CheckStatus = CheckResult['status'];
 

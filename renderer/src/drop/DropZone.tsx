@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type DragEvent, type ReactNode } from 'react';
-import { validateIsoPath, type IsoInfo } from '../../../app/api';
+import { validateIsoPath, type IsoInfo } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { Dialog } from '../settings/ui/Dialog';
 import { errorText } from '../settings/ui/errors';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { changeWarnings, type CreationDefaults, type IsoInfo, type MachineView } from '../../../app/api';
+import { changeWarnings, type CreationDefaults, type IsoInfo, type MachineView } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { navigate } from '../app/hooks';
 import { needsSoftwareEmulation } from '../settings/form/checks';

@@ -1,5 +1,5 @@
 import { createContext, useContext, useEffect, useRef } from 'react';
-import type { IsoInfo } from '../../../app/api';
+import type { IsoInfo } from '@porthole/api';
 
 /** A part of the page that takes a dropped ISO itself (the wizard fills its ISO field) instead of the usual offer. */
 export interface IsoDropClaim {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ActionResponse } from '../../../app/api';
+import type { ActionResponse } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { errorText } from '../settings/ui/errors';
 

@@ -1,6 +1,6 @@
 import { useMemo, useRef } from 'react';
 import type uPlot from 'uplot';
-import type { MachineView } from '../../../app/api';
+import type { MachineView } from '@porthole/api';
 import { formatBytes } from '../app/format';
 import { toSeries, type StatsSeries } from '../stats/series';
 import { UPlotChart } from '../stats/UPlotChart';

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useReducer, useRef, useState, type UIEvent } from 'react';
-import type { LogStreamItem, MachineView } from '../../../app/api';
+import type { LogStreamItem, MachineView } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { copyText, fileNameFor, saveText } from './download';
 import { LogRing, matches, visibleRange, type LogLine } from './log-lines';

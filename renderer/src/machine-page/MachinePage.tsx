@@ -1,4 +1,4 @@
-import { phaseLabels, type MachineView } from '../../../app/api';
+import { phaseLabels, type MachineView } from '@porthole/api';
 import { navigate } from '../app/hooks';
 import { MACHINE_TABS } from './tabs';
 import './machine-page.css';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { MachineView } from '../../../app/api';
+import type { MachineView } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { MachineCard } from '../machines/MachineCard';
 import { errorText } from '../settings/ui/errors';

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { MachineView } from '../../../app/api';
+import type { MachineView } from '@porthole/api';
 import { AppsPage } from '../apps/AppsPage';
 import { AppLogPanel } from './AppLogPanel';
 import { GraphsPanel } from './GraphsPanel';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { DeletePlan, MachineView } from '../../../app/api';
+import type { DeletePlan, MachineView } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { Dialog } from '../settings/ui/Dialog';
 import { errorText } from '../settings/ui/errors';

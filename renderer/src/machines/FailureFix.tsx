@@ -1,5 +1,5 @@
 import { useState, type ReactElement } from 'react';
-import type { MachineView } from '../../../app/api';
+import type { MachineView } from '@porthole/api';
 import { desktopBridge } from '../api/desktop';
 import { porthole } from '../api/porthole';
 import { useAction } from '../app/use-action';

@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PortholeError } from '../../../app/api';
+import { PortholeError } from '@porthole/api';
 import { fakeApi, machineView, type FakeApi } from '../settings/testing/fake-api';
 import { ImportCompose } from './ImportCompose';
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { canStart, canStop, phaseLabels, versionName, type MachineView } from '../../../app/api';
+import { canStart, canStop, phaseLabels, versionName, type MachineView } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { useAction } from '../app/use-action';
 import { WorkNotes } from '../settings/ui/WorkNotes';

@@ -1,4 +1,4 @@
-import type { MachineView } from '../../../app/api';
+import type { MachineView } from '@porthole/api';
 import { MachineCard } from './MachineCard';
 import { QuickInstall } from './QuickInstall';
 

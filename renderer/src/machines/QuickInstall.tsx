@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { versionName, type CreationDefaults } from '../../../app/api';
+import { versionName, type CreationDefaults } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { navigate } from '../app/hooks';
 import { needsSoftwareEmulation } from '../settings/form/checks';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { phaseLabels, type MachineView } from '../../../app/api';
+import { phaseLabels, type MachineView } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { desktopBridge } from '../api/desktop';
 import { navigate } from '../app/hooks';

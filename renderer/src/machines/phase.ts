@@ -1,4 +1,4 @@
-import type { MachinePhase, MachineStatus } from '../../../app/api';
+import type { MachinePhase, MachineStatus } from '@porthole/api';
 import { formatBytes } from '../app/format';
 
 export type PhaseTone = 'idle' | 'busy' | 'good' | 'bad';

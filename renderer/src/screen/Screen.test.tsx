@@ -2,7 +2,7 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { StrictMode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ENGINE_DOWN_STATUS, type MachineStatus } from '../../../app/api';
+import { ENGINE_DOWN_STATUS, type MachineStatus } from '@porthole/api';
 import { Screen, type ScreenProps } from './Screen';
 
 const fake = vi.hoisted(() => {

@@ -1,5 +1,5 @@
 import { useEffect, useEffectEvent, useRef, useState, useSyncExternalStore } from 'react';
-import { screenshotFileName, type MachineStatus } from '../../../app/api';
+import { screenshotFileName, type MachineStatus } from '@porthole/api';
 import { sendChord, typeText, type ChordName } from './chords';
 import { useFullscreen } from './fullscreen';
 import { ScreenConnection } from './screen-connection';

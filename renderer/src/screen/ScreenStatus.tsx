@@ -1,4 +1,4 @@
-import type { MachinePhase, MachineStatus } from '../../../app/api';
+import type { MachinePhase, MachineStatus } from '@porthole/api';
 import type { ConnectionSnapshot } from './screen-connection';
 import { formatBytes } from '../app/format';
 

@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DeletePlan, MachineView } from '../../../app/api';
+import type { DeletePlan, MachineView } from '@porthole/api';
 import { fakeApi, hostDefaults, machineView, type FakeApi } from './testing/fake-api';
 import { MachineSettingsPage } from './MachineSettingsPage';
 

@@ -11,7 +11,7 @@ import {
   type ChangeEffect,
   type MachineSettings,
   type MachineView,
-} from '../../../app/api';
+} from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { navigate } from '../app/hooks';
 import { DeleteMachine } from '../machines/DeleteMachine';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StatsSample } from '../../../app/api';
+import type { StatsSample } from '@porthole/api';
 import { SampleRing, toSeries } from './series';
 
 const at = (t: number, over: Partial<StatsSample> = {}): StatsSample => ({

@@ -1,4 +1,4 @@
-import { STATS_WINDOW_SAMPLES, type StatsSample } from '../../../app/api';
+import { STATS_WINDOW_SAMPLES, type StatsSample } from '@porthole/api';
 
 /**
  * The last samples of one machine, oldest first, at most `capacity` (10 minutes at one a second).

@@ -1,4 +1,4 @@
-import type { StatsSample } from '../../../app/api';
+import type { StatsSample } from '@porthole/api';
 import { porthole } from '../api/porthole';
 
 /** Opens a machine's stats for one viewer; returns what closes it. `onEnd` when the machine stops or the stream fails. */

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, renderHook } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { StatsSample } from '../../../app/api';
+import type { StatsSample } from '@porthole/api';
 import type { OpenStats } from './stats-source';
 import { useMachineStats } from './use-machine-stats';
 

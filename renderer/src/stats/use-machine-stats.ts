@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { StatsSample } from '../../../app/api';
+import type { StatsSample } from '@porthole/api';
 import { SampleRing } from './series';
 import { openMachineStats, type OpenStats } from './stats-source';
 

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { DEFAULT_IMAGE, findVersion, languageName, type CreationDefaults } from '../../../app/api';
+import { DEFAULT_IMAGE, findVersion, languageName, type CreationDefaults } from '@porthole/api';
 import { formatBytes } from '../app/format';
 import { windowsShareName } from '../settings/controls/StorageFields';
 import { needsSoftwareEmulation, type IsoCheck, type Problems } from '../settings/form/checks';

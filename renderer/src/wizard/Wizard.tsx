@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { CreationDefaults, MachineView } from '../../../app/api';
+import type { CreationDefaults, MachineView } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { errorText } from '../settings/ui/errors';
 import { WizardForm } from './WizardForm';

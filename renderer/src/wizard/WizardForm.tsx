@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { versionName, versionRequirements, type CreationDefaults, type IsoInfo, type MachineView } from '../../../app/api';
+import { versionName, versionRequirements, type CreationDefaults, type IsoInfo, type MachineView } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { navigate } from '../app/hooks';
 import { useIsoDropClaim } from '../drop/claim';

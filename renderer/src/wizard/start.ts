@@ -1,4 +1,4 @@
-import type { PortholeApi } from '../../../app/api';
+import type { PortholeApi } from '@porthole/api';
 
 /**
  * Starts a machine and settles as soon as it visibly does something (downloading the image,

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { findLanguage, windowsLanguages } from '../../../../app/api';
+import { findLanguage, windowsLanguages } from '@porthole/api';
 import type { Problems } from '../form/checks';
 import type { MachineForm } from '../form/machine-form';
 import { Field } from '../ui/Field';

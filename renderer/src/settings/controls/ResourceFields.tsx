@@ -1,4 +1,4 @@
-import type { CreationDefaults } from '../../../../app/api';
+import type { CreationDefaults } from '@porthole/api';
 import { cpuRange, ramRange, type Range } from '../form/checks';
 import { ResourceSlider } from './ResourceSlider';
 

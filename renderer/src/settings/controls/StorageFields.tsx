@@ -1,4 +1,4 @@
-import { DEFAULT_IMAGE, type CreationDefaults, type SharedFolder } from '../../../../app/api';
+import { DEFAULT_IMAGE, type CreationDefaults, type SharedFolder } from '@porthole/api';
 import { EMULATION_CONSENT } from '../../machines/emulation-consent';
 import { desktopBridge } from '../../api/desktop';
 import { gibFloor } from '../form/machine-form';

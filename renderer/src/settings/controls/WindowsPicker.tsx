@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { findVersion, versionFamilies, windowsVersions, type WindowsVersion } from '../../../../app/api';
+import { findVersion, versionFamilies, windowsVersions, type WindowsVersion } from '@porthole/api';
 import { desktopBridge } from '../../api/desktop';
 import { formatBytes } from '../../app/format';
 import type { IsoCheck } from '../form/checks';

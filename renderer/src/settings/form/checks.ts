@@ -21,7 +21,7 @@ import {
   type CreationDefaults,
   type IsoInfo,
   type MachineView,
-} from '../../../../app/api';
+} from '@porthole/api';
 import { gibFloor, newMachineFolder, type FormField, type MachineForm } from './machine-form';
 
 /** The state of the check of the ISO path in the form (inspectIso). */

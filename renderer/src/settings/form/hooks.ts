@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { validateHostPath, validateIsoPath, type CreationDefaults } from '../../../../app/api';
+import { validateHostPath, validateIsoPath, type CreationDefaults } from '@porthole/api';
 import { porthole } from '../../api/porthole';
 import { errorText } from '../ui/errors';
 import type { IsoCheck } from './checks';

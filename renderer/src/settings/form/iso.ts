@@ -1,4 +1,4 @@
-import { isWindowsSetupMedia, type IsoInfo } from '../../../../app/api';
+import { isWindowsSetupMedia, type IsoInfo } from '@porthole/api';
 import { formatBytes } from '../../app/format';
 
 /** The file name of a path: `/home/ada/Win11.iso` -> `Win11.iso`. */

@@ -12,7 +12,7 @@ import {
   type MachineSettings,
   type MachineView,
   type SharedFolder,
-} from '../../../../app/api';
+} from '@porthole/api';
 
 /** Where Windows comes from: a version the image downloads, or an ISO file of the person's own. */
 export type WindowsSource = 'download' | 'iso';

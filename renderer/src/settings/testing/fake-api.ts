@@ -7,8 +7,8 @@ import {
   type EventName,
   type EventPayload,
   type PortholeApi,
-} from '../../../../app/api';
-import { sampleView } from '../../../../app/api/testing/sample-machine';
+} from '@porthole/api';
+import { sampleView } from '@porthole/api/testing/sample-machine';
 
 type Handler<K extends ActionName> = (request: ActionRequest<K>) => Promise<ActionResponse<K>>;
 export type FakeHandlers = { [K in ActionName]?: Handler<K> };
