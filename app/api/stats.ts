@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * One second of a running machine's resource use, as the engine's stats stream reports it.
  * Disk and network are running totals since the container started, not rates: the engine reports
- * totals, and a viewer turns two consecutive samples into a rate (renderer/src/stats/rates.ts), so a
+ * totals, and a viewer turns two consecutive samples into a rate (renderer/src/stats/series.ts), so a
  * sample that is lost or late never makes a rate wrong, only coarser.
  */
 export const statsSampleSchema = z.object({
