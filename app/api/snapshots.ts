@@ -53,7 +53,10 @@ export const snapshotViewSchema = snapshotManifestSchema.extend({
 });
 export type SnapshotView = z.infer<typeof snapshotViewSchema>;
 
-/** Pushed while a long copy runs (taking or restoring), at most a few times a second. */
+/**
+ * Pushed while a long copy runs (taking or restoring), at most a few times a second. Bytes are
+ * allocated bytes (what is really copied: a sparse disk's holes cost nothing).
+ */
 export const snapshotProgressSchema = z.object({
   machineId: machineIdSchema,
   operation: z.enum(['take', 'restore']),

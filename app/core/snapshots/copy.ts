@@ -1,49 +1,48 @@
-import { constants } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { constants, watch, type FSWatcher } from 'node:fs';
 import { copyFile, open, rm, stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 
 export type CopyMethod = 'reflink' | 'sparse-copy';
 
-/** Read size of the byte copy; holes are found in `HOLE_GRANULE` steps within each read. */
-const CHUNK = 4 * 1024 * 1024;
-/** The smallest run of zeros left as a hole (a file system block or a few). */
-const HOLE_GRANULE = 64 * 1024;
-const ZEROS = Buffer.alloc(HOLE_GRANULE);
-
 /** Errors that mean "this file system (or this pair of them) cannot share blocks": fall back to copying. */
-const NO_REFLINK = new Set(['EOPNOTSUPP', 'ENOTSUP', 'EXDEV', 'EINVAL', 'ENOSYS', 'ENOTTY', 'EBADF', 'EPERM']);
+const NO_REFLINK = new Set(['EOPNOTSUPP', 'ENOTSUP', 'EXDEV', 'EINVAL', 'ENOSYS', 'ENOTTY', 'EBADF']);
+/** Progress at most this often: every write of the copy is an inotify event. */
+const STAT_EVERY_MS = 200;
 
 function errno(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | undefined)?.code;
 }
 
 export interface CopyOptions {
-  /** Bytes of the source gone through so far (holes count: they are part of the apparent size). */
+  /** Bytes allocated in the copy so far (out of the source's allocated bytes: holes cost nothing). */
   onProgress?: (doneBytes: number) => void;
-  signal?: AbortSignal;
+  /** `cp` for the byte copy (tests point it at a fake one to inject failures). */
+  cp?: string;
 }
 
 /**
  * Copies one disk file to `dst` (which must not exist) the cheapest way the file system allows:
- * - a reflink (FICLONE): the copy shares the source's blocks, instantly, whatever the size;
- * - else a sparse byte copy in this process: every 64 KiB that reads as zeros is skipped (left a
- *   hole), so a sparse 64 GB disk costs only what it really holds. Node has no SEEK_DATA/SEEK_HOLE,
- *   so holes are read (the kernel answers them with zeros without touching the disk) rather than
- *   jumped over; progress comes from that same loop, no polling.
- * Node's plain copyFile is not used for the fallback: copy_file_range fills holes on most file systems.
- * The copy keeps the source's mode and modification time, and is flushed to disk before this resolves.
+ * - a reflink (FICLONE, through Node's copyFile): the copy shares the source's blocks, instantly;
+ * - else coreutils `cp --sparse=always`, which finds the data with SEEK_DATA/SEEK_HOLE and leaves
+ *   holes (and runs of zeros) as holes: a sparse 10 GB file holding 24 MiB costs 24 MiB, in 0.06 s
+ *   here. Node's own copyFile is not used for this (copy_file_range fills holes on ext4), nor a copy
+ *   in this process (Node has no SEEK_DATA: reading the holes took 56 s for those 10 GB).
+ * Progress comes from inotify events on the copy's folder (each write), answered by a stat of the
+ * copy, never a timer. The copy keeps the source's mode and times and is flushed before this resolves.
  */
 export async function copyDiskFile(src: string, dst: string, options: CopyOptions = {}): Promise<CopyMethod> {
   try {
     await copyFile(src, dst, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE_FORCE);
-    const info = await stat(src);
-    options.onProgress?.(info.size);
+    options.onProgress?.((await stat(dst)).blocks * 512);
     await flush(dst);
     return 'reflink';
   } catch (err) {
-    if (errno(err) === 'EEXIST' || !NO_REFLINK.has(errno(err) ?? '')) throw err;
+    if (!NO_REFLINK.has(errno(err) ?? '')) throw err;
     await rm(dst, { force: true });
   }
   await sparseCopy(src, dst, options);
+  await flush(dst);
   return 'sparse-copy';
 }
 
@@ -56,45 +55,52 @@ async function flush(path: string): Promise<void> {
   }
 }
 
-async function sparseCopy(src: string, dst: string, { onProgress, signal }: CopyOptions): Promise<void> {
-  const input = await open(src, 'r');
+async function sparseCopy(src: string, dst: string, { onProgress, cp = 'cp' }: CopyOptions): Promise<void> {
+  // The destination must be new: cp would overwrite, and a restore's temporary name is always fresh.
+  if (await stat(dst).then(() => true, () => false)) throw Object.assign(new Error(`${dst} already exists`), { code: 'EEXIST' });
+  const watcher = onProgress ? watchGrowth(dst, onProgress) : undefined;
   try {
-    const info = await input.stat();
-    const output = await open(dst, 'wx', info.mode & 0o7777);
-    try {
-      const buffer = Buffer.allocUnsafe(CHUNK);
-      let position = 0;
-      for (;;) {
-        signal?.throwIfAborted();
-        const { bytesRead } = await input.read(buffer, 0, CHUNK, position);
-        if (bytesRead === 0) break;
-        await writeNonZeroRuns(output, buffer.subarray(0, bytesRead), position);
-        position += bytesRead;
-        onProgress?.(position);
-      }
-      // Trailing holes: the size is set, no block is written for them.
-      await output.truncate(position);
-      await output.utimes(info.atime, info.mtime);
-      await output.sync();
-    } finally {
-      await output.close();
-    }
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(cp, ['--reflink=auto', '--sparse=always', '--preserve=mode,timestamps', '--', src, dst], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8');
+      child.stderr.on('data', (chunk: string) => {
+        if (stderr.length < 4000) stderr += chunk;
+      });
+      child.on('error', reject);
+      child.on('close', (code, signal) => {
+        if (code === 0) return resolve();
+        const text = stderr.trim() || (signal ? `cp was ended by ${signal}` : `cp exited with ${String(code)}`);
+        // The file system filled up: the caller turns ENOSPC into a clear message.
+        reject(Object.assign(new Error(`Copying ${src} failed: ${text}`), /No space left/i.test(text) ? { code: 'ENOSPC' } : {}));
+      });
+    });
+  } catch (err) {
+    await rm(dst, { force: true });
+    throw err;
   } finally {
-    await input.close();
+    watcher?.close();
   }
 }
 
-/** Writes each run of granules that is not all zeros; zero granules stay holes in the new file. */
-async function writeNonZeroRuns(output: Awaited<ReturnType<typeof open>>, data: Buffer, at: number): Promise<void> {
-  let runStart = -1;
-  for (let offset = 0; offset < data.length; offset += HOLE_GRANULE) {
-    const end = Math.min(offset + HOLE_GRANULE, data.length);
-    const zero = data.subarray(offset, end).equals(ZEROS.subarray(0, end - offset));
-    if (!zero && runStart < 0) runStart = offset;
-    if (zero && runStart >= 0) {
-      await output.write(data, runStart, offset - runStart, at + runStart);
-      runStart = -1;
-    }
+/** Calls `report` with the copy's allocated bytes whenever its folder says it was written to (throttled). */
+function watchGrowth(path: string, report: (bytes: number) => void): FSWatcher | undefined {
+  const name = basename(path);
+  let last = 0;
+  try {
+    const watcher = watch(dirname(path), (_event, file) => {
+      const now = Date.now();
+      if (file !== name || now - last < STAT_EVERY_MS) return;
+      last = now;
+      stat(path).then(
+        (info) => report(info.blocks * 512),
+        () => undefined,
+      );
+    });
+    watcher.on('error', () => undefined);
+    return watcher;
+  } catch {
+    // Out of inotify watches: the copy goes on, reported only at its end.
+    return undefined;
   }
-  if (runStart >= 0) await output.write(data, runStart, data.length - runStart, at + runStart);
 }

@@ -32,6 +32,8 @@ export interface SnapshotsDeps {
   store: Pick<MachineStore, 'require'>;
   onProgress: (progress: SnapshotProgress) => void;
   now?: () => Date;
+  /** The `cp` the byte copy runs (tests inject a failing one). */
+  cp?: string;
 }
 
 export interface RestoreResult {
@@ -79,7 +81,7 @@ export class Snapshots {
       const view = await this.view(machineId, name).catch(() => null);
       if (view) views.push(view);
     }
-    return views.sort((a, b) => b.id.localeCompare(a.id));
+    return views.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
   }
 
   private async view(machineId: string, snapshotId: string): Promise<SnapshotView> {
@@ -120,7 +122,7 @@ export class Snapshots {
       await mkdir(partial, { mode: 0o700 });
       try {
         const method = await this.copyAll(
-          files.map((f) => ({ from: join(storage, f.name), to: join(partial, f.name), bytes: f.apparentBytes })),
+          files.map((f) => ({ from: join(storage, f.name), to: join(partial, f.name), bytes: f.allocatedBytes })),
           { machineId, operation: 'take', snapshotId: id },
         );
         const manifest: SnapshotManifest = {
@@ -162,7 +164,7 @@ export class Snapshots {
       }
       await this.removeTemps(storage);
       await assertFreeSpace(storage, snapshot.files.reduce((n, f) => n + f.allocatedBytes, 0), 'restoring the snapshot');
-      const copies = snapshot.files.map((f) => ({ from: join(snapshot.path, f.name), to: join(storage, RESTORE_PREFIX + f.name), bytes: f.apparentBytes }));
+      const copies = snapshot.files.map((f) => ({ from: join(snapshot.path, f.name), to: join(storage, RESTORE_PREFIX + f.name), bytes: f.allocatedBytes }));
       try {
         await this.copyAll(copies, { machineId, operation: 'restore', snapshotId });
       } catch (err) {
@@ -213,7 +215,10 @@ export class Snapshots {
     return this.deps.machines.exclusive(machineId, () => withDiskLock(this.deps.configDir, machineId, body, 0));
   }
 
-  /** Copies every file, reporting progress over all of them; the method is `reflink` only if every file was. */
+  /**
+   * Copies every file, reporting progress over all of them in allocated bytes (what really has to be
+   * copied: holes are free); the method is `reflink` only if every file was.
+   */
   private async copyAll(copies: Array<{ from: string; to: string; bytes: number }>, what: Omit<SnapshotProgress, 'doneBytes' | 'totalBytes'>): Promise<CopyMethod> {
     const totalBytes = copies.reduce((n, c) => n + c.bytes, 0);
     let before = 0;
@@ -227,7 +232,7 @@ export class Snapshots {
     report(0, true);
     let method: CopyMethod = 'reflink';
     for (const copy of copies) {
-      const used = await copyDiskFile(copy.from, copy.to, { onProgress: (done) => report(before + done) });
+      const used = await copyDiskFile(copy.from, copy.to, { onProgress: (done) => report(Math.min(before + done, totalBytes)), ...(this.deps.cp ? { cp: this.deps.cp } : {}) });
       if (used === 'sparse-copy') method = 'sparse-copy';
       before += copy.bytes;
     }
