@@ -42,7 +42,7 @@ test('snapshots: refused while running, taken while stopped, restored after sayi
   await writeAt(disk, 'before the snapshot ', 1024 * 1024);
   const before = await sparseSha256(disk);
 
-  await panel.getByRole('textbox', { name: 'Name' }).fill('Clean install');
+  await panel.getByRole('textbox', { name: 'Snapshot name' }).fill('Clean install');
   await panel.getByRole('button', { name: 'Take snapshot' }).click();
   await expect(panel.getByRole('status').filter({ hasText: 'Took “Clean install”.' })).toBeVisible({ timeout: 60_000 });
   const row = panel.getByTestId('snapshot-row').filter({ hasText: 'Clean install' });

@@ -92,21 +92,28 @@ export function SnapshotsPanel({ machine }: { machine: MachineView }) {
           Stop the machine to take or restore a snapshot.
         </p>
       ) : null}
-      <form
-        className="snapshots-take"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void take();
-        }}
-      >
+      {/* Not a <form>: the panel sits inside the settings page's own form (forms cannot nest). */}
+      <div className="snapshots-take">
         <label>
-          <span>Name</span>
-          <input type="text" value={name} maxLength={80} placeholder="Before updates" onChange={(e) => setName(e.target.value)} disabled={locked} />
+          <span>Snapshot name</span>
+          <input
+            type="text"
+            value={name}
+            maxLength={80}
+            placeholder="Before updates"
+            onChange={(e) => setName(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key !== 'Enter') return;
+              e.preventDefault();
+              if (!locked) void take();
+            }}
+            disabled={locked}
+          />
         </label>
-        <button type="submit" disabled={locked}>
+        <button type="button" onClick={() => void take()} disabled={locked}>
           Take snapshot
         </button>
-      </form>
+      </div>
       {busy ? (
         <div className="snapshots-busy" role="status">
           <span>{busy}</span>
