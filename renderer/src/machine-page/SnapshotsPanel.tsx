@@ -28,20 +28,22 @@ export function SnapshotsPanel({ machine }: { machine: MachineView }) {
   const [confirm, setConfirm] = useState<Confirm>(null);
   const running = machine.status.running;
 
-  const reload = useCallback(async (): Promise<void> => {
-    try {
-      setList(await porthole().listSnapshots({ id: machine.id }));
-    } catch (e) {
-      setError(`Porthole could not list the snapshots: ${errorText(e)}`);
-    }
-  }, [machine.id]);
+  const reload = useCallback(
+    (): Promise<void> =>
+      porthole()
+        .listSnapshots({ id: machine.id })
+        .then(setList, (e: unknown) => setError(`Porthole could not list the snapshots: ${errorText(e)}`)),
+    [machine.id],
+  );
 
   useEffect(() => {
-    void reload();
+    porthole()
+      .listSnapshots({ id: machine.id })
+      .then(setList, (e: unknown) => setError(`Porthole could not list the snapshots: ${errorText(e)}`));
     return porthole().subscribe('snapshotProgress', (p) => {
       if (p.machineId === machine.id) setProgress(p);
     });
-  }, [machine.id, reload]);
+  }, [machine.id]);
 
   const run = async (label: string, op: () => Promise<string>): Promise<void> => {
     setError(null);
