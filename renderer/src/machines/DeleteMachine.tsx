@@ -157,7 +157,7 @@ export function DeleteMachine({ machine, onClose, onDeleted }: { machine: Machin
           <input type="checkbox" checked={deleteSnapshots} onChange={(e) => setDeleteSnapshots(e.target.checked)} />
           <span className="choice-text">
             <span className="choice-title">
-              Also delete its {snapshots.length === 1 ? 'snapshot' : `${snapshots.length} snapshots`} ({formatSize(snapshots.reduce((n, s) => n + s.allocatedBytes, 0))})
+              Also delete its {snapshots.length === 1 ? 'snapshot' : `${snapshots.length} snapshots`} ({formatBytes(snapshots.reduce((n, s) => n + s.allocatedBytes, 0))})
             </span>
             <span className="choice-note">
               Otherwise they are kept in <code>{snapshots[0]!.path.replace(/\/[^/]+$/, '')}</code>, whatever happens to the disk.
