@@ -2,7 +2,7 @@
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { MachineView, SnapshotView } from '../../../app/api';
+import type { MachineView, SnapshotView } from '@porthole/api';
 import { fakeApi, machineView, type FakeApi } from '../settings/testing/fake-api';
 import { SnapshotsPanel } from './SnapshotsPanel';
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { MachineView, SnapshotProgress, SnapshotView } from '../../../app/api';
+import type { MachineView, SnapshotProgress, SnapshotView } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { formatBytes } from '../app/format';
 import { Dialog } from '../settings/ui/Dialog';
