@@ -8,7 +8,7 @@ describe('the contract', () => {
       expect(actions[name].request).toBeInstanceOf(z.ZodType);
       expect(actions[name].response).toBeInstanceOf(z.ZodType);
     }
-    expect(eventNames).toEqual(['machineChanged', 'machineRemoved', 'engineChanged', 'hostChanged']);
+    expect(eventNames).toEqual(['machineChanged', 'machineRemoved', 'engineChanged', 'hostChanged', 'snapshotProgress']);
   });
   it('knows its own action names only', () => {
     expect(isActionName('startMachine')).toBe(true);

@@ -8,6 +8,7 @@ import { containerRefSchema, hostPathSchema } from './references';
 import { appIdSchema, appListSchema } from './apps';
 import { statsSampleSchema } from './stats';
 import type { PortholeError } from './errors';
+import { restoreResultSchema, snapshotIdSchema, snapshotNameSchema, snapshotProgressSchema, snapshotViewSchema } from './snapshots';
 
 /** The longest compose.yml importCompose takes, in characters (UTF-16 code units, as zod counts them). */
 export const IMPORT_YAML_MAX_CHARS = 1_000_000;
@@ -63,8 +64,18 @@ export const actions = {
   applyMachine: { request: byId, response: ok },
   /** With deleteDisk: `disk` is what was removed (the plan carried out, made again at the moment of deleting). */
   deleteMachine: {
-    request: z.object({ id: machineIdSchema, deleteDisk: z.boolean() }),
-    response: z.object({ ok: z.literal(true), disk: deletePlanSchema.optional() }),
+    request: z.object({
+      id: machineIdSchema,
+      deleteDisk: z.boolean(),
+      /** Its snapshots go too only when asked; otherwise they stay in `snapshots.path` (the answer says so). */
+      deleteSnapshots: z.boolean().optional(),
+    }),
+    response: z.object({
+      ok: z.literal(true),
+      disk: deletePlanSchema.optional(),
+      /** The machine's snapshots: how many were deleted or kept, and where kept ones are. */
+      snapshots: z.object({ deleted: z.number().int().nonnegative(), kept: z.number().int().nonnegative(), path: z.string() }).optional(),
+    }),
   },
   /** What "delete the disk" would remove, exactly (see deletePlanSchema); deleteMachine follows this plan. */
   storageUsage: { request: byId, response: deletePlanSchema },
@@ -191,6 +202,19 @@ export const actions = {
     request: z.object({ tail: z.number().int().min(1).max(10000).default(500) }),
     response: z.object({ file: z.string().nullable(), lines: z.array(z.string()) }),
   },
+  /** The machine's snapshots, newest first. */
+  listSnapshots: { request: byId, response: z.array(snapshotViewSchema) },
+  /** Copies the machine's disk files (only while it is stopped); progress as `snapshotProgress` events. */
+  takeSnapshot: { request: z.object({ id: machineIdSchema, name: snapshotNameSchema.optional() }), response: snapshotViewSchema },
+  /**
+   * Puts the snapshot's disk back (only while stopped): every change since the snapshot is lost, so the
+   * caller must say it knows (`confirmLoss`), after showing the person what is lost.
+   */
+  restoreSnapshot: {
+    request: z.object({ id: machineIdSchema, snapshotId: snapshotIdSchema, confirmLoss: z.literal(true, { error: 'restoring loses every change since the snapshot: confirm with confirmLoss: true (the CLI: --yes)' }) }),
+    response: restoreResultSchema,
+  },
+  deleteSnapshot: { request: z.object({ id: machineIdSchema, snapshotId: snapshotIdSchema }), response: ok },
 } as const;
 
 export type Actions = typeof actions;
@@ -208,6 +232,7 @@ export const events = {
   machineRemoved: byId,
   engineChanged: engineStatusSchema,
   hostChanged: hostReportSchema,
+  snapshotProgress: snapshotProgressSchema,
 } as const;
 
 /**

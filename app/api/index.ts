@@ -18,3 +18,4 @@ export * from './usb';
 export * from './apps';
 export * from './stats';
 export * from './phase';
+export * from './snapshots';

@@ -8,6 +8,7 @@ import { formatHostReport } from '../core/host';
 import { generatePassword } from '../core/machine/defaults';
 import { formatDeletePlan, formatMachines } from './format';
 import { formatApps, pickApp } from './apps-format';
+import { followSnapshotProgress, formatSnapshot, formatSnapshots, formatSnapshotsAfterDelete, restoreQuestion } from './snapshots';
 import { writeSecretFile } from './secret-file';
 
 const USAGE = `Usage: porthole <command> [options]
@@ -22,6 +23,7 @@ Commands:
   apply ID                    Recreate the machine's container with its current settings (keeps the disk)
   rm ID [--delete-disk]       Remove a machine; its disk is kept unless --delete-disk (then only what Porthole
                               made goes: its own folder whole, else only the image's disk files)
+     [--delete-snapshots]     Its snapshots are kept (and where is said) unless --delete-snapshots
   logs ID [--tail N]          The machine's container log
   logs --app [--tail N]       Porthole's own log: where the file is, then its last lines
   screen ID                   The screen's websocket address
@@ -41,6 +43,11 @@ Commands:
                               (the current folder for -). A Windows already installed in a storage
                               folder is kept; a container already on that folder (the one
                               docker compose up made) is adopted with --adopt, else nothing is imported
+  snapshot ID [--name NAME]   Copy the stopped machine's disk into a snapshot (named, dated, with its size)
+  snapshots ID                The machine's snapshots, newest first
+  restore ID SNAPSHOT --yes   Put the snapshot's disk back (machine stopped): every change since the
+                              snapshot is lost; without --yes it only says what would be lost
+  rm-snapshot ID SNAPSHOT     Delete one snapshot
 
 Options:
   --json                      Machine-readable output
@@ -85,6 +92,8 @@ function parse(argv: string[]) {
       force: { type: 'boolean', default: false },
       adopt: { type: 'boolean', default: false },
       app: { type: 'boolean', default: false },
+      'delete-snapshots': { type: 'boolean', default: false },
+      yes: { type: 'boolean', default: false },
     },
   });
 }
@@ -94,7 +103,7 @@ async function runParsed(
   out: (s: string) => void,
   err: (s: string) => void,
 ): Promise<number> {
-  const [command, id] = positionals;
+  const [command, id, second] = positionals;
   if (values.help || !command) {
     out(USAGE);
     return command || values.help ? 0 : 2;
@@ -197,8 +206,8 @@ async function runParsed(
       }
       case 'rm': {
         const target = needId();
-        const result = await call('deleteMachine', { id: target, deleteDisk: values['delete-disk'] });
-        print(result, () => (result.disk ? `Removed ${target}.\n${formatDeletePlan(result.disk, true)}` : `Removed ${target} (its disk is kept)\n`));
+        const result = await call('deleteMachine', { id: target, deleteDisk: values['delete-disk'], ...(values['delete-snapshots'] ? { deleteSnapshots: true } : {}) });
+        print(result, () => (result.disk ? `Removed ${target}.\n${formatDeletePlan(result.disk, true)}` : `Removed ${target} (its disk is kept)\n`) + formatSnapshotsAfterDelete(result.snapshots));
         return 0;
       }
       case 'logs': {
@@ -308,6 +317,50 @@ async function runParsed(
           ].join('\n') + '\n',
         );
         return result.adoptable.length > 0 && result.machines.length === 0 ? 1 : 0;
+      }
+      case 'snapshot': {
+        const target = needId();
+        const stopProgress = json ? () => undefined : followSnapshotProgress(backend, target, err);
+        try {
+          const snapshot = await call('takeSnapshot', { id: target, ...(values.name !== undefined ? { name: values.name } : {}) });
+          print(snapshot, () => `Took snapshot ${snapshot.id} “${snapshot.name}” of ${target}: ${formatSnapshot(snapshot)}\n`);
+        } finally {
+          stopProgress();
+        }
+        return 0;
+      }
+      case 'snapshots': {
+        const list = await call('listSnapshots', { id: needId() });
+        print(list, () => formatSnapshots(list));
+        return 0;
+      }
+      case 'restore': {
+        const target = needId();
+        if (!second) throw new UsageError(`"porthole restore" needs a machine id and a snapshot id. "porthole snapshots ${target}" lists them.`);
+        if (!values.yes) {
+          // Asks first: says what would be lost, changes nothing. The backend refuses without the confirmation too.
+          const snapshot = (await call('listSnapshots', { id: target })).find((s) => s.id === second);
+          if (!snapshot) throw new UsageError(`Machine ${target} has no snapshot ${second}. "porthole snapshots ${target}" lists them.`);
+          const question = restoreQuestion(snapshot);
+          if (json) out(JSON.stringify({ error: { code: 'CONFIRMATION_NEEDED', message: question, remedy: 'Run it again with --yes.' } }, null, 2) + '\n');
+          else err(`${question}\nRun it again with --yes to restore. Nothing was changed.\n`);
+          return 1;
+        }
+        const stopProgress = json ? () => undefined : followSnapshotProgress(backend, target, err);
+        try {
+          const result = await call('restoreSnapshot', { id: target, snapshotId: second, confirmLoss: true });
+          print(result, () => `Restored ${target} to snapshot ${result.snapshot.id} “${result.snapshot.name}” (${result.restored.join(', ')}${result.removed.length ? `; removed ${result.removed.join(', ')}, made after it` : ''}).\n`);
+        } finally {
+          stopProgress();
+        }
+        return 0;
+      }
+      case 'rm-snapshot': {
+        const target = needId();
+        if (!second) throw new UsageError(`"porthole rm-snapshot" needs a machine id and a snapshot id. "porthole snapshots ${target}" lists them.`);
+        const result = await call('deleteSnapshot', { id: target, snapshotId: second });
+        print(result, () => `Deleted snapshot ${second} of ${target}.\n`);
+        return 0;
       }
       default:
         throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);

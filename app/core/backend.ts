@@ -32,6 +32,8 @@ import { eventLogger, logCall } from './log/backend-log';
 import { followMachineLog } from './log/log-follow';
 import { secretsOf } from './log/secret-values';
 import type { MachineView } from '../api';
+import { Snapshots } from './snapshots/snapshots';
+import { withDiskLock } from './snapshots/lock';
 
 export type { Backend, BackendEvent, BackendListener } from './backend-types';
 
@@ -133,7 +135,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     onRemoved: (id) => emit({ event: 'machineRemoved', payload: { id } }),
     address: (port) => addresses.of(port),
     ...(engineIsRemote(target) ? { engineHost: engineHostName(target) } : {}),
+    // A start from this process waits up to 20 s for another process's snapshot copy, then says so.
+    diskLock: (id, body) => withDiskLock(options.configDir, id, body, 20_000),
   });
+  const snapshots = new Snapshots({ dataDir: options.dataDir, configDir: options.configDir, machines, store, onProgress: (payload) => emit({ event: 'snapshotProgress', payload }) });
 
   const apps = new AppsService({
     env,
@@ -200,11 +205,13 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     forceStopMachine: async ({ id }) => (await machines.forceStop(id), ok),
     restartMachine: async ({ id }) => (await machines.restart(id), ok),
     applyMachine: async ({ id }) => (await machines.apply(id), ok),
-    deleteMachine: async ({ id, deleteDisk }) => {
+    deleteMachine: async ({ id, deleteDisk, deleteSnapshots }) => {
       const disk = await machines.delete(id, deleteDisk);
       // Its programs leave the app menu with it.
       await apps.forget(id);
-      return disk ? { ...ok, disk } : ok;
+      // Snapshots live outside the storage folder: deleting the disk never takes them, only this flag does.
+      const snaps = await snapshots.afterMachineDeleted(id, deleteSnapshots ?? false);
+      return { ...ok, ...(disk ? { disk } : {}), ...(snaps ? { snapshots: snaps } : {}) };
     },
     storageUsage: ({ id }) => machines.deletePlan(id),
     machineLogs: async ({ id, tail }) => ({ lines: await machines.logs(id, tail) }),
@@ -245,6 +252,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     launchApp: ({ id, app, file }) => apps.launch(id, app, file),
     setAppInMenu: ({ id, app, inMenu }) => apps.setInMenu(id, app, inMenu),
     appLog: async ({ tail }) => ({ file: appLog?.file ?? null, lines: appLog?.tail(tail) ?? [] }),
+    listSnapshots: ({ id }) => snapshots.list(id),
+    takeSnapshot: ({ id, name }) => snapshots.take(id, name),
+    restoreSnapshot: ({ id, snapshotId }) => snapshots.restore(id, snapshotId),
+    deleteSnapshot: async ({ id, snapshotId }) => (await snapshots.remove(id, snapshotId), ok),
   };
 
   // Live graphs: one engine stats stream per machine while anyone looks (lifecycle/machine-stats.ts).

@@ -226,6 +226,10 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
       listApps: { id },
       launchApp: { id, app: '0123456789ab' },
       setAppInMenu: { id, app: '0123456789ab', inMenu: false },
+      listSnapshots: { id },
+      takeSnapshot: { id, name: 'Fuzz snapshot' },
+      restoreSnapshot: { id, snapshotId: '20261129-023000-a1b2c3', confirmLoss: true },
+      deleteSnapshot: { id, snapshotId: '20261129-023000-a1b2c3' },
     };
   }
 

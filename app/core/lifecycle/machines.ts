@@ -65,6 +65,11 @@ export interface MachinesDeps {
   address?: (hostPort: number) => Promise<MachineAddress>;
   /** The engine's computer when it is not this one: machine folders are paths there (storage/paths.ts). */
   engineHost?: string;
+  /**
+   * Holds the machine's disk lock (shared by every Porthole process on this data folder) around a
+   * start, so no start begins while another process copies the disk for a snapshot or a restore.
+   */
+  diskLock?: <T>(id: string, body: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -550,7 +555,43 @@ export class Machines {
 
   /** `freshPorts`: new free host ports for both (the "Pick other ports" fix), saved like any re-chosen port once the container runs. */
   start(id: string, opts: { freshPorts?: boolean } = {}): Promise<void> {
-    return this.serial.run(id, () => this.startNow(id, opts.freshPorts === true));
+    return this.serial.run(id, () => this.startLocked(id, opts.freshPorts === true));
+  }
+
+  private startLocked(id: string, freshPorts = false): Promise<void> {
+    return this.deps.diskLock ? this.deps.diskLock(id, () => this.startNow(id, freshPorts)) : this.startNow(id, freshPorts);
+  }
+
+  /** Runs `op` in this machine's queue: no start, stop, apply or delete of it runs meanwhile (snapshots). */
+  exclusive<T>(id: string, op: () => Promise<T>): Promise<T> {
+    return this.serial.run(id, op);
+  }
+
+  /**
+   * Refuses (CONFLICT, saying what to do) unless nothing runs on the machine's disk: not its container,
+   * nor any other container on its storage folder. Answers the storage folder's real, policy-checked path.
+   * Without the engine nobody can tell, so that is refused too.
+   */
+  async assertDiskIdle(id: string, doing: string): Promise<string> {
+    const record = this.deps.store.require(id);
+    const { name, storageDir } = record.settings;
+    const engine = this.deps.engine();
+    const container = await this.findContainer(engine, id);
+    if (container?.State.Running || container?.State.Restarting) {
+      throw new PortholeError('CONFLICT', `“${name}” is running: ${doing} only while it is stopped.`, `Stop it (porthole stop ${id}), then try again.`);
+    }
+    const bound = (await this.containersOn(storageDir)) ?? [];
+    const running = bound.find((b) => b.running);
+    if (running) {
+      throw new PortholeError('CONFLICT', `The container “${running.name}” is running on ${running.storageDir}, the disk of “${name}”: ${doing} only while nothing runs on it.`, `Stop it (docker stop ${running.name}), then try again.`);
+    }
+    return assertStorageAllowed(storageDir, this.pathPolicy(id));
+  }
+
+  /** Sets the record's installed flag (a restored snapshot brings back the state it was taken in). */
+  async setInstalled(id: string, installed: boolean): Promise<void> {
+    await this.deps.store.update(id, (r) => ({ ...r, installed }));
+    this.emit(id);
   }
 
   private async startNow(id: string, freshPorts = false): Promise<void> {
@@ -664,7 +705,7 @@ export class Machines {
         }
         await engine.remove(container.Id);
       }
-      if (wasRunning) await this.startNow(id);
+      if (wasRunning) await this.startLocked(id);
     });
   }
 

@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import type { DeletePlan, MachineView } from '@porthole/api';
+import { useEffect, useState } from 'react';
+import type { DeletePlan, MachineView, SnapshotView } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { Dialog } from '../settings/ui/Dialog';
 import { errorText } from '../settings/ui/errors';
@@ -19,12 +19,20 @@ export function DeleteMachine({ machine, onClose, onDeleted }: { machine: Machin
   const [error, setError] = useState<string | null>(null);
   const busy = step.at === 'measuring' || step.at === 'deleting';
   const running = machine.status.running;
+  // Snapshots live outside the storage folder: they stay unless this box is ticked (the backend's default too).
+  const [snapshots, setSnapshots] = useState<SnapshotView[]>([]);
+  const [deleteSnapshots, setDeleteSnapshots] = useState(false);
+  useEffect(() => {
+    porthole()
+      .listSnapshots({ id: machine.id })
+      .then(setSnapshots, () => setSnapshots([]));
+  }, [machine.id]);
 
   const remove = async (withDisk: boolean): Promise<void> => {
     setError(null);
     setStep({ at: 'deleting', deleteDisk: withDisk });
     try {
-      await porthole().deleteMachine({ id: machine.id, deleteDisk: withDisk });
+      await porthole().deleteMachine({ id: machine.id, deleteDisk: withDisk, ...(deleteSnapshots ? { deleteSnapshots: true } : {}) });
       onDeleted();
     } catch (e) {
       setError(`${errorText(e)} The machine was not deleted.`);
@@ -89,6 +97,13 @@ export function DeleteMachine({ machine, onClose, onDeleted }: { machine: Machin
         }
       >
         {plan ? <PlanText plan={plan} /> : null}
+        {snapshots.length > 0 ? (
+          <p data-testid="delete-snapshots-note">
+            {deleteSnapshots
+              ? `Its ${snapshots.length === 1 ? 'snapshot is' : `${snapshots.length} snapshots are`} deleted too.`
+              : `Its ${snapshots.length === 1 ? 'snapshot is' : `${snapshots.length} snapshots are`} kept (they are not in the storage folder).`}
+          </p>
+        ) : null}
         {running ? <p>The machine is running: Porthole shuts Windows down first.</p> : null}
         {working}
         {failure}
@@ -137,6 +152,19 @@ export function DeleteMachine({ machine, onClose, onDeleted }: { machine: Machin
           </span>
         </label>
       </div>
+      {snapshots.length > 0 ? (
+        <label className="choice" data-testid="delete-snapshots">
+          <input type="checkbox" checked={deleteSnapshots} onChange={(e) => setDeleteSnapshots(e.target.checked)} />
+          <span className="choice-text">
+            <span className="choice-title">
+              Also delete its {snapshots.length === 1 ? 'snapshot' : `${snapshots.length} snapshots`} ({formatBytes(snapshots.reduce((n, s) => n + s.allocatedBytes, 0))})
+            </span>
+            <span className="choice-note">
+              Otherwise they are kept in <code>{snapshots[0]!.path.replace(/\/[^/]+$/, '')}</code>, whatever happens to the disk.
+            </span>
+          </span>
+        </label>
+      ) : null}
       {working}
       {failure}
     </Dialog>

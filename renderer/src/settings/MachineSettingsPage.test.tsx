@@ -76,11 +76,12 @@ describe('a machine’s settings page', () => {
     await user().click(applyButton());
     const dialog = screen.getByTestId('apply-dialog');
     expect(dialog.textContent).toContain('Memory: 8 GB → 9 GB');
-    expect(fake.calls).toEqual([{ action: 'creationDefaults', request: { storageDir: machine.storageDir } }]);
+    // The snapshots panel lists its snapshots (read only); nothing else was called.
+    expect(fake.calls.filter((c) => c.action !== 'listSnapshots')).toEqual([{ action: 'creationDefaults', request: { storageDir: machine.storageDir } }]);
     await user().click(within(dialog).getByRole('button', { name: 'Restart and apply' }));
     await waitFor(() => expect(fake.callsOf('applyMachine')).toEqual([{ id: 'win11' }]));
     expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { ramGiB: 9 } }]);
-    expect(fake.calls.map((c) => c.action).filter((a) => a !== 'creationDefaults')).toEqual(['updateMachine', 'applyMachine']);
+    expect(fake.calls.map((c) => c.action).filter((a) => a !== 'creationDefaults' && a !== 'listSnapshots')).toEqual(['updateMachine', 'applyMachine']);
     // The machineChanged event brings the new settings: nothing is left to apply.
     rerender(<MachineSettingsPage machine={{ ...machine, ramGiB: 9 }} loaded machines={[]} />);
     expect(await within(bar()).findByText('Applied: the machine runs with the new settings.')).toBeTruthy();

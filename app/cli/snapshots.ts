@@ -1,0 +1,42 @@
+import { formatBytes, type ActionResponse, type SnapshotView } from '../api';
+import type { Backend } from '../core/backend';
+
+/** One snapshot's size, as the list and the answers of take show it. */
+export function formatSnapshot(s: SnapshotView): string {
+  return `${formatBytes(s.apparentBytes)} disk, ${formatBytes(s.allocatedBytes)} used (${s.method === 'reflink' ? 'blocks shared with the disk' : 'sparse copy'})`;
+}
+
+/** `porthole snapshots ID`: a table a person can read, newest first. */
+export function formatSnapshots(list: SnapshotView[]): string {
+  if (list.length === 0) return 'No snapshots yet. Take one while the machine is stopped: porthole snapshot ID --name "Before updates"\n';
+  const rows = list.map((s) => [s.id, s.name, s.createdAt.replace('T', ' ').slice(0, 19) + ' UTC', formatBytes(s.apparentBytes), formatBytes(s.allocatedBytes)]);
+  const header = ['ID', 'NAME', 'TAKEN', 'DISK', 'USED'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** What a restore loses, said before it happens (the CLI without --yes, and the app's dialog say the same). */
+export function restoreQuestion(s: SnapshotView): string {
+  return `Restoring “${s.name}” (taken ${s.createdAt.replace('T', ' ').slice(0, 16)} UTC) replaces the machine's disk: every change made in Windows since then (files, programs, updates, settings) is lost.`;
+}
+
+/** After `porthole rm`: what happened to the machine's snapshots. */
+export function formatSnapshotsAfterDelete(snapshots: ActionResponse<'deleteMachine'>['snapshots']): string {
+  if (!snapshots) return '';
+  if (snapshots.deleted > 0) return `Deleted its ${snapshots.deleted} snapshot(s).\n`;
+  return `Kept its ${snapshots.kept} snapshot(s) in ${snapshots.path} (delete that folder, or use --delete-snapshots next time).\n`;
+}
+
+/** Prints a copy's progress (whole percents, to standard error) while it runs; returns the unsubscribe. */
+export function followSnapshotProgress(backend: Backend, id: string, write: (s: string) => void): () => void {
+  let shown = -1;
+  return backend.subscribe((e) => {
+    if (e.event !== 'snapshotProgress' || e.payload.machineId !== id) return;
+    const { doneBytes, totalBytes, operation } = e.payload;
+    const percent = totalBytes > 0 ? Math.floor((doneBytes / totalBytes) * 100) : 100;
+    if (percent === shown) return;
+    shown = percent;
+    write(`${operation === 'take' ? 'Copying the disk' : 'Restoring the disk'}: ${percent}% of ${formatBytes(totalBytes)}\n`);
+  });
+}

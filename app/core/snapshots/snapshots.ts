@@ -1,0 +1,260 @@
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  PortholeError,
+  snapshotIdSchema,
+  snapshotManifestSchema,
+  type SnapshotManifest,
+  type SnapshotProgress,
+  type SnapshotView,
+} from '../../api';
+import type { Machines } from '../lifecycle/machines';
+import type { MachineStore } from '../store/machine-store';
+import { writeFileAtomic } from '../store/atomic';
+import { folderUsage } from '../store/usage';
+import { copyDiskFile, type CopyMethod } from './copy';
+import { diskFiles, hasDisk } from './disk-files';
+import { assertFreeSpace, outOfSpace } from './free-space';
+import { diskLockPath, withDiskLock } from './lock';
+
+export const MANIFEST = 'manifest.json';
+/** Names a restore copies to in the storage folder before renaming over the real file. */
+const RESTORE_PREFIX = '.porthole-restore-';
+/** Progress events at most this often (and always at the start and the end of a copy). */
+const PROGRESS_EVERY_MS = 250;
+
+export interface SnapshotsDeps {
+  dataDir: string;
+  /** Where the disk locks are (the config folder). */
+  configDir: string;
+  machines: Pick<Machines, 'exclusive' | 'assertDiskIdle' | 'setInstalled'>;
+  store: Pick<MachineStore, 'require'>;
+  onProgress: (progress: SnapshotProgress) => void;
+  now?: () => Date;
+  /** The `cp` the byte copy runs (tests inject a failing one). */
+  cp?: string;
+}
+
+export interface RestoreResult {
+  snapshot: SnapshotView;
+  restored: string[];
+  removed: string[];
+}
+
+/** `20261129-023000-a1b2c3`: sortable by time, unique across processes, one safe path segment. */
+export function newSnapshotId(at: Date): string {
+  const iso = at.toISOString();
+  return `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Snapshots of a machine's disk, in `<dataDir>/snapshots/<machineId>/<snapshotId>/` (never in the
+ * storage folder, so "delete the disk" never touches them). Taking and restoring run only while
+ * nothing runs on the disk, in the machine's queue (no start, stop, apply or delete meanwhile) and
+ * under its disk lock (no start from another Porthole process either).
+ */
+export class Snapshots {
+  constructor(private readonly deps: SnapshotsDeps) {}
+
+  folder(machineId: string): string {
+    return join(this.deps.dataDir, 'snapshots', machineId);
+  }
+
+  /** Newest first. Half-made (`.partial`) or half-deleted folders are not snapshots and are not listed. */
+  async list(machineId: string): Promise<SnapshotView[]> {
+    this.deps.store.require(machineId);
+    return this.read(machineId);
+  }
+
+  private async read(machineId: string): Promise<SnapshotView[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.folder(machineId));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const views: SnapshotView[] = [];
+    for (const name of names) {
+      if (!snapshotIdSchema.safeParse(name).success) continue;
+      const view = await this.view(machineId, name).catch(() => null);
+      if (view) views.push(view);
+    }
+    return views.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+  }
+
+  private async view(machineId: string, snapshotId: string): Promise<SnapshotView> {
+    const path = join(this.folder(machineId), snapshotId);
+    const manifest = snapshotManifestSchema.parse(JSON.parse(await readFile(join(path, MANIFEST), 'utf8')));
+    if (manifest.id !== snapshotId || manifest.machineId !== machineId) throw new Error('manifest of another snapshot');
+    const usage = await folderUsage(path);
+    return { ...manifest, path, apparentBytes: manifest.files.reduce((n, f) => n + f.apparentBytes, 0), allocatedBytes: usage.allocatedBytes };
+  }
+
+  private async require(machineId: string, snapshotId: string): Promise<SnapshotView> {
+    try {
+      return await this.view(machineId, snapshotId);
+    } catch (err) {
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      throw new PortholeError(
+        missing ? 'NOT_FOUND' : 'CONFLICT',
+        missing ? `Machine ${machineId} has no snapshot ${snapshotId}.` : `The snapshot ${snapshotId} of machine ${machineId} is damaged (its ${MANIFEST} cannot be read).`,
+        missing ? `"porthole snapshots ${machineId}" lists its snapshots.` : `Delete it: porthole rm-snapshot ${machineId} ${snapshotId}.`,
+      );
+    }
+  }
+
+  take(machineId: string, name?: string): Promise<SnapshotView> {
+    return this.locked(machineId, async () => {
+      const storage = await this.deps.machines.assertDiskIdle(machineId, 'a snapshot can be taken');
+      const record = this.deps.store.require(machineId);
+      const files = await diskFiles(storage);
+      if (!hasDisk(files)) {
+        throw new PortholeError('CONFLICT', `“${record.settings.name}” has no Windows disk yet (${storage} holds no data.img).`, 'Start it once so Windows is installed, then take a snapshot.');
+      }
+      const root = this.folder(machineId);
+      await mkdir(root, { recursive: true, mode: 0o700 });
+      await assertFreeSpace(root, files.reduce((n, f) => n + f.allocatedBytes, 0), 'the snapshot');
+      const createdAt = (this.deps.now?.() ?? new Date());
+      const id = newSnapshotId(createdAt);
+      const partial = join(root, `${id}.partial`);
+      await mkdir(partial, { mode: 0o700 });
+      try {
+        const method = await this.copyAll(
+          files.map((f) => ({ from: join(storage, f.name), to: join(partial, f.name), bytes: f.allocatedBytes })),
+          { machineId, operation: 'take', snapshotId: id },
+        );
+        const manifest: SnapshotManifest = {
+          version: 1,
+          id,
+          machineId,
+          name: name ?? `Snapshot of ${createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+          createdAt: createdAt.toISOString(),
+          installed: record.installed,
+          method,
+          files: files.map(({ name: file, apparentBytes, allocatedBytes, mtimeMs }) => ({ name: file, apparentBytes, allocatedBytes, mtimeMs })),
+        };
+        // Written last, then the folder renamed into place: a listed snapshot is always whole.
+        await writeFileAtomic(join(partial, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, 0o600);
+        await rename(partial, join(root, id));
+      } catch (err) {
+        await rm(partial, { recursive: true, force: true });
+        throw outOfSpace(err, root, 'taking the snapshot');
+      }
+      return this.view(machineId, id);
+    });
+  }
+
+  /**
+   * Puts the snapshot's files back. Each is copied next to the real one first (`.porthole-restore-<name>`)
+   * and renamed over it only when every copy is done: until then the current disk is untouched, and a
+   * crash leaves whole files, never a half-copied disk. Image files that did not exist when the snapshot
+   * was taken (say windows.boot, written when the install finished) are removed: the folder is as it was.
+   */
+  restore(machineId: string, snapshotId: string): Promise<RestoreResult> {
+    return this.locked(machineId, async () => {
+      const storage = await this.deps.machines.assertDiskIdle(machineId, 'a snapshot can be restored');
+      const snapshot = await this.require(machineId, snapshotId);
+      for (const file of snapshot.files) {
+        const info = await stat(join(snapshot.path, file.name)).catch(() => null);
+        if (info?.size !== file.apparentBytes) {
+          throw new PortholeError('CONFLICT', `The snapshot ${snapshotId} is damaged: ${file.name} is ${info ? 'not the size it was' : 'missing'}. Nothing was changed.`, `Delete it: porthole rm-snapshot ${machineId} ${snapshotId}.`);
+        }
+      }
+      await this.removeTemps(storage);
+      await assertFreeSpace(storage, snapshot.files.reduce((n, f) => n + f.allocatedBytes, 0), 'restoring the snapshot');
+      const copies = snapshot.files.map((f) => ({ from: join(snapshot.path, f.name), to: join(storage, RESTORE_PREFIX + f.name), bytes: f.allocatedBytes }));
+      try {
+        await this.copyAll(copies, { machineId, operation: 'restore', snapshotId });
+      } catch (err) {
+        await this.removeTemps(storage);
+        throw outOfSpace(err, storage, 'restoring the snapshot');
+      }
+      for (const file of snapshot.files) await rename(join(storage, RESTORE_PREFIX + file.name), join(storage, file.name));
+      const kept = new Set(snapshot.files.map((f) => f.name));
+      const removed: string[] = [];
+      for (const file of await diskFiles(storage)) {
+        if (kept.has(file.name)) continue;
+        await rm(join(storage, file.name), { force: true });
+        removed.push(file.name);
+      }
+      await syncFolder(storage);
+      if (this.deps.store.require(machineId).installed !== snapshot.installed) await this.deps.machines.setInstalled(machineId, snapshot.installed);
+      return { snapshot, restored: snapshot.files.map((f) => f.name), removed };
+    });
+  }
+
+  /** Deletes one snapshot: renamed aside first, so a half-deleted one is never listed or restored. */
+  remove(machineId: string, snapshotId: string): Promise<void> {
+    this.deps.store.require(machineId);
+    return this.locked(machineId, async () => {
+      const snapshot = await this.require(machineId, snapshotId);
+      const aside = `${snapshot.path}.deleting`;
+      await rename(snapshot.path, aside);
+      await rm(aside, { recursive: true, force: true });
+    });
+  }
+
+  /**
+   * After the machine itself was deleted: its snapshots go only when asked, else they stay where
+   * they are (the answer says where). Undefined when it had none.
+   */
+  async afterMachineDeleted(machineId: string, deleteThem: boolean): Promise<{ deleted: number; kept: number; path: string } | undefined> {
+    const path = this.folder(machineId);
+    const count = (await this.read(machineId)).length;
+    if (!deleteThem) {
+      return count > 0 ? { deleted: 0, kept: count, path } : undefined;
+    }
+    await rm(path, { recursive: true, force: true });
+    await rm(diskLockPath(this.deps.configDir, machineId), { force: true });
+    return count > 0 ? { deleted: count, kept: 0, path } : undefined;
+  }
+
+  private locked<T>(machineId: string, body: () => Promise<T>): Promise<T> {
+    return this.deps.machines.exclusive(machineId, () => withDiskLock(this.deps.configDir, machineId, body, 0));
+  }
+
+  /**
+   * Copies every file, reporting progress over all of them in allocated bytes (what really has to be
+   * copied: holes are free); the method is `reflink` only if every file was.
+   */
+  private async copyAll(copies: Array<{ from: string; to: string; bytes: number }>, what: Omit<SnapshotProgress, 'doneBytes' | 'totalBytes'>): Promise<CopyMethod> {
+    const totalBytes = copies.reduce((n, c) => n + c.bytes, 0);
+    let before = 0;
+    let last = 0;
+    const report = (doneBytes: number, force = false): void => {
+      const now = Date.now();
+      if (!force && now - last < PROGRESS_EVERY_MS) return;
+      last = now;
+      this.deps.onProgress({ ...what, doneBytes, totalBytes });
+    };
+    report(0, true);
+    let method: CopyMethod = 'reflink';
+    for (const copy of copies) {
+      const used = await copyDiskFile(copy.from, copy.to, { onProgress: (done) => report(Math.min(before + done, totalBytes)), ...(this.deps.cp ? { cp: this.deps.cp } : {}) });
+      if (used === 'sparse-copy') method = 'sparse-copy';
+      before += copy.bytes;
+    }
+    report(totalBytes, true);
+    return method;
+  }
+
+  /** Leftovers of a restore that crashed: never the real files, only our own temporary names. */
+  private async removeTemps(storage: string): Promise<void> {
+    for (const name of await readdir(storage)) {
+      if (!name.startsWith(RESTORE_PREFIX)) continue;
+      if ((await lstat(join(storage, name))).isFile()) await rm(join(storage, name), { force: true });
+    }
+  }
+}
+
+/** The renames are on disk once the folder itself is flushed. */
+async function syncFolder(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
