@@ -27,16 +27,19 @@ test('snapshots: refused while running, taken while stopped, restored after sayi
   const name = `Snapshots ${Math.random().toString(36).slice(2, 7)}`;
   const id = await createMachine(page, webHost, name);
   const card = page.locator('article.machine-card', { hasText: name });
-  await card.getByRole('button', { name: 'Settings' }).click();
-  const settings = page.getByRole('region', { name: `Settings of ${name}` });
-  const phase = settings.getByTestId('settings-phase');
+  await card.getByRole('button', { name: 'Details and logs' }).click();
+  await page.getByRole('tab', { name: 'Snapshots' }).click();
+  await expect(page).toHaveURL(new RegExp(`#/machines/${id}/snapshots$`));
+  // The machine page keeps the machine's card (its phase, Start and Shut down) above the tabs.
+  const machineCard = page.getByTestId(`machine-${id}`);
+  const phase = machineCard;
   await expect(phase).toHaveAttribute('data-phase', /booting|installing|ready/, { timeout: 120_000 });
 
-  const panel = settings.getByTestId('snapshots-panel');
+  const panel = page.getByTestId('snapshots-panel');
   await expect(panel.getByRole('note')).toContainText('Stop the machine to take or restore a snapshot.');
   await expect(panel.getByRole('button', { name: 'Take snapshot' })).toBeDisabled();
 
-  await settings.getByRole('button', { name: 'Shut down' }).click();
+  await machineCard.getByRole('button', { name: 'Shut down' }).click();
   await expect(phase).toHaveAttribute('data-phase', 'stopped', { timeout: 120_000 });
   const disk = join(webHost.dataDir, 'machines', id, 'data.img');
   await writeAt(disk, 'before the snapshot ', 1024 * 1024);
@@ -68,9 +71,9 @@ test('snapshots: refused while running, taken while stopped, restored after sayi
   expect(await sparseSha256(disk)).toBe(before);
 
   // It boots from the restored disk; then the snapshot is deleted.
-  await settings.getByRole('button', { name: 'Start' }).click();
+  await machineCard.getByRole('button', { name: 'Start' }).click();
   await expect(phase).toHaveAttribute('data-phase', /booting|installing|ready/, { timeout: 120_000 });
-  await settings.getByRole('button', { name: 'Shut down' }).click();
+  await machineCard.getByRole('button', { name: 'Shut down' }).click();
   await expect(phase).toHaveAttribute('data-phase', 'stopped', { timeout: 120_000 });
   await row.getByRole('button', { name: 'Delete Clean install' }).click();
   await dialog.getByRole('button', { name: 'Delete snapshot' }).click();

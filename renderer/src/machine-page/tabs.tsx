@@ -5,6 +5,7 @@ import { AppLogPanel } from './AppLogPanel';
 import { GraphsPanel } from './GraphsPanel';
 import { LogsPanel } from './LogsPanel';
 import { OverviewPanel } from './OverviewPanel';
+import { SnapshotsPanel } from './SnapshotsPanel';
 
 export interface TabContext {
   machine: MachineView;
@@ -20,11 +21,6 @@ export interface MachineTab {
   render(ctx: TabContext): ReactNode;
 }
 
-/** A tab another part fills in later. */
-function Placeholder({ what }: { what: string }) {
-  return <p className="muted">{what} will appear here.</p>;
-}
-
 /**
  * The machine page's tabs, in order. Adding one is one line here: an id (its route), a label,
  * and what it renders. The first is the default.
@@ -33,7 +29,7 @@ export const MACHINE_TABS: MachineTab[] = [
   { id: 'overview', label: 'Overview', render: (c) => <OverviewPanel machine={c.machine} onOpenScreen={c.onOpenScreen} /> },
   { id: 'logs', label: 'Logs', render: (c) => <LogsPanel machine={c.machine} cause={c.detail === 'cause' ? c.machine.status.failure?.logLine : undefined} /> },
   { id: 'graphs', label: 'Graphs', render: (c) => <GraphsPanel machine={c.machine} /> },
-  { id: 'snapshots', label: 'Snapshots', render: () => <Placeholder what="Snapshots of the disk" /> },
+  { id: 'snapshots', label: 'Snapshots', render: (c) => <SnapshotsPanel machine={c.machine} /> },
   { id: 'apps', label: 'Apps', render: (c) => <AppsPage machine={c.machine} loaded /> },
   { id: 'app-log', label: 'Porthole log', render: () => <AppLogPanel /> },
 ];

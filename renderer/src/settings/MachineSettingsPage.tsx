@@ -16,7 +16,6 @@ import { porthole } from '../api/porthole';
 import { navigate } from '../app/hooks';
 import { DeleteMachine } from '../machines/DeleteMachine';
 import { phaseTone } from '../machines/phase';
-import { SnapshotsPanel } from '../machine-page/SnapshotsPanel';
 import { AccountFields, LocaleFields } from './controls/AccountFields';
 import { ResourceFields } from './controls/ResourceFields';
 import { AccelerationField, freeSpaceText, ImageField, SharedFoldersEditor } from './controls/StorageFields';
@@ -296,10 +295,6 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
 
       <Section title="Advanced" tag={tagFor(['image'])}>
         <ImageField image={form.image} onChange={(image) => update({ image })} error={errors.image} warning={warnings.image} />
-      </Section>
-
-      <Section title="Snapshots" testId="settings-snapshots">
-        <SnapshotsPanel machine={machine} />
       </Section>
 
       <Section title="Delete">
