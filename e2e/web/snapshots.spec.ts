@@ -30,16 +30,16 @@ test('snapshots: refused while running, taken while stopped, restored after sayi
   await card.getByRole('button', { name: 'Details and logs' }).click();
   await page.getByRole('tab', { name: 'Snapshots' }).click();
   await expect(page).toHaveURL(new RegExp(`#/machines/${id}/snapshots$`));
-  // The machine page keeps the machine's card (its phase, Start and Shut down) above the tabs.
-  const machineCard = page.getByTestId(`machine-${id}`);
-  const phase = machineCard;
+  // The machine page's header has the phase, Start and Shut down on every tab.
+  const header = page.locator('.machine-page-header');
+  const phase = page.getByTestId('page-phase');
   await expect(phase).toHaveAttribute('data-phase', /booting|installing|ready/, { timeout: 120_000 });
 
   const panel = page.getByTestId('snapshots-panel');
   await expect(panel.getByRole('note')).toContainText('Stop the machine to take or restore a snapshot.');
   await expect(panel.getByRole('button', { name: 'Take snapshot' })).toBeDisabled();
 
-  await machineCard.getByRole('button', { name: 'Shut down' }).click();
+  await header.getByRole('button', { name: 'Shut down' }).click();
   await expect(phase).toHaveAttribute('data-phase', 'stopped', { timeout: 120_000 });
   const disk = join(webHost.dataDir, 'machines', id, 'data.img');
   await writeAt(disk, 'before the snapshot ', 1024 * 1024);
@@ -71,9 +71,9 @@ test('snapshots: refused while running, taken while stopped, restored after sayi
   expect(await sparseSha256(disk)).toBe(before);
 
   // It boots from the restored disk; then the snapshot is deleted.
-  await machineCard.getByRole('button', { name: 'Start' }).click();
+  await header.getByRole('button', { name: 'Start' }).click();
   await expect(phase).toHaveAttribute('data-phase', /booting|installing|ready/, { timeout: 120_000 });
-  await machineCard.getByRole('button', { name: 'Shut down' }).click();
+  await header.getByRole('button', { name: 'Shut down' }).click();
   await expect(phase).toHaveAttribute('data-phase', 'stopped', { timeout: 120_000 });
   await row.getByRole('button', { name: 'Delete Clean install' }).click();
   await dialog.getByRole('button', { name: 'Delete snapshot' }).click();

@@ -34,6 +34,20 @@ describe('MachinePage', () => {
     expect(MACHINE_TABS.map((t) => t.id)).toEqual(['overview', 'logs', 'graphs', 'snapshots', 'apps', 'app-log']);
   });
 
+  it('offers Start on a stopped machine and Shut down on a running one, on every tab, through the backend', async () => {
+    const stopped = machineView({ name: 'Office' });
+    const { rerender } = render(<MachinePage machine={stopped} loaded tab="snapshots" detail={undefined} onOpenScreen={() => undefined} />);
+    expect(screen.queryByRole('button', { name: 'Shut down' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Start' }));
+    await waitFor(() => expect(state.fake!.callsOf('startMachine')).toEqual([{ id: stopped.id }]));
+    const running = machineView({ name: 'Office', status: { phase: 'ready', running: true, screenReady: true } });
+    rerender(<MachinePage machine={running} loaded tab="graphs" detail={undefined} onOpenScreen={() => undefined} />);
+    expect(screen.queryByRole('button', { name: 'Start' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Shut down' }));
+    await waitFor(() => expect(state.fake!.callsOf('stopMachine')).toEqual([{ id: running.id }]));
+    expect(screen.getByTestId('page-phase').getAttribute('data-phase')).toBe('ready');
+  });
+
   it('says so when the machine is gone', () => {
     render(<MachinePage machine={null} loaded tab={undefined} detail={undefined} onOpenScreen={() => undefined} />);
     expect(screen.getByText(/does not exist/)).toBeTruthy();

@@ -1,6 +1,7 @@
 import { phaseLabels, type MachineView } from '@porthole/api';
 import { navigate } from '../app/hooks';
 import { MACHINE_TABS } from './tabs';
+import { PowerButtons } from './PowerButtons';
 import './machine-page.css';
 
 /** The route of a machine's page (and tab): the card, the screen's bar and the failure link lead here. */
@@ -30,7 +31,10 @@ export function MachinePage({
     <div className="machine-page" data-testid="machine-page">
       <header className="machine-page-header">
         <h1>{machine.name}</h1>
-        <span className="muted">{phaseLabels[machine.status.phase]}</span>
+        <span className="muted" data-testid="page-phase" data-phase={machine.status.phase}>
+          {phaseLabels[machine.status.phase]}
+        </span>
+        <PowerButtons machine={machine} />
         <button className="ghost" onClick={() => navigate(`/machine/${machine.id}`)}>
           Settings
         </button>
