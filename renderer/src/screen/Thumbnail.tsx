@@ -1,0 +1,52 @@
+import { useEffect, useRef, useState } from 'react';
+import { porthole } from '../api/porthole';
+import { useVisible } from '../stats/use-visible';
+import { thumbnails, type ThumbnailHub } from './thumbnail';
+import './thumbnail.css';
+
+/** About once a second, as GNOME Boxes does: alive, yet cheap. */
+const REFRESH_MS = 1000;
+const WIDTH = 160;
+const HEIGHT = 100;
+
+/**
+ * A small live picture of a running machine's screen on its card. Connects only while the card is
+ * on screen (in view, page shown); scrolled away or hidden, its lease is released.
+ */
+export function Thumbnail({ id, hub = thumbnails }: { id: string; hub?: ThumbnailHub }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const visible = useVisible(ref);
+  const [url, setUrl] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!visible) return;
+    let live = true;
+    porthole()
+      .screenEndpoint({ id })
+      .then(
+        (r) => live && setUrl(r.url),
+        () => live && setUrl(null),
+      );
+    return () => {
+      live = false;
+    };
+  }, [id, visible]);
+
+  useEffect(() => {
+    if (!visible || url === null) return;
+    const lease = hub.acquire(id, url);
+    // noVNC has no public "frame drawn" event: a copy every second is the refresh itself, not a wait.
+    const timer = setInterval(() => {
+      const from = lease.source();
+      const to = ref.current?.getContext('2d');
+      if (!from || !to || from.width === 0 || from.height === 0) return;
+      to.drawImage(from, 0, 0, WIDTH, HEIGHT);
+    }, REFRESH_MS);
+    return () => {
+      clearInterval(timer);
+      lease.release();
+    };
+  }, [hub, id, url, visible]);
+
+  return <canvas ref={ref} className="machine-thumbnail" data-testid="thumbnail" width={WIDTH} height={HEIGHT} aria-label="Screen preview" />;
+}
