@@ -39,7 +39,15 @@ test('A running machine’s card shows a live thumbnail of its screen, connected
 
   const thumb = card.getByTestId('thumbnail');
   await expect(thumb).toBeVisible({ timeout: 180_000 });
-  await expect.poll(async () => (await thumbnailPixels(thumb)).lit, { timeout: 120_000 }).toBeGreaterThan(50);
+  await page.waitForTimeout(15_000);
+  console.log('DIAG', await page.evaluate(() => [...document.querySelectorAll('[data-thumbnail-host] canvas')].map((c) => {
+    const k = c as HTMLCanvasElement;
+    const d = k.getContext('2d')?.getImageData(0, 0, k.width, k.height).data;
+    let lit = 0;
+    if (d) for (let i = 0; i < d.length; i += 4) if (d[i]! + d[i + 1]! + d[i + 2]! > 60) lit += 1;
+    return `${k.width}x${k.height} lit=${lit}`;
+  })));
+  await expect.poll(async () => (await thumbnailPixels(thumb)).lit, { timeout: 60_000 }).toBeGreaterThan(50);
   expect(await thumbnailConnections(thumb)).toBe(1);
 
   // Live: the boot goes on (firmware, boot loader, iPXE, a blinking cursor), and the picture follows.
