@@ -40,6 +40,7 @@ export function Thumbnail({ id, hub = thumbnails }: { id: string; hub?: Thumbnai
       const from = lease.source();
       const to = ref.current?.getContext('2d');
       if (!from || !to || from.width === 0 || from.height === 0) return;
+      to.imageSmoothingEnabled = true;
       to.imageSmoothingQuality = 'high';
       to.drawImage(from, 0, 0, WIDTH, HEIGHT);
     }, REFRESH_MS);
