@@ -6,8 +6,8 @@ import './thumbnail.css';
 
 /** About once a second, as GNOME Boxes does: alive, yet cheap. */
 const REFRESH_MS = 1000;
-const WIDTH = 160;
-const HEIGHT = 100;
+const WIDTH = 224;
+const HEIGHT = 140;
 
 /**
  * A small live picture of a running machine's screen on its card. Connects only while the card is
@@ -40,9 +40,15 @@ export function Thumbnail({ id, hub = thumbnails }: { id: string; hub?: Thumbnai
       const from = lease.source();
       const to = ref.current?.getContext('2d');
       if (!from || !to || from.width === 0 || from.height === 0) return;
+      // The whole screen, its shape kept (text mode is wider than Windows' desktop), on black.
+      const scale = Math.min(WIDTH / from.width, HEIGHT / from.height);
+      const w = Math.round(from.width * scale);
+      const h = Math.round(from.height * scale);
+      to.fillStyle = '#000';
+      to.fillRect(0, 0, WIDTH, HEIGHT);
       to.imageSmoothingEnabled = true;
       to.imageSmoothingQuality = 'high';
-      to.drawImage(from, 0, 0, WIDTH, HEIGHT);
+      to.drawImage(from, Math.round((WIDTH - w) / 2), Math.round((HEIGHT - h) / 2), w, h);
     }, REFRESH_MS);
     return () => {
       clearInterval(timer);

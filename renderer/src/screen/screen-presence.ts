@@ -128,8 +128,8 @@ export function listenForScreens(open: OpenChannel = openBroadcast, decode: (blo
     },
     frame: (id) => seen.get(id)?.frame ?? null,
     subscribe: (listener) => {
-      start();
       listeners.add(listener);
+      start();
       return () => listeners.delete(listener);
     },
   };
