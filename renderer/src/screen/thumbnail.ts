@@ -29,8 +29,8 @@ interface Entry {
   readonly url: string;
   readonly host: HTMLElement;
   leases: number;
-  /** The current client, or null while none is open (loading, waiting to retry, a screen open elsewhere). */
-  rfb: ThumbRfb | null;
+  /** The current client; 'opening' while noVNC loads; null while none is open (waiting to retry, a screen open elsewhere). */
+  rfb: ThumbRfb | 'opening' | null;
   connectedAt: number | null;
   failures: number;
   retry: ReturnType<typeof setTimeout> | null;
@@ -67,15 +67,14 @@ export class ThumbnailHub {
   private readonly open: OpenThumbRfb;
   private readonly screens: ScreenPresence;
   private readonly now: () => number;
+  /** Listens to screens elsewhere from the first thumbnail on: a page that shows none listens to nothing. */
+  private listening = false;
 
   constructor({ open = openNoVnc, screens = listenForScreens(), now = () => Date.now() }: HubOptions = {}) {
     this.open = open;
     this.screens = screens;
     this.now = now;
   }
-
-  /** Listens to screens elsewhere from the first thumbnail on: a page that shows none listens to nothing. */
-  private listening = false;
 
   /** How many machines have an open (or opening) thumbnail connection of this hub's own. */
   get connections(): number {
@@ -131,12 +130,11 @@ export class ThumbnailHub {
   }
 
   private connect(entry: Entry): void {
-    // Taken before the client exists, so a second reconcile while noVNC loads opens nothing more.
-    const pending: ThumbRfb = { viewOnly: true, addEventListener: () => undefined, disconnect: () => undefined };
-    entry.rfb = pending;
+    // Marked before the client exists, so a second reconcile while noVNC loads opens nothing more.
+    entry.rfb = 'opening';
     this.open(entry.host, entry.url).then(
       (rfb) => {
-        if (entry.rfb !== pending) {
+        if (entry.rfb !== 'opening') {
           // Every viewer left, or a screen opened elsewhere, while noVNC was loading.
           this.disconnect(rfb);
           return;
@@ -152,7 +150,7 @@ export class ThumbnailHub {
         });
       },
       () => {
-        if (entry.rfb === pending) this.lost(entry);
+        if (entry.rfb === 'opening') this.lost(entry);
       },
     );
   }
@@ -181,7 +179,7 @@ export class ThumbnailHub {
     const rfb = entry.rfb;
     entry.rfb = null;
     entry.connectedAt = null;
-    if (rfb) this.disconnect(rfb);
+    if (rfb && rfb !== 'opening') this.disconnect(rfb);
   }
 
   private close(entry: Entry): void {
