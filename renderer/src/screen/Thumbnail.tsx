@@ -36,7 +36,7 @@ export function Thumbnail({ id, hub = thumbnails }: { id: string; hub?: Thumbnai
     if (!visible || url === null) return;
     const lease = hub.acquire(id, url);
     // noVNC has no public "frame drawn" event: a copy every second is the refresh itself, not a wait.
-    const timer = setInterval(() => {
+    const copy = (): void => {
       const from = lease.source();
       const to = ref.current?.getContext('2d');
       if (!from || !to || from.width === 0 || from.height === 0) return;
@@ -49,7 +49,10 @@ export function Thumbnail({ id, hub = thumbnails }: { id: string; hub?: Thumbnai
       to.imageSmoothingEnabled = true;
       to.imageSmoothingQuality = 'high';
       to.drawImage(from, Math.round((WIDTH - w) / 2), Math.round((HEIGHT - h) / 2), w, h);
-    }, REFRESH_MS);
+    };
+    // At once (a connection that lingered from the card before has a picture already), then every second.
+    copy();
+    const timer = setInterval(copy, REFRESH_MS);
     return () => {
       clearInterval(timer);
       lease.release();

@@ -2,7 +2,7 @@
 import { act, cleanup, render } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MachineView } from '@porthole/api';
-import { ThumbnailHub, type OpenThumbRfb, type ThumbRfb } from './thumbnail';
+import { LINGER_MS, ThumbnailHub, type OpenThumbRfb, type ThumbRfb } from './thumbnail';
 import { Thumbnail } from './Thumbnail';
 import type { ScreenPresence } from './screen-presence';
 import { machineView } from '../settings/testing/fake-api';
@@ -20,6 +20,9 @@ vi.mock('./thumbnail', async (importOriginal) => {
     return state.hub;
   } };
 });
+
+// jsdom draws nothing (no canvas package): the copy finds no 2D context and skips, without jsdom's warning.
+vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
 
 type FakeRfb = ThumbRfb & { closed: boolean; emit(type: 'connect' | 'disconnect'): void };
 
@@ -74,7 +77,7 @@ const live = (clients: { rfb: FakeRfb }[]) => clients.filter((c) => !c.rfb.close
 describe('ThumbnailHub', () => {
   it('opens one view-only connection per machine, shared by its viewers, closed when the last leaves', async () => {
     const { open, clients } = fakeOpen();
-    const hub = new ThumbnailHub({ open, screens: fakeScreens() });
+    const hub = new ThumbnailHub({ open, screens: fakeScreens(), lingerMs: 0 });
     const a = hub.acquire('m1', 'ws://x/1');
     const b = hub.acquire('m1', 'ws://x/1');
     await flush();
@@ -91,9 +94,33 @@ describe('ThumbnailHub', () => {
     expect(document.querySelector('[data-thumbnail-host]')).toBeNull();
   });
 
+  it('keeps a connection a moment after its last viewer left, for the card that comes next (list to machine page)', async () => {
+    vi.useFakeTimers();
+    try {
+      const { open, clients } = fakeOpen();
+      const hub = new ThumbnailHub({ open, screens: fakeScreens() });
+      hub.acquire('m1', 'ws://x/1').release();
+      await flush();
+      await act(async () => vi.advanceTimersByTimeAsync(LINGER_MS - 100));
+      const next = hub.acquire('m1', 'ws://x/1');
+      expect(next.source()).toBeInstanceOf(HTMLCanvasElement); // the picture is there at once
+      await act(async () => vi.advanceTimersByTimeAsync(LINGER_MS * 2));
+      expect(clients).toHaveLength(1);
+      expect(live(clients)).toBe(1);
+      next.release();
+      await act(async () => vi.advanceTimersByTimeAsync(LINGER_MS - 100));
+      expect(live(clients)).toBe(1);
+      await act(async () => vi.advanceTimersByTimeAsync(200));
+      expect(live(clients)).toBe(0);
+      expect(hub.connections).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('closes a connection whose viewers all left while noVNC was still loading', async () => {
     const { open, clients } = fakeOpen();
-    const hub = new ThumbnailHub({ open, screens: fakeScreens() });
+    const hub = new ThumbnailHub({ open, screens: fakeScreens(), lingerMs: 0 });
     hub.acquire('m1', 'ws://x/1').release();
     await flush();
     expect(clients[0]!.rfb.closed).toBe(true);
@@ -101,7 +128,7 @@ describe('ThumbnailHub', () => {
 
   it('replaces the connection when the machine’s endpoint moves', async () => {
     const { open, clients } = fakeOpen();
-    const hub = new ThumbnailHub({ open, screens: fakeScreens() });
+    const hub = new ThumbnailHub({ open, screens: fakeScreens(), lingerMs: 0 });
     const old = hub.acquire('m1', 'ws://x/1');
     await flush();
     hub.acquire('m1', 'ws://x/2');
@@ -120,7 +147,7 @@ describe('ThumbnailHub', () => {
     vi.useFakeTimers();
     try {
       const { open, clients } = fakeOpen();
-      const hub = new ThumbnailHub({ open, screens: fakeScreens(), now: () => Date.now() });
+      const hub = new ThumbnailHub({ open, screens: fakeScreens(), now: () => Date.now(), lingerMs: 0 });
       const lease = hub.acquire('m1', 'ws://x/1');
       await flush();
       clients[0]!.rfb.emit('disconnect'); // the websocket's 502
@@ -144,7 +171,7 @@ describe('ThumbnailHub', () => {
   it('closes its own connection while the machine’s screen is open in another page, and opens again after', async () => {
     const { open, clients } = fakeOpen();
     const screens = fakeScreens();
-    const hub = new ThumbnailHub({ open, screens });
+    const hub = new ThumbnailHub({ open, screens, lingerMs: 0 });
     const lease = hub.acquire('m1', 'ws://x/1');
     hub.acquire('m2', 'ws://x/2');
     await flush();
@@ -168,7 +195,7 @@ describe('ThumbnailHub', () => {
     const { open, clients } = fakeOpen();
     const screens = fakeScreens();
     screens.set('m1', true);
-    const hub = new ThumbnailHub({ open, screens });
+    const hub = new ThumbnailHub({ open, screens, lingerMs: 0 });
     hub.acquire('m1', 'ws://x/1');
     await flush();
     expect(clients).toHaveLength(0);
@@ -197,7 +224,7 @@ describe('Thumbnail visibility', () => {
 
   it('connects only while the card is in view, and lets go when it is scrolled away', async () => {
     const { open, clients } = fakeOpen();
-    const hub = new ThumbnailHub({ open, screens: fakeScreens() });
+    const hub = new ThumbnailHub({ open, screens: fakeScreens(), lingerMs: 0 });
     render(<Thumbnail id="m1" hub={hub} />);
     await flush();
     expect(clients).toHaveLength(0);
@@ -214,7 +241,7 @@ describe('Thumbnail visibility', () => {
     let visibility: DocumentVisibilityState = 'visible';
     vi.spyOn(document, 'visibilityState', 'get').mockImplementation(() => visibility);
     const { open, clients } = fakeOpen();
-    const hub = new ThumbnailHub({ open, screens: fakeScreens() });
+    const hub = new ThumbnailHub({ open, screens: fakeScreens(), lingerMs: 0 });
     render(<Thumbnail id="m1" hub={hub} />);
     await act(async () => observed[0]!(true));
     await flush();
@@ -251,7 +278,7 @@ describe('The machine card’s thumbnail', () => {
   it('is shown while the machine runs with its screen up, and its connection closes when the machine stops', async () => {
     const { MachineCard } = await import('../machines/MachineCard');
     const { open, clients } = fakeOpen();
-    state.hub = new ThumbnailHub({ open, screens: fakeScreens() });
+    state.hub = new ThumbnailHub({ open, screens: fakeScreens(), lingerMs: 0 });
     const card = (status: MachineView['status']) => <MachineCard machine={machineView({ status })} onOpenScreen={() => undefined} />;
     const view = render(card({ phase: 'booting', running: true, screenReady: false }));
     await flush();

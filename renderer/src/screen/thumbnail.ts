@@ -34,8 +34,16 @@ interface Entry {
   connectedAt: number | null;
   failures: number;
   retry: ReturnType<typeof setTimeout> | null;
+  /** The close pending after the last viewer left (see LINGER_MS). */
+  linger: ReturnType<typeof setTimeout> | null;
   closed: boolean;
 }
+
+/**
+ * How long a connection outlives its last viewer: going from the list to the machine's page unmounts
+ * one card and mounts another, and the new one finds the picture there instead of a new connection.
+ */
+export const LINGER_MS = 2000;
 
 const openNoVnc: OpenThumbRfb = async (target, url) => {
   const { default: RFB } = await import('@novnc/novnc');
@@ -60,6 +68,8 @@ export interface HubOptions {
   open?: OpenThumbRfb;
   screens?: ScreenPresence;
   now?: () => number;
+  /** 0: close as soon as the last viewer leaves. */
+  lingerMs?: number;
 }
 
 export class ThumbnailHub {
@@ -67,13 +77,15 @@ export class ThumbnailHub {
   private readonly open: OpenThumbRfb;
   private readonly screens: ScreenPresence;
   private readonly now: () => number;
+  private readonly lingerMs: number;
   /** Listens to screens elsewhere from the first thumbnail on: a page that shows none listens to nothing. */
   private listening = false;
 
-  constructor({ open = openNoVnc, screens = listenForScreens(), now = () => Date.now() }: HubOptions = {}) {
+  constructor({ open = openNoVnc, screens = listenForScreens(), now = () => Date.now(), lingerMs = LINGER_MS }: HubOptions = {}) {
     this.open = open;
     this.screens = screens;
     this.now = now;
+    this.lingerMs = lingerMs;
   }
 
   /** How many machines have an open (or opening) thumbnail connection of this hub's own. */
@@ -96,9 +108,11 @@ export class ThumbnailHub {
       entry = undefined;
     }
     if (!entry) {
-      entry = { id, url, host: hiddenHost(), leases: 0, rfb: null, connectedAt: null, failures: 0, retry: null, closed: false };
+      entry = { id, url, host: hiddenHost(), leases: 0, rfb: null, connectedAt: null, failures: 0, retry: null, linger: null, closed: false };
       this.entries.set(id, entry);
     }
+    if (entry.linger !== null) clearTimeout(entry.linger);
+    entry.linger = null;
     entry.leases += 1;
     const held = entry;
     this.reconcile(held);
@@ -113,7 +127,9 @@ export class ThumbnailHub {
         if (released) return;
         released = true;
         held.leases -= 1;
-        if (held.leases === 0 && this.entries.get(id) === held) this.close(held);
+        if (held.leases > 0 || this.entries.get(id) !== held) return;
+        if (this.lingerMs === 0) this.close(held);
+        else held.linger = setTimeout(() => this.close(held), this.lingerMs);
       },
     };
   }
@@ -183,6 +199,8 @@ export class ThumbnailHub {
   }
 
   private close(entry: Entry): void {
+    if (entry.linger !== null) clearTimeout(entry.linger);
+    entry.linger = null;
     entry.closed = true;
     this.entries.delete(entry.id);
     this.stop(entry);
