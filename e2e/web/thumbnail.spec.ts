@@ -50,6 +50,7 @@ test('A running machine’s card shows a live thumbnail of its screen, from one 
   const thumb = card.getByTestId('thumbnail');
   await expect(thumb).toBeVisible({ timeout: 180_000 });
   await expect.poll(async () => (await thumbnailPixels(thumb)).lit, { timeout: 120_000 }).toBeGreaterThan(50);
+  await expect(thumb).toHaveAttribute('data-source', 'own');
   expect(sockets.open()).toBe(1);
 
   // --- The screen opened (here in a second tab; in the desktop app its own window) -------------------
@@ -63,7 +64,7 @@ test('A running machine’s card shows a live thumbnail of its screen, from one 
   await expect.poll(() => sockets.open(), { timeout: 10_000 }).toBe(0);
   expect(screenSockets.open()).toBe(1);
   // The card draws the screen's frames now (one a second): the text it shows before any key.
-  await page.waitForTimeout(2500);
+  await expect(thumb).toHaveAttribute('data-source', 'screen', { timeout: 10_000 });
   const beforeKeys = (await thumbnailPixels(thumb)).lit;
   await screenPage.locator('[data-testid="screen-canvas"] canvas').click();
   await screenPage.keyboard.type('echo thumbnails', { delay: 30 });
@@ -78,6 +79,7 @@ test('A running machine’s card shows a live thumbnail of its screen, from one 
   await screenPage.close();
   await expect.poll(() => sockets.open(), { timeout: 30_000 }).toBe(1);
   expect(sockets.opened()).toBeGreaterThan(openedBefore);
+  await expect(thumb).toHaveAttribute('data-source', 'own', { timeout: 30_000 });
   await expect.poll(async () => (await thumbnailPixels(thumb)).lit, { timeout: 30_000 }).toBeGreaterThan(50);
   await page.mouse.move(0, 0);
   await saveScreenshot(page, 'machine-card-thumbnail.png', page.locator('section.machine-list'));

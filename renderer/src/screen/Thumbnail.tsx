@@ -49,6 +49,8 @@ export function Thumbnail({ id, hub = thumbnails }: { id: string; hub?: Thumbnai
       to.imageSmoothingEnabled = true;
       to.imageSmoothingQuality = 'high';
       to.drawImage(from, Math.round((WIDTH - w) / 2), Math.round((HEIGHT - h) / 2), w, h);
+      // Where the picture came from: this page's own connection, or a screen open in another page.
+      ref.current?.setAttribute('data-source', from instanceof HTMLCanvasElement ? 'own' : 'screen');
     };
     // At once (a connection that lingered from the card before has a picture already), then every second.
     copy();
