@@ -35,7 +35,10 @@ function fakeBroadcast(): { open: OpenChannel; sent: Message[]; openChannels(): 
 const bitmap = (): ImageBitmap => ({ width: 320, height: 200, close: vi.fn() }) as unknown as ImageBitmap;
 
 beforeEach(() => vi.useFakeTimers());
-afterEach(() => vi.useRealTimers());
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
 
 describe('screens open in other pages', () => {
   it('are seen when they open, answer a page that asks later, and are gone when they close', async () => {
@@ -92,5 +95,32 @@ describe('screens open in other pages', () => {
     other.postMessage({ kind: 'closed', id: 'm1' });
     expect(presence.frame('m1')).toBeNull();
     expect(frames[1]!.close).toHaveBeenCalled();
+  });
+
+  it('send frames only while a thumbnail asks for them (a screen nobody watches encodes nothing)', async () => {
+    vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
+    const encoded = vi.spyOn(HTMLCanvasElement.prototype, 'toBlob').mockImplementation((callback) => callback(new Blob(['png'])));
+    const net = fakeBroadcast();
+    const canvas = Object.assign(document.createElement('canvas'), { width: 720, height: 400 });
+    const closeScreen = announceScreen('m1', () => canvas, net.open);
+    const presence = listenForScreens(net.open, async () => bitmap());
+    presence.subscribe(() => undefined);
+    await vi.advanceTimersByTimeAsync(SCREEN_FRAME_MS * 3);
+    expect(presence.isOpen('m1')).toBe(true);
+    expect(encoded).not.toHaveBeenCalled();
+    // A thumbnail draws: it asks, and the first frame comes at once.
+    expect(presence.frame('m1')).toBeNull();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(encoded).toHaveBeenCalledTimes(1);
+    expect(presence.frame('m1')).not.toBeNull();
+    await vi.advanceTimersByTimeAsync(SCREEN_FRAME_MS);
+    expect(encoded).toHaveBeenCalledTimes(2);
+    // Nobody asks any more: the frames stop, the screen still says it is open.
+    await vi.advanceTimersByTimeAsync(SCREEN_SILENCE_MS + SCREEN_FRAME_MS);
+    const made = encoded.mock.calls.length;
+    await vi.advanceTimersByTimeAsync(SCREEN_FRAME_MS * 5);
+    expect(encoded).toHaveBeenCalledTimes(made);
+    expect(presence.isOpen('m1')).toBe(true);
+    closeScreen();
   });
 });

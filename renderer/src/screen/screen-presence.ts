@@ -1,8 +1,9 @@
 /**
  * Which machines have a screen open in another page of this app (the Electron screen window, a
  * second browser tab of the web host), told over a BroadcastChannel. An open screen already holds
- * the machine's VNC connection: it sends a small copy of its picture about once a second, and the
- * thumbnails of that machine draw those frames instead of opening a second connection.
+ * the machine's VNC connection: while a thumbnail asks for them, it sends a small copy of its picture
+ * about once a second, and the thumbnails of that machine draw those frames instead of opening a
+ * second connection.
  *
  * Why frames and not the connection itself: a noVNC RFB client lives in one page (its websocket,
  * its canvas), and the screen window is another page, so the connection cannot be handed over;
@@ -16,7 +17,12 @@ export const SCREEN_FRAME_MS = 1000;
 export const SCREEN_SILENCE_MS = 3500;
 const FRAME_WIDTH = 320;
 
-type Message = { kind: 'open'; id: string; frame?: Blob } | { kind: 'closed'; id: string } | { kind: 'who' };
+type Message =
+  | { kind: 'open'; id: string; frame?: Blob }
+  | { kind: 'closed'; id: string }
+  | { kind: 'who' }
+  /** A page draws this machine's thumbnail from the screen's frames: without one, the screen makes none. */
+  | { kind: 'want'; id: string };
 
 /** The part of BroadcastChannel used here, so tests can pass a fake. */
 export interface Channel {
@@ -36,9 +42,11 @@ const openBroadcast: OpenChannel = () => (typeof BroadcastChannel === 'undefined
 export function announceScreen(id: string, source: () => HTMLCanvasElement | null, open: OpenChannel = openBroadcast): () => void {
   const channel = open();
   if (!channel) return () => undefined;
+  // Until when a thumbnail asked for frames: a screen nobody watches encodes nothing.
+  let wantedUntil = 0;
   const speak = (): void => {
     const canvas = source();
-    if (!canvas || canvas.width === 0 || canvas.height === 0) {
+    if (Date.now() >= wantedUntil || !canvas || canvas.width === 0 || canvas.height === 0) {
       channel.postMessage({ kind: 'open', id });
       return;
     }
@@ -53,7 +61,13 @@ export function announceScreen(id: string, source: () => HTMLCanvasElement | nul
   };
   let closed = false;
   channel.addEventListener('message', (event) => {
-    if (event.data.kind === 'who') speak();
+    const message = event.data;
+    if (message.kind === 'who') speak();
+    if (message.kind === 'want' && message.id === id) {
+      const lapsed = Date.now() >= wantedUntil;
+      wantedUntil = Date.now() + SCREEN_SILENCE_MS;
+      if (lapsed) speak(); // the first frame at once, not up to a second later
+    }
   });
   speak();
   const timer = setInterval(speak, SCREEN_FRAME_MS);
@@ -68,7 +82,7 @@ export function announceScreen(id: string, source: () => HTMLCanvasElement | nul
 export interface ScreenPresence {
   /** Whether machine `id` has a screen open in another page. */
   isOpen(id: string): boolean;
-  /** That screen's latest frame, if it sent one. */
+  /** That screen's latest frame, if it sent one; asking is what keeps the screen sending them. */
   frame(id: string): ImageBitmap | null;
   /** Called with the machine's id whenever its screen opens or closes elsewhere. */
   subscribe(listener: (id: string) => void): () => void;
@@ -77,6 +91,8 @@ export interface ScreenPresence {
 interface Seen {
   silence: ReturnType<typeof setTimeout>;
   frame: ImageBitmap | null;
+  /** When this page last asked the screen for frames. */
+  asked: number;
 }
 
 /** Listens, from a page with thumbnails, to the screens open in other pages. */
@@ -105,7 +121,7 @@ export function listenForScreens(open: OpenChannel = openBroadcast, decode: (blo
       const { id, frame } = message;
       const before = seen.get(id);
       if (before) clearTimeout(before.silence);
-      const entry: Seen = { silence: setTimeout(() => gone(id), SCREEN_SILENCE_MS), frame: before?.frame ?? null };
+      const entry: Seen = { silence: setTimeout(() => gone(id), SCREEN_SILENCE_MS), frame: before?.frame ?? null, asked: before?.asked ?? 0 };
       seen.set(id, entry);
       if (!before) tell(id);
       if (frame)
@@ -126,7 +142,16 @@ export function listenForScreens(open: OpenChannel = openBroadcast, decode: (blo
       start();
       return seen.has(id);
     },
-    frame: (id) => seen.get(id)?.frame ?? null,
+    frame: (id) => {
+      const entry = seen.get(id);
+      if (!entry) return null;
+      // Asked about once a second by each thumbnail copy; at most one request a second goes out.
+      if (Date.now() - entry.asked >= SCREEN_FRAME_MS) {
+        entry.asked = Date.now();
+        channel?.postMessage({ kind: 'want', id });
+      }
+      return entry.frame;
+    },
     subscribe: (listener) => {
       listeners.add(listener);
       start();
