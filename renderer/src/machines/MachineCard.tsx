@@ -7,6 +7,7 @@ import { navigate } from '../app/hooks';
 import { FailureFix } from './FailureFix';
 import { PasswordReveal } from './PasswordReveal';
 import { Sparkline } from '../stats/Sparkline';
+import { Thumbnail } from '../screen/Thumbnail';
 import { phaseTone, progressText } from './phase';
 
 export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; onOpenScreen: (id: string) => void }) {
@@ -37,6 +38,7 @@ export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; o
       ) : null}
       <PasswordReveal id={machine.id} username={machine.username} />
       {status.running ? <Sparkline id={machine.id} running={status.running} /> : null}
+      {status.running && status.screenReady ? <Thumbnail id={machine.id} /> : null}
       {fraction !== undefined || detail ? (
         <div className="progress" aria-label="progress">
           <div className="progress-bar" style={{ width: `${Math.round((fraction ?? 0) * 100)}%` }} />

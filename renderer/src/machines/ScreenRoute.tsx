@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { phaseLabels, type MachineView } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { desktopBridge } from '../api/desktop';
 import { navigate } from '../app/hooks';
 import { DropZone } from '../drop';
 import { Screen } from '../screen';
+import { announceScreen } from '../screen/screen-presence';
 
 /** `#/screen/<id>`: one machine's screen, filling the window (its own window in Electron). */
 export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; loaded: boolean }) {
@@ -28,6 +29,12 @@ export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; 
   }, [id]);
   // The endpoint follows the machine's web port (re-chosen at start if it was taken).
   useEffect(requestEndpoint, [requestEndpoint, webPort]);
+  const pageRef = useRef<HTMLDivElement>(null);
+  // This screen holds the machine's connection: thumbnails in other pages show its frames instead of their own.
+  useEffect(() => {
+    if (!id || endpoint === null) return;
+    return announceScreen(id, () => pageRef.current?.querySelector<HTMLCanvasElement>('[data-testid="screen-canvas"] canvas') ?? null);
+  }, [id, endpoint]);
 
   useEffect(() => {
     document.title = machine ? `${machine.name} — ${phaseLabels[machine.status.phase]}` : 'Porthole';
@@ -63,7 +70,7 @@ export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; 
   };
   return (
     <DropZone machineId={machine.id}>
-    <div className="screen-page">
+    <div className="screen-page" ref={pageRef}>
       <header className="screen-header">
         <button className="ghost" onClick={() => navigate('/')} aria-label="Back to machines">
           ← Machines
