@@ -14,7 +14,7 @@ import { machine } from './testing/machines';
 const state = vi.hoisted(() => ({
   electron: {} as FakeElectron,
   backend: undefined as FakeBackend | undefined,
-  dirs: { configDir: '', dataDir: '' },
+  dirs: { configDir: '', dataDir: '', stateDir: '' },
 }));
 
 vi.mock('electron', async () => {
@@ -53,7 +53,7 @@ async function launch(argv: string[], opts: { lock?: boolean } = {}) {
   Object.assign(state.electron, fakeElectron());
   state.electron.app.requestSingleInstanceLock.mockReturnValue(opts.lock ?? true);
   state.backend = fakeBackend([machine('win11', 'stopped', {}, 'Windows 11')]);
-  state.dirs = { configDir: join(tmp, 'config'), dataDir: join(tmp, 'data') };
+  state.dirs = { configDir: join(tmp, 'config'), dataDir: join(tmp, 'data'), stateDir: join(tmp, 'state') };
   FakeBrowserWindow.all = [];
   FakeTray.all = [];
   process.argv = ['/x/electron', '/work/main', ...argv];
@@ -220,5 +220,20 @@ describe('quitting', () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(electron.app.quit).not.toHaveBeenCalled();
     expect(mainWindow().isDestroyed()).toBe(false);
+  });
+
+  it('shows Porthole’s own log from the Help menu: the log view in the main window, the file in its folder', async () => {
+    const { electron } = await launch([]);
+    await ready(electron);
+    const win = mainWindow();
+    const menu = electron.Menu.setApplicationMenu.mock.lastCall![0] as FakeMenu;
+    menu.getMenuItemById('app-log')!.click();
+    await vi.waitFor(() => expect(win.loaded).toMatch(/\/renderer\/index\.html#\/app-log$/));
+    // No log written yet (the backend is a fake): its folder is missing, so Porthole says where it will be.
+    menu.getMenuItemById('app-log-file')!.click();
+    await vi.waitFor(() => expect(electron.dialog.showMessageBox).toHaveBeenCalled());
+    const shown = JSON.stringify(electron.dialog.showMessageBox.mock.lastCall);
+    expect(shown).toContain(join(tmp, 'state', 'porthole.log'));
+    expect(electron.shell.openPath).not.toHaveBeenCalled();
   });
 });

@@ -12,8 +12,10 @@ import {
   shell,
   type MessageBoxOptions,
 } from 'electron';
-import { fromEnvelope, type ActionName, type ActionRequest, type ErrorEnvelope, type MachineView } from '../api';
+import { fromEnvelope, toEnvelope, type ActionName, type ActionRequest, type ErrorEnvelope, type MachineView } from '../api';
 import { createBackend, defaultDirs } from '../core/backend';
+import { APP_LOG_NAME } from '../core/log/app-log';
+import { showAppLogFile } from './app-log-file';
 import { autostartFile, isAutostartEnabled, launchCommand, setAutostart } from './autostart';
 import { registerDesktopIpc } from './desktop-ipc';
 import { electronDesktopServices } from './desktop-services';
@@ -309,6 +311,11 @@ async function start(): Promise<void> {
             openExternal: (url) => {
               if (isAllowedExternalUrl(url)) void shell.openExternal(url);
             },
+            openAppLog: () => void showMain().loadURL(pageUrl(location, '/app-log')),
+            showAppLogFile: () =>
+              void showAppLogFile(join(dirs.stateDir, APP_LOG_NAME), shell).catch((err: unknown) =>
+                showError('Could not show Porthole’s log', toEnvelope(err)),
+              ),
           },
         }),
       ),

@@ -90,19 +90,26 @@ export interface StreamTarget {
   on(event: 'did-start-navigation', listener: (details: { isMainFrame: boolean; isSameDocument: boolean }) => void): unknown;
 }
 
+/** A stream a page opened: its close once the backend has opened it (null while it is opening). */
+interface OpenStream {
+  close: (() => void) | null;
+}
+
 /**
  * Streams over IPC: the page opens one with an id of its choosing and closes it by that id; items
  * and the end go to that page only. A page that goes (its window closed, a reload, a navigation)
  * stops every stream it had open, so nothing is followed for nobody.
  */
 export function registerStreamIpc(deps: { ipcMain: IpcMainLike; backend: Backend; allowSender: SenderCheck }): () => void {
-  const open = new Map<string, (() => void) | null>();
+  // One entry per open, compared by identity: a page that reloads numbers its streams from 1 again,
+  // so a key alone could hand the old page's stream (still opening) to the new page's.
+  const open = new Map<string, OpenStream>();
   const watched = new Set<number>();
   const closeAllOf = (wcId: number): void => {
-    for (const [key, close] of open) {
+    for (const [key, entry] of open) {
       if (key.startsWith(`${wcId}:`)) {
         open.delete(key);
-        close?.();
+        entry.close?.();
       }
     }
   };
@@ -125,36 +132,40 @@ export function registerStreamIpc(deps: { ipcMain: IpcMainLike; backend: Backend
         if (details.isMainFrame && !details.isSameDocument) closeAllOf(wc.id);
       });
     }
-    open.set(key, null);
+    const entry: OpenStream = { close: null };
+    open.set(key, entry);
+    const isOpen = (): boolean => open.get(key) === entry;
     const result = await deps.backend.openStream(stream, request, {
       item: (item) => {
-        if (open.has(key) && !wc.isDestroyed()) wc.send(IPC_STREAM_ITEM_CHANNEL, sid, item);
+        if (isOpen() && !wc.isDestroyed()) wc.send(IPC_STREAM_ITEM_CHANNEL, sid, item);
       },
       end: (error) => {
-        if (!open.delete(key)) return;
+        if (!isOpen()) return;
+        open.delete(key);
         if (!wc.isDestroyed()) wc.send(IPC_STREAM_END_CHANNEL, sid, error ?? null);
       },
     });
     if (!result.ok) {
-      open.delete(key);
+      if (isOpen()) open.delete(key);
       return result;
     }
-    if (open.has(key)) open.set(key, result.close);
+    if (isOpen()) entry.close = result.close;
     else result.close();
     return { ok: true, value: null };
   });
   deps.ipcMain.handle(IPC_STREAM_CLOSE_CHANNEL, (event, sid: unknown): CallResult => {
     if (!deps.allowSender(event)) return UNAUTHORIZED;
     const key = `${(event.sender as unknown as StreamTarget).id}:${String(sid)}`;
-    const close = open.get(key);
+    const entry = open.get(key);
     open.delete(key);
-    close?.();
+    entry?.close?.();
     return { ok: true, value: null };
   });
   return () => {
     deps.ipcMain.removeHandler(IPC_STREAM_OPEN_CHANNEL);
     deps.ipcMain.removeHandler(IPC_STREAM_CLOSE_CHANNEL);
-    for (const close of open.values()) close?.();
+    const entries = [...open.values()];
     open.clear();
+    for (const entry of entries) entry.close?.();
   };
 }

@@ -3,7 +3,7 @@ import type { MenuItem, MenuItemConstructorOptions } from 'electron';
 import { buildAppMenuTemplate, DOCKUR_DOCS_URL } from './menu';
 
 function actions() {
-  return { quit: vi.fn(), toggleAutostart: vi.fn(), openExternal: vi.fn() };
+  return { quit: vi.fn(), toggleAutostart: vi.fn(), openExternal: vi.fn(), openAppLog: vi.fn(), showAppLogFile: vi.fn() };
 }
 function sub(t: MenuItemConstructorOptions[], id: string): MenuItemConstructorOptions[] {
   return (t.find((i) => i.id === id)?.submenu ?? []) as MenuItemConstructorOptions[];
@@ -44,5 +44,18 @@ describe('the app menu', () => {
     const docs = sub(buildAppMenuTemplate({ dev: false, autostartEnabled: false, actions: a }), 'help').find((i) => i.id === 'dockur-docs')!;
     (docs.click as () => void)();
     expect(a.openExternal).toHaveBeenCalledWith(DOCKUR_DOCS_URL);
+  });
+
+  it('shows Porthole’s own log from Help: in the app, and its file in the file manager', () => {
+    const a = actions();
+    const help = sub(buildAppMenuTemplate({ dev: false, autostartEnabled: false, actions: a }), 'help');
+    const inApp = help.find((i) => i.id === 'app-log')!;
+    const file = help.find((i) => i.id === 'app-log-file')!;
+    expect(inApp.label).toBe('Porthole’s Log');
+    (inApp.click as () => void)();
+    expect(a.openAppLog).toHaveBeenCalledOnce();
+    expect(a.showAppLogFile).not.toHaveBeenCalled();
+    (file.click as () => void)();
+    expect(a.showAppLogFile).toHaveBeenCalledOnce();
   });
 });

@@ -4,6 +4,10 @@ export interface AppMenuActions {
   quit(): void;
   toggleAutostart(enabled: boolean): void;
   openExternal(url: string): void;
+  /** Porthole's own log, in the app (the machine page's "Porthole log" view). */
+  openAppLog(): void;
+  /** The log's file, selected in the file manager. */
+  showAppLogFile(): void;
 }
 
 export const DOCKUR_DOCS_URL = 'https://github.com/dockur/windows';
@@ -50,6 +54,9 @@ export function buildAppMenuTemplate(opts: {
       label: '&Help',
       submenu: [
         { id: 'dockur-docs', label: 'About the Windows Container', click: () => actions.openExternal(DOCKUR_DOCS_URL) },
+        { type: 'separator' },
+        { id: 'app-log', label: 'Porthole’s Log', click: () => actions.openAppLog() },
+        { id: 'app-log-file', label: 'Show Log File in Folder', click: () => actions.showAppLogFile() },
         { type: 'separator' },
         { role: 'about', label: 'About Porthole' },
       ],

@@ -196,7 +196,7 @@ export function fakeElectron() {
     Tray: FakeTray,
     Notification: FakeNotification,
     nativeImage: { createFromPath: vi.fn((path: string) => ({ path })) },
-    shell: { openExternal: vi.fn(async () => undefined) },
+    shell: { openExternal: vi.fn(async () => undefined), showItemInFolder: vi.fn(), openPath: vi.fn(async () => '') },
     clipboard: { readText: vi.fn(async () => 'from clipboard'), writeText: vi.fn(async () => undefined) },
     dialog: {
       showMessageBox: vi.fn(async () => ({ response: 0, checkboxChecked: false })),

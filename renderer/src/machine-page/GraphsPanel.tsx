@@ -2,6 +2,7 @@ import { useMemo, useRef } from 'react';
 import type uPlot from 'uplot';
 import type { MachineView } from '@porthole/api';
 import { formatBytes } from '../app/format';
+import { axisWidth, byteTicks, percentTicks } from './axis-ticks';
 import { toSeries, type StatsSeries } from '../stats/series';
 import { UPlotChart } from '../stats/UPlotChart';
 import { useMachineStats } from '../stats/use-machine-stats';
@@ -20,7 +21,8 @@ interface Graph {
   columns: (s: StatsSeries) => number[][];
   labels: string[];
   colors: string[];
-  value: (v: number) => string;
+  /** The y axis's labels for uPlot's ticks (axis-ticks.ts: one unit per axis, never a label twice). */
+  ticks: (splits: number[]) => string[];
   /** The numbers beside the title: the latest values. */
   now: (s: StatsSeries) => string;
   /** The least top of the y axis: a quiet machine's graph reads 0 to 100 % or 0 to 1 KB/s, not 0 to 0. */
@@ -34,7 +36,7 @@ const GRAPHS: Graph[] = [
     columns: (s) => [s.cpuPercent],
     labels: ['CPU'],
     colors: ['#3584e4'],
-    value: (v) => `${v.toFixed(0)}%`,
+    ticks: percentTicks,
     yFloor: 100,
     now: (s) => `${(s.cpuPercent.at(-1) ?? 0).toFixed(1)}%`,
   },
@@ -44,7 +46,7 @@ const GRAPHS: Graph[] = [
     columns: (s) => [s.memBytes],
     labels: ['In use'],
     colors: ['#9141ac'],
-    value: formatBytes,
+    ticks: (splits) => byteTicks(splits),
     yFloor: 1_000_000,
     now: (s) => `${formatBytes(s.memBytes.at(-1) ?? 0)} of ${formatBytes(s.memLimitBytes)}`,
   },
@@ -54,7 +56,7 @@ const GRAPHS: Graph[] = [
     columns: (s) => [s.diskRead, s.diskWrite],
     labels: ['Read', 'Write'],
     colors: ['#2ec27e', '#e66100'],
-    value: rate,
+    ticks: (splits) => byteTicks(splits, '/s'),
     yFloor: 1000,
     now: (s) => `read ${rate(s.diskRead.at(-1) ?? 0)} · write ${rate(s.diskWrite.at(-1) ?? 0)}`,
   },
@@ -64,7 +66,7 @@ const GRAPHS: Graph[] = [
     columns: (s) => [s.netRx, s.netTx],
     labels: ['Received', 'Sent'],
     colors: ['#1c71d8', '#c64600'],
-    value: rate,
+    ticks: (splits) => byteTicks(splits, '/s'),
     yFloor: 1000,
     now: (s) => `in ${rate(s.netRx.at(-1) ?? 0)} · out ${rate(s.netTx.at(-1) ?? 0)}`,
   },
@@ -77,7 +79,7 @@ function graphOptions(graph: Graph) {
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
     scales: { y: { range: (_u, _min, max) => [0, Math.max(graph.yFloor, max * 1.1)] } },
-    axes: [{}, { values: (_u, splits) => splits.map(graph.value), size: 70 }],
+    axes: [{}, { values: (_u, splits) => graph.ticks(splits), size: (_u, values) => axisWidth(values ?? []) }],
     series: [{}, ...graph.labels.map((label, i) => ({ label, stroke: graph.colors[i], width: 1.5, points: { show: false } }))],
   });
 }
