@@ -4,9 +4,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { isWindowsSetupMedia, type MachineView } from '../api';
+import { isWindowsSetupMedia } from '../api';
 import { inspectIso } from '../core/machine/iso';
-import { cliBesideBackend } from '../core/testing/cli-beside-backend';
+import { cliBesideBackend, statusFacts } from '../core/testing/cli-beside-backend';
 import { uniqueName } from '../core/testing/harness';
 
 const image = inject('standinImage');
@@ -31,15 +31,7 @@ describe('a machine running an ISO that is not Windows setup (stand-in image, te
     const app = await side.h.waitFor(m.id, (v) => v.status.phase === 'running-iso' || v.status.phase === 'failed', 180_000, 'running-iso');
     expect(app.status).toMatchObject({ phase: 'running-iso', message: 'Running from ISO: it is not Windows setup, so nothing installs by itself; use it on the screen.', running: true, screenReady: true });
 
-    const json = await porthole(['machines', '--json']);
-    expect(json.code).toBe(0);
-    const cli = (JSON.parse(json.stdout) as MachineView[]).find((v) => v.id === m.id)!;
-    expect({ phase: cli.status.phase, message: cli.status.message, running: cli.status.running, screenReady: cli.status.screenReady }).toEqual({
-      phase: app.status.phase,
-      message: app.status.message,
-      running: app.status.running,
-      screenReady: app.status.screenReady,
-    });
+    expect(await side.cliStatus(m.id)).toEqual(statusFacts(app));
     const plain = await porthole(['machines']);
     expect(plain.stdout).toMatch(new RegExp(`^${m.id}\\s.*\\srunning from ISO\\s`, 'm'));
 

@@ -2,8 +2,7 @@
 // the image ends a moment later is a failed start. The built CLI (out/node/cli.js, `npm run build`)
 // runs in a child process on the same config and data dirs as a running backend (the app).
 import { describe, expect, inject, it } from 'vitest';
-import type { MachineView } from '../api';
-import { cliBesideBackend } from '../core/testing/cli-beside-backend';
+import { cliBesideBackend, statusFacts } from '../core/testing/cli-beside-backend';
 import { uniqueName } from '../core/testing/harness';
 import { realHostClass } from '../core/testing/test-host';
 
@@ -21,15 +20,7 @@ describe('the CLI and the app agree on what a machine does (stand-in image)', ()
     // "ready" holds still (the stand-in runs until stopped), so both reads see the same moment.
     const app = await side.h.waitFor(m.id, (v) => v.status.phase === 'ready' || v.status.phase === 'failed', 180_000, 'ready');
     expect(app.status.phase).toBe('ready');
-    const run = await porthole(['machines', '--json']);
-    expect(run.code).toBe(0);
-    const cli = (JSON.parse(run.stdout) as MachineView[]).find((v) => v.id === m.id)!;
-    expect({ phase: cli.status.phase, message: cli.status.message, screenReady: cli.status.screenReady, running: cli.status.running }).toEqual({
-      phase: app.status.phase,
-      message: app.status.message,
-      screenReady: app.status.screenReady,
-      running: app.status.running,
-    });
+    expect(await side.cliStatus(m.id)).toEqual(statusFacts(app));
   });
 
   // What KVM does for a container depends on this machine: nested: the image's own KVM test ends it
