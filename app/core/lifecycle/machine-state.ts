@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { ENGINE_DOWN_STATUS, type HostPorts, type MachineStatus, type MachineView } from '../../api';
-import type { EngineClient, EngineEvent } from '../engine/client';
+import type { EngineClient } from '../engine/client';
+import type { EngineEvent } from '../engine/events';
 import { INSTANCE_LABEL, MACHINE_LABEL, ownsContainer, storageSourceOf } from '../machine/spec';
 import { INSTALL_MARKER } from '../machine/oem';
 import { MachineSession } from '../session/machine-session';

@@ -1,5 +1,6 @@
 import type { ActionResponse, DeletePlan, HostPorts, MachineChanges, MachineDraft, MachineSettings, MachineView } from '../../api';
-import type { EngineClient, EngineEvent } from '../engine/client';
+import type { EngineClient } from '../engine/client';
+import type { EngineEvent } from '../engine/events';
 import type { MachineAddress } from '../engine/machine-address';
 import type { ExternalChange } from '../store/machine-store';
 import type { AdoptableContainer } from './adoption';
