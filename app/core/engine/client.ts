@@ -194,16 +194,7 @@ export class EngineClient {
     const replayed = new StampedLines(onLine, undefined);
     for (const line of splitLines(demux(backlog))) replayed.line(line);
     const last = replayed.lastStamp;
-    const stream = await this.wrap(
-      () =>
-        this.docker.getContainer(id).logs({
-          stdout: true,
-          stderr: true,
-          follow: true,
-          timestamps: true,
-          since: last ? stampSeconds(last) : since,
-        }) as Promise<NodeJS.ReadableStream>,
-    );
+    const stream = await this.followStream(id, { timestamps: true, since: last ? stampSeconds(last) : since });
     const followed = new StampedLines(onLine, last);
     const lines = new LineSplitter((line) => followed.line(line));
     const frames = new FrameDemuxer((chunk) => lines.push(chunk));
@@ -228,16 +219,7 @@ export class EngineClient {
     onEnd: (err?: Error) => void,
   ): Promise<() => void> {
     assertContainerRef(id);
-    const stream = await this.wrap(
-      () =>
-        this.docker.getContainer(id).logs({
-          stdout: true,
-          stderr: true,
-          follow: true,
-          tail: options.tail,
-          ...(options.sinceSeconds === undefined ? {} : { since: options.sinceSeconds }),
-        }) as Promise<NodeJS.ReadableStream>,
-    );
+    const stream = await this.followStream(id, { tail: options.tail, ...(options.sinceSeconds === undefined ? {} : { since: options.sinceSeconds }) });
     let batch: string[] = [];
     let ended = false;
     const lines = new LineSplitter((line) => batch.push(line));
@@ -303,6 +285,11 @@ export class EngineClient {
       ended = true;
       (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
     };
+  }
+
+  /** One following log request of the container's both outputs. */
+  private followStream(id: string, options: { timestamps?: boolean; since?: number | string; tail?: number }): Promise<NodeJS.ReadableStream> {
+    return this.wrap(() => this.docker.getContainer(id).logs({ stdout: true, stderr: true, follow: true, ...options }) as Promise<NodeJS.ReadableStream>);
   }
 
   private async wrap<T>(fn: () => Promise<T>): Promise<T> {
