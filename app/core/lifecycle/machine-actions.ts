@@ -13,6 +13,7 @@ import {
   type MachineSettings,
   type MachineView,
 } from '../../api';
+import type { EngineClient } from '../engine/client';
 import type { MachineAddress } from '../engine/machine-address';
 import { newMachineId, settingsFromDraft } from '../machine/defaults';
 import { assertIsoUsable } from '../machine/iso';
@@ -154,22 +155,21 @@ export class MachineActions {
   stop(id: string): Promise<void> {
     // A download under way belongs to the start queued before this stop: cancel it now, not after it.
     this.starter.cancelPull(id);
-    return this.state.serial.run(id, async () => {
-      const engine = this.deps.engine();
-      const container = await this.state.findContainer(engine, id);
-      if (!container?.State.Running) return;
-      this.state.session(id).expectStop();
-      await engine.stop(container.Id);
-    });
+    return this.halt(id, (engine, containerId) => engine.stop(containerId));
   }
 
   forceStop(id: string): Promise<void> {
+    return this.halt(id, (engine, containerId) => engine.kill(containerId));
+  }
+
+  /** Ends the machine's running container the way asked (a stop, a kill), in its queue; an expected stop, not a failure. */
+  private halt(id: string, end: (engine: EngineClient, containerId: string) => Promise<void>): Promise<void> {
     return this.state.serial.run(id, async () => {
       const engine = this.deps.engine();
       const container = await this.state.findContainer(engine, id);
       if (!container?.State.Running) return;
       this.state.session(id).expectStop();
-      await engine.kill(container.Id);
+      await end(engine, container.Id);
     });
   }
 
