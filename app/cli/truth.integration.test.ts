@@ -1,68 +1,33 @@
 // The CLI says what the machine is really doing: the same state the app derives, and a start that
 // the image ends a moment later is a failed start. The built CLI (out/node/cli.js, `npm run build`)
 // runs in a child process on the same config and data dirs as a running backend (the app).
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { MachineView } from '../api';
-import { Harness, uniqueName } from '../core/testing/harness';
+import { describe, expect, inject, it } from 'vitest';
+import { cliBesideBackend, statusFacts } from '../core/testing/cli-beside-backend';
+import { uniqueName } from '../core/testing/harness';
 import { realHostClass } from '../core/testing/test-host';
 
-const CLI = resolve('out/node/cli.js');
 const image = inject('standinImage');
 const base = { image, ramGiB: 2, cpuCores: 1, diskGiB: 64 } as const;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 describe('the CLI and the app agree on what a machine does (stand-in image)', () => {
-  let h: Harness;
-  const ids: string[] = [];
-
-  function porthole(args: string[]): Promise<Run> {
-    const env = { ...process.env, PORTHOLE_CONFIG_DIR: h.configDir, PORTHOLE_DATA_DIR: h.dataDir };
-    return new Promise((done) => {
-      execFile(process.execPath, [CLI, ...args], { env, timeout: 120_000 }, (error, stdout, stderr) => {
-        done({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
-      });
-    });
-  }
-
-  beforeAll(async () => {
-    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first.`);
-    h = await Harness.create();
-  });
-  afterAll(async () => {
-    await h.cleanup(ids);
-  });
+  const side = cliBesideBackend();
+  const { ids, porthole } = side;
 
   it('machines --json, started fresh beside the running app, gives the app’s phase, message and screen state', async () => {
-    const m = await h.call('createMachine', { name: uniqueName('Agree'), ...base, kvm: false });
+    const m = await side.h.call('createMachine', { name: uniqueName('Agree'), ...base, kvm: false });
     ids.push(m.id);
-    await h.call('startMachine', { id: m.id });
+    await side.h.call('startMachine', { id: m.id });
     // "ready" holds still (the stand-in runs until stopped), so both reads see the same moment.
-    const app = await h.waitFor(m.id, (v) => v.status.phase === 'ready' || v.status.phase === 'failed', 180_000, 'ready');
+    const app = await side.h.waitFor(m.id, (v) => v.status.phase === 'ready' || v.status.phase === 'failed', 180_000, 'ready');
     expect(app.status.phase).toBe('ready');
-    const run = await porthole(['machines', '--json']);
-    expect(run.code).toBe(0);
-    const cli = (JSON.parse(run.stdout) as MachineView[]).find((v) => v.id === m.id)!;
-    expect({ phase: cli.status.phase, message: cli.status.message, screenReady: cli.status.screenReady, running: cli.status.running }).toEqual({
-      phase: app.status.phase,
-      message: app.status.message,
-      screenReady: app.status.screenReady,
-      running: app.status.running,
-    });
+    expect(await side.cliStatus(m.id)).toEqual(statusFacts(app));
   });
 
   // What KVM does for a container depends on this machine: nested: the image's own KVM test ends it
   // with 88 a moment after the start; none: the start is refused (no /dev/kvm); kvm: it boots.
   it('porthole start waits past the image’s checks: exit 1 with the cause and remedy when the KVM test fails', async () => {
     const cls = await realHostClass();
-    const m = await h.call('createMachine', { name: uniqueName('KvmCli'), ...base, kvm: true });
+    const m = await side.h.call('createMachine', { name: uniqueName('KvmCli'), ...base, kvm: true });
     ids.push(m.id);
     const run = await porthole(['start', m.id]);
     if (cls === 'kvm') {

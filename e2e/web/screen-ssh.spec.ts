@@ -1,43 +1,12 @@
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import type { Page, TestInfo } from '@playwright/test';
 import { TestSshd } from '../../app/core/testing/test-sshd';
 import { createMachineViaWizard } from '../flows/create-machine';
 import { containerOf, docker, expect, startWebHost, test } from './fixtures';
 import { saveScreenshot } from './screenshots';
+import { occurrences, readScreen, shellIso, waitForIpxePrompt } from './screen-ocr';
 
 const run = promisify(execFile);
-const XK_RETURN = 0xff0d;
-
-interface TestWindow {
-  __portholeRfb?: { sendKey(keysym: number, code: string | null, down?: boolean): void };
-}
-
-function shellIso(): string {
-  const iso = process.env.PORTHOLE_TEST_SHELL_ISO;
-  if (!iso) throw new Error('PORTHOLE_TEST_SHELL_ISO is not set: the Playwright global setup makes the test ISOs.');
-  return iso;
-}
-
-let ocrRuns = 0;
-
-/** The VM's text screen read by tesseract from noVNC's framebuffer (dark on white, upscaled first). */
-async function readScreen(page: Page, testInfo: TestInfo): Promise<string> {
-  const dataUrl = await page.evaluate(() => {
-    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="screen-canvas"] canvas');
-    return canvas && canvas.width > 0 ? canvas.toDataURL('image/png') : null;
-  });
-  if (!dataUrl) return '';
-  ocrRuns += 1;
-  const raw = testInfo.outputPath(`ssh-screen-${ocrRuns}.png`);
-  const prepared = testInfo.outputPath(`ssh-screen-${ocrRuns}-ocr.png`);
-  await writeFile(raw, Buffer.from(dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64'));
-  await run('convert', [raw, '-colorspace', 'Gray', '-negate', '-filter', 'point', '-resize', '300%', '-threshold', '60%', prepared]);
-  const { stdout } = await run('tesseract', [prepared, 'stdout', '--psm', '6'], { maxBuffer: 4 * 1024 * 1024 });
-  return stdout;
-}
-
 /**
  * DOCKER_HOST=ssh://…: the web host talks to the engine through the test's own sshd (in front of the
  * shared engine), and the machine's screen reaches the browser through a local port forwarded by
@@ -84,27 +53,7 @@ test('Over an ssh engine, the screen arrives through a forwarded local port (iPX
     const { stdout: ps } = await run('ps', ['-eo', 'args']);
     expect(ps).toContain(`-W 127.0.0.1:${published}`);
 
-    let text = '';
-    let enterAt = 0;
-    await expect
-      .poll(
-        async () => {
-          text = await readScreen(page, testInfo);
-          if (/iPXE>/.test(text)) return true;
-          // ISOLINUX's boot: prompt waits for Enter once a key was seen; send one now and then.
-          if (/boot:/.test(text) && Date.now() - enterAt > 5000) {
-            enterAt = Date.now();
-            await page.evaluate((enter) => {
-              const rfb = (window as unknown as TestWindow).__portholeRfb;
-              rfb?.sendKey(enter, 'Enter', true);
-              rfb?.sendKey(enter, 'Enter', false);
-            }, XK_RETURN);
-          }
-          return false;
-        },
-        { timeout: 150_000, intervals: [1000] },
-      )
-      .toBe(true);
+    const text = await waitForIpxePrompt(page, testInfo, { timeout: 150_000, interval: 1000, prefix: 'ssh-screen' });
     expect(text).toMatch(/iPXE/);
 
     // Keys go the same way back: typed on the canvas, read back from the screen.
@@ -112,7 +61,7 @@ test('Over an ssh engine, the screen arrives through a forwarded local port (iPX
     await page.keyboard.type('echo viassh42', { delay: 30 });
     await page.keyboard.press('Enter');
     await expect
-      .poll(async () => (await readScreen(page, testInfo)).toLowerCase().replace(/[ \t]+/g, '').split('viassh42').length - 1, {
+      .poll(async () => occurrences(await readScreen(page, testInfo, 'ssh-screen'), 'viassh42'), {
         timeout: 30_000,
         intervals: [1000],
       })

@@ -1,61 +1,15 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
-import type { Locator, Page, TestInfo } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { PNG } from 'pngjs';
 import { containerNameIn, docker, expect, test } from './fixtures';
 import { createMachineViaWizard } from '../flows/create-machine';
 import { saveScreenshot } from './screenshots';
+import { framebufferPng, occurrences, readScreen, shellIso, waitForIpxePrompt, type RfbTestWindow } from './screen-ocr';
 
-const run = promisify(execFile);
-
-// X keysyms for the keys sent straight through the RFB client.
-const XK_RETURN = 0xff0d;
-
-/** What the page exposes under `porthole.testHooks` (ScreenRoute's exposeForTests), as seen from here. */
-interface TestWindow {
-  __portholeRfb?: { sendKey(keysym: number, code: string | null, down?: boolean): void };
+/** What the page exposes for the tests, as seen from here. */
+interface TestWindow extends RfbTestWindow {
   __screenStates: string[];
-}
-
-/** The test ISO that drops to the `iPXE>` prompt by itself: no key has to hit iPXE's two-second Ctrl+B window. */
-function shellIso(): string {
-  const iso = process.env.PORTHOLE_TEST_SHELL_ISO;
-  if (!iso) throw new Error('PORTHOLE_TEST_SHELL_ISO is not set: the Playwright global setup makes the test ISOs.');
-  return iso;
-}
-
-/** The framebuffer as noVNC holds it (native resolution, not the scaled view), as PNG bytes. */
-async function framebufferPng(page: Page): Promise<Buffer> {
-  const dataUrl = await page.evaluate(() => {
-    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="screen-canvas"] canvas');
-    return canvas && canvas.width > 0 ? canvas.toDataURL('image/png') : null;
-  });
-  if (!dataUrl) throw new Error('the screen has no canvas yet');
-  return Buffer.from(dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64');
-}
-
-let ocrRuns = 0;
-
-/**
- * Reads the VM's text screen with tesseract. The VGA text is light on black and small: it is
- * turned dark on white and upscaled first, which tesseract reads far better.
- */
-async function readScreen(page: Page, testInfo: TestInfo): Promise<string> {
-  ocrRuns += 1;
-  const raw = testInfo.outputPath(`screen-${ocrRuns}.png`);
-  const prepared = testInfo.outputPath(`screen-${ocrRuns}-ocr.png`);
-  await writeFile(raw, await framebufferPng(page));
-  await run('convert', [raw, '-colorspace', 'Gray', '-negate', '-filter', 'point', '-resize', '300%', '-threshold', '60%', prepared]);
-  const { stdout } = await run('tesseract', [prepared, 'stdout', '--psm', '6'], { maxBuffer: 4 * 1024 * 1024 });
-  await writeFile(testInfo.outputPath(`screen-${ocrRuns}.txt`), stdout);
-  return stdout;
-}
-
-/** How many times a word appears in the OCR text (case and a stray space or two ignored). */
-function occurrences(text: string, word: string): number {
-  const squeezed = text.toLowerCase().replace(/[ \t]+/g, '');
-  return squeezed.split(word.toLowerCase()).length - 1;
 }
 
 async function screenState(screen: Locator): Promise<{ state: string | null; session: number }> {
@@ -119,26 +73,7 @@ test('The Windows screen: boot text, keyboard and paste reach the VM, screenshot
   // that a screen that connected late misses nothing of the boot. A key press would stop ISOLINUX's
   // countdown at its `boot:` prompt: Enter there goes on.
   await monitor(container, 'system_reset');
-  let text = '';
-  let enterAt = 0;
-  await expect
-    .poll(
-      async () => {
-        text = await readScreen(page, testInfo);
-        if (/iPXE>/.test(text)) return true;
-        if (/boot:/.test(text) && Date.now() - enterAt > 5000) {
-          enterAt = Date.now();
-          await page.evaluate((enter) => {
-            const rfb = (window as unknown as TestWindow).__portholeRfb;
-            rfb?.sendKey(enter, 'Enter', true);
-            rfb?.sendKey(enter, 'Enter', false);
-          }, XK_RETURN);
-        }
-        return false;
-      },
-      { timeout: 120_000, intervals: [500] },
-    )
-    .toBe(true);
+  let text = await waitForIpxePrompt(page, testInfo, { timeout: 120_000, interval: 500 });
   // The boot text came through the screen: iPXE's banner above its prompt.
   expect(text).toMatch(/iPXE/);
   expect(text).toMatch(/Open Source Network Boot Firmware|Ctrl-B|initialising devices/i);

@@ -4,35 +4,13 @@ import { isContainerRef, isImageRef, PortholeError } from '../../api';
 import { INSTANCE_LABEL, MACHINE_LABEL } from '../machine/spec';
 import { describeEngineError, statusOf } from './errors';
 import { dockerodeOptions, type EngineTarget } from './target';
+import { EVENT_FILTER, parseEngineEvent, type EngineEvent } from './events';
+import { FrameDemuxer, LineSplitter, splitLines, StampedLines, stampSeconds, demux } from './log-frames';
+import { parsePullEvent, pullError, PullTracker, type PullProgress } from './pull';
 
 export { targetFromEnv, targetFromEndpoint, type EngineTarget } from './target';
 
 export { INSTANCE_LABEL, MACHINE_LABEL };
-import { parsePullEvent, PullTracker, type PullProgress } from './pull';
-
-/** The container events Porthole acts on: a start (inspect and follow), an exit, an OOM, a removal. */
-export const CONTAINER_EVENTS = ['start', 'die', 'oom', 'destroy'] as const;
-
-/**
- * Podman's names for the same events, where they differ. Its compatible API prints an exit as `die`
- * but filters on its own name, `died`: a stream filtered on `die` alone never carries an exit from
- * Podman (measured on 4.3). A removal is `remove` there. Docker ignores names it does not emit.
- */
-const PODMAN_EVENT_NAMES: Readonly<Record<string, (typeof CONTAINER_EVENTS)[number]>> = { died: 'die', remove: 'destroy' };
-
-/** The event filter sent to the engine: Docker's names and Podman's. */
-export const EVENT_FILTER = [...CONTAINER_EVENTS, ...Object.keys(PODMAN_EVENT_NAMES)];
-
-/** A container state change from the engine's event stream. */
-export interface EngineEvent {
-  action: string;
-  containerId: string;
-  machineId: string | undefined;
-  /** The Porthole configuration that made the container (its instance label); undefined before instances existed. */
-  instance: string | undefined;
-  exitCode: number | undefined;
-  time: number;
-}
 
 /**
  * Engines never redirect, but docker-modem follows a redirect (to any host) unless told otherwise,
@@ -170,48 +148,24 @@ export class EngineClient {
 
   async start(id: string): Promise<void> {
     assertContainerRef(id);
-    await this.wrap(async () => {
-      try {
-        await this.docker.getContainer(id).start();
-      } catch (err) {
-        if (statusOf(err) !== 304) throw err; // 304: already running
-      }
-    });
+    await this.wrap(() => unlessStatus(304, () => this.docker.getContainer(id).start())); // 304: already running
   }
 
   /** Graceful stop: SIGTERM, then the container's own stop timeout (120 s) before a kill. */
   async stop(id: string, timeoutSeconds?: number): Promise<void> {
     assertContainerRef(id);
-    await this.wrap(async () => {
-      try {
-        await this.docker.getContainer(id).stop(timeoutSeconds === undefined ? {} : { t: timeoutSeconds });
-      } catch (err) {
-        if (statusOf(err) !== 304) throw err; // 304: already stopped
-      }
-    });
+    await this.wrap(() => unlessStatus(304, () => this.docker.getContainer(id).stop(timeoutSeconds === undefined ? {} : { t: timeoutSeconds }))); // 304: already stopped
   }
 
   async kill(id: string): Promise<void> {
     assertContainerRef(id);
-    await this.wrap(async () => {
-      try {
-        await this.docker.getContainer(id).kill();
-      } catch (err) {
-        if (statusOf(err) !== 409) throw err; // 409: not running
-      }
-    });
+    await this.wrap(() => unlessStatus(409, () => this.docker.getContainer(id).kill())); // 409: not running
   }
 
   /** Removes the container only; `/storage` is a bind mount and is never touched. */
   async remove(id: string): Promise<void> {
     assertContainerRef(id);
-    await this.wrap(async () => {
-      try {
-        await this.docker.getContainer(id).remove({ force: true, v: false });
-      } catch (err) {
-        if (statusOf(err) !== 404) throw err;
-      }
-    });
+    await this.wrap(() => unlessStatus(404, () => this.docker.getContainer(id).remove({ force: true, v: false })));
   }
 
   async logs(id: string, tail: number): Promise<string[]> {
@@ -240,16 +194,7 @@ export class EngineClient {
     const replayed = new StampedLines(onLine, undefined);
     for (const line of splitLines(demux(backlog))) replayed.line(line);
     const last = replayed.lastStamp;
-    const stream = await this.wrap(
-      () =>
-        this.docker.getContainer(id).logs({
-          stdout: true,
-          stderr: true,
-          follow: true,
-          timestamps: true,
-          since: last ? stampSeconds(last) : since,
-        }) as Promise<NodeJS.ReadableStream>,
-    );
+    const stream = await this.followStream(id, { timestamps: true, since: last ? stampSeconds(last) : since });
     const followed = new StampedLines(onLine, last);
     const lines = new LineSplitter((line) => followed.line(line));
     const frames = new FrameDemuxer((chunk) => lines.push(chunk));
@@ -274,16 +219,7 @@ export class EngineClient {
     onEnd: (err?: Error) => void,
   ): Promise<() => void> {
     assertContainerRef(id);
-    const stream = await this.wrap(
-      () =>
-        this.docker.getContainer(id).logs({
-          stdout: true,
-          stderr: true,
-          follow: true,
-          tail: options.tail,
-          ...(options.sinceSeconds === undefined ? {} : { since: options.sinceSeconds }),
-        }) as Promise<NodeJS.ReadableStream>,
-    );
+    const stream = await this.followStream(id, { tail: options.tail, ...(options.sinceSeconds === undefined ? {} : { since: options.sinceSeconds }) });
     let batch: string[] = [];
     let ended = false;
     const lines = new LineSplitter((line) => batch.push(line));
@@ -351,6 +287,11 @@ export class EngineClient {
     };
   }
 
+  /** One following log request of the container's both outputs. */
+  private followStream(id: string, options: { timestamps?: boolean; since?: number | string; tail?: number }): Promise<NodeJS.ReadableStream> {
+    return this.wrap(() => this.docker.getContainer(id).logs({ stdout: true, stderr: true, follow: true, ...options }) as Promise<NodeJS.ReadableStream>);
+  }
+
   private async wrap<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
@@ -360,144 +301,11 @@ export class EngineClient {
   }
 }
 
-function pullError(ref: string, cause: string): PortholeError {
-  const lower = cause.toLowerCase();
-  if (lower.includes('no space left')) {
-    return new PortholeError('IMAGE_PULL_FAILED', `Downloading ${ref} failed: the disk is full.`, 'Free some disk space and try again.');
-  }
-  if (lower.includes('not found') || lower.includes('manifest unknown') || lower.includes('pull access denied')) {
-    return new PortholeError(
-      'IMAGE_PULL_FAILED',
-      `The image ${ref} does not exist in its registry.`,
-      'Check the image name and tag in the machine settings.',
-    );
-  }
-  if (/(dial tcp|lookup |timeout|connection refused|network is unreachable|tls)/i.test(cause)) {
-    return new PortholeError(
-      'IMAGE_PULL_FAILED',
-      `Downloading ${ref} failed: the registry could not be reached (${cause}).`,
-      'Check the internet connection (and any proxy settings of the engine), then start again.',
-    );
-  }
-  return new PortholeError('IMAGE_PULL_FAILED', `Downloading ${ref} failed: ${cause}`, 'Start the machine again to retry.');
-}
-
-interface RawEvent {
-  Type?: string;
-  Action?: string;
-  status?: string;
-  id?: string;
-  time?: number;
-  Actor?: { ID?: string; Attributes?: Record<string, string> };
-}
-
-export function parseEngineEvent(line: string): EngineEvent | null {
-  let raw: RawEvent;
+/** Runs `op`; the engine's answer `status` (the container is already as asked: started, stopped, gone) is no failure. */
+async function unlessStatus(status: number, op: () => Promise<unknown>): Promise<void> {
   try {
-    raw = JSON.parse(line) as RawEvent;
-  } catch {
-    return null;
+    await op();
+  } catch (err) {
+    if (statusOf(err) !== status) throw err;
   }
-  const named = (raw.Action ?? raw.status ?? '').split(':')[0] ?? '';
-  const action = PODMAN_EVENT_NAMES[named] ?? named;
-  const containerId = raw.Actor?.ID ?? raw.id;
-  if (!action || !containerId) return null;
-  const attrs = raw.Actor?.Attributes ?? {};
-  const exit = attrs.exitCode;
-  return {
-    action,
-    containerId,
-    machineId: attrs[MACHINE_LABEL],
-    instance: attrs[INSTANCE_LABEL],
-    exitCode: exit === undefined ? undefined : Number(exit),
-    time: raw.time ?? Math.floor(Date.now() / 1000),
-  };
-}
-
-/** Docker multiplexes stdout/stderr in 8-byte-header frames when no TTY is attached. */
-export class FrameDemuxer {
-  private pending = Buffer.alloc(0);
-  private raw: boolean | undefined;
-  constructor(private readonly onPayload: (chunk: string) => void) {}
-  push(chunk: Buffer): void {
-    this.pending = Buffer.concat([this.pending, chunk]);
-    if (this.raw === undefined && this.pending.length > 0) {
-      const first = this.pending[0];
-      this.raw = !(first === 0 || first === 1 || first === 2);
-    }
-    if (this.raw) {
-      this.onPayload(this.pending.toString('utf8'));
-      this.pending = Buffer.alloc(0);
-      return;
-    }
-    while (this.pending.length >= 8) {
-      const size = this.pending.readUInt32BE(4);
-      if (this.pending.length < 8 + size) break;
-      this.onPayload(this.pending.subarray(8, 8 + size).toString('utf8'));
-      this.pending = this.pending.subarray(8 + size);
-    }
-  }
-}
-
-export function demux(buf: Buffer): string {
-  let out = '';
-  new FrameDemuxer((chunk) => {
-    out += chunk;
-  }).push(buf);
-  return out;
-}
-
-class LineSplitter {
-  private rest = '';
-  constructor(private readonly onLine: (line: string) => void) {}
-  push(text: string): void {
-    this.rest += text;
-    const parts = this.rest.split(/\r?\n|\r/);
-    this.rest = parts.pop() ?? '';
-    for (const part of parts) this.onLine(part);
-  }
-  flush(): void {
-    if (this.rest) this.onLine(this.rest);
-    this.rest = '';
-  }
-}
-
-/** The engine's RFC 3339 timestamp with fixed-width nanoseconds, as `timestamps: true` puts it before each line. */
-const STAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?Z /;
-
-/**
- * Lines read with timestamps: strips the stamp and drops lines at or before `after` (already
- * delivered). A piece without a stamp (a line the image ended with a bare carriage return) belongs
- * to the stamped line before it.
- */
-export class StampedLines {
-  lastStamp: string | undefined;
-  private deliver = true;
-  constructor(
-    private readonly onLine: (line: string) => void,
-    private readonly after: string | undefined,
-  ) {}
-  line(raw: string): void {
-    const match = STAMP.exec(raw);
-    if (match) {
-      const stamp = `${match[1]}.${(match[2] ?? '').padEnd(9, '0')}`;
-      this.deliver = this.after === undefined || stamp > this.after;
-      if (this.deliver) this.lastStamp = stamp;
-      if (this.deliver) this.onLine(raw.slice(match[0].length));
-      return;
-    }
-    if (this.deliver) this.onLine(raw);
-  }
-}
-
-/** `2026-11-22T07:50:01.123456789` (UTC) -> `1795333801.123456789`, the engine's `since` to the nanosecond. */
-export function stampSeconds(stamp: string): string {
-  const [whole, fraction] = stamp.split('.');
-  return `${Date.parse(`${whole}Z`) / 1000}.${fraction ?? '0'}`;
-}
-
-export function splitLines(text: string): string[] {
-  const lines = text.split(/\r?\n/);
-  if (lines.at(-1) === '') lines.pop();
-  return lines;
 }

@@ -1,5 +1,6 @@
 import type { EngineStatus } from '../../api';
-import { EngineClient, type EngineEvent, type EngineTarget } from './client';
+import { EngineClient, type EngineTarget } from './client';
+import type { EngineEvent } from './events';
 
 const BACKOFF_MS = [200, 500, 1000, 2000, 5000];
 

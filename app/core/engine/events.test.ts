@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_FILTER, parseEngineEvent } from './client';
+import { EVENT_FILTER, parseEngineEvent } from './events';
 
 // Lines as Podman 4.3's Docker-compatible /events wrote them (measured), shortened to what matters.
 const podman = (status: string, attributes: Record<string, string>): string =>

@@ -8,7 +8,8 @@ import { docker, Harness, uniqueName } from '../testing/harness';
 import { LocalRegistry } from '../testing/registry';
 import { PrivatePodman } from '../testing/private-podman';
 import { remoteLifecyclePass } from '../testing/remote-lifecycle';
-import { EngineClient, targetFromEnv, type EngineEvent } from './client';
+import { EngineClient, targetFromEnv } from './client';
+import type { EngineEvent } from './events';
 
 const image = inject('standinImage');
 

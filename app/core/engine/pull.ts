@@ -1,3 +1,5 @@
+import { PortholeError } from '../../api';
+
 export interface PullEvent {
   id: string | undefined;
   status: string;
@@ -67,4 +69,27 @@ export class PullTracker {
     }
     return { bytesDone: done, bytesTotal: total, layers: [...this.layers.values()].map((l) => ({ ...l })) };
   }
+}
+
+/** A failed download said as what to do: a full disk, an image that does not exist, no registry. */
+export function pullError(ref: string, cause: string): PortholeError {
+  const lower = cause.toLowerCase();
+  if (lower.includes('no space left')) {
+    return new PortholeError('IMAGE_PULL_FAILED', `Downloading ${ref} failed: the disk is full.`, 'Free some disk space and try again.');
+  }
+  if (lower.includes('not found') || lower.includes('manifest unknown') || lower.includes('pull access denied')) {
+    return new PortholeError(
+      'IMAGE_PULL_FAILED',
+      `The image ${ref} does not exist in its registry.`,
+      'Check the image name and tag in the machine settings.',
+    );
+  }
+  if (/(dial tcp|lookup |timeout|connection refused|network is unreachable|tls)/i.test(cause)) {
+    return new PortholeError(
+      'IMAGE_PULL_FAILED',
+      `Downloading ${ref} failed: the registry could not be reached (${cause}).`,
+      'Check the internet connection (and any proxy settings of the engine), then start again.',
+    );
+  }
+  return new PortholeError('IMAGE_PULL_FAILED', `Downloading ${ref} failed: ${cause}`, 'Start the machine again to retry.');
 }

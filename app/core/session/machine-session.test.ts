@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MachineStatus } from '../../api';
-import type { EngineEvent } from '../engine/client';
+import type { EngineEvent } from '../engine/events';
 import { MachineSession } from './machine-session';
 
 const KVM_ERROR = [

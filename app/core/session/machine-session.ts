@@ -1,7 +1,8 @@
 import WebSocket from 'ws';
 import type Docker from 'dockerode';
 import type { Failure, MachineStatus, Progress } from '../../api';
-import type { EngineClient, EngineEvent } from '../engine/client';
+import type { EngineClient } from '../engine/client';
+import type { EngineEvent } from '../engine/events';
 import { failureFor, isCleanExit } from './failures';
 import { startedStatus, type BootMedia } from './media';
 import { ErrorTrail, interpretLogLine, interpretStatusMessage, type LogSignal, type StatusSignal } from './log-signals';

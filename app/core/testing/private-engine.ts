@@ -5,7 +5,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../lifecycle/ports';
-import { dockerAt, exited, pipe, program, until } from './processes';
+import { copyImageInto, freeSubnet, removeEngineFolder } from './private-engine-folder';
+import { dockerAt, exited, program, until } from './processes';
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 90_000;
@@ -36,7 +37,7 @@ export class PrivateEngine {
   static async start(options: { image?: string; tls?: boolean } = {}): Promise<PrivateEngine> {
     const root = await mkdtemp(join(tmpdir(), 'porthole-engine-'));
     const bridge = `phit${randomBytes(3).toString('hex')}`;
-    const subnet = await freeSubnet();
+    const subnet = await freeSubnet(213);
     await program('ip', ['link', 'add', bridge, 'type', 'bridge']);
     await program('ip', ['addr', 'add', `10.213.${subnet}.1/24`, 'dev', bridge]);
     await program('ip', ['link', 'set', bridge, 'up']);
@@ -48,7 +49,7 @@ export class PrivateEngine {
       engine.tlsPort = await freePort();
     }
     await engine.startDaemon();
-    if (options.image) await pipe(['docker', 'save', options.image], ['docker', '-H', engine.host, 'load', '-q']);
+    if (options.image) await copyImageInto(engine.host, options.image);
     return engine;
   }
 
@@ -152,22 +153,9 @@ export class PrivateEngine {
     const ids = await this.docker('ps', '-aq').catch(() => '');
     if (ids) await this.docker('rm', '-f', ...ids.split('\n')).catch(() => undefined);
     await this.stopDaemon('SIGTERM');
-    const mounts = (await readFile('/proc/mounts', 'utf8'))
-      .split('\n')
-      .map((line) => line.split(' ')[1] ?? '')
-      .filter((path) => path.startsWith(this.root))
-      .sort()
-      .reverse();
-    for (const path of mounts) await program('umount', [path]).catch(() => undefined);
     await program('ip', ['link', 'del', this.bridge]).catch(() => undefined);
     if (this.logFd !== undefined) closeSync(this.logFd);
-    // PORTHOLE_KEEP_ENGINE_LOG=1 keeps the folder's dockerd.log (and only it) for a look after a failure.
-    if (process.env.PORTHOLE_KEEP_ENGINE_LOG) {
-      await rm(join(this.root, 'data'), { recursive: true, force: true });
-      process.stderr.write(`private engine log kept: ${join(this.root, 'dockerd.log')}\n`);
-    } else {
-      await rm(this.root, { recursive: true, force: true });
-    }
+    await removeEngineFolder(this.root, { lazy: false, dataDir: 'data', log: 'dockerd.log', what: 'private engine' });
   }
 
   toString(): string {
@@ -193,13 +181,4 @@ async function makeCertificates(dir: string): Promise<void> {
   };
   await sign('server', '/CN=127.0.0.1', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n', at('server-cert.pem'), at('server-key.pem'));
   await sign('client', '/CN=porthole test client', 'extendedKeyUsage=clientAuth\n', join(client, 'cert.pem'), join(client, 'key.pem'));
-}
-
-/** A 10.213.N.0/24 that no interface on this host uses. */
-async function freeSubnet(): Promise<number> {
-  const used = await program('ip', ['-4', '-o', 'addr', 'show']);
-  for (;;) {
-    const n = 1 + Math.floor(Math.random() * 250);
-    if (!used.includes(`10.213.${n}.`)) return n;
-  }
 }

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freeSubnet, removeEngineFolder, startOrDispose } from './private-engine-folder';
 import { dockerAt, exited, pipe, program, until } from './processes';
 import { asUser, endProcessesWith, grantTun, revokeTun, rootlessUser, type TestUser } from './rootless-user';
 
@@ -93,20 +94,16 @@ export class PrivatePodman {
       await chmod(root, 0o755);
       for (const f of ['', 'containers.conf', 'storage.conf', 'registries.conf']) await chown(join(root, f), options.user.uid, options.user.gid);
     }
-    try {
+    return startOrDispose(podman, async () => {
       if (network) {
         podman.bridge = `phpm${network.slice(-6)}`;
         // Podman 4.3 has no --interface-name: the CNI list it reads, written here (no masquerade: the tests need no internet).
         await mkdir(join(root, 'networks'));
-        await writeFile(join(root, 'networks', `${network}.conflist`), cniNetwork(network, podman.bridge, await freeSubnet()));
+        await writeFile(join(root, 'networks', `${network}.conflist`), cniNetwork(network, podman.bridge, await freeSubnet(214)));
       }
       await podman.startService();
       if (options.image) await podman.load(options.image);
-    } catch (err) {
-      await podman.dispose();
-      throw err;
-    }
-    return podman;
+    });
   }
 
   /** DOCKER_HOST for a backend under test. */
@@ -210,34 +207,13 @@ export class PrivatePodman {
     await this.stopService();
     if (this.user) await revokeTun(this.user);
     // Whatever the store still holds mounted on the host (its overlay home), deepest first.
-    const mounts = (await readFile('/proc/mounts', 'utf8'))
-      .split('\n')
-      .map((line) => line.split(' ')[1] ?? '')
-      .filter((path) => path.startsWith(this.root))
-      .sort()
-      .reverse();
-    for (const path of mounts) await program('umount', ['-l', path]).catch(() => undefined);
     if (this.bridge) await program('ip', ['link', 'del', this.bridge]).catch(() => undefined);
     if (this.logFd !== undefined) closeSync(this.logFd);
-    if (process.env.PORTHOLE_KEEP_ENGINE_LOG) {
-      process.stderr.write(`private Podman log kept: ${join(this.root, 'service.log')}\n`);
-      await rm(join(this.root, 'graph'), { recursive: true, force: true });
-    } else {
-      await rm(this.root, { recursive: true, force: true });
-    }
+    await removeEngineFolder(this.root, { lazy: true, dataDir: 'graph', log: 'service.log', what: 'private Podman' });
   }
 
   toString(): string {
     return `${this.host} (Podman${this.user ? `, rootless as ${this.user.name}` : ''})`;
-  }
-}
-
-/** A 10.214.N.0/24 that no interface on this host uses. */
-async function freeSubnet(): Promise<number> {
-  const used = await program('ip', ['-4', '-o', 'addr', 'show']);
-  for (;;) {
-    const n = 1 + Math.floor(Math.random() * 250);
-    if (!used.includes(`10.214.${n}.`)) return n;
   }
 }
 

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { access, chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, chown, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { closeSync, constants, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dockerAt, exited, pipe, program, until } from './processes';
+import { copyImageInto, removeEngineFolder, startOrDispose } from './private-engine-folder';
+import { dockerAt, exited, until } from './processes';
 import { asUser, endProcessesWith, grantTun, revokeTun, rootlessUser, type TestUser } from './rootless-user';
 
 const START_TIMEOUT_MS = 90_000;
@@ -45,7 +46,7 @@ export class PrivateRootlessDocker {
     const user = await rootlessUser();
     const root = await mkdtemp(join(tmpdir(), 'porthole-rootless-docker-'));
     const engine = new PrivateRootlessDocker(root, user);
-    try {
+    return startOrDispose(engine, async () => {
       await chmod(root, 0o755);
       await mkdir(join(root, 'xdg'), { mode: 0o700 });
       // No daemon.json of the user's or the host's applies.
@@ -53,12 +54,8 @@ export class PrivateRootlessDocker {
       for (const path of ['', 'xdg', 'daemon.json']) await chown(join(root, path), user.uid, user.gid);
       await grantTun(user);
       await engine.startDaemon(script);
-      if (options.image) await pipe(['docker', 'save', options.image], ['docker', '-H', engine.host, 'load', '-q']);
-    } catch (err) {
-      await engine.dispose();
-      throw err;
-    }
-    return engine;
+      if (options.image) await copyImageInto(engine.host, options.image);
+    });
   }
 
   env(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
@@ -112,19 +109,7 @@ export class PrivateRootlessDocker {
     if (this.daemon && this.daemon.exitCode === null && this.daemon.signalCode === null) this.daemon.kill('SIGTERM');
     await endProcessesWith(`${MARK}=${this.root}`, STOP_TIMEOUT_MS);
     await revokeTun(this.user);
-    const mounts = (await readFile('/proc/mounts', 'utf8'))
-      .split('\n')
-      .map((line) => line.split(' ')[1] ?? '')
-      .filter((path) => path.startsWith(this.root))
-      .sort()
-      .reverse();
-    for (const path of mounts) await program('umount', ['-l', path]).catch(() => undefined);
     if (this.logFd !== undefined) closeSync(this.logFd);
-    if (process.env.PORTHOLE_KEEP_ENGINE_LOG) {
-      process.stderr.write(`rootless Docker log kept: ${join(this.root, 'dockerd.log')}\n`);
-      await rm(join(this.root, 'data'), { recursive: true, force: true });
-    } else {
-      await rm(this.root, { recursive: true, force: true });
-    }
+    await removeEngineFolder(this.root, { lazy: true, dataDir: 'data', log: 'dockerd.log', what: 'rootless Docker' });
   }
 }

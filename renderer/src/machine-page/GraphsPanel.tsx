@@ -29,6 +29,22 @@ interface Graph {
   yFloor: number;
 }
 
+/** A graph of two byte rates (disk read and write, network in and out): one axis, floor and caption for both. */
+function rateGraph(key: string, title: string, pick: (s: StatsSeries) => [number[], number[]], lines: [RateLine, RateLine]): Graph {
+  const latest = (s: StatsSeries): string =>
+    pick(s)
+      .map((column, i) => `${lines[i]!.word} ${rate(column.at(-1) ?? 0)}`)
+      .join(' · ');
+  return { key, title, columns: pick, labels: lines.map((l) => l.label), colors: lines.map((l) => l.color), ticks: (splits) => byteTicks(splits, '/s'), yFloor: 1000, now: latest };
+}
+
+interface RateLine {
+  label: string;
+  color: string;
+  /** Its word in the numbers beside the title. */
+  word: string;
+}
+
 const GRAPHS: Graph[] = [
   {
     key: 'cpu',
@@ -50,26 +66,14 @@ const GRAPHS: Graph[] = [
     yFloor: 1_000_000,
     now: (s) => `${formatBytes(s.memBytes.at(-1) ?? 0)} of ${formatBytes(s.memLimitBytes)}`,
   },
-  {
-    key: 'disk',
-    title: 'Disk',
-    columns: (s) => [s.diskRead, s.diskWrite],
-    labels: ['Read', 'Write'],
-    colors: ['#2ec27e', '#e66100'],
-    ticks: (splits) => byteTicks(splits, '/s'),
-    yFloor: 1000,
-    now: (s) => `read ${rate(s.diskRead.at(-1) ?? 0)} · write ${rate(s.diskWrite.at(-1) ?? 0)}`,
-  },
-  {
-    key: 'network',
-    title: 'Network',
-    columns: (s) => [s.netRx, s.netTx],
-    labels: ['Received', 'Sent'],
-    colors: ['#1c71d8', '#c64600'],
-    ticks: (splits) => byteTicks(splits, '/s'),
-    yFloor: 1000,
-    now: (s) => `in ${rate(s.netRx.at(-1) ?? 0)} · out ${rate(s.netTx.at(-1) ?? 0)}`,
-  },
+  rateGraph('disk', 'Disk', (s) => [s.diskRead, s.diskWrite], [
+    { label: 'Read', color: '#2ec27e', word: 'read' },
+    { label: 'Write', color: '#e66100', word: 'write' },
+  ]),
+  rateGraph('network', 'Network', (s) => [s.netRx, s.netTx], [
+    { label: 'Received', color: '#1c71d8', word: 'in' },
+    { label: 'Sent', color: '#c64600', word: 'out' },
+  ]),
 ];
 
 function graphOptions(graph: Graph) {
