@@ -37,6 +37,8 @@ export const usbListingSchema = z.object({
   busAvailable: z.boolean(),
   /** Why devices cannot be passed (no USB bus), with what to do; absent when they can. */
   busMessage: z.string().optional(),
+  /** Set when the engine runs on another computer: machines get that computer's devices, not these. */
+  remoteNote: z.string().optional(),
 });
 export type UsbListing = z.infer<typeof usbListingSchema>;
 

@@ -29,6 +29,10 @@ describe('porthole usb (formatting)', () => {
     expect(text).toBe('No USB devices found on this computer.\nThis computer has no /dev/bus/usb.\n');
   });
 
+  it('says when the machines run on another computer', () => {
+    expect(formatUsbDevices({ devices: [], busAvailable: true, remoteNote: 'Machines run on vmhost.lan.' }, [])).toBe('No USB devices found on this computer.\nMachines run on vmhost.lan.\n');
+  });
+
   it('reads VENDOR:PRODUCT in either case; anything else is a usage error', () => {
     expect(parseUsbArg('046D:C52B', 'add')).toEqual({ vendorId: '046d', productId: 'c52b' });
     expect(() => parseUsbArg('046dc52b', 'add')).toThrow('needs a machine id and a device as VENDOR:PRODUCT');

@@ -27,6 +27,7 @@ export function formatUsbDevices(listing: UsbListing, machines: readonly Machine
   for (const m of machines) for (const d of m.usbDevices ?? []) if (!plugged.has(usbKey(d))) absent.set(usbKey(d), d.name);
   for (const [key, name] of absent) lines.push(`Not plugged in: ${key} ${name}, used by ${users(key)}`);
   if (listing.busMessage) lines.push(listing.busMessage);
+  if (listing.remoteNote) lines.push(listing.remoteNote);
   return lines.join('\n') + '\n';
 }
 

@@ -34,7 +34,7 @@ import { secretsOf } from './log/secret-values';
 import type { MachineView } from '../api';
 import { Snapshots } from './snapshots/snapshots';
 import { withDiskLock } from './snapshots/lock';
-import { usbListing, UsbStartWarnings } from './host/usb-service';
+import { usbListing, usbListingFor, UsbStartWarnings } from './host/usb-service';
 
 export type { Backend, BackendEvent, BackendListener } from './backend-types';
 
@@ -266,7 +266,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     takeSnapshot: ({ id, name }) => snapshots.take(id, name),
     restoreSnapshot: ({ id, snapshotId }) => snapshots.restore(id, snapshotId),
     deleteSnapshot: async ({ id, snapshotId }) => (await snapshots.remove(id, snapshotId), ok),
-    listUsbDevices: () => usbListing(hostOptions),
+    listUsbDevices: () => usbListingFor(hostOptions, engineIsRemote(target) ? engineHostName(target) : null),
   };
 
   // Live graphs: one engine stats stream per machine while anyone looks (lifecycle/machine-stats.ts).

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HostUsbDevice, MachineView } from '../../api';
 import { addFakeUsb, makeFakeRoot, type FakeRoot } from '../testing/fake-root';
-import { missingUsbDevices, usbListing, UsbStartWarnings } from './usb-service';
+import { missingUsbDevices, usbListing, usbListingFor, UsbStartWarnings } from './usb-service';
 
 describe('usbListing', () => {
   let fake: FakeRoot;
@@ -45,6 +45,11 @@ describe('usbListing', () => {
     expect(listing.busAvailable).toBe(false);
     expect(listing.busMessage).toMatch(/no \/dev\/bus\/usb/);
     expect(listing.busMessage).toMatch(/ls \/dev\/bus\/usb/);
+  });
+
+  it('with a remote engine, says the machines get that computer’s devices, not the listed ones', async () => {
+    expect((await usbListingFor(fake.options(), null)).remoteNote).toBeUndefined();
+    expect((await usbListingFor(fake.options(), 'vmhost.lan')).remoteNote).toMatch(/^Machines run on vmhost\.lan, the container engine's computer: they get USB devices plugged into that computer/);
   });
 
   it('sysfs devices without /dev/bus/usb (a container without the bus): listed, but the bus is not available', async () => {

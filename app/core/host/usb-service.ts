@@ -19,6 +19,16 @@ export async function usbListing(options: HostCheckOptions): Promise<UsbListing>
   };
 }
 
+/** The listing, saying so when machines run on another computer (a remote engine) whose devices are not these. */
+export async function usbListingFor(options: HostCheckOptions, engineHost: string | null): Promise<UsbListing> {
+  const listing = await usbListing(options);
+  if (engineHost === null) return listing;
+  return {
+    ...listing,
+    remoteNote: `Machines run on ${engineHost}, the container engine's computer: they get USB devices plugged into that computer, by the same vendor and product ids. This list is of this computer.`,
+  };
+}
+
 /** The machine's USB devices that are not among those plugged in. */
 export function missingUsbDevices(m: Pick<MachineView, 'usbDevices'>, plugged: readonly HostUsbDevice[]): NonNullable<MachineView['usbDevices']> {
   const here = new Set(plugged.map(usbKey));

@@ -58,6 +58,11 @@ describe('USB devices section', () => {
     expect((screen.getByRole('checkbox', { name: /SanDisk.*Not plugged in/ }) as HTMLInputElement).checked).toBe(true);
   });
 
+  it('with a remote engine, says whose devices the machines get', async () => {
+    section({ ...plugged(receiver), remoteNote: 'Machines run on vmhost.lan, the container engine’s computer.' });
+    expect((await screen.findByTestId('usb-remote')).textContent).toContain('Machines run on vmhost.lan');
+  });
+
   it('Refresh lists again (a device plugged in meanwhile appears)', async () => {
     let now = plugged(receiver);
     section(async () => now);

@@ -77,6 +77,11 @@ export function UsbDevicesSection({
         finds it in any USB port. While the machine has it, Linux here cannot use it.
       </p>
       {running ? <p className="notice" data-testid="usb-running-note">The machine is running: changes to its USB devices apply at its next start.</p> : null}
+      {listing?.remoteNote ? (
+        <p className="notice" data-testid="usb-remote">
+          {listing.remoteNote}
+        </p>
+      ) : null}
       {listing && !listing.busAvailable ? (
         <p className="notice" role="status" data-testid="usb-no-bus">
           {listing.busMessage ?? 'This computer has no USB bus, so no USB device can be passed to a machine.'}
