@@ -9,6 +9,7 @@ import { appIdSchema, appListSchema } from './apps';
 import { statsSampleSchema } from './stats';
 import type { PortholeError } from './errors';
 import { restoreResultSchema, snapshotIdSchema, snapshotNameSchema, snapshotProgressSchema, snapshotViewSchema } from './snapshots';
+import { usbListingSchema } from './usb';
 
 /** The longest compose.yml importCompose takes, in characters (UTF-16 code units, as zod counts them). */
 export const IMPORT_YAML_MAX_CHARS = 1_000_000;
@@ -215,6 +216,11 @@ export const actions = {
     response: restoreResultSchema,
   },
   deleteSnapshot: { request: z.object({ id: machineIdSchema, snapshotId: snapshotIdSchema }), response: ok },
+  /**
+   * This computer's USB devices (sysfs, named from usb.ids), and whether /dev/bus/usb exists so they can be
+   * passed to machines. Machines get them through updateMachine's usbDevices.
+   */
+  listUsbDevices: { request: z.object({}), response: usbListingSchema },
 } as const;
 
 export type Actions = typeof actions;

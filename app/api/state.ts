@@ -72,6 +72,8 @@ export type MachineStatus = z.infer<typeof machineStatusSchema>;
 export const machineViewSchema = machineSettingsSchema.omit({ password: true }).extend({
   hasPassword: z.boolean(),
   status: machineStatusSchema,
+  /** What a running machine runs without, said on its card (a USB device not plugged in at its start). */
+  warnings: z.array(z.string()).optional(),
 });
 export type MachineView = z.infer<typeof machineViewSchema>;
 

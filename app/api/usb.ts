@@ -29,3 +29,20 @@ export type HostUsbDevice = z.infer<typeof hostUsbDeviceSchema>;
 export function usbKey(d: { vendorId: string; productId: string }): string {
   return `${d.vendorId}:${d.productId}`;
 }
+
+/** What listUsbDevices answers: the devices plugged in now, and whether they can be passed to machines at all. */
+export const usbListingSchema = z.object({
+  devices: z.array(hostUsbDeviceSchema),
+  /** `/dev/bus/usb` exists on this computer: the device nodes machines are given. */
+  busAvailable: z.boolean(),
+  /** Why devices cannot be passed (no USB bus), with what to do; absent when they can. */
+  busMessage: z.string().optional(),
+  /** Set when the engine runs on another computer: machines get that computer's devices, not these. */
+  remoteNote: z.string().optional(),
+});
+export type UsbListing = z.infer<typeof usbListingSchema>;
+
+/** The warning a machine carries when it started without one of its USB devices. */
+export function usbMissingWarning(d: { vendorId: string; productId: string; name: string }): string {
+  return `USB device ${d.name} (${usbKey(d)}) is not plugged in; Windows starts without it. Plug it in and restart the machine to use it.`;
+}

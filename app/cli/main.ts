@@ -10,6 +10,7 @@ import { formatDeletePlan, formatMachines } from './format';
 import { formatApps, pickApp } from './apps-format';
 import { followSnapshotProgress, formatSnapshot, formatSnapshots, formatSnapshotsAfterDelete, restoreQuestion } from './snapshots';
 import { writeSecretFile } from './secret-file';
+import { usbCommand, UsbUsageError } from './usb';
 
 const USAGE = `Usage: porthole <command> [options]
 
@@ -48,6 +49,9 @@ Commands:
   restore ID SNAPSHOT --yes   Put the snapshot's disk back (machine stopped): every change since the
                               snapshot is lost; without --yes it only says what would be lost
   rm-snapshot ID SNAPSHOT     Delete one snapshot
+  usb                         This computer's USB devices (VENDOR:PRODUCT, name) and the machines using each
+  usb add|remove ID VENDOR:PRODUCT
+                              Give a machine a USB device, or take it away (applies at its next start)
 
 Options:
   --json                      Machine-readable output
@@ -362,11 +366,13 @@ async function runParsed(
         print(result, () => `Deleted snapshot ${second} of ${target}.\n`);
         return 0;
       }
+      case 'usb':
+        return await usbCommand(call, positionals.slice(1), print);
       default:
         throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
     }
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof UsbUsageError) {
       err(e.message + '\n');
       return 2;
     }

@@ -34,6 +34,7 @@ import { secretsOf } from './log/secret-values';
 import type { MachineView } from '../api';
 import { Snapshots } from './snapshots/snapshots';
 import { withDiskLock } from './snapshots/lock';
+import { usbListing, usbListingFor, UsbStartWarnings } from './host/usb-service';
 
 export type { Backend, BackendEvent, BackendListener } from './backend-types';
 
@@ -122,6 +123,15 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     return connection.client;
   };
 
+  // A machine that started without one of its USB devices says so on its card (host/usb-service.ts).
+  const usbWarnings = new UsbStartWarnings(
+    async () => (await usbListing(hostOptions)).devices,
+    (id) => {
+      // Deleted while its devices were being looked at: nothing to say.
+      const view = machines.list().find((m) => m.id === id);
+      if (view) emit({ event: 'machineChanged', payload: usbWarnings.decorate(view) });
+    },
+  );
   const machines = new Machines({
     store,
     secrets,
@@ -131,8 +141,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     configDir: options.configDir,
     host: () => hostReport.facts,
     env,
-    onChange: (view) => emit({ event: 'machineChanged', payload: view }),
-    onRemoved: (id) => emit({ event: 'machineRemoved', payload: { id } }),
+    onChange: (view) => emit({ event: 'machineChanged', payload: usbWarnings.decorate(view) }),
+    onRemoved: (id) => (usbWarnings.forget(id), emit({ event: 'machineRemoved', payload: { id } })),
     address: (port) => addresses.of(port),
     ...(engineIsRemote(target) ? { engineHost: engineHostName(target) } : {}),
     // A start from this process waits up to 20 s for another process's snapshot copy, then says so.
@@ -196,8 +206,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
 
   const ok = { ok: true } as const;
   const handlers: Handlers = {
-    listMachines: async () => machines.list(),
-    getMachine: async ({ id }) => machines.get(id),
+    listMachines: async () => machines.list().map((m) => usbWarnings.decorate(m)),
+    getMachine: async ({ id }) => usbWarnings.decorate(machines.get(id)),
     createMachine: (draft) => machines.create(draft),
     updateMachine: ({ id, changes }) => machines.update(id, changes),
     startMachine: async ({ id }) => (await machines.start(id), ok),
@@ -256,6 +266,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     takeSnapshot: ({ id, name }) => snapshots.take(id, name),
     restoreSnapshot: ({ id, snapshotId }) => snapshots.restore(id, snapshotId),
     deleteSnapshot: async ({ id, snapshotId }) => (await snapshots.remove(id, snapshotId), ok),
+    listUsbDevices: () => usbListingFor(hostOptions, engineIsRemote(target) ? engineHostName(target) : null),
   };
 
   // Live graphs: one engine stats stream per machine while anyone looks (lifecycle/machine-stats.ts).

@@ -230,6 +230,7 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
       takeSnapshot: { id, name: 'Fuzz snapshot' },
       restoreSnapshot: { id, snapshotId: '20261129-023000-a1b2c3', confirmLoss: true },
       deleteSnapshot: { id, snapshotId: '20261129-023000-a1b2c3' },
+      listUsbDevices: {},
     };
   }
 

@@ -41,6 +41,7 @@ readonly NEEDED=(
   slirp4netns=/usr/bin/slirp4netns            # rootless Podman and rootless Docker: user-mode networking
   rootlesskit=/usr/bin/rootlesskit            # rootless Docker (docker.io's dockerd-rootless.sh)
   acl=/usr/bin/setfacl                        # rootless engine tests: /dev/net/tun for the test account only (rootless-user.ts)
+  usb.ids=/usr/share/misc/usb.ids             # USB devices: readable names, as users' systems have them (app/core/host/usb.ts)
 )
 
 say() { printf 'test bed: %s\n' "$*" >&2; }

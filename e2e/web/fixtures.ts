@@ -31,7 +31,7 @@ export async function startWebHost(
   const root = await mkdtemp(join(tmpdir(), 'porthole-e2e-'));
   const configDir = join(root, 'config');
   const dataDir = join(root, 'data');
-  const entry = testHost && forcedHostClass() ? testWebHostScript : 'out/node/web.js';
+  const entry = testHost && forcedHostClass({ ...process.env, ...extraEnv }) ? testWebHostScript : 'out/node/web.js';
   const child = spawn(process.execPath, [entry], {
     env: { ...process.env, PORTHOLE_CONFIG_DIR: configDir, PORTHOLE_DATA_DIR: dataDir, PORTHOLE_STATE_DIR: join(root, 'state'), ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -205,7 +205,7 @@ export const SAMPLE_USB_IDS = [
 ].join('\n');
 
 /** Writes USB devices into a fake root's sysfs, and usb.ids where Debian keeps it (unless `usbIds` is null). */
-export async function addFakeUsb(fake: FakeRoot, devices: readonly FakeUsbDevice[], usbIds: string | null = SAMPLE_USB_IDS): Promise<void> {
+export async function addFakeUsb(fake: Pick<FakeRoot, 'write'>, devices: readonly FakeUsbDevice[], usbIds: string | null = SAMPLE_USB_IDS): Promise<void> {
   for (const d of devices) {
     const dir = `/sys/bus/usb/devices/${d.port}`;
     await fake.write(`${dir}/idVendor`, `${d.vendorId}\n`);

@@ -10,7 +10,7 @@ import {
   type MachineStatus,
   type MachineView,
 } from '../../api';
-import { createBackend, type Backend } from '../backend';
+import { createBackend, type Backend, type BackendOptions } from '../backend';
 import { instanceId } from '../lifecycle/instance';
 import { containerName } from '../machine/spec';
 import { dockerAt } from './processes';
@@ -32,13 +32,15 @@ export class Harness {
     readonly configDir: string,
     readonly dataDir: string,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly hostCheck?: BackendOptions['hostCheck'],
   ) {
     this.docker = dockerAt(env.DOCKER_HOST, env);
   }
 
-  static async create(env: NodeJS.ProcessEnv = process.env): Promise<Harness> {
+  /** `hostCheck`: what the host checks read instead of this computer (a test host root). */
+  static async create(env: NodeJS.ProcessEnv = process.env, hostCheck?: BackendOptions['hostCheck']): Promise<Harness> {
     const root = await mkdtemp(join(tmpdir(), 'porthole-it-'));
-    const h = new Harness(join(root, 'config'), join(root, 'data'), env);
+    const h = new Harness(join(root, 'config'), join(root, 'data'), env, hostCheck);
     await h.boot();
     return h;
   }
@@ -46,7 +48,7 @@ export class Harness {
   /** (Re)starts the backend on the same dirs: what a restart of the app does. */
   async boot(): Promise<void> {
     this.views.clear();
-    this.backend = await createBackend({ configDir: this.configDir, dataDir: this.dataDir, env: this.env, watch: false });
+    this.backend = await createBackend({ configDir: this.configDir, dataDir: this.dataDir, env: this.env, watch: false, ...(this.hostCheck ? { hostCheck: this.hostCheck } : {}) });
     this.unsubscribe = this.backend.subscribe((e) => {
       if (e.event === 'machineChanged') {
         this.views.set(e.payload.id, e.payload);

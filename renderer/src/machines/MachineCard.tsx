@@ -36,6 +36,11 @@ export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; o
           {status.message}
         </p>
       ) : null}
+      {machine.warnings?.map((w) => (
+        <p key={w} className="notice" role="status" data-testid="machine-warning">
+          {w}
+        </p>
+      ))}
       <PasswordReveal id={machine.id} username={machine.username} />
       {status.running ? <Sparkline id={machine.id} running={status.running} /> : null}
       {status.running && status.screenReady ? <Thumbnail id={machine.id} /> : null}

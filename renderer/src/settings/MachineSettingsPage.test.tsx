@@ -17,6 +17,7 @@ const running: MachineView['status'] = { phase: 'ready', running: true, screenRe
 function setup(machine: MachineView, plan?: Partial<DeletePlan>): FakeApi {
   state.fake = fakeApi({
     creationDefaults: async () => hostDefaults(),
+    listUsbDevices: async () => ({ devices: [], busAvailable: true }),
     updateMachine: async ({ changes }) => ({ machine: { ...machine, ...changes } as MachineView, appliesAt: 'recreate' }),
     applyMachine: async () => ({ ok: true }),
     storageUsage: async () => ({
@@ -76,12 +77,12 @@ describe('a machine’s settings page', () => {
     await user().click(applyButton());
     const dialog = screen.getByTestId('apply-dialog');
     expect(dialog.textContent).toContain('Memory: 8 GB → 9 GB');
-    // The snapshots panel lists its snapshots (read only); nothing else was called.
-    expect(fake.calls.filter((c) => c.action !== 'listSnapshots')).toEqual([{ action: 'creationDefaults', request: { storageDir: machine.storageDir } }]);
+    // The snapshots panel and the USB section list (read only); nothing else was called.
+    expect(fake.calls.filter((c) => c.action !== 'listSnapshots' && c.action !== 'listUsbDevices')).toEqual([{ action: 'creationDefaults', request: { storageDir: machine.storageDir } }]);
     await user().click(within(dialog).getByRole('button', { name: 'Restart and apply' }));
     await waitFor(() => expect(fake.callsOf('applyMachine')).toEqual([{ id: 'win11' }]));
     expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { ramGiB: 9 } }]);
-    expect(fake.calls.map((c) => c.action).filter((a) => a !== 'creationDefaults' && a !== 'listSnapshots')).toEqual(['updateMachine', 'applyMachine']);
+    expect(fake.calls.map((c) => c.action).filter((a) => a !== 'creationDefaults' && a !== 'listSnapshots' && a !== 'listUsbDevices')).toEqual(['updateMachine', 'applyMachine']);
     // The machineChanged event brings the new settings: nothing is left to apply.
     rerender(<MachineSettingsPage machine={{ ...machine, ramGiB: 9 }} loaded machines={[]} />);
     expect(await within(bar()).findByText('Applied: the machine runs with the new settings.')).toBeTruthy();

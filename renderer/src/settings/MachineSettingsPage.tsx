@@ -15,6 +15,7 @@ import {
 import { porthole } from '../api/porthole';
 import { navigate } from '../app/hooks';
 import { DeleteMachine } from '../machines/DeleteMachine';
+import { UsbDevicesSection } from '../machine-page/UsbDevicesSection';
 import { phaseTone } from '../machines/phase';
 import { AccountFields, LocaleFields } from './controls/AccountFields';
 import { ResourceFields } from './controls/ResourceFields';
@@ -291,6 +292,10 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
           heading={false}
           warning={warnings.softwareEmulation}
         />
+      </Section>
+
+      <Section title="USB devices" tag={tagFor(['usbDevices'])} testId="settings-usb">
+        <UsbDevicesSection value={form.usbDevices ?? []} onChange={(usbDevices) => update({ usbDevices })} running={running} />
       </Section>
 
       <Section title="Advanced" tag={tagFor(['image'])}>

@@ -12,6 +12,7 @@ import {
   type MachineSettings,
   type MachineView,
   type SharedFolder,
+  type UsbDeviceRef,
 } from '@porthole/api';
 
 /** Where Windows comes from: a version the image downloads, or an ISO file of the person's own. */
@@ -45,6 +46,8 @@ export interface MachineForm {
   /** Run without KVM (KVM=N), chosen by the person. */
   softwareEmulation: boolean;
   autoStart: boolean;
+  /** USB devices of this computer given to the machine (settings page). Absent: left as they are. */
+  usbDevices?: UsbDeviceRef[];
 }
 
 export type FormField = keyof MachineForm;
@@ -109,6 +112,7 @@ export function formFromMachine(m: MachineView): MachineForm {
     image: m.image === DEFAULT_IMAGE ? '' : m.image,
     softwareEmulation: !m.kvm,
     autoStart: m.autoStart,
+    usbDevices: (m.usbDevices ?? []).map((d) => ({ ...d })),
   };
 }
 
@@ -180,12 +184,14 @@ export function settingsAfter(before: MachineSettings, form: MachineForm): Machi
     sharedFolders: form.sharedFolders.map((f) => ({ hostPath: f.hostPath.trim(), readOnly: f.readOnly })),
     kvm: !form.softwareEmulation,
     autoStart: form.autoStart,
+    // None chosen on a machine that never had any stays "none" (absent), so it is no change.
+    ...(form.usbDevices && (form.usbDevices.length > 0 || before.usbDevices !== undefined) ? { usbDevices: form.usbDevices } : {}),
   };
 }
 
 const EDITABLE = new Set<keyof MachineSettings>([
   'name', 'image', 'version', 'customIso', 'language', 'region', 'keyboard', 'username', 'password',
-  'ramGiB', 'cpuCores', 'diskGiB', 'sharedFolders', 'autoStart', 'kvm',
+  'ramGiB', 'cpuCores', 'diskGiB', 'sharedFolders', 'autoStart', 'kvm', 'usbDevices',
 ]);
 
 /** Only what differs, as updateMachine takes it ('' clears a region or keyboard). */
