@@ -147,6 +147,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     settings: (id) => machines.settings(id),
     start: (id) => machines.start(id),
     installed: (id) => store.require(id).installed,
+    // RemoteApp's FreeRDP goes where Remote Desktop goes: through the ssh forward on an ssh engine.
+    address: (port) => addresses.of(port),
     watch: (listener) => {
       const relay: BackendListener = (e) => {
         if (e.event === 'machineChanged') listener(e.payload);

@@ -94,6 +94,15 @@ describe('openRemoteApp through a recording fake FreeRDP', () => {
     expect(await record('xfreerdp3.stdin')).toBe(`${SECRET}\n`);
   });
 
+  it('on an ssh engine, goes to the forwarded local port it is given (the one Remote Desktop and the screen use), not the published one', async () => {
+    await fakeClient('xfreerdp3');
+    const forwarded = { host: '127.0.0.1', port: 40123, note: 'Reached through ssh: port 40123 here is forwarded to 127.0.0.1:13389 on box while Porthole runs.' };
+    await openRemoteApp(machine(), notepad, { ...options(), address: forwarded });
+    const argv = (await record('xfreerdp3.argv')).split('\n').filter(Boolean);
+    expect(argv[0]).toBe('/v:127.0.0.1:40123');
+    expect(argv).not.toContain('/v:127.0.0.1:13389');
+  });
+
   it('uses FreeRDP 2 syntax (/app:, /app-name:, /app-cmd:) when xfreerdp says it is 2.x', async () => {
     await fakeClient('xfreerdp', '2.11.7');
     const calc = { appId: '7c1ea93a94b3', name: 'Calculator', target: 'C:\\Windows\\explorer.exe', args: 'shell:AppsFolder\\Microsoft.WindowsCalculator_8wekyb3d8bbwe!App' };
