@@ -33,6 +33,8 @@ import { followMachineLog } from './log/log-follow';
 import { secretsOf } from './log/secret-values';
 import type { MachineView } from '../api';
 import { Snapshots } from './snapshots/snapshots';
+import { engineHostFs } from './storage/engine-host-fs';
+import { RemoteStorage } from './storage/remote-storage';
 import { withDiskLock } from './snapshots/lock';
 
 export type { Backend, BackendEvent, BackendListener } from './backend-types';
@@ -119,8 +121,13 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
           : 'Start the container engine; "porthole check" says how.',
       );
     }
-    return connection.client;
+    return remoteStorage ? remoteStorage.wrap(connection.client) : connection.client;
   };
+  // A remote engine's storage paths are its computer's: made and checked there, in short-lived containers (storage/remote-storage.ts).
+  const remoteHostFs = engineIsRemote(target)
+    ? engineHostFs(() => connection.client.docker, { host: engineHostName(target), images: () => probeImages(env, store.list().map((r) => r.settings.image)) })
+    : undefined;
+  const remoteStorage = remoteHostFs ? new RemoteStorage(remoteHostFs, options.dataDir) : undefined;
 
   const machines = new Machines({
     store,
@@ -238,7 +245,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         facts: hostReport.facts,
         ...(engineIsRemote(target) ? { remote: { host: engineHostName(target), diskSpace: (dir: string) => remoteDiskSpace(engine().docker, dir, engineHostName(target), probeImages(env, store.list().map((r) => r.settings.image))) } } : {}),
       }),
-    inspectIso: ({ path }) => inspectIso(path),
+    // On a remote engine the ISO is a file on its computer: inspected there.
+    inspectIso: ({ path }) => (remoteHostFs ? remoteHostFs.inspectIso(path) : inspectIso(path)),
     exportCompose: async ({ id }) => ({ yaml: await machines.exportCompose(id) }),
     importCompose: ({ yaml, baseDir, adopt }) => machines.importCompose(yaml, { ...(baseDir ? { baseDir } : {}), ...(adopt ? { adopt } : {}) }),
     fixMachine: async ({ id, fix, iso }) => {

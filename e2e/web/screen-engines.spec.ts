@@ -87,8 +87,11 @@ for (const [what, startEngine] of Object.entries(engines)) {
         await expect(card.getByRole('button', { name: 'Show screen' })).toBeEnabled({ timeout: 150_000 });
 
         // The machine's container is on this engine (not the shared one), and its screen port is published there.
-        const container = (await engine.docker('ps', '-q', '--no-trunc', '--filter', `label=io.porthole.machine=${id}`)).split('\n').find(Boolean);
-        expect(container).toBeTruthy();
+        // The engine is this test's own: the machine's container is the only one on it.
+        const running = (await engine.docker('ps', '-q', '--no-trunc')).split('\n').filter(Boolean);
+        expect(running).toHaveLength(1);
+        const container = running[0];
+        expect(JSON.parse(await engine.docker('inspect', '--format', '{{json .Config.Labels}}', container!))).toMatchObject({ 'io.porthole.machine': id });
         const published = Number((await engine.docker('port', container!, '8006/tcp')).split('\n')[0]!.split(':').pop());
         expect(published).toBeGreaterThan(0);
 
