@@ -79,11 +79,13 @@ export function engineHostFs(docker: Docker | (() => Docker), options: EngineHos
   /** Runs `script` with the nearest existing folder of `path` at /host (read-only unless `write`). */
   const run = async (path: string, script: string, args: (m: Mounted) => string[], opts: { write?: boolean; env?: string[] } = {}): Promise<string> => {
     const image = await firstImage(api(), options.images());
-    const sources = ancestors(absolute(path));
+    // From the parent on: a bind of the path itself would mount a file at /host when it is one.
+    const full = absolute(path);
+    const sources = ancestors(posix.dirname(full));
     for (let i = 0; ; i += 1) {
       const source = sources[i]!;
       try {
-        return await runOnce(api(), image, script, args({ source, rest: relativeTo(source, sources[0]!) }), source, opts, options.timeoutMs ?? 30_000);
+        return await runOnce(api(), image, script, args({ source, rest: relativeTo(source, full) }), source, opts, options.timeoutMs ?? 30_000);
       } catch (err) {
         if (i < sources.length - 1 && isRefusedMount(err)) continue;
         throw err instanceof PortholeError ? err : refusedBy(host, err);
@@ -114,7 +116,7 @@ export function engineHostFs(docker: Docker | (() => Docker), options: EngineHos
     async inspectIso(path) {
       if (!path.startsWith('/')) throw new PortholeError('ISO_INVALID', `The custom ISO must be given as a full path on ${host}, not “${path}”.`, `Type the full path of the ISO file on ${host}.`);
       const sector = 2048;
-      const out = await run(posix.dirname(absolute(path)), ISO_SCRIPT, (m) => [posix.join(m.rest, posix.basename(path)), String(DESCRIPTOR_BYTES.start / sector), String(DESCRIPTOR_BYTES.length / sector)]);
+      const out = await run(path, ISO_SCRIPT, (m) => [m.rest, String(DESCRIPTOR_BYTES.start / sector), String(DESCRIPTOR_BYTES.length / sector)]);
       const kind = fieldOf(out, 'kind');
       if (kind === 'missing') throw onHost(notAnIsoFile(path, 'missing'), host);
       if (kind === 'folder') throw onHost(notAnIsoFile(path, 'folder'), host);

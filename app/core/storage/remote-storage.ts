@@ -15,7 +15,7 @@ export function parseBind(bind: string): { source: string; target: string } {
 /**
  * What a machine's container needs on a remote engine's computer, done there right before the
  * engine creates it (the engine binds paths of its own computer, not of this one):
- * - the storage folder: inside Porthole's data folder (the default, same path there) it is made
+ * - the storage folder: inside Porthole's machines folder (the default, same path there) it is made
  *   there; any other must already be a folder there, or the start is refused with where it looked;
  * - shared folders: must be folders there;
  * - the custom ISO: checked there (the ISO checks of machine/iso.ts, on the file there);
@@ -36,7 +36,7 @@ export class RemoteStorage {
     const on = `on ${this.fs.host} (the engine's computer)`;
     for (const { source, target } of (spec.HostConfig?.Binds ?? []).map(parseBind)) {
       if (target === STORAGE_TARGET) {
-        if (isInsidePath(this.dataDir, source)) await this.fs.makeFolder(source);
+        if (isInsidePath(source, join(this.dataDir, 'machines'))) await this.fs.makeFolder(source);
         else await this.mustBeFolder(source, `storage folder`, `Create the folder ${on}, or choose another one in the machine’s settings.`);
       } else if ((SHARED_FOLDER_TARGETS as readonly string[]).includes(target)) {
         await this.mustBeFolder(source, 'shared folder', `Create the folder ${on}, or remove it from the machine’s shared folders.`);
