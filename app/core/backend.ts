@@ -34,6 +34,7 @@ import { secretsOf } from './log/secret-values';
 import type { MachineView } from '../api';
 import { Snapshots } from './snapshots/snapshots';
 import { engineHostFs } from './storage/engine-host-fs';
+import { onEngineHost } from './storage/engine-host-scope';
 import { RemoteStorage } from './storage/remote-storage';
 import { withDiskLock } from './snapshots/lock';
 
@@ -167,14 +168,15 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
 
   let autoStarted = false;
   const connection = new EngineConnection(target, {
-    onEvent: (e) => machines.onEngineEvent(e),
+    // Engine events and reconciles read a machine's ISO too (its boot media): on the engine's computer when remote.
+    onEvent: (e) => onEngineHost(remoteHostFs, () => machines.onEngineEvent(e)),
     onConnected: async (client) => {
-      await machines.reconcile(client);
+      await onEngineHost(remoteHostFs, () => machines.reconcile(client));
       if (options.autoStartMachines && !autoStarted) {
         autoStarted = true;
         for (const m of machines.list()) {
           // A failure shows on the machine itself (phase failed, with its cause).
-          if (m.autoStart && !m.status.running) void machines.start(m.id).catch(() => undefined);
+          if (m.autoStart && !m.status.running) void onEngineHost(remoteHostFs, () => machines.start(m.id)).catch(() => undefined);
         }
       }
     },
@@ -299,7 +301,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   return {
     handlers,
     async invoke(action: unknown, request: unknown): Promise<CallResult> {
-      const result = await dispatch(handlers, action, request);
+      // On a remote engine, the storage steps of this call happen on its computer (storage/engine-host-scope.ts).
+      const result = await onEngineHost(remoteHostFs, () => dispatch(handlers, action, request));
       if (appLog) {
         // A password asked for, set or shown is one to keep out of the log from now on.
         for (const secret of [...secretsOf(request), ...(result.ok ? secretsOf(result.value) : [])]) appLog.addSecret(secret);

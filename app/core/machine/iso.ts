@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { PortholeError } from '../../api';
 import { ISO_MIN_BYTES, type IsoInfo } from '../../api/iso';
+import { engineHostInScope } from '../storage/engine-host-scope';
 
 const SECTOR = 2048;
 /** Both ISO 9660 volume descriptors and the UDF volume recognition sequence start at sector 16. */
@@ -200,5 +201,11 @@ export async function inspectIso(path: string): Promise<IsoInfo> {
   }
 }
 
-/** What the machine layer calls before create or start; the same checks as inspectIso. */
-export const assertIsoUsable = inspectIso;
+/**
+ * What the machine layer calls before create or start; the same checks as inspectIso, on the
+ * engine's computer when the engine is remote (the ISO is a file there, see storage/engine-host-scope.ts).
+ */
+export function assertIsoUsable(path: string): Promise<IsoInfo> {
+  const remote = engineHostInScope();
+  return remote ? remote.inspectIso(path) : inspectIso(path);
+}
