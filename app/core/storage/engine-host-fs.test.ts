@@ -22,7 +22,9 @@ function fakeEngine(existing: string[], answer: (made: Made) => string, images =
   const removed: number[] = [];
   const docker = {
     getImage: (name: string) => ({ inspect: async () => (images.includes(name) ? {} : Promise.reject(new Error('no such image'))) }),
+    listImages: async () => [...images.map((name, i) => ({ RepoTags: [name], Size: 100 + i })), { RepoTags: ['<none>:<none>'], Size: 1 }],
     createContainer: async (options: Made) => {
+      if (options.Image.startsWith('noshell')) throw new Error('(HTTP code 400) OCI runtime create failed: exec: "sh": executable file not found in $PATH: unknown');
       const source = options.HostConfig.Mounts[0]!.Source;
       if (!existing.includes(source)) throw new Error(`(HTTP code 400) invalid mount config for type "bind": bind source path does not exist: ${source}`);
       made.push(options);
@@ -93,8 +95,15 @@ describe('engineHostFs: files of a remote engine’s computer, looked at in shor
   it('with no machine image on the engine, says so and what to do (never pulls)', async () => {
     const engine = fakeEngine(['/'], () => '', []);
     const fs = engineHostFs(engine.docker, { host: 'box', images: () => ['img:1'] });
-    await expect(fs.kind('/x')).rejects.toMatchObject({ code: 'ENGINE_UNAVAILABLE', message: expect.stringMatching(/none of img:1 is on the engine yet/) });
+    await expect(fs.kind('/x')).rejects.toMatchObject({ code: 'ENGINE_UNAVAILABLE', message: expect.stringMatching(/the engine has none yet \(img:1 included\)/) });
     expect(engine.made).toEqual([]);
+  });
+
+  it('with no machine image there yet (a wizard on a fresh engine), runs in another image of the engine, skipping one without a shell', async () => {
+    const engine = fakeEngine(['/'], () => 'kind=folder\n', ['noshell:1', 'small:1']);
+    const fs = engineHostFs(engine.docker, { host: 'box', images: () => ['dockurr/windows:6.05'] });
+    expect(await fs.kind('/srv')).toBe('folder');
+    expect(engine.made.map((m) => m.Image)).toEqual(['small:1']);
   });
 
   it('refuses a relative folder with what to type', async () => {

@@ -78,17 +78,19 @@ export function engineHostFs(docker: Docker | (() => Docker), options: EngineHos
 
   /** Runs `script` with the nearest existing folder of `path` at /host (read-only unless `write`). */
   const run = async (path: string, script: string, args: (m: Mounted) => string[], opts: { write?: boolean; env?: string[] } = {}): Promise<string> => {
-    const image = await firstImage(api(), options.images());
+    const images = await helperImages(api(), options.images());
     // From the parent on: a bind of the path itself would mount a file at /host when it is one.
     const full = absolute(path);
     const sources = ancestors(posix.dirname(full));
-    for (let i = 0; ; i += 1) {
+    let image = 0;
+    for (let i = 0; ; ) {
       const source = sources[i]!;
       try {
-        return await runOnce(api(), image, script, args({ source, rest: relativeTo(source, full) }), source, opts, options.timeoutMs ?? 30_000);
+        return await runOnce(api(), images[image]!, script, args({ source, rest: relativeTo(source, full) }), source, opts, options.timeoutMs ?? 30_000);
       } catch (err) {
-        if (i < sources.length - 1 && isRefusedMount(err)) continue;
-        throw err instanceof PortholeError ? err : refusedBy(host, err);
+        if (i < sources.length - 1 && isRefusedMount(err)) i += 1;
+        else if (image < images.length - 1 && isMissingShell(err)) image += 1;
+        else throw err instanceof PortholeError ? err : refusedBy(host, err);
       }
     }
   };
@@ -139,20 +141,39 @@ function onHost(err: PortholeError, host: string): PortholeError {
   return new PortholeError(err.code, `${err.message.replace(/\.$/, '')} (on ${host}, the engine's computer).`, err.remedy);
 }
 
-async function firstImage(docker: Docker, images: string[]): Promise<string> {
-  for (const image of [...new Set(images)]) {
+/**
+ * The images a helper may run in, best first: the machines' (already there, and known to have a
+ * shell), then the engine's other images, smallest first (a wizard on a fresh engine has no machine
+ * image yet). Never pulled.
+ */
+async function helperImages(docker: Docker, preferred: string[]): Promise<string[]> {
+  const present: string[] = [];
+  for (const image of [...new Set(preferred)]) {
     try {
       await docker.getImage(image).inspect();
-      return image;
+      present.push(image);
     } catch {
       // not there: the next one
     }
   }
+  const others = (await docker.listImages().catch(() => []))
+    .filter((i) => (i.RepoTags ?? []).some((t) => t !== '<none>:<none>'))
+    .sort((a, b) => a.Size - b.Size)
+    .map((i) => i.RepoTags!.find((t) => t !== '<none>:<none>')!)
+    .filter((t) => !present.includes(t));
+  const all = [...present, ...others];
+  if (all.length > 0) return all;
   throw new PortholeError(
     'ENGINE_UNAVAILABLE',
-    `Porthole looks at folders on the engine's computer in a short-lived container of a machine image, and none of ${images.join(', ')} is on the engine yet.`,
+    `Porthole looks at folders on the engine's computer in a short-lived container of an image already there, and the engine has none yet (${preferred.join(', ')} included).`,
     'Create the machine with the default folder first (its image is downloaded then), or pull the image on the engine.',
   );
+}
+
+/** The image has no `sh` to run the helper's script: the next one is tried. */
+function isMissingShell(err: unknown): boolean {
+  const message = err instanceof Error ? err.message : String(err);
+  return /executable file not found|"sh": .*not found|no such file or directory: unknown/i.test(message) && !/bind source path/i.test(message);
 }
 
 async function runOnce(docker: Docker, image: string, script: string, args: string[], source: string, opts: { write?: boolean; env?: string[] }, timeoutMs: number): Promise<string> {
