@@ -33,6 +33,9 @@ import { followMachineLog } from './log/log-follow';
 import { secretsOf } from './log/secret-values';
 import type { MachineView } from '../api';
 import { Snapshots } from './snapshots/snapshots';
+import { engineHostFs } from './storage/engine-host-fs';
+import { onEngineHost } from './storage/engine-host-scope';
+import { RemoteStorage } from './storage/remote-storage';
 import { withDiskLock } from './snapshots/lock';
 import { usbListing, usbListingFor, UsbStartWarnings } from './host/usb-service';
 
@@ -120,8 +123,13 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
           : 'Start the container engine; "porthole check" says how.',
       );
     }
-    return connection.client;
+    return remoteStorage ? remoteStorage.wrap(connection.client) : connection.client;
   };
+  // A remote engine's storage paths are its computer's: made and checked there, in short-lived containers (storage/remote-storage.ts).
+  const remoteHostFs = engineIsRemote(target)
+    ? engineHostFs(() => connection.client.docker, { host: engineHostName(target), images: () => probeImages(env, store.list().map((r) => r.settings.image)) })
+    : undefined;
+  const remoteStorage = remoteHostFs ? new RemoteStorage(remoteHostFs, options.dataDir) : undefined;
 
   // A machine that started without one of its USB devices says so on its card (host/usb-service.ts).
   const usbWarnings = new UsbStartWarnings(
@@ -157,6 +165,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     settings: (id) => machines.settings(id),
     start: (id) => machines.start(id),
     installed: (id) => store.require(id).installed,
+    // RemoteApp's FreeRDP goes where Remote Desktop goes: through the ssh forward on an ssh engine.
+    address: (port) => addresses.of(port),
     watch: (listener) => {
       const relay: BackendListener = (e) => {
         if (e.event === 'machineChanged') listener(e.payload);
@@ -168,14 +178,15 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
 
   let autoStarted = false;
   const connection = new EngineConnection(target, {
-    onEvent: (e) => machines.onEngineEvent(e),
+    // Engine events and reconciles read a machine's ISO too (its boot media): on the engine's computer when remote.
+    onEvent: (e) => onEngineHost(remoteHostFs, () => machines.onEngineEvent(e)),
     onConnected: async (client) => {
-      await machines.reconcile(client);
+      await onEngineHost(remoteHostFs, () => machines.reconcile(client));
       if (options.autoStartMachines && !autoStarted) {
         autoStarted = true;
         for (const m of machines.list()) {
           // A failure shows on the machine itself (phase failed, with its cause).
-          if (m.autoStart && !m.status.running) void machines.start(m.id).catch(() => undefined);
+          if (m.autoStart && !m.status.running) void onEngineHost(remoteHostFs, () => machines.start(m.id)).catch(() => undefined);
         }
       }
     },
@@ -246,7 +257,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         facts: hostReport.facts,
         ...(engineIsRemote(target) ? { remote: { host: engineHostName(target), diskSpace: (dir: string) => remoteDiskSpace(engine().docker, dir, engineHostName(target), probeImages(env, store.list().map((r) => r.settings.image))) } } : {}),
       }),
-    inspectIso: ({ path }) => inspectIso(path),
+    // On a remote engine the ISO is a file on its computer: inspected there.
+    inspectIso: ({ path }) => (remoteHostFs ? remoteHostFs.inspectIso(path) : inspectIso(path)),
     exportCompose: async ({ id }) => ({ yaml: await machines.exportCompose(id) }),
     importCompose: ({ yaml, baseDir, adopt }) => machines.importCompose(yaml, { ...(baseDir ? { baseDir } : {}), ...(adopt ? { adopt } : {}) }),
     fixMachine: async ({ id, fix, iso }) => {
@@ -300,7 +312,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   return {
     handlers,
     async invoke(action: unknown, request: unknown): Promise<CallResult> {
-      const result = await dispatch(handlers, action, request);
+      // On a remote engine, the storage steps of this call happen on its computer (storage/engine-host-scope.ts).
+      const result = await onEngineHost(remoteHostFs, () => dispatch(handlers, action, request));
       if (appLog) {
         // A password asked for, set or shown is one to keep out of the log from now on.
         for (const secret of [...secretsOf(request), ...(result.ok ? secretsOf(result.value) : [])]) appLog.addSecret(secret);

@@ -1,10 +1,12 @@
-import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MachineSettings } from '../../api';
 import { PortholeError } from '../../api';
+import { APPS_FOLDER, type MachineView } from '../../api';
 import { openRemoteApp, remoteAppArgs, windowsPathOf, type RemoteAppTarget } from './remoteapp';
+import { AppsService } from './service';
 
 const SECRET = 'S3cr3t, "quoted" $HOME';
 let dir: string;
@@ -92,6 +94,35 @@ describe('openRemoteApp through a recording fake FreeRDP', () => {
     ]);
     expect(argv.join('\n')).not.toContain('S3cr3t');
     expect(await record('xfreerdp3.stdin')).toBe(`${SECRET}\n`);
+  });
+
+  it('on an ssh engine, goes to the forwarded local port it is given (the one Remote Desktop and the screen use), not the published one', async () => {
+    await fakeClient('xfreerdp3');
+    const forwarded = { host: '127.0.0.1', port: 40123, note: 'Reached through ssh: port 40123 here is forwarded to 127.0.0.1:13389 on box while Porthole runs.' };
+    await openRemoteApp(machine(), notepad, { ...options(), address: forwarded });
+    const argv = (await record('xfreerdp3.argv')).split('\n').filter(Boolean);
+    expect(argv[0]).toBe('/v:127.0.0.1:40123');
+    expect(argv).not.toContain('/v:127.0.0.1:13389');
+  });
+
+  it('the apps service launches through the address the backend gives for the RDP port (an ssh engine’s forward)', async () => {
+    await fakeClient('xfreerdp3');
+    await cp(join(__dirname, 'fixtures', 'apps-sample'), join(shared, APPS_FOLDER), { recursive: true });
+    const asked: number[] = [];
+    const view = { id: 'office', name: 'Office PC', ports: { web: 18006, rdp: 13389 }, status: { phase: 'ready', running: true, screenReady: true } } as unknown as MachineView;
+    const service = new AppsService({
+      env: { ...options().env, HOME: dir, XDG_DATA_HOME: join(dir, 'data') },
+      cliCommand: ['porthole'],
+      get: () => view,
+      settings: async () => machine(),
+      start: async () => undefined,
+      installed: () => true,
+      watch: () => () => undefined,
+      address: async (port) => (asked.push(port), { host: '127.0.0.1', port: 40999, note: 'forwarded' }),
+    });
+    expect(await service.launch('office', notepad.appId)).toMatchObject({ launched: true });
+    expect(asked).toEqual([13389]);
+    expect((await record('xfreerdp3.argv')).split('\n')[0]).toBe('/v:127.0.0.1:40999');
   });
 
   it('uses FreeRDP 2 syntax (/app:, /app-name:, /app-cmd:) when xfreerdp says it is 2.x', async () => {

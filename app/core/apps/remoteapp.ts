@@ -67,11 +67,11 @@ export async function freerdpMajor(client: RemoteClient, env: NodeJS.ProcessEnv)
  * value cannot be passed; 2.x takes `/app:`, `/app-name:`, `/app-cmd:` as separate arguments.
  * The password is never here: `/from-stdin:force` reads it from stdin.
  */
-export function remoteAppArgs(machine: MachineSettings, app: RemoteAppTarget, major: 2 | 3): string[] {
+export function remoteAppArgs(machine: MachineSettings, app: RemoteAppTarget, major: 2 | 3, address = `127.0.0.1:${machine.ports.rdp}`): string[] {
   const cmd = [app.args, app.file ? `"${app.file}"` : ''].filter(Boolean).join(' ');
   // eslint-disable-next-line no-control-regex -- control characters would break the argument
   const name = app.name.replace(/\s*[\u0000-\u001f,]+\s*/g, ' ').trim() || app.appId;
-  const common = [`/v:127.0.0.1:${machine.ports.rdp}`, `/u:${machine.username}`, '/from-stdin:force', '/cert:ignore', `/wm-class:${windowClass(machine.id, app.appId)}`];
+  const common = [`/v:${address}`, `/u:${machine.username}`, '/from-stdin:force', '/cert:ignore', `/wm-class:${windowClass(machine.id, app.appId)}`];
   if (major === 2) return [...common, `/app:${app.target}`, `/app-name:${name}`, ...(cmd ? [`/app-cmd:${cmd}`] : [])];
   if (app.target.includes(',') || cmd.includes(',')) {
     throw new PortholeError(
@@ -83,8 +83,9 @@ export function remoteAppArgs(machine: MachineSettings, app: RemoteAppTarget, ma
   return [...common, `/app:program:${app.target},name:${name}${cmd ? `,cmd:${cmd}` : ''}`];
 }
 
-export function remoteAppPlan(machine: MachineSettings, app: RemoteAppTarget, major: 2 | 3): LaunchPlan {
-  return { args: remoteAppArgs(machine, app, major), stdin: `${machine.password}\n`, profile: null };
+/** `address` (host:port): where the RDP port is reached from here; an ssh engine's is a forwarded local port. */
+export function remoteAppPlan(machine: MachineSettings, app: RemoteAppTarget, major: 2 | 3, address?: string): LaunchPlan {
+  return { args: remoteAppArgs(machine, app, major, address), stdin: `${machine.password}\n`, profile: null };
 }
 
 /**
@@ -98,7 +99,9 @@ export async function openRemoteApp(machine: MachineSettings, app: RemoteAppTarg
     const fix = await clientInstallFix(options);
     return { launched: false, client: null, fix: { ...fix, text: `Windows programs open through FreeRDP. ${fix.text}` } };
   }
-  const plan = remoteAppPlan(machine, app, await freerdpMajor(client, env));
+  // Through the same address as Remote Desktop (engine/machine-address.ts): an ssh engine's RDP port is forwarded here.
+  const address = options.address ? `${options.address.host}:${options.address.port}` : undefined;
+  const plan = remoteAppPlan(machine, app, await freerdpMajor(client, env), address);
   await launchClient(
     client,
     machine,

@@ -16,6 +16,8 @@ export interface AppsDeps {
   start(id: string): Promise<void>;
   /** Windows has finished installing (the install marker came once). */
   installed(id: string): boolean;
+  /** Where a machine's port is reached from here (engine/machine-address.ts); default: 127.0.0.1 as published. */
+  address?(port: number): Promise<{ host: string; port: number; note?: string }>;
   /** Calls back with each new view of a machine until the returned function is called. */
   watch(listener: (view: MachineView) => void): () => void;
 }
@@ -106,7 +108,9 @@ export class AppsService {
     const settings = await this.deps.settings(id);
     const windowsFile = file ? await windowsPathOf(settings, file) : undefined;
     await this.ready(id);
-    return openRemoteApp(settings, { appId, name: app.name, target: app.target, args: app.args, ...(windowsFile ? { file: windowsFile } : {}) }, { env: this.deps.env });
+    // Asked once the machine runs: an ssh engine's forward is opened for the RDP port it has now (a start may re-choose it).
+    const address = this.deps.address ? await this.deps.address(this.deps.get(id).ports.rdp) : undefined;
+    return openRemoteApp(settings, { appId, name: app.name, target: app.target, args: app.args, ...(windowsFile ? { file: windowsFile } : {}) }, { env: this.deps.env, ...(address ? { address } : {}) });
   }
 
   /** Ready means installed too: the record's flag is written a moment after the marker sets the phase. */

@@ -57,7 +57,18 @@ export class MachineAddresses {
         note: `Reached through ssh: port ${port} here is forwarded to 127.0.0.1:${hostPort} on ${engineHostName(this.target)} while Porthole runs.`,
       };
     }
-    if (!engineIsRemote(this.target)) return { host: '127.0.0.1', port: hostPort, via: 'this-computer' };
+    if (!engineIsRemote(this.target)) {
+      // A TCP/TLS engine on a loopback address runs here: its published port is this computer's. Said,
+      // since the engine's address (tcp://…) does not make plain which address the screen uses.
+      if (this.target.socketPath || this.target.host === undefined) return { host: '127.0.0.1', port: hostPort, via: 'this-computer' };
+      const over = this.target.protocol === 'https' ? 'TLS' : 'TCP';
+      return {
+        host: '127.0.0.1',
+        port: hostPort,
+        via: 'this-computer',
+        note: `The engine (${over} at ${this.target.host}:${this.target.port ?? ''}) runs on this computer: this is its published port 127.0.0.1:${hostPort} here, no forward needed.`,
+      };
+    }
     const host = engineHostName(this.target);
     return {
       host: '127.0.0.1',

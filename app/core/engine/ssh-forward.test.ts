@@ -98,12 +98,18 @@ describe('MachineAddresses: the one place deciding how a machine port is reached
     expect([local, tlsHere, tlsFar, ssh].map(engineIsRemote)).toEqual([false, false, true, true]);
   });
 
-  it('a local engine (socket, or TLS on loopback): the published port itself, no note', async () => {
-    for (const target of [local, tlsHere]) {
-      const a = new MachineAddresses(target);
-      expect(await a.of(8006)).toEqual({ host: '127.0.0.1', port: 8006, via: 'this-computer' });
-      expect(await a.open()).toEqual([]);
-    }
+  it('a local socket engine: the published port itself, no note', async () => {
+    const a = new MachineAddresses(local);
+    expect(await a.of(8006)).toEqual({ host: '127.0.0.1', port: 8006, via: 'this-computer' });
+    expect(await a.open()).toEqual([]);
+  });
+
+  it('a TLS engine on loopback: the published port itself, and a note saying so (tcp://… does not make it plain)', async () => {
+    const a = new MachineAddresses(tlsHere);
+    const address = await a.of(8006);
+    expect(address).toMatchObject({ host: '127.0.0.1', port: 8006, via: 'this-computer' });
+    expect(address.note).toBe(`The engine (TLS at ${tlsHere.host}:${tlsHere.port}) runs on this computer: this is its published port 127.0.0.1:8006 here, no forward needed.`);
+    expect(await a.open()).toEqual([]);
   });
 
   it('a TLS engine on another computer: says plainly that its loopback port is not reachable and how to forward it', async () => {

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PortholeError } from '../../api';
 import { isoInfoSchema } from '../../api/iso';
 import { assertIsoUsable, inspectIso, openFailure } from './iso';
+import type { EngineHostFs } from '../storage/engine-host-fs';
+import { onEngineHost } from '../storage/engine-host-scope';
 
 const SECTOR = 2048;
 const MB = 1_000_000;
@@ -132,7 +134,16 @@ describe('inspectIso accepts', () => {
     const link = join(dir, 'link.iso');
     await symlink(target, link);
     expect(await inspectIso(link)).toEqual({ path: link, sizeBytes: 10 * MB, format: 'iso9660' });
-    expect(assertIsoUsable).toBe(inspectIso);
+    // Outside a remote engine's call, the same checks here.
+    expect(await assertIsoUsable(link)).toEqual(await inspectIso(link));
+  });
+
+  it('on a remote engine (the call’s engine host), is checked there and never opened here', async () => {
+    const asked: string[] = [];
+    const there = { path: '/far/a.iso', sizeBytes: 20_000_000, format: 'udf' as const };
+    const fs = { host: 'box', inspectIso: async (p: string) => (asked.push(p), there) } as unknown as EngineHostFs;
+    expect(await onEngineHost(fs, () => assertIsoUsable('/far/a.iso'))).toEqual(there);
+    expect(asked).toEqual(['/far/a.iso']);
   });
 
   it('an image made by xorriso (installed by the test bed)', async () => {

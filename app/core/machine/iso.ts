@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { PortholeError } from '../../api';
 import { ISO_MIN_BYTES, type IsoInfo } from '../../api/iso';
+import { engineHostInScope } from '../storage/engine-host-scope';
 
 const SECTOR = 2048;
 /** Both ISO 9660 volume descriptors and the UDF volume recognition sequence start at sector 16. */
@@ -109,6 +110,55 @@ async function udfLabel(handle: FileHandle, size: number): Promise<string | unde
 
 const RECOGNISED = new Set(['CD001', 'BEA01', 'NSR02', 'NSR03', 'TEA01', 'BOOT2', 'CDW02']);
 
+/** Where the recognition sequence is read: the bytes readDescriptors takes. */
+export const DESCRIPTOR_BYTES = { start: FIRST_DESCRIPTOR_SECTOR * SECTOR, length: MAX_DESCRIPTOR_SECTORS * SECTOR } as const;
+
+/** The image refuses an ISO under 10 MB: said with the size found. */
+export function assertIsoSize(path: string, size: number): void {
+  if (size >= ISO_MIN_BYTES) return;
+  const shown = size < 1_000_000 ? `${size} bytes` : `${(size / 1_000_000).toFixed(1)} MB`;
+  throw invalid(
+    `${path} is only ${shown}; the Windows image refuses ISO files under 10 MB.`,
+    'Choose the complete ISO file. A download that stopped early is smaller than the real one.',
+  );
+}
+
+/** A path that is not a regular file, said as inspectIso says it. */
+export function notAnIsoFile(path: string, kind: 'missing' | 'folder' | 'other'): PortholeError {
+  if (kind === 'missing') return invalid(`The custom ISO ${path} does not exist: it may have been moved, renamed or deleted.`);
+  if (kind === 'folder') return invalid(`${path} is a folder, not an ISO file.`, 'Open the folder and choose the .iso file inside it.');
+  return invalid(`${path} is not a regular file (it is a device, pipe or socket).`);
+}
+
+/**
+ * The ISO 9660 / UDF recognition sequence from sector 16 on: which formats the image has, and the
+ * ISO 9660 volume label. Refuses a file with neither signature. Shared by the local inspection and
+ * the one on a remote engine's computer (storage/engine-host-fs.ts), which reads the same bytes there.
+ */
+export function readDescriptors(path: string, descriptors: Uint8Array): { iso9660: boolean; udf: boolean; label: string | undefined } {
+  let iso9660 = false;
+  let udf = false;
+  let label: string | undefined;
+  for (let offset = 0; offset + SECTOR <= descriptors.length; offset += SECTOR) {
+    const id = ascii(descriptors, offset + 1, 5);
+    if (!RECOGNISED.has(id)) break; // the recognition sequence ends at the first unknown descriptor
+    if (id === 'CD001') {
+      iso9660 = true;
+      // Primary volume descriptor: type 1, volume identifier at bytes 40..71, space padded.
+      if (descriptors[offset] === 1 && label === undefined) label = ascii(descriptors, offset + 40, 32).trim() || undefined;
+    }
+    if (id === 'NSR02' || id === 'NSR03') udf = true;
+  }
+
+  if (!iso9660 && !udf) {
+    throw invalid(
+      `${path} is not an ISO image (no ISO 9660 or UDF signature), whatever its name says.`,
+      'Choose a real .iso file. Disk images such as .img, .vhd or .qcow2 cannot be used as a custom ISO.',
+    );
+  }
+  return { iso9660, udf, label };
+}
+
 /**
  * Checks that `path` is a custom ISO the image will take: one regular, readable file (symbolic
  * links to one are fine), of 10 MB or more, with an ISO 9660 or UDF signature. Returns what it
@@ -129,13 +179,7 @@ export async function inspectIso(path: string): Promise<IsoInfo> {
     if (!stats.isFile()) {
       throw invalid(`${path} is not a regular file (it is a device, pipe or socket).`);
     }
-    if (stats.size < ISO_MIN_BYTES) {
-      const shown = stats.size < 1_000_000 ? `${stats.size} bytes` : `${(stats.size / 1_000_000).toFixed(1)} MB`;
-      throw invalid(
-        `${path} is only ${shown}; the Windows image refuses ISO files under 10 MB.`,
-        'Choose the complete ISO file. A download that stopped early is smaller than the real one.',
-      );
-    }
+    assertIsoSize(path, stats.size);
 
     let descriptors: Uint8Array;
     try {
@@ -144,26 +188,9 @@ export async function inspectIso(path: string): Promise<IsoInfo> {
       throw invalid(`Porthole could not read ${path}: ${err instanceof Error ? err.message : String(err)}.`);
     }
 
-    let iso9660 = false;
-    let udf = false;
-    let label: string | undefined;
-    for (let offset = 0; offset + SECTOR <= descriptors.length; offset += SECTOR) {
-      const id = ascii(descriptors, offset + 1, 5);
-      if (!RECOGNISED.has(id)) break; // the recognition sequence ends at the first unknown descriptor
-      if (id === 'CD001') {
-        iso9660 = true;
-        // Primary volume descriptor: type 1, volume identifier at bytes 40..71, space padded.
-        if (descriptors[offset] === 1 && label === undefined) label = ascii(descriptors, offset + 40, 32).trim() || undefined;
-      }
-      if (id === 'NSR02' || id === 'NSR03') udf = true;
-    }
-
-    if (!iso9660 && !udf) {
-      throw invalid(
-        `${path} is not an ISO image (no ISO 9660 or UDF signature), whatever its name says.`,
-        'Choose a real .iso file. Disk images such as .img, .vhd or .qcow2 cannot be used as a custom ISO.',
-      );
-    }
+    const read = readDescriptors(path, descriptors);
+    const { udf } = read;
+    let label = read.label;
     if (udf && label === undefined) label = await udfLabel(handle, stats.size).catch(() => undefined);
 
     const info: IsoInfo = { path, sizeBytes: stats.size, format: udf ? 'udf' : 'iso9660' };
@@ -174,5 +201,11 @@ export async function inspectIso(path: string): Promise<IsoInfo> {
   }
 }
 
-/** What the machine layer calls before create or start; the same checks as inspectIso. */
-export const assertIsoUsable = inspectIso;
+/**
+ * What the machine layer calls before create or start; the same checks as inspectIso, on the
+ * engine's computer when the engine is remote (the ISO is a file there, see storage/engine-host-scope.ts).
+ */
+export function assertIsoUsable(path: string): Promise<IsoInfo> {
+  const remote = engineHostInScope();
+  return remote ? remote.inspectIso(path) : inspectIso(path);
+}

@@ -31,6 +31,9 @@ async function assertFolder(path: string, what: string, remedy: string): Promise
 export async function assertMountsUsable(m: MachineSettings, opts: { installed?: boolean; policy?: PathPolicy } = {}): Promise<void> {
   // The path policy first, on the real paths: a shared folder may have become a symlink to / since.
   if (opts.policy) await assertMachinePaths(m, opts.policy);
+  // A remote engine's folders and ISO are that computer's: never looked up here. They are checked
+  // there, in a short-lived container, right before the engine creates the container (storage/remote-storage.ts).
+  if (opts.policy?.engineHost !== undefined) return;
   await assertFolder(m.storageDir, 'storage folder', 'Create the folder again, or move the machine’s files back there.');
   for (const folder of m.sharedFolders) {
     await assertFolder(folder.hostPath, 'shared folder', 'Create the folder, or remove it from the machine’s shared folders.');

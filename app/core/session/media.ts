@@ -1,5 +1,5 @@
 import { isWindowsSetupMedia, type MachineStatus } from '../../api';
-import { inspectIso } from '../machine/iso';
+import { assertIsoUsable } from '../machine/iso';
 
 /**
  * What a machine boots when it has no Windows yet: Windows setup (the image's own download, or a
@@ -15,7 +15,8 @@ export type BootMedia = 'windows-setup' | 'other-iso';
  */
 export async function bootMediaOf(customIso: string | undefined): Promise<BootMedia> {
   if (!customIso) return 'windows-setup';
-  const info = await inspectIso(customIso).catch(() => undefined);
+  // Read on the engine's computer when the engine is remote (assertIsoUsable follows the call's engine host).
+  const info = await assertIsoUsable(customIso).catch(() => undefined);
   return info && isWindowsSetupMedia(info) ? 'windows-setup' : 'other-iso';
 }
 

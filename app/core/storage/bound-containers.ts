@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { isInsidePath } from '../../api';
 import { STORAGE_TARGET } from '../machine/spec';
+import { engineHostInScope } from './engine-host-scope';
 import { resolveHostPath } from './paths';
 
 /** A container (any, Porthole's or not) whose `/storage` is a given folder, or lies in or around it. */
@@ -27,13 +28,15 @@ export async function containersOnStorage(
   storageDir: string,
   except?: string,
 ): Promise<BoundContainer[]> {
-  const wanted = await resolveHostPath(storageDir);
+  // A remote engine's binds are paths on its computer: compared as written, never resolved here.
+  const engineHost = engineHostInScope()?.host;
+  const wanted = await resolveHostPath(storageDir, engineHost);
   const out: BoundContainer[] = [];
   for (const c of containers) {
     if (except && (c.Id === except || c.Id.startsWith(except))) continue;
     const mount = (c.Mounts ?? []).find((m) => m.Type === 'bind' && m.Destination.replace(/\/+$/, '') === STORAGE_TARGET);
     if (!mount?.Source) continue;
-    const real = await resolveHostPath(mount.Source).catch(() => mount.Source);
+    const real = await resolveHostPath(mount.Source, engineHost).catch(() => mount.Source);
     if (!around(real, wanted)) continue;
     const labels = c.Labels ?? {};
     const project = labels['com.docker.compose.project'];

@@ -2,6 +2,7 @@ import { lstat, mkdir, readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { DeletePlan } from '../../api';
 import { writeFileAtomic } from '../store/atomic';
+import { engineHostInScope } from './engine-host-scope';
 import { folderUsage } from '../store/usage';
 
 /** The marker in a storage folder Porthole made itself: `{ machineId, createdAt }`. */
@@ -39,6 +40,14 @@ function errno(err: unknown): string | undefined {
  * it gets the marker (written atomically). An existing folder is used as it is, unmarked.
  */
 export async function makeStorageFolder(dir: string, machineId: string): Promise<{ own: boolean }> {
+  const marker: Marker = { machineId, createdAt: new Date().toISOString() };
+  // A remote engine: the folder is on its computer, made there (as the engine's user), never here.
+  const remote = engineHostInScope();
+  if (remote) {
+    const { made } = await remote.makeFolder(dir);
+    if (made) await remote.writeFiles(dir, [{ name: STORAGE_MARKER, text: `${JSON.stringify(marker)}\n` }]);
+    return { own: made };
+  }
   await mkdir(dirname(dir), { recursive: true });
   try {
     await mkdir(dir);
@@ -46,7 +55,6 @@ export async function makeStorageFolder(dir: string, machineId: string): Promise
     if (errno(err) === 'EEXIST') return { own: false };
     throw err;
   }
-  const marker: Marker = { machineId, createdAt: new Date().toISOString() };
   await writeFileAtomic(join(dir, STORAGE_MARKER), `${JSON.stringify(marker)}\n`, 0o644);
   return { own: true };
 }

@@ -242,6 +242,7 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
             onChange={update}
             versionError={errors.version}
             isoError={errors.customIso}
+            engineHost={host?.storageHost}
           />
         ) : (
           <p className="windows-now">
@@ -273,13 +274,15 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
 
       <Section title="Storage and sharing" tag={tagFor(['sharedFolders'])}>
         <p className="storage-now">
-          Stored in <code>{machine.storageDir}</code> · {freeSpaceText(host, measuring)}
+          Stored in <code>{machine.storageDir}</code>
+          {host?.storageHost ? ` on ${host.storageHost}, the computer the engine runs machines on` : ''} · {freeSpaceText(host, measuring)}
         </p>
         <SharedFoldersEditor
           folders={form.sharedFolders}
           onChange={(sharedFolders) => update({ sharedFolders })}
           error={errors.sharedFolders}
           missing={missing}
+          engineHost={host?.storageHost}
         />
       </Section>
 

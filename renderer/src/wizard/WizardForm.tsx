@@ -235,6 +235,7 @@ export function WizardForm({ initial, machines }: { initial: CreationDefaults; m
                 versionError={visible.version}
                 isoError={form.source === 'iso' && form.customIso.trim() ? errors.customIso : visible.customIso}
                 dropHint
+                engineHost={host.storageHost}
               />
             </>
           ) : null}
@@ -276,6 +277,7 @@ export function WizardForm({ initial, machines }: { initial: CreationDefaults; m
                 onChange={(sharedFolders) => update({ sharedFolders })}
                 error={visible.sharedFolders}
                 missing={new Set(Object.entries(folderChecks).filter(([, exists]) => !exists).map(([p]) => p))}
+                engineHost={host.storageHost}
               />
               <AccelerationField
                 host={host}

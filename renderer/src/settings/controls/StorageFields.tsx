@@ -96,14 +96,17 @@ export function SharedFoldersEditor({
   onChange,
   error,
   missing,
+  engineHost,
 }: {
   folders: SharedFolder[];
+  /** A remote engine's computer: the folders are there, typed as paths there, never picked here. */
+  engineHost?: string | undefined;
   onChange: (folders: SharedFolder[]) => void;
   error?: string | undefined;
   /** Paths found not to exist. */
   missing?: ReadonlySet<string>;
 }) {
-  const desktop = desktopBridge();
+  const desktop = engineHost ? null : desktopBridge();
   const update = (index: number, part: Partial<SharedFolder>): void =>
     onChange(folders.map((f, i) => (i === index ? { ...f, ...part } : f)));
   const full = folders.length >= MAX_SHARED_FOLDERS;
@@ -111,7 +114,15 @@ export function SharedFoldersEditor({
     <fieldset className="shared-folders">
       <legend>Shared folders</legend>
       <p className="field-hint">
-        Folders of this computer that Windows sees on its network: the first as <code>{windowsShareName(0)}</code>, also drive Z:.
+        {engineHost ? (
+          <span data-testid="shared-remote">
+            Folders of {engineHost}, the computer the engine runs machines on (type their paths there; folders of this computer cannot be
+            shared),{' '}
+          </span>
+        ) : (
+          'Folders of this computer '
+        )}
+        that Windows sees on its network: the first as <code>{windowsShareName(0)}</code>, also drive Z:.
       </p>
       {folders.length > 0 ? (
         <p className="notice" role="note">

@@ -20,6 +20,8 @@ export interface WindowsPickerProps extends WindowsChoice {
   isoError?: string | undefined;
   /** Offer dropping a file onto the window (where a drop zone listens). */
   dropHint?: boolean;
+  /** A remote engine's computer: the ISO is a file there, typed as its path there. */
+  engineHost?: string | undefined;
 }
 
 function badges(v: WindowsVersion): string[] {
@@ -59,20 +61,23 @@ export function IsoField({
   error,
   onPath,
   dropHint,
+  engineHost,
 }: {
   path: string;
   iso: IsoCheck;
   error?: string | undefined;
   onPath: (path: string) => void;
   dropHint?: boolean | undefined;
+  engineHost?: string | undefined;
 }) {
-  const desktop = desktopBridge();
+  // A remote engine reads the ISO on its computer: a file chosen or dropped here would be this computer's.
+  const desktop = engineHost ? null : desktopBridge();
   const ok = iso.state === 'ok' && iso.path === path.trim() ? iso : null;
   const checking = iso.state === 'checking';
   const shownError = checking ? undefined : error;
   return (
     <Field
-      label="ISO file"
+      label={engineHost ? `ISO file on ${engineHost}` : 'ISO file'}
       error={shownError}
       hint={
         ok ? (
@@ -81,6 +86,11 @@ export function IsoField({
           </span>
         ) : checking ? (
           'Checking the file…'
+        ) : engineHost ? (
+          <span data-testid="iso-remote">
+            The full path of an .iso file of 10 MB or more on {engineHost}, the computer the engine runs machines on: the engine reads it
+            there. A file on this computer cannot be used; copy it there first (for example with scp).
+          </span>
         ) : (
           <>
             The full path of an .iso file of 10 MB or more{dropHint ? ', or drop the file onto this window' : ''}.
@@ -118,7 +128,7 @@ export function IsoField({
 }
 
 /** Windows to download, grouped as people know them, with edition notes and sizes; or one's own ISO. */
-export function WindowsPicker({ source, version, customIso, onChange, iso, versionError, isoError, dropHint }: WindowsPickerProps) {
+export function WindowsPicker({ source, version, customIso, onChange, iso, versionError, isoError, dropHint, engineHost }: WindowsPickerProps) {
   const selected = source === 'download' ? findVersion(version) : undefined;
   const [openFamilies, setOpenFamilies] = useState<ReadonlySet<string>>(
     () => new Set(['windows-11', 'windows-10', ...(selected ? [selected.family] : [])]),
@@ -181,7 +191,14 @@ export function WindowsPicker({ source, version, customIso, onChange, iso, versi
           </span>
         </label>
         {source === 'iso' ? (
-          <IsoField path={customIso} iso={iso} error={isoError} onPath={(p) => onChange({ customIso: p })} dropHint={dropHint} />
+          <IsoField
+            path={customIso}
+            iso={iso}
+            error={isoError}
+            onPath={(p) => onChange({ customIso: p })}
+            dropHint={dropHint && !engineHost}
+            engineHost={engineHost}
+          />
         ) : null}
       </div>
     </div>

@@ -126,7 +126,9 @@ function sharedFolderProblem(form: MachineForm, ctx: FormContext, machineDir: st
   const problem = validateSharedFolders(folders, machineDir);
   if (problem) return problem;
   const missing = folders.find((f) => ctx.folders[f.hostPath] === false);
-  if (missing) return `The folder ${missing.hostPath} does not exist on this computer. Create it first, or choose another folder.`;
+  // A remote engine's folders are its computer's (the backend looked there).
+  const where = ctx.host?.storageHost ? `on ${ctx.host.storageHost} (the engine's computer)` : 'on this computer';
+  if (missing) return `The folder ${missing.hostPath} does not exist ${where}. Create it first, or choose another folder.`;
   return null;
 }
 
