@@ -3,7 +3,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-libra
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PortholeError, type IsoInfo } from '@porthole/api';
-import { fakeApi, hostDefaults, machineView, type FakeApi } from '../settings/testing/fake-api';
+import { fakeApi, hostDefaults, machineView, type FakeApi } from '../testing/fake-api';
 import { useIsoDropClaim } from './claim';
 import type { DropData } from './drop-data';
 import { DropZone } from './DropZone';

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useRef, useState, type DragEvent, type ReactNode } from 'react';
 import { validateIsoPath, type IsoInfo } from '@porthole/api';
 import { porthole } from '../api/porthole';
-import { Dialog } from '../settings/ui/Dialog';
-import { errorText } from '../settings/ui/errors';
+import { Dialog } from '../ui/Dialog';
+import { errorText } from '../ui/errors';
 import { DropClaimContext, type IsoDropClaim } from './claim';
 import { carriesFiles, readDrop, type DropOffer } from './drop-data';
 import { BootFromIsoDialog, NewMachineFromIsoDialog } from './IsoDialogs';

@@ -2,12 +2,12 @@ import { useEffect, useState } from 'react';
 import { changeWarnings, type CreationDefaults, type IsoInfo, type MachineView } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { navigate } from '../app/hooks';
-import { needsSoftwareEmulation } from '../settings/form/checks';
-import { describeIso, fileName, isoOutcome, nameFromIso } from '../settings/form/iso';
-import { probablyInstalled, settingsOf, suggestName } from '../settings/form/machine-form';
-import { Dialog } from '../settings/ui/Dialog';
-import { WorkNotes } from '../settings/ui/WorkNotes';
-import { errorText } from '../settings/ui/errors';
+import { needsSoftwareEmulation } from '../machine-form/form/checks';
+import { describeIso, fileName, isoOutcome, nameFromIso } from '../machine-form/form/iso';
+import { probablyInstalled, settingsOf, suggestName } from '../machine-form/form/machine-form';
+import { Dialog } from '../ui/Dialog';
+import { WorkNotes } from '../ui/WorkNotes';
+import { errorText } from '../ui/errors';
 import { offerIsoToWizard } from '../wizard/handoff';
 import { startAndWatch } from '../wizard/start';
 

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeApi, machineView, type FakeApi } from '../settings/testing/fake-api';
+import { fakeApi, machineView, type FakeApi } from '../testing/fake-api';
 import { MachinePage } from './MachinePage';
 import { LogsPanel } from './LogsPanel';
 import { AdoptionBanner } from './AdoptionBanner';

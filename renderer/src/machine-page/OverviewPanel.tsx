@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { MachineView } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { MachineCard } from '../machines/MachineCard';
-import { errorText } from '../settings/ui/errors';
+import { errorText } from '../ui/errors';
 import { fileNameFor, saveText } from './download';
 
 /** What the card shows (and does), plus where the machine lives and its compose export. */

@@ -1,7 +1,7 @@
 import { canStart, canStop, type MachineView } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { useAction } from '../app/use-action';
-import { WorkNotes } from '../settings/ui/WorkNotes';
+import { WorkNotes } from '../ui/WorkNotes';
 
 /**
  * Start and Shut down in the machine page's header, so every tab can change the machine's state

@@ -3,7 +3,7 @@ import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MachineView, SnapshotView } from '@porthole/api';
-import { fakeApi, machineView, type FakeApi } from '../settings/testing/fake-api';
+import { fakeApi, machineView, type FakeApi } from '../testing/fake-api';
 import { SnapshotsPanel } from './SnapshotsPanel';
 
 const state = vi.hoisted(() => ({ fake: null as FakeApi | null }));

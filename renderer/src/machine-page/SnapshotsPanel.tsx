@@ -2,8 +2,8 @@ import { useCallback, useEffect, useState } from 'react';
 import type { MachineView, SnapshotProgress, SnapshotView } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { formatBytes } from '../app/format';
-import { Dialog } from '../settings/ui/Dialog';
-import { errorText } from '../settings/ui/errors';
+import { Dialog } from '../ui/Dialog';
+import { errorText } from '../ui/errors';
 import './snapshots.css';
 
 type Confirm = { kind: 'restore' | 'delete'; snapshot: SnapshotView } | null;

@@ -3,7 +3,7 @@ import { cleanup, render, screen, waitFor, within } from '@testing-library/react
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { USB_DEVICES_MAX, type MachineView, type UsbDeviceRef, type UsbListing } from '@porthole/api';
-import { fakeApi, hostDefaults, machineView, type FakeApi } from '../settings/testing/fake-api';
+import { fakeApi, hostDefaults, machineView, type FakeApi } from '../testing/fake-api';
 import { MachineSettingsPage } from '../settings/MachineSettingsPage';
 import { UsbDevicesSection } from './UsbDevicesSection';
 

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { DeletePlan, MachineView, SnapshotView } from '@porthole/api';
 import { porthole } from '../api/porthole';
-import { Dialog } from '../settings/ui/Dialog';
-import { errorText } from '../settings/ui/errors';
+import { Dialog } from '../ui/Dialog';
+import { errorText } from '../ui/errors';
 import { formatBytes } from '../app/format';
 
 type Step = { at: 'choose' } | { at: 'measuring' } | { at: 'confirm'; plan: DeletePlan } | { at: 'deleting'; deleteDisk: boolean };

@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PortholeError } from '@porthole/api';
-import { fakeApi, machineView, type FakeApi } from '../settings/testing/fake-api';
+import { fakeApi, machineView, type FakeApi } from '../testing/fake-api';
 import { ImportCompose } from './ImportCompose';
 
 const state = vi.hoisted(() => ({ fake: null as FakeApi | null }));

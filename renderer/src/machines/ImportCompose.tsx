@@ -1,8 +1,8 @@
 import { useRef, useState, type ChangeEvent } from 'react';
 import type { ActionResponse } from '@porthole/api';
 import { porthole } from '../api/porthole';
-import { Dialog } from '../settings/ui/Dialog';
-import { errorText } from '../settings/ui/errors';
+import { Dialog } from '../ui/Dialog';
+import { errorText } from '../ui/errors';
 
 type Result = ActionResponse<'importCompose'>;
 

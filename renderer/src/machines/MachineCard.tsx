@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { canStart, canStop, phaseLabels, versionName, type MachineView } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { useAction } from '../app/use-action';
-import { WorkNotes } from '../settings/ui/WorkNotes';
+import { WorkNotes } from '../ui/WorkNotes';
 import { navigate } from '../app/hooks';
 import { FailureFix } from './FailureFix';
 import { PasswordReveal } from './PasswordReveal';

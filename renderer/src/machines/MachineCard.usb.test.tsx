@@ -2,7 +2,7 @@
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { usbMissingWarning, type MachineView } from '@porthole/api';
-import { fakeApi, machineView, type FakeApi } from '../settings/testing/fake-api';
+import { fakeApi, machineView, type FakeApi } from '../testing/fake-api';
 import { MachineCard } from './MachineCard';
 
 const state = vi.hoisted(() => ({ fake: null as FakeApi | null }));

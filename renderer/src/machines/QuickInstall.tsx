@@ -2,9 +2,9 @@ import { useEffect, useState } from 'react';
 import { versionName, type CreationDefaults } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { navigate } from '../app/hooks';
-import { needsSoftwareEmulation } from '../settings/form/checks';
-import { draftFromForm, newMachineForm } from '../settings/form/machine-form';
-import { errorText } from '../settings/ui/errors';
+import { needsSoftwareEmulation } from '../machine-form/form/checks';
+import { draftFromForm, newMachineForm } from '../machine-form/form/machine-form';
+import { errorText } from '../ui/errors';
 import { startAndWatch } from '../wizard/start';
 import { ImportCompose } from './ImportCompose';
 

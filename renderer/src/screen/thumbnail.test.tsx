@@ -5,11 +5,11 @@ import type { MachineView } from '@porthole/api';
 import { LINGER_MS, ThumbnailHub, type OpenThumbRfb, type ThumbRfb } from './thumbnail';
 import { Thumbnail } from './Thumbnail';
 import type { ScreenPresence } from './screen-presence';
-import { machineView } from '../settings/testing/fake-api';
+import { machineView } from '../testing/fake-api';
 
 const state = vi.hoisted(() => ({ hub: null as unknown }));
 vi.mock('../api/porthole', async () => {
-  const { fakeApi: make } = await import('../settings/testing/fake-api');
+  const { fakeApi: make } = await import('../testing/fake-api');
   const fake = make({ screenEndpoint: async ({ id }) => ({ url: `ws://127.0.0.1:8006/${id}` }) });
   return { porthole: () => fake.api, onBackendConnection: () => () => undefined };
 });

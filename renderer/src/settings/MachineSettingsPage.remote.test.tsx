@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeApi, hostDefaults, machineView, type FakeApi } from './testing/fake-api';
+import { fakeApi, hostDefaults, machineView, type FakeApi } from '../testing/fake-api';
 import { MachineSettingsPage } from './MachineSettingsPage';
 
 const state = vi.hoisted(() => ({ fake: null as FakeApi | null }));

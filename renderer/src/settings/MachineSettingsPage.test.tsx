@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DeletePlan, MachineView } from '@porthole/api';
-import { fakeApi, hostDefaults, machineView, type FakeApi } from './testing/fake-api';
+import { fakeApi, hostDefaults, machineView, type FakeApi } from '../testing/fake-api';
 import { MachineSettingsPage } from './MachineSettingsPage';
 
 const state = vi.hoisted(() => ({ fake: null as FakeApi | null }));

@@ -17,12 +17,12 @@ import { navigate } from '../app/hooks';
 import { DeleteMachine } from '../machines/DeleteMachine';
 import { UsbDevicesSection } from '../machine-page/UsbDevicesSection';
 import { phaseTone } from '../machines/phase';
-import { AccountFields, LocaleFields } from './controls/AccountFields';
-import { ResourceFields } from './controls/ResourceFields';
-import { AccelerationField, freeSpaceText, ImageField, SharedFoldersEditor } from './controls/StorageFields';
-import { WindowsPicker } from './controls/WindowsPicker';
-import { diskRange, formErrors, formWarnings, type FormContext } from './form/checks';
-import { useFolderChecks, useHostDefaults, useIsoCheck } from './form/hooks';
+import { AccountFields, LocaleFields } from '../machine-form/controls/AccountFields';
+import { ResourceFields } from '../machine-form/controls/ResourceFields';
+import { AccelerationField, freeSpaceText, ImageField, SharedFoldersEditor } from '../machine-form/controls/StorageFields';
+import { WindowsPicker } from '../machine-form/controls/WindowsPicker';
+import { diskRange, formErrors, formWarnings, type FormContext } from '../machine-form/form/checks';
+import { useFolderChecks, useHostDefaults, useIsoCheck } from '../machine-form/form/hooks';
 import {
   changesBetween,
   formFromMachine,
@@ -31,10 +31,12 @@ import {
   settingsAfter,
   settingsOf,
   type MachineForm,
-} from './form/machine-form';
-import { Dialog } from './ui/Dialog';
-import { errorText } from './ui/errors';
-import { Field } from './ui/Field';
+} from '../machine-form/form/machine-form';
+import { Dialog } from '../ui/Dialog';
+import { errorText } from '../ui/errors';
+import { Field } from '../ui/Field';
+import '../ui/ui.css';
+import '../machine-form/machine-form.css';
 import './settings.css';
 
 /** When a change takes effect, in a person's words. A recreate on a stopped machine simply waits for its next start. */

@@ -1,10 +1,10 @@
 import type { ReactNode } from 'react';
 import { DEFAULT_IMAGE, findVersion, languageName, type CreationDefaults } from '@porthole/api';
 import { formatBytes } from '../app/format';
-import { windowsShareName } from '../settings/controls/StorageFields';
-import { needsSoftwareEmulation, type IsoCheck, type Problems } from '../settings/form/checks';
-import { describeIso } from '../settings/form/iso';
-import type { FormField, MachineForm } from '../settings/form/machine-form';
+import { windowsShareName } from '../machine-form/controls/StorageFields';
+import { needsSoftwareEmulation, type IsoCheck, type Problems } from '../machine-form/form/checks';
+import { describeIso } from '../machine-form/form/iso';
+import type { FormField, MachineForm } from '../machine-form/form/machine-form';
 import { STEPS, stepOf } from './steps';
 
 function Row({ label, children, field, errors }: { label: string; children: ReactNode; field?: FormField; errors: Problems }) {

@@ -3,7 +3,7 @@ import { cleanup, render, screen, waitFor, within } from '@testing-library/react
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PortholeError, type CreationDefaults } from '@porthole/api';
-import { fakeApi, hostDefaults, machineView, type FakeApi } from '../settings/testing/fake-api';
+import { fakeApi, hostDefaults, machineView, type FakeApi } from '../testing/fake-api';
 import { Wizard } from './Wizard';
 
 const state = vi.hoisted(() => ({ fake: null as FakeApi | null }));

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
 import type { CreationDefaults, MachineView } from '@porthole/api';
 import { porthole } from '../api/porthole';
-import { errorText } from '../settings/ui/errors';
+import { errorText } from '../ui/errors';
 import { WizardForm } from './WizardForm';
-import '../settings/settings.css';
+import '../ui/ui.css';
+import '../machine-form/machine-form.css';
 import './wizard.css';
 
 /** The new-machine wizard: measures this computer for its defaults first (WizardForm.tsx is the form itself). */

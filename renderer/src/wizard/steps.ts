@@ -1,4 +1,4 @@
-import type { FormField } from '../settings/form/machine-form';
+import type { FormField } from '../machine-form/form/machine-form';
 
 export interface WizardStep {
   id: string;

@@ -5,7 +5,7 @@ import { formatBytes } from '../../app/format';
 import type { IsoCheck } from '../form/checks';
 import { describeIso, isoOutcome } from '../form/iso';
 import type { WindowsSource } from '../form/machine-form';
-import { Field, FieldMessage } from '../ui/Field';
+import { Field, FieldMessage } from '../../ui/Field';
 
 export interface WindowsChoice {
   source: WindowsSource;

@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import type { Range } from '../form/checks';
-import { Field } from '../ui/Field';
+import { Field } from '../../ui/Field';
 
 export interface ResourceSliderProps {
   /** "Memory": the slider's name; the number field is "Memory in GB". */

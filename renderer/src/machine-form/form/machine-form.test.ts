@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostDefaults, machineView } from '../testing/fake-api';
+import { hostDefaults, machineView } from '../../testing/fake-api';
 import { diskRange, formErrors, validateImage, type FormContext } from './checks';
 import {
   changesBetween,

@@ -1,4 +1,5 @@
 import { useId, type ReactNode } from 'react';
+import './ui.css';
 
 /** What a control needs to be tied to its label and messages. */
 export interface FieldControlProps {

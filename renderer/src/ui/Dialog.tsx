@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
-import '../settings.css';
+import './ui.css';
 
 export interface DialogProps {
   title: ReactNode;

@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import { findLanguage, windowsLanguages } from '@porthole/api';
 import type { Problems } from '../form/checks';
 import type { MachineForm } from '../form/machine-form';
-import { Field } from '../ui/Field';
+import { Field } from '../../ui/Field';
 
 type LocalePart = Pick<MachineForm, 'language' | 'region' | 'keyboard'>;
 

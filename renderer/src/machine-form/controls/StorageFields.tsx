@@ -2,7 +2,7 @@ import { DEFAULT_IMAGE, type CreationDefaults, type SharedFolder } from '@portho
 import { EMULATION_CONSENT } from '../../machines/emulation-consent';
 import { desktopBridge } from '../../api/desktop';
 import { gibFloor } from '../form/machine-form';
-import { Field, FieldMessage } from '../ui/Field';
+import { Field, FieldMessage } from '../../ui/Field';
 
 export const MAX_SHARED_FOLDERS = 3;
 
