@@ -1,41 +1,8 @@
-import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
-import type { Page, TestInfo } from '@playwright/test';
 import { PrivateEngine } from '../../app/core/testing/private-engine';
 import { PrivatePodman } from '../../app/core/testing/private-podman';
 import { createMachineViaWizard } from '../flows/create-machine';
 import { expect, standinImage, startWebHost, test } from './fixtures';
-
-const run = promisify(execFile);
-const XK_RETURN = 0xff0d;
-
-interface TestWindow {
-  __portholeRfb?: { sendKey(keysym: number, code: string | null, down?: boolean): void };
-}
-
-function shellIso(): string {
-  const iso = process.env.PORTHOLE_TEST_SHELL_ISO;
-  if (!iso) throw new Error('PORTHOLE_TEST_SHELL_ISO is not set: the Playwright global setup makes the test ISOs.');
-  return iso;
-}
-
-// TODO(fold): the same OCR step as screen.spec.ts / screen-ssh.spec.ts; a shared e2e helper is being made from them.
-let ocrRuns = 0;
-async function readScreen(page: Page, testInfo: TestInfo): Promise<string> {
-  const dataUrl = await page.evaluate(() => {
-    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="screen-canvas"] canvas');
-    return canvas && canvas.width > 0 ? canvas.toDataURL('image/png') : null;
-  });
-  if (!dataUrl) return '';
-  ocrRuns += 1;
-  const raw = testInfo.outputPath(`engine-screen-${ocrRuns}.png`);
-  const prepared = testInfo.outputPath(`engine-screen-${ocrRuns}-ocr.png`);
-  await writeFile(raw, Buffer.from(dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64'));
-  await run('convert', [raw, '-colorspace', 'Gray', '-negate', '-filter', 'point', '-resize', '300%', '-threshold', '60%', prepared]);
-  const { stdout } = await run('tesseract', [prepared, 'stdout', '--psm', '6'], { maxBuffer: 4 * 1024 * 1024 });
-  return stdout;
-}
+import { occurrences, readScreen, shellIso, waitForIpxePrompt } from './screen-ocr';
 
 /** A private engine the test starts and stops itself; `docker` is the CLI against it. */
 interface Engine {
@@ -104,33 +71,13 @@ for (const [what, startEngine] of Object.entries(engines)) {
         expect(vnc.length).toBeGreaterThan(0);
         for (const url of vnc) expect(new URL(url).port).toBe(String(published));
 
-        let text = '';
-        let enterAt = 0;
-        await expect
-          .poll(
-            async () => {
-              text = await readScreen(page, testInfo);
-              if (/iPXE>/.test(text)) return true;
-              // ISOLINUX's boot: prompt waits for Enter once a key was seen; send one now and then.
-              if (/boot:/.test(text) && Date.now() - enterAt > 5000) {
-                enterAt = Date.now();
-                await page.evaluate((enter) => {
-                  const rfb = (window as unknown as TestWindow).__portholeRfb;
-                  rfb?.sendKey(enter, 'Enter', true);
-                  rfb?.sendKey(enter, 'Enter', false);
-                }, XK_RETURN);
-              }
-              return false;
-            },
-            { timeout: 150_000, intervals: [1000] },
-          )
-          .toBe(true);
+        await waitForIpxePrompt(page, testInfo, { timeout: 150_000, interval: 1000, prefix: 'engine-screen' });
 
         await page.locator('[data-testid="screen-canvas"] canvas').click();
         await page.keyboard.type('echo engine42', { delay: 30 });
         await page.keyboard.press('Enter');
         await expect
-          .poll(async () => (await readScreen(page, testInfo)).toLowerCase().replace(/[ \t]+/g, '').split('engine42').length - 1, {
+          .poll(async () => occurrences(await readScreen(page, testInfo, 'engine-screen'), 'engine42'), {
             timeout: 30_000,
             intervals: [1000],
           })
