@@ -17,6 +17,7 @@ import { copyDiskFile, type CopyMethod } from './copy';
 import { diskFiles, hasDisk } from './disk-files';
 import { assertFreeSpace, outOfSpace } from './free-space';
 import { diskLockPath, withDiskLock } from './lock';
+import { refuseOnEngineHost } from '../storage/engine-host-scope';
 
 export const MANIFEST = 'manifest.json';
 /** Names a restore copies to in the storage folder before renaming over the real file. */
@@ -107,6 +108,7 @@ export class Snapshots {
 
   take(machineId: string, name?: string): Promise<SnapshotView> {
     return this.locked(machineId, async () => {
+      refuseOnEngineHost('take snapshots', 'Snapshots work with a local engine; on the engine\'s computer, copy the machine\'s folder while it is stopped.');
       const storage = await this.deps.machines.assertDiskIdle(machineId, 'a snapshot can be taken');
       const record = this.deps.store.require(machineId);
       const files = await diskFiles(storage);
@@ -154,6 +156,7 @@ export class Snapshots {
    */
   restore(machineId: string, snapshotId: string): Promise<RestoreResult> {
     return this.locked(machineId, async () => {
+      refuseOnEngineHost('restore snapshots', 'Snapshots work with a local engine; on the engine\'s computer, copy the machine\'s folder back while it is stopped.');
       const storage = await this.deps.machines.assertDiskIdle(machineId, 'a snapshot can be restored');
       const snapshot = await this.require(machineId, snapshotId);
       for (const file of snapshot.files) {

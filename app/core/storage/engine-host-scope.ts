@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { PortholeError } from '../../api';
 import type { EngineHostFs } from './engine-host-fs';
 
 /**
@@ -18,4 +19,19 @@ export function onEngineHost<T>(fs: EngineHostFs | undefined, body: () => T): T 
 /** The engine's computer of the call under way, if its engine is remote. */
 export function engineHostInScope(): EngineHostFs | undefined {
   return scope.getStore();
+}
+
+/**
+ * Work that reads or writes a machine's disk with this computer's file system (snapshots, the disk
+ * delete) is refused while the engine is remote: the disk is on the engine's computer, and a folder of
+ * the same name here may hold someone else's disk. Nothing is read or changed.
+ */
+export function refuseOnEngineHost(what: string, remedy: string): void {
+  const remote = scope.getStore();
+  if (!remote) return;
+  throw new PortholeError(
+    'INVALID_ARGUMENT',
+    `The machine's disk is on ${remote.host}, the engine's computer: Porthole does not ${what} there yet. Nothing was changed.`,
+    remedy,
+  );
 }

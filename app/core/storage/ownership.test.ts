@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { executeDiskDelete, makeStorageFolder, planDiskDelete, STORAGE_MARKER } from './ownership';
+import type { EngineHostFs } from './engine-host-fs';
+import { onEngineHost } from './engine-host-scope';
 
 const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
 
@@ -79,6 +81,24 @@ describe('storage ownership', () => {
     await executeDiskDelete(plan);
     expect((await readdir(dir)).sort()).toEqual(plan.keep);
     expect(await readFile(join(elsewhere, 'data.img'), 'utf8')).toBe('not this machine’s');
+  });
+
+  it('on a remote engine a folder of the same name here is never looked at, and nothing here is removed', async () => {
+    // Someone's local disk at the path a remote machine's storage names on the engine's computer.
+    const dir = join(root, 'shared-name');
+    await mkdir(dir);
+    await imageFiles(dir);
+    const before = (await readdir(dir)).sort();
+    const unreachable = async (): Promise<never> => {
+      throw new Error('the engine computer is not asked here');
+    };
+    const remote: EngineHostFs = { host: 'server', kind: unreachable, makeFolder: unreachable, writeFiles: unreachable, inspectIso: unreachable };
+    const plan = await onEngineHost(remote, () => planDiskDelete(dir, 'vm'));
+    expect(plan).toMatchObject({ kind: 'refused', remove: [], reason: expect.stringContaining("on server, the engine's computer") as string });
+    // Even a plan made elsewhere is not carried out here while the engine is remote.
+    const local = await planDiskDelete(dir, 'vm');
+    await expect(onEngineHost(remote, () => executeDiskDelete(local))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('Nothing was changed') as string });
+    expect((await readdir(dir)).sort()).toEqual(before);
   });
 
   it('a missing folder: nothing to remove', async () => {

@@ -2,7 +2,7 @@ import { lstat, mkdir, readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { DeletePlan } from '../../api';
 import { writeFileAtomic } from '../store/atomic';
-import { engineHostInScope } from './engine-host-scope';
+import { engineHostInScope, refuseOnEngineHost } from './engine-host-scope';
 import { folderUsage } from '../store/usage';
 
 /** The marker in a storage folder Porthole made itself: `{ machineId, createdAt }`. */
@@ -103,6 +103,19 @@ function isKnown(name: string, info: { isFile(): boolean; isDirectory(): boolean
  * - `missing`: there is no folder: nothing to remove.
  */
 export async function planDiskDelete(dir: string, machineId: string): Promise<DeletePlan> {
+  // A remote engine: the disk is on its computer; this computer's folder of that name is not looked at.
+  const remote = engineHostInScope();
+  if (remote) {
+    return {
+      path: dir,
+      kind: 'refused',
+      remove: [],
+      keep: [],
+      allocatedBytes: 0,
+      apparentBytes: 0,
+      reason: `The disk is on ${remote.host}, the engine's computer: Porthole does not delete files there yet.`,
+    };
+  }
   let info;
   try {
     info = await lstat(dir);
@@ -144,6 +157,7 @@ export async function planDiskDelete(dir: string, machineId: string): Promise<De
  */
 export async function executeDiskDelete(plan: DeletePlan): Promise<void> {
   if (plan.kind !== 'folder' && plan.kind !== 'files') return;
+  refuseOnEngineHost('delete files', 'Delete the machine and keep its disk, then remove its folder on that computer by hand.');
   for (const name of plan.remove) await rm(join(plan.path, name), { recursive: true, force: true });
   // The folder goes only if it is empty now: a file that appeared since the plan stays, with its folder.
   if (plan.kind === 'folder') await rmdir(plan.path).catch(() => undefined);
