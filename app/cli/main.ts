@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ActionName, ActionRequest, ActionResponse, MachineView } from '../api';
-import { actions, failureFixes, fromEnvelope, machineSettingsSchema } from '../api';
-import { createBackend, defaultDirs, type Backend } from '../core/backend';
+import { failureFixes } from '../api';
+import { createBackend, defaultDirs } from '../core/backend';
 import { formatHostReport } from '../core/host';
 import { generatePassword } from '../core/machine/defaults';
 import { formatDeletePlan, formatMachines } from './format';
@@ -11,6 +11,8 @@ import { formatApps, pickApp } from './apps-format';
 import { followSnapshotProgress, formatSnapshot, formatSnapshots, formatSnapshotsAfterDelete, restoreQuestion } from './snapshots';
 import { writeSecretFile } from './secret-file';
 import { usbCommand, UsbUsageError } from './usb';
+import { numberOptions, UsageError, type NumberOptions } from './options';
+import { invoke, reportStart, settledStart } from './start';
 
 const USAGE = `Usage: porthole <command> [options]
 
@@ -384,91 +386,3 @@ async function runParsed(
     await backend.dispose();
   }
 }
-
-class UsageError extends Error {}
-
-/** A start's (or a fix's) outcome: 0 once past the image's checks, 1 with the cause and remedy otherwise. */
-function reportStart(settled: MachineView, target: string, command: string, json: boolean, out: (s: string) => void, err: (s: string) => void): number {
-  if (!PAST_CHECKS.has(settled.status.phase)) {
-    const failure = settled.status.failure;
-    const why = failure ? `${failure.cause}\n${failure.remedy}` : 'The machine stopped before Windows booted. "porthole logs ' + target + '" shows why.';
-    if (json) out(JSON.stringify({ error: { code: 'START_FAILED', message: failure?.cause ?? 'stopped', remedy: failure?.remedy, status: settled.status } }, null, 2) + '\n');
-    else err(`${target} did not start: ${why}\n`);
-    return 1;
-  }
-  out(json ? JSON.stringify(settled, null, 2) + '\n' : `${command}: ${target} is ${settled.status.phase} (${settled.status.message ?? settled.status.phase})\n`);
-  return 0;
-}
-
-/** Phases that mean the image's own checks passed (QEMU runs), or that the start is over. */
-const PAST_CHECKS = new Set(['booting', 'installing', 'running-iso', 'ready', 'stopping']);
-
-/**
- * Starts the machine and waits (on the backend's events, no polling) until it boots or its start
- * ends. Only what happens after the start counts: the machine's status before it (the last run's
- * "failed" or "stopped") is not this start's outcome. Each new status message (download progress)
- * goes to `progress`, so a long preparation is visibly alive.
- */
-async function settledStart(backend: Backend, id: string, start: () => Promise<unknown>, progress: (message: string) => void): Promise<MachineView> {
-  let stop: () => void = () => undefined;
-  const outcome = new Promise<MachineView>((done) => {
-    let last = '';
-    let ran = false;
-    stop = backend.subscribe((e) => {
-      if (e.event !== 'machineChanged' || e.payload.id !== id) return;
-      const { phase, message, running } = e.payload.status;
-      ran ||= running;
-      if (message && message !== last && !PAST_CHECKS.has(phase)) progress(message);
-      last = message ?? last;
-      // A stop the engine reports while the container was still being made is not the end; one after it ran is.
-      if (PAST_CHECKS.has(phase) || phase === 'failed' || (ran && (phase === 'stopped' || phase === 'absent'))) done(e.payload);
-    });
-  });
-  try {
-    await start();
-    // Already running before this start: nothing new will be announced.
-    const now = (await invoke(backend, 'listMachines', {})).find((m) => m.id === id);
-    if (now && PAST_CHECKS.has(now.status.phase)) return now;
-    return await outcome;
-  } finally {
-    stop();
-  }
-}
-
-interface NumberOptions {
-  ram?: number;
-  cpus?: number;
-  disk?: number;
-  tail?: number;
-}
-
-/** The numeric options, read before anything else happens: a bad one is a usage error that changes nothing. */
-function numberOptions(values: { ram?: string; cpus?: string; disk?: string; tail?: string }): NumberOptions {
-  const shape = machineSettingsSchema.shape;
-  const out: NumberOptions = {};
-  if (values.ram !== undefined) out.ram = toInt(values.ram, '--ram', shape.ramGiB);
-  if (values.cpus !== undefined) out.cpus = toInt(values.cpus, '--cpus', shape.cpuCores);
-  if (values.disk !== undefined) out.disk = toInt(values.disk, '--disk', shape.diskGiB);
-  if (values.tail !== undefined) out.tail = toInt(values.tail, '--tail', actions.machineLogs.request.shape.tail.removeDefault());
-  return out;
-}
-
-/**
- * Plain decimal digits only: Number() would also take "", " 8", "0x8", "1e1" and "8.0". The range
- * is the contract's, so the CLI never sends what the backend would refuse.
- */
-function toInt(text: string, flag: string, range: { minValue: number | null; maxValue: number | null }): number {
-  const min = range.minValue ?? 0;
-  const max = range.maxValue ?? Number.MAX_SAFE_INTEGER;
-  if (!/^[0-9]+$/.test(text)) throw new UsageError(`${flag} takes a whole number from ${min} to ${max} in plain digits, not "${text}".`);
-  const n = Number(text);
-  if (n < min || n > max) throw new UsageError(`${flag} must be from ${min} to ${max}, not ${text}.`);
-  return n;
-}
-
-async function invoke<K extends ActionName>(backend: Backend, action: K, request: ActionRequest<K>): Promise<ActionResponse<K>> {
-  const result = await backend.invoke(action, request);
-  if (!result.ok) throw fromEnvelope(result.error);
-  return result.value as ActionResponse<K>;
-}
-
