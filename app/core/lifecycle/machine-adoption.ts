@@ -1,8 +1,7 @@
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
 import { PortholeError, type MachineView } from '../../api';
 import { newMachineId, settingsFromDraft } from '../machine/defaults';
 import { MACHINE_LABEL, ownsContainer, storageSourceOf } from '../machine/spec';
+import { windowsInstalledIn } from '../storage/existing-install';
 import { assertMachinePaths } from '../storage/paths';
 import { adoptableFrom, keptPorts, planAdoption, uniqueMachineName, type AdoptableContainer } from './adoption';
 import type { MachineState } from './machine-state';
@@ -76,10 +75,7 @@ export class MachineAdoption {
         // The container's folders become the machine's: the same path policy as for any other machine.
         await assertMachinePaths(settings, pathPolicy(this.deps, id, records));
         // The image leaves windows.boot once Windows is installed: later starts go straight to "ready".
-        const installed = await access(join(settings.storageDir, 'windows.boot')).then(
-          () => true,
-          () => false,
-        );
+        const installed = await windowsInstalledIn(settings.storageDir);
         current.set(id, await sealed(this.deps.secrets, { settings, installed, ...(plan.porthole ? {} : { adoptedContainerId: info.Id }) }));
         return { id, warnings };
       });

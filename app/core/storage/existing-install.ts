@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
+import { engineHostInScope } from './engine-host-scope';
 
 const GIB = 1024 ** 3;
 
@@ -11,6 +12,16 @@ export interface ExistingInstall {
   diskGiB?: number;
   /** `windows.ver` as the image wrote it, when there is one. */
   versionFile?: string;
+}
+
+/**
+ * Whether the image left `windows.boot` in the folder: Windows was installed there. On a remote
+ * engine the folder is on its computer and is looked at there (never this computer's folder of that name).
+ */
+export async function windowsInstalledIn(storageDir: string): Promise<boolean> {
+  const remote = engineHostInScope();
+  if (remote) return (await remote.kind(posix.join(storageDir, 'windows.boot'))) === 'file';
+  return isFile(join(storageDir, 'windows.boot'));
 }
 
 async function isFile(path: string): Promise<boolean> {
@@ -25,8 +36,10 @@ async function isFile(path: string): Promise<boolean> {
  * folder that does not exist (or cannot be read) holds no install.
  */
 export async function readExistingInstall(storageDir: string): Promise<ExistingInstall> {
-  const installed = await isFile(join(storageDir, 'windows.boot'));
+  const installed = await windowsInstalledIn(storageDir);
   const result: ExistingInstall = { installed };
+  // On a remote engine only the install itself is looked at there; the disk size and version stay unknown.
+  if (engineHostInScope()) return result;
   for (const disk of ['data.img', 'data.qcow2']) {
     const size = await stat(join(storageDir, disk)).then(
       (s) => (s.isFile() ? s.size : undefined),
