@@ -24,7 +24,8 @@ export interface BenchMachine {
   dispose(): Promise<void>;
 }
 
-export async function benchMachine(name: string): Promise<BenchMachine> {
+/** `hostEnv` goes to the web host only (DOCKER_HOST at a proxy, say); the CLI talks to the engine itself. */
+export async function benchMachine(name: string, hostEnv: NodeJS.ProcessEnv = {}): Promise<BenchMachine> {
   const { image } = await ensureTestbed();
   const iso = await ensureShellIso();
   const root = await mkdtemp(join(tmpdir(), 'porthole-bench-'));
@@ -35,7 +36,7 @@ export async function benchMachine(name: string): Promise<BenchMachine> {
   const created = JSON.parse(
     await cli('create', '--json', '--name', name, '--iso', iso, '--image', image, '--no-kvm', '--ram', '2', '--cpus', '1'),
   ) as { id: string };
-  const { host, stop } = await startWebHost(dirs);
+  const { host, stop } = await startWebHost({ ...dirs, ...hostEnv });
   host.track(created.id);
   return {
     id: created.id,
