@@ -116,6 +116,19 @@ async function main(): Promise<void> {
     const othersInWindow = others.filter((e) => e.at >= since && e.at < until);
     const answering = requests.filter((r) => othersInWindow.some((e) => r.path.includes(e.id)));
     const unexplained = portholeRequests - answering.length;
+    // Every counted request of the window, one a line: when, what, and which other container's event it answers.
+    const requestLog = [
+      ...requests.map((r) => {
+        const cause = othersInWindow.find((e) => r.path.includes(e.id));
+        return {
+          at: r.at,
+          line: `+${((r.at - since) / 1000).toFixed(3)} s ${endpoint(r)}${cause ? ` (answers ${cause.action} of ${cause.id.slice(0, 12)} at +${((cause.at - since) / 1000).toFixed(3)} s)` : ' (UNEXPLAINED)'}`,
+        };
+      }),
+      ...around.map((t) => ({ at: t.at, line: `+${((t.at - since) / 1000).toFixed(3)} s ${t.kind} ${t.target} (UNEXPLAINED)` })),
+    ]
+      .sort((x, y) => x.at - y.at)
+      .map((r) => r.line);
     const cpu = Number(((after.cpu - before.cpu) / minutes).toFixed(3));
     const pollerCpu = Number(((after.poller - before.poller) / minutes).toFixed(3));
     const result = {
@@ -141,6 +154,8 @@ async function main(): Promise<void> {
       changesDuringWindow: changes,
       otherContainersEvents: tally(othersInWindow.map((e) => e.action)),
       requestsAnsweringOtherContainers: answering.length,
+      requestLog,
+      otherContainersInWindow: othersInWindow.map((e) => `+${((e.at - since) / 1000).toFixed(3)} s ${e.action} ${e.id.slice(0, 12)}`),
       // Idle means no request but those answering other people's containers on the shared engine.
       targetMet: unexplained === TARGET.requestsPerMinute && cpu < TARGET.cpuSecondsPerMinute,
     };
@@ -159,6 +174,7 @@ async function main(): Promise<void> {
         `  streams it opened before the window: ${result.streamsOpenedBeforeWindow}`,
         `  sockets and processes before the window (the tap at work): ${result.tapBeforeWindow}`,
         `  baseline's requests: ${result.baselineRequests}`,
+        ...(requestLog.length > 0 ? ['  every request of the window (method, path, time):', ...requestLog.map((l) => `    ${l}`)] : []),
         ...(callers.length > 0 ? ['  where the HTTP requests of the window came from:', ...callers] : []),
         changes.length > 0
           ? `  NOT IDLE: ${changes.length} changes in the window (${changes.join(', ')}); Porthole's requests answer those events.`
