@@ -131,12 +131,17 @@ test('start to first frame: Porthole vs. docker start + plain noVNC', async ({ b
     };
     /** B: the baseline. `docker start`, then the plain noVNC page connects as soon as the port answers. */
     const runBaseline = async (): Promise<void> => {
+      // Porthole's list leaves too: a running machine's card shows a live thumbnail, its own VNC client,
+      // which would compete with the plain page for the screen it measures.
+      await list.evaluate(() => (location.hash = '#/app-log'));
+      await expect(card).toBeHidden({ timeout: 30_000 });
       await baseline.evaluate(() => (window as unknown as ProbeWindow).__paintProbe.armFirstFrame());
       const startedAt = await baseline.evaluate(() => (window as unknown as ProbeWindow).startAndConnect());
       const baselineFrame = await baseline.evaluate((t) => (window as unknown as ProbeWindow).__paintProbe.firstFrameResult(t), FRAME_TIMEOUT_MS);
       expect(baselineFrame, "the plain page's screen painted a frame").not.toBeNull();
       runs.push({ side: 'baseline', round, ms: baselineFrame! - startedAt, toContainerStartMs: (await containerStartedAt(vm.container)) - startedAt });
-      // The baseline page keeps its last connection; a fresh page state for the next start.
+      await docker('stop', '--time', '120', vm.container);
+      await list.evaluate(() => (location.hash = '#/'));
       await stop();
     };
     let round = 0;
