@@ -26,6 +26,7 @@ import { openRemoteDesktop } from './remote';
 import { AppsService, defaultCliCommand } from './apps/service';
 import { MachineSecrets, SecretService } from './secrets';
 import { MachineStore } from './store/machine-store';
+import { machinesNeedEvent } from './lifecycle/outside-start';
 import { machineStatsStreams } from './lifecycle/machine-stats';
 import { AppLog, defaultStateDir } from './log/app-log';
 import { eventLogger, logCall } from './log/backend-log';
@@ -179,7 +180,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   let autoStarted = false;
   const connection = new EngineConnection(target, {
     // Engine events and reconciles read a machine's ISO too (its boot media): on the engine's computer when remote.
-    onEvent: (e) => onEngineHost(remoteHostFs, () => machines.onEngineEvent(e)),
+    // The start of a container that cannot be a machine run by hand costs no request (lifecycle/outside-start.ts).
+    onEvent: (e) => {
+      if (machinesNeedEvent(e, store.list())) onEngineHost(remoteHostFs, () => machines.onEngineEvent(e));
+    },
     onConnected: async (client) => {
       await onEngineHost(remoteHostFs, () => machines.reconcile(client));
       if (options.autoStartMachines && !autoStarted) {

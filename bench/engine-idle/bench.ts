@@ -1,7 +1,8 @@
 // Engine requests and CPU per idle minute of the web host (`node out/node/web.js`) with two machines
 // running and the app open in Chromium (the machine list and one screen), beside a 1-second `inspect`
 // poller of the same two containers (the baseline). Run with: npm run bench:engine-idle [-- --seconds 60]
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,6 +21,9 @@ const { values } = parseArgs({
     settle: { type: 'string', default: '15' },
     image: { type: 'string' },
     engine: { type: 'string', default: '/var/run/docker.sock' },
+    // Mid-window, run one unlabelled container of an image that is not Windows (as other programs on a
+    // shared engine do): Porthole must not answer it with a request. --no-foreign-start leaves it out.
+    'no-foreign-start': { type: 'boolean', default: false },
   },
 });
 const seconds = Number(values.seconds);
@@ -34,6 +38,18 @@ const TARGET = { requestsPerMinute: 0, cpuSecondsPerMinute: 0.5 };
 
 const say = (text: string): void => void process.stderr.write(`engine-idle: ${text}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const run = promisify(execFile);
+/** The bench's own foreign image: a second name for the stand-in image, so nothing is downloaded. */
+const FOREIGN_IMAGE = 'porthole-bench/not-windows:idle';
+
+/** Runs one short unlabelled container of FOREIGN_IMAGE to its end (docker CLI); answers its id. */
+async function foreignStart(): Promise<string> {
+  const { stdout } = await run('docker', ['run', '-d', '--entrypoint', 'true', FOREIGN_IMAGE]);
+  const id = stdout.trim();
+  await run('docker', ['wait', id]);
+  await run('docker', ['rm', id]);
+  return id;
+}
 
 function tally(keys: string[]): string {
   const counts = new Map<string, number>();
@@ -88,10 +104,20 @@ async function main(): Promise<void> {
         if (e.id && !containers.includes(e.id)) others.push({ at: Date.now(), id: e.id, action: (e.Action ?? '').split(':')[0]! });
       }
     });
+    const foreign = !values['no-foreign-start'];
+    if (foreign) await run('docker', ['tag', image!, FOREIGN_IMAGE]);
     say(`measuring ${seconds} s of idle...`);
     const before = { cpu: await cpuSeconds(host.pid), poller: await cpuSeconds(poller.pid!), sockets: await openSockets(host.pid), usage: await host.usage() };
     const since = Date.now();
-    await sleep(seconds * 1000);
+    let foreignId: string | undefined;
+    if (foreign) {
+      await sleep((seconds * 1000) / 2);
+      foreignId = await foreignStart();
+      say(`ran the unlabelled container ${foreignId.slice(0, 12)} of ${FOREIGN_IMAGE} in the window`);
+      await sleep(Math.max(0, since + seconds * 1000 - Date.now()));
+    } else {
+      await sleep(seconds * 1000);
+    }
     const until = Date.now();
     const after = { cpu: await cpuSeconds(host.pid), poller: await cpuSeconds(poller.pid!), sockets: await openSockets(host.pid), usage: await host.usage() };
     unsubscribe();
@@ -114,8 +140,22 @@ async function main(): Promise<void> {
     const portholeRequests = requests.length + around.length;
     // A request about a container someone else started or stopped in the window answers that event.
     const othersInWindow = others.filter((e) => e.at >= since && e.at < until);
-    const answering = requests.filter((r) => othersInWindow.some((e) => r.path.includes(e.id)));
+    // The bench's own foreign container is not Windows: a request about it is held against the target.
+    const answering = requests.filter((r) => othersInWindow.some((e) => e.id !== foreignId && r.path.includes(e.id)));
     const unexplained = portholeRequests - answering.length;
+    // Every counted request of the window, one a line: when, what, and which other container's event it answers.
+    const requestLog = [
+      ...requests.map((r) => {
+        const cause = othersInWindow.find((e) => e.id !== foreignId && r.path.includes(e.id));
+        return {
+          at: r.at,
+          line: `+${((r.at - since) / 1000).toFixed(3)} s ${endpoint(r)}${cause ? ` (answers ${cause.action} of ${cause.id.slice(0, 12)} at +${((cause.at - since) / 1000).toFixed(3)} s)` : ' (UNEXPLAINED)'}`,
+        };
+      }),
+      ...around.map((t) => ({ at: t.at, line: `+${((t.at - since) / 1000).toFixed(3)} s ${t.kind} ${t.target} (UNEXPLAINED)` })),
+    ]
+      .sort((x, y) => x.at - y.at)
+      .map((r) => r.line);
     const cpu = Number(((after.cpu - before.cpu) / minutes).toFixed(3));
     const pollerCpu = Number(((after.poller - before.poller) / minutes).toFixed(3));
     const result = {
@@ -141,6 +181,9 @@ async function main(): Promise<void> {
       changesDuringWindow: changes,
       otherContainersEvents: tally(othersInWindow.map((e) => e.action)),
       requestsAnsweringOtherContainers: answering.length,
+      requestLog,
+      foreignContainerStarted: foreignId ? `${foreignId.slice(0, 12)} (${FOREIGN_IMAGE}, unlabelled, mid-window)` : 'none (--no-foreign-start)',
+      otherContainersInWindow: othersInWindow.map((e) => `+${((e.at - since) / 1000).toFixed(3)} s ${e.action} ${e.id.slice(0, 12)}`),
       // Idle means no request but those answering other people's containers on the shared engine.
       targetMet: unexplained === TARGET.requestsPerMinute && cpu < TARGET.cpuSecondsPerMinute,
     };
@@ -159,6 +202,7 @@ async function main(): Promise<void> {
         `  streams it opened before the window: ${result.streamsOpenedBeforeWindow}`,
         `  sockets and processes before the window (the tap at work): ${result.tapBeforeWindow}`,
         `  baseline's requests: ${result.baselineRequests}`,
+        ...(requestLog.length > 0 ? ['  every request of the window (method, path, time):', ...requestLog.map((l) => `    ${l}`)] : []),
         ...(callers.length > 0 ? ['  where the HTTP requests of the window came from:', ...callers] : []),
         changes.length > 0
           ? `  NOT IDLE: ${changes.length} changes in the window (${changes.join(', ')}); Porthole's requests answer those events.`
@@ -185,6 +229,8 @@ async function main(): Promise<void> {
     await portholeProxy.close();
     await pollerProxy.close();
     await rm(root, { recursive: true, force: true });
+    // Only the bench's own second name goes; the image stays under its own.
+    await run('docker', ['rmi', FOREIGN_IMAGE]).catch(() => undefined);
   }
 }
 

@@ -27,6 +27,7 @@ export class CountingProxy {
   private constructor(
     readonly path: string,
     private readonly engineSocket: string,
+    private readonly holdMs: (method: string, path: string) => number,
   ) {
     this.server = createServer((req, res) => this.forward(req, res));
     this.server.on('connection', (socket) => {
@@ -47,9 +48,13 @@ export class CountingProxy {
     });
   }
 
-  static async listen(path: string, engineSocket = '/var/run/docker.sock'): Promise<CountingProxy> {
+  /**
+   * `holdMs`: how long to hold a request before passing it on (0: not at all). Only the first-frame
+   * bench's self-check uses it, to make Porthole's engine slower and show that its verdict turns red.
+   */
+  static async listen(path: string, engineSocket = '/var/run/docker.sock', holdMs: (method: string, path: string) => number = () => 0): Promise<CountingProxy> {
     await rm(path, { force: true });
-    const proxy = new CountingProxy(path, engineSocket);
+    const proxy = new CountingProxy(path, engineSocket, holdMs);
     await new Promise<void>((resolve, reject) => {
       proxy.server.once('error', reject);
       proxy.server.listen(path, () => resolve());
@@ -75,6 +80,16 @@ export class CountingProxy {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const follows = /[?&]follow=(1|true)/.test(req.url ?? '');
     this.count(req, STREAMING.test(path) && (path.endsWith('/events') || follows));
+    const hold = this.holdMs(req.method ?? 'GET', path);
+    if (hold > 0) {
+      req.pause();
+      setTimeout(() => this.pass(req, res), hold);
+      return;
+    }
+    this.pass(req, res);
+  }
+
+  private pass(req: IncomingMessage, res: ServerResponse): void {
     const upstream = request(
       { socketPath: this.engineSocket, method: req.method, path: req.url, headers: req.headers },
       (answer) => {

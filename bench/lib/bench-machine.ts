@@ -2,6 +2,7 @@
 // at the `iPXE>` prompt by itself) in software emulation on one core, made with Porthole's CLI on fresh
 // config/data directories and served by the real web host (out/node/web.js).
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -24,7 +25,8 @@ export interface BenchMachine {
   dispose(): Promise<void>;
 }
 
-export async function benchMachine(name: string): Promise<BenchMachine> {
+/** `hostEnv` goes to the web host only (DOCKER_HOST at a proxy, say); the CLI talks to the engine itself. */
+export async function benchMachine(name: string, hostEnv: NodeJS.ProcessEnv = {}): Promise<BenchMachine> {
   const { image } = await ensureTestbed();
   const iso = await ensureShellIso();
   const root = await mkdtemp(join(tmpdir(), 'porthole-bench-'));
@@ -32,10 +34,12 @@ export async function benchMachine(name: string): Promise<BenchMachine> {
   const env = { ...process.env, ...dirs };
   const cli = async (...args: string[]): Promise<string> =>
     (await run(process.execPath, [join(repo, 'out', 'node', 'cli.js'), ...args], { env, cwd: repo })).stdout;
+  // A name of its own per run: the machine's id (and so the container's label, by which the test bed's
+  // clean-up removes containers) must not be another run's on the same shared engine.
   const created = JSON.parse(
-    await cli('create', '--json', '--name', name, '--iso', iso, '--image', image, '--no-kvm', '--ram', '2', '--cpus', '1'),
+    await cli('create', '--json', '--name', `${name} ${randomBytes(3).toString('hex')}`, '--iso', iso, '--image', image, '--no-kvm', '--ram', '2', '--cpus', '1'),
   ) as { id: string };
-  const { host, stop } = await startWebHost(dirs);
+  const { host, stop } = await startWebHost({ ...dirs, ...hostEnv });
   host.track(created.id);
   return {
     id: created.id,

@@ -24,6 +24,8 @@ export interface EngineEvent {
   instance: string | undefined;
   exitCode: number | undefined;
   time: number;
+  /** The image the container runs, as the engine names it in the event (a name, or an id); undefined when it does not say. */
+  image?: string;
 }
 
 interface RawEvent {
@@ -55,5 +57,6 @@ export function parseEngineEvent(line: string): EngineEvent | null {
     instance: attrs[INSTANCE_LABEL],
     exitCode: exit === undefined ? undefined : Number(exit),
     time: raw.time ?? Math.floor(Date.now() / 1000),
+    ...(attrs.image ? { image: attrs.image } : {}),
   };
 }

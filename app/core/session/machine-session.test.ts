@@ -125,4 +125,33 @@ describe('MachineSession (fake engine)', () => {
     expect(session.status.phase).toBe('ready');
     expect(calls.installed).toBe(1);
   });
+
+  it('reads what the machine boots while its start is being inspected, not after: the log (and the screen) is followed sooner', async () => {
+    const inspected = deferred<Docker.ContainerInspectInfo | null>();
+    const media = deferred<'windows-setup' | 'other-iso'>();
+    let mediaAsked = 0;
+    const session = new MachineSession({
+      engine: () => ({ inspect: () => inspected.promise, logs: async () => [], followLogs: async () => () => undefined }),
+      installMarker: /PORTHOLE-INSTALLED/,
+      webPort: () => 1,
+      installed: () => false,
+      bootMedia: () => {
+        mediaAsked += 1;
+        return media.promise;
+      },
+      onChange: () => undefined,
+      onInstalled: () => undefined,
+    });
+    sessions.push(session);
+    const started = session.onStarted('c1');
+    await Promise.resolve();
+    await Promise.resolve();
+    // The inspect has not answered yet, and the ISO is already being read.
+    expect(mediaAsked).toBe(1);
+    inspected.resolve(info(true));
+    media.resolve('other-iso');
+    await started;
+    expect(mediaAsked).toBe(1);
+    expect(session.status.phase).toBe('preparing');
+  });
 });

@@ -90,11 +90,18 @@ export class MachineSession {
     return this.enqueue(() => this.attachNow(info));
   }
 
-  /** The engine says the container started: inspect it once and follow it. */
+  /**
+   * The engine says the container started: inspect it once and follow it. What the machine boots is read
+   * meanwhile (an ISO's volume descriptors): the screen waits on the followed log, so nothing before it
+   * runs one after the other that need not (bench/first-frame).
+   */
   onStarted(containerId: string): Promise<void> {
     return this.enqueue(async () => {
+      const media = this.deps.bootMedia?.();
+      // Awaited in attachNow when the container runs; unused (and so not reported) when it does not.
+      media?.catch(() => undefined);
       const info = await this.deps.engine().inspect(containerId);
-      if (info) await this.attachNow(info);
+      if (info) await this.attachNow(info, media);
     });
   }
 
@@ -102,7 +109,8 @@ export class MachineSession {
     return this.enqueue(() => this.handleEvent(event));
   }
 
-  private async attachNow(info: Docker.ContainerInspectInfo): Promise<void> {
+  /** `media`: what the machine boots, when the caller has started reading it already. */
+  private async attachNow(info: Docker.ContainerInspectInfo, media?: Promise<BootMedia>): Promise<void> {
     this.detach();
     const generation = ++this.generation;
     this.errors.reset();
@@ -119,7 +127,7 @@ export class MachineSession {
       }
       return;
     }
-    this.media = (await this.deps.bootMedia?.()) ?? 'windows-setup';
+    this.media = (await (media ?? this.deps.bootMedia?.())) ?? 'windows-setup';
     if (generation !== this.generation) return;
     this.set({ phase: 'preparing', running: true, screenReady: false, containerId: info.Id, message: 'Starting…' }, [
       'failure',

@@ -3,6 +3,7 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { StrictMode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ENGINE_DOWN_STATUS, type MachineStatus } from '@porthole/api';
+import { FIRST_CONNECT_RETRY_MS } from './reconnect';
 import { Screen, type ScreenProps } from './Screen';
 
 const fake = vi.hoisted(() => {
@@ -242,14 +243,15 @@ describe('<Screen> connection', () => {
     expect(state()).toBe('connected');
   });
 
-  it('retries every 100 ms, still connecting, while a screen that just became ready is not up yet', () => {
+  it('retries every 50 ms, still connecting, while a screen that just became ready is not up yet', () => {
+    expect(FIRST_CONNECT_RETRY_MS).toBe(50);
     vi.useFakeTimers();
     render(<Screen machineName="Work PC" status={running} endpointUrl={URL_A} />);
     // QEMU is not listening yet: the first attempt is refused before any connection.
     act(() => last().serverDrops());
     expect(state()).toBe('connecting');
     expect(screen.queryByTestId('screen-reconnecting')).toBeNull();
-    act(() => vi.advanceTimersByTime(99));
+    act(() => vi.advanceTimersByTime(49));
     expect(FakeRfb.instances).toHaveLength(1);
     act(() => vi.advanceTimersByTime(1));
     expect(FakeRfb.instances).toHaveLength(2);
@@ -257,7 +259,7 @@ describe('<Screen> connection', () => {
     expect(state()).toBe('connecting');
 
     act(() => last().serverDrops());
-    act(() => vi.advanceTimersByTime(100));
+    act(() => vi.advanceTimersByTime(50));
     expect(FakeRfb.instances).toHaveLength(3);
     act(() => last().serverAccepts());
     expect(state()).toBe('connected');
@@ -275,13 +277,13 @@ describe('<Screen> connection', () => {
   it('falls back to the backoff when the screen has not come up within 10 s', () => {
     vi.useFakeTimers();
     render(<Screen machineName="Work PC" status={running} endpointUrl={URL_A} />);
-    for (let elapsed = 0; elapsed < 10_000; elapsed += 100) {
+    for (let elapsed = 0; elapsed < 10_000; elapsed += FIRST_CONNECT_RETRY_MS) {
       act(() => last().serverDrops());
       expect(state()).toBe('connecting');
-      act(() => vi.advanceTimersByTime(100));
+      act(() => vi.advanceTimersByTime(FIRST_CONNECT_RETRY_MS));
     }
     const attempts = FakeRfb.instances.length;
-    expect(attempts).toBe(101);
+    expect(attempts).toBe(10_000 / FIRST_CONNECT_RETRY_MS + 1);
     act(() => last().serverDrops());
     expect(state()).toBe('reconnecting');
     expect(screen.getByTestId('screen-reconnecting').textContent).toContain('Reconnecting… (attempt 1)');
