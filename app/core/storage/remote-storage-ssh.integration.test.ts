@@ -17,18 +17,8 @@ const testIso = inject('testIso');
  */
 const remote = vi.hoisted(() => ({ root: `/tmp/porthole-ssh-host-it-${process.pid}`, touched: [] as string[] }));
 vi.mock('node:fs/promises', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:fs/promises')>();
-  const guarded = <F extends (...args: never[]) => unknown>(name: string, fn: F): F =>
-    ((...args: Parameters<F>) => {
-      const path = String(args[0]);
-      if (path.startsWith(remote.root)) {
-        remote.touched.push(`${name} ${path}`);
-        return Promise.reject(Object.assign(new Error(`this process touched ${path} on "the engine's computer"`), { code: 'EIO' }));
-      }
-      return fn(...args);
-    }) as F;
-  const names = ['stat', 'lstat', 'realpath', 'mkdir', 'access', 'open', 'readdir', 'readFile', 'writeFile', 'rename', 'chmod', 'rm', 'rmdir'] as const;
-  return { ...real, ...Object.fromEntries(names.map((n) => [n, guarded(n, real[n] as never)])) };
+  const { guardedFsPromises } = await import('../testing/guarded-fs');
+  return guardedFsPromises(await importOriginal<typeof import('node:fs/promises')>(), remote);
 });
 
 const sh = (...args: string[]): Promise<string> => program(args[0]!, args.slice(1));

@@ -4,16 +4,24 @@ import { useAction } from '../app/use-action';
 import { WorkNotes } from '../ui/WorkNotes';
 
 /**
- * Start and Shut down in the machine page's header, so every tab can change the machine's state
- * (snapshots want it stopped; graphs and logs want it running) without going back to Overview.
- * The rules are the card's: `canStart`/`canStop` from the one phase module.
+ * Start and stop by the one phase module's rules (`canStart`/`canStop`), for a caller that owns the
+ * action's busy state and error: the card (beside its other buttons) and the machine page's header.
  */
-export function PowerButtons({ machine }: { machine: MachineView }) {
-  const { busy, error, run } = useAction();
+export function StartStopButtons({
+  machine,
+  busy,
+  run,
+  stopLabel,
+}: {
+  machine: MachineView;
+  busy: boolean;
+  run: (op: () => Promise<unknown>) => void;
+  stopLabel: string;
+}) {
   const { status } = machine;
   const api = porthole();
   return (
-    <span className="power-buttons">
+    <>
       {canStart(status) ? (
         <button className="primary" disabled={busy} onClick={() => run(() => api.startMachine({ id: machine.id }))}>
           Start
@@ -21,9 +29,22 @@ export function PowerButtons({ machine }: { machine: MachineView }) {
       ) : null}
       {canStop(status) ? (
         <button disabled={busy || status.phase === 'stopping'} onClick={() => run(() => api.stopMachine({ id: machine.id }))}>
-          Shut down
+          {stopLabel}
         </button>
       ) : null}
+    </>
+  );
+}
+
+/**
+ * Start and Shut down in the machine page's header, so every tab can change the machine's state
+ * (snapshots want it stopped; graphs and logs want it running) without going back to Overview.
+ */
+export function PowerButtons({ machine }: { machine: MachineView }) {
+  const { busy, error, run } = useAction();
+  return (
+    <span className="power-buttons">
+      <StartStopButtons machine={machine} busy={busy} run={run} stopLabel="Shut down" />
       <WorkNotes error={error} />
     </span>
   );

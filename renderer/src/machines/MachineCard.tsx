@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { canStart, canStop, phaseLabels, versionName, type MachineView } from '@porthole/api';
+import { phaseLabels, versionName, type MachineView } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { useAction } from '../app/use-action';
 import { WorkNotes } from '../ui/WorkNotes';
@@ -9,6 +9,7 @@ import { PasswordReveal } from './PasswordReveal';
 import { Sparkline } from '../stats/Sparkline';
 import { Thumbnail } from '../screen/Thumbnail';
 import { phaseTone, progressText } from './phase';
+import { StartStopButtons } from '../machine-page/PowerButtons';
 
 export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; onOpenScreen: (id: string) => void }) {
   const { status } = machine;
@@ -83,16 +84,7 @@ export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; o
         </div>
       ) : null}
       <footer>
-        {canStart(status) ? (
-          <button className="primary" disabled={busy} onClick={() => run(() => api.startMachine({ id: machine.id }))}>
-            Start
-          </button>
-        ) : null}
-        {canStop(status) ? (
-          <button disabled={busy || status.phase === 'stopping'} onClick={() => run(() => api.stopMachine({ id: machine.id }))}>
-            Stop
-          </button>
-        ) : null}
+        <StartStopButtons machine={machine} busy={busy} run={run} stopLabel="Stop" />
         {status.running ? (
           <button disabled={busy || status.phase === 'stopping'} onClick={() => run(() => api.restartMachine({ id: machine.id }))}>
             Restart
