@@ -169,16 +169,23 @@ async function runProbe(docker: Docker, image: string, options: ProbeOptions, de
       Mounts: mountSource ? [{ Type: 'bind', Source: mountSource, Target: '/probe', ReadOnly: true }] : [],
     },
   });
+  return runToEnd(container, options.timeoutMs ?? 30_000, 'the probe container');
+}
+
+/**
+ * Starts a short-lived helper container, waits for it (at most `timeoutMs`), and answers its output;
+ * the container is removed whatever happens. The probe here and the remote file system's helpers
+ * (storage/engine-host-fs.ts) run this way.
+ */
+export async function runToEnd(container: Docker.Container, timeoutMs: number, what: string): Promise<string> {
   try {
-    const timeoutMs = options.timeoutMs ?? 30_000;
     await container.start();
-    const waited = container.wait();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the probe container did not finish within ${timeoutMs / 1000} s`)), timeoutMs);
+      timer = setTimeout(() => reject(new Error(`${what} did not finish within ${timeoutMs / 1000} s`)), timeoutMs);
     });
     try {
-      await Promise.race([waited, timeout]);
+      await Promise.race([container.wait(), timeout]);
     } finally {
       clearTimeout(timer);
     }

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { posix } from 'node:path';
 import { PortholeError, type IsoInfo } from '../../api';
-import { ancestors, isRefusedMount, PROBE_LABEL } from '../host/engine-host-probe';
+import { ancestors, isRefusedMount, PROBE_LABEL, runToEnd } from '../host/engine-host-probe';
 import { assertIsoSize, DESCRIPTOR_BYTES, notAnIsoFile, readDescriptors } from '../machine/iso';
 
 /**
@@ -188,20 +188,5 @@ async function runOnce(docker: Docker, image: string, script: string, args: stri
     // The Mounts API never creates a missing source (the -v form would, as root): a refusal means "not there".
     HostConfig: { Mounts: [{ Type: 'bind', Source: source, Target: '/host', ReadOnly: !opts.write }] },
   });
-  try {
-    await container.start();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the helper container did not finish within ${timeoutMs / 1000} s`)), timeoutMs);
-    });
-    try {
-      await Promise.race([container.wait(), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-    const logs = (await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
-    return logs.toString('utf8');
-  } finally {
-    await container.remove({ force: true }).catch(() => undefined);
-  }
+  return runToEnd(container, timeoutMs, 'the helper container');
 }
