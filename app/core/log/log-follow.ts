@@ -85,6 +85,9 @@ export async function followMachineLog(
 
   try {
     const containerId = await deps.containerId();
+    // A start seen while the container was looked up is followed already (resumeIfRunning): a second
+    // follow of the same run would show every line twice.
+    if (closed || following) return close;
     if (containerId) await follow(containerId, { tail });
     else emit({ kind: 'ended' });
   } catch (err) {
