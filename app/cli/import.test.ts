@@ -1,9 +1,8 @@
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runCliHere } from '../core/testing/cli';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { runCliHere, throwawayCliConfig } from '../core/testing/cli';
 
 const BASIC = join(__dirname, '..', 'core', 'machine', 'fixtures', 'dockur', 'basic.yml');
 
@@ -13,22 +12,13 @@ const BASIC = join(__dirname, '..', 'core', 'machine', 'fixtures', 'dockur', 'ba
  * checks need one and are skipped; the integration test covers them).
  */
 describe('porthole import of dockur’s compose file', () => {
-  let root: string;
+  const root = throwawayCliConfig('porthole-cli-import-');
   let project: string;
   beforeEach(async () => {
-    root = await mkdtemp(join(tmpdir(), 'porthole-cli-import-'));
-    vi.stubEnv('PORTHOLE_CONFIG_DIR', join(root, 'config'));
-    vi.stubEnv('PORTHOLE_DATA_DIR', join(root, 'data'));
-    vi.stubEnv('DOCKER_HOST', `unix://${join(root, 'no-engine.sock')}`);
-    project = join(root, 'dockur');
+    project = join(root(), 'dockur');
     await mkdir(join(project, 'windows'), { recursive: true });
     await copyFile(BASIC, join(project, 'compose.yml'));
   });
-  afterEach(async () => {
-    vi.unstubAllEnvs();
-    await rm(root, { recursive: true, force: true });
-  });
-
   const cli = runCliHere;
 
   it('finds the installed Windows in ./windows beside the file, and marks the machine installed', async () => {
@@ -42,11 +32,11 @@ describe('porthole import of dockur’s compose file', () => {
     expect(result.code).toBe(0);
     expect(result.out).toContain(`Found Windows 11 Pro installed in ${join(project, 'windows')} (64 GB disk): “windows” starts straight into it.`);
     expect(result.out).toContain('restart: always is not carried over');
-    const records = JSON.parse(await readFile(join(root, 'config', 'machines.json'), 'utf8')) as unknown;
+    const records = JSON.parse(await readFile(join(root(), 'config', 'machines.json'), 'utf8')) as unknown;
     expect(JSON.stringify(records)).toContain(`"storageDir":"${join(project, 'windows')}"`);
     expect(JSON.stringify(records)).toContain('"installed":true');
     // Nothing was made under Porthole's data folder: the Windows is where the person left it.
-    expect(await readdir(join(root, 'data', 'machines')).catch(() => [])).toEqual([]);
+    expect(await readdir(join(root(), 'data', 'machines')).catch(() => [])).toEqual([]);
   });
 
   it('from standard input, places ./windows in the current folder and says so', async () => {
@@ -58,7 +48,7 @@ describe('porthole import of dockur’s compose file', () => {
       const result = await cli('import', '-');
       expect(result.code).toBe(0);
       expect(result.out).toContain(`Warning: the file came from standard input: its relative paths were taken from the current folder ${project}.`);
-      expect(JSON.stringify(JSON.parse(await readFile(join(root, 'config', 'machines.json'), 'utf8')))).toContain(`"storageDir":"${join(project, 'windows')}"`);
+      expect(JSON.stringify(JSON.parse(await readFile(join(root(), 'config', 'machines.json'), 'utf8')))).toContain(`"storageDir":"${join(project, 'windows')}"`);
     } finally {
       cwd.mockRestore();
       Object.defineProperty(process, 'stdin', stdin);
@@ -71,6 +61,6 @@ describe('porthole import of dockur’s compose file', () => {
     const result = await cli('import', join(project, 'compose.yml'));
     expect(result.code).toBe(1);
     expect(result.err).toContain('its Windows disk (/storage) is the engine volume "windows-volume"');
-    expect(await readFile(join(root, 'config', 'machines.json'), 'utf8').catch(() => 'none')).toBe('none');
+    expect(await readFile(join(root(), 'config', 'machines.json'), 'utf8').catch(() => 'none')).toBe('none');
   });
 });

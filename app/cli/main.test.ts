@@ -1,22 +1,11 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runCliHere } from '../core/testing/cli';
+import { describe, expect, it } from 'vitest';
+import { runCliHere, throwawayCliConfig } from '../core/testing/cli';
 
 describe('CLI numbers', () => {
-  let root: string;
-  beforeEach(async () => {
-    root = await mkdtemp(join(tmpdir(), 'porthole-cli-'));
-    // Were a bad number to slip through, the backend it reaches is a throwaway one with no engine.
-    vi.stubEnv('PORTHOLE_CONFIG_DIR', join(root, 'config'));
-    vi.stubEnv('PORTHOLE_DATA_DIR', join(root, 'data'));
-    vi.stubEnv('DOCKER_HOST', `unix://${join(root, 'no-engine.sock')}`);
-  });
-  afterEach(async () => {
-    vi.unstubAllEnvs();
-    await rm(root, { recursive: true, force: true });
-  });
+  // Were anything to slip through, the backend it reaches is a throwaway one with no engine.
+  const root = throwawayCliConfig('porthole-cli-');
 
   const cli = runCliHere;
 
@@ -26,7 +15,7 @@ describe('CLI numbers', () => {
       expect(result.code, JSON.stringify(ram)).toBe(2);
       expect(result.err).toContain(`--ram takes a whole number from 1 to 4096 in plain digits, not "${ram}"`);
     }
-    expect(await readdir(root)).toEqual([]);
+    expect(await readdir(root())).toEqual([]);
   });
 
   it("keeps every number within the contract's range", async () => {
@@ -36,7 +25,7 @@ describe('CLI numbers', () => {
     expect((await cli('create', '--name', 'Win', '--disk', '0x40')).code).toBe(2);
     expect((await cli('logs', 'win', '--tail', '0')).err).toContain('--tail must be from 1 to 10000, not 0.');
     expect((await cli('logs', 'win', '--tail', '10001')).code).toBe(2);
-    expect(await readdir(root)).toEqual([]);
+    expect(await readdir(root())).toEqual([]);
   });
 
   it('passes a good number on to the backend', async () => {
@@ -52,11 +41,11 @@ describe('CLI numbers', () => {
     const created = await cli('create', '--name', 'Roomy', '--json');
     expect(created.code).toBe(0);
     const { id, storageDir } = JSON.parse(created.out) as { id: string; storageDir: string };
-    const before = await readdir(join(root, 'config'));
+    const before = await readdir(join(root(), 'config'));
     const room = await cli('fix', id, 'make-room');
     expect(room.code).toBe(0);
     expect(room.out).toBe(`Make room on the disk that holds ${storageDir}, then: porthole start ${id}\n`);
-    expect(await readdir(join(root, 'config'))).toEqual(before);
+    expect(await readdir(join(root(), 'config'))).toEqual(before);
     // Without an engine, a fix that starts is refused before it changes anything.
     const emulate = await cli('fix', id, 'software-emulation');
     expect(emulate.code).toBe(1);

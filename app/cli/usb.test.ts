@@ -1,10 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { USB_DEVICES_MAX, type MachineView } from '../api';
 import { usbListing } from '../core/host/usb-service';
-import { runCliHere as cli } from '../core/testing/cli';
+import { runCliHere as cli, throwawayCliConfig } from '../core/testing/cli';
 import { formatUsbDevices, parseUsbArg, usbDevicesAfter } from './usb';
 
 const receiver = { vendorId: '046d', productId: 'c52b', name: 'Logitech, Inc. Unifying Receiver' };
@@ -52,19 +51,10 @@ describe('porthole usb (formatting)', () => {
 });
 
 describe('porthole usb (the CLI, real backend without an engine)', () => {
-  let root: string;
-  beforeEach(async () => {
-    root = await mkdtemp(join(tmpdir(), 'porthole-cli-usb-'));
-    vi.stubEnv('PORTHOLE_CONFIG_DIR', join(root, 'config'));
-    vi.stubEnv('PORTHOLE_DATA_DIR', join(root, 'data'));
-    vi.stubEnv('DOCKER_HOST', `unix://${join(root, 'no-engine.sock')}`);
-  });
-  afterEach(async () => {
-    vi.unstubAllEnvs();
-    await rm(root, { recursive: true, force: true });
-  });
+  // Were anything to slip through, the backend it reaches is a throwaway one with no engine.
+  const root = throwawayCliConfig('porthole-cli-usb-');
 
-  const machineFile = (): Promise<string> => readFile(join(root, 'config', 'machines.json'), 'utf8');
+  const machineFile = (): Promise<string> => readFile(join(root(), 'config', 'machines.json'), 'utf8');
   const devicesOf = async (id: string): Promise<unknown> => (JSON.parse((await cli('machines', '--json')).out) as MachineView[]).find((m) => m.id === id)?.usbDevices;
 
   it('lists this computer’s devices as the backend reads them (--json carries the machines using each)', async () => {

@@ -1,7 +1,10 @@
 // The built CLI (out/node/cli.js) in a real child process, as a user or a second Porthole runs it.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, vi } from 'vitest';
 
 export const BUILT_CLI = resolve('out/node/cli.js');
 
@@ -34,4 +37,24 @@ export async function runCliHere(...argv: string[]): Promise<{ code: number; out
   let err = '';
   const code = await run(argv, (s) => (out += s), (s) => (err += s));
   return { code, out, err };
+}
+
+/**
+ * Each test of the calling suite runs the in-process CLI (runCliHere) on a configuration of its own in a fresh
+ * folder, against an engine socket that does not exist: a throwaway backend that can reach no engine.
+ * Returns the folder of the test under way.
+ */
+export function throwawayCliConfig(prefix: string): () => string {
+  let root = '';
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), prefix));
+    vi.stubEnv('PORTHOLE_CONFIG_DIR', join(root, 'config'));
+    vi.stubEnv('PORTHOLE_DATA_DIR', join(root, 'data'));
+    vi.stubEnv('DOCKER_HOST', `unix://${join(root, 'no-engine.sock')}`);
+  });
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    await rm(root, { recursive: true, force: true });
+  });
+  return () => root;
 }
