@@ -92,7 +92,7 @@ export class EngineClient {
     const tracker = new PullTracker();
     await new Promise<void>((resolve, reject) => {
       const onAbort = (): void => {
-        destroyStream(stream);
+        (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
         reject(new PortholeError('CANCELLED', `The download of ${ref} was cancelled.`));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -201,7 +201,9 @@ export class EngineClient {
     stream.on('data', (chunk: Buffer) => frames.push(chunk));
     stream.on('end', () => lines.flush());
     stream.on('error', () => lines.flush());
-    return () => destroyStream(stream);
+    return () => {
+      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+    };
   }
 
   /**
@@ -219,6 +221,7 @@ export class EngineClient {
     assertContainerRef(id);
     const stream = await this.followStream(id, { tail: options.tail, ...(options.sinceSeconds === undefined ? {} : { since: options.sinceSeconds }) });
     let batch: string[] = [];
+    let ended = false;
     const lines = new LineSplitter((line) => batch.push(line));
     const frames = new FrameDemuxer((chunk) => lines.push(chunk));
     const flush = (): void => {
@@ -227,16 +230,24 @@ export class EngineClient {
       batch = [];
       onLines(out);
     };
+    const end = (err?: Error): void => {
+      if (ended) return;
+      ended = true;
+      lines.flush();
+      flush();
+      onEnd(err);
+    };
     stream.on('data', (chunk: Buffer) => {
       frames.push(chunk);
       flush();
     });
-    // What is still buffered goes out before the end is told.
-    return endedOnce(stream, (err) => {
-      lines.flush();
-      flush();
-      onEnd(err);
-    });
+    stream.on('end', () => end());
+    stream.on('close', () => end());
+    stream.on('error', (err: Error) => end(err));
+    return () => {
+      ended = true;
+      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+    };
   }
 
   /**
@@ -249,6 +260,12 @@ export class EngineClient {
       this.docker.getEvents({ filters: { type: ['container'], event: EVENT_FILTER } }),
     );
     let buffered = '';
+    let ended = false;
+    const end = (err?: Error): void => {
+      if (ended) return;
+      ended = true;
+      onEnd(err);
+    };
     stream.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
       let nl: number;
@@ -261,7 +278,13 @@ export class EngineClient {
         }
       }
     });
-    return endedOnce(stream, onEnd);
+    stream.on('end', () => end());
+    stream.on('close', () => end());
+    stream.on('error', (err: Error) => end(err));
+    return () => {
+      ended = true;
+      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+    };
   }
 
   /** One following log request of the container's both outputs. */
@@ -285,28 +308,4 @@ async function unlessStatus(status: number, op: () => Promise<unknown>): Promise
   } catch (err) {
     if (statusOf(err) !== status) throw err;
   }
-}
-
-function destroyStream(stream: NodeJS.ReadableStream): void {
-  (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-}
-
-/**
- * Tells `onEnd` once when a following engine request ends, closes or fails. The returned function stops
- * following; a stop asked for is no end to tell.
- */
-function endedOnce(stream: NodeJS.ReadableStream, onEnd: (err?: Error) => void): () => void {
-  let ended = false;
-  const end = (err?: Error): void => {
-    if (ended) return;
-    ended = true;
-    onEnd(err);
-  };
-  stream.on('end', () => end());
-  stream.on('close', () => end());
-  stream.on('error', (err: Error) => end(err));
-  return () => {
-    ended = true;
-    destroyStream(stream);
-  };
 }
