@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { realHostClass } from '../../app/core/testing/test-host';
 import { standinImage } from '../web/fixtures';
 
@@ -60,4 +60,14 @@ export async function createMachineViaWizard(page: Page, choices: WizardChoices)
   const card = page.locator('article.machine-card', { hasText: choices.name });
   await expect(card).toBeVisible();
   return (await card.getAttribute('data-testid'))!.replace(/^machine-/, '');
+}
+
+/**
+ * Right after the wizard's "Create and start": the card shows the machine starting, never a Start button for a
+ * machine already starting (a second click would race the first). Read once, not waited for: a Start button that
+ * shows for a moment and goes is the fault this looks for.
+ */
+export async function expectStartingCard(card: Locator): Promise<void> {
+  await expect(card).toBeVisible();
+  expect(await card.getByRole('button', { name: 'Start', exact: true }).count(), `the card right after Create and start: ${await card.innerText()}`).toBe(0);
 }

@@ -1,6 +1,6 @@
 import { PrivateEngine } from '../../app/core/testing/private-engine';
 import { PrivatePodman } from '../../app/core/testing/private-podman';
-import { createMachineViaWizard } from '../flows/create-machine';
+import { createMachineViaWizard, expectStartingCard } from '../flows/create-machine';
 import { expect, standinImage, startWebHost, test } from './fixtures';
 import { occurrences, readScreen, shellIso, waitForIpxePrompt } from './screen-ocr';
 
@@ -49,8 +49,7 @@ for (const [what, startEngine] of Object.entries(engines)) {
         const name = `Engine screen ${Math.random().toString(36).slice(2, 7)}`;
         const id = await createMachineViaWizard(page, { name, iso: shellIso() });
         const card = page.locator('article.machine-card', { hasText: name });
-        const start = card.getByRole('button', { name: 'Start', exact: true });
-        if ((await start.isVisible()) && (await start.isEnabled())) await start.click();
+        await expectStartingCard(card);
         await expect(card.getByRole('button', { name: 'Show screen' })).toBeEnabled({ timeout: 150_000 });
 
         // The machine's container is on this engine (not the shared one), and its screen port is published there.

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { TestSshd } from '../../app/core/testing/test-sshd';
-import { createMachineViaWizard } from '../flows/create-machine';
+import { createMachineViaWizard, expectStartingCard } from '../flows/create-machine';
 import { containerOf, docker, expect, startWebHost, test } from './fixtures';
 import { saveScreenshot } from './screenshots';
 import { occurrences, readScreen, shellIso, waitForIpxePrompt } from './screen-ocr';
@@ -27,8 +27,7 @@ test('Over an ssh engine, the screen arrives through a forwarded local port (iPX
     const id = await createMachineViaWizard(page, { name, iso: shellIso() });
     webHost.track(id);
     const card = page.locator('article.machine-card', { hasText: name });
-    const start = card.getByRole('button', { name: 'Start', exact: true });
-    if ((await start.isVisible()) && (await start.isEnabled())) await start.click();
+    await expectStartingCard(card);
     // "Show screen" is enabled once the image's /status page (also through the forward) said the screen is up.
     await expect(card.getByRole('button', { name: 'Show screen' })).toBeEnabled({ timeout: 150_000 });
 

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { Locator, Page } from '@playwright/test';
 import { PNG } from 'pngjs';
 import { containerNameIn, docker, expect, test } from './fixtures';
-import { createMachineViaWizard } from '../flows/create-machine';
+import { createMachineViaWizard, expectStartingCard } from '../flows/create-machine';
 import { saveScreenshot } from './screenshots';
 import { framebufferPng, occurrences, readScreen, shellIso, waitForIpxePrompt, type RfbTestWindow } from './screen-ocr';
 
@@ -47,9 +47,8 @@ test('The Windows screen: boot text, keyboard and paste reach the VM, screenshot
   webHost.track(id);
   const container = containerNameIn(webHost.configDir, id);
 
-  // The wizard starts the machine itself; the one-page form left that to the card.
-  const start = card.getByRole('button', { name: 'Start', exact: true });
-  if ((await start.isVisible()) && (await start.isEnabled())) await start.click();
+  // The wizard starts the machine itself.
+  await expectStartingCard(card);
   await expect(card.getByRole('button', { name: 'Show screen' })).toBeEnabled({ timeout: 120_000 });
   await card.getByRole('button', { name: 'Show screen' }).click();
   const screen = page.getByTestId('screen');

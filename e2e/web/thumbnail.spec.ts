@@ -1,6 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { createMachineViaWizard } from '../flows/create-machine';
+import { createMachineViaWizard, expectStartingCard } from '../flows/create-machine';
 import { saveScreenshot } from './screenshots';
 
 /** The test ISO that boots to the `iPXE>` prompt by itself (made by the Playwright global setup). */
@@ -43,8 +43,7 @@ test('A running machine’s card shows a live thumbnail of its screen, from one 
   await expect(card).toBeVisible();
   const id = (await card.getAttribute('data-testid'))!.replace(/^machine-/, '');
   webHost.track(id);
-  const start = card.getByRole('button', { name: 'Start', exact: true });
-  if ((await start.isVisible()) && (await start.isEnabled())) await start.click();
+  await expectStartingCard(card);
 
   // The picture: the boot text of the VM (SeaBIOS, ISOLINUX, iPXE), light on black.
   const thumb = card.getByTestId('thumbnail');

@@ -108,6 +108,10 @@ export class MachineStarter {
     this.state.startingPorts.set(id, ports);
     try {
       await withStartRefusals(() => engine.start(containerId), ports, id, refused);
+      // Followed from this answer, not from the engine's start event (a second later on Podman): the call
+      // ends with the machine shown starting, never with a Start button for a machine already starting.
+      // The event then finds the same run followed; a failed inspect here leaves it to the event.
+      await session.onStarted(containerId).catch(() => undefined);
       if (ports.web !== saved.web || ports.rdp !== saved.rdp) {
         await this.deps.store.update(id, (r) => ({ ...r, settings: { ...r.settings, ports } }));
       }

@@ -83,6 +83,33 @@ describe('MachineSession (fake engine)', () => {
     expect(statuses.map((s) => s.phase)).toEqual(['preparing', 'failed']);
   });
 
+  it('a start reported twice (the start call, then the engine’s event) is followed once; the next run of the container is followed again', async () => {
+    let run = info(true);
+    const { session, calls, statuses } = setup(async () => run);
+    await session.onStarted('c1');
+    await session.onStarted('c1');
+    expect(calls.since).toHaveLength(1);
+    expect(statuses.map((s) => s.phase)).toEqual(['preparing']);
+    // A restart: the same container, a new StartedAt.
+    run = { ...run, State: { ...run.State, StartedAt: '2026-11-22T07:51:00.000000000Z' } };
+    await session.onStarted('c1');
+    expect(calls.since).toHaveLength(2);
+  });
+
+  it('a late start event for a run the user already forced off is no exit behind Porthole’s back (Podman: start answered, then off, then the event)', async () => {
+    let run = info(true);
+    const { session, calls } = setup(async () => run, KVM_ERROR);
+    await session.onStarted('c1');
+    session.expectStop();
+    // The engine's start event comes after the kill: its inspect finds the same run, exited.
+    run = { ...run, State: { ...run.State, Running: false, Status: 'exited', ExitCode: 137 } };
+    await session.onStarted('c1');
+    await session.onEngineEvent(die(137));
+    expect(session.status).toMatchObject({ phase: 'stopped', running: false });
+    expect(session.status.failure).toBeUndefined();
+    expect(calls.since).toHaveLength(1);
+  });
+
   it('does not finish twice: an attach that found the container exited makes its die event a no-op', async () => {
     const { session, calls, statuses } = setup(async () => info(false, 88), KVM_ERROR);
     await session.onStarted('c1');

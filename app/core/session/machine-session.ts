@@ -41,6 +41,11 @@ export class MachineSession {
   private userStop = false;
   private firmwareBoots = 0;
   private media: BootMedia = 'windows-setup';
+  /**
+   * The last run followed (its container and StartedAt), kept after it ended: a second report of the same
+   * start changes nothing, whether the run still goes on or its exit was already handled by its die event.
+   */
+  private followed: { id: string; startedAt: string } | undefined;
   private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: SessionDeps) {}
@@ -101,8 +106,15 @@ export class MachineSession {
       // Awaited in attachNow when the container runs; unused (and so not reported) when it does not.
       media?.catch(() => undefined);
       const info = await this.deps.engine().inspect(containerId);
-      if (info) await this.attachNow(info, media);
+      // Each start is reported twice, by the start call that made it (at once) and by the engine's event
+      // (Podman's can come a second later): the run already followed is not attached again.
+      if (info && !this.follows(info)) await this.attachNow(info, media);
     });
+  }
+
+  private follows(info: Docker.ContainerInspectInfo): boolean {
+    const run = this.followed;
+    return run !== undefined && run.id === info.Id && run.startedAt === info.State.StartedAt;
   }
 
   onEngineEvent(event: EngineEvent): Promise<void> {
@@ -143,6 +155,7 @@ export class MachineSession {
       return;
     }
     this.stopFollowing = stop;
+    this.followed = { id: info.Id, startedAt: state.StartedAt };
     this.openStatusSocket(generation, 0);
   }
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, watch } from 'node:fs';
-import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { PortholeError } from '../../api';
 
 /** What a lock file holds: who took it, and when. The nonce tells one holder's lock from the next one's. */
@@ -68,7 +68,31 @@ async function acquire(lockPath: string, options: LockOptions): Promise<LockOwne
   }
 }
 
+/**
+ * Makes the lock with its holder's details already in it: they are written to a file of our own, which is
+ * then hard-linked to the lock's name (`link` fails when the name exists, so exactly one process makes it).
+ * A lock file made empty and filled afterwards would, after a crash or a full disk between the two, name no
+ * holder: nobody could tell it was dead, and the disk lock (judged by its holder's pid, stale only after a
+ * day) would refuse every start for that long.
+ */
 async function tryCreate(lockPath: string, owner: LockOwner): Promise<boolean> {
+  const own = join(dirname(lockPath), `.${basename(lockPath)}.${owner.pid}-${owner.nonce}`);
+  try {
+    await writeFile(own, JSON.stringify(owner), { mode: 0o600, flag: 'wx' });
+    await link(own, lockPath);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // A file system without hard links: made empty and filled at once instead.
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') return tryCreateUnlinked(lockPath, owner);
+    throw err;
+  } finally {
+    await unlink(own).catch(() => undefined);
+  }
+}
+
+async function tryCreateUnlinked(lockPath: string, owner: LockOwner): Promise<boolean> {
   let handle;
   try {
     handle = await open(lockPath, 'wx', 0o600);
@@ -78,9 +102,12 @@ async function tryCreate(lockPath: string, owner: LockOwner): Promise<boolean> {
   }
   try {
     await handle.writeFile(JSON.stringify(owner));
-  } finally {
+  } catch (err) {
     await handle.close();
+    await unlink(lockPath).catch(() => undefined);
+    throw err;
   }
+  await handle.close();
   return true;
 }
 

@@ -25,8 +25,7 @@ export interface LifecycleOptions {
 export async function remoteLifecyclePass(h: Harness, engine: { docker: (...args: string[]) => Promise<string> }, opts: LifecycleOptions): Promise<MachineView> {
   const machine = await h.call('createMachine', { name: uniqueName(opts.name), image: opts.image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64 });
   await opts.prepare?.(machine);
-  await h.call('startMachine', { id: machine.id });
-  const up = await h.waitFor(machine.id, running, 120_000, `running over ${opts.over}`);
+  const up = await startAndFollowOnce(h, machine.id, `running over ${opts.over}`);
   // The container is on the engine behind the remote address (its own data root), not on the shared engine.
   expect(await engine.docker('ps', '-q', '--no-trunc')).toContain(up.status.containerId);
   if (opts.full) {
@@ -38,8 +37,7 @@ export async function remoteLifecyclePass(h: Harness, engine: { docker: (...args
   }
   await h.call('stopMachine', { id: machine.id });
   await h.waitFor(machine.id, (v) => !v.status.running && v.status.phase === 'stopped', 150_000, 'stopped');
-  await h.call('startMachine', { id: machine.id });
-  const again = await h.waitFor(machine.id, running, 120_000, 'running again');
+  const again = await startAndFollowOnce(h, machine.id, 'running again');
   expect(again.status.containerId).toBe(up.status.containerId);
   if (opts.full) {
     const disk = await stat(join(machine.storageDir, 'data.img'));
@@ -54,4 +52,20 @@ export async function remoteLifecyclePass(h: Harness, engine: { docker: (...args
   await h.call('forceStopMachine', { id: machine.id });
   await h.waitFor(machine.id, (v) => v.status.phase === 'stopped', 30_000, 'off');
   return machine;
+}
+
+/**
+ * Starts the machine and waits for it to run. The start call ends with the machine shown starting (never
+ * with a Start button for a machine already starting, as when Podman's start event came late), and the
+ * run is followed once: the start call and the engine's start event do not each begin it again.
+ */
+async function startAndFollowOnce(h: Harness, id: string, what: string): Promise<MachineView> {
+  const from = h.mark(id);
+  await h.call('startMachine', { id });
+  const answered = await h.call('getMachine', { id });
+  expect(answered.status.running, `the machine runs when the start call answers: ${JSON.stringify(answered.status)}`).toBe(true);
+  const up = await h.waitFor(id, running, 120_000, what);
+  const phases = h.statusesSince(id, from).map((s) => s.phase);
+  expect(phases.filter((p, i) => p === 'preparing' && phases[i - 1] !== 'preparing'), phases.join(' -> ')).toHaveLength(1);
+  return up;
 }
