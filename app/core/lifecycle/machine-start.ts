@@ -49,7 +49,6 @@ export class MachineStarter {
   private async startNow(id: string, freshPorts = false): Promise<void> {
     const engine = this.deps.engine();
     const session = this.state.session(id);
-    if (session.status.running) return;
     // The checks before a start are independent reads (the engine, the keyring, the file system): they run
     // at once, and are awaited in the order a failure should be reported in. Start to first frame is what
     // a person waits for (bench/first-frame).
@@ -57,19 +56,30 @@ export class MachineStarter {
     const policy = pathPolicy(this.deps, id);
     const outsideRun = quietly(this.state.runningOutside(engine, id));
     const containerFound = quietly(this.state.findContainer(engine, id));
-    const imageReady = quietly(this.ensureImage(id, first.settings.image, engine));
+    const imagePresent = quietly(engine.imageExists(first.settings.image));
     const isoUsable = quietly(first.settings.customIso ? assertIsoUsable(first.settings.customIso).then(() => undefined) : Promise.resolve());
     const revealed = quietly(this.deps.secrets.reveal(first));
     const oemFolder = quietly(this.oemDir(id));
     // Checked again at every start: a symlink may lead elsewhere since the machine was made.
     const storageAllowed = quietly(assertStorageAllowed(first.settings.storageDir, policy));
     // Already running from the exported compose file: a second container on the same disk would wreck it.
+    // Nothing to start: the checks under way end before the call answers (on a remote engine some run in helper containers).
+    const settled = (): Promise<unknown> => Promise.allSettled([imagePresent, isoUsable, revealed, oemFolder, storageAllowed]);
     const outside = await outsideRun;
     if (outside) {
       await session.attach(outside);
+      await settled();
       return;
     }
-    await imageReady;
+    // Running already: nothing to start, only to follow. Asked of the engine, not of the session, whose
+    // events may lag (Podman's): an apply's start right after its stop must not be taken for "still running".
+    const found = await containerFound;
+    if (found?.State.Running) {
+      await session.onStarted(found.Id);
+      await settled();
+      return;
+    }
+    if (!(await imagePresent)) await this.pull(id, first.settings.image, engine);
     await isoUsable;
     // Ports are chosen here but saved only once the container runs: a failed start changes nothing saved.
     const saved = first.settings.ports;
@@ -89,7 +99,7 @@ export class MachineStarter {
       usbBus: this.deps.host().usbBusAvailable !== false,
       instance: this.state.instance,
     });
-    let container = await containerFound;
+    let container = found;
     // Any other container on this disk (say one docker compose made from a dockur file): never a second one on it.
     await assertStorageUnbound(this.deps, settings.storageDir, container?.Id, (other) => `Stop and remove “${other}” (docker rm ${other}; its disk stays), then start “${settings.name}” again.`);
     if (container && container.Config.Labels?.[SPEC_LABEL] !== spec.Labels?.[SPEC_LABEL]) {
@@ -121,8 +131,7 @@ export class MachineStarter {
     }
   }
 
-  private async ensureImage(id: string, image: string, engine: EngineClient): Promise<void> {
-    if (await engine.imageExists(image)) return;
+  private async pull(id: string, image: string, engine: EngineClient): Promise<void> {
     const session = this.state.session(id);
     const controller = new AbortController();
     this.pulls.set(id, controller);

@@ -32,7 +32,7 @@ describe('MachineSession (fake engine)', () => {
   });
 
   function setup(inspect: () => Promise<Docker.ContainerInspectInfo | null>, tail: string[] = [], media?: 'windows-setup' | 'other-iso') {
-    const calls = { since: [] as Array<number | undefined>, logs: 0, installed: 0, onLine: undefined as ((line: string) => void) | undefined };
+    const calls = { since: [] as Array<number | undefined>, logs: 0, installed: 0, media: 0, onLine: undefined as ((line: string) => void) | undefined };
     const statuses: MachineStatus[] = [];
     const session = new MachineSession({
       engine: () => ({
@@ -51,7 +51,10 @@ describe('MachineSession (fake engine)', () => {
       // Nothing listens on port 1: the status socket fails quietly.
       webPort: () => 1,
       installed: () => false,
-      ...(media ? { bootMedia: async () => media } : {}),
+      bootMedia: async () => {
+        calls.media += 1;
+        return media ?? 'windows-setup';
+      },
       onChange: (s) => statuses.push(s),
       onInstalled: () => {
         calls.installed += 1;
@@ -89,11 +92,14 @@ describe('MachineSession (fake engine)', () => {
     await session.onStarted('c1');
     await session.onStarted('c1');
     expect(calls.since).toHaveLength(1);
+    // What the machine boots is read once (on a remote engine that is a helper container), not for the echo.
+    expect(calls.media).toBe(1);
     expect(statuses.map((s) => s.phase)).toEqual(['preparing']);
     // A restart: the same container, a new StartedAt.
     run = { ...run, State: { ...run.State, StartedAt: '2026-11-22T07:51:00.000000000Z' } };
     await session.onStarted('c1');
     expect(calls.since).toHaveLength(2);
+    expect(calls.media).toBe(2);
   });
 
   it('a late start event for a run the user already forced off is no exit behind Porthole’s back (Podman: start answered, then off, then the event)', async () => {

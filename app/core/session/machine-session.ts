@@ -102,12 +102,15 @@ export class MachineSession {
    */
   onStarted(containerId: string): Promise<void> {
     return this.enqueue(async () => {
-      const media = this.deps.bootMedia?.();
+      // Each start is reported twice, by the start call that made it (at once) and by the engine's event
+      // (Podman's can come a second later): the run already followed is not attached again, and for a
+      // container already followed nothing is read (on a remote engine, a helper container) until the
+      // inspect says it is a new run.
+      const again = this.followed?.id === containerId;
+      const media = again ? undefined : this.deps.bootMedia?.();
       // Awaited in attachNow when the container runs; unused (and so not reported) when it does not.
       media?.catch(() => undefined);
       const info = await this.deps.engine().inspect(containerId);
-      // Each start is reported twice, by the start call that made it (at once) and by the engine's event
-      // (Podman's can come a second later): the run already followed is not attached again.
       if (info && !this.follows(info)) await this.attachNow(info, media);
     });
   }
@@ -139,6 +142,8 @@ export class MachineSession {
       }
       return;
     }
+    // A new run: a stop asked of the one before it is no stop of this one.
+    if (this.followed?.id !== info.Id || this.followed.startedAt !== state.StartedAt) this.userStop = false;
     this.media = (await (media ?? this.deps.bootMedia?.())) ?? 'windows-setup';
     if (generation !== this.generation) return;
     this.set({ phase: 'preparing', running: true, screenReady: false, containerId: info.Id, message: 'Starting…' }, [
