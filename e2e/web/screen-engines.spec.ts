@@ -3,6 +3,7 @@ import { PrivatePodman } from '../../app/core/testing/private-podman';
 import { createMachineViaWizard, expectStartingCard } from '../flows/create-machine';
 import { expect, standinImage, startWebHost, test } from './fixtures';
 import { occurrences, readScreen, shellIso, waitForIpxePrompt } from './screen-ocr';
+import { saveScreenshot } from './screenshots';
 
 /** A private engine the test starts and stops itself; `docker` is the CLI against it. */
 interface Engine {
@@ -50,6 +51,7 @@ for (const [what, startEngine] of Object.entries(engines)) {
         const id = await createMachineViaWizard(page, { name, iso: shellIso() });
         const card = page.locator('article.machine-card', { hasText: name });
         await expectStartingCard(card);
+        await saveScreenshot(page, `card-after-create-${what.includes('Podman') ? 'podman' : 'tls'}.png`, card);
         await expect(card.getByRole('button', { name: 'Show screen' })).toBeEnabled({ timeout: 150_000 });
 
         // The machine's container is on this engine (not the shared one), and its screen port is published there.
