@@ -53,15 +53,25 @@ export async function startWebHost(
   });
   const tracked = new Set<string>();
   const host: WebHostProcess = { url, configDir, dataDir, child, track: (id) => tracked.add(id) };
+  // Its end, whenever it comes: a web host that died during the test must not leave stop() waiting for an exit already past.
+  let ended: string | null = null;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      ended = `exit code ${code}, signal ${signal}`;
+      resolve();
+    }),
+  );
   const stop = async (): Promise<void> => {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    const diedBefore = ended;
+    if (!diedBefore) child.kill('SIGTERM');
+    await exited;
     for (const id of tracked) {
       const { stdout } = await run('docker', ['ps', '-aq', '--filter', `label=io.porthole.machine=${id}`]);
       const ids = stdout.trim().split('\n').filter(Boolean);
       if (ids.length) await run('docker', ['rm', '-f', ...ids]);
     }
     await rm(root, { recursive: true, force: true });
+    if (diedBefore) throw new Error(`the web host died during the test (${diedBefore}): ${stderr.slice(-4000)}`);
   };
   return { host, stop };
 }

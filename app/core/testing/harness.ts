@@ -147,13 +147,18 @@ export class Harness {
     return out ? out.split('\n') : [];
   }
 
-  /** Removes every container of these machines (test cleanup; the dirs go too). */
+  /**
+   * Removes every container of these machines, and any other this configuration made (a test that failed before
+   * it could name its machine leaves none behind); the dirs go too.
+   */
   async cleanup(ids: string[]): Promise<void> {
     await this.shutdown().catch(() => undefined);
     for (const id of ids) {
       const containers = await this.containersOf(id).catch(() => []);
       if (containers.length > 0) await this.docker('rm', '-f', ...containers).catch(() => undefined);
     }
+    const mine = await this.docker('ps', '-aq', '--no-trunc', '--filter', `label=io.porthole.instance=${this.instance}`).catch(() => '');
+    if (mine) await this.docker('rm', '-f', ...mine.split('\n')).catch(() => undefined);
     await rm(join(this.configDir, '..'), { recursive: true, force: true });
   }
 }
