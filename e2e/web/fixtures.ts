@@ -63,8 +63,17 @@ export async function startWebHost(
   );
   const stop = async (): Promise<void> => {
     const diedBefore = ended;
-    if (!diedBefore) child.kill('SIGTERM');
-    await exited;
+    let hung = false;
+    if (!diedBefore) {
+      child.kill('SIGTERM');
+      // A web host that does not end on SIGTERM is a fault of its own, said below; killed so the test ends.
+      const timer = setTimeout(() => {
+        hung = true;
+        child.kill('SIGKILL');
+      }, 15_000);
+      await exited;
+      clearTimeout(timer);
+    }
     for (const id of tracked) {
       const { stdout } = await run('docker', ['ps', '-aq', '--filter', `label=io.porthole.machine=${id}`]);
       const ids = stdout.trim().split('\n').filter(Boolean);
@@ -72,6 +81,7 @@ export async function startWebHost(
     }
     await rm(root, { recursive: true, force: true });
     if (diedBefore) throw new Error(`the web host died during the test (${diedBefore}): ${stderr.slice(-4000)}`);
+    if (hung) throw new Error(`the web host did not end within 15 s of SIGTERM: ${stderr.slice(-4000)}`);
   };
   return { host, stop };
 }
