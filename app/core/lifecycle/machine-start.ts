@@ -62,9 +62,9 @@ export class MachineStarter {
     const oemFolder = quietly(this.oemDir(id));
     // Checked again at every start: a symlink may lead elsewhere since the machine was made.
     const storageAllowed = quietly(assertStorageAllowed(first.settings.storageDir, policy));
-    // Already running from the exported compose file: a second container on the same disk would wreck it.
     // Nothing to start: the checks under way end before the call answers (on a remote engine some run in helper containers).
     const settled = (): Promise<unknown> => Promise.allSettled([imagePresent, isoUsable, revealed, oemFolder, storageAllowed]);
+    // Already running from the exported compose file: a second container on the same disk would wreck it.
     const outside = await outsideRun;
     if (outside) {
       await session.attach(outside);

@@ -143,7 +143,7 @@ export class MachineSession {
       return;
     }
     // A new run: a stop asked of the one before it is no stop of this one.
-    if (this.followed?.id !== info.Id || this.followed.startedAt !== state.StartedAt) this.userStop = false;
+    if (!this.follows(info)) this.userStop = false;
     this.media = (await (media ?? this.deps.bootMedia?.())) ?? 'windows-setup';
     if (generation !== this.generation) return;
     this.set({ phase: 'preparing', running: true, screenReady: false, containerId: info.Id, message: 'Starting…' }, [
