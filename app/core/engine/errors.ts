@@ -16,7 +16,7 @@ export function describeEngineError(err: unknown, endpoint: string): PortholeErr
     return new PortholeError(
       'ENGINE_UNAVAILABLE',
       `Permission denied on ${endpoint}.`,
-      'Add yourself to the docker group (sudo usermod -aG docker $USER, then log in again) or use rootless Docker or Podman.',
+      'Use rootless Docker or Podman, which run as you; "porthole check" says how. (Joining the docker group also works, but gives full root control of this computer.)',
     );
   }
   if (message.startsWith('Max redirects exceeded')) {

@@ -61,6 +61,7 @@ export function parseProbeOutput(output: string, deviceMapped: boolean): { kvm: 
     usable: present && open,
     ...(openError !== undefined ? { openError } : {}),
     group: 'kvm',
+    groupCanWrite: true,
     flagsVisible: !cpu.x86 || cpu.flags.has('vmx') || cpu.flags.has('svm'),
     x86: cpu.x86,
     vendor: cpu.vendor,

@@ -1,3 +1,4 @@
+import { chmod, chown } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hostContext } from './context';
 import { HIDDEN_CPUINFO, INTEL_CPUINFO, makeFakeRoot, type FakeRoot } from '../testing/fake-root';
@@ -43,6 +44,33 @@ describe('KVM probe', () => {
     await fake.write('/etc/group', 'root:x:0:\nhypervisor:x:994:\n');
     const { check } = await verdict({ openReadWrite: errno('EPERM') });
     expect(check.fix?.commands).toEqual(['sudo usermod -aG hypervisor alice']);
+  });
+
+  it('never advises joining root: a root-owned group gets a kvm group of its own instead', async () => {
+    await chown(`${fake.root}/dev/kvm`, 0, 0);
+    const { findings, check } = await verdict({ openReadWrite: errno('EACCES'), user: 'nobody' });
+    expect(findings.group).toBe('root');
+    expect(check.status).toBe('fail');
+    expect(check.fix?.commands.join('\n')).not.toMatch(/usermod -aG root/);
+    expect(check.fix?.commands).toContain('sudo usermod -aG kvm nobody');
+    expect(check.fix?.commands.join('\n')).toMatch(/GROUP="kvm", MODE="0660"/);
+    expect(check.fix?.text).toMatch(/Do not join root/);
+  });
+
+  it('does not advise joining a group that has no access to a 0600 device', async () => {
+    await chmod(`${fake.root}/dev/kvm`, 0o600);
+    const { findings, check } = await verdict({ openReadWrite: errno('EACCES') });
+    expect(findings.groupCanWrite).toBe(false);
+    expect(check.found).toMatch(/only its owner may/);
+    expect(check.fix?.commands.join('\n')).toMatch(/MODE="0660"/);
+    expect(check.fix?.text).not.toMatch(/Do not join/);
+  });
+
+  it('names a group with no name by its number and never advises joining it', async () => {
+    await chown(`${fake.root}/dev/kvm`, 0, 4242);
+    const { findings, check } = await verdict({ openReadWrite: errno('EACCES') });
+    expect(findings.group).toBe('4242');
+    expect(check.fix?.commands.join('\n')).not.toMatch(/-aG 4242/);
   });
 
   it('does not block on an unopenable device when a root engine passes it to machines', async () => {

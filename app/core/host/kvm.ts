@@ -19,6 +19,8 @@ export interface KvmFindings {
   openError?: string;
   /** The group owning /dev/kvm (from root's /etc/group), usually kvm. */
   group: string;
+  /** /dev/kvm's mode lets its group read and write it (0660): joining the group is then enough. */
+  groupCanWrite: boolean;
   /** x86 CPUs: the flags line shows vmx or svm. Not x86 or unreadable: true (the image's flag test is an x86 one). */
   flagsVisible: boolean;
   x86: boolean;
@@ -107,7 +109,8 @@ export async function findKvm(ctx: HostContext): Promise<KvmFindings> {
     present: deviceStat !== null,
     usable,
     ...(openError !== undefined ? { openError } : {}),
-    group: (deviceStat && groupName(groupText, deviceStat.gid)) ?? 'kvm',
+    group: deviceStat ? (groupName(groupText, deviceStat.gid) ?? String(deviceStat.gid)) : 'kvm',
+    groupCanWrite: deviceStat ? (deviceStat.mode & 0o060) === 0o060 : true,
     flagsVisible: cpuText === null || !cpu.x86 || cpu.flags.has('vmx') || cpu.flags.has('svm'),
     x86: cpu.x86,
     vendor: cpu.vendor,
@@ -219,6 +222,28 @@ export function kvmCheck(f: KvmFindings, ctx: HostContext, rootEngine = false): 
     };
   }
 
+  if (f.present && isPermissionError(f.openError) && (isPrivilegedGroup(f.group) || !f.groupCanWrite)) {
+    const who = f.groupCanWrite ? `only the group ${f.group} may, and that group grants far more than KVM` : 'only its owner may (its group has no access)';
+    return {
+      id: 'kvm',
+      title: TITLE,
+      status: 'fail',
+      found: `/dev/kvm exists but user ${ctx.user} cannot open it read-write (${f.openError}); ${who}.`,
+      why: `${WHY_KVM} A container engine that runs as you (rootless Docker, Podman) can only pass /dev/kvm to a machine if you may open it.`,
+      fix: {
+        text:
+          `${isPrivilegedGroup(f.group) ? `Do not join ${f.group}. ` : ''}Give /dev/kvm a group of its own, kvm, as most distributions do (mode 0660), then join kvm and log out and back in ` +
+          `(or restart the computer); restart Porthole after that. ${EMULATION_NOTE}`,
+        commands: [
+          `getent group kvm || ${ctx.sudo}groupadd --system kvm`,
+          `echo 'KERNEL=="kvm", GROUP="kvm", MODE="0660"' | ${ctx.sudo}tee /etc/udev/rules.d/65-kvm.rules`,
+          `${ctx.sudo}udevadm control --reload && ${ctx.sudo}udevadm trigger /dev/kvm`,
+          `${ctx.sudo}usermod -aG kvm ${ctx.user}`,
+        ],
+      },
+    };
+  }
+
   if (f.present && isPermissionError(f.openError)) {
     return {
       id: 'kvm',
@@ -301,6 +326,17 @@ export function kvmCheck(f: KvmFindings, ctx: HostContext, rootEngine = false): 
       commands: [modprobe],
     },
   };
+}
+
+/**
+ * Groups whose members can do far more than use KVM (read any disk, the shadow file, the logs, or be root
+ * outright): Porthole never advises joining one, whatever /dev/kvm belongs to.
+ */
+const PRIVILEGED_GROUPS = new Set(['root', 'wheel', 'sudo', 'admin', 'adm', 'shadow', 'disk', 'sys', 'kmem', 'mem', 'docker', 'lxd', 'systemd-journal', 'tty']);
+
+export function isPrivilegedGroup(group: string): boolean {
+  // A bare number: the group has no name on this computer, so nothing says what else it grants.
+  return PRIVILEGED_GROUPS.has(group) || /^\d+$/.test(group);
 }
 
 function isPermissionError(code: string | undefined): boolean {

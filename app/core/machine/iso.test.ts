@@ -220,10 +220,14 @@ describe('inspectIso refuses', () => {
 
   it('an unreadable file (the message, also when running as root)', () => {
     const denied = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
-    const err = openFailure('/isos/secret.iso', denied);
+    const err = openFailure('/home/alice/isos/secret.iso', denied, '/home/alice');
     expect(err.code).toBe('ISO_INVALID');
-    expect(err.message).toBe('Porthole is not allowed to read the custom ISO /isos/secret.iso.');
-    expect(err.remedy).toMatch(/chmod a\+r "\/isos\/secret\.iso"/);
+    expect(err.message).toBe('Porthole is not allowed to read the custom ISO /home/alice/isos/secret.iso.');
+    expect(err.remedy).toMatch(/chmod u\+r "\/home\/alice\/isos\/secret\.iso"/);
+    // Outside the home folder no permission is loosened: /etc/shadow is a file a person can pick too.
+    for (const path of ['/etc/shadow', '/etc/gshadow', '/etc/ssl/private/key.pem', '/isos/secret.iso']) {
+      expect(openFailure(path, denied, '/home/alice').remedy).not.toMatch(/chmod/);
+    }
     expect(openFailure('/x.iso', new Error('EIO')).message).toMatch(/could not open the custom ISO \/x\.iso: EIO/);
   });
 });

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { PortholeError } from '../../api';
+import { homedir } from 'node:os';
+import { isInsidePath, PortholeError } from '../../api';
 import { ISO_MIN_BYTES, type IsoInfo } from '../../api/iso';
 import { engineHostInScope } from '../storage/engine-host-scope';
 
@@ -22,15 +23,25 @@ function errnoOf(err: unknown): string | undefined {
   return err !== null && typeof err === 'object' && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
 }
 
+/**
+ * What to do about an ISO Porthole may not read. Only a file in the user's own home gets a command (u+r: the
+ * owner's bit, nobody else's); a file elsewhere belongs to the system or someone else, and loosening its
+ * permissions could expose secrets (`/etc/shadow` is "an ISO" too if a person picks it): choose another.
+ */
+function unreadableRemedy(path: string, home: string): string {
+  if (isInsidePath(path, home) && path !== home) return `Make the file readable for yourself (chmod u+r "${path}") or choose another.`;
+  return 'Choose an ISO file that you can read, such as one you downloaded into your home folder.';
+}
+
 /** The user-facing error for a failed open of a custom ISO. */
-export function openFailure(path: string, err: unknown): PortholeError {
+export function openFailure(path: string, err: unknown, home = process.env.HOME || homedir()): PortholeError {
   switch (errnoOf(err)) {
     case 'ENOENT':
     case 'ENOTDIR':
       return invalid(`The custom ISO ${path} does not exist: it may have been moved, renamed or deleted.`);
     case 'EACCES':
     case 'EPERM':
-      return invalid(`Porthole is not allowed to read the custom ISO ${path}.`, `Make the file readable (chmod a+r "${path}") or choose another.`);
+      return invalid(`Porthole is not allowed to read the custom ISO ${path}.`, unreadableRemedy(path, home));
     case 'ELOOP':
       return invalid(`The custom ISO ${path} is a symbolic link that points in a circle.`);
     default:

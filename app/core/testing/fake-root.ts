@@ -3,7 +3,7 @@
  * Used by the host probes' unit tests, and by the test host classes (app/core/testing/test-host.ts).
  */
 import { spawn } from 'node:child_process';
-import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -123,6 +123,8 @@ export async function makeFakeRoot(): Promise<FakeRoot> {
   await fake.write('/proc/modules', 'kvm_amd 155648 0 - Live 0x0\nkvm 1105920 1 kvm_amd, Live 0x0\ntun 61440 0 - Live 0x0\n');
   await fake.write('/dev/kvm');
   await chown(at('/dev/kvm'), 0, 994);
+  // As distributions ship it: crw-rw---- root kvm.
+  await chmod(at('/dev/kvm'), 0o660);
   await fake.write('/dev/net/tun');
   await fake.write('/etc/group', 'root:x:0:\nkvm:x:994:\ndocker:x:995:\n');
   await fake.write('/etc/os-release', DEBIAN_OS_RELEASE);
