@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { actions } from './contract';
 import { machineDraftSchema } from './machine';
-import { containerRefSchema, hostPathSchema, imageRefSchema } from './references';
+import { canonicalImageName, containerRefSchema, hostPathSchema, imageRefSchema, imageRepository, sameImage } from './references';
 
 describe('container references', () => {
   it('takes a full id, an id prefix and a Docker container name', () => {
@@ -62,5 +62,19 @@ describe('host paths', () => {
     expect(actions.creationDefaults.request.safeParse({ storageDir: 'relative' }).success).toBe(false);
     expect(actions.inspectIso.request.safeParse({ path: '/isos/../../etc/shadow' }).success).toBe(false);
     expect(actions.updateMachine.request.safeParse({ id: 'w', changes: { customIso: '/x/../y.iso' } }).success).toBe(false);
+  });
+});
+
+describe('one image under the names engines give it', () => {
+  it('drops the registry defaults, library/ and the latest tag', () => {
+    expect(canonicalImageName('docker.io/dockurr/windows:6.05')).toBe('dockurr/windows:6.05');
+    expect(canonicalImageName('localhost/porthole/standin:1')).toBe('porthole/standin:1');
+    expect(canonicalImageName('docker.io/library/debian')).toBe('debian:latest');
+    expect(sameImage('dockurr/windows', 'index.docker.io/dockurr/windows:latest')).toBe(true);
+    expect(sameImage('dockurr/windows:6.05', 'dockurr/windows:6.04')).toBe(false);
+    // A registry on this computer with a port is a registry, not Podman's local prefix.
+    expect(sameImage('localhost:5000/win:1', 'win:1')).toBe(false);
+    expect(canonicalImageName('dockurr/windows@sha256:' + 'a'.repeat(64))).toBe('dockurr/windows@sha256:' + 'a'.repeat(64));
+    expect(imageRepository('docker.io/dockurr/windows:4.0@sha256:' + 'b'.repeat(64))).toBe('dockurr/windows');
   });
 });

@@ -54,6 +54,38 @@ export function isImageRef(value: string): boolean {
   return match !== null && match[1]!.length <= IMAGE_NAME_MAX;
 }
 
+/**
+ * One image's name as engines differ in writing it: Docker says `dockurr/windows:6.05`, Podman `docker.io/dockurr/windows:6.05`
+ * for a pulled image and `localhost/porthole/x:1` for a loaded one; `library/` is Docker Hub's default namespace and
+ * `latest` the default tag. The canonical form drops those defaults, so two names of one image compare equal.
+ */
+export function canonicalImageName(ref: string): string {
+  const trimmed = ref.trim();
+  const at = trimmed.indexOf('@');
+  const digest = at >= 0 ? trimmed.slice(at) : '';
+  const nameAndTag = at >= 0 ? trimmed.slice(0, at) : trimmed;
+  const slash = nameAndTag.lastIndexOf('/');
+  const colon = nameAndTag.lastIndexOf(':');
+  const hasTag = colon > slash;
+  const name = (hasTag ? nameAndTag.slice(0, colon) : nameAndTag)
+    .replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io|localhost)\//, '')
+    .replace(/^library\//, '');
+  const tag = hasTag ? nameAndTag.slice(colon + 1) : digest ? '' : 'latest';
+  return `${name}${tag ? `:${tag}` : ''}${digest}`;
+}
+
+/** The repository alone (no registry default, tag or digest): `docker.io/dockurr/windows:4.0@sha256:…` -> `dockurr/windows`. */
+export function imageRepository(ref: string): string {
+  const canonical = canonicalImageName(ref).split('@')[0]!;
+  const slash = canonical.lastIndexOf('/');
+  const colon = canonical.lastIndexOf(':');
+  return colon > slash ? canonical.slice(0, colon) : canonical;
+}
+
+export function sameImage(a: string, b: string): boolean {
+  return canonicalImageName(a) === canonicalImageName(b);
+}
+
 export const imageRefSchema = z
   .string()
   .min(1, 'give an image, e.g. dockurr/windows:6.05')

@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { presentImages } from '../engine/images';
 import { posix } from 'node:path';
 import { parseCpuInfo, type KvmFindings } from './kvm';
 
@@ -119,7 +120,7 @@ export interface ProbeOptions {
 /** Runs the probe on the engine `docker` talks to. Rejects with a readable reason (no image there, the engine refused). */
 export async function probeEngineHost(docker: Docker, options: ProbeOptions): Promise<EngineHostProbe> {
   const started = Date.now();
-  const image = await firstPresent(docker, options.images);
+  const [image] = (await presentImages(docker, options.images, options.host)).wanted;
   if (!image) {
     throw new Error(
       `none of the images ${options.images.join(', ')} is on the engine yet, and a check never downloads one; ` +
@@ -142,18 +143,6 @@ export async function probeEngineHost(docker: Docker, options: ProbeOptions): Pr
       else throw err;
     }
   }
-}
-
-async function firstPresent(docker: Docker, images: string[]): Promise<string | undefined> {
-  for (const image of [...new Set(images)]) {
-    try {
-      await docker.getImage(image).inspect();
-      return image;
-    } catch {
-      // not there: the next one
-    }
-  }
-  return undefined;
 }
 
 async function runProbe(docker: Docker, image: string, options: ProbeOptions, device: boolean, mountSource: string | null): Promise<string> {

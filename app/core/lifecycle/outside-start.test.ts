@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseEngineEvent, type EngineEvent } from '../engine/events';
-import { imageRepository, machinesNeedEvent } from './outside-start';
+import { imageRepository } from '../../api';
+import { machinesNeedEvent } from './outside-start';
 
 const RECORDS = [{ settings: { image: 'porthole/standin-windows:4a4731953efb' } }, { settings: { image: 'dockurr/windows' }, adoptedContainerId: 'adopted1' }];
 

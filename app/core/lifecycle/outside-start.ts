@@ -4,6 +4,7 @@
 // build step, another program's container): their event names the image, and a container whose image
 // is not the Windows image cannot be a machine run by hand, so it costs no request at all
 // (bench/engine-idle: an idle Porthole makes none).
+import { imageRepository } from '../../api';
 import type { EngineEvent } from '../engine/events';
 
 /** A record as far as this rule needs it. */
@@ -14,15 +15,6 @@ export interface OutsideStartRecord {
 
 /** The upstream image every dockur compose file names. */
 const UPSTREAM_REPOSITORY = 'dockurr/windows';
-
-/** `docker.io/dockurr/windows:4.0@sha256:…` -> `dockurr/windows`: the repository, without registry defaults, tag or digest. */
-export function imageRepository(image: string): string {
-  const withoutDigest = image.split('@')[0]!;
-  const slash = withoutDigest.lastIndexOf('/');
-  const colon = withoutDigest.lastIndexOf(':');
-  const repository = colon > slash ? withoutDigest.slice(0, colon) : withoutDigest;
-  return repository.replace(/^(docker\.io\/|index\.docker\.io\/)(library\/)?/, '').replace(/^localhost\//, '');
-}
 
 /** An image id rather than a name: nothing to tell from it. */
 const IMAGE_ID = /^(sha256:)?[0-9a-f]{12,64}$/;

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { posix } from 'node:path';
 import { PortholeError, type IsoInfo } from '../../api';
+import { presentImages } from '../engine/images';
 import { ancestors, isRefusedMount, PROBE_LABEL, runToEnd } from '../host/engine-host-probe';
 import { assertIsoSize, DESCRIPTOR_BYTES, notAnIsoFile, readDescriptors } from '../machine/iso';
 
@@ -78,7 +79,7 @@ export function engineHostFs(docker: Docker | (() => Docker), options: EngineHos
 
   /** Runs `script` with the nearest existing folder of `path` at /host (read-only unless `write`). */
   const run = async (path: string, script: string, args: (m: Mounted) => string[], opts: { write?: boolean; env?: string[] } = {}): Promise<string> => {
-    const images = await helperImages(api(), options.images());
+    const images = await helperImages(api(), options.images(), host);
     // From the parent on: a bind of the path itself would mount a file at /host when it is one.
     const full = absolute(path);
     const sources = ancestors(posix.dirname(full));
@@ -146,22 +147,9 @@ function onHost(err: PortholeError, host: string): PortholeError {
  * shell), then the engine's other images, smallest first (a wizard on a fresh engine has no machine
  * image yet). Never pulled.
  */
-async function helperImages(docker: Docker, preferred: string[]): Promise<string[]> {
-  const present: string[] = [];
-  for (const image of [...new Set(preferred)]) {
-    try {
-      await docker.getImage(image).inspect();
-      present.push(image);
-    } catch {
-      // not there: the next one
-    }
-  }
-  const others = (await docker.listImages().catch(() => []))
-    .filter((i) => (i.RepoTags ?? []).some((t) => t !== '<none>:<none>'))
-    .sort((a, b) => a.Size - b.Size)
-    .map((i) => i.RepoTags!.find((t) => t !== '<none>:<none>')!)
-    .filter((t) => !present.includes(t));
-  const all = [...present, ...others];
+async function helperImages(docker: Docker, preferred: string[], host: string): Promise<string[]> {
+  const present = await presentImages(docker, preferred, host);
+  const all = [...present.wanted, ...present.others];
   if (all.length > 0) return all;
   throw new PortholeError(
     'ENGINE_UNAVAILABLE',
