@@ -170,7 +170,7 @@ async function runParsed(
             const kvm = report.checks.find((c) => c.id === 'kvm');
             err(
               `Warning: ${machine.name} uses KVM, but this computer cannot give it to machines${kvm?.found ? ` (${kvm.found})` : ''}, so its start will fail.\n` +
-                `To run it in software emulation (about 10x slower): porthole rm ${machine.id}, then create it again with --no-kvm. "porthole check" says how to fix KVM instead.\n`,
+                `To run it in software emulation (about 10x slower): porthole fix ${machine.id} software-emulation. "porthole check" says how to fix KVM instead.\n`,
             );
           }
         }
