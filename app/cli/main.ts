@@ -8,7 +8,7 @@ import { formatHostReport } from '../core/host';
 import { generatePassword } from '../core/machine/defaults';
 import { formatDeletePlan, formatMachines } from './format';
 import { formatApps, pickApp } from './apps-format';
-import { followSnapshotProgress, formatSnapshot, formatSnapshots, formatSnapshotsAfterDelete, restoreQuestion } from './snapshots';
+import { followSnapshotProgress, formatSnapshot, formatSnapshots, formatSnapshotsAfterDelete, pickSnapshot, restoreQuestion } from './snapshots';
 import { writeSecretFile } from './secret-file';
 import { usbCommand, UsbUsageError } from './usb';
 import { numberOptions, UsageError, type NumberOptions } from './options';
@@ -50,7 +50,7 @@ Commands:
   snapshots ID                The machine's snapshots, newest first
   restore ID SNAPSHOT --yes   Put the snapshot's disk back (machine stopped): every change since the
                               snapshot is lost; without --yes it only says what would be lost
-  rm-snapshot ID SNAPSHOT     Delete one snapshot
+  rm-snapshot ID SNAPSHOT     Delete one snapshot (SNAPSHOT: its id, or its name where no other has it)
   usb                         This computer's USB devices (VENDOR:PRODUCT, name) and the machines using each
   usb add|remove ID VENDOR:PRODUCT
                               Give a machine a USB device, or take it away (applies at its next start)
@@ -342,11 +342,10 @@ async function runParsed(
       }
       case 'restore': {
         const target = needId();
-        if (!second) throw new UsageError(`"porthole restore" needs a machine id and a snapshot id. "porthole snapshots ${target}" lists them.`);
+        if (!second) throw new UsageError(`"porthole restore" needs a machine id and a snapshot's id or name. "porthole snapshots ${target}" lists them.`);
+        const snapshot = pickSnapshot(await call('listSnapshots', { id: target }), second, target);
         if (!values.yes) {
           // Asks first: says what would be lost, changes nothing. The backend refuses without the confirmation too.
-          const snapshot = (await call('listSnapshots', { id: target })).find((s) => s.id === second);
-          if (!snapshot) throw new UsageError(`Machine ${target} has no snapshot ${second}. "porthole snapshots ${target}" lists them.`);
           const question = restoreQuestion(snapshot);
           if (json) out(JSON.stringify({ error: { code: 'CONFIRMATION_NEEDED', message: question, remedy: 'Run it again with --yes.' } }, null, 2) + '\n');
           else err(`${question}\nRun it again with --yes to restore. Nothing was changed.\n`);
@@ -354,7 +353,7 @@ async function runParsed(
         }
         const stopProgress = json ? () => undefined : followSnapshotProgress(backend, target, err);
         try {
-          const result = await call('restoreSnapshot', { id: target, snapshotId: second, confirmLoss: true });
+          const result = await call('restoreSnapshot', { id: target, snapshotId: snapshot.id, confirmLoss: true });
           print(result, () => `Restored ${target} to snapshot ${result.snapshot.id} “${result.snapshot.name}” (${result.restored.join(', ')}${result.removed.length ? `; removed ${result.removed.join(', ')}, made after it` : ''}).\n`);
         } finally {
           stopProgress();
@@ -363,9 +362,10 @@ async function runParsed(
       }
       case 'rm-snapshot': {
         const target = needId();
-        if (!second) throw new UsageError(`"porthole rm-snapshot" needs a machine id and a snapshot id. "porthole snapshots ${target}" lists them.`);
-        const result = await call('deleteSnapshot', { id: target, snapshotId: second });
-        print(result, () => `Deleted snapshot ${second} of ${target}.\n`);
+        if (!second) throw new UsageError(`"porthole rm-snapshot" needs a machine id and a snapshot's id or name. "porthole snapshots ${target}" lists them.`);
+        const snapshot = pickSnapshot(await call('listSnapshots', { id: target }), second, target);
+        const result = await call('deleteSnapshot', { id: target, snapshotId: snapshot.id });
+        print(result, () => `Deleted snapshot ${snapshot.id} “${snapshot.name}” of ${target}.\n`);
         return 0;
       }
       case 'usb':

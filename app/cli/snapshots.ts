@@ -1,4 +1,4 @@
-import { formatBytes, type ActionResponse, type SnapshotView } from '../api';
+import { formatBytes, PortholeError, type ActionResponse, type SnapshotView } from '../api';
 import type { Backend } from '../core/backend';
 
 /** One snapshot's size, as the list and the answers of take show it. */
@@ -39,4 +39,20 @@ export function followSnapshotProgress(backend: Backend, id: string, write: (s: 
     shown = percent;
     write(`${operation === 'take' ? 'Copying the disk' : 'Restoring the disk'}: ${percent}% of ${formatBytes(totalBytes)}\n`);
   });
+}
+
+/**
+ * The snapshot a person named on the command line: by its id, else by the name they gave it (one snapshot
+ * of that name, compared as people read names: normalised, any case). Two of one name need the id.
+ */
+export function pickSnapshot(list: readonly SnapshotView[], wanted: string, machine: string): SnapshotView {
+  const byId = list.find((s) => s.id === wanted);
+  if (byId) return byId;
+  const key = (name: string): string => name.normalize('NFC').toLocaleLowerCase('en-US');
+  const named = list.filter((s) => key(s.name) === key(wanted));
+  if (named.length === 1) return named[0]!;
+  if (named.length > 1) {
+    throw new PortholeError('INVALID_ARGUMENT', `Machine ${machine} has ${named.length} snapshots called “${wanted}”.`, `Name one by its id: ${named.map((s) => s.id).join(', ')}.`);
+  }
+  throw new PortholeError('NOT_FOUND', `Machine ${machine} has no snapshot with the id or name “${wanted}”.`, `"porthole snapshots ${machine}" lists them.`);
 }

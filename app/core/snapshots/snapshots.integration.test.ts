@@ -116,7 +116,8 @@ describe('snapshots (stand-in image)', () => {
     expect(asked.stderr).toContain('--yes');
     expect(await sha256(disk)).not.toBe(snapSum);
 
-    const done = await porthole('restore', machine.id, snap.id, '--yes', '--json');
+    // By the name the person gave it, not only its id.
+    const done = await porthole('restore', machine.id, snap.name, '--yes', '--json');
     expect(done.code, done.stderr).toBe(0);
     expect(await sha256(disk)).toBe(snapSum);
 
@@ -124,7 +125,7 @@ describe('snapshots (stand-in image)', () => {
     expect(second.code, second.stderr).toBe(0);
     const made = JSON.parse(second.stdout) as SnapshotView;
     expect(made.name).toBe('From the CLI');
-    const removed = await porthole('rm-snapshot', machine.id, made.id);
+    const removed = await porthole('rm-snapshot', machine.id, 'from the CLI');
     expect(removed.code, removed.stderr).toBe(0);
     expect((await h.call('listSnapshots', { id: machine.id })).map((s) => s.id)).toEqual([snap.id]);
   }, 300_000);
