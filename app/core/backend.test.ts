@@ -69,6 +69,25 @@ describe('the handler table (real backend, engine pointed at a dead socket)', ()
     });
   });
 
+  it('refuses a change to what cannot change by its name, and changes nothing (never "ok" and ignored)', async () => {
+    const created = await backend.invoke('createMachine', { name: 'Fixed fields' });
+    const machine = created.ok ? (created.value as { id: string; storageDir: string; ports: unknown }) : null;
+    expect(machine).not.toBeNull();
+    const id = machine!.id;
+    const tries: Array<[Record<string, unknown>, RegExp]> = [
+      [{ storageDir: '/srv/elsewhere' }, /storageDir: the storage folder cannot change/],
+      [{ ports: { web: 1234 } }, /ports: the host ports are Porthole’s to choose/],
+      [{ id: 'another' }, /id: a machine’s id never changes/],
+      [{ ramGiB: 4, colour: 'blue' }, /Unrecognized key.*colour/],
+    ];
+    for (const [changes, message] of tries) {
+      const answer = await backend.invoke('updateMachine', { id, changes });
+      expect(answer).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) } });
+    }
+    const after = await backend.invoke('getMachine', { id });
+    expect(after).toMatchObject({ ok: true, value: { id, storageDir: machine!.storageDir, ports: machine!.ports } });
+  });
+
   it('never returns the password', async () => {
     const created = await backend.invoke('createMachine', { name: 'Secretive', password: 'hunter2' });
     expect(JSON.stringify(created)).not.toContain('hunter2');
