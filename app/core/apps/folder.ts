@@ -113,6 +113,8 @@ export interface ReadAppsOptions {
    * files must be a real one, not a link. Default: `dir` itself.
    */
   root?: string;
+  /** The reader of `root` (a test counts its reads through it). */
+  folder?: GuestFolder;
 }
 
 /**
@@ -127,7 +129,7 @@ export async function readAppsFolder(dir: string, options: ReadAppsOptions = {})
   const within = relative(root, dir);
   if (within.startsWith('..') || isAbsolute(within)) throw new Error(`${dir} is not inside ${root}`);
   const base = within ? `${within.split(sep).join('/')}/` : '';
-  const folder = new GuestFolder(root);
+  const folder = options.folder ?? new GuestFolder(root);
   const warnings = new Warnings();
 
   const list = await folder.read(`${base}apps.json`, { maxBytes: APPS_FILE_MAX_BYTES });
