@@ -1,8 +1,11 @@
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeWindowsText, readAppsFolder } from './folder';
+import { GuestFolder, type GuestFileRead, type GuestReadOptions } from '../guest-files/guest-folder';
+import { appsList, fakePng, HOST_SECRET, writeAppsFolder } from '../testing/hostile-apps';
+import { APPS_MAX, decodeWindowsText, ICONS_MAX_TOTAL_BYTES, readAppsFolder, WARNINGS_MAX, type AppsFolderRead } from './folder';
 
 const SAMPLE = join(__dirname, 'fixtures', 'apps-sample');
 let dir: string;
@@ -117,5 +120,118 @@ describe('decodeWindowsText', () => {
     expect(decodeWindowsText(Buffer.from('\ufeff{}', 'utf8'))).toBe('{}');
     expect(decodeWindowsText(Buffer.from([0xfe, 0xff, 0x00, 0x7b, 0x00, 0x7d]))).toBe('{}');
     expect(decodeWindowsText(Buffer.from('{}'))).toBe('{}');
+  });
+});
+
+/** The folder's reader, counting the files it is asked for: real reads, counted. */
+class CountingFolder extends GuestFolder {
+  readonly asked = new Map<string, number>();
+  override read(relative: string, options: GuestReadOptions): Promise<GuestFileRead> {
+    this.asked.set(relative, (this.asked.get(relative) ?? 0) + 1);
+    return super.read(relative, options);
+  }
+}
+
+describe('readAppsFolder on a hostile folder (issue 22)', () => {
+  let shared: string;
+  let outside: string;
+  beforeEach(async () => {
+    shared = join(dir, 'shared');
+    outside = join(dir, 'host');
+    await mkdir(outside);
+    await writeFile(join(outside, 'shadow'), `${HOST_SECRET}\n`);
+    await writeFile(join(outside, 'host.png'), Buffer.concat([fakePng(64), Buffer.from(HOST_SECRET)]));
+  });
+  const appsDir = (): string => join(shared, '.porthole', 'apps');
+  const readShared = (folder?: GuestFolder): Promise<AppsFolderRead> => readAppsFolder(appsDir(), { root: shared, ...(folder ? { folder } : {}) });
+
+  it('12,000 entries naming one 262 KB icon: the icon is read once, 2,000 entries are read, the icons together stay within their budget', async () => {
+    await writeAppsFolder(shared, appsList(12_000, () => 'ffffffffffff.png'));
+    await writeFile(join(appsDir(), 'icons', 'ffffffffffff.png'), fakePng(262_000));
+    const folder = new CountingFolder(shared);
+    const started = Date.now();
+    const read = await readShared(folder);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(folder.asked.get('.porthole/apps/icons/ffffffffffff.png')).toBe(1);
+    expect(read.state).toBe('ok');
+    expect(read.apps).toHaveLength(APPS_MAX);
+    const carried = read.apps.reduce((n, a) => n + (a.iconPng?.length ?? 0), 0);
+    expect(carried).toBeLessThanOrEqual(ICONS_MAX_TOTAL_BYTES);
+    expect(carried).toBeGreaterThan(ICONS_MAX_TOTAL_BYTES - 262_000);
+    expect(read.warnings).toContain(`Windows lists 12000 entries; only the first ${APPS_MAX} are read.`);
+    expect(read.warnings).toContain(`${APPS_MAX - 32} programs are shown without their icon: the icons together pass the 8 MiB Porthole reads.`);
+  });
+
+  it('1,000 entries naming one 50 MB icon: refused from its size, once, without reading it', async () => {
+    await writeAppsFolder(shared, appsList(1000, () => 'ffffffffffff.png'));
+    await writeFile(join(appsDir(), 'icons', 'ffffffffffff.png'), fakePng(16));
+    await truncate(join(appsDir(), 'icons', 'ffffffffffff.png'), 50 * 1024 * 1024);
+    const folder = new CountingFolder(shared);
+    const started = Date.now();
+    const read = await readShared(folder);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(folder.asked.get('.porthole/apps/icons/ffffffffffff.png')).toBe(1);
+    expect(read.apps.every((a) => a.iconPng === null)).toBe(true);
+    // One warning per program at most, and the list of warnings bounded.
+    expect(read.warnings).toHaveLength(WARNINGS_MAX + 1);
+    expect(read.warnings[0]).toBe('"Program 0": its icon is larger than 256 KiB; shown without one.');
+    expect(read.warnings.at(-1)).toBe(`${1000 - WARNINGS_MAX} more problems were found and not listed.`);
+  });
+
+  it('apps.json or an icon that is a link to /dev/zero: refused at once', async () => {
+    await writeAppsFolder(shared, appsList(3, () => 'ffffffffffff.png'));
+    await symlink('/dev/zero', join(appsDir(), 'icons', 'ffffffffffff.png'));
+    const read = await readShared();
+    expect(read.apps.map((a) => a.iconPng)).toEqual([null, null, null]);
+    expect(read.warnings[0]).toBe('"Program 0": its icon icons/ffffffffffff.png is a symbolic link; Porthole does not follow links out of the folder; shown without one.');
+    await rm(join(appsDir(), 'apps.json'));
+    await symlink('/dev/zero', join(appsDir(), 'apps.json'));
+    expect(await readShared()).toEqual({ state: 'unreadable', written: null, apps: [], warnings: ['apps.json is a symbolic link; Porthole does not follow links out of the folder.'] });
+  });
+
+  it('apps.json or an icon that is a FIFO: refused without waiting for a writer', async () => {
+    await writeAppsFolder(shared, appsList(1, () => 'ffffffffffff.png'));
+    execFileSync('mkfifo', [join(appsDir(), 'icons', 'ffffffffffff.png')]);
+    expect((await readShared()).warnings).toEqual(['"Program 0": its icon icons/ffffffffffff.png is a named pipe, not a file; shown without one.']);
+    await rm(join(appsDir(), 'apps.json'));
+    execFileSync('mkfifo', [join(appsDir(), 'apps.json')]);
+    expect(await readShared()).toEqual({ state: 'unreadable', written: null, apps: [], warnings: ['apps.json is a named pipe, not a file.'] });
+  });
+
+  it('an icon linked to a host PNG is not shown; apps.json linked to a host file puts none of it in a warning', async () => {
+    await writeAppsFolder(shared, appsList(1, () => 'ffffffffffff.png'));
+    await symlink(join(outside, 'host.png'), join(appsDir(), 'icons', 'ffffffffffff.png'));
+    const read = await readShared();
+    expect(read.apps[0]?.iconPng).toBeNull();
+    await rm(join(appsDir(), 'apps.json'));
+    await symlink(join(outside, 'shadow'), join(appsDir(), 'apps.json'));
+    const linked = await readShared();
+    expect(linked.state).toBe('unreadable');
+    expect(JSON.stringify(linked)).not.toContain('HOSTSECRET');
+  });
+
+  it('a linked .porthole, apps or icons folder is not followed out of the shared folder', async () => {
+    await writeAppsFolder(join(outside, 'x'), appsList(1, () => 'ffffffffffff.png'));
+    await writeFile(join(outside, 'x', '.porthole', 'apps', 'icons', 'ffffffffffff.png'), fakePng(64));
+    await mkdir(shared);
+    await symlink(join(outside, 'x', '.porthole'), join(shared, '.porthole'));
+    expect(await readShared()).toMatchObject({ state: 'unreadable', warnings: ['apps.json is in .porthole, which is a symbolic link; Porthole does not follow links out of the folder.'] });
+    await rm(join(shared, '.porthole'));
+    await mkdir(join(shared, '.porthole'));
+    await symlink(join(outside, 'x', '.porthole', 'apps'), join(shared, '.porthole', 'apps'));
+    expect((await readShared()).state).toBe('unreadable');
+    await rm(join(shared, '.porthole', 'apps'));
+    await writeAppsFolder(shared, appsList(1, () => 'ffffffffffff.png'));
+    await rm(join(appsDir(), 'icons'), { recursive: true });
+    await symlink(join(outside, 'x', '.porthole', 'apps', 'icons'), join(appsDir(), 'icons'));
+    const read = await readShared();
+    expect(read.apps[0]?.iconPng).toBeNull();
+    expect(read.warnings[0]).toMatch(/is in \.porthole\/apps\/icons, which is a symbolic link/);
+  });
+
+  it('a list that is not JSON is said to be so without quoting it', async () => {
+    await writeAppsFolder(shared, HOST_SECRET);
+    const read = await readShared();
+    expect(read).toEqual({ state: 'unreadable', written: null, apps: [], warnings: ['apps.json is not JSON; Windows writes it again at the next logon.'] });
   });
 });

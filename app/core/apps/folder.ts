@@ -1,11 +1,18 @@
-import { open, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import { APPS_FORMAT, appsFileEntrySchema, appsFileSchema, type AppsFileEntry } from '../../api';
+import { GuestFolder, type GuestFileRead } from '../guest-files/guest-folder';
 
 /** The largest apps.json read: a list of thousands of programs is far below it; more is not a list. */
 export const APPS_FILE_MAX_BYTES = 4 * 1024 * 1024;
 /** The largest icon carried to the UI (as a data URL). Windows' associated icons are 32x32, a few KiB. */
 export const ICON_MAX_BYTES = 256 * 1024;
+/** The icons of one list together (each use counted): a few hundred programs' 32x32 icons are well below it. */
+export const ICONS_MAX_TOTAL_BYTES = 8 * 1024 * 1024;
+/** The entries of one list read: a Windows with every Office and Visual Studio tool lists a few hundred. */
+export const APPS_MAX = 2000;
+/** Warnings of one list, and the length of each. */
+export const WARNINGS_MAX = 50;
+export const WARNING_MAX_CHARS = 300;
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -45,53 +52,99 @@ function firstIssue(error: { issues: Array<{ path: PropertyKey[]; message: strin
 /** An icon name the list may give: `<id>.png` only, so nothing outside `icons/` is ever read. */
 const ICON_NAME = /^[0-9a-f]{12}\.png$/;
 
-async function readIcon(dir: string, name: string | null | undefined, who: string, warnings: string[]): Promise<Buffer | null> {
-  if (!name) return null;
-  if (!ICON_NAME.test(name)) {
-    warnings.push(`${who}: its icon name "${name.slice(0, 40)}" is not <id>.png; shown without an icon.`);
-    return null;
+/** Bounded warnings: a hostile list must not turn into megabytes of them. */
+class Warnings {
+  readonly list: string[] = [];
+  private dropped = 0;
+  push(text: string): void {
+    if (this.list.length < WARNINGS_MAX) this.list.push(text.length > WARNING_MAX_CHARS ? `${text.slice(0, WARNING_MAX_CHARS - 1)}…` : text);
+    else this.dropped++;
   }
-  try {
-    const bytes = await readFile(join(dir, 'icons', name));
-    if (bytes.length > ICON_MAX_BYTES) warnings.push(`${who}: its icon is larger than ${ICON_MAX_BYTES / 1024} KiB; shown without one.`);
-    else if (!bytes.subarray(0, 8).equals(PNG_SIGNATURE)) warnings.push(`${who}: its icon is not a PNG; shown without one.`);
-    else return bytes;
-  } catch {
-    warnings.push(`${who}: its icon icons/${name} is missing; shown without one.`);
+  done(): string[] {
+    return this.dropped ? [...this.list, `${this.dropped} more problems were found and not listed.`] : this.list;
   }
-  return null;
+}
+
+/**
+ * The icons of one listing: each file read once (a hostile list may name one icon thousands of times), and
+ * the bytes carried all together bounded (each use counts: the list travels whole to the UI and the CLI).
+ */
+class Icons {
+  private readonly read = new Map<string, Promise<GuestFileRead>>();
+  private spent = 0;
+  overBudget = 0;
+  constructor(private readonly folder: GuestFolder, private readonly base: string) {}
+
+  async get(name: string | null | undefined, who: string, warnings: Warnings): Promise<Buffer | null> {
+    if (!name) return null;
+    if (!ICON_NAME.test(name)) {
+      warnings.push(`${who}: its icon name "${name.slice(0, 40)}" is not <id>.png; shown without an icon.`);
+      return null;
+    }
+    let pending = this.read.get(name);
+    if (!pending) {
+      pending = this.folder.read(`${this.base}icons/${name}`, { maxBytes: ICON_MAX_BYTES, allow: (size) => this.spent + size <= ICONS_MAX_TOTAL_BYTES });
+      this.read.set(name, pending);
+    }
+    const got = await pending;
+    if (!got.ok) {
+      if (got.refusal === 'over-budget') this.overBudget++;
+      else if (got.refusal === 'too-large') warnings.push(`${who}: its icon is larger than ${ICON_MAX_BYTES / 1024} KiB; shown without one.`);
+      else if (got.refusal === 'missing') warnings.push(`${who}: its icon icons/${name} is missing; shown without one.`);
+      else warnings.push(`${who}: its icon icons/${name} ${got.why}; shown without one.`);
+      return null;
+    }
+    if (!got.bytes.subarray(0, 8).equals(PNG_SIGNATURE)) {
+      warnings.push(`${who}: its icon is not a PNG; shown without one.`);
+      return null;
+    }
+    if (this.spent + got.bytes.length > ICONS_MAX_TOTAL_BYTES) {
+      this.overBudget++;
+      return null;
+    }
+    this.spent += got.bytes.length;
+    return got.bytes;
+  }
+}
+
+export interface ReadAppsOptions {
+  /**
+   * The trusted folder `dir` is in (the shared folder the person chose); every folder between it and the
+   * files must be a real one, not a link. Default: `dir` itself.
+   */
+  root?: string;
+  /** The reader of `root` (a test counts its reads through it). */
+  folder?: GuestFolder;
 }
 
 /**
  * Reads the folder the guest's script writes (`<shared>/.porthole/apps`). Never throws for what is in
  * the folder: a missing list is `not-written`, an unreadable one `unreadable`, and each bad entry is
- * left out with a warning naming it, so one garbled entry costs only itself.
+ * left out with a warning naming it, so one garbled entry costs only itself. The folder is Windows' to
+ * write, so it is read as hostile input (guest-files/guest-folder.ts): regular files only, no links
+ * followed, every read capped, each icon read once, the icons together bounded, the entries bounded.
  */
-export async function readAppsFolder(dir: string): Promise<AppsFolderRead> {
-  const warnings: string[] = [];
-  let bytes: Buffer;
-  try {
-    const handle = await open(join(dir, 'apps.json'), 'r');
-    try {
-      const { size } = await handle.stat();
-      if (size > APPS_FILE_MAX_BYTES) {
-        return { state: 'unreadable', written: null, apps: [], warnings: [`apps.json is ${size} bytes, more than the ${APPS_FILE_MAX_BYTES} a list can be.`] };
-      }
-      bytes = await handle.readFile();
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { state: 'not-written', written: null, apps: [], warnings };
-    return { state: 'unreadable', written: null, apps: [], warnings: [`apps.json cannot be read: ${(error as Error).message}`] };
+export async function readAppsFolder(dir: string, options: ReadAppsOptions = {}): Promise<AppsFolderRead> {
+  const root = options.root ?? dir;
+  const within = relative(root, dir);
+  if (within.startsWith('..') || isAbsolute(within)) throw new Error(`${dir} is not inside ${root}`);
+  const base = within ? `${within.split(sep).join('/')}/` : '';
+  const folder = options.folder ?? new GuestFolder(root);
+  const warnings = new Warnings();
+
+  const list = await folder.read(`${base}apps.json`, { maxBytes: APPS_FILE_MAX_BYTES });
+  if (!list.ok) {
+    if (list.refusal === 'missing') return { state: 'not-written', written: null, apps: [], warnings: [] };
+    const why = list.refusal === 'too-large' ? `${list.why.replace(/ it may be$/, '')} a list can be` : list.why;
+    return { state: 'unreadable', written: null, apps: [], warnings: [`apps.json ${why}.`] };
   }
 
   let json: unknown;
   try {
-    json = JSON.parse(decodeWindowsText(bytes));
-  } catch (error) {
-    return { state: 'unreadable', written: null, apps: [], warnings: [`apps.json is not JSON (${(error as Error).message}); Windows writes it again at the next logon.`] };
+    json = JSON.parse(decodeWindowsText(list.bytes));
+  } catch {
+    // The parser's message quotes the text: not carried, so a file is never shown through a warning.
+    return { state: 'unreadable', written: null, apps: [], warnings: ['apps.json is not JSON; Windows writes it again at the next logon.'] };
   }
   const head = appsFileSchema.safeParse(json);
   if (!head.success) {
@@ -102,7 +155,10 @@ export async function readAppsFolder(dir: string): Promise<AppsFolderRead> {
 
   // Windows PowerShell writes a one-element array as the element itself, and no array at all as null.
   const raw = head.data.apps;
-  const entries: unknown[] = Array.isArray(raw) ? raw : raw === null || raw === undefined ? [] : [raw];
+  const all: unknown[] = Array.isArray(raw) ? raw : raw === null || raw === undefined ? [] : [raw];
+  if (all.length > APPS_MAX) warnings.push(`Windows lists ${all.length} entries; only the first ${APPS_MAX} are read.`);
+  const entries = all.length > APPS_MAX ? all.slice(0, APPS_MAX) : all;
+  const icons = new Icons(folder, base);
   const apps: AppsFolderEntry[] = [];
   const seen = new Set<string>();
   for (const [index, entry] of entries.entries()) {
@@ -114,9 +170,12 @@ export async function readAppsFolder(dir: string): Promise<AppsFolderRead> {
     }
     if (seen.has(parsed.data.id)) continue;
     seen.add(parsed.data.id);
-    const iconPng = await readIcon(dir, parsed.data.icon, label, warnings);
+    const iconPng = await icons.get(parsed.data.icon, label, warnings);
     apps.push({ ...parsed.data, args: parsed.data.args ?? '', iconPng });
   }
+  if (icons.overBudget) {
+    warnings.push(`${icons.overBudget} programs are shown without their icon: the icons together pass the ${ICONS_MAX_TOTAL_BYTES / 1024 / 1024} MiB Porthole reads.`);
+  }
   apps.sort((a, b) => a.name.localeCompare(b.name));
-  return { state: 'ok', written: head.data.written ?? null, apps, warnings };
+  return { state: 'ok', written: head.data.written ?? null, apps, warnings: warnings.done() };
 }

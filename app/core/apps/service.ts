@@ -46,7 +46,14 @@ export class AppsService {
     const shared = settings.sharedFolders[0];
     if (!shared) return { list: { state: 'no-shared-folder', folder: null, written: null, apps: [], warnings: [] }, entries: [] };
     const folder = join(shared.hostPath, APPS_FOLDER);
-    const read = await readAppsFolder(folder);
+    const read = await readAppsFolder(folder, { root: shared.hostPath });
+    // One icon carried by many programs is encoded once.
+    const urls = new Map<Buffer, string | null>();
+    const url = (png: Buffer | null): string | null => {
+      if (!png) return null;
+      if (!urls.has(png)) urls.set(png, iconUrl(png));
+      return urls.get(png) ?? null;
+    };
     const inMenu = new Set((await menuEntries(this.deps.env)).filter((e) => e.machineId === id).map((e) => e.appId));
     const apps: WindowsApp[] = read.apps.map((a) => ({
       id: a.id,
@@ -54,7 +61,7 @@ export class AppsService {
       target: a.target,
       args: a.args,
       source: a.source,
-      icon: iconUrl(a.iconPng),
+      icon: url(a.iconPng),
       inMenu: inMenu.has(a.id),
     }));
     return { list: { state: read.state, folder, written: read.written, apps, warnings: read.warnings }, entries: read.apps };

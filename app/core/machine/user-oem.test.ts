@@ -1,9 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeOemFiles } from './oem';
-import { mergeUserOem } from './user-oem';
+import { isPortholeOem, mergeUserOem } from './user-oem';
 
 let dir: string;
 beforeEach(async () => {
@@ -38,5 +39,18 @@ describe('a compose file’s own /oem folder at import', () => {
     await writeFile(join(dir, 'file'), 'x');
     expect(await mergeUserOem(join(dir, 'file'), join(dir, 'ours'))).toEqual({ kind: 'refused', reason: `${join(dir, 'file')} is not a folder` });
     await expect(readdir(join(dir, 'ours'))).rejects.toThrow();
+  });
+
+  it('is told Porthole’s by a real install.bat only: one linked to Porthole’s own, or a FIFO, is not waited on nor followed', async () => {
+    const exported = join(dir, 'exported');
+    await writeOemFiles(exported, 'other');
+    const linked = join(dir, 'linked');
+    await mkdir(linked);
+    await symlink(join(exported, 'install.bat'), join(linked, 'install.bat'));
+    expect(await isPortholeOem(linked)).toBe(false);
+    const piped = join(dir, 'piped');
+    await mkdir(piped);
+    execFileSync('mkfifo', [join(piped, 'install.bat')]);
+    expect(await isPortholeOem(piped)).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
-import { cp, lstat, readFile, readdir } from 'node:fs/promises';
+import { cp, lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { systemFolderReason } from '../../api';
 import { APPS_SCRIPT_NAME } from '../apps/porthole-apps.ps1';
+import { readGuestFile } from '../guest-files/guest-folder';
 import { INSTALL_MARKER_TEXT, USER_INSTALL_BAT } from './oem';
 
 /**
@@ -16,8 +17,9 @@ export type UserOemOutcome = { kind: 'porthole' } | { kind: 'merged'; files: str
 export async function isPortholeOem(source: string): Promise<boolean> {
   const names = await readdir(source).catch(() => [] as string[]);
   if (names.includes(APPS_SCRIPT_NAME)) return true;
-  const bat = await readFile(join(source, 'install.bat'), 'utf8').catch(() => '');
-  return bat.includes(INSTALL_MARKER_TEXT);
+  // The container may write this folder: read as a guest's file (no link followed, no FIFO waited on, bounded).
+  const bat = await readGuestFile(source, 'install.bat', { maxBytes: 1024 * 1024 });
+  return bat.ok && bat.bytes.toString('utf8').includes(INSTALL_MARKER_TEXT);
 }
 
 export async function mergeUserOem(source: string, target: string): Promise<UserOemOutcome> {

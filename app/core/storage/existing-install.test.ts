@@ -1,4 +1,5 @@
-import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -36,6 +37,28 @@ describe('an existing install in a storage folder', () => {
     await writeFile(join(dir, 'windows.ver'), 'win11x64\n');
     expect(await readExistingInstall(dir)).toEqual({ installed: true, diskGiB: 64, versionFile: 'win11x64' });
     expect(await windowsInstalledIn(join(dir, 'none'))).toBe(false);
+  });
+
+  it('reads what the image wrote as a guest\'s files: no link followed, no FIFO waited on, a huge file unread', async () => {
+    const host = await mkdtemp(join(tmpdir(), 'porthole-host-'));
+    try {
+      await writeFile(join(host, 'shadow'), 'root:$6$HOSTSECRET:19000\n');
+      await writeFile(join(host, 'disk'), '');
+      await truncate(join(host, 'disk'), 64 * 1024 ** 3);
+      await symlink(join(host, 'shadow'), join(dir, 'windows.boot'));
+      await symlink(join(host, 'disk'), join(dir, 'data.img'));
+      await symlink(join(host, 'shadow'), join(dir, 'windows.ver'));
+      expect(await readExistingInstall(dir)).toEqual({ installed: false });
+      await rm(join(dir, 'windows.ver'));
+      execFileSync('mkfifo', [join(dir, 'windows.ver')]);
+      expect(await readExistingInstall(dir)).toEqual({ installed: false });
+      await rm(join(dir, 'windows.ver'));
+      await writeFile(join(dir, 'windows.ver'), 'win11x64');
+      await truncate(join(dir, 'windows.ver'), 1024 ** 3);
+      expect(await readExistingInstall(dir)).toEqual({ installed: false });
+    } finally {
+      await rm(host, { recursive: true, force: true });
+    }
   });
 
   it('on a remote engine asks the engine’s computer, never this computer’s folder of the same name', async () => {

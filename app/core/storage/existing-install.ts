@@ -1,8 +1,11 @@
-import { readFile, stat } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { readGuestFile } from '../guest-files/guest-folder';
 import { engineHostInScope } from './engine-host-scope';
 
 const GIB = 1024 ** 3;
+/** windows.ver holds a version name ("win11x64"); a larger file is not one. */
+const VERSION_FILE_MAX_BYTES = 4096;
 
 /** What the image left in a `/storage` folder (docs/image-contract.md, "Files in /storage"). */
 export interface ExistingInstall {
@@ -24,8 +27,9 @@ export async function windowsInstalledIn(storageDir: string): Promise<boolean> {
   return isFile(join(storageDir, 'windows.boot'));
 }
 
+/** The image writes the folder (its container's root can leave a link to a host file): links are not followed. */
 async function isFile(path: string): Promise<boolean> {
-  return stat(path).then(
+  return lstat(path).then(
     (s) => s.isFile(),
     () => false,
   );
@@ -41,7 +45,7 @@ export async function readExistingInstall(storageDir: string): Promise<ExistingI
   // On a remote engine only the install itself is looked at there; the disk size and version stay unknown.
   if (engineHostInScope()) return result;
   for (const disk of ['data.img', 'data.qcow2']) {
-    const size = await stat(join(storageDir, disk)).then(
+    const size = await lstat(join(storageDir, disk)).then(
       (s) => (s.isFile() ? s.size : undefined),
       () => undefined,
     );
@@ -49,7 +53,8 @@ export async function readExistingInstall(storageDir: string): Promise<ExistingI
     if (size !== undefined && disk === 'data.img') result.diskGiB = Math.round(size / GIB);
     if (size !== undefined) break;
   }
-  const ver = await readFile(join(storageDir, 'windows.ver'), 'utf8').catch(() => undefined);
+  const read = await readGuestFile(storageDir, 'windows.ver', { maxBytes: VERSION_FILE_MAX_BYTES });
+  const ver = read.ok ? read.bytes.toString('utf8') : undefined;
   if (ver?.trim()) result.versionFile = ver.trim().slice(0, 80);
   return result;
 }

@@ -1,6 +1,7 @@
-import { lstat, mkdir, readdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { DeletePlan } from '../../api';
+import { readGuestFile } from '../guest-files/guest-folder';
 import { writeFileAtomic } from '../store/atomic';
 import { engineHostInScope, refuseOnEngineHost } from './engine-host-scope';
 import { folderUsage } from '../store/usage';
@@ -60,10 +61,11 @@ export async function makeStorageFolder(dir: string, machineId: string): Promise
 }
 
 async function readMarker(dir: string): Promise<Marker | null> {
-  const path = join(dir, STORAGE_MARKER);
   try {
-    if (!(await lstat(path)).isFile()) return null;
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<Marker>;
+    // The image writes this folder: the marker is read as a guest's file (no link followed, no FIFO waited on, bounded).
+    const read = await readGuestFile(dir, STORAGE_MARKER, { maxBytes: 4096 });
+    if (!read.ok) return null;
+    const parsed = JSON.parse(read.bytes.toString('utf8')) as Partial<Marker>;
     return typeof parsed.machineId === 'string' && typeof parsed.createdAt === 'string' ? { machineId: parsed.machineId, createdAt: parsed.createdAt } : null;
   } catch {
     return null;
@@ -78,8 +80,8 @@ async function readMarker(dir: string): Promise<Marker | null> {
 async function downloadedIso(dir: string, own: boolean): Promise<(name: string) => boolean> {
   let recorded: string | null = null;
   try {
-    const base = join(dir, 'windows.base');
-    if ((await lstat(base)).isFile()) recorded = (await readFile(base, 'utf8')).trim();
+    const read = await readGuestFile(dir, 'windows.base', { maxBytes: 4096 });
+    if (read.ok) recorded = read.bytes.toString('utf8').trim();
   } catch {
     recorded = null;
   }
