@@ -78,3 +78,14 @@ describe('one image under the names engines give it', () => {
     expect(imageRepository('docker.io/dockurr/windows:4.0@sha256:' + 'b'.repeat(64))).toBe('dockurr/windows');
   });
 });
+
+describe('a path too long for Linux', () => {
+  it('says so in a person’s words, counting bytes as the kernel does', () => {
+    const long = hostPathSchema.safeParse(`/${'a'.repeat(100_000)}`);
+    expect(long.success).toBe(false);
+    expect(long.error?.issues[0]?.message).toBe('the path is too long to be a folder or file on Linux (a full path is at most 4096 bytes)');
+    // 2,000 characters of two bytes each: over the limit in bytes though not in characters.
+    expect(hostPathSchema.safeParse(`/${'é'.repeat(2100)}`).success).toBe(false);
+    expect(hostPathSchema.safeParse(`/${'a'.repeat(4000)}`).success).toBe(true);
+  });
+});

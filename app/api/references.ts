@@ -100,7 +100,8 @@ export const HOST_PATH_MAX = 4096;
 /** Why a path is not an absolute, normalized host path, or null when it is. Syntax only. */
 export function hostPathProblem(path: string): string | null {
   if (!path.startsWith('/')) return 'must be an absolute path (starting with /)';
-  if (path.length > HOST_PATH_MAX) return `is longer than ${HOST_PATH_MAX} characters`;
+  // PATH_MAX counts bytes; a person counts nothing here: say what is wrong in their words.
+  if (new TextEncoder().encode(path).length > HOST_PATH_MAX) return 'is too long to be a folder or file on Linux (a full path is at most 4096 bytes)';
   if (CONTROL.test(path)) return 'contains control characters';
   if (path.split('/').some((segment) => segment === '..' || segment === '.')) return 'must not contain . or .. segments';
   return null;

@@ -8,14 +8,14 @@ const MARGIN_BYTES = 64 * 1024 * 1024;
  * Refuses a copy that would not fit. The need is the source's allocated size: whether the file
  * system will share blocks (reflink) cannot be known before trying, so the worst case is required.
  */
-export async function assertFreeSpace(dir: string, neededBytes: number, what: string): Promise<void> {
+export async function assertFreeSpace(dir: string, neededBytes: number, what: string, remedy: string): Promise<void> {
   const info = await statfs(dir);
   const free = info.bavail * info.bsize;
   if (free >= neededBytes + MARGIN_BYTES) return;
   throw new PortholeError(
     'CONFLICT',
     `Not enough free space for ${what} in ${dir}: it needs ${formatBytes(neededBytes + MARGIN_BYTES)}, and ${formatBytes(free)} is free. Nothing was changed.`,
-    'Free some space there (older snapshots: porthole rm-snapshot ID SNAPSHOT), then try again.',
+    remedy,
   );
 }
 

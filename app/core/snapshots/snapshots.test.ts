@@ -8,7 +8,7 @@ import { sampleMachine } from '../../api/testing/sample-machine';
 import { KeyedSerial } from '../lifecycle/serial';
 import { MachineStore } from '../store/machine-store';
 import { diskLockPath } from './lock';
-import { Snapshots } from './snapshots';
+import { MANIFEST, Snapshots } from './snapshots';
 import type { EngineHostFs } from '../storage/engine-host-fs';
 import { onEngineHost } from '../storage/engine-host-scope';
 
@@ -165,6 +165,17 @@ describe('Snapshots', { timeout: 20_000 }, () => {
     await expect(make({ cp: fakeCp }).restore(id, snap.id)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/filled up.*Nothing was changed/) as string });
     expect(await sha256(join(storage, 'data.img'))).toBe(current);
     expect((await readdir(storage)).filter((n) => n.startsWith('.porthole'))).toEqual([]);
+  });
+
+  it('a restore that would not fit points at the machine’s storage folder, where the room is needed, not at its snapshots', async () => {
+    const snap = await snapshots.take(id);
+    const manifestPath = join(snap.path, MANIFEST);
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { files: Array<{ allocatedBytes: number }> };
+    for (const file of manifest.files) file.allocatedBytes = 2 ** 52;
+    await writeFile(manifestPath, JSON.stringify(manifest));
+    const failure = snapshots.restore(id, snap.id);
+    await expect(failure).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(new RegExp(`Not enough free space for restoring the snapshot in ${storage}`)) as string });
+    await expect(failure).rejects.toMatchObject({ remedy: expect.stringMatching(new RegExp(`on the disk that holds ${storage}.*deleting them frees nothing there`)) as string });
   });
 
   it('a take whose copy fails leaves no snapshot and no half folder', async () => {

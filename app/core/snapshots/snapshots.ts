@@ -117,7 +117,7 @@ export class Snapshots {
       }
       const root = this.folder(machineId);
       await mkdir(root, { recursive: true, mode: 0o700 });
-      await assertFreeSpace(root, files.reduce((n, f) => n + f.allocatedBytes, 0), 'the snapshot');
+      await assertFreeSpace(root, files.reduce((n, f) => n + f.allocatedBytes, 0), 'the snapshot', `Free some space in ${root} (older snapshots go with porthole rm-snapshot ${machineId} SNAPSHOT), then try again.`);
       const createdAt = (this.deps.now?.() ?? new Date());
       const id = newSnapshotId(createdAt);
       const partial = join(root, `${id}.partial`);
@@ -166,7 +166,12 @@ export class Snapshots {
         }
       }
       await this.removeTemps(storage);
-      await assertFreeSpace(storage, snapshot.files.reduce((n, f) => n + f.allocatedBytes, 0), 'restoring the snapshot');
+      await assertFreeSpace(
+        storage,
+        snapshot.files.reduce((n, f) => n + f.allocatedBytes, 0),
+        'restoring the snapshot',
+        `Free some space on the disk that holds ${storage} (the machine's storage folder; its snapshots are elsewhere and deleting them frees nothing there), then try again.`,
+      );
       const copies = snapshot.files.map((f) => ({ from: join(snapshot.path, f.name), to: join(storage, RESTORE_PREFIX + f.name), bytes: f.allocatedBytes }));
       try {
         await this.copyAll(copies, { machineId, operation: 'restore', snapshotId });
