@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -62,5 +63,42 @@ describe('porthole import of dockur’s compose file', () => {
     expect(result.code).toBe(1);
     expect(result.err).toContain('its Windows disk (/storage) is the engine volume "windows-volume"');
     expect(await readFile(join(root(), 'config', 'machines.json'), 'utf8').catch(() => 'none')).toBe('none');
+  });
+});
+
+/** Messages that are a library's or the kernel's, never Porthole's: none may reach a person. */
+const RAW = /\bE[A-Z]{3,}\b:|Invalid string length|parseAllDocuments|YAMLParseError|Unexpected token|\(HTTP code|at [A-Za-z.]+ \(/;
+
+describe('porthole import of what is not a compose file', () => {
+  const root = throwawayCliConfig('porthole-cli-import-bad-');
+  const cli = runCliHere;
+
+  it('a folder, a missing file, a device, a FIFO, a multi-document file and a UTF-16 one: each says what it is, in Porthole’s words', async () => {
+    const dir = join(root(), 'files');
+    await mkdir(dir, { recursive: true });
+    const fifo = join(dir, 'pipe.yml');
+    execFileSync('mkfifo', [fifo]);
+    await writeFile(join(dir, 'two.yml'), 'services: {}\n---\nservices: {}\n');
+    const basic = await readFile(BASIC, 'utf8');
+    await writeFile(join(dir, 'utf16.yml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(basic, 'utf16le')]));
+    await writeFile(join(dir, 'utf16-no-bom.yml'), Buffer.from(basic, 'utf16le'));
+    const cases: Array<[string, RegExp]> = [
+      [dir, /is a folder, not a compose file/],
+      [join(dir, 'missing.yml'), /There is no file .*missing\.yml/],
+      ['/dev/zero', /is not a file \(a device, a pipe or a socket\)/],
+      [fifo, /is not a file \(a device, a pipe or a socket\)/],
+      [join(dir, 'two.yml'), /more than one YAML document \(separated by ---\) at line 2, column 1; a compose file is one document/],
+      [join(dir, 'utf16-no-bom.yml'), /not UTF-8 text|not text \(UTF-8 or UTF-16\)/],
+    ];
+    for (const [path, message] of cases) {
+      const result = await cli('import', path);
+      expect(result.code, path).toBe(1);
+      expect(result.err, path).toMatch(message);
+      expect(result.err, path).not.toMatch(RAW);
+    }
+    // A UTF-16 file with its byte-order mark (Notepad's "Unicode") is text: it is read and imported.
+    const utf16 = await cli('import', join(dir, 'utf16.yml'));
+    expect(utf16.err).toBe('');
+    expect(utf16.out).toMatch(/^Imported windows /);
   });
 });

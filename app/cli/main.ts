@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ActionName, ActionRequest, ActionResponse, MachineView } from '../api';
@@ -8,6 +7,7 @@ import { formatHostReport } from '../core/host';
 import { generatePassword } from '../core/machine/defaults';
 import { formatDeletePlan, formatMachines } from './format';
 import { formatApps, pickApp } from './apps-format';
+import { readComposeFile, readComposeStdin } from './compose-file';
 import { followSnapshotProgress, formatSnapshot, formatSnapshots, formatSnapshotsAfterDelete, pickSnapshot, restoreQuestion } from './snapshots';
 import { writeSecretFile } from './secret-file';
 import { usbCommand, UsbUsageError } from './usb';
@@ -58,13 +58,6 @@ Commands:
 Options:
   --json                      Machine-readable output
 `;
-
-/** All of standard input, as text (`porthole import -`). */
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 export async function run(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   let parsed;
@@ -306,7 +299,7 @@ async function runParsed(
       case 'import': {
         if (!id) throw new UsageError('"porthole import" needs a compose.yml path (or - for standard input).');
         const stdin = id === '-';
-        const yaml = stdin ? await readStdin() : await readFile(id, 'utf8');
+        const yaml = stdin ? await readComposeStdin(process.stdin) : await readComposeFile(id);
         // As docker compose does: relative paths from the file's folder; for standard input, the current one.
         const baseDir = stdin ? process.cwd() : dirname(resolve(id));
         const result = await call('importCompose', { yaml, baseDir, ...(values.adopt ? { adopt: true } : {}) });

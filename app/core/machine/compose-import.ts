@@ -209,18 +209,31 @@ function serviceSettings(service: Record<string, unknown>, say: (text: string) =
   }
 }
 
+/** What is wrong with a YAML text, in Porthole's words (the parser's own text names its API, not the file). */
+function yamlProblem(err: unknown): string {
+  if (!(err instanceof YAMLParseError)) return 'it cannot be read as YAML';
+  const at = err.linePos?.[0] ? ` at line ${err.linePos[0].line}, column ${err.linePos[0].col}` : '';
+  if (err.code === 'MULTIPLE_DOCS') return `it holds more than one YAML document (separated by ---)${at}; a compose file is one document`;
+  if (err.code === 'DUPLICATE_KEY') return `a key is written twice${at}`;
+  if (err.code === 'TAB_AS_INDENT') return `a tab indents a line${at} (YAML indents with spaces)`;
+  return `the YAML is malformed${at}`;
+}
+
 /**
  * The dockur machines in a compose file, for import. Services with another image are skipped with
  * a warning; everything Porthole cannot keep is named in `warnings`. `baseDir` (the compose file's
  * folder) and `homeDir` place relative (`./windows`) and `~` paths.
  */
 export function fromCompose(text: string, opts: PathContext = {}): ImportResult {
+  // A UTF-16 file read as UTF-8 (or any binary file) is full of NULs: say what it is, not "no services".
+  if (text.includes('\u0000')) {
+    throw new PortholeError('INVALID_ARGUMENT', 'This file is not a compose file: it is not UTF-8 text (a UTF-16 file, or not text at all).', 'Save it as UTF-8 in a text editor, then import it again.');
+  }
   let data: unknown;
   try {
     data = parse(text);
   } catch (err) {
-    const detail = err instanceof YAMLParseError ? err.message.split('\n')[0] : String(err);
-    throw new PortholeError('INVALID_ARGUMENT', `This is not a valid compose file: ${detail}`, 'Check the file in a text editor.');
+    throw new PortholeError('INVALID_ARGUMENT', `This is not a valid compose file: ${yamlProblem(err)}.`, 'Check the file in a text editor.');
   }
   const services = isRecord(data) && isRecord(data.services) ? data.services : undefined;
   if (!services) {
