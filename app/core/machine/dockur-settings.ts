@@ -123,6 +123,12 @@ export const KNOWN_ENV = new Set([
   'WIDTH', 'HEIGHT', 'KVM', 'SAMBA', 'SAMBA_READONLY', 'DISPLAY', 'ARGUMENTS',
 ]);
 
+/** Variables only the Windows image reads (not its sister images'): with a folder at /storage, they say a service is a Windows machine. */
+export const WINDOWS_ENV = new Set(['VERSION', 'USERNAME', 'PASSWORD', 'LANGUAGE', 'REGION', 'KEYBOARD']);
+
+/** What the image runs with where nothing is set (its RAM_SIZE=4G, CPU_CORES=2): what compose gives a file that sets none. */
+export const IMAGE_DEFAULTS = { ramGiB: 4, cpuCores: 2 } as const;
+
 function applyEnv(draft: ImportedDraft, parts: ContainerParts, found: Findings): { sambaReadOnly: boolean } {
   const say = (text: string): void => void found.warnings.push(`${parts.label}: ${text}`);
   const refuse = (text: string): void => void found.errors.push(`${parts.label}: ${text}`);
