@@ -187,8 +187,11 @@ export function parseComposeDuration(value: string): number | undefined {
   return seconds;
 }
 
-/** Service keys read elsewhere (image, environment, volumes, ports) or below; any other is named as dropped. */
-const READ_KEYS = new Set(['image', 'environment', 'volumes', 'ports', 'stop_grace_period', 'restart', 'container_name', 'devices', 'cap_add']);
+/**
+ * Service keys read elsewhere (image, environment, volumes, ports) or below; any other is named as dropped.
+ * stdin_open and tty (dockur's `docker run -it`) only attach a terminal: Porthole follows the log itself.
+ */
+const READ_KEYS = new Set(['image', 'environment', 'volumes', 'ports', 'stop_grace_period', 'restart', 'container_name', 'devices', 'cap_add', 'stdin_open', 'tty']);
 
 /** The devices Porthole gives a machine itself (machine/spec.ts): a file that names them loses nothing. */
 const OWN_DEVICES = new Set(['/dev/kvm', '/dev/net/tun', USB_BUS]);
