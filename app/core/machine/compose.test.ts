@@ -585,6 +585,46 @@ describe('settingsFromContainer', () => {
     ]);
   });
 
+  // Issue 26.4: adoption dropped these without a word.
+  it('names every setting of the container it does not keep', () => {
+    const info = {
+      Name: '/wild',
+      Config: { Image: 'dockurr/windows:6.05', Env: ['VERSION=11'], User: '1000', Entrypoint: ['/bin/sh'], Cmd: ['-c', 'echo s3cr3t'] },
+      Mounts: [{ Type: 'bind', Source: '/home/ada/windows', Destination: '/storage', Mode: '', RW: true, Propagation: 'rprivate' }],
+      HostConfig: {
+        Privileged: true,
+        NetworkMode: 'host',
+        PidMode: 'host',
+        IpcMode: 'host',
+        Devices: [
+          { PathOnHost: '/dev/kvm', PathInContainer: '/dev/kvm', CgroupPermissions: 'rwm' },
+          { PathOnHost: '/dev/sda', PathInContainer: '/dev/sda', CgroupPermissions: 'rwm' },
+          { PathOnHost: '/dev/mem', PathInContainer: '/dev/mem', CgroupPermissions: 'rwm' },
+        ],
+        CapAdd: ['NET_ADMIN', 'ALL'],
+        SecurityOpt: ['seccomp=unconfined'],
+        Sysctls: { 'net.ipv4.ip_forward': '1' },
+        ShmSize: 1024 ** 3,
+      },
+    } as unknown as Docker.ContainerInspectInfo;
+    const { warnings } = settingsFromContainer(info);
+    expect(warnings).toEqual([
+      'container "wild": it runs privileged; Porthole never runs a machine privileged, so that is not carried over.',
+      'container "wild": the network of the host is not carried over: Porthole runs a machine in its own network, its ports published on 127.0.0.1.',
+      'container "wild": the process space of the host is not carried over: Porthole runs a machine in its own process space.',
+      'container "wild": the memory space (ipc) of the host is not carried over: Porthole runs a machine in its own memory space.',
+      'container "wild": the device /dev/sda is not carried over: Porthole gives a machine only /dev/kvm, /dev/net/tun and, for its USB devices, /dev/bus/usb.',
+      'container "wild": the device /dev/mem is not carried over: Porthole gives a machine only /dev/kvm, /dev/net/tun and, for its USB devices, /dev/bus/usb.',
+      'container "wild": the capabilities ALL are not carried over: Porthole gives a machine only NET_ADMIN.',
+      'container "wild": its security options (security_opt) are not carried over: Porthole makes the machine’s container with the engine’s own.',
+      'container "wild": the kernel settings (sysctls) net.ipv4.ip_forward are not carried over.',
+      'container "wild": its /dev/shm size (shm_size) is not carried over.',
+      'container "wild": its own entrypoint or command is not carried over: Porthole runs the image’s own.',
+      'container "wild": the user it runs as (user) is not carried over: Porthole runs the image as the image says.',
+    ]);
+    expect(warnings.join('\n')).not.toContain('s3cr3t');
+  });
+
   it('reads back a container Porthole made', () => {
     const spec = buildContainerSpec(machine, { oemDir: OEM, instance: INSTANCE });
     const binds = spec.HostConfig?.Binds ?? [];
