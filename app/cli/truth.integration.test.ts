@@ -129,6 +129,32 @@ describe('the CLI and the app agree on what a machine does (stand-in image)', ()
     }
   });
 
+  // Issue 26.4: a container run with settings Porthole does not keep was adopted without a word about them.
+  it('porthole adopt names each setting of the container it does not keep', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'porthole-adopt-says-'));
+    const name = `porthole-adopt-says-${Math.random().toString(36).slice(2, 8)}`;
+    try {
+      // Made by "another configuration" (its labels), so the stand-in image is adoptable; only created, never run.
+      await side.h.docker(
+        'create', '--name', name, '--label', 'io.porthole.machine=elsewhere', '--label', 'io.porthole.instance=another-configuration',
+        '-v', `${dir}:/storage`, '-e', 'VERSION=11', '--privileged', '--network', 'host', '--pid', 'host', '--ipc', 'host',
+        '--device', '/dev/mem', '--cap-add', 'ALL', '--security-opt', 'seccomp=unconfined', '--user', '1000', '--shm-size', '1g',
+        '--entrypoint', '/bin/sh', image, '-c', 'true',
+      );
+      const run = await porthole(['adopt', name, '--json']);
+      expect(run.code).toBe(0);
+      const adopted = JSON.parse(run.stdout) as { machine: MachineView; warnings: string[] };
+      ids.push(adopted.machine.id);
+      const said = adopted.warnings.join('\n');
+      for (const what of ['runs privileged', 'the network of the host', 'the process space of the host', 'the memory space (ipc) of the host', 'the device /dev/mem', 'the capabilities ALL', 'security options', 'shm_size', 'entrypoint or command', 'the user it runs as']) {
+        expect(said).toContain(what);
+      }
+    } finally {
+      await side.h.docker('rm', '-f', name).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('porthole create warns when the machine would use KVM this computer cannot give it, and not where it can', async () => {
     const cls = await realHostClass();
     const name = uniqueName('Warn');
