@@ -102,3 +102,67 @@ describe('porthole import of what is not a compose file', () => {
     expect(utf16.out).toMatch(/^Imported windows /);
   });
 });
+
+/** Issue 26.3 and 26.4: what `porthole import` kept from the user, said now through the CLI (no engine needed). */
+describe('porthole import says what it skips and drops', () => {
+  const root = throwawayCliConfig('porthole-cli-import-says-');
+  const cli = runCliHere;
+  const write = async (text: string): Promise<string> => {
+    const file = join(root(), 'compose.yml');
+    await writeFile(file, text);
+    return file;
+  };
+  const records = async (config = 'config'): Promise<string> =>
+    readFile(join(root(), config, 'machines.json'), 'utf8').then((text) => JSON.stringify(JSON.parse(text)), () => 'none');
+
+  it('imports Porthole’s own export of a machine made with --image, on another configuration', async () => {
+    const made = await cli('create', '--name', 'Mine', '--image', 'localhost/my-windows:1', '--no-kvm', '--json');
+    expect(made.code).toBe(0);
+    const { id } = JSON.parse(made.out) as { id: string };
+    const file = join(root(), 'exported.yml');
+    expect((await cli('export', id, '-o', file)).code).toBe(0);
+    // Another configuration (another computer, or after the records were lost) reads the file.
+    vi.stubEnv('PORTHOLE_CONFIG_DIR', join(root(), 'config-2'));
+    const result = await cli('import', file);
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^Imported Mine \(/);
+    expect(result.out).toContain('the image localhost/my-windows:1 is not dockurr/windows');
+    expect(await records('config-2')).toContain('"image":"localhost/my-windows:1"');
+  });
+
+  it('says why each service was skipped when none is a Windows machine', async () => {
+    const result = await cli('import', await write('services:\n  db:\n    image: postgres:16\n  web:\n    build: .\n'));
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('The file has no Windows machine in it. service "db": its image postgres:16 is not dockurr/windows, and nothing in it says it is a Windows machine');
+    expect(result.err).toContain('service "web": it has no image; skipped.');
+    expect(await records()).toBe('none');
+  });
+
+  it('names each setting it drops, and gives the image’s 4 GB where the file sets no RAM_SIZE', async () => {
+    const result = await cli(
+      'import',
+      await write('services:\n  w:\n    image: dockurr/windows:6.05\n    privileged: true\n    network_mode: host\n    devices: ["/dev/kvm", "/dev/sda"]\n    cap_add: [ALL]\n    entrypoint: ["/bin/sh"]\n    shm_size: 2gb\n'),
+    );
+    expect(result.code).toBe(0);
+    for (const said of [
+      'Warning: service "w": privileged is not carried over',
+      'Warning: service "w": network_mode: host is not carried over',
+      'Warning: service "w": the device /dev/sda is not carried over',
+      'Warning: service "w": cap_add ALL is not carried over',
+      'Warning: service "w": entrypoint is not carried over',
+      'Warning: service "w": shm_size is not carried over',
+    ]) {
+      expect(result.out).toContain(said);
+    }
+    expect(await records()).toContain('"ramGiB":4');
+  });
+
+  it('refuses a file of 1,000 services, saying how many and why, and creates nothing', async () => {
+    const services = Array.from({ length: 1000 }, (_, i) => `  w${i}:\n    image: dockurr/windows:6.05\n`).join('');
+    const result = await cli('import', await write(`services:\n${services}`));
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('This compose file has 1000 services; Porthole reads files of at most 256');
+    expect(await records()).toBe('none');
+  });
+});

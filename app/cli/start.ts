@@ -21,29 +21,35 @@ const PAST_CHECKS = new Set(['booting', 'installing', 'running-iso', 'ready', 's
 /**
  * Starts the machine and waits (on the backend's events, no polling) until it boots or its start
  * ends. Only what happens after the start counts: the machine's status before it (the last run's
- * "failed" or "stopped") is not this start's outcome. Each new status message (download progress)
- * goes to `progress`, so a long preparation is visibly alive.
+ * "failed" or "stopped"), shown again while the start runs (a fix saves a setting first, and every
+ * saved change shows the machine again), is not this start's outcome. The start call answers once
+ * the new run is followed, so from its answer on every status is this start's. Each new status
+ * message (download progress) goes to `progress`, so a long preparation is visibly alive.
  */
 export async function settledStart(backend: Backend, id: string, start: () => Promise<unknown>, progress: (message: string) => void): Promise<MachineView> {
-  let stop: () => void = () => undefined;
-  const outcome = new Promise<MachineView>((done) => {
-    let last = '';
-    let ran = false;
-    stop = backend.subscribe((e) => {
-      if (e.event !== 'machineChanged' || e.payload.id !== id) return;
-      const { phase, message, running } = e.payload.status;
-      ran ||= running;
-      if (message && message !== last && !PAST_CHECKS.has(phase)) progress(message);
-      last = message ?? last;
-      // A stop the engine reports while the container was still being made is not the end; one after it ran is.
-      if (PAST_CHECKS.has(phase) || phase === 'failed' || (ran && (phase === 'stopped' || phase === 'absent'))) done(e.payload);
-    });
+  let settle: (view: MachineView) => void = () => undefined;
+  const outcome = new Promise<MachineView>((done) => (settle = done));
+  let answered = false;
+  let ran = false;
+  let last = '';
+  const stop = backend.subscribe((e) => {
+    if (e.event !== 'machineChanged' || e.payload.id !== id) return;
+    const { phase, message, running } = e.payload.status;
+    if (message && message !== last && !PAST_CHECKS.has(phase)) progress(message);
+    last = message ?? last;
+    if (!answered) return;
+    ran ||= running;
+    // A stop the engine reports while the container was still being made is not the end; one after it ran is.
+    if (PAST_CHECKS.has(phase) || phase === 'failed' || (ran && (phase === 'stopped' || phase === 'absent'))) settle(e.payload);
   });
   try {
     await start();
-    // Already running before this start: nothing new will be announced.
+    answered = true;
+    // The run the start followed: past the checks already, or already ended (the image's KVM test
+    // ends it within a second), is the outcome; one still preparing is waited out on its events.
     const now = (await invoke(backend, 'listMachines', {})).find((m) => m.id === id);
-    if (now && PAST_CHECKS.has(now.status.phase)) return now;
+    if (now && (PAST_CHECKS.has(now.status.phase) || !now.status.running)) return now;
+    ran = true;
     return await outcome;
   } finally {
     stop();

@@ -1,11 +1,19 @@
 // The CLI says what the machine is really doing: the same state the app derives, and a start that
 // the image ends a moment later is a failed start. The built CLI (out/node/cli.js, `npm run build`)
 // runs in a child process on the same config and data dirs as a running backend (the app).
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
+import type { MachineView } from '../api';
 import { cliBesideBackend, statusFacts } from '../core/testing/cli-beside-backend';
+import { composeCommand } from '../core/testing/compose-command';
 import { uniqueName } from '../core/testing/harness';
 import { realHostClass } from '../core/testing/test-host';
 
+const exec = promisify(execFile);
 const image = inject('standinImage');
 const base = { image, ramGiB: 2, cpuCores: 1, diskGiB: 64 } as const;
 
@@ -46,6 +54,105 @@ describe('the CLI and the app agree on what a machine does (stand-in image)', ()
     // Plain "porthole machines" shows the cause too, not only --json.
     const list = await porthole(['machines']);
     expect(list.stdout).toContain(`${m.id} failed: The machine could not use KVM hardware acceleration.`);
+  });
+
+  // Issue 26.1: the fix saves KVM off first, and that change showed the machine again with the last run's
+  // failure, which was taken for the fix's outcome: exit 1 with the old cause, the old container's id.
+  it('porthole fix software-emulation after a failed start reports the new container’s phase, not the old failure', async () => {
+    const cls = await realHostClass();
+    const m = await side.h.call('createMachine', { name: uniqueName('FixCli'), ...base, kvm: true });
+    ids.push(m.id);
+    const start = await porthole(['start', m.id, '--json']);
+    if (cls === 'kvm') {
+      // KVM works here: the start is no failure, so there is nothing to fix, and the fix says so.
+      expect(start.code).toBe(0);
+      await side.h.call('stopMachine', { id: m.id });
+      const refused = await porthole(['fix', m.id, 'software-emulation']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('has no failed start to fix');
+      return;
+    }
+    expect(start.code).toBe(1);
+    const before = (await side.h.docker('inspect', '--format', '{{.Id}}', side.h.containerName(m.id))).trim();
+    const fixed = await porthole(['fix', m.id, 'software-emulation', '--json']);
+    expect(fixed.stderr).toBe('');
+    expect(fixed.code).toBe(0);
+    const view = JSON.parse(fixed.stdout) as MachineView;
+    expect(view.kvm).toBe(false);
+    expect(['booting', 'installing', 'running-iso', 'ready']).toContain(view.status.phase);
+    expect(view.status.failure).toBeUndefined();
+    expect(view.status.containerId).toBeDefined();
+    expect(view.status.containerId).not.toBe(before);
+    const env = JSON.parse(await side.h.docker('inspect', '--format', '{{json .Config.Env}}', side.h.containerName(m.id))) as string[];
+    expect(env).toContain('KVM=N');
+    await side.h.call('stopMachine', { id: m.id });
+  });
+
+  it('porthole fix on a machine that never failed refuses, saying what it would do, and neither changes nor starts it', async () => {
+    const m = await side.h.call('createMachine', { name: uniqueName('NoFail'), ...base, kvm: true });
+    ids.push(m.id);
+    const run = await porthole(['fix', m.id, 'software-emulation']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`has no failed start to fix (it is not started yet). The fix software-emulation would turn KVM off`);
+    expect(run.stderr).toContain(`porthole start ${m.id}`);
+    const after = await side.h.call('getMachine', { id: m.id });
+    expect(after.kvm).toBe(true);
+    expect(after.status.running).toBe(false);
+    expect(await side.h.containersOf(m.id)).toEqual([]);
+  });
+
+  // Issue 26.2: the machine runs as the container of its own exported compose file; Porthole shows it
+  // running, and stop ended only Porthole's own (stopped) container: "done", and it ran on.
+  it('porthole stop stops the machine where it runs as its exported compose file’s container', async () => {
+    const compose = await composeCommand();
+    const dir = await mkdtemp(join(tmpdir(), 'porthole-stop-'));
+    const file = join(dir, 'compose.yml');
+    const project = `porthole-stop-${Math.random().toString(36).slice(2, 8)}`;
+    const up = (args: string[]) => exec(compose[0]!, [...compose.slice(1), '-p', project, '-f', file, ...args]);
+    try {
+      const m = await side.h.call('createMachine', { name: uniqueName('StopCompose'), ...base, kvm: false });
+      ids.push(m.id);
+      expect((await porthole(['export', m.id, '-o', file])).code).toBe(0);
+      await up(['up', '-d']);
+      const outside = `${side.h.containerName(m.id)}-compose`;
+      // QEMU runs (during Setup the stand-in, like the image, gives a stop 13 s before it ends QEMU).
+      await side.h.waitFor(m.id, (v) => v.status.running && ['installing', 'ready'].includes(v.status.phase), 180_000, 'running from compose');
+      expect((await side.cliStatus(m.id)).running).toBe(true);
+
+      const run = await porthole(['stop', m.id]);
+      expect(run.code).toBe(0);
+      expect((await side.h.docker('inspect', '--format', '{{.State.Running}}', outside)).trim()).toBe('false');
+      expect((await side.cliStatus(m.id)).running).toBe(false);
+    } finally {
+      await up(['down']).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  // Issue 26.4: a container run with settings Porthole does not keep was adopted without a word about them.
+  it('porthole adopt names each setting of the container it does not keep', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'porthole-adopt-says-'));
+    const name = `porthole-adopt-says-${Math.random().toString(36).slice(2, 8)}`;
+    try {
+      // Made by "another configuration" (its labels), so the stand-in image is adoptable; only created, never run.
+      await side.h.docker(
+        'create', '--name', name, '--label', 'io.porthole.machine=elsewhere', '--label', 'io.porthole.instance=another-configuration',
+        '-v', `${dir}:/storage`, '-e', 'VERSION=11', '--privileged', '--network', 'host', '--pid', 'host', '--ipc', 'host',
+        '--device', '/dev/mem', '--cap-add', 'ALL', '--security-opt', 'seccomp=unconfined', '--user', '1000', '--shm-size', '1g',
+        '--entrypoint', '/bin/sh', image, '-c', 'true',
+      );
+      const run = await porthole(['adopt', name, '--json']);
+      expect(run.code).toBe(0);
+      const adopted = JSON.parse(run.stdout) as { machine: MachineView; warnings: string[] };
+      ids.push(adopted.machine.id);
+      const said = adopted.warnings.join('\n');
+      for (const what of ['runs privileged', 'the network of the host', 'the process space of the host', 'the memory space (ipc) of the host', 'the device /dev/mem', 'the capabilities ALL', 'security options', 'shm_size', 'entrypoint or command', 'the user it runs as']) {
+        expect(said).toContain(what);
+      }
+    } finally {
+      await side.h.docker('rm', '-f', name).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('porthole create warns when the machine would use KVM this computer cannot give it, and not where it can', async () => {

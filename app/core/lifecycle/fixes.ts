@@ -17,7 +17,18 @@ export interface FixTarget {
  * - other-ports: start on new free host ports, saved once the container runs (as any re-chosen port).
  * - choose-iso: `iso` becomes the custom ISO (checked first), then start.
  * - make-room: changes nothing; returns the storage folder to make room in.
+ * A fix is for a failed start: on a machine whose last start did not fail it is refused, saying what it
+ * would do, rather than changing settings and starting a machine nobody asked to start. A failed start
+ * is what every process sees of it: a container that exited with an error ("failed"), or one the engine
+ * made but refused to start ("created").
  */
+/** What each fix that starts the machine does, for the refusal on a machine with no failed start. */
+const WOULD: Readonly<Record<Exclude<FailureFix, 'make-room'>, string>> = {
+  'software-emulation': 'turn KVM off (software emulation, about 10 times slower) and start it',
+  'other-ports': 'start it on new host ports',
+  'choose-iso': 'make the ISO its custom ISO and start it',
+};
+
 export async function applyFix(machines: FixTarget, id: string, fix: FailureFix, iso?: string): Promise<{ folder?: string }> {
   const machine = machines.get(id);
   if (fix === 'make-room') return { folder: machine.storageDir };
@@ -28,6 +39,14 @@ export async function applyFix(machines: FixTarget, id: string, fix: FailureFix,
     throw new PortholeError('INVALID_ARGUMENT', 'Choosing another ISO needs the ISO file.', `Give its path: porthole fix ${id} choose-iso --iso /path/to/file.iso`);
   }
   machines.assertEngine();
+  const { phase } = machine.status;
+  if (phase !== 'failed' && phase !== 'created') {
+    throw new PortholeError(
+      'CONFLICT',
+      `“${machine.name}” has no failed start to fix (it is ${phase === 'absent' ? 'not started yet' : phase}). The fix ${fix} would ${WOULD[fix]}. Nothing was changed.`,
+      `Start it as it is: porthole start ${id}. If that start fails, Porthole offers the fix for what failed.`,
+    );
+  }
   switch (fix) {
     case 'software-emulation':
       if (machine.kvm) await machines.update(id, { kvm: false });

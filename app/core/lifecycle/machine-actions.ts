@@ -162,11 +162,16 @@ export class MachineActions {
     return this.halt(id, (engine, containerId) => engine.kill(containerId));
   }
 
-  /** Ends the machine's running container the way asked (a stop, a kill), in its queue; an expected stop, not a failure. */
+  /**
+   * Ends the machine's running container the way asked (a stop, a kill), in its queue; an expected stop,
+   * not a failure. The container that runs the machine may be the one its exported compose file made
+   * (shown as the machine while it runs): that one is ended then, not only Porthole's own.
+   */
   private halt(id: string, end: (engine: EngineClient, containerId: string) => Promise<void>): Promise<void> {
     return this.state.serial.run(id, async () => {
       const engine = this.deps.engine();
-      const container = await this.state.findContainer(engine, id);
+      const own = await this.state.findContainer(engine, id);
+      const container = own?.State.Running ? own : await this.state.runningOutside(engine, id);
       if (!container?.State.Running) return;
       this.state.session(id).expectStop();
       await end(engine, container.Id);

@@ -36,7 +36,8 @@ export class MachineCompose {
       homeDir: homeOf(this.deps.env),
     });
     if (drafts.length === 0) {
-      throw new PortholeError('INVALID_ARGUMENT', 'The file has no Windows machine in it.', 'Export one with "porthole export <id>".');
+      // Why each service was skipped: otherwise a file of another image's machine looks merely empty.
+      throw new PortholeError('INVALID_ARGUMENT', ['The file has no Windows machine in it.', ...warnings].join(' '), 'Export one with "porthole export <id>".');
     }
     // Names are unique: a machine imported next to the one it was exported from (or twice) gets a new one, said so.
     const taken = this.deps.store.list().map((r) => r.settings.name);

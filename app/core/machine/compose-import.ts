@@ -2,9 +2,9 @@
 import { posix } from 'node:path';
 import { parse, YAMLParseError } from 'yaml';
 import { PortholeError } from '../../api';
-import { STOP_TIMEOUT_SECONDS, STORAGE_TARGET } from './spec';
+import { STOP_TIMEOUT_SECONDS, STORAGE_TARGET, USB_BUS } from './spec';
 import { NAME_KEY } from './compose-export';
-import { draftFromParts, isDockurImage, KNOWN_ENV, refuseFindings, type Findings, type ImportedDraft, type ImportResult, type MountPart, type PortPart } from './dockur-settings';
+import { draftFromParts, IMAGE_DEFAULTS, isDockurImage, KNOWN_ENV, WINDOWS_ENV, refuseFindings, type Findings, type ImportedDraft, type ImportResult, type MountPart, type PortPart } from './dockur-settings';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -188,8 +188,28 @@ export function parseComposeDuration(value: string): number | undefined {
 }
 
 /**
+ * Service keys read elsewhere (image, environment, volumes, ports) or below; any other is named as dropped.
+ * stdin_open and tty (dockur's `docker run -it`) only attach a terminal: Porthole follows the log itself.
+ */
+const READ_KEYS = new Set(['image', 'environment', 'volumes', 'ports', 'stop_grace_period', 'restart', 'container_name', 'devices', 'cap_add', 'stdin_open', 'tty']);
+
+/** The devices Porthole gives a machine itself (machine/spec.ts): a file that names them loses nothing. */
+const OWN_DEVICES = new Set(['/dev/kvm', '/dev/net/tun', USB_BUS]);
+
+/** The host paths of a service's `devices` (`/dev/sda`, `/dev/sda:/dev/xvda:rwm`, or the long syntax). */
+function devicePaths(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item): string[] => {
+    const text = scalar(item) ?? (isRecord(item) ? scalar(item.source) : undefined);
+    return text ? [text.split(':')[0]!] : [];
+  });
+}
+
+/**
  * What the service's own settings (beside image, environment, volumes and ports) become: each one
- * Porthole does not keep as it is is named, one by one.
+ * Porthole does not keep as it is is named, one by one. Porthole makes the machine's container from
+ * its own settings, so every other key of the service is dropped, and said so by its name (values
+ * only where they are a choice among a few words: a command or a user may hold a secret).
  */
 function serviceSettings(service: Record<string, unknown>, say: (text: string) => void): void {
   const grace = scalar(service.stop_grace_period);
@@ -207,6 +227,43 @@ function serviceSettings(service: Record<string, unknown>, say: (text: string) =
   if (containerName !== undefined && scalar(service[NAME_KEY]) === undefined) {
     say(`container_name ${containerName} is the machine’s name; Porthole names the container it runs itself.`);
   }
+  for (const path of devicePaths(service.devices)) {
+    if (!OWN_DEVICES.has(path)) say(`the device ${path} is not carried over: Porthole gives a machine only /dev/kvm, /dev/net/tun and, for its USB devices, ${USB_BUS}.`);
+  }
+  const caps = Array.isArray(service.cap_add) ? service.cap_add.map(scalar).filter((c): c is string => c !== undefined) : [];
+  const extraCaps = caps.filter((c) => c.toUpperCase().replace(/^CAP_/, '') !== 'NET_ADMIN');
+  if (extraCaps.length > 0) say(`cap_add ${extraCaps.join(', ')} is not carried over: Porthole gives a machine only NET_ADMIN.`);
+  for (const [key, value] of Object.entries(service)) {
+    if (READ_KEYS.has(key) || key.startsWith('x-')) continue;
+    if (key === 'privileged') {
+      if (value === true || scalar(value) === 'true') say('privileged is not carried over: Porthole never runs a machine privileged.');
+    } else if (key === 'network_mode' || key === 'pid' || key === 'ipc') {
+      const text = scalar(value);
+      const shown = text !== undefined && /^[\w.:-]{1,64}$/.test(text) ? `${key}: ${text}` : key;
+      say(`${shown} is not carried over: Porthole runs a machine in its own ${key === 'network_mode' ? 'network, its ports published on 127.0.0.1' : key === 'pid' ? 'process space' : 'memory space'}.`);
+    } else {
+      say(`${key} is not carried over: Porthole makes the machine’s container from its own settings.`);
+    }
+  }
+}
+
+/** A compose file of more services, or more Windows machines, than this is refused: no person means that many. */
+export const MAX_COMPOSE_SERVICES = 256;
+export const MAX_IMPORTED_MACHINES = 16;
+
+/** The variable names of a service's environment (list or map syntax), values unread. */
+function envKeys(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap((item) => (typeof item === 'string' ? [item.split('=')[0]!] : []));
+  return isRecord(value) ? Object.keys(value) : [];
+}
+
+/** The service binds something at /storage (short or long syntax). */
+function bindsStorage(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  return value.some((item) => {
+    const target = typeof item === 'string' ? item.split(':')[1] : isRecord(item) ? scalar(item.target) : undefined;
+    return target !== undefined && (target.replace(/\/+$/, '') || '/') === STORAGE_TARGET;
+  });
 }
 
 /** What is wrong with a YAML text, in Porthole's words (the parser's own text names its API, not the file). */
@@ -220,9 +277,24 @@ function yamlProblem(err: unknown): string {
 }
 
 /**
- * The dockur machines in a compose file, for import. Services with another image are skipped with
- * a warning; everything Porthole cannot keep is named in `warnings`. `baseDir` (the compose file's
- * folder) and `homeDir` place relative (`./windows`) and `~` paths.
+ * Why a service is not a Windows machine, or undefined when it is one: the dockur image, or another
+ * image (a mirror, a build of it, a machine made with `--image`) whose settings say Windows: Porthole's
+ * own `x-porthole-*` keys, or a folder at /storage with one of the Windows image's own variables.
+ */
+function notWindows(service: Record<string, unknown>): string | undefined {
+  const image = scalar(service.image);
+  if (!image) return 'it has no image';
+  if (isDockurImage(image.split('$$').join('$'))) return undefined;
+  if (Object.keys(service).some((key) => key.startsWith('x-porthole-'))) return undefined;
+  if (bindsStorage(service.volumes) && envKeys(service.environment).some((key) => WINDOWS_ENV.has(key))) return undefined;
+  return `its image ${image} is not dockurr/windows, and nothing in it says it is a Windows machine (a folder at ${STORAGE_TARGET} with one of the variables ${[...WINDOWS_ENV].join(', ')}, or Porthole's ${NAME_KEY})`;
+}
+
+/**
+ * The Windows machines in a compose file, for import: services of the dockur image, or of another image
+ * whose settings say Windows (see notWindows). Every other service is skipped, saying why; everything
+ * Porthole cannot keep is named in `warnings`. A file of more services than a person means is refused.
+ * `baseDir` (the compose file's folder) and `homeDir` place relative (`./windows`) and `~` paths.
  */
 export function fromCompose(text: string, opts: PathContext = {}): ImportResult {
   // A UTF-16 file read as UTF-8 (or any binary file) is full of NULs: say what it is, not "no services".
@@ -239,38 +311,56 @@ export function fromCompose(text: string, opts: PathContext = {}): ImportResult 
   if (!services) {
     throw new PortholeError('INVALID_ARGUMENT', 'This compose file has no services.', 'Choose the compose.yml that runs Windows.');
   }
+  const entries = Object.entries(services);
+  if (entries.length > MAX_COMPOSE_SERVICES) {
+    throw new PortholeError(
+      'INVALID_ARGUMENT',
+      `This compose file has ${entries.length} services; Porthole reads files of at most ${MAX_COMPOSE_SERVICES}, since a file that long is not one a person wrote to run Windows. Nothing was imported.`,
+      'Import a compose file with only the Windows machines you mean.',
+    );
+  }
   const drafts: ImportedDraft[] = [];
   const names: string[] = [];
   const found: Findings = { warnings: [], errors: [] };
-  for (const [key, raw] of Object.entries(services)) {
+  const windows: Array<[string, Record<string, unknown>]> = [];
+  for (const [key, raw] of entries) {
+    const why = isRecord(raw) ? notWindows(raw) : 'it is not a service’s settings';
+    if (why) found.warnings.push(`service "${key}": ${why}; skipped.`);
+    else windows.push([key, raw as Record<string, unknown>]);
+  }
+  if (windows.length > MAX_IMPORTED_MACHINES) {
+    throw new PortholeError(
+      'INVALID_ARGUMENT',
+      `This compose file has ${windows.length} Windows machines; Porthole imports at most ${MAX_IMPORTED_MACHINES} at once, since each is a whole Windows with its own disk and gigabytes of memory: that many is most likely a mistake in the file. Nothing was imported.`,
+      `Split the file, keeping in each at most ${MAX_IMPORTED_MACHINES} machines you mean to run.`,
+    );
+  }
+  for (const [key, raw] of windows) {
     const label = `service "${key}"`;
-    if (!isRecord(raw)) continue;
     const refuse = (t: string): void => void found.errors.push(`${label}: ${t}`);
-    const rawImage = scalar(raw.image);
-    if (!rawImage || !isDockurImage(rawImage.split('$$').join('$'))) {
-      found.warnings.push(`${label}: ${rawImage ? `its image ${rawImage} is not dockurr/windows` : 'it has no image'}; skipped.`);
-      continue;
-    }
     const service = uninterpolate(raw, '', refuse) as Record<string, unknown>;
     const image = scalar(service.image)!;
     const say = (t: string): void => void found.warnings.push(`${label}: ${t}`);
     serviceSettings(service, say);
     names.push(key);
-    drafts.push(
-      draftFromParts(
-        {
-          label,
-          name: scalar(service[NAME_KEY]) ?? scalar(service.container_name) ?? key,
-          image,
-          env: composeEnv(service.environment, say, refuse),
-          mounts: composeMounts(service.volumes, opts, refuse),
-          ports: composePorts(service.ports),
-        },
-        found,
-      ),
+    const env = composeEnv(service.environment, say, refuse);
+    const draft = draftFromParts(
+      {
+        label,
+        name: scalar(service[NAME_KEY]) ?? scalar(service.container_name) ?? key,
+        image,
+        env,
+        mounts: composeMounts(service.volumes, opts, refuse),
+        ports: composePorts(service.ports),
+      },
+      found,
     );
+    // What the image itself runs with where the file sets nothing (compose runs it so), not Porthole's own defaults.
+    const set = new Set(env.map(([k]) => k));
+    if (!set.has('RAM_SIZE')) draft.ramGiB ??= IMAGE_DEFAULTS.ramGiB;
+    if (!set.has('CPU_CORES')) draft.cpuCores ??= IMAGE_DEFAULTS.cpuCores;
+    drafts.push(draft);
   }
   refuseFindings(found, 'This compose file cannot be imported', 'Correct these values in the file, then import it again.');
   return { drafts, services: names, warnings: found.warnings };
 }
-

@@ -219,7 +219,7 @@ services:
 `;
     const { drafts, warnings } = fromCompose(text, { baseDir: '/home/ada/vms' });
     expect(drafts).toEqual([
-      { name: 'windows', image: 'dockurr/windows', version: '11', storageDir: '/home/ada/vms/windows', ports: { web: 8006, rdp: 3389 } },
+      { name: 'windows', image: 'dockurr/windows', version: '11', ramGiB: 4, cpuCores: 2, storageDir: '/home/ada/vms/windows', ports: { web: 8006, rdp: 3389 } },
     ]);
     expect(warnings).toEqual([
       'service "windows": restart: always is not carried over: Porthole starts a machine when you start it, and does not restart it on its own.',
@@ -447,8 +447,92 @@ services:
 `;
     expect(() => fromCompose(text)).toThrow(/USERNAME "a-user-name-longer-than-twenty" cannot be kept: A Windows user name can be at most 20 characters long\..*screen\.width cannot be kept: .*screen\.height cannot be kept/s);
     const { drafts, warnings } = fromCompose('services:\n  w:\n    image: dockurr/windows:6.05\n    ports: ["127.0.0.1:80:8006"]\n');
-    expect(drafts).toEqual([{ name: 'w', image: 'dockurr/windows:6.05' }]);
+    expect(drafts).toEqual([{ name: 'w', image: 'dockurr/windows:6.05', ramGiB: 4, cpuCores: 2 }]);
     expect(warnings).toEqual(['service "w": host port 80 is outside 1024-65535; Porthole picks another.']);
+  });
+
+  // Issue 26.4: these vanished without a word, though each dropped setting is to be named.
+  it('names every setting it drops (privileged, host network, devices, capabilities, entrypoint...), never a command’s value', () => {
+    const text = `
+services:
+  w:
+    image: dockurr/windows:6.05
+    volumes: ["/data/w:/storage"]
+    privileged: true
+    network_mode: host
+    devices: ["/dev/kvm", "/dev/net/tun", "/dev/sda", "/dev/mem:/dev/mem"]
+    cap_add: [NET_ADMIN, ALL]
+    security_opt: ["seccomp=unconfined"]
+    pid: host
+    ipc: host
+    entrypoint: ["/bin/sh", "-c"]
+    command: "echo s3cr3t"
+    sysctls: { net.ipv4.ip_forward: 1 }
+    user: root
+    shm_size: 2gb
+    x-porthole-name: W
+`;
+    const { drafts, warnings } = fromCompose(text);
+    expect(drafts).toHaveLength(1);
+    expect(warnings).toEqual([
+      'service "w": the device /dev/sda is not carried over: Porthole gives a machine only /dev/kvm, /dev/net/tun and, for its USB devices, /dev/bus/usb.',
+      'service "w": the device /dev/mem is not carried over: Porthole gives a machine only /dev/kvm, /dev/net/tun and, for its USB devices, /dev/bus/usb.',
+      'service "w": cap_add ALL is not carried over: Porthole gives a machine only NET_ADMIN.',
+      'service "w": privileged is not carried over: Porthole never runs a machine privileged.',
+      'service "w": network_mode: host is not carried over: Porthole runs a machine in its own network, its ports published on 127.0.0.1.',
+      'service "w": security_opt is not carried over: Porthole makes the machine’s container from its own settings.',
+      'service "w": pid: host is not carried over: Porthole runs a machine in its own process space.',
+      'service "w": ipc: host is not carried over: Porthole runs a machine in its own memory space.',
+      'service "w": entrypoint is not carried over: Porthole makes the machine’s container from its own settings.',
+      'service "w": command is not carried over: Porthole makes the machine’s container from its own settings.',
+      'service "w": sysctls is not carried over: Porthole makes the machine’s container from its own settings.',
+      'service "w": user is not carried over: Porthole makes the machine’s container from its own settings.',
+      'service "w": shm_size is not carried over: Porthole makes the machine’s container from its own settings.',
+    ]);
+    expect(warnings.join('\n')).not.toContain('s3cr3t');
+  });
+
+  it('gives the image’s own memory and cores where the file sets none, as compose runs it', () => {
+    const [draft] = fromCompose('services:\n  w:\n    image: dockurr/windows:6.05\n    volumes: ["/data/w:/storage"]\n').drafts;
+    expect(draft).toMatchObject({ ramGiB: 4, cpuCores: 2 });
+    expect(fromCompose('services:\n  w:\n    image: dockurr/windows:6.05\n    environment: { RAM_SIZE: 6G, CPU_CORES: "3" }\n').drafts[0]).toMatchObject({ ramGiB: 6, cpuCores: 3 });
+  });
+
+  // Issue 26.3: any other image was skipped with a reason nobody saw.
+  it('takes any image whose settings say Windows, and says why each other service was skipped', () => {
+    const text = `
+services:
+  mirror:
+    image: registry.example/windows:6.05
+    environment: { VERSION: "11" }
+    volumes: ["/data/mirror:/storage"]
+  exported:
+    image: localhost/my-windows:1
+    x-porthole-name: Mine
+  db:
+    image: postgres:16
+    volumes: ["/data/db:/storage"]
+  bare: {}
+`;
+    const { drafts, services, warnings } = fromCompose(text);
+    expect(services).toEqual(['mirror', 'exported']);
+    expect(drafts.map((d) => [d.name, d.image])).toEqual([
+      ['mirror', 'registry.example/windows:6.05'],
+      ['Mine', 'localhost/my-windows:1'],
+    ]);
+    expect(warnings).toContain(
+      'service "db": its image postgres:16 is not dockurr/windows, and nothing in it says it is a Windows machine (a folder at /storage with one of the variables VERSION, USERNAME, PASSWORD, LANGUAGE, REGION, KEYBOARD, or Porthole\'s x-porthole-name); skipped.',
+    );
+    expect(warnings).toContain('service "bare": it has no image; skipped.');
+  });
+
+  it('refuses a file of more services or machines than a person means, saying how many and why', () => {
+    const many = (n: number, image: string): string => `services:\n${Array.from({ length: n }, (_, i) => `  s${i}:\n    image: ${image}\n`).join('')}`;
+    expect(() => fromCompose(many(1000, 'dockurr/windows:6.05'))).toThrow('This compose file has 1000 services; Porthole reads files of at most 256');
+    expect(() => fromCompose(many(17, 'dockurr/windows:6.05'))).toThrow(/This compose file has 17 Windows machines; Porthole imports at most 16 at once, since each is a whole Windows/);
+    expect(fromCompose(many(16, 'dockurr/windows:6.05')).drafts).toHaveLength(16);
+    // Services that are no Windows machine do not count as machines.
+    expect(fromCompose(`${many(40, 'nginx')}  w:\n    image: dockurr/windows:6.05\n`).drafts).toHaveLength(1);
   });
 
   it.each([
@@ -499,6 +583,46 @@ describe('settingsFromContainer', () => {
       'container "windows": /shared2 is the engine volume "/var/lib/docker/volumes/abc/_data"; Porthole uses folders only, so copy its files to a folder and choose that.',
       'container "windows": its ports were open beyond this computer; Porthole publishes them on 127.0.0.1 only.',
     ]);
+  });
+
+  // Issue 26.4: adoption dropped these without a word.
+  it('names every setting of the container it does not keep', () => {
+    const info = {
+      Name: '/wild',
+      Config: { Image: 'dockurr/windows:6.05', Env: ['VERSION=11'], User: '1000', Entrypoint: ['/bin/sh'], Cmd: ['-c', 'echo s3cr3t'] },
+      Mounts: [{ Type: 'bind', Source: '/home/ada/windows', Destination: '/storage', Mode: '', RW: true, Propagation: 'rprivate' }],
+      HostConfig: {
+        Privileged: true,
+        NetworkMode: 'host',
+        PidMode: 'host',
+        IpcMode: 'host',
+        Devices: [
+          { PathOnHost: '/dev/kvm', PathInContainer: '/dev/kvm', CgroupPermissions: 'rwm' },
+          { PathOnHost: '/dev/sda', PathInContainer: '/dev/sda', CgroupPermissions: 'rwm' },
+          { PathOnHost: '/dev/mem', PathInContainer: '/dev/mem', CgroupPermissions: 'rwm' },
+        ],
+        CapAdd: ['NET_ADMIN', 'ALL'],
+        SecurityOpt: ['seccomp=unconfined'],
+        Sysctls: { 'net.ipv4.ip_forward': '1' },
+        ShmSize: 1024 ** 3,
+      },
+    } as unknown as Docker.ContainerInspectInfo;
+    const { warnings } = settingsFromContainer(info);
+    expect(warnings).toEqual([
+      'container "wild": it runs privileged; Porthole never runs a machine privileged, so that is not carried over.',
+      'container "wild": the network of the host is not carried over: Porthole runs a machine in its own network, its ports published on 127.0.0.1.',
+      'container "wild": the process space of the host is not carried over: Porthole runs a machine in its own process space.',
+      'container "wild": the memory space (ipc) of the host is not carried over: Porthole runs a machine in its own memory space.',
+      'container "wild": the device /dev/sda is not carried over: Porthole gives a machine only /dev/kvm, /dev/net/tun and, for its USB devices, /dev/bus/usb.',
+      'container "wild": the device /dev/mem is not carried over: Porthole gives a machine only /dev/kvm, /dev/net/tun and, for its USB devices, /dev/bus/usb.',
+      'container "wild": the capabilities ALL are not carried over: Porthole gives a machine only NET_ADMIN.',
+      'container "wild": its security options (security_opt) are not carried over: Porthole makes the machine’s container with the engine’s own.',
+      'container "wild": the kernel settings (sysctls) net.ipv4.ip_forward are not carried over.',
+      'container "wild": its /dev/shm size (shm_size) is not carried over.',
+      'container "wild": its own entrypoint or command is not carried over: Porthole runs the image’s own.',
+      'container "wild": the user it runs as (user) is not carried over: Porthole runs the image as the image says.',
+    ]);
+    expect(warnings.join('\n')).not.toContain('s3cr3t');
   });
 
   it('reads back a container Porthole made', () => {

@@ -123,6 +123,12 @@ export const KNOWN_ENV = new Set([
   'WIDTH', 'HEIGHT', 'KVM', 'SAMBA', 'SAMBA_READONLY', 'DISPLAY', 'ARGUMENTS',
 ]);
 
+/** Variables only the Windows image reads (not its sister images'): with a folder at /storage, they say a service is a Windows machine. */
+export const WINDOWS_ENV = new Set(['VERSION', 'USERNAME', 'PASSWORD', 'LANGUAGE', 'REGION', 'KEYBOARD']);
+
+/** What the image runs with where nothing is set (its RAM_SIZE=4G, CPU_CORES=2): what compose gives a file that sets none. */
+export const IMAGE_DEFAULTS = { ramGiB: 4, cpuCores: 2 } as const;
+
 function applyEnv(draft: ImportedDraft, parts: ContainerParts, found: Findings): { sambaReadOnly: boolean } {
   const say = (text: string): void => void found.warnings.push(`${parts.label}: ${text}`);
   const refuse = (text: string): void => void found.errors.push(`${parts.label}: ${text}`);
@@ -347,6 +353,48 @@ export function refuseFindings(found: Findings, what: string, remedy: string): v
 
 // ---- an existing container --------------------------------------------------------------------
 
+/** The devices Porthole gives a machine itself (machine/spec.ts). */
+const OWN_DEVICES = new Set(['/dev/kvm', '/dev/net/tun', '/dev/bus/usb']);
+/** What engines set on every container unasked: Docker's 64 MiB /dev/shm, Podman's 65536000 bytes and its default sysctl. */
+const DEFAULT_SHM = new Set([0, 64 * 1024 ** 2, 65_536_000]);
+const DEFAULT_SYSCTLS = new Set(['net.ipv4.ping_group_range']);
+
+/**
+ * What a container was run with beyond its environment, mounts and ports that the machine Porthole makes
+ * of it does not keep: each named (values only where they are one of a few words). Porthole makes the
+ * container again from its own settings at the next start, so all of these go.
+ */
+function droppedHostSettings(info: Docker.ContainerInspectInfo): string[] {
+  const host = info.HostConfig as Docker.HostConfig & { Sysctls?: Record<string, string> | null };
+  const said: string[] = [];
+  if (host.Privileged) said.push('it runs privileged; Porthole never runs a machine privileged, so that is not carried over.');
+  const own = (mode: string | undefined, what: string, place: string): void => {
+    if (mode === 'host' || mode?.startsWith('container:')) said.push(`${what} ${mode.startsWith('container:') ? 'of another container' : 'of the host'} is not carried over: Porthole runs a machine in its own ${place}.`);
+  };
+  own(host.NetworkMode, 'the network', 'network, its ports published on 127.0.0.1');
+  own(host.PidMode, 'the process space', 'process space');
+  own(host.IpcMode, 'the memory space (ipc)', 'memory space');
+  for (const device of host.Devices ?? []) {
+    if (!OWN_DEVICES.has(device.PathOnHost)) said.push(`the device ${device.PathOnHost} is not carried over: Porthole gives a machine only /dev/kvm, /dev/net/tun and, for its USB devices, /dev/bus/usb.`);
+  }
+  const caps = (host.CapAdd ?? []).filter((c: string) => c.toUpperCase().replace(/^CAP_/, '') !== 'NET_ADMIN');
+  if (caps.length > 0) said.push(`the capabilities ${caps.join(', ')} are not carried over: Porthole gives a machine only NET_ADMIN.`);
+  if ((host.SecurityOpt ?? []).length > 0) said.push('its security options (security_opt) are not carried over: Porthole makes the machine’s container with the engine’s own.');
+  const sysctls = Object.keys(host.Sysctls ?? {}).filter((k) => !DEFAULT_SYSCTLS.has(k));
+  if (sysctls.length > 0) said.push(`the kernel settings (sysctls) ${sysctls.join(', ')} are not carried over.`);
+  if (host.ShmSize !== undefined && !DEFAULT_SHM.has(host.ShmSize)) said.push('its /dev/shm size (shm_size) is not carried over.');
+  // The image runs tini with its own script and no command: anything else was the person's own.
+  const entrypoint = info.Config.Entrypoint;
+  // Podman's compatible API may give it as one string.
+  const first = Array.isArray(entrypoint) ? entrypoint[0] : typeof entrypoint === 'string' ? entrypoint.trim().split(/\s+/)[0] : undefined;
+  if ((entrypoint && first !== '/usr/bin/tini') || (info.Config.Cmd ?? []).length > 0) {
+    said.push('its own entrypoint or command is not carried over: Porthole runs the image’s own.');
+  }
+  const user = info.Config.User;
+  if (user && user !== 'root' && user !== '0' && user !== '0:0') said.push('the user it runs as (user) is not carried over: Porthole runs the image as the image says.');
+  return said;
+}
+
 /**
  * A draft from a dockur container someone made by hand (`docker run` or compose), for adoption:
  * its environment, mounts and published ports. The image's own defaults (VERSION=11, RAM_SIZE=4G...)
@@ -375,6 +423,7 @@ export function settingsFromContainer(info: Docker.ContainerInspectInfo): { draf
   });
   const found: Findings = { warnings: [], errors: [] };
   const draft = draftFromParts({ label, name, image: info.Config.Image, env, mounts, ports }, found);
+  found.warnings.push(...droppedHostSettings(info).map((text) => `${label}: ${text}`));
   refuseFindings(
     found,
     `The container “${name}” cannot be adopted`,
