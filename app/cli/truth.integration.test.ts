@@ -91,9 +91,11 @@ describe('the CLI and the app agree on what a machine does (stand-in image)', ()
   it('porthole fix on a machine that never failed refuses, saying what it would do, and neither changes nor starts it', async () => {
     const m = await side.h.call('createMachine', { name: uniqueName('NoFail'), ...base, kvm: true });
     ids.push(m.id);
-    const run = await porthole(['fix', m.id, 'software-emulation']);
+    // other-ports: no host predicts a port failure. (software-emulation on a never-started machine is the create
+    // warning's own fix where the host cannot give KVM: the create test below runs it.)
+    const run = await porthole(['fix', m.id, 'other-ports']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`has no failed start to fix (it is not started yet). The fix software-emulation would turn KVM off`);
+    expect(run.stderr).toContain(`has no failed start to fix (it is not started yet). The fix other-ports would start it on new host ports`);
     expect(run.stderr).toContain(`porthole start ${m.id}`);
     const after = await side.h.call('getMachine', { id: m.id });
     expect(after.kvm).toBe(true);
@@ -167,6 +169,12 @@ describe('the CLI and the app agree on what a machine does (stand-in image)', ()
       // The fix is one command on this machine, not a remove and a new create.
       expect(run.stderr).toMatch(new RegExp(`^Warning: ${name} uses KVM, but this computer cannot give it to machines .*porthole fix ${id} software-emulation`, 's'));
       expect(run.stderr).not.toMatch(/porthole rm|--no-kvm/);
+      // And the command it names works on the machine as it is (never started): KVM off, started.
+      const fixed = await porthole(['fix', id, 'software-emulation', '--json']);
+      expect(fixed.stderr).toBe('');
+      expect(fixed.code).toBe(0);
+      expect(JSON.parse(fixed.stdout)).toMatchObject({ id, kvm: false });
+      await porthole(['kill', id]);
     }
     const emulated = await porthole(['create', '--name', uniqueName('NoKvm'), '--image', image, '--ram', '2', '--cpus', '1', '--no-kvm', '--json']);
     ids.push((JSON.parse(emulated.stdout) as { id: string }).id);

@@ -271,6 +271,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         update: (m: string, changes: MachineChanges) => machines.update(m, changes),
         start: (m: string, opts?: { freshPorts?: boolean }) => machines.start(m, opts),
         assertEngine: () => void engine(),
+        kvmForMachines: () => hostReport.facts.kvmForMachines,
       };
       return { ...ok, ...(await applyFix(target, id, fix, iso)) };
     },

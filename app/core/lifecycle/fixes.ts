@@ -7,6 +7,8 @@ export interface FixTarget {
   start(id: string, opts?: { freshPorts?: boolean }): Promise<void>;
   /** Throws ENGINE_UNAVAILABLE while the engine does not answer: a fix that cannot start changes nothing. */
   assertEngine(): void;
+  /** The host check's prediction: false when this computer cannot give machines KVM (their start would fail with exit 88). */
+  kvmForMachines(): boolean | undefined;
 }
 
 /**
@@ -17,7 +19,8 @@ export interface FixTarget {
  * - other-ports: start on new free host ports, saved once the container runs (as any re-chosen port).
  * - choose-iso: `iso` becomes the custom ISO (checked first), then start.
  * - make-room: changes nothing; returns the storage folder to make room in.
- * A fix is for a failed start: on a machine whose last start did not fail it is refused, saying what it
+ * A fix is for a failed start (or, for software emulation, a first start the host check says will fail for want
+ * of KVM): on a machine whose last start did not fail it is refused, saying what it
  * would do, rather than changing settings and starting a machine nobody asked to start. A failed start
  * is what every process sees of it: a container that exited with an error ("failed"), or one the engine
  * made but refused to start ("created").
@@ -40,7 +43,10 @@ export async function applyFix(machines: FixTarget, id: string, fix: FailureFix,
   }
   machines.assertEngine();
   const { phase } = machine.status;
-  if (phase !== 'failed' && phase !== 'created') {
+  // Software emulation is also the fix for a start that is known to fail before it happens: a machine never
+  // started, with KVM on, on a computer that cannot give machines KVM (create says so and names this fix).
+  const predicted = fix === 'software-emulation' && phase === 'absent' && machine.kvm && machines.kvmForMachines() === false;
+  if (phase !== 'failed' && phase !== 'created' && !predicted) {
     throw new PortholeError(
       'CONFLICT',
       `“${machine.name}” has no failed start to fix (it is ${phase === 'absent' ? 'not started yet' : phase}). The fix ${fix} would ${WOULD[fix]}. Nothing was changed.`,
