@@ -6,7 +6,7 @@ import type { Backend } from '../core/backend';
 export function reportStart(settled: MachineView, target: string, command: string, json: boolean, out: (s: string) => void, err: (s: string) => void): number {
   if (!PAST_CHECKS.has(settled.status.phase)) {
     const failure = settled.status.failure;
-    const why = failure ? `${failure.cause}\n${failure.remedy}` : 'The machine stopped before Windows booted. "porthole logs ' + target + '" shows why.';
+    const why = failure ? `${failure.cause}\n${failure.remedy}` : (ENDED_WHY[settled.status.phase] ?? `The machine stopped before Windows booted. "porthole logs ${target}" shows why.`);
     if (json) out(JSON.stringify({ error: { code: 'START_FAILED', message: failure?.cause ?? 'stopped', remedy: failure?.remedy, status: settled.status } }, null, 2) + '\n');
     else err(`${target} did not start: ${why}\n`);
     return 1;
@@ -15,8 +15,17 @@ export function reportStart(settled: MachineView, target: string, command: strin
   return 0;
 }
 
-/** Phases that mean the image's own checks passed (QEMU runs), or that the start is over. */
-const PAST_CHECKS = new Set(['booting', 'installing', 'running-iso', 'ready', 'stopping']);
+/** Phases that mean the image's own checks passed (QEMU runs): the start did what it was asked. */
+const PAST_CHECKS = new Set(['booting', 'installing', 'running-iso', 'ready']);
+
+/**
+ * Phases that end a start without it having booted, beside "failed": the machine is being stopped (by
+ * another process, or the image itself), or the engine stopped answering, so nobody can tell it runs.
+ */
+const ENDED_WHY: Partial<Record<string, string>> = {
+  stopping: 'Something stopped the machine while it was starting (another Porthole window, the tray, or docker stop).',
+  unknown: 'The container engine stopped answering during the start, so Porthole cannot tell whether the machine runs. "porthole check" says what is wrong with the engine.',
+};
 
 /**
  * Starts the machine and waits (on the backend's events, no polling) until it boots or its start
@@ -40,7 +49,7 @@ export async function settledStart(backend: Backend, id: string, start: () => Pr
     if (!answered) return;
     ran ||= running;
     // A stop the engine reports while the container was still being made is not the end; one after it ran is.
-    if (PAST_CHECKS.has(phase) || phase === 'failed' || (ran && (phase === 'stopped' || phase === 'absent'))) settle(e.payload);
+    if (PAST_CHECKS.has(phase) || phase === 'failed' || phase in ENDED_WHY || (ran && (phase === 'stopped' || phase === 'absent'))) settle(e.payload);
   });
   try {
     await start();
@@ -48,7 +57,7 @@ export async function settledStart(backend: Backend, id: string, start: () => Pr
     // The run the start followed: past the checks already, or already ended (the image's KVM test
     // ends it within a second), is the outcome; one still preparing is waited out on its events.
     const now = (await invoke(backend, 'listMachines', {})).find((m) => m.id === id);
-    if (now && (PAST_CHECKS.has(now.status.phase) || !now.status.running)) return now;
+    if (now && (PAST_CHECKS.has(now.status.phase) || now.status.phase in ENDED_WHY || !now.status.running)) return now;
     ran = true;
     return await outcome;
   } finally {
