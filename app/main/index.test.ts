@@ -237,3 +237,78 @@ describe('quitting', () => {
     expect(electron.shell.openPath).not.toHaveBeenCalled();
   });
 });
+
+describe('one executable: CLI verbs and app launchers', () => {
+  /** Standard output and error as the in-process CLI writes them. */
+  function captureOutput(): { out: () => string } {
+    let text = '';
+    const fake = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+      text += String(chunk);
+      const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      cb?.();
+      return true;
+    }) as typeof process.stdout.write;
+    vi.spyOn(process.stdout, 'write').mockImplementation(fake);
+    vi.spyOn(process.stderr, 'write').mockImplementation(fake);
+    return { out: () => text };
+  }
+
+  it('given a CLI verb, runs the CLI in-process and exits with its code: no lock, no window, no RunAsNode', async () => {
+    expect(process.env.ELECTRON_RUN_AS_NODE).toBeUndefined();
+    const output = captureOutput();
+    const { electron, backend } = await launch(['machines', '--json']);
+    await vi.waitFor(() => expect(electron.app.exit).toHaveBeenCalledWith(0), { timeout: 10_000 });
+    expect(JSON.parse(output.out())).toEqual([expect.objectContaining({ id: 'win11', name: 'Windows 11' })]);
+    expect(backend.calls.map((c) => c.action)).toEqual(['listMachines']);
+    expect(electron.app.requestSingleInstanceLock).not.toHaveBeenCalled();
+    expect(electron.app.whenReady).not.toHaveBeenCalled();
+    expect(FakeBrowserWindow.all).toEqual([]);
+  });
+
+  it('a CLI failure is its exit code, and its message on standard error', async () => {
+    const output = captureOutput();
+    const { electron } = await launch(['start']);
+    await vi.waitFor(() => expect(electron.app.exit).toHaveBeenCalledWith(2), { timeout: 10_000 });
+    expect(output.out()).toContain('"porthole start" needs a machine id');
+  });
+
+  it('a launcher’s `app MACHINE APP` with no Porthole running opens the program from this process, then exits', async () => {
+    const output = captureOutput();
+    const { electron, backend } = await launch(['app', 'win11', '3561ec4a8629']);
+    await vi.waitFor(() => expect(electron.app.exit).toHaveBeenCalledWith(0), { timeout: 10_000 });
+    expect(electron.app.releaseSingleInstanceLock).toHaveBeenCalled();
+    expect(backend.calls).toContainEqual({ action: 'launchApp', request: { id: 'win11', app: '3561ec4a8629' } });
+    expect(output.out()).toContain('Opened Notepad from win11 in xfreerdp');
+    expect(electron.app.whenReady).not.toHaveBeenCalled();
+    expect(FakeBrowserWindow.all).toEqual([]);
+  });
+
+  it('a launcher’s `app MACHINE APP` hands the launch to the running Porthole and quits', async () => {
+    const { electron, backend } = await launch(['app', 'win11', '3561ec4a8629'], { lock: false });
+    expect(electron.app.requestSingleInstanceLock).toHaveBeenCalledWith({ argv: process.argv });
+    expect(electron.app.quit).toHaveBeenCalled();
+    expect(electron.app.exit).not.toHaveBeenCalled();
+    expect(backend.calls).toEqual([]);
+  });
+
+  it('the running Porthole opens a handed-over program, by id or name, without raising its window', async () => {
+    const { electron, backend } = await launch([]);
+    await ready(electron);
+    mainWindow().hide();
+    electron.app.emit('second-instance', {}, ['x'], '/home/me', { argv: ['/x/electron', '/work/main', 'app', 'win11', 'Notepad', 'a.txt'] });
+    await vi.waitFor(() =>
+      expect(backend.calls).toContainEqual({ action: 'launchApp', request: { id: 'win11', app: '3561ec4a8629', file: '/home/me/a.txt' } }),
+    );
+    expect(mainWindow().isVisible()).toBe(false);
+    expect(FakeBrowserWindow.all).toHaveLength(1);
+    expect(electron.dialog.showMessageBox).not.toHaveBeenCalled();
+  });
+
+  it('the running Porthole says why a handed-over program cannot open', async () => {
+    const { electron } = await launch([]);
+    await ready(electron);
+    electron.app.emit('second-instance', {}, ['x'], '/', { argv: ['/x/electron', '/work/main', 'app', 'win11', 'Paint'] });
+    await vi.waitFor(() => expect(electron.dialog.showMessageBox).toHaveBeenCalled());
+    expect(JSON.stringify(electron.dialog.showMessageBox.mock.lastCall)).toContain('No program called \\"Paint\\" is listed.');
+  });
+});

@@ -173,6 +173,7 @@ export function fakeElectron() {
     getVersion: vi.fn(() => '0.1.0'),
     enableSandbox: vi.fn(),
     requestSingleInstanceLock: vi.fn(() => true),
+    releaseSingleInstanceLock: vi.fn(),
     setAboutPanelOptions: vi.fn(),
     whenReady: vi.fn(() => ready),
     quit: vi.fn(),
