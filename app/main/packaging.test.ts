@@ -1,11 +1,12 @@
 // Packaging files under build/ and resources/: validated with the freedesktop tools, kept
 // consistent with each other, and the afterPack fuse hook run against a stand-in binary.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { minimatch } from 'minimatch';
 import { parse } from 'yaml';
 import { runValidator } from './testing/validators';
 
@@ -31,6 +32,7 @@ interface BuilderConfig {
   directories: { buildResources: string; output: string };
   files: string[];
   extraResources: { from: string; to: string }[];
+  extraFiles: { from: string; to: string }[];
   extraMetadata: { desktopName: string };
   afterPack: string;
   linux: {
@@ -78,27 +80,94 @@ describe('electron-builder.yml', () => {
       productName: 'Porthole',
       executableName: 'porthole',
       directories: { buildResources: 'build', output: 'dist' },
-      files: ['out/**', 'package.json'],
     });
     expect(builder.linux.target).toEqual(['AppImage', 'deb', 'rpm', 'tar.gz']);
     expect(builder.linux.category).toBe('System;Emulator');
   });
 
-  it('recommends a container engine', () => {
-    expect(builder.deb.recommends).toEqual(['docker.io | podman']);
-    expect(builder.rpm.fpm.join(' ')).toMatch(/Recommends: .*podman/);
+  it('recommends every helper a feature runs: a container engine, FreeRDP 3 or 2, secret-tool and gdbus', () => {
+    expect(builder.deb.recommends).toEqual(['docker.io | podman', 'freerdp3-x11 | freerdp2-x11', 'libsecret-tools', 'libglib2.0-bin']);
+    const rpm = builder.rpm.fpm.join('\n');
+    expect(rpm).toMatch(/^Recommends: .*podman/m);
+    expect(rpm).toContain('Recommends: (/usr/bin/xfreerdp3 or /usr/bin/xfreerdp)');
+    expect(rpm).toContain('Recommends: /usr/bin/secret-tool');
+    expect(rpm).toContain('Recommends: /usr/bin/gdbus');
+    // Each Recommends is its own --rpm-tag.
+    for (const [i, arg] of builder.rpm.fpm.entries()) if (arg.startsWith('Recommends:')) expect(builder.rpm.fpm[i - 1]).toBe('--rpm-tag');
   });
 
-  it('installs the metainfo with the deb and rpm', () => {
+  it('puts the metainfo in every package: /usr/share/metainfo in the deb and rpm, usr/share/metainfo in the AppImage', () => {
     for (const fpm of [builder.deb.fpm, builder.rpm.fpm]) {
       expect(fpm).toContain('build/io.porthole.Porthole.metainfo.xml=/usr/share/metainfo/io.porthole.Porthole.metainfo.xml');
     }
+    expect(builder.extraFiles).toContainEqual({ from: 'build/io.porthole.Porthole.metainfo.xml', to: 'usr/share/metainfo/io.porthole.Porthole.metainfo.xml' });
   });
 
   it('points at files that exist', () => {
     expect(existsSync(join(root, builder.afterPack))).toBe(true);
     expect(existsSync(join(root, builder.linux.icon, '512x512.png'))).toBe(true);
-    for (const r of builder.extraResources) expect(existsSync(join(root, r.from)), r.from).toBe(true);
+    for (const r of [...builder.extraResources, ...builder.extraFiles]) expect(existsSync(join(root, r.from)), r.from).toBe(true);
+  });
+});
+
+/** The files under `dir` that electron-builder's `files` patterns select (minimatch, as electron-builder uses; `!` excludes). */
+function shippedFiles(dir: string, patterns: string[]): string[] {
+  const include = patterns.filter((p) => !p.startsWith('!'));
+  const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+  const all = readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .filter((f) => !f.startsWith('node_modules/') && !f.startsWith('.git/'));
+  const hit = (file: string, globs: string[]): boolean => globs.some((g) => minimatch(file, g, { dot: true }));
+  return all.filter((f) => hit(f, include) && !hit(f, exclude)).sort();
+}
+
+describe('what the packages ship from the build', () => {
+  const isTestOutput = (f: string): boolean => /^out\/(?!main\/|preload\/|renderer\/)/.test(f);
+
+  it('the main process, the preload, the renderer and package.json; no source map, no Node bundle, nothing a test wrote', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'porthole-files-'));
+    try {
+      // What `npm run build` writes, and what tests leave under out/ (the keyring test's CLI copy, a source map).
+      const tree = [
+        'package.json',
+        'out/main/index.js',
+        'out/main/chunks/main-X.js',
+        'out/main/index.js.map',
+        'out/preload/index.cjs',
+        'out/renderer/index.html',
+        'out/renderer/assets/index-X.js',
+        'out/renderer/assets/index-X.js.map',
+        'out/node/cli.js',
+        'out/node/cli.js.map',
+        'out/it-keyring/cli.js',
+        'app/main/index.ts',
+        'e2e/results/trace.zip',
+      ];
+      for (const f of tree) {
+        await mkdir(join(dir, f, '..'), { recursive: true });
+        await writeFile(join(dir, f), '');
+      }
+      expect(shippedFiles(dir, builder.files)).toEqual([
+        'out/main/chunks/main-X.js',
+        'out/main/index.js',
+        'out/preload/index.cjs',
+        'out/renderer/assets/index-X.js',
+        'out/renderer/index.html',
+        'package.json',
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  // The test bed builds before the suite (scripts/test.sh); a fresh clone without out/ checks the tree above only.
+  it.runIf(existsSync(join(root, 'out', 'main', 'index.js')))('this build: the entry points are shipped, and not one .map or test output', () => {
+    const shipped = shippedFiles(root, builder.files);
+    expect(shipped).toEqual(expect.arrayContaining(['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'package.json']));
+    expect(shipped.filter((f) => f.endsWith('.map'))).toEqual([]);
+    expect(shipped.filter(isTestOutput)).toEqual([]);
+    expect(shipped.filter((f) => !f.startsWith('out/') && f !== 'package.json')).toEqual([]);
   });
 });
 
