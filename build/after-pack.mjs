@@ -20,6 +20,9 @@ export const PORTHOLE_FUSES = {
   [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
   // Load the app only from app.asar, never from a loose app/ folder placed beside it.
   [FuseV1Options.OnlyLoadAppFromAsar]: true,
+  // file:// pages get no extra privileges (reading other local files): ours is served from the
+  // privileged porthole:// scheme (app/main/page.ts), as the Electron security checklist advises.
+  [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
 };
 
 /** Flips and verifies the fuses of one Electron executable. */

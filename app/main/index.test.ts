@@ -7,7 +7,7 @@ import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, IPC_STREAM_CLOSE_CHANNEL, IPC_STREAM_OPEN_CHANNEL, type CallResult } from '../api';
 import { DESKTOP_CHANNELS } from '../api';
 import { fakeBackend, type FakeBackend } from './testing/fake-backend';
-import { FakeBrowserWindow, FakeTray, fakeElectron, ipcEventFrom, type FakeElectron, type FakeMenu } from './testing/fake-electron';
+import { FakeBrowserWindow, FakeNotification, FakeTray, fakeElectron, ipcEventFrom, type FakeElectron, type FakeMenu } from './testing/fake-electron';
 import { TEST_HOOKS_GLOBAL, type TestHooks } from './test-hooks';
 import { machine } from './testing/machines';
 
@@ -113,7 +113,13 @@ describe('starting', () => {
       nodeIntegration: false,
       webSecurity: true,
     });
-    expect(win.loaded).toMatch(/^file:\/\/.*\/renderer\/index\.html#\/$/);
+    expect(win.loaded).toBe('porthole://app/index.html#/');
+    // Our page's scheme: privileged before ready, served on the session once ready.
+    expect(electron.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
+      { scheme: 'porthole', privileges: expect.objectContaining({ standard: true, secure: true }) },
+    ]);
+    expect(electron.protocol.registerSchemesAsPrivileged.mock.invocationCallOrder[0]!).toBeLessThan(electron.app.whenReady.mock.invocationCallOrder[0]!);
+    expect(electron.session.defaultSession.protocol.handle).toHaveBeenCalledWith('porthole', expect.any(Function));
     expect(win.isVisible()).toBe(true);
     expect([...electron.ipcMain.handlers.keys()].sort()).toEqual([IPC_CALL_CHANNEL, IPC_STREAM_OPEN_CHANNEL, IPC_STREAM_CLOSE_CHANNEL, ...Object.values(DESKTOP_CHANNELS)].sort());
     expect(electron.session.defaultSession.setPermissionRequestHandler).toHaveBeenCalled();
@@ -168,6 +174,19 @@ describe('running', () => {
     expect(mainWindow().webContents.sent).toContainEqual([IPC_EVENT_CHANNEL, 'machineChanged', view]);
     backend.emit({ event: 'machineRemoved', payload: { id: 'win11' } });
     expect(trayIds()).toEqual(['no-machines', 'open', 'quit']);
+  });
+
+  it('holds each notification, and its click opens the machine’s screen', async () => {
+    const { electron, backend } = await launch([]);
+    await ready(electron);
+    FakeNotification.all = [];
+    backend.emit({ event: 'machineChanged', payload: machine('win11', 'installing', {}, 'Windows 11') });
+    backend.emit({ event: 'machineChanged', payload: machine('win11', 'ready', {}, 'Windows 11') });
+    const [shown] = FakeNotification.all;
+    expect(shown?.options.title).toBe('Windows is installed');
+    expect(shown!.listenerCount('close')).toBe(1);
+    shown!.emit('click');
+    await vi.waitFor(() => expect(FakeBrowserWindow.all.map((w) => w.loaded)).toContainEqual(expect.stringMatching(/#\/screen\/win11$/)));
   });
 
   it('acts on tray clicks through the same backend', async () => {
@@ -228,7 +247,7 @@ describe('quitting', () => {
     const win = mainWindow();
     const menu = electron.Menu.setApplicationMenu.mock.lastCall![0] as FakeMenu;
     menu.getMenuItemById('app-log')!.click();
-    await vi.waitFor(() => expect(win.loaded).toMatch(/\/renderer\/index\.html#\/app-log$/));
+    await vi.waitFor(() => expect(win.loaded).toBe('porthole://app/index.html#/app-log'));
     // No log written yet (the backend is a fake): its folder is missing, so Porthole says where it will be.
     menu.getMenuItemById('app-log-file')!.click();
     await vi.waitFor(() => expect(electron.dialog.showMessageBox).toHaveBeenCalled());

@@ -7,6 +7,7 @@ import {
   ipcMain,
   Menu,
   Notification,
+  protocol,
   screen,
   session,
   shell,
@@ -23,8 +24,8 @@ import { electronDesktopServices } from './desktop-services';
 import { actOnArgs, handedLaunch, parseArgs, routeArgv, secondInstanceArgv, type AppLaunch, type InstanceActions, type LaunchArgs } from './instance';
 import { forwardBackendEvents, registerBackendIpc, registerStreamIpc, senderCheck } from './ipc';
 import { buildAppMenuTemplate } from './menu';
-import { MachineNotifier } from './notifications';
-import { isOwnPageUrl, pageLocation, pageUrl } from './page';
+import { HeldNotifications, MachineNotifier } from './notifications';
+import { isOwnPageUrl, PAGE_SCHEME, PAGE_SCHEME_PRIVILEGES, pageLocation, pageUrl } from './page';
 import { decideClose, hasStatusNotifierHost, quitChoice, quitDialogOptions, runningMachines, type QuitChoice } from './quit';
 import { ScreenWindows } from './screen-window';
 import { installTestHooks, type TestHooks } from './test-hooks';
@@ -69,6 +70,8 @@ if (route.kind === 'cli') {
   app.releaseSingleInstanceLock();
   runCli(route.argv);
 } else {
+  // Our page's scheme must be known before ready; it is handled in hardenSession (window.ts).
+  protocol.registerSchemesAsPrivileged([{ scheme: PAGE_SCHEME, privileges: PAGE_SCHEME_PRIVILEGES }]);
   app.on('second-instance', (_event, argv, cwd, additionalData) => {
     const full = secondInstanceArgv(argv, additionalData);
     const launch = handedLaunch(routeArgv(full, { defaultApp: !app.isPackaged }), cwd);
@@ -238,16 +241,14 @@ async function start(): Promise<void> {
     quit: () => void requestQuit(),
   });
 
+  const heldNotifications = new HeldNotifications<Notification>();
   const notifier = new MachineNotifier({
     isSupported: () => Notification.isSupported(),
-    show: (n) => {
-      const notification = new Notification({ title: n.title, body: n.body, icon: WINDOW_ICON });
-      notification.on('click', () => {
+    show: (n) =>
+      heldNotifications.show(new Notification({ title: n.title, body: n.body, icon: WINDOW_ICON }), () => {
         if (n.kind === 'ready' || n.kind === 'installed') void openScreen(n.machineId).catch(() => showMain());
         else showMain();
-      });
-      notification.show();
-    },
+      }),
   });
 
   // Compiled out of a release build; in other builds still off unless PORTHOLE_TEST_HOOKS=1.

@@ -211,8 +211,8 @@ describe('the afterPack hook', () => {
     return b.subarray(at + 2, at + 2 + b[at + 1]!).toString('latin1');
   };
 
-  it('turns off RunAsNode, NODE_OPTIONS and --inspect, and turns on asar integrity and asar-only loading', async () => {
-    const { dir, file } = await standIn('11111100');
+  it('turns off RunAsNode, NODE_OPTIONS, --inspect and file:// privileges, and turns on asar integrity and asar-only loading', async () => {
+    const { dir, file } = await standIn('11111101');
     try {
       await (await loadHook()).default({ electronPlatformName: 'linux', appOutDir: dir, packager: { executableName: 'porthole' } });
       // RunAsNode, CookieEncryption, NodeOptions, Inspect, AsarIntegrity, OnlyAsar, V8Snapshot, FileProtocol
