@@ -6,6 +6,7 @@ import { engineFact, installedEngines, probeEngines, selectEngine } from './engi
 import { engineHostChecks, probeImages, probeOverEngine } from './engine-host-checks';
 import { findKvm, kvmCheck, type KvmFindings } from './kvm';
 import { passwordsCheck } from './passwords';
+import { appImageSandboxCheck, readAppImageSandbox } from './sandbox';
 import { cpuCheck, diskCheck, memoryCheck, readCpuThreads, readDiskSpace, readMemory, tunCheck } from './resources';
 
 /**
@@ -14,7 +15,7 @@ import { cpuCheck, diskCheck, memoryCheck, readCpuThreads, readDiskSpace, readMe
  */
 export async function checkHost(options: HostCheckOptions = {}): Promise<HostReport> {
   const ctx = hostContext(options);
-  const [kvm, engine, memory, threads, disk, tun, usbBus, passwords] = await Promise.all([
+  const [kvm, engine, memory, threads, disk, tun, usbBus, passwords, sandbox] = await Promise.all([
     guard(findKvm(ctx)),
     guard(findEngine(ctx)),
     guard(readMemory(ctx)),
@@ -23,6 +24,7 @@ export async function checkHost(options: HostCheckOptions = {}): Promise<HostRep
     ctx.exists('/dev/net/tun'),
     ctx.exists('/dev/bus/usb'),
     guard(ctx.passwords()),
+    guard(readAppImageSandbox(ctx)),
   ]);
 
   const fact = engine.ok ? engineFact(engine.value.probes) : null;
@@ -46,6 +48,9 @@ export async function checkHost(options: HostCheckOptions = {}): Promise<HostRep
     tunCheck(tun, ctx.sudo),
     passwords.ok ? passwordsCheck(passwords.value, ctx.sudo) : broken('passwords', 'Passwords', passwords.error),
   ];
+  // Only when running as an AppImage (the deb and rpm's setuid sandbox helper needs no user namespaces).
+  const sandboxResult = sandbox.ok ? appImageSandboxCheck(sandbox.value, ctx.sudo) : null;
+  if (sandboxResult) checks.push(sandboxResult);
 
   const k: KvmFindings | undefined = probe?.ok ? probe.value.kvm : kvm.ok ? kvm.value : undefined;
   const kvmReachesMachines = Boolean(k?.present && (k.usable || (rootEngine && (k.openError === 'EACCES' || k.openError === 'EPERM'))));
