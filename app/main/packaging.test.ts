@@ -1,11 +1,13 @@
 // Packaging files under build/ and resources/: validated with the freedesktop tools, kept
 // consistent with each other, and the afterPack fuse hook run against a stand-in binary.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appArmorCommands, appArmorProfile } from '../core/host/sandbox';
 import { minimatch } from 'minimatch';
 import { parse } from 'yaml';
 import { runValidator } from './testing/validators';
@@ -211,12 +213,14 @@ describe('the afterPack hook', () => {
     return b.subarray(at + 2, at + 2 + b[at + 1]!).toString('latin1');
   };
 
-  it('turns off RunAsNode, NODE_OPTIONS, --inspect and file:// privileges, and turns on asar integrity and asar-only loading', async () => {
+  it('puts the launcher in the executable’s place and flips the fuses of Electron, moved beside it as porthole.bin', async () => {
     const { dir, file } = await standIn('11111101');
     try {
       await (await loadHook()).default({ electronPlatformName: 'linux', appOutDir: dir, packager: { executableName: 'porthole' } });
       // RunAsNode, CookieEncryption, NodeOptions, Inspect, AsarIntegrity, OnlyAsar, V8Snapshot, FileProtocol
-      expect(await wireOf(file)).toBe('01001100');
+      expect(await wireOf(`${file}.bin`)).toBe('01001100');
+      expect(await readFile(file, 'utf8')).toBe(await readFile(join(root, 'build', 'launcher.sh'), 'utf8'));
+      expect((await stat(file)).mode & 0o111).toBe(0o111);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -263,5 +267,64 @@ describe('the CI workflow', () => {
     expect(Object.keys(wf.on).sort()).toEqual(['pull_request', 'push', 'workflow_call']);
     const steps = Object.values(wf.jobs).flatMap((j) => j.steps ?? []);
     expect(steps.map((s) => s.run ?? '')).toContain('bash .ci/run');
+  });
+});
+
+describe('the launcher (build/launcher.sh)', () => {
+  const LAUNCHER = join(root, 'build', 'launcher.sh');
+  const APPIMAGE = "/home/alice/My Apps/Porthole's [beta].AppImage";
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'porthole-launcher-'));
+    await mkdir(join(dir, 'opt'), { recursive: true });
+    await copyFile(LAUNCHER, join(dir, 'opt', 'porthole'));
+    await chmod(join(dir, 'opt', 'porthole'), 0o755);
+    // Electron's stand-in: says how it was started.
+    await writeFile(join(dir, 'opt', 'porthole.bin'), '#!/bin/sh\nprintf "ran:%s\\n" "$@"\n', { mode: 0o755 });
+    await symlink(join(dir, 'opt', 'porthole'), join(dir, 'usr-bin-porthole'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function proc(restrict: string | null, label: string | null): Promise<string> {
+    const p = await mkdtemp(join(dir, 'proc-'));
+    if (restrict !== null) {
+      await mkdir(join(p, 'sys', 'kernel'), { recursive: true });
+      await writeFile(join(p, 'sys', 'kernel', 'apparmor_restrict_unprivileged_userns'), `${restrict}\n`);
+    }
+    if (label !== null) {
+      await mkdir(join(p, 'self', 'attr', 'apparmor'), { recursive: true });
+      await writeFile(join(p, 'self', 'attr', 'apparmor', 'current'), `${label}\n`);
+    }
+    return p;
+  }
+  const run = (entry: string, args: string[], env: Record<string, string>) =>
+    spawnSync(entry, args, { env: { PATH: '/usr/bin:/bin', ...env }, encoding: 'utf8' });
+
+  it('runs Electron with every argument, through the /usr/bin link too', async () => {
+    for (const entry of [join(dir, 'opt', 'porthole'), join(dir, 'usr-bin-porthole')]) {
+      const r = run(entry, ['app', 'office', 'My File.txt'], {});
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe('ran:app\nran:office\nran:My File.txt\n');
+    }
+  });
+
+  it('runs Electron from an AppImage where user namespaces are free, or its profile applies', async () => {
+    for (const [restrict, label] of [['0', 'unconfined'], [null, null], ['1', 'porthole-appimage (unconfined)']] as const) {
+      const r = run(join(dir, 'opt', 'porthole'), ['check'], { APPIMAGE, PORTHOLE_PROC_ROOT: await proc(restrict, label) });
+      expect(r.stdout, `${restrict} ${label}`).toBe('ran:check\n');
+    }
+  });
+
+  it('in an AppImage on a restricting system without a profile: no Electron, the same profile and commands as porthole check', async () => {
+    const r = run(join(dir, 'opt', 'porthole'), ['--hidden'], { APPIMAGE, PORTHOLE_PROC_ROOT: await proc('1', 'unconfined') });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
+    const indented = appArmorProfile(APPIMAGE).trimEnd().split('\n').map((l) => `    ${l}`.trimEnd()).join('\n');
+    expect(r.stderr.split('\n').map((l) => l.trimEnd()).join('\n')).toContain(indented);
+    for (const command of appArmorCommands(APPIMAGE, sudo)) expect(r.stderr).toContain(`    ${command}\n`);
+    expect(r.stderr).toContain('Do not start it with --no-sandbox');
   });
 });

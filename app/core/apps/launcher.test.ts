@@ -13,6 +13,9 @@ describe('the launcher command', () => {
     const how = howStarted({ execPath: '/opt/Porthole/porthole', env: {}, electron: { packaged: true, appPath: '/opt/Porthole/resources/app.asar' }, cliScript: '' });
     expect(how).toEqual({ kind: 'packaged', executable: '/opt/Porthole/porthole' });
     expect(execLine(how)).toBe('/opt/Porthole/porthole app office 3561ec4a8629 %f');
+    // Electron runs as porthole.bin behind the launcher (build/after-pack.mjs): the entry names the launcher.
+    const behind = howStarted({ execPath: '/opt/Porthole/porthole.bin', env: {}, electron: { packaged: true, appPath: '' }, cliScript: '' });
+    expect(execLine(behind)).toBe('/opt/Porthole/porthole app office 3561ec4a8629 %f');
   });
 
   it('an AppImage runs its own file, not the mount it runs from this time', () => {

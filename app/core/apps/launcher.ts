@@ -9,7 +9,7 @@ export type HowStarted =
   | { kind: 'node'; node: string; cliScript: string }
   /** Electron from a build folder (`electron .`): the app folder follows the executable. */
   | { kind: 'electron-dev'; electron: string; appPath: string }
-  /** An installed package (deb, rpm, tar.gz): the executable, which is where /usr/bin/porthole links to. */
+  /** An installed package (deb, rpm, tar.gz): the executable (the launcher), which is where /usr/bin/porthole links to. */
   | { kind: 'packaged'; executable: string }
   /** An AppImage: its own file ($APPIMAGE), since the mount path it runs from changes on every run. */
   | { kind: 'appimage'; appImage: string };
@@ -27,7 +27,8 @@ export function howStarted(opts: {
   // Only a packaged app believes $APPIMAGE: a child of an AppImage inherits it.
   const appImage = opts.env.APPIMAGE;
   if (appImage && appImage.startsWith('/')) return { kind: 'appimage', appImage };
-  return { kind: 'packaged', executable: opts.execPath };
+  // A package runs Electron as `porthole.bin` behind the `porthole` launcher (build/after-pack.mjs): name the launcher.
+  return { kind: 'packaged', executable: opts.execPath.replace(/\.bin$/, '') };
 }
 
 /** The argv prefix that runs Porthole as it was started: add a CLI verb (`app M A`) or GUI flags (`--hidden`). */
