@@ -409,6 +409,9 @@ async function start(): Promise<void> {
     launchApp: (launch) => void openProgram(launch),
   };
   // Starting hidden only makes sense where the tray icon can bring the window back.
+  if (launchArgs.hidden && !trayHostPresent) {
+    console.warn('Porthole: --hidden needs a tray, and none was found (or gdbus is not installed: "porthole check" says so); showing the window.');
+  }
   actOnArgs({ ...launchArgs, hidden: launchArgs.hidden && trayHostPresent }, instanceActions, { secondInstance: false });
   onSecondInstance = (args) => {
     hooks?.secondInstances.push(args);

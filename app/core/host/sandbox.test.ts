@@ -88,3 +88,16 @@ describe('the AppImage sandbox check', () => {
     }
   });
 });
+
+describe('the tray helper check', () => {
+  it('names the package that has gdbus when it is missing (close-to-tray and --hidden need it), and never blocks', async () => {
+    const byId = async () => (await checkHost(fake.options())).checks.find((c) => c.id === 'tray-helper')!;
+    expect(await byId()).toMatchObject({ status: 'ok', found: '/usr/bin/gdbus is installed.' });
+    await fake.remove('/usr/bin/gdbus');
+    const report = await checkHost(fake.options());
+    const check = report.checks.find((c) => c.id === 'tray-helper')!;
+    expect(check.status).toBe('warn');
+    expect(check.fix!.commands).toContain('sudo apt install libglib2.0-bin');
+    expect(formatHostReport(report)).toContain('gdbus is not installed.');
+  });
+});
