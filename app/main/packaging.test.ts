@@ -268,6 +268,18 @@ describe('the CI workflow', () => {
     const steps = Object.values(wf.jobs).flatMap((j) => j.steps ?? []);
     expect(steps.map((s) => s.run ?? '')).toContain('bash .ci/run');
   });
+
+  it('builds the packages and smoke-tests the .deb installed in a clean container', () => {
+    const wf = workflow('ci.yml');
+    const runs = (name: string): string => (wf.jobs[name]?.steps ?? []).map((s) => s.run ?? '').join('\n');
+    expect(runs('packages')).toContain('npm run dist');
+    expect(runs('packages')).toContain('asar list');
+    const installed = wf.jobs['installed-deb']!;
+    expect(installed.needs).toBe('packages');
+    expect((installed as { container?: { image?: string } }).container?.image).toBe('debian:bookworm');
+    expect(runs('installed-deb')).toContain('bash e2e/installed/smoke.sh dist/*.deb');
+    expect(existsSync(join(root, 'e2e/installed/smoke.sh'))).toBe(true);
+  });
 });
 
 describe('the launcher (build/launcher.sh)', () => {
