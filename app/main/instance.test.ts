@@ -92,6 +92,7 @@ describe('routing one executable: CLI verb, app launch or GUI', () => {
   it('a CLI verb runs the CLI with everything from the verb on, in a packaged and a dev argv', () => {
     expect(routeArgv(['/opt/Porthole/porthole', 'check', '--json'], packaged)).toEqual({ kind: 'cli', argv: ['check', '--json'] });
     expect(routeArgv(['/x/electron', '/work/main', 'machines'], { defaultApp: true })).toEqual({ kind: 'cli', argv: ['machines'] });
+    expect(routeArgv(['/x/electron', '--inspect=0', '/work/main', 'check'], { defaultApp: true })).toEqual({ kind: 'cli', argv: ['check'] });
     expect(routeArgv(['/opt/Porthole/porthole', '--json', 'snapshot', 'win11'], packaged)).toEqual({ kind: 'cli', argv: ['--json', 'snapshot', 'win11'] });
     expect(routeArgv(['/opt/Porthole/porthole', '--no-sandbox', 'apps', 'win11'], packaged)).toEqual({ kind: 'cli', argv: ['apps', 'win11'] });
     expect(routeArgv(['porthole', '--help'], packaged)).toEqual({ kind: 'cli', argv: ['--help'] });
@@ -119,6 +120,8 @@ describe('routing one executable: CLI verb, app launch or GUI', () => {
       ['/opt/Porthole/porthole', '--start', 'check'],
       ['/opt/Porthole/porthole', '--screen=check'],
       ['/x/electron', '/work/main', '--start', 'win11'],
+      ['/x/electron', '--inspect=0', '--remote-debugging-port=0', '/work/main', '--no-sandbox'],
+      ['/x/electron', 'check'], // the app folder is called check: still the GUI
       ['/opt/Porthole/porthole', '--enable-features=X', 'stray'],
       ['/opt/Porthole/porthole', '--', 'check'],
     ]) {

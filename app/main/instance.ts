@@ -41,11 +41,18 @@ const VALUE_FLAGS = new Set(MACHINE_FLAGS.map((f) => `--${f}`));
  * The first word that is not a flag, or a GUI flag's value, decides: a CLI verb runs the CLI from there.
  */
 export function routeArgv(argv: readonly string[], opts: { defaultApp: boolean }): Route {
-  const words = argv.slice(opts.defaultApp ? 2 : 1);
+  const words = argv.slice(1);
+  // `electron [switches] APP_PATH ...`: the first word that is not a switch is the app folder (a driver such
+  // as Playwright puts --inspect=0 before it).
+  let appPathPending = opts.defaultApp;
   let help = false;
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
     if (word === '--') break;
+    if (appPathPending && !word.startsWith('-')) {
+      appPathPending = false;
+      continue;
+    }
     if (VALUE_FLAGS.has(word)) {
       if (words[i + 1] !== undefined && !words[i + 1]!.startsWith('-')) i++;
       continue;
@@ -53,7 +60,7 @@ export function routeArgv(argv: readonly string[], opts: { defaultApp: boolean }
     if (word === '--help' || word === '-h') help = true;
     if (word.startsWith('-')) continue;
     if (!isCliCommand(word)) return { kind: 'gui' };
-    // Flags before the verb that the CLI knows (`porthole --json check`) go with it.
+    // Flags before the verb that the CLI knows (`porthole --json check`) go with it; Chromium's do not.
     const cliArgv = [...words.slice(0, i).filter((w) => w === '--json'), ...words.slice(i)];
     const [, machine, program, file, ...rest] = cliArgv;
     if (word === 'app' && cliArgv[0] === 'app' && machine && program && rest.length === 0 && ![machine, program, file ?? ''].some((w) => w.startsWith('-'))) {
