@@ -61,6 +61,9 @@ let onSecondInstance: ((args: LaunchArgs) => void) | null = null;
 
 if (route.kind === 'cli') {
   // No window, no single-instance lock: a CLI run may go alongside the GUI, as `node out/node/cli.js` does.
+  // No GPU process and no display needed for it (a terminal over ssh has none).
+  app.disableHardwareAcceleration();
+  app.commandLine.appendSwitch('ozone-platform', 'headless');
   runCli(route.argv);
 } else if (!app.requestSingleInstanceLock({ argv: process.argv })) {
   // The running Porthole gets our arguments (an app launch included) through 'second-instance'.

@@ -10,8 +10,12 @@ import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 export const PAGE_SCHEME = 'porthole';
 export const PAGE_HOST = 'app';
 export const PAGE_ORIGIN = `${PAGE_SCHEME}://${PAGE_HOST}`;
-/** What protocol.registerSchemesAsPrivileged gets: a standard, secure origin for 'self', fetch and ES modules. */
-export const PAGE_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true, codeCache: true } as const;
+/**
+ * What protocol.registerSchemesAsPrivileged gets: a standard, secure origin for 'self', fetch and ES modules
+ * (Vite's `<script type="module" crossorigin>` loads in CORS mode; our answers carry no Access-Control headers,
+ * so no other origin can read them).
+ */
+export const PAGE_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true } as const;
 
 /** Where our own page lives: the built renderer on disk, or the dev server (never in a packaged app). */
 export interface PageLocation {

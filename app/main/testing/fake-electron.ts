@@ -182,6 +182,8 @@ export function fakeElectron() {
     enableSandbox: vi.fn(),
     requestSingleInstanceLock: vi.fn(() => true),
     releaseSingleInstanceLock: vi.fn(),
+    disableHardwareAcceleration: vi.fn(),
+    commandLine: { appendSwitch: vi.fn() },
     setAboutPanelOptions: vi.fn(),
     whenReady: vi.fn(() => ready),
     quit: vi.fn(),
