@@ -1,7 +1,7 @@
 /**
  * How this Porthole was started, and so the command that starts it again: what app-menu launchers
  * (`<command> app MACHINE APP %f`) and the login entry (`<command> --hidden`) run. One function, so
- * every file Porthole writes names the same executable; nothing here depends on ELECTRON_RUN_AS_NODE
+ * every file Porthole writes names the same executable; nothing here runs Electron as a plain Node
  * (a released Electron has that fuse off), since the installed executable itself routes CLI verbs.
  */
 export type HowStarted =
