@@ -61,9 +61,6 @@ let onSecondInstance: ((args: LaunchArgs) => void) | null = null;
 
 if (route.kind === 'cli') {
   // No window, no single-instance lock: a CLI run may go alongside the GUI, as `node out/node/cli.js` does.
-  // No GPU process and no display needed for it (a terminal over ssh has none).
-  app.disableHardwareAcceleration();
-  app.commandLine.appendSwitch('ozone-platform', 'headless');
   runCli(route.argv);
 } else if (!app.requestSingleInstanceLock({ argv: process.argv })) {
   // The running Porthole gets our arguments (an app launch included) through 'second-instance'.
@@ -90,6 +87,9 @@ if (route.kind === 'cli') {
 
 /** The CLI in this process, its output on ours; exits with its code once the output is written. */
 function runCli(argv: string[]): void {
+  // No GPU process and no display needed (a terminal over ssh has none).
+  app.disableHardwareAcceleration();
+  app.commandLine.appendSwitch('ozone-platform', 'headless');
   const write = (stream: NodeJS.WriteStream) => (text: string): void => void stream.write(text);
   void import('../cli/main')
     .then(({ run }) => run(argv, write(process.stdout), write(process.stderr)))
