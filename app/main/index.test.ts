@@ -282,6 +282,9 @@ describe('one executable: CLI verbs and app launchers', () => {
     expect(electron.app.requestSingleInstanceLock).not.toHaveBeenCalled();
     expect(electron.app.whenReady).not.toHaveBeenCalled();
     expect(FakeBrowserWindow.all).toEqual([]);
+    expect(electron.protocol.registerSchemesAsPrivileged).not.toHaveBeenCalled();
+    // A terminal over ssh has no display: the CLI asks for none.
+    expect(electron.app.commandLine.appendSwitch).toHaveBeenCalledWith('ozone-platform', 'headless');
   });
 
   it('a CLI failure is its exit code, and its message on standard error', async () => {
