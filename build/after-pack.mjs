@@ -1,7 +1,9 @@
 // electron-builder afterPack hook: flips Electron's fuses in the packed binary, before the
 // AppImage/deb/rpm/tar.gz are made from it. Fuses are compile-time switches baked into the
 // executable, so nothing at run time (env vars, flags) can turn these features back on.
+import { chmod, copyFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { FuseV1Options, FuseVersion, flipFuses, getCurrentFuseWire } from '@electron/fuses';
 
 // A fuse's byte in the wire: ASCII '1' on, '0' off (@electron/fuses does not export these).
@@ -20,6 +22,9 @@ export const PORTHOLE_FUSES = {
   [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
   // Load the app only from app.asar, never from a loose app/ folder placed beside it.
   [FuseV1Options.OnlyLoadAppFromAsar]: true,
+  // file:// pages get no extra privileges (reading other local files): ours is served from the
+  // privileged porthole:// scheme (app/main/page.ts), as the Electron security checklist advises.
+  [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
 };
 
 /** Flips and verifies the fuses of one Electron executable. */
@@ -38,11 +43,27 @@ export async function flipPortholeFuses(executable) {
   }
 }
 
+/** build/launcher.sh: runs Electron, or says how to let an AppImage's sandbox start (see its comments). */
+export const LAUNCHER = fileURLToPath(new URL('./launcher.sh', import.meta.url));
+
+/**
+ * Moves Electron to `<name>.bin` and puts the launcher in its place (the deb's /usr/bin link, the AppImage's
+ * AppRun and the desktop entry all start `<name>`); returns Electron's new path.
+ */
+export async function installLauncher(appOutDir, executableName) {
+  const executable = join(appOutDir, executableName);
+  const binary = `${executable}.bin`;
+  await rename(executable, binary);
+  await copyFile(LAUNCHER, executable);
+  await chmod(executable, 0o755);
+  return binary;
+}
+
 export default async function afterPack(context) {
   if (context.electronPlatformName !== 'linux') {
     throw new Error(`after-pack: Porthole packages for Linux only, not ${context.electronPlatformName}.`);
   }
-  const executable = join(context.appOutDir, context.packager.executableName);
-  await flipPortholeFuses(executable);
-  console.log(`  • fuses flipped in ${executable}`);
+  const binary = await installLauncher(context.appOutDir, context.packager.executableName);
+  await flipPortholeFuses(binary);
+  console.log(`  • fuses flipped in ${binary}, launcher at ${join(context.appOutDir, context.packager.executableName)}`);
 }

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { howStarted, portholeCommand } from '../core/apps/launcher';
 
 /** `$XDG_CONFIG_HOME/autostart/porthole.desktop`: what desktops start at login. */
 export function autostartFile(env: NodeJS.ProcessEnv): string {
@@ -22,10 +23,10 @@ export function quoteExecArg(arg: string): string {
 /**
  * The command that starts this Porthole: the AppImage when running from one (its mount point
  * changes every run), else the executable, plus the app folder when unpackaged (`electron .`).
+ * The same command app-menu launchers run (core/apps/launcher.ts).
  */
 export function launchCommand(opts: { execPath: string; isPackaged: boolean; appPath: string; env: NodeJS.ProcessEnv }): string[] {
-  if (opts.env.APPIMAGE) return [opts.env.APPIMAGE];
-  return opts.isPackaged ? [opts.execPath] : [opts.execPath, opts.appPath];
+  return portholeCommand(howStarted({ execPath: opts.execPath, env: opts.env, electron: { packaged: opts.isPackaged, appPath: opts.appPath }, cliScript: '' }));
 }
 
 export function autostartEntry(command: string[]): string {

@@ -7,7 +7,7 @@ import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, IPC_STREAM_CLOSE_CHANNEL, IPC_STREAM_OPEN_CHANNEL, type CallResult } from '../api';
 import { DESKTOP_CHANNELS } from '../api';
 import { fakeBackend, type FakeBackend } from './testing/fake-backend';
-import { FakeBrowserWindow, FakeTray, fakeElectron, ipcEventFrom, type FakeElectron, type FakeMenu } from './testing/fake-electron';
+import { FakeBrowserWindow, FakeNotification, FakeTray, fakeElectron, ipcEventFrom, type FakeElectron, type FakeMenu } from './testing/fake-electron';
 import { TEST_HOOKS_GLOBAL, type TestHooks } from './test-hooks';
 import { machine } from './testing/machines';
 
@@ -113,7 +113,13 @@ describe('starting', () => {
       nodeIntegration: false,
       webSecurity: true,
     });
-    expect(win.loaded).toMatch(/^file:\/\/.*\/renderer\/index\.html#\/$/);
+    expect(win.loaded).toBe('porthole://app/index.html#/');
+    // Our page's scheme: privileged before ready, served on the session once ready.
+    expect(electron.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
+      { scheme: 'porthole', privileges: expect.objectContaining({ standard: true, secure: true }) },
+    ]);
+    expect(electron.protocol.registerSchemesAsPrivileged.mock.invocationCallOrder[0]!).toBeLessThan(electron.app.whenReady.mock.invocationCallOrder[0]!);
+    expect(electron.session.defaultSession.protocol.handle).toHaveBeenCalledWith('porthole', expect.any(Function));
     expect(win.isVisible()).toBe(true);
     expect([...electron.ipcMain.handlers.keys()].sort()).toEqual([IPC_CALL_CHANNEL, IPC_STREAM_OPEN_CHANNEL, IPC_STREAM_CLOSE_CHANNEL, ...Object.values(DESKTOP_CHANNELS)].sort());
     expect(electron.session.defaultSession.setPermissionRequestHandler).toHaveBeenCalled();
@@ -168,6 +174,19 @@ describe('running', () => {
     expect(mainWindow().webContents.sent).toContainEqual([IPC_EVENT_CHANNEL, 'machineChanged', view]);
     backend.emit({ event: 'machineRemoved', payload: { id: 'win11' } });
     expect(trayIds()).toEqual(['no-machines', 'open', 'quit']);
+  });
+
+  it('holds each notification, and its click opens the machine’s screen', async () => {
+    const { electron, backend } = await launch([]);
+    await ready(electron);
+    FakeNotification.all = [];
+    backend.emit({ event: 'machineChanged', payload: machine('win11', 'installing', {}, 'Windows 11') });
+    backend.emit({ event: 'machineChanged', payload: machine('win11', 'ready', {}, 'Windows 11') });
+    const [shown] = FakeNotification.all;
+    expect(shown?.options.title).toBe('Windows is installed');
+    expect(shown!.listenerCount('close')).toBe(1);
+    shown!.emit('click');
+    await vi.waitFor(() => expect(FakeBrowserWindow.all.map((w) => w.loaded)).toContainEqual(expect.stringMatching(/#\/screen\/win11$/)));
   });
 
   it('acts on tray clicks through the same backend', async () => {
@@ -228,12 +247,90 @@ describe('quitting', () => {
     const win = mainWindow();
     const menu = electron.Menu.setApplicationMenu.mock.lastCall![0] as FakeMenu;
     menu.getMenuItemById('app-log')!.click();
-    await vi.waitFor(() => expect(win.loaded).toMatch(/\/renderer\/index\.html#\/app-log$/));
+    await vi.waitFor(() => expect(win.loaded).toBe('porthole://app/index.html#/app-log'));
     // No log written yet (the backend is a fake): its folder is missing, so Porthole says where it will be.
     menu.getMenuItemById('app-log-file')!.click();
     await vi.waitFor(() => expect(electron.dialog.showMessageBox).toHaveBeenCalled());
     const shown = JSON.stringify(electron.dialog.showMessageBox.mock.lastCall);
     expect(shown).toContain(join(tmp, 'state', 'porthole.log'));
     expect(electron.shell.openPath).not.toHaveBeenCalled();
+  });
+});
+
+describe('one executable: CLI verbs and app launchers', () => {
+  /** Standard output and error as the in-process CLI writes them. */
+  function captureOutput(): { out: () => string } {
+    let text = '';
+    const fake = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+      text += String(chunk);
+      const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      cb?.();
+      return true;
+    }) as typeof process.stdout.write;
+    vi.spyOn(process.stdout, 'write').mockImplementation(fake);
+    vi.spyOn(process.stderr, 'write').mockImplementation(fake);
+    return { out: () => text };
+  }
+
+  it('given a CLI verb, runs the CLI in-process and exits with its code: no lock, no window, no RunAsNode', async () => {
+    expect(process.env.ELECTRON_RUN_AS_NODE).toBeUndefined();
+    const output = captureOutput();
+    const { electron, backend } = await launch(['machines', '--json']);
+    await vi.waitFor(() => expect(electron.app.exit).toHaveBeenCalledWith(0), { timeout: 10_000 });
+    expect(JSON.parse(output.out())).toEqual([expect.objectContaining({ id: 'win11', name: 'Windows 11' })]);
+    expect(backend.calls.map((c) => c.action)).toEqual(['listMachines']);
+    expect(electron.app.requestSingleInstanceLock).not.toHaveBeenCalled();
+    expect(electron.app.whenReady).not.toHaveBeenCalled();
+    expect(FakeBrowserWindow.all).toEqual([]);
+    expect(electron.protocol.registerSchemesAsPrivileged).not.toHaveBeenCalled();
+    // A terminal over ssh has no display: the CLI asks for none.
+    expect(electron.app.commandLine.appendSwitch).toHaveBeenCalledWith('ozone-platform', 'headless');
+  });
+
+  it('a CLI failure is its exit code, and its message on standard error', async () => {
+    const output = captureOutput();
+    const { electron } = await launch(['start']);
+    await vi.waitFor(() => expect(electron.app.exit).toHaveBeenCalledWith(2), { timeout: 10_000 });
+    expect(output.out()).toContain('"porthole start" needs a machine id');
+  });
+
+  it('a launcher’s `app MACHINE APP` with no Porthole running opens the program from this process, then exits', async () => {
+    const output = captureOutput();
+    const { electron, backend } = await launch(['app', 'win11', '3561ec4a8629']);
+    await vi.waitFor(() => expect(electron.app.exit).toHaveBeenCalledWith(0), { timeout: 10_000 });
+    expect(electron.app.releaseSingleInstanceLock).toHaveBeenCalled();
+    expect(backend.calls).toContainEqual({ action: 'launchApp', request: { id: 'win11', app: '3561ec4a8629' } });
+    expect(output.out()).toContain('Opened Notepad from win11 in xfreerdp');
+    expect(electron.app.whenReady).not.toHaveBeenCalled();
+    expect(FakeBrowserWindow.all).toEqual([]);
+  });
+
+  it('a launcher’s `app MACHINE APP` hands the launch to the running Porthole and quits', async () => {
+    const { electron, backend } = await launch(['app', 'win11', '3561ec4a8629'], { lock: false });
+    expect(electron.app.requestSingleInstanceLock).toHaveBeenCalledWith({ argv: process.argv });
+    expect(electron.app.quit).toHaveBeenCalled();
+    expect(electron.app.exit).not.toHaveBeenCalled();
+    expect(backend.calls).toEqual([]);
+  });
+
+  it('the running Porthole opens a handed-over program, by id or name, without raising its window', async () => {
+    const { electron, backend } = await launch([]);
+    await ready(electron);
+    mainWindow().hide();
+    electron.app.emit('second-instance', {}, ['x'], '/home/me', { argv: ['/x/electron', '/work/main', 'app', 'win11', 'Notepad', 'a.txt'] });
+    await vi.waitFor(() =>
+      expect(backend.calls).toContainEqual({ action: 'launchApp', request: { id: 'win11', app: '3561ec4a8629', file: '/home/me/a.txt' } }),
+    );
+    expect(mainWindow().isVisible()).toBe(false);
+    expect(FakeBrowserWindow.all).toHaveLength(1);
+    expect(electron.dialog.showMessageBox).not.toHaveBeenCalled();
+  });
+
+  it('the running Porthole says why a handed-over program cannot open', async () => {
+    const { electron } = await launch([]);
+    await ready(electron);
+    electron.app.emit('second-instance', {}, ['x'], '/', { argv: ['/x/electron', '/work/main', 'app', 'win11', 'Paint'] });
+    await vi.waitFor(() => expect(electron.dialog.showMessageBox).toHaveBeenCalled());
+    expect(JSON.stringify(electron.dialog.showMessageBox.mock.lastCall)).toContain('No program called \\"Paint\\" is listed.');
   });
 });

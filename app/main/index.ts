@@ -7,23 +7,25 @@ import {
   ipcMain,
   Menu,
   Notification,
+  protocol,
   screen,
   session,
   shell,
   type MessageBoxOptions,
 } from 'electron';
-import { fromEnvelope, toEnvelope, type ActionName, type ActionRequest, type ErrorEnvelope, type MachineView } from '../api';
+import { fromEnvelope, toEnvelope, type ActionName, type ActionRequest, type AppList, type ErrorEnvelope, type MachineView } from '../api';
+import { pickApp } from '../cli/apps-format';
 import { createBackend, defaultDirs } from '../core/backend';
 import { APP_LOG_NAME } from '../core/log/app-log';
 import { showAppLogFile } from './app-log-file';
 import { autostartFile, isAutostartEnabled, launchCommand, setAutostart } from './autostart';
 import { registerDesktopIpc } from './desktop-ipc';
 import { electronDesktopServices } from './desktop-services';
-import { actOnArgs, parseArgs, secondInstanceArgv, type InstanceActions, type LaunchArgs } from './instance';
+import { actOnArgs, handedLaunch, parseArgs, routeArgv, secondInstanceArgv, type AppLaunch, type InstanceActions, type LaunchArgs } from './instance';
 import { forwardBackendEvents, registerBackendIpc, registerStreamIpc, senderCheck } from './ipc';
 import { buildAppMenuTemplate } from './menu';
-import { MachineNotifier } from './notifications';
-import { isOwnPageUrl, pageLocation, pageUrl } from './page';
+import { HeldNotifications, MachineNotifier } from './notifications';
+import { isOwnPageUrl, PAGE_SCHEME, PAGE_SCHEME_PRIVILEGES, pageLocation, pageUrl } from './page';
 import { decideClose, hasStatusNotifierHost, quitChoice, quitDialogOptions, runningMachines, type QuitChoice } from './quit';
 import { ScreenWindows } from './screen-window';
 import { installTestHooks, type TestHooks } from './test-hooks';
@@ -50,16 +52,30 @@ app.setName('Porthole');
 app.setPath('userData', join(dirs.configDir, 'chromium'));
 app.enableSandbox();
 
+// The installed executable is the CLI too: `porthole check` runs the CLI here, `porthole app M A` (an
+// app-menu launcher) goes to the running Porthole, anything else is the GUI. See instance.ts routeArgv.
+const route = routeArgv(process.argv, { defaultApp: !app.isPackaged });
 const launchArgs = parseArgs(process.argv);
 const pendingSecondInstances: LaunchArgs[] = [];
 let onSecondInstance: ((args: LaunchArgs) => void) | null = null;
 
-if (!app.requestSingleInstanceLock({ argv: process.argv })) {
-  // The running Porthole gets our arguments through 'second-instance'.
+if (route.kind === 'cli') {
+  // No window, no single-instance lock: a CLI run may go alongside the GUI, as `node out/node/cli.js` does.
+  runCli(route.argv);
+} else if (!app.requestSingleInstanceLock({ argv: process.argv })) {
+  // The running Porthole gets our arguments (an app launch included) through 'second-instance'.
   app.quit();
+} else if (route.kind === 'app') {
+  // No Porthole runs: open the program from this process, as `porthole app` does, then exit.
+  app.releaseSingleInstanceLock();
+  runCli(route.argv);
 } else {
-  app.on('second-instance', (_event, argv, _cwd, additionalData) => {
-    const args = parseArgs(secondInstanceArgv(argv, additionalData));
+  // Our page's scheme must be known before ready; it is handled in hardenSession (window.ts).
+  protocol.registerSchemesAsPrivileged([{ scheme: PAGE_SCHEME, privileges: PAGE_SCHEME_PRIVILEGES }]);
+  app.on('second-instance', (_event, argv, cwd, additionalData) => {
+    const full = secondInstanceArgv(argv, additionalData);
+    const launch = handedLaunch(routeArgv(full, { defaultApp: !app.isPackaged }), cwd);
+    const args: LaunchArgs = { ...parseArgs(full), ...(launch ? { launch } : {}) };
     if (onSecondInstance) onSecondInstance(args);
     else pendingSecondInstances.push(args);
   });
@@ -69,11 +85,31 @@ if (!app.requestSingleInstanceLock({ argv: process.argv })) {
     .catch((err: unknown) => fail('Porthole could not start', err));
 }
 
+/** The CLI in this process, its output on ours; exits with its code once the output is written. */
+function runCli(argv: string[]): void {
+  // No GPU process and no display needed (a terminal over ssh has none).
+  app.disableHardwareAcceleration();
+  app.commandLine.appendSwitch('ozone-platform', 'headless');
+  const write = (stream: NodeJS.WriteStream) => (text: string): void => void stream.write(text);
+  void import('../cli/main')
+    .then(({ run }) => run(argv, write(process.stdout), write(process.stderr)))
+    .catch((err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      return 1;
+    })
+    .then((code) => process.stdout.write('', () => process.stderr.write('', () => app.exit(code))));
+}
+
 function fail(title: string, err: unknown): void {
   const message = err instanceof Error ? err.message : String(err);
   console.error(`${title}:`, err);
   dialog.showErrorBox(title, message);
   app.exit(1);
+}
+
+/** What starts this Porthole again (login entry, app-menu launchers): the installed executable or the AppImage. */
+function ownCommand(): string[] {
+  return launchCommand({ execPath: process.execPath, isPackaged: app.isPackaged, appPath: app.getAppPath(), env: process.env });
 }
 
 function workAreas(): Rect[] {
@@ -92,7 +128,7 @@ async function start(): Promise<void> {
   });
 
   const [backend, trayHostPresent] = await Promise.all([
-    createBackend({ ...dirs, env: process.env, autoStartMachines: true }),
+    createBackend({ ...dirs, env: process.env, autoStartMachines: true, cliCommand: ownCommand() }),
     hasStatusNotifierHost(),
   ]);
 
@@ -208,16 +244,14 @@ async function start(): Promise<void> {
     quit: () => void requestQuit(),
   });
 
+  const heldNotifications = new HeldNotifications<Notification>();
   const notifier = new MachineNotifier({
     isSupported: () => Notification.isSupported(),
-    show: (n) => {
-      const notification = new Notification({ title: n.title, body: n.body, icon: WINDOW_ICON });
-      notification.on('click', () => {
+    show: (n) =>
+      heldNotifications.show(new Notification({ title: n.title, body: n.body, icon: WINDOW_ICON }), () => {
         if (n.kind === 'ready' || n.kind === 'installed') void openScreen(n.machineId).catch(() => showMain());
         else showMain();
-      });
-      notification.show();
-    },
+      }),
   });
 
   // Compiled out of a release build; in other builds still off unless PORTHOLE_TEST_HOOKS=1.
@@ -296,13 +330,7 @@ async function start(): Promise<void> {
           actions: {
             quit: () => void requestQuit(),
             toggleAutostart: (enabled) => {
-              const command = launchCommand({
-                execPath: process.execPath,
-                isPackaged: app.isPackaged,
-                appPath: app.getAppPath(),
-                env: process.env,
-              });
-              setAutostart(autostart, enabled, command)
+              setAutostart(autostart, enabled, ownCommand())
                 .catch((err: unknown) =>
                   showError('Could not change the login start', { code: 'INTERNAL', message: String(err) }),
                 )
@@ -350,6 +378,25 @@ async function start(): Promise<void> {
   process.on('SIGTERM', quitNow);
   process.on('SIGINT', quitNow);
 
+  /** An app-menu launcher's `porthole app MACHINE APP [FILE]`, handed over by a second instance. */
+  const openProgram = async ({ machine, app: wanted, file }: AppLaunch): Promise<void> => {
+    const title = `Could not open ${wanted} from ${machineName(machine)}`;
+    const listed = await backend.invoke('listApps', { id: machine });
+    if (!listed.ok) return showError(title, listed.error);
+    let id: string;
+    try {
+      id = pickApp((listed.value as AppList).apps, wanted).id;
+    } catch (err) {
+      return showError(title, toEnvelope(err));
+    }
+    const result = await backend.invoke('launchApp', { id: machine, app: id, ...(file ? { file } : {}) });
+    if (!result.ok) return showError(title, result.error);
+    const { launched, fix } = result.value as { launched: boolean; fix?: { text: string; commands: string[] } };
+    if (!launched) {
+      showError(title, { code: 'NOT_FOUND', message: fix?.text ?? 'No FreeRDP found.', ...(fix?.commands.length ? { remedy: fix.commands.join('\n') } : {}) });
+    }
+  };
+
   const instanceActions: InstanceActions = {
     start: (id) => void act('startMachine', { id }, `Could not start ${machineName(id)}`),
     stop: (id) => void act('stopMachine', { id }, `Could not stop ${machineName(id)}`),
@@ -362,8 +409,12 @@ async function start(): Promise<void> {
       ),
     showMainWindow: () => void showMain(),
     reportProblems: (problems) => console.warn(`Porthole: ${problems.join('; ')}`),
+    launchApp: (launch) => void openProgram(launch),
   };
   // Starting hidden only makes sense where the tray icon can bring the window back.
+  if (launchArgs.hidden && !trayHostPresent) {
+    console.warn('Porthole: --hidden needs a tray, and none was found (or gdbus is not installed: "porthole check" says so); showing the window.');
+  }
   actOnArgs({ ...launchArgs, hidden: launchArgs.hidden && trayHostPresent }, instanceActions, { secondInstance: false });
   onSecondInstance = (args) => {
     hooks?.secondInstances.push(args);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actOnArgs, parseArgs, secondInstanceArgv, type InstanceActions } from './instance';
+import { actOnArgs, handedLaunch, parseArgs, routeArgv, secondInstanceArgv, type InstanceActions } from './instance';
 
 function recorder(): InstanceActions & { log: string[] } {
   const log: string[] = [];
@@ -10,6 +10,7 @@ function recorder(): InstanceActions & { log: string[] } {
     showScreen: (id) => log.push(`screen ${id}`),
     showMainWindow: () => log.push('show'),
     reportProblems: (p) => log.push(`problems ${p.join('|')}`),
+    launchApp: (l) => log.push(`launch ${l.machine} ${l.app}${l.file ? ` ${l.file}` : ''}`),
   };
 }
 
@@ -85,3 +86,58 @@ describe('acting on the arguments', () => {
   });
 });
 
+
+describe('routing one executable: CLI verb, app launch or GUI', () => {
+  const packaged = { defaultApp: false };
+  it('a CLI verb runs the CLI with everything from the verb on, in a packaged and a dev argv', () => {
+    expect(routeArgv(['/opt/Porthole/porthole', 'check', '--json'], packaged)).toEqual({ kind: 'cli', argv: ['check', '--json'] });
+    expect(routeArgv(['/x/electron', '/work/main', 'machines'], { defaultApp: true })).toEqual({ kind: 'cli', argv: ['machines'] });
+    expect(routeArgv(['/x/electron', '--inspect=0', '/work/main', 'check'], { defaultApp: true })).toEqual({ kind: 'cli', argv: ['check'] });
+    expect(routeArgv(['/opt/Porthole/porthole', '--json', 'snapshot', 'win11'], packaged)).toEqual({ kind: 'cli', argv: ['--json', 'snapshot', 'win11'] });
+    expect(routeArgv(['/opt/Porthole/porthole', '--no-sandbox', 'apps', 'win11'], packaged)).toEqual({ kind: 'cli', argv: ['apps', 'win11'] });
+    expect(routeArgv(['porthole', '--help'], packaged)).toEqual({ kind: 'cli', argv: ['--help'] });
+  });
+
+  it('a launcher’s app MACHINE APP [FILE] is an app launch, for the running instance', () => {
+    expect(routeArgv(['/opt/Porthole/porthole', 'app', 'office', '3561ec4a8629'], packaged)).toEqual({
+      kind: 'app',
+      argv: ['app', 'office', '3561ec4a8629'],
+      launch: { machine: 'office', app: '3561ec4a8629' },
+    });
+    expect(routeArgv(['/home/me/P.AppImage', 'app', 'office', 'notepad', '/home/me/Shared/a.txt'], packaged)).toMatchObject({
+      kind: 'app',
+      launch: { machine: 'office', app: 'notepad', file: '/home/me/Shared/a.txt' },
+    });
+    // Incomplete or with options: the CLI answers (usage, --json output) in this process.
+    expect(routeArgv(['porthole', 'app', 'office'], packaged)).toEqual({ kind: 'cli', argv: ['app', 'office'] });
+    expect(routeArgv(['porthole', 'app', 'office', 'notepad', '--json'], packaged).kind).toBe('cli');
+  });
+
+  it('the GUI otherwise: no words, our flags and their values, Chromium switches, an unknown word', () => {
+    for (const argv of [
+      ['/opt/Porthole/porthole'],
+      ['/opt/Porthole/porthole', '--hidden'],
+      ['/opt/Porthole/porthole', '--start', 'check'],
+      ['/opt/Porthole/porthole', '--screen=check'],
+      ['/x/electron', '/work/main', '--start', 'win11'],
+      ['/x/electron', '--inspect=0', '--remote-debugging-port=0', '/work/main', '--no-sandbox'],
+      ['/x/electron', 'check'], // the app folder is called check: still the GUI
+      ['/opt/Porthole/porthole', '--enable-features=X', 'stray'],
+      ['/opt/Porthole/porthole', '--', 'check'],
+    ]) {
+      expect(routeArgv(argv, { defaultApp: argv[0] === '/x/electron' }), argv.join(' ')).toEqual({ kind: 'gui' });
+    }
+  });
+
+  it('a handed-over FILE is taken from the second instance’s folder', () => {
+    const route = routeArgv(['porthole', 'app', 'office', 'notepad', 'docs/a.txt'], packaged);
+    expect(handedLaunch(route, '/home/me/Shared')).toEqual({ machine: 'office', app: 'notepad', file: '/home/me/Shared/docs/a.txt' });
+    expect(handedLaunch(routeArgv(['porthole'], packaged), '/')).toBeUndefined();
+  });
+
+  it('a launch opens the program and does not raise the main window', () => {
+    const r = recorder();
+    actOnArgs({ ...parseArgs(['porthole']), launch: { machine: 'office', app: 'notepad' } }, r, { secondInstance: true });
+    expect(r.log).toEqual(['launch office notepad']);
+  });
+});

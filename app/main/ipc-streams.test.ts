@@ -17,7 +17,7 @@ import { fakeBackend } from './testing/fake-backend';
 import { FakeFrame, FakeWebContents, ipcEventFrom } from './testing/fake-electron';
 
 const location = pageLocation({ indexFile: '/opt/Porthole/out/renderer/index.html', isPackaged: true, env: {} });
-const PAGE = 'file:///opt/Porthole/out/renderer/index.html#/machines/win11/logs';
+const PAGE = 'porthole://app/index.html#/machines/win11/logs';
 
 type IpcHandler = Parameters<IpcMainLike['handle']>[1];
 

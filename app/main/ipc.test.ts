@@ -10,7 +10,7 @@ import { isOwnPageUrl, pageLocation } from './page';
 import { machine } from './testing/machines';
 
 const location = pageLocation({ indexFile: '/opt/Porthole/out/renderer/index.html', isPackaged: true, env: {} });
-const PAGE = 'file:///opt/Porthole/out/renderer/index.html#/';
+const PAGE = 'porthole://app/index.html#/';
 
 type IpcHandler = Parameters<IpcMainLike['handle']>[1];
 
@@ -58,6 +58,14 @@ describe('the contract over IPC', () => {
     expect(result).toEqual({ ok: true, value: { ok: true } });
     expect(backend.calls).toEqual([{ action: 'startMachine', request: { id: 'win11' } }]);
     expect(admitted).toEqual(['startMachine']);
+  });
+
+  it('refuses our renderer’s files loaded from file:// (the page is served from porthole://app only)', async () => {
+    const { ipc, backend, ours } = served();
+    ours.mainFrame.url = 'file:///opt/Porthole/out/renderer/index.html#/';
+    const result = await call(ipc, IPC_CALL_CHANNEL, ipcEventFrom(ours), 'listMachines', {});
+    expect(result).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    expect(backend.calls).toEqual([]);
   });
 
   it('refuses a page that navigated away from ours', async () => {

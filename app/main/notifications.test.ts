@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { MachineNotifier, notificationFor } from './notifications';
+import { HeldNotifications, MachineNotifier, notificationFor } from './notifications';
+import { FakeNotification } from './testing/fake-electron';
 import { machine } from './testing/machines';
 
 describe('notificationFor', () => {
@@ -85,5 +86,23 @@ describe('MachineNotifier', () => {
     expect(n.changed(machine('w', 'booting'))).toBeNull();
     expect(n.changed(machine('w', 'ready'))).toMatchObject({ kind: 'ready' });
     expect(sink.show).toHaveBeenCalledOnce();
+  });
+});
+
+describe('held notifications', () => {
+  it('keeps each notification referenced until it is clicked, closed or fails, so its click is not lost', () => {
+    const held = new HeldNotifications<FakeNotification>();
+    const clicks: string[] = [];
+    const [a, b, c] = ['a', 'b', 'c'].map((title) => new FakeNotification({ title }));
+    held.show(a!, () => clicks.push('a'));
+    held.show(b!, () => clicks.push('b'));
+    held.show(c!, () => clicks.push('c'));
+    expect(held.size).toBe(3);
+    a!.emit('click');
+    expect(clicks).toEqual(['a']);
+    b!.emit('close');
+    c!.emit('failed');
+    expect(held.size).toBe(0);
+    expect(FakeNotification.shown.map((n) => n.title)).toEqual(expect.arrayContaining(['a', 'b', 'c']));
   });
 });

@@ -71,3 +71,35 @@ export class MachineNotifier {
     this.last.delete(id);
   }
 }
+
+/** The part of Electron's Notification this shell uses. */
+export interface ShownNotification {
+  on(event: 'click' | 'close' | 'failed', listener: () => void): unknown;
+  show(): void;
+}
+
+/**
+ * Shows notifications and holds each one until it is clicked, closed or fails: Electron drops a
+ * Notification (and its click) once the object is garbage-collected, and a local variable in the
+ * show callback is collectable the moment it returns.
+ */
+export class HeldNotifications<N extends ShownNotification> {
+  private readonly live = new Set<N>();
+
+  show(notification: N, onClick: () => void): void {
+    this.live.add(notification);
+    const release = (): boolean => this.live.delete(notification);
+    notification.on('click', () => {
+      release();
+      onClick();
+    });
+    notification.on('close', release);
+    notification.on('failed', release);
+    notification.show();
+  }
+
+  /** How many are on screen (tests). */
+  get size(): number {
+    return this.live.size;
+  }
+}

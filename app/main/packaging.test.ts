@@ -1,11 +1,14 @@
 // Packaging files under build/ and resources/: validated with the freedesktop tools, kept
 // consistent with each other, and the afterPack fuse hook run against a stand-in binary.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appArmorCommands, appArmorProfile } from '../core/host/sandbox';
+import { minimatch } from 'minimatch';
 import { parse } from 'yaml';
 import { runValidator } from './testing/validators';
 
@@ -31,6 +34,7 @@ interface BuilderConfig {
   directories: { buildResources: string; output: string };
   files: string[];
   extraResources: { from: string; to: string }[];
+  extraFiles: { from: string; to: string }[];
   extraMetadata: { desktopName: string };
   afterPack: string;
   linux: {
@@ -78,27 +82,94 @@ describe('electron-builder.yml', () => {
       productName: 'Porthole',
       executableName: 'porthole',
       directories: { buildResources: 'build', output: 'dist' },
-      files: ['out/**', 'package.json'],
     });
     expect(builder.linux.target).toEqual(['AppImage', 'deb', 'rpm', 'tar.gz']);
     expect(builder.linux.category).toBe('System;Emulator');
   });
 
-  it('recommends a container engine', () => {
-    expect(builder.deb.recommends).toEqual(['docker.io | podman']);
-    expect(builder.rpm.fpm.join(' ')).toMatch(/Recommends: .*podman/);
+  it('recommends every helper a feature runs: a container engine, FreeRDP 3 or 2, secret-tool and gdbus', () => {
+    expect(builder.deb.recommends).toEqual(['docker.io | podman', 'freerdp3-x11 | freerdp2-x11', 'libsecret-tools', 'libglib2.0-bin']);
+    const rpm = builder.rpm.fpm.join('\n');
+    expect(rpm).toMatch(/^Recommends: .*podman/m);
+    expect(rpm).toContain('Recommends: (/usr/bin/xfreerdp3 or /usr/bin/xfreerdp)');
+    expect(rpm).toContain('Recommends: /usr/bin/secret-tool');
+    expect(rpm).toContain('Recommends: /usr/bin/gdbus');
+    // Each Recommends is its own --rpm-tag.
+    for (const [i, arg] of builder.rpm.fpm.entries()) if (arg.startsWith('Recommends:')) expect(builder.rpm.fpm[i - 1]).toBe('--rpm-tag');
   });
 
-  it('installs the metainfo with the deb and rpm', () => {
+  it('puts the metainfo in every package: /usr/share/metainfo in the deb and rpm, usr/share/metainfo in the AppImage', () => {
     for (const fpm of [builder.deb.fpm, builder.rpm.fpm]) {
       expect(fpm).toContain('build/io.porthole.Porthole.metainfo.xml=/usr/share/metainfo/io.porthole.Porthole.metainfo.xml');
     }
+    expect(builder.extraFiles).toContainEqual({ from: 'build/io.porthole.Porthole.metainfo.xml', to: 'usr/share/metainfo/io.porthole.Porthole.metainfo.xml' });
   });
 
   it('points at files that exist', () => {
     expect(existsSync(join(root, builder.afterPack))).toBe(true);
     expect(existsSync(join(root, builder.linux.icon, '512x512.png'))).toBe(true);
-    for (const r of builder.extraResources) expect(existsSync(join(root, r.from)), r.from).toBe(true);
+    for (const r of [...builder.extraResources, ...builder.extraFiles]) expect(existsSync(join(root, r.from)), r.from).toBe(true);
+  });
+});
+
+/** The files under `dir` that electron-builder's `files` patterns select (minimatch, as electron-builder uses; `!` excludes). */
+function shippedFiles(dir: string, patterns: string[]): string[] {
+  const include = patterns.filter((p) => !p.startsWith('!'));
+  const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+  const all = readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .filter((f) => !f.startsWith('node_modules/') && !f.startsWith('.git/'));
+  const hit = (file: string, globs: string[]): boolean => globs.some((g) => minimatch(file, g, { dot: true }));
+  return all.filter((f) => hit(f, include) && !hit(f, exclude)).sort();
+}
+
+describe('what the packages ship from the build', () => {
+  const isTestOutput = (f: string): boolean => /^out\/(?!main\/|preload\/|renderer\/)/.test(f);
+
+  it('the main process, the preload, the renderer and package.json; no source map, no Node bundle, nothing a test wrote', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'porthole-files-'));
+    try {
+      // What `npm run build` writes, and what tests leave under out/ (the keyring test's CLI copy, a source map).
+      const tree = [
+        'package.json',
+        'out/main/index.js',
+        'out/main/chunks/main-X.js',
+        'out/main/index.js.map',
+        'out/preload/index.cjs',
+        'out/renderer/index.html',
+        'out/renderer/assets/index-X.js',
+        'out/renderer/assets/index-X.js.map',
+        'out/node/cli.js',
+        'out/node/cli.js.map',
+        'out/it-keyring/cli.js',
+        'app/main/index.ts',
+        'e2e/results/trace.zip',
+      ];
+      for (const f of tree) {
+        await mkdir(join(dir, f, '..'), { recursive: true });
+        await writeFile(join(dir, f), '');
+      }
+      expect(shippedFiles(dir, builder.files)).toEqual([
+        'out/main/chunks/main-X.js',
+        'out/main/index.js',
+        'out/preload/index.cjs',
+        'out/renderer/assets/index-X.js',
+        'out/renderer/index.html',
+        'package.json',
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  // The test bed builds before the suite (scripts/test.sh); a fresh clone without out/ checks the tree above only.
+  it.runIf(existsSync(join(root, 'out', 'main', 'index.js')))('this build: the entry points are shipped, and not one .map or test output', () => {
+    const shipped = shippedFiles(root, builder.files);
+    expect(shipped).toEqual(expect.arrayContaining(['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'package.json']));
+    expect(shipped.filter((f) => f.endsWith('.map'))).toEqual([]);
+    expect(shipped.filter(isTestOutput)).toEqual([]);
+    expect(shipped.filter((f) => !f.startsWith('out/') && f !== 'package.json')).toEqual([]);
   });
 });
 
@@ -142,12 +213,14 @@ describe('the afterPack hook', () => {
     return b.subarray(at + 2, at + 2 + b[at + 1]!).toString('latin1');
   };
 
-  it('turns off RunAsNode, NODE_OPTIONS and --inspect, and turns on asar integrity and asar-only loading', async () => {
-    const { dir, file } = await standIn('11111100');
+  it('puts the launcher in the executable’s place and flips the fuses of Electron, moved beside it as porthole.bin', async () => {
+    const { dir, file } = await standIn('11111101');
     try {
       await (await loadHook()).default({ electronPlatformName: 'linux', appOutDir: dir, packager: { executableName: 'porthole' } });
       // RunAsNode, CookieEncryption, NodeOptions, Inspect, AsarIntegrity, OnlyAsar, V8Snapshot, FileProtocol
-      expect(await wireOf(file)).toBe('01001100');
+      expect(await wireOf(`${file}.bin`)).toBe('01001100');
+      expect(await readFile(file, 'utf8')).toBe(await readFile(join(root, 'build', 'launcher.sh'), 'utf8'));
+      expect((await stat(file)).mode & 0o111).toBe(0o111);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -194,5 +267,76 @@ describe('the CI workflow', () => {
     expect(Object.keys(wf.on).sort()).toEqual(['pull_request', 'push', 'workflow_call']);
     const steps = Object.values(wf.jobs).flatMap((j) => j.steps ?? []);
     expect(steps.map((s) => s.run ?? '')).toContain('bash .ci/run');
+  });
+
+  it('builds the packages and smoke-tests the .deb installed in a clean container', () => {
+    const wf = workflow('ci.yml');
+    const runs = (name: string): string => (wf.jobs[name]?.steps ?? []).map((s) => s.run ?? '').join('\n');
+    expect(runs('packages')).toContain('npm run dist');
+    expect(runs('packages')).toContain('asar list');
+    const installed = wf.jobs['installed-deb']!;
+    expect(installed.needs).toBe('packages');
+    expect((installed as { container?: { image?: string } }).container?.image).toBe('debian:bookworm');
+    expect(runs('installed-deb')).toContain('bash e2e/installed/smoke.sh dist/*.deb');
+    expect(existsSync(join(root, 'e2e/installed/smoke.sh'))).toBe(true);
+  });
+});
+
+describe('the launcher (build/launcher.sh)', () => {
+  const LAUNCHER = join(root, 'build', 'launcher.sh');
+  const APPIMAGE = "/home/alice/My Apps/Porthole's [beta].AppImage";
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'porthole-launcher-'));
+    await mkdir(join(dir, 'opt'), { recursive: true });
+    await copyFile(LAUNCHER, join(dir, 'opt', 'porthole'));
+    await chmod(join(dir, 'opt', 'porthole'), 0o755);
+    // Electron's stand-in: says how it was started.
+    await writeFile(join(dir, 'opt', 'porthole.bin'), '#!/bin/sh\nprintf "ran:%s\\n" "$@"\n', { mode: 0o755 });
+    await symlink(join(dir, 'opt', 'porthole'), join(dir, 'usr-bin-porthole'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function proc(restrict: string | null, label: string | null): Promise<string> {
+    const p = await mkdtemp(join(dir, 'proc-'));
+    if (restrict !== null) {
+      await mkdir(join(p, 'sys', 'kernel'), { recursive: true });
+      await writeFile(join(p, 'sys', 'kernel', 'apparmor_restrict_unprivileged_userns'), `${restrict}\n`);
+    }
+    if (label !== null) {
+      await mkdir(join(p, 'self', 'attr', 'apparmor'), { recursive: true });
+      await writeFile(join(p, 'self', 'attr', 'apparmor', 'current'), `${label}\n`);
+    }
+    return p;
+  }
+  const run = (entry: string, args: string[], env: Record<string, string>) =>
+    spawnSync(entry, args, { env: { PATH: '/usr/bin:/bin', ...env }, encoding: 'utf8' });
+
+  it('runs Electron with every argument, through the /usr/bin link too', async () => {
+    for (const entry of [join(dir, 'opt', 'porthole'), join(dir, 'usr-bin-porthole')]) {
+      const r = run(entry, ['app', 'office', 'My File.txt'], {});
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe('ran:app\nran:office\nran:My File.txt\n');
+    }
+  });
+
+  it('runs Electron from an AppImage where user namespaces are free, or its profile applies', async () => {
+    for (const [restrict, label] of [['0', 'unconfined'], [null, null], ['1', 'porthole-appimage (unconfined)']] as const) {
+      const r = run(join(dir, 'opt', 'porthole'), ['check'], { APPIMAGE, PORTHOLE_PROC_ROOT: await proc(restrict, label) });
+      expect(r.stdout, `${restrict} ${label}`).toBe('ran:check\n');
+    }
+  });
+
+  it('in an AppImage on a restricting system without a profile: no Electron, the same profile and commands as porthole check', async () => {
+    const r = run(join(dir, 'opt', 'porthole'), ['--hidden'], { APPIMAGE, PORTHOLE_PROC_ROOT: await proc('1', 'unconfined') });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
+    const indented = appArmorProfile(APPIMAGE).trimEnd().split('\n').map((l) => `    ${l}`.trimEnd()).join('\n');
+    expect(r.stderr.split('\n').map((l) => l.trimEnd()).join('\n')).toContain(indented);
+    for (const command of appArmorCommands(APPIMAGE, sudo)) expect(r.stderr).toContain(`    ${command}\n`);
+    expect(r.stderr).toContain('Do not start it with --no-sandbox');
   });
 });

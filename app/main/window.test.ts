@@ -1,4 +1,7 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeBrowserWindow, FakeWebContents, fakeElectron, type FakeElectron } from './testing/fake-electron';
 
 const electron: FakeElectron = vi.hoisted(() => ({}) as FakeElectron);
@@ -16,10 +19,10 @@ const {
   isAllowedExternalUrl,
   secureWebPreferences,
 } = await import('./window');
-const { isOwnPageUrl, isSameDocument, pageLocation, pageUrl } = await import('./page');
+const { isOwnPageUrl, isSameDocument, pageFile, pageLocation, pageUrl, servePage } = await import('./page');
 
 const location = pageLocation({ indexFile: '/opt/Porthole/out/renderer/index.html', isPackaged: true, env: {} });
-const PAGE = 'file:///opt/Porthole/out/renderer/index.html';
+const PAGE = 'porthole://app/index.html';
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -64,6 +67,27 @@ describe('the window', () => {
     const win = createAppWindow({ location, preload: '/p.cjs', route: '/', title: 'Porthole', bounds: { width: 900, height: 600 }, startHidden: true });
     expect(win.isVisible()).toBe(false);
   });
+
+  it('maximizes a window saved maximized only once its page is ready to show (maximizing shows it)', () => {
+    FakeBrowserWindow.autoReady = false;
+    try {
+      const win = createAppWindow({ location, preload: '/p.cjs', route: '/', title: 'Porthole', bounds: { width: 900, height: 600, maximized: true } }) as unknown as FakeBrowserWindow;
+      expect(win.isMaximized()).toBe(false);
+      expect(win.isVisible()).toBe(false);
+      win.emit('ready-to-show');
+      expect(win.isMaximized()).toBe(true);
+      expect(win.isVisible()).toBe(true);
+
+      const hidden = createAppWindow({ location, preload: '/p.cjs', route: '/', title: 'Porthole', bounds: { width: 900, height: 600, maximized: true }, startHidden: true }) as unknown as FakeBrowserWindow;
+      hidden.emit('ready-to-show');
+      expect(hidden.isVisible()).toBe(false);
+      expect(hidden.isMaximized()).toBe(false);
+      hidden.show(); // from the tray
+      expect(hidden.isMaximized()).toBe(true);
+    } finally {
+      FakeBrowserWindow.autoReady = true;
+    }
+  });
 });
 
 describe('guards on the page', () => {
@@ -89,7 +113,7 @@ describe('guards on the page', () => {
 
   it('refuses navigation away from our page', () => {
     const wc = guarded();
-    for (const url of ['https://evil.example/', 'file:///etc/passwd', `file:///opt/Porthole/out/renderer/other.html`, 'data:text/html,hi']) {
+    for (const url of ['https://evil.example/', 'file:///etc/passwd', 'file:///opt/Porthole/out/renderer/index.html', 'porthole://app/other.html', 'porthole://evil/index.html', 'data:text/html,hi']) {
       const ev = navEvent(url);
       fire(wc, 'will-navigate', ev);
       expect(ev.preventDefault, url).toHaveBeenCalled();
@@ -149,8 +173,9 @@ describe('the session', () => {
     for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'hid', 'display-capture']) {
       expect(ask(request, p, PAGE), p).toBe(false);
     }
-    expect(check({}, 'fullscreen', 'file:///', { requestingUrl: PAGE, isMainFrame: true })).toBe(true);
-    expect(check({}, 'media', 'file:///', { requestingUrl: PAGE, isMainFrame: true })).toBe(false);
+    expect(check({}, 'fullscreen', 'porthole://app', { requestingUrl: PAGE, isMainFrame: true })).toBe(true);
+    expect(check({}, 'media', 'porthole://app', { requestingUrl: PAGE, isMainFrame: true })).toBe(false);
+    expect(ask(request, 'fullscreen', 'file:///opt/Porthole/out/renderer/index.html')).toBe(false);
   });
 
   it('refuses even those permissions to a foreign page', () => {
@@ -182,12 +207,13 @@ describe('the session', () => {
 });
 
 describe('our page', () => {
-  it('is a file under out/renderer', () => {
+  it('is our scheme’s origin, porthole://app, never a file:// URL', () => {
     expect(isOwnPageUrl(`${PAGE}#/`, location)).toBe(true);
-    expect(isOwnPageUrl('file:///opt/Porthole/out/renderer/assets/index.js', location)).toBe(true);
-    expect(isOwnPageUrl('file:///opt/Porthole/out/renderer/../main/index.js', location)).toBe(false);
+    expect(isOwnPageUrl('porthole://app/assets/index.js', location)).toBe(true);
+    expect(isOwnPageUrl('porthole://other/index.html', location)).toBe(false);
+    expect(isOwnPageUrl('porthole://user@app/index.html', location)).toBe(false);
+    expect(isOwnPageUrl('file:///opt/Porthole/out/renderer/index.html', location)).toBe(false);
     expect(isOwnPageUrl('file:///etc/passwd', location)).toBe(false);
-    expect(isOwnPageUrl('file://evil-host/opt/Porthole/out/renderer/index.html', location)).toBe(false);
     expect(isOwnPageUrl('https://evil.example/', location)).toBe(false);
     expect(isOwnPageUrl('about:blank', location)).toBe(false);
     expect(isOwnPageUrl('', location)).toBe(false);
@@ -202,12 +228,59 @@ describe('our page', () => {
     expect(pageUrl(dev, '/')).toBe('http://localhost:5173#/');
     const packaged = pageLocation({ indexFile: '/x/out/renderer/index.html', isPackaged: true, env });
     expect(packaged.devServerUrl).toBeNull();
-    expect(pageUrl(packaged, '/')).toBe('file:///x/out/renderer/index.html#/');
+    expect(pageUrl(packaged, '/')).toBe('porthole://app/index.html#/');
   });
 
   it('compares documents without the hash', () => {
     expect(isSameDocument(`${PAGE}#/a`, `${PAGE}#/b`)).toBe(true);
-    expect(isSameDocument(`${PAGE}`, 'file:///opt/Porthole/out/renderer/x.html')).toBe(false);
+    expect(isSameDocument(`${PAGE}`, 'porthole://app/x.html')).toBe(false);
     expect(isSameDocument('nope', PAGE)).toBe(false);
+  });
+});
+
+describe('serving our scheme', () => {
+  let dir: string;
+  let served: ReturnType<typeof pageLocation>;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'porthole-page-'));
+    await mkdir(join(dir, 'renderer', 'assets'), { recursive: true });
+    await writeFile(join(dir, 'renderer', 'index.html'), '<!doctype html><title>Porthole</title>');
+    await writeFile(join(dir, 'renderer', 'assets', 'index-X.js'), 'export {};');
+    await writeFile(join(dir, 'secret.txt'), 'not for pages');
+    served = pageLocation({ indexFile: join(dir, 'renderer', 'index.html'), isPackaged: true, env: {} });
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('registers the handler on the session', () => {
+    const ses = electron.session.defaultSession;
+    hardenSession(ses as unknown as Electron.Session, served);
+    expect(ses.protocol.handle).toHaveBeenCalledWith('porthole', expect.any(Function));
+  });
+
+  it('answers the renderer’s files with their type and the CSP', async () => {
+    const page = await servePage('porthole://app/index.html#/', served, CONTENT_SECURITY_POLICY);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(await page.text()).toContain('<title>Porthole</title>');
+    const script = await servePage('porthole://app/assets/index-X.js', served, CONTENT_SECURITY_POLICY);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+  });
+
+  it('never answers a file outside the renderer’s folder, nor another host', async () => {
+    for (const url of [
+      'porthole://app/../secret.txt',
+      'porthole://app/%2e%2e/secret.txt',
+      'porthole://app/assets/..%2f..%2fsecret.txt',
+      'porthole://app/%00',
+      'porthole://other/index.html',
+      'porthole://app/missing.js',
+      'file:///etc/passwd',
+    ]) {
+      expect((await servePage(url, served, CONTENT_SECURITY_POLICY)).status, url).toBe(404);
+    }
+    expect(pageFile('porthole://app/', served)).toBe(join(dir, 'renderer', 'index.html'));
   });
 });

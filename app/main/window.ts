@@ -6,7 +6,7 @@ import {
   type WebContents,
   type WebPreferences,
 } from 'electron';
-import { isOwnPageUrl, isSameDocument, pageUrl, type PageLocation } from './page';
+import { isOwnPageUrl, isSameDocument, PAGE_SCHEME, pageUrl, servePage, type PageLocation } from './page';
 import type { SavedBounds } from './window-state';
 
 /**
@@ -63,8 +63,10 @@ export function secureWebPreferences(preload: string): WebPreferences {
   };
 }
 
-/** Permissions and CSP for the session our windows share. */
+/** Our page's scheme, permissions and CSP for the session our windows share. */
 export function hardenSession(ses: Session, location: PageLocation): void {
+  // The built renderer is served from porthole://app (registered as privileged before ready), never file://.
+  ses.protocol.handle(PAGE_SCHEME, (request) => servePage(request.url, location, CONTENT_SECURITY_POLICY));
   ses.setPermissionRequestHandler((_wc, permission, callback, details) => {
     callback(permissionAllowed(permission, details.requestingUrl, location));
   });
@@ -73,7 +75,7 @@ export function hardenSession(ses: Session, location: PageLocation): void {
   );
   ses.setDevicePermissionHandler(() => false);
   const csp = contentSecurityPolicy(location.devServerUrl !== null);
-  // Covers the dev server; a file:// page carries the same policy in its meta tag.
+  // Covers the dev server; our scheme's answers carry the policy themselves (servePage), and the page its meta tag.
   ses.webRequest.onHeadersReceived((details, callback) => {
     if (details.resourceType !== 'mainFrame' && details.resourceType !== 'subFrame') {
       callback({});
@@ -138,9 +140,15 @@ export function appWindowOptions(opts: AppWindowOptions): BrowserWindowConstruct
 export function createAppWindow(opts: AppWindowOptions): BrowserWindow {
   const win = new BrowserWindow(appWindowOptions(opts));
   hardenWebContents(win.webContents, opts.location);
-  if (opts.bounds.maximized) win.maximize();
+  // Maximizing shows the window (on Linux), so it waits for the page's first paint like show() does;
+  // a window starting hidden is maximized when it is first shown.
   win.once('ready-to-show', () => {
-    if (!opts.startHidden) win.show();
+    if (opts.startHidden) {
+      if (opts.bounds.maximized) win.once('show', () => win.maximize());
+      return;
+    }
+    if (opts.bounds.maximized) win.maximize();
+    win.show();
   });
   void win.loadURL(pageUrl(opts.location, opts.route)).catch((err: unknown) => {
     console.error(`Porthole could not load its page (${pageUrl(opts.location, opts.route)}):`, err);

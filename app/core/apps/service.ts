@@ -5,6 +5,7 @@ import { APPS_FOLDER, PortholeError, type AppList, type MachineSettings, type Ma
 import type { RemoteDesktopResult } from '../remote/index';
 import { addToMenu, menuEntries, removeFromMenu } from './desktop-entry';
 import { readAppsFolder, type AppsFolderEntry } from './folder';
+import { howStarted, portholeCommand } from './launcher';
 import { openRemoteApp, windowsPathOf } from './remoteapp';
 
 export interface AppsDeps {
@@ -23,14 +24,18 @@ export interface AppsDeps {
 }
 
 /**
- * The CLI this process would run: `out/node/cli.js` beside the running bundle (the web host, the CLI) or
- * beside Electron's main bundle, started by the same Node. Electron's own binary is a Node too when ELECTRON_RUN_AS_NODE is set.
+ * The command that runs this Porthole again, for launchers: under Node, `out/node/cli.js` beside the running
+ * bundle (the web host, the CLI) or in ../node; under Electron (a CLI verb run in-process by the installed
+ * executable), that executable or the AppImage. The Electron shell passes its own (backend's cliCommand).
  */
 export function defaultCliCommand(): string[] {
   // This module is bundled into out/node/{web,cli}.js and out/main/index.js: the CLI is beside it or in ../node.
   const here = dirname(fileURLToPath(import.meta.url));
   const cli = [join(here, 'cli.js'), join(here, '..', 'node', 'cli.js')].find((p) => existsSync(p)) ?? join(here, 'cli.js');
-  return process.versions.electron ? ['env', 'ELECTRON_RUN_AS_NODE=1', process.execPath, cli] : [process.execPath, cli];
+  // Electron sets process.defaultApp when started as `electron APP_PATH` (unpackaged), with the path in argv[1].
+  const defaultApp = (process as { defaultApp?: boolean }).defaultApp === true;
+  const electron = process.versions.electron ? { packaged: !defaultApp, appPath: process.argv[1] ?? '.' } : null;
+  return portholeCommand(howStarted({ execPath: process.execPath, env: process.env, electron, cliScript: cli }));
 }
 
 function iconUrl(png: Buffer | null): string | null {

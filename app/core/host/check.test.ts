@@ -27,6 +27,7 @@ describe('checkHost', () => {
       ['disk', 'ok'],
       ['tun', 'ok'],
       ['passwords', 'ok'],
+      ['tray-helper', 'ok'],
     ]);
     expect(report.ready).toBe(true);
     expect(report.facts).toEqual({

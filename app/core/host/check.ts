@@ -6,6 +6,8 @@ import { engineFact, installedEngines, probeEngines, selectEngine } from './engi
 import { engineHostChecks, probeImages, probeOverEngine } from './engine-host-checks';
 import { findKvm, kvmCheck, type KvmFindings } from './kvm';
 import { passwordsCheck } from './passwords';
+import { trayHelperCheck } from './helpers';
+import { appImageSandboxCheck, readAppImageSandbox } from './sandbox';
 import { cpuCheck, diskCheck, memoryCheck, readCpuThreads, readDiskSpace, readMemory, tunCheck } from './resources';
 
 /**
@@ -14,7 +16,7 @@ import { cpuCheck, diskCheck, memoryCheck, readCpuThreads, readDiskSpace, readMe
  */
 export async function checkHost(options: HostCheckOptions = {}): Promise<HostReport> {
   const ctx = hostContext(options);
-  const [kvm, engine, memory, threads, disk, tun, usbBus, passwords] = await Promise.all([
+  const [kvm, engine, memory, threads, disk, tun, usbBus, passwords, sandbox, trayHelper] = await Promise.all([
     guard(findKvm(ctx)),
     guard(findEngine(ctx)),
     guard(readMemory(ctx)),
@@ -23,6 +25,8 @@ export async function checkHost(options: HostCheckOptions = {}): Promise<HostRep
     ctx.exists('/dev/net/tun'),
     ctx.exists('/dev/bus/usb'),
     guard(ctx.passwords()),
+    guard(readAppImageSandbox(ctx)),
+    guard(trayHelperCheck(ctx)),
   ]);
 
   const fact = engine.ok ? engineFact(engine.value.probes) : null;
@@ -45,7 +49,11 @@ export async function checkHost(options: HostCheckOptions = {}): Promise<HostRep
     there ? there.disk : disk.ok ? diskCheck(disk.value, ctx.minDiskBytes) : broken('disk', 'Disk space', disk.error),
     tunCheck(tun, ctx.sudo),
     passwords.ok ? passwordsCheck(passwords.value, ctx.sudo) : broken('passwords', 'Passwords', passwords.error),
+    trayHelper.ok ? trayHelper.value : broken('tray-helper', 'Tray helper (gdbus)', trayHelper.error),
   ];
+  // Only when running as an AppImage (the deb and rpm's setuid sandbox helper needs no user namespaces).
+  const sandboxResult = sandbox.ok ? appImageSandboxCheck(sandbox.value, ctx.sudo) : null;
+  if (sandboxResult) checks.push(sandboxResult);
 
   const k: KvmFindings | undefined = probe?.ok ? probe.value.kvm : kvm.ok ? kvm.value : undefined;
   const kvmReachesMachines = Boolean(k?.present && (k.usable || (rootEngine && (k.openError === 'EACCES' || k.openError === 'EPERM'))));

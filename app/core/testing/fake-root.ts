@@ -128,6 +128,7 @@ export async function makeFakeRoot(): Promise<FakeRoot> {
   await fake.write('/dev/net/tun');
   await fake.write('/etc/group', 'root:x:0:\nkvm:x:994:\ndocker:x:995:\n');
   await fake.write('/etc/os-release', DEBIAN_OS_RELEASE);
+  await fake.write('/usr/bin/gdbus');
   await fake.mkdir('/home/alice');
   await fake.mkdir('/run/user/1000');
   await fake.mkdir('/var/run');

@@ -9,6 +9,9 @@ export interface FakeBackend extends Backend {
   machines: Map<string, MachineView>;
 }
 
+/** The one Windows program every fake machine lists. */
+export const FAKE_APP = { id: '3561ec4a8629', name: 'Notepad', target: 'C:\\Windows\\notepad.exe', args: '', source: 'start-menu' as const, icon: null, inMenu: false };
+
 export function fakeBackend(machines: MachineView[] = []): FakeBackend {
   const listeners = new Set<BackendListener>();
   const table = new Map(machines.map((m) => [m.id, m]));
@@ -32,6 +35,12 @@ export function fakeBackend(machines: MachineView[] = []): FakeBackend {
     forceStopMachine: async ({ id }) => (find(id), ok),
     restartMachine: async ({ id }) => (find(id), ok),
     deleteMachine: async ({ id }) => (find(id), ok),
+    listApps: async ({ id }) => (find(id), { state: 'ok' as const, folder: '/shared/.porthole/apps', written: null, apps: [FAKE_APP], warnings: [] }),
+    launchApp: async ({ id, app }) => {
+      find(id);
+      if (app !== FAKE_APP.id) throw new PortholeError('NOT_FOUND', `No program ${app}.`);
+      return { launched: true, client: 'xfreerdp' };
+    },
     engineStatus: async () => ({ connected: false, kind: 'unknown', endpoint: 'unix:///var/run/docker.sock' }),
   } satisfies Partial<Handlers>);
   return {

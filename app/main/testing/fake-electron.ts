@@ -31,6 +31,8 @@ export class FakeWebContents extends EventEmitter {
 
 export class FakeBrowserWindow extends EventEmitter {
   static all: FakeBrowserWindow[] = [];
+  /** loadURL emits 'ready-to-show' at once; a test that sets false emits it itself. */
+  static autoReady = true;
   readonly webContents = new FakeWebContents();
   visible = false;
   destroyed = false;
@@ -49,10 +51,12 @@ export class FakeBrowserWindow extends EventEmitter {
   async loadURL(url: string): Promise<void> {
     this.loaded = url;
     this.webContents.mainFrame.url = url;
-    this.emit('ready-to-show');
+    if (FakeBrowserWindow.autoReady) this.emit('ready-to-show');
   }
   show(): void {
+    const was = this.visible;
     this.visible = true;
+    if (!was) this.emit('show');
   }
   hide(): void {
     this.visible = false;
@@ -69,8 +73,10 @@ export class FakeBrowserWindow extends EventEmitter {
   restore(): void {
     this.minimized = false;
   }
+  /** As on Linux: maximizing a hidden window shows it. */
   maximize(): void {
     this.maximized = true;
+    this.show();
   }
   isMaximized(): boolean {
     return this.maximized;
@@ -148,9 +154,11 @@ export class FakeTray {
 
 export class FakeNotification extends EventEmitter {
   static shown: { title?: string; body?: string }[] = [];
+  static all: FakeNotification[] = [];
   static isSupported = (): boolean => true;
   constructor(public readonly options: { title?: string; body?: string }) {
     super();
+    FakeNotification.all.push(this);
   }
   show(): void {
     FakeNotification.shown.push(this.options);
@@ -173,6 +181,9 @@ export function fakeElectron() {
     getVersion: vi.fn(() => '0.1.0'),
     enableSandbox: vi.fn(),
     requestSingleInstanceLock: vi.fn(() => true),
+    releaseSingleInstanceLock: vi.fn(),
+    disableHardwareAcceleration: vi.fn(),
+    commandLine: { appendSwitch: vi.fn() },
     setAboutPanelOptions: vi.fn(),
     whenReady: vi.fn(() => ready),
     quit: vi.fn(),
@@ -186,6 +197,7 @@ export function fakeElectron() {
       setPermissionCheckHandler: vi.fn(),
       setDevicePermissionHandler: vi.fn(),
       webRequest: { onHeadersReceived: vi.fn() },
+      protocol: { handle: vi.fn() },
     },
   };
   return {
@@ -195,6 +207,7 @@ export function fakeElectron() {
     Menu: FakeMenu,
     Tray: FakeTray,
     Notification: FakeNotification,
+    protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
     nativeImage: { createFromPath: vi.fn((path: string) => ({ path })) },
     shell: { openExternal: vi.fn(async () => undefined), showItemInFolder: vi.fn(), openPath: vi.fn(async () => '') },
     clipboard: { readText: vi.fn(async () => 'from clipboard'), writeText: vi.fn(async () => undefined) },
