@@ -144,9 +144,10 @@ async function isKnown(dir: string, name: string, info: Stats, iso: (name: strin
 export const MAX_KEPT_NAMES = 10_000;
 
 /**
- * What a storage folder holds when a machine is given it, apart from an earlier install of the image
- * (its own files by the rules above, which the machine then uses as its disk): these are a person's,
- * never in a delete plan. `tooMany`: more than MAX_KEPT_NAMES of them (only the first are listed).
+ * What a storage folder holds when a machine is given it: a person's, never in a delete plan. Only an
+ * earlier install's disk files are left out (the image's exact names, as regular files, and the ISO its
+ * windows.base names): the machine boots that disk, so it is the machine's (an import of an installed
+ * Windows). Any folder there, backups/ and tmp/ included, is kept. `tooMany`: more than MAX_KEPT_NAMES.
  */
 export async function storageContents(dir: string): Promise<{ foreign: string[]; tooMany: boolean }> {
   let names: string[];
@@ -160,7 +161,7 @@ export async function storageContents(dir: string): Promise<{ foreign: string[];
   for (const name of names) {
     if (name === STORAGE_MARKER) continue;
     const info = await lstat(join(dir, name)).catch(() => null);
-    if (info && (await isKnown(dir, name, info, iso))) continue;
+    if (info?.isFile() && (await isKnown(dir, name, info, iso))) continue;
     foreign.push(name);
   }
   return { foreign: foreign.slice(0, MAX_KEPT_NAMES), tooMany: foreign.length > MAX_KEPT_NAMES };
