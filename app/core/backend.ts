@@ -149,7 +149,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     const client = connection.client;
     let known = reported.get(client);
     if (!known) {
-      known = engineReportedFolders(client.docker);
+      known = engineReportedFolders(client.docker, connection.status.kind === 'podman');
       reported.set(client, known);
       // No answer (a deadline, an error): asked again next time.
       void known.then((folders) => folders.length === 0 && reported.delete(client));

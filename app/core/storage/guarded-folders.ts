@@ -41,19 +41,34 @@ export function knownEngineFolders(env: NodeJS.ProcessEnv, home: string): string
 /** How long the engine may take to say where its folders are; without an answer only the defaults are guarded. */
 const INFO_DEADLINE_MS = 5_000;
 
+/** An absolute path of sane length from an engine answer, or nothing. */
+function folderFrom(value: unknown): string[] {
+  return typeof value === 'string' && value.length < 4096 && isAbsolute(value) && !value.includes('\0') ? [value] : [];
+}
+
+/** GET `path` on the engine, its JSON answer or null; aborted at the deadline. */
+function engineGet(docker: Docker, path: string, signal: AbortSignal): Promise<unknown> {
+  return new Promise((done) => {
+    docker.modem.dial({ path, method: 'GET', statusCodes: { 200: true }, abortSignal: signal }, (err, result) => done(err ? null : result));
+  });
+}
+
 /**
- * The folders the engine reports as its own (GET /info: `DockerRootDir` on Docker, the store's graph
- * root on Podman's compat API). Engine answers are hostile input: only absolute paths of sane length.
- * An engine that does not answer in time gives none (the known defaults still apply).
+ * The folders the engine reports as its own: GET /info's `DockerRootDir` (Docker's data root; Podman's
+ * compat API answers a store folder there too), and on Podman /libpod/info's store graph and run roots.
+ * Docker does not report its exec root: the known defaults cover it. Engine answers are hostile input:
+ * only absolute paths of sane length. An engine that does not answer in time gives none (the known
+ * defaults still apply).
  */
-export async function engineReportedFolders(docker: Docker): Promise<string[]> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<null>((done) => (timer = setTimeout(() => done(null), INFO_DEADLINE_MS)));
+export async function engineReportedFolders(docker: Docker, podman = false): Promise<string[]> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), INFO_DEADLINE_MS);
   try {
-    const info: unknown = await Promise.race([docker.info() as Promise<unknown>, deadline]);
-    if (!info || typeof info !== 'object') return [];
-    const root = (info as { DockerRootDir?: unknown }).DockerRootDir;
-    return typeof root === 'string' && root.length < 4096 && isAbsolute(root) && !root.includes('\0') ? [root] : [];
+    const [info, libpod] = await Promise.all([engineGet(docker, '/info', abort.signal), podman ? engineGet(docker, '/libpod/info', abort.signal) : null]);
+    const folders = info && typeof info === 'object' ? folderFrom((info as { DockerRootDir?: unknown }).DockerRootDir) : [];
+    const store = libpod && typeof libpod === 'object' ? (libpod as { store?: { graphRoot?: unknown; runRoot?: unknown } }).store : undefined;
+    if (store && typeof store === 'object') folders.push(...folderFrom(store.graphRoot), ...folderFrom(store.runRoot));
+    return [...new Set(folders)];
   } catch {
     return [];
   } finally {
