@@ -68,16 +68,16 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Asks a yes/no question on the terminal; anything but "y"/"yes" is no. */
+/** Asks a yes/no question on the terminal; anything but "y"/"yes" is no, and so is the end of the input. */
 async function askYes(question: string, err: (s: string) => void): Promise<boolean> {
-  const { createInterface } = await import('node:readline/promises');
+  const { createInterface } = await import('node:readline');
   const rl = createInterface({ input: process.stdin, terminal: false });
+  err(question);
   try {
-    err(question);
-    const answer = await rl.question('');
-    return /^\s*y(es)?\s*$/i.test(answer);
-  } catch {
-    return false;
+    return await new Promise<boolean>((done) => {
+      rl.once('line', (answer) => done(/^\s*y(es)?\s*$/i.test(answer)));
+      rl.once('close', () => done(false));
+    });
   } finally {
     rl.close();
   }
@@ -238,7 +238,8 @@ async function runParsed(
             const asked = !json && process.stdin.isTTY === true;
             if (!asked || !(await askYes(`${question}Delete these? [y/N] `, err))) {
               if (json) out(JSON.stringify({ error: { code: 'CONFIRMATION_NEEDED', message: question.trimEnd(), remedy: 'Run it again with --yes.' }, plan }, null, 2) + '\n');
-              else err(`${asked ? '' : question}${asked ? '' : 'Run it again with --yes to delete them. '}Nothing was changed.\n`);
+              else if (asked) err('Nothing was changed.\n');
+              else err(`${question}Run it again with --yes to delete them. Nothing was changed.\n`);
               return 1;
             }
           }
