@@ -72,7 +72,11 @@ export type MachineStatus = z.infer<typeof machineStatusSchema>;
 export const machineViewSchema = machineSettingsSchema.omit({ password: true }).extend({
   hasPassword: z.boolean(),
   status: machineStatusSchema,
-  /** What a running machine runs without, said on its card (a USB device not plugged in at its start). */
+  /**
+   * What a running machine runs without, said on its card (a USB device not plugged in at its start); in
+   * createMachine's answer, what the create warns of (a storage folder that already held files, kept and
+   * never deleted with the disk; a read-only share of a sensitive folder).
+   */
   warnings: z.array(z.string()).optional(),
 });
 export type MachineView = z.infer<typeof machineViewSchema>;

@@ -24,8 +24,10 @@ Commands:
   fix ID FIX [--iso PATH]     Apply the fix a failed start offers, then start: software-emulation,
                               other-ports, choose-iso (with --iso); make-room names the folder to free
   apply ID                    Recreate the machine's container with its current settings (keeps the disk)
-  rm ID [--delete-disk]       Remove a machine; its disk is kept unless --delete-disk (then only what Porthole
-                              made goes: its own folder whole, else only the image's disk files)
+  rm ID [--delete-disk [--yes]]
+                              Remove a machine; its disk is kept unless --delete-disk (then only what Porthole
+                              made goes: its own folder whole, else only the image's disk files). It says
+                              what would be deleted and asks first; --yes deletes without asking
      [--delete-snapshots]     Its snapshots are kept (and where is said) unless --delete-snapshots
   logs ID [--tail N]          The machine's container log
   logs --app [--tail N]       Porthole's own log: where the file is, then its last lines
@@ -58,6 +60,21 @@ Commands:
 Options:
   --json                      Machine-readable output
 `;
+
+/** Asks a yes/no question on the terminal; anything but "y"/"yes" is no, and so is the end of the input. */
+async function askYes(question: string, err: (s: string) => void): Promise<boolean> {
+  const { createInterface } = await import('node:readline');
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  err(question);
+  try {
+    return await new Promise<boolean>((done) => {
+      rl.once('line', (answer) => done(/^\s*y(es)?\s*$/i.test(answer)));
+      rl.once('close', () => done(false));
+    });
+  } finally {
+    rl.close();
+  }
+}
 
 export async function run(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   let parsed;
@@ -156,6 +173,7 @@ async function runParsed(
           `Created ${machine.name} (${machine.id}). Start it with: porthole start ${machine.id}\n` +
             `Windows password (shown once; "porthole password ${machine.id}" shows it again): ${password}\n`,
         );
+        if (!json) for (const warning of machine.warnings ?? []) err(`Warning: ${warning}\n`);
         // The wizard asks for software emulation where KVM cannot work; the CLI says so before the first start fails.
         if (machine.kvm) {
           const report = await call('checkHost', {});
@@ -205,6 +223,20 @@ async function runParsed(
       }
       case 'rm': {
         const target = needId();
+        if (values['delete-disk'] && !values.yes) {
+          // Says what would go and asks first; without a terminal to ask on, refuses. The backend plans again when it deletes.
+          const plan = await call('storageUsage', { id: target });
+          if ((plan.kind === 'folder' || plan.kind === 'files') && plan.remove.length > 0) {
+            const question = `Removing ${target} with its disk:\n${formatDeletePlan(plan, false)}`;
+            const asked = !json && process.stdin.isTTY === true;
+            if (!asked || !(await askYes(`${question}Delete these? [y/N] `, err))) {
+              if (json) out(JSON.stringify({ error: { code: 'CONFIRMATION_NEEDED', message: question.trimEnd(), remedy: 'Run it again with --yes.' }, plan }, null, 2) + '\n');
+              else if (asked) err('Nothing was changed.\n');
+              else err(`${question}Run it again with --yes to delete them. Nothing was changed.\n`);
+              return 1;
+            }
+          }
+        }
         const result = await call('deleteMachine', { id: target, deleteDisk: values['delete-disk'], ...(values['delete-snapshots'] ? { deleteSnapshots: true } : {}) });
         print(result, () => (result.disk ? `Removed ${target}.\n${formatDeletePlan(result.disk, true)}` : `Removed ${target} (its disk is kept)\n`) + formatSnapshotsAfterDelete(result.snapshots));
         return 0;

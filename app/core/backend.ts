@@ -35,6 +35,7 @@ import { secretsOf } from './log/secret-values';
 import type { MachineView } from '../api';
 import { Snapshots } from './snapshots/snapshots';
 import { engineHostFs } from './storage/engine-host-fs';
+import { engineReportedFolders } from './storage/guarded-folders';
 import { onEngineHost } from './storage/engine-host-scope';
 import { RemoteStorage } from './storage/remote-storage';
 import { withDiskLock } from './snapshots/lock';
@@ -141,6 +142,20 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       if (view) emit({ event: 'machineChanged', payload: usbWarnings.decorate(view) });
     },
   );
+  // Where the engine keeps its own files (GET /info), asked once per connection when a path is first checked.
+  const reported = new WeakMap<object, Promise<string[]>>();
+  const engineFolders = (): Promise<string[]> => {
+    if (!connection.status.connected) return Promise.resolve([]);
+    const client = connection.client;
+    let known = reported.get(client);
+    if (!known) {
+      known = engineReportedFolders(client.docker, connection.status.kind === 'podman');
+      reported.set(client, known);
+      // No answer (a deadline, an error): asked again next time.
+      void known.then((folders) => folders.length === 0 && reported.delete(client));
+    }
+    return known;
+  };
   const machines = new Machines({
     store,
     secrets,
@@ -154,6 +169,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     onRemoved: (id) => (usbWarnings.forget(id), emit({ event: 'machineRemoved', payload: { id } })),
     address: (port) => addresses.of(port),
     ...(engineIsRemote(target) ? { engineHost: engineHostName(target) } : {}),
+    engineFolders,
     // A start from this process waits up to 20 s for another process's snapshot copy, then says so.
     diskLock: (id, body) => withDiskLock(options.configDir, id, body, 20_000),
   });

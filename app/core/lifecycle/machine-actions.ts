@@ -18,8 +18,9 @@ import type { MachineAddress } from '../engine/machine-address';
 import { newMachineId, settingsFromDraft } from '../machine/defaults';
 import { assertIsoUsable } from '../machine/iso';
 import { readHostKeyboard } from '../machine/keyboard';
-import { executeDiskDelete, makeStorageFolder, planDiskDelete } from '../storage/ownership';
-import { assertMachinePaths, assertSharedAllowed, assertStorageAllowed } from '../storage/paths';
+import { assertMountFolders } from '../machine/mounts';
+import { executeDiskDelete, makeStorageFolder, MAX_KEPT_NAMES, planDiskDelete, storageContents } from '../storage/ownership';
+import { assertMachinePaths, assertSharedAllowed, assertStorageAllowed, sharedFolderWarnings } from '../storage/paths';
 import type { MachineStarter } from './machine-start';
 import type { MachineState } from './machine-state';
 import type { MachinesDeps } from './machines-deps';
@@ -45,11 +46,14 @@ export class MachineActions {
 
   /**
    * A new machine. `installed` is for a storage folder where the image already installed Windows
-   * (an import found its windows.boot): the machine then starts straight into it.
+   * (an import found its windows.boot): the machine then starts straight into it. The view carries
+   * `warnings`: a storage folder that already held files (kept, and never deleted with the disk), a
+   * read-only share of a sensitive folder.
    */
   async create(draft: MachineDraft, wanted: Partial<HostPorts> = {}, opts: { installed?: boolean } = {}): Promise<MachineView> {
     if (draft.customIso) await assertIsoUsable(draft.customIso);
-    if (draft.storageDir) await assertStorageUnbound(this.deps, draft.storageDir);
+    if (draft.storageDir) await assertStorageUnbound(this.deps, draft.storageDir, undefined, undefined, draft.image);
+    const warnings: string[] = [];
     const keyboard = await readHostKeyboard().catch(() => undefined);
     // Name, id and ports are decided on the records as they are on disk, under the store's lock:
     // racing creates (in this process or another) never share a name, an id or a port.
@@ -68,11 +72,27 @@ export class MachineActions {
         env: this.deps.env,
         ...(keyboard ? { keyboardLayout: keyboard.layout, ...(keyboard.variant ? { keyboardVariant: keyboard.variant } : {}) } : {}),
       });
-      await assertMachinePaths(settings, pathPolicy(this.deps, id, existing));
+      const policy = pathPolicy(this.deps, id, existing);
+      await assertMachinePaths(settings, policy);
+      const local = this.deps.engineHost === undefined;
+      // The same rule as the start's, before anything is made: a share that is a file, a FIFO, a dangling link is refused now.
+      if (local) await assertMountFolders(settings, { storage: false });
       const { own } = await makeStorageFolder(settings.storageDir, id);
+      let kept: string[] = [];
+      if (!own && local) {
+        // An existing path: a folder (the start's rule), and what it holds already is a person's, never deleted with the disk.
+        await assertMountFolders(settings);
+        const found = await storageContents(settings.storageDir);
+        if (found.tooMany) {
+          throw new PortholeError('INVALID_ARGUMENT', `The folder ${settings.storageDir} already holds more than ${MAX_KEPT_NAMES} files and folders.`, 'Choose an empty folder, or a new one, for the machine’s disk.');
+        }
+        kept = found.foreign;
+        if (kept.length > 0) warnings.push(storageNotEmptyWarning(settings.storageDir, kept));
+      }
+      warnings.push(...(await sharedFolderWarnings(settings.sharedFolders, policy)));
       try {
         // The keyring keeps the password under the id, so it is sealed once the id is decided.
-        const created = await sealed(this.deps.secrets, { settings, installed: opts.installed === true });
+        const created = await sealed(this.deps.secrets, { settings, installed: opts.installed === true, ...(kept.length > 0 ? { storageKept: kept } : {}) });
         records.set(id, created);
         return created;
       } catch (err) {
@@ -83,7 +103,7 @@ export class MachineActions {
     });
     const view = this.state.toView(record);
     this.deps.onChange(view);
-    return view;
+    return warnings.length > 0 ? { ...view, warnings: [...(view.warnings ?? []), ...warnings] } : view;
   }
 
   async update(id: string, changes: MachineChanges): Promise<{ machine: MachineView; appliesAt: 'now' | 'next-start' | 'recreate' }> {
@@ -108,7 +128,8 @@ export class MachineActions {
           otherNames: others.map((r) => r.settings.name),
         });
         if (issues.length > 0) throw new PortholeError('INVALID_ARGUMENT', issues.map((i) => i.message).join(' '));
-        for (const folder of after.sharedFolders) await assertSharedAllowed(folder.hostPath, after.storageDir, pathPolicy(this.deps, id, others));
+        for (const folder of after.sharedFolders) await assertSharedAllowed(folder.hostPath, after.storageDir, pathPolicy(this.deps, id, others), folder.readOnly);
+        if (this.deps.engineHost === undefined) await assertMountFolders(after, { storage: false });
         // A new version or ISO means a new installation: the image moves the old disk to backups/.
         const reinstall = after.version !== before.version || after.customIso !== before.customIso;
         const next = await sealed(this.deps.secrets, { ...current, settings: after }, current, after.password === before.password);
@@ -206,10 +227,12 @@ export class MachineActions {
    * path policy refuses (see storage/paths.ts).
    */
   deletePlan(id: string): Promise<DeletePlan> {
-    return this.planDiskDelete(id, this.deps.store.require(id).settings.storageDir);
+    const record = this.deps.store.require(id);
+    return this.planDiskDelete(id, record.settings.storageDir, record.storageKept);
   }
 
-  private async planDiskDelete(id: string, path: string): Promise<DeletePlan> {
+  /** `kept`: what the folder held when the machine was given it, never removed. */
+  private async planDiskDelete(id: string, path: string, kept?: readonly string[]): Promise<DeletePlan> {
     let real: string;
     try {
       real = await assertStorageAllowed(path, pathPolicy(this.deps, id));
@@ -217,7 +240,7 @@ export class MachineActions {
       if (!(err instanceof PortholeError) || err.code !== 'INVALID_ARGUMENT') throw err;
       return { path, kind: 'refused', remove: [], keep: [], allocatedBytes: 0, apparentBytes: 0, reason: err.message };
     }
-    const plan = await planDiskDelete(real, id);
+    const plan = await planDiskDelete(real, id, kept);
     // A storage path that is itself a symlink: the folder it leads to stays, only the image's files go.
     const linked = await lstat(path).then((info) => info.isSymbolicLink(), () => false);
     return linked && plan.kind === 'folder' ? { ...plan, kind: 'files' } : plan;
@@ -230,7 +253,7 @@ export class MachineActions {
       // A keyring that cannot remove the password now refuses the delete before anything is stopped.
       await this.deps.secrets.assertForgettable(record);
       if (deleteDisk) {
-        const plan = await this.planDiskDelete(id, record.settings.storageDir);
+        const plan = await this.planDiskDelete(id, record.settings.storageDir, record.storageKept);
         if (plan.kind === 'refused') {
           throw new PortholeError(
             'INVALID_ARGUMENT',
@@ -256,7 +279,7 @@ export class MachineActions {
       // Planned again now: the container may have written files while shutting down.
       let disk: DeletePlan | undefined;
       if (deleteDisk) {
-        disk = await this.planDiskDelete(id, record.settings.storageDir);
+        disk = await this.planDiskDelete(id, record.settings.storageDir, record.storageKept);
         if (disk.kind !== 'refused') await executeDiskDelete(disk);
       }
       this.deps.onRemoved(id);
@@ -285,6 +308,12 @@ export class MachineActions {
     const at = this.deps.address ? await this.deps.address(web) : { host: '127.0.0.1', port: web };
     return { url: `ws://${at.host}:${at.port}/websockify`, ...('via' in at ? { via: at.via } : {}), ...('note' in at && at.note ? { note: at.note } : {}) };
   }
+}
+
+/** Said at create when the storage folder already held files: they stay, and the disk's delete leaves them. */
+function storageNotEmptyWarning(dir: string, kept: readonly string[]): string {
+  const shown = kept.slice(0, 5).join(', ') + (kept.length > 5 ? ` and ${kept.length - 5} more` : '');
+  return `The storage folder ${dir} already holds files (${shown}). They stay where they are, and deleting the machine’s disk never removes them; a new, empty folder for the machine is safer.`;
 }
 
 async function keepIfFree(wanted: number | undefined, fallback: number, taken: Set<number>): Promise<number> {

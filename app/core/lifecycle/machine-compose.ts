@@ -104,8 +104,10 @@ export class MachineCompose {
         draft.language ??= DEFAULT_LANGUAGE;
         draft.screen ??= { ...DEFAULT_SCREEN };
       }
-      const machine = await this.actions.create(draft, ports ?? {}, { installed: found.installed });
+      const { warnings: said, ...machine } = await this.actions.create(draft, ports ?? {}, { installed: found.installed });
       machines.push(machine);
+      // What create warns of (a storage folder that already held files, a read-only sensitive share) goes with the import's warnings.
+      warnings.push(...(said ?? []).map((w) => `“${machine.name}”: ${w}`));
       if (userOem) warnings.push(...(await this.importUserOem(machine, userOem, found.installed)));
       if (found.installed) {
         const disk = found.diskGiB !== undefined ? ` (${found.diskGiB} GB disk)` : '';

@@ -23,6 +23,8 @@ export interface MachinesDeps {
   address?: (hostPort: number) => Promise<MachineAddress>;
   /** The engine's computer when it is not this one: machine folders are paths there (storage/paths.ts). */
   engineHost?: string;
+  /** The folders the engine reports as its own (GET /info), refused by the path policy; the known defaults are always refused. */
+  engineFolders?: () => Promise<readonly string[]>;
   /**
    * Holds the machine's disk lock (shared by every Porthole process on this data folder) around a
    * start, so no start begins while another process copies the disk for a snapshot or a restore.

@@ -3,6 +3,7 @@ import type Docker from 'dockerode';
 import { PortholeError } from '../../api';
 import type { MachineSecrets } from '../secrets';
 import { containersOnStorage, type BoundContainer } from '../storage/bound-containers';
+import { knownEngineFolders, sensitiveFolders } from '../storage/guarded-folders';
 import { homeOf, type PathPolicy } from '../storage/paths';
 import type { MachineRecord } from '../store/machine-store';
 import type { MachinesDeps } from './machines-deps';
@@ -11,16 +12,17 @@ import type { MachinesDeps } from './machines-deps';
 // import): its folders within the path policy, one container per Windows disk, ports no other
 // machine has, the password sealed where it is kept.
 
-type PolicyDeps = Pick<MachinesDeps, 'store' | 'env' | 'configDir' | 'dataDir' | 'engineHost'>;
-type EngineDeps = Pick<MachinesDeps, 'engine' | 'engineConnected'>;
+type PolicyDeps = Pick<MachinesDeps, 'store' | 'env' | 'configDir' | 'dataDir' | 'engineHost' | 'engineFolders'>;
+type EngineDeps = Pick<MachinesDeps, 'engine' | 'engineConnected' | 'store'>;
 
 /**
  * The path policy for one machine: the other machines' storage folders are off limits. `records`
  * are the records to check against (inside a store transaction, those on disk now).
  */
 export function pathPolicy(deps: PolicyDeps, id: string, records: readonly MachineRecord[] = deps.store.list()): PathPolicy {
+  const home = homeOf(deps.env);
   return {
-    home: homeOf(deps.env),
+    home,
     configDir: deps.configDir,
     dataDir: deps.dataDir,
     machineId: id,
@@ -28,14 +30,17 @@ export function pathPolicy(deps: PolicyDeps, id: string, records: readonly Machi
     others: records
       .filter((r) => r.settings.id !== id)
       .map((r) => ({ id: r.settings.id, name: r.settings.name, storageDir: r.settings.storageDir })),
+    engineFolders: async () => [...knownEngineFolders(deps.env, home), ...((await deps.engineFolders?.().catch(() => [])) ?? [])],
+    sensitiveFolders: sensitiveFolders(deps.env, home),
   };
 }
 
 /**
- * The containers (any, Porthole's or not) whose /storage is this folder or in or around it, except
- * `except`; undefined when the engine cannot be asked (then only the records protect the folder).
+ * The Windows containers (any, Porthole's or not) whose /storage is this folder or in or around it, and
+ * any container on exactly this folder, except `except`; undefined when the engine cannot be asked (then
+ * only the records protect the folder). `image`: the image of a machine being made, a Windows image too.
  */
-export async function containersOn(deps: EngineDeps, storageDir: string, except?: string): Promise<BoundContainer[] | undefined> {
+export async function containersOn(deps: EngineDeps, storageDir: string, except?: string, image?: string): Promise<BoundContainer[] | undefined> {
   if (!deps.engineConnected()) return undefined;
   let list: Docker.ContainerInfo[];
   try {
@@ -43,12 +48,13 @@ export async function containersOn(deps: EngineDeps, storageDir: string, except?
   } catch {
     return undefined;
   }
-  return containersOnStorage(list, storageDir, except);
+  const images = [...deps.store.list().map((r) => r.settings.image), ...(image ? [image] : [])];
+  return containersOnStorage(list, storageDir, except, images);
 }
 
 /** Two containers on one storage folder would boot the same Windows disk twice and corrupt it: refused. */
-export async function assertStorageUnbound(deps: EngineDeps, storageDir: string, except?: string, remedy?: (name: string) => string): Promise<void> {
-  const bound = await containersOn(deps, storageDir, except);
+export async function assertStorageUnbound(deps: EngineDeps, storageDir: string, except?: string, remedy?: (name: string) => string, image?: string): Promise<void> {
+  const bound = await containersOn(deps, storageDir, except, image);
   const first = bound?.[0];
   if (!first) return;
   throw new PortholeError(

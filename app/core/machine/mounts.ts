@@ -23,6 +23,17 @@ async function assertFolder(path: string, what: string, remedy: string): Promise
 }
 
 /**
+ * The storage and shared folders are folders (not a file, a FIFO, a socket, a dangling symlink, nothing):
+ * the one rule for create, change and start. Local folders only: a remote engine's are checked on its computer.
+ */
+export async function assertMountFolders(m: { storageDir: string; sharedFolders: ReadonlyArray<{ hostPath: string }> }, opts: { storage?: boolean } = {}): Promise<void> {
+  if (opts.storage !== false) await assertFolder(m.storageDir, 'storage folder', 'Create the folder again, or move the machine’s files back there.');
+  for (const folder of m.sharedFolders) {
+    await assertFolder(folder.hostPath, 'shared folder', 'Create the folder, or remove it from the machine’s shared folders.');
+  }
+}
+
+/**
  * Checks every host path a machine mounts, right before its container is created or started. Docker
  * would quietly create a missing source as an empty root-owned folder (and the machine would then
  * fail or share nothing), so each is checked here instead: the storage folder and shared folders
@@ -34,9 +45,6 @@ export async function assertMountsUsable(m: MachineSettings, opts: { installed?:
   // A remote engine's folders and ISO are that computer's: never looked up here. They are checked
   // there, in a short-lived container, right before the engine creates the container (storage/remote-storage.ts).
   if (opts.policy?.engineHost !== undefined) return;
-  await assertFolder(m.storageDir, 'storage folder', 'Create the folder again, or move the machine’s files back there.');
-  for (const folder of m.sharedFolders) {
-    await assertFolder(folder.hostPath, 'shared folder', 'Create the folder, or remove it from the machine’s shared folders.');
-  }
+  await assertMountFolders(m);
   if (m.customIso && !opts.installed) await inspectIso(m.customIso);
 }

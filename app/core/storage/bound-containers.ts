@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
-import { isInsidePath } from '../../api';
-import { STORAGE_TARGET } from '../machine/spec';
+import { imageRepository, isInsidePath } from '../../api';
+import { isDockurImage } from '../machine/dockur-settings';
+import { MACHINE_LABEL, STORAGE_TARGET } from '../machine/spec';
 import { engineHostInScope } from './engine-host-scope';
 import { resolveHostPath } from './paths';
 
@@ -17,16 +18,34 @@ export interface BoundContainer {
 
 const around = (a: string, b: string): boolean => isInsidePath(a, b) || isInsidePath(b, a);
 
+/** An image id rather than a name (the name was removed or retagged): nothing to tell from it. */
+const IMAGE_ID = /^(sha256:)?[0-9a-f]{12,64}$/;
+
 /**
- * The containers whose `/storage` bind is `storageDir` (after symlinks) or is in or around it, from
- * one list call. Two containers on one disk would both boot the same Windows and corrupt it, so
- * every path that gives a folder to a machine asks this first. `except` is a container that may
- * keep it (the one being adopted).
+ * Whether a container runs Windows on its /storage: Porthole's label, the upstream image, one of the
+ * machines' images (any tag), or an image that cannot be told (kept on the safe side).
+ */
+function runsWindows(c: Docker.ContainerInfo, images: readonly string[]): boolean {
+  if ((c.Labels ?? {})[MACHINE_LABEL] !== undefined) return true;
+  const image = c.Image ?? '';
+  if (!image || IMAGE_ID.test(image) || isDockurImage(image)) return true;
+  const repository = imageRepository(image);
+  return images.some((i) => imageRepository(i) === repository);
+}
+
+/**
+ * The containers on a storage folder, from one list call: the Windows containers whose `/storage`
+ * bind is `storageDir` (after symlinks) or in or around it, and any container bound to exactly that
+ * folder. Two containers on one disk would both boot the same Windows and corrupt it, so every path
+ * that gives a folder to a machine asks this first. A container of another image that binds some
+ * other folder (a backup tool with / at /storage) runs no Windows there: it is not counted.
+ * `except` is a container that may keep it (the one being adopted); `images` the machines' images.
  */
 export async function containersOnStorage(
   containers: readonly Docker.ContainerInfo[],
   storageDir: string,
   except?: string,
+  images: readonly string[] = [],
 ): Promise<BoundContainer[]> {
   // A remote engine's binds are paths on its computer: compared as written, never resolved here.
   const engineHost = engineHostInScope()?.host;
@@ -37,7 +56,7 @@ export async function containersOnStorage(
     const mount = (c.Mounts ?? []).find((m) => m.Type === 'bind' && m.Destination.replace(/\/+$/, '') === STORAGE_TARGET);
     if (!mount?.Source) continue;
     const real = await resolveHostPath(mount.Source, engineHost).catch(() => mount.Source);
-    if (!around(real, wanted)) continue;
+    if (real !== wanted && !(around(real, wanted) && runsWindows(c, images))) continue;
     const labels = c.Labels ?? {};
     const project = labels['com.docker.compose.project'];
     const service = labels['com.docker.compose.service'];

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { executeDiskDelete, makeStorageFolder, planDiskDelete, STORAGE_MARKER } from './ownership';
+import { executeDiskDelete, makeStorageFolder, planDiskDelete, STORAGE_MARKER, storageContents } from './ownership';
 import type { EngineHostFs } from './engine-host-fs';
 import { onEngineHost } from './engine-host-scope';
 
@@ -20,8 +20,8 @@ describe('storage ownership', () => {
     await writeFile(join(dir, 'windows.boot'), '');
     await writeFile(join(dir, 'windows.base'), 'win11x64.iso\n');
     await writeFile(join(dir, 'win11x64.iso'), 'iso');
-    await mkdir(join(dir, 'tmp'));
-    await writeFile(join(dir, 'tmp', 'x'), 'x');
+    await mkdir(join(dir, 'tmp', 'unpack'), { recursive: true });
+    await writeFile(join(dir, 'tmp', 'unpack', 'x'), 'x');
   }
 
   it('marks only a folder it made, with the machine id and the time', async () => {
@@ -116,5 +116,54 @@ describe('storage ownership', () => {
     await writeFile(join(dir, 'late.txt'), 'late');
     await executeDiskDelete(plan);
     expect(await readdir(dir)).toEqual(['late.txt']);
+  });
+
+  it('a backups/ or tmp/ holding anything the image did not write stays whole (issue 22, item 1)', async () => {
+    const dir = join(root, 'hand');
+    await mkdir(join(dir, 'backups'), { recursive: true });
+    await mkdir(join(dir, 'tmp'));
+    await writeFile(join(dir, 'backups', 'thesis-backup.docx'), 'years of work');
+    await writeFile(join(dir, 'tmp', 'draft.txt'), 'a draft');
+    await writeFile(join(dir, 'data.img'), 'disk');
+    const plan = await planDiskDelete(dir, 'vm');
+    expect(plan).toMatchObject({ kind: 'files', remove: ['data.img'], keep: ['backups', 'tmp'] });
+    await executeDiskDelete(plan);
+    expect(await readFile(join(dir, 'backups', 'thesis-backup.docx'), 'utf8')).toBe('years of work');
+    expect(await readFile(join(dir, 'tmp', 'draft.txt'), 'utf8')).toBe('a draft');
+    // Even in a folder Porthole made: a person's file inside tmp/ keeps tmp/ and the folder.
+    const own = join(root, 'own');
+    await makeStorageFolder(own, 'vm');
+    await mkdir(join(own, 'tmp'));
+    await writeFile(join(own, 'tmp', 'notes.txt'), 'mine');
+    expect(await planDiskDelete(own, 'vm')).toMatchObject({ kind: 'files', keep: ['tmp'] });
+  });
+
+  it('backups/ as the image makes it after a reinstall, and tmp/ during an install, go with the disk', async () => {
+    const dir = join(root, 'vm');
+    await makeStorageFolder(dir, 'vm');
+    await mkdir(join(dir, 'backups', 'win11x64.2'), { recursive: true });
+    for (const name of ['data.img', 'windows.rom', 'windows.vars', 'windows.base', 'win11x64.iso']) await writeFile(join(dir, 'backups', 'win11x64.2', name), 'x');
+    await mkdir(join(dir, 'tmp', 'unpack'), { recursive: true });
+    await writeFile(join(dir, 'tmp', 'unpack', 'sources.wim'), 'x');
+    await writeFile(join(dir, 'tmp', 'win11x64.iso'), 'x');
+    const plan = await planDiskDelete(dir, 'vm');
+    expect(plan).toMatchObject({ kind: 'folder', keep: [], remove: [STORAGE_MARKER, 'backups', 'tmp'] });
+    // A file loose in backups/ (not in a backup's folder), or a symlink in tmp/, is not the image's.
+    await writeFile(join(dir, 'backups', 'extra.img'), 'x');
+    await symlink(root, join(dir, 'tmp', 'esd'));
+    expect(await planDiskDelete(dir, 'vm')).toMatchObject({ kind: 'files', keep: ['backups', 'tmp'] });
+  });
+
+  it('what the folder held when it was chosen is never in the plan, even with the image’s names', async () => {
+    const dir = join(root, 'hand');
+    await mkdir(join(dir, 'tmp'), { recursive: true });
+    await writeFile(join(dir, 'tmp', 'win11x64.iso'), 'a person’s ISO in their own tmp/');
+    await writeFile(join(dir, 'notes.txt'), 'keep');
+    await writeFile(join(dir, 'data.img'), 'an earlier install: the machine uses it as its disk');
+    // tmp/ looks like the image's, but was there before: it is kept, as are the notes; the earlier disk is the machine's.
+    const found = await storageContents(dir);
+    expect(found).toEqual({ foreign: ['notes.txt', 'tmp'], tooMany: false });
+    const plan = await planDiskDelete(dir, 'vm', found.foreign);
+    expect(plan).toMatchObject({ kind: 'files', remove: ['data.img'], keep: ['notes.txt', 'tmp'] });
   });
 });

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { lstat, mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { DeletePlan } from '../../api';
@@ -88,12 +89,84 @@ async function downloadedIso(dir: string, own: boolean): Promise<(name: string) 
   return (name) => /\.iso$/i.test(name) && (own || name === recorded);
 }
 
-/** Whether an entry at the top of a storage folder is one of the image's own (never through a symlink). */
-function isKnown(name: string, info: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }, iso: (name: string) => boolean): boolean {
+/** The most entries looked at inside backups/ or tmp/: a folder with more is kept (the image makes a few). */
+const MAX_INNER_ENTRIES = 1000;
+
+/**
+ * backups/ as the image makes it after a reinstall (src/install.sh backupPrevious): only folders named
+ * after the old source (`win11x64`, `win11x64.2`), each holding only the files moved there: the ISO,
+ * `data.*`, `windows.*`, `*.rom`, `*.vars`. Anything else (a person's own backups/) keeps it whole.
+ */
+const BACKUP_FILE = /^(?:data\..+|windows\..+|.+\.rom|.+\.vars|.+\.iso)$/i;
+
+/**
+ * tmp/ as the image uses it while it prepares an install (src/install.sh, image.sh, mido.sh, batch.sh):
+ * `unpack/`, `setup/`, `esd/`, the downloaded ISO/ESD, `*.tmp`, `windows.img`, `wim-header.bin` and the
+ * Windows 9x work folders. The image empties it at each install; a tmp/ holding any other name is not
+ * the image's (a person's own tmp/): it stays whole.
+ */
+const TMP_ENTRY = /^(?:unpack|setup|esd|windows\.img|win9x\.bin|wim-header\.bin|win9x-[\w.-]+|winme-[\w.-]+|[^/]+\.(?:iso|esd|wim|tmp|img))$/i;
+
+/** The entries of `dir` (never through a symlink), or null when there are too many or it cannot be read. */
+async function innerEntries(dir: string): Promise<Array<{ name: string; info: Stats }> | null> {
+  try {
+    const names = await readdir(dir);
+    if (names.length > MAX_INNER_ENTRIES) return null;
+    return await Promise.all(names.map(async (name) => ({ name, info: await lstat(join(dir, name)) })));
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the folder `name` at the top of `dir` holds only what the image writes there (see above). */
+async function isImageFolder(dir: string, name: string): Promise<boolean> {
+  const entries = await innerEntries(join(dir, name));
+  if (!entries) return false;
+  if (name === 'tmp') return entries.every((e) => !e.info.isSymbolicLink() && (e.info.isFile() || e.info.isDirectory()) && TMP_ENTRY.test(e.name));
+  for (const e of entries) {
+    if (!e.info.isDirectory()) return false;
+    const files = await innerEntries(join(dir, name, e.name));
+    if (!files?.every((f) => f.info.isFile() && BACKUP_FILE.test(f.name))) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether an entry at the top of a storage folder is one of the image's own: its exact name and kind
+ * (never a symlink), and for backups/ and tmp/ only what the image writes inside.
+ */
+async function isKnown(dir: string, name: string, info: Stats, iso: (name: string) => boolean): Promise<boolean> {
   if (info.isSymbolicLink()) return false;
   if (info.isFile()) return KNOWN_STORAGE_FILES.includes(name) || iso(name);
-  if (info.isDirectory()) return KNOWN_STORAGE_FOLDERS.includes(name);
+  if (info.isDirectory()) return KNOWN_STORAGE_FOLDERS.includes(name) && (await isImageFolder(dir, name));
   return false;
+}
+
+/** The most names a record's `storageKept` lists: a folder holding more is refused as storage (machine-actions.ts). */
+export const MAX_KEPT_NAMES = 10_000;
+
+/**
+ * What a storage folder holds when a machine is given it: a person's, never in a delete plan. Only an
+ * earlier install's disk files are left out (the image's exact names, as regular files, and the ISO its
+ * windows.base names): the machine boots that disk, so it is the machine's (an import of an installed
+ * Windows). Any folder there, backups/ and tmp/ included, is kept. `tooMany`: more than MAX_KEPT_NAMES.
+ */
+export async function storageContents(dir: string): Promise<{ foreign: string[]; tooMany: boolean }> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).sort();
+  } catch {
+    return { foreign: [], tooMany: false };
+  }
+  const iso = await downloadedIso(dir, false);
+  const foreign: string[] = [];
+  for (const name of names) {
+    if (name === STORAGE_MARKER) continue;
+    const info = await lstat(join(dir, name)).catch(() => null);
+    if (info?.isFile() && (await isKnown(dir, name, info, iso))) continue;
+    foreign.push(name);
+  }
+  return { foreign: foreign.slice(0, MAX_KEPT_NAMES), tooMany: foreign.length > MAX_KEPT_NAMES };
 }
 
 /**
@@ -103,8 +176,9 @@ function isKnown(name: string, info: { isFile(): boolean; isDirectory(): boolean
  * - `files`: anything else (imported, adopted, chosen by hand, or foreign files appeared): only
  *   the image's files go; the folder, foreign files and symlinks stay.
  * - `missing`: there is no folder: nothing to remove.
+ * `kept`: the names the folder held when the machine was given it (storageContents): never removed.
  */
-export async function planDiskDelete(dir: string, machineId: string): Promise<DeletePlan> {
+export async function planDiskDelete(dir: string, machineId: string, kept: readonly string[] = []): Promise<DeletePlan> {
   // A remote engine: the disk is on its computer; this computer's folder of that name is not looked at.
   const remote = engineHostInScope();
   if (remote) {
@@ -131,13 +205,14 @@ export async function planDiskDelete(dir: string, machineId: string): Promise<De
   const marker = await readMarker(dir);
   const mine = marker?.machineId === machineId;
   const iso = await downloadedIso(dir, mine);
+  const before = new Set(kept);
   const remove: string[] = [];
   const keep: string[] = [];
   let allocatedBytes = 0;
   let apparentBytes = 0;
   for (const name of (await readdir(dir)).sort()) {
     const entry = await lstat(join(dir, name));
-    if (isKnown(name, entry, iso) || (mine && name === STORAGE_MARKER)) {
+    if (!before.has(name) && ((await isKnown(dir, name, entry, iso)) || (mine && name === STORAGE_MARKER))) {
       remove.push(name);
       const usage = await folderUsage(join(dir, name));
       allocatedBytes += usage.allocatedBytes;

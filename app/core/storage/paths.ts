@@ -2,6 +2,7 @@ import { realpath } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { isInsidePath, normalizeHostPath, PortholeError, systemFolderReason } from '../../api';
+import type { GuardedFolder } from './guarded-folders';
 
 /**
  * The backend's path policy: where a machine may keep its disk and what it may share. Every check
@@ -23,6 +24,13 @@ export interface PathPolicy {
    * written, and the messages name that computer.
    */
   engineHost?: string;
+  /**
+   * The container engine's own folders (data and exec roots: the known defaults and what the engine
+   * reports, storage/guarded-folders.ts): refused as storage and as shares. Asked only when a path is checked.
+   */
+  engineFolders?: () => Promise<readonly string[]>;
+  /** Folders where what a guest writes could run on this computer: refused as read-write shares, read-only with a warning. */
+  sensitiveFolders?: readonly GuardedFolder[];
 }
 
 export function homeOf(env: NodeJS.ProcessEnv): string {
@@ -69,6 +77,8 @@ interface Roots {
   configDir: string;
   dataDir: string;
   others: Array<{ name: string; real: string }>;
+  engine: string[];
+  sensitive: GuardedFolder[];
 }
 
 async function roots(policy: PathPolicy): Promise<Roots> {
@@ -80,6 +90,9 @@ async function roots(policy: PathPolicy): Promise<Roots> {
     configDir: await at(policy.configDir),
     dataDir: await at(policy.dataDir),
     others: await Promise.all(policy.others.map(async (o) => ({ name: o.name, real: await at(o.storageDir) }))),
+    // A folder that cannot be followed is compared as written.
+    engine: await Promise.all(((await policy.engineFolders?.()) ?? []).map((p) => at(p).catch(() => normalizeHostPath(p)))),
+    sensitive: await Promise.all((policy.sensitiveFolders ?? []).map(async (f) => ({ ...f, path: await at(f.path).catch(() => normalizeHostPath(f.path)) }))),
   };
 }
 
@@ -88,6 +101,8 @@ function commonReason(real: string, r: Roots, ownDataFolder: string | null): str
   const system = systemFolderReason(real, r.home);
   if (system) return system;
   if (isInsidePath(r.home, real)) return real === r.home ? 'it is your home folder' : 'it holds your home folder';
+  const engine = r.engine.find((e) => around(real, e));
+  if (engine) return `it is, holds or lies inside ${engine}, the container engine’s own folder`;
   if (around(real, r.configDir)) return 'it is, holds or lies inside Porthole’s settings folder';
   if (isInsidePath(r.dataDir, real)) return 'it holds the folder where Porthole keeps every machine’s disk';
   const other = r.others.find((o) => around(real, o.real));
@@ -110,21 +125,49 @@ export async function assertStorageAllowed(path: string, policy: PathPolicy): Pr
   return real;
 }
 
-/** Refuses a shared folder by the same rules, and one that is, holds or lies inside the machine's own storage. */
-export async function assertSharedAllowed(path: string, storageDir: string, policy: PathPolicy): Promise<string> {
+/**
+ * Refuses a shared folder by the same rules, and one that is, holds or lies inside the machine's own
+ * storage; read-write, also one around a sensitive folder (~/.ssh, ~/.config, ...: a guest could plant
+ * a key or an autostart entry there).
+ */
+export async function assertSharedAllowed(path: string, storageDir: string, policy: PathPolicy, readOnly = false): Promise<string> {
   const real = await resolveHostPath(path, policy.engineHost);
   const r = await roots(policy);
   const storage = await resolveHostPath(storageDir, policy.engineHost);
   const reason = commonReason(real, r, null) ?? (around(real, storage) ? 'it is, holds or lies inside this machine’s own storage folder' : null);
   if (reason) refuse(path, real, 'shared folder', reason, 'Share a folder of your own (such as one in your home folder), or remove it from the machine’s shared folders.', policy.engineHost);
+  const sensitive = readOnly ? undefined : r.sensitive.find((s) => around(real, s.path));
+  if (sensitive) {
+    refuse(
+      path,
+      real,
+      'read-write shared folder',
+      `it is, holds or lies inside ${sensitive.path}, which holds ${sensitive.what}; Windows could put a file there that runs on this computer`,
+      'Share it read-only, or share another folder.',
+      policy.engineHost,
+    );
+  }
   return real;
+}
+
+/** What a machine's read-only shares let Windows read that it should know: those around a sensitive folder. */
+export async function sharedFolderWarnings(sharedFolders: ReadonlyArray<{ hostPath: string; readOnly: boolean }>, policy: PathPolicy): Promise<string[]> {
+  const warnings: string[] = [];
+  const sensitive = (await roots(policy)).sensitive;
+  for (const folder of sharedFolders) {
+    if (!folder.readOnly) continue;
+    const real = await resolveHostPath(folder.hostPath, policy.engineHost);
+    const hit = sensitive.find((s) => around(real, s.path));
+    if (hit) warnings.push(`Windows can read the shared folder ${folder.hostPath}: it is, holds or lies inside ${hit.path}, which holds ${hit.what}. It is shared read-only.`);
+  }
+  return warnings;
 }
 
 /** Every host folder a machine mounts: its storage and its shared folders. */
 export async function assertMachinePaths(
-  settings: { storageDir: string; sharedFolders: ReadonlyArray<{ hostPath: string }> },
+  settings: { storageDir: string; sharedFolders: ReadonlyArray<{ hostPath: string; readOnly?: boolean }> },
   policy: PathPolicy,
 ): Promise<void> {
   await assertStorageAllowed(settings.storageDir, policy);
-  for (const folder of settings.sharedFolders) await assertSharedAllowed(folder.hostPath, settings.storageDir, policy);
+  for (const folder of settings.sharedFolders) await assertSharedAllowed(folder.hostPath, settings.storageDir, policy, folder.readOnly === true);
 }

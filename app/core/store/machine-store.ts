@@ -24,6 +24,11 @@ export const recordSchema = z.object({
    * empty. Absent: the password is in `settings.password`, in this 0600 file. Optional: older files have none.
    */
   passwordIn: z.literal('keyring').optional(),
+  /**
+   * What the storage folder held when the machine was given it (a folder chosen by hand, not empty):
+   * a person's files, which "delete the disk" never removes (storage/ownership.ts). Optional: older files have none.
+   */
+  storageKept: z.array(z.string()).max(10_000).optional(),
 });
 export type MachineRecord = z.infer<typeof recordSchema>;
 
