@@ -98,4 +98,14 @@ describe('what createMachine accepts as storage and shared folders', () => {
     // No machine folder was left behind for the refused shares.
     expect((await readdir(join(root, 'data', 'machines'))).filter((d) => d.startsWith('share-'))).toEqual([]);
   });
+
+  it('issue 26 item 9: Porthole’s log folder, ~/.ssh and ~/.config are refused as storage too (the image writes it as root)', async () => {
+    for (const storageDir of [join(home, '.local', 'state', 'porthole'), join(home, '.ssh'), join(home, '.config', 'vm')]) {
+      await expect(call('createMachine', { name: `Sensitive ${storageDir.length}`, storageDir })).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(/as the storage folder: it is, holds or lies inside .* which holds /),
+      });
+    }
+    expect((await call('listMachines', {})).filter((m) => m.name.startsWith('Sensitive '))).toEqual([]);
+  });
 });

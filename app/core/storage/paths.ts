@@ -120,7 +120,10 @@ export async function assertStorageAllowed(path: string, policy: PathPolicy): Pr
   const real = await resolveHostPath(path, policy.engineHost);
   const r = await roots(policy);
   const own = join(r.dataDir, 'machines', policy.machineId);
-  const reason = commonReason(real, r, own);
+  // The image writes its storage folder as root: around a sensitive folder (Porthole's log, ~/.ssh, ~/.config, ...)
+  // it is as dangerous as a read-write share, and it has no read-only form.
+  const sensitive = r.sensitive.find((s) => around(real, s.path));
+  const reason = commonReason(real, r, own) ?? (sensitive ? `it is, holds or lies inside ${sensitive.path}, which holds ${sensitive.what}` : null);
   if (reason) refuse(path, real, 'storage folder', reason, 'Choose a folder of its own for the machine’s disk, such as a new folder in your home folder.', policy.engineHost);
   return real;
 }
