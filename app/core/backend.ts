@@ -59,6 +59,25 @@ export interface BackendOptions {
   cliCommand?: string[];
   /** Where Porthole's own log goes (`$XDG_STATE_HOME/porthole`); none: no log file (tests that do not look at it). */
   stateDir?: string;
+  /**
+   * Every engine call's deadline (engine/deadlines.ts). Default: PORTHOLE_ENGINE_DEADLINE_MS from `env`
+   * (how tests of the built CLI shorten it), else 10 s.
+   */
+  engineDeadlineMs?: number;
+  /**
+   * How long creation waits for the first attempt to reach the engine; default: all of it (itself within the
+   * engine's deadline), so that a one-shot CLI call reads reconciled machines. A host that serves a UI waits
+   * less: it is up while the engine hangs, and the engine's status and the machines follow as events.
+   */
+  engineWaitMs?: number;
+}
+
+/** PORTHOLE_ENGINE_DEADLINE_MS, when it is a whole number of ms from 100 to 10 minutes. */
+export function engineDeadlineFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const value = env.PORTHOLE_ENGINE_DEADLINE_MS;
+  if (!value || !/^\d+$/.test(value)) return undefined;
+  const ms = Number(value);
+  return ms >= 100 && ms <= 600_000 ? ms : undefined;
 }
 
 /** `$XDG_CONFIG_HOME/porthole` and `$XDG_DATA_HOME/porthole`, overridable for tests. */
@@ -121,7 +140,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         connection.status.message ?? 'The container engine is not connected.',
         connection.client.target.unusable
           ? 'Set DOCKER_HOST to a unix:// or tcp:// address, or unset it to use the local engine.'
-          : 'Start the container engine; "porthole check" says how.',
+          : 'Start the container engine, or restart it if it is stuck; "porthole check" says how.',
       );
     }
     return remoteStorage ? remoteStorage.wrap(connection.client) : connection.client;
@@ -199,8 +218,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       // Every machine's state is unknown from now on: say so. A reconnect's reconcile reports each again.
       if (!status.connected) for (const view of machines.list()) emit({ event: 'machineChanged', payload: view });
     },
-  });
-  await connection.start();
+  }, { deadlineMs: options.engineDeadlineMs ?? engineDeadlineFromEnv(env) });
+  const connected = connection.start();
+  if (options.engineWaitMs === undefined) await connected;
+  else await Promise.race([connected, new Promise((resolve) => setTimeout(resolve, options.engineWaitMs).unref())]);
   appLog?.info('backend started', { pid: process.pid, machines: store.list().length });
 
   const recheck = async (): Promise<HostReport> => {

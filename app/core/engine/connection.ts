@@ -1,5 +1,5 @@
-import type { EngineStatus } from '../../api';
-import { EngineClient, type EngineTarget } from './client';
+import { PortholeError, type EngineStatus } from '../../api';
+import { EngineClient, type EngineClientOptions, type EngineTarget } from './client';
 import type { EngineEvent } from './events';
 
 const BACKOFF_MS = [200, 500, 1000, 2000, 5000];
@@ -26,8 +26,9 @@ export class EngineConnection {
   constructor(
     target: EngineTarget,
     private readonly listener: ConnectionListener,
+    options: EngineClientOptions = {},
   ) {
-    this.client = new EngineClient(target);
+    this.client = new EngineClient(target, options);
     this.current = { connected: false, kind: target.kind, endpoint: target.label, message: 'Connecting…' };
   }
 
@@ -55,10 +56,14 @@ export class EngineConnection {
     }
     try {
       await this.client.ping();
-      this.stopEvents = await this.client.events(
+      if (this.disposed) return;
+      const stopEvents = await this.client.events(
         (e) => this.listener.onEvent(e),
         (err) => this.lost(err),
       );
+      // Disposed while the stream opened (a host that did not wait for the engine, closed meanwhile).
+      if (this.disposed) return stopEvents();
+      this.stopEvents = stopEvents;
       this.attempt = 0;
       this.setStatus({ connected: true, kind: await this.client.engineKind(), endpoint: this.client.target.label });
       await this.listener.onConnected(this.client);
@@ -73,11 +78,16 @@ export class EngineConnection {
     this.stopEvents = undefined;
     if (this.retry) return;
     if (this.current.connected || this.attempt === 0) {
+      // An engine error already says it in words naming the engine (no answer within its deadline, say).
+      const said =
+        err instanceof PortholeError && err.code === 'ENGINE_UNAVAILABLE'
+          ? err.message
+          : `The container engine at ${this.client.target.label} is not answering${err ? ` (${err.message})` : ''}.`;
       this.setStatus({
         connected: false,
         kind: this.client.target.kind,
         endpoint: this.client.target.label,
-        message: `The container engine at ${this.client.target.label} is not answering${err ? ` (${err.message})` : ''}. Porthole reconnects when it returns.`,
+        message: `${said} Porthole reconnects when it returns.`,
       });
     }
     const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)]!;
