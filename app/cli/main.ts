@@ -145,7 +145,7 @@ async function runParsed(
         // Their states are unknown without the engine: say why (it is down, or did not answer in time), and fail.
         const engine = await call('engineStatus', {});
         if (list.length === 0 || engine.connected) return 0;
-        if (!json) err(`${engine.message ?? `The container engine at ${engine.endpoint} is not connected.`}\n`);
+        if (!json) err(`${engine.message ?? `The container engine at ${engine.endpoint} is not connected.`}\nStart the container engine, or restart it if it is stuck; "porthole check" says how.\n`);
         return 1;
       }
       case 'create': {
