@@ -65,9 +65,10 @@ export interface BackendOptions {
    */
   engineDeadlineMs?: number;
   /**
-   * How long creation waits for the first attempt to reach the engine; default: all of it (itself within the
-   * engine's deadline), so that a one-shot CLI call reads reconciled machines. A host that serves a UI waits
-   * less: it is up while the engine hangs, and the engine's status and the machines follow as events.
+   * How long creation waits for the engine's first answer; default: for the whole first attempt (itself within
+   * the engine's deadline), so that a one-shot CLI call reads reconciled machines. A host that serves a UI waits
+   * less: it is up while the engine hangs, and the engine's status and the machines follow as events. An engine
+   * that answers in time is waited for to the end of the attempt (its machines reconciled), as without it.
    */
   engineWaitMs?: number;
 }
@@ -221,7 +222,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   }, { deadlineMs: options.engineDeadlineMs ?? engineDeadlineFromEnv(env) });
   const connected = connection.start();
   if (options.engineWaitMs === undefined) await connected;
-  else await Promise.race([connected, new Promise((resolve) => setTimeout(resolve, options.engineWaitMs).unref())]);
+  else {
+    // An engine that answers its ping in time is waited for to the end of the attempt (its machines reconciled).
+    const waited = new Promise<false>((resolve) => setTimeout(() => resolve(false), options.engineWaitMs).unref());
+    if (await Promise.race([connection.answered.then(() => true), waited])) await connected;
+  }
   appLog?.info('backend started', { pid: process.pid, machines: store.list().length });
 
   const recheck = async (): Promise<HostReport> => {

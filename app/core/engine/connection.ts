@@ -22,6 +22,7 @@ export class EngineConnection {
   private attempt = 0;
   private disposed = false;
   private current: EngineStatus;
+  private heard: () => void = () => undefined;
 
   constructor(
     target: EngineTarget,
@@ -29,6 +30,7 @@ export class EngineConnection {
     options: EngineClientOptions = {},
   ) {
     this.client = new EngineClient(target, options);
+    this.answered = new Promise((resolve) => (this.heard = resolve));
     this.current = { connected: false, kind: target.kind, endpoint: target.label, message: 'Connecting…' };
   }
 
@@ -41,6 +43,13 @@ export class EngineConnection {
     await this.connect();
   }
 
+  /**
+   * Resolves once the first attempt heard from the engine, or failed: a host that waits for the engine only
+   * so long (the web host) waits for the rest of the attempt (a reconcile, every call within its deadline)
+   * only when the engine does answer.
+   */
+  readonly answered: Promise<void>;
+
   private setStatus(status: EngineStatus): void {
     this.current = status;
     this.listener.onStatus(status);
@@ -52,10 +61,11 @@ export class EngineConnection {
     if (unusable) {
       // Nothing to retry: the address itself is wrong until the user changes it (and restarts Porthole).
       this.setStatus({ connected: false, kind: this.client.target.kind, endpoint: this.client.target.label, message: unusable });
+      this.heard();
       return;
     }
     try {
-      await this.client.ping();
+      await this.client.ping().finally(() => this.heard());
       if (this.disposed) return;
       const stopEvents = await this.client.events(
         (e) => this.listener.onEvent(e),
