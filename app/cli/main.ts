@@ -152,7 +152,11 @@ async function runParsed(
       case 'machines': {
         const list = await call('listMachines', {});
         print(list, () => formatMachines(list));
-        return 0;
+        // Their states are unknown without the engine: say why (it is down, or did not answer in time), and fail.
+        const engine = await call('engineStatus', {});
+        if (list.length === 0 || engine.connected) return 0;
+        if (!json) err(`${engine.message ?? `The container engine at ${engine.endpoint} is not connected.`}\nStart the container engine, or restart it if it is stuck; "porthole check" says how.\n`);
+        return 1;
       }
       case 'create': {
         if (!values.name) throw new UsageError('"porthole create" needs --name.');

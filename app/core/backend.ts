@@ -60,6 +60,26 @@ export interface BackendOptions {
   cliCommand?: string[];
   /** Where Porthole's own log goes (`$XDG_STATE_HOME/porthole`); none: no log file (tests that do not look at it). */
   stateDir?: string;
+  /**
+   * Every engine call's deadline (engine/deadlines.ts). Default: PORTHOLE_ENGINE_DEADLINE_MS from `env`
+   * (how tests of the built CLI shorten it), else 10 s.
+   */
+  engineDeadlineMs?: number;
+  /**
+   * How long creation waits for the engine's first answer; default: for the whole first attempt (itself within
+   * the engine's deadline), so that a one-shot CLI call reads reconciled machines. A host that serves a UI waits
+   * less: it is up while the engine hangs, and the engine's status and the machines follow as events. An engine
+   * that answers in time is waited for to the end of the attempt (its machines reconciled), as without it.
+   */
+  engineWaitMs?: number;
+}
+
+/** PORTHOLE_ENGINE_DEADLINE_MS, when it is a whole number of ms from 100 to 10 minutes. */
+export function engineDeadlineFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const value = env.PORTHOLE_ENGINE_DEADLINE_MS;
+  if (!value || !/^\d+$/.test(value)) return undefined;
+  const ms = Number(value);
+  return ms >= 100 && ms <= 600_000 ? ms : undefined;
 }
 
 /** `$XDG_CONFIG_HOME/porthole` and `$XDG_DATA_HOME/porthole`, overridable for tests. */
@@ -122,7 +142,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         connection.status.message ?? 'The container engine is not connected.',
         connection.client.target.unusable
           ? 'Set DOCKER_HOST to a unix:// or tcp:// address, or unset it to use the local engine.'
-          : 'Start the container engine; "porthole check" says how.',
+          : 'Start the container engine, or restart it if it is stuck; "porthole check" says how.',
       );
     }
     return remoteStorage ? remoteStorage.wrap(connection.client) : connection.client;
@@ -215,8 +235,14 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       // Every machine's state is unknown from now on: say so. A reconnect's reconcile reports each again.
       if (!status.connected) for (const view of machines.list()) emit({ event: 'machineChanged', payload: view });
     },
-  });
-  await connection.start();
+  }, { deadlineMs: options.engineDeadlineMs ?? engineDeadlineFromEnv(env) });
+  const connected = connection.start();
+  if (options.engineWaitMs === undefined) await connected;
+  else {
+    // An engine that answers its ping in time is waited for to the end of the attempt (its machines reconciled).
+    const waited = new Promise<false>((resolve) => setTimeout(() => resolve(false), options.engineWaitMs).unref());
+    if (await Promise.race([connection.answered.then(() => true), waited])) await connected;
+  }
   appLog?.info('backend started', { pid: process.pid, machines: store.list().length });
 
   const recheck = async (): Promise<HostReport> => {

@@ -7,7 +7,8 @@ import { startWebHost } from './server';
 async function main(): Promise<void> {
   const here = dirname(fileURLToPath(import.meta.url));
   const rendererDir = resolve(process.env.PORTHOLE_RENDERER_DIR ?? join(here, '..', 'renderer'));
-  const backend = await createBackend(defaultDirs(process.env));
+  // Up and serving the UI even while the engine hangs: its status and the machines follow as events.
+  const backend = await createBackend({ ...defaultDirs(process.env), engineWaitMs: 2000 });
   const port = process.env.PORTHOLE_WEB_PORT ? Number(process.env.PORTHOLE_WEB_PORT) : 0;
   const host = await startWebHost({ backend, rendererDir, port });
   process.stdout.write(`Porthole is running at ${host.url}\nOpen that address in your browser. Press Ctrl+C to stop (machines keep running).\n`);

@@ -4,6 +4,7 @@ import { isContainerRef, isImageRef, PortholeError } from '../../api';
 import { INSTANCE_LABEL, MACHINE_LABEL } from '../machine/spec';
 import { describeEngineError, statusOf } from './errors';
 import { dockerodeOptions, type EngineTarget } from './target';
+import { applyDeadlines, DEFAULT_ENGINE_DEADLINE_MS } from './deadlines';
 import { EVENT_FILTER, parseEngineEvent, type EngineEvent } from './events';
 import { FrameDemuxer, LineSplitter, splitLines, StampedLines, stampSeconds, demux } from './log-frames';
 import { parsePullEvent, pullError, PullTracker, type PullProgress } from './pull';
@@ -34,10 +35,21 @@ function assertImageRef(ref: string): void {
  * The container engine, through its HTTP API (Docker, rootless Docker, Podman's compatible socket).
  * Every error leaving this class is a PortholeError with a readable cause.
  */
+export interface EngineClientOptions {
+  /** Every call's deadline (engine/deadlines.ts); a stop's is its stop timeout plus a margin, a stream's is for its first byte. */
+  deadlineMs?: number;
+}
+
 export class EngineClient {
   readonly docker: Docker;
-  constructor(readonly target: EngineTarget) {
+  readonly deadlineMs: number;
+  constructor(
+    readonly target: EngineTarget,
+    options: EngineClientOptions = {},
+  ) {
     this.docker = new Docker(dockerodeOptions(target));
+    this.deadlineMs = options.deadlineMs ?? DEFAULT_ENGINE_DEADLINE_MS;
+    applyDeadlines(this.docker.modem, target.label, this.deadlineMs);
   }
 
   async ping(): Promise<void> {
@@ -151,10 +163,15 @@ export class EngineClient {
     await this.wrap(() => unlessStatus(304, () => this.docker.getContainer(id).start())); // 304: already running
   }
 
-  /** Graceful stop: SIGTERM, then the container's own stop timeout (120 s) before a kill. */
+  /**
+   * Graceful stop: SIGTERM, then the container's own stop timeout (120 s) before a kill. That timeout is
+   * read first and sent as it is (the engine would use it anyway): the call's deadline is made from it.
+   */
   async stop(id: string, timeoutSeconds?: number): Promise<void> {
     assertContainerRef(id);
-    await this.wrap(() => unlessStatus(304, () => this.docker.getContainer(id).stop(timeoutSeconds === undefined ? {} : { t: timeoutSeconds }))); // 304: already stopped
+    // An engine's default when the container sets none (Docker and Podman: 10 s).
+    const t = timeoutSeconds ?? ((await this.inspect(id))?.Config as { StopTimeout?: number } | undefined)?.StopTimeout ?? 10;
+    await this.wrap(() => unlessStatus(304, () => this.docker.getContainer(id).stop({ t }))); // 304: already stopped
   }
 
   async kill(id: string): Promise<void> {

@@ -1,5 +1,5 @@
-import type { EngineStatus } from '../../api';
-import { EngineClient, type EngineTarget } from './client';
+import { PortholeError, type EngineStatus } from '../../api';
+import { EngineClient, type EngineClientOptions, type EngineTarget } from './client';
 import type { EngineEvent } from './events';
 
 const BACKOFF_MS = [200, 500, 1000, 2000, 5000];
@@ -22,12 +22,15 @@ export class EngineConnection {
   private attempt = 0;
   private disposed = false;
   private current: EngineStatus;
+  private heard: () => void = () => undefined;
 
   constructor(
     target: EngineTarget,
     private readonly listener: ConnectionListener,
+    options: EngineClientOptions = {},
   ) {
-    this.client = new EngineClient(target);
+    this.client = new EngineClient(target, options);
+    this.answered = new Promise((resolve) => (this.heard = resolve));
     this.current = { connected: false, kind: target.kind, endpoint: target.label, message: 'Connecting…' };
   }
 
@@ -40,6 +43,13 @@ export class EngineConnection {
     await this.connect();
   }
 
+  /**
+   * Resolves once the first attempt heard from the engine, or failed: a host that waits for the engine only
+   * so long (the web host) waits for the rest of the attempt (a reconcile, every call within its deadline)
+   * only when the engine does answer.
+   */
+  readonly answered: Promise<void>;
+
   private setStatus(status: EngineStatus): void {
     this.current = status;
     this.listener.onStatus(status);
@@ -51,14 +61,19 @@ export class EngineConnection {
     if (unusable) {
       // Nothing to retry: the address itself is wrong until the user changes it (and restarts Porthole).
       this.setStatus({ connected: false, kind: this.client.target.kind, endpoint: this.client.target.label, message: unusable });
+      this.heard();
       return;
     }
     try {
-      await this.client.ping();
-      this.stopEvents = await this.client.events(
+      await this.client.ping().finally(() => this.heard());
+      if (this.disposed) return;
+      const stopEvents = await this.client.events(
         (e) => this.listener.onEvent(e),
         (err) => this.lost(err),
       );
+      // Disposed while the stream opened (a host that did not wait for the engine, closed meanwhile).
+      if (this.disposed) return stopEvents();
+      this.stopEvents = stopEvents;
       this.attempt = 0;
       this.setStatus({ connected: true, kind: await this.client.engineKind(), endpoint: this.client.target.label });
       await this.listener.onConnected(this.client);
@@ -73,11 +88,16 @@ export class EngineConnection {
     this.stopEvents = undefined;
     if (this.retry) return;
     if (this.current.connected || this.attempt === 0) {
+      // An engine error already says it in words naming the engine (no answer within its deadline, say).
+      const said =
+        err instanceof PortholeError && err.code === 'ENGINE_UNAVAILABLE'
+          ? err.message
+          : `The container engine at ${this.client.target.label} is not answering${err ? ` (${err.message})` : ''}.`;
       this.setStatus({
         connected: false,
         kind: this.client.target.kind,
         endpoint: this.client.target.label,
-        message: `The container engine at ${this.client.target.label} is not answering${err ? ` (${err.message})` : ''}. Porthole reconnects when it returns.`,
+        message: `${said} Porthole reconnects when it returns.`,
       });
     }
     const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)]!;

@@ -1,8 +1,16 @@
 import { PortholeError } from '../../api';
+import { EngineDeadlineError } from './deadlines';
 
 /** Turns a dockerode / socket error into a message a person can act on. */
 export function describeEngineError(err: unknown, endpoint: string): PortholeError {
   if (err instanceof PortholeError) return err;
+  if (err instanceof EngineDeadlineError) {
+    return new PortholeError(
+      'ENGINE_UNAVAILABLE',
+      err.message,
+      'The engine accepts connections but does not answer: it is starting, overloaded or stuck. Wait a moment and try again; if it stays so, restart it (for Docker: sudo systemctl restart docker). "porthole check" says which engine Porthole uses.',
+    );
+  }
   const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
   const message = err instanceof Error ? err.message : String(err);
   if (code === 'ENOENT' || code === 'ECONNREFUSED') {

@@ -11,6 +11,27 @@ import { instanceId } from './instance';
 import type { MachinesDeps } from './machines-deps';
 import { KeyedSerial } from './serial';
 
+/** How many machines a reconcile takes on at once: enough to hide an engine's latency, few enough for one over ssh. */
+const RECONCILE_TURNS = 8;
+
+/** Runs `fn` on every item, `limit` at a time; the first failure is thrown once the ones under way have ended. */
+async function inTurns<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { err: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (!failure && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await fn(item);
+      } catch (err) {
+        failure ??= { err };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.err;
+}
+
 /**
  * The live state of every machine, and the truth between records and containers: which container is
  * a machine's (its own, the one it adopted, or one run by hand on its disk), each machine's session
@@ -109,30 +130,36 @@ export class MachineState {
 
   /**
    * On every (re)connect: one list call by label, then each machine takes its container's state
-   * (one inspect each; a machine adopted from a hand-made container inspects that one).
+   * (one inspect each; a machine adopted from a hand-made container inspects that one). The machines
+   * whose own container does not run share one list of all containers (for one run by hand on their
+   * disk). The machines go a few at a time: one after the other, 40 machines on an engine that takes
+   * half a second an answer took 26 s.
    */
   async reconcile(engine: EngineClient): Promise<void> {
     const containers = await engine.listMachines(this.instance);
-    for (const record of this.deps.store.list()) {
+    let everyContainer: Promise<Docker.ContainerInfo[]> | undefined;
+    const listAll = (): Promise<Docker.ContainerInfo[]> => (everyContainer ??= engine.listAll().catch(() => []));
+    await inTurns(this.deps.store.list(), RECONCILE_TURNS, async (record) => {
       const id = record.settings.id;
       const own = containers.find((c) => this.owns(id, c.Labels, c.Mounts, c.Id));
       const containerId = own?.Id ?? record.adoptedContainerId;
       const session = this.session(id);
       const ownInfo = containerId ? await engine.inspect(containerId) : null;
-      const info = ownInfo?.State.Running ? ownInfo : ((await this.runningOutside(engine, id)) ?? ownInfo);
+      const info = ownInfo?.State.Running ? ownInfo : ((await this.runningOutside(engine, id, listAll)) ?? ownInfo);
       if (info) await session.attach(info);
       else session.setAbsent();
-    }
+    });
   }
 
   /**
    * A running container Porthole did not make (no machine label) whose /storage is this machine's
-   * storage folder: the exported compose file run by hand. One list call; none found is undefined.
+   * storage folder: the exported compose file run by hand. One list call (or `listAll`'s, shared); none
+   * found is undefined.
    */
-  async runningOutside(engine: EngineClient, id: string): Promise<Docker.ContainerInspectInfo | undefined> {
+  async runningOutside(engine: EngineClient, id: string, listAll = (): Promise<Docker.ContainerInfo[]> => engine.listAll().catch(() => [])): Promise<Docker.ContainerInspectInfo | undefined> {
     const record = this.deps.store.get(id);
     if (!record) return undefined;
-    const all = await engine.listAll().catch(() => []);
+    const all = await listAll();
     const found = all.find(
       (c) => c.State === 'running' && (c.Labels ?? {})[MACHINE_LABEL] === undefined && storageSourceOf(c.Mounts) === record.settings.storageDir,
     );
