@@ -123,5 +123,14 @@ describe('porthole start and porthole rm of one machine at once (two CLI process
     expect((await porthole(['rm', again])).code).toBe(0);
     // Removing the new machine leaves the container it never had alone.
     expect(await containersOf(id)).toEqual([{ id: container!.id, running: true }]);
+    // Adopted, it is a machine again, and that machine's container is the one it was made for.
+    const adopted = await porthole(['adopt', container!.id, '--json']);
+    expect(adopted.code, adopted.stderr).toBe(0);
+    const machine = (JSON.parse(adopted.stdout) as { machine: MachineView }).machine;
+    expect(machine.id).toBe(id);
+    const shown = await view(id);
+    expect(shown.status).toMatchObject({ running: true, containerId: container!.id });
+    expect((await porthole(['rm', id])).code).toBe(0);
+    expect(await containersOf(id)).toEqual([]);
   });
 });
