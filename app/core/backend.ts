@@ -154,7 +154,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     onRemoved: (id) => (usbWarnings.forget(id), emit({ event: 'machineRemoved', payload: { id } })),
     address: (port) => addresses.of(port),
     ...(engineIsRemote(target) ? { engineHost: engineHostName(target) } : {}),
-    // A start from this process waits up to 20 s for another process's snapshot copy, then says so.
+    // A start or a remove from this process waits up to 20 s for another process's snapshot copy, start or remove, then says so.
     diskLock: (id, body) => withDiskLock(options.configDir, id, body, 20_000),
   });
   const snapshots = new Snapshots({ dataDir: options.dataDir, configDir: options.configDir, machines, store, onProgress: (payload) => emit({ event: 'snapshotProgress', payload }) });
