@@ -190,7 +190,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     address: (port) => addresses.of(port),
     ...(engineIsRemote(target) ? { engineHost: engineHostName(target) } : {}),
     engineFolders,
-    // A start from this process waits up to 20 s for another process's snapshot copy, then says so.
+    // A start or a remove from this process waits up to 20 s for another process's snapshot copy, start or remove, then says so.
     diskLock: (id, body) => withDiskLock(options.configDir, id, body, 20_000),
   });
   const snapshots = new Snapshots({ dataDir: options.dataDir, configDir: options.configDir, machines, store, onProgress: (payload) => emit({ event: 'snapshotProgress', payload }) });

@@ -19,6 +19,11 @@ describe('engine events from Docker and Podman', () => {
     expect(parseEngineEvent(podman('die', { exitCode: '0' }))).toMatchObject({ action: 'die', exitCode: 0 });
   });
 
+  it('reads the container’s record nonce (its io.porthole.record label); an older container has none', () => {
+    expect(parseEngineEvent(podman('start', { 'io.porthole.machine': 'm1', 'io.porthole.record': 'n1' }))).toMatchObject({ machineId: 'm1', record: 'n1' });
+    expect(parseEngineEvent(podman('start', { 'io.porthole.machine': 'm1' }))?.record).toBeUndefined();
+  });
+
   it('keeps Docker’s names as they are', () => {
     const line = JSON.stringify({ status: 'destroy', id: 'abc', Type: 'container', Action: 'destroy', Actor: { ID: 'abc', Attributes: {} }, time: 1 });
     expect(parseEngineEvent(line)).toMatchObject({ action: 'destroy', containerId: 'abc' });

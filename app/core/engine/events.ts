@@ -1,4 +1,4 @@
-import { INSTANCE_LABEL, MACHINE_LABEL } from '../machine/spec';
+import { INSTANCE_LABEL, MACHINE_LABEL, RECORD_LABEL } from '../machine/spec';
 
 // The engine's container events: which Porthole asks for, and each line of the stream read into an EngineEvent.
 
@@ -22,6 +22,8 @@ export interface EngineEvent {
   machineId: string | undefined;
   /** The Porthole configuration that made the container (its instance label); undefined before instances existed. */
   instance: string | undefined;
+  /** The nonce of the machine record the container was made for (its record label); undefined for older containers. */
+  record?: string | undefined;
   exitCode: number | undefined;
   time: number;
   /** The image the container runs, as the engine names it in the event (a name, or an id); undefined when it does not say. */
@@ -55,6 +57,7 @@ export function parseEngineEvent(line: string): EngineEvent | null {
     containerId,
     machineId: attrs[MACHINE_LABEL],
     instance: attrs[INSTANCE_LABEL],
+    ...(attrs[RECORD_LABEL] ? { record: attrs[RECORD_LABEL] } : {}),
     exitCode: exit === undefined ? undefined : Number(exit),
     time: raw.time ?? Math.floor(Date.now() / 1000),
     ...(attrs.image ? { image: attrs.image } : {}),

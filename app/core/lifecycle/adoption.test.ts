@@ -116,6 +116,19 @@ describe('adoptableFrom', () => {
     ]);
   });
 
+  it('offers this configuration’s container of an earlier machine of the same id (another record nonce) as its own, not the new machine’s', () => {
+    const list = [
+      info('current', 'porthole/standin', { ...ours('win11'), 'io.porthole.record': 'n2' }, 'running', '/home/ada/win11'),
+      info('earlier', 'porthole/standin', { ...ours('win11'), 'io.porthole.record': 'n1' }, 'running', '/home/ada/win11'),
+      info('before-nonces', 'porthole/standin', ours('win11'), 'exited', '/home/ada/win11'),
+    ];
+    const out = adoptableFrom(list, { instance: OURS, storageDirs: new Map([['win11', '/home/ada/win11']]), adoptedContainerIds: new Set(), nonces: new Map([['win11', 'n2']]) });
+    expect(out.map((c) => [c.containerId, c.porthole, c.foreign])).toEqual([
+      ['earlier', true, false],
+      ['before-nonces', true, false],
+    ]);
+  });
+
   it('offers another configuration’s containers only as foreign, even for a machine of the same id', () => {
     const list = [
       info('mine', 'porthole/standin', ours('win11'), 'running', '/home/ada/win11'),

@@ -37,6 +37,8 @@ export interface AdoptionContext {
   storageDirs: ReadonlyMap<string, string>;
   /** Hand-made containers already adopted by a machine (until their next start replaces them). */
   adoptedContainerIds: ReadonlySet<string>;
+  /** The records' nonces (MachineRecord.nonce), id -> nonce: a container of an earlier record of that id is not theirs. */
+  nonces?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -54,7 +56,7 @@ export function adoptableFrom(containers: readonly Docker.ContainerInfo[], ctx: 
     let foreign = false;
     if (labelId !== undefined) {
       const storageDir = ctx.storageDirs.get(labelId);
-      if (storageDir !== undefined && ownsContainer({ labels, storageSource: storageSourceOf(c.Mounts) }, ctx.instance, labelId, storageDir)) continue;
+      if (storageDir !== undefined && ownsContainer({ labels, storageSource: storageSourceOf(c.Mounts) }, ctx.instance, labelId, storageDir, ctx.nonces?.get(labelId))) continue;
       porthole = labels[INSTANCE_LABEL] === ctx.instance;
       foreign = !porthole;
     } else if (!isDockurImage(c.Image)) continue;

@@ -65,6 +65,23 @@ describe('the exported compose file, run by hand and handed back (stand-in image
     expect(again.ports).toEqual(m.ports);
   });
 
+  it('a delete while the file runs the machine stops and removes that container too: nothing runs on the kept disk without a machine', async () => {
+    const m = await h.call('createMachine', { name: uniqueName('RtDel'), image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64 });
+    ids.push(m.id);
+    const { yaml } = await h.call('exportCompose', { id: m.id });
+    const own = join(dir, 'delete.yml');
+    await writeSecretFile(own, yaml, false);
+    const run = (args: string[]) => exec(compose[0]!, [...compose.slice(1), '-p', `${project}-del`, '-f', own, ...args]);
+    try {
+      await run(['up', '-d']);
+      await h.waitFor(m.id, (v) => v.status.running, 120_000, 'running from compose');
+      await h.call('deleteMachine', { id: m.id, deleteDisk: false });
+      expect(await h.docker('ps', '-aq', '--filter', `name=^${h.containerName(m.id)}-compose$`)).toBe('');
+    } finally {
+      await run(['down']).catch(() => undefined);
+    }
+  });
+
   it('a start the engine refuses (the name taken by a container Porthole did not make) says so plainly and saves no new ports', async () => {
     const m = await h.call('createMachine', { name: uniqueName('Busy'), image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64 });
     ids.push(m.id);

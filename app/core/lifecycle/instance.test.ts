@@ -70,4 +70,14 @@ describe('ownsContainer', () => {
     expect(ownsContainer(facts({ 'io.porthole.machine': 'win11' }, '/home/bob/win11'), OURS, 'win11', '/home/ada/win11')).toBe(false);
     expect(ownsContainer(facts({ 'io.porthole.machine': 'win11' }), OURS, 'win11', '/home/ada/win11')).toBe(false);
   });
+
+  it('takes only a container made for this record: a machine made again under the same id has another nonce', () => {
+    const made = (nonce?: string) => facts({ 'io.porthole.machine': 'win11', 'io.porthole.instance': OURS, ...(nonce ? { 'io.porthole.record': nonce } : {}) }, '/a');
+    expect(ownsContainer(made('n1'), OURS, 'win11', '/a', 'n1')).toBe(true);
+    expect(ownsContainer(made('n1'), OURS, 'win11', '/a', 'n2')).toBe(false);
+    // A container of a record made before nonces existed is not a new record's; an old record keeps its own.
+    expect(ownsContainer(made(), OURS, 'win11', '/a', 'n2')).toBe(false);
+    expect(ownsContainer(made(), OURS, 'win11', '/a')).toBe(true);
+    expect(ownsContainer(made('n1'), OURS, 'win11', '/a')).toBe(false);
+  });
 });

@@ -1,3 +1,5 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { MachineView } from '../../api';
 import { docker, Harness, uniqueName } from '../testing/harness';
@@ -108,8 +110,12 @@ describe('two configurations on one engine (stand-in image)', () => {
       '-v', `${record.storageDir}:/storage`, '--stop-timeout', '120', image);
     const legacy = await inspect(legacyName);
 
-    // A (whose storage it binds) takes it as its machine's after a restart, and drives it.
+    // A (whose storage it binds) takes it as its machine's after a restart, and drives it. Its record is
+    // as old as the container: made before records had a nonce (which its containers would carry).
     await a.shutdown();
+    const path = join(a.configDir, 'machines.json');
+    const file = JSON.parse(await readFile(path, 'utf8')) as { machines: Array<{ settings: { id: string }; nonce?: string }> };
+    await writeFile(path, JSON.stringify({ ...file, machines: file.machines.map(({ nonce: _made, ...m }) => m) }));
     await a.boot();
     await a.waitFor(id, (v) => v.status.running && v.status.containerId === legacy.Id, 60_000, 'A following the older container');
 

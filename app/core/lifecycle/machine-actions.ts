@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { lstat, rm } from 'node:fs/promises';
 import {
   changeEffect,
@@ -92,7 +93,8 @@ export class MachineActions {
       warnings.push(...(await sharedFolderWarnings(settings.sharedFolders, policy)));
       try {
         // The keyring keeps the password under the id, so it is sealed once the id is decided.
-        const created = await sealed(this.deps.secrets, { settings, installed: opts.installed === true, ...(kept.length > 0 ? { storageKept: kept } : {}) });
+        // A nonce of its own: a container left by an earlier machine of this id is never taken for this one's.
+        const created = await sealed(this.deps.secrets, { settings, installed: opts.installed === true, nonce: randomBytes(8).toString('hex'), ...(kept.length > 0 ? { storageKept: kept } : {}) });
         records.set(id, created);
         return created;
       } catch (err) {
@@ -246,45 +248,58 @@ export class MachineActions {
     return linked && plan.kind === 'folder' ? { ...plan, kind: 'files' } : plan;
   }
 
-  /** Returns, with deleteDisk, what was removed from the storage folder. */
+  /**
+   * Returns, with deleteDisk, what was removed from the storage folder. Holds the machine's disk lock, which
+   * every start takes too (in any Porthole process): a start and a remove of one machine never interleave.
+   */
   delete(id: string, deleteDisk: boolean): Promise<DeletePlan | undefined> {
-    return this.state.serial.run(id, async () => {
-      const record = this.deps.store.require(id);
-      // A keyring that cannot remove the password now refuses the delete before anything is stopped.
-      await this.deps.secrets.assertForgettable(record);
-      if (deleteDisk) {
-        const plan = await this.planDiskDelete(id, record.settings.storageDir, record.storageKept);
-        if (plan.kind === 'refused') {
-          throw new PortholeError(
-            'INVALID_ARGUMENT',
-            `${plan.reason ?? `Porthole will not delete files in ${plan.path}.`} Nothing was deleted.`,
-            'Delete the machine and keep its disk, then remove the files you no longer need by hand.',
-          );
-        }
+    return this.state.serial.run(id, () => (this.deps.diskLock ? this.deps.diskLock(id, () => this.deleteNow(id, deleteDisk)) : this.deleteNow(id, deleteDisk)));
+  }
+
+  private async deleteNow(id: string, deleteDisk: boolean): Promise<DeletePlan | undefined> {
+    // The records as they are now (another process may have removed or made this machine again meanwhile).
+    await this.deps.store.sync();
+    const record = this.deps.store.require(id);
+    // A keyring that cannot remove the password now refuses the delete before anything is stopped.
+    await this.deps.secrets.assertForgettable(record);
+    if (deleteDisk) {
+      const plan = await this.planDiskDelete(id, record.settings.storageDir, record.storageKept);
+      if (plan.kind === 'refused') {
+        throw new PortholeError(
+          'INVALID_ARGUMENT',
+          `${plan.reason ?? `Porthole will not delete files in ${plan.path}.`} Nothing was deleted.`,
+          'Delete the machine and keep its disk, then remove the files you no longer need by hand.',
+        );
       }
-      const engine = this.deps.engine();
-      const container = await this.state.findContainer(engine, id);
-      if (container) {
-        if (container.State.Running) {
-          this.state.session(id).expectStop();
-          await engine.stop(container.Id);
-        }
-        await engine.remove(container.Id);
+    }
+    const engine = this.deps.engine();
+    // Whatever runs the machine now: its container (asked of the engine under the lock, so one a start has
+    // just made is found), and one run from its exported compose file, which Porthole shows as the machine.
+    // Left running without a record, either would be an orphan a later machine of this name runs into.
+    const container = await this.state.findContainer(engine, id);
+    const outside = await this.state.runningOutside(engine, id);
+    // An adopted hand-made container running on the disk is both.
+    for (const running of [container, outside?.Id === container?.Id ? null : outside]) {
+      if (!running) continue;
+      if (running.State.Running) {
+        this.state.session(id).expectStop();
+        await engine.stop(running.Id);
       }
-      // Before the record goes: a keyring that cannot remove the password keeps the machine, to retry.
-      await this.deps.secrets.forget(record);
-      this.state.forget(id);
-      await this.deps.store.remove(id);
-      await rm(oemPath(this.deps.dataDir, id), { recursive: true, force: true });
-      // Planned again now: the container may have written files while shutting down.
-      let disk: DeletePlan | undefined;
-      if (deleteDisk) {
-        disk = await this.planDiskDelete(id, record.settings.storageDir, record.storageKept);
-        if (disk.kind !== 'refused') await executeDiskDelete(disk);
-      }
-      this.deps.onRemoved(id);
-      return disk;
-    });
+      await engine.remove(running.Id);
+    }
+    // Before the record goes: a keyring that cannot remove the password keeps the machine, to retry.
+    await this.deps.secrets.forget(record);
+    this.state.forget(id);
+    await this.deps.store.remove(id);
+    await rm(oemPath(this.deps.dataDir, id), { recursive: true, force: true });
+    // Planned again now: the container may have written files while shutting down.
+    let disk: DeletePlan | undefined;
+    if (deleteDisk) {
+      disk = await this.planDiskDelete(id, record.settings.storageDir, record.storageKept);
+      if (disk.kind !== 'refused') await executeDiskDelete(disk);
+    }
+    this.deps.onRemoved(id);
+    return disk;
   }
 
   async logs(id: string, tail: number): Promise<string[]> {

@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { PortholeError, type MachineView } from '../../api';
 import { newMachineId, settingsFromDraft } from '../machine/defaults';
-import { MACHINE_LABEL, ownsContainer, storageSourceOf } from '../machine/spec';
+import { MACHINE_LABEL, ownsContainer, RECORD_LABEL, storageSourceOf } from '../machine/spec';
 import { windowsInstalledIn } from '../storage/existing-install';
 import { assertMachinePaths } from '../storage/paths';
 import { adoptableFrom, keptPorts, planAdoption, uniqueMachineName, type AdoptableContainer } from './adoption';
@@ -29,6 +30,7 @@ export class MachineAdoption {
       instance: this.state.instance,
       storageDirs: new Map(records.map((r) => [r.settings.id, r.settings.storageDir])),
       adoptedContainerIds: new Set(records.flatMap((r) => (r.adoptedContainerId ? [r.adoptedContainerId] : []))),
+      nonces: new Map(records.flatMap((r) => (r.nonce ? [[r.settings.id, r.nonce] as const] : []))),
     });
   }
 
@@ -57,7 +59,7 @@ export class MachineAdoption {
         const records = [...current.values()];
         // This configuration's own container of a machine it has (for one made before instances: by its /storage).
         const labelled = labelId ? current.get(labelId) : undefined;
-        if (labelled && ownsContainer(facts, instance, labelled.settings.id, labelled.settings.storageDir)) {
+        if (labelled && ownsContainer(facts, instance, labelled.settings.id, labelled.settings.storageDir, labelled.nonce)) {
           throw new PortholeError('CONFLICT', `The container “${name}” already belongs to the machine “${labelled.settings.name}”.`);
         }
         const owner = records.find((r) => r.adoptedContainerId === info.Id);
@@ -70,13 +72,19 @@ export class MachineAdoption {
         const ports = keptPorts(plan.ports, taken, [fresh[0]!, fresh[1]!], warnings, label);
         const draftName = uniqueMachineName(plan.draft.name, records.map((r) => r.settings.name));
         if (draftName !== plan.draft.name.trim()) warnings.push(`${label}: another machine is called “${plan.draft.name}”, so this one is “${draftName}”.`);
-        const id = plan.labelId ?? newMachineId(draftName, records.map((r) => r.settings.id));
+        // Porthole's own container keeps its machine id, unless a machine made since holds that id: then it
+        // becomes a new machine that stands for the container until its next start, like a hand-made one.
+        const ownId = plan.labelId !== undefined && !current.has(plan.labelId) ? plan.labelId : undefined;
+        const id = ownId ?? newMachineId(draftName, records.map((r) => r.settings.id));
         const settings = settingsFromDraft({ ...plan.draft, name: draftName }, { id, host: this.deps.host(), dataDir: this.deps.dataDir, ports, env: {} });
         // The container's folders become the machine's: the same path policy as for any other machine.
         await assertMachinePaths(settings, pathPolicy(this.deps, id, records));
         // The image leaves windows.boot once Windows is installed: later starts go straight to "ready".
         const installed = await windowsInstalledIn(settings.storageDir);
-        current.set(id, await sealed(this.deps.secrets, { settings, installed, ...(plan.porthole ? {} : { adoptedContainerId: info.Id }) }));
+        // Kept as its own, the container's record nonce (if it has one) becomes the machine's.
+        const nonce = info.Config.Labels?.[RECORD_LABEL];
+        const link = ownId !== undefined ? (nonce ? { nonce } : {}) : { adoptedContainerId: info.Id, nonce: randomBytes(8).toString('hex') };
+        current.set(id, await sealed(this.deps.secrets, { settings, installed, ...link }));
         return { id, warnings };
       });
       await this.state.session(id).attach(info);

@@ -48,6 +48,10 @@ export class MachineStarter {
 
   private async startNow(id: string, freshPorts = false): Promise<void> {
     const engine = this.deps.engine();
+    // The records as they are now, read under the disk lock: a remove in another process holds that lock to
+    // its end, so a machine removed meanwhile is found gone here, never started for a record that is not there.
+    await this.deps.store.sync();
+    this.deps.store.require(id);
     const session = this.state.session(id);
     // The checks before a start are independent reads (the engine, the keyring, the file system): they run
     // at once, and are awaited in the order a failure should be reported in. Start to first frame is what
@@ -98,6 +102,7 @@ export class MachineStarter {
       tun: this.deps.host().tunAvailable !== false,
       usbBus: this.deps.host().usbBusAvailable !== false,
       instance: this.state.instance,
+      nonce: record.nonce,
     });
     let container = found;
     // Any other container on this disk (say one docker compose made from a dockur file): never a second one on it.

@@ -64,7 +64,7 @@ export class MachineState {
   private owns(id: string, labels: Record<string, string> | null | undefined, mounts: Docker.ContainerInfo['Mounts'] | Docker.ContainerInspectInfo['Mounts'] | undefined, containerId: string): boolean {
     const record = this.deps.store.get(id);
     if (!record) return false;
-    const owned = ownsContainer({ labels, storageSource: storageSourceOf(mounts) }, this.instance, id, record.settings.storageDir);
+    const owned = ownsContainer({ labels, storageSource: storageSourceOf(mounts) }, this.instance, id, record.settings.storageDir, record.nonce);
     if (owned && labels?.[INSTANCE_LABEL] === undefined) this.unlabelledOwn.add(containerId);
     return owned;
   }
@@ -183,12 +183,14 @@ export class MachineState {
   /**
    * The machine a container belongs to: the container a machine adopted, or by Porthole's labels when
    * this configuration made it. Another configuration's containers are dropped; one made before
-   * instances existed counts only once a lookup found it ours by its /storage.
+   * instances existed counts only once a lookup found it ours by its /storage. One made for an earlier
+   * record of the same id (another nonce, or none) is not this record's.
    */
   private machineOf(event: EngineEvent): string | undefined {
     const adopted = this.deps.store.list().find((r) => r.adoptedContainerId === event.containerId)?.settings.id;
     if (adopted) return adopted;
-    if (!event.machineId || !this.deps.store.get(event.machineId)) return undefined;
+    const record = event.machineId ? this.deps.store.get(event.machineId) : undefined;
+    if (!event.machineId || !record || event.record !== record.nonce) return undefined;
     if (event.instance !== undefined) return event.instance === this.instance ? event.machineId : undefined;
     return this.unlabelledOwn.has(event.containerId) ? event.machineId : undefined;
   }

@@ -27,7 +27,8 @@ export interface MachinesDeps {
   engineFolders?: () => Promise<readonly string[]>;
   /**
    * Holds the machine's disk lock (shared by every Porthole process on this data folder) around a
-   * start, so no start begins while another process copies the disk for a snapshot or a restore.
+   * start and a remove, so no start begins while another process copies the disk for a snapshot or a
+   * restore, and a start and a remove of one machine in two processes never interleave.
    */
   diskLock?: <T>(id: string, body: () => Promise<T>) => Promise<T>;
 }

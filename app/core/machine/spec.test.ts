@@ -246,6 +246,16 @@ describe('buildContainerSpec (golden)', () => {
   });
 });
 
+describe('the record label', () => {
+  it('carries the record’s nonce when it has one; a record without one gets the spec it always had', () => {
+    const plain = buildContainerSpec(machine({}), { oemDir: OEM, instance: INSTANCE });
+    const marked = buildContainerSpec(machine({}), { oemDir: OEM, instance: INSTANCE, nonce: 'n1' });
+    expect(plain.Labels?.['io.porthole.record']).toBeUndefined();
+    expect(marked.Labels?.['io.porthole.record']).toBe('n1');
+    expect(buildContainerSpec(machine({}), { oemDir: OEM, instance: INSTANCE, nonce: undefined })).toEqual(plain);
+  });
+});
+
 describe('USB devices', () => {
   const usbDevices = [
     { vendorId: '046d', productId: 'c52b', name: 'Logitech Unifying Receiver' },

@@ -8,6 +8,8 @@ export const MACHINE_LABEL = 'io.porthole.machine';
 export const INSTANCE_LABEL = 'io.porthole.instance';
 export const VERSION_LABEL = 'io.porthole.version';
 export const SPEC_LABEL = 'io.porthole.spec';
+/** The nonce of the machine record the container was made for (store: MachineRecord.nonce), when it has one. */
+export const RECORD_LABEL = 'io.porthole.record';
 /** The layout of Porthole's containers; bump it when an old container can no longer be adopted as is. */
 export const SPEC_VERSION = '1';
 
@@ -47,6 +49,8 @@ export interface SpecOptions {
    * waits for the devices, which it would also do for a device that is unplugged.
    */
   usbBus?: boolean;
+  /** The machine record's nonce (MachineRecord.nonce): carried as RECORD_LABEL. Records made before it have none. */
+  nonce?: string | undefined;
 }
 
 /**
@@ -81,10 +85,13 @@ export interface ContainerFacts {
  * (machine label, no instance label) is ours only when its `/storage` bind is this machine's storage
  * folder: another configuration's machine of the same id keeps its disk elsewhere. It gets the
  * instance label at its next recreate (the label changes the spec hash, so the next start does it).
+ * `nonce` is the record's (MachineRecord.nonce): a container made for an earlier record of the same id
+ * (removed, then made again under that name) carries another one, or none, and is not this record's.
  */
-export function ownsContainer(facts: ContainerFacts, instance: string, machineId: string, storageDir: string): boolean {
+export function ownsContainer(facts: ContainerFacts, instance: string, machineId: string, storageDir: string, nonce?: string): boolean {
   const labels = facts.labels ?? {};
   if (labels[MACHINE_LABEL] !== machineId) return false;
+  if (labels[RECORD_LABEL] !== nonce) return false;
   const owner = labels[INSTANCE_LABEL];
   if (owner !== undefined) return owner === instance;
   return facts.storageSource !== undefined && trimSlashes(facts.storageSource) === trimSlashes(storageDir);
@@ -170,7 +177,7 @@ export function buildContainerSpec(m: MachineSettings, opts: SpecOptions): Docke
     Env: env,
     ExposedPorts: { [web]: {}, [rdpTcp]: {}, [rdpUdp]: {} },
     StopTimeout: STOP_TIMEOUT_SECONDS,
-    Labels: { [MACHINE_LABEL]: m.id, [INSTANCE_LABEL]: opts.instance, [VERSION_LABEL]: SPEC_VERSION },
+    Labels: { [MACHINE_LABEL]: m.id, [INSTANCE_LABEL]: opts.instance, [VERSION_LABEL]: SPEC_VERSION, ...(opts.nonce ? { [RECORD_LABEL]: opts.nonce } : {}) },
     HostConfig: {
       Binds: binds,
       Devices: devices,

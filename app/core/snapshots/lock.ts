@@ -15,7 +15,7 @@ export function diskLockPath(configDir: string, machineId: string): string {
 
 /**
  * Holds the machine's disk lock (one file, shared by every Porthole process on this configuration)
- * while `body` runs: taking or restoring a snapshot, or starting the machine. A snapshot never
+ * while `body` runs: taking or restoring a snapshot, starting the machine or removing it. A snapshot never
  * waits for it (`waitMs` 0: "busy, try later" is the honest answer); a start waits a little.
  */
 export async function withDiskLock<T>(configDir: string, machineId: string, body: () => Promise<T>, waitMs: number): Promise<T> {
@@ -33,7 +33,7 @@ export async function withDiskLock<T>(configDir: string, machineId: string, body
     if (entered || !(err instanceof PortholeError) || err.code !== 'CONFLICT') throw err;
     throw new PortholeError(
       'CONFLICT',
-      `Another Porthole process is using the disk of machine ${machineId} right now (taking or restoring a snapshot, or starting it).`,
+      `Another Porthole process is using the disk of machine ${machineId} right now (taking or restoring a snapshot, starting it or removing it).`,
       'Wait until that is done, then try again.',
     );
   }

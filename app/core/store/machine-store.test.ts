@@ -227,5 +227,28 @@ describe('MachineStore', () => {
         stop();
       }
     });
+
+    it('sync(): another process\'s remove is read at once and told to the watchers, once (not again by the watch)', async () => {
+      const app = await fresh();
+      await app.put(record('gone'));
+      const changes: ExternalChange[] = [];
+      const stop = app.watch((c) => void changes.push(c));
+      try {
+        await new Promise((r) => setTimeout(r, 200)); // the watch is up
+        changes.length = 0;
+        const cli = await fresh();
+        await cli.remove('gone');
+        await app.sync();
+        expect(app.get('gone')).toBeUndefined();
+        expect(changes).toEqual([{ changed: [], removed: ['gone'] }]);
+        await new Promise((r) => setTimeout(r, 300));
+        expect(changes).toHaveLength(1);
+        // Nothing changed since: nothing told.
+        await app.sync();
+        expect(changes).toHaveLength(1);
+      } finally {
+        stop();
+      }
+    });
   });
 });

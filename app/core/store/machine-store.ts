@@ -29,6 +29,12 @@ export const recordSchema = z.object({
    * a person's files, which "delete the disk" never removes (storage/ownership.ts). Optional: older files have none.
    */
   storageKept: z.array(z.string()).max(10_000).optional(),
+  /**
+   * Random, given when the record is made; its containers carry it (spec.ts RECORD_LABEL). A machine made
+   * later under the same id (same name) has another one, so it never takes a container it did not make.
+   * Optional: records made before it own containers without it, as they did.
+   */
+  nonce: z.string().min(1).optional(),
 });
 export type MachineRecord = z.infer<typeof recordSchema>;
 
@@ -78,6 +84,8 @@ export class MachineStore {
   private queue: Promise<unknown> = Promise.resolve();
   /** Set while the file on disk is from a newer Porthole: nothing is written. */
   private newerVersion: number | null = null;
+  /** What watch() was given: told of other processes' changes, whoever read them (a watch, or sync()). */
+  private readonly listeners = new Set<(change: ExternalChange) => void>();
   readonly path: string;
   readonly backupPath: string;
   readonly lockPath: string;
@@ -161,12 +169,22 @@ export class MachineStore {
   }
 
   /**
+   * Reads the file now, not when the watch gets to it: for a caller holding a lock another process has just
+   * released (a start after a remove). What changed is told to the watchers, as a watch would.
+   */
+  async sync(): Promise<void> {
+    const change = await this.enqueueRefresh();
+    if (change && (change.changed.length > 0 || change.removed.length > 0)) for (const listener of this.listeners) listener(change);
+  }
+
+  /**
    * Follows the file: another process's write shows here within a moment. The folder is watched,
    * not the file, since every atomic write replaces the file with a new one. Returns the stop function.
    */
   watch(onChange: (change: ExternalChange) => void): () => void {
     let timer: NodeJS.Timeout | undefined;
     let stopped = false;
+    this.listeners.add(onChange);
     const reload = (): void => {
       timer = undefined;
       void this.enqueueRefresh()
@@ -191,6 +209,7 @@ export class MachineStore {
     start().catch((err: unknown) => process.emitWarning(`Porthole: cannot follow ${this.path}: ${String(err)}`));
     return () => {
       stopped = true;
+      this.listeners.delete(onChange);
       clearTimeout(timer);
       watcher?.close();
     };
