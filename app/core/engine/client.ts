@@ -20,6 +20,23 @@ export { INSTANCE_LABEL, MACHINE_LABEL };
 const requireFromDockerode = createRequire(createRequire(import.meta.url).resolve('dockerode'));
 (requireFromDockerode('docker-modem/lib/http') as { maxRedirects: number }).maxRedirects = 0;
 
+/**
+ * docker-modem reads this process's DOCKER_HOST for its defaults even when every option is given (they
+ * override them), and throws its own words for one it cannot parse (`tcp://[::1`). Porthole has read it
+ * already (target.ts says plainly what is wrong with it), so it is hidden while a client is made. Synchronous:
+ * nothing else runs meanwhile.
+ */
+function withoutEnvDockerHost<T>(make: () => T): T {
+  const saved = process.env.DOCKER_HOST;
+  if (saved === undefined) return make();
+  delete process.env.DOCKER_HOST;
+  try {
+    return make();
+  } finally {
+    process.env.DOCKER_HOST = saved;
+  }
+}
+
 /** The engine client refuses a container reference the contract would refuse (defence in depth). */
 function assertContainerRef(id: string): void {
   if (!isContainerRef(id)) {
@@ -47,7 +64,7 @@ export class EngineClient {
     readonly target: EngineTarget,
     options: EngineClientOptions = {},
   ) {
-    this.docker = new Docker(dockerodeOptions(target));
+    this.docker = withoutEnvDockerHost(() => new Docker(dockerodeOptions(target)));
     this.deadlineMs = options.deadlineMs ?? DEFAULT_ENGINE_DEADLINE_MS;
     applyDeadlines(this.docker.modem, target.label, this.deadlineMs);
   }
