@@ -90,7 +90,7 @@ describe('machine and snapshot names over the WebSocket', () => {
     }
     const other = await call('createMachine', { name: 'Other' });
     expect(other.ok).toBe(true);
-    const id = (other.value as { id: string }).id;
+    const id = other.ok ? (other.value as { id: string }).id : '';
     const renamed = await call('updateMachine', { id, changes: { name: 'CAFE\u0301' } });
     expect(renamed).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
     const bidi = await call('updateMachine', { id, changes: { name: 'Other\u202e' } });
