@@ -36,7 +36,7 @@ function unitLimit(kind: NameKind): number {
 const REFUSED = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Noncharacter_Code_Point}]/u;
 const PICTOGRAPHIC_START = /^\p{Extended_Pictographic}/u;
 // A joiner between two pictographs (skin tone or emoji presentation in between allowed).
-const EMOJI_ZWJ = /(?<=\p{Extended_Pictographic}[\u{fe0f}\u{1f3fb}-\u{1f3ff}]?)\u200d(?=\p{Extended_Pictographic})/gu;
+const EMOJI_ZWJ = /(?<=\p{Extended_Pictographic}(?:\u{fe0f}|\p{Emoji_Modifier})?)\u200d(?=\p{Extended_Pictographic})/gu;
 // A flag's tag sequence: black flag, tag letters, cancel tag.
 const FLAG_TAGS = /^\u{1f3f4}[\u{e0020}-\u{e007e}]+\u{e007f}$/u;
 

@@ -33,7 +33,7 @@ describe('porthole logs: a container log with escape sequences', () => {
     root = await mkdtemp(join(tmpdir(), 'porthole-logs-text-'));
     vi.stubEnv('PORTHOLE_CONFIG_DIR', join(root, 'config'));
     vi.stubEnv('PORTHOLE_DATA_DIR', join(root, 'data'));
-    const script = `printf '${LINES.map((l) => l.replace(/\u001b/g, '\\033').replace(/\u0007/g, '\\007').replace(/\r/g, '\\r')).join('\\n')}\\n'`;
+    const script = `printf '${LINES.map((l) => l.replaceAll('\u001b', '\\033').replaceAll('\u0007', '\\007').replaceAll('\r', '\\r')).join('\\n')}\\n'`;
     container = (await exec('docker', ['run', '-d', '--label', 'porthole-test=logs-text', '--entrypoint', '/bin/sh', image, '-c', script])).stdout.trim();
     await exec('docker', ['wait', container]);
     const created = await runCliHere('create', '--json', '--name', 'Log text');

@@ -10,7 +10,7 @@
 // Zl/Zp: U+2028/U+2029. Cs: lone surrogates (the terminal would get U+FFFD, hiding what was there).
 const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
 // A joiner inside an emoji sequence (👩‍💻) is part of the picture, not a trick.
-const PICTOGRAPH_BEFORE = /\p{Extended_Pictographic}[\u{fe0f}\u{1f3fb}-\u{1f3ff}]?$/u;
+const PICTOGRAPH_BEFORE = /\p{Extended_Pictographic}(?:\u{fe0f}|\p{Emoji_Modifier})?$/u;
 const PICTOGRAPH_AFTER = /^\p{Extended_Pictographic}/u;
 // Colour codes (SGR: ESC [ ... m): the image's log lines carry them; shown in colour they would mislead, escaped they are noise.
 // eslint-disable-next-line no-control-regex -- the escape character is exactly what this finds

@@ -91,28 +91,32 @@ export function toCompose(m: MachineSettings, opts: SpecOptions): string {
 /**
  * Characters the `yaml` package writes as they are but a reader may not take as they are: YAML 1.1
  * (PyYAML, docker-compose v1) reads NEL (U+0085), U+2028 and U+2029 as line breaks, and refuses DEL, the
- * other C1 controls, U+FEFF inside a document and U+FFFE/U+FFFF.
+ * other C1 controls, U+FEFF inside a document and U+FFFE/U+FFFF. Format characters (bidi overrides,
+ * zero-width) are escaped too, so the file shows on a terminal or in an editor as what it holds.
  */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what this finds
-const UNSAFE_IN_YAML = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
+const UNSAFE_IN_YAML = /[\u007f-\u009f\u2028\u2029\ufffe\uffff\p{Cf}]/gu;
+
+function hex(ch: string, digits: number): string {
+  return ch.codePointAt(0)!.toString(16).padStart(digits, '0');
+}
 
 /** Each such character in a comment's text, as visible `\uXXXX` (a line break there would end the comment). */
 function visible(text: string): string {
-  return text.replace(UNSAFE_IN_YAML, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(UNSAFE_IN_YAML, (ch) => (ch.length > 1 ? `\\U${hex(ch, 8)}` : `\\u${hex(ch, 4)}`));
 }
 
 /**
  * The written document with each such character escaped. Every string is double-quoted, keys are
  * plain ASCII and the comment went through visible(), so each one left is inside a double-quoted
- * scalar, where YAML's own escapes (`\N`, `\L`, `\P`, `\xXX`, `\uXXXX`) mean exactly that character.
+ * scalar, where YAML's own escapes (`\N`, `\L`, `\P`, `\xXX`, `\uXXXX`, `\UXXXXXXXX`) mean exactly that character.
  */
 function escapeBreaks(yaml: string): string {
   return yaml.replace(UNSAFE_IN_YAML, (ch) => {
     if (ch === '\u0085') return '\\N';
     if (ch === '\u2028') return '\\L';
     if (ch === '\u2029') return '\\P';
-    const code = ch.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+    if (ch.length > 1) return `\\U${hex(ch, 8)}`;
+    return ch.charCodeAt(0) <= 0xff ? `\\x${hex(ch, 2)}` : `\\u${hex(ch, 4)}`;
   });
 }
 
