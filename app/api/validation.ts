@@ -35,12 +35,7 @@ export function validateMachineName(name: string, otherNames: readonly string[] 
   const problem = nameProblem(normal, 'machine');
   if (problem) return problem;
   const key = nameKey(normal);
-  const other = otherNames.find((o) => nameKey(o) === key);
-  if (other !== undefined) {
-    return other === normal
-      ? `Another machine is already called “${normal}”. Choose a different name.`
-      : `Another machine is already called “${normalizeName(other)}”, which is the same name written differently. Choose a different name.`;
-  }
+  if (otherNames.some((o) => nameKey(o) === key)) return `Another machine is already called “${normal}”. Choose a different name.`;
   return null;
 }
 

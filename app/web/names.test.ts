@@ -86,7 +86,7 @@ describe('machine and snapshot names over the WebSocket', () => {
     for (const name of ['Caf\u00e9', 'Cafe\u0301', 'CAFÉ', ' café ']) {
       const again = await call('createMachine', { name });
       expect(again, name).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
-      if (!again.ok) expect(again.error.message).toContain('Another machine is already called “Café”');
+      if (!again.ok) expect(again.error.message).toMatch(/^Another machine is already called “(Café|CAFÉ|café)”/);
     }
     const other = await call('createMachine', { name: 'Other' });
     expect(other.ok).toBe(true);
