@@ -22,7 +22,7 @@ describe('terminalSafe', () => {
   });
 
   it('keeps what is seen: letters of any script, emoji sequences, and line breaks where Porthole wrote them', () => {
-    expect(terminalSafe('Café 日本 עברית 👩‍💻 🇫🇷 👍🏽')).toBe('Café 日本 עברית 👩‍💻 🇫🇷 👍🏽');
+    expect(terminalSafe('Café 日本 עברית 👩‍💻 🇫🇷 👍🏽 🏴󠁧󠁢󠁳󠁣󠁴󠁿')).toBe('Café 日本 עברית 👩‍💻 🇫🇷 👍🏽 🏴󠁧󠁢󠁳󠁣󠁴󠁿');
     expect(terminalSafeLines('one\ntwo\r\n')).toBe('one\ntwo\\r\n');
   });
 

@@ -12,6 +12,9 @@ const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
 // A joiner inside an emoji sequence (👩‍💻) is part of the picture, not a trick.
 const PICTOGRAPH_BEFORE = /\p{Extended_Pictographic}(?:\u{fe0f}|\p{Emoji_Modifier})?$/u;
 const PICTOGRAPH_AFTER = /^\p{Extended_Pictographic}/u;
+// So are the tags of a flag (🏴󠁧󠁢󠁳󠁣󠁴󠁿: black flag, tag letters, cancel tag).
+const FLAG_TAG = /^[\u{e0020}-\u{e007f}]$/u;
+const IN_FLAG = /\u{1f3f4}[\u{e0020}-\u{e007e}]{0,8}$/u;
 // Colour codes (SGR: ESC [ ... m): the image's log lines carry them; shown in colour they would mislead, escaped they are noise.
 // eslint-disable-next-line no-control-regex -- the escape character is exactly what this finds
 const SGR = /\u001b\[[0-9;:]*m/g;
@@ -30,6 +33,7 @@ function escape(ch: string): string {
 function safe(text: string, keepNewlines: boolean): string {
   return text.replace(UNSAFE, (ch: string, offset: number, whole: string) => {
     if (keepNewlines && ch === '\n') return ch;
+    if (FLAG_TAG.test(ch) && IN_FLAG.test(whole.slice(Math.max(0, offset - 18), offset))) return ch;
     if (ch === '\u200d' && PICTOGRAPH_BEFORE.test(whole.slice(Math.max(0, offset - 4), offset)) && PICTOGRAPH_AFTER.test(whole.slice(offset + 1, offset + 3))) return ch;
     return escape(ch);
   });
