@@ -19,3 +19,4 @@ export * from './apps';
 export * from './stats';
 export * from './phase';
 export * from './snapshots';
+export * from './names';

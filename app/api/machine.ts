@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameSchema } from './names';
 import { hostPathSchema, imageRefSchema } from './references';
 import { USB_DEVICES_MAX, usbDeviceRefSchema, usbKey } from './usb';
 
@@ -43,7 +44,8 @@ export type HostPorts = z.infer<typeof hostPortsSchema>;
 /** Everything a person chooses about one machine. One schema; the store versions it on disk. */
 export const machineSettingsSchema = z.object({
   id: machineIdSchema,
-  name: z.string().trim().min(1, 'a machine needs a name').max(64, 'a name is at most 64 characters'),
+  /** The names rule (names.ts): NFC, nothing invisible, at most 64 graphemes. */
+  name: nameSchema('machine'),
   image: imageRefSchema,
   /** A dockur VERSION alias (`11`, `10l`, ...) or an http(s) URL. Ignored by the image when customIso is set. */
   version: z.string().min(1).max(2048),

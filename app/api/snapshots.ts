@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { machineIdSchema } from './machine';
+import { nameSchema } from './names';
 
 /**
  * A snapshot's id: its UTC creation time and 6 random hex digits (`20261129-023000-a1b2c3`), so ids
@@ -9,14 +10,8 @@ export const snapshotIdSchema = z
   .string()
   .regex(/^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$/, 'a snapshot id looks like 20261129-023000-a1b2c3 ("porthole snapshots ID" lists them)');
 
-/** A name a person gives a snapshot: one line of up to 80 characters. */
-export const snapshotNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'a snapshot name cannot be empty')
-  .max(80, 'a snapshot name is at most 80 characters')
-  // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f]*$/, 'a snapshot name is one line without control characters');
+/** A name a person gives a snapshot: the names rule (names.ts), at most 80 graphemes. */
+export const snapshotNameSchema = nameSchema('snapshot');
 
 /** One of the image's files copied into a snapshot (a name from the storage folder's top). */
 export const snapshotFileSchema = z.object({

@@ -32,14 +32,22 @@ describe('machine name', () => {
     ['', /Give the machine a name/],
     ['   ', /Give the machine a name/],
     ['x'.repeat(65), /at most 64/],
-    ['two\nlines', /control characters/],
-    ['tab\there', /control characters/],
+    ['two\nlines', /line break \(U\+000A\)/],
+    ['tab\there', /control character \(U\+0009\)/],
+    ['next\u0085line', /line break \(U\+0085\)/],
+    ['evil\u202etxt.exe', /invisible character \(U\+202E\)/],
   ])('refuses %j', (name, message) => {
     expect(validateMachineName(name)).toMatch(message);
   });
 
   it('refuses a name another machine has, whatever the case and spaces', () => {
     expect(validateMachineName(' windows 11 ', ['Windows 11'])).toMatch(/already called/);
+  });
+
+  it('refuses “Café” in NFD when “Café” in NFC is taken, and in other cases or compatibility forms', () => {
+    expect(validateMachineName('Cafe\u0301', ['Caf\u00e9'])).toBe('Another machine is already called “Café”. Choose a different name.');
+    expect(validateMachineName('CAFÉ', ['Cafe\u0301'])).toMatch(/already called “CAFÉ”/);
+    expect(validateMachineName('Ｗｏｒｋ', ['work'])).toMatch(/already called/);
   });
 
   it.each(['Windows 11', 'Büro-PC', 'x'.repeat(64), '  padded  '])('accepts %j', (name) => {

@@ -15,6 +15,7 @@ import {
 } from './catalogue';
 import type { HostPorts, MachineSettings, SharedFolder } from './machine';
 import { isInsidePath as isInside, normalizeHostPath, systemFolderReason } from './host-paths';
+import { nameKey, nameProblem, normalizeName } from './names';
 
 export { normalizeHostPath };
 
@@ -28,15 +29,13 @@ export interface HostLimits {
   cpuThreads: number;
 }
 
+/** The names rule (names.ts), and no other machine with the same name (compared by nameKey). */
 export function validateMachineName(name: string, otherNames: readonly string[] = []): string | null {
-  const trimmed = name.trim();
-  if (!trimmed) return 'Give the machine a name.';
-  if (trimmed.length > 64) return 'A machine name can be at most 64 characters long.';
-  if (CONTROL.test(trimmed)) return 'A machine name cannot contain control characters such as line breaks.';
-  const lower = trimmed.toLowerCase();
-  if (otherNames.some((other) => other.trim().toLowerCase() === lower)) {
-    return `Another machine is already called “${trimmed}”. Choose a different name.`;
-  }
+  const normal = normalizeName(name);
+  const problem = nameProblem(normal, 'machine');
+  if (problem) return problem;
+  const key = nameKey(normal);
+  if (otherNames.some((o) => nameKey(o) === key)) return `Another machine is already called “${normal}”. Choose a different name.`;
   return null;
 }
 

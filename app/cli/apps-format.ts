@@ -1,4 +1,5 @@
 import { PortholeError, type AppList, type WindowsApp } from '../api';
+import { terminalSafe } from './terminal-safe';
 
 /** `porthole apps ID`: one program a line (id, name, in the menu), or why there is no list. */
 export function formatApps(list: AppList): string {
@@ -7,18 +8,20 @@ export function formatApps(list: AppList): string {
     lines.push('This machine has no shared folder, so Windows cannot list its programs. Add one in its settings, then start it.');
   } else if (list.state === 'not-written') {
     lines.push(
-      `Windows has not listed its programs yet (${list.folder}/apps.json is missing).`,
+      `Windows has not listed its programs yet (${terminalSafe(String(list.folder))}/apps.json is missing).`,
       'It does so at each logon once Porthole has installed it; a machine installed before this Porthole version needs the script run by hand (see the README).',
     );
   } else if (list.state === 'unreadable') {
-    lines.push(`The program list in ${list.folder} cannot be read.`);
+    lines.push(`The program list in ${terminalSafe(String(list.folder))} cannot be read.`);
   } else if (list.apps.length === 0) {
     lines.push('Windows lists no programs.');
   } else {
-    const width = Math.max(...list.apps.map((a) => a.name.length));
-    for (const app of list.apps) lines.push(`${app.id}  ${app.name.padEnd(width)}  ${app.source}${app.inMenu ? '  (in the app menu)' : ''}`);
+    // Names are the guest's: printed escaped, so none can move the cursor, retitle the terminal or fake a line.
+    const names = list.apps.map((a) => terminalSafe(a.name));
+    const width = Math.max(...names.map((n) => n.length));
+    for (const [i, app] of list.apps.entries()) lines.push(`${app.id}  ${names[i]!.padEnd(width)}  ${app.source}${app.inMenu ? '  (in the app menu)' : ''}`);
   }
-  for (const warning of list.warnings) lines.push(`Warning: ${warning}`);
+  for (const warning of list.warnings) lines.push(`Warning: ${terminalSafe(warning)}`);
   return lines.join('\n') + '\n';
 }
 
@@ -29,7 +32,7 @@ export function pickApp(apps: WindowsApp[], wanted: string): WindowsApp {
   const named = apps.filter((a) => a.name.toLowerCase() === wanted.toLowerCase());
   if (named.length === 1) return named[0]!;
   if (named.length > 1) {
-    throw new PortholeError('INVALID_ARGUMENT', `${named.length} programs are called "${wanted}".`, `Name one by its id: ${named.map((a) => a.id).join(', ')}.`);
+    throw new PortholeError('INVALID_ARGUMENT', `${named.length} programs are called "${terminalSafe(wanted)}".`, `Name one by its id: ${named.map((a) => a.id).join(', ')}.`);
   }
-  throw new PortholeError('NOT_FOUND', `No program called "${wanted}" is listed.`, '"porthole apps ID" lists the programs and their ids.');
+  throw new PortholeError('NOT_FOUND', `No program called "${terminalSafe(wanted)}" is listed.`, '"porthole apps ID" lists the programs and their ids.');
 }

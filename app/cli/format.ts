@@ -1,4 +1,5 @@
 import { formatBytes, type DeletePlan, type MachineView } from '../api';
+import { terminalSafe, terminalSafeLines } from './terminal-safe';
 
 /** The STATE column: the phase's id, but in words where the id would mislead or puzzle. */
 function stateWords(phase: MachineView['status']['phase']): string {
@@ -10,13 +11,14 @@ function stateWords(phase: MachineView['status']['phase']): string {
 /** `porthole machines`: a table a person can read. */
 export function formatMachines(machines: MachineView[]): string {
   if (machines.length === 0) return 'No machines yet. Create one with: porthole create --name "Windows 11"\n';
-  const rows = machines.map((m) => [m.id, m.name, stateWords(m.status.phase), `${m.ramGiB} GB`, `${m.cpuCores} CPU`, `${m.diskGiB} GB`]);
+  const rows = machines.map((m) => [m.id, terminalSafe(m.name), stateWords(m.status.phase), `${m.ramGiB} GB`, `${m.cpuCores} CPU`, `${m.diskGiB} GB`]);
   const header = ['ID', 'NAME', 'STATE', 'RAM', 'CPUS', 'DISK'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   // A failed machine's cause and remedy under the table: "failed" alone sends the user to --json.
   const failures = machines.flatMap((m) =>
-    m.status.phase === 'failed' && m.status.failure ? [`\n${m.id} failed: ${m.status.failure.cause}\n  ${m.status.failure.remedy}\n`] : [],
+    // The cause may quote the container's log: shown escaped.
+    m.status.phase === 'failed' && m.status.failure ? [`\n${m.id} failed: ${terminalSafeLines(m.status.failure.cause)}\n  ${terminalSafeLines(m.status.failure.remedy)}\n`] : [],
   );
   const table = [line(header), ...rows.map(line)].join('\n') + '\n' + failures.join('');
   return machines.some((m) => m.status.phase === 'unknown')

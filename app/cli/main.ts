@@ -13,6 +13,7 @@ import { writeSecretFile } from './secret-file';
 import { usbCommand, UsbUsageError } from './usb';
 import { numberOptions, UsageError, type NumberOptions } from './options';
 import { invoke, reportStart, settledStart } from './start';
+import { terminalSafe as safe, terminalSafeLines, terminalSafeLogLine } from './terminal-safe';
 
 const USAGE = `Usage: porthole <command> [options]
 
@@ -133,7 +134,13 @@ async function runParsed(
     return 2;
   }
   const json = values.json;
-  const print = (value: unknown, human: () => string): void => out(json ? JSON.stringify(value, null, 2) + '\n' : human());
+  // Plain output never carries a control character, whatever a value quoted in it held (the guest's,
+  // a log's, an engine's: each is also escaped where it stands, so none fakes a line); only what must
+  // be exact (a password, a compose file) is not touched. --json is exact.
+  const print = (value: unknown, human: () => string, exact = false): void =>
+    out(json ? JSON.stringify(value, null, 2) + '\n' : exact ? human() : terminalSafeLines(human()));
+  const say = (s: string): void => out(terminalSafeLines(s));
+  const complain = (s: string): void => err(terminalSafeLines(s));
   const needId = (): string => {
     if (!id) throw new UsageError(`"porthole ${command}" needs a machine id. "porthole machines" lists them.`);
     return id;
@@ -174,7 +181,7 @@ async function runParsed(
           ...(values['no-kvm'] ? { kvm: false } : {}),
         });
         print({ ...machine, password }, () =>
-          `Created ${machine.name} (${machine.id}). Start it with: porthole start ${machine.id}\n` +
+          `Created ${safe(machine.name)} (${machine.id}). Start it with: porthole start ${machine.id}\n` +
             `Windows password (shown once; "porthole password ${machine.id}" shows it again): ${password}\n`,
         );
         if (!json) for (const warning of machine.warnings ?? []) err(`Warning: ${warning}\n`);
@@ -183,8 +190,8 @@ async function runParsed(
           const report = await call('checkHost', {});
           if (!report.facts.kvmForMachines) {
             const kvm = report.checks.find((c) => c.id === 'kvm');
-            err(
-              `Warning: ${machine.name} uses KVM, but this computer cannot give it to machines${kvm?.found ? ` (${kvm.found})` : ''}, so its start will fail.\n` +
+            complain(
+              `Warning: ${safe(machine.name)} uses KVM, but this computer cannot give it to machines${kvm?.found ? ` (${kvm.found})` : ''}, so its start will fail.\n` +
                 `To run it in software emulation (about 10x slower): porthole fix ${machine.id} software-emulation. "porthole check" says how to fix KVM instead.\n`,
             );
           }
@@ -206,9 +213,9 @@ async function runParsed(
         // "Started" only once the machine is past the image's own checks: a container that the image
         // ends a moment later (KVM test, ISO, disk) is a failed start, not a "done".
         const settled = await settledStart(backend, target, () => call('startMachine', { id: target }), (message) => {
-          if (!json) out(`${message}\n`);
+          if (!json) say(`${safe(message)}\n`);
         });
-        return reportStart(settled, target, command, json, out, err);
+        return reportStart(settled, target, command, json, out, complain);
       }
       case 'fix': {
         const target = needId();
@@ -221,9 +228,9 @@ async function runParsed(
         }
         // Like start: the outcome is the machine's, once it is past the image's checks or has failed.
         const settled = await settledStart(backend, target, () => call('fixMachine', { id: target, fix, ...(values.iso ? { iso: resolve(values.iso) } : {}) }), (message) => {
-          if (!json) out(`${message}\n`);
+          if (!json) say(`${safe(message)}\n`);
         });
-        return reportStart(settled, target, command, json, out, err);
+        return reportStart(settled, target, command, json, out, complain);
       }
       case 'rm': {
         const target = needId();
@@ -248,11 +255,12 @@ async function runParsed(
       case 'logs': {
         if (values.app) {
           const log = await call('appLog', { tail: numbers.tail ?? 200 });
-          print(log, () => (log.file ? `${log.file}\n${log.lines.map((l) => `${l}\n`).join('')}` : 'Porthole keeps no log file here.\n'));
+          print(log, () => (log.file ? `${safe(log.file)}\n${log.lines.map((l) => `${safe(l)}\n`).join('')}` : 'Porthole keeps no log file here.\n'));
           return 0;
         }
         const result = await call('machineLogs', { id: needId(), tail: numbers.tail ?? 200 });
-        print(result, () => result.lines.join('\n') + '\n');
+        // The container's own lines: colour codes dropped, every other control shown escaped, one line each.
+        print(result, () => result.lines.map(terminalSafeLogLine).join('\n') + '\n');
         return 0;
       }
       case 'screen': {
@@ -262,7 +270,8 @@ async function runParsed(
       }
       case 'password': {
         const result = await call('machinePassword', { id: needId() });
-        print(result, () => result.password + '\n');
+        // Exactly as stored: a person types it (the rule for passwords already refuses control characters).
+        print(result, () => result.password + '\n', true);
         return 0;
       }
       case 'rdp': {
@@ -289,13 +298,13 @@ async function runParsed(
         const stopProgress = backend.subscribe((e) => {
           if (json || e.event !== 'machineChanged' || e.payload.id !== target) return;
           const message = e.payload.status.message;
-          if (message && message !== said) out(`${(said = message)}\n`);
+          if (message && message !== said) say(`${safe((said = message))}\n`);
         });
         try {
           const result = await call('launchApp', { id: target, app: app.id, ...(file ? { file: resolve(file) } : {}) });
           print(result, () =>
             result.launched
-              ? `Opened ${app.name} from ${target} in ${result.client}\n`
+              ? `Opened ${safe(app.name)} from ${target} in ${result.client}\n`
               : `${result.fix?.text ?? 'No FreeRDP found.'}\n${(result.fix?.commands ?? []).map((c) => `  ${c}`).join('\n')}\n`,
           );
           return result.launched ? 0 : 1;
@@ -308,7 +317,7 @@ async function runParsed(
         print(list, () =>
           list.length === 0
             ? 'Nothing to adopt.\n'
-            : list.map((c) => `${c.name}  ${c.image}  ${c.running ? 'running' : 'stopped'}${c.porthole ? '  (made by Porthole)' : ''}${c.foreign ? '  (another Porthole configuration’s: adopting takes it from there)' : ''}`).join('\n') + '\n',
+            : list.map((c) => `${safe(c.name)}  ${safe(c.image)}  ${c.running ? 'running' : 'stopped'}${c.porthole ? '  (made by Porthole)' : ''}${c.foreign ? '  (another Porthole configuration’s: adopting takes it from there)' : ''}`).join('\n') + '\n',
         );
         return 0;
       }
@@ -316,14 +325,15 @@ async function runParsed(
         if (!id) throw new UsageError('"porthole adopt" needs a container name or id. "porthole adoptable" lists them.');
         const adopted = await call('adoptContainer', { containerId: id });
         print(adopted, () =>
-          [`Adopted ${id} as ${adopted.machine.name} (${adopted.machine.id}).`, ...adopted.warnings.map((w) => `Warning: ${w}`)].join('\n') + '\n',
+          [`Adopted ${safe(id)} as ${safe(adopted.machine.name)} (${adopted.machine.id}).`, ...adopted.warnings.map((w) => `Warning: ${safe(w)}`)].join('\n') + '\n',
         );
         return 0;
       }
       case 'export': {
         const result = await call('exportCompose', { id: needId() });
         if (values.output === undefined) {
-          print(result, () => result.yaml);
+          // The file as written (its writer escapes every control and invisible character inside its values).
+          print(result, () => result.yaml, true);
           return 0;
         }
         if (!values.output) throw new UsageError('-o/--output needs a file name, such as compose.yml.');
@@ -342,13 +352,13 @@ async function runParsed(
         const warnings = [...(stdin && /(?:^|[\s:'"])\.{1,2}\//m.test(yaml) ? [`the file came from standard input: its relative paths were taken from the current folder ${baseDir}.`] : []), ...result.warnings];
         print({ ...result, warnings }, () =>
           [
-            ...result.machines.map((m) => `Imported ${m.name} (${m.id})`),
+            ...result.machines.map((m) => `Imported ${safe(m.name)} (${m.id})`),
             ...result.notes,
             ...result.adoptable.map(
               (a) =>
-                `A container “${a.name}”${a.running ? ' (running)' : ''} already uses ${a.storageDir} for service “${a.service}”: adopt it with porthole adopt ${a.name}, or import again with --adopt. Nothing was imported.`,
+                `A container “${safe(a.name)}”${a.running ? ' (running)' : ''} already uses ${safe(a.storageDir)} for service “${safe(a.service)}”: adopt it with porthole adopt ${safe(a.name)}, or import again with --adopt. Nothing was imported.`,
             ),
-            ...warnings.map((w) => `Warning: ${w}`),
+            ...warnings.map((w) => `Warning: ${safe(w)}`),
           ].join('\n') + '\n',
         );
         return result.adoptable.length > 0 && result.machines.length === 0 ? 1 : 0;
@@ -358,7 +368,7 @@ async function runParsed(
         const stopProgress = json ? () => undefined : followSnapshotProgress(backend, target, err);
         try {
           const snapshot = await call('takeSnapshot', { id: target, ...(values.name !== undefined ? { name: values.name } : {}) });
-          print(snapshot, () => `Took snapshot ${snapshot.id} “${snapshot.name}” of ${target}: ${formatSnapshot(snapshot)}\n`);
+          print(snapshot, () => `Took snapshot ${snapshot.id} “${safe(snapshot.name)}” of ${target}: ${formatSnapshot(snapshot)}\n`);
         } finally {
           stopProgress();
         }
@@ -377,13 +387,13 @@ async function runParsed(
           // Asks first: says what would be lost, changes nothing. The backend refuses without the confirmation too.
           const question = restoreQuestion(snapshot);
           if (json) out(JSON.stringify({ error: { code: 'CONFIRMATION_NEEDED', message: question, remedy: 'Run it again with --yes.' } }, null, 2) + '\n');
-          else err(`${question}\nRun it again with --yes to restore. Nothing was changed.\n`);
+          else complain(`${question}\nRun it again with --yes to restore. Nothing was changed.\n`);
           return 1;
         }
         const stopProgress = json ? () => undefined : followSnapshotProgress(backend, target, err);
         try {
           const result = await call('restoreSnapshot', { id: target, snapshotId: snapshot.id, confirmLoss: true });
-          print(result, () => `Restored ${target} to snapshot ${result.snapshot.id} “${result.snapshot.name}” (${result.restored.join(', ')}${result.removed.length ? `; removed ${result.removed.join(', ')}, made after it` : ''}).\n`);
+          print(result, () => `Restored ${target} to snapshot ${result.snapshot.id} “${safe(result.snapshot.name)}” (${result.restored.join(', ')}${result.removed.length ? `; removed ${result.removed.join(', ')}, made after it` : ''}).\n`);
         } finally {
           stopProgress();
         }
@@ -394,7 +404,7 @@ async function runParsed(
         if (!second) throw new UsageError(`"porthole rm-snapshot" needs a machine id and a snapshot's id or name. "porthole snapshots ${target}" lists them.`);
         const snapshot = pickSnapshot(await call('listSnapshots', { id: target }), second, target);
         const result = await call('deleteSnapshot', { id: target, snapshotId: snapshot.id });
-        print(result, () => `Deleted snapshot ${snapshot.id} “${snapshot.name}” of ${target}.\n`);
+        print(result, () => `Deleted snapshot ${snapshot.id} “${safe(snapshot.name)}” of ${target}.\n`);
         return 0;
       }
       case 'usb':
@@ -404,12 +414,12 @@ async function runParsed(
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof UsbUsageError) {
-      err(e.message + '\n');
+      complain(e.message + '\n');
       return 2;
     }
     const error = e as { code?: string; message?: string; remedy?: string };
     if (json) out(JSON.stringify({ error: { code: error.code ?? 'INTERNAL', message: error.message, remedy: error.remedy } }, null, 2) + '\n');
-    else err(`${error.message ?? String(e)}${error.remedy ? `\n${error.remedy}` : ''}\n`);
+    else complain(`${error.message ?? String(e)}${error.remedy ? `\n${error.remedy}` : ''}\n`);
     return 1;
   } finally {
     await backend.dispose();

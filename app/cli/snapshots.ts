@@ -1,5 +1,6 @@
 import { formatBytes, PortholeError, type ActionResponse, type SnapshotView } from '../api';
 import type { Backend } from '../core/backend';
+import { terminalSafe } from './terminal-safe';
 
 /** One snapshot's size, as the list and the answers of take show it. */
 export function formatSnapshot(s: SnapshotView): string {
@@ -9,7 +10,7 @@ export function formatSnapshot(s: SnapshotView): string {
 /** `porthole snapshots ID`: a table a person can read, newest first. */
 export function formatSnapshots(list: SnapshotView[]): string {
   if (list.length === 0) return 'No snapshots yet. Take one while the machine is stopped: porthole snapshot ID --name "Before updates"\n';
-  const rows = list.map((s) => [s.id, s.name, s.createdAt.replace('T', ' ').slice(0, 19) + ' UTC', formatBytes(s.apparentBytes), formatBytes(s.allocatedBytes)]);
+  const rows = list.map((s) => [s.id, terminalSafe(s.name), s.createdAt.replace('T', ' ').slice(0, 19) + ' UTC', formatBytes(s.apparentBytes), formatBytes(s.allocatedBytes)]);
   const header = ['ID', 'NAME', 'TAKEN', 'DISK', 'USED'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
@@ -18,7 +19,7 @@ export function formatSnapshots(list: SnapshotView[]): string {
 
 /** What a restore loses, said before it happens (the CLI without --yes, and the app's dialog say the same). */
 export function restoreQuestion(s: SnapshotView): string {
-  return `Restoring “${s.name}” (taken ${s.createdAt.replace('T', ' ').slice(0, 16)} UTC) replaces the machine's disk: every change made in Windows since then (files, programs, updates, settings) is lost.`;
+  return `Restoring “${terminalSafe(s.name)}” (taken ${s.createdAt.replace('T', ' ').slice(0, 16)} UTC) replaces the machine's disk: every change made in Windows since then (files, programs, updates, settings) is lost.`;
 }
 
 /** After `porthole rm`: what happened to the machine's snapshots. */

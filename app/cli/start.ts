@@ -1,17 +1,19 @@
 import type { ActionName, ActionRequest, ActionResponse, MachineView } from '../api';
 import { fromEnvelope } from '../api';
 import type { Backend } from '../core/backend';
+import { terminalSafe, terminalSafeLines } from './terminal-safe';
 
 /** A start's (or a fix's) outcome: 0 once past the image's checks, 1 with the cause and remedy otherwise. */
 export function reportStart(settled: MachineView, target: string, command: string, json: boolean, out: (s: string) => void, err: (s: string) => void): number {
   if (!PAST_CHECKS.has(settled.status.phase)) {
     const failure = settled.status.failure;
-    const why = failure ? `${failure.cause}\n${failure.remedy}` : (ENDED_WHY[settled.status.phase] ?? `The machine stopped before Windows booted. "porthole logs ${target}" shows why.`);
+    // The cause may quote the container's log, and the status message is the guest's: shown escaped.
+    const why = failure ? terminalSafeLines(`${failure.cause}\n${failure.remedy}`) : (ENDED_WHY[settled.status.phase] ?? `The machine stopped before Windows booted. "porthole logs ${target}" shows why.`);
     if (json) out(JSON.stringify({ error: { code: 'START_FAILED', message: failure?.cause ?? 'stopped', remedy: failure?.remedy, status: settled.status } }, null, 2) + '\n');
     else err(`${target} did not start: ${why}\n`);
     return 1;
   }
-  out(json ? JSON.stringify(settled, null, 2) + '\n' : `${command}: ${target} is ${settled.status.phase} (${settled.status.message ?? settled.status.phase})\n`);
+  out(json ? JSON.stringify(settled, null, 2) + '\n' : `${command}: ${target} is ${settled.status.phase} (${terminalSafe(settled.status.message ?? settled.status.phase)})\n`);
   return 0;
 }
 

@@ -4,6 +4,7 @@ import {
   DEFAULT_VERSION,
   machineIdSchema,
   PortholeError,
+  uniqueName,
   versionName,
   versionRequirements,
   type HostPorts,
@@ -167,15 +168,9 @@ function bringWithinLimits(draft: MachineDraft, host: HostLimits, warnings: stri
   }
 }
 
-/** `name`, or `name 2`, `name 3`... so that no two machines share a name (case-insensitive). */
+/** `name`, or `name 2`, `name 3`... so that no two machines share a name (the names rule's comparison). */
 export function uniqueMachineName(name: string, taken: readonly string[]): string {
-  const lower = new Set(taken.map((t) => t.trim().toLowerCase()));
-  const base = name.trim().slice(0, 60) || 'Windows';
-  if (!lower.has(base.toLowerCase())) return base;
-  for (let n = 2; ; n++) {
-    const candidate = `${base} ${n}`;
-    if (!lower.has(candidate.toLowerCase())) return candidate;
-  }
+  return uniqueName(name, taken, 'machine', 'Windows');
 }
 
 /** The ports an adopted machine keeps: the container's own where no other machine uses them. */

@@ -75,7 +75,7 @@ export function toCompose(m: MachineSettings, opts: SpecOptions): string {
   const service = escapeDollars({ ...composeServiceFromSpec(spec), container_name: composeContainerName(spec.name ?? m.id), [NAME_KEY]: m.name });
   const doc = new Document({ services: { [m.id]: service } });
   doc.commentBefore = [
-    ` Machine “${m.name}”, exported by Porthole.`,
+    ` Machine “${visible(m.name)}”, exported by Porthole.`,
     ' Run it with: docker compose up -d   (or podman compose up -d)',
     ` Its screen: http://127.0.0.1:${m.ports.web}/   Remote Desktop: 127.0.0.1:${m.ports.rdp}`,
     ` Stop the machine in Porthole first (porthole stop ${m.id}): both use the same disk.`,
@@ -85,7 +85,39 @@ export function toCompose(m: MachineSettings, opts: SpecOptions): string {
     ' This file contains the Windows password.',
   ].join('\n');
   // Every string quoted: YAML 1.1 readers would take Y, N or no for booleans.
-  return doc.toString({ defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 });
+  return escapeBreaks(doc.toString({ defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 }));
+}
+
+/**
+ * Characters the `yaml` package writes as they are but a reader may not take as they are: YAML 1.1
+ * (PyYAML, docker-compose v1) reads NEL (U+0085), U+2028 and U+2029 as line breaks, and refuses DEL, the
+ * other C1 controls, U+FEFF inside a document and U+FFFE/U+FFFF. Format characters (bidi overrides,
+ * zero-width) are escaped too, so the file shows on a terminal or in an editor as what it holds.
+ */
+const UNSAFE_IN_YAML = /[\u007f-\u009f\u2028\u2029\ufffe\uffff\p{Cf}]/gu;
+
+function hex(ch: string, digits: number): string {
+  return ch.codePointAt(0)!.toString(16).padStart(digits, '0');
+}
+
+/** Each such character in a comment's text, as visible `\uXXXX` (a line break there would end the comment). */
+function visible(text: string): string {
+  return text.replace(UNSAFE_IN_YAML, (ch) => (ch.length > 1 ? `\\U${hex(ch, 8)}` : `\\u${hex(ch, 4)}`));
+}
+
+/**
+ * The written document with each such character escaped. Every string is double-quoted, keys are
+ * plain ASCII and the comment went through visible(), so each one left is inside a double-quoted
+ * scalar, where YAML's own escapes (`\N`, `\L`, `\P`, `\xXX`, `\uXXXX`, `\UXXXXXXXX`) mean exactly that character.
+ */
+function escapeBreaks(yaml: string): string {
+  return yaml.replace(UNSAFE_IN_YAML, (ch) => {
+    if (ch === '\u0085') return '\\N';
+    if (ch === '\u2028') return '\\L';
+    if (ch === '\u2029') return '\\P';
+    if (ch.length > 1) return `\\U${hex(ch, 8)}`;
+    return ch.charCodeAt(0) <= 0xff ? `\\x${hex(ch, 2)}` : `\\u${hex(ch, 4)}`;
+  });
 }
 
 /** The exported file's container name: Porthole's own, marked as the compose-run one. */

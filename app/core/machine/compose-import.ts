@@ -1,7 +1,7 @@
 // A user's compose file read into machine drafts (`porthole import`, Import compose file…).
 import { posix } from 'node:path';
 import { parse, YAMLParseError } from 'yaml';
-import { PortholeError } from '../../api';
+import { nameProblem, normalizeName, PortholeError } from '../../api';
 import { STOP_TIMEOUT_SECONDS, STORAGE_TARGET, USB_BUS } from './spec';
 import { NAME_KEY } from './compose-export';
 import { draftFromParts, IMAGE_DEFAULTS, isDockurImage, KNOWN_ENV, WINDOWS_ENV, refuseFindings, type Findings, type ImportedDraft, type ImportResult, type MountPart, type PortPart } from './dockur-settings';
@@ -344,10 +344,14 @@ export function fromCompose(text: string, opts: PathContext = {}): ImportResult 
     serviceSettings(service, say);
     names.push(key);
     const env = composeEnv(service.environment, say, refuse);
+    // The name Porthole wrote follows the names rule as any other way of naming a machine does.
+    const given = service[NAME_KEY] === undefined ? undefined : scalar(service[NAME_KEY]);
+    const problem = given === undefined ? null : nameProblem(normalizeName(given), 'machine');
+    if (problem) refuse(`its ${NAME_KEY}: ${problem}`);
     const draft = draftFromParts(
       {
         label,
-        name: scalar(service[NAME_KEY]) ?? scalar(service.container_name) ?? key,
+        name: given !== undefined && !problem ? normalizeName(given) : (scalar(service.container_name) ?? key),
         image,
         env,
         mounts: composeMounts(service.volumes, opts, refuse),

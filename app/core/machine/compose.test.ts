@@ -168,6 +168,22 @@ describe('compose round trip of secrets', () => {
     expect(drafts[0]!.password).toBe(password);
   });
 
+  it('escapes every character YAML 1.1 reads as a line break (NEL, U+2028, U+2029), C1 and format characters', () => {
+    const password = 'a\u0085networks:\u2028b\u2029c\u0090de\u202ef\u200bg\u{e0041}h';
+    const text = toCompose({ ...machine, name: 'Caf\u00e9', password }, { oemDir: OEM, instance: INSTANCE });
+    expect(text).not.toMatch(/[\u007f-\u009f\u2028\u2029\p{Cf}]/u);
+    expect(text.split('\n').filter((l) => l.includes('PASSWORD'))).toEqual(['      PASSWORD: "a\\Nnetworks:\\Lb\\Pc\\x90de\\u202ef\\u200bg\\U000e0041h"']);
+    expect(Object.keys(parse(text) as object)).toEqual(['services']);
+    expect(fromCompose(text).drafts[0]).toMatchObject({ name: 'Café', password });
+  });
+
+  it('refuses an x-porthole-name the names rule refuses, as any other way of naming a machine does', () => {
+    const text = toCompose(machine, { oemDir: OEM, instance: INSTANCE }).replace(/x-porthole-name: "[^"]*"/, 'x-porthole-name: "Evil\\u202eexe"');
+    expect(() => fromCompose(text)).toThrow(/x-porthole-name: A machine name cannot contain an invisible character \(U\+202E\)/);
+    const nfd = toCompose(machine, { oemDir: OEM, instance: INSTANCE }).replace(/x-porthole-name: "[^"]*"/, 'x-porthole-name: "Cafe\\u0301"');
+    expect(fromCompose(nfd).drafts[0]!.name).toBe('Caf\u00e9');
+  });
+
   it('writes the golden line for a password with a $', () => {
     const text = toCompose({ ...machine, password: 'Pa$HOME' }, { oemDir: OEM, instance: INSTANCE });
     expect(text.split('\n').filter((l) => l.includes('PASSWORD'))).toEqual(['      PASSWORD: "Pa$$HOME"']);

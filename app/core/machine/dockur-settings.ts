@@ -1,7 +1,7 @@
 // What a dockur container says about its machine (environment, mounts, ports), read into a draft for
 // import or adoption: what it says, nothing invented; values Windows cannot run with are refused.
 import type Docker from 'dockerode';
-import { DEFAULT_IMAGE, machineDraftSchema, portSchema, PortholeError, USB_DEVICES_MAX, type HostPorts, type MachineDraft, type SharedFolder, type UsbDeviceRef } from '../../api';
+import { DEFAULT_IMAGE, machineDraftSchema, portSchema, PortholeError, repairName, USB_DEVICES_MAX, type HostPorts, type MachineDraft, type SharedFolder, type UsbDeviceRef } from '../../api';
 import { findLanguage, findVersion, isCultureName, isVersionUrl } from '../../api/catalogue';
 import { validateCulture, validatePassword, validateUsername } from '../../api/validation';
 import { CONTAINER_PORTS, CUSTOM_ISO_TARGET, OEM_TARGET, SHARED_FOLDER_TARGETS, STORAGE_TARGET } from './spec';
@@ -331,7 +331,8 @@ function keepValid(draft: ImportedDraft, label: string, found: Findings): Import
 }
 
 export function draftFromParts(parts: ContainerParts, found: Findings): ImportedDraft {
-  const name = parts.name.trim().slice(0, 64) || 'Windows';
+  // A container's name or a compose service's key, made a name by the names rule (an explicit name was checked before).
+  const name = repairName(parts.name, 'machine', 'Windows');
   const draft: ImportedDraft = { name, image: parts.image };
   if (!isDockurImage(parts.image)) {
     found.warnings.push(`${parts.label}: the image ${parts.image} is not dockurr/windows; Porthole may not drive it correctly.`);

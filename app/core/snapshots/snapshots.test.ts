@@ -197,6 +197,17 @@ describe('Snapshots', { timeout: 20_000 }, () => {
     expect((await stat(join(storage, 'data.img'))).size).toBe(32 * MIB);
   });
 
+  it('gives each snapshot of a machine its own name: a look-alike is refused, a default one numbered', async () => {
+    await snapshots.take(id, 'Caf\u00e9');
+    await expect(snapshots.take(id, 'CAFE\u0301')).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('already has a snapshot called “Café”') as string });
+    await expect(snapshots.take(id, 'a\u0085b')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    const first = await snapshots.take(id);
+    const second = await snapshots.take(id);
+    // Both taken within the minute the default name shows, unless the minute turned in between.
+    if (first.createdAt.slice(0, 16) === second.createdAt.slice(0, 16)) expect(second.name).toBe(`${first.name} 2`);
+    expect(second.name).not.toBe(first.name);
+  });
+
   it('lists newest first, ignores half-made folders, deletes one, and on machine delete keeps them unless asked', async () => {
     const a = await snapshots.take(id, 'first');
     const b = await snapshots.take(id, 'second');

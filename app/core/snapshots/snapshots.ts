@@ -2,9 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  nameKey,
+  nameProblem,
+  normalizeName,
   PortholeError,
   snapshotIdSchema,
   snapshotManifestSchema,
+  storedNameSchema,
+  uniqueName,
   type SnapshotManifest,
   type SnapshotProgress,
   type SnapshotView,
@@ -24,6 +29,8 @@ export const MANIFEST = 'manifest.json';
 const RESTORE_PREFIX = '.porthole-restore-';
 /** Progress events at most this often (and always at the start and the end of a copy). */
 const PROGRESS_EVERY_MS = 250;
+/** A manifest as read: a name an older Porthole accepted is made to follow the names rule, not hidden. */
+const storedManifestSchema = snapshotManifestSchema.extend({ name: storedNameSchema('snapshot', 'Snapshot') });
 
 export interface SnapshotsDeps {
   dataDir: string;
@@ -87,7 +94,7 @@ export class Snapshots {
 
   private async view(machineId: string, snapshotId: string): Promise<SnapshotView> {
     const path = join(this.folder(machineId), snapshotId);
-    const manifest = snapshotManifestSchema.parse(JSON.parse(await readFile(join(path, MANIFEST), 'utf8')));
+    const manifest = storedManifestSchema.parse(JSON.parse(await readFile(join(path, MANIFEST), 'utf8')));
     if (manifest.id !== snapshotId || manifest.machineId !== machineId) throw new Error('manifest of another snapshot');
     const usage = await folderUsage(path);
     return { ...manifest, path, apparentBytes: manifest.files.reduce((n, f) => n + f.apparentBytes, 0), allocatedBytes: usage.allocatedBytes };
@@ -109,6 +116,15 @@ export class Snapshots {
   take(machineId: string, name?: string): Promise<SnapshotView> {
     return this.locked(machineId, async () => {
       refuseOnEngineHost('take snapshots', 'Snapshots work with a local engine; on the engine\'s computer, copy the machine\'s folder while it is stopped.');
+      // One machine's snapshots have different names (the names rule's comparison: "Café" in NFC and NFD is one name).
+      const taken = (await this.read(machineId)).map((s) => s.name);
+      const given = name === undefined ? undefined : normalizeName(name);
+      const problem = given === undefined ? null : nameProblem(given, 'snapshot');
+      if (problem) throw new PortholeError('INVALID_ARGUMENT', problem);
+      const same = given === undefined ? undefined : taken.find((t) => nameKey(t) === nameKey(given));
+      if (same !== undefined) {
+        throw new PortholeError('CONFLICT', `Machine ${machineId} already has a snapshot called “${same}”.`, `Choose another name, or delete that snapshot first ("porthole snapshots ${machineId}" lists them).`);
+      }
       const storage = await this.deps.machines.assertDiskIdle(machineId, 'a snapshot can be taken');
       const record = this.deps.store.require(machineId);
       const files = await diskFiles(storage);
@@ -131,7 +147,7 @@ export class Snapshots {
           version: 1,
           id,
           machineId,
-          name: name ?? `Snapshot of ${createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+          name: given ?? uniqueName(`Snapshot of ${createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`, taken, 'snapshot', 'Snapshot'),
           createdAt: createdAt.toISOString(),
           installed: record.installed,
           method,

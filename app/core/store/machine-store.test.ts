@@ -39,6 +39,25 @@ describe('MachineStore', () => {
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp') || f.endsWith('.lock'))).toEqual([]);
   });
 
+  it('never lets two machines share a name by the names rule (“Café” in NFC and NFD, any case), whoever writes', async () => {
+    const s = await fresh();
+    await s.put({ settings: settings('one', 'Caf\u00e9'), installed: false });
+    await expect(s.put({ settings: settings('two', 'Cafe\u0301'), installed: false })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(s.put({ settings: settings('two', 'CAFÉ'), installed: false })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(ids(await fresh())).toEqual(['one']);
+  });
+
+  it('reads names an older Porthole stored (NEL, bidi, NFD, duplicates) repaired, never setting the file aside', async () => {
+    const stored = [settings('one', 'Old\u0085networks:'), settings('two', 'Cafe\u0301'), settings('three', 'caf\u00e9'), settings('four', '\u202e\u200b')];
+    await writeFile(file(), JSON.stringify({ version: STORE_VERSION, machines: stored.map((s) => ({ settings: s, installed: false })) }));
+    const s = await fresh();
+    expect(warnings).toEqual([]);
+    expect(s.list().map((r) => r.settings.name)).toEqual(['Old networks:', 'Caf\u00e9', 'caf\u00e9', 'Windows']);
+    // The pair that was already there stays writable: a change to one of them that keeps its name is fine.
+    await s.update('two', (r) => ({ ...r, installed: true }));
+    expect(s.require('two').installed).toBe(true);
+  });
+
   it('migrates a version-0 file', async () => {
     await writeFile(file(), JSON.stringify({ machines: [{ settings: settings('old'), installed: false }] }));
     const s = await fresh();

@@ -2,7 +2,7 @@ import { watch } from 'node:fs';
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { describeZodError, machineSettingsSchema, PortholeError, type MachineSettings } from '../../api';
+import { describeZodError, machineSettingsSchema, nameKey, PortholeError, storedNameSchema, type MachineSettings } from '../../api';
 import { writeFileAtomic } from './atomic';
 import { withFileLock, type LockOptions } from './file-lock';
 
@@ -38,9 +38,15 @@ export const recordSchema = z.object({
 });
 export type MachineRecord = z.infer<typeof recordSchema>;
 
+/**
+ * A record as read from the file: a name an older Porthole accepted (a control or invisible character,
+ * NFD) is made to follow today's names rule instead of making the whole file unreadable.
+ */
+const storedRecordSchema = recordSchema.extend({ settings: machineSettingsSchema.extend({ name: storedNameSchema('machine', 'Windows') }) });
+
 const fileSchema = z.object({
   version: z.literal(STORE_VERSION),
-  machines: z.array(recordSchema),
+  machines: z.array(storedRecordSchema),
 });
 
 type Json = Record<string, unknown>;
@@ -137,6 +143,7 @@ export class MachineStore {
             if (checked.settings.id !== id) throw new PortholeError('INTERNAL', `A machine record filed as "${id}" has the id "${checked.settings.id}".`);
             next.set(id, checked);
           }
+          assertNamesUnique(current, next);
           if (!sameRecords(current, next)) await this.write(next);
           this.records = next;
           return result;
@@ -304,6 +311,26 @@ export class MachineStore {
       `${this.path} was made by a newer Porthole (file version ${version}; this Porthole knows up to ${STORE_VERSION}), so this one will not change it.`,
       'Update Porthole to the version that made it.',
     );
+  }
+}
+
+/**
+ * No change makes two machines share a name (by the names rule's key: "Café" in NFC and in NFD, or in
+ * another case, is one name), whichever caller made it. Files written before this rule may hold such
+ * a pair already; that is left as it is until one of them is renamed.
+ */
+function assertNamesUnique(before: Records, after: Records): void {
+  const byKey = new Map<string, string[]>();
+  for (const [id, record] of after) {
+    const key = nameKey(record.settings.name);
+    byKey.set(key, [...(byKey.get(key) ?? []), id]);
+  }
+  for (const [id, record] of after) {
+    if (before.get(id)?.settings.name === record.settings.name) continue;
+    const others = byKey.get(nameKey(record.settings.name))!.filter((other) => other !== id);
+    if (others.length > 0) {
+      throw new PortholeError('CONFLICT', `Another machine (${others[0]}) is already called “${record.settings.name}”.`, 'Choose a different name.');
+    }
   }
 }
 

@@ -4,6 +4,7 @@ import {
   DEFAULT_VERSION,
   findLanguage,
   machineSlug,
+  uniqueName,
   versionName,
   versionRequirements,
   type CreationDefaults,
@@ -56,12 +57,7 @@ const GIB = 1024 ** 3;
 
 /** The name a new machine gets from its Windows, made unique among the others ("Windows 11 Pro 2"). */
 export function suggestName(base: string, otherNames: readonly string[]): string {
-  const taken = new Set(otherNames.map((n) => n.trim().toLowerCase()));
-  if (!taken.has(base.toLowerCase())) return base;
-  for (let n = 2; ; n++) {
-    const candidate = `${base} ${n}`;
-    if (!taken.has(candidate.toLowerCase())) return candidate;
-  }
+  return uniqueName(base, otherNames, 'machine', base);
 }
 
 /** The wizard's starting point on this host. */
