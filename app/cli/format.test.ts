@@ -28,6 +28,15 @@ describe('porthole machines', () => {
     const text = formatMachines([{ ...failed, status: { ...failed.status, failure: { exitCode: 88, cause: 'The machine could not use KVM.', remedy: 'Use software emulation.' } } }]);
     expect(text).toMatch(/^win11\s+\S.*\s+failed\s/m);
     expect(text).toContain('\nwin11 failed: The machine could not use KVM.\n  Use software emulation.\n');
+    // No fix Porthole can apply: no fix command.
+    expect(text).not.toContain('porthole fix');
+  });
+
+  it('a failed machine with a fix Porthole applies names the command that applies it', () => {
+    const failed = machine('win11', 'failed');
+    const failure = { exitCode: 88, cause: 'The machine could not use KVM.', remedy: 'Use software emulation.', fix: 'software-emulation' as const };
+    const text = formatMachines([{ ...failed, status: { ...failed.status, failure } }]);
+    expect(text).toContain('\nwin11 failed: The machine could not use KVM.\n  Use software emulation.\n  Fix it: porthole fix win11 software-emulation\n');
   });
 });
 

@@ -18,7 +18,13 @@ export function formatMachines(machines: MachineView[]): string {
   // A failed machine's cause and remedy under the table: "failed" alone sends the user to --json.
   const failures = machines.flatMap((m) =>
     // The cause may quote the container's log: shown escaped.
-    m.status.phase === 'failed' && m.status.failure ? [`\n${m.id} failed: ${terminalSafeLines(m.status.failure.cause)}\n  ${terminalSafeLines(m.status.failure.remedy)}\n`] : [],
+    m.status.phase === 'failed' && m.status.failure
+      ? [
+          `\n${m.id} failed: ${terminalSafeLines(m.status.failure.cause)}\n  ${terminalSafeLines(m.status.failure.remedy)}\n` +
+            // The fix Porthole applies itself, as the command that applies it.
+            (m.status.failure.fix ? `  Fix it: porthole fix ${m.id} ${m.status.failure.fix}${m.status.failure.fix === 'choose-iso' ? ' --iso /path/to/file.iso' : ''}\n` : ''),
+        ]
+      : [],
   );
   const table = [line(header), ...rows.map(line)].join('\n') + '\n' + failures.join('');
   return machines.some((m) => m.status.phase === 'unknown')
