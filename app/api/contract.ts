@@ -50,7 +50,12 @@ export const actions = {
   getMachine: { request: byId, response: machineViewSchema },
   createMachine: { request: machineDraftSchema, response: machineViewSchema },
   updateMachine: {
-    request: z.object({ id: machineIdSchema, changes: machineChangesSchema }),
+    request: z.object({
+      id: machineIdSchema,
+      changes: machineChangesSchema,
+      /** The person saw what the change means (changeWarnings, a disk larger than the free space) and agreed. */
+      confirmed: z.boolean().optional(),
+    }),
     response: z.object({
       machine: machineViewSchema,
       /** When the change takes effect: now, at next start, or only after a recreate. */

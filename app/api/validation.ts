@@ -128,10 +128,16 @@ export function validateDisk(diskGiB: number, version: string, customIso?: strin
   return null;
 }
 
-/** A disk can grow, never shrink: the image ignores a smaller size and the Windows partition would not fit. */
-export function validateDiskChange(oldGiB: number, newGiB: number): string | null {
-  if (newGiB < oldGiB) {
-    return `The disk cannot shrink: it is ${oldGiB} GB, so choose ${oldGiB} GB or more.`;
+/**
+ * A disk can grow, never shrink: the image ignores a smaller size and the Windows partition would not fit.
+ * `onDiskGiB` is the disk the image really made (null: none yet): a setting raised before the image grew the
+ * disk may go back down to it (a typo is not permanent), and with no disk yet any size is a first choice.
+ * Without it (not known here: the settings page, a remote engine) the setting is the floor.
+ */
+export function validateDiskChange(oldGiB: number, newGiB: number, onDiskGiB?: number | null): string | null {
+  const floor = onDiskGiB === undefined ? oldGiB : onDiskGiB === null ? 0 : Math.min(oldGiB, onDiskGiB);
+  if (newGiB < floor) {
+    return `The disk cannot shrink: it is ${floor} GB, so choose ${floor} GB or more.`;
   }
   return null;
 }

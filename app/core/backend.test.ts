@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +86,28 @@ describe('the handler table (real backend, engine pointed at a dead socket)', ()
     }
     const after = await backend.invoke('getMachine', { id });
     expect(after).toMatchObject({ ok: true, value: { id, storageDir: machine!.storageDir, ports: machine!.ports } });
+  });
+
+  it('a disk raised before the image grew it goes back down to the disk there; a size past the free space asks first', async () => {
+    const created = await backend.invoke('createMachine', { name: 'Disk typo', diskGiB: 64 });
+    const machine = created.ok ? (created.value as { id: string; storageDir: string }) : null;
+    const id = machine!.id;
+    const raise = (diskGiB: number, confirmed?: boolean) => backend.invoke('updateMachine', { id, changes: { diskGiB }, ...(confirmed ? { confirmed } : {}) });
+    // No disk yet: any size is a first choice, down as well as up (up confirmed: this host's free space may be less).
+    expect(await raise(100, true)).toMatchObject({ ok: true });
+    expect(await raise(64)).toMatchObject({ ok: true });
+    // The image made a 64 GB disk (sparse): raised by mistake, it may go back to 64, not below.
+    await mkdir(machine!.storageDir, { recursive: true });
+    await writeFile(join(machine!.storageDir, 'data.img'), '');
+    await truncate(join(machine!.storageDir, 'data.img'), 64 * 1024 ** 3);
+    expect(await raise(65)).toMatchObject({ ok: true });
+    expect(await raise(64)).toMatchObject({ ok: true });
+    expect(await raise(63)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/cannot shrink: it is 64 GB/) } });
+    // 65,536 GB is no typo to keep without a word: it asks, and changes nothing until confirmed.
+    const huge = await raise(65536);
+    expect(huge).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/A 65536 GB disk can grow past the \d+ GB free .*Nothing was changed\./) } });
+    expect(await backend.invoke('getMachine', { id })).toMatchObject({ ok: true, value: { diskGiB: 64 } });
+    expect(await raise(65536, true)).toMatchObject({ ok: true, value: { machine: { diskGiB: 65536 } } });
   });
 
   it('never returns the password', async () => {

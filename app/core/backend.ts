@@ -266,7 +266,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     listMachines: async () => machines.list().map((m) => usbWarnings.decorate(m)),
     getMachine: async ({ id }) => usbWarnings.decorate(machines.get(id)),
     createMachine: (draft) => machines.create(draft),
-    updateMachine: ({ id, changes }) => machines.update(id, changes),
+    updateMachine: ({ id, changes, confirmed }) => machines.update(id, changes, { confirmed: confirmed === true }),
     startMachine: async ({ id }) => (await machines.start(id), ok),
     stopMachine: async ({ id }) => (await machines.stop(id), ok),
     forceStopMachine: async ({ id }) => (await machines.forceStop(id), ok),

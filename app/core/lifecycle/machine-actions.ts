@@ -20,6 +20,7 @@ import { newMachineId, settingsFromDraft } from '../machine/defaults';
 import { assertIsoUsable } from '../machine/iso';
 import { readHostKeyboard } from '../machine/keyboard';
 import { assertMountFolders } from '../machine/mounts';
+import { diskBeyondFreeSpace, diskSizeGiB } from '../storage/disk-size';
 import { executeDiskDelete, makeStorageFolder, MAX_KEPT_NAMES, planDiskDelete, storageContents } from '../storage/ownership';
 import { assertMachinePaths, assertSharedAllowed, assertStorageAllowed, sharedFolderWarnings } from '../storage/paths';
 import type { MachineStarter } from './machine-start';
@@ -108,7 +109,7 @@ export class MachineActions {
     return warnings.length > 0 ? { ...view, warnings: [...(view.warnings ?? []), ...warnings] } : view;
   }
 
-  async update(id: string, changes: MachineChanges): Promise<{ machine: MachineView; appliesAt: 'now' | 'next-start' | 'recreate' }> {
+  async update(id: string, changes: MachineChanges, opts: { confirmed?: boolean } = {}): Promise<{ machine: MachineView; appliesAt: 'now' | 'next-start' | 'recreate' }> {
     return this.state.serial.run(id, async () => {
       const record = this.deps.store.require(id);
       // A new password needs not the old one (which the keyring may have lost); any other change keeps it.
@@ -116,14 +117,20 @@ export class MachineActions {
       if (changes.customIso && changes.customIso !== record.settings.customIso) await assertIsoUsable(changes.customIso);
       // Checked against the records on disk now, under the store's lock: another process may have
       // renamed a machine or changed this one since this process last read them.
+      // The disk the image really made (a remote engine's is on its computer: the setting is the floor there).
+      const onDiskGiB = changes.diskGiB !== undefined && this.deps.engineHost === undefined ? await diskSizeGiB(record.settings.storageDir) : undefined;
       const { before, after } = await this.deps.store.transact(async (records) => {
         const current = records.get(id);
         if (!current) throw new PortholeError('NOT_FOUND', `There is no machine "${id}".`);
         const before = { ...current.settings, password: current.passwordIn === 'keyring' ? revealed.password : current.settings.password };
         // The storage folder never changes here (the contract leaves it out of changes; this holds for any caller).
         const after = machineSettingsSchema.parse({ ...before, ...changes, storageDir: current.settings.storageDir });
-        const shrink = validateDiskChange(before.diskGiB, after.diskGiB);
+        const shrink = validateDiskChange(before.diskGiB, after.diskGiB, onDiskGiB);
         if (shrink) throw new PortholeError('INVALID_ARGUMENT', shrink);
+        if (!opts.confirmed && onDiskGiB !== undefined && after.diskGiB > before.diskGiB) {
+          const beyond = await diskBeyondFreeSpace(after.storageDir, after.diskGiB, onDiskGiB);
+          if (beyond) throw new PortholeError('CONFLICT', `${beyond} Nothing was changed.`, 'Choose a smaller size, or confirm that you want this size (porthole set … --yes; in the app, Apply and confirm).');
+        }
         const others = [...records.values()].filter((r) => r.settings.id !== id);
         const issues = validateMachine(after, {
           host: this.deps.host(),

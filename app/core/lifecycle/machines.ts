@@ -60,8 +60,8 @@ export class Machines {
   create(draft: MachineDraft, wanted: Partial<HostPorts> = {}, opts: { installed?: boolean } = {}): Promise<MachineView> {
     return this.actions.create(draft, wanted, opts);
   }
-  update(id: string, changes: MachineChanges): Promise<{ machine: MachineView; appliesAt: 'now' | 'next-start' | 'recreate' }> {
-    return this.actions.update(id, changes);
+  update(id: string, changes: MachineChanges, opts: { confirmed?: boolean } = {}): Promise<{ machine: MachineView; appliesAt: 'now' | 'next-start' | 'recreate' }> {
+    return this.actions.update(id, changes, opts);
   }
   exclusive<T>(id: string, op: () => Promise<T>): Promise<T> {
     return this.actions.exclusive(id, op);
