@@ -78,7 +78,7 @@ describe('the handler table (real backend, engine pointed at a dead socket)', ()
       [{ storageDir: '/srv/elsewhere' }, /storageDir: the storage folder cannot change/],
       [{ ports: { web: 1234 } }, /ports: the host ports are Porthole’s to choose/],
       [{ id: 'another' }, /id: a machine’s id never changes/],
-      [{ ramGiB: 4, colour: 'blue' }, /Unrecognized key.*colour/],
+      [{ ramGiB: 4, colour: 'blue' }, /“colour” is not a field Porthole knows/],
     ];
     for (const [changes, message] of tries) {
       const answer = await backend.invoke('updateMachine', { id, changes });

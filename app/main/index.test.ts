@@ -48,11 +48,12 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-async function launch(argv: string[], opts: { lock?: boolean } = {}) {
+async function launch(argv: string[], opts: { lock?: boolean; engineConnected?: boolean } = {}) {
   vi.resetModules();
   Object.assign(state.electron, fakeElectron());
   state.electron.app.requestSingleInstanceLock.mockReturnValue(opts.lock ?? true);
   state.backend = fakeBackend([machine('win11', 'stopped', {}, 'Windows 11')]);
+  if (opts.engineConnected) state.backend.handlers.engineStatus = async () => ({ connected: true, kind: 'docker', endpoint: 'unix:///var/run/docker.sock' });
   state.dirs = { configDir: join(tmp, 'config'), dataDir: join(tmp, 'data'), stateDir: join(tmp, 'state') };
   FakeBrowserWindow.all = [];
   FakeTray.all = [];
@@ -275,10 +276,10 @@ describe('one executable: CLI verbs and app launchers', () => {
   it('given a CLI verb, runs the CLI in-process and exits with its code: no lock, no window, no RunAsNode', async () => {
     expect(process.env.ELECTRON_RUN_AS_NODE).toBeUndefined();
     const output = captureOutput();
-    const { electron, backend } = await launch(['machines', '--json']);
+    const { electron, backend } = await launch(['machines', '--json'], { engineConnected: true });
     await vi.waitFor(() => expect(electron.app.exit).toHaveBeenCalledWith(0), { timeout: 10_000 });
     expect(JSON.parse(output.out())).toEqual([expect.objectContaining({ id: 'win11', name: 'Windows 11' })]);
-    expect(backend.calls.map((c) => c.action)).toEqual(['listMachines']);
+    expect(backend.calls.map((c) => c.action)).toEqual(['listMachines', 'engineStatus']);
     expect(electron.app.requestSingleInstanceLock).not.toHaveBeenCalled();
     expect(electron.app.whenReady).not.toHaveBeenCalled();
     expect(FakeBrowserWindow.all).toEqual([]);

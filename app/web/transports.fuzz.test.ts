@@ -33,6 +33,7 @@ import {
 import { createBackend, type Backend } from '../core/backend';
 import { fakeElectron, FakeWebContents, ipcEventFrom } from '../main/testing/fake-electron';
 import { registerBackendIpc } from '../main/ipc';
+import { rawMessageProblems } from '../core/testing/raw-messages';
 import { startWebHost, type WebHost } from './server';
 
 const SEED = process.env.PORTHOLE_FUZZ_SEED ? Number(process.env.PORTHOLE_FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
@@ -270,6 +271,8 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
       expect(errorEnvelopeSchema.safeParse(result.error).success, JSON.stringify(result.error)).toBe(true);
       // INTERNAL means an exception nobody turned into a reason: a bug, whatever the input.
       expect(result.error.code, `${String(action).slice(0, 40)}: ${result.error.message}`).not.toBe('INTERNAL');
+      // And every reason is Porthole's own words, never a library's, the kernel's or a parser's.
+      expect(rawMessageProblems(`${result.error.message}\n${result.error.remedy ?? ''}`)).toEqual([]);
       return;
     }
     expect(isActionName(action), `an unknown action "${String(action)}" succeeded`).toBe(true);
