@@ -17,7 +17,7 @@ import { copyDiskFile, type CopyMethod } from './copy';
 import { diskFiles, hasDisk } from './disk-files';
 import { assertFreeSpace, outOfSpace } from './free-space';
 import { diskLockPath, withDiskLock } from './lock';
-import { refuseOnEngineHost } from '../storage/engine-host-scope';
+import { refuseOnEngineHost, type EngineHostFs } from '../storage/engine-host-fs';
 
 export const MANIFEST = 'manifest.json';
 /** Names a restore copies to in the storage folder before renaming over the real file. */
@@ -32,6 +32,8 @@ export interface SnapshotsDeps {
   machines: Pick<Machines, 'exclusive' | 'assertDiskIdle' | 'setInstalled'>;
   store: Pick<MachineStore, 'require'>;
   onProgress: (progress: SnapshotProgress) => void;
+  /** The engine's computer when the engine is remote: the disk is there, and snapshots are refused. */
+  engineHostFs?: EngineHostFs;
   now?: () => Date;
   /** The `cp` the byte copy runs (tests inject a failing one). */
   cp?: string;
@@ -108,7 +110,7 @@ export class Snapshots {
 
   take(machineId: string, name?: string): Promise<SnapshotView> {
     return this.locked(machineId, async () => {
-      refuseOnEngineHost('take snapshots', 'Snapshots work with a local engine; on the engine\'s computer, copy the machine\'s folder while it is stopped.');
+      refuseOnEngineHost(this.deps.engineHostFs, 'take snapshots', 'Snapshots work with a local engine; on the engine\'s computer, copy the machine\'s folder while it is stopped.');
       const storage = await this.deps.machines.assertDiskIdle(machineId, 'a snapshot can be taken');
       const record = this.deps.store.require(machineId);
       const files = await diskFiles(storage);
@@ -156,7 +158,7 @@ export class Snapshots {
    */
   restore(machineId: string, snapshotId: string): Promise<RestoreResult> {
     return this.locked(machineId, async () => {
-      refuseOnEngineHost('restore snapshots', 'Snapshots work with a local engine; on the engine\'s computer, copy the machine\'s folder back while it is stopped.');
+      refuseOnEngineHost(this.deps.engineHostFs, 'restore snapshots', 'Snapshots work with a local engine; on the engine\'s computer, copy the machine\'s folder back while it is stopped.');
       const storage = await this.deps.machines.assertDiskIdle(machineId, 'a snapshot can be restored');
       const snapshot = await this.require(machineId, snapshotId);
       for (const file of snapshot.files) {
