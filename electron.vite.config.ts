@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { withContentSecurityPolicy } from './app/api/csp';
 
 // The bundle benchmark's baseline (bench/bundle): the same renderer in one chunk, every dynamic import
 // inlined, as it was before the screen route loaded on demand, written to the given folder.
@@ -33,7 +34,8 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'renderer'),
-    plugins: [react()],
+    // The page's meta tag gets the one policy (app/api/csp.ts), the one the Electron shell and the web host send.
+    plugins: [react(), { name: 'porthole-csp', transformIndexHtml: { order: 'pre', handler: withContentSecurityPolicy } }],
     resolve: { alias: { '@porthole/api': resolve(__dirname, 'app/api') } },
     build: {
       outDir: unsplitDir ?? `${outRoot}/renderer`,

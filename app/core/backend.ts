@@ -36,7 +36,6 @@ import type { MachineView } from '../api';
 import { Snapshots } from './snapshots/snapshots';
 import { engineHostFs } from './storage/engine-host-fs';
 import { engineReportedFolders } from './storage/guarded-folders';
-import { onEngineHost } from './storage/engine-host-scope';
 import { RemoteStorage } from './storage/remote-storage';
 import { withDiskLock } from './snapshots/lock';
 import { usbListing, usbListingFor, UsbStartWarnings } from './host/usb-service';
@@ -189,11 +188,12 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     onRemoved: (id) => (usbWarnings.forget(id), emit({ event: 'machineRemoved', payload: { id } })),
     address: (port) => addresses.of(port),
     ...(engineIsRemote(target) ? { engineHost: engineHostName(target) } : {}),
+    ...(remoteHostFs ? { engineHostFs: remoteHostFs } : {}),
     engineFolders,
     // A start or a remove from this process waits up to 20 s for another process's snapshot copy, start or remove, then says so.
     diskLock: (id, body) => withDiskLock(options.configDir, id, body, 20_000),
   });
-  const snapshots = new Snapshots({ dataDir: options.dataDir, configDir: options.configDir, machines, store, onProgress: (payload) => emit({ event: 'snapshotProgress', payload }) });
+  const snapshots = new Snapshots({ dataDir: options.dataDir, configDir: options.configDir, machines, store, ...(remoteHostFs ? { engineHostFs: remoteHostFs } : {}), onProgress: (payload) => emit({ event: 'snapshotProgress', payload }) });
 
   const apps = new AppsService({
     env,
@@ -218,15 +218,15 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     // Engine events and reconciles read a machine's ISO too (its boot media): on the engine's computer when remote.
     // The start of a container that cannot be a machine run by hand costs no request (lifecycle/outside-start.ts).
     onEvent: (e) => {
-      if (machinesNeedEvent(e, store.list())) onEngineHost(remoteHostFs, () => machines.onEngineEvent(e));
+      if (machinesNeedEvent(e, store.list())) machines.onEngineEvent(e);
     },
     onConnected: async (client) => {
-      await onEngineHost(remoteHostFs, () => machines.reconcile(client));
+      await machines.reconcile(client);
       if (options.autoStartMachines && !autoStarted) {
         autoStarted = true;
         for (const m of machines.list()) {
           // A failure shows on the machine itself (phase failed, with its cause).
-          if (m.autoStart && !m.status.running) void onEngineHost(remoteHostFs, () => machines.start(m.id)).catch(() => undefined);
+          if (m.autoStart && !m.status.running) void machines.start(m.id).catch(() => undefined);
         }
       }
     },
@@ -359,8 +359,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   return {
     handlers,
     async invoke(action: unknown, request: unknown): Promise<CallResult> {
-      // On a remote engine, the storage steps of this call happen on its computer (storage/engine-host-scope.ts).
-      const result = await onEngineHost(remoteHostFs, () => dispatch(handlers, action, request));
+      const result = await dispatch(handlers, action, request);
       if (appLog) {
         // A password asked for, set or shown is one to keep out of the log from now on.
         for (const secret of [...secretsOf(request), ...(result.ok ? secretsOf(result.value) : [])]) appLog.addSecret(secret);

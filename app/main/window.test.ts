@@ -1,8 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeBrowserWindow, FakeWebContents, fakeElectron, type FakeElectron } from './testing/fake-electron';
+import { withContentSecurityPolicy } from '../api/csp';
 
 const electron: FakeElectron = vi.hoisted(() => ({}) as FakeElectron);
 vi.mock('electron', async () => {
@@ -203,6 +204,15 @@ describe('the session', () => {
     );
     expect(contentSecurityPolicy(true)).toContain("script-src 'self' 'unsafe-inline'");
     expect(contentSecurityPolicy(false)).toBe(CONTENT_SECURITY_POLICY);
+  });
+
+  it('is the one the web host sends and the page’s meta tag carries (minus frame-ancestors, a header only)', async () => {
+    const { CONTENT_SECURITY_POLICY: web } = await import('../web/static');
+    const html = withContentSecurityPolicy(await readFile(resolve(import.meta.dirname, '../../renderer/index.html'), 'utf8'));
+    const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1];
+    expect(web).toBe(CONTENT_SECURITY_POLICY);
+    expect(meta).toBe(CONTENT_SECURITY_POLICY.replace("; frame-ancestors 'none'", ''));
+    expect(() => withContentSecurityPolicy('<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src *">')).toThrow();
   });
 });
 

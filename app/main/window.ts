@@ -8,14 +8,10 @@ import {
 } from 'electron';
 import { isOwnPageUrl, isSameDocument, PAGE_SCHEME, pageUrl, servePage, type PageLocation } from './page';
 import type { SavedBounds } from './window-state';
+import { CONTENT_SECURITY_POLICY } from '../api/csp';
 
-/**
- * The page's Content-Security-Policy. The screen connects to noVNC's websocket on loopback only.
- * The same string (minus frame-ancestors, which a meta tag cannot carry) belongs in renderer/index.html.
- */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; connect-src 'self' ws://127.0.0.1:*; img-src 'self' data: blob:; " +
-  "style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+/** The page's Content-Security-Policy (app/api/csp.ts, the same as the web host's and the page's meta tag). */
+export { CONTENT_SECURITY_POLICY };
 
 /** The dev server's React refresh preamble is an inline script, and HMR uses a websocket to the dev server. */
 export function contentSecurityPolicy(dev: boolean): string {

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { CONTENT_SECURITY_POLICY } from '../api/csp';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -16,17 +17,8 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-/** The same policy the Electron window enforces: self, plus the screens' loopback websockets. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "connect-src 'self' ws://127.0.0.1:*",
-  "img-src 'self' data: blob:",
-  "style-src 'self' 'unsafe-inline'",
-  "script-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The same policy the Electron window enforces (app/api/csp.ts). */
+export { CONTENT_SECURITY_POLICY };
 
 export function securityHeaders(): Record<string, string> {
   return {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { APPS_FOLDER, APPS_FORMAT, appsFileEntrySchema, appSources } from '../../api';
 import { decodeWindowsText } from './folder';
-import { APPS_SCRIPT } from './porthole-apps.ps1';
+import { APPS_SCRIPT } from '../machine/porthole-apps.ps1';
 
 /**
  * No PowerShell runs here (Debian has none): these hold the script to the schema the host parses, so a

@@ -1,10 +1,11 @@
 import Docker from 'dockerode';
 import { createRequire } from 'node:module';
 import { isContainerRef, isImageRef, PortholeError } from '../../api';
-import { INSTANCE_LABEL, MACHINE_LABEL } from '../machine/spec';
+import { INSTANCE_LABEL, MACHINE_LABEL } from './labels';
 import { describeEngineError, statusOf } from './errors';
 import { dockerodeOptions, type EngineTarget } from './target';
 import { applyDeadlines, DEFAULT_ENGINE_DEADLINE_MS } from './deadlines';
+import { destroyStream, endedOnce } from './stream-end';
 import { EVENT_FILTER, parseEngineEvent, type EngineEvent } from './events';
 import { FrameDemuxer, LineSplitter, splitLines, StampedLines, stampSeconds, demux } from './log-frames';
 import { parsePullEvent, pullError, PullTracker, type PullProgress } from './pull';
@@ -121,7 +122,7 @@ export class EngineClient {
     const tracker = new PullTracker();
     await new Promise<void>((resolve, reject) => {
       const onAbort = (): void => {
-        (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+        destroyStream(stream);
         reject(new PortholeError('CANCELLED', `The download of ${ref} was cancelled.`));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -235,9 +236,7 @@ export class EngineClient {
     stream.on('data', (chunk: Buffer) => frames.push(chunk));
     stream.on('end', () => lines.flush());
     stream.on('error', () => lines.flush());
-    return () => {
-      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-    };
+    return () => destroyStream(stream);
   }
 
   /**
@@ -255,7 +254,6 @@ export class EngineClient {
     assertContainerRef(id);
     const stream = await this.followStream(id, { tail: options.tail, ...(options.sinceSeconds === undefined ? {} : { since: options.sinceSeconds }) });
     let batch: string[] = [];
-    let ended = false;
     const lines = new LineSplitter((line) => batch.push(line));
     const frames = new FrameDemuxer((chunk) => lines.push(chunk));
     const flush = (): void => {
@@ -264,24 +262,16 @@ export class EngineClient {
       batch = [];
       onLines(out);
     };
-    const end = (err?: Error): void => {
-      if (ended) return;
-      ended = true;
-      lines.flush();
-      flush();
-      onEnd(err);
-    };
     stream.on('data', (chunk: Buffer) => {
       frames.push(chunk);
       flush();
     });
-    stream.on('end', () => end());
-    stream.on('close', () => end());
-    stream.on('error', (err: Error) => end(err));
-    return () => {
-      ended = true;
-      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-    };
+    // What is still buffered goes out before the end is told.
+    return endedOnce(stream, (err) => {
+      lines.flush();
+      flush();
+      onEnd(err);
+    });
   }
 
   /**
@@ -294,12 +284,6 @@ export class EngineClient {
       this.docker.getEvents({ filters: { type: ['container'], event: EVENT_FILTER } }),
     );
     let buffered = '';
-    let ended = false;
-    const end = (err?: Error): void => {
-      if (ended) return;
-      ended = true;
-      onEnd(err);
-    };
     stream.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
       let nl: number;
@@ -312,13 +296,7 @@ export class EngineClient {
         }
       }
     });
-    stream.on('end', () => end());
-    stream.on('close', () => end());
-    stream.on('error', (err: Error) => end(err));
-    return () => {
-      ended = true;
-      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-    };
+    return endedOnce(stream, onEnd);
   }
 
   /** One following log request of the container's both outputs. */

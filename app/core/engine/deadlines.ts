@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { STOP_TIMEOUT_SECONDS } from '../machine/spec';
+import { STOP_TIMEOUT_SECONDS } from './labels';
 
 // Every request to the engine has a deadline: an engine that accepts the connection and never answers
 // must not hang the CLI, the web host or the app. Set on the client's modem, so that every request made

@@ -1,4 +1,4 @@
-import { INSTANCE_LABEL, MACHINE_LABEL, RECORD_LABEL } from '../machine/spec';
+import { INSTANCE_LABEL, MACHINE_LABEL, RECORD_LABEL } from './labels';
 
 // The engine's container events: which Porthole asks for, and each line of the stream read into an EngineEvent.
 

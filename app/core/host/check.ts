@@ -3,18 +3,24 @@ import { hostContext, type HostCheckOptions, type HostContext } from './context'
 import { readDistro } from './distro';
 import { engineCheck } from './engine';
 import { engineFact, installedEngines, probeEngines, selectEngine } from './engine-probe';
-import { engineHostChecks, probeImages, probeOverEngine } from './engine-host-checks';
+import { engineHostChecks, probeImages, probeOverEngine, type ProbeEngineHost } from './engine-host-checks';
 import { findKvm, kvmCheck, type KvmFindings } from './kvm';
 import { passwordsCheck } from './passwords';
 import { trayHelperCheck } from './helpers';
 import { appImageSandboxCheck, readAppImageSandbox } from './sandbox';
 import { cpuCheck, diskCheck, memoryCheck, readCpuThreads, readDiskSpace, readMemory, tunCheck } from './resources';
 
+/** checkHost's own options; the context (context.ts) stays below the checks that use it. */
+export interface CheckHostOptions extends HostCheckOptions {
+  /** Checks a remote engine's computer (engine-host-checks.ts); false: not at all (this computer's facts only). */
+  probeEngineHost?: ProbeEngineHost | false;
+}
+
 /**
  * Runs every readiness probe at once. `ready` is true when nothing fails; warnings never block.
  * Never throws: a probe that breaks unexpectedly becomes a warning saying so.
  */
-export async function checkHost(options: HostCheckOptions = {}): Promise<HostReport> {
+export async function checkHost(options: CheckHostOptions = {}): Promise<HostReport> {
   const ctx = hostContext(options);
   const [kvm, engine, memory, threads, disk, tun, usbBus, passwords, sandbox, trayHelper] = await Promise.all([
     guard(findKvm(ctx)),

@@ -4,7 +4,6 @@ import { availableParallelism, homedir, userInfo } from 'node:os';
 import { join, posix } from 'node:path';
 import { probeSecretService, type PasswordsState } from '../secrets';
 import type { EngineRequest } from './engine-http';
-import type { ProbeEngineHost } from './engine-host-checks';
 import { requestEngine } from './engine-http';
 
 const GiB = 1024 ** 3;
@@ -45,8 +44,6 @@ export interface HostCheckOptions {
   passwords?: () => Promise<PasswordsState>;
   /** Images machines use on the engine: a remote engine's KVM/disk probe runs in one already there. */
   probeImages?: () => string[];
-  /** Checks a remote engine's computer (engine-host-checks.ts); false: not at all (this computer's facts only). */
-  probeEngineHost?: ProbeEngineHost | false;
 }
 
 /** The options with every default filled in, plus path helpers. */

@@ -19,7 +19,7 @@ import type { MachineAddress } from '../engine/machine-address';
 import { newMachineId, settingsFromDraft } from '../machine/defaults';
 import { assertIsoUsable } from '../machine/iso';
 import { readHostKeyboard } from '../machine/keyboard';
-import { assertMountFolders } from '../machine/mounts';
+import { assertMountFolders } from '../storage/mounts';
 import { diskBeyondFreeSpace, diskSizeGiB } from '../storage/disk-size';
 import { executeDiskDelete, makeStorageFolder, MAX_KEPT_NAMES, planDiskDelete, storageContents } from '../storage/ownership';
 import { assertMachinePaths, assertSharedAllowed, assertStorageAllowed, sharedFolderWarnings } from '../storage/paths';
@@ -53,7 +53,7 @@ export class MachineActions {
    * read-only share of a sensitive folder.
    */
   async create(draft: MachineDraft, wanted: Partial<HostPorts> = {}, opts: { installed?: boolean } = {}): Promise<MachineView> {
-    if (draft.customIso) await assertIsoUsable(draft.customIso);
+    if (draft.customIso) await assertIsoUsable(draft.customIso, this.deps.engineHostFs);
     if (draft.storageDir) await assertStorageUnbound(this.deps, draft.storageDir, undefined, undefined, draft.image);
     const warnings: string[] = [];
     const keyboard = await readHostKeyboard().catch(() => undefined);
@@ -79,7 +79,7 @@ export class MachineActions {
       const local = this.deps.engineHost === undefined;
       // The same rule as the start's, before anything is made: a share that is a file, a FIFO, a dangling link is refused now.
       if (local) await assertMountFolders(settings, { storage: false });
-      const { own } = await makeStorageFolder(settings.storageDir, id);
+      const { own } = await makeStorageFolder(settings.storageDir, id, this.deps.engineHostFs);
       let kept: string[] = [];
       if (!own && local) {
         // An existing path: a folder (the start's rule), and what it holds already is a person's, never deleted with the disk.
@@ -100,7 +100,7 @@ export class MachineActions {
         return created;
       } catch (err) {
         // No record, no folder: the one just made holds nothing but the marker (planned, so nothing else goes).
-        if (own) await executeDiskDelete(await planDiskDelete(settings.storageDir, id));
+        if (own) await executeDiskDelete(await planDiskDelete(settings.storageDir, id, [], this.deps.engineHostFs), this.deps.engineHostFs);
         throw err;
       }
     });
@@ -114,7 +114,7 @@ export class MachineActions {
       const record = this.deps.store.require(id);
       // A new password needs not the old one (which the keyring may have lost); any other change keeps it.
       const revealed = changes.password === undefined ? await this.deps.secrets.reveal(record) : await this.deps.secrets.reveal(record).catch(() => record.settings);
-      if (changes.customIso && changes.customIso !== record.settings.customIso) await assertIsoUsable(changes.customIso);
+      if (changes.customIso && changes.customIso !== record.settings.customIso) await assertIsoUsable(changes.customIso, this.deps.engineHostFs);
       // Checked against the records on disk now, under the store's lock: another process may have
       // renamed a machine or changed this one since this process last read them.
       // The disk the image really made (a remote engine's is on its computer: the setting is the floor there).
@@ -249,7 +249,7 @@ export class MachineActions {
       if (!(err instanceof PortholeError) || err.code !== 'INVALID_ARGUMENT') throw err;
       return { path, kind: 'refused', remove: [], keep: [], allocatedBytes: 0, apparentBytes: 0, reason: err.message };
     }
-    const plan = await planDiskDelete(real, id, kept);
+    const plan = await planDiskDelete(real, id, kept, this.deps.engineHostFs);
     // A storage path that is itself a symlink: the folder it leads to stays, only the image's files go.
     const linked = await lstat(path).then((info) => info.isSymbolicLink(), () => false);
     return linked && plan.kind === 'folder' ? { ...plan, kind: 'files' } : plan;
@@ -303,7 +303,7 @@ export class MachineActions {
     let disk: DeletePlan | undefined;
     if (deleteDisk) {
       disk = await this.planDiskDelete(id, record.settings.storageDir, record.storageKept);
-      if (disk.kind !== 'refused') await executeDiskDelete(disk);
+      if (disk.kind !== 'refused') await executeDiskDelete(disk, this.deps.engineHostFs);
     }
     this.deps.onRemoved(id);
     return disk;

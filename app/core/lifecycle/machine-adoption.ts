@@ -80,7 +80,7 @@ export class MachineAdoption {
         // The container's folders become the machine's: the same path policy as for any other machine.
         await assertMachinePaths(settings, pathPolicy(this.deps, id, records));
         // The image leaves windows.boot once Windows is installed: later starts go straight to "ready".
-        const installed = await windowsInstalledIn(settings.storageDir);
+        const installed = await windowsInstalledIn(settings.storageDir, this.deps.engineHostFs);
         // Kept as its own, the container's record nonce (if it has one) becomes the machine's.
         const nonce = info.Config.Labels?.[RECORD_LABEL];
         const link = ownId !== undefined ? (nonce ? { nonce } : {}) : { adoptedContainerId: info.Id, nonce: randomBytes(8).toString('hex') };

@@ -86,12 +86,12 @@ export class MachineCompose {
         const adopted = await this.adoption.adoptContainer(container.containerId);
         machines.push(adopted.machine);
         warnings.push(...adopted.warnings);
-        const found = await readExistingInstall(container.storageDir);
+        const found = await readExistingInstall(container.storageDir, this.deps.engineHostFs);
         const state = found.installed ? `, with ${versionName(adopted.machine.version)} installed in ${adopted.machine.storageDir}${found.diskGiB !== undefined ? ` (${found.diskGiB} GB disk)` : ''}` : '';
         notes.push(`Adopted the container “${container.name}” (service “${services[index]}”) as “${adopted.machine.name}”${state}.`);
         continue;
       }
-      const found = draft.storageDir ? await readExistingInstall(draft.storageDir) : { installed: false };
+      const found = draft.storageDir ? await readExistingInstall(draft.storageDir, this.deps.engineHostFs) : { installed: false };
       if (draft.storageDir && found.diskGiB !== undefined && (draft.diskGiB === undefined || draft.diskGiB < found.diskGiB)) {
         // The image never shrinks a disk: the machine's setting says what the disk really is.
         draft.diskGiB = found.diskGiB;

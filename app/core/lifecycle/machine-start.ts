@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { PortholeError } from '../../api';
 import type { EngineClient } from '../engine/client';
 import { assertIsoUsable } from '../machine/iso';
-import { assertMountsUsable } from '../machine/mounts';
+import { assertMountsUsable } from '../storage/mounts';
 import { writeOemFiles } from '../machine/oem';
 import { buildContainerSpec, SPEC_LABEL } from '../machine/spec';
 import { makeStorageFolder } from '../storage/ownership';
@@ -61,7 +61,7 @@ export class MachineStarter {
     const outsideRun = quietly(this.state.runningOutside(engine, id));
     const containerFound = quietly(this.state.findContainer(engine, id));
     const imagePresent = quietly(engine.imageExists(first.settings.image));
-    const isoUsable = quietly(first.settings.customIso ? assertIsoUsable(first.settings.customIso).then(() => undefined) : Promise.resolve());
+    const isoUsable = quietly(first.settings.customIso ? assertIsoUsable(first.settings.customIso, this.deps.engineHostFs).then(() => undefined) : Promise.resolve());
     const revealed = quietly(this.deps.secrets.reveal(first));
     const oemFolder = quietly(this.oemDir(id));
     // Checked again at every start: a symlink may lead elsewhere since the machine was made.
@@ -94,7 +94,7 @@ export class MachineStarter {
     // Only the default folder in the data root is made again when missing. Any other missing folder
     // is most likely on a drive not mounted now: making it would install a fresh Windows beside the
     // real one, so assertMountsUsable refuses it with what to do.
-    if (settings.storageDir === join(this.deps.dataDir, 'machines', id)) await makeStorageFolder(settings.storageDir, id);
+    if (settings.storageDir === join(this.deps.dataDir, 'machines', id)) await makeStorageFolder(settings.storageDir, id, this.deps.engineHostFs);
     await assertMountsUsable(settings, { installed: record.installed, policy });
     const spec = buildContainerSpec(settings, {
       oemDir,

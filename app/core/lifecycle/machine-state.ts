@@ -80,7 +80,7 @@ export class MachineState {
         webPort: () => this.startingPorts.get(id)?.web ?? this.deps.store.require(id).settings.ports.web,
         ...(this.deps.address ? { reach: this.deps.address } : {}),
         installed: () => this.deps.store.get(id)?.installed ?? false,
-        bootMedia: () => bootMediaOf(this.deps.store.get(id)?.settings.customIso ?? undefined),
+        bootMedia: () => bootMediaOf(this.deps.store.get(id)?.settings.customIso ?? undefined, this.deps.engineHostFs),
         onChange: () => this.emit(id),
         // Not recorded (the file is from a newer Porthole, the disk is full): said, never an unhandled rejection.
         onInstalled: () => void this.markInstalled(id).catch((err: unknown) => process.emitWarning(`Porthole: could not note that ${id} is installed: ${String(err)}`)),

@@ -2,6 +2,7 @@ import type { HostFacts, MachineView } from '../../api';
 import type { EngineClient } from '../engine/client';
 import type { MachineAddress } from '../engine/machine-address';
 import type { MachineSecrets } from '../secrets';
+import type { EngineHostFs } from '../storage/engine-host-fs';
 import type { MachineStore } from '../store/machine-store';
 
 /** What the machines' lifecycle (machines.ts and the modules it is made of) is given by the backend. */
@@ -23,6 +24,11 @@ export interface MachinesDeps {
   address?: (hostPort: number) => Promise<MachineAddress>;
   /** The engine's computer when it is not this one: machine folders are paths there (storage/paths.ts). */
   engineHost?: string;
+  /**
+   * The engine's computer's file system when the engine is remote: the storage steps (the ISO check,
+   * the storage folder, the disk delete, an existing install) run there; none: on this computer.
+   */
+  engineHostFs?: EngineHostFs;
   /** The folders the engine reports as its own (GET /info), refused by the path policy; the known defaults are always refused. */
   engineFolders?: () => Promise<readonly string[]>;
   /**

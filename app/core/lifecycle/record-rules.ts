@@ -13,7 +13,7 @@ import type { MachinesDeps } from './machines-deps';
 // machine has, the password sealed where it is kept.
 
 type PolicyDeps = Pick<MachinesDeps, 'store' | 'env' | 'configDir' | 'dataDir' | 'engineHost' | 'engineFolders'>;
-type EngineDeps = Pick<MachinesDeps, 'engine' | 'engineConnected' | 'store'>;
+type EngineDeps = Pick<MachinesDeps, 'engine' | 'engineConnected' | 'store' | 'engineHost'>;
 
 /**
  * The path policy for one machine: the other machines' storage folders are off limits. `records`
@@ -49,7 +49,7 @@ export async function containersOn(deps: EngineDeps, storageDir: string, except?
     return undefined;
   }
   const images = [...deps.store.list().map((r) => r.settings.image), ...(image ? [image] : [])];
-  return containersOnStorage(list, storageDir, except, images);
+  return containersOnStorage(list, storageDir, except, images, deps.engineHost);
 }
 
 /** Two containers on one storage folder would boot the same Windows disk twice and corrupt it: refused. */

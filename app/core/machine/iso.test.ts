@@ -7,7 +7,6 @@ import { PortholeError } from '../../api';
 import { isoInfoSchema } from '../../api/iso';
 import { assertIsoUsable, inspectIso, openFailure } from './iso';
 import type { EngineHostFs } from '../storage/engine-host-fs';
-import { onEngineHost } from '../storage/engine-host-scope';
 
 const SECTOR = 2048;
 const MB = 1_000_000;
@@ -142,7 +141,7 @@ describe('inspectIso accepts', () => {
     const asked: string[] = [];
     const there = { path: '/far/a.iso', sizeBytes: 20_000_000, format: 'udf' as const };
     const fs = { host: 'box', inspectIso: async (p: string) => (asked.push(p), there) } as unknown as EngineHostFs;
-    expect(await onEngineHost(fs, () => assertIsoUsable('/far/a.iso'))).toEqual(there);
+    expect(await assertIsoUsable('/far/a.iso', fs)).toEqual(there);
     expect(asked).toEqual(['/far/a.iso']);
   });
 

@@ -3,7 +3,6 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isInsidePath, PortholeError } from '../../api';
 import { ISO_MIN_BYTES, type IsoInfo } from '../../api/iso';
-import { engineHostInScope } from '../storage/engine-host-scope';
 
 const SECTOR = 2048;
 /** Both ISO 9660 volume descriptors and the UDF volume recognition sequence start at sector 16. */
@@ -212,11 +211,15 @@ export async function inspectIso(path: string): Promise<IsoInfo> {
   }
 }
 
+/** Reads an ISO on another computer: the remote engine's (storage/engine-host-fs.ts). */
+export interface IsoReader {
+  inspectIso(path: string): Promise<IsoInfo>;
+}
+
 /**
  * What the machine layer calls before create or start; the same checks as inspectIso, on the
- * engine's computer when the engine is remote (the ISO is a file there, see storage/engine-host-scope.ts).
+ * engine's computer when the engine is remote (the ISO is a file there); none: this computer.
  */
-export function assertIsoUsable(path: string): Promise<IsoInfo> {
-  const remote = engineHostInScope();
-  return remote ? remote.inspectIso(path) : inspectIso(path);
+export function assertIsoUsable(path: string, engineHost?: IsoReader): Promise<IsoInfo> {
+  return engineHost ? engineHost.inspectIso(path) : inspectIso(path);
 }

@@ -1,7 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { machineIdSchema } from '../../api';
-import { APPS_SCRIPT, APPS_SCRIPT_NAME } from '../apps/porthole-apps.ps1';
+import { APPS_SCRIPT, APPS_SCRIPT_NAME } from './porthole-apps.ps1';
 
 /** A compose file's own install.bat, merged into Porthole's OEM folder at import (user-oem.ts); run first. */
 export const USER_INSTALL_BAT = 'user-install.bat';

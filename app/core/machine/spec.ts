@@ -1,20 +1,15 @@
 import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
 import { PortholeError, type MachineSettings, type UsbDeviceRef } from '../../api';
+import { INSTANCE_LABEL, MACHINE_LABEL, RECORD_LABEL, STOP_TIMEOUT_SECONDS } from '../engine/labels';
 
-/** Labels every Porthole container carries; the engine layer finds machines by MACHINE_LABEL. */
-export const MACHINE_LABEL = 'io.porthole.machine';
-/** The Porthole configuration (lifecycle/instance.ts) that made the container: only it drives the container. */
-export const INSTANCE_LABEL = 'io.porthole.instance';
+/** Labels every Porthole container carries (the ones the engine layer reads live in engine/labels.ts). */
+export { INSTANCE_LABEL, MACHINE_LABEL, RECORD_LABEL, STOP_TIMEOUT_SECONDS } from '../engine/labels';
 export const VERSION_LABEL = 'io.porthole.version';
 export const SPEC_LABEL = 'io.porthole.spec';
-/** The nonce of the machine record the container was made for (store: MachineRecord.nonce), when it has one. */
-export const RECORD_LABEL = 'io.porthole.record';
 /** The layout of Porthole's containers; bump it when an old container can no longer be adopted as is. */
 export const SPEC_VERSION = '1';
 
-/** Docker's default of 10 s hard-kills Windows mid-write; the image itself gives Windows 105 s (TIMEOUT). */
-export const STOP_TIMEOUT_SECONDS = 120;
 export const CONTAINER_PORTS = { web: 8006, rdp: 3389 } as const;
 /** Where the image looks for the first, second and third shared folder. */
 export const SHARED_FOLDER_TARGETS = ['/shared', '/shared2', '/shared3'] as const;

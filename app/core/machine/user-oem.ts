@@ -1,7 +1,7 @@
 import { cp, lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { systemFolderReason } from '../../api';
-import { APPS_SCRIPT_NAME } from '../apps/porthole-apps.ps1';
+import { APPS_SCRIPT_NAME } from './porthole-apps.ps1';
 import { readGuestFile } from '../guest-files/guest-folder';
 import { INSTALL_MARKER_TEXT, USER_INSTALL_BAT } from './oem';
 

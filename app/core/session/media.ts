@@ -1,5 +1,5 @@
 import { isWindowsSetupMedia, type MachineStatus } from '../../api';
-import { assertIsoUsable } from '../machine/iso';
+import { assertIsoUsable, type IsoReader } from '../machine/iso';
 
 /**
  * What a machine boots when it has no Windows yet: Windows setup (the image's own download, or a
@@ -13,10 +13,10 @@ export type BootMedia = 'windows-setup' | 'other-iso';
  * "It does not look like Windows installation media". An ISO that cannot be read now (moved, unmounted)
  * is not called Windows setup: the machine is running from it, and that is all Porthole can say.
  */
-export async function bootMediaOf(customIso: string | undefined): Promise<BootMedia> {
+export async function bootMediaOf(customIso: string | undefined, engineHost?: IsoReader): Promise<BootMedia> {
   if (!customIso) return 'windows-setup';
-  // Read on the engine's computer when the engine is remote (assertIsoUsable follows the call's engine host).
-  const info = await assertIsoUsable(customIso).catch(() => undefined);
+  // Read on the engine's computer when the engine is remote.
+  const info = await assertIsoUsable(customIso, engineHost).catch(() => undefined);
   return info && isWindowsSetupMedia(info) ? 'windows-setup' : 'other-iso';
 }
 

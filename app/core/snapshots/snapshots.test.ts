@@ -10,7 +10,6 @@ import { MachineStore } from '../store/machine-store';
 import { diskLockPath } from './lock';
 import { MANIFEST, Snapshots } from './snapshots';
 import type { EngineHostFs } from '../storage/engine-host-fs';
-import { onEngineHost } from '../storage/engine-host-scope';
 
 const MIB = 1024 * 1024;
 
@@ -36,7 +35,7 @@ describe('Snapshots', { timeout: 20_000 }, () => {
   let progress: SnapshotProgress[];
   const id = 'win11';
 
-  const make = (extra: { cp?: string } = {}): Snapshots => {
+  const make = (extra: { cp?: string; engineHostFs?: EngineHostFs } = {}): Snapshots => {
     const serial = new KeyedSerial();
     return new Snapshots({
       dataDir: join(root, 'data'),
@@ -131,8 +130,9 @@ describe('Snapshots', { timeout: 20_000 }, () => {
     await writeDisk(join(storage, 'data.img'), 0x33);
     const changed = await sha256(join(storage, 'data.img'));
     expect(changed).not.toBe(disk);
-    await expect(onEngineHost(remote, () => snapshots.restore(id, snap.id))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/on server.*Nothing was changed/) as string });
-    await expect(onEngineHost(remote, () => snapshots.take(id))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    const onRemote = make({ engineHostFs: remote });
+    await expect(onRemote.restore(id, snap.id)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/on server.*Nothing was changed/) as string });
+    await expect(onRemote.take(id)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(await sha256(join(storage, 'data.img'))).toBe(changed);
     expect((await snapshots.list(id)).map((s) => s.id)).toEqual([snap.id]);
   });

@@ -22,7 +22,7 @@ import { copyDiskFile, type CopyMethod } from './copy';
 import { diskFiles, hasDisk } from './disk-files';
 import { assertFreeSpace, outOfSpace } from './free-space';
 import { diskLockPath, withDiskLock } from './lock';
-import { refuseOnEngineHost } from '../storage/engine-host-scope';
+import { refuseOnEngineHost, type EngineHostFs } from '../storage/engine-host-fs';
 
 export const MANIFEST = 'manifest.json';
 /** Names a restore copies to in the storage folder before renaming over the real file. */
@@ -39,6 +39,8 @@ export interface SnapshotsDeps {
   machines: Pick<Machines, 'exclusive' | 'assertDiskIdle' | 'setInstalled'>;
   store: Pick<MachineStore, 'require'>;
   onProgress: (progress: SnapshotProgress) => void;
+  /** The engine's computer when the engine is remote: the disk is there, and snapshots are refused. */
+  engineHostFs?: EngineHostFs;
   now?: () => Date;
   /** The `cp` the byte copy runs (tests inject a failing one). */
   cp?: string;
@@ -115,7 +117,7 @@ export class Snapshots {
 
   take(machineId: string, name?: string): Promise<SnapshotView> {
     return this.locked(machineId, async () => {
-      refuseOnEngineHost('take snapshots', 'Snapshots work with a local engine; on the engine\'s computer, copy the machine\'s folder while it is stopped.');
+      refuseOnEngineHost(this.deps.engineHostFs, 'take snapshots', 'Snapshots work with a local engine; on the engine\'s computer, copy the machine\'s folder while it is stopped.');
       // One machine's snapshots have different names (the names rule's comparison: "Café" in NFC and NFD is one name).
       const taken = (await this.read(machineId)).map((s) => s.name);
       const given = name === undefined ? undefined : normalizeName(name);
@@ -172,7 +174,7 @@ export class Snapshots {
    */
   restore(machineId: string, snapshotId: string): Promise<RestoreResult> {
     return this.locked(machineId, async () => {
-      refuseOnEngineHost('restore snapshots', 'Snapshots work with a local engine; on the engine\'s computer, copy the machine\'s folder back while it is stopped.');
+      refuseOnEngineHost(this.deps.engineHostFs, 'restore snapshots', 'Snapshots work with a local engine; on the engine\'s computer, copy the machine\'s folder back while it is stopped.');
       const storage = await this.deps.machines.assertDiskIdle(machineId, 'a snapshot can be restored');
       const snapshot = await this.require(machineId, snapshotId);
       for (const file of snapshot.files) {

@@ -2,7 +2,6 @@ import type Docker from 'dockerode';
 import { imageRepository, isInsidePath } from '../../api';
 import { isDockurImage } from '../machine/dockur-settings';
 import { MACHINE_LABEL, STORAGE_TARGET } from '../machine/spec';
-import { engineHostInScope } from './engine-host-scope';
 import { resolveHostPath } from './paths';
 
 /** A container (any, Porthole's or not) whose `/storage` is a given folder, or lies in or around it. */
@@ -46,9 +45,9 @@ export async function containersOnStorage(
   storageDir: string,
   except?: string,
   images: readonly string[] = [],
+  /** The remote engine's computer, if any: its binds are paths there, compared as written, never resolved here. */
+  engineHost?: string,
 ): Promise<BoundContainer[]> {
-  // A remote engine's binds are paths on its computer: compared as written, never resolved here.
-  const engineHost = engineHostInScope()?.host;
   const wanted = await resolveHostPath(storageDir, engineHost);
   const out: BoundContainer[] = [];
   for (const c of containers) {

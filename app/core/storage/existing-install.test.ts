@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineHostFs } from './engine-host-fs';
-import { onEngineHost } from './engine-host-scope';
 import { readExistingInstall, windowsInstalledIn } from './existing-install';
 
 describe('an existing install in a storage folder', () => {
@@ -65,11 +64,11 @@ describe('an existing install in a storage folder', () => {
     // Here: an installed Windows. There: nothing, then an install.
     await writeFile(join(dir, 'windows.boot'), '');
     const empty = remote([]);
-    expect(await onEngineHost(empty.fs, () => windowsInstalledIn(dir))).toBe(false);
-    expect(await onEngineHost(empty.fs, () => readExistingInstall(dir))).toEqual({ installed: false });
+    expect(await windowsInstalledIn(dir, empty.fs)).toBe(false);
+    expect(await readExistingInstall(dir, empty.fs)).toEqual({ installed: false });
     expect(empty.asked).toEqual([join(dir, 'windows.boot'), join(dir, 'windows.boot')]);
     await rm(join(dir, 'windows.boot'));
     const there = remote([join(dir, 'windows.boot')]);
-    expect(await onEngineHost(there.fs, () => readExistingInstall(dir))).toEqual({ installed: true });
+    expect(await readExistingInstall(dir, there.fs)).toEqual({ installed: true });
   });
 });

@@ -1,7 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { readGuestFile } from '../guest-files/guest-folder';
-import { engineHostInScope } from './engine-host-scope';
+import type { EngineHostFs } from './engine-host-fs';
 
 const GIB = 1024 ** 3;
 /** windows.ver holds a version name ("win11x64"); a larger file is not one. */
@@ -21,8 +21,7 @@ export interface ExistingInstall {
  * Whether the image left `windows.boot` in the folder: Windows was installed there. On a remote
  * engine the folder is on its computer and is looked at there (never this computer's folder of that name).
  */
-export async function windowsInstalledIn(storageDir: string): Promise<boolean> {
-  const remote = engineHostInScope();
+export async function windowsInstalledIn(storageDir: string, remote?: EngineHostFs): Promise<boolean> {
   if (remote) return (await remote.kind(posix.join(storageDir, 'windows.boot'))) === 'file';
   return isFile(join(storageDir, 'windows.boot'));
 }
@@ -39,11 +38,11 @@ async function isFile(path: string): Promise<boolean> {
  * Reads a storage folder for a Windows the image already installed there. Nothing is written; a
  * folder that does not exist (or cannot be read) holds no install.
  */
-export async function readExistingInstall(storageDir: string): Promise<ExistingInstall> {
-  const installed = await windowsInstalledIn(storageDir);
+export async function readExistingInstall(storageDir: string, remote?: EngineHostFs): Promise<ExistingInstall> {
+  const installed = await windowsInstalledIn(storageDir, remote);
   const result: ExistingInstall = { installed };
   // On a remote engine only the install itself is looked at there; the disk size and version stay unknown.
-  if (engineHostInScope()) return result;
+  if (remote) return result;
   for (const disk of ['data.img', 'data.qcow2']) {
     const size = await lstat(join(storageDir, disk)).then(
       (s) => (s.isFile() ? s.size : undefined),

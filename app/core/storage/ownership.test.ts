@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { executeDiskDelete, makeStorageFolder, planDiskDelete, STORAGE_MARKER, storageContents } from './ownership';
 import type { EngineHostFs } from './engine-host-fs';
-import { onEngineHost } from './engine-host-scope';
 
 const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
 
@@ -93,11 +92,11 @@ describe('storage ownership', () => {
       throw new Error('the engine computer is not asked here');
     };
     const remote: EngineHostFs = { host: 'server', kind: unreachable, makeFolder: unreachable, writeFiles: unreachable, inspectIso: unreachable };
-    const plan = await onEngineHost(remote, () => planDiskDelete(dir, 'vm'));
+    const plan = await planDiskDelete(dir, 'vm', [], remote);
     expect(plan).toMatchObject({ kind: 'refused', remove: [], reason: expect.stringContaining("on server, the engine's computer") as string });
     // Even a plan made elsewhere is not carried out here while the engine is remote.
     const local = await planDiskDelete(dir, 'vm');
-    await expect(onEngineHost(remote, () => executeDiskDelete(local))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('Nothing was changed') as string });
+    await expect(executeDiskDelete(local, remote)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('Nothing was changed') as string });
     expect((await readdir(dir)).sort()).toEqual(before);
   });
 

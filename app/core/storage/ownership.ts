@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { DeletePlan } from '../../api';
 import { readGuestFile } from '../guest-files/guest-folder';
 import { writeFileAtomic } from '../store/atomic';
-import { engineHostInScope, refuseOnEngineHost } from './engine-host-scope';
+import { refuseOnEngineHost, type EngineHostFs } from './engine-host-fs';
 import { folderUsage } from '../store/usage';
 
 /** The marker in a storage folder Porthole made itself: `{ machineId, createdAt }`. */
@@ -41,10 +41,9 @@ function errno(err: unknown): string | undefined {
  * Makes a new machine's storage folder. Only a folder that did not exist before is Porthole's:
  * it gets the marker (written atomically). An existing folder is used as it is, unmarked.
  */
-export async function makeStorageFolder(dir: string, machineId: string): Promise<{ own: boolean }> {
+export async function makeStorageFolder(dir: string, machineId: string, remote?: EngineHostFs): Promise<{ own: boolean }> {
   const marker: Marker = { machineId, createdAt: new Date().toISOString() };
   // A remote engine: the folder is on its computer, made there (as the engine's user), never here.
-  const remote = engineHostInScope();
   if (remote) {
     const { made } = await remote.makeFolder(dir);
     if (made) await remote.writeFiles(dir, [{ name: STORAGE_MARKER, text: `${JSON.stringify(marker)}\n` }]);
@@ -178,9 +177,8 @@ export async function storageContents(dir: string): Promise<{ foreign: string[];
  * - `missing`: there is no folder: nothing to remove.
  * `kept`: the names the folder held when the machine was given it (storageContents): never removed.
  */
-export async function planDiskDelete(dir: string, machineId: string, kept: readonly string[] = []): Promise<DeletePlan> {
+export async function planDiskDelete(dir: string, machineId: string, kept: readonly string[] = [], remote?: EngineHostFs): Promise<DeletePlan> {
   // A remote engine: the disk is on its computer; this computer's folder of that name is not looked at.
-  const remote = engineHostInScope();
   if (remote) {
     return {
       path: dir,
@@ -232,9 +230,9 @@ export async function planDiskDelete(dir: string, machineId: string, kept: reado
  * Carries out a plan made just now (made again by the caller right before, so nothing that
  * appeared meanwhile is removed unseen). fs.rm never follows a symlink: a link is removed as a link.
  */
-export async function executeDiskDelete(plan: DeletePlan): Promise<void> {
+export async function executeDiskDelete(plan: DeletePlan, remote?: EngineHostFs): Promise<void> {
   if (plan.kind !== 'folder' && plan.kind !== 'files') return;
-  refuseOnEngineHost('delete files', 'Delete the machine and keep its disk, then remove its folder on that computer by hand.');
+  refuseOnEngineHost(remote, 'delete files', 'Delete the machine and keep its disk, then remove its folder on that computer by hand.');
   for (const name of plan.remove) await rm(join(plan.path, name), { recursive: true, force: true });
   // The folder goes only if it is empty now: a file that appeared since the plan stays, with its folder.
   if (plan.kind === 'folder') await rmdir(plan.path).catch(() => undefined);

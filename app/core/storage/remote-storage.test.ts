@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MachineSettings } from '../../api';
 import type { EngineClient } from '../engine/client';
-import { assertMountsUsable } from '../machine/mounts';
+import { assertMountsUsable } from './mounts';
 import { buildContainerSpec } from '../machine/spec';
 import type { EngineHostFs } from './engine-host-fs';
 import type { PathPolicy } from './paths';

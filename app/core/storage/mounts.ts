@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { PortholeError, type MachineSettings } from '../../api';
-import { inspectIso } from './iso';
-import { assertMachinePaths, type PathPolicy } from '../storage/paths';
+import { inspectIso } from '../machine/iso';
+import { assertMachinePaths, type PathPolicy } from './paths';
 
 function errnoOf(err: unknown): string | undefined {
   return err !== null && typeof err === 'object' && 'code' in err && typeof err.code === 'string' ? err.code : undefined;

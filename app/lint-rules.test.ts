@@ -1,0 +1,49 @@
+import { ESLint } from 'eslint';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The layer rules in eslint.config.js, run on made-up files inside the repo (docs/architecture.md "Layers").
+// The imports point at small files: no-cycle walks everything an imported file imports.
+const root = resolve(import.meta.dirname, '..');
+const eslint = new ESLint({ cwd: root, overrideConfigFile: join(root, 'eslint.config.js') });
+
+async function ruleIds(path: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: join(root, path) });
+  return result!.messages.map((m) => m.ruleId ?? m.message);
+}
+
+describe('the layer rules', () => {
+  it('refuse an upward import: the contract importing the backend, a core folder one above it', async () => {
+    expect(await ruleIds('app/api/made-up.ts', "export { MACHINE_LABEL } from '../core/engine/labels';\n")).toContain('boundaries/dependencies');
+    expect(await ruleIds('app/core/engine/made-up.ts', "export { DEFAULT_DISK_GIB } from '../machine/defaults';\n")).toContain('boundaries/dependencies');
+    expect(await ruleIds('app/core/store/made-up.ts', "export { MachineSecrets } from '../secrets';\n")).toContain('boundaries/dependencies');
+    expect(await ruleIds('app/core/guest-files/made-up.ts', "export type { Backend } from '../backend-types';\n")).toEqual([]);
+    expect(await ruleIds('renderer/src/made-up.ts', "export { MACHINE_LABEL } from '../../app/core/engine/labels';\n")).toContain('boundaries/dependencies');
+    expect(await ruleIds('app/cli/made-up.ts', "export { singleInstance } from '../main/instance';\n")).toContain('boundaries/dependencies');
+  }, 120_000);
+
+  it('let a downward import through', async () => {
+    expect(await ruleIds('app/core/machine/made-up.ts', "export { MACHINE_LABEL } from '../engine/labels';\nexport { PortholeError } from '../../api';\n")).toEqual([]);
+    expect(await ruleIds('app/core/made-up.ts', "export { MACHINE_LABEL } from './engine/labels';\n")).toEqual([]);
+    expect(await ruleIds('app/cli/made-up.ts', "export { MACHINE_LABEL } from '../core/engine/labels';\n")).toEqual([]);
+  }, 120_000);
+
+  describe('refuse an import circle', () => {
+    let dir: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(join(root, 'app/core/guest-files/lint-circle-'));
+      await writeFile(join(dir, 'a.ts'), "import { b } from './b';\nexport const a = (): number => b() + 1;\n");
+      await writeFile(join(dir, 'b.ts'), "import { a } from './a';\nexport const b = (): number => a() - 1;\n");
+      await writeFile(join(dir, 'c.ts'), "import { a } from './a';\nexport const c = (): number => a();\n");
+    });
+    afterAll(() => rm(dir, { recursive: true, force: true }));
+
+    it('a two-file circle is an error in both files; a file that only uses one of them is not', async () => {
+      const rel = dir.slice(root.length + 1);
+      expect(await ruleIds(`${rel}/a.ts`, "import { b } from './b';\nexport const a = (): number => b() + 1;\n")).toContain('import-x/no-cycle');
+      expect(await ruleIds(`${rel}/b.ts`, "import { a } from './a';\nexport const b = (): number => a() - 1;\n")).toContain('import-x/no-cycle');
+      expect(await ruleIds(`${rel}/c.ts`, "import { a } from './a';\nexport const c = (): number => a();\n")).toEqual([]);
+    }, 120_000);
+  });
+});
