@@ -83,7 +83,10 @@ describe('KVM through a rootless Podman where /dev/kvm is root:kvm 0660 and the 
     );
     if (!seen.status.failure) return null;
     expect(seen.status.failure.exitCode).toBe(88);
-    return /\((\/dev\/kvm is unwriteable|not enabled in BIOS|\/dev\/kvm is missing)\)/.exec(seen.status.failure.logLine ?? '')?.[1] ?? seen.status.failure.logLine ?? '';
+    const reason = /\((\/dev\/kvm is unwriteable|not enabled in BIOS|\/dev\/kvm is missing)\)/.exec(seen.status.failure.logLine ?? '')?.[1] ?? seen.status.failure.logLine ?? '';
+    // The failure says why in plain words: the container could not write to the device.
+    if (reason === '/dev/kvm is unwriteable') expect(seen.status.failure.cause).toContain('could not write to /dev/kvm');
+    return reason;
   };
 
   it('the check predicts what the image finds: the group alone does not reach the machine; an access-control list for the user does', async () => {
