@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import type { MachineView } from '../api';
 import { runCliHere as cli, throwawayCliConfig } from '../core/testing/cli';
-import { parseShare, readPasswordStdin, sharesAfter } from './set';
+import { appliesText, parseShare, readPasswordStdin, sharesAfter } from './set';
 
 const office = { id: 'office', name: 'Office', sharedFolders: [{ hostPath: '/srv/a', readOnly: false }] };
 
@@ -22,6 +22,12 @@ describe('porthole set (parsing)', () => {
     expect(sharesAfter(office, ['/srv/a:ro'], [])).toEqual([{ hostPath: '/srv/a', readOnly: true }]);
     expect(sharesAfter(office, ['/srv/b'], ['/srv/a/'])).toEqual([{ hostPath: '/srv/b', readOnly: false }]);
     expect(() => sharesAfter(office, [], ['/srv/c'])).toThrow('Office (office) does not share /srv/c. Its shared folders: /srv/a.');
+  });
+
+  it('says when a saved change applies: at once, at a stopped machine’s next start, or for a running one at its next start or with porthole apply', () => {
+    expect(appliesText('now', true, 'office')).toBe('It applies at once.');
+    expect(appliesText('recreate', false, 'office')).toBe('The machine is stopped: this applies at its next start (Porthole recreates it then, keeping the disk).');
+    expect(appliesText('recreate', true, 'office')).toContain('this applies at its next start, or now with "porthole apply office"');
   });
 
   it('reads a password from a pipe, bounded, without its final line break; a terminal is refused', async () => {
@@ -157,6 +163,19 @@ describe('porthole set and create options (the CLI, real backend without an engi
     expect(m.sharedFolders).toEqual([{ hostPath: a, readOnly: true }]);
     expect([m.username, m.language, m.keyboard]).toEqual(['ann', 'de-DE', 'fr-CH']);
     expect((await cli('password', 'office')).out).toBe('Tr0ub4dor&3\n');
+
+    // --json carries no password either when it came from standard input.
+    Object.defineProperty(process, 'stdin', { value: Readable.from([Buffer.from('An0ther-one')]), configurable: true });
+    let json;
+    try {
+      json = await cli('create', '--name', 'Second', '--password-stdin', '--json');
+    } finally {
+      Object.defineProperty(process, 'stdin', stdin);
+    }
+    expect(json.code).toBe(0);
+    expect(json.out).not.toContain('An0ther-one');
+    expect(JSON.parse(json.out)).not.toHaveProperty('password');
+    expect((await cli('password', 'second')).out).toBe('An0ther-one\n');
   });
 
   it('create refuses an unknown language, a bad user name, a fourth share and a read-write ~/.ssh, making nothing', async () => {

@@ -96,7 +96,7 @@ function probablyInstalled(machine: MachineView): boolean {
 }
 
 /** When a saved change takes effect, in the settings page's words; a running machine is not restarted by set. */
-function appliesText(appliesAt: 'now' | 'next-start' | 'recreate', running: boolean, id: string): string {
+export function appliesText(appliesAt: 'now' | 'next-start' | 'recreate', running: boolean, id: string): string {
   if (appliesAt === 'now') return 'It applies at once.';
   if (!running) return 'The machine is stopped: this applies at its next start (Porthole recreates it then, keeping the disk).';
   return `The machine is running: this applies at its next start, or now with "porthole apply ${id}" (Windows shuts down gracefully, the machine is recreated and starts again; the disk is kept).`;
