@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { MachineView } from '../../api';
 import { Harness, uniqueName } from '../testing/harness';
 import { PrivatePodman } from '../testing/private-podman';
+import { PrivateRootlessDocker } from '../testing/private-rootless-docker';
 import { program } from '../testing/processes';
 import { asUser, type TestUser } from '../testing/rootless-user';
 import { kvmReaches } from './check';
@@ -15,15 +16,26 @@ const image = inject('standinImage');
 /** The test bed's stand-in for Debian's and Ubuntu's kvm group: the rootless account is a member. */
 const KVM_GROUP = 'porthole-kvm-it';
 
+interface RootlessEngine {
+  readonly host: string;
+  env(base?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+  dispose(): Promise<void>;
+}
+
+const engines: ReadonlyArray<{ name: string; kind: 'podman' | 'docker'; start: (user: TestUser, kvmDevice: string) => Promise<RootlessEngine> }> = [
+  { name: 'Podman', kind: 'podman', start: (user, kvmDevice) => PrivatePodman.start({ image, user, kvmDevice }) },
+  { name: 'Docker', kind: 'docker', start: (_user, kvmDevice) => PrivateRootlessDocker.start({ image, kvmDevice }) },
+];
+
 /**
  * Debian and Ubuntu make /dev/kvm root:kvm 0660 and put the person in kvm. A rootless engine's
  * containers drop that group, so the image (which writes to /dev/kvm to test it, as the stand-in
  * does) stops with "/dev/kvm is unwriteable" although the person can open the device. The check must
  * predict that, and what its remedy (an access-control list for the user) changes. The device here is
- * a node of the test's own, bound over /dev/kvm in the private Podman's mount namespace only.
+ * a node of the test's own, bound over /dev/kvm in the private engine's mount namespace only.
  */
-describe('KVM through a rootless Podman where /dev/kvm is root:kvm 0660 and the user is in kvm', () => {
-  let podman: PrivatePodman | undefined;
+describe.each(engines)('KVM through a rootless $name where /dev/kvm is root:kvm 0660 and the user is in kvm', ({ kind, start }) => {
+  let podman: RootlessEngine | undefined;
   let h: Harness | undefined;
   let machine: MachineView | undefined;
   let dir = '';
@@ -43,7 +55,7 @@ describe('KVM through a rootless Podman where /dev/kvm is root:kvm 0660 and the 
     await program('mknod', [node, 'c', '10', '232']);
     await chown(node, 0, kvmGid);
     await chmod(node, 0o660);
-    podman = await PrivatePodman.start({ image, user, kvmDevice: node });
+    podman = await start(user, node);
   }, 120_000);
   afterAll(async () => {
     if (h) await h.cleanup(machine ? [machine.id] : []).catch(() => undefined);
@@ -99,7 +111,7 @@ describe('KVM through a rootless Podman where /dev/kvm is root:kvm 0660 and the 
     expect(before.reaches).toBe(false);
 
     h = await Harness.create(podman!.env());
-    expect(await h.waitForEngine(true, 30_000)).toMatchObject({ kind: 'podman', endpoint: podman!.host });
+    expect(await h.waitForEngine(true, 30_000)).toMatchObject({ kind, endpoint: podman!.host });
     machine = await h.call('createMachine', { name: uniqueName('RootlessKvm'), image, kvm: true, ramGiB: 2, cpuCores: 1, diskGiB: 64 });
     // Porthole runs as the engine's user in real use; here the backend runs as root (see podman.integration.test.ts).
     await chmod(join(h.configDir, '..'), 0o711);
