@@ -11,6 +11,7 @@ import { readComposeFile, readComposeStdin } from './compose-file';
 import { followSnapshotProgress, formatSnapshot, formatSnapshots, formatSnapshotsAfterDelete, pickSnapshot, restoreQuestion } from './snapshots';
 import { writeSecretFile } from './secret-file';
 import { usbCommand, UsbUsageError } from './usb';
+import { createOptions, setCommand } from './set';
 import { numberOptions, UsageError, type NumberOptions } from './options';
 import { invoke, reportStart, settledStart } from './start';
 import { terminalSafe as safe, terminalSafeLines, terminalSafeLogLine } from './terminal-safe';
@@ -21,6 +22,13 @@ Commands:
   check                       Check that this computer can run Windows machines
   machines                    List machines and their state
   create --name NAME [--version 11] [--ram GB] [--cpus N] [--disk GB] [--iso PATH] [--no-kvm] [--image REF]
+                              [--share PATH[:ro]]... (at most 3) [--user NAME] [--language L] [--keyboard K]
+                              [--password-stdin] (the Windows password from standard input, else one is made)
+  set ID [--ram GB] [--cpus N] [--disk GB] [--share PATH[:ro]]... [--unshare PATH]... [--usb VENDOR:PRODUCT]...
+                              [--no-usb VENDOR:PRODUCT]... [--kvm | --no-kvm] [--yes]
+                              Change a machine as its settings page does: a change that needs consent (KVM off,
+                              ...) says why and changes nothing without --yes; a running machine takes it at its
+                              next start or with porthole apply ID
   start ID | stop ID | restart ID | kill ID
   fix ID FIX [--iso PATH]     Apply the fix a failed start offers, then start: software-emulation,
                               other-ports, choose-iso (with --iso); make-room names the folder to free
@@ -111,6 +119,15 @@ function parse(argv: string[]) {
       app: { type: 'boolean', default: false },
       'delete-snapshots': { type: 'boolean', default: false },
       yes: { type: 'boolean', default: false },
+      share: { type: 'string', multiple: true },
+      unshare: { type: 'string', multiple: true },
+      usb: { type: 'string', multiple: true },
+      'no-usb': { type: 'string', multiple: true },
+      kvm: { type: 'boolean', default: false },
+      user: { type: 'string' },
+      'password-stdin': { type: 'boolean', default: false },
+      language: { type: 'string' },
+      keyboard: { type: 'string' },
     },
   });
 }
@@ -167,9 +184,13 @@ async function runParsed(
       }
       case 'create': {
         if (!values.name) throw new UsageError('"porthole create" needs --name.');
+        const extra = await createOptions(values, process.stdin);
         // Generated here rather than by the backend so that it can be shown once, now, to the person who asked.
-        const password = generatePassword();
+        // One given on standard input is never shown.
+        const given = extra.password !== undefined;
+        const password = extra.password ?? generatePassword();
         const machine: MachineView = await call('createMachine', {
+          ...extra,
           name: values.name,
           password,
           ...(values.version ? { version: values.version } : {}),
@@ -180,9 +201,9 @@ async function runParsed(
           ...(values.image ? { image: values.image } : {}),
           ...(values['no-kvm'] ? { kvm: false } : {}),
         });
-        print({ ...machine, password }, () =>
+        print(given ? machine : { ...machine, password }, () =>
           `Created ${safe(machine.name)} (${machine.id}). Start it with: porthole start ${machine.id}\n` +
-            `Windows password (shown once; "porthole password ${machine.id}" shows it again): ${password}\n`,
+            (given ? '' : `Windows password (shown once; "porthole password ${machine.id}" shows it again): ${password}\n`),
         );
         if (!json) for (const warning of machine.warnings ?? []) err(`Warning: ${warning}\n`);
         // The wizard asks for software emulation where KVM cannot work; the CLI says so before the first start fails.
@@ -407,6 +428,8 @@ async function runParsed(
         print(result, () => `Deleted snapshot ${snapshot.id} “${safe(snapshot.name)}” of ${target}.\n`);
         return 0;
       }
+      case 'set':
+        return await setCommand(call, id, values, numbers, json, out, err);
       case 'usb':
         return await usbCommand(call, positionals.slice(1), print);
       default:

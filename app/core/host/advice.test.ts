@@ -36,6 +36,7 @@ const BASE: KvmFindings = {
   openError: 'EACCES',
   group: 'kvm',
   groupCanWrite: true,
+  groupOnly: false,
   flagsVisible: true,
   x86: true,
   vendor: 'intel',
@@ -66,9 +67,9 @@ describe('remedies never loosen the system', () => {
             for (const hypervisor of hypervisors)
               for (const present of [true, false])
                 for (const flagsVisible of [true, false])
-                  for (const rootEngine of [true, false]) {
-                    const f: KvmFindings = { ...BASE, group, groupCanWrite, present, usable: openError === undefined && present, flagsVisible, hypervisor, ...(openError ? { openError } : { openError: undefined }) };
-                    const check = kvmCheck(f, ctx, rootEngine);
+                  for (const [rootEngine, rootlessEngine] of [[true, false], [false, true], [false, false]] as const) {
+                    const f: KvmFindings = { ...BASE, group, groupCanWrite, groupOnly: rootlessEngine && openError === undefined, present, usable: openError === undefined && present, flagsVisible, hypervisor, ...(openError ? { openError } : { openError: undefined }) };
+                    const check = kvmCheck(f, ctx, rootEngine, rootlessEngine);
                     expect(forbiddenIn(adviceOf(check))).toEqual([]);
                     if (isPrivilegedGroup(group)) expect(check.fix?.commands.join('\n') ?? '').not.toContain(`-aG ${group} `);
                     checked += 1;

@@ -80,6 +80,28 @@ describe('checkHost', () => {
     expect(rootless.facts.kvmForMachines).toBe(false);
   });
 
+  it('a /dev/kvm the user opens only through its kvm group reaches a root engine’s machines, not a rootless one’s (Debian, Ubuntu: root:kvm 0660)', async () => {
+    // alice (uid 1000, group 1000) is in kvm (994), which owns the device 0660.
+    const inKvm = { gid: 1000, groups: [1000, 994], aclWriters: async () => [] };
+    await fake.serve('/var/run/docker.sock', { kind: 'docker' });
+    const root = await checkHost(fake.options(inKvm));
+    expect(byId(root, 'kvm').status).toBe('ok');
+    expect(root.facts.kvmForMachines).toBe(true);
+
+    await fake.serve('/run/user/1000/podman/podman.sock', { kind: 'podman', rootless: true });
+    const env = { ...fake.options().env, DOCKER_HOST: 'unix:///run/user/1000/podman/podman.sock' };
+    const rootless = await checkHost(fake.options({ ...inKvm, env }));
+    expect(rootless.facts.engine?.rootless).toBe(true);
+    expect(rootless.facts).toMatchObject({ kvmUsable: true, kvmForMachines: false });
+    expect(byId(rootless, 'kvm')).toMatchObject({ status: 'fail' });
+    expect(byId(rootless, 'kvm').found).toContain('only through the group kvm');
+
+    // With an access-control list for alice (the remedy), it reaches them.
+    const fixed = await checkHost(fake.options({ ...inKvm, env, aclWriters: async () => [1000] }));
+    expect(byId(fixed, 'kvm').status).toBe('ok');
+    expect(fixed.facts.kvmForMachines).toBe(true);
+  });
+
   it('says KVM cannot reach machines through Docker Desktop', async () => {
     await fake.serve('/var/run/docker.sock', { kind: 'docker', operatingSystem: 'Docker Desktop' });
     const report = await checkHost(fake.options());

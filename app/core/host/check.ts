@@ -37,18 +37,19 @@ export async function checkHost(options: CheckHostOptions = {}): Promise<HostRep
 
   const fact = engine.ok ? engineFact(engine.value.probes) : null;
   const rootEngine = fact !== null && !fact.rootless && !fact.desktop;
+  const rootlessEngine = fact?.rootless === true && !remote(fact);
 
-  const remote = fact?.flavor?.startsWith('remote-') ?? false;
+  const isRemote = remote(fact);
   // A remote engine's machines use its computer's /dev/kvm and disks: checked there, in a short-lived container.
   const endpoint = engine.ok ? selectEngine(engine.value.probes)?.endpoint : undefined;
   const probe =
-    remote && endpoint && options.probeEngineHost !== false
+    isRemote && endpoint && options.probeEngineHost !== false
       ? await guard((options.probeEngineHost ?? probeOverEngine)(endpoint, ctx.storageDir, probeImages(ctx.env, options.probeImages?.())))
       : undefined;
   const there = probe?.ok ? engineHostChecks(probe.value, ctx, rootEngine, ctx.storageDir) : undefined;
-  const kvmResult = kvm.ok ? kvmCheck(kvm.value, ctx, rootEngine) : broken('kvm', 'KVM acceleration', kvm.error);
+  const kvmResult = kvm.ok ? kvmCheck(kvm.value, ctx, rootEngine, rootlessEngine) : broken('kvm', 'KVM acceleration', kvm.error);
   const checks: CheckResult[] = [
-    there ? there.kvm : remote && fact ? remoteKvm(kvmResult, fact.endpoint, probe && !probe.ok ? probe.error : undefined) : kvmResult,
+    there ? there.kvm : isRemote && fact ? remoteKvm(kvmResult, fact.endpoint, probe && !probe.ok ? probe.error : undefined) : kvmResult,
     engine.ok ? engineCheck(engine.value, ctx) : broken('engine', 'Container engine', engine.error),
     memory.ok ? memoryCheck(memory.value) : broken('memory', 'Memory', memory.error),
     threads.ok ? cpuCheck(threads.value) : broken('cpu', 'Processor', threads.error),
@@ -62,7 +63,7 @@ export async function checkHost(options: CheckHostOptions = {}): Promise<HostRep
   if (sandboxResult) checks.push(sandboxResult);
 
   const k: KvmFindings | undefined = probe?.ok ? probe.value.kvm : kvm.ok ? kvm.value : undefined;
-  const kvmReachesMachines = Boolean(k?.present && (k.usable || (rootEngine && (k.openError === 'EACCES' || k.openError === 'EPERM'))));
+  const kvmReachesMachines = k !== undefined && kvmReaches(k, { rootEngine, rootlessEngine: rootlessEngine && !probe?.ok });
   const facts: HostFacts = {
     ramTotalBytes: memory.ok ? memory.value.totalBytes : 0,
     ramAvailableBytes: memory.ok ? memory.value.availableBytes : 0,
@@ -79,6 +80,21 @@ export async function checkHost(options: CheckHostOptions = {}): Promise<HostRep
     ...(probe?.ok ? { engineHost: probe.value.host } : {}),
   };
   return { checkedAt: new Date().toISOString(), ready: checks.every((c) => c.status !== 'fail'), checks, facts };
+}
+
+function remote(fact: HostFacts['engine']): boolean {
+  return fact?.flavor?.startsWith('remote-') ?? false;
+}
+
+/**
+ * Whether the image will find /dev/kvm writable in a machine's container (its own test writes to it).
+ * A root engine passes the device whatever this user may do; a rootless one runs the container as the
+ * user without the supplementary groups, so access through one of those does not reach it.
+ */
+export function kvmReaches(k: KvmFindings, engine: { rootEngine: boolean; rootlessEngine: boolean }): boolean {
+  if (!k.present) return false;
+  if (engine.rootEngine && (k.usable || k.openError === 'EACCES' || k.openError === 'EPERM')) return true;
+  return k.usable && !(engine.rootlessEngine && k.groupOnly);
 }
 
 async function findEngine(ctx: HostContext) {

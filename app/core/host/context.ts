@@ -19,6 +19,9 @@ export interface HostCheckOptions {
   env?: NodeJS.ProcessEnv;
   /** Default process.getuid(). 0 drops `sudo` from the commands Porthole suggests. */
   uid?: number;
+  /** The user's primary group and all its groups: default process.getgid() and process.getgroups(). */
+  gid?: number;
+  groups?: readonly number[];
   /** The login name put into suggested commands. Default $USER, $LOGNAME, then the passwd entry. */
   user?: string;
   /** Where machine disks live (a path on the real system, resolved under root). Default $XDG_DATA_HOME/porthole. */
@@ -29,6 +32,11 @@ export interface HostCheckOptions {
   timeoutMs?: number;
   /** Opens a path read-write and closes it; rejects with the errno error (EACCES, ENOENT, ...). */
   openReadWrite?: (path: string) => Promise<void>;
+  /**
+   * The uids an access-control list on `path` lets read and write it (getfacl), or null when that cannot
+   * be read (no getfacl). Default: runs getfacl on the real path.
+   */
+  aclWriters?: (path: string) => Promise<number[] | null>;
   /** The hypervisor this machine runs under (systemd-detect-virt --vm), or null. Default: runs it when root is `/`. */
   detectVirt?: () => Promise<string | null>;
   /** Free bytes for an unprivileged user on the filesystem holding `path`. */
@@ -51,6 +59,9 @@ export interface HostContext {
   root: string;
   env: NodeJS.ProcessEnv;
   uid: number;
+  gid: number;
+  /** Every group the user is in (the primary one too). */
+  groups: readonly number[];
   user: string;
   /** `sudo ` unless running as root. */
   sudo: string;
@@ -60,6 +71,7 @@ export interface HostContext {
   minDiskBytes: number;
   timeoutMs: number;
   openReadWrite: (path: string) => Promise<void>;
+  aclWriters: (path: string) => Promise<number[] | null>;
   detectVirt: () => Promise<string | null>;
   freeBytes: (path: string) => Promise<number>;
   cpuThreads: (() => number) | undefined;
@@ -75,6 +87,8 @@ export function hostContext(options: HostCheckOptions = {}): HostContext {
   const root = options.root ?? '/';
   const env = options.env ?? process.env;
   const uid = options.uid ?? process.getuid?.() ?? 0;
+  const gid = options.gid ?? process.getgid?.() ?? 0;
+  const groups = options.groups ?? process.getgroups?.() ?? [gid];
   const user = options.user ?? env.USER ?? env.LOGNAME ?? loginName();
   const home = env.HOME ?? homedir();
   const at = (path: string): string => (root === '/' ? path : join(root, posix.resolve('/', path)));
@@ -82,6 +96,8 @@ export function hostContext(options: HostCheckOptions = {}): HostContext {
     root,
     env,
     uid,
+    gid,
+    groups,
     user,
     sudo: uid === 0 ? '' : 'sudo ',
     home,
@@ -89,6 +105,7 @@ export function hostContext(options: HostCheckOptions = {}): HostContext {
     minDiskBytes: options.minDiskBytes ?? 32 * GiB,
     timeoutMs: options.timeoutMs ?? 2000,
     openReadWrite: options.openReadWrite ?? openReadWrite,
+    aclWriters: options.aclWriters ?? getfaclWriters,
     detectVirt: options.detectVirt ?? (root === '/' ? systemdDetectVirt : async () => null),
     freeBytes: options.freeBytes ?? freeBytesAt,
     cpuThreads: options.cpuThreads ?? (root === '/' ? availableParallelism : undefined),
@@ -137,6 +154,28 @@ async function freeBytesAt(path: string): Promise<number> {
 }
 
 /** `systemd-detect-virt --vm` prints the hypervisor, or "none" (exit 1); absent on some systems. */
+/** `user:UID:rw-` entries of getfacl's answer, the mask applied; null when getfacl is missing or fails. */
+function getfaclWriters(path: string): Promise<number[] | null> {
+  return new Promise((resolve) => {
+    execFile('getfacl', ['--numeric', '--omit-header', '--absolute-names', '--', path], { timeout: 2000, maxBuffer: 64 * 1024 }, (err, stdout) => {
+      if (err) return resolve(null);
+      resolve(parseAclWriters(String(stdout)));
+    });
+  });
+}
+
+export function parseAclWriters(text: string): number[] {
+  const lines = text.split('\n').map((l) => l.split('#')[0]!.trim());
+  const mask = lines.find((l) => l.startsWith('mask::'))?.slice('mask::'.length);
+  const rw = (perms: string | undefined): boolean => perms !== undefined && perms[0] === 'r' && perms[1] === 'w';
+  const writers: number[] = [];
+  for (const line of lines) {
+    const m = /^user:(\d+):(\S+)$/.exec(line);
+    if (m && rw(m[2]) && (mask === undefined || rw(mask))) writers.push(Number(m[1]));
+  }
+  return writers;
+}
+
 function systemdDetectVirt(): Promise<string | null> {
   return new Promise((resolve) => {
     execFile('systemd-detect-virt', ['--vm'], { timeout: 2000 }, (_err, stdout) => {

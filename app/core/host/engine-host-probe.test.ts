@@ -54,7 +54,7 @@ describe('the checklist items from the probe', () => {
   const probe = (over: Partial<EngineHostProbe['kvm']>, freeBytes: number | null = 200 * 1024 ** 3): EngineHostProbe => ({
     host: 'box',
     image: 'dockurr/windows:6.05',
-    kvm: { present: true, usable: true, group: 'kvm', groupCanWrite: true, flagsVisible: true, x86: true, vendor: 'intel', modulesLoaded: null, hypervisor: null, ...over },
+    kvm: { present: true, usable: true, group: 'kvm', groupCanWrite: true, groupOnly: false, flagsVisible: true, x86: true, vendor: 'intel', modulesLoaded: null, hypervisor: null, ...over },
     freeBytes,
     measuredAt: '/srv',
     elapsedMs: 10,

@@ -63,6 +63,8 @@ export function parseProbeOutput(output: string, deviceMapped: boolean): { kvm: 
     ...(openError !== undefined ? { openError } : {}),
     group: 'kvm',
     groupCanWrite: true,
+    // The probe opened the device in a container of that engine: what it found is what machines find.
+    groupOnly: false,
     flagsVisible: !cpu.x86 || cpu.flags.has('vmx') || cpu.flags.has('svm'),
     x86: cpu.x86,
     vendor: cpu.vendor,

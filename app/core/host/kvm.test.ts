@@ -1,6 +1,7 @@
 import { chmod, chown } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hostContext } from './context';
+import { hostContext, parseAclWriters } from './context';
+import { kvmReaches } from './check';
 import { HIDDEN_CPUINFO, INTEL_CPUINFO, makeFakeRoot, type FakeRoot } from '../testing/fake-root';
 import { findKvm, kvmCheck, parseCpuInfo } from './kvm';
 
@@ -176,5 +177,52 @@ describe('parseCpuInfo', () => {
     const info = parseCpuInfo(INTEL_CPUINFO);
     expect(info).toMatchObject({ x86: true, vendor: 'intel', processors: 2 });
     expect(info.flags.has('vmx')).toBe(true);
+  });
+});
+
+describe('KVM for a rootless engine (its containers run as the user without the other groups)', () => {
+  // /dev/kvm root:kvm(994) 0660, as Debian and Ubuntu make it; alice (uid 1000, group 1000) is in kvm.
+  const inKvm = { gid: 1000, groups: [1000, 994], openReadWrite: async () => undefined, aclWriters: async () => [] };
+  const reaches = async (extra: Parameters<FakeRoot['options']>[0]) => {
+    const ctx = hostContext(fake.options({ ...inKvm, ...extra }));
+    const findings = await findKvm(ctx);
+    return { findings, rootless: kvmReaches(findings, { rootEngine: false, rootlessEngine: true }), root: kvmReaches(findings, { rootEngine: true, rootlessEngine: false }), check: kvmCheck(findings, ctx, false, true) };
+  };
+
+  it('a device the user opens only through its kvm group does not reach a rootless engine’s machines; the check says why and how', async () => {
+    const { findings, rootless, root, check } = await reaches({});
+    expect(findings).toMatchObject({ usable: true, groupOnly: true });
+    expect([rootless, root]).toEqual([false, true]);
+    expect(check.status).toBe('fail');
+    expect(check.found).toContain('only through the group kvm');
+    expect(check.found).toContain('/dev/kvm is unwriteable');
+    expect(check.fix?.commands).toEqual([
+      `echo 'KERNEL=="kvm", RUN+="/usr/bin/setfacl -m u:alice:rw /dev/kvm"' | sudo tee /etc/udev/rules.d/66-porthole-kvm.rules`,
+      'sudo setfacl -m u:alice:rw /dev/kvm',
+    ]);
+  });
+
+  it('reaches them when the user opens it without that group: an access-control list for the user, its owner, its primary group, or anyone', async () => {
+    expect((await reaches({ aclWriters: async () => [1000] })).rootless).toBe(true);
+    expect((await reaches({ aclWriters: async () => [1001] })).rootless).toBe(false);
+    expect((await reaches({ gid: 994 })).rootless).toBe(true);
+    await chmod(`${fake.root}/dev/kvm`, 0o666);
+    expect((await reaches({})).findings.groupOnly).toBe(false);
+    await chmod(`${fake.root}/dev/kvm`, 0o600);
+    await chown(`${fake.root}/dev/kvm`, 1000, 994);
+    expect((await reaches({})).rootless).toBe(true);
+  });
+
+  it('a device the user cannot open at all gets the same remedy (joining kvm would not help)', async () => {
+    const { rootless, check } = await reaches({ openReadWrite: errno('EACCES') });
+    expect(rootless).toBe(false);
+    expect(check.fix?.commands.join('\n')).not.toContain('usermod');
+    expect(check.fix?.commands).toContain('sudo setfacl -m u:alice:rw /dev/kvm');
+  });
+
+  it('reads getfacl’s user entries, the mask applied', () => {
+    expect(parseAclWriters('user::rw-\nuser:999:rw-\nuser:1000:r--\ngroup::rw-\nmask::rw-\nother::---\n')).toEqual([999]);
+    expect(parseAclWriters('user::rw-\nuser:999:rw-\t#effective:r--\ngroup::rw-\nmask::r--\nother::---\n')).toEqual([]);
+    expect(parseAclWriters('')).toEqual([]);
   });
 });

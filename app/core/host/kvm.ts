@@ -21,6 +21,13 @@ export interface KvmFindings {
   group: string;
   /** /dev/kvm's mode lets its group read and write it (0660): joining the group is then enough. */
   groupCanWrite: boolean;
+  /**
+   * This user opens /dev/kvm read-write only as a member of its group, one of the user's supplementary
+   * groups: not as its owner, nor through the primary group, nor as anyone may. A rootless engine (Podman,
+   * rootless Docker) starts its containers without the supplementary groups, so there the image finds
+   * /dev/kvm unwriteable (exit 88) though the user can open it.
+   */
+  groupOnly: boolean;
   /** x86 CPUs: the flags line shows vmx or svm. Not x86 or unreadable: true (the image's flag test is an x86 one). */
   flagsVisible: boolean;
   x86: boolean;
@@ -84,11 +91,14 @@ export async function findKvm(ctx: HostContext): Promise<KvmFindings> {
   const cpu = parseCpuInfo(cpuText ?? '');
 
   let usable = false;
+  let groupOnly = false;
   let openError: string | undefined;
   if (deviceStat) {
     try {
       await ctx.openReadWrite(device);
       usable = true;
+      // An access-control list naming this user keeps reaching the device without the groups.
+      groupOnly = reachedThroughGroupOnly(deviceStat, ctx) && !((await ctx.aclWriters(device)) ?? []).includes(ctx.uid);
     } catch (err) {
       openError = errnoCode(err) ?? (err instanceof Error ? err.message : String(err));
     }
@@ -111,12 +121,25 @@ export async function findKvm(ctx: HostContext): Promise<KvmFindings> {
     ...(openError !== undefined ? { openError } : {}),
     group: deviceStat ? (groupName(groupText, deviceStat.gid) ?? String(deviceStat.gid)) : 'kvm',
     groupCanWrite: deviceStat ? (deviceStat.mode & 0o060) === 0o060 : true,
+    groupOnly,
     flagsVisible: cpuText === null || !cpu.x86 || cpu.flags.has('vmx') || cpu.flags.has('svm'),
     x86: cpu.x86,
     vendor: cpu.vendor,
     modulesLoaded,
     hypervisor,
   };
+}
+
+/**
+ * The permission bits a rootless container keeps: its processes run as the user (uid and primary gid),
+ * without the user's other groups. Read-write for the owner, the primary group or anyone is kept; one
+ * through a supplementary group only is not.
+ */
+function reachedThroughGroupOnly(device: { uid: number; gid: number; mode: number }, ctx: HostContext): boolean {
+  if (ctx.uid === 0) return false;
+  const rw = (bits: number): boolean => (device.mode & bits) === bits;
+  if ((device.uid === ctx.uid && rw(0o600)) || rw(0o006) || (device.gid === ctx.gid && rw(0o060))) return false;
+  return rw(0o060) && ctx.groups.includes(device.gid);
 }
 
 function groupName(groupText: string | null, gid: number): string | undefined {
@@ -183,12 +206,38 @@ export function nestedVirtualizationHint(hypervisor: string): { text: string; co
   }
 }
 
-/** The kvm check's verdict. `rootEngine`: a root engine passes the device to machines even when this user cannot open it. */
-export function kvmCheck(f: KvmFindings, ctx: HostContext, rootEngine = false): CheckResult {
+/**
+ * The kvm check's verdict. `rootEngine`: a root engine passes the device to machines even when this user
+ * cannot open it. `rootlessEngine`: the engine runs as this user and its containers lose the user's
+ * supplementary groups, so the device must be open to the user without them.
+ */
+export function kvmCheck(f: KvmFindings, ctx: HostContext, rootEngine = false, rootlessEngine = false): CheckResult {
   const vendorModule = f.vendor === 'amd' ? 'kvm_amd' : 'kvm_intel';
   const modprobe = f.x86 ? `${ctx.sudo}modprobe ${vendorModule}` : `${ctx.sudo}modprobe kvm`;
   const where = f.hypervisor ? ` This computer is itself a virtual machine under ${hypervisorName(f.hypervisor)}.` : '';
   const flagName = f.vendor === 'amd' ? 'svm (AMD-V)' : f.vendor === 'intel' ? 'vmx (Intel VT-x)' : 'vmx/svm';
+
+  if (rootlessEngine && f.present && (f.groupOnly || isPermissionError(f.openError))) {
+    const found = f.usable
+      ? `/dev/kvm opens read-write for user ${ctx.user} only through the group ${f.group}, and your container engine runs rootless: its containers do not keep that group, so machines cannot use KVM (the image stops with “/dev/kvm is unwriteable”).`
+      : `/dev/kvm exists but user ${ctx.user} cannot open it read-write (${f.openError}), and your container engine runs as you (rootless), so machines cannot use it.`;
+    return {
+      id: 'kvm',
+      title: TITLE,
+      status: 'fail',
+      found,
+      why: `${WHY_KVM} A rootless container engine (Podman, rootless Docker) runs machines as you, without your other groups: /dev/kvm must be open to you without them.`,
+      fix: {
+        text:
+          `Give your own account access to /dev/kvm (an access-control list for user ${ctx.user}, which the container keeps; the rule sets it again at every boot), then restart Porthole. ` +
+          `Or use a container engine that runs as root. ${EMULATION_NOTE}`,
+        commands: [
+          `echo 'KERNEL=="kvm", RUN+="/usr/bin/setfacl -m u:${ctx.user}:rw /dev/kvm"' | ${ctx.sudo}tee /etc/udev/rules.d/66-porthole-kvm.rules`,
+          `${ctx.sudo}setfacl -m u:${ctx.user}:rw /dev/kvm`,
+        ],
+      },
+    };
+  }
 
   if (f.present && (f.usable || (rootEngine && isPermissionError(f.openError)))) {
     const opened = f.usable

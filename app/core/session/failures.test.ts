@@ -20,6 +20,11 @@ describe('failureFor', () => {
   });
   it('offers the fixes Porthole can apply itself: emulation for KVM refusals, another ISO for a refused one, none otherwise', () => {
     expect(failureFor(88, undefined, false).fix).toBe('software-emulation');
+    // The image's reason when the container cannot write to the device (a rootless engine dropped the kvm group).
+    const unwriteable = failureFor(88, 'KVM acceleration is not available (/dev/kvm is unwriteable), this will cause a major loss of performance.', false);
+    expect(unwriteable.cause).toContain('could not write to /dev/kvm');
+    expect(unwriteable.fix).toBe('software-emulation');
+    expect(failureFor(88, 'KVM acceleration is not available (not enabled in BIOS), this will cause a major loss of performance.', false).cause).toBe('The machine could not use KVM hardware acceleration.');
     expect(failureFor(1, undefined, true).fix).toBe('software-emulation');
     expect(failureFor(74, undefined, false).fix).toBe('choose-iso');
     expect(failureFor(13, undefined, false).fix).toBeUndefined();

@@ -49,6 +49,14 @@ const byExitCode: Record<number, Pick<Failure, 'cause' | 'remedy' | 'fix'>> = {
   },
 };
 
+/** The image's words when /dev/kvm is in the container but it cannot write to it (qemus/qemu proc.sh). */
+const KVM_UNWRITEABLE = /\/dev\/kvm is unwriteable|no write access/i;
+const KVM_UNWRITEABLE_FAILURE: Pick<Failure, 'cause' | 'remedy' | 'fix'> = {
+  cause: 'The machine’s container could not write to /dev/kvm. A rootless container engine (Podman, rootless Docker) starts it without your groups, so access through the kvm group does not reach it.',
+  remedy: 'Run "porthole check" (or open the checklist): it says how to give your account access to /dev/kvm. Or turn off hardware acceleration for this machine to run it in software emulation (about 10x slower).',
+  fix: 'software-emulation',
+};
+
 export function failureFor(exitCode: number | null, lastError: string | undefined, kvmInternalError: boolean): Failure {
   if (kvmInternalError) {
     return {
@@ -59,7 +67,14 @@ export function failureFor(exitCode: number | null, lastError: string | undefine
       ...(lastError ? { logLine: lastError } : {}),
     };
   }
-  const known = lastError && DISK_FULL_LINE.test(lastError) ? DISK_FULL : exitCode === null ? undefined : byExitCode[exitCode];
+  const known =
+    lastError && DISK_FULL_LINE.test(lastError)
+      ? DISK_FULL
+      : exitCode === 88 && lastError && KVM_UNWRITEABLE.test(lastError)
+        ? KVM_UNWRITEABLE_FAILURE
+        : exitCode === null
+          ? undefined
+          : byExitCode[exitCode];
   const base = known ?? {
     cause: lastError ? `The machine stopped: ${lastError}` : `The machine stopped unexpectedly (exit code ${exitCode ?? 'unknown'}).`,
     remedy: 'Open the log to see what happened, then start it again.',

@@ -66,6 +66,8 @@ export class PrivatePodman {
   private constructor(
     readonly root: string,
     readonly user: TestUser | undefined,
+    /** A device node the service sees as /dev/kvm (bound over it in a mount namespace of its own). */
+    private readonly kvmDevice?: string,
   ) {
     this.host = `unix://${join(root, 'podman.sock')}`;
     this.docker = dockerAt(this.host);
@@ -81,9 +83,13 @@ export class PrivatePodman {
    * `insecureRegistries`: registries (host:port) pulled from over plain HTTP. Docker trusts any
    * registry on 127.0.0.0/8 that way by itself; Podman only those its registries.conf marks insecure.
    */
-  static async start(options: { image?: string; user?: TestUser; insecureRegistries?: string[] } = {}): Promise<PrivatePodman> {
+  /**
+   * `kvmDevice`: a device node (such as one made root:kvm 0660) that the service and its containers see
+   * as /dev/kvm, bound over it in a private mount namespace: the host's /dev/kvm is never changed.
+   */
+  static async start(options: { image?: string; user?: TestUser; insecureRegistries?: string[]; kvmDevice?: string } = {}): Promise<PrivatePodman> {
     const root = await mkdtemp(join(tmpdir(), 'porthole-podman-'));
-    const podman = new PrivatePodman(root, options.user);
+    const podman = new PrivatePodman(root, options.user, options.kvmDevice);
     const network = options.user ? undefined : `porthole-it-${randomBytes(3).toString('hex')}`;
     await writeFile(join(root, 'containers.conf'), containersConf(root, network));
     await writeFile(join(root, 'storage.conf'), storageConf(root));
@@ -158,7 +164,12 @@ export class PrivatePodman {
       await program('mkdir', ['-p', '-m', '0700', join(this.root, dir)]);
       if (this.user) await chown(join(this.root, dir), this.user.uid, this.user.gid);
     }
-    const [cmd, ...args] = this.command(['system', 'service', '--time=0', this.host]);
+    const service = this.command(['system', 'service', '--time=0', this.host]);
+    // The service is the first podman of its user here: its user namespace (the pause process), and every
+    // container, start inside this mount namespace.
+    const [cmd, ...args] = this.kvmDevice
+      ? ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" /dev/kvm && exec "$@"', this.kvmDevice, ...service]
+      : service;
     const child = spawn(cmd, args, { env: this.podmanEnv, stdio: ['ignore', this.log, this.log] });
     this.service = child;
     await until(async () => (await this.docker('version', '--format', '{{.Server.Version}}')).length > 0, START_TIMEOUT_MS, 'the private Podman service').catch(

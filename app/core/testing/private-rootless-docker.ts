@@ -28,6 +28,8 @@ export class PrivateRootlessDocker {
   private constructor(
     readonly root: string,
     readonly user: TestUser,
+    /** A device node the daemon sees as /dev/kvm (bound over it in a mount namespace of its own). */
+    private readonly kvmDevice?: string,
   ) {
     this.host = `unix://${join(root, 'docker.sock')}`;
     this.docker = dockerAt(this.host);
@@ -41,11 +43,12 @@ export class PrivateRootlessDocker {
     throw new Error(`dockerd-rootless.sh is not installed (looked in ${SCRIPT_PLACES.join(', ')}); Debian's docker.io package has it`);
   }
 
-  static async start(options: { image?: string } = {}): Promise<PrivateRootlessDocker> {
+  /** `kvmDevice`: as PrivatePodman's, a node the daemon and its containers see as /dev/kvm; the host's is never changed. */
+  static async start(options: { image?: string; kvmDevice?: string } = {}): Promise<PrivateRootlessDocker> {
     const script = await PrivateRootlessDocker.script();
     const user = await rootlessUser();
     const root = await mkdtemp(join(tmpdir(), 'porthole-rootless-docker-'));
-    const engine = new PrivateRootlessDocker(root, user);
+    const engine = new PrivateRootlessDocker(root, user, options.kvmDevice);
     return startOrDispose(engine, async () => {
       await chmod(root, 0o755);
       await mkdir(join(root, 'xdg'), { mode: 0o700 });
@@ -76,7 +79,7 @@ export class PrivateRootlessDocker {
       XDG_RUNTIME_DIR: join(this.root, 'xdg'),
       [MARK]: this.root,
     };
-    const [cmd, ...args] = asUser(this.user, [
+    const daemon = asUser(this.user, [
       script,
       '--data-root', join(this.root, 'data'),
       '--exec-root', join(this.root, 'xdg', 'exec'),
@@ -84,6 +87,9 @@ export class PrivateRootlessDocker {
       '--config-file', join(this.root, 'daemon.json'),
       '-H', this.host,
     ]);
+    const [cmd, ...args] = this.kvmDevice
+      ? ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" /dev/kvm && exec "$@"', this.kvmDevice, ...daemon]
+      : daemon;
     this.daemon = spawn(cmd, args, { env, stdio: ['ignore', this.log, this.log] });
     const gone = exited(this.daemon).then(async () => {
       throw new Error(`rootless Docker exited at start: ${await this.logTail()}`);
