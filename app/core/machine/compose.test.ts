@@ -687,6 +687,17 @@ describe('helpers', () => {
     expect(fromCompose(text).drafts[0]!.usbDevices).toEqual(m.usbDevices);
   });
 
+  it('exports memory given back as the image reads it (BALLOONING=Y), reads it back, and leaves it out when off', () => {
+    const m = sampleMachine({ ballooning: true });
+    const text = toCompose(m, { oemDir: '/oem-dir', instance: 'i'.repeat(32) });
+    expect(service(text, m.id).environment.BALLOONING).toBe('Y');
+    const { drafts, warnings } = fromCompose(text);
+    expect(warnings.join('\n')).not.toContain('BALLOONING');
+    expect(drafts[0]!.ballooning).toBe(true);
+    expect(toCompose(sampleMachine({ ballooning: false }), { oemDir: '/oem-dir', instance: 'i'.repeat(32) })).not.toContain('BALLOONING');
+    expect(fromCompose(text.replace('BALLOONING: "Y"', 'BALLOONING: "off"')).drafts[0]!.ballooning).toBeUndefined();
+  });
+
   it('refuses sizes it cannot read', () => {
     expect(parseSizeGiB('half', 'ram')).toBeUndefined();
     expect(parseSizeGiB('', 'disk')).toBeUndefined();

@@ -121,6 +121,7 @@ export function usbFromArguments(value: string): { devices: UsbDeviceRef[]; rest
 export const KNOWN_ENV = new Set([
   'VERSION', 'RAM_SIZE', 'DISK_SIZE', 'CPU_CORES', 'DISK_FMT', 'USERNAME', 'PASSWORD', 'LANGUAGE', 'REGION', 'KEYBOARD',
   'WIDTH', 'HEIGHT', 'KVM', 'SAMBA', 'SAMBA_READONLY', 'DISPLAY', 'ARGUMENTS',
+  'BALLOONING',
 ]);
 
 /** Variables only the Windows image reads (not its sister images'): with a folder at /storage, they say a service is a Windows machine. */
@@ -218,6 +219,9 @@ function applyEnv(draft: ImportedDraft, parts: ContainerParts, found: Findings):
       }
       case 'KVM':
         if (flag(key, value) === false) draft.kvm = false;
+        break;
+      case 'BALLOONING':
+        if (flag(key, value) === true) draft.ballooning = true;
         break;
       case 'SAMBA':
         if (flag(key, value) === false) say('SAMBA is off there; Porthole always serves the shared folders.');

@@ -143,6 +143,7 @@ export function buildContainerSpec(m: MachineSettings, opts: SpecOptions): Docke
   if (m.keyboard) env.push(`KEYBOARD=${m.keyboard}`);
   env.push(`WIDTH=${m.screen.width}`, `HEIGHT=${m.screen.height}`, 'SAMBA=Y', 'DISPLAY=web');
   if (!m.kvm) env.push('KVM=N');
+  if (m.ballooning) env.push('BALLOONING=Y');
   const usb = m.usbDevices ?? [];
   if (usb.length > 0) env.push(`ARGUMENTS=${usbArguments(usb)}`);
 
