@@ -24,6 +24,8 @@ import { applyFix } from './lifecycle/fixes';
 import { inspectIso } from './machine/iso';
 import { openRemoteDesktop } from './remote';
 import { AppsService, defaultCliCommand } from './apps/service';
+import { CHANNEL_SHARE_SCRIPT, channelShareResult } from './apps/channel';
+import { execInContainer } from './engine/exec';
 import { MachineSecrets, SecretService } from './secrets';
 import { MachineStore } from './store/machine-store';
 import { machinesNeedEvent } from './lifecycle/outside-start';
@@ -175,6 +177,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       listeners.add(relay);
       return () => listeners.delete(relay);
     },
+    serveChannel: async (container) =>
+      channelShareResult(await execInContainer(connection.client.docker, container, ['sh', '-c', CHANNEL_SHARE_SCRIPT], { timeoutMs: 15_000, maxOutputBytes: 4096 })),
+  });
+  const stopServingChannels = apps.serveChannels((id, result) => {
+    if (result === 'failed') appLog?.warn('the Porthole share for Windows programs could not be served', { id });
   });
 
   let autoStarted = false;
@@ -371,6 +378,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     async dispose() {
       stopWatchingHost();
       stopWatchingStore();
+      stopServingChannels();
       connection.dispose();
       machines.dispose();
       await addresses.dispose();
