@@ -26,6 +26,7 @@ import { openRemoteDesktop } from './remote';
 import { AppsService, defaultCliCommand } from './apps/service';
 import { CHANNEL_SHARE_SCRIPT, channelShareResult } from './apps/channel';
 import { execInContainer } from './engine/exec';
+import { changeLiveUsb } from './usb/live';
 import { MachineSecrets, SecretService } from './secrets';
 import { MachineStore } from './store/machine-store';
 import { machinesNeedEvent } from './lifecycle/outside-start';
@@ -180,6 +181,12 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     serveChannel: async (container) =>
       channelShareResult(await execInContainer(connection.client.docker, container, ['sh', '-c', CHANNEL_SHARE_SCRIPT], { timeoutMs: 15_000, maxOutputBytes: 4096 })),
   });
+  // USB devices attached to a running machine through QEMU's monitor, reached through the engine's exec (usb/live.ts).
+  const liveUsb = (verb: 'attach' | 'detach', id: string, device: { vendorId: string; productId: string }) => {
+    const view = machines.get(id);
+    const container = view.status.containerId ?? '';
+    return changeLiveUsb(verb, view, device, (argv) => execInContainer(connection.client.docker, container, argv, { timeoutMs: 15_000, maxOutputBytes: 64 * 1024 }));
+  };
   const stopServingChannels = apps.serveChannels((id, result) => {
     if (result === 'failed') appLog?.warn('the Porthole share for Windows programs could not be served', { id });
   });
@@ -291,6 +298,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     restoreSnapshot: ({ id, snapshotId }) => snapshots.restore(id, snapshotId),
     deleteSnapshot: async ({ id, snapshotId }) => (await snapshots.remove(id, snapshotId), ok),
     listUsbDevices: () => usbListingFor(hostOptions, engineIsRemote(target) ? engineHostName(target) : null),
+    attachUsb: ({ id, vendorId, productId }) => liveUsb('attach', id, { vendorId, productId }),
+    detachUsb: ({ id, vendorId, productId }) => liveUsb('detach', id, { vendorId, productId }),
   };
 
   // Live graphs: one engine stats stream per machine while anyone looks (lifecycle/machine-stats.ts).

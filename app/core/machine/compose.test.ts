@@ -105,6 +105,7 @@ services:
       HEIGHT: "1080"
       SAMBA: "Y"
       DISPLAY: "web"
+      QMP: "unix:/run/porthole-qmp.sock,server=on,wait=off"
     devices:
       - "/dev/kvm:/dev/kvm"
       - "/dev/net/tun:/dev/net/tun"

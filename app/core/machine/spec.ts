@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
+import { QMP_ENV } from '../usb/qmp';
 import { PortholeError, type MachineSettings, type UsbDeviceRef } from '../../api';
 
 /** Labels every Porthole container carries; the engine layer finds machines by MACHINE_LABEL. */
@@ -144,6 +145,8 @@ export function buildContainerSpec(m: MachineSettings, opts: SpecOptions): Docke
   env.push(`WIDTH=${m.screen.width}`, `HEIGHT=${m.screen.height}`, 'SAMBA=Y', 'DISPLAY=web');
   if (!m.kvm) env.push('KVM=N');
   if (m.ballooning) env.push('BALLOONING=Y');
+  // QEMU's monitor on a unix socket in the container, for USB devices attached while the machine runs (usb/qmp.ts).
+  env.push(QMP_ENV);
   const usb = m.usbDevices ?? [];
   if (usb.length > 0) env.push(`ARGUMENTS=${usbArguments(usb)}`);
 
