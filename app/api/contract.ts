@@ -226,6 +226,8 @@ export const actions = {
    * vendor and product id), or takes it back. The machine's settings stay as they are: updateMachine's
    * usbDevices are the devices it gets at each start.
    */
+  /** The USB devices Porthole has attached to the running machine now (none when it is stopped). */
+  attachedUsb: { request: byId, response: liveUsbResultSchema },
   attachUsb: { request: liveUsbRequestSchema.extend({ id: machineIdSchema }), response: liveUsbResultSchema },
   detachUsb: { request: liveUsbRequestSchema.extend({ id: machineIdSchema }), response: liveUsbResultSchema },
 } as const;

@@ -26,7 +26,7 @@ import { openRemoteDesktop } from './remote';
 import { AppsService, defaultCliCommand } from './apps/service';
 import { CHANNEL_SHARE_SCRIPT, channelShareResult } from './apps/channel';
 import { execInContainer } from './engine/exec';
-import { changeLiveUsb } from './usb/live';
+import { attachedLiveUsb, changeLiveUsb } from './usb/live';
 import { MachineSecrets, SecretService } from './secrets';
 import { MachineStore } from './store/machine-store';
 import { machinesNeedEvent } from './lifecycle/outside-start';
@@ -182,10 +182,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       channelShareResult(await execInContainer(connection.client.docker, container, ['sh', '-c', CHANNEL_SHARE_SCRIPT], { timeoutMs: 15_000, maxOutputBytes: 4096 })),
   });
   // USB devices attached to a running machine through QEMU's monitor, reached through the engine's exec (usb/live.ts).
+  const qmpOf = (view: MachineView) => (argv: string[]) =>
+    execInContainer(connection.client.docker, view.status.containerId ?? '', argv, { timeoutMs: 15_000, maxOutputBytes: 64 * 1024 });
   const liveUsb = (verb: 'attach' | 'detach', id: string, device: { vendorId: string; productId: string }) => {
     const view = machines.get(id);
-    const container = view.status.containerId ?? '';
-    return changeLiveUsb(verb, view, device, (argv) => execInContainer(connection.client.docker, container, argv, { timeoutMs: 15_000, maxOutputBytes: 64 * 1024 }));
+    return changeLiveUsb(verb, view, device, qmpOf(view));
   };
   const stopServingChannels = apps.serveChannels((id, result) => {
     if (result === 'failed') appLog?.warn('the Porthole share for Windows programs could not be served', { id });
@@ -298,6 +299,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     restoreSnapshot: ({ id, snapshotId }) => snapshots.restore(id, snapshotId),
     deleteSnapshot: async ({ id, snapshotId }) => (await snapshots.remove(id, snapshotId), ok),
     listUsbDevices: () => usbListingFor(hostOptions, engineIsRemote(target) ? engineHostName(target) : null),
+    attachedUsb: ({ id }) => {
+      const view = machines.get(id);
+      return attachedLiveUsb(view, qmpOf(view));
+    },
     attachUsb: ({ id, vendorId, productId }) => liveUsb('attach', id, { vendorId, productId }),
     detachUsb: ({ id, vendorId, productId }) => liveUsb('detach', id, { vendorId, productId }),
   };

@@ -9,6 +9,17 @@ function keyOf(deviceId: string): string | null {
   return match ? `${match[1]}:${match[2]}` : null;
 }
 
+/** The devices Porthole has attached to a running machine; none when it is stopped. */
+export async function attachedLiveUsb(view: MachineView, exec: QmpExec): Promise<LiveUsbResult> {
+  if (!view.status.running || !view.status.containerId) return { attached: [] };
+  const [reply] = await runQmp(exec, [PERIPHERALS], view.name);
+  return { attached: reply?.ok ? attachedKeys(peripheralIds(reply.value)) : [] };
+}
+
+function attachedKeys(ids: string[]): string[] {
+  return ids.filter((id) => id.startsWith(PREFIX)).map(keyOf).filter((k): k is string => k !== null);
+}
+
 /**
  * Attaches a host USB device to a running machine, or detaches it, through QEMU's monitor; answers the
  * devices Porthole has attached to it now. Attaching one that is attached, or detaching one that is not, is
@@ -32,6 +43,5 @@ export async function changeLiveUsb(verb: 'attach' | 'detach', view: MachineView
   }
   const ids = after?.ok ? peripheralIds(after.value) : [];
   // device_del finishes when the device is gone from the bus: for USB at once, but said from the answer, not assumed.
-  const attached = ids.filter((id) => id.startsWith(PREFIX) && !(verb === 'detach' && id === usbDeviceId(device))).map(keyOf).filter((k): k is string => k !== null);
-  return { attached };
+  return { attached: attachedKeys(ids.filter((id) => !(verb === 'detach' && id === usbDeviceId(device)))) };
 }

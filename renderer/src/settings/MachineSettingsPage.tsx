@@ -305,7 +305,7 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
       </Section>
 
       <Section title="USB devices" tag={tagFor(['usbDevices'])} testId="settings-usb">
-        <UsbDevicesSection value={form.usbDevices ?? []} onChange={(usbDevices) => update({ usbDevices })} running={running} />
+        <UsbDevicesSection value={form.usbDevices ?? []} onChange={(usbDevices) => update({ usbDevices })} running={running} machineId={machine.id} />
       </Section>
 
       <Section title="Advanced" tag={tagFor(['image'])}>
