@@ -27,6 +27,8 @@ import { AppsService, defaultCliCommand } from './apps/service';
 import { CHANNEL_SHARE_SCRIPT, channelShareResult } from './apps/channel';
 import { execInContainer } from './engine/exec';
 import { attachedLiveUsb, changeLiveUsb } from './usb/live';
+import { attachPluggedDevice, UsbHotplug } from './usb/hotplug';
+import { hostContext } from './host/context';
 import { MachineSecrets, SecretService } from './secrets';
 import { MachineStore } from './store/machine-store';
 import { machinesNeedEvent } from './lifecycle/outside-start';
@@ -35,7 +37,7 @@ import { AppLog, defaultStateDir } from './log/app-log';
 import { eventLogger, logCall } from './log/backend-log';
 import { followMachineLog } from './log/log-follow';
 import { secretsOf } from './log/secret-values';
-import type { MachineView } from '../api';
+import { usbKey, type MachineView } from '../api';
 import { Snapshots } from './snapshots/snapshots';
 import { engineHostFs } from './storage/engine-host-fs';
 import { onEngineHost } from './storage/engine-host-scope';
@@ -188,6 +190,22 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     const view = machines.get(id);
     return changeLiveUsb(verb, view, device, qmpOf(view));
   };
+  // A ticked device plugged in while its machine runs is attached to it (this computer's bus: not for a remote engine).
+  const hotplug =
+    options.watch === false || engineIsRemote(target)
+      ? null
+      : new UsbHotplug({
+          busDir: hostContext(hostOptions).at('/dev/bus/usb'),
+          list: async () => (await usbListing(hostOptions)).devices,
+          attach: (view, device) => attachPluggedDevice(view, device, qmpOf(view)),
+          onError: (id, device, err) => appLog?.warn('a USB device plugged in could not be attached', { id, device: usbKey(device), error: err instanceof Error ? err.message : String(err) }),
+        });
+  if (hotplug) {
+    listeners.add((e) => {
+      if (e.event === 'machineChanged') hotplug.update(e.payload);
+      else if (e.event === 'machineRemoved') hotplug.remove(e.payload.id);
+    });
+  }
   const stopServingChannels = apps.serveChannels((id, result) => {
     if (result === 'failed') appLog?.warn('the Porthole share for Windows programs could not be served', { id });
   });
@@ -393,6 +411,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       stopWatchingHost();
       stopWatchingStore();
       stopServingChannels();
+      hotplug?.dispose();
       connection.dispose();
       machines.dispose();
       await addresses.dispose();

@@ -22,6 +22,8 @@ export const CUSTOM_ISO_TARGET = '/custom.iso';
 export const OEM_TARGET = '/oem';
 /** The host's USB device nodes, given whole to a machine with USB devices (the image's documented way). */
 export const USB_BUS = '/dev/bus/usb';
+/** Every USB device node (character major 189), for devices plugged in while the machine runs. */
+export const USB_CGROUP_RULE = 'c 189:* rwm';
 const LOOPBACK = '127.0.0.1';
 
 export interface SpecOptions {
@@ -179,6 +181,8 @@ export function buildContainerSpec(m: MachineSettings, opts: SpecOptions): Docke
       Binds: binds,
       Devices: devices,
       CapAdd: ['NET_ADMIN'],
+      // USB device nodes made after the start (a device plugged in while it runs: usb/hotplug.ts) may be opened too.
+      ...(usb.length > 0 && opts.usbBus !== false ? { DeviceCgroupRules: [USB_CGROUP_RULE] } : {}),
       PortBindings: {
         [web]: portBinding(m.ports.web),
         [rdpTcp]: portBinding(m.ports.rdp),
