@@ -1,7 +1,7 @@
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { execInContainer } from '../engine/exec';
-import { Harness, uniqueName } from '../testing/harness';
+import { docker, Harness, uniqueName } from '../testing/harness';
 import { INFO_USB, runQmp, type QmpExec } from './qmp';
 
 const image = inject('standinImage');
@@ -27,9 +27,9 @@ describe('USB devices while the machine runs (stand-in image)', () => {
     id = m.id;
     await h.call('startMachine', { id });
     await h.waitFor(id, (v) => v.status.running && v.status.screenReady, 120_000, 'screen ready (QEMU runs)');
-    const docker = new Docker();
+    const client = new Docker();
     const container = h.containerName(id);
-    exec = (argv) => execInContainer(docker, container, argv, { timeoutMs: 15_000 });
+    exec = (argv) => execInContainer(client, container, argv, { timeoutMs: 15_000 });
   });
   afterAll(async () => {
     await h.cleanup(id ? [id] : []);
@@ -44,7 +44,13 @@ describe('USB devices while the machine runs (stand-in image)', () => {
     await expect.poll(info, { timeout: 5_000 }).not.toContain('porthole-usb-tablet');
   });
 
+  it('attachUsb refuses a machine started without USB passthrough, saying what to do', async () => {
+    await expect(h.call('attachUsb', { id, vendorId: '046d', productId: 'c52b' })).rejects.toThrow(/was started without USB passthrough/);
+  });
+
   it('attachUsb and detachUsb give the running machine a host device by its ids and take it back; twice is refused', async () => {
+    // This computer has no USB bus to pass: the folder the engine passes to a machine with USB devices is made by hand.
+    await docker('exec', h.containerName(id), 'mkdir', '-p', '/dev/bus/usb');
     expect(await h.call('attachUsb', { id, vendorId: '046d', productId: 'c52b' })).toEqual({ attached: ['046d:c52b'] });
     expect(await info()).toContain('ID: porthole-usb-046d-c52b');
     await expect(h.call('attachUsb', { id, vendorId: '046d', productId: 'c52b' })).rejects.toThrow(/is already attached to/);

@@ -30,6 +30,15 @@ export async function changeLiveUsb(verb: 'attach' | 'detach', view: MachineView
     throw new PortholeError('CONFLICT', `${view.name} is not running.`, `Start it first ("porthole start ${view.id}"), or give it the device in its settings for its next start ("porthole usb add").`);
   }
   const key = usbKey(device);
+  // QEMU opens host devices through the container's /dev/bus/usb, which the engine passes only to a machine
+  // started with USB devices ticked: without it an attach would seem to work and never reach the device.
+  if (verb === 'attach' && (await exec(['test', '-d', '/dev/bus/usb'])).exitCode !== 0) {
+    throw new PortholeError(
+      'CONFLICT',
+      `${view.name} was started without USB passthrough, so Windows cannot reach a USB device of this computer.`,
+      `Tick the device in its settings ("porthole usb add ${view.id} ${key}") and restart it once; after that, devices attach while it runs.`,
+    );
+  }
   const [before] = await runQmp(exec, [PERIPHERALS], view.name);
   const present = before?.ok ? peripheralIds(before.value) : [];
   const has = present.includes(usbDeviceId(device));
