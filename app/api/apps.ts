@@ -2,12 +2,12 @@ import { z } from 'zod';
 
 /**
  * Windows programs as Linux apps. Inside Windows, Porthole's `porthole-apps.ps1` (placed through the
- * image's OEM hook, see app/core/apps/script.ts) writes the installed programs to the machine's first
- * shared folder, `\\host.lan\Data\.porthole\apps\`: `apps.json` (this schema) and `icons\<id>.png`.
- * Porthole only reads that folder: nothing listens in Windows.
+ * image's OEM hook, see app/core/apps/porthole-apps.ps1.ts) writes the installed programs to Porthole's
+ * own share, `\\host.lan\Porthole\apps\` (app/core/apps/channel.ts): `apps.json` (this schema) and
+ * `icons\<id>.png`. Porthole only reads that folder: nothing listens in Windows.
  */
 
-/** The folder, relative to the machine's first shared folder, that the script writes. */
+/** The folder, relative to the machine's first shared folder, that the script of a machine installed by an older Porthole writes. */
 export const APPS_FOLDER = '.porthole/apps';
 /** The value of `format` the script writes; another one is a format this Porthole does not know. */
 export const APPS_FORMAT = 'porthole-apps/1';
@@ -61,12 +61,11 @@ export type WindowsApp = z.infer<typeof windowsAppSchema>;
 /**
  * What Porthole found for a machine:
  * - `ok`: the list was read (`apps`, and `warnings` for entries left out);
- * - `no-shared-folder`: the machine has no shared folder for Windows to write the list to;
- * - `not-written`: the folder has no list yet (Windows not installed, or installed before this Porthole, or the task not run);
+ * - `not-written`: the folder has no list yet (Windows writes it after the first sign-in);
  * - `unreadable`: the list is there but cannot be read (`warnings` say why).
  */
 export const appListSchema = z.object({
-  state: z.enum(['ok', 'no-shared-folder', 'not-written', 'unreadable']),
+  state: z.enum(['ok', 'not-written', 'unreadable']),
   /** The host folder read, when there is one. */
   folder: z.string().nullable(),
   written: z.string().nullable(),

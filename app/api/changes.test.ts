@@ -42,6 +42,7 @@ describe('changeEffect', () => {
     { storageDir: '/data/elsewhere' },
     { ports: { web: 47001, rdp: 47005 } },
     { kvm: false },
+    { ballooning: true },
   ];
 
   it.each(specChanges)('recreates for %j, exactly when the container spec changes', (change) => {
@@ -49,6 +50,12 @@ describe('changeEffect', () => {
     expect(changeEffect(before, after)).toBe('recreate');
     const label = (m: MachineSettings): string | undefined => buildContainerSpec(m, { oemDir: '/oem', instance: INSTANCE }).Labels?.[SPEC_LABEL];
     expect(label(after)).not.toBe(label(before));
+  });
+
+  it('treats memory given back off and absent alike, and says the change in words', () => {
+    expect(changeEffect(before, edit({ ballooning: false }))).toBe('now');
+    expect(describeChanges(edit({ ballooning: false }), edit({ ballooning: true }))).toEqual(['Windows gives unused memory back to Linux: off → on']);
+    expect(buildContainerSpec(edit({ ballooning: true }), { oemDir: '/oem', instance: INSTANCE }).Env).toContain('BALLOONING=Y');
   });
 
   it('lists the changed fields', () => {

@@ -19,13 +19,15 @@ function same(a: unknown, b: unknown): boolean {
 const FIELD_ORDER = {
   id: 0, name: 1, image: 2, version: 3, customIso: 4, language: 5, region: 6, keyboard: 7, username: 8, password: 9,
   ramGiB: 10, cpuCores: 11, diskGiB: 12, diskFormat: 13, sharedFolders: 14, screen: 15, storageDir: 16, ports: 17,
-  autoStart: 18, kvm: 19, usbDevices: 20,
+  autoStart: 18, kvm: 19, usbDevices: 20, ballooning: 21,
 } satisfies Record<keyof MachineSettings, number>;
 const FIELDS = (Object.keys(FIELD_ORDER) as Array<keyof MachineSettings>).sort((a, b) => FIELD_ORDER[a] - FIELD_ORDER[b]);
 
 /** The settings that differ, in form order. */
 export function changedFields(before: MachineSettings, after: MachineSettings): Array<keyof MachineSettings> {
-  return FIELDS.filter((key) => !same(before[key], after[key]));
+  // Ballooning off and absent are the same (BALLOONING is left out either way); false means "off" nowhere else.
+  const value = (m: MachineSettings, key: keyof MachineSettings): unknown => (key === 'ballooning' ? m.ballooning || undefined : m[key]);
+  return FIELDS.filter((key) => !same(value(before, key), value(after, key)));
 }
 
 /**
@@ -138,6 +140,9 @@ export function describeChanges(before: MachineSettings, after: MachineSettings)
         break;
       case 'kvm':
         lines.push(`Hardware acceleration (KVM): ${onOff(before.kvm)} → ${onOff(after.kvm)}`);
+        break;
+      case 'ballooning':
+        lines.push(`Windows gives unused memory back to Linux: ${onOff(before.ballooning ?? false)} → ${onOff(after.ballooning ?? false)}`);
         break;
     }
   }

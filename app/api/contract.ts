@@ -9,7 +9,7 @@ import { appIdSchema, appListSchema } from './apps';
 import { statsSampleSchema } from './stats';
 import type { PortholeError } from './errors';
 import { restoreResultSchema, snapshotIdSchema, snapshotNameSchema, snapshotProgressSchema, snapshotViewSchema } from './snapshots';
-import { usbListingSchema } from './usb';
+import { liveUsbRequestSchema, liveUsbResultSchema, usbListingSchema } from './usb';
 
 /** The longest compose.yml importCompose takes, in characters (UTF-16 code units, as zod counts them). */
 export const IMPORT_YAML_MAX_CHARS = 1_000_000;
@@ -226,6 +226,15 @@ export const actions = {
    * passed to machines. Machines get them through updateMachine's usbDevices.
    */
   listUsbDevices: { request: z.object({}), response: usbListingSchema },
+  /**
+   * Gives a USB device of the engine's computer to a running machine now, through QEMU's monitor (usb-host by
+   * vendor and product id), or takes it back. The machine's settings stay as they are: updateMachine's
+   * usbDevices are the devices it gets at each start.
+   */
+  /** The USB devices Porthole has attached to the running machine now (none when it is stopped). */
+  attachedUsb: { request: byId, response: liveUsbResultSchema },
+  attachUsb: { request: liveUsbRequestSchema.extend({ id: machineIdSchema }), response: liveUsbResultSchema },
+  detachUsb: { request: liveUsbRequestSchema.extend({ id: machineIdSchema }), response: liveUsbResultSchema },
 } as const;
 
 export type Actions = typeof actions;

@@ -72,6 +72,8 @@ export const machineSettingsSchema = z.object({
     .max(USB_DEVICES_MAX, `at most ${USB_DEVICES_MAX} USB devices`)
     .refine((list) => new Set(list.map(usbKey)).size === list.length, 'each USB device is listed once')
     .optional(),
+  /** BALLOONING=Y: Windows gives memory it does not use back to Linux when the host runs short. Absent: off. */
+  ballooning: z.boolean().optional(),
 });
 export type MachineSettings = z.infer<typeof machineSettingsSchema>;
 

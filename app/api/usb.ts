@@ -46,3 +46,10 @@ export type UsbListing = z.infer<typeof usbListingSchema>;
 export function usbMissingWarning(d: { vendorId: string; productId: string; name: string }): string {
   return `USB device ${d.name} (${usbKey(d)}) is not plugged in; Windows starts without it. Plug it in and restart the machine to use it.`;
 }
+
+/** A device to attach to or detach from a running machine, by vendor and product id. */
+export const liveUsbRequestSchema = z.object({ vendorId: usbIdSchema, productId: usbIdSchema });
+
+/** After an attach or detach: the devices Porthole has attached to the running machine (`vendor:product`). */
+export const liveUsbResultSchema = z.object({ attached: z.array(z.string()) });
+export type LiveUsbResult = z.infer<typeof liveUsbResultSchema>;

@@ -4,12 +4,10 @@ import { terminalSafe } from './terminal-safe';
 /** `porthole apps ID`: one program a line (id, name, in the menu), or why there is no list. */
 export function formatApps(list: AppList): string {
   const lines: string[] = [];
-  if (list.state === 'no-shared-folder') {
-    lines.push('This machine has no shared folder, so Windows cannot list its programs. Add one in its settings, then start it.');
-  } else if (list.state === 'not-written') {
+  if (list.state === 'not-written') {
     lines.push(
-      `Windows has not listed its programs yet (${terminalSafe(String(list.folder))}/apps.json is missing).`,
-      'It does so at each logon once Porthole has installed it; a machine installed before this Porthole version needs the script run by hand (see the README).',
+      'Windows has not listed its programs yet: it writes the list after you sign in for the first time.',
+      `(Porthole reads it from ${terminalSafe(String(list.folder))}.)`,
     );
   } else if (list.state === 'unreadable') {
     lines.push(`The program list in ${terminalSafe(String(list.folder))} cannot be read.`);

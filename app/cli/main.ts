@@ -65,6 +65,8 @@ Commands:
   usb                         This computer's USB devices (VENDOR:PRODUCT, name) and the machines using each
   usb add|remove ID VENDOR:PRODUCT
                               Give a machine a USB device, or take it away (applies at its next start)
+  usb attach|detach ID VENDOR:PRODUCT
+                              Attach a USB device to a running machine now, or detach it (settings unchanged)
 
 Options:
   --json                      Machine-readable output

@@ -99,6 +99,6 @@ describe('porthole usb (the CLI, real backend without an engine)', () => {
     expect(absent.code).toBe(2);
     expect(absent.err).toContain(`Office (${id}) has no USB device fffe:0001`);
     expect((await cli('usb', 'add', id)).code).toBe(2);
-    expect((await cli('usb', 'plug', id, 'fffe:0001')).err).toContain('takes add or remove');
+    expect((await cli('usb', 'plug', id, 'fffe:0001')).err).toContain('takes add, remove, attach or detach');
   });
 });

@@ -1,4 +1,5 @@
-// `porthole usb`: this computer's USB devices and the machines using them; `usb add|remove` change a machine's.
+// `porthole usb`: this computer's USB devices and the machines using them; `usb add|remove` change a machine's;
+// `usb attach|detach` give a running machine a device now, or take it back.
 import { usbKey, type ActionName, type ActionRequest, type ActionResponse, type MachineView, type UsbDeviceRef, type UsbListing } from '../api';
 
 type Call = <K extends ActionName>(action: K, request: ActionRequest<K>) => Promise<ActionResponse<K>>;
@@ -63,9 +64,17 @@ export async function usbCommand(call: Call, args: readonly (string | undefined)
     print({ ...listing, devices: used }, () => formatUsbDevices(listing, machines));
     return 0;
   }
-  if (verb !== 'add' && verb !== 'remove') throw new UsbUsageError(`"porthole usb" takes add or remove, not "${verb}".`);
+  if (verb !== 'add' && verb !== 'remove' && verb !== 'attach' && verb !== 'detach') {
+    throw new UsbUsageError(`"porthole usb" takes add, remove, attach or detach, not "${verb}".`);
+  }
   if (!id) throw new UsbUsageError(`"porthole usb ${verb}" needs a machine id. "porthole machines" lists them.`);
   const wanted = parseUsbArg(device, verb);
+  if (verb === 'attach' || verb === 'detach') {
+    // The running machine, now, through QEMU's monitor; its settings stay as they are.
+    const result = await call(verb === 'attach' ? 'attachUsb' : 'detachUsb', { id, ...wanted });
+    print(result, () => `${verb === 'attach' ? 'Attached' : 'Detached'} USB device ${usbKey(wanted)} ${verb === 'attach' ? 'to' : 'from'} ${id} while it runs.\n`);
+    return 0;
+  }
   const [machine, listing] = await Promise.all([call('getMachine', { id }), call('listUsbDevices', {})]);
   const usbDevices = usbDevicesAfter(verb, machine, wanted, listing);
   // The settings page's path: the backend validates (ids, how many, each once) and refuses with nothing changed.

@@ -24,6 +24,11 @@ import { applyFix } from './lifecycle/fixes';
 import { inspectIso } from './machine/iso';
 import { openRemoteDesktop } from './remote';
 import { AppsService, defaultCliCommand } from './apps/service';
+import { CHANNEL_SHARE_SCRIPT, channelShareResult } from './apps/channel';
+import { execInContainer } from './engine/exec';
+import { attachedLiveUsb, changeLiveUsb } from './usb/live';
+import { attachPluggedDevice, UsbHotplug } from './usb/hotplug';
+import { hostContext } from './host/context';
 import { MachineSecrets, SecretService } from './secrets';
 import { MachineStore } from './store/machine-store';
 import { machinesNeedEvent } from './lifecycle/outside-start';
@@ -32,7 +37,7 @@ import { AppLog, defaultStateDir } from './log/app-log';
 import { eventLogger, logCall } from './log/backend-log';
 import { followMachineLog } from './log/log-follow';
 import { secretsOf } from './log/secret-values';
-import type { MachineView } from '../api';
+import { usbKey, type MachineView } from '../api';
 import { Snapshots } from './snapshots/snapshots';
 import { engineHostFs } from './storage/engine-host-fs';
 import { engineReportedFolders } from './storage/guarded-folders';
@@ -211,6 +216,34 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       listeners.add(relay);
       return () => listeners.delete(relay);
     },
+    serveChannel: async (container) =>
+      channelShareResult(await execInContainer(connection.client.docker, container, ['sh', '-c', CHANNEL_SHARE_SCRIPT], { timeoutMs: 15_000, maxOutputBytes: 4096 })),
+  });
+  // USB devices attached to a running machine through QEMU's monitor, reached through the engine's exec (usb/live.ts).
+  const qmpOf = (view: MachineView) => (argv: string[]) =>
+    execInContainer(connection.client.docker, view.status.containerId ?? '', argv, { timeoutMs: 15_000, maxOutputBytes: 64 * 1024 });
+  const liveUsb = (verb: 'attach' | 'detach', id: string, device: { vendorId: string; productId: string }) => {
+    const view = machines.get(id);
+    return changeLiveUsb(verb, view, device, qmpOf(view));
+  };
+  // A ticked device plugged in while its machine runs is attached to it (this computer's bus: not for a remote engine).
+  const hotplug =
+    options.watch === false || engineIsRemote(target)
+      ? null
+      : new UsbHotplug({
+          busDir: hostContext(hostOptions).at('/dev/bus/usb'),
+          list: async () => (await usbListing(hostOptions)).devices,
+          attach: (view, device) => attachPluggedDevice(view, device, qmpOf(view)),
+          onError: (id, device, err) => appLog?.warn('a USB device plugged in could not be attached', { id, device: usbKey(device), error: err instanceof Error ? err.message : String(err) }),
+        });
+  if (hotplug) {
+    listeners.add((e) => {
+      if (e.event === 'machineChanged') hotplug.update(e.payload);
+      else if (e.event === 'machineRemoved') hotplug.remove(e.payload.id);
+    });
+  }
+  const stopServingChannels = apps.serveChannels((id, result) => {
+    if (result === 'failed') appLog?.warn('the Porthole share for Windows programs could not be served', { id });
   });
 
   let autoStarted = false;
@@ -326,6 +359,12 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     restoreSnapshot: ({ id, snapshotId }) => snapshots.restore(id, snapshotId),
     deleteSnapshot: async ({ id, snapshotId }) => (await snapshots.remove(id, snapshotId), ok),
     listUsbDevices: () => usbListingFor(hostOptions, engineIsRemote(target) ? engineHostName(target) : null),
+    attachedUsb: ({ id }) => {
+      const view = machines.get(id);
+      return attachedLiveUsb(view, qmpOf(view));
+    },
+    attachUsb: ({ id, vendorId, productId }) => liveUsb('attach', id, { vendorId, productId }),
+    detachUsb: ({ id, vendorId, productId }) => liveUsb('detach', id, { vendorId, productId }),
   };
 
   // Live graphs: one engine stats stream per machine while anyone looks (lifecycle/machine-stats.ts).
@@ -412,6 +451,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     async dispose() {
       stopWatchingHost();
       stopWatchingStore();
+      stopServingChannels();
+      hotplug?.dispose();
       connection.dispose();
       machines.dispose();
       await addresses.dispose();

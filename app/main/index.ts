@@ -240,6 +240,10 @@ async function start(): Promise<void> {
     stop: (id) => void act('stopMachine', { id }, `Could not stop ${machineName(id)}`),
     restart: (id) => void act('restartMachine', { id }, `Could not restart ${machineName(id)}`),
     showScreen: (id) => void openScreen(id).catch((err: unknown) => console.error(err)),
+    usb: (id, { vendorId, productId }, attach) =>
+      void (attach
+        ? act('attachUsb', { id, vendorId, productId }, `Could not attach the USB device to ${machineName(id)}`)
+        : act('detachUsb', { id, vendorId, productId }, `Could not detach the USB device from ${machineName(id)}`)),
     openApp: () => void showMain(),
     quit: () => void requestQuit(),
   });

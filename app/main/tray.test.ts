@@ -127,6 +127,22 @@ describe('buildTrayTemplate', () => {
     click(byId(buildTrayTemplate([machine('win', 'stopped')], { actions: a }), 'machine:win:start'));
     expect(a.start).toHaveBeenCalledWith('win');
   });
+
+  it('offers a running machine’s USB devices to attach or detach now, and nothing for a stopped one or one without devices', () => {
+    const usb = vi.fn<(id: string, device: { vendorId: string; productId: string }, attach: boolean) => void>();
+    const receiver = { vendorId: '046d', productId: 'c52b', name: 'Logitech Unifying Receiver' };
+    const running = { ...machine('win', 'ready'), usbDevices: [receiver] };
+    const t = buildTrayTemplate([running], { actions: { ...actions(), usb } });
+    expect(byId(t, 'machine:win:usb:046d:c52b').label).toBe('Logitech Unifying Receiver');
+    click(byId(t, 'machine:win:usb:046d:c52b:attach'));
+    click(byId(t, 'machine:win:usb:046d:c52b:detach'));
+    expect(usb.mock.calls).toEqual([
+      ['win', receiver, true],
+      ['win', receiver, false],
+    ]);
+    expect(find(buildTrayTemplate([{ ...machine('win', 'stopped'), usbDevices: [receiver] }], { actions: { ...actions(), usb } }), 'machine:win:usb')).toBeNull();
+    expect(find(buildTrayTemplate([machine('win', 'ready')], { actions: { ...actions(), usb } }), 'machine:win:usb')).toBeNull();
+  });
 });
 
 describe('state lines', () => {

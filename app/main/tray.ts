@@ -1,11 +1,13 @@
 import type { MenuItemConstructorOptions } from 'electron';
-import { canRestart, canShowScreen, canStart, canStop, phaseSummary, type MachinePhase, type MachineView } from '../api';
+import { canRestart, canShowScreen, canStart, canStop, phaseSummary, usbKey, type MachinePhase, type MachineView } from '../api';
 
 export interface TrayActions {
   start(id: string): void;
   stop(id: string): void;
   restart(id: string): void;
   showScreen(id: string): void;
+  /** Attaches one of the machine's USB devices to it while it runs, or detaches it (attachUsb/detachUsb). */
+  usb?(id: string, device: { vendorId: string; productId: string }, attach: boolean): void;
   openApp(): void;
   quit(): void;
 }
@@ -28,6 +30,28 @@ function machineItems(m: MachineView, actions: TrayActions): MenuItemConstructor
       label: 'Show Screen',
       enabled: canShowScreen(m.status),
       click: () => actions.showScreen(id),
+    },
+    ...usbItems(m, actions),
+  ];
+}
+
+/** A running machine's USB devices, each to attach now or detach now. */
+function usbItems(m: MachineView, actions: TrayActions): MenuItemConstructorOptions[] {
+  const usb = actions.usb;
+  if (!usb || !m.status.running || !m.usbDevices?.length) return [];
+  const id = m.id;
+  return [
+    {
+      id: `machine:${id}:usb`,
+      label: 'USB Devices',
+      submenu: m.usbDevices.map((d) => ({
+        id: `machine:${id}:usb:${usbKey(d)}`,
+        label: d.name,
+        submenu: [
+          { id: `machine:${id}:usb:${usbKey(d)}:attach`, label: 'Attach Now', click: () => usb(id, d, true) },
+          { id: `machine:${id}:usb:${usbKey(d)}:detach`, label: 'Detach Now', click: () => usb(id, d, false) },
+        ],
+      })),
     },
   ];
 }

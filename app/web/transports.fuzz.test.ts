@@ -232,6 +232,9 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
       restoreSnapshot: { id, snapshotId: '20261129-023000-a1b2c3', confirmLoss: true },
       deleteSnapshot: { id, snapshotId: '20261129-023000-a1b2c3' },
       listUsbDevices: {},
+      attachedUsb: { id },
+      attachUsb: { id, vendorId: '046d', productId: 'c52b' },
+      detachUsb: { id, vendorId: '046d', productId: 'c52b' },
     };
   }
 

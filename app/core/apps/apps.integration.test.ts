@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PortholeError, type MachineView } from '../../api';
 import { runValidator } from '../../main/testing/validators';
 import { docker, Harness, uniqueName } from '../testing/harness';
+import { execInContainer } from '../engine/exec';
+import { CHANNEL_SHARE_SCRIPT, channelShareResult } from './channel';
+import Docker from 'dockerode';
 
 const image = inject('standinImage');
 const SAMPLE = join(__dirname, 'fixtures', 'apps-sample');
@@ -21,6 +24,7 @@ describe('Windows apps (stand-in image)', () => {
   let h: Harness;
   let root: string;
   let id = '';
+  const extra: string[] = [];
   const records = (): string => join(root, 'records');
 
   beforeAll(async () => {
@@ -32,7 +36,7 @@ describe('Windows apps (stand-in image)', () => {
     h = await Harness.create({ ...process.env, PATH: `${join(root, 'bin')}:${process.env.PATH ?? ''}`, FAKE_RECORDS: records(), XDG_DATA_HOME: join(root, 'xdg') });
   });
   afterAll(async () => {
-    await h.cleanup(id ? [id] : []);
+    await h.cleanup([...(id ? [id] : []), ...extra]);
     await h.shutdown();
     await rm(root, { recursive: true, force: true });
   });
@@ -54,10 +58,10 @@ describe('Windows apps (stand-in image)', () => {
     const m = await h.call('createMachine', { name: uniqueName('Apps'), image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64, password: PASSWORD, sharedFolders: [{ hostPath: shared, readOnly: false }] });
     id = m.id;
 
-    // Before Windows wrote anything: no list yet, said plainly.
-    expect(await h.call('listApps', { id })).toMatchObject({ state: 'not-written', folder: join(shared, '.porthole', 'apps'), apps: [] });
+    // Before Windows wrote anything: no list yet, said plainly, waiting on Porthole's channel.
+    expect(await h.call('listApps', { id })).toMatchObject({ state: 'not-written', folder: join(m.storageDir, 'porthole', 'apps'), apps: [] });
 
-    // Windows writes the list into the shared folder (here: the sample, as Windows writes it).
+    // A machine installed by an older Porthole: its script writes the list into the first shared folder (here: the sample, as Windows writes it).
     await cp(SAMPLE, join(shared, '.porthole', 'apps'), { recursive: true });
     await h.call('startMachine', { id });
     // Until the install marker comes, Windows is installing: a launch is refused, naming why, and nothing runs.
@@ -106,6 +110,45 @@ describe('Windows apps (stand-in image)', () => {
     runValidator('desktop-file-validate', [added.desktopFile], 'desktop-file-utils');
     expect(await readFile(added.desktopFile, 'utf8')).toMatch(new RegExp(`^Exec=.* app ${id} ${NOTEPAD} %f$`, 'm'));
     expect((await h.call('listApps', { id })).apps.find((a) => a.id === NOTEPAD)?.inMenu).toBe(true);
+  });
+
+  it('lists the programs of a two-click machine (no shared folder) and of one whose only shared folder is read-only, through Porthole’s channel', async () => {
+    const twoClick = await h.call('createMachine', { name: uniqueName('Apps two-click'), image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64 });
+    await mkdir(join(root, 'photos'));
+    const readOnly = await h.call('createMachine', { name: uniqueName('Apps read-only'), image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64, sharedFolders: [{ hostPath: join(root, 'photos'), readOnly: true }] });
+    extra.push(twoClick.id, readOnly.id);
+    expect(twoClick.sharedFolders).toEqual([]);
+    for (const m of [twoClick, readOnly]) {
+      expect(await h.call('listApps', { id: m.id })).toEqual({ state: 'not-written', folder: join(m.storageDir, 'porthole', 'apps'), written: null, apps: [], warnings: [] });
+    }
+
+    await h.call('startMachine', { id: readOnly.id });
+    await h.waitFor(readOnly.id, (v) => v.status.running && v.status.screenReady, 120_000, 'screen ready');
+    const container = h.containerName(readOnly.id);
+    // The image's Samba serves Porthole's share beside the person's: the script, run in the real container
+    // on a configuration as the image writes it (the stand-in has no Samba), adds it once, writable, hidden.
+    const client = new Docker();
+    expect(channelShareResult(await execInContainer(client, container, ['sh', '-c', CHANNEL_SHARE_SCRIPT], { timeoutMs: 15_000 }))).toBe('no-samba');
+    await docker('exec', container, 'sh', '-c', 'mkdir -p /etc/samba && printf "[global]\n    workgroup = WORKGROUP\n\n[Data]\n    path = /shared\n    read only = yes\n" > /etc/samba/smb.conf');
+    for (let run = 0; run < 2; run++) {
+      expect(channelShareResult(await execInContainer(client, container, ['sh', '-c', CHANNEL_SHARE_SCRIPT], { timeoutMs: 15_000 }))).toBe('served');
+    }
+    const conf = await docker('exec', container, 'cat', '/etc/samba/smb.conf');
+    expect(conf.match(/\[Porthole\]/g)).toHaveLength(1);
+    expect(conf).toMatch(/\[Porthole\]\n {4}path = \/storage\/porthole\n {4}comment = Porthole\n {4}read only = no\n {4}browseable = no\n/);
+    expect((await stat(join(readOnly.storageDir, 'porthole', 'apps'))).isDirectory()).toBe(true);
+
+    // Windows writes the list into the channel (here: the sample, as Windows writes it, into the host folder the share serves).
+    for (const m of [twoClick, readOnly]) {
+      await cp(SAMPLE, join(m.storageDir, 'porthole', 'apps'), { recursive: true });
+      const list = await h.call('listApps', { id: m.id });
+      expect(list.state).toBe('ok');
+      expect(list.folder).toBe(join(m.storageDir, 'porthole', 'apps'));
+      expect(list.apps.map((a) => a.name)).toEqual(['Calculator', 'Notepad', 'Paint', 'Sneaky', 'Word & Co']);
+      expect(list.apps.find((a) => a.id === NOTEPAD)?.icon).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
+    }
+    await h.call('forceStopMachine', { id: readOnly.id });
+    await h.waitFor(readOnly.id, (v) => !v.status.running, 60_000, 'stopped');
   });
 
   it('starts a stopped machine before launching (progress in its status), and drops the entries of a program Windows no longer lists', async () => {

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APPS_FOLDER, APPS_FORMAT, appsFileEntrySchema, appSources } from '../../api';
+import { APPS_FORMAT, appsFileEntrySchema, appSources } from '../../api';
+import { CHANNEL_FOLDER, CHANNEL_SHARE, CHANNEL_SHARE_SCRIPT } from './channel';
 import { decodeWindowsText } from './folder';
 import { APPS_SCRIPT } from '../machine/porthole-apps.ps1';
 
@@ -13,7 +14,12 @@ import { APPS_SCRIPT } from '../machine/porthole-apps.ps1';
 describe('porthole-apps.ps1 against the schema it writes', () => {
   it('writes the format, the folder and the entry keys the schema reads, in that order', () => {
     expect(APPS_SCRIPT).toContain(`format = '${APPS_FORMAT}'`);
-    expect(APPS_SCRIPT).toContain(`$Out = '\\\\host.lan\\Data\\${APPS_FOLDER.replace('/', '\\')}'`);
+    expect(APPS_SCRIPT).toContain(`$Share = '\\\\host.lan\\${CHANNEL_SHARE}'`);
+    expect(APPS_SCRIPT).toContain('$Out = "$Share\\apps"');
+    // Porthole's share, not the person's first shared folder (none, or read-only, on many machines).
+    expect(APPS_SCRIPT).not.toContain('host.lan\\Data');
+    expect(CHANNEL_SHARE_SCRIPT).toContain(`[${CHANNEL_SHARE}]\\n    path = /storage/${CHANNEL_FOLDER}\\n`);
+    expect(CHANNEL_SHARE_SCRIPT).toContain('read only = no');
     const entry = /\$apps\[\$id\] = \[ordered\]@\{ (.*) \}$/m.exec(APPS_SCRIPT)?.[1] ?? '';
     const keys = entry.split('; ').map((pair) => pair.split(' = ')[0]);
     expect(keys).toEqual(Object.keys(appsFileEntrySchema.shape));

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APPS_FOLDER, PortholeError, type AppList, type MachineSettings, type MachineView, type WindowsApp } from '../../api';
 import type { RemoteDesktopResult } from '../remote/index';
+import { channelAppsFolder, type ChannelShare } from './channel';
 import { addToMenu, menuEntries, removeFromMenu } from './desktop-entry';
 import { readAppsFolder, type AppsFolderEntry } from './folder';
 import { howStarted, portholeCommand } from './launcher';
@@ -21,6 +22,8 @@ export interface AppsDeps {
   address?(port: number): Promise<{ host: string; port: number; note?: string }>;
   /** Calls back with each new view of a machine until the returned function is called. */
   watch(listener: (view: MachineView) => void): () => void;
+  /** Serves Porthole's channel share in the running container (channel.ts); absent: not served (tests of the reading alone). */
+  serveChannel?(containerId: string): Promise<ChannelShare>;
 }
 
 /**
@@ -46,12 +49,22 @@ function iconUrl(png: Buffer | null): string | null {
 export class AppsService {
   constructor(private readonly deps: AppsDeps) {}
 
+  /**
+   * The list from Porthole's channel (channel.ts); while it has none, from the first shared folder, where
+   * the script of a machine installed by an older Porthole still writes it.
+   */
   private async read(id: string): Promise<{ list: AppList; entries: AppsFolderEntry[] }> {
     const settings = await this.deps.settings(id);
+    let folder = channelAppsFolder(settings.storageDir);
+    let read = await readAppsFolder(folder, { root: settings.storageDir });
     const shared = settings.sharedFolders[0];
-    if (!shared) return { list: { state: 'no-shared-folder', folder: null, written: null, apps: [], warnings: [] }, entries: [] };
-    const folder = join(shared.hostPath, APPS_FOLDER);
-    const read = await readAppsFolder(folder, { root: shared.hostPath });
+    if (read.state === 'not-written' && shared) {
+      const older = await readAppsFolder(join(shared.hostPath, APPS_FOLDER), { root: shared.hostPath });
+      if (older.state !== 'not-written') {
+        folder = join(shared.hostPath, APPS_FOLDER);
+        read = older;
+      }
+    }
     // One icon carried by many programs is encoded once.
     const urls = new Map<Buffer, string | null>();
     const url = (png: Buffer | null): string | null => {
@@ -87,8 +100,8 @@ export class AppsService {
     const found = entries.find((e) => e.id === appId);
     if (found) return found;
     const machine = this.deps.get(id).name;
-    if (list.state === 'no-shared-folder') {
-      throw new PortholeError('NOT_FOUND', `${machine} has no shared folder, so Windows cannot list its programs.`, 'Add a shared folder in the machine settings, then start the machine.');
+    if (list.state === 'not-written') {
+      throw new PortholeError('NOT_FOUND', `Windows on ${machine} has not listed its programs yet.`, 'Windows writes the list after you sign in for the first time; open the machine’s screen and sign in.');
     }
     throw new PortholeError('NOT_FOUND', `${machine} lists no program ${appId}.`, `"porthole apps ${id}" lists its programs.`);
   }
@@ -102,6 +115,31 @@ export class AppsService {
     const machine = this.deps.get(id);
     const desktopFile = await addToMenu(this.deps.env, { machineId: id, machineName: machine.name, appId, name: app.name, iconPng: app.iconPng }, this.deps.cliCommand);
     return { inMenu: true, desktopFile };
+  }
+
+  /**
+   * Serves the channel share in each container once the image has set up Samba (it has when the screen is
+   * ready: QEMU is launched after). Once per container: the image writes its Samba configuration anew at
+   * each start, so a new container (a start) is served again. Returns the function that stops watching.
+   */
+  serveChannels(onResult?: (id: string, result: ChannelShare) => void): () => void {
+    const serve = this.deps.serveChannel;
+    if (!serve) return () => undefined;
+    const done = new Set<string>();
+    const busy = new Set<string>();
+    return this.deps.watch((view) => {
+      const container = view.status.containerId;
+      if (!container || !view.status.running || !view.status.screenReady || done.has(container) || busy.has(container)) return;
+      busy.add(container);
+      void serve(container)
+        .catch((): ChannelShare => 'failed')
+        .then((result) => {
+          busy.delete(container);
+          // Not set up yet: the next view of the machine tries again.
+          if (result !== 'not-ready') done.add(container);
+          onResult?.(view.id, result);
+        });
+    });
   }
 
   /** Removes every menu entry of a deleted machine. */

@@ -44,6 +44,7 @@ export function composeServiceFromSpec(spec: Docker.ContainerCreateOptions): Rec
     volumes: host.Binds ?? [],
     restart: host.RestartPolicy?.Name ?? 'no',
   };
+  if (host.DeviceCgroupRules?.length) service.device_cgroup_rules = host.DeviceCgroupRules;
   if (spec.StopTimeout !== undefined) service.stop_grace_period = duration(spec.StopTimeout);
   return service;
 }

@@ -2,7 +2,7 @@
 import { posix } from 'node:path';
 import { parse, YAMLParseError } from 'yaml';
 import { nameProblem, normalizeName, PortholeError } from '../../api';
-import { STOP_TIMEOUT_SECONDS, STORAGE_TARGET, USB_BUS } from './spec';
+import { STOP_TIMEOUT_SECONDS, STORAGE_TARGET, USB_BUS, USB_CGROUP_RULE } from './spec';
 import { NAME_KEY } from './compose-export';
 import { draftFromParts, IMAGE_DEFAULTS, isDockurImage, KNOWN_ENV, WINDOWS_ENV, refuseFindings, type Findings, type ImportedDraft, type ImportResult, type MountPart, type PortPart } from './dockur-settings';
 
@@ -191,7 +191,7 @@ export function parseComposeDuration(value: string): number | undefined {
  * Service keys read elsewhere (image, environment, volumes, ports) or below; any other is named as dropped.
  * stdin_open and tty (dockur's `docker run -it`) only attach a terminal: Porthole follows the log itself.
  */
-const READ_KEYS = new Set(['image', 'environment', 'volumes', 'ports', 'stop_grace_period', 'restart', 'container_name', 'devices', 'cap_add', 'stdin_open', 'tty']);
+const READ_KEYS = new Set(['image', 'environment', 'volumes', 'ports', 'stop_grace_period', 'restart', 'container_name', 'devices', 'cap_add', 'stdin_open', 'tty', 'device_cgroup_rules']);
 
 /** The devices Porthole gives a machine itself (machine/spec.ts): a file that names them loses nothing. */
 const OWN_DEVICES = new Set(['/dev/kvm', '/dev/net/tun', USB_BUS]);
@@ -230,6 +230,9 @@ function serviceSettings(service: Record<string, unknown>, say: (text: string) =
   for (const path of devicePaths(service.devices)) {
     if (!OWN_DEVICES.has(path)) say(`the device ${path} is not carried over: Porthole gives a machine only /dev/kvm, /dev/net/tun and, for its USB devices, ${USB_BUS}.`);
   }
+  const rules = Array.isArray(service.device_cgroup_rules) ? service.device_cgroup_rules.map(scalar).filter((r): r is string => r !== undefined) : [];
+  const extraRules = rules.filter((r) => r !== USB_CGROUP_RULE);
+  if (extraRules.length > 0) say(`device_cgroup_rules ${extraRules.join(', ')} is not carried over: Porthole allows a machine only USB devices (${USB_CGROUP_RULE}), with its USB devices.`);
   const caps = Array.isArray(service.cap_add) ? service.cap_add.map(scalar).filter((c): c is string => c !== undefined) : [];
   const extraCaps = caps.filter((c) => c.toUpperCase().replace(/^CAP_/, '') !== 'NET_ADMIN');
   if (extraCaps.length > 0) say(`cap_add ${extraCaps.join(', ')} is not carried over: Porthole gives a machine only NET_ADMIN.`);

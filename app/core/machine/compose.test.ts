@@ -105,6 +105,7 @@ services:
       HEIGHT: "1080"
       SAMBA: "Y"
       DISPLAY: "web"
+      QMP: "unix:/run/porthole-qmp.sock,server=on,wait=off"
     devices:
       - "/dev/kvm:/dev/kvm"
       - "/dev/net/tun:/dev/net/tun"
@@ -700,7 +701,24 @@ describe('helpers', () => {
     const m = sampleMachine({ usbDevices: [{ vendorId: '046d', productId: 'c52b', name: 'USB device 046d:c52b' }] });
     const text = toCompose(m, { oemDir: '/oem-dir', instance: 'i'.repeat(32) });
     expect(text).toContain('/dev/bus/usb:/dev/bus/usb');
-    expect(fromCompose(text).drafts[0]!.usbDevices).toEqual(m.usbDevices);
+    // Device nodes of USB devices plugged in while it runs may be opened too (usb/hotplug.ts).
+    expect(service(text, m.id)).toMatchObject({ device_cgroup_rules: ['c 189:* rwm'] });
+    expect(buildContainerSpec(sampleMachine(), { oemDir: '/oem-dir', instance: 'i'.repeat(32) }).HostConfig?.DeviceCgroupRules).toBeUndefined();
+    const { drafts, warnings } = fromCompose(text);
+    expect(drafts[0]!.usbDevices).toEqual(m.usbDevices);
+    expect(warnings).toEqual([]);
+    expect(fromCompose(text.replace('"c 189:* rwm"', '"c 4:* rwm"')).warnings.join('\n')).toContain('device_cgroup_rules c 4:* rwm is not carried over');
+  });
+
+  it('exports memory given back as the image reads it (BALLOONING=Y), reads it back, and leaves it out when off', () => {
+    const m = sampleMachine({ ballooning: true });
+    const text = toCompose(m, { oemDir: '/oem-dir', instance: 'i'.repeat(32) });
+    expect(service(text, m.id).environment.BALLOONING).toBe('Y');
+    const { drafts, warnings } = fromCompose(text);
+    expect(warnings.join('\n')).not.toContain('BALLOONING');
+    expect(drafts[0]!.ballooning).toBe(true);
+    expect(toCompose(sampleMachine({ ballooning: false }), { oemDir: '/oem-dir', instance: 'i'.repeat(32) })).not.toContain('BALLOONING');
+    expect(fromCompose(text.replace('BALLOONING: "Y"', 'BALLOONING: "off"')).drafts[0]!.ballooning).toBeUndefined();
   });
 
   it('refuses sizes it cannot read', () => {

@@ -202,6 +202,7 @@ export function settingsFromDraft(draft: MachineDraft, ctx: DraftContext): Machi
     ports: ctx.ports,
     autoStart: draft.autoStart ?? false,
     kvm: draft.kvm ?? true,
+    ...(draft.ballooning ? { ballooning: true } : {}),
   };
   if (candidate.region === undefined) delete candidate.region;
   if (candidate.keyboard === undefined) delete candidate.keyboard;

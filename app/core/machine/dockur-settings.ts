@@ -1,5 +1,6 @@
 // What a dockur container says about its machine (environment, mounts, ports), read into a draft for
 // import or adoption: what it says, nothing invented; values Windows cannot run with are refused.
+import { QMP_ENV } from '../usb/qmp';
 import type Docker from 'dockerode';
 import { DEFAULT_IMAGE, machineDraftSchema, portSchema, PortholeError, repairName, USB_DEVICES_MAX, type HostPorts, type MachineDraft, type SharedFolder, type UsbDeviceRef } from '../../api';
 import { findLanguage, findVersion, isCultureName, isVersionUrl } from '../../api/catalogue';
@@ -121,6 +122,7 @@ export function usbFromArguments(value: string): { devices: UsbDeviceRef[]; rest
 export const KNOWN_ENV = new Set([
   'VERSION', 'RAM_SIZE', 'DISK_SIZE', 'CPU_CORES', 'DISK_FMT', 'USERNAME', 'PASSWORD', 'LANGUAGE', 'REGION', 'KEYBOARD',
   'WIDTH', 'HEIGHT', 'KVM', 'SAMBA', 'SAMBA_READONLY', 'DISPLAY', 'ARGUMENTS',
+  'BALLOONING', 'QMP',
 ]);
 
 /** Variables only the Windows image reads (not its sister images'): with a folder at /storage, they say a service is a Windows machine. */
@@ -218,6 +220,13 @@ function applyEnv(draft: ImportedDraft, parts: ContainerParts, found: Findings):
       }
       case 'KVM':
         if (flag(key, value) === false) draft.kvm = false;
+        break;
+      case 'QMP':
+        // Porthole's own monitor socket (usb/qmp.ts) comes with every machine; another one is not kept.
+        if (`QMP=${value}` !== QMP_ENV) left.push(key);
+        break;
+      case 'BALLOONING':
+        if (flag(key, value) === true) draft.ballooning = true;
         break;
       case 'SAMBA':
         if (flag(key, value) === false) say('SAMBA is off there; Porthole always serves the shared folders.');

@@ -10,11 +10,13 @@ export const APPS_SCRIPT = String.raw`# Written by Porthole. Lists this Windows'
 # -Install (install.bat, once, at the first logon after Setup): allows RemoteApp for any program and registers
 #   a scheduled task that runs this script with -Watch at every logon.
 # -Watch: writes the list, then again whenever a Start menu shortcut changes.
-# Output: \\host.lan\Data\.porthole\apps\apps.json and icons\<id>.png (the machine's first shared folder).
+# Output: \\host.lan\Porthole\apps\apps.json and icons\<id>.png: Porthole's own share, writable whatever
+# the machine's shared folders are (Porthole serves it once the machine has started).
 # Nothing here listens on the network: Porthole only reads that folder.
 param([switch]$Install, [switch]$Watch)
 $ErrorActionPreference = 'Continue'
-$Out = '\\host.lan\Data\.porthole\apps'
+$Share = '\\host.lan\Porthole'
+$Out = "$Share\apps"
 $Keep = "$env:ProgramData\Porthole"
 $Menus = @("$env:ProgramData\Microsoft\Windows\Start Menu\Programs", "$env:APPDATA\Microsoft\Windows\Start Menu\Programs")
 
@@ -81,8 +83,8 @@ if ($Install) {
 }
 
 if ($Watch) {
-  # At logon the guest network may not be up yet, and nothing signals the share appearing: wait for it (5 minutes at most).
-  for ($try = 0; $try -lt 60 -and -not (Test-Path '\\host.lan\Data'); $try++) { Start-Sleep -Seconds 5 }
+  # At logon the guest network may not be up yet, and nothing signals the share appearing: wait for it.
+  while (-not (Test-Path $Share)) { Start-Sleep -Seconds 10 }
   Write-List
   $index = 0
   foreach ($menu in $Menus) {

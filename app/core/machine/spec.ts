@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
+import { QMP_ENV } from '../usb/qmp';
 import { PortholeError, type MachineSettings, type UsbDeviceRef } from '../../api';
 import { INSTANCE_LABEL, MACHINE_LABEL, RECORD_LABEL, STOP_TIMEOUT_SECONDS } from '../engine/labels';
 
@@ -18,6 +19,8 @@ export const CUSTOM_ISO_TARGET = '/custom.iso';
 export const OEM_TARGET = '/oem';
 /** The host's USB device nodes, given whole to a machine with USB devices (the image's documented way). */
 export const USB_BUS = '/dev/bus/usb';
+/** Every USB device node (character major 189), for devices plugged in while the machine runs. */
+export const USB_CGROUP_RULE = 'c 189:* rwm';
 const LOOPBACK = '127.0.0.1';
 
 export interface SpecOptions {
@@ -145,6 +148,9 @@ export function buildContainerSpec(m: MachineSettings, opts: SpecOptions): Docke
   if (m.keyboard) env.push(`KEYBOARD=${m.keyboard}`);
   env.push(`WIDTH=${m.screen.width}`, `HEIGHT=${m.screen.height}`, 'SAMBA=Y', 'DISPLAY=web');
   if (!m.kvm) env.push('KVM=N');
+  if (m.ballooning) env.push('BALLOONING=Y');
+  // QEMU's monitor on a unix socket in the container, for USB devices attached while the machine runs (usb/qmp.ts).
+  env.push(QMP_ENV);
   const usb = m.usbDevices ?? [];
   if (usb.length > 0) env.push(`ARGUMENTS=${usbArguments(usb)}`);
 
@@ -177,6 +183,8 @@ export function buildContainerSpec(m: MachineSettings, opts: SpecOptions): Docke
       Binds: binds,
       Devices: devices,
       CapAdd: ['NET_ADMIN'],
+      // USB device nodes made after the start (a device plugged in while it runs: usb/hotplug.ts) may be opened too.
+      ...(usb.length > 0 && opts.usbBus !== false ? { DeviceCgroupRules: [USB_CGROUP_RULE] } : {}),
       PortBindings: {
         [web]: portBinding(m.ports.web),
         [rdpTcp]: portBinding(m.ports.rdp),

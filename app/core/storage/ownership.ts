@@ -13,7 +13,7 @@ export const STORAGE_MARKER = '.porthole-storage';
 /**
  * What the image keeps in /storage (docs/image-contract.md, "Files in /storage"): the disk, the UEFI firmware
  * files, the MAC address, the install markers, and during install the setup files and tmp/;
- * backups/ holds an old disk after a reinstall. These, and only these, are "the disk".
+ * backups/ holds an old disk after a reinstall; porthole/ is Porthole's channel from Windows (apps/channel.ts). These, and only these, are "the disk".
  */
 export const KNOWN_STORAGE_FILES: readonly string[] = [
   'data.img',
@@ -26,7 +26,7 @@ export const KNOWN_STORAGE_FILES: readonly string[] = [
   'windows.boot',
   'setup.img',
 ];
-export const KNOWN_STORAGE_FOLDERS: readonly string[] = ['tmp', 'backups'];
+export const KNOWN_STORAGE_FOLDERS: readonly string[] = ['tmp', 'backups', 'porthole'];
 
 interface Marker {
   machineId: string;

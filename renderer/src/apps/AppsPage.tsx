@@ -8,26 +8,12 @@ const SOURCE: Record<WindowsApp['source'], string> = { 'start-menu': 'Start menu
 
 /** What to say when there is no list: each state names what the person can do. */
 function Empty({ list, machine }: { list: AppList; machine: MachineView }) {
-  if (list.state === 'no-shared-folder') {
-    return (
-      <div className="apps-note" data-testid="apps-empty">
-        <p>Windows lists its programs in the machine’s shared folder, and {machine.name} has none.</p>
-        <p>
-          <button className="link" onClick={() => navigate(`/machine/${machine.id}`)}>
-            Add a shared folder
-          </button>{' '}
-          in its settings, then start it.
-        </p>
-      </div>
-    );
-  }
   if (list.state === 'not-written') {
     return (
       <div className="apps-note" data-testid="apps-empty">
-        <p>Windows has not listed its programs yet.</p>
+        <p>Windows writes the list after you sign in for the first time.</p>
         <p className="muted">
-          It writes the list at each logon once Windows has finished installing (into {list.folder}). A machine installed
-          with an older Porthole needs the script run once by hand: see the README, “Windows programs as Linux apps”.
+          Open {machine.name}’s screen and sign in; the list then comes by itself, and again whenever a program is installed.
         </p>
       </div>
     );

@@ -3,6 +3,7 @@ import type uPlot from 'uplot';
 import type { MachineView } from '@porthole/api';
 import { formatBytes } from '../app/format';
 import { axisWidth, byteTicks, percentTicks } from './axis-ticks';
+import { memoryFloor, memoryNow } from './memory';
 import { toSeries, type StatsSeries } from '../stats/series';
 import { UPlotChart } from '../stats/UPlotChart';
 import { useMachineStats } from '../stats/use-machine-stats';
@@ -45,7 +46,8 @@ interface RateLine {
   word: string;
 }
 
-const GRAPHS: Graph[] = [
+/** The graphs of a machine of `ramGiB` GB: memory is drawn and told against the machine's size, not the host's. */
+const graphsFor = (ramGiB: number): Graph[] => [
   {
     key: 'cpu',
     title: 'CPU',
@@ -63,8 +65,8 @@ const GRAPHS: Graph[] = [
     labels: ['In use'],
     colors: ['#9141ac'],
     ticks: (splits) => byteTicks(splits),
-    yFloor: 1_000_000,
-    now: (s) => `${formatBytes(s.memBytes.at(-1) ?? 0)} of ${formatBytes(s.memLimitBytes)}`,
+    yFloor: memoryFloor(ramGiB),
+    now: (s) => memoryNow(s.memBytes.at(-1) ?? 0, ramGiB),
   },
   rateGraph('disk', 'Disk', (s) => [s.diskRead, s.diskWrite], [
     { label: 'Read', color: '#2ec27e', word: 'read' },
@@ -99,12 +101,13 @@ export function GraphsPanel({ machine }: { machine: MachineView }) {
   const running = machine.status.running;
   const samples = useMachineStats(machine.id, running && visible);
   const series = useMemo(() => toSeries(samples.slice(-WINDOW_SECONDS)), [samples]);
+  const graphs = useMemo(() => graphsFor(machine.ramGiB), [machine.ramGiB]);
   return (
     <section ref={ref} className="graphs-panel" aria-label="Graphs" data-testid="graphs-panel">
       {!running ? <p className="graphs-empty">Graphs show while the machine runs.</p> : null}
       {running && samples.length < 2 ? <p className="graphs-empty">Waiting for the first readings…</p> : null}
       {running && samples.length >= 2
-        ? GRAPHS.map((graph) => (
+        ? graphs.map((graph) => (
             <figure key={graph.key} className="graph" data-testid={`graph-${graph.key}`}>
               <figcaption>
                 <strong>{graph.title}</strong>

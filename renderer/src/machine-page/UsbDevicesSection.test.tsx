@@ -86,6 +86,24 @@ describe('USB devices section', () => {
     expect(screen.getByText(`A machine takes at most ${USB_DEVICES_MAX} USB devices.`)).toBeTruthy();
   });
 
+  it('on a running machine, attaches a plugged-in device now and detaches it, through the backend', async () => {
+    state.fake = fakeApi({
+      listUsbDevices: async () => plugged(receiver),
+      attachedUsb: async () => ({ attached: [] }),
+      attachUsb: async () => ({ attached: ['046d:c52b'] }),
+      detachUsb: async () => ({ attached: [] }),
+    });
+    render(<UsbDevicesSection value={[]} onChange={() => undefined} running machineId="win11" />);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Attach now' }));
+    await user.click(await screen.findByRole('button', { name: 'Detach now' }));
+    expect(await screen.findByRole('button', { name: 'Attach now' })).toBeTruthy();
+    expect(state.fake.callsOf('attachUsb')).toEqual([{ id: 'win11', vendorId: '046d', productId: 'c52b' }]);
+    expect(state.fake.callsOf('detachUsb')).toEqual([{ id: 'win11', vendorId: '046d', productId: 'c52b' }]);
+    // Ticks are the machine's setting for its starts: attaching changes none.
+    expect((screen.getByRole('checkbox', { name: /Logitech/ }) as HTMLInputElement).checked).toBe(false);
+  });
+
   it('on a running machine, says the change applies at the next start', async () => {
     section(plugged(receiver), [], true);
     expect((await screen.findByTestId('usb-running-note')).textContent).toContain('changes to its USB devices apply at its next start');

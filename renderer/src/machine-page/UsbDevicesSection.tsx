@@ -28,10 +28,13 @@ export function UsbDevicesSection({
   value,
   onChange,
   running,
+  machineId,
 }: {
   value: readonly UsbDeviceRef[];
   onChange: (devices: UsbDeviceRef[]) => void;
   running: boolean;
+  /** The machine, for attaching a device while it runs (through its QEMU monitor); absent: no such buttons. */
+  machineId?: string;
 }) {
   const [listing, setListing] = useState<UsbListing | null>(null);
   const [loading, setLoading] = useState(true);
@@ -57,6 +60,36 @@ export function UsbDevicesSection({
     void load();
   }, [load]);
 
+  // What is attached to the running machine now (attachUsb/detachUsb), besides what it got at its start.
+  const live = running && machineId !== undefined;
+  const [attached, setAttached] = useState<ReadonlySet<string>>(new Set());
+  const [busy, setBusy] = useState<string | null>(null);
+  useEffect(() => {
+    if (!live || !machineId) return;
+    let current = true;
+    porthole()
+      .attachedUsb({ id: machineId })
+      .then((answer) => current && setAttached(new Set(answer.attached)), () => undefined);
+    return () => {
+      current = false;
+    };
+  }, [live, machineId]);
+  const attachNow = (device: UsbDeviceRef, on: boolean): void => {
+    if (!machineId) return;
+    const key = usbKey(device);
+    setBusy(key);
+    const request = { id: machineId, vendorId: device.vendorId, productId: device.productId };
+    (on ? porthole().attachUsb(request) : porthole().detachUsb(request))
+      .then(
+        (answer) => {
+          setAttached(new Set(answer.attached));
+          setError(null);
+        },
+        (e: unknown) => setError(errorText(e)),
+      )
+      .finally(() => setBusy(null));
+  };
+
   const refresh = (): void => {
     setLoading(true);
     void load();
@@ -76,7 +109,11 @@ export function UsbDevicesSection({
         Give Windows a device plugged into this computer (a security key, a dongle, a scanner): the machine gets it by its vendor and product id, so it
         finds it in any USB port. While the machine has it, Linux here cannot use it.
       </p>
-      {running ? <p className="notice" data-testid="usb-running-note">The machine is running: changes to its USB devices apply at its next start.</p> : null}
+      {running ? (
+        <p className="notice" data-testid="usb-running-note">
+          The machine is running: changes to its USB devices apply at its next start. {live ? 'Attach now gives a plugged-in device to Windows at once.' : ''}
+        </p>
+      ) : null}
       {listing?.remoteNote ? (
         <p className="notice" data-testid="usb-remote">
           {listing.remoteNote}
@@ -110,6 +147,11 @@ export function UsbDevicesSection({
                     </>
                   )}
                 </label>
+                {live && plugged ? (
+                  <button type="button" className="ghost" disabled={busy !== null} onClick={() => attachNow(device, !attached.has(key))}>
+                    {busy === key ? 'Working…' : attached.has(key) ? 'Detach now' : 'Attach now'}
+                  </button>
+                ) : null}
               </li>
             );
           })}

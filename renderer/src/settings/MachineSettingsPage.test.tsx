@@ -78,11 +78,11 @@ describe('a machine’s settings page', () => {
     const dialog = screen.getByTestId('apply-dialog');
     expect(dialog.textContent).toContain('Memory: 8 GB → 9 GB');
     // The snapshots panel and the USB section list (read only); nothing else was called.
-    expect(fake.calls.filter((c) => c.action !== 'listSnapshots' && c.action !== 'listUsbDevices')).toEqual([{ action: 'creationDefaults', request: { storageDir: machine.storageDir } }]);
+    expect(fake.calls.filter((c) => c.action !== 'listSnapshots' && c.action !== 'listUsbDevices' && c.action !== 'attachedUsb')).toEqual([{ action: 'creationDefaults', request: { storageDir: machine.storageDir } }]);
     await user().click(within(dialog).getByRole('button', { name: 'Restart and apply' }));
     await waitFor(() => expect(fake.callsOf('applyMachine')).toEqual([{ id: 'win11' }]));
     expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { ramGiB: 9 } }]);
-    expect(fake.calls.map((c) => c.action).filter((a) => a !== 'creationDefaults' && a !== 'listSnapshots' && a !== 'listUsbDevices')).toEqual(['updateMachine', 'applyMachine']);
+    expect(fake.calls.map((c) => c.action).filter((a) => a !== 'creationDefaults' && a !== 'listSnapshots' && a !== 'listUsbDevices' && a !== 'attachedUsb')).toEqual(['updateMachine', 'applyMachine']);
     // The machineChanged event brings the new settings: nothing is left to apply.
     rerender(<MachineSettingsPage machine={{ ...machine, ramGiB: 9 }} loaded machines={[]} />);
     expect(await within(bar()).findByText('Applied: the machine runs with the new settings.')).toBeTruthy();

@@ -262,7 +262,7 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
         <AccountFields value={form} onChange={update} errors={errors} mode="change" hasPassword={machine.hasPassword} />
       </Section>
 
-      <Section title="Resources" tag={tagFor(['ramGiB', 'cpuCores', 'diskGiB'])} testId="settings-resources">
+      <Section title="Resources" tag={tagFor(['ramGiB', 'cpuCores', 'diskGiB', 'ballooning'])} testId="settings-resources">
         <ResourceFields
           value={form}
           onChange={update}
@@ -272,6 +272,11 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
           errors={errors}
           warnings={warnings}
         />
+        <label className="checkbox-row">
+          <input type="checkbox" checked={form.ballooning ?? false} onChange={(e) => update({ ballooning: e.target.checked })} />
+          Let Windows give unused memory back to Linux
+        </label>
+        <p className="field-hint">Windows then returns memory only while this computer runs short of it, always keeps a third, and needs the balloon driver its installation adds.</p>
       </Section>
 
       <Section title="Storage and sharing" tag={tagFor(['sharedFolders'])}>
@@ -300,7 +305,7 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
       </Section>
 
       <Section title="USB devices" tag={tagFor(['usbDevices'])} testId="settings-usb">
-        <UsbDevicesSection value={form.usbDevices ?? []} onChange={(usbDevices) => update({ usbDevices })} running={running} />
+        <UsbDevicesSection value={form.usbDevices ?? []} onChange={(usbDevices) => update({ usbDevices })} running={running} machineId={machine.id} />
       </Section>
 
       <Section title="Advanced" tag={tagFor(['image'])}>

@@ -91,6 +91,13 @@ describe('changes to a machine', () => {
     expect(changesBetween(before, settingsAfter(before, formFromMachine(machine)))).toEqual({});
   });
 
+  it('sends memory given back when ticked, and nothing for a machine that never had it set', () => {
+    expect(formFromMachine(machine).ballooning).toBe(false);
+    expect(changesBetween(before, settingsAfter(before, { ...formFromMachine(machine), ballooning: true }))).toEqual({ ballooning: true });
+    const on = settingsOf(machineView({ ballooning: true }));
+    expect(changesBetween(on, settingsAfter(on, { ...formFromMachine(machineView({ ballooning: true })), ballooning: false }))).toEqual({ ballooning: false });
+  });
+
   it('switches from an ISO back to a download with customIso null', () => {
     const withIso = machineView({ customIso: '/isos/a.iso' });
     const s = settingsOf(withIso);

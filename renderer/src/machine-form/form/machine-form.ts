@@ -49,6 +49,8 @@ export interface MachineForm {
   autoStart: boolean;
   /** USB devices of this computer given to the machine (settings page). Absent: left as they are. */
   usbDevices?: UsbDeviceRef[];
+  /** BALLOONING=Y (settings page). Absent: off. */
+  ballooning?: boolean;
 }
 
 export type FormField = keyof MachineForm;
@@ -109,6 +111,7 @@ export function formFromMachine(m: MachineView): MachineForm {
     softwareEmulation: !m.kvm,
     autoStart: m.autoStart,
     usbDevices: (m.usbDevices ?? []).map((d) => ({ ...d })),
+    ballooning: m.ballooning ?? false,
   };
 }
 
@@ -182,12 +185,13 @@ export function settingsAfter(before: MachineSettings, form: MachineForm): Machi
     autoStart: form.autoStart,
     // None chosen on a machine that never had any stays "none" (absent), so it is no change.
     ...(form.usbDevices && (form.usbDevices.length > 0 || before.usbDevices !== undefined) ? { usbDevices: form.usbDevices } : {}),
+    ...(form.ballooning !== undefined ? { ballooning: form.ballooning } : {}),
   };
 }
 
 const EDITABLE = new Set<keyof MachineSettings>([
   'name', 'image', 'version', 'customIso', 'language', 'region', 'keyboard', 'username', 'password',
-  'ramGiB', 'cpuCores', 'diskGiB', 'sharedFolders', 'autoStart', 'kvm', 'usbDevices',
+  'ramGiB', 'cpuCores', 'diskGiB', 'sharedFolders', 'autoStart', 'kvm', 'usbDevices', 'ballooning',
 ]);
 
 /** Only what differs, as updateMachine takes it ('' clears a region or keyboard). */
