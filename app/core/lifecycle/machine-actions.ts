@@ -23,6 +23,7 @@ import { assertMachinePaths, assertSharedAllowed, assertStorageAllowed } from '.
 import type { MachineStarter } from './machine-start';
 import type { MachineState } from './machine-state';
 import type { MachinesDeps } from './machines-deps';
+import { installedAtCreate } from './existing-install-rule';
 import { freePorts, portIsFree } from './ports';
 import { assertStorageUnbound, containersOn, oemPath, pathPolicy, portsOf, sealed } from './record-rules';
 
@@ -69,10 +70,11 @@ export class MachineActions {
         ...(keyboard ? { keyboardLayout: keyboard.layout, ...(keyboard.variant ? { keyboardVariant: keyboard.variant } : {}) } : {}),
       });
       await assertMachinePaths(settings, pathPolicy(this.deps, id, existing));
+      const installed = await installedAtCreate(settings.storageDir, { use: draft.existingInstall === 'use', found: opts.installed });
       const { own } = await makeStorageFolder(settings.storageDir, id);
       try {
         // The keyring keeps the password under the id, so it is sealed once the id is decided.
-        const created = await sealed(this.deps.secrets, { settings, installed: opts.installed === true });
+        const created = await sealed(this.deps.secrets, { settings, installed });
         records.set(id, created);
         return created;
       } catch (err) {
