@@ -42,6 +42,19 @@ export interface FormContext {
   iso: IsoCheck;
   /** Shared folders found to exist (true) or missing (false); absent while unknown. */
   folders: Readonly<Record<string, boolean>>;
+  /** Create: the new machine's folder already holds an installed Windows (creationDefaults said so). */
+  existingInstall?: ExistingInstallFound | null;
+}
+
+/** A Windows the image installed in the folder a new machine would use (a disk kept from a deleted machine). */
+export interface ExistingInstallFound {
+  folder: string;
+  diskGiB?: number | undefined;
+}
+
+/** How the wizard names a found install: where, and how large its disk is. */
+export function describeExistingInstall(found: ExistingInstallFound): string {
+  return `${found.folder} already holds an installed Windows${found.diskGiB !== undefined ? ` (a ${found.diskGiB} GB disk)` : ''}, perhaps kept when a machine was deleted.`;
 }
 
 export interface Range {
@@ -191,6 +204,10 @@ export function formErrors(form: MachineForm, ctx: FormContext): Problems {
     }
   } else {
     machineDir = form.storageLocation;
+  }
+
+  if (ctx.mode === 'create' && ctx.existingInstall && !form.useExistingInstall) {
+    set('useExistingInstall', `${describeExistingInstall(ctx.existingInstall)} Use it, or choose another folder (or name) for a fresh install.`);
   }
 
   set('sharedFolders', sharedFolderProblem(form, ctx, machineDir));

@@ -48,6 +48,8 @@ export interface MachineForm {
   autoStart: boolean;
   /** USB devices of this computer given to the machine (settings page). Absent: left as they are. */
   usbDevices?: UsbDeviceRef[];
+  /** Wizard: the machine's folder holds an installed Windows and the person chose to start straight into it. */
+  useExistingInstall?: boolean;
 }
 
 export type FormField = keyof MachineForm;
@@ -150,6 +152,7 @@ export function draftFromForm(form: MachineForm, storageRoot: string): MachineDr
     kvm: !form.softwareEmulation,
     autoStart: form.autoStart,
   };
+  if (form.useExistingInstall) draft.existingInstall = 'use';
   if (form.source === 'iso') draft.customIso = form.customIso.trim();
   else draft.version = form.version;
   const image = form.image.trim();
