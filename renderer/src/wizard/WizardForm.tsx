@@ -7,7 +7,7 @@ import { AccountFields, LocaleFields } from '../machine-form/controls/AccountFie
 import { ResourceFields } from '../machine-form/controls/ResourceFields';
 import { AccelerationField, ImageField, SharedFoldersEditor, StorageField } from '../machine-form/controls/StorageFields';
 import { WindowsPicker } from '../machine-form/controls/WindowsPicker';
-import { describeExistingInstall, diskRange, formErrors, formWarnings, freeGiB, type ExistingInstallFound, type FormContext, type Problems } from '../machine-form/form/checks';
+import { diskRange, formErrors, formWarnings, freeGiB, type FormContext, type Problems } from '../machine-form/form/checks';
 import { useExistingInstall, useFolderChecks, useHostDefaults, useIsoCheck } from '../machine-form/form/hooks';
 import { nameFromIso } from '../machine-form/form/iso';
 import { draftFromForm, newMachineFolder, newMachineForm, suggestName, type FormField, type MachineForm } from '../machine-form/form/machine-form';
