@@ -25,7 +25,7 @@ function setup(machine: MachineView, plan?: Partial<DeletePlan>): FakeApi {
       kind: 'folder',
       remove: ['data.img', 'windows.boot'],
       keep: [],
-      allocatedBytes: 21_400_000_000,
+      allocatedBytes: 21.4 * 1024 ** 3,
       apparentBytes: 68_719_476_736,
       ...plan,
     }),
@@ -188,13 +188,13 @@ describe('a machine’s settings page', () => {
 
   it('in a folder Porthole did not make, says which files go and that the folder and foreign files stay', async () => {
     const machine = machineView({ storageDir: '/home/ada/vms' });
-    const fake = setup(machine, { kind: 'files', remove: ['data.img', 'windows.boot'], keep: ['notes.txt', 'shared'], allocatedBytes: 5_000_000_000 });
+    const fake = setup(machine, { kind: 'files', remove: ['data.img', 'windows.boot'], keep: ['notes.txt', 'shared'], allocatedBytes: 5 * 1024 ** 3 });
     const box = await confirmStep(machine);
     expect(box.textContent).toContain('The folder /home/ada/vms was not made by Porthole for this machine, so only the Windows disk files in it are deleted');
     expect(box.textContent).toContain('Deleted: data.img, windows.boot.');
     expect(box.textContent).toContain('Kept: the folder, notes.txt, shared.');
     expect(box.textContent).not.toContain('everything in it');
-    expect(within(box).getByTestId('delete-size').textContent).toBe('5.0 GB');
+    expect(within(box).getByTestId('delete-size').textContent).toBe('5 GB');
     await user().click(within(box).getByRole('button', { name: 'Delete machine and disk' }));
     await waitFor(() => expect(fake.callsOf('deleteMachine')).toEqual([{ id: 'win11', deleteDisk: true }]));
   });
