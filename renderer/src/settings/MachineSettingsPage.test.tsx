@@ -89,6 +89,75 @@ describe('a machine’s settings page', () => {
     expect(applyButton().disabled).toBe(true);
   });
 
+  it('after "Restart and apply", says the machine failed (cause, remedy) when it did, never "Applied"; the fix is one button that is the consent', async () => {
+    const machine = machineView({ status: running });
+    const fake = setup(machine);
+    fake.handlers.fixMachine = async () => ({ ok: true });
+    const { rerender } = show(machine);
+    await ready();
+    fireEvent.change(screen.getByRole('slider', { name: 'Memory' }), { target: { value: '9' } });
+    await user().click(applyButton());
+    await user().click(within(screen.getByTestId('apply-dialog')).getByRole('button', { name: 'Restart and apply' }));
+    await waitFor(() => expect(fake.callsOf('applyMachine')).toEqual([{ id: 'win11' }]));
+    // The new container started, then the image refused KVM (exit 88): the machine has failed.
+    const failed: MachineView = {
+      ...machine,
+      ramGiB: 9,
+      status: {
+        phase: 'failed',
+        running: false,
+        screenReady: false,
+        failure: { exitCode: 88, cause: 'The machine could not use KVM hardware acceleration.', remedy: 'Run it in software emulation, or fix KVM.', fix: 'software-emulation' },
+      },
+    };
+    rerender(<MachineSettingsPage machine={failed} loaded machines={[]} />);
+    const outcome = await within(bar()).findByTestId('apply-outcome');
+    expect(outcome.textContent).toBe(
+      'The settings are saved, but the machine failed to start with them: The machine could not use KVM hardware acceleration. Run it in software emulation, or fix KVM.',
+    );
+    expect(bar().textContent).not.toContain('Applied');
+    const fix = within(bar()).getByRole('button', { name: 'Run Windows in software emulation (no KVM, about 10× slower), and start' });
+    expect(within(bar()).queryByRole('checkbox')).toBeNull();
+    await user().click(fix);
+    await waitFor(() => expect(fake.callsOf('fixMachine')).toEqual([{ id: 'win11', fix: 'software-emulation' }]));
+    // Running again: now it is applied.
+    rerender(<MachineSettingsPage machine={{ ...failed, kvm: false, status: running }} loaded machines={[]} />);
+    expect((await within(bar()).findByTestId('apply-outcome')).textContent).toBe('Applied: the machine runs with the new settings.');
+  });
+
+  it('refuses turning software emulation off where KVM cannot work (a red error, Apply disabled), not just an amber note', async () => {
+    const machine = machineView({ kvm: false });
+    const fake = setup(machine);
+    fake.handlers.creationDefaults = async () => hostDefaults({ kvmNested: true });
+    show(machine);
+    await ready();
+    const consent = await screen.findByLabelText(/Run Windows in software emulation/);
+    await waitFor(() => expect(screen.getByTestId('emulation-notice')).toBeTruthy());
+    await user().click(consent);
+    // At the box itself, and in the bar beside Apply.
+    expect(screen.getAllByText(/without software emulation the machine would fail to start/).every((e) => e.className.includes('field-error'))).toBe(true);
+    expect(applyButton().disabled).toBe(true);
+    expect(consent.getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('on an installed Windows, a new language is kept for a new install: no "after a restart", no restart', async () => {
+    const machine = machineView({ status: running });
+    const fake = setup(machine);
+    show(machine);
+    await ready();
+    expect(screen.getByTestId('install-only').textContent).toContain('Changing them here changes nothing in this Windows');
+    await user().selectOptions(screen.getByLabelText('Language', { selector: 'select' }), 'German');
+    expect(screen.queryByText('Changed · applies after a restart')).toBeNull();
+    expect(screen.getByText('Changed · for a new install only')).toBeTruthy();
+    expect(screen.getByTestId('applies-when').textContent).not.toMatch(/restart|shuts Windows down/);
+    await user().click(applyButton());
+    const dialog = screen.getByTestId('apply-dialog');
+    expect(dialog.textContent).toContain('set when Windows installs');
+    await user().click(within(dialog).getByRole('button', { name: 'Apply' }));
+    await waitFor(() => expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { language: 'de-DE' } }]));
+    expect(fake.callsOf('applyMachine')).toEqual([]);
+  });
+
   it('on a stopped machine, saves without restarting: the change applies at the next start', async () => {
     const machine = machineView();
     const fake = setup(machine);
