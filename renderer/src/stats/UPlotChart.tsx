@@ -36,11 +36,13 @@ export function UPlotChart({ options, data, height, className }: { options: (wid
     let resize: ResizeObserver | undefined;
     void loadUPlot().then((UPlot) => {
       if (gone) return;
-      const width = Math.max(40, el.clientWidth);
-      const opts = themed({ ...options(width), width, height }, chartColors());
+      // The chart takes its host's size: the full width of its card, and any height the card has beyond `height`.
+      const size = (): { width: number; height: number } => ({ width: Math.max(40, el.clientWidth), height: Math.max(height, el.clientHeight) });
+      const { width, height: tall } = size();
+      const opts = themed({ ...options(width), width, height: tall }, chartColors());
       const chart = new UPlot(opts, latest.current ?? (opts.series.map(() => []) as unknown as uPlot.AlignedData), el);
       plot.current = chart;
-      resize = new ResizeObserver(() => chart.setSize({ width: Math.max(40, el.clientWidth), height }));
+      resize = new ResizeObserver(() => chart.setSize(size()));
       resize.observe(el);
     });
     return () => {
@@ -60,5 +62,5 @@ export function UPlotChart({ options, data, height, className }: { options: (wid
   }, [data]);
 
   // The host fills its card; uPlot follows the host's width (the canvas never sets it: see stats.css).
-  return <div ref={host} className={`uplot-host${className ? ` ${className}` : ''}`} />;
+  return <div ref={host} className={`uplot-host${className ? ` ${className}` : ''}`} style={{ minHeight: height }} />;
 }

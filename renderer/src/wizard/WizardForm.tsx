@@ -242,6 +242,8 @@ export function WizardForm({ initial, machines }: { initial: CreationDefaults; m
                   />
                 )}
               </Field>
+              {/* Right under the name: the name gives the folder, and the folder holds that Windows. */}
+              {existingNotice}
               <WindowsPicker
                 source={form.source}
                 version={form.version}
@@ -253,7 +255,6 @@ export function WizardForm({ initial, machines }: { initial: CreationDefaults; m
                 dropHint
                 engineHost={host.storageHost}
               />
-              {existingNotice}
             </>
           ) : null}
 

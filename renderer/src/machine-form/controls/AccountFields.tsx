@@ -23,10 +23,9 @@ export function LocaleFields({
   const culture = findLanguage(value.language)?.culture ?? value.language;
   const known = windowsLanguages.some((l) => l.culture === culture);
   const choices = cultureChoices([value.region.trim(), value.keyboard.trim(), hostKeyboard]);
-  const own = languageName(culture);
   const options = (
     <>
-      <option value="">Same as the language ({own})</option>
+      <option value="">Same as the language</option>
       {choices.map((c) => (
         <option key={c.code} value={c.code}>
           {c.name}
@@ -48,7 +47,7 @@ export function LocaleFields({
           </select>
         )}
       </Field>
-      <Field label="Region" error={errors.region} hint="Formats for dates, numbers and currency.">
+      <Field label="Region" error={errors.region} hint={`Formats for dates, numbers and currency. “Same as the language”: ${languageName(culture)}’s.`}>
         {(control) => (
           <select {...control} value={value.region.trim()} onChange={(e) => onChange({ region: e.target.value })}>
             {options}
@@ -115,6 +114,7 @@ export function AccountFields({
         )}
       </Field>
       <Field
+        className={canGenerate ? 'field-span' : undefined}
         label={mode === 'create' ? 'Password' : 'New password'}
         error={errors.password}
         hint={
