@@ -53,6 +53,7 @@ describe('creating a machine on a folder that holds an installed Windows (real b
     const id = created.ok ? (created.value as { id: string }).id : '';
     expect(id).toBe('windows-11-pro');
     expect((await recordOf(id)).installed).toBe(true);
+    expect(await backend.invoke('getMachine', { id })).toMatchObject({ ok: true, value: { installed: true } });
   });
 
   it('a fresh folder is a fresh install, as before', async () => {

@@ -141,7 +141,7 @@ describe('a machine’s settings page', () => {
   });
 
   it('on an installed Windows, a new language is kept for a new install: no "after a restart", no restart', async () => {
-    const machine = machineView({ status: running });
+    const machine = machineView({ status: running, installed: true });
     const fake = setup(machine);
     show(machine);
     await ready();
@@ -156,6 +156,16 @@ describe('a machine’s settings page', () => {
     await user().click(within(dialog).getByRole('button', { name: 'Apply' }));
     await waitFor(() => expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { language: 'de-DE' } }]));
     expect(fake.callsOf('applyMachine')).toEqual([]);
+  });
+
+  it('before Windows is installed, a new language does apply (at the restart that reinstalls nothing yet)', async () => {
+    const machine = machineView({ status: { phase: 'stopped', running: false, screenReady: false }, installed: false });
+    setup(machine);
+    show(machine);
+    await ready();
+    expect(screen.queryByTestId('install-only')).toBeNull();
+    await user().selectOptions(screen.getByLabelText('Language', { selector: 'select' }), 'German');
+    expect(screen.getByText('Changed · applies at next start')).toBeTruthy();
   });
 
   it('on a stopped machine, saves without restarting: the change applies at the next start', async () => {

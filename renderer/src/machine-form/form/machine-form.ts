@@ -164,7 +164,7 @@ export function draftFromForm(form: MachineForm, storageRoot: string): MachineDr
 
 /** A machine's settings without its password (the UI never has it): what the change helpers compare. */
 export function settingsOf(m: MachineView): MachineSettings {
-  const { status: _status, hasPassword: _hasPassword, ...rest } = m;
+  const { status: _status, hasPassword: _hasPassword, installed: _installed, ...rest } = m;
   return { ...rest, password: '' };
 }
 
@@ -208,10 +208,12 @@ export function changesBetween(before: MachineSettings, after: MachineSettings):
 }
 
 /**
- * Whether Windows has finished installing on the machine's disk. The view does not say; a running
- * machine's phase does. When unknown, assume it has, so that warnings about the disk err on the safe side.
+ * Whether Windows has finished installing on the machine's disk: the view says so; from an older backend
+ * that does not, a running machine's phase does. When unknown, assume it has, so that warnings about the
+ * disk err on the safe side.
  */
 export function probablyInstalled(m: MachineView): boolean {
+  if (m.installed !== undefined) return m.installed;
   return !['pulling', 'preparing', 'installing', 'running-iso'].includes(m.status.phase);
 }
 
