@@ -18,10 +18,12 @@ export function chartColors(root: Element = document.documentElement): ChartColo
   return { text: read('--muted', dark ? '#98a0b3' : '#6b7385'), grid: read('--line', dark ? '#343a48' : '#e1e4ea') };
 }
 
-/** Options with the theme's colours on every shown axis (an axis that sets its own keeps them). */
+/** Options with the theme's colours on every shown axis (an axis that sets its own keeps them), padded to fill the card. */
 export function themed(options: uPlot.Options, colors: ChartColors): uPlot.Options {
   if (!options.axes) return options;
   return {
+    // uPlot's own right padding leaves room for a time label past the last tick: a strip of the card stays empty.
+    padding: [8, 12, 0, 0],
     ...options,
     axes: options.axes.map((axis) =>
       axis.show === false
