@@ -41,7 +41,8 @@ export interface WindowsVersion {
   unattended: boolean;
 }
 
-const GB = 1_000_000_000;
+// The image's download sizes, in the one unit system Porthole shows (docs/units.md: 1 GB = 1024³ bytes).
+const GB = 1024 ** 3;
 const NOTE_PRO = 'Unactivated until you enter a product key of your own.';
 const NOTE_EVAL_CLIENT = 'Evaluation copy: usable for 90 days.';
 const NOTE_EVAL_SERVER = 'Evaluation copy: usable for 180 days.';

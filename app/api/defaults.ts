@@ -27,5 +27,12 @@ export const creationDefaultsSchema = z.object({
   ramGiB: z.number().int(),
   cpuCores: z.number().int(),
   diskGiB: z.number().int(),
+  /** The image a new machine gets when none is chosen (PORTHOLE_DEFAULT_IMAGE can name another). Optional: older backends. */
+  image: z.string().optional(),
+  /**
+   * The folder asked about (`storageDir`) already holds a Windows the image installed (its windows.boot):
+   * a new machine there must start straight into it (createMachine's `existingInstall: 'use'`) or use another folder.
+   */
+  existingInstall: z.object({ diskGiB: z.number().int().optional(), versionFile: z.string().optional() }).optional(),
 });
 export type CreationDefaults = z.infer<typeof creationDefaultsSchema>;

@@ -9,6 +9,7 @@ export * from './desktop';
 export * from './defaults';
 export * from './iso';
 export * from './catalogue';
+export * from './cultures';
 export * from './validation';
 export * from './changes';
 export * from './references';

@@ -84,6 +84,11 @@ export const machineDraftSchema = machineSettingsSchema
   .extend({
     name: machineSettingsSchema.shape.name,
     storageDir: hostPathSchema.optional(),
+    /**
+     * The storage folder already holds an installed Windows (a kept disk) and the machine is to start
+     * straight into it. Without it, such a folder is refused: it is never taken for a fresh install.
+     */
+    existingInstall: z.literal('use').optional(),
   });
 export type MachineDraft = z.infer<typeof machineDraftSchema>;
 

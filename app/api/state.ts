@@ -71,6 +71,12 @@ export type MachineStatus = z.infer<typeof machineStatusSchema>;
 /** A machine as the UI sees it: its settings without the password, and its live status. */
 export const machineViewSchema = machineSettingsSchema.omit({ password: true }).extend({
   hasPassword: z.boolean(),
+  /**
+   * Windows has finished installing on the machine's disk (the install marker was seen, or the disk held an
+   * install when the machine was made): what Windows Setup set (language, account) is then Windows' own.
+   * Optional: older backends do not say.
+   */
+  installed: z.boolean().optional(),
   status: machineStatusSchema,
   /**
    * What a running machine runs without, said on its card (a USB device not plugged in at its start); in

@@ -44,13 +44,13 @@ const base = { path: '/home/ada/vms/win', remove: [], keep: [], allocatedBytes: 
 
 describe('porthole rm --delete-disk says what went', () => {
   it('the whole own folder', () => {
-    expect(formatDeletePlan({ ...base, kind: 'folder', remove: ['data.img'], allocatedBytes: 21_400_000_000 }, true)).toBe(
+    expect(formatDeletePlan({ ...base, kind: 'folder', remove: ['data.img'], allocatedBytes: 21.4 * 1024 ** 3 }, true)).toBe(
       'Deleted the folder /home/ada/vms/win and everything in it (21.4 GB on disk).\n',
     );
   });
   it('only the disk files of a folder Porthole did not make, naming what stays', () => {
-    expect(formatDeletePlan({ ...base, kind: 'files', remove: ['data.img', 'windows.boot'], keep: ['notes.txt'], allocatedBytes: 5_000_000_000 }, true)).toBe(
-      "Deleted the Windows disk files in /home/ada/vms/win: data.img, windows.boot (5.0 GB on disk).\nKept: the folder and notes.txt (not the machine's).\n",
+    expect(formatDeletePlan({ ...base, kind: 'files', remove: ['data.img', 'windows.boot'], keep: ['notes.txt'], allocatedBytes: 5 * 1024 ** 3 }, true)).toBe(
+      "Deleted the Windows disk files in /home/ada/vms/win: data.img, windows.boot (5 GB on disk).\nKept: the folder and notes.txt (not the machine's).\n",
     );
   });
   it('a missing folder', () => {

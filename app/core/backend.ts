@@ -334,7 +334,15 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         dataDir: options.dataDir,
         env,
         facts: hostReport.facts,
-        ...(engineIsRemote(target) ? { remote: { host: engineHostName(target), diskSpace: (dir: string) => remoteDiskSpace(engine().docker, dir, engineHostName(target), probeImages(env, store.list().map((r) => r.settings.image))) } } : {}),
+        ...(engineIsRemote(target)
+          ? {
+              remote: {
+                host: engineHostName(target),
+                diskSpace: (dir: string) => remoteDiskSpace(engine().docker, dir, engineHostName(target), probeImages(env, store.list().map((r) => r.settings.image))),
+                ...(remoteHostFs ? { fs: remoteHostFs } : {}),
+              },
+            }
+          : {}),
       }),
     // On a remote engine the ISO is a file on its computer: inspected there.
     inspectIso: ({ path }) => (remoteHostFs ? remoteHostFs.inspectIso(path) : inspectIso(path)),

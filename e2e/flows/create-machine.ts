@@ -40,12 +40,9 @@ export async function createMachineViaWizard(page: Page, choices: WizardChoices)
   await wizard.getByLabel('Password', { exact: true }).fill(choices.password ?? 'porthole-e2e');
   await next.click();
 
-  // 3. Resources.
+  // 3. Resources and sharing: software emulation where this host needs it, the stand-in image.
   if (choices.ramGiB !== undefined) await wizard.getByRole('spinbutton', { name: 'Memory in GB' }).fill(String(choices.ramGiB));
   if (choices.diskGiB !== undefined) await wizard.getByRole('spinbutton', { name: 'Disk in GB' }).fill(String(choices.diskGiB));
-  await next.click();
-
-  // 4. Sharing and options: software emulation where this host needs it, the stand-in image.
   const acceleration = wizard.locator('.acceleration');
   await expect(acceleration).not.toContainText('Checking for KVM');
   const consent = wizard.getByLabel(/Run Windows in software emulation/);
@@ -55,7 +52,7 @@ export async function createMachineViaWizard(page: Page, choices: WizardChoices)
   await wizard.getByLabel('Container image').fill(standinImage());
   await next.click();
 
-  // 5. Review.
+  // 4. Review.
   await wizard.getByRole('button', { name: 'Create and start' }).click();
   const card = page.locator('article.machine-card', { hasText: choices.name });
   await expect(card).toBeVisible();

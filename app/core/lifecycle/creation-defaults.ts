@@ -1,11 +1,13 @@
 import { join } from 'node:path';
 import type { CreationDefaults, HostFacts } from '../../api';
-import { versionRequirements } from '../../api';
+import { DEFAULT_IMAGE, versionRequirements } from '../../api';
 import { hostContext } from '../host/context';
 import { readDiskSpace, type DiskSpace } from '../host/resources';
 import { defaultCpuCores, defaultRamGiB, defaultUsername, localeFromEnv, DEFAULT_DISK_GIB } from '../machine/defaults';
 import { keyboardFromXkb } from '../../api';
 import { readHostKeyboard } from '../machine/keyboard';
+import type { EngineHostFs } from '../storage/engine-host-fs';
+import { readExistingInstall } from '../storage/existing-install';
 
 /** The wizard's starting point: host limits, free space where the disk would go, the host's locale. */
 export async function creationDefaults(
@@ -15,16 +17,18 @@ export async function creationDefaults(
     env: NodeJS.ProcessEnv;
     facts: HostFacts;
     /** A remote engine: free space is measured on its computer (engine-host-probe.ts), never here. */
-    remote?: { host: string; diskSpace: (storageDir: string) => Promise<DiskSpace> };
+    remote?: { host: string; diskSpace: (storageDir: string) => Promise<DiskSpace>; fs?: EngineHostFs };
   },
 ): Promise<CreationDefaults> {
   const storageRoot = join(ctx.dataDir, 'machines');
   const storageDir = request.storageDir ?? storageRoot;
-  const [disk, xkb] = await Promise.all([
+  const [disk, xkb, found] = await Promise.all([
     ctx.remote
       ? ctx.remote.diskSpace(storageDir).catch((err: unknown): DiskSpace => ({ storageDir, measuredAt: null, freeBytes: null, error: String(err) }))
       : readDiskSpace(hostContext({ env: ctx.env, storageDir })),
     readHostKeyboard().catch(() => undefined),
+    // Only a folder asked about: the default location itself is never one machine's folder.
+    request.storageDir ? readExistingInstall(request.storageDir, ctx.remote?.fs).catch(() => undefined) : undefined,
   ]);
   const locale = localeFromEnv(ctx.env);
   const keyboard = keyboardFromXkb(xkb?.layout, xkb?.variant);
@@ -46,5 +50,9 @@ export async function creationDefaults(
     ramGiB: defaultRamGiB(ctx.facts.ramTotalBytes),
     cpuCores: defaultCpuCores(ctx.facts.cpuThreads),
     diskGiB: Math.max(DEFAULT_DISK_GIB, minDiskGiB),
+    image: ctx.env.PORTHOLE_DEFAULT_IMAGE?.trim() || DEFAULT_IMAGE,
+    ...(found?.installed
+      ? { existingInstall: { ...(found.diskGiB !== undefined ? { diskGiB: found.diskGiB } : {}), ...(found.versionFile ? { versionFile: found.versionFile } : {}) } }
+      : {}),
   };
 }

@@ -26,6 +26,7 @@ import { assertMachinePaths, assertSharedAllowed, assertStorageAllowed, sharedFo
 import type { MachineStarter } from './machine-start';
 import type { MachineState } from './machine-state';
 import type { MachinesDeps } from './machines-deps';
+import { installedAtCreate } from './existing-install-rule';
 import { freePorts, portIsFree } from './ports';
 import { assertStorageUnbound, containersOn, oemPath, pathPolicy, portsOf, sealed } from './record-rules';
 
@@ -79,6 +80,7 @@ export class MachineActions {
       const local = this.deps.engineHost === undefined;
       // The same rule as the start's, before anything is made: a share that is a file, a FIFO, a dangling link is refused now.
       if (local) await assertMountFolders(settings, { storage: false });
+      const installed = await installedAtCreate(settings.storageDir, { use: draft.existingInstall === 'use', found: opts.installed, remote: this.deps.engineHostFs });
       const { own } = await makeStorageFolder(settings.storageDir, id, this.deps.engineHostFs);
       let kept: string[] = [];
       if (!own && local) {
@@ -95,7 +97,7 @@ export class MachineActions {
       try {
         // The keyring keeps the password under the id, so it is sealed once the id is decided.
         // A nonce of its own: a container left by an earlier machine of this id is never taken for this one's.
-        const created = await sealed(this.deps.secrets, { settings, installed: opts.installed === true, nonce: randomBytes(8).toString('hex'), ...(kept.length > 0 ? { storageKept: kept } : {}) });
+        const created = await sealed(this.deps.secrets, { settings, installed, nonce: randomBytes(8).toString('hex'), ...(kept.length > 0 ? { storageKept: kept } : {}) });
         records.set(id, created);
         return created;
       } catch (err) {

@@ -105,19 +105,21 @@ export class MachineState {
     const record = this.deps.store.get(id);
     if (!record || record.installed) return;
     await this.deps.store.update(id, (r) => ({ ...r, installed: true }));
+    // The view says whether Windows is installed: the settings page tells install-only changes by it.
+    this.emit(id);
   }
 
   toView(record: MachineRecord): MachineView {
     const { password, ...saved } = record.settings;
     // During a start, the ports being started (saved once the container runs: see MachineStarter).
     const settings = { ...saved, ports: this.startingPorts.get(saved.id) ?? saved.ports };
-    if (!this.deps.engineConnected()) return { ...settings, hasPassword: password.length > 0, status: { ...ENGINE_DOWN_STATUS } };
+    if (!this.deps.engineConnected()) return { ...settings, hasPassword: password.length > 0, installed: record.installed, status: { ...ENGINE_DOWN_STATUS } };
     const status: MachineStatus = this.sessions.get(record.settings.id)?.status ?? {
       phase: 'absent',
       running: false,
       screenReady: false,
     };
-    return { ...settings, hasPassword: password.length > 0 || record.passwordIn === 'keyring', status };
+    return { ...settings, hasPassword: password.length > 0 || record.passwordIn === 'keyring', installed: record.installed, status };
   }
 
   list(): MachineView[] {

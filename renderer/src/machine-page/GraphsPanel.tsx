@@ -100,7 +100,8 @@ export function GraphsPanel({ machine }: { machine: MachineView }) {
   const visible = useVisible(ref);
   const running = machine.status.running;
   const samples = useMachineStats(machine.id, running && visible);
-  const series = useMemo(() => toSeries(samples.slice(-WINDOW_SECONDS)), [samples]);
+  // Memory reads against the machine's RAM, not the host's total.
+  const series = useMemo(() => toSeries(samples.slice(-WINDOW_SECONDS), machine.ramGiB * 1024 ** 3), [samples, machine.ramGiB]);
   const graphs = useMemo(() => graphsFor(machine.ramGiB), [machine.ramGiB]);
   return (
     <section ref={ref} className="graphs-panel" aria-label="Graphs" data-testid="graphs-panel">

@@ -17,10 +17,10 @@ const snapshot: SnapshotView = {
   createdAt: '2026-11-29T02:30:00.000Z',
   installed: true,
   method: 'sparse-copy',
-  files: [{ name: 'data.img', apparentBytes: 64e9, allocatedBytes: 12e9, mtimeMs: 1 }],
+  files: [{ name: 'data.img', apparentBytes: 64 * 1024 ** 3, allocatedBytes: 12 * 1024 ** 3, mtimeMs: 1 }],
   path: '/data/snapshots/win11/20261129-023000-a1b2c3',
-  apparentBytes: 64e9,
-  allocatedBytes: 12e9,
+  apparentBytes: 64 * 1024 ** 3,
+  allocatedBytes: 12 * 1024 ** 3,
 };
 const stopped: MachineView['status'] = { phase: 'stopped', running: false, screenReady: false };
 const running: MachineView['status'] = { phase: 'ready', running: true, screenReady: true };
@@ -43,7 +43,7 @@ describe('SnapshotsPanel', () => {
     setup(stopped);
     const row = await screen.findByTestId('snapshot-row');
     expect(row.textContent).toContain('Before updates');
-    expect(row.textContent).toContain('64.0 GB disk, 12.0 GB used');
+    expect(row.textContent).toContain('64 GB disk, 12 GB used');
   });
 
   it('takes a named snapshot and shows the copy progress while it runs', async () => {

@@ -4,6 +4,8 @@ import { porthole } from '../api/porthole';
 import { Dialog } from '../ui/Dialog';
 import { errorText } from '../ui/errors';
 import { formatBytes } from '../app/format';
+// Its keep/delete choices are the form's choice rows.
+import '../machine-form/machine-form.css';
 
 type Step = { at: 'choose' } | { at: 'measuring' } | { at: 'confirm'; plan: DeletePlan } | { at: 'deleting'; deleteDisk: boolean };
 

@@ -5,6 +5,7 @@ import { desktopBridge } from '../api/desktop';
 import { navigate } from '../app/hooks';
 import { DropZone } from '../drop';
 import { Screen } from '../screen';
+import { RemoteDesktopNotice } from '../screen/RemoteDesktopNotice';
 import { announceScreen } from '../screen/screen-presence';
 
 /** `#/screen/<id>`: one machine's screen, filling the window (its own window in Electron). */
@@ -63,7 +64,8 @@ export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; 
           setNotice(
             r.launched
               ? { text: `Opened in ${r.client ?? 'Remote Desktop'}${r.note ? ` at ${r.address ?? ''}. ${r.note}` : '.'}`, commands: [] }
-              : { text: `No Remote Desktop client is installed. ${r.fix?.text ?? ''}`, commands: r.fix?.commands ?? [] },
+              : // The fix's text already says that no client is installed: said once.
+                { text: r.fix?.text ?? 'No Remote Desktop client is installed.', commands: r.fix?.commands ?? [] },
           ),
         (e: Error & { remedy?: string }) => setNotice({ text: e.remedy ? `${e.message} ${e.remedy}` : e.message, commands: [] }),
       );
@@ -86,17 +88,7 @@ export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; 
           Details and logs
         </button>
       </header>
-      {notice ? (
-        <div className="screen-notice" role="status">
-          <span>{notice.text}</span>
-          {notice.commands.map((c) => (
-            <code key={c}>{c}</code>
-          ))}
-          <button className="ghost" onClick={() => setNotice(null)} aria-label="Dismiss">
-            ×
-          </button>
-        </div>
-      ) : null}
+      {notice ? <RemoteDesktopNotice message={notice} onDismiss={() => setNotice(null)} /> : null}
       <Screen
         machineName={machine.name}
         status={machine.status}

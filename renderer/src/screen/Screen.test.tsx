@@ -103,7 +103,7 @@ const preparing: MachineStatus = {
   running: true,
   screenReady: false,
   message: 'Downloading Windows 11 (12.3%)...',
-  progress: { fraction: 0.123, bytesDone: 750_000_000, bytesTotal: 6_100_000_000 },
+  progress: { fraction: 0.123, bytesDone: 750 * 1024 ** 2, bytesTotal: 6.1 * 1024 ** 3 },
 };
 const stopped: MachineStatus = { phase: 'stopped', running: false, screenReady: false };
 

@@ -38,17 +38,6 @@ export function ScreenToolbar(props: ScreenToolbarProps) {
   return (
     <div className="screen-toolbar" role="toolbar" aria-label="Screen">
       <div className="screen-toolbar-group">
-        {session ? (
-          <button type="button" className="screen-button" onClick={props.onDisconnect}>
-            Disconnect
-          </button>
-        ) : (
-          <button type="button" className="screen-button" onClick={props.onConnect} disabled={state !== 'disconnected'}>
-            Connect
-          </button>
-        )}
-      </div>
-      <div className="screen-toolbar-group">
         <button type="button" className="screen-button" disabled={!connected} onClick={() => props.onChord('ctrl-alt-del')}>
           Ctrl+Alt+Del
         </button>
@@ -62,8 +51,9 @@ export function ScreenToolbar(props: ScreenToolbarProps) {
             disabled={!connected && !pasting}
             onClick={props.onPaste}
             title={pasting ? 'Stop typing the clipboard' : 'Type the text on your clipboard into Windows'}
+            aria-label={pasting ? 'Stop typing' : 'Paste to Windows'}
           >
-            {pasting ? 'Stop typing' : 'Paste to Windows'}
+            {pasting ? 'Stop typing' : 'Paste'}
           </button>
         ) : null}
         {props.onCopy ? (
@@ -73,8 +63,9 @@ export function ScreenToolbar(props: ScreenToolbarProps) {
             disabled={windowsClipboard === null}
             onClick={props.onCopy}
             title={windowsClipboard === null ? 'Copy text in Windows first' : `Copy “${preview(windowsClipboard)}”`}
+            aria-label="Copy from Windows"
           >
-            Copy from Windows
+            Copy
           </button>
         ) : null}
         <button type="button" className="screen-button" disabled={!connected} onClick={props.onScreenshot}>
@@ -87,8 +78,9 @@ export function ScreenToolbar(props: ScreenToolbarProps) {
             disabled={!props.machineRunning}
             onClick={props.onOpenRemoteDesktop}
             title="Open Windows in a Remote Desktop client (FreeRDP or Remmina), logged on as the machine's user"
+            aria-label="Open in Remote Desktop"
           >
-            Open in Remote Desktop
+            Remote Desktop
           </button>
         ) : null}
       </div>
@@ -116,6 +108,18 @@ export function ScreenToolbar(props: ScreenToolbarProps) {
             {fullscreen.active ? 'Exit fullscreen' : 'Fullscreen'}
           </button>
         ) : null}
+      </div>
+      {/* Last, away from the keys: a stray click on the first button ended the session. */}
+      <div className="screen-toolbar-group">
+        {session ? (
+          <button type="button" className="screen-button" onClick={props.onDisconnect}>
+            Disconnect
+          </button>
+        ) : (
+          <button type="button" className="screen-button" onClick={props.onConnect} disabled={state !== 'disconnected'}>
+            Connect
+          </button>
+        )}
       </div>
     </div>
   );

@@ -25,7 +25,7 @@ function setup(machine: MachineView, plan?: Partial<DeletePlan>): FakeApi {
       kind: 'folder',
       remove: ['data.img', 'windows.boot'],
       keep: [],
-      allocatedBytes: 21_400_000_000,
+      allocatedBytes: 21.4 * 1024 ** 3,
       apparentBytes: 68_719_476_736,
       ...plan,
     }),
@@ -87,6 +87,85 @@ describe('a machine’s settings page', () => {
     rerender(<MachineSettingsPage machine={{ ...machine, ramGiB: 9 }} loaded machines={[]} />);
     expect(await within(bar()).findByText('Applied: the machine runs with the new settings.')).toBeTruthy();
     expect(applyButton().disabled).toBe(true);
+  });
+
+  it('after "Restart and apply", says the machine failed (cause, remedy) when it did, never "Applied"; the fix is one button that is the consent', async () => {
+    const machine = machineView({ status: running });
+    const fake = setup(machine);
+    fake.handlers.fixMachine = async () => ({ ok: true });
+    const { rerender } = show(machine);
+    await ready();
+    fireEvent.change(screen.getByRole('slider', { name: 'Memory' }), { target: { value: '9' } });
+    await user().click(applyButton());
+    await user().click(within(screen.getByTestId('apply-dialog')).getByRole('button', { name: 'Restart and apply' }));
+    await waitFor(() => expect(fake.callsOf('applyMachine')).toEqual([{ id: 'win11' }]));
+    // The new container started, then the image refused KVM (exit 88): the machine has failed.
+    const failed: MachineView = {
+      ...machine,
+      ramGiB: 9,
+      status: {
+        phase: 'failed',
+        running: false,
+        screenReady: false,
+        failure: { exitCode: 88, cause: 'The machine could not use KVM hardware acceleration.', remedy: 'Run it in software emulation, or fix KVM.', fix: 'software-emulation' },
+      },
+    };
+    rerender(<MachineSettingsPage machine={failed} loaded machines={[]} />);
+    const outcome = await within(bar()).findByTestId('apply-outcome');
+    expect(outcome.textContent).toBe(
+      'The settings are saved, but the machine failed to start with them: The machine could not use KVM hardware acceleration. Run it in software emulation, or fix KVM.',
+    );
+    expect(bar().textContent).not.toContain('Applied');
+    const fix = within(bar()).getByRole('button', { name: 'Run Windows in software emulation (no KVM, about 10× slower), and start' });
+    expect(within(bar()).queryByRole('checkbox')).toBeNull();
+    await user().click(fix);
+    await waitFor(() => expect(fake.callsOf('fixMachine')).toEqual([{ id: 'win11', fix: 'software-emulation' }]));
+    // Running again: now it is applied.
+    rerender(<MachineSettingsPage machine={{ ...failed, kvm: false, status: running }} loaded machines={[]} />);
+    expect((await within(bar()).findByTestId('apply-outcome')).textContent).toBe('Applied: the machine runs with the new settings.');
+  });
+
+  it('refuses turning software emulation off where KVM cannot work (a red error, Apply disabled), not just an amber note', async () => {
+    const machine = machineView({ kvm: false });
+    const fake = setup(machine);
+    fake.handlers.creationDefaults = async () => hostDefaults({ kvmNested: true });
+    show(machine);
+    await ready();
+    const consent = await screen.findByLabelText(/Run Windows in software emulation/);
+    await waitFor(() => expect(screen.getByTestId('emulation-notice')).toBeTruthy());
+    await user().click(consent);
+    // At the box itself, and in the bar beside Apply.
+    expect(screen.getAllByText(/without software emulation the machine would fail to start/).every((e) => e.className.includes('field-error'))).toBe(true);
+    expect(applyButton().disabled).toBe(true);
+    expect(consent.getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('on an installed Windows, a new language is kept for a new install: no "after a restart", no restart', async () => {
+    const machine = machineView({ status: running, installed: true });
+    const fake = setup(machine);
+    show(machine);
+    await ready();
+    expect(screen.getByTestId('install-only').textContent).toContain('Changing them here changes nothing in this Windows');
+    await user().selectOptions(screen.getByLabelText('Language', { selector: 'select' }), 'German');
+    expect(screen.queryByText('Changed · applies after a restart')).toBeNull();
+    expect(screen.getByText('Changed · for a new install only')).toBeTruthy();
+    expect(screen.getByTestId('applies-when').textContent).not.toMatch(/restart|shuts Windows down/);
+    await user().click(applyButton());
+    const dialog = screen.getByTestId('apply-dialog');
+    expect(dialog.textContent).toContain('set when Windows installs');
+    await user().click(within(dialog).getByRole('button', { name: 'Apply' }));
+    await waitFor(() => expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { language: 'de-DE' } }]));
+    expect(fake.callsOf('applyMachine')).toEqual([]);
+  });
+
+  it('before Windows is installed, a new language does apply (at the restart that reinstalls nothing yet)', async () => {
+    const machine = machineView({ status: { phase: 'stopped', running: false, screenReady: false }, installed: false });
+    setup(machine);
+    show(machine);
+    await ready();
+    expect(screen.queryByTestId('install-only')).toBeNull();
+    await user().selectOptions(screen.getByLabelText('Language', { selector: 'select' }), 'German');
+    expect(screen.getByText('Changed · applies at next start')).toBeTruthy();
   });
 
   it('on a stopped machine, saves without restarting: the change applies at the next start', async () => {
@@ -188,13 +267,13 @@ describe('a machine’s settings page', () => {
 
   it('in a folder Porthole did not make, says which files go and that the folder and foreign files stay', async () => {
     const machine = machineView({ storageDir: '/home/ada/vms' });
-    const fake = setup(machine, { kind: 'files', remove: ['data.img', 'windows.boot'], keep: ['notes.txt', 'shared'], allocatedBytes: 5_000_000_000 });
+    const fake = setup(machine, { kind: 'files', remove: ['data.img', 'windows.boot'], keep: ['notes.txt', 'shared'], allocatedBytes: 5 * 1024 ** 3 });
     const box = await confirmStep(machine);
     expect(box.textContent).toContain('The folder /home/ada/vms was not made by Porthole for this machine, so only the Windows disk files in it are deleted');
     expect(box.textContent).toContain('Deleted: data.img, windows.boot.');
     expect(box.textContent).toContain('Kept: the folder, notes.txt, shared.');
     expect(box.textContent).not.toContain('everything in it');
-    expect(within(box).getByTestId('delete-size').textContent).toBe('5.0 GB');
+    expect(within(box).getByTestId('delete-size').textContent).toBe('5 GB');
     await user().click(within(box).getByRole('button', { name: 'Delete machine and disk' }));
     await waitFor(() => expect(fake.callsOf('deleteMachine')).toEqual([{ id: 'win11', deleteDisk: true }]));
   });

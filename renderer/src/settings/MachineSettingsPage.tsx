@@ -37,7 +37,12 @@ import { errorText } from '../ui/errors';
 import { Field } from '../ui/Field';
 import '../ui/ui.css';
 import '../machine-form/machine-form.css';
+import { applyOutcome } from './apply-outcome';
+import { ApplyFailureFix } from './ApplyFailureFix';
 import './settings.css';
+
+/** Set by Windows Setup only (the answer file): an installed Windows keeps its own. */
+const INSTALL_ONLY: ReadonlyArray<keyof MachineSettings> = ['language', 'region', 'keyboard', 'username', 'password'];
 
 /** When a change takes effect, in a person's words. A recreate on a stopped machine simply waits for its next start. */
 export function effectText(effect: ChangeEffect, running: boolean): string {
@@ -112,13 +117,15 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
   const [working, setWorking] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // After "Restart and apply": the outcome follows the machine's live phase, not the call's answer alone.
+  const [following, setFollowing] = useState(false);
 
   const { defaults: host, measuring } = useHostDefaults(machine.storageDir);
   const isoChanged = form.source === 'iso' && form.customIso.trim() !== (machine.customIso ?? '');
   const iso = useIsoCheck(isoChanged ? form.customIso : '');
   const folderChecks = useFolderChecks(form.sharedFolders.map((f) => f.hostPath));
   const others = machines.filter((m) => m.id !== machine.id);
-  const ctx: FormContext = { mode: 'change', host, others, currentDiskGiB: machine.diskGiB, iso, folders: folderChecks };
+  const ctx: FormContext = { mode: 'change', host, others, currentDiskGiB: machine.diskGiB, currentEmulation: !machine.kvm, iso, folders: folderChecks };
   const errors = formErrors(form, ctx);
   if (form.source === 'iso' && !isoChanged) delete errors.customIso;
   const warnings = formWarnings(form, ctx);
@@ -130,21 +137,29 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
   const changed = Object.keys(changes).length > 0;
   const effect = changeEffect(before, after);
   const lines = describeChanges(before, after);
-  const cautions = changeWarnings(before, after, { installed: probablyInstalled(machine) });
+  const installed = probablyInstalled(machine);
+  const cautions = changeWarnings(before, after, { installed });
   const problems = Object.values(errors);
+  // Language, region, keyboard, account: written by Windows Setup only. On an installed Windows a change is
+  // kept for a new installation and changes nothing now, so it neither says "after a restart" nor restarts.
+  const installOnly = installed && changed && changedFields(before, after).every((f) => INSTALL_ONLY.includes(f));
+  const outcome = following ? applyOutcome(machine.status) : null;
 
   /** The tag of a section whose settings changed: when that part applies. */
   const tagFor = (fields: ReadonlyArray<keyof MachineSettings>): string | null => {
     const partial: Record<string, unknown> = { ...before };
     for (const f of fields) partial[f] = after[f];
     const only = partial as unknown as MachineSettings;
-    if (changedFields(before, only).length === 0) return null;
+    const fieldsChanged = changedFields(before, only);
+    if (fieldsChanged.length === 0) return null;
+    if (installed && fieldsChanged.every((f) => INSTALL_ONLY.includes(f))) return 'Changed · for a new install only';
     return effectTag(changeEffect(before, only), running);
   };
 
   const update = (part: Partial<MachineForm>): void => {
     setNotice(null);
     setError(null);
+    setFollowing(false);
     setForm((f) => ({ ...f, ...part }));
   };
 
@@ -152,6 +167,7 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
     setConfirming(false);
     setError(null);
     setNotice(null);
+    setFollowing(false);
     const api = porthole();
     setWorking('Saving…');
     let appliesAt: ChangeEffect;
@@ -163,11 +179,13 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
       return;
     }
     setForm((f) => ({ ...f, password: '' }));
-    if (appliesAt === 'recreate' && running) {
+    if (installOnly) {
+      setNotice('Saved for a new installation: the installed Windows keeps its own. Change it inside Windows.');
+    } else if (appliesAt === 'recreate' && running) {
       setWorking('Shutting Windows down, recreating the machine and starting it again…');
       try {
         await api.applyMachine({ id: machine.id });
-        setNotice('Applied: the machine runs with the new settings.');
+        setFollowing(true);
       } catch (e) {
         setError(`The settings are saved, but the machine did not restart with them: ${errorText(e)} They apply at its next start.`);
       }
@@ -178,7 +196,7 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
   };
 
   const onApply = (): void => {
-    if ((effect === 'recreate' && running) || cautions.length > 0) setConfirming(true);
+    if ((effect === 'recreate' && running && !installOnly) || cautions.length > 0) setConfirming(true);
     else void apply();
   };
 
@@ -258,6 +276,12 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
       </Section>
 
       <Section title="Language and account" tag={tagFor(['language', 'region', 'keyboard', 'username', 'password'])}>
+        {installed ? (
+          <p className="field-hint" data-testid="install-only">
+            Windows is installed: its language, region, keyboard and account were set then. Changing them here changes nothing in
+            this Windows (change them inside Windows); they apply if Windows is installed again.
+          </p>
+        ) : null}
         <LocaleFields value={form} onChange={update} errors={errors} hostKeyboard={host?.keyboard} />
         <AccountFields value={form} onChange={update} errors={errors} mode="change" hasPassword={machine.hasPassword} />
       </Section>
@@ -300,6 +324,7 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
           onChange={(softwareEmulation) => update({ softwareEmulation })}
           mode="change"
           heading={false}
+          error={errors.softwareEmulation}
           warning={warnings.softwareEmulation}
         />
       </Section>
@@ -323,6 +348,10 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
         <div className="settings-bar-text">
           {working ? (
             <span role="status">{working}</span>
+          ) : outcome && !changed ? (
+            <span className={outcome.kind === 'failed' ? 'field-error' : 'muted'} role={outcome.kind === 'failed' ? 'alert' : 'status'} data-testid="apply-outcome">
+              {outcome.text}
+            </span>
           ) : error ? (
             <span className="field-error" role="alert">
               {error}
@@ -332,7 +361,9 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
               <strong>
                 {lines.length} change{lines.length === 1 ? '' : 's'}.
               </strong>{' '}
-              <span data-testid="applies-when">{effectText(effect, running)}</span>
+              <span data-testid="applies-when">
+                {installOnly ? 'Windows is installed: this is kept for a new installation, and the installed Windows keeps its own.' : effectText(effect, running)}
+              </span>
               {problems.length > 0 ? <span className="field-error"> {problems[0]}</span> : null}
             </>
           ) : (
@@ -341,6 +372,7 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
             </span>
           )}
         </div>
+        {outcome?.kind === 'failed' && !changed ? <ApplyFailureFix machine={machine} /> : null}
         <button type="button" className="ghost" disabled={!changed || working !== null} onClick={() => setForm(live)}>
           Discard
         </button>
@@ -351,7 +383,7 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
 
       {confirming ? (
         <Dialog
-          title={running && effect === 'recreate' ? `Restart “${machine.name}” with the new settings?` : 'Apply these changes?'}
+          title={running && effect === 'recreate' && !installOnly ? `Restart “${machine.name}” with the new settings?` : 'Apply these changes?'}
           onClose={() => setConfirming(false)}
           testId="apply-dialog"
           actions={
@@ -360,7 +392,7 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
                 Cancel
               </button>
               <button type="button" className="primary" data-autofocus onClick={() => void apply()}>
-                {running && effect === 'recreate' ? 'Restart and apply' : 'Apply'}
+                {running && effect === 'recreate' && !installOnly ? 'Restart and apply' : 'Apply'}
               </button>
             </>
           }
@@ -370,7 +402,7 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
               <li key={line}>{line}</li>
             ))}
           </ul>
-          <p>{effectText(effect, running)}</p>
+          {installOnly ? null : <p>{effectText(effect, running)}</p>}
           {cautions.map((c) => (
             <p key={c} className="notice">
               {c}

@@ -39,6 +39,10 @@ export interface StatsSeries {
   t: number[];
   cpuPercent: number[];
   memBytes: number[];
+  /**
+   * What the memory is measured against: the machine's RAM when given (the engine's own limit is the
+   * host's total memory, since the container has none of its own), else the engine's figure.
+   */
   memLimitBytes: number;
   diskRead: number[];
   diskWrite: number[];
@@ -51,7 +55,7 @@ export interface StatsSeries {
  * time between them. The first sample has no rate (0); a total that went down (the container was
  * recreated) counts from zero again rather than drawing a negative spike.
  */
-export function toSeries(samples: readonly StatsSample[]): StatsSeries {
+export function toSeries(samples: readonly StatsSample[], machineRamBytes?: number): StatsSeries {
   const out: StatsSeries = { t: [], cpuPercent: [], memBytes: [], memLimitBytes: 0, diskRead: [], diskWrite: [], netRx: [], netTx: [] };
   const rate = (now: number, before: number | undefined, seconds: number): number => {
     if (before === undefined || seconds <= 0) return 0;
@@ -69,5 +73,6 @@ export function toSeries(samples: readonly StatsSample[]): StatsSeries {
     out.netTx.push(rate(s.netTxBytes, prev?.netTxBytes, seconds));
     out.memLimitBytes = s.memLimitBytes;
   });
+  if (machineRamBytes) out.memLimitBytes = machineRamBytes;
   return out;
 }

@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
-import { DEFAULT_IMAGE, findVersion, languageName, type CreationDefaults } from '@porthole/api';
+import { cultureName, DEFAULT_IMAGE, findVersion, languageName, type CreationDefaults } from '@porthole/api';
 import { formatBytes } from '../app/format';
 import { windowsShareName } from '../machine-form/controls/StorageFields';
-import { needsSoftwareEmulation, type IsoCheck, type Problems } from '../machine-form/form/checks';
+import { needsSoftwareEmulation, type ExistingInstallFound, type IsoCheck, type Problems } from '../machine-form/form/checks';
 import { describeIso } from '../machine-form/form/iso';
 import type { FormField, MachineForm } from '../machine-form/form/machine-form';
 import { STEPS, stepOf } from './steps';
@@ -41,6 +41,7 @@ export function Review({
   host,
   iso,
   machineFolder,
+  existingInstall,
   errors,
   onEdit,
 }: {
@@ -48,6 +49,8 @@ export function Review({
   host: CreationDefaults;
   iso: IsoCheck;
   machineFolder: string | null;
+  /** The machine starts into the Windows already installed in its folder. */
+  existingInstall: ExistingInstallFound | null;
   errors: Problems;
   onEdit: (step: number) => void;
 }) {
@@ -59,7 +62,15 @@ export function Review({
         <Row label="Name" field="name" errors={errors}>
           {form.name}
         </Row>
-        {form.source === 'download' ? (
+        {existingInstall ? (
+          <Row label="Windows" field="useExistingInstall" errors={errors}>
+            <span data-testid="review-existing-install">
+              Already installed in <code>{existingInstall.folder}</code>
+              {existingInstall.diskGiB !== undefined ? ` (a ${existingInstall.diskGiB} GB disk)` : ''}{' '}
+              <span className="muted">· nothing is downloaded or installed</span>
+            </span>
+          </Row>
+        ) : form.source === 'download' ? (
           <Row label="Windows" field="version" errors={errors}>
             {version ? (
               <>
@@ -85,15 +96,15 @@ export function Review({
           {languageName(form.language)}
         </Row>
         <Row label="Region" field="region" errors={errors}>
-          {form.region || <span className="muted">Same as the language</span>}
+          {form.region ? cultureName(form.region) : <span className="muted">Same as the language</span>}
         </Row>
         <Row label="Keyboard" field="keyboard" errors={errors}>
-          {form.keyboard || <span className="muted">Same as the language</span>}
+          {form.keyboard ? cultureName(form.keyboard) : <span className="muted">Same as the language</span>}
         </Row>
-        <Row label="User name" field="username" errors={errors}>
+        <Row label={existingInstall ? 'User name (as installed)' : 'User name'} field="username" errors={errors}>
           {form.username}
         </Row>
-        <Row label="Password" field="password" errors={errors}>
+        <Row label={existingInstall ? 'Password (as installed)' : 'Password'} field="password" errors={errors}>
           {form.password ? '•'.repeat(Math.min(12, form.password.length)) : <span className="muted">Not set</span>}
         </Row>
       </Section>
@@ -111,9 +122,6 @@ export function Review({
         <Row label="Stored in" field="storageLocation" errors={errors}>
           <code>{machineFolder ?? form.storageLocation}</code>
         </Row>
-      </Section>
-
-      <Section step={stepOf('sharedFolders')} onEdit={onEdit}>
         <Row label="Shared folders" field="sharedFolders" errors={errors}>
           {form.sharedFolders.length === 0 ? (
             <span className="muted">None</span>
@@ -136,7 +144,7 @@ export function Review({
               : 'Hardware (KVM)'}
         </Row>
         <Row label="Image" field="image" errors={errors}>
-          <code>{form.image.trim() || DEFAULT_IMAGE}</code>
+          <code>{form.image.trim() || host.image || DEFAULT_IMAGE}</code>
         </Row>
         <Row label="Starts with Porthole" errors={errors}>
           {form.autoStart ? 'Yes' : 'No'}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { versionName, versionRequirements, type CreationDefaults, type IsoInfo, type MachineView } from '@porthole/api';
+import { validateHostPath, versionName, versionRequirements, type CreationDefaults, type IsoInfo, type MachineView } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { navigate } from '../app/hooks';
 import { useIsoDropClaim } from '../drop/claim';
@@ -8,25 +8,23 @@ import { ResourceFields } from '../machine-form/controls/ResourceFields';
 import { AccelerationField, ImageField, SharedFoldersEditor, StorageField } from '../machine-form/controls/StorageFields';
 import { WindowsPicker } from '../machine-form/controls/WindowsPicker';
 import { diskRange, formErrors, formWarnings, freeGiB, type FormContext, type Problems } from '../machine-form/form/checks';
-import { useFolderChecks, useHostDefaults, useIsoCheck } from '../machine-form/form/hooks';
+import { useExistingInstall, useFolderChecks, useHostDefaults, useIsoCheck } from '../machine-form/form/hooks';
 import { nameFromIso } from '../machine-form/form/iso';
 import { draftFromForm, newMachineFolder, newMachineForm, suggestName, type FormField, type MachineForm } from '../machine-form/form/machine-form';
 import { Field } from '../ui/Field';
 import { errorText } from '../ui/errors';
 import { clearOfferedIso, offeredIso } from './handoff';
+import { ExistingInstallChoice } from './ExistingInstall';
 import { Review } from './Review';
 import { startAndWatch } from './start';
 import { STEPS, stepOf } from './steps';
 
-/** `#/new`: a new machine in five steps. Measures the host first: every default comes from it. */
+/** `#/new`: a new machine in four steps. Measures the host first: every default comes from it. */
 
 function autoName(form: MachineForm, otherNames: readonly string[]): string {
   const base = form.source === 'iso' ? (form.customIso.trim() ? nameFromIso(form.customIso) : 'My ISO') : versionName(form.version);
   return suggestName(base, otherNames);
 }
-
-/** Problems that block Create but not moving between steps. */
-const CREATE_ONLY: ReadonlySet<FormField> = new Set(['softwareEmulation']);
 
 interface CreatedButStopped {
   name: string;
@@ -59,8 +57,12 @@ export function WizardForm({ initial, machines }: { initial: CreationDefaults; m
   const iso = useIsoCheck(form.source === 'iso' ? form.customIso : '');
   const folderChecks = useFolderChecks(form.sharedFolders.map((f) => f.hostPath));
 
-  const effective: MachineForm = nameEdited ? form : { ...form, name: autoName(form, otherNames) };
-  const ctx: FormContext = { mode: 'create', host, others, iso, folders: folderChecks };
+  const named: MachineForm = nameEdited ? form : { ...form, name: autoName(form, otherNames) };
+  const folderOk = validateHostPath(named.storageLocation.trim(), 'storage folder') === null && named.name.trim() !== '';
+  const existingInstall = useExistingInstall(folderOk ? newMachineFolder(named) : null);
+  // "Use it" holds only for the folder it was chosen for: another name or location is a fresh install again.
+  const effective: MachineForm = { ...named, useExistingInstall: Boolean(existingInstall && form.useExistingInstall) };
+  const ctx: FormContext = { mode: 'create', host, others, iso, folders: folderChecks, existingInstall };
   const errors = formErrors(effective, ctx);
   const warnings = formWarnings(effective, ctx);
 
@@ -97,9 +99,8 @@ export function WizardForm({ initial, machines }: { initial: CreationDefaults; m
     const at = stepOf(field);
     if (touched.has(field) || attempted.has(at) || at < step) visible[field] = message;
   }
-  // Consent to software emulation does not hold up the steps: the review says Create needs it, and why.
-  const stepProblems = (index: number): FormField[] =>
-    (STEPS[index]?.fields ?? []).filter((f) => errors[f] !== undefined && !CREATE_ONLY.has(f));
+  // Every problem holds up its own step, the software-emulation consent too: it is asked where it is shown.
+  const stepProblems = (index: number): FormField[] => (STEPS[index]?.fields ?? []).filter((f) => errors[f] !== undefined);
   const reachable = (index: number): boolean => index <= step || STEPS.slice(0, index).every((_, i) => stepProblems(i).length === 0);
 
   const focusFirstInvalid = (): void => {
@@ -170,6 +171,21 @@ export function WizardForm({ initial, machines }: { initial: CreationDefaults; m
   const current = STEPS[step]!;
   const blocking = Object.values(errors);
   const machineFolder = errors.storageLocation ? null : newMachineFolder(effective);
+  const chooseAnotherFolder = (): void => {
+    update({ useExistingInstall: false });
+    setStep(stepOf('storageLocation'));
+    // The storage location is typed or picked there; a new name gives a new folder too.
+    setTimeout(() => body.current?.querySelector<HTMLElement>('.storage-location input')?.focus(), 0);
+  };
+  const existingNotice = existingInstall ? (
+    <ExistingInstallChoice
+      found={existingInstall}
+      using={effective.useExistingInstall === true}
+      onUse={() => update({ useExistingInstall: true })}
+      onChooseAnother={chooseAnotherFolder}
+      error={visible.useExistingInstall}
+    />
+  ) : null;
 
   return (
     <form className="wizard" aria-label="New machine" onSubmit={submit} noValidate>
@@ -226,6 +242,8 @@ export function WizardForm({ initial, machines }: { initial: CreationDefaults; m
                   />
                 )}
               </Field>
+              {/* Right under the name: the name gives the folder, and the folder holds that Windows. */}
+              {existingNotice}
               <WindowsPicker
                 source={form.source}
                 version={form.version}
@@ -243,7 +261,7 @@ export function WizardForm({ initial, machines }: { initial: CreationDefaults; m
           {current.id === 'account' ? (
             <>
               <LocaleFields value={form} onChange={update} errors={visible} hostKeyboard={host.keyboard} />
-              <AccountFields value={form} onChange={update} errors={visible} mode="create" />
+              <AccountFields value={form} onChange={update} errors={visible} mode="create" existingInstall={effective.useExistingInstall} />
             </>
           ) : null}
 
@@ -267,18 +285,7 @@ export function WizardForm({ initial, machines }: { initial: CreationDefaults; m
                 error={visible.storageLocation}
                 warning={warnings.storageLocation}
               />
-            </>
-          ) : null}
-
-          {current.id === 'options' ? (
-            <>
-              <SharedFoldersEditor
-                folders={form.sharedFolders}
-                onChange={(sharedFolders) => update({ sharedFolders })}
-                error={visible.sharedFolders}
-                missing={new Set(Object.entries(folderChecks).filter(([, exists]) => !exists).map(([p]) => p))}
-                engineHost={host.storageHost}
-              />
+              {existingNotice}
               <AccelerationField
                 host={host}
                 emulation={form.softwareEmulation}
@@ -286,10 +293,23 @@ export function WizardForm({ initial, machines }: { initial: CreationDefaults; m
                 mode="create"
                 error={visible.softwareEmulation}
               />
+              <SharedFoldersEditor
+                folders={form.sharedFolders}
+                onChange={(sharedFolders) => update({ sharedFolders })}
+                error={visible.sharedFolders}
+                missing={new Set(Object.entries(folderChecks).filter(([, exists]) => !exists).map(([p]) => p))}
+                engineHost={host.storageHost}
+              />
               <details className="advanced" open={Boolean(form.image) || Boolean(visible.image)}>
                 <summary>Advanced</summary>
                 <div className="advanced-body">
-                  <ImageField image={form.image} onChange={(image) => update({ image })} error={visible.image} warning={warnings.image} />
+                  <ImageField
+                    image={form.image}
+                    defaultImage={host.image}
+                    onChange={(image) => update({ image })}
+                    error={visible.image}
+                    warning={warnings.image}
+                  />
                   <label className="checkbox-row">
                     <input type="checkbox" checked={form.autoStart} onChange={(e) => update({ autoStart: e.target.checked })} />
                     Start this machine when Porthole starts
@@ -300,7 +320,15 @@ export function WizardForm({ initial, machines }: { initial: CreationDefaults; m
           ) : null}
 
           {current.id === 'review' ? (
-            <Review form={effective} host={host} iso={iso} machineFolder={machineFolder} errors={errors} onEdit={setStep} />
+            <Review
+              form={effective}
+              host={host}
+              iso={iso}
+              machineFolder={machineFolder}
+              existingInstall={effective.useExistingInstall ? existingInstall : null}
+              errors={errors}
+              onEdit={setStep}
+            />
           ) : null}
         </div>
 

@@ -13,7 +13,7 @@ export const STEPS: readonly WizardStep[] = [
     id: 'windows',
     title: 'Windows',
     intro: 'Which Windows to install. Porthole downloads it from Microsoft, or installs from an ISO file you have.',
-    fields: ['name', 'source', 'version', 'customIso'],
+    fields: ['name', 'source', 'version', 'customIso', 'useExistingInstall'],
   },
   {
     id: 'account',
@@ -21,17 +21,13 @@ export const STEPS: readonly WizardStep[] = [
     intro: 'These start out like this computer’s. Windows is installed with them.',
     fields: ['language', 'region', 'keyboard', 'username', 'password'],
   },
+  // One step for resources and options: the wizard's whole path stays within six clicks (Next ×3, Generate,
+  // Create, and the software-emulation consent where this computer needs it).
   {
     id: 'resources',
-    title: 'Resources',
-    intro: 'What Windows may use of this computer while it runs. You can change these later.',
-    fields: ['ramGiB', 'cpuCores', 'diskGiB', 'storageLocation'],
-  },
-  {
-    id: 'options',
-    title: 'Sharing and options',
-    intro: 'Folders to share with Windows, hardware acceleration, and advanced settings.',
-    fields: ['sharedFolders', 'softwareEmulation', 'image', 'autoStart'],
+    title: 'Resources and sharing',
+    intro: 'What Windows may use of this computer, folders to share with it, and how it runs. You can change these later.',
+    fields: ['ramGiB', 'cpuCores', 'diskGiB', 'storageLocation', 'softwareEmulation', 'sharedFolders', 'image', 'autoStart'],
   },
   { id: 'review', title: 'Review', intro: 'Check everything, then create the machine. It starts right away.', fields: [] },
 ];

@@ -1,12 +1,13 @@
-import { useId, useState } from 'react';
-import { findLanguage, windowsLanguages } from '@porthole/api';
+import { useState } from 'react';
+import { cultureChoices, cultureName, findLanguage, languageName, windowsLanguages } from '@porthole/api';
 import type { Problems } from '../form/checks';
+import { generatePassword } from '../form/password';
 import type { MachineForm } from '../form/machine-form';
 import { Field } from '../../ui/Field';
 
 type LocalePart = Pick<MachineForm, 'language' | 'region' | 'keyboard'>;
 
-/** Language Windows is downloaded in, and the region and keyboard its answer file sets. */
+/** Language Windows is downloaded in, and the region and keyboard its answer file sets: picked by name, sent as culture codes. */
 export function LocaleFields({
   value,
   onChange,
@@ -19,10 +20,19 @@ export function LocaleFields({
   /** This computer's keyboard as a Windows culture, to suggest. */
   hostKeyboard?: string | undefined;
 }) {
-  const listId = useId();
   const culture = findLanguage(value.language)?.culture ?? value.language;
   const known = windowsLanguages.some((l) => l.culture === culture);
-  const suggestions = [...new Set([...(hostKeyboard ? [hostKeyboard] : []), ...windowsLanguages.map((l) => l.culture)])];
+  const choices = cultureChoices([value.region.trim(), value.keyboard.trim(), hostKeyboard]);
+  const options = (
+    <>
+      <option value="">Same as the language</option>
+      {choices.map((c) => (
+        <option key={c.code} value={c.code}>
+          {c.name}
+        </option>
+      ))}
+    </>
+  );
   return (
     <div className="field-grid">
       <Field label="Language" error={errors.language} hint="Windows is downloaded and installed in this language.">
@@ -37,41 +47,24 @@ export function LocaleFields({
           </select>
         )}
       </Field>
-      <Field label="Region" error={errors.region} hint="Formats for dates, numbers and currency, such as de-CH. Empty: the language’s own.">
+      <Field label="Region" error={errors.region} hint={`Formats for dates, numbers and currency. “Same as the language”: ${languageName(culture)}’s.`}>
         {(control) => (
-          <input
-            {...control}
-            list={listId}
-            value={value.region}
-            placeholder="Same as the language"
-            spellCheck={false}
-            autoComplete="off"
-            onChange={(e) => onChange({ region: e.target.value })}
-          />
+          <select {...control} value={value.region.trim()} onChange={(e) => onChange({ region: e.target.value })}>
+            {options}
+          </select>
         )}
       </Field>
       <Field
         label="Keyboard"
         error={errors.keyboard}
-        hint={`Keyboard layout as a culture, such as fr-CH. Empty: the language’s own.${hostKeyboard ? ` This computer uses ${hostKeyboard}.` : ''}`}
+        hint={`The keyboard layout Windows starts with.${hostKeyboard ? ` This computer uses ${cultureName(hostKeyboard)}.` : ''}`}
       >
         {(control) => (
-          <input
-            {...control}
-            list={listId}
-            value={value.keyboard}
-            placeholder="Same as the language"
-            spellCheck={false}
-            autoComplete="off"
-            onChange={(e) => onChange({ keyboard: e.target.value })}
-          />
+          <select {...control} value={value.keyboard.trim()} onChange={(e) => onChange({ keyboard: e.target.value })}>
+            {options}
+          </select>
         )}
       </Field>
-      <datalist id={listId}>
-        {suggestions.map((c) => (
-          <option key={c} value={c} />
-        ))}
-      </datalist>
     </div>
   );
 }
@@ -85,17 +78,30 @@ export function AccountFields({
   errors,
   mode,
   hasPassword,
+  existingInstall,
 }: {
   value: AccountPart;
   onChange: (part: Partial<AccountPart>) => void;
   errors: Problems;
   mode: 'create' | 'change';
   hasPassword?: boolean;
+  /** Create: the machine starts into a Windows already installed on its disk, whose account is its own. */
+  existingInstall?: boolean;
 }) {
   const [reveal, setReveal] = useState(false);
+  // A generated password only helps a Windows that is still to be installed with it.
+  const canGenerate = mode === 'create' && !existingInstall;
   return (
     <div className="field-grid">
-      <Field label="User name" error={errors.username} hint="The Windows account. Up to 20 characters, without \ / [ ] : ; | = , + * ? < > % @ or quotes.">
+      <Field
+        label="User name"
+        error={errors.username}
+        hint={
+          existingInstall
+            ? 'The account of the Windows already on this disk, as it was installed: Porthole cannot change it there.'
+            : 'The Windows account. Up to 20 characters, without \\ / [ ] : ; | = , + * ? < > % @ or quotes.'
+        }
+      >
         {(control) => (
           <input
             {...control}
@@ -108,14 +114,17 @@ export function AccountFields({
         )}
       </Field>
       <Field
+        className={canGenerate ? 'field-span' : undefined}
         label={mode === 'create' ? 'Password' : 'New password'}
         error={errors.password}
         hint={
-          mode === 'create'
-            ? 'Windows signs in by itself; the password is for Remote Desktop and the lock screen.'
-            : hasPassword
-              ? 'Leave empty to keep the current password.'
-              : 'This machine has no password yet.'
+          existingInstall
+            ? 'The password that Windows already has: Remote Desktop signs in with it. Porthole cannot set a new one there.'
+            : mode === 'create'
+              ? 'Windows signs in by itself; the password is for Remote Desktop and the lock screen. Generate makes a strong one; the machine’s card shows it.'
+              : hasPassword
+                ? 'Leave empty to keep the current password.'
+                : 'This machine has no password yet.'
         }
       >
         {(control) => (
@@ -132,6 +141,17 @@ export function AccountFields({
             <button type="button" className="ghost" aria-pressed={reveal} onClick={() => setReveal((r) => !r)}>
               {reveal ? 'Hide' : 'Show'}
             </button>
+            {canGenerate ? (
+              <button
+                type="button"
+                onClick={() => {
+                  onChange({ password: generatePassword() });
+                  setReveal(true);
+                }}
+              >
+                Generate
+              </button>
+            ) : null}
           </div>
         )}
       </Field>

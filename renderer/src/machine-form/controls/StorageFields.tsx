@@ -39,6 +39,7 @@ export function StorageField({
   const desktop = host?.storageHost ? null : desktopBridge();
   return (
     <Field
+      className="storage-location"
       label={host?.storageHost ? `Storage location on ${host.storageHost}` : 'Storage location'}
       error={error}
       warning={warning}
@@ -196,22 +197,31 @@ export function SharedFoldersEditor({
 /** The image, for people who test other releases (and Porthole's own tests). Empty: the tested default. */
 export function ImageField({
   image,
+  defaultImage,
   onChange,
   error,
   warning,
 }: {
   image: string;
+  /** What an empty field means here: the backend's default for new machines (PORTHOLE_DEFAULT_IMAGE can change it). */
+  defaultImage?: string | undefined;
   onChange: (image: string) => void;
   error?: string | undefined;
   warning?: string | undefined;
 }) {
+  const empty = defaultImage ?? DEFAULT_IMAGE;
   return (
-    <Field label="Container image" error={error} warning={warning} hint={`Leave empty for the tested ${DEFAULT_IMAGE}.`}>
+    <Field
+      label="Container image"
+      error={error}
+      warning={warning}
+      hint={empty === DEFAULT_IMAGE ? `Leave empty for the tested ${DEFAULT_IMAGE}.` : `Leave empty for ${empty}, this Porthole’s default.`}
+    >
       {(control) => (
         <input
           {...control}
           value={image}
-          placeholder={DEFAULT_IMAGE}
+          placeholder={empty}
           spellCheck={false}
           autoComplete="off"
           onChange={(e) => onChange(e.target.value)}
@@ -267,7 +277,7 @@ export function AccelerationField({
         <p className="muted">{why}</p>
       )}
       <label className="checkbox-row">
-        <input type="checkbox" checked={emulation} onChange={(e) => onChange(e.target.checked)} />
+        <input type="checkbox" checked={emulation} aria-invalid={error ? true : undefined} onChange={(e) => onChange(e.target.checked)} />
         {EMULATION_CONSENT}
       </label>
       <FieldMessage error={error} warning={warning} />

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { findVersion, versionFamilies, windowsVersions, type WindowsVersion } from '@porthole/api';
 import { desktopBridge } from '../../api/desktop';
 import { formatBytes } from '../../app/format';
@@ -33,21 +33,41 @@ function badges(v: WindowsVersion): string[] {
 }
 
 function VersionOption({ v, checked, onPick }: { v: WindowsVersion; checked: boolean; onPick: () => void }) {
+  // The radio's name is the version's name; its badges, note and size describe it (all of it read as its name was noise).
+  const id = useId();
+  const list = badges(v);
+  const described = [list.length > 0 ? `${id}-badges` : null, v.note ? `${id}-note` : null, `${id}-size`].filter(Boolean).join(' ');
   return (
     <label className={`choice${checked ? ' choice-checked' : ''}`}>
-      <input type="radio" name="windows-version" value={v.id} checked={checked} onChange={onPick} />
+      <input
+        type="radio"
+        name="windows-version"
+        value={v.id}
+        checked={checked}
+        onChange={onPick}
+        aria-labelledby={`${id}-name`}
+        aria-describedby={described}
+      />
       <span className="choice-text">
         <span className="choice-title">
-          {v.name}
-          {badges(v).map((b) => (
-            <span key={b} className={`badge badge-${b.toLowerCase()}`}>
-              {b}
+          <span id={`${id}-name`}>{v.name}</span>
+          {list.length > 0 ? (
+            <span id={`${id}-badges`}>
+              {list.map((b) => (
+                <span key={b} className={`badge badge-${b.toLowerCase()}`}>
+                  {b}
+                </span>
+              ))}
             </span>
-          ))}
+          ) : null}
         </span>
-        {v.note ? <span className="choice-note">{v.note}</span> : null}
+        {v.note ? (
+          <span className="choice-note" id={`${id}-note`}>
+            {v.note}
+          </span>
+        ) : null}
       </span>
-      <span className="choice-size" title="Approximate size of the download">
+      <span className="choice-size" id={`${id}-size`} title="Approximate size of the download">
         {formatBytes(v.downloadBytes)}
       </span>
     </label>
@@ -142,6 +162,7 @@ export function WindowsPicker({ source, version, customIso, onChange, iso, versi
     });
   const pick = (id: string): void => onChange({ source: 'download', version: id });
   const unlisted = selected && !selected.listed ? selected : undefined;
+  const isoId = useId();
 
   return (
     <div className="windows-picker" role="radiogroup" aria-label="Windows">
@@ -182,10 +203,20 @@ export function WindowsPicker({ source, version, customIso, onChange, iso, versi
 
       <div className={`choice choice-iso${source === 'iso' ? ' choice-checked' : ''}`}>
         <label className="choice-iso-label">
-          <input type="radio" name="windows-version" value="iso" checked={source === 'iso'} onChange={() => onChange({ source: 'iso' })} />
+          <input
+            type="radio"
+            name="windows-version"
+            value="iso"
+            checked={source === 'iso'}
+            onChange={() => onChange({ source: 'iso' })}
+            aria-labelledby={`${isoId}-name`}
+            aria-describedby={`${isoId}-note`}
+          />
           <span className="choice-text">
-            <span className="choice-title">Install from my own ISO</span>
-            <span className="choice-note">
+            <span className="choice-title" id={`${isoId}-name`}>
+              Install from my own ISO
+            </span>
+            <span className="choice-note" id={`${isoId}-note`}>
               A Windows ISO you downloaded (useful when Microsoft blocks the download), or any other bootable ISO.
             </span>
           </span>

@@ -39,9 +39,24 @@ export interface FormContext {
   others: readonly MachineView[];
   /** Change mode: the machine's disk size now (it can only grow). */
   currentDiskGiB?: number;
+  /** Change mode: the machine runs in software emulation now (KVM off). */
+  currentEmulation?: boolean;
   iso: IsoCheck;
   /** Shared folders found to exist (true) or missing (false); absent while unknown. */
   folders: Readonly<Record<string, boolean>>;
+  /** Create: the new machine's folder already holds an installed Windows (creationDefaults said so). */
+  existingInstall?: ExistingInstallFound | null;
+}
+
+/** A Windows the image installed in the folder a new machine would use (a disk kept from a deleted machine). */
+export interface ExistingInstallFound {
+  folder: string;
+  diskGiB?: number | undefined;
+}
+
+/** How the wizard names a found install: where, and how large its disk is. */
+export function describeExistingInstall(found: ExistingInstallFound): string {
+  return `${found.folder} already holds an installed Windows${found.diskGiB !== undefined ? ` (a ${found.diskGiB} GB disk)` : ''}, perhaps kept when a machine was deleted.`;
 }
 
 export interface Range {
@@ -193,11 +208,22 @@ export function formErrors(form: MachineForm, ctx: FormContext): Problems {
     machineDir = form.storageLocation;
   }
 
+  if (ctx.mode === 'create' && ctx.existingInstall && !form.useExistingInstall) {
+    set('useExistingInstall', `${describeExistingInstall(ctx.existingInstall)} Use it, or choose another folder (or name) for a fresh install.`);
+  }
+
   set('sharedFolders', sharedFolderProblem(form, ctx, machineDir));
   set('image', validateImage(form.image));
 
   if (ctx.mode === 'create' && ctx.host && needsSoftwareEmulation(ctx.host) && !form.softwareEmulation) {
     set('softwareEmulation', 'Windows cannot use hardware acceleration on this computer: tick the box to run it in software emulation, or create the machine on a computer with KVM.');
+  }
+  // Turning emulation off where KVM cannot work would make the machine fail at its next start: refused here.
+  if (ctx.mode === 'change' && ctx.currentEmulation && ctx.host && needsSoftwareEmulation(ctx.host) && !form.softwareEmulation) {
+    set(
+      'softwareEmulation',
+      'Hardware acceleration (KVM) does not work on this computer: without software emulation the machine would fail to start. Keep the box ticked, or fix KVM first (“Check this computer” says how).',
+    );
   }
   return errors;
 }
@@ -229,7 +255,7 @@ export function formWarnings(form: MachineForm, ctx: FormContext): Problems {
   if (form.image.trim() && form.image.trim() !== DEFAULT_IMAGE && !validateImage(form.image)) {
     warnings.image = `Porthole is tested with ${DEFAULT_IMAGE}; another image may behave differently.`;
   }
-  if (host && ctx.mode === 'change' && !form.softwareEmulation && needsSoftwareEmulation(host)) {
+  if (host && ctx.mode === 'change' && !ctx.currentEmulation && !form.softwareEmulation && needsSoftwareEmulation(host)) {
     warnings.softwareEmulation = 'Hardware acceleration does not work on this computer: with KVM on, the machine stops at start with “KVM acceleration is not available”. Tick the box to run it in software emulation.';
   }
   return warnings;

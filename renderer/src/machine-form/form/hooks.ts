@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { validateHostPath, validateIsoPath, type CreationDefaults } from '@porthole/api';
 import { porthole } from '../../api/porthole';
 import { errorText } from '../../ui/errors';
-import type { IsoCheck } from './checks';
+import type { ExistingInstallFound, IsoCheck } from './checks';
 
 /** How long typing may pause before Porthole asks the backend about a path. */
 export const TYPING_PAUSE_MS = 350;
@@ -112,4 +112,42 @@ export function useFolderChecks(paths: readonly string[]): Record<string, boolea
     };
   }, [key, round]);
   return known;
+}
+
+/**
+ * Whether the folder a new machine would use already holds an installed Windows (creationDefaults
+ * looks for the image's windows.boot there, as the compose import does). Null while unknown or none.
+ */
+export function useExistingInstall(folder: string | null): ExistingInstallFound | null {
+  const wanted = folder && validateHostPath(folder, 'storage folder') === null ? folder : null;
+  const [found, setFound] = useState<{ folder: string; value: ExistingInstallFound | null } | null>(null);
+  // Coming back to the window (after moving the folder away in a file manager) looks again.
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    const again = (): void => setRound((r) => r + 1);
+    window.addEventListener('focus', again);
+    return () => window.removeEventListener('focus', again);
+  }, []);
+  useEffect(() => {
+    if (!wanted) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      porthole()
+        .creationDefaults({ storageDir: wanted })
+        .then(
+          (d) =>
+            live &&
+            setFound({
+              folder: wanted,
+              value: d.existingInstall ? { folder: wanted, ...(d.existingInstall.diskGiB !== undefined ? { diskGiB: d.existingInstall.diskGiB } : {}) } : null,
+            }),
+          () => undefined,
+        );
+    }, TYPING_PAUSE_MS);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [wanted, round]);
+  return found && found.folder === wanted ? found.value : null;
 }

@@ -51,6 +51,8 @@ export interface MachineForm {
   usbDevices?: UsbDeviceRef[];
   /** BALLOONING=Y (settings page). Absent: off. */
   ballooning?: boolean;
+  /** Wizard: the machine's folder holds an installed Windows and the person chose to start straight into it. */
+  useExistingInstall?: boolean;
 }
 
 export type FormField = keyof MachineForm;
@@ -149,6 +151,7 @@ export function draftFromForm(form: MachineForm, storageRoot: string): MachineDr
     kvm: !form.softwareEmulation,
     autoStart: form.autoStart,
   };
+  if (form.useExistingInstall) draft.existingInstall = 'use';
   if (form.source === 'iso') draft.customIso = form.customIso.trim();
   else draft.version = form.version;
   const image = form.image.trim();
@@ -160,7 +163,7 @@ export function draftFromForm(form: MachineForm, storageRoot: string): MachineDr
 
 /** A machine's settings without its password (the UI never has it): what the change helpers compare. */
 export function settingsOf(m: MachineView): MachineSettings {
-  const { status: _status, hasPassword: _hasPassword, ...rest } = m;
+  const { status: _status, hasPassword: _hasPassword, installed: _installed, ...rest } = m;
   return { ...rest, password: '' };
 }
 
@@ -205,10 +208,12 @@ export function changesBetween(before: MachineSettings, after: MachineSettings):
 }
 
 /**
- * Whether Windows has finished installing on the machine's disk. The view does not say; a running
- * machine's phase does. When unknown, assume it has, so that warnings about the disk err on the safe side.
+ * Whether Windows has finished installing on the machine's disk: the view says so; from an older backend
+ * that does not, a running machine's phase does. When unknown, assume it has, so that warnings about the
+ * disk err on the safe side.
  */
 export function probablyInstalled(m: MachineView): boolean {
+  if (m.installed !== undefined) return m.installed;
   return !['pulling', 'preparing', 'installing', 'running-iso'].includes(m.status.phase);
 }
 
