@@ -33,7 +33,7 @@ export async function startWebHost(
   const dataDir = join(root, 'data');
   const entry = testHost && forcedHostClass({ ...process.env, ...extraEnv }) ? testWebHostScript : 'out/node/web.js';
   const child = spawn(process.execPath, [entry], {
-    env: { ...process.env, PORTHOLE_CONFIG_DIR: configDir, PORTHOLE_DATA_DIR: dataDir, PORTHOLE_STATE_DIR: join(root, 'state'), ...extraEnv },
+    env: { ...process.env, PORTHOLE_CONFIG_DIR: configDir, PORTHOLE_DATA_DIR: dataDir, PORTHOLE_STATE_DIR: join(root, 'state'), PORTHOLE_CACHE_DIR: join(root, 'cache'), ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
