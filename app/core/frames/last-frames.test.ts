@@ -62,6 +62,7 @@ describe('a machine\'s last frame (real backend, real files, engine at a dead so
 
   it('never reads through a link, and a file that is not a PNG is no picture', async () => {
     const other = await backend.invoke('createMachine', { name: 'Linked' });
+    if (!other.ok) throw new Error(other.error.message);
     const otherId = (other.value as { id: string }).id;
     const secret = join(root, 'secret.png');
     await writeFile(secret, Buffer.from(TINY, 'base64'));
