@@ -6,14 +6,19 @@ import './thumbnail.css';
 
 /** About once a second, as GNOME Boxes does: alive, yet cheap. */
 const REFRESH_MS = 1000;
-const WIDTH = 224;
-const HEIGHT = 140;
+/** The tile's picture, 16:10 like Windows' default desktop; CSS scales it to the tile's width. */
+const WIDTH = 320;
+const HEIGHT = 200;
 
 /**
  * A small live picture of a running machine's screen on its card. Connects only while the card is
  * on screen (in view, page shown); scrolled away or hidden, its lease is released.
  */
-export function Thumbnail({ id, hub = thumbnails }: { id: string; hub?: ThumbnailHub }) {
+export function Thumbnail({ id, hub = thumbnails, onFrame }: { id: string; hub?: ThumbnailHub; onFrame?: (canvas: HTMLCanvasElement) => void }) {
+  const frameListener = useRef(onFrame);
+  useEffect(() => {
+    frameListener.current = onFrame;
+  });
   const ref = useRef<HTMLCanvasElement>(null);
   const visible = useVisible(ref);
   const [url, setUrl] = useState<string | null>(null);
@@ -51,6 +56,7 @@ export function Thumbnail({ id, hub = thumbnails }: { id: string; hub?: Thumbnai
       to.drawImage(from, Math.round((WIDTH - w) / 2), Math.round((HEIGHT - h) / 2), w, h);
       // Where the picture came from: this page's own connection, or a screen open in another page.
       ref.current?.setAttribute('data-source', from instanceof HTMLCanvasElement ? 'own' : 'screen');
+      if (ref.current) frameListener.current?.(ref.current);
     };
     // At once (a connection that lingered from the card before has a picture already), then every second.
     copy();
@@ -61,5 +67,5 @@ export function Thumbnail({ id, hub = thumbnails }: { id: string; hub?: Thumbnai
     };
   }, [hub, id, url, visible]);
 
-  return <canvas ref={ref} className="machine-thumbnail" data-testid="thumbnail" width={WIDTH} height={HEIGHT} aria-label="Screen preview" />;
+  return <canvas ref={ref} className="machine-thumbnail" data-testid="thumbnail" width={WIDTH} height={HEIGHT} aria-hidden="true" />;
 }
