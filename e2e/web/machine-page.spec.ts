@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { docker, expect, standinImage, test } from './fixtures';
+import { docker, expect, standinImage, test, tileMenu } from './fixtures';
 import { saveScreenshot } from './screenshots';
 
 const exec = promisify(execFile);
@@ -36,12 +36,12 @@ test('the machine page: adopt a hand-made container, follow the log live, search
     await expect(page.getByTestId('adoption-result')).toContainText(`Adopted ${handMade} as`);
     await expect(page.locator('.machine-card h2', { hasText: handMade })).toBeVisible();
 
-    // The card leads to the machine's page; start it from the Overview, then read the log live.
+    // The tile leads to the machine's page; start it from the page's header, then read the log live.
     const card = page.getByTestId(`machine-${id}`);
-    await card.getByRole('button', { name: 'Details and logs' }).click();
+    await tileMenu(card, 'Details and logs');
     await expect(page.getByTestId('machine-page')).toBeVisible();
     await expect(page.getByRole('tab', { selected: true })).toHaveText('Overview');
-    await page.getByTestId(`machine-${id}`).getByRole('button', { name: 'Start' }).click();
+    await page.locator('.machine-page-header').getByRole('button', { name: /^Start / }).click();
     await page.getByRole('tab', { name: 'Logs' }).click();
     await expect(page).toHaveURL(new RegExp(`#/machines/${id}/logs$`));
     const view = page.getByTestId('log-view');

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { phaseLabels, type MachinePhase, type MachineView } from '@porthole/api';
 
 /**
@@ -7,7 +7,7 @@ import { phaseLabels, type MachinePhase, type MachineView } from '@porthole/api'
  */
 export function PhaseAnnouncer({ machines }: { machines: readonly MachineView[] }) {
   const seen = useRef(new Map<string, MachinePhase>());
-  const [text, setText] = useState('');
+  const region = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const changes: string[] = [];
     for (const m of machines) {
@@ -15,11 +15,10 @@ export function PhaseAnnouncer({ machines }: { machines: readonly MachineView[] 
       if (before !== undefined && before !== m.status.phase) changes.push(`${m.name}: ${phaseLabels[m.status.phase]}`);
       seen.current.set(m.id, m.status.phase);
     }
-    if (changes.length > 0) setText(changes.join('. '));
+    // Written straight into the live region: what it says is not state React renders from.
+    if (changes.length > 0 && region.current) region.current.textContent = changes.join('. ');
   }, [machines]);
   return (
-    <div className="visually-hidden" role="status" aria-live="polite" data-testid="phase-announcer">
-      {text}
-    </div>
+    <div ref={region} className="visually-hidden" role="status" aria-live="polite" data-testid="phase-announcer" />
   );
 }
