@@ -80,7 +80,9 @@ export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; o
           <h2 id={nameId}>{machine.name}</h2>
           <PhaseChip machine={machine} />
         </header>
-        <p className="machine-meta">{machineFacts(machine)}</p>
+        <p className="machine-meta" title={machineFacts(machine)}>
+          {machineFacts(machine)}
+        </p>
         {status.message && status.phase !== 'stopped' && status.phase !== 'failed' ? (
           <p className="machine-message" data-testid="message">
             {status.message}

@@ -35,7 +35,7 @@ export function TilePicture({ machine, onOpen, size = 'tile' }: { machine: Machi
       .catch(() => undefined);
   };
 
-  const picture = live ? <Thumbnail id={machine.id} onFrame={onFrame} /> : <LastFrame id={machine.id} running={status.running} />;
+  const picture = live ? <Thumbnail id={machine.id} onFrame={onFrame} large={size === 'page'} /> : <LastFrame id={machine.id} running={status.running} />;
   const className = `tile-picture tile-picture-${size}${live ? ' tile-picture-live' : ''}`;
   // On the machine's own page a stopped picture leads nowhere else: it is only a picture.
   if (!live && size === 'page') {

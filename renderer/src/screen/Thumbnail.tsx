@@ -7,14 +7,28 @@ import './thumbnail.css';
 /** About once a second, as GNOME Boxes does: alive, yet cheap. */
 const REFRESH_MS = 1000;
 /** The tile's picture, 16:10 like Windows' default desktop; CSS scales it to the tile's width. */
-const WIDTH = 320;
-const HEIGHT = 200;
+const BASE_WIDTH = 320;
+const BASE_HEIGHT = 200;
 
 /**
  * A small live picture of a running machine's screen on its card. Connects only while the card is
  * on screen (in view, page shown); scrolled away or hidden, its lease is released.
  */
-export function Thumbnail({ id, hub = thumbnails, onFrame }: { id: string; hub?: ThumbnailHub; onFrame?: (canvas: HTMLCanvasElement) => void }) {
+export function Thumbnail({
+  id,
+  hub = thumbnails,
+  onFrame,
+  large = false,
+}: {
+  id: string;
+  hub?: ThumbnailHub;
+  onFrame?: (canvas: HTMLCanvasElement) => void;
+  /** Drawn at twice the size (the machine page's picture is wider than a tile's). */
+  large?: boolean;
+}) {
+  const scaleUp = large ? 2 : 1;
+  const WIDTH = BASE_WIDTH * scaleUp;
+  const HEIGHT = BASE_HEIGHT * scaleUp;
   const frameListener = useRef(onFrame);
   useEffect(() => {
     frameListener.current = onFrame;
@@ -65,7 +79,7 @@ export function Thumbnail({ id, hub = thumbnails, onFrame }: { id: string; hub?:
       clearInterval(timer);
       lease.release();
     };
-  }, [hub, id, url, visible]);
+  }, [hub, id, url, visible, WIDTH, HEIGHT]);
 
   return <canvas ref={ref} className="machine-thumbnail" data-testid="thumbnail" width={WIDTH} height={HEIGHT} aria-hidden="true" />;
 }
