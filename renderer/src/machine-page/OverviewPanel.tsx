@@ -2,7 +2,6 @@ import { canShowScreen, type MachineView } from '@porthole/api';
 import { FailureNote, machineFacts, MachineProgress } from '../machines/MachineCard';
 import { PasswordReveal } from '../machines/PasswordReveal';
 import { TilePicture } from '../machines/TilePicture';
-import { Sparkline } from '../stats/Sparkline';
 
 /**
  * The machine at a glance: its picture (a click opens the screen), how it goes, the password to sign
@@ -29,7 +28,6 @@ export function OverviewPanel({ machine, onOpenScreen }: { machine: MachineView;
           </p>
         ))}
         <FailureNote machine={machine} />
-        {status.running ? <Sparkline id={machine.id} running={status.running} /> : null}
         <PasswordReveal id={machine.id} username={machine.username} />
         <dl className="overview-facts">
           <dt>Disk folder</dt>
