@@ -22,6 +22,29 @@ async function expectAccessible(page: Page, where: string): Promise<void> {
   expect.soft(bad, `axe on ${where}`).toEqual([]);
 }
 
+/** The focus ring of the focused control: its width, and its contrast with what is around it (the panel behind it). */
+async function focusRing(page: Page): Promise<{ width: number; contrast: number }> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement;
+    const style = getComputedStyle(el);
+    const rgb = (c: string): number[] => (c.match(/[\d.]+/g) ?? ['0', '0', '0']).slice(0, 3).map(Number);
+    const lum = (c: number[]): number => {
+      const [r, g, b] = c.map((v) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    // The first ancestor with a background of its own: what the ring (outside the control) is drawn on.
+    let behind: HTMLElement | null = el.parentElement;
+    while (behind && getComputedStyle(behind).backgroundColor.replace(/\s/g, '') === 'rgba(0,0,0,0)') behind = behind.parentElement;
+    const ring = lum(rgb(style.outlineColor));
+    const back = lum(rgb(behind ? getComputedStyle(behind).backgroundColor : 'rgb(255,255,255)'));
+    const contrast = (Math.max(ring, back) + 0.05) / (Math.min(ring, back) + 0.05);
+    return { width: style.outlineStyle === 'none' ? 0 : Number.parseFloat(style.outlineWidth), contrast };
+  });
+}
+
 async function openMenu(button: Locator): Promise<Locator> {
   await button.click();
   const menu = button.page().getByRole('menu');
@@ -71,6 +94,15 @@ test('every route and dialog passes axe-core (serious, critical) in light and da
     await page.goto(`${webHost.url}#/`);
     await expect(tile.getByTestId('thumbnail')).toBeVisible();
     await check('the list');
+    // The focus ring, reached by the keyboard: at least 2 px, 3:1 against what is around it, on the blue button too.
+    for (const control of [page.getByRole('button', { name: 'New machine' }), tile.getByRole('button', { name: `Show screen ${name}` }), tile.getByRole('button', { name: `More for ${name}` })]) {
+      await control.focus();
+      await page.keyboard.press('Shift+Tab');
+      await page.keyboard.press('Tab');
+      const ring = await focusRing(page);
+      expect.soft(ring.width, `focus ring width (${theme})`).toBeGreaterThanOrEqual(2);
+      expect.soft(ring.contrast, `focus ring contrast (${theme})`).toBeGreaterThanOrEqual(3);
+    }
     await openMenu(tile.getByRole('button', { name: `More for ${name}` }));
     await check('a tile’s menu');
     await page.keyboard.press('Escape');
