@@ -27,8 +27,8 @@ const testFiles = ['**/*.test.ts', '**/*.test.tsx', '**/testing/**', '**/*.spec.
 // Layers (docs/architecture.md): imports point down only. Each app/core folder is a layer of its own, listed
 // top to bottom; a folder imports the ones below it (and app/api), never one above. Tests and testing/ are exempt.
 const coreLayers = [
-  'snapshots', 'lifecycle', 'session', 'storage', 'apps', 'remote', 'host', 'machine', 'log', 'secrets', 'engine',
-  'store', 'guest-files',
+  'snapshots', 'lifecycle', 'session', 'storage', 'apps', 'remote', 'host', 'machine', 'usb', 'log', 'secrets', 'engine',
+  'store', 'guest-files', 'frames',
 ];
 const layerElements = [
   { type: 'renderer', pattern: 'renderer/**', partialMatch: false },

@@ -47,3 +47,14 @@ describe('the layer rules', () => {
     }, 120_000);
   });
 });
+
+describe('the layer list', () => {
+  it('names every folder of app/core, so a new folder is checked like the others (not left out unseen)', async () => {
+    const { readdir } = await import('node:fs/promises');
+    const config = (await eslint.calculateConfigForFile(join(root, 'app/core/backend.ts'))) as { settings?: Record<string, unknown> };
+    const elements = (config.settings?.['boundaries/elements'] ?? []) as Array<{ pattern: string }>;
+    const patterns = new Set(elements.map((e) => e.pattern));
+    const folders = (await readdir(join(root, 'app/core'), { withFileTypes: true })).filter((d) => d.isDirectory() && d.name !== 'testing').map((d) => d.name);
+    expect(folders.filter((f) => !patterns.has(`app/core/${f}/**`))).toEqual([]);
+  }, 120_000);
+});

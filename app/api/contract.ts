@@ -16,6 +16,10 @@ export const IMPORT_YAML_MAX_CHARS = 1_000_000;
 
 const byId = z.object({ id: machineIdSchema });
 
+/** The last picture of a machine's screen (saveLastFrame): a PNG of at most this many bytes and pixels a side. */
+export const LAST_FRAME_MAX_BYTES = 512 * 1024;
+export const LAST_FRAME_MAX_SIDE = 1024;
+
 /**
  * What "delete the disk" removes from a machine's storage folder:
  * - `folder`: Porthole made the folder for this machine and it holds only the image's files: it goes whole.
@@ -150,6 +154,16 @@ export const actions = {
   },
   /** Checks a file offered as a custom ISO (dropped or picked): a readable ISO 9660/UDF image of 10 MB or more. */
   inspectIso: { request: z.object({ path: hostPathSchema }), response: isoInfoSchema },
+  /**
+   * Keeps the last picture of the machine's screen (a small PNG, base64) so its tile shows it once it is
+   * stopped: one per machine, replaced each time, in `$XDG_CACHE_HOME/porthole/frames/<id>.png`.
+   */
+  saveLastFrame: {
+    request: z.object({ id: machineIdSchema, png: z.string().max(Math.ceil(LAST_FRAME_MAX_BYTES / 3) * 4) }),
+    response: ok,
+  },
+  /** The picture saveLastFrame kept (base64 PNG), or null when there is none. */
+  lastFrame: { request: byId, response: z.object({ png: z.string().nullable() }) },
   /** The machine as a compose.yml a person could run without Porthole. */
   exportCompose: { request: byId, response: z.object({ yaml: z.string() }) },
   /** Machines from a compose.yml (the reverse of exportCompose, or a hand-made dockur one). */

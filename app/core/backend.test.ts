@@ -136,13 +136,15 @@ describe('defaultDirs', () => {
       configDir: '/home/a/.config/porthole',
       dataDir: '/home/a/.local/share/porthole',
       stateDir: '/home/a/.local/state/porthole',
+      cacheDir: '/home/a/.cache/porthole',
     });
-    expect(defaultDirs({ HOME: '/h', XDG_CONFIG_HOME: '/c', XDG_DATA_HOME: '/d', XDG_STATE_HOME: '/s' })).toEqual({
+    expect(defaultDirs({ HOME: '/h', XDG_CONFIG_HOME: '/c', XDG_DATA_HOME: '/d', XDG_STATE_HOME: '/s', XDG_CACHE_HOME: '/k' })).toEqual({
       configDir: '/c/porthole',
       dataDir: '/d/porthole',
       stateDir: '/s/porthole',
+      cacheDir: '/k/porthole',
     });
-    expect(defaultDirs({ HOME: '/h', PORTHOLE_CONFIG_DIR: '/x', PORTHOLE_DATA_DIR: '/y', PORTHOLE_STATE_DIR: '/z' })).toEqual({ configDir: '/x', dataDir: '/y', stateDir: '/z' });
+    expect(defaultDirs({ HOME: '/h', PORTHOLE_CONFIG_DIR: '/x', PORTHOLE_DATA_DIR: '/y', PORTHOLE_STATE_DIR: '/z', PORTHOLE_CACHE_DIR: '/w' })).toEqual({ configDir: '/x', dataDir: '/y', stateDir: '/z', cacheDir: '/w' });
   });
 });
 

@@ -43,6 +43,7 @@ import { engineHostFs } from './storage/engine-host-fs';
 import { engineReportedFolders } from './storage/guarded-folders';
 import { RemoteStorage } from './storage/remote-storage';
 import { withDiskLock } from './snapshots/lock';
+import { LastFrames } from './frames/last-frames';
 import { usbListing, usbListingFor, UsbStartWarnings } from './host/usb-service';
 
 export type { Backend, BackendEvent, BackendListener } from './backend-types';
@@ -76,6 +77,8 @@ export interface BackendOptions {
    * that answers in time is waited for to the end of the attempt (its machines reconciled), as without it.
    */
   engineWaitMs?: number;
+  /** Where cached pictures go (`$XDG_CACHE_HOME/porthole`): the machines' last frames. Default: from `env`. */
+  cacheDir?: string;
 }
 
 /** PORTHOLE_ENGINE_DEADLINE_MS, when it is a whole number of ms from 100 to 10 minutes. */
@@ -87,13 +90,19 @@ export function engineDeadlineFromEnv(env: NodeJS.ProcessEnv): number | undefine
 }
 
 /** `$XDG_CONFIG_HOME/porthole` and `$XDG_DATA_HOME/porthole`, overridable for tests. */
-export function defaultDirs(env: NodeJS.ProcessEnv): { configDir: string; dataDir: string; stateDir: string } {
+export function defaultDirs(env: NodeJS.ProcessEnv): { configDir: string; dataDir: string; stateDir: string; cacheDir: string } {
   const home = env.HOME ?? homedir();
   return {
     stateDir: defaultStateDir(env, home),
+    cacheDir: defaultCacheDir(env),
     configDir: env.PORTHOLE_CONFIG_DIR ?? join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'porthole'),
     dataDir: env.PORTHOLE_DATA_DIR ?? join(env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'porthole'),
   };
+}
+
+/** `$XDG_CACHE_HOME/porthole` (PORTHOLE_CACHE_DIR for tests). */
+export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
+  return env.PORTHOLE_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(env.HOME ?? homedir(), '.cache'), 'porthole');
 }
 
 /**
@@ -110,6 +119,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const appLog = options.stateDir ? new AppLog({ dir: options.stateDir, level: env.PORTHOLE_LOG_LEVEL === 'debug' ? 'debug' : 'info' }) : null;
   if (appLog) listeners.add(eventLogger(appLog));
 
+  const frames = new LastFrames(join(options.cacheDir ?? defaultCacheDir(env), 'frames'));
   const store = new MachineStore(options.configDir);
   await store.load();
   // The second line of defence: passwords Porthole already knows are blanked out of any log line.
@@ -309,6 +319,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       const disk = await machines.delete(id, deleteDisk);
       // Its programs leave the app menu with it.
       await apps.forget(id);
+      await frames.forget(id);
       // Snapshots live outside the storage folder: deleting the disk never takes them, only this flag does.
       const snaps = await snapshots.afterMachineDeleted(id, deleteSnapshots ?? false);
       return { ...ok, ...(disk ? { disk } : {}), ...(snaps ? { snapshots: snaps } : {}) };
@@ -346,6 +357,15 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       }),
     // On a remote engine the ISO is a file on its computer: inspected there.
     inspectIso: ({ path }) => (remoteHostFs ? remoteHostFs.inspectIso(path) : inspectIso(path)),
+    saveLastFrame: async ({ id, png }) => {
+      machines.get(id); // NOT_FOUND for a machine that does not exist: no picture is kept for it.
+      await frames.save(id, png);
+      return ok;
+    },
+    lastFrame: async ({ id }) => {
+      machines.get(id);
+      return { png: await frames.load(id) };
+    },
     exportCompose: async ({ id }) => ({ yaml: await machines.exportCompose(id) }),
     importCompose: ({ yaml, baseDir, adopt }) => machines.importCompose(yaml, { ...(baseDir ? { baseDir } : {}), ...(adopt ? { adopt } : {}) }),
     fixMachine: async ({ id, fix, iso }) => {

@@ -161,6 +161,7 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
     backend = await createBackend({
       configDir: join(root, 'config'),
       dataDir: join(root, 'data'),
+      cacheDir: join(root, 'cache'),
       env: { ...process.env, DOCKER_HOST: `unix://${join(root, 'no-engine.sock')}`, XDG_DATA_HOME: join(root, 'xdg-data') },
       watch: false,
     });
@@ -220,6 +221,8 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
       creationDefaults: { storageDir: `${root}/storage` },
       inspectIso: { path: `${root}/storage/small.iso` },
       exportCompose: { id },
+      saveLastFrame: { id, png: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==' },
+      lastFrame: { id },
       importCompose: { yaml: baseYaml },
       engineStatus: {},
       // No engine answers here: a fix that would start is refused before it changes anything.

@@ -66,5 +66,5 @@ export async function createMachineViaWizard(page: Page, choices: WizardChoices)
  */
 export async function expectStartingCard(card: Locator): Promise<void> {
   await expect(card).toBeVisible();
-  expect(await card.getByRole('button', { name: 'Start', exact: true }).count(), `the card right after Create and start: ${await card.innerText()}`).toBe(0);
+  expect(await card.getByRole('button', { name: /^Start\b/ }).count(), `the card right after Create and start: ${await card.innerText()}`).toBe(0);
 }

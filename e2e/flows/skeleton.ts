@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
-import { canvasSample, containerOf, docker } from '../web/fixtures';
+import { canvasSample, containerOf, docker, tileMenu } from '../web/fixtures';
 import { createMachineViaWizard } from './create-machine';
 import { saveScreenshot } from '../web/screenshots';
 
@@ -38,7 +38,7 @@ export async function skeletonFlow(
   await expect(card).toBeVisible();
   if (opts.screenshots) await saveScreenshot(page, 'main-window.png');
 
-  await card.getByRole('button', { name: 'Stop', exact: true }).click();
+  await tileMenu(card, 'Shut down');
   await expect(card).toHaveAttribute('data-phase', 'stopped', { timeout: 120_000 });
 
   const state = JSON.parse(await docker('inspect', '--format', '{{json .State}}', await containerOf(id))) as { Running: boolean };

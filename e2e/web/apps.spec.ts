@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBackend } from '../../app/core/backend';
 import { realHostClass } from '../../app/core/testing/test-host';
-import { expect, standinImage, startWebHost, test } from './fixtures';
+import { expect, standinImage, startWebHost, test, tileMenu } from './fixtures';
 import { saveScreenshot } from './screenshots';
 
 const SAMPLE = join('app', 'core', 'apps', 'fixtures', 'apps-sample');
@@ -46,10 +46,10 @@ test('lists the programs Windows wrote in the shared folder and opens one throug
 
     await page.goto(host.url);
     const card = page.getByTestId(`machine-${id}`);
-    await card.getByRole('button', { name: 'Start', exact: true }).click();
+    await card.getByRole('button', { name: /^Start / }).click();
     await expect(card).toHaveAttribute('data-phase', 'ready', { timeout: 180_000 });
 
-    await card.getByRole('button', { name: 'Windows apps' }).click();
+    await tileMenu(card, 'Apps');
     const apps = page.getByTestId('apps-page');
     await expect(apps.getByRole('heading', { level: 3 })).toHaveText(['Calculator', 'Notepad', 'Paint', 'Sneaky', 'Word & Co']);
     // Notepad's icon is the PNG Windows saved; the others have none.

@@ -3,7 +3,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from '@playwright/test';
-import { docker, expect, standinImage, test, type WebHostProcess } from './fixtures';
+import { chooseFromMenu, docker, expect, standinImage, test, tileMenu, type WebHostProcess } from './fixtures';
 import { saveScreenshot } from './screenshots';
 
 const exec = promisify(execFile);
@@ -18,11 +18,11 @@ async function machinesOf(webHost: WebHostProcess): Promise<{ id: string; name: 
   return JSON.parse(stdout) as { id: string; name: string }[];
 }
 
-/** "Import a dockur compose file…" in the top bar: the browser's file chooser, answered with an upload. */
+/** "Import a dockur compose file…" in the top bar's menu: the browser's file chooser, answered with an upload. */
 async function upload(page: Page, file: string): Promise<void> {
   const [chooser] = await Promise.all([
     page.waitForEvent('filechooser'),
-    page.locator('header').getByRole('button', { name: 'Import a dockur compose file…' }).click(),
+    chooseFromMenu(page.getByTestId('main-menu'), 'Import a dockur compose file…'),
   ]);
   await chooser.setFiles(file);
 }
@@ -104,8 +104,8 @@ test('import a compose file by upload: a bad file is refused with a clear messag
   await expect(card.locator('h2')).toHaveText(made.name);
 
   // Its page knows where its Windows lives, and exports it back as a compose file (a download here).
-  await card.getByRole('button', { name: 'Details and logs' }).click();
+  await tileMenu(card, 'Details and logs');
   await expect(page.getByTestId('machine-page')).toContainText(storage);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export as compose file…' }).click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), chooseFromMenu(page.locator('.machine-page-header').getByTestId('machine-menu'), 'Export as compose file…')]);
   expect(download.suggestedFilename()).toBe(`${made.name}.compose.yml`);
 });

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from '@playwright/test';
-import { containerOf, docker, expect, test, type WebHostProcess } from './fixtures';
+import { containerOf, docker, expect, test, tileMenu, type WebHostProcess } from './fixtures';
 import { createMachineViaWizard } from '../flows/create-machine';
 import { saveScreenshot } from './screenshots';
 
@@ -57,7 +57,7 @@ test('dropping an ISO on a machine boots it from the ISO; anything else is refus
   // Wait for the (simulated) installation to finish: its COM1 marker arriving after the drop would
   // mark the new ISO's installation done too (a race in the backend, reported), and the ISO would be left out.
   await expect(card).toHaveAttribute('data-phase', 'ready', { timeout: 120_000 });
-  await card.getByRole('button', { name: 'Settings' }).click();
+  await tileMenu(card, 'Settings');
   const settings = page.getByRole('region', { name: `Settings of ${name}` });
   await expect(settings).toBeVisible();
   const untouched = await container(id);

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { forcedHostClass, realHostClass, testHostClass, type HostClass } from '../../app/core/testing/test-host';
 import { testWebHostScript } from '../testbed/testbed';
 import { instanceId } from '../../app/core/lifecycle/instance';
@@ -33,7 +33,7 @@ export async function startWebHost(
   const dataDir = join(root, 'data');
   const entry = testHost && forcedHostClass({ ...process.env, ...extraEnv }) ? testWebHostScript : 'out/node/web.js';
   const child = spawn(process.execPath, [entry], {
-    env: { ...process.env, PORTHOLE_CONFIG_DIR: configDir, PORTHOLE_DATA_DIR: dataDir, PORTHOLE_STATE_DIR: join(root, 'state'), ...extraEnv },
+    env: { ...process.env, PORTHOLE_CONFIG_DIR: configDir, PORTHOLE_DATA_DIR: dataDir, PORTHOLE_STATE_DIR: join(root, 'state'), PORTHOLE_CACHE_DIR: join(root, 'cache'), ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -148,4 +148,15 @@ export async function canvasSample(page: Page): Promise<{ width: number; height:
     }
     return { width: canvas.width, height: canvas.height, lit, hash };
   });
+}
+
+/** Chooses `item` in a menu (a tile's, the machine page's or the top bar's), opened from its button. */
+export async function chooseFromMenu(menuButton: Locator, item: string): Promise<void> {
+  await menuButton.click();
+  await menuButton.page().getByRole('menu').getByRole('menuitem', { name: item, exact: true }).click();
+}
+
+/** Chooses `item` in a machine tile's menu ("Settings", "Shut down", "Details and logs", …). */
+export async function tileMenu(tile: Locator, item: string): Promise<void> {
+  await chooseFromMenu(tile.getByTestId('machine-menu'), item);
 }

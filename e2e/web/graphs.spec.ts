@@ -6,7 +6,7 @@ import { saveScreenshot } from './screenshots';
 
 const exec = promisify(execFile);
 
-test('live graphs: a running machine’s card and page show real CPU and memory that move', async ({ page, webHost }) => {
+test('live graphs: a running machine’s Graphs tab shows real CPU and memory that move', async ({ page, webHost }) => {
   test.setTimeout(300_000);
   const suffix = Math.random().toString(36).slice(2, 7);
   const { stdout } = await exec(
@@ -19,16 +19,9 @@ test('live graphs: a running machine’s card and page show real CPU and memory 
 
   await page.goto(webHost.url);
   const card = page.getByTestId(`machine-${id}`);
-  await card.getByRole('button', { name: 'Start' }).click();
+  await card.getByRole('button', { name: /^Start / }).click();
 
-  // The card's sparkline: CPU and memory as numbers once the container runs.
-  const spark = card.getByTestId('sparkline-numbers');
-  await expect(spark).toHaveText(/^CPU \d+% · [\d.]+ (KB|MB|GB)$/, { timeout: 120_000 });
-  await expect(card.locator('.sparkline canvas')).toHaveCount(1);
-  await page.waitForTimeout(4_000);
-  await card.screenshot({ path: 'e2e/.artifacts/screenshots/card-sparkline.png' });
-
-  // The machine page's graphs, while the stand-in's QEMU runs (Windows started: the card says Running).
+  // The machine page's graphs, while the stand-in's QEMU runs (Windows started: the tile says Running).
   await expect(card).toHaveAttribute('data-phase', 'ready', { timeout: 180_000 });
   await page.goto(`${new URL(webHost.url).origin}/#/machines/${id}/graphs`);
   const cpu = page.getByTestId('graph-cpu-now');

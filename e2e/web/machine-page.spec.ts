@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { docker, expect, standinImage, test } from './fixtures';
+import { chooseFromMenu, docker, expect, standinImage, test, tileMenu } from './fixtures';
 import { saveScreenshot } from './screenshots';
 
 const exec = promisify(execFile);
@@ -36,12 +36,12 @@ test('the machine page: adopt a hand-made container, follow the log live, search
     await expect(page.getByTestId('adoption-result')).toContainText(`Adopted ${handMade} as`);
     await expect(page.locator('.machine-card h2', { hasText: handMade })).toBeVisible();
 
-    // The card leads to the machine's page; start it from the Overview, then read the log live.
+    // The tile leads to the machine's page; start it from the page's header, then read the log live.
     const card = page.getByTestId(`machine-${id}`);
-    await card.getByRole('button', { name: 'Details and logs' }).click();
+    await tileMenu(card, 'Details and logs');
     await expect(page.getByTestId('machine-page')).toBeVisible();
     await expect(page.getByRole('tab', { selected: true })).toHaveText('Overview');
-    await page.getByTestId(`machine-${id}`).getByRole('button', { name: 'Start' }).click();
+    await page.locator('.machine-page-header').getByRole('button', { name: /^Start / }).click();
     await page.getByRole('tab', { name: 'Logs' }).click();
     await expect(page).toHaveURL(new RegExp(`#/machines/${id}/logs$`));
     const view = page.getByTestId('log-view');
@@ -58,14 +58,13 @@ test('the machine page: adopt a hand-made container, follow the log live, search
     expect(shown.length).toBeGreaterThan(0);
     for (const line of shown) expect(line.toLowerCase()).toMatch(/booting.*windows|windows.*booting/);
 
-    // Export as compose: a download in the web host.
-    await page.getByRole('tab', { name: 'Overview' }).click();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export as compose file…' }).click()]);
+    // Export as compose, from the page header's menu: a download in the web host.
+    const [download] = await Promise.all([page.waitForEvent('download'), chooseFromMenu(page.locator('.machine-page-header').getByTestId('machine-menu'), 'Export as compose file…')]);
     expect(download.suggestedFilename()).toBe(`Page-${suffix}.compose.yml`);
     const yaml = await readFile((await download.path())!, 'utf8');
     expect(yaml).toContain('services:');
     expect(yaml).toContain(standinImage());
-    await expect(page.getByRole('status')).toContainText('It holds the Windows password');
+    await expect(page.getByRole('status').filter({ hasText: 'It holds the Windows password' })).toBeVisible();
   } finally {
     await docker('rm', '-f', handMade).catch(() => undefined);
   }

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { docker, expect, test } from './fixtures';
+import { docker, expect, test, tileMenu } from './fixtures';
 import { createMachineViaWizard } from '../flows/create-machine';
 
 /**
@@ -67,7 +67,7 @@ test('two machines through the UI: both start and install side by side, one stop
   expect(phasesB.indexOf('installing')).toBeLessThan(phasesB.indexOf('ready'));
 
   // Stop A: the card counts the graceful shutdown out of 100, then says Stopped; B keeps running.
-  await a.getByRole('button', { name: 'Stop', exact: true }).click();
+  await tileMenu(a, 'Shut down');
   await expect(a.getByText(/Shutting down \(\d+\/100\)/)).toBeVisible({ timeout: 30_000 });
   await expect(a).toHaveAttribute('data-phase', 'stopped', { timeout: 60_000 });
   await expect(a.getByTestId('phase')).toHaveText('Stopped');
@@ -75,9 +75,8 @@ test('two machines through the UI: both start and install side by side, one stop
   expect(phasesA.slice(-2)).toEqual(['stopping', 'stopped']);
   await expect(b).toHaveAttribute('data-phase', 'ready');
 
-  // Delete A from its settings, keeping the disk (the dialog's default choice).
-  await a.getByRole('button', { name: 'Settings' }).click();
-  await page.getByRole('button', { name: 'Delete machine…' }).click();
+  // Delete A from its tile's menu, keeping the disk (the dialog's default choice).
+  await tileMenu(a, 'Delete…');
   const dialog = page.getByTestId('delete-dialog');
   await expect(dialog.getByRole('radio', { name: /Keep the disk/ })).toBeChecked();
   await expect(dialog).toContainText(join(webHost.dataDir, 'machines', ids[0]!));
@@ -89,6 +88,6 @@ test('two machines through the UI: both start and install side by side, one stop
   const disk = await stat(join(webHost.dataDir, 'machines', ids[0]!, 'data.img'));
   expect(disk.isFile()).toBe(true);
 
-  await b.getByRole('button', { name: 'Stop', exact: true }).click();
+  await tileMenu(b, 'Shut down');
   await expect(b).toHaveAttribute('data-phase', 'stopped', { timeout: 60_000 });
 });

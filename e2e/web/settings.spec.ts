@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { containerOf, docker, expect, test, type WebHostProcess } from './fixtures';
+import { containerOf, docker, expect, test, tileMenu, type WebHostProcess } from './fixtures';
 import { createMachineViaWizard } from '../flows/create-machine';
 import { saveScreenshot } from './screenshots';
 
@@ -45,7 +45,7 @@ test('changing a machine: memory applied on a running machine keeps the disk; sh
   const name = `Settings ${Math.random().toString(36).slice(2, 7)}`;
   const id = await createMachine(page, webHost, name);
   const card = page.locator('article.machine-card', { hasText: name });
-  await card.getByRole('button', { name: 'Settings' }).click();
+  await tileMenu(card, 'Settings');
 
   const settings = page.getByRole('region', { name: `Settings of ${name}` });
   const phase = settings.getByTestId('settings-phase');

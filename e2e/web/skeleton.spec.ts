@@ -9,6 +9,7 @@ test('Start in the UI -> real engine -> real QEMU -> the VM framebuffer in the s
     home: async () => {
       await page.goto(webHost.url.replace(/\?.*$/, '') + '#/');
     },
-    screenshots: true,
+    // The README's main window and screen come from the accessibility walk (light, dark, 800×600).
+    screenshots: false,
   });
 });

@@ -1,7 +1,7 @@
 import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, test, type WebHostProcess } from './fixtures';
+import { chooseFromMenu, expect, test, tileMenu, type WebHostProcess } from './fixtures';
 import { createMachineViaWizard } from '../flows/create-machine';
 import { saveScreenshot } from './screenshots';
 import { sparseSha256 } from '../../app/core/testing/sparse-hash';
@@ -27,10 +27,10 @@ test('snapshots: refused while running, taken while stopped, restored after sayi
   const name = `Snapshots ${Math.random().toString(36).slice(2, 7)}`;
   const id = await createMachine(page, webHost, name);
   const card = page.locator('article.machine-card', { hasText: name });
-  await card.getByRole('button', { name: 'Details and logs' }).click();
+  await tileMenu(card, 'Details and logs');
   await page.getByRole('tab', { name: 'Snapshots' }).click();
   await expect(page).toHaveURL(new RegExp(`#/machines/${id}/snapshots$`));
-  // The machine page's header has the phase, Start and Shut down on every tab.
+  // The machine page's header has the phase, Start (or Show screen) and the menu with Shut down on every tab.
   const header = page.locator('.machine-page-header');
   const phase = page.getByTestId('page-phase');
   await expect(phase).toHaveAttribute('data-phase', /booting|installing|ready/, { timeout: 120_000 });
@@ -39,7 +39,7 @@ test('snapshots: refused while running, taken while stopped, restored after sayi
   await expect(panel.getByRole('note')).toContainText('Stop the machine to take or restore a snapshot.');
   await expect(panel.getByRole('button', { name: 'Take snapshot' })).toBeDisabled();
 
-  await header.getByRole('button', { name: 'Shut down' }).click();
+  await chooseFromMenu(header.getByTestId('machine-menu'), 'Shut down');
   await expect(phase).toHaveAttribute('data-phase', 'stopped', { timeout: 120_000 });
   const disk = join(webHost.dataDir, 'machines', id, 'data.img');
   await writeAt(disk, 'before the snapshot ', 1024 * 1024);
@@ -71,9 +71,9 @@ test('snapshots: refused while running, taken while stopped, restored after sayi
   expect(await sparseSha256(disk)).toBe(before);
 
   // It boots from the restored disk; then the snapshot is deleted.
-  await header.getByRole('button', { name: 'Start' }).click();
+  await header.getByRole('button', { name: /^Start / }).click();
   await expect(phase).toHaveAttribute('data-phase', /booting|installing|ready/, { timeout: 120_000 });
-  await header.getByRole('button', { name: 'Shut down' }).click();
+  await chooseFromMenu(header.getByTestId('machine-menu'), 'Shut down');
   await expect(phase).toHaveAttribute('data-phase', 'stopped', { timeout: 120_000 });
   await row.getByRole('button', { name: 'Delete Clean install' }).click();
   await dialog.getByRole('button', { name: 'Delete snapshot' }).click();

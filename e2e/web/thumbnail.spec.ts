@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { chooseFromMenu, expect, test, tileMenu } from './fixtures';
 import { createMachineViaWizard, expectStartingCard } from '../flows/create-machine';
 import { saveScreenshot } from './screenshots';
 
@@ -93,10 +93,10 @@ test('A running machine’s card shows a live thumbnail of its screen, from one 
   await page.evaluate(() => window.scrollTo(0, 0));
   await expect.poll(() => sockets.open(), { timeout: 10_000 }).toBe(1);
 
-  // The machine's own page shows its card too: the connection carries over, none is added.
+  // The machine's own page shows its picture too: the connection carries over, none is added.
   await expect(thumb).toBeInViewport();
   const openedOnList = sockets.opened();
-  await card.getByRole('button', { name: 'Details and logs' }).click();
+  await tileMenu(card, 'Details and logs');
   const pageThumb = page.getByTestId('machine-page').getByTestId('thumbnail');
   await expect(pageThumb).toBeVisible();
   await expect.poll(async () => (await thumbnailPixels(pageThumb)).lit, { timeout: 10_000 }).toBeGreaterThan(50);
@@ -104,7 +104,7 @@ test('A running machine’s card shows a live thumbnail of its screen, from one 
   expect(sockets.open()).toBe(1);
 
   // Another page of the app, with no card: closed again, and nothing left behind.
-  await page.getByRole('button', { name: 'Check this computer' }).click();
+  await chooseFromMenu(page.getByTestId('main-menu'), 'Check this computer');
   await expect(pageThumb).toBeHidden();
   await expect.poll(() => sockets.open(), { timeout: 10_000 }).toBe(0);
   expect(await page.evaluate(() => document.querySelectorAll('[data-thumbnail-host]').length)).toBe(0);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createBackend } from '../../app/core/backend';
 import type { MachineView } from '../../app/api';
 import { realHostClass } from '../../app/core/testing/test-host';
-import { expect, standinImage, startWebHost, test } from './fixtures';
+import { expect, standinImage, startWebHost, test, tileMenu } from './fixtures';
 import { saveScreenshot } from './screenshots';
 
 test.use({ viewport: { width: 1024, height: 900 } });
@@ -31,7 +31,7 @@ test('USB devices: readable names on the settings page, ticked, saved into the m
     host.track(machine.id);
 
     await page.goto(host.url);
-    await page.getByTestId(`machine-${machine.id}`).getByRole('button', { name: 'Settings' }).click();
+    await tileMenu(page.getByTestId(`machine-${machine.id}`), 'Settings');
     const settings = page.getByRole('region', { name: `Settings of ${machine.name}` });
     const usb = settings.getByTestId('settings-usb');
     await usb.scrollIntoViewIfNeeded();

@@ -17,6 +17,9 @@ const READS = new Set([
   'engineStatus',
   'appLog',
   'exportCompose',
+  'lastFrame',
+  // The tiles save a running machine's picture every few seconds: a line each time would drown the log.
+  'saveLastFrame',
 ]);
 
 /**

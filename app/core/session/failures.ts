@@ -15,7 +15,7 @@ const byExitCode: Record<number, Pick<Failure, 'cause' | 'remedy' | 'fix'>> = {
   88: {
     cause: 'The machine could not use KVM hardware acceleration.',
     remedy:
-      'Run "porthole check" (or open the checklist) for the exact fix. On a nested virtual machine whose CPU hides vmx/svm, turn off hardware acceleration for this machine to run it in software emulation (about 10x slower).',
+      'Turn on virtualization (VT-x/AMD-V) in this computer’s firmware, or run the machine in software emulation (about 10× slower), as a nested virtual machine whose CPU hides vmx/svm must. "Check this computer" (porthole check) gives the exact steps.',
     fix: 'software-emulation',
   },
   16: {

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import iconUrl from '../../../resources/icon.svg';
 import { onBackendConnection } from '../api/porthole';
 import { desktopBridge } from '../api/desktop';
@@ -8,14 +8,14 @@ import { HostBanner } from '../check/HostBanner';
 import { continueToMachines, useFirstRunGate } from '../check/first-run';
 import { engineFails } from '../check/report';
 import { DropZone } from '../drop';
-import { MachineSettingsPage } from '../settings/MachineSettingsPage';
 import { Wizard } from '../wizard/Wizard';
 import { navigate, useEngineStatus, useHostReport, useMachines, useRoute } from './hooks';
 import { ImportCompose } from '../machines/ImportCompose';
-import { AppsPage } from '../apps/AppsPage';
 import { MachinePage } from '../machine-page/MachinePage';
 import { AdoptionBanner } from '../machine-page/AdoptionBanner';
 import { AppLogPanel } from '../machine-page/AppLogPanel';
+import { MenuButton } from '../ui/Menu';
+import { PhaseAnnouncer } from './PhaseAnnouncer';
 
 // The screen (noVNC and its decoders, most of the renderer's JavaScript) loads when a screen opens:
 // the machine list's first load goes without it.
@@ -36,6 +36,7 @@ export function App() {
   // First run opens on the checklist (the rule: check/first-run.ts); the list waits while that is decided.
   const gate = useFirstRunGate(report, loaded ? machines.length : null);
   const [backendLost, setBackendLost] = useState(false);
+  const importPick = useRef<(() => void) | null>(null);
   useEffect(() => onBackendConnection((connected) => setBackendLost(!connected)), []);
 
   const [page, id] = route;
@@ -52,24 +53,34 @@ export function App() {
   const onList = page === undefined;
 
   return (
-    <DropZone machineId={page === 'machine' ? id : undefined}>
+    <DropZone machineId={page === 'machines' ? id : undefined}>
     <div className="app">
       <header className="topbar">
         <a className="brand" href="#/">
           <img className="brand-mark" src={iconUrl} alt="" aria-hidden="true" />
           Porthole
         </a>
-        <nav>
-          <button className="ghost" onClick={() => navigate('/check')}>
-            Check this computer
-          </button>
-          <ImportCompose />
-          <button className="ghost" onClick={() => navigate('/app-log')}>
-            Porthole log
-          </button>
+        <nav aria-label="Porthole">
           <button className="primary" onClick={() => navigate('/new')}>
             New machine
           </button>
+          <MenuButton
+            label="Main menu"
+            className="ghost icon"
+            testId="main-menu"
+            items={[
+              { label: 'Check this computer', onSelect: () => navigate('/check') },
+              { label: 'Import a dockur compose file…', onSelect: () => importPick.current?.() },
+              { label: 'Porthole log', onSelect: () => navigate('/app-log') },
+            ]}
+          >
+            <svg aria-hidden="true" viewBox="0 0 16 16" width="16" height="16" fill="currentColor">
+              <rect x="2" y="3" width="12" height="1.6" rx="0.8" />
+              <rect x="2" y="7.2" width="12" height="1.6" rx="0.8" />
+              <rect x="2" y="11.4" width="12" height="1.6" rx="0.8" />
+            </svg>
+          </MenuButton>
+          <ImportCompose pickRef={importPick} />
         </nav>
       </header>
       {backendLost ? (
@@ -92,15 +103,12 @@ export function App() {
           {error}
         </div>
       ) : null}
+      <PhaseAnnouncer machines={machines} />
       <main>
         {page === 'new' ? (
           <Wizard machines={machines} />
-        ) : page === 'machine' && id ? (
-          <MachineSettingsPage machine={machines.find((m) => m.id === id) ?? null} loaded={loaded} machines={machines} />
-        ) : page === 'apps' && id ? (
-          <AppsPage machine={machines.find((m) => m.id === id) ?? null} loaded={loaded} />
         ) : page === 'machines' && id ? (
-          <MachinePage machine={machines.find((m) => m.id === id) ?? null} loaded={loaded} tab={route[2]} detail={route[3]} onOpenScreen={openScreen} />
+          <MachinePage machine={machines.find((m) => m.id === id) ?? null} machines={machines} loaded={loaded} tab={route[2]} detail={route[3]} onOpenScreen={openScreen} />
         ) : page === 'app-log' ? (
           <AppLogPanel />
         ) : page === 'check' ? (

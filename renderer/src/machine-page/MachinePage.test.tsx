@@ -14,7 +14,7 @@ vi.mock('../api/porthole', () => ({
 }));
 
 beforeEach(() => {
-  state.fake = fakeApi({});
+  state.fake = fakeApi({ lastFrame: async () => ({ png: null }) });
   // jsdom has no layout: one frame is one task.
   vi.stubGlobal('requestAnimationFrame', (cb: FrameRequestCallback) => setTimeout(() => cb(0), 0) as unknown as number);
   vi.stubGlobal('cancelAnimationFrame', (id: number) => clearTimeout(id));
@@ -27,29 +27,32 @@ afterEach(() => {
 describe('MachinePage', () => {
   it('shows a tab bar from the tab list, the chosen tab current', () => {
     const machine = machineView({ name: 'Office' });
-    render(<MachinePage machine={machine} loaded tab="apps" detail={undefined} onOpenScreen={() => undefined} />);
+    render(<MachinePage machine={machine} machines={[machine]} loaded tab="apps" detail={undefined} onOpenScreen={() => undefined} />);
     const tabs = screen.getAllByRole('tab');
     expect(tabs.map((t) => t.textContent)).toEqual(MACHINE_TABS.map((t) => t.label));
     expect(screen.getByRole('tab', { selected: true }).textContent).toBe('Apps');
-    expect(MACHINE_TABS.map((t) => t.id)).toEqual(['overview', 'logs', 'graphs', 'snapshots', 'apps', 'app-log']);
+    expect(MACHINE_TABS.map((t) => t.id)).toEqual(['overview', 'logs', 'graphs', 'snapshots', 'apps', 'settings']);
+    // A way back to the list, on every tab.
+    expect(screen.getByRole('link', { name: '← All machines' }).getAttribute('href')).toBe('#/');
   });
 
   it('offers Start on a stopped machine and Shut down on a running one, on every tab, through the backend', async () => {
     const stopped = machineView({ name: 'Office' });
-    const { rerender } = render(<MachinePage machine={stopped} loaded tab="snapshots" detail={undefined} onOpenScreen={() => undefined} />);
-    expect(screen.queryByRole('button', { name: 'Shut down' })).toBeNull();
-    fireEvent.click(screen.getByRole('button', { name: 'Start' }));
+    const { rerender } = render(<MachinePage machine={stopped} machines={[stopped]} loaded tab="snapshots" detail={undefined} onOpenScreen={() => undefined} />);
+    expect(screen.queryByRole('button', { name: /Shut down/ })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Start Office' }));
     await waitFor(() => expect(state.fake!.callsOf('startMachine')).toEqual([{ id: stopped.id }]));
     const running = machineView({ name: 'Office', status: { phase: 'ready', running: true, screenReady: true } });
-    rerender(<MachinePage machine={running} loaded tab="graphs" detail={undefined} onOpenScreen={() => undefined} />);
-    expect(screen.queryByRole('button', { name: 'Start' })).toBeNull();
-    fireEvent.click(screen.getByRole('button', { name: 'Shut down' }));
+    rerender(<MachinePage machine={running} machines={[running]} loaded tab="graphs" detail={undefined} onOpenScreen={() => undefined} />);
+    expect(screen.queryByRole('button', { name: /^Start/ })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'More for Office' }));
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Shut down' }));
     await waitFor(() => expect(state.fake!.callsOf('stopMachine')).toEqual([{ id: running.id }]));
     expect(screen.getByTestId('page-phase').getAttribute('data-phase')).toBe('ready');
   });
 
   it('says so when the machine is gone', () => {
-    render(<MachinePage machine={null} loaded tab={undefined} detail={undefined} onOpenScreen={() => undefined} />);
+    render(<MachinePage machine={null} machines={[]} loaded tab={undefined} detail={undefined} onOpenScreen={() => undefined} />);
     expect(screen.getByText(/does not exist/)).toBeTruthy();
   });
 });

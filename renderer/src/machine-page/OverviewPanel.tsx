@@ -1,47 +1,48 @@
-import { useState } from 'react';
-import type { MachineView } from '@porthole/api';
-import { porthole } from '../api/porthole';
-import { MachineCard } from '../machines/MachineCard';
-import { errorText } from '../ui/errors';
-import { fileNameFor, saveText } from './download';
+import { canShowScreen, type MachineView } from '@porthole/api';
+import { FailureNote, machineFacts, MachineProgress } from '../machines/MachineCard';
+import { PasswordReveal } from '../machines/PasswordReveal';
+import { TilePicture } from '../machines/TilePicture';
 
-/** What the card shows (and does), plus where the machine lives and its compose export. */
+/**
+ * The machine at a glance: its picture (a click opens the screen), how it goes, the password to sign
+ * in with, and where it lives. The header above holds what can be done to it.
+ */
 export function OverviewPanel({ machine, onOpenScreen }: { machine: MachineView; onOpenScreen: (id: string) => void }) {
-  const [notice, setNotice] = useState<string | null>(null);
-  const exportCompose = async (): Promise<void> => {
-    setNotice(null);
-    try {
-      const { yaml } = await porthole().exportCompose({ id: machine.id });
-      const where = await saveText(yaml, fileNameFor(machine.name, '.compose.yml'), { private: true });
-      setNotice(where ? `Saved ${where}. It holds the Windows password: keep it private.` : 'Not saved.');
-    } catch (err) {
-      setNotice(errorText(err));
-    }
-  };
+  const { status } = machine;
   return (
     <div className="overview-panel">
-      <MachineCard machine={machine} onOpenScreen={onOpenScreen} />
-      <dl className="overview-facts">
-        <dt>Disk folder</dt>
-        <dd>
-          <code>{machine.storageDir}</code>
-        </dd>
-        <dt>Ports</dt>
-        <dd>
-          screen 127.0.0.1:{machine.ports.web}, Remote Desktop 127.0.0.1:{machine.ports.rdp}
-        </dd>
-        <dt>Image</dt>
-        <dd>
-          <code>{machine.image}</code>
-        </dd>
-      </dl>
-      <div className="overview-actions">
-        <button onClick={() => void exportCompose()}>Export as compose file…</button>
-        {notice ? (
-          <span className="muted" role="status">
-            {notice}
-          </span>
+      <div className="overview-picture">
+        <TilePicture machine={machine} size="page" onOpen={() => canShowScreen(status) && onOpenScreen(machine.id)} />
+      </div>
+      <div className="overview-side">
+        <p className="machine-meta">{machineFacts(machine)}</p>
+        {status.message && status.phase !== 'stopped' && status.phase !== 'failed' ? (
+          <p className="machine-message" data-testid="message">
+            {status.message}
+          </p>
         ) : null}
+        <MachineProgress machine={machine} />
+        {machine.warnings?.map((w) => (
+          <p key={w} className="notice" role="status" data-testid="machine-warning">
+            {w}
+          </p>
+        ))}
+        <FailureNote machine={machine} />
+        <PasswordReveal id={machine.id} username={machine.username} />
+        <dl className="overview-facts">
+          <dt>Disk folder</dt>
+          <dd>
+            <code>{machine.storageDir}</code>
+          </dd>
+          <dt>Ports</dt>
+          <dd>
+            screen 127.0.0.1:{machine.ports.web}, Remote Desktop 127.0.0.1:{machine.ports.rdp}
+          </dd>
+          <dt>Image</dt>
+          <dd>
+            <code>{machine.image}</code>
+          </dd>
+        </dl>
       </div>
     </div>
   );

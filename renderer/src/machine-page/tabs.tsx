@@ -1,14 +1,16 @@
 import type { ReactNode } from 'react';
 import type { MachineView } from '@porthole/api';
 import { AppsPage } from '../apps/AppsPage';
-import { AppLogPanel } from './AppLogPanel';
 import { GraphsPanel } from './GraphsPanel';
 import { LogsPanel } from './LogsPanel';
 import { OverviewPanel } from './OverviewPanel';
 import { SnapshotsPanel } from './SnapshotsPanel';
+import { MachineSettingsPage } from '../settings/MachineSettingsPage';
 
 export interface TabContext {
   machine: MachineView;
+  /** Every machine (the settings check a new name or port against the others). */
+  machines: readonly MachineView[];
   onOpenScreen(id: string): void;
   /** The rest of the route after the tab (e.g. `cause` for Logs). */
   detail: string | undefined;
@@ -31,5 +33,5 @@ export const MACHINE_TABS: MachineTab[] = [
   { id: 'graphs', label: 'Graphs', render: (c) => <GraphsPanel machine={c.machine} /> },
   { id: 'snapshots', label: 'Snapshots', render: (c) => <SnapshotsPanel machine={c.machine} /> },
   { id: 'apps', label: 'Apps', render: (c) => <AppsPage machine={c.machine} loaded /> },
-  { id: 'app-log', label: 'Porthole log', render: () => <AppLogPanel /> },
+  { id: 'settings', label: 'Settings', render: (c) => <MachineSettingsPage machine={c.machine} loaded machines={c.machines} /> },
 ];

@@ -5,7 +5,17 @@ import { porthole } from '../api/porthole';
 import { useAction } from '../app/use-action';
 import { navigate } from '../app/hooks';
 import { FixCommands } from '../check/FixCommands';
-import { EMULATION_CONSENT } from './emulation-consent';
+import { machineRoute, NameForReaders } from './names';
+
+/** The one button of the KVM failure: its label is the consent, so one click both agrees and starts. */
+export const EMULATION_FIX_LABEL = 'Run in software emulation (about 10× slower) and start';
+
+/** Whether the failure's fix would change anything (software emulation on a machine already in it would not). */
+export function fixApplies(machine: MachineView): boolean {
+  const fix = machine.status.failure?.fix;
+  if (!fix) return false;
+  return fix !== 'software-emulation' || machine.kvm;
+}
 
 /**
  * The remedy the backend offers on a failure (`failure.fix`), as one button that the backend applies
@@ -14,7 +24,6 @@ import { EMULATION_CONSENT } from './emulation-consent';
 export function FailureFix({ machine }: { machine: MachineView }) {
   const fix = machine.status.failure?.fix;
   const { busy, error, run } = useAction();
-  const [consent, setConsent] = useState(false);
   const [folder, setFolder] = useState<string | null>(null);
   const api = porthole();
   const desktop = desktopBridge();
@@ -26,21 +35,17 @@ export function FailureFix({ machine }: { machine: MachineView }) {
       // Already in software emulation: the button would change nothing.
       if (!machine.kvm) return null;
       body = (
-        <>
-          <label className="checkbox-row">
-            <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} />
-            {EMULATION_CONSENT}
-          </label>
-          <button className="primary" disabled={busy || !consent} onClick={() => run(() => api.fixMachine({ id, fix }))}>
-            Use software emulation and start
-          </button>
-        </>
+        <button className="primary" disabled={busy} onClick={() => run(() => api.fixMachine({ id, fix }))}>
+          {EMULATION_FIX_LABEL}
+          <NameForReaders name={machine.name} />
+        </button>
       );
       break;
     case 'other-ports':
       body = (
         <button className="primary" disabled={busy} onClick={() => run(() => api.fixMachine({ id, fix }))}>
           Pick other ports and start
+          <NameForReaders name={machine.name} />
         </button>
       );
       break;
@@ -56,10 +61,11 @@ export function FailureFix({ machine }: { machine: MachineView }) {
                   if (iso) await api.fixMachine({ id, fix, iso });
                 })
               : // The web host has no file picker that gives a path: the settings page takes the ISO's path.
-                navigate(`/machine/${id}`)
+                navigate(machineRoute(id, 'settings'))
           }
         >
           Choose another ISO…
+          <NameForReaders name={machine.name} />
         </button>
       );
       break;
@@ -78,6 +84,7 @@ export function FailureFix({ machine }: { machine: MachineView }) {
             }
           >
             Make room…
+            <NameForReaders name={machine.name} />
           </button>
           {folder ? (
             <div data-testid="make-room-folder">

@@ -1,4 +1,4 @@
-import { useRef, useState, type ChangeEvent } from 'react';
+import { useEffect, useRef, useState, type ChangeEvent, type RefObject } from 'react';
 import type { ActionResponse } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { Dialog } from '../ui/Dialog';
@@ -53,9 +53,23 @@ function Summary({ result }: { result: Result }) {
 }
 
 /** "Import a dockur compose file…": a compose.yml such as dockur's README gives becomes a machine on the Windows it installed. */
-export function ImportCompose({ className = 'ghost' }: { className?: string }) {
+export function ImportCompose({
+  className = 'ghost',
+  pickRef,
+}: {
+  className?: string;
+  /** Without its own button: the caller (the top bar's menu) opens the file chooser through this. */
+  pickRef?: RefObject<(() => void) | null>;
+}) {
   const input = useRef<HTMLInputElement>(null);
   const [flow, setFlow] = useState<Flow>({ step: 'idle' });
+  useEffect(() => {
+    if (!pickRef) return;
+    pickRef.current = () => input.current?.click();
+    return () => {
+      pickRef.current = null;
+    };
+  }, [pickRef]);
 
   const submit = async (file: string, request: { yaml: string; baseDir?: string }, adopt: boolean): Promise<void> => {
     setFlow({ step: 'importing', file });
@@ -79,9 +93,11 @@ export function ImportCompose({ className = 'ghost' }: { className?: string }) {
   const close = (): void => setFlow({ step: 'idle' });
   return (
     <>
-      <button className={className} onClick={() => input.current?.click()}>
-        Import a dockur compose file…
-      </button>
+      {pickRef ? null : (
+        <button className={className} onClick={() => input.current?.click()}>
+          Import a dockur compose file…
+        </button>
+      )}
       <input ref={input} type="file" accept=".yml,.yaml" hidden data-testid="import-compose-file" onChange={(e) => void onPick(e)} />
       {flow.step === 'importing' && (
         <Dialog title={`Importing ${flow.file}`} actions={null}>

@@ -16,10 +16,24 @@ function setup(status: MachineView['status'], machine: Partial<MachineView> = {}
     forceStopMachine: async () => ({ ok: true }),
     restartMachine: async () => ({ ok: true }),
     stopMachine: async () => ({ ok: true }),
+    startMachine: async () => ({ ok: true }),
+    lastFrame: async () => ({ png: null }),
     fixMachine: async ({ fix }) => (fix === 'make-room' ? { ok: true, folder: '/home/ada/.local/share/porthole/machines/win11' } : { ok: true }),
   });
-  render(<MachineCard machine={machineView({ ...machine, status })} onOpenScreen={() => undefined} />);
+  render(<MachineCard machine={machineView({ ...machine, status })} onOpenScreen={(id) => opened.push(id)} />);
   return state.fake;
+}
+const opened: string[] = [];
+
+/** Opens the tile's menu and chooses an item. */
+async function choose(item: string): Promise<void> {
+  await userEvent.click(screen.getByRole('button', { name: /^More for / }));
+  await userEvent.click(screen.getByRole('menuitem', { name: item }));
+}
+
+/** The tile's buttons outside its menu. */
+function buttons(): string[] {
+  return screen.getAllByRole('button').map((b) => b.getAttribute('aria-label') ?? b.textContent ?? '');
 }
 
 const failedWith = (fix: NonNullable<MachineView['status']['failure']>['fix']): MachineView['status'] => ({
@@ -37,38 +51,85 @@ afterEach(() => {
 describe('MachineCard', () => {
   it('asks before forcing a machine off, and a cancel changes nothing', async () => {
     const fake = setup(running);
-    await userEvent.click(screen.getByRole('button', { name: 'Force off' }));
-    expect(screen.getByRole('alertdialog', { name: 'Force off' }).textContent).toMatch(/unsaved work is lost/);
+    await choose('Force off…');
+    expect(screen.getByRole('dialog', { name: 'Force Windows 11 off?' }).textContent).toMatch(/unsaved work is lost/);
     await userEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(fake.callsOf('forceStopMachine')).toEqual([]);
-    await userEvent.click(screen.getByRole('button', { name: 'Force off' }));
+    await choose('Force off…');
     await userEvent.click(screen.getByRole('button', { name: 'Force off now' }));
     await waitFor(() => expect(fake.callsOf('forceStopMachine')).toEqual([{ id: 'win11' }]));
   });
 
-  it('offers Restart and Stop while running, Start when stopped', async () => {
+  it('one primary action per state, the machine\'s name in every control\'s name, the rest in a menu', async () => {
     const fake = setup(running);
-    await userEvent.click(screen.getByRole('button', { name: 'Restart' }));
+    // The picture, the primary action and the menu: never more.
+    expect(buttons()).toEqual(['Open the screen of Windows 11', 'Show screen Windows 11', 'More for Windows 11']);
+    await userEvent.click(screen.getByRole('button', { name: 'Open the screen of Windows 11' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Show screen Windows 11' }));
+    expect(opened.splice(0)).toEqual(['win11', 'win11']);
+    await choose('Restart');
     await waitFor(() => expect(fake.callsOf('restartMachine')).toEqual([{ id: 'win11' }]));
-    expect(screen.queryByRole('button', { name: 'Start' })).toBeNull();
+    await choose('Shut down');
+    await waitFor(() => expect(fake.callsOf('stopMachine')).toEqual([{ id: 'win11' }]));
     cleanup();
+
+    const stopped = setup({ phase: 'stopped', running: false, screenReady: false });
+    expect(buttons()).toEqual(['Open Windows 11', 'Start Windows 11', 'More for Windows 11']);
+    await userEvent.click(screen.getByRole('button', { name: 'Start Windows 11' }));
+    await waitFor(() => expect(stopped.callsOf('startMachine')).toEqual([{ id: 'win11' }]));
+    await userEvent.click(screen.getByRole('button', { name: /^More for / }));
+    expect(screen.getAllByRole('menuitem').map((m) => m.textContent)).toEqual(['Settings', 'Details and logs', 'Apps', 'Export as compose file…', 'Delete…']);
+    cleanup();
+
+    const pulling = setup({ phase: 'pulling', running: false, screenReady: false, progress: { fraction: 0.25 } });
+    await userEvent.click(screen.getByRole('button', { name: 'Cancel download Windows 11' }));
+    await waitFor(() => expect(pulling.callsOf('stopMachine')).toEqual([{ id: 'win11' }]));
+    const bar = screen.getByRole('progressbar', { name: 'Windows 11: Downloading the image' });
+    expect(bar.getAttribute('aria-valuenow')).toBe('25');
+    cleanup();
+
+    // A failure with no fix of Porthole's: Try again, not a bare Start.
+    setup(failedWith(undefined));
+    expect(buttons()).toEqual(['Open Windows 11', 'Try again Windows 11', 'More for Windows 11']);
+  });
+
+  it('the menu follows the keyboard: arrows move, Escape closes it and focus goes back to its button', async () => {
     setup({ phase: 'stopped', running: false, screenReady: false });
-    expect((screen.getByRole('button', { name: 'Start' }) as HTMLButtonElement).disabled).toBe(false);
-    expect(screen.queryByRole('button', { name: 'Force off' })).toBeNull();
-    expect(screen.queryByRole('button', { name: 'Restart' })).toBeNull();
+    const menuButton = screen.getByRole('button', { name: 'More for Windows 11' });
+    menuButton.focus();
+    await userEvent.keyboard('{Enter}');
+    expect(document.activeElement?.textContent).toBe('Settings');
+    await userEvent.keyboard('{ArrowDown}{ArrowDown}');
+    expect(document.activeElement?.textContent).toBe('Apps');
+    await userEvent.keyboard('{ArrowUp}{ArrowUp}{ArrowUp}');
+    expect(document.activeElement?.textContent).toBe('Delete…');
+    await userEvent.keyboard('{Escape}');
+    expect(screen.queryByRole('menu')).toBeNull();
+    expect(document.activeElement).toBe(menuButton);
+    await userEvent.keyboard('{ArrowUp}');
+    expect(document.activeElement?.textContent).toBe('Delete…');
+    await userEvent.keyboard('{ArrowDown}{Enter}');
+    expect(window.location.hash).toBe('#/machines/win11/settings');
+    expect(document.activeElement).toBe(menuButton);
   });
 
   it('says the engine is not reachable while it is down, and offers no Start or Stop', () => {
     setup({ ...ENGINE_DOWN_STATUS });
     expect(screen.getByTestId('phase').textContent).toBe('Engine not reachable');
     expect(screen.getByTestId('message').textContent).toMatch(/engine is not reachable/);
-    expect(screen.queryByRole('button', { name: 'Start' })).toBeNull();
-    expect(screen.queryByRole('button', { name: 'Stop' })).toBeNull();
+    expect(screen.queryByRole('button', { name: /Start/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: /Show screen/ })).toBeNull();
   });
 
   it('shows a failure with its cause and remedy', () => {
     setup({ phase: 'failed', running: false, screenReady: false, failure: { exitCode: 88, cause: 'No KVM.', remedy: 'Turn on virtualization.' } });
     expect(screen.getByTestId('failure').textContent).toBe('No KVM.Turn on virtualization.');
+    expect(screen.queryByRole('link', { name: 'Show the cause in the log' })).toBeNull();
+    cleanup();
+    // The image's own line stays in the log, one link away: it can contradict Porthole's diagnosis.
+    setup({ phase: 'failed', running: false, screenReady: false, failure: { exitCode: 88, cause: 'No KVM.', remedy: 'Turn it on.', logLine: 'KVM=N' } });
+    expect(screen.getByTestId('failure').textContent).not.toContain('KVM=N');
+    expect(screen.getByRole('link', { name: 'Show the cause in the log' }).getAttribute('href')).toBe('#/machines/win11/logs/cause');
   });
 
   it('a machine booting an ISO that is not Windows setup says "Running from ISO", never "Installing Windows"', () => {
@@ -77,11 +138,11 @@ describe('MachineCard', () => {
     expect(screen.queryByText(/Installing/)).toBeNull();
   });
 
-  it('KVM refused: software emulation only after the consent, applied by the backend', async () => {
+  it('KVM refused: one button whose label is the consent, applied by the backend; no Start beside it', async () => {
     const fake = setup(failedWith('software-emulation'), { kvm: true });
-    const button = screen.getByRole('button', { name: 'Use software emulation and start' }) as HTMLButtonElement;
-    expect(button.disabled).toBe(true);
-    await userEvent.click(screen.getByRole('checkbox'));
+    expect(screen.queryByRole('checkbox')).toBeNull();
+    expect(screen.queryByRole('button', { name: /^Start/ })).toBeNull();
+    const button = screen.getByRole('button', { name: 'Run in software emulation (about 10× slower) and start Windows 11' });
     await userEvent.click(button);
     await waitFor(() => expect(fake.callsOf('fixMachine')).toEqual([{ id: 'win11', fix: 'software-emulation' }]));
     expect(fake.callsOf('updateMachine')).toEqual([]);
@@ -89,13 +150,13 @@ describe('MachineCard', () => {
 
   it('a port taken at start: "Pick other ports and start", applied by the backend', async () => {
     const fake = setup(failedWith('other-ports'));
-    await userEvent.click(screen.getByRole('button', { name: 'Pick other ports and start' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Pick other ports and start Windows 11' }));
     await waitFor(() => expect(fake.callsOf('fixMachine')).toEqual([{ id: 'win11', fix: 'other-ports' }]));
   });
 
   it('a full disk in the web host: "Make room…" names the storage folder with a copy button', async () => {
     const fake = setup(failedWith('make-room'));
-    await userEvent.click(screen.getByRole('button', { name: 'Make room…' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Make room… Windows 11' }));
     await waitFor(() => expect(screen.getByTestId('make-room-folder').textContent).toContain('/home/ada/.local/share/porthole/machines/win11'));
     expect(screen.getByRole('button', { name: 'Copy: /home/ada/.local/share/porthole/machines/win11' })).toBeTruthy();
     expect(fake.callsOf('fixMachine')).toEqual([{ id: 'win11', fix: 'make-room' }]);
@@ -105,7 +166,7 @@ describe('MachineCard', () => {
     const openMachineFolder = vi.fn(async () => undefined);
     (window as { porthole?: unknown }).porthole = { desktop: { openMachineFolder } };
     setup(failedWith('make-room'));
-    await userEvent.click(screen.getByRole('button', { name: 'Make room…' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Make room… Windows 11' }));
     await waitFor(() => expect(openMachineFolder).toHaveBeenCalledWith('win11'));
   });
 
@@ -113,18 +174,19 @@ describe('MachineCard', () => {
     const pickIso = vi.fn(async () => '/home/ada/isos/other.iso');
     (window as { porthole?: unknown }).porthole = { desktop: { pickIso } };
     const fake = setup(failedWith('choose-iso'));
-    await userEvent.click(screen.getByRole('button', { name: 'Choose another ISO…' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Choose another ISO… Windows 11' }));
     await waitFor(() => expect(fake.callsOf('fixMachine')).toEqual([{ id: 'win11', fix: 'choose-iso', iso: '/home/ada/isos/other.iso' }]));
   });
 
   it('a refused ISO in the web host: "Choose another ISO…" opens the settings, where the ISO path is entered', async () => {
     setup(failedWith('choose-iso'));
-    await userEvent.click(screen.getByRole('button', { name: 'Choose another ISO…' }));
-    expect(window.location.hash).toBe('#/machine/win11');
+    await userEvent.click(screen.getByRole('button', { name: 'Choose another ISO… Windows 11' }));
+    expect(window.location.hash).toBe('#/machines/win11/settings');
   });
 
   it('no fix, no button', () => {
     setup(failedWith(undefined));
     expect(screen.getByTestId('failure').querySelectorAll('button')).toHaveLength(0);
+    expect(screen.queryByRole('button', { name: /Make room|Pick other|Choose another|software emulation/ })).toBeNull();
   });
 });

@@ -1,113 +1,104 @@
-import { useState } from 'react';
-import { phaseLabels, versionName, type MachineView } from '@porthole/api';
-import { porthole } from '../api/porthole';
-import { useAction } from '../app/use-action';
-import { WorkNotes } from '../ui/WorkNotes';
+import { useId } from 'react';
+import { canShowScreen, phaseLabels, versionName, type MachineView } from '@porthole/api';
 import { navigate } from '../app/hooks';
-import { FailureFix } from './FailureFix';
-import { PasswordReveal } from './PasswordReveal';
-import { Sparkline } from '../stats/Sparkline';
-import { Thumbnail } from '../screen/Thumbnail';
 import { phaseTone, progressText } from './phase';
-import { StartStopButtons } from '../machine-page/PowerButtons';
+import { MachineActions } from './MachineActions';
+import { TilePicture } from './TilePicture';
+import { machineRoute } from './names';
 
-export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; onOpenScreen: (id: string) => void }) {
+/** Windows 11 · 4 GB RAM · 2 CPU · 64 GB disk: the machine in one line. */
+export function machineFacts(machine: MachineView): string {
+  return `${machine.customIso ? 'Custom ISO' : versionName(machine.version)} · ${machine.ramGiB} GB RAM · ${machine.cpuCores} CPU · ${machine.diskGiB} GB disk${machine.kvm ? '' : ' · software emulation'}`;
+}
+
+/** The phase as a chip: its words, coloured by how it goes. */
+export function PhaseChip({ machine }: { machine: MachineView }) {
+  const { phase } = machine.status;
+  return (
+    <span className={`phase phase-${phaseTone(phase)}`} data-testid="phase">
+      {phaseLabels[phase]}
+    </span>
+  );
+}
+
+/** Download, installation or shutdown progress as a progress bar screen readers can read. */
+export function MachineProgress({ machine }: { machine: MachineView }) {
   const { status } = machine;
-  const { busy, error, run } = useAction();
-  const [confirmForce, setConfirmForce] = useState(false);
-  const api = porthole();
   const fraction = status.progress?.fraction ?? (status.shutdown ? status.shutdown.step / status.shutdown.of : undefined);
   const detail = progressText(status);
+  if (fraction === undefined && !detail) return null;
+  const percent = fraction === undefined ? undefined : Math.round(fraction * 100);
   return (
-    <article className="machine-card" data-testid={`machine-${machine.id}`} data-phase={status.phase}>
-      <header>
-        <div className="machine-title">
-          <h2>{machine.name}</h2>
-          <span className="machine-meta">
-            {machine.customIso ? 'Custom ISO' : versionName(machine.version)} · {machine.ramGiB} GB RAM · {machine.cpuCores} CPU ·{' '}
-            {machine.diskGiB} GB disk{machine.kvm ? '' : ' · software emulation'}
-          </span>
-        </div>
-        <span className={`phase phase-${phaseTone(status.phase)}`} data-testid="phase">
-          {phaseLabels[status.phase]}
+    <div
+      className="progress"
+      role="progressbar"
+      aria-label={`${machine.name}: ${phaseLabels[status.phase]}`}
+      aria-valuemin={0}
+      aria-valuemax={100}
+      {...(percent === undefined ? {} : { 'aria-valuenow': percent })}
+      {...(detail ? { 'aria-valuetext': detail } : {})}
+    >
+      <div className="progress-bar" style={{ width: `${percent ?? 0}%` }} />
+      {detail ? (
+        <span className="progress-text" aria-hidden="true">
+          {detail}
         </span>
-      </header>
-      {status.message && status.phase !== 'stopped' && status.phase !== 'failed' ? (
-        <p className="machine-message" data-testid="message">
-          {status.message}
+      ) : null}
+    </div>
+  );
+}
+
+/** What went wrong, in words, and a link to the line of the log that says so. */
+export function FailureNote({ machine }: { machine: MachineView }) {
+  const { failure } = machine.status;
+  if (!failure) return null;
+  return (
+    <div className="failure" role="alert" data-testid="failure">
+      <strong>{failure.cause}</strong>
+      <p>{failure.remedy}</p>
+      {failure.logLine ? <a href={`#${machineRoute(machine.id, 'logs', 'cause')}`}>Show the cause in the log</a> : null}
+    </div>
+  );
+}
+
+/**
+ * A machine on the list, built around its picture (as GNOME Boxes does): the live screen, or the last
+ * frame dimmed once stopped; a click on it opens the screen. Below: the name once, a state chip, one
+ * line of facts, and one primary action beside a menu for the rest (MachineActions).
+ */
+export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; onOpenScreen: (id: string) => void }) {
+  const { status } = machine;
+  const nameId = useId();
+  return (
+    <article className="machine-card tile" aria-labelledby={nameId} data-testid={`machine-${machine.id}`} data-phase={status.phase}>
+      <TilePicture
+        machine={machine}
+        onOpen={() => (canShowScreen(status) ? onOpenScreen(machine.id) : navigate(machineRoute(machine.id, 'overview')))}
+      />
+      <div className="tile-body">
+        <header className="tile-head">
+          <h2 id={nameId}>{machine.name}</h2>
+          <PhaseChip machine={machine} />
+        </header>
+        <p className="machine-meta" title={machineFacts(machine)}>
+          {machineFacts(machine)}
         </p>
-      ) : null}
-      {machine.warnings?.map((w) => (
-        <p key={w} className="notice" role="status" data-testid="machine-warning">
-          {w}
-        </p>
-      ))}
-      <PasswordReveal id={machine.id} username={machine.username} />
-      {status.running ? <Sparkline id={machine.id} running={status.running} /> : null}
-      {status.running && status.screenReady ? <Thumbnail id={machine.id} /> : null}
-      {fraction !== undefined || detail ? (
-        <div className="progress" aria-label="progress">
-          <div className="progress-bar" style={{ width: `${Math.round((fraction ?? 0) * 100)}%` }} />
-          {detail ? <span className="progress-text">{detail}</span> : null}
-        </div>
-      ) : null}
-      {status.failure ? (
-        <div className="failure" role="alert" data-testid="failure">
-          <strong>{status.failure.cause}</strong>
-          <p>{status.failure.remedy}</p>
-          {status.failure.logLine ? <code>{status.failure.logLine}</code> : null}
-          <FailureFix machine={machine} />
-          {status.failure.logLine ? (
-            <button className="link" onClick={() => navigate(`/machines/${machine.id}/logs/cause`)}>
-              Show the cause in the log
-            </button>
-          ) : null}
-        </div>
-      ) : null}
-      <WorkNotes error={error} />
-      {confirmForce && status.running ? (
-        <div className="failure" role="alertdialog" aria-label="Force off">
-          <strong>Force {machine.name} off?</strong>
-          <p>Windows gets no chance to shut down: unsaved work is lost, and Windows may check its disk at the next start.</p>
-          <div className="confirm-actions">
-            <button onClick={() => setConfirmForce(false)}>Cancel</button>
-            <button
-              className="danger"
-              onClick={() => {
-                setConfirmForce(false);
-                run(() => api.forceStopMachine({ id: machine.id }));
-              }}
-            >
-              Force off now
-            </button>
-          </div>
-        </div>
-      ) : null}
-      <footer>
-        <StartStopButtons machine={machine} busy={busy} run={run} stopLabel="Stop" />
-        {status.running ? (
-          <button disabled={busy || status.phase === 'stopping'} onClick={() => run(() => api.restartMachine({ id: machine.id }))}>
-            Restart
-          </button>
+        {status.message && status.phase !== 'stopped' && status.phase !== 'failed' ? (
+          <p className="machine-message" data-testid="message">
+            {status.message}
+          </p>
         ) : null}
-        {status.running && !confirmForce ? (
-          <button className="ghost" onClick={() => setConfirmForce(true)}>
-            Force off
-          </button>
-        ) : null}
-        <button disabled={!status.running} onClick={() => onOpenScreen(machine.id)}>
-          Show screen
-        </button>
-        <button className="ghost" onClick={() => navigate(`/machine/${machine.id}`)}>
-          Settings
-        </button>
-        <button className="ghost" onClick={() => navigate(`/apps/${machine.id}`)}>
-          Windows apps
-        </button>
-        <button className="ghost" onClick={() => navigate(`/machines/${machine.id}`)}>
-          Details and logs
-        </button>
-      </footer>
+        <MachineProgress machine={machine} />
+        {machine.warnings?.map((w) => (
+          <p key={w} className="notice" role="status" data-testid="machine-warning">
+            {w}
+          </p>
+        ))}
+        <FailureNote machine={machine} />
+        <footer>
+          <MachineActions machine={machine} onOpenScreen={onOpenScreen} where="tile" />
+        </footer>
+      </div>
     </article>
   );
 }

@@ -6,14 +6,33 @@ import './thumbnail.css';
 
 /** About once a second, as GNOME Boxes does: alive, yet cheap. */
 const REFRESH_MS = 1000;
-const WIDTH = 224;
-const HEIGHT = 140;
+/** The tile's picture, 16:10 like Windows' default desktop; CSS scales it to the tile's width. */
+const BASE_WIDTH = 320;
+const BASE_HEIGHT = 200;
 
 /**
  * A small live picture of a running machine's screen on its card. Connects only while the card is
  * on screen (in view, page shown); scrolled away or hidden, its lease is released.
  */
-export function Thumbnail({ id, hub = thumbnails }: { id: string; hub?: ThumbnailHub }) {
+export function Thumbnail({
+  id,
+  hub = thumbnails,
+  onFrame,
+  large = false,
+}: {
+  id: string;
+  hub?: ThumbnailHub;
+  onFrame?: (canvas: HTMLCanvasElement) => void;
+  /** Drawn at twice the size (the machine page's picture is wider than a tile's). */
+  large?: boolean;
+}) {
+  const scaleUp = large ? 2 : 1;
+  const WIDTH = BASE_WIDTH * scaleUp;
+  const HEIGHT = BASE_HEIGHT * scaleUp;
+  const frameListener = useRef(onFrame);
+  useEffect(() => {
+    frameListener.current = onFrame;
+  });
   const ref = useRef<HTMLCanvasElement>(null);
   const visible = useVisible(ref);
   const [url, setUrl] = useState<string | null>(null);
@@ -51,6 +70,7 @@ export function Thumbnail({ id, hub = thumbnails }: { id: string; hub?: Thumbnai
       to.drawImage(from, Math.round((WIDTH - w) / 2), Math.round((HEIGHT - h) / 2), w, h);
       // Where the picture came from: this page's own connection, or a screen open in another page.
       ref.current?.setAttribute('data-source', from instanceof HTMLCanvasElement ? 'own' : 'screen');
+      if (ref.current) frameListener.current?.(ref.current);
     };
     // At once (a connection that lingered from the card before has a picture already), then every second.
     copy();
@@ -59,7 +79,7 @@ export function Thumbnail({ id, hub = thumbnails }: { id: string; hub?: Thumbnai
       clearInterval(timer);
       lease.release();
     };
-  }, [hub, id, url, visible]);
+  }, [hub, id, url, visible, WIDTH, HEIGHT]);
 
-  return <canvas ref={ref} className="machine-thumbnail" data-testid="thumbnail" width={WIDTH} height={HEIGHT} aria-label="Screen preview" />;
+  return <canvas ref={ref} className="machine-thumbnail" data-testid="thumbnail" width={WIDTH} height={HEIGHT} aria-hidden="true" />;
 }
