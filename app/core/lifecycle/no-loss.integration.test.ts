@@ -59,7 +59,8 @@ interface Inspected {
   HostConfig: { Binds: string[]; PortBindings: Record<string, Array<{ HostIp: string; HostPort: string }>> };
 }
 
-const running = (v: MachineView): boolean => v.status.running && v.status.screenReady && ['booting', 'installing', 'ready'].includes(v.status.phase);
+/** Up with its screen: booting, installing or ready, or running from the test ISO (a cycle that sets it starts a new install from it). */
+const running = (v: MachineView): boolean => v.status.running && v.status.screenReady && ['booting', 'installing', 'ready', 'running-iso'].includes(v.status.phase);
 const down = (v: MachineView): boolean => !v.status.running && ['stopped', 'failed'].includes(v.status.phase);
 /** Down, or never started: a Porthole killed mid-apply can leave the new container created but not started, or none. */
 const idle = (v: MachineView): boolean => !v.status.running && ['stopped', 'failed', 'created', 'absent'].includes(v.status.phase);
