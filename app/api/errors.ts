@@ -13,6 +13,8 @@ export const errorCodes = [
   'CANCELLED',
   /** The desktop keyring (Secret Service) holding a machine's password did not answer, is locked or lost it. */
   'KEYRING_UNAVAILABLE',
+  /** The change needs the person's explicit yes first (updateMachine's `confirmed`): the message says what they agree to. */
+  'CONFIRMATION_NEEDED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -105,7 +105,7 @@ describe('the handler table (real backend, engine pointed at a dead socket)', ()
     expect(await raise(63)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/cannot shrink: it is 64 GB/) } });
     // 65,536 GB is no typo to keep without a word: it asks, and changes nothing until confirmed.
     const huge = await raise(65536);
-    expect(huge).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/A 65536 GB disk can grow past the \d+ GB free .*Nothing was changed\./) } });
+    expect(huge).toMatchObject({ ok: false, error: { code: 'CONFIRMATION_NEEDED', message: expect.stringMatching(/A 65536 GB disk can grow past the \d+ GB free .*Nothing was changed\./) } });
     expect(await backend.invoke('getMachine', { id })).toMatchObject({ ok: true, value: { diskGiB: 64 } });
     expect(await raise(65536, true)).toMatchObject({ ok: true, value: { machine: { diskGiB: 65536 } } });
   });

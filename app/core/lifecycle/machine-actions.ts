@@ -131,7 +131,7 @@ export class MachineActions {
         if (shrink) throw new PortholeError('INVALID_ARGUMENT', shrink);
         if (!opts.confirmed && onDiskGiB !== undefined && after.diskGiB > before.diskGiB) {
           const beyond = await diskBeyondFreeSpace(after.storageDir, after.diskGiB, onDiskGiB);
-          if (beyond) throw new PortholeError('CONFLICT', `${beyond} Nothing was changed.`, 'Choose a smaller size, or confirm that you want this size (porthole set … --yes; in the app, Apply and confirm).');
+          if (beyond) throw new PortholeError('CONFIRMATION_NEEDED', `${beyond} Nothing was changed.`, 'Choose a smaller size, or confirm that you want this size (porthole set … --yes; in the app, Apply and confirm).');
         }
         const others = [...records.values()].filter((r) => r.settings.id !== id);
         const issues = validateMachine(after, {

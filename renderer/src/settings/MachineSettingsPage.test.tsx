@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DeletePlan, MachineView } from '@porthole/api';
+import { PortholeError, type DeletePlan, type MachineView } from '@porthole/api';
 import { fakeApi, hostDefaults, machineView, type FakeApi } from '../testing/fake-api';
 import { MachineSettingsPage } from './MachineSettingsPage';
 
@@ -81,7 +81,7 @@ describe('a machine’s settings page', () => {
     expect(fake.calls.filter((c) => c.action !== 'listSnapshots' && c.action !== 'listUsbDevices' && c.action !== 'attachedUsb')).toEqual([{ action: 'creationDefaults', request: { storageDir: machine.storageDir } }]);
     await user().click(within(dialog).getByRole('button', { name: 'Restart and apply' }));
     await waitFor(() => expect(fake.callsOf('applyMachine')).toEqual([{ id: 'win11' }]));
-    expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { ramGiB: 9 } }]);
+    expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { ramGiB: 9 }, confirmed: true }]);
     expect(fake.calls.map((c) => c.action).filter((a) => a !== 'creationDefaults' && a !== 'listSnapshots' && a !== 'listUsbDevices' && a !== 'attachedUsb')).toEqual(['updateMachine', 'applyMachine']);
     // The machineChanged event brings the new settings: nothing is left to apply.
     rerender(<MachineSettingsPage machine={{ ...machine, ramGiB: 9 }} loaded machines={[]} />);
@@ -154,7 +154,7 @@ describe('a machine’s settings page', () => {
     const dialog = screen.getByTestId('apply-dialog');
     expect(dialog.textContent).toContain('set when Windows installs');
     await user().click(within(dialog).getByRole('button', { name: 'Apply' }));
-    await waitFor(() => expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { language: 'de-DE' } }]));
+    await waitFor(() => expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { language: 'de-DE' }, confirmed: true }]));
     expect(fake.callsOf('applyMachine')).toEqual([]);
   });
 
@@ -181,6 +181,24 @@ describe('a machine’s settings page', () => {
     expect(fake.callsOf('applyMachine')).toEqual([]);
     rerender(<MachineSettingsPage machine={{ ...machine, cpuCores: 2 }} loaded machines={[]} />);
     expect(await within(bar()).findByText('Saved: the changes apply at the machine’s next start.')).toBeTruthy();
+  });
+
+  it('a disk the backend says can outgrow the free space is asked in the dialog, and saved only once the person agrees', async () => {
+    const machine = machineView();
+    const fake = setup(machine);
+    fake.handlers.updateMachine = async ({ changes, confirmed }) => {
+      if (!confirmed) throw new PortholeError('CONFIRMATION_NEEDED', 'A 900 GB disk can grow past the 50 GB free where its folder /vms/win is. Nothing was changed.');
+      return { machine: { ...machine, ...changes } as MachineView, appliesAt: 'next-start' };
+    };
+    show(machine);
+    await ready();
+    fireEvent.change(screen.getByRole('slider', { name: 'Processor cores' }), { target: { value: '2' } });
+    await user().click(applyButton());
+    const dialog = await screen.findByTestId('apply-dialog');
+    expect(within(dialog).getByText('A 900 GB disk can grow past the 50 GB free where its folder /vms/win is.')).toBeTruthy();
+    expect(within(bar()).queryByText(/Nothing was changed/)).toBeNull();
+    await user().click(within(dialog).getByRole('button', { name: 'Apply' }));
+    await waitFor(() => expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { cpuCores: 2 } }, { id: 'win11', changes: { cpuCores: 2 }, confirmed: true }]));
   });
 
   it('applies a new name at once', async () => {
@@ -212,7 +230,7 @@ describe('a machine’s settings page', () => {
     expect(dialog.textContent).toContain('Windows version: Windows 11 Pro → Windows 10 Pro');
     expect(dialog.textContent).toContain(`(${machine.storageDir}/backups)`);
     await user().click(within(dialog).getByRole('button', { name: 'Apply' }));
-    await waitFor(() => expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { version: '10' } }]));
+    await waitFor(() => expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { version: '10' }, confirmed: true }]));
   });
 
   it('takes changes made elsewhere (a dropped ISO) without showing them as edits to undo', async () => {

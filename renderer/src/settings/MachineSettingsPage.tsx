@@ -113,6 +113,8 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
   }
   const [pickWindows, setPickWindows] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  /** What the backend asked the person to agree to before it saves (a disk that can outgrow the free space). */
+  const [asked, setAsked] = useState<string | null>(null);
   const [deleting, setDeleting] = useState(false);
   const [working, setWorking] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -163,7 +165,8 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
     setForm((f) => ({ ...f, ...part }));
   };
 
-  const apply = async (): Promise<void> => {
+  /** `confirmed`: the person agreed in the dialog to everything it said (the cautions, and what the backend asked). */
+  const apply = async (confirmed = false): Promise<void> => {
     setConfirming(false);
     setError(null);
     setNotice(null);
@@ -172,12 +175,19 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
     setWorking('Saving…');
     let appliesAt: ChangeEffect;
     try {
-      ({ appliesAt } = await api.updateMachine({ id: machine.id, changes }));
+      ({ appliesAt } = await api.updateMachine({ id: machine.id, changes, ...(confirmed ? { confirmed: true } : {}) }));
     } catch (e) {
       setWorking(null);
+      if ((e as { code?: unknown }).code === 'CONFIRMATION_NEEDED' && !confirmed) {
+        // Asked, not refused: say what it means in the dialog, and save only once the person agrees.
+        setAsked((e as Error).message.replace(/ Nothing was changed\.$/, ''));
+        setConfirming(true);
+        return;
+      }
       setError(`${errorText(e)} Nothing was changed.`);
       return;
     }
+    setAsked(null);
     setForm((f) => ({ ...f, password: '' }));
     if (installOnly) {
       setNotice('Saved for a new installation: the installed Windows keeps its own. Change it inside Windows.');
@@ -384,14 +394,24 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
       {confirming ? (
         <Dialog
           title={running && effect === 'recreate' && !installOnly ? `Restart “${machine.name}” with the new settings?` : 'Apply these changes?'}
-          onClose={() => setConfirming(false)}
+          onClose={() => {
+            setConfirming(false);
+            setAsked(null);
+          }}
           testId="apply-dialog"
           actions={
             <>
-              <button type="button" className="ghost" onClick={() => setConfirming(false)}>
+              <button
+                type="button"
+                className="ghost"
+                onClick={() => {
+                  setConfirming(false);
+                  setAsked(null);
+                }}
+              >
                 Cancel
               </button>
-              <button type="button" className="primary" data-autofocus onClick={() => void apply()}>
+              <button type="button" className="primary" data-autofocus onClick={() => void apply(true)}>
                 {running && effect === 'recreate' && !installOnly ? 'Restart and apply' : 'Apply'}
               </button>
             </>
@@ -403,7 +423,7 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
             ))}
           </ul>
           {installOnly ? null : <p>{effectText(effect, running)}</p>}
-          {cautions.map((c) => (
+          {[...cautions, ...(asked ? [asked] : [])].map((c) => (
             <p key={c} className="notice">
               {c}
             </p>
