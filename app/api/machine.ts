@@ -104,3 +104,13 @@ export const machineChangesSchema = machineSettingsSchema
   })
   .strict();
 export type MachineChanges = z.infer<typeof machineChangesSchema>;
+
+/** The text install.bat sends to the first serial port; the image copies that port into the container log. */
+export const INSTALL_MARKER_TEXT = 'PORTHOLE-INSTALLED';
+
+/**
+ * Matches the log line written at Windows' first logon: `PORTHOLE-INSTALLED <machine id>`.
+ * Anchored at the end so the command text `echo PORTHOLE-INSTALLED x > COM1`, should it ever be
+ * logged, does not count. No `g` flag: `.test()` must not carry state between lines.
+ */
+export const INSTALL_MARKER = /PORTHOLE-INSTALLED ([a-z0-9][a-z0-9-]{0,39})\s*$/;

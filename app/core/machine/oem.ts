@@ -1,20 +1,12 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { machineIdSchema } from '../../api';
+import { INSTALL_MARKER, INSTALL_MARKER_TEXT, machineIdSchema } from '../../api';
+
+export { INSTALL_MARKER, INSTALL_MARKER_TEXT };
 import { APPS_SCRIPT, APPS_SCRIPT_NAME } from './porthole-apps.ps1';
 
 /** A compose file's own install.bat, merged into Porthole's OEM folder at import (user-oem.ts); run first. */
 export const USER_INSTALL_BAT = 'user-install.bat';
-
-/** The text install.bat sends to the first serial port; the image copies that port into the container log. */
-export const INSTALL_MARKER_TEXT = 'PORTHOLE-INSTALLED';
-
-/**
- * Matches the log line written at Windows' first logon: `PORTHOLE-INSTALLED <machine id>`.
- * Anchored at the end so the command text `echo PORTHOLE-INSTALLED x > COM1`, should it ever be
- * logged, does not count. No `g` flag: `.test()` must not carry state between lines.
- */
-export const INSTALL_MARKER = /PORTHOLE-INSTALLED ([a-z0-9][a-z0-9-]{0,39})\s*$/;
 
 /** The machine id a log line announces as installed, or null. */
 export function parseInstallMarker(line: string): string | null {

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useReducer, useRef, useState, type UIEvent } from '
 import type { LogStreamItem, MachineView } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { copyText, fileNameFor, saveText } from './download';
-import { LogRing, matches, visibleRange, type LogLine } from './log-lines';
+import { forPerson, LogRing, matches, stripAnsi, visibleRange, type LogLine } from './log-lines';
 
 /** Lines kept in memory; older ones scroll out (the whole log is `porthole logs ID` or the engine's). */
 export const LOG_RING_LINES = 20_000;
@@ -38,6 +38,7 @@ export function LogsPanel({ machine, cause }: { machine: MachineView; cause?: st
   const list = useRef<HTMLDivElement>(null);
   const visible = usePageVisible();
   const id = machine.id;
+  const webPort = machine.ports.web;
 
   useEffect(() => {
     if (!visible) return undefined;
@@ -53,8 +54,12 @@ export function LogsPanel({ machine, cause }: { machine: MachineView; cause?: st
     };
     const onItem = (item: LogStreamItem): void => {
       setStreamError(null);
-      if (item.kind === 'lines') for (const line of item.lines) ring.push(line);
-      else if (item.kind === 'phase') ring.push(`Porthole: ${item.phase}${item.message ? ` — ${item.message}` : ''}`, 'phase');
+      if (item.kind === 'lines') {
+        for (const line of item.lines) {
+          const shown = forPerson(stripAnsi(line), webPort);
+          ring.push(shown.text, shown.kind);
+        }
+      } else if (item.kind === 'phase') ring.push(`Porthole: ${item.phase}${item.message ? ` — ${item.message}` : ''}`, 'phase');
       else if (item.kind === 'started') ring.push('Porthole: the container started', 'run');
       else ring.push('Porthole: the container is not running; the log continues at its next start', 'run');
       changed();
@@ -66,7 +71,7 @@ export function LogsPanel({ machine, cause }: { machine: MachineView; cause?: st
       close();
       if (frame) cancelAnimationFrame(frame);
     };
-  }, [id, visible, ring]);
+  }, [id, webPort, visible, ring]);
 
   const shown = useMemo(() => {
     const all = ring.all();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classify, LogRing, matches, stripAnsi, visibleRange } from './log-lines';
+import { classify, forPerson, LogRing, matches, stripAnsi, visibleRange } from './log-lines';
 
 describe('log lines', () => {
   it('tells the image’s ❯ lines and its errors from the rest, colours or not', () => {
@@ -32,5 +32,19 @@ describe('log lines', () => {
     expect(visibleRange(0, 480, 18, 20_000)).toEqual({ start: 0, end: 47 });
     expect(visibleRange(18 * 10_000, 480, 18, 20_000)).toEqual({ start: 9980, end: 10_047 });
     expect(visibleRange(0, 480, 18, 5)).toEqual({ start: 0, end: 5 });
+  });
+});
+
+describe('a log line as a person reads it', () => {
+  it('names the address Porthole publishes, not the image’s own port', () => {
+    expect(forPerson('❯ Windows started successfully, visit http://127.0.0.1:8006/ to view the screen...', 41234).text).toBe(
+      '❯ Windows started successfully, visit http://127.0.0.1:41234/ to view the screen...',
+    );
+  });
+
+  it('says Porthole’s install marker in words', () => {
+    expect(forPerson('PORTHOLE-INSTALLED win11', 1)).toEqual({ text: expect.stringMatching(/^Porthole: Windows finished installing/), kind: 'phase' });
+    // The command that writes it is not the marker.
+    expect(forPerson('echo PORTHOLE-INSTALLED win11 > COM1', 1).kind).toBeUndefined();
   });
 });

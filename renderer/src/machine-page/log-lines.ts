@@ -1,3 +1,5 @@
+import { INSTALL_MARKER } from '@porthole/api';
+
 /** How a line of the log viewer is shown. */
 export type LogLineKind = 'error' | 'image' | 'phase' | 'run' | 'plain';
 
@@ -22,6 +24,16 @@ export function classify(text: string): LogLineKind {
   if (/❯\s*ERROR\b/i.test(text)) return 'error';
   if (text.includes('❯')) return 'image';
   return 'plain';
+}
+
+/**
+ * A line as a person should read it in Porthole: the image names its own web port (8006 inside the container),
+ * which is not where Porthole publishes it, so the address becomes the one Porthole uses; Porthole's install
+ * marker from COM1 is said in words.
+ */
+export function forPerson(text: string, webPort: number): { text: string; kind?: LogLineKind } {
+  if (INSTALL_MARKER.test(text)) return { text: 'Porthole: Windows finished installing (its first sign-in ran Porthole’s setup script)', kind: 'phase' };
+  return { text: text.replace(/http:\/\/127\.0\.0\.1:8006\//g, `http://127.0.0.1:${webPort}/`) };
 }
 
 /**
