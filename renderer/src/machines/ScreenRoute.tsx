@@ -14,6 +14,7 @@ export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; 
   // How the screen is reached when it is not plainly this computer's port (an ssh forward, another computer's loopback).
   const [via, setVia] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ text: string; commands: string[] } | null>(null);
+  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
   const id = machine?.id;
   const webPort = machine?.ports.web;
   const requestEndpoint = useCallback(() => {
@@ -84,6 +85,25 @@ export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; 
             {via}
           </span>
         ) : null}
+        {/* The account Windows signs in with, and its password a click away (it lives on the machine page). */}
+        <span className="muted screen-signin" data-testid="screen-signin">
+          Sign in as {machine.username}
+        </span>
+        <button
+          className="ghost"
+          aria-label={`Copy the Windows password of ${machine.name}`}
+          onClick={() => {
+            porthole()
+              .machinePassword({ id: machine.id })
+              .then((r) => (desktop ? desktop.writeClipboard(r.password) : navigator.clipboard.writeText(r.password)))
+              .then(
+                () => setCopied('yes'),
+                () => setCopied('failed'),
+              );
+          }}
+        >
+          {copied === 'yes' ? 'Password copied' : copied === 'failed' ? 'Copy failed' : 'Copy password'}
+        </button>
         <button className="ghost" onClick={() => openMachinePage(machine.id)}>
           Details and logs
         </button>

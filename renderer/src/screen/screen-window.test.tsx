@@ -72,4 +72,17 @@ describe('the screen window (issue 23 items 9 and 11)', () => {
       unload();
     }
   });
+
+  it('says which account Windows signs in with, and copies its password on a click (the password lives on the machine page)', async () => {
+    const fake = show();
+    fake.handlers.machinePassword = async () => ({ password: 'correct horse' });
+    // user-event puts a clipboard of its own in place of the browser's: read back from it.
+    const user = userEvent.setup();
+    const machine = machineView();
+    expect(screen.getByTestId('screen-signin').textContent).toBe(`Sign in as ${machine.username}`);
+    expect(document.body.textContent).not.toContain('correct horse');
+    await user.click(screen.getByRole('button', { name: `Copy the Windows password of ${machine.name}` }));
+    expect(await screen.findByText('Password copied')).toBeTruthy();
+    expect(await navigator.clipboard.readText()).toBe('correct horse');
+  });
 });
