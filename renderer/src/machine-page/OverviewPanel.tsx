@@ -1,5 +1,5 @@
 import { canShowScreen, type MachineView } from '@porthole/api';
-import { FailureNote, machineFacts, MachineProgress } from '../machines/MachineCard';
+import { machineFacts, MachineStatusNotes } from '../machines/MachineCard';
 import { PasswordReveal } from '../machines/PasswordReveal';
 import { TilePicture } from '../machines/TilePicture';
 
@@ -16,18 +16,7 @@ export function OverviewPanel({ machine, onOpenScreen }: { machine: MachineView;
       </div>
       <div className="overview-side">
         <p className="machine-meta">{machineFacts(machine)}</p>
-        {status.message && status.phase !== 'stopped' && status.phase !== 'failed' ? (
-          <p className="machine-message" data-testid="message">
-            {status.message}
-          </p>
-        ) : null}
-        <MachineProgress machine={machine} />
-        {machine.warnings?.map((w) => (
-          <p key={w} className="notice" role="status" data-testid="machine-warning">
-            {w}
-          </p>
-        ))}
-        <FailureNote machine={machine} />
+        <MachineStatusNotes machine={machine} />
         <PasswordReveal id={machine.id} username={machine.username} />
         <dl className="overview-facts">
           <dt>Disk folder</dt>

@@ -83,22 +83,32 @@ export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; o
         <p className="machine-meta" title={machineFacts(machine)}>
           {machineFacts(machine)}
         </p>
-        {status.message && status.phase !== 'stopped' && status.phase !== 'failed' ? (
-          <p className="machine-message" data-testid="message">
-            {status.message}
-          </p>
-        ) : null}
-        <MachineProgress machine={machine} />
-        {machine.warnings?.map((w) => (
-          <p key={w} className="notice" role="status" data-testid="machine-warning">
-            {w}
-          </p>
-        ))}
-        <FailureNote machine={machine} />
+        <MachineStatusNotes machine={machine} />
         <footer>
           <MachineActions machine={machine} onOpenScreen={onOpenScreen} where="tile" />
         </footer>
       </div>
     </article>
+  );
+}
+
+/** How the machine goes, in words: its status message, its progress, the warnings it was made with and a failure's cause. */
+export function MachineStatusNotes({ machine }: { machine: MachineView }) {
+  const { status } = machine;
+  return (
+    <>
+      {status.message && status.phase !== 'stopped' && status.phase !== 'failed' ? (
+        <p className="machine-message" data-testid="message">
+          {status.message}
+        </p>
+      ) : null}
+      <MachineProgress machine={machine} />
+      {machine.warnings?.map((w) => (
+        <p key={w} className="notice" role="status" data-testid="machine-warning">
+          {w}
+        </p>
+      ))}
+      <FailureNote machine={machine} />
+    </>
   );
 }
