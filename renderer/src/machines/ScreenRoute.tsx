@@ -91,7 +91,8 @@ export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; 
         </span>
         <button
           className="ghost"
-          aria-label={`Copy the Windows password of ${machine.name}`}
+          // The visible words first in the name (WCAG 2.5.3), then which machine's.
+          aria-label={`${copied === 'yes' ? 'Password copied' : copied === 'failed' ? 'Copy failed' : 'Copy password'} (${machine.name})`}
           onClick={() => {
             porthole()
               .machinePassword({ id: machine.id })

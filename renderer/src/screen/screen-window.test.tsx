@@ -81,7 +81,7 @@ describe('the screen window (issue 23 items 9 and 11)', () => {
     const machine = machineView();
     expect(screen.getByTestId('screen-signin').textContent).toBe(`Sign in as ${machine.username}`);
     expect(document.body.textContent).not.toContain('correct horse');
-    await user.click(screen.getByRole('button', { name: `Copy the Windows password of ${machine.name}` }));
+    await user.click(screen.getByRole('button', { name: `Copy password (${machine.name})` }));
     expect(await screen.findByText('Password copied')).toBeTruthy();
     expect(await navigator.clipboard.readText()).toBe('correct horse');
   });
