@@ -229,11 +229,8 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
 
   return (
     <div className="settings-page" aria-label={`Settings of ${machine.name}`} role="region">
+      {/* The machine page around this tab has the name, the way back and the menu: here, only what settings need of its power. */}
       <header className="settings-header">
-        <button type="button" className="ghost" onClick={() => navigate('/')}>
-          ← Machines
-        </button>
-        <h2>{machine.name}</h2>
         <span className={`phase phase-${phaseTone(machine.status.phase)}`} data-testid="settings-phase" data-phase={machine.status.phase}>
           {phaseLabels[machine.status.phase]}
         </span>
