@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AppList, MachineView, WindowsApp } from '@porthole/api';
 import { porthole } from '../api/porthole';
-import { navigate } from '../app/hooks';
 import './apps.css';
 
 const SOURCE: Record<WindowsApp['source'], string> = { 'start-menu': 'Start menu', 'app-paths': 'App Paths', uwp: 'Microsoft Store app' };
@@ -107,11 +106,8 @@ export function AppsPage({ machine, loaded }: { machine: MachineView | null; loa
 
   return (
     <section className="apps-page" data-testid="apps-page">
+      {/* A tab of the machine page, which has the name and the way back: here, only the search. */}
       <div className="apps-head">
-        <button className="ghost" onClick={() => navigate('/')}>
-          ← Machines
-        </button>
-        <h1>Windows apps on {machine.name}</h1>
         <input className="apps-search" type="search" placeholder="Search programs" aria-label="Search programs" value={query} onChange={(e) => setQuery(e.target.value)} />
         <button onClick={load}>Refresh</button>
       </div>
