@@ -1,26 +1,14 @@
 // @vitest-environment jsdom
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeApi, machineView, type FakeApi } from '../testing/fake-api';
+import { loadStylesheets } from '../testing/stylesheets';
 import { DeleteMachine } from './DeleteMachine';
 
 const state = vi.hoisted(() => ({ fake: null as FakeApi | null }));
 vi.mock('../api/porthole', () => ({ porthole: () => state.fake!.api, onBackendConnection: () => () => undefined }));
 
 afterEach(cleanup);
-
-/** The app's real stylesheets in the jsdom document, in the app's order: getComputedStyle then cascades their rules. */
-function loadStylesheets(...files: string[]): () => void {
-  const styles = files.map((file) => {
-    const style = document.createElement('style');
-    style.textContent = readFileSync(join(import.meta.dirname, '..', file), 'utf8');
-    document.head.append(style);
-    return style;
-  });
-  return () => styles.forEach((s) => s.remove());
-}
 
 describe('the delete dialog of a machine with snapshots', () => {
   it('shows "also delete its snapshots" as a checkbox beside its label, not a full-width box (issue 23 item 2)', async () => {

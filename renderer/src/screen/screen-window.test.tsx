@@ -1,11 +1,10 @@
 // @vitest-environment jsdom
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PortholeError } from '@porthole/api';
 import { fakeApi, machineView, type FakeApi } from '../testing/fake-api';
+import { loadStylesheets } from '../testing/stylesheets';
 import { ScreenRoute } from '../machines/ScreenRoute';
 
 const state = vi.hoisted(() => ({ fake: null as FakeApi | null }));
@@ -14,16 +13,6 @@ vi.mock('../api/porthole', () => ({ porthole: () => state.fake!.api, onBackendCo
 vi.mock('@novnc/novnc', () => ({ default: vi.fn() }));
 
 afterEach(cleanup);
-
-function loadStylesheets(...files: string[]): () => void {
-  const styles = files.map((file) => {
-    const style = document.createElement('style');
-    style.textContent = readFileSync(join(import.meta.dirname, '..', file), 'utf8');
-    document.head.append(style);
-    return style;
-  });
-  return () => styles.forEach((s) => s.remove());
-}
 
 const FIX = {
   text: 'No Remote Desktop client is installed. Install FreeRDP from Debian with one of these commands, then open Remote Desktop again.',
