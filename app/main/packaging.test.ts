@@ -2,14 +2,14 @@
 // consistent with each other, and the afterPack fuse hook run against a stand-in binary.
 import { spawnSync } from 'node:child_process';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appArmorCommands, appArmorProfile } from '../core/host/sandbox';
-import { minimatch } from 'minimatch';
 import { parse } from 'yaml';
+import { shippedFiles } from './testing/shipped-files';
 import { runValidator } from './testing/validators';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -112,21 +112,7 @@ describe('electron-builder.yml', () => {
   });
 });
 
-/** The files under `dir` that electron-builder's `files` patterns select (minimatch, as electron-builder uses; `!` excludes). */
-function shippedFiles(dir: string, patterns: string[]): string[] {
-  const include = patterns.filter((p) => !p.startsWith('!'));
-  const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
-  const all = readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => relative(dir, join(e.parentPath, e.name)))
-    .filter((f) => !f.startsWith('node_modules/') && !f.startsWith('.git/'));
-  const hit = (file: string, globs: string[]): boolean => globs.some((g) => minimatch(file, g, { dot: true }));
-  return all.filter((f) => hit(f, include) && !hit(f, exclude)).sort();
-}
-
 describe('what the packages ship from the build', () => {
-  const isTestOutput = (f: string): boolean => /^out\/(?!main\/|preload\/|renderer\/)/.test(f);
-
   it('the main process, the preload, the renderer and package.json; no source map, no Node bundle, nothing a test wrote', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'porthole-files-'));
     try {
@@ -161,15 +147,6 @@ describe('what the packages ship from the build', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
-
-  // The test bed builds before the suite (scripts/test.sh); a fresh clone without out/ checks the tree above only.
-  it.runIf(existsSync(join(root, 'out', 'main', 'index.js')))('this build: the entry points are shipped, and not one .map or test output', () => {
-    const shipped = shippedFiles(root, builder.files);
-    expect(shipped).toEqual(expect.arrayContaining(['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'package.json']));
-    expect(shipped.filter((f) => f.endsWith('.map'))).toEqual([]);
-    expect(shipped.filter(isTestOutput)).toEqual([]);
-    expect(shipped.filter((f) => !f.startsWith('out/') && f !== 'package.json')).toEqual([]);
   });
 });
 
