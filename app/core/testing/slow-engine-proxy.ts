@@ -4,9 +4,9 @@ import type { Socket } from 'node:net';
 
 /**
  * Failure injection: the engine's API on a unix socket of its own, passed through as it is except that
- * every chunk of every answer arrives `lagMs` late (in order), as from a loaded or distant engine. The
- * headers pass at once. Records each request (method and URL) for counting. Point a backend at it with
- * DOCKER_HOST=unix://<path>.
+ * every chunk of the answers `lags` picks (all, by default) arrives `lagMs` late (in order), as from a loaded
+ * or distant engine. The headers pass at once. Records each request (method and URL) for counting. Point a
+ * backend at it with DOCKER_HOST=unix://<path>.
  */
 export class SlowEngineProxy {
   private readonly sockets = new Set<Socket>();
@@ -23,14 +23,20 @@ export class SlowEngineProxy {
     });
   }
 
-  static async listen(path: string, lagMs: number, engineSocket = '/var/run/docker.sock'): Promise<SlowEngineProxy> {
+  /** `lags`: which answers are held, by the request's path without its query. */
+  static async listen(path: string, lagMs: number, engineSocket = '/var/run/docker.sock', lags: (urlPath: string) => boolean = () => true): Promise<SlowEngineProxy> {
     await rm(path, { force: true });
     const proxy: { current?: SlowEngineProxy } = {};
     const server = createServer((req, res) => {
       proxy.current?.requests.push(`${req.method} ${req.url}`);
+      const held = lags((req.url ?? '').split('?')[0] ?? '');
       const upstream = request({ socketPath: engineSocket, method: req.method, path: req.url, headers: req.headers }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         res.flushHeaders();
+        if (!held) {
+          answer.pipe(res);
+          return;
+        }
         // Each chunk held lagMs; the timers fire in the order they were set, so the chunks keep theirs.
         answer.on('data', (chunk: Buffer) => setTimeout(() => res.write(chunk), lagMs));
         answer.on('end', () => setTimeout(() => res.end(), lagMs));
