@@ -35,7 +35,10 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'renderer'),
     // The page's meta tag gets the one policy (app/api/csp.ts), the one the Electron shell and the web host send.
-    plugins: [react(), { name: 'porthole-csp', transformIndexHtml: { order: 'pre', handler: withContentSecurityPolicy } }],
+    plugins: [
+      react(),
+      { name: 'porthole-csp', transformIndexHtml: { order: 'pre', handler: withContentSecurityPolicy } },
+    ],
     resolve: { alias: { '@porthole/api': resolve(__dirname, 'app/api') } },
     build: {
       outDir: unsplitDir ?? `${outRoot}/renderer`,

@@ -8,10 +8,16 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 
 // Test scaffolding lives in `testing/` folders (and is named `fake-*`): the shipped app never imports it.
 const noTestScaffolding = [
-  { group: ['**/testing/*', '**/testing', '**/fake-*'], message: 'Test scaffolding (testing/, fake-*) is for tests only: production code never imports it.' },
+  {
+    group: ['**/testing/*', '**/testing', '**/fake-*'],
+    message: 'Test scaffolding (testing/, fake-*) is for tests only: production code never imports it.',
+  },
 ];
 const electronPatterns = [{ group: ['electron/*'], message: 'Only app/main and app/preload may import electron.' }];
-const electronPath = { name: 'electron', message: 'Only app/main and app/preload may import electron: keep the logic in app/core.' };
+const electronPath = {
+  name: 'electron',
+  message: 'Only app/main and app/preload may import electron: keep the logic in app/core.',
+};
 
 const restrictImports = ({ electron }) => ({
   'no-restricted-imports': [
@@ -27,8 +33,21 @@ const testFiles = ['**/*.test.ts', '**/*.test.tsx', '**/testing/**', '**/*.spec.
 // Layers (docs/architecture.md): imports point down only. Each app/core folder is a layer of its own, listed
 // top to bottom; a folder imports the ones below it (and app/api), never one above. Tests and testing/ are exempt.
 const coreLayers = [
-  'snapshots', 'lifecycle', 'session', 'storage', 'apps', 'remote', 'host', 'machine', 'usb', 'log', 'secrets', 'engine',
-  'store', 'guest-files', 'frames',
+  'snapshots',
+  'lifecycle',
+  'session',
+  'storage',
+  'apps',
+  'remote',
+  'host',
+  'machine',
+  'usb',
+  'log',
+  'secrets',
+  'engine',
+  'store',
+  'guest-files',
+  'frames',
 ];
 const layerElements = [
   { type: 'renderer', pattern: 'renderer/**', partialMatch: false },
@@ -62,7 +81,18 @@ const tsProjects = ['tsconfig.node.json', 'tsconfig.web.json'];
 const { 'import-x/resolver': _legacyResolver, ...importTsSettings } = importX.flatConfigs.typescript.settings;
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'coverage/**', 'test-results/**', 'playwright-report/**', 'e2e/guest/rootfs/**', 'e2e/.artifacts/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'test-results/**',
+      'playwright-report/**',
+      'e2e/guest/rootfs/**',
+      'e2e/.artifacts/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
@@ -108,7 +138,9 @@ export default tseslint.config(
       'import/resolver': { typescript: { project: tsProjects, noWarnOnMultipleProjects: true } },
       // import-x reads TypeScript files only with its TypeScript settings (extensions, parser); else no-cycle sees no imports.
       ...importTsSettings,
-      'import-x/resolver-next': [createTypeScriptImportResolver({ project: tsProjects, noWarnOnMultipleProjects: true })],
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({ project: tsProjects, noWarnOnMultipleProjects: true }),
+      ],
     },
     rules: {
       'boundaries/dependencies': ['error', { default: 'disallow', policies: layerPolicies }],

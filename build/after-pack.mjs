@@ -65,5 +65,7 @@ export default async function afterPack(context) {
   }
   const binary = await installLauncher(context.appOutDir, context.packager.executableName);
   await flipPortholeFuses(binary);
-  console.log(`  • fuses flipped in ${binary}, launcher at ${join(context.appOutDir, context.packager.executableName)}`);
+  console.log(
+    `  • fuses flipped in ${binary}, launcher at ${join(context.appOutDir, context.packager.executableName)}`,
+  );
 }

@@ -12,7 +12,9 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(join(root, 'package.json'));
 
 const OUTPUTS = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'].map((p) => join(root, p));
-const SOURCES = ['app', 'renderer', 'electron.vite.config.ts', 'package.json', 'tsconfig.json'].map((p) => join(root, p));
+const SOURCES = ['app', 'renderer', 'electron.vite.config.ts', 'package.json', 'tsconfig.json'].map((p) =>
+  join(root, p),
+);
 
 /** The newest modification time under a file or folder (tests excluded: they are not in the build). */
 function newestMtime(path) {

@@ -15,7 +15,28 @@ import {
 
 describe('windows versions', () => {
   it('lists every alias of the contract', () => {
-    const contract = ['11', '11l', '11e', '10', '10l', '10e', '8e', '7u', 'vu', 'xp', '2025', '2022', '2019', '2016', '2012', '2008', '2003', 'tiny11', 'tiny10', 'core11'];
+    const contract = [
+      '11',
+      '11l',
+      '11e',
+      '10',
+      '10l',
+      '10e',
+      '8e',
+      '7u',
+      'vu',
+      'xp',
+      '2025',
+      '2022',
+      '2019',
+      '2016',
+      '2012',
+      '2008',
+      '2003',
+      'tiny11',
+      'tiny10',
+      'core11',
+    ];
     for (const id of contract) expect(findVersion(id)?.listed, id).toBe(true);
   });
 

@@ -48,14 +48,19 @@ describe('changeEffect', () => {
   it.each(specChanges)('recreates for %j, exactly when the container spec changes', (change) => {
     const after = edit(change);
     expect(changeEffect(before, after)).toBe('recreate');
-    const label = (m: MachineSettings): string | undefined => buildContainerSpec(m, { oemDir: '/oem', instance: INSTANCE }).Labels?.[SPEC_LABEL];
+    const label = (m: MachineSettings): string | undefined =>
+      buildContainerSpec(m, { oemDir: '/oem', instance: INSTANCE }).Labels?.[SPEC_LABEL];
     expect(label(after)).not.toBe(label(before));
   });
 
   it('treats memory given back off and absent alike, and says the change in words', () => {
     expect(changeEffect(before, edit({ ballooning: false }))).toBe('now');
-    expect(describeChanges(edit({ ballooning: false }), edit({ ballooning: true }))).toEqual(['Windows gives unused memory back to Linux: off → on']);
-    expect(buildContainerSpec(edit({ ballooning: true }), { oemDir: '/oem', instance: INSTANCE }).Env).toContain('BALLOONING=Y');
+    expect(describeChanges(edit({ ballooning: false }), edit({ ballooning: true }))).toEqual([
+      'Windows gives unused memory back to Linux: off → on',
+    ]);
+    expect(buildContainerSpec(edit({ ballooning: true }), { oemDir: '/oem', instance: INSTANCE }).Env).toContain(
+      'BALLOONING=Y',
+    );
   });
 
   it('lists the changed fields', () => {
@@ -110,7 +115,9 @@ describe('describeChanges', () => {
   });
 
   it('names removed folders', () => {
-    expect(describeChanges(before, edit({ sharedFolders: [] }))).toEqual(['Shared folder removed: /home/ada/Documents']);
+    expect(describeChanges(before, edit({ sharedFolders: [] }))).toEqual([
+      'Shared folder removed: /home/ada/Documents',
+    ]);
   });
 });
 
@@ -124,7 +131,9 @@ describe('changeWarnings', () => {
 
   it('warns that a new custom ISO after install moves the disk to backups, but not its removal', () => {
     const withIso = edit({ customIso: '/isos/a.iso' });
-    expect(changeWarnings(withIso, edit({ customIso: '/isos/b.iso' }), { installed: true })[0]).toMatch(/boots \/isos\/b\.iso.*backups/);
+    expect(changeWarnings(withIso, edit({ customIso: '/isos/b.iso' }), { installed: true })[0]).toMatch(
+      /boots \/isos\/b\.iso.*backups/,
+    );
     expect(changeWarnings(withIso, edit({ customIso: null }), { installed: true })).toEqual([]);
   });
 
@@ -138,7 +147,9 @@ describe('changeWarnings', () => {
   });
 
   it('says which settings only apply at install', () => {
-    const warnings = changeWarnings(before, edit({ username: 'bob', language: 'de-DE', password: 'x' }), { installed: true });
+    const warnings = changeWarnings(before, edit({ username: 'bob', language: 'de-DE', password: 'x' }), {
+      installed: true,
+    });
     expect(warnings).toEqual([
       'The user name and language are set when Windows installs: the installed Windows keeps its current ones. Change them inside Windows.',
       'The password is set when Windows installs: change it inside Windows too (Ctrl+Alt+Del, Change a password), or Remote Desktop keeps asking for the old one.',
@@ -148,6 +159,8 @@ describe('changeWarnings', () => {
 
   it('warns about software emulation and disk conversion', () => {
     expect(changeWarnings(before, edit({ kvm: false }), { installed: false })[0]).toMatch(/ten times slower/);
-    expect(changeWarnings(before, edit({ diskFormat: 'qcow2' }), { installed: true })[0]).toMatch(/converts the disk to qcow2/);
+    expect(changeWarnings(before, edit({ diskFormat: 'qcow2' }), { installed: true })[0]).toMatch(
+      /converts the disk to qcow2/,
+    );
   });
 });

@@ -11,22 +11,45 @@ const PORTHOLE_ONLY: ReadonlyArray<keyof MachineSettings> = ['name', 'autoStart'
 function same(a: unknown, b: unknown): boolean {
   // '' and an absent value mean the same to the spec (REGION/KEYBOARD are left out either way), as do
   // no USB devices and an empty list.
-  const norm = (v: unknown): unknown => (v === '' || v === null || (Array.isArray(v) && v.length === 0) ? undefined : v);
+  const norm = (v: unknown): unknown =>
+    v === '' || v === null || (Array.isArray(v) && v.length === 0) ? undefined : v;
   return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
 }
 
 /** Every setting, in the order a form shows them (and the record satisfies: a new field must be added here). */
 const FIELD_ORDER = {
-  id: 0, name: 1, image: 2, version: 3, customIso: 4, language: 5, region: 6, keyboard: 7, username: 8, password: 9,
-  ramGiB: 10, cpuCores: 11, diskGiB: 12, diskFormat: 13, sharedFolders: 14, screen: 15, storageDir: 16, ports: 17,
-  autoStart: 18, kvm: 19, usbDevices: 20, ballooning: 21,
+  id: 0,
+  name: 1,
+  image: 2,
+  version: 3,
+  customIso: 4,
+  language: 5,
+  region: 6,
+  keyboard: 7,
+  username: 8,
+  password: 9,
+  ramGiB: 10,
+  cpuCores: 11,
+  diskGiB: 12,
+  diskFormat: 13,
+  sharedFolders: 14,
+  screen: 15,
+  storageDir: 16,
+  ports: 17,
+  autoStart: 18,
+  kvm: 19,
+  usbDevices: 20,
+  ballooning: 21,
 } satisfies Record<keyof MachineSettings, number>;
-const FIELDS = (Object.keys(FIELD_ORDER) as Array<keyof MachineSettings>).sort((a, b) => FIELD_ORDER[a] - FIELD_ORDER[b]);
+const FIELDS = (Object.keys(FIELD_ORDER) as Array<keyof MachineSettings>).sort(
+  (a, b) => FIELD_ORDER[a] - FIELD_ORDER[b],
+);
 
 /** The settings that differ, in form order. */
 export function changedFields(before: MachineSettings, after: MachineSettings): Array<keyof MachineSettings> {
   // Ballooning off and absent are the same (BALLOONING is left out either way); false means "off" nowhere else.
-  const value = (m: MachineSettings, key: keyof MachineSettings): unknown => (key === 'ballooning' ? m.ballooning || undefined : m[key]);
+  const value = (m: MachineSettings, key: keyof MachineSettings): unknown =>
+    key === 'ballooning' ? m.ballooning || undefined : m[key];
   return FIELDS.filter((key) => !same(value(before, key), value(after, key)));
 }
 
@@ -123,7 +146,9 @@ export function describeChanges(before: MachineSettings, after: MachineSettings)
         lines.push(`Custom ISO: ${before.customIso ?? 'none'} → ${after.customIso ?? 'none'}`);
         break;
       case 'screen':
-        lines.push(`Screen size: ${before.screen.width}×${before.screen.height} → ${after.screen.width}×${after.screen.height}`);
+        lines.push(
+          `Screen size: ${before.screen.width}×${before.screen.height} → ${after.screen.width}×${after.screen.height}`,
+        );
         break;
       case 'storageDir':
         lines.push(`Storage folder: ${before.storageDir} → ${after.storageDir}`);
@@ -133,7 +158,8 @@ export function describeChanges(before: MachineSettings, after: MachineSettings)
         break;
       case 'ports':
         if (before.ports.web !== after.ports.web) lines.push(`Screen port: ${before.ports.web} → ${after.ports.web}`);
-        if (before.ports.rdp !== after.ports.rdp) lines.push(`Remote Desktop port: ${before.ports.rdp} → ${after.ports.rdp}`);
+        if (before.ports.rdp !== after.ports.rdp)
+          lines.push(`Remote Desktop port: ${before.ports.rdp} → ${after.ports.rdp}`);
         break;
       case 'autoStart':
         lines.push(`Start with Porthole: ${onOff(before.autoStart)} → ${onOff(after.autoStart)}`);
@@ -142,7 +168,9 @@ export function describeChanges(before: MachineSettings, after: MachineSettings)
         lines.push(`Hardware acceleration (KVM): ${onOff(before.kvm)} → ${onOff(after.kvm)}`);
         break;
       case 'ballooning':
-        lines.push(`Windows gives unused memory back to Linux: ${onOff(before.ballooning ?? false)} → ${onOff(after.ballooning ?? false)}`);
+        lines.push(
+          `Windows gives unused memory back to Linux: ${onOff(before.ballooning ?? false)} → ${onOff(after.ballooning ?? false)}`,
+        );
         break;
     }
   }
@@ -166,7 +194,11 @@ function list(words: string[]): string {
  * What a person must know before applying a change. `installed`: Windows has finished installing
  * on this machine's disk (the COM1 marker was seen).
  */
-export function changeWarnings(before: MachineSettings, after: MachineSettings, opts: { installed: boolean }): string[] {
+export function changeWarnings(
+  before: MachineSettings,
+  after: MachineSettings,
+  opts: { installed: boolean },
+): string[] {
   const changed = new Set(changedFields(before, after));
   const warnings: string[] = [];
 
@@ -192,14 +224,20 @@ export function changeWarnings(before: MachineSettings, after: MachineSettings, 
     warnings.push('Windows sees the added space as unallocated: extend drive C: in Disk Management to use it.');
   }
   if (changed.has('diskFormat')) {
-    warnings.push(`The image converts the disk to ${after.diskFormat} at the next start: this takes a while and needs free space for a full copy.`);
+    warnings.push(
+      `The image converts the disk to ${after.diskFormat} at the next start: this takes a while and needs free space for a full copy.`,
+    );
   }
   const installOnly = INSTALL_ONLY.filter(([field]) => changed.has(field)).map(([, words]) => words);
   if (installOnly.length > 0 && !isoChanged && !versionChanged) {
-    warnings.push(`The ${list(installOnly)} ${installOnly.length > 1 ? 'are' : 'is'} set when Windows installs: the installed Windows keeps ${installOnly.length > 1 ? 'its current ones' : 'its current one'}. Change ${installOnly.length > 1 ? 'them' : 'it'} inside Windows.`);
+    warnings.push(
+      `The ${list(installOnly)} ${installOnly.length > 1 ? 'are' : 'is'} set when Windows installs: the installed Windows keeps ${installOnly.length > 1 ? 'its current ones' : 'its current one'}. Change ${installOnly.length > 1 ? 'them' : 'it'} inside Windows.`,
+    );
   }
   if (changed.has('password') && !isoChanged && !versionChanged) {
-    warnings.push('The password is set when Windows installs: change it inside Windows too (Ctrl+Alt+Del, Change a password), or Remote Desktop keeps asking for the old one.');
+    warnings.push(
+      'The password is set when Windows installs: change it inside Windows too (Ctrl+Alt+Del, Change a password), or Remote Desktop keeps asking for the old one.',
+    );
   }
   return warnings;
 }

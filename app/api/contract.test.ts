@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { actionNames, actions, eventNames, fromEnvelope, isActionName, machineDraftSchema, PortholeError, toEnvelope } from '.';
+import {
+  actionNames,
+  actions,
+  eventNames,
+  fromEnvelope,
+  isActionName,
+  machineDraftSchema,
+  PortholeError,
+  toEnvelope,
+} from '.';
 
 describe('the contract', () => {
   it('has a request and a response schema for every action', () => {
@@ -8,7 +17,13 @@ describe('the contract', () => {
       expect(actions[name].request).toBeInstanceOf(z.ZodType);
       expect(actions[name].response).toBeInstanceOf(z.ZodType);
     }
-    expect(eventNames).toEqual(['machineChanged', 'machineRemoved', 'engineChanged', 'hostChanged', 'snapshotProgress']);
+    expect(eventNames).toEqual([
+      'machineChanged',
+      'machineRemoved',
+      'engineChanged',
+      'hostChanged',
+      'snapshotProgress',
+    ]);
   });
   it('knows its own action names only', () => {
     expect(isActionName('startMachine')).toBe(true);
@@ -24,7 +39,12 @@ describe('the contract', () => {
     expect(machineDraftSchema.safeParse({ name: '' }).success).toBe(false);
     expect(machineDraftSchema.safeParse({ name: 'ok', ramGiB: 1.5 }).success).toBe(false);
     expect(machineDraftSchema.safeParse({ name: 'ok', customIso: 'relative.iso' }).success).toBe(false);
-    expect(machineDraftSchema.safeParse({ name: 'ok', sharedFolders: [1, 2, 3, 4].map((n) => ({ hostPath: `/s${n}`, readOnly: false })) }).success).toBe(false);
+    expect(
+      machineDraftSchema.safeParse({
+        name: 'ok',
+        sharedFolders: [1, 2, 3, 4].map((n) => ({ hostPath: `/s${n}`, readOnly: false })),
+      }).success,
+    ).toBe(false);
   });
   it('applies request defaults', () => {
     expect(actions.machineLogs.request.parse({ id: 'a' })).toEqual({ id: 'a', tail: 200 });

@@ -8,7 +8,13 @@ import { containerRefSchema, hostPathSchema } from './references';
 import { appIdSchema, appListSchema } from './apps';
 import { statsSampleSchema } from './stats';
 import type { PortholeError } from './errors';
-import { restoreResultSchema, snapshotIdSchema, snapshotNameSchema, snapshotProgressSchema, snapshotViewSchema } from './snapshots';
+import {
+  restoreResultSchema,
+  snapshotIdSchema,
+  snapshotNameSchema,
+  snapshotProgressSchema,
+  snapshotViewSchema,
+} from './snapshots';
 import { liveUsbRequestSchema, liveUsbResultSchema, usbListingSchema } from './usb';
 
 /** The longest compose.yml importCompose takes, in characters (UTF-16 code units, as zod counts them). */
@@ -84,7 +90,9 @@ export const actions = {
       ok: z.literal(true),
       disk: deletePlanSchema.optional(),
       /** The machine's snapshots: how many were deleted or kept, and where kept ones are. */
-      snapshots: z.object({ deleted: z.number().int().nonnegative(), kept: z.number().int().nonnegative(), path: z.string() }).optional(),
+      snapshots: z
+        .object({ deleted: z.number().int().nonnegative(), kept: z.number().int().nonnegative(), path: z.string() })
+        .optional(),
     }),
   },
   /** What "delete the disk" would remove, exactly (see deletePlanSchema); deleteMachine follows this plan. */
@@ -188,7 +196,15 @@ export const actions = {
        * Containers already using a service's storage folder (such as the one `docker compose up`
        * made from this file). While any is listed nothing was imported: adopt it, or import again with `adopt`.
        */
-      adoptable: z.array(z.object({ containerId: z.string(), name: z.string(), running: z.boolean(), storageDir: z.string(), service: z.string() })),
+      adoptable: z.array(
+        z.object({
+          containerId: z.string(),
+          name: z.string(),
+          running: z.boolean(),
+          storageDir: z.string(),
+          service: z.string(),
+        }),
+      ),
     }),
   },
   engineStatus: { request: z.object({}), response: engineStatusSchema },
@@ -210,7 +226,11 @@ export const actions = {
    */
   launchApp: {
     request: z.object({ id: machineIdSchema, app: appIdSchema, file: hostPathSchema.optional() }),
-    response: z.object({ launched: z.boolean(), client: z.string().nullable(), fix: z.object({ text: z.string(), commands: z.array(z.string()) }).optional() }),
+    response: z.object({
+      launched: z.boolean(),
+      client: z.string().nullable(),
+      fix: z.object({ text: z.string(), commands: z.array(z.string()) }).optional(),
+    }),
   },
   /** Adds the program to the Linux app menu (an XDG .desktop file and its icon) or removes it. */
   setAppInMenu: {
@@ -225,13 +245,22 @@ export const actions = {
   /** The machine's snapshots, newest first. */
   listSnapshots: { request: byId, response: z.array(snapshotViewSchema) },
   /** Copies the machine's disk files (only while it is stopped); progress as `snapshotProgress` events. */
-  takeSnapshot: { request: z.object({ id: machineIdSchema, name: snapshotNameSchema.optional() }), response: snapshotViewSchema },
+  takeSnapshot: {
+    request: z.object({ id: machineIdSchema, name: snapshotNameSchema.optional() }),
+    response: snapshotViewSchema,
+  },
   /**
    * Puts the snapshot's disk back (only while stopped): every change since the snapshot is lost, so the
    * caller must say it knows (`confirmLoss`), after showing the person what is lost.
    */
   restoreSnapshot: {
-    request: z.object({ id: machineIdSchema, snapshotId: snapshotIdSchema, confirmLoss: z.literal(true, { error: 'restoring loses every change since the snapshot: confirm with confirmLoss: true (the CLI: --yes)' }) }),
+    request: z.object({
+      id: machineIdSchema,
+      snapshotId: snapshotIdSchema,
+      confirmLoss: z.literal(true, {
+        error: 'restoring loses every change since the snapshot: confirm with confirmLoss: true (the CLI: --yes)',
+      }),
+    }),
     response: restoreResultSchema,
   },
   deleteSnapshot: { request: z.object({ id: machineIdSchema, snapshotId: snapshotIdSchema }), response: ok },
@@ -311,7 +340,9 @@ export interface StreamSink<S extends StreamName> {
   end(error?: PortholeError): void;
 }
 /** The server side of each stream: starts it and returns what stops it. */
-export type StreamHandlers = { [S in StreamName]: (request: ParsedStreamRequest<S>, sink: StreamSink<S>) => Promise<() => void> };
+export type StreamHandlers = {
+  [S in StreamName]: (request: ParsedStreamRequest<S>, sink: StreamSink<S>) => Promise<() => void>;
+};
 
 export type Events = typeof events;
 export type EventName = keyof Events;

@@ -24,6 +24,7 @@ export const CSP_PLACEHOLDER = '__PORTHOLE_CONTENT_SECURITY_POLICY__';
 
 /** renderer/index.html with its policy written in (the Vite build's transformIndexHtml). */
 export function withContentSecurityPolicy(html: string): string {
-  if (!html.includes(CSP_PLACEHOLDER)) throw new Error(`renderer/index.html has no ${CSP_PLACEHOLDER} for its Content-Security-Policy.`);
+  if (!html.includes(CSP_PLACEHOLDER))
+    throw new Error(`renderer/index.html has no ${CSP_PLACEHOLDER} for its Content-Security-Policy.`);
   return html.replaceAll(CSP_PLACEHOLDER, META_CONTENT_SECURITY_POLICY);
 }

@@ -7,12 +7,62 @@ import { windowsLanguages } from './catalogue';
  */
 const CULTURES: readonly string[] = [
   ...windowsLanguages.map((l) => l.culture),
-  'en-AU', 'en-CA', 'en-IE', 'en-IN', 'en-NZ', 'en-SG', 'en-ZA', 'en-PH',
-  'de-AT', 'de-CH', 'de-LU', 'de-LI', 'fr-BE', 'fr-CH', 'fr-LU', 'it-CH', 'nl-BE',
-  'es-AR', 'es-CL', 'es-CO', 'es-PE', 'es-US', 'es-VE', 'pt-AO', 'sv-FI', 'ar-AE', 'ar-EG', 'ar-MA',
-  'ca-ES', 'eu-ES', 'gl-ES', 'is-IS', 'ga-IE', 'cy-GB', 'mt-MT', 'sq-AL', 'mk-MK', 'bs-Latn-BA', 'be-BY', 'kk-KZ',
-  'ka-GE', 'hy-AM', 'az-Latn-AZ', 'fa-IR', 'hi-IN', 'bn-IN', 'ta-IN', 'ur-PK', 'id-ID', 'ms-MY', 'vi-VN', 'fil-PH',
-  'sw-KE', 'af-ZA', 'zh-SG', 'mn-MN',
+  'en-AU',
+  'en-CA',
+  'en-IE',
+  'en-IN',
+  'en-NZ',
+  'en-SG',
+  'en-ZA',
+  'en-PH',
+  'de-AT',
+  'de-CH',
+  'de-LU',
+  'de-LI',
+  'fr-BE',
+  'fr-CH',
+  'fr-LU',
+  'it-CH',
+  'nl-BE',
+  'es-AR',
+  'es-CL',
+  'es-CO',
+  'es-PE',
+  'es-US',
+  'es-VE',
+  'pt-AO',
+  'sv-FI',
+  'ar-AE',
+  'ar-EG',
+  'ar-MA',
+  'ca-ES',
+  'eu-ES',
+  'gl-ES',
+  'is-IS',
+  'ga-IE',
+  'cy-GB',
+  'mt-MT',
+  'sq-AL',
+  'mk-MK',
+  'bs-Latn-BA',
+  'be-BY',
+  'kk-KZ',
+  'ka-GE',
+  'hy-AM',
+  'az-Latn-AZ',
+  'fa-IR',
+  'hi-IN',
+  'bn-IN',
+  'ta-IN',
+  'ur-PK',
+  'id-ID',
+  'ms-MY',
+  'vi-VN',
+  'fil-PH',
+  'sw-KE',
+  'af-ZA',
+  'zh-SG',
+  'mn-MN',
 ];
 
 /** A culture's English name, "German (Switzerland)"; the code itself where the runtime has no name for it. */
@@ -33,5 +83,7 @@ export interface CultureChoice {
 /** The pickers' list, by name; `extra` (a value already set, the host's keyboard) is always in it. */
 export function cultureChoices(extra: ReadonlyArray<string | undefined> = []): CultureChoice[] {
   const codes = new Set([...CULTURES, ...extra.filter((c): c is string => Boolean(c))]);
-  return [...codes].map((code) => ({ code, name: cultureName(code) })).sort((a, b) => a.name.localeCompare(b.name, 'en'));
+  return [...codes]
+    .map((code) => ({ code, name: cultureName(code) }))
+    .sort((a, b) => a.name.localeCompare(b.name, 'en'));
 }

@@ -80,6 +80,9 @@ export function systemFolderReason(path: string, home?: string): string | null {
   if (critical) return p === critical ? 'it is a system folder' : `it is inside the system folder ${critical}`;
   if (CONTAINER_FOLDERS.includes(p)) return 'it is a system folder that holds other folders';
   const homeIsRoot = home !== undefined && isInsidePath(normalizeHostPath(home), '/root');
-  if (!homeIsRoot && isInsidePath(p, '/root')) return p === '/root' ? 'it is the administrator’s home folder' : 'it is inside the administrator’s home folder /root';
+  if (!homeIsRoot && isInsidePath(p, '/root'))
+    return p === '/root'
+      ? 'it is the administrator’s home folder'
+      : 'it is inside the administrator’s home folder /root';
   return null;
 }

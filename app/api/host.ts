@@ -35,7 +35,18 @@ export const engineFactSchema = z.object({
    * The engine as a user names it. The remote ones run containers on another computer (or behind
    * a network address): their ports, storage and /dev/kvm are that computer's.
    */
-  flavor: z.enum(['docker', 'docker-rootless', 'podman', 'podman-rootless', 'remote-ssh', 'remote-tls', 'remote-tcp', 'unknown']).optional(),
+  flavor: z
+    .enum([
+      'docker',
+      'docker-rootless',
+      'podman',
+      'podman-rootless',
+      'remote-ssh',
+      'remote-tls',
+      'remote-tcp',
+      'unknown',
+    ])
+    .optional(),
 });
 export type EngineFact = z.infer<typeof engineFactSchema>;
 

@@ -99,8 +99,15 @@ export const machineChangesSchema = machineSettingsSchema
   // What cannot change is refused by name, never answered "ok" and ignored.
   .extend({
     id: z.never({ error: 'a machine’s id never changes' }).optional(),
-    storageDir: z.never({ error: 'the storage folder cannot change: it holds the machine’s disk (make a new machine to use another folder)' }).optional(),
-    ports: z.never({ error: 'the host ports are Porthole’s to choose (a start picks free ones when they are taken)' }).optional(),
+    storageDir: z
+      .never({
+        error:
+          'the storage folder cannot change: it holds the machine’s disk (make a new machine to use another folder)',
+      })
+      .optional(),
+    ports: z
+      .never({ error: 'the host ports are Porthole’s to choose (a start picks free ones when they are taken)' })
+      .optional(),
   })
   .strict();
 export type MachineChanges = z.infer<typeof machineChangesSchema>;

@@ -43,7 +43,8 @@ const FLAG_TAGS = /^\u{1f3f4}[\u{e0020}-\u{e007e}]+\u{e007f}$/u;
 type Segmenter = { segment(text: string): Iterable<{ segment: string }> };
 
 function segmenter(): Segmenter | null {
-  const Ctor = (Intl as { Segmenter?: new (locale?: string, options?: { granularity: 'grapheme' }) => Segmenter }).Segmenter;
+  const Ctor = (Intl as { Segmenter?: new (locale?: string, options?: { granularity: 'grapheme' }) => Segmenter })
+    .Segmenter;
   return Ctor ? new Ctor(undefined, { granularity: 'grapheme' }) : null;
 }
 const graphemeSegmenter = segmenter();
@@ -83,10 +84,15 @@ export function nameProblem(name: string, kind: NameKind): string | null {
   if (!name) return kind === 'machine' ? 'Give the machine a name.' : 'A snapshot name cannot be empty.';
   const bad = refusedCharacter(name);
   if (bad) {
-    const what = /[\n\r\u0085\u2028\u2029]/.test(bad) ? 'a line break' : /\p{Cc}/u.test(bad) ? 'a control character' : 'an invisible character';
+    const what = /[\n\r\u0085\u2028\u2029]/.test(bad)
+      ? 'a line break'
+      : /\p{Cc}/u.test(bad)
+        ? 'a control character'
+        : 'an invisible character';
     return `${label} cannot contain ${what} (${codePoint(bad)}): use letters, digits, spaces and punctuation that can be seen.`;
   }
-  if (name.length > unitLimit(kind) || graphemes(name).length > max) return `${label} can be at most ${max} characters long.`;
+  if (name.length > unitLimit(kind) || graphemes(name).length > max)
+    return `${label} can be at most ${max} characters long.`;
   return null;
 }
 
@@ -143,7 +149,10 @@ export function uniqueName(name: string, taken: readonly string[], kind: NameKin
   const base = repairName(name, kind, fallback);
   if (!keys.has(nameKey(base))) return base;
   // Room for the number: the base is cut (in graphemes) so that the whole stays within the rule's length.
-  const stem = graphemes(base).slice(0, RULES[kind].max - 5).join('').trimEnd();
+  const stem = graphemes(base)
+    .slice(0, RULES[kind].max - 5)
+    .join('')
+    .trimEnd();
   for (let n = 2; ; n++) {
     const candidate = `${stem} ${n}`;
     if (!keys.has(nameKey(candidate))) return candidate;

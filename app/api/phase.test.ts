@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { canRestart, canShowScreen, canStart, canStop, phaseLabels, phaseSummary } from './phase';
 import { machinePhases, type MachinePhase, type MachineStatus } from './state';
 
-const RUNNING: ReadonlySet<MachinePhase> = new Set(['preparing', 'booting', 'installing', 'running-iso', 'ready', 'stopping']);
+const RUNNING: ReadonlySet<MachinePhase> = new Set([
+  'preparing',
+  'booting',
+  'installing',
+  'running-iso',
+  'ready',
+  'stopping',
+]);
 const status = (phase: MachinePhase, extra: Partial<MachineStatus> = {}): MachineStatus => ({
   phase,
   running: RUNNING.has(phase),
@@ -39,6 +46,8 @@ describe('phase words', () => {
   it('sums up progress in one short line, with the same words as the labels', () => {
     expect(phaseSummary(status('created'))).toBe(phaseLabels.created);
     expect(phaseSummary(status('installing', { progress: { fraction: 0.5 } }))).toBe('Installing Windows 50%');
-    expect(phaseSummary(status('failed', { failure: { exitCode: 88, cause: 'x'.repeat(100), remedy: '' } })).length).toBeLessThanOrEqual(60);
+    expect(
+      phaseSummary(status('failed', { failure: { exitCode: 88, cause: 'x'.repeat(100), remedy: '' } })).length,
+    ).toBeLessThanOrEqual(60);
   });
 });

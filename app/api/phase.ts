@@ -30,7 +30,13 @@ export function canStop(status: MachineStatus): boolean {
 
 /** Restart once QEMU runs: a restart before that is just the start going on. */
 export function canRestart(status: MachineStatus): boolean {
-  return status.running && (status.phase === 'booting' || status.phase === 'installing' || status.phase === 'running-iso' || status.phase === 'ready');
+  return (
+    status.running &&
+    (status.phase === 'booting' ||
+      status.phase === 'installing' ||
+      status.phase === 'running-iso' ||
+      status.phase === 'ready')
+  );
 }
 
 export function canShowScreen(status: MachineStatus): boolean {

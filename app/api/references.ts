@@ -23,7 +23,10 @@ export const containerRefSchema = z
   .string()
   .min(1, 'give a container id or name')
   .max(CONTAINER_REF_MAX, `a container id or name is at most ${CONTAINER_REF_MAX} characters`)
-  .refine(isContainerRef, 'a container is named by its id (hex digits) or its name (letters, digits, _ . -, starting with a letter or digit)');
+  .refine(
+    isContainerRef,
+    'a container is named by its id (hex digits) or its name (letters, digits, _ . -, starting with a letter or digit)',
+  );
 
 /*
  * Docker's image reference grammar (distribution/reference), written out:
@@ -90,7 +93,10 @@ export const imageRefSchema = z
   .string()
   .min(1, 'give an image, e.g. dockurr/windows:6.05')
   .max(IMAGE_REF_MAX, `an image reference is at most ${IMAGE_REF_MAX} characters`)
-  .refine(isImageRef, 'not an image reference Docker accepts (e.g. dockurr/windows:6.05 or registry.example:5000/team/windows:1)');
+  .refine(
+    isImageRef,
+    'not an image reference Docker accepts (e.g. dockurr/windows:6.05 or registry.example:5000/team/windows:1)',
+  );
 
 // eslint-disable-next-line no-control-regex -- control characters (C0, DEL, C1) are exactly what this rejects
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -101,9 +107,11 @@ export const HOST_PATH_MAX = 4096;
 export function hostPathProblem(path: string): string | null {
   if (!path.startsWith('/')) return 'must be an absolute path (starting with /)';
   // PATH_MAX counts bytes; a person counts nothing here: say what is wrong in their words.
-  if (new TextEncoder().encode(path).length > HOST_PATH_MAX) return 'is too long to be a folder or file on Linux (a full path is at most 4096 bytes)';
+  if (new TextEncoder().encode(path).length > HOST_PATH_MAX)
+    return 'is too long to be a folder or file on Linux (a full path is at most 4096 bytes)';
   if (CONTROL.test(path)) return 'contains control characters';
-  if (path.split('/').some((segment) => segment === '..' || segment === '.')) return 'must not contain . or .. segments';
+  if (path.split('/').some((segment) => segment === '..' || segment === '.'))
+    return 'must not contain . or .. segments';
   return null;
 }
 

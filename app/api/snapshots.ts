@@ -8,7 +8,10 @@ import { nameSchema } from './names';
  */
 export const snapshotIdSchema = z
   .string()
-  .regex(/^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$/, 'a snapshot id looks like 20261129-023000-a1b2c3 ("porthole snapshots ID" lists them)');
+  .regex(
+    /^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$/,
+    'a snapshot id looks like 20261129-023000-a1b2c3 ("porthole snapshots ID" lists them)',
+  );
 
 /** A name a person gives a snapshot: the names rule (names.ts), at most 80 graphemes. */
 export const snapshotNameSchema = nameSchema('snapshot');

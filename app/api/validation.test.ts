@@ -45,7 +45,9 @@ describe('machine name', () => {
   });
 
   it('refuses “Café” in NFD when “Café” in NFC is taken, and in other cases or compatibility forms', () => {
-    expect(validateMachineName('Cafe\u0301', ['Caf\u00e9'])).toBe('Another machine is already called “Café”. Choose a different name.');
+    expect(validateMachineName('Cafe\u0301', ['Caf\u00e9'])).toBe(
+      'Another machine is already called “Café”. Choose a different name.',
+    );
     expect(validateMachineName('CAFÉ', ['Cafe\u0301'])).toMatch(/already called “CAFÉ”/);
     expect(validateMachineName('Ｗｏｒｋ', ['work'])).toMatch(/already called/);
   });
@@ -88,9 +90,12 @@ describe('username (Windows local account rules)', () => {
     expect(validateUsername(username)).toMatch(message);
   });
 
-  it.each(['Docker', 'ada', 'Ada Lovelace', 'jean-luc', 'o\'brien', 'x'.repeat(20), 'Jürgen', 'a.b'])('accepts %j', (username) => {
-    expect(validateUsername(username)).toBeNull();
-  });
+  it.each(['Docker', 'ada', 'Ada Lovelace', 'jean-luc', "o'brien", 'x'.repeat(20), 'Jürgen', 'a.b'])(
+    'accepts %j',
+    (username) => {
+      expect(validateUsername(username)).toBeNull();
+    },
+  );
 });
 
 describe('password', () => {
@@ -256,7 +261,12 @@ describe('paths', () => {
 
   it('accepts up to three distinct folders, including a parent of the storage folder', () => {
     expect(validateSharedFolders([], storage)).toBeNull();
-    expect(validateSharedFolders([rw('/home/ada'), rw('/mnt/media'), rw('/home/ada/.local/share/porthole/machines/other')], storage)).toBeNull();
+    expect(
+      validateSharedFolders(
+        [rw('/home/ada'), rw('/mnt/media'), rw('/home/ada/.local/share/porthole/machines/other')],
+        storage,
+      ),
+    ).toBeNull();
     expect(validateSharedFolders([rw('/home/ada/Documents2')], '/home/ada/Documents')).toBeNull();
   });
 });
@@ -285,7 +295,16 @@ describe('validateMachine', () => {
   });
 
   it('names each field at fault', () => {
-    const bad = { ...good, name: '', username: 'a@b', password: '', ramGiB: 64, diskGiB: 16, language: 'Klingon', region: 'swiss' };
+    const bad = {
+      ...good,
+      name: '',
+      username: 'a@b',
+      password: '',
+      ramGiB: 64,
+      diskGiB: 16,
+      language: 'Klingon',
+      region: 'swiss',
+    };
     expect(validateMachine(bad, { host }).map((issue) => issue.field)).toEqual([
       'name',
       'language',
@@ -298,12 +317,22 @@ describe('validateMachine', () => {
   });
 
   it('ignores the version when a custom ISO is set', () => {
-    expect(validateMachine({ ...good, version: 'whatever', customIso: '/isos/x.iso', diskGiB: 8 }, { host })).toEqual([]);
+    expect(validateMachine({ ...good, version: 'whatever', customIso: '/isos/x.iso', diskGiB: 8 }, { host })).toEqual(
+      [],
+    );
   });
 });
 
 describe('systemFolderReason (the text rule the backend applies after resolving symlinks)', () => {
-  it.each(['/mnt/disk/vms', '/tmp/test', '/home/ada/vms', '/media/usb/share', '/run/media/ada/USB/vms', '/opt/vms/win', '/srv/share'])('allows %s', (path) => {
+  it.each([
+    '/mnt/disk/vms',
+    '/tmp/test',
+    '/home/ada/vms',
+    '/media/usb/share',
+    '/run/media/ada/USB/vms',
+    '/opt/vms/win',
+    '/srv/share',
+  ])('allows %s', (path) => {
     expect(systemFolderReason(path)).toBeNull();
   });
   it('allows /root/... only when /root is the home folder', () => {

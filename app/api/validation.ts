@@ -5,14 +5,7 @@
  * The rules follow what the dockur/windows image itself refuses (so a machine never fails later on
  * a value Porthole accepted) and what Docker can mount.
  */
-import {
-  findLanguage,
-  findVersion,
-  isCultureName,
-  isVersionUrl,
-  versionName,
-  versionRequirements,
-} from './catalogue';
+import { findLanguage, findVersion, isCultureName, isVersionUrl, versionName, versionRequirements } from './catalogue';
 import type { HostPorts, MachineSettings, SharedFolder } from './machine';
 import { isInsidePath as isInside, normalizeHostPath, systemFolderReason } from './host-paths';
 import { nameKey, nameProblem, normalizeName } from './names';
@@ -35,11 +28,19 @@ export function validateMachineName(name: string, otherNames: readonly string[] 
   const problem = nameProblem(normal, 'machine');
   if (problem) return problem;
   const key = nameKey(normal);
-  if (otherNames.some((o) => nameKey(o) === key)) return `Another machine is already called “${normal}”. Choose a different name.`;
+  if (otherNames.some((o) => nameKey(o) === key))
+    return `Another machine is already called “${normal}”. Choose a different name.`;
   return null;
 }
 
-const RESERVED_USERNAMES = new Set(['administrator', 'guest', 'defaultaccount', 'wdagutilityaccount', 'wsiaccount', 'none']);
+const RESERVED_USERNAMES = new Set([
+  'administrator',
+  'guest',
+  'defaultaccount',
+  'wdagutilityaccount',
+  'wsiaccount',
+  'none',
+]);
 
 /** Windows local account rules, as the image checks them before writing the answer file. */
 export function validateUsername(username: string): string | null {
@@ -47,7 +48,8 @@ export function validateUsername(username: string): string | null {
   if (username.length > 20) return 'A Windows user name can be at most 20 characters long.';
   if (CONTROL.test(username)) return 'A Windows user name cannot contain control characters.';
   const bad = /["/\\[\]:;|=,+*?<>%@]/.exec(username);
-  if (bad) return `A Windows user name cannot contain “${bad[0]}”. Leave out any of " / \\ [ ] : ; | = , + * ? < > % @.`;
+  if (bad)
+    return `A Windows user name cannot contain “${bad[0]}”. Leave out any of " / \\ [ ] : ; | = , + * ? < > % @.`;
   if (/^[.\s]+$/.test(username)) return 'A Windows user name cannot consist only of dots and spaces.';
   if (username.endsWith('.')) return 'A Windows user name cannot end with a dot.';
   if (username !== username.trim()) return 'A Windows user name cannot start or end with a space.';
@@ -104,7 +106,8 @@ export function validateRam(
 ): string | null {
   if (!wholeNumber(ramGiB)) return 'Memory is a whole number of GB, at least 1.';
   const { minRamGiB } = versionRequirements(version, customIso);
-  if (ramGiB < minRamGiB) return `${customIso ? 'This machine' : versionName(version)} needs at least ${minRamGiB} GB of memory.`;
+  if (ramGiB < minRamGiB)
+    return `${customIso ? 'This machine' : versionName(version)} needs at least ${minRamGiB} GB of memory.`;
   if (host && host.ramTotalBytes > 0) {
     const total = gib(host.ramTotalBytes);
     if (ramGiB > total) return `This computer has ${total} GB of memory: give Windows at most ${total} GB.`;
@@ -124,7 +127,8 @@ export function validateDisk(diskGiB: number, version: string, customIso?: strin
   if (!wholeNumber(diskGiB)) return 'The disk size is a whole number of GB.';
   if (diskGiB > 65536) return 'The disk can be at most 65536 GB.';
   const { minDiskGiB } = versionRequirements(version, customIso);
-  if (diskGiB < minDiskGiB) return `${customIso ? 'This machine' : versionName(version)} needs a disk of at least ${minDiskGiB} GB.`;
+  if (diskGiB < minDiskGiB)
+    return `${customIso ? 'This machine' : versionName(version)} needs a disk of at least ${minDiskGiB} GB.`;
   return null;
 }
 
@@ -158,8 +162,10 @@ export function validateFreeSpace(freeDiskBytes: number | null | undefined, vers
 }
 
 export function validateScreen(width: number, height: number): string | null {
-  if (!Number.isInteger(width) || width < 640 || width > 7680) return 'The screen width is between 640 and 7680 pixels.';
-  if (!Number.isInteger(height) || height < 480 || height > 4320) return 'The screen height is between 480 and 4320 pixels.';
+  if (!Number.isInteger(width) || width < 640 || width > 7680)
+    return 'The screen width is between 640 and 7680 pixels.';
+  if (!Number.isInteger(height) || height < 480 || height > 4320)
+    return 'The screen height is between 480 and 4320 pixels.';
   return null;
 }
 
@@ -169,7 +175,8 @@ export function validateHostPath(path: string, what: string): string | null {
   if (!path.startsWith('/')) return `The ${what} must be a full path starting with /, not “${path}”.`;
   if (CONTROL.test(path)) return `The ${what} path contains control characters.`;
   // The engine's mount syntax (`source:target:options`) cannot carry a colon in the source.
-  if (path.includes(':')) return `The ${what} “${path}” contains a colon (:), which the container engine cannot mount. Rename it or choose another.`;
+  if (path.includes(':'))
+    return `The ${what} “${path}” contains a colon (:), which the container engine cannot mount. Rename it or choose another.`;
   return null;
 }
 
@@ -178,7 +185,8 @@ export function validateStorageDir(path: string): string | null {
   if (problem) return problem;
   if (normalizeHostPath(path) === '/') return 'Choose a folder of its own for the machine, not the whole computer.';
   const system = systemFolderReason(path);
-  if (system) return `${normalizeHostPath(path)} cannot hold a machine: ${system}. Choose a folder of your own, such as one in your home folder.`;
+  if (system)
+    return `${normalizeHostPath(path)} cannot hold a machine: ${system}. Choose a folder of your own, such as one in your home folder.`;
   return null;
 }
 

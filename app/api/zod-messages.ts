@@ -46,7 +46,9 @@ function bound(origin: string, limit: number | bigint, side: 'least' | 'most'): 
 export const portholeIssueMessage: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? 'is missing' : `must be ${EXPECTED[issue.expected] ?? issue.expected}, not ${kindOf(issue.input)}`;
+      return issue.input === undefined
+        ? 'is missing'
+        : `must be ${EXPECTED[issue.expected] ?? issue.expected}, not ${kindOf(issue.input)}`;
     case 'unrecognized_keys':
       return `${issue.keys.map((k) => `“${k.slice(0, 40)}”`).join(', ')} ${issue.keys.length > 1 ? 'are not fields' : 'is not a field'} Porthole knows`;
     case 'invalid_value':

@@ -2,12 +2,33 @@ import { describe, expect, it } from 'vitest';
 import type { AppList, WindowsApp } from '../api';
 import { formatApps, pickApp } from './apps-format';
 
-const app = (id: string, name: string, inMenu = false): WindowsApp => ({ id, name, target: 'C:\\x.exe', args: '', source: 'uwp', icon: null, inMenu });
-const list = (apps: WindowsApp[], extra: Partial<AppList> = {}): AppList => ({ state: 'ok', folder: '/s/.porthole/apps', written: null, apps, warnings: [], ...extra });
+const app = (id: string, name: string, inMenu = false): WindowsApp => ({
+  id,
+  name,
+  target: 'C:\\x.exe',
+  args: '',
+  source: 'uwp',
+  icon: null,
+  inMenu,
+});
+const list = (apps: WindowsApp[], extra: Partial<AppList> = {}): AppList => ({
+  state: 'ok',
+  folder: '/s/.porthole/apps',
+  written: null,
+  apps,
+  warnings: [],
+  ...extra,
+});
 
 describe('porthole apps / app', () => {
   it('prints one program a line with its id, and the warnings', () => {
-    expect(formatApps(list([app('aaaaaaaaaaaa', 'Notepad', true), app('bbbbbbbbbbbb', 'Calculator')], { warnings: ['entry 3 was left out: x.'] }))).toBe(
+    expect(
+      formatApps(
+        list([app('aaaaaaaaaaaa', 'Notepad', true), app('bbbbbbbbbbbb', 'Calculator')], {
+          warnings: ['entry 3 was left out: x.'],
+        }),
+      ),
+    ).toBe(
       'aaaaaaaaaaaa  Notepad     uwp  (in the app menu)\nbbbbbbbbbbbb  Calculator  uwp\nWarning: entry 3 was left out: x.\n',
     );
   });

@@ -17,7 +17,8 @@ export function formatApps(list: AppList): string {
     // Names are the guest's: printed escaped, so none can move the cursor, retitle the terminal or fake a line.
     const names = list.apps.map((a) => terminalSafe(a.name));
     const width = Math.max(...names.map((n) => n.length));
-    for (const [i, app] of list.apps.entries()) lines.push(`${app.id}  ${names[i]!.padEnd(width)}  ${app.source}${app.inMenu ? '  (in the app menu)' : ''}`);
+    for (const [i, app] of list.apps.entries())
+      lines.push(`${app.id}  ${names[i]!.padEnd(width)}  ${app.source}${app.inMenu ? '  (in the app menu)' : ''}`);
   }
   for (const warning of list.warnings) lines.push(`Warning: ${terminalSafe(warning)}`);
   return lines.join('\n') + '\n';
@@ -30,7 +31,15 @@ export function pickApp(apps: WindowsApp[], wanted: string): WindowsApp {
   const named = apps.filter((a) => a.name.toLowerCase() === wanted.toLowerCase());
   if (named.length === 1) return named[0]!;
   if (named.length > 1) {
-    throw new PortholeError('INVALID_ARGUMENT', `${named.length} programs are called "${terminalSafe(wanted)}".`, `Name one by its id: ${named.map((a) => a.id).join(', ')}.`);
+    throw new PortholeError(
+      'INVALID_ARGUMENT',
+      `${named.length} programs are called "${terminalSafe(wanted)}".`,
+      `Name one by its id: ${named.map((a) => a.id).join(', ')}.`,
+    );
   }
-  throw new PortholeError('NOT_FOUND', `No program called "${terminalSafe(wanted)}" is listed.`, '"porthole apps ID" lists the programs and their ids.');
+  throw new PortholeError(
+    'NOT_FOUND',
+    `No program called "${terminalSafe(wanted)}" is listed.`,
+    '"porthole apps ID" lists the programs and their ids.',
+  );
 }

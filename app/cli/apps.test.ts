@@ -21,7 +21,10 @@ describe('porthole apps on a hostile apps folder', () => {
     shared = join(project, 'shared');
     await mkdir(join(project, 'windows'), { recursive: true });
     await mkdir(shared);
-    const yaml = (await readFile(BASIC, 'utf8')).replace('      - ./windows:/storage\n', '      - ./windows:/storage\n      - ./shared:/shared\n');
+    const yaml = (await readFile(BASIC, 'utf8')).replace(
+      '      - ./windows:/storage\n',
+      '      - ./windows:/storage\n      - ./shared:/shared\n',
+    );
     await writeFile(join(project, 'compose.yml'), yaml);
     const imported = await cli('import', join(project, 'compose.yml'));
     expect(imported.code).toBe(0);
@@ -30,7 +33,10 @@ describe('porthole apps on a hostile apps folder', () => {
   });
 
   it('12,000 programs naming one 262 KB icon: lists the first 2,000, the output bounded, and says so', async () => {
-    await writeAppsFolder(shared, appsList(12_000, () => 'ffffffffffff.png'));
+    await writeAppsFolder(
+      shared,
+      appsList(12_000, () => 'ffffffffffff.png'),
+    );
     await writeFile(join(apps, 'icons', 'ffffffffffff.png'), fakePng(262_000));
     const started = Date.now();
     const listed = await cli('apps', 'windows', '--json');
@@ -51,7 +57,9 @@ describe('porthole apps on a hostile apps folder', () => {
     execFileSync('mkfifo', [join(apps, 'apps.json')]);
     const listed = await cli('apps', 'windows');
     expect(listed.code).toBe(1);
-    expect(listed.out).toBe(`The program list in ${apps} cannot be read.\nWarning: apps.json is a named pipe, not a file.\n`);
+    expect(listed.out).toBe(
+      `The program list in ${apps} cannot be read.\nWarning: apps.json is a named pipe, not a file.\n`,
+    );
   });
 
   it('apps.json linked to /dev/zero or to a host file: refused, nothing of the file shown', async () => {
@@ -59,7 +67,9 @@ describe('porthole apps on a hostile apps folder', () => {
     await symlink('/dev/zero', join(apps, 'apps.json'));
     const zero = await cli('apps', 'windows');
     expect(zero.code).toBe(1);
-    expect(zero.out).toContain('Warning: apps.json is a symbolic link; Porthole does not follow links out of the folder.');
+    expect(zero.out).toContain(
+      'Warning: apps.json is a symbolic link; Porthole does not follow links out of the folder.',
+    );
     await rm(join(apps, 'apps.json'));
     await symlink(join(root(), 'shadow'), join(apps, 'apps.json'));
     const shadow = await cli('apps', 'windows', '--json');
@@ -68,7 +78,10 @@ describe('porthole apps on a hostile apps folder', () => {
   });
 
   it('an icon linked to a host PNG is neither shown nor put in the app menu', async () => {
-    await writeAppsFolder(shared, appsList(1, () => 'ffffffffffff.png'));
+    await writeAppsFolder(
+      shared,
+      appsList(1, () => 'ffffffffffff.png'),
+    );
     await writeFile(join(root(), 'host.png'), Buffer.concat([fakePng(64), Buffer.from(HOST_SECRET)]));
     await symlink(join(root(), 'host.png'), join(apps, 'icons', 'ffffffffffff.png'));
     const listed = await cli('apps', 'windows', '--json');

@@ -51,7 +51,8 @@ describe('porthole create, many at once', () => {
   it('processes creating one name at once: one machine, every other told the name is taken', async () => {
     const runs = await Promise.all(Array.from({ length: 5 }, () => porthole(['create', '--name', 'Twin'])));
     expect(runs.filter((r) => r.code === 0)).toHaveLength(1);
-    for (const run of runs.filter((r) => r.code !== 0)) expect(run.stderr).toContain('Another machine is already called “Twin”');
+    for (const run of runs.filter((r) => r.code !== 0))
+      expect(run.stderr).toContain('Another machine is already called “Twin”');
     expect((await machines()).filter((m) => m.name === 'Twin')).toHaveLength(1);
   });
 
@@ -81,8 +82,16 @@ describe('porthole create, many at once', () => {
     await writeFile(file, '{"foo":1}');
     const run = await porthole(['machines', '--json']);
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/could not be read .* kept as .*machines\.json\.unreadable-\d+, and the \d+ machines of the last good copy/);
-    expect(machineViewSchema.array().parse(JSON.parse(run.stdout)).map((m) => m.id).sort()).toEqual(before);
+    expect(run.stderr).toMatch(
+      /could not be read .* kept as .*machines\.json\.unreadable-\d+, and the \d+ machines of the last good copy/,
+    );
+    expect(
+      machineViewSchema
+        .array()
+        .parse(JSON.parse(run.stdout))
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual(before);
     const aside = (await readdir(join(root, 'config'))).filter((f) => f.startsWith('machines.json.unreadable-'));
     expect(aside).toHaveLength(1);
     expect(await readFile(join(root, 'config', aside[0]!), 'utf8')).toBe('{"foo":1}');

@@ -29,7 +29,8 @@ afterAll(async () => {
 
 type Run = CliRun;
 
-const porthole = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> => runCli(args, { ...env, ...extraEnv });
+const porthole = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> =>
+  runCli(args, { ...env, ...extraEnv });
 
 function parseReport(run: Run): HostReport {
   return hostReportSchema.parse(JSON.parse(run.stdout));
@@ -44,7 +45,9 @@ describe('porthole check on this machine', () => {
     expect(run.code).toBe(cls === 'none' ? 1 : 0);
     const report = parseReport(run);
     expect(report.ready).toBe(cls !== 'none');
-    expect(report.checks.map((c) => c.id)).toEqual(expect.arrayContaining(['kvm', 'engine', 'memory', 'cpu', 'disk', 'tun']));
+    expect(report.checks.map((c) => c.id)).toEqual(
+      expect.arrayContaining(['kvm', 'engine', 'memory', 'cpu', 'disk', 'tun']),
+    );
     expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(cls === 'none' ? ['kvm'] : []);
 
     const kvm = byId(report, 'kvm');
@@ -100,11 +103,15 @@ describe('porthole check with DOCKER_HOST pointing nowhere', () => {
   it('human output: the failing engine with its fix, and "Not ready": non-zero exit', async () => {
     const run = await porthole(['check'], { DOCKER_HOST: NOWHERE });
     expect(run.code).not.toBe(0);
-    expect(run.stdout).toMatch(/^✗ Container engine: DOCKER_HOST is unix:\/\/\/nonexistent\.sock, but no engine listens there/m);
+    expect(run.stdout).toMatch(
+      /^✗ Container engine: DOCKER_HOST is unix:\/\/\/nonexistent\.sock, but no engine listens there/m,
+    );
     expect(run.stdout).toMatch(/^ {4}The engine is not running/m);
     expect(run.stdout).toMatch(/^ {8}unset DOCKER_HOST$/m);
     expect(run.stdout).toMatch(/^✓ Memory: /m);
-    expect(run.stdout).toMatch(cls === 'none' ? /^Not ready: 2 problems to fix first/m : /^Not ready: 1 problem to fix first/m);
+    expect(run.stdout).toMatch(
+      cls === 'none' ? /^Not ready: 2 problems to fix first/m : /^Not ready: 1 problem to fix first/m,
+    );
   });
 });
 
@@ -124,7 +131,9 @@ describe('porthole machines and usage errors', () => {
   it('create without a password generates a strong one, prints it once, and "password ID" shows it again', async () => {
     const created = await porthole(['create', '--name', 'Password check']);
     expect(created.code).toBe(0);
-    const shown = /^Windows password \(shown once; "porthole password ([a-z0-9-]+)" shows it again\): (\S+)$/m.exec(created.stdout);
+    const shown = /^Windows password \(shown once; "porthole password ([a-z0-9-]+)" shows it again\): (\S+)$/m.exec(
+      created.stdout,
+    );
     expect(shown, created.stdout).not.toBeNull();
     const [, id, password] = shown!;
     expect(password).toMatch(/^[A-Za-z0-9]{20}$/);
@@ -137,7 +146,10 @@ describe('porthole machines and usage errors', () => {
     // The listing never carries it.
     expect((await porthole(['machines', '--json'])).stdout).not.toContain(password!);
 
-    const second = JSON.parse((await porthole(['create', '--json', '--name', 'Password check two'])).stdout) as { id: string; password: string };
+    const second = JSON.parse((await porthole(['create', '--json', '--name', 'Password check two'])).stdout) as {
+      id: string;
+      password: string;
+    };
     expect(second.password).toMatch(/^[A-Za-z0-9]{20}$/);
     expect(second.password).not.toBe(password);
     for (const machine of [id!, second.id]) expect((await porthole(['rm', machine])).code).toBe(0);

@@ -22,7 +22,11 @@ export function decodeText(bytes: Buffer, what: string): string {
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new PortholeError('INVALID_ARGUMENT', `${what} is not a compose file: it is not text (UTF-8 or UTF-16).`, CHOOSE);
+    throw new PortholeError(
+      'INVALID_ARGUMENT',
+      `${what} is not a compose file: it is not text (UTF-8 or UTF-16).`,
+      CHOOSE,
+    );
   }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
@@ -42,7 +46,11 @@ export async function readComposeFile(path: string): Promise<string> {
         throw new PortholeError('NOT_FOUND', `There is no file ${path}.`, CHOOSE);
       case 'EACCES':
       case 'EPERM':
-        throw new PortholeError('INVALID_ARGUMENT', `Porthole may not read ${path}.`, 'Choose a compose file that you can read.');
+        throw new PortholeError(
+          'INVALID_ARGUMENT',
+          `Porthole may not read ${path}.`,
+          'Choose a compose file that you can read.',
+        );
       case 'ELOOP':
         throw new PortholeError('INVALID_ARGUMENT', `${path} is a symbolic link that points in a circle.`, CHOOSE);
       default:
@@ -51,16 +59,20 @@ export async function readComposeFile(path: string): Promise<string> {
   }
   try {
     const info = await handle.stat();
-    if (info.isDirectory()) throw new PortholeError('INVALID_ARGUMENT', `${path} is a folder, not a compose file.`, CHOOSE);
-    if (!info.isFile()) throw new PortholeError('INVALID_ARGUMENT', `${path} is not a file (a device, a pipe or a socket).`, CHOOSE);
-    if (info.size > MAX_BYTES) throw new PortholeError('INVALID_ARGUMENT', `${path} is too large to be a compose file.`, CHOOSE);
+    if (info.isDirectory())
+      throw new PortholeError('INVALID_ARGUMENT', `${path} is a folder, not a compose file.`, CHOOSE);
+    if (!info.isFile())
+      throw new PortholeError('INVALID_ARGUMENT', `${path} is not a file (a device, a pipe or a socket).`, CHOOSE);
+    if (info.size > MAX_BYTES)
+      throw new PortholeError('INVALID_ARGUMENT', `${path} is too large to be a compose file.`, CHOOSE);
     const buffer = Buffer.alloc(Math.min(info.size, MAX_BYTES) + 1);
     let filled = 0;
     for (;;) {
       const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
       if (bytesRead === 0) break;
       filled += bytesRead;
-      if (filled === buffer.length) throw new PortholeError('INVALID_ARGUMENT', `${path} is too large to be a compose file.`, CHOOSE);
+      if (filled === buffer.length)
+        throw new PortholeError('INVALID_ARGUMENT', `${path} is too large to be a compose file.`, CHOOSE);
     }
     return decodeText(buffer.subarray(0, filled), path);
   } finally {
@@ -75,7 +87,8 @@ export async function readComposeStdin(input: AsyncIterable<unknown>): Promise<s
   for await (const chunk of input) {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     total += bytes.length;
-    if (total > MAX_BYTES) throw new PortholeError('INVALID_ARGUMENT', 'Standard input is too large to be a compose file.', CHOOSE);
+    if (total > MAX_BYTES)
+      throw new PortholeError('INVALID_ARGUMENT', 'Standard input is too large to be a compose file.', CHOOSE);
     chunks.push(bytes);
   }
   return decodeText(Buffer.concat(chunks), 'Standard input');

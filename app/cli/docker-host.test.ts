@@ -8,7 +8,9 @@ describe('an unreadable DOCKER_HOST', () => {
   it('check names what is wrong and how to fix it; a command that needs the engine says the same', async () => {
     vi.stubEnv('DOCKER_HOST', 'tcp://[::1');
     const check = await runCliHere('check');
-    expect(check.out + check.err).toContain('DOCKER_HOST is tcp://[::1, but "tcp://[::1" is not a valid address: write tcp://host:port.');
+    expect(check.out + check.err).toContain(
+      'DOCKER_HOST is tcp://[::1, but "tcp://[::1" is not a valid address: write tcp://host:port.',
+    );
     expect(check.out + check.err).not.toMatch(/should be something like/);
     const created = await runCliHere('create', '--name', 'Engine later', '--json');
     expect(created.code).toBe(0);

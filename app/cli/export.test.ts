@@ -61,7 +61,9 @@ describe('porthole export -o FILE', () => {
     await writeFile(file, 'mine\n', { mode: 0o644 });
     const refused = await porthole('export', id, '--output', file);
     expect(refused.code).toBe(1);
-    expect(refused.err).toMatch(/already exists; it was left as it is\.\nChoose another file, or add --force to replace it\./);
+    expect(refused.err).toMatch(
+      /already exists; it was left as it is\.\nChoose another file, or add --force to replace it\./,
+    );
     expect(await readFile(file, 'utf8')).toBe('mine\n');
     expect(await mode(file)).toBe(0o644);
 

@@ -25,7 +25,15 @@ describe('porthole machines', () => {
 
   it('a failed machine shows its cause and remedy, not only "failed"', () => {
     const failed = machine('win11', 'failed');
-    const text = formatMachines([{ ...failed, status: { ...failed.status, failure: { exitCode: 88, cause: 'The machine could not use KVM.', remedy: 'Use software emulation.' } } }]);
+    const text = formatMachines([
+      {
+        ...failed,
+        status: {
+          ...failed.status,
+          failure: { exitCode: 88, cause: 'The machine could not use KVM.', remedy: 'Use software emulation.' },
+        },
+      },
+    ]);
     expect(text).toMatch(/^win11\s+\S.*\s+failed\s/m);
     expect(text).toContain('\nwin11 failed: The machine could not use KVM.\n  Use software emulation.\n');
     // No fix Porthole can apply: no fix command.
@@ -34,9 +42,16 @@ describe('porthole machines', () => {
 
   it('a failed machine with a fix Porthole applies names the command that applies it', () => {
     const failed = machine('win11', 'failed');
-    const failure = { exitCode: 88, cause: 'The machine could not use KVM.', remedy: 'Use software emulation.', fix: 'software-emulation' as const };
+    const failure = {
+      exitCode: 88,
+      cause: 'The machine could not use KVM.',
+      remedy: 'Use software emulation.',
+      fix: 'software-emulation' as const,
+    };
     const text = formatMachines([{ ...failed, status: { ...failed.status, failure } }]);
-    expect(text).toContain('\nwin11 failed: The machine could not use KVM.\n  Use software emulation.\n  Fix it: porthole fix win11 software-emulation\n');
+    expect(text).toContain(
+      '\nwin11 failed: The machine could not use KVM.\n  Use software emulation.\n  Fix it: porthole fix win11 software-emulation\n',
+    );
   });
 });
 
@@ -44,16 +59,29 @@ const base = { path: '/home/ada/vms/win', remove: [], keep: [], allocatedBytes: 
 
 describe('porthole rm --delete-disk says what went', () => {
   it('the whole own folder', () => {
-    expect(formatDeletePlan({ ...base, kind: 'folder', remove: ['data.img'], allocatedBytes: 21.4 * 1024 ** 3 }, true)).toBe(
-      'Deleted the folder /home/ada/vms/win and everything in it (21.4 GB on disk).\n',
-    );
+    expect(
+      formatDeletePlan({ ...base, kind: 'folder', remove: ['data.img'], allocatedBytes: 21.4 * 1024 ** 3 }, true),
+    ).toBe('Deleted the folder /home/ada/vms/win and everything in it (21.4 GB on disk).\n');
   });
   it('only the disk files of a folder Porthole did not make, naming what stays', () => {
-    expect(formatDeletePlan({ ...base, kind: 'files', remove: ['data.img', 'windows.boot'], keep: ['notes.txt'], allocatedBytes: 5 * 1024 ** 3 }, true)).toBe(
+    expect(
+      formatDeletePlan(
+        {
+          ...base,
+          kind: 'files',
+          remove: ['data.img', 'windows.boot'],
+          keep: ['notes.txt'],
+          allocatedBytes: 5 * 1024 ** 3,
+        },
+        true,
+      ),
+    ).toBe(
       "Deleted the Windows disk files in /home/ada/vms/win: data.img, windows.boot (5 GB on disk).\nKept: the folder and notes.txt (not the machine's).\n",
     );
   });
   it('a missing folder', () => {
-    expect(formatDeletePlan({ ...base, kind: 'missing' }, true)).toBe('The storage folder /home/ada/vms/win does not exist: there was no disk to delete.\n');
+    expect(formatDeletePlan({ ...base, kind: 'missing' }, true)).toBe(
+      'The storage folder /home/ada/vms/win does not exist: there was no disk to delete.\n',
+    );
   });
 });

@@ -11,10 +11,21 @@ function stateWords(phase: MachineView['status']['phase']): string {
 /** `porthole machines`: a table a person can read. */
 export function formatMachines(machines: MachineView[]): string {
   if (machines.length === 0) return 'No machines yet. Create one with: porthole create --name "Windows 11"\n';
-  const rows = machines.map((m) => [m.id, terminalSafe(m.name), stateWords(m.status.phase), `${m.ramGiB} GB`, `${m.cpuCores} CPU`, `${m.diskGiB} GB`]);
+  const rows = machines.map((m) => [
+    m.id,
+    terminalSafe(m.name),
+    stateWords(m.status.phase),
+    `${m.ramGiB} GB`,
+    `${m.cpuCores} CPU`,
+    `${m.diskGiB} GB`,
+  ]);
   const header = ['ID', 'NAME', 'STATE', 'RAM', 'CPUS', 'DISK'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   // A failed machine's cause and remedy under the table: "failed" alone sends the user to --json.
   const failures = machines.flatMap((m) =>
     // The cause may quote the container's log: shown escaped.
@@ -22,7 +33,9 @@ export function formatMachines(machines: MachineView[]): string {
       ? [
           `\n${m.id} failed: ${terminalSafeLines(m.status.failure.cause)}\n  ${terminalSafeLines(m.status.failure.remedy)}\n` +
             // The fix Porthole applies itself, as the command that applies it.
-            (m.status.failure.fix ? `  Fix it: porthole fix ${m.id} ${m.status.failure.fix}${m.status.failure.fix === 'choose-iso' ? ' --iso /path/to/file.iso' : ''}\n` : ''),
+            (m.status.failure.fix
+              ? `  Fix it: porthole fix ${m.id} ${m.status.failure.fix}${m.status.failure.fix === 'choose-iso' ? ' --iso /path/to/file.iso' : ''}\n`
+              : ''),
         ]
       : [],
   );
@@ -39,7 +52,10 @@ export function formatDeletePlan(plan: DeletePlan, done: boolean): string {
     case 'folder':
       return `${done ? 'Deleted' : 'Deletes'} the folder ${plan.path} and everything in it (${size}).\n`;
     case 'files': {
-      const kept = plan.keep.length > 0 ? `\nKept: the folder and ${plan.keep.join(', ')} (not the machine's).` : '\nKept: the folder.';
+      const kept =
+        plan.keep.length > 0
+          ? `\nKept: the folder and ${plan.keep.join(', ')} (not the machine's).`
+          : '\nKept: the folder.';
       const removed = plan.remove.length > 0 ? plan.remove.join(', ') : 'nothing (no Windows disk files are there)';
       return `${done ? 'Deleted' : 'Deletes'} the Windows disk files in ${plan.path}: ${removed} (${size}).${kept}\n`;
     }

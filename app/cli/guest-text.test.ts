@@ -15,9 +15,9 @@ const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-
 
 describe('terminalSafe', () => {
   it('shows every control, bidi and zero-width character as a visible escape', () => {
-    expect(terminalSafe('a\u001b]0;pwned\u0007b\u001b[2Jc\r\nd\te\u0085f\u009bg\u202eh\u2066i\u200bj\u2028k\u007fl\ud800m')).toBe(
-      'a\\x1b]0;pwned\\x07b\\x1b[2Jc\\r\\nd\\te\\x85f\\x9bg\\u202eh\\u2066i\\u200bj\\u2028k\\x7fl\\ud800m',
-    );
+    expect(
+      terminalSafe('a\u001b]0;pwned\u0007b\u001b[2Jc\r\nd\te\u0085f\u009bg\u202eh\u2066i\u200bj\u2028k\u007fl\ud800m'),
+    ).toBe('a\\x1b]0;pwned\\x07b\\x1b[2Jc\\r\\nd\\te\\x85f\\x9bg\\u202eh\\u2066i\\u200bj\\u2028k\\x7fl\\ud800m');
     expect(terminalSafe('tag \u{e0041}')).toBe('tag \\u{e0041}');
   });
 
@@ -42,7 +42,10 @@ describe('porthole apps: the guest’s program names', () => {
     await mkdir(join(shared, APPS_FOLDER), { recursive: true });
     const store = new MachineStore(join(root(), 'config'));
     await store.load();
-    await store.update(id, (r) => ({ ...r, settings: { ...r.settings, sharedFolders: [{ hostPath: shared, readOnly: false }] } }));
+    await store.update(id, (r) => ({
+      ...r,
+      settings: { ...r.settings, sharedFolders: [{ hostPath: shared, readOnly: false }] },
+    }));
     const evil = [
       'Title\u001b]0;pwned\u0007',
       'Clear\u001b[2J\u001b[H',
@@ -51,7 +54,14 @@ describe('porthole apps: the guest’s program names', () => {
       'gpj.exe\u202eRLO',
       'C1\u009b31m',
     ];
-    const apps = evil.map((name, i) => ({ id: `${i}`.padStart(12, 'b'), name, target: 'C:\\x.exe', args: '', source: 'start-menu', icon: null }));
+    const apps = evil.map((name, i) => ({
+      id: `${i}`.padStart(12, 'b'),
+      name,
+      target: 'C:\\x.exe',
+      args: '',
+      source: 'start-menu',
+      icon: null,
+    }));
     await writeFile(join(shared, APPS_FOLDER, 'apps.json'), JSON.stringify({ format: APPS_FORMAT, apps }));
 
     const plain = await runCliHere('apps', id);
@@ -59,8 +69,18 @@ describe('porthole apps: the guest’s program names', () => {
     expect(plain.out).not.toMatch(RAW_CONTROL);
     const lines = plain.out.trimEnd().split('\n');
     expect(lines).toHaveLength(evil.length);
-    for (const shown of ['Title\\x1b]0;pwned\\x07', 'Clear\\x1b[2J\\x1b[H', 'Fake\\naaaaaaaaaaaa  Injected', 'Back\\rover', 'gpj.exe\\u202eRLO', 'C1\\x9b31m']) {
-      expect(lines.filter((l) => l.includes(shown)), shown).toHaveLength(1);
+    for (const shown of [
+      'Title\\x1b]0;pwned\\x07',
+      'Clear\\x1b[2J\\x1b[H',
+      'Fake\\naaaaaaaaaaaa  Injected',
+      'Back\\rover',
+      'gpj.exe\\u202eRLO',
+      'C1\\x9b31m',
+    ]) {
+      expect(
+        lines.filter((l) => l.includes(shown)),
+        shown,
+      ).toHaveLength(1);
     }
 
     const json = await runCliHere('apps', id, '--json');
@@ -122,7 +142,16 @@ describe('names through the CLI', () => {
     const snapshotId = '20261207-010000-abcdef';
     const folder = join(root(), 'data', 'snapshots', id, snapshotId);
     await mkdir(folder, { recursive: true });
-    const manifest = { version: 1, id: snapshotId, machineId: id, name: 'Café', createdAt: '2026-12-07T01:00:00.000Z', installed: true, method: 'sparse-copy', files: [] };
+    const manifest = {
+      version: 1,
+      id: snapshotId,
+      machineId: id,
+      name: 'Café',
+      createdAt: '2026-12-07T01:00:00.000Z',
+      installed: true,
+      method: 'sparse-copy',
+      files: [],
+    };
     await writeFile(join(folder, 'manifest.json'), JSON.stringify(manifest));
     for (const name of ['Cafe\u0301', 'CAFÉ']) {
       const twin = await runCliHere('snapshot', id, '--name', name);

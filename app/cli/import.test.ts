@@ -32,7 +32,9 @@ describe('porthole import of dockur’s compose file', () => {
     const result = await cli('import', join(project, 'compose.yml'));
     expect(result.err).toBe('');
     expect(result.code).toBe(0);
-    expect(result.out).toContain(`Found Windows 11 Pro installed in ${join(project, 'windows')} (64 GB disk): “windows” starts straight into it.`);
+    expect(result.out).toContain(
+      `Found Windows 11 Pro installed in ${join(project, 'windows')} (64 GB disk): “windows” starts straight into it.`,
+    );
     expect(result.out).toContain('restart: always is not carried over');
     const records = JSON.parse(await readFile(join(root(), 'config', 'machines.json'), 'utf8')) as unknown;
     expect(JSON.stringify(records)).toContain(`"storageDir":"${join(project, 'windows')}"`);
@@ -49,8 +51,12 @@ describe('porthole import of dockur’s compose file', () => {
     try {
       const result = await cli('import', '-');
       expect(result.code).toBe(0);
-      expect(result.out).toContain(`Warning: the file came from standard input: its relative paths were taken from the current folder ${project}.`);
-      expect(JSON.stringify(JSON.parse(await readFile(join(root(), 'config', 'machines.json'), 'utf8')))).toContain(`"storageDir":"${join(project, 'windows')}"`);
+      expect(result.out).toContain(
+        `Warning: the file came from standard input: its relative paths were taken from the current folder ${project}.`,
+      );
+      expect(JSON.stringify(JSON.parse(await readFile(join(root(), 'config', 'machines.json'), 'utf8')))).toContain(
+        `"storageDir":"${join(project, 'windows')}"`,
+      );
     } finally {
       cwd.mockRestore();
       Object.defineProperty(process, 'stdin', stdin);
@@ -58,7 +64,10 @@ describe('porthole import of dockur’s compose file', () => {
   });
 
   it('refuses a file whose Windows disk folder cannot be found, and creates nothing', async () => {
-    const yaml = (await readFile(join(project, 'compose.yml'), 'utf8')).replace('./windows:/storage', 'windows-volume:/storage');
+    const yaml = (await readFile(join(project, 'compose.yml'), 'utf8')).replace(
+      './windows:/storage',
+      'windows-volume:/storage',
+    );
     await writeFile(join(project, 'compose.yml'), yaml);
     const result = await cli('import', join(project, 'compose.yml'));
     expect(result.code).toBe(1);
@@ -66,7 +75,6 @@ describe('porthole import of dockur’s compose file', () => {
     expect(await readFile(join(root(), 'config', 'machines.json'), 'utf8').catch(() => 'none')).toBe('none');
   });
 });
-
 
 describe('porthole import of what is not a compose file', () => {
   const root = throwawayCliConfig('porthole-cli-import-bad-');
@@ -86,7 +94,10 @@ describe('porthole import of what is not a compose file', () => {
       [join(dir, 'missing.yml'), /There is no file .*missing\.yml/],
       ['/dev/zero', /is not a file \(a device, a pipe or a socket\)/],
       [fifo, /is not a file \(a device, a pipe or a socket\)/],
-      [join(dir, 'two.yml'), /more than one YAML document \(separated by ---\) at line 2, column 1; a compose file is one document/],
+      [
+        join(dir, 'two.yml'),
+        /more than one YAML document \(separated by ---\) at line 2, column 1; a compose file is one document/,
+      ],
       [join(dir, 'utf16-no-bom.yml'), /not UTF-8 text|not text \(UTF-8 or UTF-16\)/],
     ];
     for (const [path, message] of cases) {
@@ -112,7 +123,10 @@ describe('porthole import says what it skips and drops', () => {
     return file;
   };
   const records = async (config = 'config'): Promise<string> =>
-    readFile(join(root(), config, 'machines.json'), 'utf8').then((text) => JSON.stringify(JSON.parse(text)), () => 'none');
+    readFile(join(root(), config, 'machines.json'), 'utf8').then(
+      (text) => JSON.stringify(JSON.parse(text)),
+      () => 'none',
+    );
 
   it('imports Porthole’s own export of a machine made with --image, on another configuration', async () => {
     const made = await cli('create', '--name', 'Mine', '--image', 'localhost/my-windows:1', '--no-kvm', '--json');
@@ -133,7 +147,9 @@ describe('porthole import says what it skips and drops', () => {
   it('says why each service was skipped when none is a Windows machine', async () => {
     const result = await cli('import', await write('services:\n  db:\n    image: postgres:16\n  web:\n    build: .\n'));
     expect(result.code).toBe(1);
-    expect(result.err).toContain('The file has no Windows machine in it. service "db": its image postgres:16 is not dockurr/windows, and nothing in it says it is a Windows machine');
+    expect(result.err).toContain(
+      'The file has no Windows machine in it. service "db": its image postgres:16 is not dockurr/windows, and nothing in it says it is a Windows machine',
+    );
     expect(result.err).toContain('service "web": it has no image; skipped.');
     expect(await records()).toBe('none');
   });
@@ -141,7 +157,9 @@ describe('porthole import says what it skips and drops', () => {
   it('names each setting it drops, and gives the image’s 4 GB where the file sets no RAM_SIZE', async () => {
     const result = await cli(
       'import',
-      await write('services:\n  w:\n    image: dockurr/windows:6.05\n    privileged: true\n    network_mode: host\n    devices: ["/dev/kvm", "/dev/sda"]\n    cap_add: [ALL]\n    entrypoint: ["/bin/sh"]\n    shm_size: 2gb\n'),
+      await write(
+        'services:\n  w:\n    image: dockurr/windows:6.05\n    privileged: true\n    network_mode: host\n    devices: ["/dev/kvm", "/dev/sda"]\n    cap_add: [ALL]\n    entrypoint: ["/bin/sh"]\n    shm_size: 2gb\n',
+      ),
     );
     expect(result.code).toBe(0);
     for (const said of [

@@ -34,7 +34,19 @@ describe('porthole logs: a container log with escape sequences', () => {
     vi.stubEnv('PORTHOLE_CONFIG_DIR', join(root, 'config'));
     vi.stubEnv('PORTHOLE_DATA_DIR', join(root, 'data'));
     const script = `printf '${LINES.map((l) => l.replaceAll('\u001b', '\\033').replaceAll('\u0007', '\\007').replaceAll('\r', '\\r')).join('\\n')}\\n'`;
-    container = (await exec('docker', ['run', '-d', '--label', 'porthole-test=logs-text', '--entrypoint', '/bin/sh', image, '-c', script])).stdout.trim();
+    container = (
+      await exec('docker', [
+        'run',
+        '-d',
+        '--label',
+        'porthole-test=logs-text',
+        '--entrypoint',
+        '/bin/sh',
+        image,
+        '-c',
+        script,
+      ])
+    ).stdout.trim();
     await exec('docker', ['wait', container]);
     const created = await runCliHere('create', '--json', '--name', 'Log text');
     expect(created.code, created.err).toBe(0);

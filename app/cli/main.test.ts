@@ -37,7 +37,9 @@ describe('CLI numbers', () => {
   it('porthole fix: an unknown fix is a usage error naming the fixes; make-room names the storage folder and changes nothing', async () => {
     const unknown = await cli('fix', 'win', 'reboot');
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toContain('"porthole fix win" needs one of: software-emulation, choose-iso, other-ports, make-room.');
+    expect(unknown.err).toContain(
+      '"porthole fix win" needs one of: software-emulation, choose-iso, other-ports, make-room.',
+    );
     const created = await cli('create', '--name', 'Roomy', '--json');
     expect(created.code).toBe(0);
     const { id, storageDir } = JSON.parse(created.out) as { id: string; storageDir: string };

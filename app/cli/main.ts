@@ -8,7 +8,14 @@ import { generatePassword } from '../core/machine/defaults';
 import { formatDeletePlan, formatMachines } from './format';
 import { formatApps, pickApp } from './apps-format';
 import { readComposeFile, readComposeStdin } from './compose-file';
-import { followSnapshotProgress, formatSnapshot, formatSnapshots, formatSnapshotsAfterDelete, pickSnapshot, restoreQuestion } from './snapshots';
+import {
+  followSnapshotProgress,
+  formatSnapshot,
+  formatSnapshots,
+  formatSnapshotsAfterDelete,
+  pickSnapshot,
+  restoreQuestion,
+} from './snapshots';
 import { writeSecretFile } from './secret-file';
 import { usbCommand, UsbUsageError } from './usb';
 import { createOptions, setCommand } from './set';
@@ -181,7 +188,10 @@ async function runParsed(
         // Their states are unknown without the engine: say why (it is down, or did not answer in time), and fail.
         const engine = await call('engineStatus', {});
         if (list.length === 0 || engine.connected) return 0;
-        if (!json) err(`${engine.message ?? `The container engine at ${engine.endpoint} is not connected.`}\nStart the container engine, or restart it if it is stuck; "porthole check" says how.\n`);
+        if (!json)
+          err(
+            `${engine.message ?? `The container engine at ${engine.endpoint} is not connected.`}\nStart the container engine, or restart it if it is stuck; "porthole check" says how.\n`,
+          );
         return 1;
       }
       case 'create': {
@@ -203,9 +213,13 @@ async function runParsed(
           ...(values.image ? { image: values.image } : {}),
           ...(values['no-kvm'] ? { kvm: false } : {}),
         });
-        print(given ? machine : { ...machine, password }, () =>
-          `Created ${safe(machine.name)} (${machine.id}). Start it with: porthole start ${machine.id}\n` +
-            (given ? '' : `Windows password (shown once; "porthole password ${machine.id}" shows it again): ${password}\n`),
+        print(
+          given ? machine : { ...machine, password },
+          () =>
+            `Created ${safe(machine.name)} (${machine.id}). Start it with: porthole start ${machine.id}\n` +
+            (given
+              ? ''
+              : `Windows password (shown once; "porthole password ${machine.id}" shows it again): ${password}\n`),
         );
         if (!json) for (const warning of machine.warnings ?? []) err(`Warning: ${warning}\n`);
         // The wizard asks for software emulation where KVM cannot work; the CLI says so before the first start fails.
@@ -227,7 +241,15 @@ async function runParsed(
       case 'kill':
       case 'apply': {
         const target = needId();
-        const action = ({ start: 'startMachine', stop: 'stopMachine', restart: 'restartMachine', kill: 'forceStopMachine', apply: 'applyMachine' } as const)[command];
+        const action = (
+          {
+            start: 'startMachine',
+            stop: 'stopMachine',
+            restart: 'restartMachine',
+            kill: 'forceStopMachine',
+            apply: 'applyMachine',
+          } as const
+        )[command];
         if (command !== 'start') {
           const result = await call(action, { id: target });
           print(result, () => `${command}: ${target} done\n`);
@@ -235,9 +257,14 @@ async function runParsed(
         }
         // "Started" only once the machine is past the image's own checks: a container that the image
         // ends a moment later (KVM test, ISO, disk) is a failed start, not a "done".
-        const settled = await settledStart(backend, target, () => call('startMachine', { id: target }), (message) => {
-          if (!json) say(`${safe(message)}\n`);
-        });
+        const settled = await settledStart(
+          backend,
+          target,
+          () => call('startMachine', { id: target }),
+          (message) => {
+            if (!json) say(`${safe(message)}\n`);
+          },
+        );
         return reportStart(settled, target, command, json, out, complain);
       }
       case 'fix': {
@@ -246,13 +273,22 @@ async function runParsed(
         if (!fix) throw new UsageError(`"porthole fix ${target}" needs one of: ${failureFixes.join(', ')}.`);
         if (fix === 'make-room') {
           const result = await call('fixMachine', { id: target, fix });
-          print(result, () => `Make room on the disk that holds ${result.folder ?? 'the storage folder'}, then: porthole start ${target}\n`);
+          print(
+            result,
+            () =>
+              `Make room on the disk that holds ${result.folder ?? 'the storage folder'}, then: porthole start ${target}\n`,
+          );
           return 0;
         }
         // Like start: the outcome is the machine's, once it is past the image's checks or has failed.
-        const settled = await settledStart(backend, target, () => call('fixMachine', { id: target, fix, ...(values.iso ? { iso: resolve(values.iso) } : {}) }), (message) => {
-          if (!json) say(`${safe(message)}\n`);
-        });
+        const settled = await settledStart(
+          backend,
+          target,
+          () => call('fixMachine', { id: target, fix, ...(values.iso ? { iso: resolve(values.iso) } : {}) }),
+          (message) => {
+            if (!json) say(`${safe(message)}\n`);
+          },
+        );
         return reportStart(settled, target, command, json, out, complain);
       }
       case 'rm': {
@@ -264,21 +300,49 @@ async function runParsed(
             const question = `Removing ${target} with its disk:\n${formatDeletePlan(plan, false)}`;
             const asked = !json && process.stdin.isTTY === true;
             if (!asked || !(await askYes(`${question}Delete these? [y/N] `, err))) {
-              if (json) out(JSON.stringify({ error: { code: 'CONFIRMATION_NEEDED', message: question.trimEnd(), remedy: 'Run it again with --yes.' }, plan }, null, 2) + '\n');
+              if (json)
+                out(
+                  JSON.stringify(
+                    {
+                      error: {
+                        code: 'CONFIRMATION_NEEDED',
+                        message: question.trimEnd(),
+                        remedy: 'Run it again with --yes.',
+                      },
+                      plan,
+                    },
+                    null,
+                    2,
+                  ) + '\n',
+                );
               else if (asked) err('Nothing was changed.\n');
               else err(`${question}Run it again with --yes to delete them. Nothing was changed.\n`);
               return 1;
             }
           }
         }
-        const result = await call('deleteMachine', { id: target, deleteDisk: values['delete-disk'], ...(values['delete-snapshots'] ? { deleteSnapshots: true } : {}) });
-        print(result, () => (result.disk ? `Removed ${target}.\n${formatDeletePlan(result.disk, true)}` : `Removed ${target} (its disk is kept)\n`) + formatSnapshotsAfterDelete(result.snapshots));
+        const result = await call('deleteMachine', {
+          id: target,
+          deleteDisk: values['delete-disk'],
+          ...(values['delete-snapshots'] ? { deleteSnapshots: true } : {}),
+        });
+        print(
+          result,
+          () =>
+            (result.disk
+              ? `Removed ${target}.\n${formatDeletePlan(result.disk, true)}`
+              : `Removed ${target} (its disk is kept)\n`) + formatSnapshotsAfterDelete(result.snapshots),
+        );
         return 0;
       }
       case 'logs': {
         if (values.app) {
           const log = await call('appLog', { tail: numbers.tail ?? 200 });
-          print(log, () => (log.file ? `${safe(log.file)}\n${log.lines.map((l) => `${safe(l)}\n`).join('')}` : 'Porthole keeps no log file here.\n'));
+          print(log, () =>
+            log.file
+              ? `${safe(log.file)}\n${log.lines.map((l) => `${safe(l)}\n`).join('')}`
+              : 'Porthole keeps no log file here.\n',
+          );
           return 0;
         }
         const result = await call('machineLogs', { id: needId(), tail: numbers.tail ?? 200 });
@@ -340,15 +404,26 @@ async function runParsed(
         print(list, () =>
           list.length === 0
             ? 'Nothing to adopt.\n'
-            : list.map((c) => `${safe(c.name)}  ${safe(c.image)}  ${c.running ? 'running' : 'stopped'}${c.porthole ? '  (made by Porthole)' : ''}${c.foreign ? '  (another Porthole configuration’s: adopting takes it from there)' : ''}`).join('\n') + '\n',
+            : list
+                .map(
+                  (c) =>
+                    `${safe(c.name)}  ${safe(c.image)}  ${c.running ? 'running' : 'stopped'}${c.porthole ? '  (made by Porthole)' : ''}${c.foreign ? '  (another Porthole configuration’s: adopting takes it from there)' : ''}`,
+                )
+                .join('\n') + '\n',
         );
         return 0;
       }
       case 'adopt': {
-        if (!id) throw new UsageError('"porthole adopt" needs a container name or id. "porthole adoptable" lists them.');
+        if (!id)
+          throw new UsageError('"porthole adopt" needs a container name or id. "porthole adoptable" lists them.');
         const adopted = await call('adoptContainer', { containerId: id });
-        print(adopted, () =>
-          [`Adopted ${safe(id)} as ${safe(adopted.machine.name)} (${adopted.machine.id}).`, ...adopted.warnings.map((w) => `Warning: ${safe(w)}`)].join('\n') + '\n',
+        print(
+          adopted,
+          () =>
+            [
+              `Adopted ${safe(id)} as ${safe(adopted.machine.name)} (${adopted.machine.id}).`,
+              ...adopted.warnings.map((w) => `Warning: ${safe(w)}`),
+            ].join('\n') + '\n',
         );
         return 0;
       }
@@ -372,17 +447,24 @@ async function runParsed(
         // As docker compose does: relative paths from the file's folder; for standard input, the current one.
         const baseDir = stdin ? process.cwd() : dirname(resolve(id));
         const result = await call('importCompose', { yaml, baseDir, ...(values.adopt ? { adopt: true } : {}) });
-        const warnings = [...(stdin && /(?:^|[\s:'"])\.{1,2}\//m.test(yaml) ? [`the file came from standard input: its relative paths were taken from the current folder ${baseDir}.`] : []), ...result.warnings];
-        print({ ...result, warnings }, () =>
-          [
-            ...result.machines.map((m) => `Imported ${safe(m.name)} (${m.id})`),
-            ...result.notes,
-            ...result.adoptable.map(
-              (a) =>
-                `A container “${safe(a.name)}”${a.running ? ' (running)' : ''} already uses ${safe(a.storageDir)} for service “${safe(a.service)}”: adopt it with porthole adopt ${safe(a.name)}, or import again with --adopt. Nothing was imported.`,
-            ),
-            ...warnings.map((w) => `Warning: ${safe(w)}`),
-          ].join('\n') + '\n',
+        const warnings = [
+          ...(stdin && /(?:^|[\s:'"])\.{1,2}\//m.test(yaml)
+            ? [`the file came from standard input: its relative paths were taken from the current folder ${baseDir}.`]
+            : []),
+          ...result.warnings,
+        ];
+        print(
+          { ...result, warnings },
+          () =>
+            [
+              ...result.machines.map((m) => `Imported ${safe(m.name)} (${m.id})`),
+              ...result.notes,
+              ...result.adoptable.map(
+                (a) =>
+                  `A container “${safe(a.name)}”${a.running ? ' (running)' : ''} already uses ${safe(a.storageDir)} for service “${safe(a.service)}”: adopt it with porthole adopt ${safe(a.name)}, or import again with --adopt. Nothing was imported.`,
+              ),
+              ...warnings.map((w) => `Warning: ${safe(w)}`),
+            ].join('\n') + '\n',
         );
         return result.adoptable.length > 0 && result.machines.length === 0 ? 1 : 0;
       }
@@ -390,8 +472,14 @@ async function runParsed(
         const target = needId();
         const stopProgress = json ? () => undefined : followSnapshotProgress(backend, target, err);
         try {
-          const snapshot = await call('takeSnapshot', { id: target, ...(values.name !== undefined ? { name: values.name } : {}) });
-          print(snapshot, () => `Took snapshot ${snapshot.id} “${safe(snapshot.name)}” of ${target}: ${formatSnapshot(snapshot)}\n`);
+          const snapshot = await call('takeSnapshot', {
+            id: target,
+            ...(values.name !== undefined ? { name: values.name } : {}),
+          });
+          print(
+            snapshot,
+            () => `Took snapshot ${snapshot.id} “${safe(snapshot.name)}” of ${target}: ${formatSnapshot(snapshot)}\n`,
+          );
         } finally {
           stopProgress();
         }
@@ -404,19 +492,33 @@ async function runParsed(
       }
       case 'restore': {
         const target = needId();
-        if (!second) throw new UsageError(`"porthole restore" needs a machine id and a snapshot's id or name. "porthole snapshots ${target}" lists them.`);
+        if (!second)
+          throw new UsageError(
+            `"porthole restore" needs a machine id and a snapshot's id or name. "porthole snapshots ${target}" lists them.`,
+          );
         const snapshot = pickSnapshot(await call('listSnapshots', { id: target }), second, target);
         if (!values.yes) {
           // Asks first: says what would be lost, changes nothing. The backend refuses without the confirmation too.
           const question = restoreQuestion(snapshot);
-          if (json) out(JSON.stringify({ error: { code: 'CONFIRMATION_NEEDED', message: question, remedy: 'Run it again with --yes.' } }, null, 2) + '\n');
+          if (json)
+            out(
+              JSON.stringify(
+                { error: { code: 'CONFIRMATION_NEEDED', message: question, remedy: 'Run it again with --yes.' } },
+                null,
+                2,
+              ) + '\n',
+            );
           else complain(`${question}\nRun it again with --yes to restore. Nothing was changed.\n`);
           return 1;
         }
         const stopProgress = json ? () => undefined : followSnapshotProgress(backend, target, err);
         try {
           const result = await call('restoreSnapshot', { id: target, snapshotId: snapshot.id, confirmLoss: true });
-          print(result, () => `Restored ${target} to snapshot ${result.snapshot.id} “${safe(result.snapshot.name)}” (${result.restored.join(', ')}${result.removed.length ? `; removed ${result.removed.join(', ')}, made after it` : ''}).\n`);
+          print(
+            result,
+            () =>
+              `Restored ${target} to snapshot ${result.snapshot.id} “${safe(result.snapshot.name)}” (${result.restored.join(', ')}${result.removed.length ? `; removed ${result.removed.join(', ')}, made after it` : ''}).\n`,
+          );
         } finally {
           stopProgress();
         }
@@ -424,7 +526,10 @@ async function runParsed(
       }
       case 'rm-snapshot': {
         const target = needId();
-        if (!second) throw new UsageError(`"porthole rm-snapshot" needs a machine id and a snapshot's id or name. "porthole snapshots ${target}" lists them.`);
+        if (!second)
+          throw new UsageError(
+            `"porthole rm-snapshot" needs a machine id and a snapshot's id or name. "porthole snapshots ${target}" lists them.`,
+          );
         const snapshot = pickSnapshot(await call('listSnapshots', { id: target }), second, target);
         const result = await call('deleteSnapshot', { id: target, snapshotId: snapshot.id });
         print(result, () => `Deleted snapshot ${snapshot.id} “${safe(snapshot.name)}” of ${target}.\n`);
@@ -443,7 +548,14 @@ async function runParsed(
       return 2;
     }
     const error = e as { code?: string; message?: string; remedy?: string };
-    if (json) out(JSON.stringify({ error: { code: error.code ?? 'INTERNAL', message: error.message, remedy: error.remedy } }, null, 2) + '\n');
+    if (json)
+      out(
+        JSON.stringify(
+          { error: { code: error.code ?? 'INTERNAL', message: error.message, remedy: error.remedy } },
+          null,
+          2,
+        ) + '\n',
+      );
     else complain(`${error.message ?? String(e)}${error.remedy ? `\n${error.remedy}` : ''}\n`);
     return 1;
   } finally {

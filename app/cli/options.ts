@@ -17,7 +17,8 @@ export function numberOptions(values: { ram?: string; cpus?: string; disk?: stri
   if (values.ram !== undefined) out.ram = toInt(values.ram, '--ram', shape.ramGiB);
   if (values.cpus !== undefined) out.cpus = toInt(values.cpus, '--cpus', shape.cpuCores);
   if (values.disk !== undefined) out.disk = toInt(values.disk, '--disk', shape.diskGiB);
-  if (values.tail !== undefined) out.tail = toInt(values.tail, '--tail', actions.machineLogs.request.shape.tail.removeDefault());
+  if (values.tail !== undefined)
+    out.tail = toInt(values.tail, '--tail', actions.machineLogs.request.shape.tail.removeDefault());
   return out;
 }
 
@@ -28,7 +29,8 @@ export function numberOptions(values: { ram?: string; cpus?: string; disk?: stri
 function toInt(text: string, flag: string, range: { minValue: number | null; maxValue: number | null }): number {
   const min = range.minValue ?? 0;
   const max = range.maxValue ?? Number.MAX_SAFE_INTEGER;
-  if (!/^[0-9]+$/.test(text)) throw new UsageError(`${flag} takes a whole number from ${min} to ${max} in plain digits, not "${text}".`);
+  if (!/^[0-9]+$/.test(text))
+    throw new UsageError(`${flag} takes a whole number from ${min} to ${max} in plain digits, not "${text}".`);
   const n = Number(text);
   if (n < min || n > max) throw new UsageError(`${flag} must be from ${min} to ${max}, not ${text}.`);
   return n;

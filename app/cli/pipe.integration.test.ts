@@ -14,7 +14,11 @@ import { MachineStore } from '../core/store/machine-store';
 const MACHINES = 500;
 
 /** The CLI with `args`, its output piped into a reader process running `reader` (Node code reading stdin). */
-function piped(args: string[], env: NodeJS.ProcessEnv, reader: string): Promise<{ cliCode: number | null; cliErr: string; read: string }> {
+function piped(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  reader: string,
+): Promise<{ cliCode: number | null; cliErr: string; read: string }> {
   return new Promise((resolve, reject) => {
     const cli = spawn(process.execPath, [BUILT_CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const next = spawn(process.execPath, ['-e', reader], { stdio: [cli.stdout, 'pipe', 'inherit'] });
@@ -51,13 +55,23 @@ describe('the CLI writing into a pipe', () => {
     root = await mkdtemp(join(tmpdir(), 'porthole-pipe-'));
     // The test bed's engine: `machines` exits 0 only when the engine answers (it says so otherwise), and none of
     // these machines has a container, so one list call settles them all.
-    env = { ...process.env, PORTHOLE_CONFIG_DIR: join(root, 'config'), PORTHOLE_DATA_DIR: join(root, 'data'), DOCKER_HOST: 'unix:///var/run/docker.sock' };
+    env = {
+      ...process.env,
+      PORTHOLE_CONFIG_DIR: join(root, 'config'),
+      PORTHOLE_DATA_DIR: join(root, 'data'),
+      DOCKER_HOST: 'unix:///var/run/docker.sock',
+    };
     // Many machines on a throwaway configuration, so `machines --json` is far larger than a pipe holds.
     const store = new MachineStore(join(root, 'config'));
     await store.transact((records) => {
       for (let i = 0; i < MACHINES; i++) {
         const settings = machineSettingsSchema.parse(
-          sampleMachine({ id: `m${i}`, name: `Machine ${i}`, ports: { web: 20000 + 2 * i, rdp: 20001 + 2 * i }, storageDir: join(root, 'data', 'machines', `m${i}`) }),
+          sampleMachine({
+            id: `m${i}`,
+            name: `Machine ${i}`,
+            ports: { web: 20000 + 2 * i, rdp: 20001 + 2 * i },
+            storageDir: join(root, 'data', 'machines', `m${i}`),
+          }),
         );
         records.set(settings.id, { settings, installed: false });
       }
@@ -68,13 +82,15 @@ describe('the CLI writing into a pipe', () => {
   });
 
   it(`machines --json with ${MACHINES} machines arrives whole through a slow reader`, async () => {
-    const countBytes = 'setTimeout(() => { let n = 0; process.stdin.on("data", (d) => (n += d.length)).on("end", () => process.stdout.write(String(n))); }, 1000)';
+    const countBytes =
+      'setTimeout(() => { let n = 0; process.stdin.on("data", (d) => (n += d.length)).on("end", () => process.stdout.write(String(n))); }, 1000)';
     const sizes = await piped(['machines', '--json'], env, countBytes);
     expect(sizes.cliErr).toBe('');
     expect(sizes.cliCode).toBe(0);
     expect(Number(sizes.read)).toBeGreaterThan(300 * 1024);
 
-    const whole = 'setTimeout(() => { const c = []; process.stdin.on("data", (d) => c.push(d)).on("end", () => { const list = JSON.parse(Buffer.concat(c).toString("utf8")); process.stdout.write(String(list.length)); }); }, 1000)';
+    const whole =
+      'setTimeout(() => { const c = []; process.stdin.on("data", (d) => c.push(d)).on("end", () => { const list = JSON.parse(Buffer.concat(c).toString("utf8")); process.stdout.write(String(list.length)); }); }, 1000)';
     const parsed = await piped(['machines', '--json'], env, whole);
     expect(parsed.read).toBe(String(MACHINES));
   });

@@ -23,9 +23,15 @@ describe('porthole rm --delete-disk', () => {
     expect(asked.code).toBe(1);
     const lines = asked.err.split('\n');
     expect(lines[0]).toBe(`Removing ${id} with its disk:`);
-    expect(lines[1]).toMatch(/^Deletes the Windows disk files in (.+): \.porthole-storage, data\.img \(.+ on disk\)\.$/);
+    expect(lines[1]).toMatch(
+      /^Deletes the Windows disk files in (.+): \.porthole-storage, data\.img \(.+ on disk\)\.$/,
+    );
     expect(lines[1]).toContain(storageDir);
-    expect(lines.slice(2)).toEqual(["Kept: the folder and backups, tmp (not the machine's).", 'Run it again with --yes to delete them. Nothing was changed.', '']);
+    expect(lines.slice(2)).toEqual([
+      "Kept: the folder and backups, tmp (not the machine's).",
+      'Run it again with --yes to delete them. Nothing was changed.',
+      '',
+    ]);
     expect((await readdir(storageDir)).sort()).toEqual(before);
     expect(await readFile(join(storageDir, 'backups', 'thesis-backup.docx'), 'utf8')).toBe('years of work');
     const list = JSON.parse((await runCliHere('machines', '--json')).out) as Array<{ id: string }>;
@@ -34,7 +40,10 @@ describe('porthole rm --delete-disk', () => {
     // --json says so in a form a script reads, with the plan.
     const json = await runCliHere('rm', id, '--delete-disk', '--json');
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.out)).toMatchObject({ error: { code: 'CONFIRMATION_NEEDED' }, plan: { kind: 'files', remove: ['.porthole-storage', 'data.img'], keep: ['backups', 'tmp'] } });
+    expect(JSON.parse(json.out)).toMatchObject({
+      error: { code: 'CONFIRMATION_NEEDED' },
+      plan: { kind: 'files', remove: ['.porthole-storage', 'data.img'], keep: ['backups', 'tmp'] },
+    });
 
     // With --yes it goes ahead to the backend (here: no engine, so the delete is refused there, before anything goes).
     const yes = await runCliHere('rm', id, '--delete-disk', '--yes');

@@ -20,7 +20,15 @@ describe('a machine running an ISO that is not Windows setup (stand-in image, te
     // The expectation follows from the ISO itself, read by the wizard's own rule: the test ISO is iPXE.
     expect(isWindowsSetupMedia(await inspectIso(testIso))).toBe(false);
     // Software emulation: the boot is the same on any host, and nothing here is about KVM.
-    const m = await side.h.call('createMachine', { name: uniqueName('Iso'), image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64, customIso: testIso });
+    const m = await side.h.call('createMachine', {
+      name: uniqueName('Iso'),
+      image,
+      kvm: false,
+      ramGiB: 2,
+      cpuCores: 1,
+      diskGiB: 64,
+      customIso: testIso,
+    });
     ids.push(m.id);
     const from = side.h.mark(m.id);
 
@@ -28,8 +36,18 @@ describe('a machine running an ISO that is not Windows setup (stand-in image, te
     expect(start.code).toBe(0);
     expect(start.stdout).toMatch(new RegExp(`^start: ${m.id} is (booting|running-iso) `, 'm'));
 
-    const app = await side.h.waitFor(m.id, (v) => v.status.phase === 'running-iso' || v.status.phase === 'failed', 180_000, 'running-iso');
-    expect(app.status).toMatchObject({ phase: 'running-iso', message: 'Running from ISO: it is not Windows setup, so nothing installs by itself; use it on the screen.', running: true, screenReady: true });
+    const app = await side.h.waitFor(
+      m.id,
+      (v) => v.status.phase === 'running-iso' || v.status.phase === 'failed',
+      180_000,
+      'running-iso',
+    );
+    expect(app.status).toMatchObject({
+      phase: 'running-iso',
+      message: 'Running from ISO: it is not Windows setup, so nothing installs by itself; use it on the screen.',
+      running: true,
+      screenReady: true,
+    });
 
     expect(await side.cliStatus(m.id)).toEqual(statusFacts(app));
     const plain = await porthole(['machines']);
@@ -39,7 +57,9 @@ describe('a machine running an ISO that is not Windows setup (stand-in image, te
     await new Promise((r) => setTimeout(r, 10_000));
     expect(side.h.views.get(m.id)!.status.phase).toBe('running-iso');
     expect(side.h.statusesSince(m.id, from).map((s) => s.phase)).not.toContain('installing');
-    const records = JSON.parse(await readFile(join(side.h.configDir, 'machines.json'), 'utf8')) as { machines: Array<{ settings: { id: string }; installed: boolean }> };
+    const records = JSON.parse(await readFile(join(side.h.configDir, 'machines.json'), 'utf8')) as {
+      machines: Array<{ settings: { id: string }; installed: boolean }>;
+    };
     expect(records.machines.find((r) => r.settings.id === m.id)?.installed).toBe(false);
 
     await side.h.call('stopMachine', { id: m.id });

@@ -15,7 +15,11 @@ export async function writeSecretFile(path: string, data: string, overwrite: boo
   const dir = dirname(target);
   const folder = await stat(dir).catch(() => null);
   if (!folder?.isDirectory()) {
-    throw new PortholeError('INVALID_ARGUMENT', `The folder ${dir} does not exist.`, 'Create it first, or choose another file.');
+    throw new PortholeError(
+      'INVALID_ARGUMENT',
+      `The folder ${dir} does not exist.`,
+      'Create it first, or choose another file.',
+    );
   }
   const tmp = join(dir, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(tmp, 'wx', 0o600);
@@ -39,10 +43,18 @@ export async function writeSecretFile(path: string, data: string, overwrite: boo
   } catch (err) {
     await rm(tmp, { force: true });
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new PortholeError('CONFLICT', `${target} already exists; it was left as it is.`, 'Choose another file, or add --force to replace it.');
+      throw new PortholeError(
+        'CONFLICT',
+        `${target} already exists; it was left as it is.`,
+        'Choose another file, or add --force to replace it.',
+      );
     }
     if ((err as NodeJS.ErrnoException).code === 'EISDIR') {
-      throw new PortholeError('INVALID_ARGUMENT', `${target} is a folder.`, 'Give the path of a file, such as compose.yml in that folder.');
+      throw new PortholeError(
+        'INVALID_ARGUMENT',
+        `${target} is a folder.`,
+        'Give the path of a file, such as compose.yml in that folder.',
+      );
     }
     throw err;
   }

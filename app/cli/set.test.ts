@@ -18,30 +18,42 @@ describe('porthole set (parsing)', () => {
   });
 
   it('unshares first, then shares; a folder shared again takes the new read-only choice; unsharing one not shared is refused', () => {
-    expect(sharesAfter(office, ['/srv/b:ro'], [])).toEqual([office.sharedFolders[0], { hostPath: '/srv/b', readOnly: true }]);
+    expect(sharesAfter(office, ['/srv/b:ro'], [])).toEqual([
+      office.sharedFolders[0],
+      { hostPath: '/srv/b', readOnly: true },
+    ]);
     expect(sharesAfter(office, ['/srv/a:ro'], [])).toEqual([{ hostPath: '/srv/a', readOnly: true }]);
     expect(sharesAfter(office, ['/srv/b'], ['/srv/a/'])).toEqual([{ hostPath: '/srv/b', readOnly: false }]);
-    expect(() => sharesAfter(office, [], ['/srv/c'])).toThrow('Office (office) does not share /srv/c. Its shared folders: /srv/a.');
+    expect(() => sharesAfter(office, [], ['/srv/c'])).toThrow(
+      'Office (office) does not share /srv/c. Its shared folders: /srv/a.',
+    );
   });
 
   it('says when a saved change applies: at once, at a stopped machine’s next start, or for a running one at its next start or with porthole apply', () => {
     expect(appliesText('now', true, 'office')).toBe('It applies at once.');
-    expect(appliesText('recreate', false, 'office')).toBe('The machine is stopped: this applies at its next start (Porthole recreates it then, keeping the disk).');
-    expect(appliesText('recreate', true, 'office')).toContain('this applies at its next start, or now with "porthole apply office"');
+    expect(appliesText('recreate', false, 'office')).toBe(
+      'The machine is stopped: this applies at its next start (Porthole recreates it then, keeping the disk).',
+    );
+    expect(appliesText('recreate', true, 'office')).toContain(
+      'this applies at its next start, or now with "porthole apply office"',
+    );
   });
 
   it('reads a password from a pipe, bounded, without its final line break; a terminal is refused', async () => {
     expect(await readPasswordStdin(Readable.from([Buffer.from('s3cret pass\n')]))).toBe('s3cret pass');
     expect(await readPasswordStdin(Readable.from([Buffer.from('a\r\n')]))).toBe('a');
     await expect(readPasswordStdin(Readable.from([Buffer.alloc(2048, 0x61)]))).rejects.toThrow('more than a password');
-    await expect(readPasswordStdin(Object.assign(Readable.from([]), { isTTY: true }))).rejects.toThrow('not the terminal');
+    await expect(readPasswordStdin(Object.assign(Readable.from([]), { isTTY: true }))).rejects.toThrow(
+      'not the terminal',
+    );
   });
 });
 
 describe('porthole set and create options (the CLI, real backend without an engine)', () => {
   const root = throwawayCliConfig('porthole-cli-set-');
   const machineFile = (): Promise<string> => readFile(join(root(), 'config', 'machines.json'), 'utf8');
-  const view = async (id: string): Promise<MachineView> => (JSON.parse((await cli('machines', '--json')).out) as MachineView[]).find((m) => m.id === id)!;
+  const view = async (id: string): Promise<MachineView> =>
+    (JSON.parse((await cli('machines', '--json')).out) as MachineView[]).find((m) => m.id === id)!;
   const folder = async (name: string): Promise<string> => {
     const path = join(root(), name);
     await mkdir(path, { recursive: true });
@@ -67,7 +79,9 @@ describe('porthole set and create options (the CLI, real backend without an engi
     const b = await folder('b');
     const args = ['set', id, '--ram', '6', '--cpus', '1', '--disk', '80', '--share', a, '--share', `${b}:ro`];
     // Without an engine the machine's phase is unknown: taken as installed, as the settings page takes it, a larger disk asks first.
-    expect(await refused(1, ...args)).toContain('Warning: Windows sees the added space as unallocated: extend drive C: in Disk Management to use it.\nRun it again with --yes');
+    expect(await refused(1, ...args)).toContain(
+      'Warning: Windows sees the added space as unallocated: extend drive C: in Disk Management to use it.\nRun it again with --yes',
+    );
     const run = await cli(...args, '--yes');
     expect(run.err).toBe('');
     expect(run.code).toBe(0);
@@ -75,14 +89,24 @@ describe('porthole set and create options (the CLI, real backend without an engi
     expect(run.out).toMatch(/^ {2}Processor cores: \d+ → 1$/m);
     expect(run.out).toContain('  Disk size: 64 GB → 80 GB\n');
     expect(run.out).toContain(`  Shared folder added: ${a}\n  Shared folder added: ${b} (read-only)\n`);
-    expect(run.out).toMatch(/The machine is stopped: this applies at its next start \(Porthole recreates it then, keeping the disk\)\.\n$/);
+    expect(run.out).toMatch(
+      /The machine is stopped: this applies at its next start \(Porthole recreates it then, keeping the disk\)\.\n$/,
+    );
     const after = await view(id);
     expect([after.ramGiB, after.cpuCores, after.diskGiB]).toEqual([6, 1, 80]);
-    expect(after.sharedFolders).toEqual([{ hostPath: a, readOnly: false }, { hostPath: b, readOnly: true }]);
+    expect(after.sharedFolders).toEqual([
+      { hostPath: a, readOnly: false },
+      { hostPath: b, readOnly: true },
+    ]);
 
     const unshared = await cli('set', id, '--unshare', a, '--json');
     expect(unshared.code).toBe(0);
-    const json = JSON.parse(unshared.out) as { machine: MachineView; appliesAt: string; changes: string[]; warnings: string[] };
+    const json = JSON.parse(unshared.out) as {
+      machine: MachineView;
+      appliesAt: string;
+      changes: string[];
+      warnings: string[];
+    };
     expect(json.appliesAt).toBe('recreate');
     expect(json.changes).toEqual([`Shared folder removed: ${a}`]);
     expect(json.machine.sharedFolders).toEqual([{ hostPath: b, readOnly: true }]);
@@ -102,7 +126,10 @@ describe('porthole set and create options (the CLI, real backend without an engi
     );
     const asJson = await cli('set', id, '--no-kvm', '--json');
     expect(asJson.code).toBe(1);
-    expect(JSON.parse(asJson.out)).toMatchObject({ error: { code: 'CONFIRMATION_NEEDED', remedy: 'Run it again with --yes.' }, warnings: ['Without KVM, Windows runs in software emulation: about ten times slower.'] });
+    expect(JSON.parse(asJson.out)).toMatchObject({
+      error: { code: 'CONFIRMATION_NEEDED', remedy: 'Run it again with --yes.' },
+      warnings: ['Without KVM, Windows runs in software emulation: about ten times slower.'],
+    });
     expect((await view(id)).kvm).toBe(true);
 
     const off = await cli('set', id, '--no-kvm', '--yes');
@@ -120,7 +147,9 @@ describe('porthole set and create options (the CLI, real backend without an engi
     const id = await create();
     expect(await refused(1, 'set', id, '--disk', '32', '--yes')).toMatch(/^The disk cannot shrink/);
     const [a, b, c, d] = await Promise.all(['a', 'b', 'c', 'd'].map(folder));
-    expect(await refused(1, 'set', id, '--share', a!, '--share', b!, '--share', c!, '--share', d!)).toContain('A machine can have at most three shared folders.');
+    expect(await refused(1, 'set', id, '--share', a!, '--share', b!, '--share', c!, '--share', d!)).toContain(
+      'A machine can have at most three shared folders.',
+    );
     expect(await refused(1, 'set', id, '--share', join(root(), 'missing'))).toContain(join(root(), 'missing'));
     expect(await refused(1, 'set', id, '--share', '/etc')).toContain('/etc cannot be shared');
     expect(await refused(1, 'set', id, '--share', `${a}:x`)).toContain('colon');
@@ -141,7 +170,9 @@ describe('porthole set and create options (the CLI, real backend without an engi
     const added = await cli('set', id, '--usb', 'FFFE:0001');
     expect(added.code).toBe(0);
     expect(added.out).toContain('  USB device added: USB device fffe:0001 (fffe:0001)\n');
-    expect((await view(id)).usbDevices).toEqual([{ vendorId: 'fffe', productId: '0001', name: 'USB device fffe:0001' }]);
+    expect((await view(id)).usbDevices).toEqual([
+      { vendorId: 'fffe', productId: '0001', name: 'USB device fffe:0001' },
+    ]);
     expect((await cli('set', id, '--no-usb', 'fffe:0001')).code).toBe(0);
     expect((await view(id)).usbDevices).toEqual([]);
   });
@@ -149,10 +180,26 @@ describe('porthole set and create options (the CLI, real backend without an engi
   it('create takes shares, a user, a language, a keyboard and a password from standard input (never shown)', async () => {
     const a = await folder('a');
     const stdin = Object.getOwnPropertyDescriptor(process, 'stdin')!;
-    Object.defineProperty(process, 'stdin', { value: Readable.from([Buffer.from('Tr0ub4dor&3\n')]), configurable: true });
+    Object.defineProperty(process, 'stdin', {
+      value: Readable.from([Buffer.from('Tr0ub4dor&3\n')]),
+      configurable: true,
+    });
     let made;
     try {
-      made = await cli('create', '--name', 'Office', '--share', `${a}:ro`, '--user', 'ann', '--language', 'de-DE', '--keyboard', 'fr-CH', '--password-stdin');
+      made = await cli(
+        'create',
+        '--name',
+        'Office',
+        '--share',
+        `${a}:ro`,
+        '--user',
+        'ann',
+        '--language',
+        'de-DE',
+        '--keyboard',
+        'fr-CH',
+        '--password-stdin',
+      );
     } finally {
       Object.defineProperty(process, 'stdin', stdin);
     }

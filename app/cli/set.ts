@@ -51,12 +51,17 @@ const PASSWORD_STDIN_MAX = 1024;
 export function parseShare(text: string): SharedFolder {
   const match = /^(.*?)(?::(ro|rw))?$/.exec(text);
   const path = match?.[1] ?? '';
-  if (!path.trim()) throw new UsageError(`--share takes a folder, such as --share ~/Documents or --share /srv/data:ro, not "${text}".`);
+  if (!path.trim())
+    throw new UsageError(`--share takes a folder, such as --share ~/Documents or --share /srv/data:ro, not "${text}".`);
   return { hostPath: resolve(path), readOnly: match?.[2] === 'ro' };
 }
 
 /** The machine's shared folders after `--unshare` (first) and `--share` (a folder already shared takes the new read-only choice). */
-export function sharesAfter(machine: Pick<MachineView, 'id' | 'name' | 'sharedFolders'>, share: readonly string[], unshare: readonly string[]): SharedFolder[] {
+export function sharesAfter(
+  machine: Pick<MachineView, 'id' | 'name' | 'sharedFolders'>,
+  share: readonly string[],
+  unshare: readonly string[],
+): SharedFolder[] {
   let folders = [...machine.sharedFolders];
   for (const text of unshare) {
     const path = resolve(text);
@@ -79,7 +84,9 @@ export function sharesAfter(machine: Pick<MachineView, 'id' | 'name' | 'sharedFo
 function parseUsb(text: string, flag: string): { vendorId: string; productId: string } {
   const parts = text.split(':');
   if (parts.length !== 2 || !parts[0]!.trim() || !parts[1]!.trim()) {
-    throw new UsageError(`${flag} takes a device as VENDOR:PRODUCT, such as 046d:c52b, not "${text}". "porthole usb" lists the devices.`);
+    throw new UsageError(
+      `${flag} takes a device as VENDOR:PRODUCT, such as 046d:c52b, not "${text}". "porthole usb" lists the devices.`,
+    );
   }
   return { vendorId: parts[0]!.trim().toLowerCase(), productId: parts[1]!.trim().toLowerCase() };
 }
@@ -98,7 +105,8 @@ function probablyInstalled(machine: MachineView): boolean {
 /** When a saved change takes effect, in the settings page's words; a running machine is not restarted by set. */
 export function appliesText(appliesAt: 'now' | 'next-start' | 'recreate', running: boolean, id: string): string {
   if (appliesAt === 'now') return 'It applies at once.';
-  if (!running) return 'The machine is stopped: this applies at its next start (Porthole recreates it then, keeping the disk).';
+  if (!running)
+    return 'The machine is stopped: this applies at its next start (Porthole recreates it then, keeping the disk).';
   return `The machine is running: this applies at its next start, or now with "porthole apply ${id}" (Windows shuts down gracefully, the machine is recreated and starts again; the disk is kept).`;
 }
 
@@ -120,8 +128,16 @@ export async function setCommand(
   const removeUsb = (values['no-usb'] ?? []).map((t) => parseUsb(t, '--no-usb'));
   for (const text of share) parseShare(text);
   const asked =
-    numbers.ram !== undefined || numbers.cpus !== undefined || numbers.disk !== undefined || share.length + unshare.length + addUsb.length + removeUsb.length > 0 || values.kvm || values['no-kvm'];
-  if (!asked) throw new UsageError('"porthole set ID" needs something to change: --ram, --cpus, --disk, --share, --unshare, --usb, --no-usb, --kvm or --no-kvm.');
+    numbers.ram !== undefined ||
+    numbers.cpus !== undefined ||
+    numbers.disk !== undefined ||
+    share.length + unshare.length + addUsb.length + removeUsb.length > 0 ||
+    values.kvm ||
+    values['no-kvm'];
+  if (!asked)
+    throw new UsageError(
+      '"porthole set ID" needs something to change: --ram, --cpus, --disk, --share, --unshare, --usb, --no-usb, --kvm or --no-kvm.',
+    );
 
   const machine = await call('getMachine', { id });
   const before = settingsOf(machine);
@@ -156,13 +172,31 @@ export async function setCommand(
   // then what needs consent is said, and without --yes nothing is changed.
   const problems = [
     validateDiskChange(before.diskGiB, after.diskGiB),
-    ...validateMachine(after).filter((i) => i.field !== 'password' && fields.includes(i.field)).map((i) => i.message),
+    ...validateMachine(after)
+      .filter((i) => i.field !== 'password' && fields.includes(i.field))
+      .map((i) => i.message),
   ].filter((p): p is string => !!p);
-  if (problems.length > 0) throw new PortholeError('INVALID_ARGUMENT', problems.join(' '), 'Change the options named above and run it again. Nothing was changed.');
+  if (problems.length > 0)
+    throw new PortholeError(
+      'INVALID_ARGUMENT',
+      problems.join(' '),
+      'Change the options named above and run it again. Nothing was changed.',
+    );
   const warnings = changeWarnings(before, after, { installed: probablyInstalled(machine) });
   if (warnings.length > 0 && !values.yes) {
     const message = `Changing ${machine.name} (${machine.id}):\n${lines.map((l) => `  ${l}\n`).join('')}${warnings.map((w) => `Warning: ${w}\n`).join('')}`;
-    if (json) out(JSON.stringify({ error: { code: 'CONFIRMATION_NEEDED', message: message.trimEnd(), remedy: 'Run it again with --yes.' }, changes: lines, warnings }, null, 2) + '\n');
+    if (json)
+      out(
+        JSON.stringify(
+          {
+            error: { code: 'CONFIRMATION_NEEDED', message: message.trimEnd(), remedy: 'Run it again with --yes.' },
+            changes: lines,
+            warnings,
+          },
+          null,
+          2,
+        ) + '\n',
+      );
     else err(`${message}Run it again with --yes to make this change. Nothing was changed.\n`);
     return 1;
   }
@@ -172,13 +206,17 @@ export async function setCommand(
     out(JSON.stringify({ ...result, changes: lines, warnings }, null, 2) + '\n');
     return 0;
   }
-  out(`Changed ${result.machine.name} (${id}):\n${lines.map((l) => `  ${l}\n`).join('')}${appliesText(result.appliesAt, result.machine.status.running, id)}\n`);
+  out(
+    `Changed ${result.machine.name} (${id}):\n${lines.map((l) => `  ${l}\n`).join('')}${appliesText(result.appliesAt, result.machine.status.running, id)}\n`,
+  );
   // As create does: KVM turned on where this computer cannot give it to machines fails at the next start.
   if (values.kvm && !before.kvm) {
     const report = await call('checkHost', {});
     if (!report.facts.kvmForMachines) {
       const kvm = report.checks.find((c) => c.id === 'kvm');
-      err(`Warning: this computer cannot give KVM to machines${kvm?.found ? ` (${kvm.found})` : ''}, so ${result.machine.name}'s next start will fail. "porthole check" says how to fix KVM.\n`);
+      err(
+        `Warning: this computer cannot give KVM to machines${kvm?.found ? ` (${kvm.found})` : ''}, so ${result.machine.name}'s next start will fail. "porthole check" says how to fix KVM.\n`,
+      );
     }
   }
   return 0;
@@ -191,7 +229,9 @@ export async function setCommand(
  */
 export async function readPasswordStdin(input: AsyncIterable<unknown> & { isTTY?: boolean }): Promise<string> {
   if (input.isTTY) {
-    throw new UsageError('--password-stdin reads the password from a pipe or a file, not the terminal: printf \'%s\' "$PASSWORD" | porthole create ... --password-stdin');
+    throw new UsageError(
+      '--password-stdin reads the password from a pipe or a file, not the terminal: printf \'%s\' "$PASSWORD" | porthole create ... --password-stdin',
+    );
   }
   const chunks: Buffer[] = [];
   let total = 0;
@@ -199,15 +239,24 @@ export async function readPasswordStdin(input: AsyncIterable<unknown> & { isTTY?
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     total += bytes.length;
     if (total > PASSWORD_STDIN_MAX) {
-      throw new PortholeError('INVALID_ARGUMENT', 'Standard input holds more than a password: a Windows password is at most 127 characters.', 'Pass only the password on standard input.');
+      throw new PortholeError(
+        'INVALID_ARGUMENT',
+        'Standard input holds more than a password: a Windows password is at most 127 characters.',
+        'Pass only the password on standard input.',
+      );
     }
     chunks.push(bytes);
   }
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /** Create's draft fields from --share, --user, --password-stdin, --language and --keyboard; the backend validates them. */
-export async function createOptions(values: CreateValues, stdin: AsyncIterable<unknown> & { isTTY?: boolean }): Promise<Partial<MachineDraft>> {
+export async function createOptions(
+  values: CreateValues,
+  stdin: AsyncIterable<unknown> & { isTTY?: boolean },
+): Promise<Partial<MachineDraft>> {
   const sharedFolders = (values.share ?? []).map(parseShare);
   return {
     ...(sharedFolders.length > 0 ? { sharedFolders } : {}),

@@ -17,7 +17,12 @@ const snapshot = (id: string, name: string): SnapshotView => ({
 });
 
 describe('a snapshot named on the command line', () => {
-  const list = [snapshot('s1', 'Before updates'), snapshot('s2', 'Café'), snapshot('s3', 'Twice'), snapshot('s4', 'twice')];
+  const list = [
+    snapshot('s1', 'Before updates'),
+    snapshot('s2', 'Café'),
+    snapshot('s3', 'Twice'),
+    snapshot('s4', 'twice'),
+  ];
 
   it('by its id, or by its name in any case and either Unicode form', () => {
     expect(pickSnapshot(list, 's2', 'm').id).toBe('s2');

@@ -9,11 +9,22 @@ export function formatSnapshot(s: SnapshotView): string {
 
 /** `porthole snapshots ID`: a table a person can read, newest first. */
 export function formatSnapshots(list: SnapshotView[]): string {
-  if (list.length === 0) return 'No snapshots yet. Take one while the machine is stopped: porthole snapshot ID --name "Before updates"\n';
-  const rows = list.map((s) => [s.id, terminalSafe(s.name), s.createdAt.replace('T', ' ').slice(0, 19) + ' UTC', formatBytes(s.apparentBytes), formatBytes(s.allocatedBytes)]);
+  if (list.length === 0)
+    return 'No snapshots yet. Take one while the machine is stopped: porthole snapshot ID --name "Before updates"\n';
+  const rows = list.map((s) => [
+    s.id,
+    terminalSafe(s.name),
+    s.createdAt.replace('T', ' ').slice(0, 19) + ' UTC',
+    formatBytes(s.apparentBytes),
+    formatBytes(s.allocatedBytes),
+  ]);
   const header = ['ID', 'NAME', 'TAKEN', 'DISK', 'USED'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
 
@@ -38,7 +49,9 @@ export function followSnapshotProgress(backend: Backend, id: string, write: (s: 
     const percent = totalBytes > 0 ? Math.floor((doneBytes / totalBytes) * 100) : 100;
     if (percent === shown) return;
     shown = percent;
-    write(`${operation === 'take' ? 'Copying the disk' : 'Restoring the disk'}: ${percent}% of ${formatBytes(totalBytes)}\n`);
+    write(
+      `${operation === 'take' ? 'Copying the disk' : 'Restoring the disk'}: ${percent}% of ${formatBytes(totalBytes)}\n`,
+    );
   });
 }
 
@@ -53,7 +66,15 @@ export function pickSnapshot(list: readonly SnapshotView[], wanted: string, mach
   const named = list.filter((s) => key(s.name) === key(wanted));
   if (named.length === 1) return named[0]!;
   if (named.length > 1) {
-    throw new PortholeError('INVALID_ARGUMENT', `Machine ${machine} has ${named.length} snapshots called “${wanted}”.`, `Name one by its id: ${named.map((s) => s.id).join(', ')}.`);
+    throw new PortholeError(
+      'INVALID_ARGUMENT',
+      `Machine ${machine} has ${named.length} snapshots called “${wanted}”.`,
+      `Name one by its id: ${named.map((s) => s.id).join(', ')}.`,
+    );
   }
-  throw new PortholeError('NOT_FOUND', `Machine ${machine} has no snapshot with the id or name “${wanted}”.`, `"porthole snapshots ${machine}" lists them.`);
+  throw new PortholeError(
+    'NOT_FOUND',
+    `Machine ${machine} has no snapshot with the id or name “${wanted}”.`,
+    `"porthole snapshots ${machine}" lists them.`,
+  );
 }

@@ -26,7 +26,13 @@ beforeAll(async () => {
 afterAll(async () => {
   if (!root) return;
   // Every container this configuration made, orphans included.
-  const mine = await docker('ps', '-aq', '--no-trunc', '--filter', `label=io.porthole.instance=${instanceId(configDir())}`).catch(() => '');
+  const mine = await docker(
+    'ps',
+    '-aq',
+    '--no-trunc',
+    '--filter',
+    `label=io.porthole.instance=${instanceId(configDir())}`,
+  ).catch(() => '');
   if (mine) await docker('rm', '-f', ...mine.split('\n')).catch(() => undefined);
   await rm(root, { recursive: true, force: true });
 });
@@ -35,7 +41,19 @@ const porthole = (args: readonly string[]): Promise<CliRun> => runCli(args, env,
 const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
 async function create(name: string): Promise<string> {
-  const run = await porthole(['create', '--name', name, '--image', image, '--ram', '2', '--cpus', '1', '--no-kvm', '--json']);
+  const run = await porthole([
+    'create',
+    '--name',
+    name,
+    '--image',
+    image,
+    '--ram',
+    '2',
+    '--cpus',
+    '1',
+    '--no-kvm',
+    '--json',
+  ]);
   expect(run.code, run.stderr).toBe(0);
   return (JSON.parse(run.stdout) as { id: string }).id;
 }
@@ -48,8 +66,20 @@ async function recordIds(): Promise<string[]> {
 
 /** This configuration's containers labelled with machine `id`, with whether each runs. */
 async function containersOf(id: string): Promise<Array<{ id: string; running: boolean }>> {
-  const out = await docker('ps', '-a', '--no-trunc', '--format', '{{.ID}} {{.State}}', '--filter', `label=io.porthole.machine=${id}`, '--filter', `label=io.porthole.instance=${instanceId(configDir())}`);
-  return out ? out.split('\n').map((line) => ({ id: line.split(' ')[0]!, running: line.split(' ')[1] === 'running' })) : [];
+  const out = await docker(
+    'ps',
+    '-a',
+    '--no-trunc',
+    '--format',
+    '{{.ID}} {{.State}}',
+    '--filter',
+    `label=io.porthole.machine=${id}`,
+    '--filter',
+    `label=io.porthole.instance=${instanceId(configDir())}`,
+  );
+  return out
+    ? out.split('\n').map((line) => ({ id: line.split(' ')[0]!, running: line.split(' ')[1] === 'running' }))
+    : [];
 }
 
 async function view(id: string): Promise<MachineView> {
@@ -66,7 +96,10 @@ describe('porthole start and porthole rm of one machine at once (two CLI process
     for (const delay of [0, 150, 300, 500, 800]) {
       const name = 'Race';
       const id = await create(name);
-      const [start, removed] = await Promise.all([porthole(['start', id]), sleep(delay).then(() => porthole(['rm', id]))]);
+      const [start, removed] = await Promise.all([
+        porthole(['start', id]),
+        sleep(delay).then(() => porthole(['rm', id])),
+      ]);
       const records = await recordIds();
       const left = await containersOf(id);
       const round = `delay ${delay} ms: start exited ${String(start.code)} (${start.stderr.trim()}), rm exited ${String(removed.code)} (${removed.stdout.trim()}${removed.stderr.trim()})`;
@@ -119,7 +152,9 @@ describe('porthole start and porthole rm of one machine at once (two CLI process
     // The way to it is the adoption flow: it is listed as Porthole's own container without a record.
     const adoptable = await porthole(['adoptable', '--json']);
     expect(adoptable.code, adoptable.stderr).toBe(0);
-    expect(JSON.parse(adoptable.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ containerId: container!.id, porthole: true })]));
+    expect(JSON.parse(adoptable.stdout)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ containerId: container!.id, porthole: true })]),
+    );
     expect((await porthole(['rm', again])).code).toBe(0);
     // Removing the new machine leaves the container it never had alone.
     expect(await containersOf(id)).toEqual([{ id: container!.id, running: true }]);

@@ -6,14 +6,24 @@ import { reportStart } from './start';
 function report(phase: MachinePhase): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
-  const view = sampleView({ status: { phase, running: phase !== 'unknown', message: phase } as ReturnType<typeof sampleView>['status'] });
-  const code = reportStart(view, 'w', 'start', false, (s) => (out += s), (s) => (err += s));
+  const view = sampleView({
+    status: { phase, running: phase !== 'unknown', message: phase } as ReturnType<typeof sampleView>['status'],
+  });
+  const code = reportStart(
+    view,
+    'w',
+    'start',
+    false,
+    (s) => (out += s),
+    (s) => (err += s),
+  );
   return { code, out, err };
 }
 
 describe('what a start reports', () => {
   it('done only once past the image’s checks', () => {
-    for (const phase of ['booting', 'installing', 'running-iso', 'ready'] as const) expect(report(phase)).toMatchObject({ code: 0, err: '' });
+    for (const phase of ['booting', 'installing', 'running-iso', 'ready'] as const)
+      expect(report(phase)).toMatchObject({ code: 0, err: '' });
   });
 
   it('a machine stopping, or an engine gone quiet, during the start is no success', () => {

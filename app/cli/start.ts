@@ -4,16 +4,44 @@ import type { Backend } from '../core/backend';
 import { terminalSafe, terminalSafeLines } from './terminal-safe';
 
 /** A start's (or a fix's) outcome: 0 once past the image's checks, 1 with the cause and remedy otherwise. */
-export function reportStart(settled: MachineView, target: string, command: string, json: boolean, out: (s: string) => void, err: (s: string) => void): number {
+export function reportStart(
+  settled: MachineView,
+  target: string,
+  command: string,
+  json: boolean,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): number {
   if (!PAST_CHECKS.has(settled.status.phase)) {
     const failure = settled.status.failure;
     // The cause may quote the container's log, and the status message is the guest's: shown escaped.
-    const why = failure ? terminalSafeLines(`${failure.cause}\n${failure.remedy}`) : (ENDED_WHY[settled.status.phase] ?? `The machine stopped before Windows booted. "porthole logs ${target}" shows why.`);
-    if (json) out(JSON.stringify({ error: { code: 'START_FAILED', message: failure?.cause ?? 'stopped', remedy: failure?.remedy, status: settled.status } }, null, 2) + '\n');
+    const why = failure
+      ? terminalSafeLines(`${failure.cause}\n${failure.remedy}`)
+      : (ENDED_WHY[settled.status.phase] ??
+        `The machine stopped before Windows booted. "porthole logs ${target}" shows why.`);
+    if (json)
+      out(
+        JSON.stringify(
+          {
+            error: {
+              code: 'START_FAILED',
+              message: failure?.cause ?? 'stopped',
+              remedy: failure?.remedy,
+              status: settled.status,
+            },
+          },
+          null,
+          2,
+        ) + '\n',
+      );
     else err(`${target} did not start: ${why}\n`);
     return 1;
   }
-  out(json ? JSON.stringify(settled, null, 2) + '\n' : `${command}: ${target} is ${settled.status.phase} (${terminalSafe(settled.status.message ?? settled.status.phase)})\n`);
+  out(
+    json
+      ? JSON.stringify(settled, null, 2) + '\n'
+      : `${command}: ${target} is ${settled.status.phase} (${terminalSafe(settled.status.message ?? settled.status.phase)})\n`,
+  );
   return 0;
 }
 
@@ -26,7 +54,8 @@ const PAST_CHECKS = new Set(['booting', 'installing', 'running-iso', 'ready']);
  */
 const ENDED_WHY: Partial<Record<string, string>> = {
   stopping: 'Something stopped the machine while it was starting (another Porthole window, the tray, or docker stop).',
-  unknown: 'The container engine stopped answering during the start, so Porthole cannot tell whether the machine runs. "porthole check" says what is wrong with the engine.',
+  unknown:
+    'The container engine stopped answering during the start, so Porthole cannot tell whether the machine runs. "porthole check" says what is wrong with the engine.',
 };
 
 /**
@@ -37,7 +66,12 @@ const ENDED_WHY: Partial<Record<string, string>> = {
  * the new run is followed, so from its answer on every status is this start's. Each new status
  * message (download progress) goes to `progress`, so a long preparation is visibly alive.
  */
-export async function settledStart(backend: Backend, id: string, start: () => Promise<unknown>, progress: (message: string) => void): Promise<MachineView> {
+export async function settledStart(
+  backend: Backend,
+  id: string,
+  start: () => Promise<unknown>,
+  progress: (message: string) => void,
+): Promise<MachineView> {
   let settle: (view: MachineView) => void = () => undefined;
   const outcome = new Promise<MachineView>((done) => (settle = done));
   let answered = false;
@@ -51,7 +85,13 @@ export async function settledStart(backend: Backend, id: string, start: () => Pr
     if (!answered) return;
     ran ||= running;
     // A stop the engine reports while the container was still being made is not the end; one after it ran is.
-    if (PAST_CHECKS.has(phase) || phase === 'failed' || phase in ENDED_WHY || (ran && (phase === 'stopped' || phase === 'absent'))) settle(e.payload);
+    if (
+      PAST_CHECKS.has(phase) ||
+      phase === 'failed' ||
+      phase in ENDED_WHY ||
+      (ran && (phase === 'stopped' || phase === 'absent'))
+    )
+      settle(e.payload);
   });
   try {
     await start();
@@ -68,9 +108,12 @@ export async function settledStart(backend: Backend, id: string, start: () => Pr
 }
 
 /** One backend call; a failure becomes the thrown PortholeError the CLI prints. */
-export async function invoke<K extends ActionName>(backend: Backend, action: K, request: ActionRequest<K>): Promise<ActionResponse<K>> {
+export async function invoke<K extends ActionName>(
+  backend: Backend,
+  action: K,
+  request: ActionRequest<K>,
+): Promise<ActionResponse<K>> {
   const result = await backend.invoke(action, request);
   if (!result.ok) throw fromEnvelope(result.error);
   return result.value as ActionResponse<K>;
 }
-

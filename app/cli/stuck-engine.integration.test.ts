@@ -38,7 +38,10 @@ beforeAll(async () => {
   const created = await timed(['create', '--name', 'Stuck', '--no-kvm', '--json']);
   expect(created.code, created.stderr).toBe(0);
   id = (JSON.parse(created.stdout) as { id: string }).id;
-  await writeFile(join(root, 'compose.yml'), (await timed(['export', id])).stdout.replaceAll(join(root, 'data'), join(root, 'elsewhere')));
+  await writeFile(
+    join(root, 'compose.yml'),
+    (await timed(['export', id])).stdout.replaceAll(join(root, 'data'), join(root, 'elsewhere')),
+  );
 });
 
 afterAll(async () => {
@@ -87,7 +90,11 @@ describe('porthole against an engine that accepts and never answers', () => {
       // A snapshot is named by id or name from the list, which needs no engine: an unknown one is said first.
       { args: ['restore', id, snap, '--yes'], code: 1, err: /has no snapshot with the id or name/ },
       // The host check says it in its own words (its probe's 2 s), and is not ready.
-      { args: ['check'], code: 1, out: /^✗ Container engine: .*accepted the connection but did not answer within 2000 ms/m },
+      {
+        args: ['check'],
+        code: 1,
+        out: /^✗ Container engine: .*accepted the connection but did not answer within 2000 ms/m,
+      },
       // What needs no engine still works.
       { args: ['password', id], code: 0, out: /^\S{8,}\n$/ },
       { args: ['export', id], code: 0, out: /^services:/m },
@@ -140,7 +147,9 @@ describe('porthole against an engine that accepts and never answers', () => {
   it('--json: the error as an envelope on standard output, with the engine’s code', async () => {
     const run = await timed(['start', id, '--json']);
     expect(run.code).toBe(1);
-    expect(JSON.parse(run.stdout)).toMatchObject({ error: { code: 'ENGINE_UNAVAILABLE', message: expect.stringMatching(NOT_ANSWERING) as unknown as string } });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      error: { code: 'ENGINE_UNAVAILABLE', message: expect.stringMatching(NOT_ANSWERING) as unknown as string },
+    });
   });
 });
 
@@ -159,7 +168,9 @@ describe('the web host against an engine that accepts and never answers', () => 
     const renderer = join(root, 'renderer');
     await mkdir(renderer, { recursive: true });
     // The built UI's page when there is one (npm test builds it); the static serving is the same for any page.
-    const builtIndex = await readFile(resolve('out/renderer/index.html'), 'utf8').catch(() => '<!doctype html><title>Porthole</title>');
+    const builtIndex = await readFile(resolve('out/renderer/index.html'), 'utf8').catch(
+      () => '<!doctype html><title>Porthole</title>',
+    );
     await writeFile(join(renderer, 'index.html'), builtIndex);
     const started = Date.now();
     // The default deadline (10 s): the address must come well before it.
@@ -182,7 +193,9 @@ describe('the web host against an engine that accepts and never answers', () => 
     expect(page.status).toBe(200);
     expect(await page.text()).toBe(builtIndex);
 
-    const ws = new WebSocket(`ws://${url.host}/api?token=${url.searchParams.get('token')}`, { headers: { Origin: url.origin } });
+    const ws = new WebSocket(`ws://${url.host}/api?token=${url.searchParams.get('token')}`, {
+      headers: { Origin: url.origin },
+    });
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     const answers = new Map<number, { ok: boolean; value?: unknown; error?: unknown }>();
     ws.on('message', (d: Buffer) => {
@@ -203,11 +216,16 @@ describe('the web host against an engine that accepts and never answers', () => 
     expect(machines.map((m) => m.name)).toEqual(expect.arrayContaining(['Stuck']));
     for (const m of machines) expect(m.status).toMatchObject({ phase: 'unknown', running: false });
     const report = (await call('checkHost')) as HostReport;
-    expect(report.checks.find((c) => c.id === 'engine')).toMatchObject({ status: 'fail', found: expect.stringMatching(/did not answer within 2000 ms/) as unknown as string });
+    expect(report.checks.find((c) => c.id === 'engine')).toMatchObject({
+      status: 'fail',
+      found: expect.stringMatching(/did not answer within 2000 ms/) as unknown as string,
+    });
     // Once the engine's deadline passed: not connected, and why, by its address.
     await expect
       .poll(async () => ((await call('engineStatus')) as EngineStatus).message, { timeout: 30_000, interval: 500 })
-      .toMatch(/^The container engine at unix:\/\/\S+stuck\.sock did not answer within 10 s\. Porthole reconnects when it returns\.$/);
+      .toMatch(
+        /^The container engine at unix:\/\/\S+stuck\.sock did not answer within 10 s\. Porthole reconnects when it returns\.$/,
+      );
     expect(((await call('engineStatus')) as EngineStatus).connected).toBe(false);
     ws.close();
   });

@@ -34,7 +34,12 @@ function safe(text: string, keepNewlines: boolean): string {
   return text.replace(UNSAFE, (ch: string, offset: number, whole: string) => {
     if (keepNewlines && ch === '\n') return ch;
     if (FLAG_TAG.test(ch) && IN_FLAG.test(whole.slice(Math.max(0, offset - 18), offset))) return ch;
-    if (ch === '\u200d' && PICTOGRAPH_BEFORE.test(whole.slice(Math.max(0, offset - 4), offset)) && PICTOGRAPH_AFTER.test(whole.slice(offset + 1, offset + 3))) return ch;
+    if (
+      ch === '\u200d' &&
+      PICTOGRAPH_BEFORE.test(whole.slice(Math.max(0, offset - 4), offset)) &&
+      PICTOGRAPH_AFTER.test(whole.slice(offset + 1, offset + 3))
+    )
+      return ch;
     return escape(ch);
   });
 }

@@ -26,7 +26,12 @@ describe('the CLI and the app agree on what a machine does (stand-in image)', ()
     ids.push(m.id);
     await side.h.call('startMachine', { id: m.id });
     // "ready" holds still (the stand-in runs until stopped), so both reads see the same moment.
-    const app = await side.h.waitFor(m.id, (v) => v.status.phase === 'ready' || v.status.phase === 'failed', 180_000, 'ready');
+    const app = await side.h.waitFor(
+      m.id,
+      (v) => v.status.phase === 'ready' || v.status.phase === 'failed',
+      180_000,
+      'ready',
+    );
     expect(app.status.phase).toBe('ready');
     expect(await side.cliStatus(m.id)).toEqual(statusFacts(app));
   });
@@ -83,7 +88,9 @@ describe('the CLI and the app agree on what a machine does (stand-in image)', ()
     expect(view.status.failure).toBeUndefined();
     expect(view.status.containerId).toBeDefined();
     expect(view.status.containerId).not.toBe(before);
-    const env = JSON.parse(await side.h.docker('inspect', '--format', '{{json .Config.Env}}', side.h.containerName(m.id))) as string[];
+    const env = JSON.parse(
+      await side.h.docker('inspect', '--format', '{{json .Config.Env}}', side.h.containerName(m.id)),
+    ) as string[];
     expect(env).toContain('KVM=N');
     await side.h.call('stopMachine', { id: m.id });
   });
@@ -95,7 +102,9 @@ describe('the CLI and the app agree on what a machine does (stand-in image)', ()
     // warning's own fix where the host cannot give KVM: the create test below runs it.)
     const run = await porthole(['fix', m.id, 'other-ports']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`has no failed start to fix (it is not started yet). The fix other-ports would start it on new host ports`);
+    expect(run.stderr).toContain(
+      `has no failed start to fix (it is not started yet). The fix other-ports would start it on new host ports`,
+    );
     expect(run.stderr).toContain(`porthole start ${m.id}`);
     const after = await side.h.call('getMachine', { id: m.id });
     expect(after.kvm).toBe(true);
@@ -118,7 +127,12 @@ describe('the CLI and the app agree on what a machine does (stand-in image)', ()
       await up(['up', '-d']);
       const outside = `${side.h.containerName(m.id)}-compose`;
       // QEMU runs (during Setup the stand-in, like the image, gives a stop 13 s before it ends QEMU).
-      await side.h.waitFor(m.id, (v) => v.status.running && ['installing', 'ready'].includes(v.status.phase), 180_000, 'running from compose');
+      await side.h.waitFor(
+        m.id,
+        (v) => v.status.running && ['installing', 'ready'].includes(v.status.phase),
+        180_000,
+        'running from compose',
+      );
       expect((await side.cliStatus(m.id)).running).toBe(true);
 
       const run = await porthole(['stop', m.id]);
@@ -138,17 +152,57 @@ describe('the CLI and the app agree on what a machine does (stand-in image)', ()
     try {
       // Made by "another configuration" (its labels), so the stand-in image is adoptable; only created, never run.
       await side.h.docker(
-        'create', '--name', name, '--label', 'io.porthole.machine=elsewhere', '--label', 'io.porthole.instance=another-configuration',
-        '-v', `${dir}:/storage`, '-e', 'VERSION=11', '--privileged', '--network', 'host', '--pid', 'host', '--ipc', 'host',
-        '--device', '/dev/mem', '--cap-add', 'ALL', '--security-opt', 'seccomp=unconfined', '--user', '1000', '--shm-size', '1g',
-        '--entrypoint', '/bin/sh', image, '-c', 'true',
+        'create',
+        '--name',
+        name,
+        '--label',
+        'io.porthole.machine=elsewhere',
+        '--label',
+        'io.porthole.instance=another-configuration',
+        '-v',
+        `${dir}:/storage`,
+        '-e',
+        'VERSION=11',
+        '--privileged',
+        '--network',
+        'host',
+        '--pid',
+        'host',
+        '--ipc',
+        'host',
+        '--device',
+        '/dev/mem',
+        '--cap-add',
+        'ALL',
+        '--security-opt',
+        'seccomp=unconfined',
+        '--user',
+        '1000',
+        '--shm-size',
+        '1g',
+        '--entrypoint',
+        '/bin/sh',
+        image,
+        '-c',
+        'true',
       );
       const run = await porthole(['adopt', name, '--json']);
       expect(run.code).toBe(0);
       const adopted = JSON.parse(run.stdout) as { machine: MachineView; warnings: string[] };
       ids.push(adopted.machine.id);
       const said = adopted.warnings.join('\n');
-      for (const what of ['runs privileged', 'the network of the host', 'the process space of the host', 'the memory space (ipc) of the host', 'the device /dev/mem', 'the capabilities ALL', 'security options', 'shm_size', 'entrypoint or command', 'the user it runs as']) {
+      for (const what of [
+        'runs privileged',
+        'the network of the host',
+        'the process space of the host',
+        'the memory space (ipc) of the host',
+        'the device /dev/mem',
+        'the capabilities ALL',
+        'security options',
+        'shm_size',
+        'entrypoint or command',
+        'the user it runs as',
+      ]) {
         expect(said).toContain(what);
       }
     } finally {
@@ -167,7 +221,12 @@ describe('the CLI and the app agree on what a machine does (stand-in image)', ()
     if (cls === 'kvm') expect(run.stderr).toBe('');
     else {
       // The fix is one command on this machine, not a remove and a new create.
-      expect(run.stderr).toMatch(new RegExp(`^Warning: ${name} uses KVM, but this computer cannot give it to machines .*porthole fix ${id} software-emulation`, 's'));
+      expect(run.stderr).toMatch(
+        new RegExp(
+          `^Warning: ${name} uses KVM, but this computer cannot give it to machines .*porthole fix ${id} software-emulation`,
+          's',
+        ),
+      );
       expect(run.stderr).not.toMatch(/porthole rm|--no-kvm/);
       // And the command it names works on the machine as it is (never started): KVM off, started.
       const fixed = await porthole(['fix', id, 'software-emulation', '--json']);
@@ -176,7 +235,19 @@ describe('the CLI and the app agree on what a machine does (stand-in image)', ()
       expect(JSON.parse(fixed.stdout)).toMatchObject({ id, kvm: false });
       await porthole(['kill', id]);
     }
-    const emulated = await porthole(['create', '--name', uniqueName('NoKvm'), '--image', image, '--ram', '2', '--cpus', '1', '--no-kvm', '--json']);
+    const emulated = await porthole([
+      'create',
+      '--name',
+      uniqueName('NoKvm'),
+      '--image',
+      image,
+      '--ram',
+      '2',
+      '--cpus',
+      '1',
+      '--no-kvm',
+      '--json',
+    ]);
     ids.push((JSON.parse(emulated.stdout) as { id: string }).id);
     expect(emulated.stderr).toBe('');
   });

@@ -8,11 +8,14 @@ import { formatUsbDevices, parseUsbArg, usbDevicesAfter } from './usb';
 
 const receiver = { vendorId: '046d', productId: 'c52b', name: 'Logitech, Inc. Unifying Receiver' };
 const stick = { vendorId: '0781', productId: '5581', name: 'SanDisk Corp. Ultra' };
-const machine = (usbDevices?: (typeof receiver)[]): MachineView => ({ id: 'office', name: 'Office', ...(usbDevices ? { usbDevices } : {}) }) as MachineView;
+const machine = (usbDevices?: (typeof receiver)[]): MachineView =>
+  ({ id: 'office', name: 'Office', ...(usbDevices ? { usbDevices } : {}) }) as MachineView;
 
 describe('porthole usb (formatting)', () => {
   it('lists ids, readable names and the machines using each; then the chosen devices not plugged in', () => {
-    const text = formatUsbDevices({ devices: [{ ...receiver, bus: 1, device: 3 }], busAvailable: true }, [machine([receiver, stick])]);
+    const text = formatUsbDevices({ devices: [{ ...receiver, bus: 1, device: 3 }], busAvailable: true }, [
+      machine([receiver, stick]),
+    ]);
     expect(text).toBe(
       [
         'ID         NAME                              MACHINES',
@@ -24,12 +27,17 @@ describe('porthole usb (formatting)', () => {
   });
 
   it('says when there are none, and why none can be passed without a USB bus', () => {
-    const text = formatUsbDevices({ devices: [], busAvailable: false, busMessage: 'This computer has no /dev/bus/usb.' }, []);
+    const text = formatUsbDevices(
+      { devices: [], busAvailable: false, busMessage: 'This computer has no /dev/bus/usb.' },
+      [],
+    );
     expect(text).toBe('No USB devices found on this computer.\nThis computer has no /dev/bus/usb.\n');
   });
 
   it('says when the machines run on another computer', () => {
-    expect(formatUsbDevices({ devices: [], busAvailable: true, remoteNote: 'Machines run on vmhost.lan.' }, [])).toBe('No USB devices found on this computer.\nMachines run on vmhost.lan.\n');
+    expect(formatUsbDevices({ devices: [], busAvailable: true, remoteNote: 'Machines run on vmhost.lan.' }, [])).toBe(
+      'No USB devices found on this computer.\nMachines run on vmhost.lan.\n',
+    );
   });
 
   it('reads VENDOR:PRODUCT in either case; anything else is a usage error', () => {
@@ -46,7 +54,9 @@ describe('porthole usb (formatting)', () => {
       { vendorId: 'abcd', productId: '0001', name: 'USB device abcd:0001' },
     ]);
     expect(usbDevicesAfter('remove', machine([receiver, stick]), stick, listing)).toEqual([receiver]);
-    expect(() => usbDevicesAfter('remove', machine([receiver]), stick, listing)).toThrow('Office (office) has no USB device 0781:5581');
+    expect(() => usbDevicesAfter('remove', machine([receiver]), stick, listing)).toThrow(
+      'Office (office) has no USB device 0781:5581',
+    );
   });
 });
 
@@ -55,13 +65,17 @@ describe('porthole usb (the CLI, real backend without an engine)', () => {
   const root = throwawayCliConfig('porthole-cli-usb-');
 
   const machineFile = (): Promise<string> => readFile(join(root(), 'config', 'machines.json'), 'utf8');
-  const devicesOf = async (id: string): Promise<unknown> => (JSON.parse((await cli('machines', '--json')).out) as MachineView[]).find((m) => m.id === id)?.usbDevices;
+  const devicesOf = async (id: string): Promise<unknown> =>
+    (JSON.parse((await cli('machines', '--json')).out) as MachineView[]).find((m) => m.id === id)?.usbDevices;
 
   it('lists this computer’s devices as the backend reads them (--json carries the machines using each)', async () => {
     const here = await usbListing({});
     const listed = await cli('usb', '--json');
     expect(listed.code).toBe(0);
-    const json = JSON.parse(listed.out) as { devices: { vendorId: string; machines: string[] }[]; busAvailable: boolean };
+    const json = JSON.parse(listed.out) as {
+      devices: { vendorId: string; machines: string[] }[];
+      busAvailable: boolean;
+    };
     expect(json.busAvailable).toBe(here.busAvailable);
     expect(json.devices.map((d) => d.vendorId)).toEqual(here.devices.map((d) => d.vendorId));
     const human = await cli('usb');
@@ -72,7 +86,9 @@ describe('porthole usb (the CLI, real backend without an engine)', () => {
     const { id } = JSON.parse((await cli('create', '--name', 'Office', '--json')).out) as { id: string };
     const added = await cli('usb', 'add', id, 'FFFE:0001');
     expect(added.code).toBe(0);
-    expect(added.out).toMatch(/^Gave USB device fffe:0001 \(fffe:0001\) to Office\. It applies at the machine’s next start\.\n/);
+    expect(added.out).toMatch(
+      /^Gave USB device fffe:0001 \(fffe:0001\) to Office\. It applies at the machine’s next start\.\n/,
+    );
     expect(await devicesOf(id)).toEqual([{ vendorId: 'fffe', productId: '0001', name: 'USB device fffe:0001' }]);
 
     const before = await machineFile();

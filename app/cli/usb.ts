@@ -1,6 +1,14 @@
 // `porthole usb`: this computer's USB devices and the machines using them; `usb add|remove` change a machine's;
 // `usb attach|detach` give a running machine a device now, or take it back.
-import { usbKey, type ActionName, type ActionRequest, type ActionResponse, type MachineView, type UsbDeviceRef, type UsbListing } from '../api';
+import {
+  usbKey,
+  type ActionName,
+  type ActionRequest,
+  type ActionResponse,
+  type MachineView,
+  type UsbDeviceRef,
+  type UsbListing,
+} from '../api';
 
 type Call = <K extends ActionName>(action: K, request: ActionRequest<K>) => Promise<ActionResponse<K>>;
 
@@ -20,12 +28,17 @@ export function formatUsbDevices(listing: UsbListing, machines: readonly Machine
     const rows = listing.devices.map((d) => [usbKey(d), d.name, users(usbKey(d)) || '-']);
     const header = ['ID', 'NAME', 'MACHINES'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+    const line = (cells: string[]): string =>
+      cells
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd();
     lines.push(line(header), ...rows.map(line));
   }
   const plugged = new Set(listing.devices.map(usbKey));
   const absent = new Map<string, string>();
-  for (const m of machines) for (const d of m.usbDevices ?? []) if (!plugged.has(usbKey(d))) absent.set(usbKey(d), d.name);
+  for (const m of machines)
+    for (const d of m.usbDevices ?? []) if (!plugged.has(usbKey(d))) absent.set(usbKey(d), d.name);
   for (const [key, name] of absent) lines.push(`Not plugged in: ${key} ${name}, used by ${users(key)}`);
   if (listing.busMessage) lines.push(listing.busMessage);
   if (listing.remoteNote) lines.push(listing.remoteNote);
@@ -36,18 +49,27 @@ export function formatUsbDevices(listing: UsbListing, machines: readonly Machine
 export function parseUsbArg(text: string | undefined, verb: string): { vendorId: string; productId: string } {
   const parts = text?.split(':');
   if (!text || parts?.length !== 2) {
-    throw new UsbUsageError(`"porthole usb ${verb}" needs a machine id and a device as VENDOR:PRODUCT, such as 046d:c52b. "porthole usb" lists the devices.`);
+    throw new UsbUsageError(
+      `"porthole usb ${verb}" needs a machine id and a device as VENDOR:PRODUCT, such as 046d:c52b. "porthole usb" lists the devices.`,
+    );
   }
   return { vendorId: parts[0]!.trim().toLowerCase(), productId: parts[1]!.trim().toLowerCase() };
 }
 
 /** The machine's USB devices after adding or removing one. Adding one it has is left to the backend to refuse. */
-export function usbDevicesAfter(verb: 'add' | 'remove', machine: MachineView, wanted: { vendorId: string; productId: string }, listing: UsbListing): UsbDeviceRef[] {
+export function usbDevicesAfter(
+  verb: 'add' | 'remove',
+  machine: MachineView,
+  wanted: { vendorId: string; productId: string },
+  listing: UsbListing,
+): UsbDeviceRef[] {
   const now = machine.usbDevices ?? [];
   const key = usbKey(wanted);
   if (verb === 'remove') {
     if (!now.some((d) => usbKey(d) === key)) {
-      throw new UsbUsageError(`${machine.name} (${machine.id}) has no USB device ${key}. "porthole usb" shows which machine uses which device.`);
+      throw new UsbUsageError(
+        `${machine.name} (${machine.id}) has no USB device ${key}. "porthole usb" shows which machine uses which device.`,
+      );
     }
     return now.filter((d) => usbKey(d) !== key);
   }
@@ -56,11 +78,18 @@ export function usbDevicesAfter(verb: 'add' | 'remove', machine: MachineView, wa
 }
 
 /** Runs `porthole usb [add|remove ID VENDOR:PRODUCT]`; answers the exit code. */
-export async function usbCommand(call: Call, args: readonly (string | undefined)[], print: (value: unknown, human: () => string) => void): Promise<number> {
+export async function usbCommand(
+  call: Call,
+  args: readonly (string | undefined)[],
+  print: (value: unknown, human: () => string) => void,
+): Promise<number> {
   const [verb, id, device] = args;
   if (verb === undefined) {
     const [listing, machines] = await Promise.all([call('listUsbDevices', {}), call('listMachines', {})]);
-    const used = listing.devices.map((d) => ({ ...d, machines: machines.filter((m) => (m.usbDevices ?? []).some((u) => usbKey(u) === usbKey(d))).map((m) => m.id) }));
+    const used = listing.devices.map((d) => ({
+      ...d,
+      machines: machines.filter((m) => (m.usbDevices ?? []).some((u) => usbKey(u) === usbKey(d))).map((m) => m.id),
+    }));
     print({ ...listing, devices: used }, () => formatUsbDevices(listing, machines));
     return 0;
   }
@@ -72,7 +101,11 @@ export async function usbCommand(call: Call, args: readonly (string | undefined)
   if (verb === 'attach' || verb === 'detach') {
     // The running machine, now, through QEMU's monitor; its settings stay as they are.
     const result = await call(verb === 'attach' ? 'attachUsb' : 'detachUsb', { id, ...wanted });
-    print(result, () => `${verb === 'attach' ? 'Attached' : 'Detached'} USB device ${usbKey(wanted)} ${verb === 'attach' ? 'to' : 'from'} ${id} while it runs.\n`);
+    print(
+      result,
+      () =>
+        `${verb === 'attach' ? 'Attached' : 'Detached'} USB device ${usbKey(wanted)} ${verb === 'attach' ? 'to' : 'from'} ${id} while it runs.\n`,
+    );
     return 0;
   }
   const [machine, listing] = await Promise.all([call('getMachine', { id }), call('listUsbDevices', {})]);
@@ -81,10 +114,17 @@ export async function usbCommand(call: Call, args: readonly (string | undefined)
   const result = await call('updateMachine', { id, changes: { usbDevices } });
   const key = usbKey(wanted);
   const name = (verb === 'add' ? usbDevices : (machine.usbDevices ?? [])).find((d) => usbKey(d) === key)?.name ?? key;
-  const when = result.appliesAt === 'now' ? '' : result.machine.status.running ? ' It applies when the machine restarts (porthole apply ' + id + ').' : ' It applies at the machine’s next start.';
+  const when =
+    result.appliesAt === 'now'
+      ? ''
+      : result.machine.status.running
+        ? ' It applies when the machine restarts (porthole apply ' + id + ').'
+        : ' It applies at the machine’s next start.';
   const plugged = listing.devices.some((d) => usbKey(d) === key);
-  print(result, () =>
-    `${verb === 'add' ? 'Gave' : 'Took'} ${name} (${key}) ${verb === 'add' ? 'to' : 'from'} ${result.machine.name}.${when}\n` +
+  print(
+    result,
+    () =>
+      `${verb === 'add' ? 'Gave' : 'Took'} ${name} (${key}) ${verb === 'add' ? 'to' : 'from'} ${result.machine.name}.${when}\n` +
       (verb === 'add' && !plugged ? `It is not plugged in now: the machine starts without it until it is.\n` : ''),
   );
   return 0;

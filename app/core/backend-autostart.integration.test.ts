@@ -18,7 +18,12 @@ describe('auto-start', () => {
     ids.push(auto.id, manual.id);
     await h.shutdown();
 
-    const desktop = await createBackend({ configDir: h.configDir, dataDir: h.dataDir, watch: false, autoStartMachines: true });
+    const desktop = await createBackend({
+      configDir: h.configDir,
+      dataDir: h.dataDir,
+      watch: false,
+      autoStartMachines: true,
+    });
     try {
       const started = await new Promise<string>((resolve) => {
         const off = desktop.subscribe((e) => {

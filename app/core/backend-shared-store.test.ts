@@ -27,7 +27,8 @@ describe('one machine file, many backends', () => {
     await Promise.all(backends.splice(0).map((b) => b.dispose()));
   });
 
-  const names = async (backend: Backend) => ((await backend.handlers.listMachines({})) as MachineView[]).map((m) => m.name).sort();
+  const names = async (backend: Backend) =>
+    ((await backend.handlers.listMachines({})) as MachineView[]).map((m) => m.name).sort();
 
   it('refuses a second machine of the same name (whatever its case), and changes nothing', async () => {
     const backend = await open(false);
@@ -65,7 +66,9 @@ describe('one machine file, many backends', () => {
 
   it('racing creates of one name: one machine, every other create refused', async () => {
     const [a, b] = [await open(false), await open(false)];
-    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).invoke('createMachine', { name: 'Same' })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).invoke('createMachine', { name: 'Same' })),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.error.code)).toEqual(Array(5).fill('INVALID_ARGUMENT'));
     expect(await names(await open(false))).toEqual(['Same']);

@@ -26,7 +26,11 @@ export interface Backend {
    * Opens a stream of the contract (an untrusted name and request, validated like a call) for one
    * client; `close` stops it and the work behind it. A transport closes every stream of a client that goes.
    */
-  openStream(stream: unknown, request: unknown, sink: StreamEnvelopeSink): Promise<{ ok: true; close: () => void } | { ok: false; error: ErrorEnvelope }>;
+  openStream(
+    stream: unknown,
+    request: unknown,
+    sink: StreamEnvelopeSink,
+  ): Promise<{ ok: true; close: () => void } | { ok: false; error: ErrorEnvelope }>;
   readonly handlers: Handlers;
   dispose(): Promise<void>;
 }

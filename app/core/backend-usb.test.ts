@@ -27,7 +27,10 @@ describe('USB through the backend (a fake root, no engine)', () => {
   it('listUsbDevices reads the host root given to the backend', async () => {
     expect(await backend.invoke('listUsbDevices', {})).toEqual({
       ok: true,
-      value: { devices: [{ vendorId: '046d', productId: 'c52b', name: 'Logitech, Inc. Unifying Receiver', bus: 1, device: 3 }], busAvailable: true },
+      value: {
+        devices: [{ vendorId: '046d', productId: 'c52b', name: 'Logitech, Inc. Unifying Receiver', bus: 1, device: 3 }],
+        busAvailable: true,
+      },
     });
   });
 
@@ -35,12 +38,19 @@ describe('USB through the backend (a fake root, no engine)', () => {
     const created = await backend.invoke('createMachine', { name: 'Usb' });
     const id = created.ok ? (created.value as MachineView).id : '';
     const receiver = { vendorId: '046d', productId: 'c52b', name: 'Receiver' };
-    expect(await backend.invoke('updateMachine', { id, changes: { usbDevices: [receiver] } })).toMatchObject({ ok: true, value: { appliesAt: 'recreate' } });
+    expect(await backend.invoke('updateMachine', { id, changes: { usbDevices: [receiver] } })).toMatchObject({
+      ok: true,
+      value: { appliesAt: 'recreate' },
+    });
     const refusals = [
       [{ ...receiver, vendorId: '46d' }],
       [{ ...receiver, productId: 'C52B' }],
       [receiver, { ...receiver, name: 'Again' }],
-      Array.from({ length: USB_DEVICES_MAX + 1 }, (_, i) => ({ vendorId: 'fffe', productId: (i + 1).toString(16).padStart(4, '0'), name: `D${i}` })),
+      Array.from({ length: USB_DEVICES_MAX + 1 }, (_, i) => ({
+        vendorId: 'fffe',
+        productId: (i + 1).toString(16).padStart(4, '0'),
+        name: `D${i}`,
+      })),
     ];
     const messages: string[] = [];
     for (const usbDevices of refusals) {

@@ -26,8 +26,14 @@ describe('the handler table (real backend, engine pointed at a dead socket)', ()
 
   it('refuses unknown actions and invalid requests before any handler runs', async () => {
     expect(await backend.invoke('rmRf', {})).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
-    expect(await backend.invoke('hasOwnProperty', {})).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
-    expect(await backend.invoke('startMachine', { id: '../../etc' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(await backend.invoke('hasOwnProperty', {})).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT' },
+    });
+    expect(await backend.invoke('startMachine', { id: '../../etc' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT' },
+    });
     expect(await backend.invoke('createMachine', { name: 'x', ramGiB: 'lots' })).toMatchObject({
       ok: false,
       error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('ramGiB') },
@@ -41,8 +47,14 @@ describe('the handler table (real backend, engine pointed at a dead socket)', ()
     const id = created.ok ? (created.value as { id: string }).id : '';
     const started = await backend.invoke('startMachine', { id });
     expect(started).toMatchObject({ ok: false, error: { code: 'ENGINE_UNAVAILABLE' } });
-    expect(await backend.invoke('startMachine', { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'ENGINE_UNAVAILABLE' } });
-    expect(await backend.invoke('getMachine', { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await backend.invoke('startMachine', { id: 'nope' })).toMatchObject({
+      ok: false,
+      error: { code: 'ENGINE_UNAVAILABLE' },
+    });
+    expect(await backend.invoke('getMachine', { id: 'nope' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
     const engine = await backend.invoke('engineStatus', {});
     expect(engine).toMatchObject({ ok: true, value: { connected: false, endpoint: 'unix:///nonexistent.sock' } });
   });
@@ -82,7 +94,10 @@ describe('the handler table (real backend, engine pointed at a dead socket)', ()
     ];
     for (const [changes, message] of tries) {
       const answer = await backend.invoke('updateMachine', { id, changes });
-      expect(answer).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) } });
+      expect(answer).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) },
+      });
     }
     const after = await backend.invoke('getMachine', { id });
     expect(after).toMatchObject({ ok: true, value: { id, storageDir: machine!.storageDir, ports: machine!.ports } });
@@ -92,7 +107,8 @@ describe('the handler table (real backend, engine pointed at a dead socket)', ()
     const created = await backend.invoke('createMachine', { name: 'Disk typo', diskGiB: 64 });
     const machine = created.ok ? (created.value as { id: string; storageDir: string }) : null;
     const id = machine!.id;
-    const raise = (diskGiB: number, confirmed?: boolean) => backend.invoke('updateMachine', { id, changes: { diskGiB }, ...(confirmed ? { confirmed } : {}) });
+    const raise = (diskGiB: number, confirmed?: boolean) =>
+      backend.invoke('updateMachine', { id, changes: { diskGiB }, ...(confirmed ? { confirmed } : {}) });
     // No disk yet: any size is a first choice, down as well as up (up confirmed: this host's free space may be less).
     expect(await raise(100, true)).toMatchObject({ ok: true });
     expect(await raise(64)).toMatchObject({ ok: true });
@@ -102,10 +118,19 @@ describe('the handler table (real backend, engine pointed at a dead socket)', ()
     await truncate(join(machine!.storageDir, 'data.img'), 64 * 1024 ** 3);
     expect(await raise(65)).toMatchObject({ ok: true });
     expect(await raise(64)).toMatchObject({ ok: true });
-    expect(await raise(63)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/cannot shrink: it is 64 GB/) } });
+    expect(await raise(63)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/cannot shrink: it is 64 GB/) },
+    });
     // 65,536 GB is no typo to keep without a word: it asks, and changes nothing until confirmed.
     const huge = await raise(65536);
-    expect(huge).toMatchObject({ ok: false, error: { code: 'CONFIRMATION_NEEDED', message: expect.stringMatching(/A 65536 GB disk can grow past the \d+ GB free .*Nothing was changed\./) } });
+    expect(huge).toMatchObject({
+      ok: false,
+      error: {
+        code: 'CONFIRMATION_NEEDED',
+        message: expect.stringMatching(/A 65536 GB disk can grow past the \d+ GB free .*Nothing was changed\./),
+      },
+    });
     expect(await backend.invoke('getMachine', { id })).toMatchObject({ ok: true, value: { diskGiB: 64 } });
     expect(await raise(65536, true)).toMatchObject({ ok: true, value: { machine: { diskGiB: 65536 } } });
   });
@@ -119,12 +144,18 @@ describe('the handler table (real backend, engine pointed at a dead socket)', ()
   it('machinePassword gives the password asked for; one created without gets a generated one, never admin', async () => {
     const chosen = await backend.invoke('createMachine', { name: 'Chosen', password: 'hunter2' });
     const chosenId = chosen.ok ? (chosen.value as { id: string }).id : '';
-    expect(await backend.invoke('machinePassword', { id: chosenId })).toEqual({ ok: true, value: { password: 'hunter2' } });
+    expect(await backend.invoke('machinePassword', { id: chosenId })).toEqual({
+      ok: true,
+      value: { password: 'hunter2' },
+    });
 
     const generated = await backend.invoke('createMachine', { name: 'Generated' });
     const id = generated.ok ? (generated.value as { id: string }).id : '';
     const revealed = await backend.invoke('machinePassword', { id });
-    expect(revealed).toMatchObject({ ok: true, value: { password: expect.stringMatching(/^[A-Za-z0-9]{20}$/) as unknown as string } });
+    expect(revealed).toMatchObject({
+      ok: true,
+      value: { password: expect.stringMatching(/^[A-Za-z0-9]{20}$/) as unknown as string },
+    });
     expect(JSON.stringify(revealed)).not.toContain('"admin"');
     expect(await backend.invoke('machinePassword', { id: 'no-such-machine' })).toMatchObject({ ok: false });
   });
@@ -138,13 +169,29 @@ describe('defaultDirs', () => {
       stateDir: '/home/a/.local/state/porthole',
       cacheDir: '/home/a/.cache/porthole',
     });
-    expect(defaultDirs({ HOME: '/h', XDG_CONFIG_HOME: '/c', XDG_DATA_HOME: '/d', XDG_STATE_HOME: '/s', XDG_CACHE_HOME: '/k' })).toEqual({
+    expect(
+      defaultDirs({
+        HOME: '/h',
+        XDG_CONFIG_HOME: '/c',
+        XDG_DATA_HOME: '/d',
+        XDG_STATE_HOME: '/s',
+        XDG_CACHE_HOME: '/k',
+      }),
+    ).toEqual({
       configDir: '/c/porthole',
       dataDir: '/d/porthole',
       stateDir: '/s/porthole',
       cacheDir: '/k/porthole',
     });
-    expect(defaultDirs({ HOME: '/h', PORTHOLE_CONFIG_DIR: '/x', PORTHOLE_DATA_DIR: '/y', PORTHOLE_STATE_DIR: '/z', PORTHOLE_CACHE_DIR: '/w' })).toEqual({ configDir: '/x', dataDir: '/y', stateDir: '/z', cacheDir: '/w' });
+    expect(
+      defaultDirs({
+        HOME: '/h',
+        PORTHOLE_CONFIG_DIR: '/x',
+        PORTHOLE_DATA_DIR: '/y',
+        PORTHOLE_STATE_DIR: '/z',
+        PORTHOLE_CACHE_DIR: '/w',
+      }),
+    ).toEqual({ configDir: '/x', dataDir: '/y', stateDir: '/z', cacheDir: '/w' });
   });
 });
 
@@ -161,7 +208,11 @@ describe('a DOCKER_HOST Porthole cannot use', () => {
       const status = await backend.invoke('engineStatus', {});
       expect(status).toMatchObject({
         ok: true,
-        value: { connected: false, endpoint: 'npipe:////./pipe/docker_engine', message: expect.stringMatching(/^DOCKER_HOST is not usable: .*named pipe/) as unknown as string },
+        value: {
+          connected: false,
+          endpoint: 'npipe:////./pipe/docker_engine',
+          message: expect.stringMatching(/^DOCKER_HOST is not usable: .*named pipe/) as unknown as string,
+        },
       });
       expect(await backend.invoke('adoptableContainers', {})).toMatchObject({
         ok: false,

@@ -90,7 +90,12 @@ export function engineDeadlineFromEnv(env: NodeJS.ProcessEnv): number | undefine
 }
 
 /** `$XDG_CONFIG_HOME/porthole` and `$XDG_DATA_HOME/porthole`, overridable for tests. */
-export function defaultDirs(env: NodeJS.ProcessEnv): { configDir: string; dataDir: string; stateDir: string; cacheDir: string } {
+export function defaultDirs(env: NodeJS.ProcessEnv): {
+  configDir: string;
+  dataDir: string;
+  stateDir: string;
+  cacheDir: string;
+} {
   const home = env.HOME ?? homedir();
   return {
     stateDir: defaultStateDir(env, home),
@@ -116,7 +121,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     for (const listener of listeners) listener(event);
   };
   // Porthole's own log: lifecycle, errors, engine reconnects. Never a request or a settings object.
-  const appLog = options.stateDir ? new AppLog({ dir: options.stateDir, level: env.PORTHOLE_LOG_LEVEL === 'debug' ? 'debug' : 'info' }) : null;
+  const appLog = options.stateDir
+    ? new AppLog({ dir: options.stateDir, level: env.PORTHOLE_LOG_LEVEL === 'debug' ? 'debug' : 'info' })
+    : null;
   if (appLog) listeners.add(eventLogger(appLog));
 
   const frames = new LastFrames(join(options.cacheDir ?? defaultCacheDir(env), 'frames'));
@@ -139,7 +146,10 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const migrate = (): Promise<void> =>
     secrets.migrate(store).then(
       () => undefined,
-      (err: unknown) => process.emitWarning(`Porthole: moving passwords to the desktop keyring failed: ${err instanceof Error ? err.message : String(err)}`),
+      (err: unknown) =>
+        process.emitWarning(
+          `Porthole: moving passwords to the desktop keyring failed: ${err instanceof Error ? err.message : String(err)}`,
+        ),
     );
 
   let hostReport: HostReport = await checkHost(hostOptions);
@@ -163,7 +173,14 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   };
   // A remote engine's storage paths are its computer's: made and checked there, in short-lived containers (storage/remote-storage.ts).
   const remoteHostFs = engineIsRemote(target)
-    ? engineHostFs(() => connection.client.docker, { host: engineHostName(target), images: () => probeImages(env, store.list().map((r) => r.settings.image)) })
+    ? engineHostFs(() => connection.client.docker, {
+        host: engineHostName(target),
+        images: () =>
+          probeImages(
+            env,
+            store.list().map((r) => r.settings.image),
+          ),
+      })
     : undefined;
   const remoteStorage = remoteHostFs ? new RemoteStorage(remoteHostFs, options.dataDir) : undefined;
 
@@ -208,7 +225,14 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     // A start or a remove from this process waits up to 20 s for another process's snapshot copy, start or remove, then says so.
     diskLock: (id, body) => withDiskLock(options.configDir, id, body, 20_000),
   });
-  const snapshots = new Snapshots({ dataDir: options.dataDir, configDir: options.configDir, machines, store, ...(remoteHostFs ? { engineHostFs: remoteHostFs } : {}), onProgress: (payload) => emit({ event: 'snapshotProgress', payload }) });
+  const snapshots = new Snapshots({
+    dataDir: options.dataDir,
+    configDir: options.configDir,
+    machines,
+    store,
+    ...(remoteHostFs ? { engineHostFs: remoteHostFs } : {}),
+    onProgress: (payload) => emit({ event: 'snapshotProgress', payload }),
+  });
 
   const apps = new AppsService({
     env,
@@ -227,11 +251,19 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       return () => listeners.delete(relay);
     },
     serveChannel: async (container) =>
-      channelShareResult(await execInContainer(connection.client.docker, container, ['sh', '-c', CHANNEL_SHARE_SCRIPT], { timeoutMs: 15_000, maxOutputBytes: 4096 })),
+      channelShareResult(
+        await execInContainer(connection.client.docker, container, ['sh', '-c', CHANNEL_SHARE_SCRIPT], {
+          timeoutMs: 15_000,
+          maxOutputBytes: 4096,
+        }),
+      ),
   });
   // USB devices attached to a running machine through QEMU's monitor, reached through the engine's exec (usb/live.ts).
   const qmpOf = (view: MachineView) => (argv: string[]) =>
-    execInContainer(connection.client.docker, view.status.containerId ?? '', argv, { timeoutMs: 15_000, maxOutputBytes: 64 * 1024 });
+    execInContainer(connection.client.docker, view.status.containerId ?? '', argv, {
+      timeoutMs: 15_000,
+      maxOutputBytes: 64 * 1024,
+    });
   const liveUsb = (verb: 'attach' | 'detach', id: string, device: { vendorId: string; productId: string }) => {
     const view = machines.get(id);
     return changeLiveUsb(verb, view, device, qmpOf(view));
@@ -244,7 +276,12 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
           busDir: hostContext(hostOptions).at('/dev/bus/usb'),
           list: async () => (await usbListing(hostOptions)).devices,
           attach: (view, device) => attachPluggedDevice(view, device, qmpOf(view)),
-          onError: (id, device, err) => appLog?.warn('a USB device plugged in could not be attached', { id, device: usbKey(device), error: err instanceof Error ? err.message : String(err) }),
+          onError: (id, device, err) =>
+            appLog?.warn('a USB device plugged in could not be attached', {
+              id,
+              device: usbKey(device),
+              error: err instanceof Error ? err.message : String(err),
+            }),
         });
   if (hotplug) {
     listeners.add((e) => {
@@ -257,28 +294,32 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   });
 
   let autoStarted = false;
-  const connection = new EngineConnection(target, {
-    // Engine events and reconciles read a machine's ISO too (its boot media): on the engine's computer when remote.
-    // The start of a container that cannot be a machine run by hand costs no request (lifecycle/outside-start.ts).
-    onEvent: (e) => {
-      if (machinesNeedEvent(e, store.list())) machines.onEngineEvent(e);
-    },
-    onConnected: async (client) => {
-      await machines.reconcile(client);
-      if (options.autoStartMachines && !autoStarted) {
-        autoStarted = true;
-        for (const m of machines.list()) {
-          // A failure shows on the machine itself (phase failed, with its cause).
-          if (m.autoStart && !m.status.running) void machines.start(m.id).catch(() => undefined);
+  const connection = new EngineConnection(
+    target,
+    {
+      // Engine events and reconciles read a machine's ISO too (its boot media): on the engine's computer when remote.
+      // The start of a container that cannot be a machine run by hand costs no request (lifecycle/outside-start.ts).
+      onEvent: (e) => {
+        if (machinesNeedEvent(e, store.list())) machines.onEngineEvent(e);
+      },
+      onConnected: async (client) => {
+        await machines.reconcile(client);
+        if (options.autoStartMachines && !autoStarted) {
+          autoStarted = true;
+          for (const m of machines.list()) {
+            // A failure shows on the machine itself (phase failed, with its cause).
+            if (m.autoStart && !m.status.running) void machines.start(m.id).catch(() => undefined);
+          }
         }
-      }
+      },
+      onStatus: (status: EngineStatus) => {
+        emit({ event: 'engineChanged', payload: status });
+        // Every machine's state is unknown from now on: say so. A reconnect's reconcile reports each again.
+        if (!status.connected) for (const view of machines.list()) emit({ event: 'machineChanged', payload: view });
+      },
     },
-    onStatus: (status: EngineStatus) => {
-      emit({ event: 'engineChanged', payload: status });
-      // Every machine's state is unknown from now on: say so. A reconnect's reconcile reports each again.
-      if (!status.connected) for (const view of machines.list()) emit({ event: 'machineChanged', payload: view });
-    },
-  }, { deadlineMs: options.engineDeadlineMs ?? engineDeadlineFromEnv(env) });
+    { deadlineMs: options.engineDeadlineMs ?? engineDeadlineFromEnv(env) },
+  );
   const connected = connection.start();
   if (options.engineWaitMs === undefined) await connected;
   else {
@@ -302,7 +343,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
           void migrate();
           emit({ event: 'hostChanged', payload: report });
         });
-  const stopWatchingStore = options.watch === false ? () => undefined : store.watch((change) => void machines.onExternalChange(change));
+  const stopWatchingStore =
+    options.watch === false ? () => undefined : store.watch((change) => void machines.onExternalChange(change));
 
   const ok = { ok: true } as const;
   const handlers: Handlers = {
@@ -349,7 +391,16 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
           ? {
               remote: {
                 host: engineHostName(target),
-                diskSpace: (dir: string) => remoteDiskSpace(engine().docker, dir, engineHostName(target), probeImages(env, store.list().map((r) => r.settings.image))),
+                diskSpace: (dir: string) =>
+                  remoteDiskSpace(
+                    engine().docker,
+                    dir,
+                    engineHostName(target),
+                    probeImages(
+                      env,
+                      store.list().map((r) => r.settings.image),
+                    ),
+                  ),
                 ...(remoteHostFs ? { fs: remoteHostFs } : {}),
               },
             }
@@ -367,7 +418,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       return { png: await frames.load(id) };
     },
     exportCompose: async ({ id }) => ({ yaml: await machines.exportCompose(id) }),
-    importCompose: ({ yaml, baseDir, adopt }) => machines.importCompose(yaml, { ...(baseDir ? { baseDir } : {}), ...(adopt ? { adopt } : {}) }),
+    importCompose: ({ yaml, baseDir, adopt }) =>
+      machines.importCompose(yaml, { ...(baseDir ? { baseDir } : {}), ...(adopt ? { adopt } : {}) }),
     fixMachine: async ({ id, fix, iso }) => {
       const target = {
         get: (m: string) => machines.get(m),
@@ -396,7 +448,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   };
 
   // Live graphs: one engine stats stream per machine while anyone looks (lifecycle/machine-stats.ts).
-  const stats = machineStatsStreams({ engine, containerId: (id) => machines.containerId(id), running: (id) => machines.get(id).status.running });
+  const stats = machineStatsStreams({
+    engine,
+    containerId: (id) => machines.containerId(id),
+    running: (id) => machines.get(id).status.running,
+  });
 
   const streamHandlers: StreamHandlers = {
     machineStats: ({ id }, sink) => stats.open(id, sink),
@@ -410,7 +466,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
           onViewChange: (listener) => {
             const onEvent = (e: BackendEvent): void => {
               if (e.event === 'machineChanged' && e.payload.id === id) listener((current = e.payload));
-              if (e.event === 'machineRemoved' && e.payload.id === id) sink.end(new PortholeError('NOT_FOUND', 'The machine was deleted.'));
+              if (e.event === 'machineRemoved' && e.payload.id === id)
+                sink.end(new PortholeError('NOT_FOUND', 'The machine was deleted.'));
             };
             listeners.add(onEvent);
             return () => listeners.delete(onEvent);
@@ -429,7 +486,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       const result = await dispatch(handlers, action, request);
       if (appLog) {
         // A password asked for, set or shown is one to keep out of the log from now on.
-        for (const secret of [...secretsOf(request), ...(result.ok ? secretsOf(result.value) : [])]) appLog.addSecret(secret);
+        for (const secret of [...secretsOf(request), ...(result.ok ? secretsOf(result.value) : [])])
+          appLog.addSecret(secret);
         logCall(appLog, action, request, result);
       }
       return result;
@@ -468,7 +526,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         };
       } catch (err) {
         const error = toEnvelope(err);
-        if (appLog) logCall(appLog, `open ${typeof stream === 'string' ? stream : 'stream'}`, request, { ok: false, error });
+        if (appLog)
+          logCall(appLog, `open ${typeof stream === 'string' ? stream : 'stream'}`, request, { ok: false, error });
         return { ok: false, error };
       }
     },

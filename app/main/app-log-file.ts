@@ -28,8 +28,17 @@ export async function showAppLogFile(file: string, shell: ShellLike): Promise<vo
   }
   const folder = dirname(file);
   if (!(await isKind(folder, 'dir'))) {
-    throw new PortholeError('NOT_FOUND', `Porthole has not written its log yet: it will be ${file}.`, 'Start or create a machine, then look again.');
+    throw new PortholeError(
+      'NOT_FOUND',
+      `Porthole has not written its log yet: it will be ${file}.`,
+      'Start or create a machine, then look again.',
+    );
   }
   const failed = await shell.openPath(folder);
-  if (failed) throw new PortholeError('INTERNAL', `The file manager could not open ${folder}: ${failed}`, 'Open the folder by hand.');
+  if (failed)
+    throw new PortholeError(
+      'INTERNAL',
+      `The file manager could not open ${folder}: ${failed}`,
+      'Open the folder by hand.',
+    );
 }

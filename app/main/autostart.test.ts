@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runValidator } from './testing/validators';
-import { autostartEntry, autostartFile, isAutostartEnabled, launchCommand, quoteExecArg, setAutostart } from './autostart';
+import {
+  autostartEntry,
+  autostartFile,
+  isAutostartEnabled,
+  launchCommand,
+  quoteExecArg,
+  setAutostart,
+} from './autostart';
 
 let dir: string | undefined;
 afterEach(async () => {
@@ -15,7 +22,9 @@ describe('the autostart entry', () => {
   it('lives in $XDG_CONFIG_HOME/autostart, else ~/.config/autostart', () => {
     expect(autostartFile({ XDG_CONFIG_HOME: '/x/cfg', HOME: '/home/me' })).toBe('/x/cfg/autostart/porthole.desktop');
     expect(autostartFile({ HOME: '/home/me' })).toBe('/home/me/.config/autostart/porthole.desktop');
-    expect(autostartFile({ XDG_CONFIG_HOME: 'relative', HOME: '/home/me' })).toBe('/home/me/.config/autostart/porthole.desktop');
+    expect(autostartFile({ XDG_CONFIG_HOME: 'relative', HOME: '/home/me' })).toBe(
+      '/home/me/.config/autostart/porthole.desktop',
+    );
   });
 
   it('starts Porthole hidden in the tray', () => {
@@ -24,10 +33,18 @@ describe('the autostart entry', () => {
 
   it('starts the AppImage, not its temporary mount', () => {
     const env = { APPIMAGE: '/home/me/Apps/Porthole-0.1.0.AppImage' };
-    expect(launchCommand({ execPath: '/tmp/.mount_X/porthole', isPackaged: true, appPath: '/tmp/.mount_X/resources/app.asar', env })).toEqual([
-      '/home/me/Apps/Porthole-0.1.0.AppImage',
+    expect(
+      launchCommand({
+        execPath: '/tmp/.mount_X/porthole',
+        isPackaged: true,
+        appPath: '/tmp/.mount_X/resources/app.asar',
+        env,
+      }),
+    ).toEqual(['/home/me/Apps/Porthole-0.1.0.AppImage']);
+    expect(launchCommand({ execPath: '/e/electron', isPackaged: false, appPath: '/src/porthole', env: {} })).toEqual([
+      '/e/electron',
+      '/src/porthole',
     ]);
-    expect(launchCommand({ execPath: '/e/electron', isPackaged: false, appPath: '/src/porthole', env: {} })).toEqual(['/e/electron', '/src/porthole']);
   });
 
   it('quotes Exec arguments as the Desktop Entry spec asks', () => {

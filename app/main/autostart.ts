@@ -5,7 +5,10 @@ import { howStarted, portholeCommand } from '../core/apps/launcher';
 
 /** `$XDG_CONFIG_HOME/autostart/porthole.desktop`: what desktops start at login. */
 export function autostartFile(env: NodeJS.ProcessEnv): string {
-  const configHome = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(env.HOME ?? homedir(), '.config');
+  const configHome =
+    env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/')
+      ? env.XDG_CONFIG_HOME
+      : join(env.HOME ?? homedir(), '.config');
   return join(configHome, 'autostart', 'porthole.desktop');
 }
 
@@ -25,8 +28,20 @@ export function quoteExecArg(arg: string): string {
  * changes every run), else the executable, plus the app folder when unpackaged (`electron .`).
  * The same command app-menu launchers run (core/apps/launcher.ts).
  */
-export function launchCommand(opts: { execPath: string; isPackaged: boolean; appPath: string; env: NodeJS.ProcessEnv }): string[] {
-  return portholeCommand(howStarted({ execPath: opts.execPath, env: opts.env, electron: { packaged: opts.isPackaged, appPath: opts.appPath }, cliScript: '' }));
+export function launchCommand(opts: {
+  execPath: string;
+  isPackaged: boolean;
+  appPath: string;
+  env: NodeJS.ProcessEnv;
+}): string[] {
+  return portholeCommand(
+    howStarted({
+      execPath: opts.execPath,
+      env: opts.env,
+      electron: { packaged: opts.isPackaged, appPath: opts.appPath },
+      cliScript: '',
+    }),
+  );
 }
 
 export function autostartEntry(command: string[]): string {

@@ -25,7 +25,11 @@ export const desktopArgs = {
   openScreenWindow: z.tuple([machineIdSchema]),
   openMachineFolder: z.tuple([machineIdSchema]),
   openMachinePage: z.tuple([machineIdSchema]),
-  saveTextFile: z.tuple([z.string().max(MAX_TEXT_FILE_CHARS, 'the text is too long to save'), z.string().max(200), z.boolean()]),
+  saveTextFile: z.tuple([
+    z.string().max(MAX_TEXT_FILE_CHARS, 'the text is too long to save'),
+    z.string().max(200),
+    z.boolean(),
+  ]),
 } as const satisfies Record<keyof DesktopBridge, z.ZodType>;
 
 /** What main does for each helper, for the window that asked (null when it has none). */
@@ -49,7 +53,9 @@ export function registerDesktopIpc<W>(deps: {
   windowOf(event: IpcMainInvokeEvent): W | null;
 }): () => void {
   const { services } = deps;
-  const run: { [K in keyof DesktopBridge]: (args: z.output<(typeof desktopArgs)[K]>, parent: W | null) => Promise<unknown> } = {
+  const run: {
+    [K in keyof DesktopBridge]: (args: z.output<(typeof desktopArgs)[K]>, parent: W | null) => Promise<unknown>;
+  } = {
     readClipboard: () => services.readClipboard(),
     writeClipboard: async ([text]) => {
       await services.writeClipboard(text);
@@ -80,7 +86,10 @@ export function registerDesktopIpc<W>(deps: {
       try {
         const parsed = desktopArgs[name].safeParse(args);
         if (!parsed.success) {
-          throw new PortholeError('INVALID_ARGUMENT', `${name}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+          throw new PortholeError(
+            'INVALID_ARGUMENT',
+            `${name}: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
+          );
         }
         const handler = run[name] as (a: unknown, parent: W | null) => Promise<unknown>;
         return { ok: true, value: await handler(parsed.data, deps.windowOf(event)) };

@@ -50,10 +50,23 @@ export function electronDesktopServices(
     openMachineFolder: async (id) => {
       const folder = await machineFolder(id);
       // A folder only: openPath on a file would run its default application.
-      const isFolder = await stat(folder).then((s) => s.isDirectory(), () => false);
-      if (!isFolder) throw new PortholeError('NOT_FOUND', `The storage folder ${folder} does not exist.`, 'Check that its drive is mounted.');
+      const isFolder = await stat(folder).then(
+        (s) => s.isDirectory(),
+        () => false,
+      );
+      if (!isFolder)
+        throw new PortholeError(
+          'NOT_FOUND',
+          `The storage folder ${folder} does not exist.`,
+          'Check that its drive is mounted.',
+        );
       const failed = await shell.openPath(folder);
-      if (failed) throw new PortholeError('INTERNAL', `The file manager could not open ${folder}: ${failed}`, 'Open the folder by hand.');
+      if (failed)
+        throw new PortholeError(
+          'INTERNAL',
+          `The file manager could not open ${folder}: ${failed}`,
+          'Open the folder by hand.',
+        );
     },
     openMachinePage,
     saveTextFile: async (parent, text, suggestedName, privateFile) => {

@@ -4,10 +4,24 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, IPC_STREAM_CLOSE_CHANNEL, IPC_STREAM_OPEN_CHANNEL, type CallResult } from '../api';
+import {
+  IPC_CALL_CHANNEL,
+  IPC_EVENT_CHANNEL,
+  IPC_STREAM_CLOSE_CHANNEL,
+  IPC_STREAM_OPEN_CHANNEL,
+  type CallResult,
+} from '../api';
 import { DESKTOP_CHANNELS } from '../api';
 import { fakeBackend, type FakeBackend } from './testing/fake-backend';
-import { FakeBrowserWindow, FakeNotification, FakeTray, fakeElectron, ipcEventFrom, type FakeElectron, type FakeMenu } from './testing/fake-electron';
+import {
+  FakeBrowserWindow,
+  FakeNotification,
+  FakeTray,
+  fakeElectron,
+  ipcEventFrom,
+  type FakeElectron,
+  type FakeMenu,
+} from './testing/fake-electron';
 import { TEST_HOOKS_GLOBAL, type TestHooks } from './test-hooks';
 import { machine } from './testing/machines';
 
@@ -53,7 +67,12 @@ async function launch(argv: string[], opts: { lock?: boolean; engineConnected?: 
   Object.assign(state.electron, fakeElectron());
   state.electron.app.requestSingleInstanceLock.mockReturnValue(opts.lock ?? true);
   state.backend = fakeBackend([machine('win11', 'stopped', {}, 'Windows 11')]);
-  if (opts.engineConnected) state.backend.handlers.engineStatus = async () => ({ connected: true, kind: 'docker', endpoint: 'unix:///var/run/docker.sock' });
+  if (opts.engineConnected)
+    state.backend.handlers.engineStatus = async () => ({
+      connected: true,
+      kind: 'docker',
+      endpoint: 'unix:///var/run/docker.sock',
+    });
   state.dirs = { configDir: join(tmp, 'config'), dataDir: join(tmp, 'data'), stateDir: join(tmp, 'state') };
   FakeBrowserWindow.all = [];
   FakeTray.all = [];
@@ -119,10 +138,14 @@ describe('starting', () => {
     expect(electron.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
       { scheme: 'porthole', privileges: expect.objectContaining({ standard: true, secure: true }) },
     ]);
-    expect(electron.protocol.registerSchemesAsPrivileged.mock.invocationCallOrder[0]!).toBeLessThan(electron.app.whenReady.mock.invocationCallOrder[0]!);
+    expect(electron.protocol.registerSchemesAsPrivileged.mock.invocationCallOrder[0]!).toBeLessThan(
+      electron.app.whenReady.mock.invocationCallOrder[0]!,
+    );
     expect(electron.session.defaultSession.protocol.handle).toHaveBeenCalledWith('porthole', expect.any(Function));
     expect(win.isVisible()).toBe(true);
-    expect([...electron.ipcMain.handlers.keys()].sort()).toEqual([IPC_CALL_CHANNEL, IPC_STREAM_OPEN_CHANNEL, IPC_STREAM_CLOSE_CHANNEL, ...Object.values(DESKTOP_CHANNELS)].sort());
+    expect([...electron.ipcMain.handlers.keys()].sort()).toEqual(
+      [IPC_CALL_CHANNEL, IPC_STREAM_OPEN_CHANNEL, IPC_STREAM_CLOSE_CHANNEL, ...Object.values(DESKTOP_CHANNELS)].sort(),
+    );
     expect(electron.session.defaultSession.setPermissionRequestHandler).toHaveBeenCalled();
     expect(trayIds()).toEqual([
       'machine:win11:state',
@@ -153,7 +176,9 @@ describe('running', () => {
     const { electron, backend } = await launch([]);
     await ready(electron);
     const wc = mainWindow().webContents;
-    expect(await call(electron, IPC_CALL_CHANNEL, ipcEventFrom(wc), 'getMachine', { id: 'win11' })).toMatchObject({ ok: true });
+    expect(await call(electron, IPC_CALL_CHANNEL, ipcEventFrom(wc), 'getMachine', { id: 'win11' })).toMatchObject({
+      ok: true,
+    });
     wc.mainFrame.url = 'https://evil.example/';
     expect(await call(electron, IPC_CALL_CHANNEL, ipcEventFrom(wc), 'startMachine', { id: 'win11' })).toMatchObject({
       ok: false,
@@ -187,7 +212,9 @@ describe('running', () => {
     expect(shown?.options.title).toBe('Windows is installed');
     expect(shown!.listenerCount('close')).toBe(1);
     shown!.emit('click');
-    await vi.waitFor(() => expect(FakeBrowserWindow.all.map((w) => w.loaded)).toContainEqual(expect.stringMatching(/#\/screen\/win11$/)));
+    await vi.waitFor(() =>
+      expect(FakeBrowserWindow.all.map((w) => w.loaded)).toContainEqual(expect.stringMatching(/#\/screen\/win11$/)),
+    );
   });
 
   it('acts on tray clicks through the same backend', async () => {
@@ -205,7 +232,9 @@ describe('running', () => {
     electron.app.emit('second-instance', {}, ['porthole'], '/', { argv: ['porthole'] });
     expect(mainWindow().isVisible()).toBe(true);
     electron.app.emit('second-instance', {}, ['x'], '/', { argv: ['porthole', '--screen', 'win11'] });
-    await vi.waitFor(() => expect(FakeBrowserWindow.all.map((w) => w.loaded)).toContainEqual(expect.stringMatching(/#\/screen\/win11$/)));
+    await vi.waitFor(() =>
+      expect(FakeBrowserWindow.all.map((w) => w.loaded)).toContainEqual(expect.stringMatching(/#\/screen\/win11$/)),
+    );
     expect(hooks().secondInstances.map((a) => a.screen)).toEqual([[], ['win11']]);
   });
 });
@@ -318,9 +347,14 @@ describe('one executable: CLI verbs and app launchers', () => {
     const { electron, backend } = await launch([]);
     await ready(electron);
     mainWindow().hide();
-    electron.app.emit('second-instance', {}, ['x'], '/home/me', { argv: ['/x/electron', '/work/main', 'app', 'win11', 'Notepad', 'a.txt'] });
+    electron.app.emit('second-instance', {}, ['x'], '/home/me', {
+      argv: ['/x/electron', '/work/main', 'app', 'win11', 'Notepad', 'a.txt'],
+    });
     await vi.waitFor(() =>
-      expect(backend.calls).toContainEqual({ action: 'launchApp', request: { id: 'win11', app: '3561ec4a8629', file: '/home/me/a.txt' } }),
+      expect(backend.calls).toContainEqual({
+        action: 'launchApp',
+        request: { id: 'win11', app: '3561ec4a8629', file: '/home/me/a.txt' },
+      }),
     );
     expect(mainWindow().isVisible()).toBe(false);
     expect(FakeBrowserWindow.all).toHaveLength(1);
@@ -330,8 +364,12 @@ describe('one executable: CLI verbs and app launchers', () => {
   it('the running Porthole says why a handed-over program cannot open', async () => {
     const { electron } = await launch([]);
     await ready(electron);
-    electron.app.emit('second-instance', {}, ['x'], '/', { argv: ['/x/electron', '/work/main', 'app', 'win11', 'Paint'] });
+    electron.app.emit('second-instance', {}, ['x'], '/', {
+      argv: ['/x/electron', '/work/main', 'app', 'win11', 'Paint'],
+    });
     await vi.waitFor(() => expect(electron.dialog.showMessageBox).toHaveBeenCalled());
-    expect(JSON.stringify(electron.dialog.showMessageBox.mock.lastCall)).toContain('No program called \\"Paint\\" is listed.');
+    expect(JSON.stringify(electron.dialog.showMessageBox.mock.lastCall)).toContain(
+      'No program called \\"Paint\\" is listed.',
+    );
   });
 });

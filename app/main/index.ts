@@ -13,7 +13,15 @@ import {
   shell,
   type MessageBoxOptions,
 } from 'electron';
-import { fromEnvelope, toEnvelope, type ActionName, type ActionRequest, type AppList, type ErrorEnvelope, type MachineView } from '../api';
+import {
+  fromEnvelope,
+  toEnvelope,
+  type ActionName,
+  type ActionRequest,
+  type AppList,
+  type ErrorEnvelope,
+  type MachineView,
+} from '../api';
 import { pickApp } from '../cli/apps-format';
 import { createBackend, defaultDirs } from '../core/backend';
 import { APP_LOG_NAME } from '../core/log/app-log';
@@ -21,12 +29,28 @@ import { showAppLogFile } from './app-log-file';
 import { autostartFile, isAutostartEnabled, launchCommand, setAutostart } from './autostart';
 import { registerDesktopIpc } from './desktop-ipc';
 import { electronDesktopServices } from './desktop-services';
-import { actOnArgs, handedLaunch, parseArgs, routeArgv, secondInstanceArgv, type AppLaunch, type InstanceActions, type LaunchArgs } from './instance';
+import {
+  actOnArgs,
+  handedLaunch,
+  parseArgs,
+  routeArgv,
+  secondInstanceArgv,
+  type AppLaunch,
+  type InstanceActions,
+  type LaunchArgs,
+} from './instance';
 import { forwardBackendEvents, registerBackendIpc, registerStreamIpc, senderCheck } from './ipc';
 import { buildAppMenuTemplate } from './menu';
 import { HeldNotifications, MachineNotifier } from './notifications';
 import { isOwnPageUrl, PAGE_SCHEME, PAGE_SCHEME_PRIVILEGES, pageLocation, pageUrl } from './page';
-import { decideClose, hasStatusNotifierHost, quitChoice, quitDialogOptions, runningMachines, type QuitChoice } from './quit';
+import {
+  decideClose,
+  hasStatusNotifierHost,
+  quitChoice,
+  quitDialogOptions,
+  runningMachines,
+  type QuitChoice,
+} from './quit';
 import { ScreenWindows } from './screen-window';
 import { installTestHooks, type TestHooks } from './test-hooks';
 import { TrayController } from './tray-controller';
@@ -90,7 +114,10 @@ function runCli(argv: string[]): void {
   // No GPU process and no display needed (a terminal over ssh has none).
   app.disableHardwareAcceleration();
   app.commandLine.appendSwitch('ozone-platform', 'headless');
-  const write = (stream: NodeJS.WriteStream) => (text: string): void => void stream.write(text);
+  const write =
+    (stream: NodeJS.WriteStream) =>
+    (text: string): void =>
+      void stream.write(text);
   void import('../cli/main')
     .then(({ run }) => run(argv, write(process.stdout), write(process.stderr)))
     .catch((err: unknown) => {
@@ -109,7 +136,12 @@ function fail(title: string, err: unknown): void {
 
 /** What starts this Porthole again (login entry, app-menu launchers): the installed executable or the AppImage. */
 function ownCommand(): string[] {
-  return launchCommand({ execPath: process.execPath, isPackaged: app.isPackaged, appPath: app.getAppPath(), env: process.env });
+  return launchCommand({
+    execPath: process.execPath,
+    isPackaged: app.isPackaged,
+    appPath: app.getAppPath(),
+    env: process.env,
+  });
 }
 
 function workAreas(): Rect[] {
@@ -159,7 +191,11 @@ async function start(): Promise<void> {
   };
 
   /** A call made by the shell itself (tray, command line): failures are shown, never thrown. */
-  const act = async <K extends ActionName>(action: K, request: ActionRequest<K>, failTitle: string): Promise<boolean> => {
+  const act = async <K extends ActionName>(
+    action: K,
+    request: ActionRequest<K>,
+    failTitle: string,
+  ): Promise<boolean> => {
     const result = await backend.invoke(action, request);
     if (!result.ok) showError(failTitle, result.error);
     return result.ok;
@@ -220,7 +256,9 @@ async function start(): Promise<void> {
       let choice: QuitChoice = 'leave';
       if (options) {
         const parent = mainWindow?.isVisible() ? mainWindow : null;
-        const { response } = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
+        const { response } = parent
+          ? await dialog.showMessageBox(parent, options)
+          : await dialog.showMessageBox(options);
         choice = quitChoice(response);
       }
       if (choice === 'cancel') return;
@@ -262,18 +300,18 @@ async function start(): Promise<void> {
   const hooks: TestHooks | undefined = !__PORTHOLE_TEST_HOOKS__
     ? undefined
     : installTestHooks(process.env, {
-      clickTrayItem: (id) => {
-        const item = tray.item(id);
-        if (!item || !item.enabled) return false;
-        (item.click as () => void)();
-        return true;
-      },
-      trayItemIds: () => tray.itemIds(),
-      calls: [],
-      secondInstances: [],
-      mainWindowVisible: () => mainWindow?.isVisible() ?? false,
-      hideMainWindow: () => mainWindow?.hide(),
-    });
+        clickTrayItem: (id) => {
+          const item = tray.item(id);
+          if (!item || !item.enabled) return false;
+          (item.click as () => void)();
+          return true;
+        },
+        trayItemIds: () => tray.itemIds(),
+        calls: [],
+        secondInstances: [],
+        mainWindowVisible: () => mainWindow?.isVisible() ?? false,
+        hideMainWindow: () => mainWindow?.hide(),
+      });
 
   // IPC: only our own pages, in our own windows, may call.
   const allowSender = senderCheck({
@@ -290,16 +328,20 @@ async function start(): Promise<void> {
   registerDesktopIpc({
     ipcMain,
     allowSender,
-    services: electronDesktopServices(openScreen, async (id) => {
-      const result = await backend.invoke('fixMachine', { id, fix: 'make-room' });
-      if (!result.ok) throw fromEnvelope(result.error);
-      const { folder } = result.value as { folder?: string };
-      if (!folder) throw new Error(`no storage folder for ${id}`);
-      return folder;
-    }, async (id) => {
-      // The id was checked by the contract's schema (desktop-ipc) before it reaches the URL.
-      await showMain().loadURL(pageUrl(location, `/machines/${id}`));
-    }),
+    services: electronDesktopServices(
+      openScreen,
+      async (id) => {
+        const result = await backend.invoke('fixMachine', { id, fix: 'make-room' });
+        if (!result.ok) throw fromEnvelope(result.error);
+        const { folder } = result.value as { folder?: string };
+        if (!folder) throw new Error(`no storage folder for ${id}`);
+        return folder;
+      },
+      async (id) => {
+        // The id was checked by the contract's schema (desktop-ipc) before it reaches the URL.
+        await showMain().loadURL(pageUrl(location, `/machines/${id}`));
+      },
+    ),
     windowOf: (event) => BrowserWindow.fromWebContents(event.sender),
   });
   forwardBackendEvents(backend, () => ourWindows().map((w) => w.webContents));
@@ -397,7 +439,11 @@ async function start(): Promise<void> {
     if (!result.ok) return showError(title, result.error);
     const { launched, fix } = result.value as { launched: boolean; fix?: { text: string; commands: string[] } };
     if (!launched) {
-      showError(title, { code: 'NOT_FOUND', message: fix?.text ?? 'No FreeRDP found.', ...(fix?.commands.length ? { remedy: fix.commands.join('\n') } : {}) });
+      showError(title, {
+        code: 'NOT_FOUND',
+        message: fix?.text ?? 'No FreeRDP found.',
+        ...(fix?.commands.length ? { remedy: fix.commands.join('\n') } : {}),
+      });
     }
   };
 
@@ -417,9 +463,13 @@ async function start(): Promise<void> {
   };
   // Starting hidden only makes sense where the tray icon can bring the window back.
   if (launchArgs.hidden && !trayHostPresent) {
-    console.warn('Porthole: --hidden needs a tray, and none was found (or gdbus is not installed: "porthole check" says so); showing the window.');
+    console.warn(
+      'Porthole: --hidden needs a tray, and none was found (or gdbus is not installed: "porthole check" says so); showing the window.',
+    );
   }
-  actOnArgs({ ...launchArgs, hidden: launchArgs.hidden && trayHostPresent }, instanceActions, { secondInstance: false });
+  actOnArgs({ ...launchArgs, hidden: launchArgs.hidden && trayHostPresent }, instanceActions, {
+    secondInstance: false,
+  });
   onSecondInstance = (args) => {
     hooks?.secondInstances.push(args);
     actOnArgs(args, instanceActions, { secondInstance: true });

@@ -16,8 +16,14 @@ function recorder(): InstanceActions & { log: string[] } {
 
 describe('parseArgs', () => {
   it('reads our flags from a dev argv (electron, app path) and a packaged one', () => {
-    expect(parseArgs(['/x/electron', '/work/main', '--start', 'win11'])).toMatchObject({ start: ['win11'], hidden: false });
-    expect(parseArgs(['/opt/Porthole/porthole', '--stop=win11', '--hidden'])).toMatchObject({ stop: ['win11'], hidden: true });
+    expect(parseArgs(['/x/electron', '/work/main', '--start', 'win11'])).toMatchObject({
+      start: ['win11'],
+      hidden: false,
+    });
+    expect(parseArgs(['/opt/Porthole/porthole', '--stop=win11', '--hidden'])).toMatchObject({
+      stop: ['win11'],
+      hidden: true,
+    });
   });
 
   it('takes several machines and drops duplicates', () => {
@@ -80,21 +86,39 @@ describe('acting on the arguments', () => {
   });
 
   it('prefers the argv sent as additionalData (Chromium may rewrite the forwarded argv)', () => {
-    expect(secondInstanceArgv(['mangled'], { argv: ['porthole', '--start', 'a'] })).toEqual(['porthole', '--start', 'a']);
+    expect(secondInstanceArgv(['mangled'], { argv: ['porthole', '--start', 'a'] })).toEqual([
+      'porthole',
+      '--start',
+      'a',
+    ]);
     expect(secondInstanceArgv(['porthole', '--hidden'], { argv: [1, 2] })).toEqual(['porthole', '--hidden']);
     expect(secondInstanceArgv(['porthole'], null)).toEqual(['porthole']);
   });
 });
 
-
 describe('routing one executable: CLI verb, app launch or GUI', () => {
   const packaged = { defaultApp: false };
   it('a CLI verb runs the CLI with everything from the verb on, in a packaged and a dev argv', () => {
-    expect(routeArgv(['/opt/Porthole/porthole', 'check', '--json'], packaged)).toEqual({ kind: 'cli', argv: ['check', '--json'] });
-    expect(routeArgv(['/x/electron', '/work/main', 'machines'], { defaultApp: true })).toEqual({ kind: 'cli', argv: ['machines'] });
-    expect(routeArgv(['/x/electron', '--inspect=0', '/work/main', 'check'], { defaultApp: true })).toEqual({ kind: 'cli', argv: ['check'] });
-    expect(routeArgv(['/opt/Porthole/porthole', '--json', 'snapshot', 'win11'], packaged)).toEqual({ kind: 'cli', argv: ['--json', 'snapshot', 'win11'] });
-    expect(routeArgv(['/opt/Porthole/porthole', '--no-sandbox', 'apps', 'win11'], packaged)).toEqual({ kind: 'cli', argv: ['apps', 'win11'] });
+    expect(routeArgv(['/opt/Porthole/porthole', 'check', '--json'], packaged)).toEqual({
+      kind: 'cli',
+      argv: ['check', '--json'],
+    });
+    expect(routeArgv(['/x/electron', '/work/main', 'machines'], { defaultApp: true })).toEqual({
+      kind: 'cli',
+      argv: ['machines'],
+    });
+    expect(routeArgv(['/x/electron', '--inspect=0', '/work/main', 'check'], { defaultApp: true })).toEqual({
+      kind: 'cli',
+      argv: ['check'],
+    });
+    expect(routeArgv(['/opt/Porthole/porthole', '--json', 'snapshot', 'win11'], packaged)).toEqual({
+      kind: 'cli',
+      argv: ['--json', 'snapshot', 'win11'],
+    });
+    expect(routeArgv(['/opt/Porthole/porthole', '--no-sandbox', 'apps', 'win11'], packaged)).toEqual({
+      kind: 'cli',
+      argv: ['apps', 'win11'],
+    });
     expect(routeArgv(['porthole', '--help'], packaged)).toEqual({ kind: 'cli', argv: ['--help'] });
   });
 
@@ -104,7 +128,9 @@ describe('routing one executable: CLI verb, app launch or GUI', () => {
       argv: ['app', 'office', '3561ec4a8629'],
       launch: { machine: 'office', app: '3561ec4a8629' },
     });
-    expect(routeArgv(['/home/me/P.AppImage', 'app', 'office', 'notepad', '/home/me/Shared/a.txt'], packaged)).toMatchObject({
+    expect(
+      routeArgv(['/home/me/P.AppImage', 'app', 'office', 'notepad', '/home/me/Shared/a.txt'], packaged),
+    ).toMatchObject({
       kind: 'app',
       launch: { machine: 'office', app: 'notepad', file: '/home/me/Shared/a.txt' },
     });
@@ -131,13 +157,19 @@ describe('routing one executable: CLI verb, app launch or GUI', () => {
 
   it('a handed-over FILE is taken from the second instance’s folder', () => {
     const route = routeArgv(['porthole', 'app', 'office', 'notepad', 'docs/a.txt'], packaged);
-    expect(handedLaunch(route, '/home/me/Shared')).toEqual({ machine: 'office', app: 'notepad', file: '/home/me/Shared/docs/a.txt' });
+    expect(handedLaunch(route, '/home/me/Shared')).toEqual({
+      machine: 'office',
+      app: 'notepad',
+      file: '/home/me/Shared/docs/a.txt',
+    });
     expect(handedLaunch(routeArgv(['porthole'], packaged), '/')).toBeUndefined();
   });
 
   it('a launch opens the program and does not raise the main window', () => {
     const r = recorder();
-    actOnArgs({ ...parseArgs(['porthole']), launch: { machine: 'office', app: 'notepad' } }, r, { secondInstance: true });
+    actOnArgs({ ...parseArgs(['porthole']), launch: { machine: 'office', app: 'notepad' } }, r, {
+      secondInstance: true,
+    });
     expect(r.log).toEqual(['launch office notepad']);
   });
 });

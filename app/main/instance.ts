@@ -31,7 +31,8 @@ export interface AppLaunch {
  * - `app`: a launcher's `app MACHINE APP [FILE]`: handed to the running Porthole if there is one, else run as `cli`;
  * - `gui`: anything else (no words, our flags, Chromium's switches).
  */
-export type Route = { kind: 'gui' } | { kind: 'cli'; argv: string[] } | { kind: 'app'; argv: string[]; launch: AppLaunch };
+export type Route =
+  { kind: 'gui' } | { kind: 'cli'; argv: string[] } | { kind: 'app'; argv: string[]; launch: AppLaunch };
 
 /** Our GUI flags that take a value as the next word (`--start win11`), which is not a verb. */
 const VALUE_FLAGS = new Set(MACHINE_FLAGS.map((f) => `--${f}`));
@@ -63,7 +64,14 @@ export function routeArgv(argv: readonly string[], opts: { defaultApp: boolean }
     // Flags before the verb that the CLI knows (`porthole --json check`) go with it; Chromium's do not.
     const cliArgv = [...words.slice(0, i).filter((w) => w === '--json'), ...words.slice(i)];
     const [, machine, program, file, ...rest] = cliArgv;
-    if (word === 'app' && cliArgv[0] === 'app' && machine && program && rest.length === 0 && ![machine, program, file ?? ''].some((w) => w.startsWith('-'))) {
+    if (
+      word === 'app' &&
+      cliArgv[0] === 'app' &&
+      machine &&
+      program &&
+      rest.length === 0 &&
+      ![machine, program, file ?? ''].some((w) => w.startsWith('-'))
+    ) {
       return { kind: 'app', argv: cliArgv, launch: { machine, app: program, ...(file ? { file } : {}) } };
     }
     return { kind: 'cli', argv: cliArgv };

@@ -73,8 +73,20 @@ function relay() {
       windows.push(wc);
       return wc;
     },
-    open: (wc: FakeWebContents, sid: unknown, stream = 'containerLogs', request: unknown = { id: 'win11' }, frame?: FakeFrame | null) =>
-      invoke(IPC_STREAM_OPEN_CHANNEL, ipcEventFrom(wc, frame === undefined ? wc.mainFrame : frame), sid, stream, request),
+    open: (
+      wc: FakeWebContents,
+      sid: unknown,
+      stream = 'containerLogs',
+      request: unknown = { id: 'win11' },
+      frame?: FakeFrame | null,
+    ) =>
+      invoke(
+        IPC_STREAM_OPEN_CHANNEL,
+        ipcEventFrom(wc, frame === undefined ? wc.mainFrame : frame),
+        sid,
+        stream,
+        request,
+      ),
     close: (wc: FakeWebContents, sid: unknown, frame?: FakeFrame | null) =>
       invoke(IPC_STREAM_CLOSE_CHANNEL, ipcEventFrom(wc, frame === undefined ? wc.mainFrame : frame), sid),
     refuseWith(error: ErrorEnvelope | null) {
@@ -207,7 +219,10 @@ describe('streams over IPC', () => {
       expect(await r.open(wc, sid)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
     }
     expect(await r.open(wc, 1)).toEqual({ ok: true, value: null });
-    expect(await r.open(wc, 1)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: 'A stream with id 1 is already open.' } });
+    expect(await r.open(wc, 1)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: 'A stream with id 1 is already open.' },
+    });
     expect(r.opened).toHaveLength(1);
   });
 
@@ -253,7 +268,10 @@ describe('streams over IPC', () => {
     const fresh = r.open(wc, 1, 'containerLogs', { id: 'new' });
     release();
     await Promise.all([old, fresh]);
-    const [oldStream, newStream] = [r.opened.find((s) => (s.request as { id: string }).id === 'old')!, r.opened.find((s) => (s.request as { id: string }).id === 'new')!];
+    const [oldStream, newStream] = [
+      r.opened.find((s) => (s.request as { id: string }).id === 'old')!,
+      r.opened.find((s) => (s.request as { id: string }).id === 'new')!,
+    ];
     expect(oldStream.closed).toBe(1);
     expect(newStream.closed).toBe(0);
     oldStream.sink.item({ line: 'old page' });

@@ -38,7 +38,12 @@ function setup() {
   return { ours, allowSender };
 }
 
-function call(ipc: ReturnType<typeof fakeIpcMain>, channel: string, event: unknown, ...args: unknown[]): Promise<CallResult> {
+function call(
+  ipc: ReturnType<typeof fakeIpcMain>,
+  channel: string,
+  event: unknown,
+  ...args: unknown[]
+): Promise<CallResult> {
   return Promise.resolve(ipc.handlers.get(channel)!(event as IpcMainInvokeEvent, ...args)) as Promise<CallResult>;
 }
 
@@ -71,7 +76,10 @@ describe('the contract over IPC', () => {
   it('refuses a page that navigated away from ours', async () => {
     const { ipc, backend, ours, admitted } = served();
     ours.mainFrame.url = 'https://evil.example/';
-    const result = await call(ipc, IPC_CALL_CHANNEL, ipcEventFrom(ours), 'deleteMachine', { id: 'win11', deleteDisk: true });
+    const result = await call(ipc, IPC_CALL_CHANNEL, ipcEventFrom(ours), 'deleteMachine', {
+      id: 'win11',
+      deleteDisk: true,
+    });
     expect(result).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
     expect(backend.calls).toEqual([]);
     expect(admitted).toEqual([]);
@@ -108,7 +116,10 @@ describe('the contract over IPC', () => {
     const missing = await call(ipc, IPC_CALL_CHANNEL, ipcEventFrom(ours), 'deleteMachine', { id: 'win11' });
     expect(missing).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
     const unknown = await call(ipc, IPC_CALL_CHANNEL, ipcEventFrom(ours), 'rmRf', {});
-    expect(unknown).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: 'Unknown action "rmRf".' } });
+    expect(unknown).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: 'Unknown action "rmRf".' },
+    });
   });
 
   it('answers every malformed call with a typed error and never reaches the backend with it', async () => {
@@ -121,7 +132,8 @@ describe('the contract over IPC', () => {
       await call(ipc, IPC_CALL_CHANNEL, ev, { toString: () => 'listMachines' }, {}),
       await call(ipc, IPC_CALL_CHANNEL, ev, 'listMachines', {}, 'extra'),
     ];
-    for (const answer of answers) expect(answer).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.any(String) } });
+    for (const answer of answers)
+      expect(answer).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.any(String) } });
     expect(backend.calls).toEqual([]);
     const request = await call(ipc, IPC_CALL_CHANNEL, ev, 'getMachine', 'not an object');
     expect(request).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
@@ -136,7 +148,10 @@ describe('the contract over IPC', () => {
         throw new Error('frame disposed');
       },
     });
-    expect(await call(ipc, IPC_CALL_CHANNEL, {}, 'listMachines', {})).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'frame disposed' } });
+    expect(await call(ipc, IPC_CALL_CHANNEL, {}, 'listMachines', {})).toEqual({
+      ok: false,
+      error: { code: 'INTERNAL', message: 'frame disposed' },
+    });
   });
 
   it('answers with an envelope even if the backend breaks its promise and throws', async () => {
@@ -225,7 +240,10 @@ describe('desktop helpers over IPC', () => {
     expect(services.openScreenWindow).toHaveBeenCalledWith('win11');
     expect(await call(ipc, DESKTOP_CHANNELS.openMachineFolder, ev, 'win11')).toEqual({ ok: true, value: null });
     expect(services.openMachineFolder).toHaveBeenCalledWith('win11');
-    expect(await call(ipc, DESKTOP_CHANNELS.saveTextFile, ev, 'line\n', 'win11.log', false)).toEqual({ ok: true, value: '/home/me/Documents/win11.log' });
+    expect(await call(ipc, DESKTOP_CHANNELS.saveTextFile, ev, 'line\n', 'win11.log', false)).toEqual({
+      ok: true,
+      value: '/home/me/Documents/win11.log',
+    });
     expect(services.saveTextFile).toHaveBeenCalledWith(parent, 'line\n', 'win11.log', false);
     expect(await call(ipc, DESKTOP_CHANNELS.openMachinePage, ev, 'win11')).toEqual({ ok: true, value: null });
     expect(services.openMachinePage).toHaveBeenCalledWith('win11');

@@ -13,7 +13,10 @@ import type { Backend } from '../core/backend-types';
 
 /** The part of ipcMain we use (tests pass a fake). */
 export interface IpcMainLike {
-  handle(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown> | unknown): void;
+  handle(
+    channel: string,
+    listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown> | unknown,
+  ): void;
   removeHandler(channel: string): void;
 }
 
@@ -68,7 +71,8 @@ export function registerBackendIpc(deps: {
 /** What is wrong with a call's arguments before the contract looks at them: (action name, request). */
 function malformedCall(args: unknown[]): string | null {
   if (args.length > 2) return `A call takes an action name and one request, not ${args.length} arguments.`;
-  if (typeof args[0] !== 'string') return `A call names its action with a string, not ${args[0] === null ? 'null' : typeof args[0]}.`;
+  if (typeof args[0] !== 'string')
+    return `A call names its action with a string, not ${args[0] === null ? 'null' : typeof args[0]}.`;
   return null;
 }
 
@@ -87,7 +91,10 @@ export interface StreamTarget {
   send(channel: string, ...args: unknown[]): void;
   isDestroyed(): boolean;
   once(event: 'destroyed', listener: () => void): unknown;
-  on(event: 'did-start-navigation', listener: (details: { isMainFrame: boolean; isSameDocument: boolean }) => void): unknown;
+  on(
+    event: 'did-start-navigation',
+    listener: (details: { isMainFrame: boolean; isSameDocument: boolean }) => void,
+  ): unknown;
 }
 
 /** A stream a page opened: its close once the backend has opened it (null while it is opening). */
@@ -100,7 +107,11 @@ interface OpenStream {
  * and the end go to that page only. A page that goes (its window closed, a reload, a navigation)
  * stops every stream it had open, so nothing is followed for nobody.
  */
-export function registerStreamIpc(deps: { ipcMain: IpcMainLike; backend: Backend; allowSender: SenderCheck }): () => void {
+export function registerStreamIpc(deps: {
+  ipcMain: IpcMainLike;
+  backend: Backend;
+  allowSender: SenderCheck;
+}): () => void {
   // One entry per open, compared by identity: a page that reloads numbers its streams from 1 again,
   // so a key alone could hand the old page's stream (still opening) to the new page's.
   const open = new Map<string, OpenStream>();
@@ -117,11 +128,15 @@ export function registerStreamIpc(deps: { ipcMain: IpcMainLike; backend: Backend
     if (!deps.allowSender(event)) return UNAUTHORIZED;
     const [sid, stream, request] = args;
     if (typeof sid !== 'number' || !Number.isSafeInteger(sid) || sid < 0 || args.length > 3) {
-      return { ok: false, error: { code: 'INVALID_ARGUMENT', message: 'A stream is opened with (id, stream name, request).' } };
+      return {
+        ok: false,
+        error: { code: 'INVALID_ARGUMENT', message: 'A stream is opened with (id, stream name, request).' },
+      };
     }
     const wc = event.sender as unknown as StreamTarget;
     const key = `${wc.id}:${sid}`;
-    if (open.has(key)) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `A stream with id ${sid} is already open.` } };
+    if (open.has(key))
+      return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `A stream with id ${sid} is already open.` } };
     if (!watched.has(wc.id)) {
       watched.add(wc.id);
       wc.once('destroyed', () => {

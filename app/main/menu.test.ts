@@ -3,7 +3,13 @@ import type { MenuItem, MenuItemConstructorOptions } from 'electron';
 import { buildAppMenuTemplate, DOCKUR_DOCS_URL } from './menu';
 
 function actions() {
-  return { quit: vi.fn(), toggleAutostart: vi.fn(), openExternal: vi.fn(), openAppLog: vi.fn(), showAppLogFile: vi.fn() };
+  return {
+    quit: vi.fn(),
+    toggleAutostart: vi.fn(),
+    openExternal: vi.fn(),
+    openAppLog: vi.fn(),
+    showAppLogFile: vi.fn(),
+  };
 }
 function sub(t: MenuItemConstructorOptions[], id: string): MenuItemConstructorOptions[] {
   return (t.find((i) => i.id === id)?.submenu ?? []) as MenuItemConstructorOptions[];
@@ -17,7 +23,8 @@ describe('the app menu', () => {
   });
 
   it('offers reload and DevTools only in development', () => {
-    const roles = (dev: boolean) => sub(buildAppMenuTemplate({ dev, autostartEnabled: false, actions: actions() }), 'view').map((i) => i.role);
+    const roles = (dev: boolean) =>
+      sub(buildAppMenuTemplate({ dev, autostartEnabled: false, actions: actions() }), 'view').map((i) => i.role);
     expect(roles(false)).not.toContain('toggleDevTools');
     expect(roles(false)).not.toContain('reload');
     expect(roles(true)).toContain('toggleDevTools');
@@ -25,7 +32,9 @@ describe('the app menu', () => {
 
   it('quits through Porthole’s own quit (which asks about running machines)', () => {
     const a = actions();
-    const quit = sub(buildAppMenuTemplate({ dev: false, autostartEnabled: false, actions: a }), 'file').find((i) => i.id === 'quit')!;
+    const quit = sub(buildAppMenuTemplate({ dev: false, autostartEnabled: false, actions: a }), 'file').find(
+      (i) => i.id === 'quit',
+    )!;
     expect(quit.role).toBeUndefined();
     (quit.click as () => void)();
     expect(a.quit).toHaveBeenCalledOnce();
@@ -33,7 +42,9 @@ describe('the app menu', () => {
 
   it('has a login-start checkbox that reflects and toggles the autostart entry', () => {
     const a = actions();
-    const item = sub(buildAppMenuTemplate({ dev: false, autostartEnabled: true, actions: a }), 'file').find((i) => i.id === 'autostart')!;
+    const item = sub(buildAppMenuTemplate({ dev: false, autostartEnabled: true, actions: a }), 'file').find(
+      (i) => i.id === 'autostart',
+    )!;
     expect(item).toMatchObject({ type: 'checkbox', checked: true });
     (item.click as (m: Pick<MenuItem, 'checked'>) => void)({ checked: false });
     expect(a.toggleAutostart).toHaveBeenCalledWith(false);
@@ -41,7 +52,9 @@ describe('the app menu', () => {
 
   it('links to the container’s documentation', () => {
     const a = actions();
-    const docs = sub(buildAppMenuTemplate({ dev: false, autostartEnabled: false, actions: a }), 'help').find((i) => i.id === 'dockur-docs')!;
+    const docs = sub(buildAppMenuTemplate({ dev: false, autostartEnabled: false, actions: a }), 'help').find(
+      (i) => i.id === 'dockur-docs',
+    )!;
     (docs.click as () => void)();
     expect(a.openExternal).toHaveBeenCalledWith(DOCKUR_DOCS_URL);
   });

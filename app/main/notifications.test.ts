@@ -7,7 +7,12 @@ describe('notificationFor', () => {
   it('says nothing when the engine goes away or comes back: that is no news about the machine', () => {
     expect(notificationFor(machine('w', 'ready'), machine('w', 'unknown'))).toBeNull();
     expect(notificationFor(machine('w', 'unknown'), machine('w', 'ready'))).toBeNull();
-    expect(notificationFor(machine('w', 'unknown'), machine('w', 'failed', { failure: { exitCode: 1, cause: 'x', remedy: 'y' } }))).toBeNull();
+    expect(
+      notificationFor(
+        machine('w', 'unknown'),
+        machine('w', 'failed', { failure: { exitCode: 1, cause: 'x', remedy: 'y' } }),
+      ),
+    ).toBeNull();
   });
 
   it('says nothing about a machine seen for the first time, or one that did not change phase', () => {
@@ -43,7 +48,11 @@ describe('notificationFor', () => {
   });
 
   it('tells when a running machine stopped without being asked, with the cause', () => {
-    const failure = { exitCode: 1, cause: 'KVM internal error: emulation failure', remedy: 'Use software emulation (KVM=N).' };
+    const failure = {
+      exitCode: 1,
+      cause: 'KVM internal error: emulation failure',
+      remedy: 'Use software emulation (KVM=N).',
+    };
     expect(notificationFor(machine('w', 'ready', {}, 'Work'), machine('w', 'failed', { failure }, 'Work'))).toEqual({
       kind: 'stopped-unexpectedly',
       machineId: 'w',
@@ -58,7 +67,9 @@ describe('notificationFor', () => {
 
   it('says a machine could not start when it failed before running', () => {
     const failure = { exitCode: 88, cause: 'KVM is not enabled in the BIOS', remedy: '' };
-    expect(notificationFor(machine('w', 'created', {}, 'Work'), machine('w', 'failed', { failure }, 'Work'))).toMatchObject({
+    expect(
+      notificationFor(machine('w', 'created', {}, 'Work'), machine('w', 'failed', { failure }, 'Work')),
+    ).toMatchObject({
       kind: 'failed',
       title: 'Work could not start',
       body: 'KVM is not enabled in the BIOS',

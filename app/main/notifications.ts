@@ -33,7 +33,12 @@ export function notificationFor(before: MachineView | undefined, after: MachineV
       : { ...base, kind: 'failed', title: `${after.name} could not start`, body };
   }
   if (was === 'pulling' && now !== 'absent') {
-    return { ...base, kind: 'image-pulled', title: 'Image downloaded', body: `${after.name} has its image (${after.image}).` };
+    return {
+      ...base,
+      kind: 'image-pulled',
+      title: 'Image downloaded',
+      body: `${after.name} has its image (${after.image}).`,
+    };
   }
   if (was === 'installing' && now === 'ready') {
     return { ...base, kind: 'installed', title: 'Windows is installed', body: `${after.name} is ready to use.` };

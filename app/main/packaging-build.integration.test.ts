@@ -12,10 +12,15 @@ const root = resolve(import.meta.dirname, '..', '..');
  */
 describe('what the packages would ship from this build', () => {
   it('the entry points are shipped, and not one .map or test output', () => {
-    expect(existsSync(join(root, 'out', 'main', 'index.js')), 'out/ is built before the integration tests (npm run build)').toBe(true);
+    expect(
+      existsSync(join(root, 'out', 'main', 'index.js')),
+      'out/ is built before the integration tests (npm run build)',
+    ).toBe(true);
     const builder = parse(readFileSync(join(root, 'build', 'electron-builder.yml'), 'utf8')) as { files: string[] };
     const shipped = shippedFiles(root, builder.files);
-    expect(shipped).toEqual(expect.arrayContaining(['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'package.json']));
+    expect(shipped).toEqual(
+      expect.arrayContaining(['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'package.json']),
+    );
     expect(shipped.filter((f) => f.endsWith('.map'))).toEqual([]);
     expect(shipped.filter(isTestOutput)).toEqual([]);
     expect(shipped.filter((f) => !f.startsWith('out/') && f !== 'package.json')).toEqual([]);

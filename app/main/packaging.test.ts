@@ -88,27 +88,39 @@ describe('electron-builder.yml', () => {
   });
 
   it('recommends every helper a feature runs: a container engine, FreeRDP 3 or 2, secret-tool and gdbus', () => {
-    expect(builder.deb.recommends).toEqual(['docker.io | podman', 'freerdp3-x11 | freerdp2-x11', 'libsecret-tools', 'libglib2.0-bin']);
+    expect(builder.deb.recommends).toEqual([
+      'docker.io | podman',
+      'freerdp3-x11 | freerdp2-x11',
+      'libsecret-tools',
+      'libglib2.0-bin',
+    ]);
     const rpm = builder.rpm.fpm.join('\n');
     expect(rpm).toMatch(/^Recommends: .*podman/m);
     expect(rpm).toContain('Recommends: (/usr/bin/xfreerdp3 or /usr/bin/xfreerdp)');
     expect(rpm).toContain('Recommends: /usr/bin/secret-tool');
     expect(rpm).toContain('Recommends: /usr/bin/gdbus');
     // Each Recommends is its own --rpm-tag.
-    for (const [i, arg] of builder.rpm.fpm.entries()) if (arg.startsWith('Recommends:')) expect(builder.rpm.fpm[i - 1]).toBe('--rpm-tag');
+    for (const [i, arg] of builder.rpm.fpm.entries())
+      if (arg.startsWith('Recommends:')) expect(builder.rpm.fpm[i - 1]).toBe('--rpm-tag');
   });
 
   it('puts the metainfo in every package: /usr/share/metainfo in the deb and rpm, usr/share/metainfo in the AppImage', () => {
     for (const fpm of [builder.deb.fpm, builder.rpm.fpm]) {
-      expect(fpm).toContain('build/io.porthole.Porthole.metainfo.xml=/usr/share/metainfo/io.porthole.Porthole.metainfo.xml');
+      expect(fpm).toContain(
+        'build/io.porthole.Porthole.metainfo.xml=/usr/share/metainfo/io.porthole.Porthole.metainfo.xml',
+      );
     }
-    expect(builder.extraFiles).toContainEqual({ from: 'build/io.porthole.Porthole.metainfo.xml', to: 'usr/share/metainfo/io.porthole.Porthole.metainfo.xml' });
+    expect(builder.extraFiles).toContainEqual({
+      from: 'build/io.porthole.Porthole.metainfo.xml',
+      to: 'usr/share/metainfo/io.porthole.Porthole.metainfo.xml',
+    });
   });
 
   it('points at files that exist', () => {
     expect(existsSync(join(root, builder.afterPack))).toBe(true);
     expect(existsSync(join(root, builder.linux.icon, '512x512.png'))).toBe(true);
-    for (const r of [...builder.extraResources, ...builder.extraFiles]) expect(existsSync(join(root, r.from)), r.from).toBe(true);
+    for (const r of [...builder.extraResources, ...builder.extraFiles])
+      expect(existsSync(join(root, r.from)), r.from).toBe(true);
   });
 });
 
@@ -175,13 +187,23 @@ describe('icons', () => {
 describe('the afterPack hook', () => {
   const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
   type Hook = { flipPortholeFuses(executable: string): Promise<void>; default: (context: unknown) => Promise<void> };
-  const loadHook = async (): Promise<Hook> => (await import(pathToFileURL(join(root, 'build', 'after-pack.mjs')).href)) as Hook;
+  const loadHook = async (): Promise<Hook> =>
+    (await import(pathToFileURL(join(root, 'build', 'after-pack.mjs')).href)) as Hook;
 
   /** A file with a fuse wire like Electron's: sentinel, version 1, length, then one '0'/'1' per fuse. */
   async function standIn(wire: string): Promise<{ dir: string; file: string }> {
     const dir = await mkdtemp(join(tmpdir(), 'porthole-fuses-'));
     const file = join(dir, 'porthole');
-    await writeFile(file, Buffer.concat([Buffer.from('ELF...'), Buffer.from(SENTINEL), Buffer.from([1, wire.length]), Buffer.from(wire), Buffer.from('...')]));
+    await writeFile(
+      file,
+      Buffer.concat([
+        Buffer.from('ELF...'),
+        Buffer.from(SENTINEL),
+        Buffer.from([1, wire.length]),
+        Buffer.from(wire),
+        Buffer.from('...'),
+      ]),
+    );
     return { dir, file };
   }
   const wireOf = async (file: string): Promise<string> => {
@@ -193,7 +215,9 @@ describe('the afterPack hook', () => {
   it('puts the launcher in the executable’s place and flips the fuses of Electron, moved beside it as porthole.bin', async () => {
     const { dir, file } = await standIn('11111101');
     try {
-      await (await loadHook()).default({ electronPlatformName: 'linux', appOutDir: dir, packager: { executableName: 'porthole' } });
+      await (
+        await loadHook()
+      ).default({ electronPlatformName: 'linux', appOutDir: dir, packager: { executableName: 'porthole' } });
       // RunAsNode, CookieEncryption, NodeOptions, Inspect, AsarIntegrity, OnlyAsar, V8Snapshot, FileProtocol
       expect(await wireOf(`${file}.bin`)).toBe('01001100');
       expect(await readFile(file, 'utf8')).toBe(await readFile(join(root, 'build', 'launcher.sh'), 'utf8'));
@@ -218,16 +242,24 @@ type Workflow = {
   on: Record<string, unknown>;
   jobs: Record<
     string,
-    { 'runs-on'?: string; needs?: string | string[]; uses?: string; steps?: { run?: string; uses?: string; with?: Record<string, string> }[] }
+    {
+      'runs-on'?: string;
+      needs?: string | string[];
+      uses?: string;
+      steps?: { run?: string; uses?: string; with?: Record<string, string> }[];
+    }
   >;
 };
-const workflow = (name: string): Workflow => parse(readFileSync(join(root, '.github/workflows', name), 'utf8')) as Workflow;
+const workflow = (name: string): Workflow =>
+  parse(readFileSync(join(root, '.github/workflows', name), 'utf8')) as Workflow;
 
 describe('the release workflow', () => {
   it('builds on v* tags with npm ci and npm run dist, attaches dist/* to the release, and only after the whole suite passed', () => {
     const wf = workflow('release.yml');
     expect((wf.on.push as { tags: string[] }).tags).toEqual(['v*']);
-    const [name, job] = Object.entries(wf.jobs).find(([, j]) => (j.steps ?? []).some((s) => s.run?.includes('npm run dist')))!;
+    const [name, job] = Object.entries(wf.jobs).find(([, j]) =>
+      (j.steps ?? []).some((s) => s.run?.includes('npm run dist')),
+    )!;
     expect(job['runs-on']).toBe('ubuntu-latest');
     const runs = (job.steps ?? []).map((s) => s.run ?? '').join('\n');
     expect(runs).toContain('npm ci');
@@ -300,19 +332,38 @@ describe('the launcher (build/launcher.sh)', () => {
   });
 
   it('runs Electron from an AppImage where user namespaces are free, or its profile applies', async () => {
-    for (const [restrict, label] of [['0', 'unconfined'], [null, null], ['1', 'porthole-appimage (unconfined)']] as const) {
-      const r = run(join(dir, 'opt', 'porthole'), ['check'], { APPIMAGE, PORTHOLE_PROC_ROOT: await proc(restrict, label) });
+    for (const [restrict, label] of [
+      ['0', 'unconfined'],
+      [null, null],
+      ['1', 'porthole-appimage (unconfined)'],
+    ] as const) {
+      const r = run(join(dir, 'opt', 'porthole'), ['check'], {
+        APPIMAGE,
+        PORTHOLE_PROC_ROOT: await proc(restrict, label),
+      });
       expect(r.stdout, `${restrict} ${label}`).toBe('ran:check\n');
     }
   });
 
   it('in an AppImage on a restricting system without a profile: no Electron, the same profile and commands as porthole check', async () => {
-    const r = run(join(dir, 'opt', 'porthole'), ['--hidden'], { APPIMAGE, PORTHOLE_PROC_ROOT: await proc('1', 'unconfined') });
+    const r = run(join(dir, 'opt', 'porthole'), ['--hidden'], {
+      APPIMAGE,
+      PORTHOLE_PROC_ROOT: await proc('1', 'unconfined'),
+    });
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
-    const indented = appArmorProfile(APPIMAGE).trimEnd().split('\n').map((l) => `    ${l}`.trimEnd()).join('\n');
-    expect(r.stderr.split('\n').map((l) => l.trimEnd()).join('\n')).toContain(indented);
+    const indented = appArmorProfile(APPIMAGE)
+      .trimEnd()
+      .split('\n')
+      .map((l) => `    ${l}`.trimEnd())
+      .join('\n');
+    expect(
+      r.stderr
+        .split('\n')
+        .map((l) => l.trimEnd())
+        .join('\n'),
+    ).toContain(indented);
     for (const command of appArmorCommands(APPIMAGE, sudo)) expect(r.stderr).toContain(`    ${command}\n`);
     expect(r.stderr).toContain('Do not start it with --no-sandbox');
   });

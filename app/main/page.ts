@@ -15,7 +15,13 @@ export const PAGE_ORIGIN = `${PAGE_SCHEME}://${PAGE_HOST}`;
  * (Vite's `<script type="module" crossorigin>` loads in CORS mode; our answers carry no Access-Control headers,
  * so no other origin can read them).
  */
-export const PAGE_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true } as const;
+export const PAGE_SCHEME_PRIVILEGES = {
+  standard: true,
+  secure: true,
+  supportFetchAPI: true,
+  corsEnabled: true,
+  codeCache: true,
+} as const;
 
 /** Where our own page lives: the built renderer on disk, or the dev server (never in a packaged app). */
 export interface PageLocation {
@@ -52,7 +58,13 @@ export function isOwnPageUrl(url: string, location: PageLocation): boolean {
   if (location.devServerUrl !== null) {
     return parsed.origin === new URL(location.devServerUrl).origin;
   }
-  return parsed.protocol === `${PAGE_SCHEME}:` && parsed.host === PAGE_HOST && parsed.username === '' && parsed.password === '' && parsed.port === '';
+  return (
+    parsed.protocol === `${PAGE_SCHEME}:` &&
+    parsed.host === PAGE_HOST &&
+    parsed.username === '' &&
+    parsed.password === '' &&
+    parsed.port === ''
+  );
 }
 
 /** The file under the renderer's folder a page URL names; null for anything else (another host, outside the folder). */
@@ -69,7 +81,9 @@ export function pageFile(url: string, location: PageLocation): string | null {
   const dir = resolve(location.indexFile, '..');
   const file = resolve(dir, `.${path === '/' ? '/index.html' : path}`);
   const inside = relative(dir, file);
-  return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside) && !inside.split(sep).includes('..') ? file : null;
+  return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside) && !inside.split(sep).includes('..')
+    ? file
+    : null;
 }
 
 const CONTENT_TYPES: Record<string, string> = {

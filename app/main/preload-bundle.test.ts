@@ -11,7 +11,12 @@ const root = resolve(import.meta.dirname, '..', '..');
 
 describe('the preload bundle', () => {
   it('requires nothing but electron (a sandboxed preload cannot load node_modules)', async () => {
-    const { config } = await loadConfigFromFile({ command: 'build', mode: 'production' }, 'electron.vite.config.ts', root, 'silent');
+    const { config } = await loadConfigFromFile(
+      { command: 'build', mode: 'production' },
+      'electron.vite.config.ts',
+      root,
+      'silent',
+    );
     expect(config.preload, 'electron.vite.config.ts has a preload section').toBeDefined();
     const resolved = await new PreloadConfigFactory(config.preload!, {}, { root }).build();
     const output = (await build({

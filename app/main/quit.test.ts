@@ -21,7 +21,11 @@ describe('closing the main window', () => {
 // hasStatusNotifierHost is tested against a real session bus: tray-host.integration.test.ts.
 
 describe('quitting with machines running', () => {
-  const running = runningMachines([machine('a', 'ready', {}, 'Games'), machine('b', 'stopped'), machine('c', 'booting', {}, 'Work')]);
+  const running = runningMachines([
+    machine('a', 'ready', {}, 'Games'),
+    machine('b', 'stopped'),
+    machine('c', 'booting', {}, 'Work'),
+  ]);
 
   it('knows which machines would keep running', () => {
     expect(running.map((m) => m.id)).toEqual(['a', 'c']);

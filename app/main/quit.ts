@@ -9,7 +9,11 @@ export type CloseAction = 'hide' | 'quit';
  * without a StatusNotifier host (GNOME without an extension) a hidden window could not come back.
  * The person's own setting wins either way.
  */
-export function decideClose(opts: { quitting: boolean; trayHostPresent: boolean; closeToTray: boolean | null }): CloseAction {
+export function decideClose(opts: {
+  quitting: boolean;
+  trayHostPresent: boolean;
+  closeToTray: boolean | null;
+}): CloseAction {
   if (opts.quitting) return 'quit';
   if (opts.closeToTray !== null) return opts.closeToTray ? 'hide' : 'quit';
   return opts.trayHostPresent ? 'hide' : 'quit';

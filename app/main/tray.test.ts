@@ -37,9 +37,7 @@ function click(item: MenuItemConstructorOptions): void {
 /** Which of Start / Stop / Restart / Show Screen are enabled, in that order. */
 function enabledFor(phase: MachinePhase): string {
   const t = buildTrayTemplate([machine('win', phase)], { actions: actions() });
-  return (['start', 'stop', 'restart', 'screen'] as const)
-    .filter((a) => byId(t, `machine:win:${a}`).enabled)
-    .join(',');
+  return (['start', 'stop', 'restart', 'screen'] as const).filter((a) => byId(t, `machine:win:${a}`).enabled).join(',');
 }
 
 describe('buildTrayTemplate', () => {
@@ -140,18 +138,31 @@ describe('buildTrayTemplate', () => {
       ['win', receiver, true],
       ['win', receiver, false],
     ]);
-    expect(find(buildTrayTemplate([{ ...machine('win', 'stopped'), usbDevices: [receiver] }], { actions: { ...actions(), usb } }), 'machine:win:usb')).toBeNull();
-    expect(find(buildTrayTemplate([machine('win', 'ready')], { actions: { ...actions(), usb } }), 'machine:win:usb')).toBeNull();
+    expect(
+      find(
+        buildTrayTemplate([{ ...machine('win', 'stopped'), usbDevices: [receiver] }], {
+          actions: { ...actions(), usb },
+        }),
+        'machine:win:usb',
+      ),
+    ).toBeNull();
+    expect(
+      find(buildTrayTemplate([machine('win', 'ready')], { actions: { ...actions(), usb } }), 'machine:win:usb'),
+    ).toBeNull();
   });
 });
 
 describe('state lines', () => {
   it('say progress, shutdown steps and failure causes', () => {
-    expect(phaseSummary(machine('w', 'pulling', { progress: { fraction: 0.423 } }).status)).toBe('Downloading the image 42%');
+    expect(phaseSummary(machine('w', 'pulling', { progress: { fraction: 0.423 } }).status)).toBe(
+      'Downloading the image 42%',
+    );
     expect(phaseSummary(machine('w', 'preparing', { message: 'Downloading Windows 11 (12.3%)...' }).status)).toBe(
       'Downloading Windows 11 (12.3%)...',
     );
-    expect(phaseSummary(machine('w', 'stopping', { shutdown: { step: 3, of: 100 } }).status)).toBe('Shutting down (3/100)');
+    expect(phaseSummary(machine('w', 'stopping', { shutdown: { step: 3, of: 100 } }).status)).toBe(
+      'Shutting down (3/100)',
+    );
     const failed = machine('w', 'failed', {
       failure: { exitCode: 88, cause: 'KVM is not available', remedy: 'Enable virtualization in the BIOS.' },
     });

@@ -1,5 +1,14 @@
 import type { MenuItemConstructorOptions } from 'electron';
-import { canRestart, canShowScreen, canStart, canStop, phaseSummary, usbKey, type MachinePhase, type MachineView } from '../api';
+import {
+  canRestart,
+  canShowScreen,
+  canStart,
+  canStop,
+  phaseSummary,
+  usbKey,
+  type MachinePhase,
+  type MachineView,
+} from '../api';
 
 export interface TrayActions {
   start(id: string): void;
@@ -61,7 +70,10 @@ function usbItems(m: MachineView, actions: TrayActions): MenuItemConstructorOpti
  * One machine: its items inline. Several: a submenu each, under the machine's name and state.
  * Item ids are stable (`machine:<id>:start`, `open`, `quit`, ...) so tests and hooks can find them.
  */
-export function buildTrayTemplate(machines: MachineView[], opts: { actions: TrayActions }): MenuItemConstructorOptions[] {
+export function buildTrayTemplate(
+  machines: MachineView[],
+  opts: { actions: TrayActions },
+): MenuItemConstructorOptions[] {
   const { actions } = opts;
   const sorted = [...machines].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   const machineSection: MenuItemConstructorOptions[] =

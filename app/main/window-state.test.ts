@@ -36,11 +36,16 @@ describe('clampToDisplays', () => {
 
   it('uses the default size the first time, fitted to the primary display', () => {
     expect(clampToDisplays(undefined, [laptop], fallback)).toEqual(fallback);
-    expect(clampToDisplays(undefined, [{ x: 0, y: 0, width: 1024, height: 600 }], fallback)).toEqual({ width: 1024, height: 600 });
+    expect(clampToDisplays(undefined, [{ x: 0, y: 0, width: 1024, height: 600 }], fallback)).toEqual({
+      width: 1024,
+      height: 600,
+    });
   });
 
   it('remembers maximized', () => {
-    expect(clampToDisplays({ x: 10, y: 10, width: 800, height: 600, maximized: true }, [laptop], fallback)).toMatchObject({
+    expect(
+      clampToDisplays({ x: 10, y: 10, width: 800, height: 600, maximized: true }, [laptop], fallback),
+    ).toMatchObject({
       maximized: true,
     });
   });

@@ -52,7 +52,11 @@ function overlap(a: Rect, b: Rect): { width: number; height: number } {
  */
 export function clampToDisplays(saved: SavedBounds | undefined, workAreas: Rect[], fallback: SavedBounds): SavedBounds {
   const wanted = saved ?? fallback;
-  const base: SavedBounds = { width: wanted.width, height: wanted.height, ...(wanted.maximized ? { maximized: true } : {}) };
+  const base: SavedBounds = {
+    width: wanted.width,
+    height: wanted.height,
+    ...(wanted.maximized ? { maximized: true } : {}),
+  };
   const primary = workAreas[0];
   const fit = (area: Rect | undefined): SavedBounds =>
     area ? { ...base, width: Math.min(base.width, area.width), height: Math.min(base.height, area.height) } : base;

@@ -42,7 +42,14 @@ describe('the window', () => {
     // What a page must never get: Node, a shared context, an unsandboxed renderer, weaker web security.
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
     expect(prefs.preload).toBe('/app/out/preload/index.cjs');
-    for (const key of ['nodeIntegrationInWorker', 'nodeIntegrationInSubFrames', 'allowRunningInsecureContent', 'experimentalFeatures', 'webviewTag', 'navigateOnDragDrop'] as const) {
+    for (const key of [
+      'nodeIntegrationInWorker',
+      'nodeIntegrationInSubFrames',
+      'allowRunningInsecureContent',
+      'experimentalFeatures',
+      'webviewTag',
+      'navigateOnDragDrop',
+    ] as const) {
       expect(prefs[key], key).not.toBe(true);
     }
   });
@@ -56,7 +63,12 @@ describe('the window', () => {
       bounds: { width: 900, height: 600 },
     }) as unknown as FakeBrowserWindow;
     const opts = win.options as { webPreferences: Record<string, unknown>; show: boolean };
-    expect(opts.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+    expect(opts.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    });
     expect(opts.webPreferences.preload).toBe('/p.cjs');
     expect(opts.show).toBe(false);
     expect(win.loaded).toBe(`${PAGE}#/screen/win11`);
@@ -65,21 +77,41 @@ describe('the window', () => {
   });
 
   it('can start hidden (autostart)', () => {
-    const win = createAppWindow({ location, preload: '/p.cjs', route: '/', title: 'Porthole', bounds: { width: 900, height: 600 }, startHidden: true });
+    const win = createAppWindow({
+      location,
+      preload: '/p.cjs',
+      route: '/',
+      title: 'Porthole',
+      bounds: { width: 900, height: 600 },
+      startHidden: true,
+    });
     expect(win.isVisible()).toBe(false);
   });
 
   it('maximizes a window saved maximized only once its page is ready to show (maximizing shows it)', () => {
     FakeBrowserWindow.autoReady = false;
     try {
-      const win = createAppWindow({ location, preload: '/p.cjs', route: '/', title: 'Porthole', bounds: { width: 900, height: 600, maximized: true } }) as unknown as FakeBrowserWindow;
+      const win = createAppWindow({
+        location,
+        preload: '/p.cjs',
+        route: '/',
+        title: 'Porthole',
+        bounds: { width: 900, height: 600, maximized: true },
+      }) as unknown as FakeBrowserWindow;
       expect(win.isMaximized()).toBe(false);
       expect(win.isVisible()).toBe(false);
       win.emit('ready-to-show');
       expect(win.isMaximized()).toBe(true);
       expect(win.isVisible()).toBe(true);
 
-      const hidden = createAppWindow({ location, preload: '/p.cjs', route: '/', title: 'Porthole', bounds: { width: 900, height: 600, maximized: true }, startHidden: true }) as unknown as FakeBrowserWindow;
+      const hidden = createAppWindow({
+        location,
+        preload: '/p.cjs',
+        route: '/',
+        title: 'Porthole',
+        bounds: { width: 900, height: 600, maximized: true },
+        startHidden: true,
+      }) as unknown as FakeBrowserWindow;
       hidden.emit('ready-to-show');
       expect(hidden.isVisible()).toBe(false);
       expect(hidden.isMaximized()).toBe(false);
@@ -114,7 +146,14 @@ describe('guards on the page', () => {
 
   it('refuses navigation away from our page', () => {
     const wc = guarded();
-    for (const url of ['https://evil.example/', 'file:///etc/passwd', 'file:///opt/Porthole/out/renderer/index.html', 'porthole://app/other.html', 'porthole://evil/index.html', 'data:text/html,hi']) {
+    for (const url of [
+      'https://evil.example/',
+      'file:///etc/passwd',
+      'file:///opt/Porthole/out/renderer/index.html',
+      'porthole://app/other.html',
+      'porthole://evil/index.html',
+      'data:text/html,hi',
+    ]) {
       const ev = navEvent(url);
       fire(wc, 'will-navigate', ev);
       expect(ev.preventDefault, url).toHaveBeenCalled();
@@ -171,7 +210,15 @@ describe('the session', () => {
     const { request, check } = hardened();
     expect(ask(request, 'clipboard-sanitized-write', PAGE)).toBe(true);
     expect(ask(request, 'fullscreen', `${PAGE}#/screen/a`)).toBe(true);
-    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'hid', 'display-capture']) {
+    for (const p of [
+      'media',
+      'geolocation',
+      'notifications',
+      'clipboard-read',
+      'openExternal',
+      'hid',
+      'display-capture',
+    ]) {
       expect(ask(request, p, PAGE), p).toBe(false);
     }
     expect(check({}, 'fullscreen', 'porthole://app', { requestingUrl: PAGE, isMainFrame: true })).toBe(true);
@@ -182,7 +229,12 @@ describe('the session', () => {
   it('refuses even those permissions to a foreign page', () => {
     const { request, check } = hardened();
     expect(ask(request, 'fullscreen', 'https://evil.example/')).toBe(false);
-    expect(check({}, 'clipboard-sanitized-write', 'https://evil.example', { requestingUrl: 'https://evil.example/', isMainFrame: true })).toBe(false);
+    expect(
+      check({}, 'clipboard-sanitized-write', 'https://evil.example', {
+        requestingUrl: 'https://evil.example/',
+        isMainFrame: true,
+      }),
+    ).toBe(false);
   });
 
   it('refuses device access', () => {
@@ -192,8 +244,14 @@ describe('the session', () => {
   it('sends the CSP with our documents', () => {
     const { headers } = hardened();
     let response: { responseHeaders?: Record<string, string[]> } | undefined;
-    headers({ resourceType: 'mainFrame', responseHeaders: { 'Content-Type': ['text/html'] } }, (r: typeof response) => (response = r));
-    expect(response!.responseHeaders).toEqual({ 'Content-Type': ['text/html'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
+    headers(
+      { resourceType: 'mainFrame', responseHeaders: { 'Content-Type': ['text/html'] } },
+      (r: typeof response) => (response = r),
+    );
+    expect(response!.responseHeaders).toEqual({
+      'Content-Type': ['text/html'],
+      'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
+    });
     headers({ resourceType: 'script', responseHeaders: {} }, (r: typeof response) => (response = r));
     expect(response).toEqual({});
   });
@@ -208,11 +266,15 @@ describe('the session', () => {
 
   it('is the one the web host sends and the page’s meta tag carries (minus frame-ancestors, a header only)', async () => {
     const { CONTENT_SECURITY_POLICY: web } = await import('../web/static');
-    const html = withContentSecurityPolicy(await readFile(resolve(import.meta.dirname, '../../renderer/index.html'), 'utf8'));
+    const html = withContentSecurityPolicy(
+      await readFile(resolve(import.meta.dirname, '../../renderer/index.html'), 'utf8'),
+    );
     const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1];
     expect(web).toBe(CONTENT_SECURITY_POLICY);
     expect(meta).toBe(CONTENT_SECURITY_POLICY.replace("; frame-ancestors 'none'", ''));
-    expect(() => withContentSecurityPolicy('<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src *">')).toThrow();
+    expect(() =>
+      withContentSecurityPolicy('<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src *">'),
+    ).toThrow();
   });
 });
 

@@ -25,7 +25,11 @@ export function contentSecurityPolicy(dev: boolean): string {
 /** Permissions the screen needs: copying to the clipboard and going full screen. Nothing else, ever. */
 const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write', 'fullscreen']);
 
-export function permissionAllowed(permission: string, requestingUrl: string | undefined, location: PageLocation): boolean {
+export function permissionAllowed(
+  permission: string,
+  requestingUrl: string | undefined,
+  location: PageLocation,
+): boolean {
   return ALLOWED_PERMISSIONS.has(permission) && requestingUrl !== undefined && isOwnPageUrl(requestingUrl, location);
 }
 

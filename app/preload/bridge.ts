@@ -29,7 +29,9 @@ export interface BridgeDeps {
 type Listener = (payload: unknown) => void;
 
 function bridgeError(code: ErrorCode, message: string, remedy?: string): BridgeError {
-  return remedy === undefined ? { name: 'PortholeError', code, message } : { name: 'PortholeError', code, message, remedy };
+  return remedy === undefined
+    ? { name: 'PortholeError', code, message }
+    : { name: 'PortholeError', code, message, remedy };
 }
 
 /** Turns a CallResult envelope into its value, or rejects with a BridgeError that keeps the code. */
@@ -86,11 +88,18 @@ export function createBridge({ ipc, getPathForFile }: BridgeDeps): PortholeBridg
     const s = streams.get(sid);
     streams.delete(sid);
     const e = error as { code?: unknown; message?: unknown; remedy?: unknown } | null;
-    s?.onEnd?.(e && typeof e.code === 'string' && typeof e.message === 'string'
-      ? bridgeError(e.code as ErrorCode, e.message, typeof e.remedy === 'string' ? e.remedy : undefined)
-      : undefined);
+    s?.onEnd?.(
+      e && typeof e.code === 'string' && typeof e.message === 'string'
+        ? bridgeError(e.code as ErrorCode, e.message, typeof e.remedy === 'string' ? e.remedy : undefined)
+        : undefined,
+    );
   });
-  const openStream = (stream: unknown, request: unknown, onItem: Listener, onEnd?: (error?: BridgeError) => void): (() => void) => {
+  const openStream = (
+    stream: unknown,
+    request: unknown,
+    onItem: Listener,
+    onEnd?: (error?: BridgeError) => void,
+  ): (() => void) => {
     if (!isStreamName(stream)) throw new TypeError(`Porthole has no stream named "${String(stream)}".`);
     if (typeof onItem !== 'function') throw new TypeError('openStream needs an item listener function.');
     const sid = nextStreamId++;

@@ -33,7 +33,11 @@ const fake = vi.hoisted(() => {
   };
 });
 
-vi.mock('electron', () => ({ contextBridge: fake.contextBridge, ipcRenderer: fake.ipcRenderer, webUtils: fake.webUtils }));
+vi.mock('electron', () => ({
+  contextBridge: fake.contextBridge,
+  ipcRenderer: fake.ipcRenderer,
+  webUtils: fake.webUtils,
+}));
 
 let bridge: PortholeBridge;
 beforeAll(async () => {
@@ -45,7 +49,8 @@ function answer(result: CallResult): void {
   fake.ipcRenderer.invoke.mockResolvedValueOnce(result);
 }
 function pushEvent(name: string, payload: unknown): void {
-  for (const l of fake.listeners) if (l.channel === IPC_EVENT_CHANNEL) (l.listener as Listener)({ sender: 'ipc' }, name, payload);
+  for (const l of fake.listeners)
+    if (l.channel === IPC_EVENT_CHANNEL) (l.listener as Listener)({ sender: 'ipc' }, name, payload);
 }
 
 describe('window.porthole', () => {
@@ -55,7 +60,9 @@ describe('window.porthole', () => {
   });
 
   it('holds exactly one function per action, subscribe, openStream, pathForFile and desktop', () => {
-    expect(Object.keys(bridge).sort()).toEqual([...actionNames, 'subscribe', 'openStream', 'pathForFile', 'desktop'].sort());
+    expect(Object.keys(bridge).sort()).toEqual(
+      [...actionNames, 'subscribe', 'openStream', 'pathForFile', 'desktop'].sort(),
+    );
     for (const name of [...actionNames, 'subscribe', 'openStream', 'pathForFile'] as const) {
       expect(typeof bridge[name], name).toBe('function');
     }
@@ -91,9 +98,17 @@ describe('actions', () => {
   });
 
   it('reject with the error rebuilt from the envelope, code and remedy kept', async () => {
-    answer({ ok: false, error: { code: 'ENGINE_UNAVAILABLE', message: 'Docker is not running.', remedy: 'Start it.' } });
+    answer({
+      ok: false,
+      error: { code: 'ENGINE_UNAVAILABLE', message: 'Docker is not running.', remedy: 'Start it.' },
+    });
     const err: unknown = await bridge.listMachines({}).catch((e: unknown) => e);
-    expect(err).toEqual({ name: 'PortholeError', code: 'ENGINE_UNAVAILABLE', message: 'Docker is not running.', remedy: 'Start it.' });
+    expect(err).toEqual({
+      name: 'PortholeError',
+      code: 'ENGINE_UNAVAILABLE',
+      message: 'Docker is not running.',
+      remedy: 'Start it.',
+    });
     expect(isBridgeError(err)).toBe(true);
   });
 
@@ -129,12 +144,15 @@ describe('subscribe', () => {
     answer({ ok: true, value: null });
     const close = bridge.openStream('machineLog', { id: 'a' }, (item) => items.push(item));
     expect(fake.ipcRenderer.invoke).toHaveBeenCalledWith(IPC_STREAM_OPEN_CHANNEL, 1, 'machineLog', { id: 'a' });
-    for (const l of fake.listeners) if (l.channel === IPC_STREAM_ITEM_CHANNEL) (l.listener as Listener)({}, 1, { kind: 'ended' });
-    for (const l of fake.listeners) if (l.channel === IPC_STREAM_ITEM_CHANNEL) (l.listener as Listener)({}, 2, { kind: 'other' });
+    for (const l of fake.listeners)
+      if (l.channel === IPC_STREAM_ITEM_CHANNEL) (l.listener as Listener)({}, 1, { kind: 'ended' });
+    for (const l of fake.listeners)
+      if (l.channel === IPC_STREAM_ITEM_CHANNEL) (l.listener as Listener)({}, 2, { kind: 'other' });
     expect(items).toEqual([{ kind: 'ended' }]);
     close();
     expect(fake.ipcRenderer.invoke).toHaveBeenCalledWith(IPC_STREAM_CLOSE_CHANNEL, 1);
-    for (const l of fake.listeners) if (l.channel === IPC_STREAM_ITEM_CHANNEL) (l.listener as Listener)({}, 1, { kind: 'late' });
+    for (const l of fake.listeners)
+      if (l.channel === IPC_STREAM_ITEM_CHANNEL) (l.listener as Listener)({}, 1, { kind: 'late' });
     expect(items).toHaveLength(1);
     expect(() => bridge.openStream('nope' as 'machineLog', { id: 'a' }, () => undefined)).toThrow(/no stream named/);
   });
@@ -153,7 +171,9 @@ describe('subscribe', () => {
   });
 
   it('refuses an unknown event name or a listener that is not a function', () => {
-    expect(() => bridge.subscribe('everything' as 'machineChanged', () => undefined)).toThrow(/no event named "everything"/);
+    expect(() => bridge.subscribe('everything' as 'machineChanged', () => undefined)).toThrow(
+      /no event named "everything"/,
+    );
     expect(() => bridge.subscribe('machineChanged', 'x' as unknown as () => void)).toThrow(TypeError);
   });
 });

@@ -26,9 +26,17 @@ describe('web host: listApps on a hostile apps folder', () => {
     shared = join(root, 'shared');
     await Promise.all([mkdir(shared), mkdir(join(root, 'renderer'))]);
     await writeFile(join(root, 'renderer', 'index.html'), '<!doctype html><title>Porthole</title>');
-    const env = { ...process.env, DOCKER_HOST: `unix://${join(root, 'no-engine.sock')}`, XDG_DATA_HOME: join(root, 'xdg') };
+    const env = {
+      ...process.env,
+      DOCKER_HOST: `unix://${join(root, 'no-engine.sock')}`,
+      XDG_DATA_HOME: join(root, 'xdg'),
+    };
     backend = await createBackend({ configDir: join(root, 'config'), dataDir: join(root, 'data'), env, watch: false });
-    const created = await backend.invoke('createMachine', { name: 'Office', password: 'Pa55word!', sharedFolders: [{ hostPath: shared, readOnly: false }] });
+    const created = await backend.invoke('createMachine', {
+      name: 'Office',
+      password: 'Pa55word!',
+      sharedFolders: [{ hostPath: shared, readOnly: false }],
+    });
     if (!created.ok) throw new Error(created.error.message);
     id = (created.value as { id: string }).id;
     host = await startWebHost({ backend, rendererDir: join(root, 'renderer') });
@@ -40,9 +48,14 @@ describe('web host: listApps on a hostile apps folder', () => {
   });
 
   /** Sends the calls on one connection and collects each answer by its id. */
-  async function calls(requests: Array<{ action: string; request: unknown }>): Promise<Map<number, { ok: boolean; value?: unknown; error?: { message: string } }>> {
+  async function calls(
+    requests: Array<{ action: string; request: unknown }>,
+  ): Promise<Map<number, { ok: boolean; value?: unknown; error?: { message: string } }>> {
     const ws = await new Promise<WebSocket>((resolve, reject) => {
-      const socket = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${host.token}`, { headers: { Origin: `http://127.0.0.1:${host.port}` }, maxPayload: 256 * 1024 * 1024 });
+      const socket = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${host.token}`, {
+        headers: { Origin: `http://127.0.0.1:${host.port}` },
+        maxPayload: 256 * 1024 * 1024,
+      });
       socket.once('open', () => resolve(socket));
       socket.once('error', reject);
     });
@@ -60,15 +73,25 @@ describe('web host: listApps on a hostile apps folder', () => {
   it('apps.json that is a FIFO: eight listings at once are answered, and so is every other call', async () => {
     await mkdir(join(shared, '.porthole', 'apps'), { recursive: true });
     execFileSync('mkfifo', [join(shared, '.porthole', 'apps', 'apps.json')]);
-    const answers = await calls([...Array.from({ length: 8 }, () => ({ action: 'listApps', request: { id } })), { action: 'listMachines', request: {} }]);
-    for (let i = 1; i <= 8; i++) expect(answers.get(i)).toMatchObject({ ok: true, value: { state: 'unreadable', warnings: ['apps.json is a named pipe, not a file.'] } });
+    const answers = await calls([
+      ...Array.from({ length: 8 }, () => ({ action: 'listApps', request: { id } })),
+      { action: 'listMachines', request: {} },
+    ]);
+    for (let i = 1; i <= 8; i++)
+      expect(answers.get(i)).toMatchObject({
+        ok: true,
+        value: { state: 'unreadable', warnings: ['apps.json is a named pipe, not a file.'] },
+      });
     expect(answers.get(9)).toMatchObject({ ok: true });
     // And afterwards too: nothing is left waiting on the pipe.
     expect((await calls([{ action: 'listMachines', request: {} }])).get(1)).toMatchObject({ ok: true });
   });
 
   it('12,000 programs naming one 262 KB icon: one bounded answer, the icons within their budget', async () => {
-    await writeAppsFolder(shared, appsList(12_000, () => 'ffffffffffff.png'));
+    await writeAppsFolder(
+      shared,
+      appsList(12_000, () => 'ffffffffffff.png'),
+    );
     await writeFile(join(shared, '.porthole', 'apps', 'icons', 'ffffffffffff.png'), fakePng(262_000));
     const answer = (await calls([{ action: 'listApps', request: { id } }])).get(1);
     expect(answer?.ok).toBe(true);
@@ -81,7 +104,10 @@ describe('web host: listApps on a hostile apps folder', () => {
   it('apps.json or an icon linked to host files: nothing of them is carried', async () => {
     await writeFile(join(root, 'shadow'), `${HOST_SECRET}\n`);
     await writeFile(join(root, 'host.png'), Buffer.concat([fakePng(64), Buffer.from(HOST_SECRET)]));
-    const dir = await writeAppsFolder(shared, appsList(1, () => 'ffffffffffff.png'));
+    const dir = await writeAppsFolder(
+      shared,
+      appsList(1, () => 'ffffffffffff.png'),
+    );
     await symlink(join(root, 'host.png'), join(dir, 'icons', 'ffffffffffff.png'));
     const withIcon = (await calls([{ action: 'listApps', request: { id } }])).get(1);
     expect((withIcon?.value as AppList).apps[0]?.icon).toBeNull();

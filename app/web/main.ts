@@ -11,9 +11,14 @@ async function main(): Promise<void> {
   const backend = await createBackend({ ...defaultDirs(process.env), engineWaitMs: 2000 });
   const port = process.env.PORTHOLE_WEB_PORT ? Number(process.env.PORTHOLE_WEB_PORT) : 0;
   const host = await startWebHost({ backend, rendererDir, port });
-  process.stdout.write(`Porthole is running at ${host.url}\nOpen that address in your browser. Press Ctrl+C to stop (machines keep running).\n`);
+  process.stdout.write(
+    `Porthole is running at ${host.url}\nOpen that address in your browser. Press Ctrl+C to stop (machines keep running).\n`,
+  );
   const shutdown = (): void => {
-    void host.close().then(() => backend.dispose()).finally(() => process.exit(0));
+    void host
+      .close()
+      .then(() => backend.dispose())
+      .finally(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

@@ -24,14 +24,20 @@ describe('machine and snapshot names over the WebSocket', () => {
     backend = await createBackend({
       configDir: join(root, 'config'),
       dataDir: join(root, 'data'),
-      env: { ...process.env, DOCKER_HOST: `unix://${join(root, 'no-engine.sock')}`, XDG_DATA_HOME: join(root, 'xdg-data') },
+      env: {
+        ...process.env,
+        DOCKER_HOST: `unix://${join(root, 'no-engine.sock')}`,
+        XDG_DATA_HOME: join(root, 'xdg-data'),
+      },
       watch: false,
     });
     const rendererDir = join(root, 'renderer');
     await mkdir(rendererDir);
     await writeFile(join(rendererDir, 'index.html'), '<!doctype html>');
     host = await startWebHost({ backend, rendererDir });
-    ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${host.token}`, { headers: { Origin: `http://127.0.0.1:${host.port}` } });
+    ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${host.token}`, {
+      headers: { Origin: `http://127.0.0.1:${host.port}` },
+    });
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   });
   afterAll(async () => {

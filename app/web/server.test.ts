@@ -31,7 +31,10 @@ function fakeBackend(): Backend & { calls: Array<[unknown, unknown]>; push: Back
       return () => listeners.delete(l);
     },
     async openStream() {
-      return { ok: false as const, error: { code: 'INVALID_ARGUMENT' as const, message: 'This double has no streams.' } };
+      return {
+        ok: false as const,
+        error: { code: 'INVALID_ARGUMENT' as const, message: 'This double has no streams.' },
+      };
     },
     push: (e) => listeners.forEach((l) => l(e)),
     async dispose() {},
@@ -88,7 +91,12 @@ describe('web host', () => {
     backend.push({ event: 'machineRemoved', payload: { id: 'gone' } });
     await expect.poll(() => messages.length).toBe(3);
     expect(messages).toContainEqual({ t: 'result', id: 1, ok: true, value: [] });
-    expect(messages).toContainEqual({ t: 'result', id: 2, ok: false, error: { code: 'INVALID_ARGUMENT', message: 'Unknown action "dropTables".' } });
+    expect(messages).toContainEqual({
+      t: 'result',
+      id: 2,
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: 'Unknown action "dropTables".' },
+    });
     expect(messages[2]).toEqual({ t: 'event', event: 'machineRemoved', payload: { id: 'gone' } });
     ws.close();
   });
@@ -102,10 +110,16 @@ describe('web host', () => {
     return messages;
   };
   const closed = (ws: WebSocket) =>
-    new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    new Promise<{ code: number; reason: string }>((resolve) =>
+      ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
   const stillServes = async (): Promise<void> => {
     const ws = await connect(`/api?token=${host.token}`);
-    const [answer] = await exchange(ws, () => ws.send(JSON.stringify({ t: 'call', id: 7, action: 'listMachines', request: {} })), 1);
+    const [answer] = await exchange(
+      ws,
+      () => ws.send(JSON.stringify({ t: 'call', id: 7, action: 'listMachines', request: {} })),
+      1,
+    );
     expect(answer).toEqual({ t: 'result', id: 7, ok: true, value: [] });
     ws.close();
   };
@@ -125,7 +139,8 @@ describe('web host', () => {
     );
     expect(messages.map((m) => (m as { t: string; id: unknown }).t)).toEqual(Array(5).fill('protocolError'));
     expect(messages.map((m) => (m as { id: unknown }).id)).toEqual([null, null, 5, null, null]);
-    for (const m of messages) expect(serverMessageSchema.parse(m)).toMatchObject({ error: { code: 'INVALID_ARGUMENT' } });
+    for (const m of messages)
+      expect(serverMessageSchema.parse(m)).toMatchObject({ error: { code: 'INVALID_ARGUMENT' } });
     expect((messages[0] as { error: { message: string } }).error.message).toMatch(/not JSON/);
     expect((messages[2] as { error: { message: string } }).error.message).toMatch(/action/);
     expect(backend.calls).toEqual([]);
@@ -137,7 +152,10 @@ describe('web host', () => {
     const close = closed(ws);
     ws.on('error', () => undefined);
     ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
-    expect(await close).toEqual({ code: CLOSE_INVALID_DATA, reason: expect.stringMatching(/UTF-8/) as unknown as string });
+    expect(await close).toEqual({
+      code: CLOSE_INVALID_DATA,
+      reason: expect.stringMatching(/UTF-8/) as unknown as string,
+    });
     await stillServes();
   });
 
@@ -146,12 +164,20 @@ describe('web host', () => {
     const close = closed(ws);
     ws.on('error', () => undefined);
     ws.send('x'.repeat(MAX_CLIENT_FRAME_BYTES + 1));
-    expect(await close).toEqual({ code: CLOSE_TOO_BIG, reason: expect.stringMatching(/larger than/) as unknown as string });
+    expect(await close).toEqual({
+      code: CLOSE_TOO_BIG,
+      reason: expect.stringMatching(/larger than/) as unknown as string,
+    });
     await stillServes();
   });
 
   it('takes the largest legitimate call: 1,000,000 characters of YAML, each escaped to 6 bytes', async () => {
-    const frame = JSON.stringify({ t: 'call', id: 99_999_999, action: 'importCompose', request: { yaml: '\u0001'.repeat(IMPORT_YAML_MAX_CHARS) } });
+    const frame = JSON.stringify({
+      t: 'call',
+      id: 99_999_999,
+      action: 'importCompose',
+      request: { yaml: '\u0001'.repeat(IMPORT_YAML_MAX_CHARS) },
+    });
     expect(Buffer.byteLength(frame)).toBeGreaterThan(6_000_000);
     expect(Buffer.byteLength(frame)).toBeLessThanOrEqual(MAX_CLIENT_FRAME_BYTES);
     const ws = await connect(`/api?token=${host.token}`);
@@ -164,7 +190,11 @@ describe('web host', () => {
   it('answers a call whose handler throws, instead of leaving it unanswered', async () => {
     backend.invoke = () => Promise.reject(new Error('boom'));
     const ws = await connect(`/api?token=${host.token}`);
-    const [answer] = await exchange(ws, () => ws.send(JSON.stringify({ t: 'call', id: 3, action: 'listMachines', request: {} })), 1);
+    const [answer] = await exchange(
+      ws,
+      () => ws.send(JSON.stringify({ t: 'call', id: 3, action: 'listMachines', request: {} })),
+      1,
+    );
     expect(answer).toEqual({ t: 'result', id: 3, ok: false, error: { code: 'INTERNAL', message: 'boom' } });
     ws.close();
   });

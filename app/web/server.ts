@@ -48,7 +48,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.end();
     });
   });
-  const wss = new WebSocketServer<typeof HostSocket>({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES, WebSocket: HostSocket });
+  const wss = new WebSocketServer<typeof HostSocket>({
+    noServer: true,
+    maxPayload: MAX_CLIENT_FRAME_BYTES,
+    WebSocket: HostSocket,
+  });
   // The server emits 'error' only for its own listening socket, which it does not have (noServer); a listener all the same.
   wss.on('error', () => undefined);
 
@@ -161,7 +165,10 @@ function serveConnection(ws: WebSocket, backend: Backend): void {
     try {
       parsed = JSON.parse(rawText(data));
     } catch (err) {
-      refuse(null, { code: 'INVALID_ARGUMENT', message: `The message is not JSON (${err instanceof Error ? err.message : String(err)}).` });
+      refuse(null, {
+        code: 'INVALID_ARGUMENT',
+        message: `The message is not JSON (${err instanceof Error ? err.message : String(err)}).`,
+      });
       return;
     }
     const stream = streamMessageSchema.safeParse(parsed);
@@ -205,7 +212,11 @@ class ConnectionStreams {
     }
     const { sid } = message;
     if (this.open.has(sid)) {
-      this.send({ t: 'end', sid, error: { code: 'INVALID_ARGUMENT', message: `A stream with id ${sid} is already open on this connection.` } });
+      this.send({
+        t: 'end',
+        sid,
+        error: { code: 'INVALID_ARGUMENT', message: `A stream with id ${sid} is already open on this connection.` },
+      });
       return;
     }
     // Reserved while the backend opens it: a close that comes meanwhile is honoured once it is open.

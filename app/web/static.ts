@@ -54,7 +54,9 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
   if (!info || info.isDirectory()) file = join(root, 'index.html');
   const fileInfo = await stat(file).catch(() => null);
   if (!fileInfo?.isFile()) {
-    res.writeHead(404, { ...securityHeaders(), 'Content-Type': 'text/plain' }).end('Not found. Run "npm run build" first.');
+    res
+      .writeHead(404, { ...securityHeaders(), 'Content-Type': 'text/plain' })
+      .end('Not found. Run "npm run build" first.');
     return;
   }
   res.writeHead(200, {

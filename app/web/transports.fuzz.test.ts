@@ -36,7 +36,9 @@ import { registerBackendIpc } from '../main/ipc';
 import { rawMessageProblems } from '../core/testing/raw-messages';
 import { startWebHost, type WebHost } from './server';
 
-const SEED = process.env.PORTHOLE_FUZZ_SEED ? Number(process.env.PORTHOLE_FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
+const SEED = process.env.PORTHOLE_FUZZ_SEED
+  ? Number(process.env.PORTHOLE_FUZZ_SEED)
+  : Math.floor(Math.random() * 2 ** 31);
 /** PORTHOLE_FUZZ_SCALE=10 runs ten times as many cases (for a longer hunt; npm test keeps 1). */
 const SCALE = Math.max(1, Number(process.env.PORTHOLE_FUZZ_SCALE ?? 1));
 const ANSWER_TIMEOUT_MS = 5_000;
@@ -44,9 +46,16 @@ const ANSWER_TIMEOUT_MS = 5_000;
 /** Runs a property with the seed; a failure names the seed to reproduce it. */
 async function check<T>(property: fc.IAsyncProperty<T>, numRuns: number): Promise<void> {
   // A hung call costs ANSWER_TIMEOUT_MS per try: shrinking stops after 30 s and still reports the failure.
-  const details = await fc.check(property, { seed: SEED, numRuns: numRuns * SCALE, interruptAfterTimeLimit: 30_000 * SCALE, markInterruptAsFailure: true });
+  const details = await fc.check(property, {
+    seed: SEED,
+    numRuns: numRuns * SCALE,
+    interruptAfterTimeLimit: 30_000 * SCALE,
+    markInterruptAsFailure: true,
+  });
   if (details.failed) {
-    throw new Error(`Fuzz failure. Reproduce with PORTHOLE_FUZZ_SEED=${SEED}\n${fc.defaultReportMessage(details) ?? ''}`);
+    throw new Error(
+      `Fuzz failure. Reproduce with PORTHOLE_FUZZ_SEED=${SEED}\n${fc.defaultReportMessage(details) ?? ''}`,
+    );
   }
 }
 
@@ -102,7 +111,8 @@ function confine(value: unknown, root: string): unknown {
   if (Array.isArray(value)) return Array.from(value as unknown[], (v) => confine(v, root));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: confine(v, root), enumerable: true, writable: true, configurable: true });
+    for (const [k, v] of Object.entries(value))
+      Object.defineProperty(out, k, { value: confine(v, root), enumerable: true, writable: true, configurable: true });
     return out;
   }
   return value;
@@ -125,7 +135,12 @@ function mutate(request: unknown, mutation: Mutation): unknown {
   const path = paths[mutation.pick % paths.length]!;
   if (path.length === 0) {
     if (mutation.op === 'add' && copy !== null && typeof copy === 'object') {
-      Object.defineProperty(copy, mutation.key, { value: mutation.value, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(copy, mutation.key, {
+        value: mutation.value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       return copy;
     }
     return mutation.value;
@@ -135,7 +150,13 @@ function mutate(request: unknown, mutation: Mutation): unknown {
   const last = path.at(-1)!;
   if (mutation.op === 'delete') Reflect.deleteProperty(parent, last);
   else if (mutation.op === 'set') parent[last] = mutation.value;
-  else Object.defineProperty(parent, mutation.key, { value: mutation.value, enumerable: true, writable: true, configurable: true });
+  else
+    Object.defineProperty(parent, mutation.key, {
+      value: mutation.value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   return copy;
 }
 
@@ -162,7 +183,11 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
       configDir: join(root, 'config'),
       dataDir: join(root, 'data'),
       cacheDir: join(root, 'cache'),
-      env: { ...process.env, DOCKER_HOST: `unix://${join(root, 'no-engine.sock')}`, XDG_DATA_HOME: join(root, 'xdg-data') },
+      env: {
+        ...process.env,
+        DOCKER_HOST: `unix://${join(root, 'no-engine.sock')}`,
+        XDG_DATA_HOME: join(root, 'xdg-data'),
+      },
       watch: false,
     });
     const rendererDir = join(root, 'renderer');
@@ -184,7 +209,8 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
   async function ensureBase(): Promise<void> {
     if ((await backend.invoke('getMachine', { id: BASE_ID })).ok) return;
     const created = await backend.invoke('createMachine', { name: 'Fuzz base' });
-    if (!created.ok || (created.value as { id: string }).id !== BASE_ID) throw new Error(`could not make the base machine: ${JSON.stringify(created)}`);
+    if (!created.ok || (created.value as { id: string }).id !== BASE_ID)
+      throw new Error(`could not make the base machine: ${JSON.stringify(created)}`);
   }
 
   function validRequests(): { [K in ActionName]: ActionRequest<K> } {
@@ -221,7 +247,10 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
       creationDefaults: { storageDir: `${root}/storage` },
       inspectIso: { path: `${root}/storage/small.iso` },
       exportCompose: { id },
-      saveLastFrame: { id, png: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==' },
+      saveLastFrame: {
+        id,
+        png: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+      },
       lastFrame: { id },
       importCompose: { yaml: baseYaml },
       engineStatus: {},
@@ -244,7 +273,17 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
   const actionArb = fc.oneof(
     { weight: 10, arbitrary: fc.constantFrom(...actionNames) },
     { weight: 1, arbitrary: fc.string({ maxLength: 20 }) },
-    { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'a'.repeat(10_000)) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '__proto__',
+        'constructor',
+        'toString',
+        'hasOwnProperty',
+        'valueOf',
+        'a'.repeat(10_000),
+      ),
+    },
   );
   /** (action, request): the valid request, a near-valid mutation of it, or arbitrary JSON. */
   const callArb = (): fc.Arbitrary<{ action: string; request: unknown }> =>
@@ -283,7 +322,10 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
     }
     expect(isActionName(action), `an unknown action "${String(action)}" succeeded`).toBe(true);
     const parsed = actions[action as ActionName].response.safeParse(result.value);
-    expect(parsed.success, `${String(action)} answered outside its schema: ${JSON.stringify(parsed.error?.issues)}`).toBe(true);
+    expect(
+      parsed.success,
+      `${String(action)} answered outside its schema: ${JSON.stringify(parsed.error?.issues)}`,
+    ).toBe(true);
   }
 
   // ---- the web host ---------------------------------------------------------------------------
@@ -296,7 +338,9 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
   }
 
   async function connect(): Promise<Connection> {
-    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${host.token}`, { headers: { Origin: `http://127.0.0.1:${host.port}` } });
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${host.token}`, {
+      headers: { Origin: `http://127.0.0.1:${host.port}` },
+    });
     ws.on('error', () => undefined);
     const queue: ServerMessage[] = [];
     let waiting: ((m: ServerMessage) => void) | undefined;
@@ -309,7 +353,9 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
         w(message);
       } else queue.push(message);
     });
-    const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+      ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
@@ -333,7 +379,8 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
     const id = nextId++;
     conn.ws.send(JSON.stringify({ t: 'call', id, action, request }));
     const answer = await conn.next();
-    if (answer.t === 'protocolError') throw new Error(`a well-formed call got a protocol error: ${answer.error.message}`);
+    if (answer.t === 'protocolError')
+      throw new Error(`a well-formed call got a protocol error: ${answer.error.message}`);
     if (answer.t !== 'result') throw new Error('unexpected message');
     expect(answer.id).toBe(id);
     return answer.ok ? { ok: true, value: answer.value } : { ok: false, error: answer.error };
@@ -356,7 +403,8 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
           const before = await treeHash(root);
           const result = await webCall(conn, action, request);
           expectTyped(action, result);
-          if (!result.ok) expect(await treeHash(root), `${String(action).slice(0, 40)} was refused but changed files`).toBe(before);
+          if (!result.ok)
+            expect(await treeHash(root), `${String(action).slice(0, 40)} was refused but changed files`).toBe(before);
         }
         expect(conn.ws.readyState).toBe(WebSocket.OPEN);
         expect(await webCall(conn, 'engineStatus', {})).toMatchObject({ ok: true });
@@ -373,8 +421,21 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
       fc.string({ maxLength: 200 }),
       fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
       fc
-        .record({ t: awkwardValues, id: awkwardValues, action: fc.oneof(fc.constantFrom(...actionNames), awkwardValues), request: awkwardValues }, { requiredKeys: [] })
-        .filter((m) => m.t !== 'call' || !(typeof m.id === 'number' && Number.isInteger(m.id) && m.id >= 0) || typeof m.action !== 'string')
+        .record(
+          {
+            t: awkwardValues,
+            id: awkwardValues,
+            action: fc.oneof(fc.constantFrom(...actionNames), awkwardValues),
+            request: awkwardValues,
+          },
+          { requiredKeys: [] },
+        )
+        .filter(
+          (m) =>
+            m.t !== 'call' ||
+            !(typeof m.id === 'number' && Number.isInteger(m.id) && m.id >= 0) ||
+            typeof m.action !== 'string',
+        )
         .map((m) => JSON.stringify(m)),
     );
     await check(
@@ -382,7 +443,11 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
         let isCall = false;
         try {
           const parsed = JSON.parse(frame) as { t?: unknown; id?: unknown; action?: unknown };
-          isCall = parsed?.t === 'call' && typeof parsed.action === 'string' && Number.isInteger(parsed.id) && (parsed.id as number) >= 0;
+          isCall =
+            parsed?.t === 'call' &&
+            typeof parsed.action === 'string' &&
+            Number.isInteger(parsed.id) &&
+            (parsed.id as number) >= 0;
         } catch {
           // not JSON: a protocol error is due
         }
@@ -403,7 +468,9 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
 
   it('closes on invalid UTF-8 (1007) and oversized frames (1009) with a reason, and stays up', async () => {
     // 0xff never occurs in UTF-8, so each of these frames is invalid wherever it lands.
-    const invalidUtf8 = fc.tuple(fc.uint8Array({ maxLength: 64 }), fc.uint8Array({ maxLength: 64 })).map(([a, b]) => Buffer.concat([a, Buffer.from([0xff]), b]));
+    const invalidUtf8 = fc
+      .tuple(fc.uint8Array({ maxLength: 64 }), fc.uint8Array({ maxLength: 64 }))
+      .map(([a, b]) => Buffer.concat([a, Buffer.from([0xff]), b]));
     await check(
       fc.asyncProperty(invalidUtf8, async (bytes) => {
         const before = await treeHash(root);
@@ -436,13 +503,28 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
   it('answers every IPC call, however malformed its arguments, with a typed error or a valid result', async () => {
     const electron = fakeElectron();
     const ours = new FakeWebContents();
-    registerBackendIpc({ ipcMain: electron.ipcMain, backend, allowSender: (event) => event.sender === (ours as unknown) });
+    registerBackendIpc({
+      ipcMain: electron.ipcMain,
+      backend,
+      allowSender: (event) => event.sender === (ours as unknown),
+    });
     const handler = electron.ipcMain.handlers.get(IPC_CALL_CHANNEL)!;
     // What structured clone can carry besides JSON: undefined, NaN, BigInt, dates, maps, sets, typed arrays.
-    const cloneable = fc.anything({ maxDepth: 3, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withNullPrototype: true, withSparseArray: true });
+    const cloneable = fc.anything({
+      maxDepth: 3,
+      withBigInt: true,
+      withDate: true,
+      withMap: true,
+      withSet: true,
+      withTypedArray: true,
+      withNullPrototype: true,
+      withSparseArray: true,
+    });
     const argsArb = fc.oneof(
       callArb().map(({ action, request }) => [action, request]),
-      fc.tuple(callArb(), fc.array(cloneable, { minLength: 1, maxLength: 2 })).map(([{ action, request }, extra]) => [action, request, ...extra]),
+      fc
+        .tuple(callArb(), fc.array(cloneable, { minLength: 1, maxLength: 2 }))
+        .map(([{ action, request }, extra]) => [action, request, ...extra]),
       fc.array(cloneable, { maxLength: 3 }).map((args) => confine(args, root) as unknown[]),
       fc.tuple(fc.constantFrom(...actionNames), cloneable).map(([action, request]) => [action, confine(request, root)]),
     );
@@ -456,7 +538,8 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
         expect(() => structuredClone(result)).not.toThrow();
         expect(typeof result === 'object' && result !== null && typeof result.ok === 'boolean').toBe(true);
         expectTyped(args[0], result);
-        if (!result.ok) expect(await treeHash(root), `${String(args[0]).slice(0, 40)} was refused but changed files`).toBe(before);
+        if (!result.ok)
+          expect(await treeHash(root), `${String(args[0]).slice(0, 40)} was refused but changed files`).toBe(before);
         expect(await handler(ipcEventFrom(ours), 'engineStatus', {})).toMatchObject({ ok: true });
       }),
       80,

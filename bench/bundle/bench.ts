@@ -10,7 +10,9 @@ import { firstLoadScripts, kB } from './first-load';
 
 const repo = resolve(process.argv[2] ?? '.');
 
-async function measure(outDir: string): Promise<{ firstLoadBytes: number; totalBytes: number; files: Record<string, number> }> {
+async function measure(
+  outDir: string,
+): Promise<{ firstLoadBytes: number; totalBytes: number; files: Record<string, number> }> {
   const html = await readFile(join(outDir, 'index.html'), 'utf8');
   const files: Record<string, number> = {};
   let firstLoadBytes = 0;

@@ -8,7 +8,8 @@ export function firstLoadScripts(html: string): string[] {
   for (const match of html.matchAll(tag)) {
     const [, name, attrs] = match as unknown as [string, string, string];
     const attr = (key: string): string | undefined => new RegExp(`\\b${key}\\s*=\\s*"([^"]*)"`, 'i').exec(attrs)?.[1];
-    const url = name.toLowerCase() === 'script' ? attr('src') : attr('rel') === 'modulepreload' ? attr('href') : undefined;
+    const url =
+      name.toLowerCase() === 'script' ? attr('src') : attr('rel') === 'modulepreload' ? attr('href') : undefined;
     if (url && !found.includes(url)) found.push(url);
   }
   return found;

@@ -77,22 +77,29 @@ async function main(): Promise<void> {
     ids.push(...machines.map((m) => m.id));
     const containers = machines.map((m) => m.status.containerId!).filter(Boolean);
     ui = await attachUi(host.origin, host.token, machines[0]!.name, machines[0]!.id);
-    say('Chromium has the machine list and the first machine\'s screen open (connected)');
-    poller = spawn(process.execPath, [resolve('bench', 'engine-idle', 'inspect-poller.mjs'), pollerProxy.path, ...containers], { stdio: 'inherit' });
+    say("Chromium has the machine list and the first machine's screen open (connected)");
+    poller = spawn(
+      process.execPath,
+      [resolve('bench', 'engine-idle', 'inspect-poller.mjs'), pollerProxy.path, ...containers],
+      { stdio: 'inherit' },
+    );
     await sleep(settle * 1000);
 
     // Idle means nothing happens to the machines: a state change in the window (someone else acting on
     // the shared engine) makes Porthole answer its event, and the report says so.
     const changes: string[] = [];
     const unsubscribe = api.subscribe((e) => {
-      if (e.event === 'machineChanged' && ids.includes(e.payload.id)) changes.push(`${e.payload.id} ${e.payload.status.phase}`);
+      if (e.event === 'machineChanged' && ids.includes(e.payload.id))
+        changes.push(`${e.payload.id} ${e.payload.status.phase}`);
       if (e.event === 'hostChanged' || e.event === 'engineChanged') changes.push(e.event);
     });
     // The engine is shared: another container starting answers on Porthole's event stream too (an
     // unlabelled container is inspected once, in case it runs a machine's storage by hand). The bench
     // watches the engine itself, beside Porthole, to tell those requests from idle ones.
     const others: { at: number; id: string; action: string }[] = [];
-    const watch = (await new Docker({ socketPath: values.engine }).getEvents({ filters: { type: ['container'] } })) as NodeJS.ReadableStream & { destroy(): void };
+    const watch = (await new Docker({ socketPath: values.engine }).getEvents({
+      filters: { type: ['container'] },
+    })) as NodeJS.ReadableStream & { destroy(): void };
     let pending = '';
     watch.on('data', (chunk: Buffer) => {
       pending += chunk.toString('utf8');
@@ -101,13 +108,19 @@ async function main(): Promise<void> {
         const line = pending.slice(0, nl);
         pending = pending.slice(nl + 1);
         const e = JSON.parse(line) as { id?: string; Action?: string };
-        if (e.id && !containers.includes(e.id)) others.push({ at: Date.now(), id: e.id, action: (e.Action ?? '').split(':')[0]! });
+        if (e.id && !containers.includes(e.id))
+          others.push({ at: Date.now(), id: e.id, action: (e.Action ?? '').split(':')[0]! });
       }
     });
     const foreign = !values['no-foreign-start'];
     if (foreign) await run('docker', ['tag', image!, FOREIGN_IMAGE]);
     say(`measuring ${seconds} s of idle...`);
-    const before = { cpu: await cpuSeconds(host.pid), poller: await cpuSeconds(poller.pid!), sockets: await openSockets(host.pid), usage: await host.usage() };
+    const before = {
+      cpu: await cpuSeconds(host.pid),
+      poller: await cpuSeconds(poller.pid!),
+      sockets: await openSockets(host.pid),
+      usage: await host.usage(),
+    };
     const since = Date.now();
     let foreignId: string | undefined;
     if (foreign) {
@@ -119,7 +132,12 @@ async function main(): Promise<void> {
       await sleep(seconds * 1000);
     }
     const until = Date.now();
-    const after = { cpu: await cpuSeconds(host.pid), poller: await cpuSeconds(poller.pid!), sockets: await openSockets(host.pid), usage: await host.usage() };
+    const after = {
+      cpu: await cpuSeconds(host.pid),
+      poller: await cpuSeconds(poller.pid!),
+      sockets: await openSockets(host.pid),
+      usage: await host.usage(),
+    };
     unsubscribe();
     watch.destroy();
 
@@ -130,9 +148,16 @@ async function main(): Promise<void> {
     const tap = inWindow(tapAll);
     // Connections to the counting proxy carry requests it has counted already; any other is a socket
     // Porthole reached around it (an engine probe, the keyring's bus, the network).
-    const around = tap.filter((t) => t.kind === 'spawn' || (t.kind === 'connect' && t.target !== `unix:${portholeProxy.path}`));
+    const around = tap.filter(
+      (t) => t.kind === 'spawn' || (t.kind === 'connect' && t.target !== `unix:${portholeProxy.path}`),
+    );
     // Where each HTTP request of the window came from, for a request that should not be there.
-    const callers = tap.filter((t) => t.kind === 'http').map((t) => `  +${((t.at - since) / 1000).toFixed(1)} s ${t.target.replace(/[0-9a-f]{64}/g, '<id>')}\n      ${(t.stack ?? []).join('\n      ')}`);
+    const callers = tap
+      .filter((t) => t.kind === 'http')
+      .map(
+        (t) =>
+          `  +${((t.at - since) / 1000).toFixed(1)} s ${t.target.replace(/[0-9a-f]{64}/g, '<id>')}\n      ${(t.stack ?? []).join('\n      ')}`,
+      );
     const opened = [...after.sockets].filter((s) => !before.sockets.has(s)).length;
     const closed = [...before.sockets].filter((s) => !after.sockets.has(s)).length;
     const minutes = (until - since) / 60_000;
@@ -152,7 +177,10 @@ async function main(): Promise<void> {
           line: `+${((r.at - since) / 1000).toFixed(3)} s ${endpoint(r)}${cause ? ` (answers ${cause.action} of ${cause.id.slice(0, 12)} at +${((cause.at - since) / 1000).toFixed(3)} s)` : ' (UNEXPLAINED)'}`,
         };
       }),
-      ...around.map((t) => ({ at: t.at, line: `+${((t.at - since) / 1000).toFixed(3)} s ${t.kind} ${t.target} (UNEXPLAINED)` })),
+      ...around.map((t) => ({
+        at: t.at,
+        line: `+${((t.at - since) / 1000).toFixed(3)} s ${t.kind} ${t.target} (UNEXPLAINED)`,
+      })),
     ]
       .sort((x, y) => x.at - y.at)
       .map((r) => r.line);
@@ -166,7 +194,13 @@ async function main(): Promise<void> {
       baselineRequestsPerMinute: perMinute(baseline.length),
       requestRatio: baseline.length > 0 ? Number((portholeRequests / baseline.length).toFixed(4)) : null,
       portholeCpuSecondsPerMinute: cpu,
-      portholeCpuSecondsPerMinuteSelfReported: Number(((after.usage.cpu.user + after.usage.cpu.system - before.usage.cpu.user - before.usage.cpu.system) / 1e6 / minutes).toFixed(3)),
+      portholeCpuSecondsPerMinuteSelfReported: Number(
+        (
+          (after.usage.cpu.user + after.usage.cpu.system - before.usage.cpu.user - before.usage.cpu.system) /
+          1e6 /
+          minutes
+        ).toFixed(3),
+      ),
       baselineCpuSecondsPerMinute: pollerCpu,
       cpuRatio: pollerCpu > 0 ? Number((cpu / pollerCpu).toFixed(4)) : null,
       engineRequests: tally(requests.map(endpoint)),
@@ -175,15 +209,23 @@ async function main(): Promise<void> {
       otherSocketsAndProcesses: tally(around.map((t) => `${t.kind} ${t.target}`)),
       // What the tap saw before the window (start-up, the host check's probes, creating and starting the
       // machines, the UI attaching): it shows the tap sees them.
-      tapBeforeWindow: tally(tapAll.filter((t) => t.at < since && t.kind !== 'http').map((t) => `${t.kind} ${t.target.replace(root, '<bench>')}`)),
+      tapBeforeWindow: tally(
+        tapAll
+          .filter((t) => t.at < since && t.kind !== 'http')
+          .map((t) => `${t.kind} ${t.target.replace(root, '<bench>')}`),
+      ),
       socketsHeldOpen: { atStart: before.sockets.size, atEnd: after.sockets.size, opened, closed },
       baselineRequests: tally(baseline.map(endpoint)),
       changesDuringWindow: changes,
       otherContainersEvents: tally(othersInWindow.map((e) => e.action)),
       requestsAnsweringOtherContainers: answering.length,
       requestLog,
-      foreignContainerStarted: foreignId ? `${foreignId.slice(0, 12)} (${FOREIGN_IMAGE}, unlabelled, mid-window)` : 'none (--no-foreign-start)',
-      otherContainersInWindow: othersInWindow.map((e) => `+${((e.at - since) / 1000).toFixed(3)} s ${e.action} ${e.id.slice(0, 12)}`),
+      foreignContainerStarted: foreignId
+        ? `${foreignId.slice(0, 12)} (${FOREIGN_IMAGE}, unlabelled, mid-window)`
+        : 'none (--no-foreign-start)',
+      otherContainersInWindow: othersInWindow.map(
+        (e) => `+${((e.at - since) / 1000).toFixed(3)} s ${e.action} ${e.id.slice(0, 12)}`,
+      ),
       // Idle means no request but those answering other people's containers on the shared engine.
       targetMet: unexplained === TARGET.requestsPerMinute && cpu < TARGET.cpuSecondsPerMinute,
     };
@@ -202,7 +244,9 @@ async function main(): Promise<void> {
         `  streams it opened before the window: ${result.streamsOpenedBeforeWindow}`,
         `  sockets and processes before the window (the tap at work): ${result.tapBeforeWindow}`,
         `  baseline's requests: ${result.baselineRequests}`,
-        ...(requestLog.length > 0 ? ['  every request of the window (method, path, time):', ...requestLog.map((l) => `    ${l}`)] : []),
+        ...(requestLog.length > 0
+          ? ['  every request of the window (method, path, time):', ...requestLog.map((l) => `    ${l}`)]
+          : []),
         ...(callers.length > 0 ? ['  where the HTTP requests of the window came from:', ...callers] : []),
         changes.length > 0
           ? `  NOT IDLE: ${changes.length} changes in the window (${changes.join(', ')}); Porthole's requests answer those events.`

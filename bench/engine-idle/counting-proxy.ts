@@ -52,7 +52,11 @@ export class CountingProxy {
    * `holdMs`: how long to hold a request before passing it on (0: not at all). Only the first-frame
    * bench's self-check uses it, to make Porthole's engine slower and show that its verdict turns red.
    */
-  static async listen(path: string, engineSocket = '/var/run/docker.sock', holdMs: (method: string, path: string) => number = () => 0): Promise<CountingProxy> {
+  static async listen(
+    path: string,
+    engineSocket = '/var/run/docker.sock',
+    holdMs: (method: string, path: string) => number = () => 0,
+  ): Promise<CountingProxy> {
     await rm(path, { force: true });
     const proxy = new CountingProxy(path, engineSocket, holdMs);
     await new Promise<void>((resolve, reject) => {

@@ -6,5 +6,9 @@ import Docker from 'dockerode';
 const [socketPath, ...ids] = process.argv.slice(2);
 const docker = new Docker({ socketPath });
 setInterval(() => {
-  for (const id of ids) void docker.getContainer(id).inspect().catch(() => undefined);
+  for (const id of ids)
+    void docker
+      .getContainer(id)
+      .inspect()
+      .catch(() => undefined);
 }, 1000);

@@ -50,7 +50,8 @@ async function traceScreen(page: Page): Promise<void> {
     const note = (): void => {
       const el = document.querySelector('[data-testid="screen"]');
       if (!el) return;
-      const state = `${el.getAttribute('data-screen-state') ?? ''} ${el.querySelector('.screen-panel h2')?.textContent ?? ''}`.trim();
+      const state =
+        `${el.getAttribute('data-screen-state') ?? ''} ${el.querySelector('.screen-panel h2')?.textContent ?? ''}`.trim();
       if (w.__screenTrace.states.at(-1)?.state === state) return;
       w.__screenTrace.states.push({
         state,
@@ -66,13 +67,20 @@ async function traceScreen(page: Page): Promise<void> {
 
 test('start to first frame: Porthole vs. docker start + plain noVNC', async ({ browser }, testInfo) => {
   if (!Number.isInteger(ROUNDS) || ROUNDS < 2) throw new Error('BENCH_ROUNDS is a whole number of at least 2.');
-  if (!Number.isFinite(INJECT_MS) || INJECT_MS < 0) throw new Error('BENCH_INJECT_START_DELAY_MS is a number of milliseconds, 0 or more.');
+  if (!Number.isFinite(INJECT_MS) || INJECT_MS < 0)
+    throw new Error('BENCH_INJECT_START_DELAY_MS is a number of milliseconds, 0 or more.');
   const proxyDir = INJECT_MS > 0 ? await mkdtemp(join(tmpdir(), 'porthole-bench-ff-')) : undefined;
   const slowEngine = proxyDir
-    ? await CountingProxy.listen(join(proxyDir, 'engine.sock'), '/var/run/docker.sock', (method, path) => (method === 'POST' && /\/containers\/[^/]+\/start$/.test(path) ? INJECT_MS : 0))
+    ? await CountingProxy.listen(join(proxyDir, 'engine.sock'), '/var/run/docker.sock', (method, path) =>
+        method === 'POST' && /\/containers\/[^/]+\/start$/.test(path) ? INJECT_MS : 0,
+      )
     : undefined;
   const vm = await benchMachine('First frame bench', slowEngine ? { DOCKER_HOST: slowEngine.host } : {});
-  const server = await serveBaseline(join(repo, 'bench', 'lib', 'baseline.html'), join(repo, 'node_modules', '@novnc', 'novnc'), vm.container);
+  const server = await serveBaseline(
+    join(repo, 'bench', 'lib', 'baseline.html'),
+    join(repo, 'node_modules', '@novnc', 'novnc'),
+    vm.container,
+  );
   try {
     // Porthole's list (where Start is) and the machine's screen page (open, as a user keeps it), in one context.
     const context = await browser.newContext();
@@ -114,7 +122,10 @@ test('start to first frame: Porthole vs. docker start + plain noVNC', async ({ b
       await traceScreen(screen);
       await card.getByRole('button', { name: 'Start', exact: true }).click();
       const clickedAt = await list.evaluate(() => (window as unknown as ProbeWindow).__paintProbe.lastClickAt);
-      const portholeFrame = await screen.evaluate((t) => (window as unknown as ProbeWindow).__paintProbe.firstFrameResult(t), FRAME_TIMEOUT_MS);
+      const portholeFrame = await screen.evaluate(
+        (t) => (window as unknown as ProbeWindow).__paintProbe.firstFrameResult(t),
+        FRAME_TIMEOUT_MS,
+      );
       expect(clickedAt, 'the click on Start was seen').not.toBeNull();
       expect(portholeFrame, "Porthole's screen painted a frame").not.toBeNull();
       const trace = await screen.evaluate(() => (window as unknown as { __screenTrace: ScreenTrace }).__screenTrace);
@@ -123,7 +134,11 @@ test('start to first frame: Porthole vs. docker start + plain noVNC', async ({ b
         round,
         ms: portholeFrame! - clickedAt!,
         toContainerStartMs: (await containerStartedAt(vm.container)) - clickedAt!,
-        trace: trace.states.map((s) => ({ state: s.state, session: s.session, afterMs: Math.round(s.at - clickedAt!) })),
+        trace: trace.states.map((s) => ({
+          state: s.state,
+          session: s.session,
+          afterMs: Math.round(s.at - clickedAt!),
+        })),
       });
       // Porthole's screen leaves before the baseline runs, so that it does not connect as a second client.
       await screen.evaluate(() => (location.hash = '#/'));
@@ -137,9 +152,17 @@ test('start to first frame: Porthole vs. docker start + plain noVNC', async ({ b
       await expect(card).toBeHidden({ timeout: 30_000 });
       await baseline.evaluate(() => (window as unknown as ProbeWindow).__paintProbe.armFirstFrame());
       const startedAt = await baseline.evaluate(() => (window as unknown as ProbeWindow).startAndConnect());
-      const baselineFrame = await baseline.evaluate((t) => (window as unknown as ProbeWindow).__paintProbe.firstFrameResult(t), FRAME_TIMEOUT_MS);
+      const baselineFrame = await baseline.evaluate(
+        (t) => (window as unknown as ProbeWindow).__paintProbe.firstFrameResult(t),
+        FRAME_TIMEOUT_MS,
+      );
       expect(baselineFrame, "the plain page's screen painted a frame").not.toBeNull();
-      runs.push({ side: 'baseline', round, ms: baselineFrame! - startedAt, toContainerStartMs: (await containerStartedAt(vm.container)) - startedAt });
+      runs.push({
+        side: 'baseline',
+        round,
+        ms: baselineFrame! - startedAt,
+        toContainerStartMs: (await containerStartedAt(vm.container)) - startedAt,
+      });
       await docker('stop', '--time', '120', vm.container);
       await list.evaluate(() => (location.hash = '#/'));
       await stop();

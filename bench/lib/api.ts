@@ -5,14 +5,18 @@ import type { BackendEvent } from '../../app/core/backend-types';
 /** A client of the web host's contract over its WebSocket, as the renderer speaks it (token, own origin). */
 export class ApiClient {
   private next = 1;
-  private readonly pending = new Map<number, { done: (value: unknown) => void; fail: (err: Error) => void; action: string }>();
+  private readonly pending = new Map<
+    number,
+    { done: (value: unknown) => void; fail: (err: Error) => void; action: string }
+  >();
   private readonly listeners = new Set<(event: BackendEvent) => void>();
 
   private constructor(private readonly ws: WebSocket) {
     ws.on('message', (data: Buffer) => {
       const message = JSON.parse(data.toString('utf8')) as ServerMessage;
       if (message.t === 'event') {
-        for (const listener of this.listeners) listener({ event: message.event, payload: message.payload } as BackendEvent);
+        for (const listener of this.listeners)
+          listener({ event: message.event, payload: message.payload } as BackendEvent);
       } else if (message.t === 'result') {
         const call = this.pending.get(message.id);
         if (!call) return;

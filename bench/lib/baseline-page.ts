@@ -9,7 +9,12 @@ export const BASELINE_PROBE = { canvasSelector: '#screen canvas', overlaySelecto
  * Opens the plain noVNC page (baseline.html) on `vncUrl` in a context of its own, with the paint probe.
  * With `wait` it does not connect until window.startAndConnect(); otherwise it returns once connected.
  */
-export async function openBaseline(browser: Browser, server: StaticServer, vncUrl: string, { wait = false } = {}): Promise<Page> {
+export async function openBaseline(
+  browser: Browser,
+  server: StaticServer,
+  vncUrl: string,
+  { wait = false } = {},
+): Promise<Page> {
   const context = await browser.newContext();
   const page = await context.newPage();
   // What the page went through, for the error when it does not connect (an intermittent failure under load).
@@ -33,15 +38,24 @@ export async function openBaseline(browser: Browser, server: StaticServer, vncUr
     try {
       await page.goto(address);
       const ready = wait
-        ? page.waitForFunction(() => typeof (window as unknown as { startAndConnect?: unknown }).startAndConnect === 'function', undefined, { timeout: 60_000 })
-        : page.waitForFunction(() => (window as unknown as { connected?: boolean }).connected === true, undefined, { timeout: 60_000 });
+        ? page.waitForFunction(
+            () => typeof (window as unknown as { startAndConnect?: unknown }).startAndConnect === 'function',
+            undefined,
+            { timeout: 60_000 },
+          )
+        : page.waitForFunction(() => (window as unknown as { connected?: boolean }).connected === true, undefined, {
+            timeout: 60_000,
+          });
       const outcome = await Promise.race([ready.then(() => 'ready' as const), changed]);
       if (outcome === 'ready') return page;
       if (attempt >= 10) throw new Error('the network changed under every load of the page');
       seen.splice(0, seen.length, `(load ${attempt} hit ERR_NETWORK_CHANGED: loading again)`);
       await new Promise((r) => setTimeout(r, 1000));
     } catch (error) {
-      throw new Error(`the plain noVNC page did not get ready on ${vncUrl}; it saw:\n${seen.join('\n') || '(nothing)'}`, { cause: error });
+      throw new Error(
+        `the plain noVNC page did not get ready on ${vncUrl}; it saw:\n${seen.join('\n') || '(nothing)'}`,
+        { cause: error },
+      );
     } finally {
       page.off('requestfailed', onFailed);
     }

@@ -37,7 +37,21 @@ export async function benchMachine(name: string, hostEnv: NodeJS.ProcessEnv = {}
   // A name of its own per run: the machine's id (and so the container's label, by which the test bed's
   // clean-up removes containers) must not be another run's on the same shared engine.
   const created = JSON.parse(
-    await cli('create', '--json', '--name', `${name} ${randomBytes(3).toString('hex')}`, '--iso', iso, '--image', image, '--no-kvm', '--ram', '2', '--cpus', '1'),
+    await cli(
+      'create',
+      '--json',
+      '--name',
+      `${name} ${randomBytes(3).toString('hex')}`,
+      '--iso',
+      iso,
+      '--image',
+      image,
+      '--no-kvm',
+      '--ram',
+      '2',
+      '--cpus',
+      '1',
+    ),
   ) as { id: string };
   const { host, stop } = await startWebHost({ ...dirs, ...hostEnv });
   host.track(created.id);

@@ -9,7 +9,12 @@ export interface AttachedUi {
  * The app as a user has it open: Debian's Chromium (as the e2e tests run it) on the machine list (the
  * main window) and, in a second tab, the screen of machine `screenId`, connected.
  */
-export async function attachUi(origin: string, token: string, listShows: string, screenId: string): Promise<AttachedUi> {
+export async function attachUi(
+  origin: string,
+  token: string,
+  listShows: string,
+  screenId: string,
+): Promise<AttachedUi> {
   const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

@@ -10,12 +10,25 @@ const run = promisify(execFile);
  * smallest the contract takes, for a version that runs in it, Windows XP; QEMU on a shared 2-core machine stays light), starts them and
  * waits until every one is `ready`. Names are unique: two runs on one engine never share a container.
  */
-export async function startMachines(api: ApiClient, image: string, count: number, say: (text: string) => void): Promise<MachineView[]> {
+export async function startMachines(
+  api: ApiClient,
+  image: string,
+  count: number,
+  say: (text: string) => void,
+): Promise<MachineView[]> {
   const tag = Math.random().toString(36).slice(2, 7);
   const ids: string[] = [];
   for (let i = 0; i < count; i += 1) {
     const name = `Bench ${tag} ${String.fromCharCode(65 + i)}`;
-    const m = await api.call<MachineView>('createMachine', { name, image, version: 'xp', kvm: false, ramGiB: 1, cpuCores: 1, diskGiB: 8 });
+    const m = await api.call<MachineView>('createMachine', {
+      name,
+      image,
+      version: 'xp',
+      kvm: false,
+      ramGiB: 1,
+      cpuCores: 1,
+      diskGiB: 8,
+    });
     ids.push(m.id);
     say(`created ${m.id}`);
   }
@@ -49,7 +62,9 @@ export async function startMachines(api: ApiClient, image: string, count: number
 /** Removes the containers of these machines whatever state the run left them in (the web host may be gone). */
 export async function removeContainers(ids: string[]): Promise<void> {
   for (const id of ids) {
-    const { stdout } = await run('docker', ['ps', '-aq', '--filter', `label=io.porthole.machine=${id}`]).catch(() => ({ stdout: '' }));
+    const { stdout } = await run('docker', ['ps', '-aq', '--filter', `label=io.porthole.machine=${id}`]).catch(() => ({
+      stdout: '',
+    }));
     const found = stdout.trim().split('\n').filter(Boolean);
     if (found.length > 0) await run('docker', ['rm', '-f', ...found]).catch(() => undefined);
   }

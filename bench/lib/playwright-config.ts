@@ -19,7 +19,12 @@ export function benchPlaywrightConfig(name: string): PlaywrightTestConfig {
       launchOptions: {
         executablePath: '/usr/bin/chromium',
         // Several pages run at once: none may be throttled as a background tab.
-        args: [...CHROMIUM_ARGS, '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'],
+        args: [
+          ...CHROMIUM_ARGS,
+          '--disable-background-timer-throttling',
+          '--disable-renderer-backgrounding',
+          '--disable-backgrounding-occluded-windows',
+        ],
       },
     },
   });

@@ -14,7 +14,9 @@ function run(command, args) {
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.on('error', fail);
-    child.on('close', (code) => (code === 0 ? done(out) : fail(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? done(out) : fail(new Error(`${command} ${args.join(' ')} exited with ${code}`)),
+    );
   });
 }
 
@@ -29,7 +31,9 @@ export async function runBench({ name, entry, engine = false, args = [] }) {
   const extra = [...args];
   if (engine) {
     await run('bash', [join(root, 'e2e', 'testbed', 'ensure-testbed.sh')]);
-    const image = process.env.PORTHOLE_STANDIN_IMAGE ?? (await run('bash', [join(root, 'e2e', 'guest', 'build.sh')])).trim().split('\n').at(-1);
+    const image =
+      process.env.PORTHOLE_STANDIN_IMAGE ??
+      (await run('bash', [join(root, 'e2e', 'guest', 'build.sh')])).trim().split('\n').at(-1);
     extra.push('--image', image);
   }
   await bundleNode({ entryPoints: [entry], outfile: bundle });

@@ -36,7 +36,11 @@ if (file) {
   // Every HTTP request the process makes, with where in Porthole it came from (the engine's counting proxy
   // sees a request, not its caller): a request in an idle window can be traced to its cause.
   subscribe('http.client.request.start', ({ request }) => {
-    const stack = (new Error().stack ?? '').split('\n').filter((line) => /\/(app|out\/node)\//.test(line)).slice(0, 8).map((line) => line.trim());
+    const stack = (new Error().stack ?? '')
+      .split('\n')
+      .filter((line) => /\/(app|out\/node)\//.test(line))
+      .slice(0, 8)
+      .map((line) => line.trim());
     record({ kind: 'http', target: `${request.method} ${request.path}`, stack });
   });
   const spawn = ChildProcess.prototype.spawn;

@@ -19,7 +19,11 @@ export interface StaticServer {
  * ES modules, on 127.0.0.1. Nothing outside those two is reachable, except, when `startContainer`
  * is given, `POST /docker-start`: `docker start <that container>` (the first-frame baseline).
  */
-export async function serveBaseline(pagePath: string, novncDir: string, startContainer?: string): Promise<StaticServer> {
+export async function serveBaseline(
+  pagePath: string,
+  novncDir: string,
+  startContainer?: string,
+): Promise<StaticServer> {
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     if (path === '/docker-start' && req.method === 'POST' && startContainer) {

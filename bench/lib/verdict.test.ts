@@ -7,13 +7,24 @@ const BASELINE = [406, 551, 930, 415, 480, 554, 528, 604, 470, 512, 2210, 498];
 describe('the first-frame verdict', () => {
   it('runs the sides A B, B A, A B, B A: each first and second alike', () => {
     const order = [0, 1, 2, 3].map(abbaOrder);
-    expect(order).toEqual([['A', 'B'], ['B', 'A'], ['A', 'B'], ['B', 'A']]);
+    expect(order).toEqual([
+      ['A', 'B'],
+      ['B', 'A'],
+      ['A', 'B'],
+      ['B', 'A'],
+    ]);
     expect(order.flat().filter((s, i) => i % 2 === 0 && s === 'A')).toHaveLength(2);
   });
 
   it('is green when Porthole takes as long as the baseline, and for the target 5 % more', () => {
     expect(compareTimes(BASELINE, BASELINE, 1.05).met).toBe(true);
-    expect(compareTimes(BASELINE.map((v) => v * 1.05), BASELINE, 1.05).met).toBe(true);
+    expect(
+      compareTimes(
+        BASELINE.map((v) => v * 1.05),
+        BASELINE,
+        1.05,
+      ).met,
+    ).toBe(true);
   });
 
   it('goes red when Porthole is slower: a fixed delay on every start (a lost event, a backoff)', () => {

@@ -53,7 +53,8 @@ export interface Verdict {
  * median(A) <= target * median(B). `a[i]` and `b[i]` are the two sides of round i.
  */
 export function compareTimes(a: readonly number[], b: readonly number[], target: number): Verdict {
-  if (a.length !== b.length || a.length === 0) throw new Error(`the two sides need as many samples each, and some (${a.length} vs ${b.length})`);
+  if (a.length !== b.length || a.length === 0)
+    throw new Error(`the two sides need as many samples each, and some (${a.length} vs ${b.length})`);
   if (a.some((v) => !(v > 0)) || b.some((v) => !(v > 0))) throw new Error('every sample is a positive time');
   const sa = spreadOf(a);
   const sb = spreadOf(b);

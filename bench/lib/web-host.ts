@@ -45,7 +45,14 @@ export async function startWebHost(env: NodeJS.ProcessEnv = {}): Promise<BenchWe
   const tapFile = join(root, 'tap.jsonl');
   const tap = pathToFileURL(resolve('bench', 'lib', 'socket-tap.mjs')).href;
   const child: ChildProcess = spawn(process.execPath, ['--import', tap, resolve('out', 'node', 'web.js')], {
-    env: { ...process.env, PORTHOLE_CONFIG_DIR: configDir, PORTHOLE_DATA_DIR: dataDir, PORTHOLE_WEB_PORT: '0', PORTHOLE_BENCH_TAP: tapFile, ...env },
+    env: {
+      ...process.env,
+      PORTHOLE_CONFIG_DIR: configDir,
+      PORTHOLE_DATA_DIR: dataDir,
+      PORTHOLE_WEB_PORT: '0',
+      PORTHOLE_BENCH_TAP: tapFile,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let stderr = '';
@@ -80,7 +87,10 @@ export async function startWebHost(env: NodeJS.ProcessEnv = {}): Promise<BenchWe
     },
     usage() {
       return new Promise<HostUsage>((done, fail) => {
-        const timer = setTimeout(() => fail(new Error('The web host did not answer the usage question in 10 s.')), 10_000);
+        const timer = setTimeout(
+          () => fail(new Error('The web host did not answer the usage question in 10 s.')),
+          10_000,
+        );
         const onMessage = (message: unknown): void => {
           if (typeof message !== 'object' || message === null || !('usage' in message)) return;
           clearTimeout(timer);

@@ -65,7 +65,9 @@ async function main(): Promise<void> {
     api.close();
     api = undefined;
     const containers = machines.map((m) => m.status.containerId!).filter(Boolean);
-    floor = spawn(process.execPath, [resolve('bench', 'memory', 'floor.mjs'), values.engine, ...containers], { stdio: ['ignore', 'pipe', 'inherit'] });
+    floor = spawn(process.execPath, [resolve('bench', 'memory', 'floor.mjs'), values.engine, ...containers], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise<void>((done, fail) => {
       floor!.stdout!.once('data', () => done());
       floor!.once('exit', (code) => fail(new Error(`the floor process exited with ${code}`)));
@@ -90,15 +92,24 @@ async function main(): Promise<void> {
       portholeArrayBuffersMB: mb(usage.memory.arrayBuffers),
       targetMet: portholeRss.rss / 1e6 <= TARGET_MB,
     };
-    const row = (name: string, value: number, ratio: string): string => `  ${name.padEnd(44)}${value.toFixed(1).padStart(8)}   ${ratio}`;
+    const row = (name: string, value: number, ratio: string): string =>
+      `  ${name.padEnd(44)}${value.toFixed(1).padStart(8)}   ${ratio}`;
     process.stdout.write(
       [
         '',
         `Resident memory, ${MACHINES} machines running, Chromium on the list and one screen (largest of ${SAMPLES} readings):`,
         `                                                  RSS MB`,
-        row('Porthole web host', result.portholeRssMB, `peak ${result.portholePeakRssMB.toFixed(1)}; heap used ${result.portholeHeapUsedMB} of ${result.portholeHeapTotalMB}, external ${result.portholeExternalMB}`),
+        row(
+          'Porthole web host',
+          result.portholeRssMB,
+          `peak ${result.portholePeakRssMB.toFixed(1)}; heap used ${result.portholeHeapUsedMB} of ${result.portholeHeapTotalMB}, external ${result.portholeExternalMB}`,
+        ),
         row('target', TARGET_MB, `ratio Porthole / target ${result.ratioToTarget.toFixed(3)}`),
-        row('floor (node + dockerode + events + 3 logs)', result.floorRssMB, `ratio Porthole / floor ${result.ratioToFloor.toFixed(3)}`),
+        row(
+          'floor (node + dockerode + events + 3 logs)',
+          result.floorRssMB,
+          `ratio Porthole / floor ${result.ratioToFloor.toFixed(3)}`,
+        ),
         `  target (<= ${TARGET_MB} MB): ${result.targetMet ? 'MET' : 'MISSED'}`,
         '',
         JSON.stringify(result),

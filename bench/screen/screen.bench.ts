@@ -39,7 +39,19 @@ async function readScreen(page: Page, work: string): Promise<string> {
   const raw = join(work, 'screen.png');
   const prepared = join(work, 'screen-ocr.png');
   await writeFile(raw, Buffer.from(dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64'));
-  await run('convert', [raw, '-colorspace', 'Gray', '-negate', '-filter', 'point', '-resize', '300%', '-threshold', '60%', prepared]);
+  await run('convert', [
+    raw,
+    '-colorspace',
+    'Gray',
+    '-negate',
+    '-filter',
+    'point',
+    '-resize',
+    '300%',
+    '-threshold',
+    '60%',
+    prepared,
+  ]);
   return (await run('tesseract', [prepared, 'stdout', '--psm', '6'])).stdout;
 }
 
@@ -75,36 +87,50 @@ interface Side {
   missed: number;
 }
 
-test('screen benchmark: key-to-pixel latency and renderer CPU, Porthole vs. plain noVNC on the same VM', async ({ browser }, testInfo) => {
+test('screen benchmark: key-to-pixel latency and renderer CPU, Porthole vs. plain noVNC on the same VM', async ({
+  browser,
+}, testInfo) => {
   const vm = await benchMachine('Screen bench');
-  const server = await serveBaseline(join(repo, 'bench', 'lib', 'baseline.html'), join(repo, 'node_modules', '@novnc', 'novnc'));
+  const server = await serveBaseline(
+    join(repo, 'bench', 'lib', 'baseline.html'),
+    join(repo, 'node_modules', '@novnc', 'novnc'),
+  );
   try {
     await vm.cli('start', vm.id);
 
     // Porthole's screen, as a user opens it.
     const porthole = await (await browser.newContext()).newPage();
     await porthole.addInitScript(() => sessionStorage.setItem('porthole.testHooks', '1'));
-    await porthole.addInitScript(installPaintProbe, { canvasSelector: '[data-testid="screen-canvas"] canvas', overlaySelector: '.screen-overlay' });
+    await porthole.addInitScript(installPaintProbe, {
+      canvasSelector: '[data-testid="screen-canvas"] canvas',
+      overlaySelector: '.screen-overlay',
+    });
     let vncUrl = '';
     porthole.on('websocket', (ws) => {
       if (ws.url().endsWith('/websockify')) vncUrl = ws.url();
     });
     await porthole.goto(vm.host.url);
     await porthole.evaluate((machine) => (location.hash = `#/screen/${machine}`), vm.id);
-    await expect(porthole.getByTestId('screen')).toHaveAttribute('data-screen-state', 'connected', { timeout: 180_000 });
+    await expect(porthole.getByTestId('screen')).toHaveAttribute('data-screen-state', 'connected', {
+      timeout: 180_000,
+    });
     expect(vncUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/websockify$/);
     const baseline = await openBaseline(browser, server, vncUrl);
 
     // The bench ISO lands at iPXE's prompt by itself: wait until it is there.
     await expect
-      .poll(async () => /iPXE>/.test(await readScreen(baseline, testInfo.outputPath('ocr'))), { timeout: 180_000, intervals: [2000] })
+      .poll(async () => /iPXE>/.test(await readScreen(baseline, testInfo.outputPath('ocr'))), {
+        timeout: 180_000,
+        intervals: [2000],
+      })
       .toBe(true);
     const cell = await promptCell(baseline);
     const sides: Side[] = [
       { name: 'porthole', page: porthole, latencies: [], missed: 0 },
       { name: 'baseline', page: baseline, latencies: [], missed: 0 },
     ];
-    const lit = (page: Page): Promise<boolean> => page.evaluate((c) => (window as unknown as ProbeWindow).__paintProbe.cellLit(c), cell);
+    const lit = (page: Page): Promise<boolean> =>
+      page.evaluate((c) => (window as unknown as ProbeWindow).__paintProbe.cellLit(c), cell);
     expect(await lit(baseline), 'the cell after the prompt is empty before typing').toBe(false);
     // The keyboard goes to the screen the way a user gives it: a click on it.
     await porthole.getByTestId('screen-canvas').click();
@@ -116,14 +142,18 @@ test('screen benchmark: key-to-pixel latency and renderer CPU, Porthole vs. plai
     const press = async (side: Side, measured: boolean): Promise<void> => {
       const wantLit = !shown;
       shown = wantLit;
-      await side.page.evaluate(([c, want]) => (window as unknown as ProbeWindow).__paintProbe.armKey(c, want), [cell, wantLit] as const);
+      await side.page.evaluate(([c, want]) => (window as unknown as ProbeWindow).__paintProbe.armKey(c, want), [
+        cell,
+        wantLit,
+      ] as const);
       await side.page.keyboard.press(wantLit ? 'a' : 'Backspace');
       const latency = await side.page.evaluate(() => (window as unknown as ProbeWindow).__paintProbe.keyResult(5000));
       if (measured) {
         if (latency === null) side.missed += 1;
         else side.latencies.push(latency);
       }
-      for (const other of sides) await expect.poll(() => lit(other.page), { timeout: 10_000, intervals: [20] }).toBe(wantLit);
+      for (const other of sides)
+        await expect.poll(() => lit(other.page), { timeout: 10_000, intervals: [20] }).toBe(wantLit);
       // Not in step with QEMU's 30 ms screen refresh: each key lands at a different point of its cycle.
       await new Promise((r) => setTimeout(r, 20 + Math.random() * 40));
     };
@@ -140,7 +170,8 @@ test('screen benchmark: key-to-pixel latency and renderer CPU, Porthole vs. plai
     await driver.evaluate(() => {
       const w = window as unknown as DriverWindow;
       const line = 'echo porthole screen bench 0123456789\rhelp\r';
-      const code = (c: string): string => (c === ' ' ? 'Space' : c === '\r' ? 'Enter' : /[0-9]/.test(c) ? `Digit${c}` : `Key${c.toUpperCase()}`);
+      const code = (c: string): string =>
+        c === ' ' ? 'Space' : c === '\r' ? 'Enter' : /[0-9]/.test(c) ? `Digit${c}` : `Key${c.toUpperCase()}`;
       let at = 0;
       w.__typed = 0;
       w.__driver = setInterval(() => {
@@ -159,13 +190,18 @@ test('screen benchmark: key-to-pixel latency and renderer CPU, Porthole vs. plai
       const { metrics: list } = await cdp[i]!.send('Performance.getMetrics');
       return Object.fromEntries(list.map((m) => [m.name, m.value]));
     };
-    const cpuRounds: { porthole: { task: number; script: number }; baseline: { task: number; script: number }; taskRatio: number }[] = [];
+    const cpuRounds: {
+      porthole: { task: number; script: number };
+      baseline: { task: number; script: number };
+      taskRatio: number;
+    }[] = [];
     for (let round = 0; round < CPU_ROUNDS; round += 1) {
       const before = await Promise.all([metrics(0), metrics(1)]);
       await new Promise((r) => setTimeout(r, CPU_SECONDS * 1000));
       const after = await Promise.all([metrics(0), metrics(1)]);
       // Seconds of main-thread work per second of wall time, each over its own measured interval.
-      const per = (i: number, name: string): number => (after[i]![name]! - before[i]![name]!) / (after[i]!.Timestamp! - before[i]!.Timestamp!);
+      const per = (i: number, name: string): number =>
+        (after[i]![name]! - before[i]![name]!) / (after[i]!.Timestamp! - before[i]!.Timestamp!);
       const p = { task: per(0, 'TaskDuration'), script: per(0, 'ScriptDuration') };
       const b = { task: per(1, 'TaskDuration'), script: per(1, 'ScriptDuration') };
       cpuRounds.push({ porthole: p, baseline: b, taskRatio: p.task / b.task });
@@ -177,7 +213,12 @@ test('screen benchmark: key-to-pixel latency and renderer CPU, Porthole vs. plai
     });
 
     const [p, b] = sides as [Side, Side];
-    const latency = (s: Side) => ({ keys: s.latencies.length, missed: s.missed, medianMs: median(s.latencies), p95Ms: percentile(s.latencies, 95) });
+    const latency = (s: Side) => ({
+      keys: s.latencies.length,
+      missed: s.missed,
+      medianMs: median(s.latencies),
+      p95Ms: percentile(s.latencies, 95),
+    });
     const summary = {
       date: new Date().toISOString(),
       keysPerSide: KEYS,
@@ -213,9 +254,13 @@ test('screen benchmark: key-to-pixel latency and renderer CPU, Porthole vs. plai
     await writeReport(testInfo, 'screen-bench', summary, table);
 
     expect(p.missed + b.missed, 'every key shows on the screen').toBeLessThanOrEqual(Math.ceil(KEYS * 0.01));
-    expect(summary.ratios.medianLatency, 'median key-to-pixel latency, Porthole / noVNC').toBeLessThanOrEqual(MAX_MEDIAN_RATIO);
+    expect(summary.ratios.medianLatency, 'median key-to-pixel latency, Porthole / noVNC').toBeLessThanOrEqual(
+      MAX_MEDIAN_RATIO,
+    );
     expect(summary.ratios.p95Latency, 'p95 key-to-pixel latency, Porthole / noVNC').toBeLessThanOrEqual(MAX_P95_RATIO);
-    expect(summary.ratios.cpuTask, 'renderer task time per second, Porthole / noVNC').toBeLessThanOrEqual(MAX_CPU_RATIO);
+    expect(summary.ratios.cpuTask, 'renderer task time per second, Porthole / noVNC').toBeLessThanOrEqual(
+      MAX_CPU_RATIO,
+    );
   } finally {
     await server.close();
     await vm.dispose();

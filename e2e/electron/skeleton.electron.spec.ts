@@ -27,7 +27,12 @@ test('Start in the desktop app -> real engine -> real QEMU -> the framebuffer ->
   const app = await electron.launch({
     executablePath: electronBinaryPath()!,
     args: [projectRoot, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
-    env: { ...env, PORTHOLE_CONFIG_DIR: join(home, 'config'), PORTHOLE_DATA_DIR: dataDir, XDG_CONFIG_HOME: join(home, 'xdg') },
+    env: {
+      ...env,
+      PORTHOLE_CONFIG_DIR: join(home, 'config'),
+      PORTHOLE_DATA_DIR: dataDir,
+      XDG_CONFIG_HOME: join(home, 'xdg'),
+    },
   });
   const made: string[] = [];
   try {

@@ -41,8 +41,10 @@ export async function createMachineViaWizard(page: Page, choices: WizardChoices)
   await next.click();
 
   // 3. Resources and sharing: software emulation where this host needs it, the stand-in image.
-  if (choices.ramGiB !== undefined) await wizard.getByRole('spinbutton', { name: 'Memory in GB' }).fill(String(choices.ramGiB));
-  if (choices.diskGiB !== undefined) await wizard.getByRole('spinbutton', { name: 'Disk in GB' }).fill(String(choices.diskGiB));
+  if (choices.ramGiB !== undefined)
+    await wizard.getByRole('spinbutton', { name: 'Memory in GB' }).fill(String(choices.ramGiB));
+  if (choices.diskGiB !== undefined)
+    await wizard.getByRole('spinbutton', { name: 'Disk in GB' }).fill(String(choices.diskGiB));
   const acceleration = wizard.locator('.acceleration');
   await expect(acceleration).not.toContainText('Checking for KVM');
   const consent = wizard.getByLabel(/Run Windows in software emulation/);
@@ -66,5 +68,8 @@ export async function createMachineViaWizard(page: Page, choices: WizardChoices)
  */
 export async function expectStartingCard(card: Locator): Promise<void> {
   await expect(card).toBeVisible();
-  expect(await card.getByRole('button', { name: /^Start\b/ }).count(), `the card right after Create and start: ${await card.innerText()}`).toBe(0);
+  expect(
+    await card.getByRole('button', { name: /^Start\b/ }).count(),
+    `the card right after Create and start: ${await card.innerText()}`,
+  ).toBe(0);
 }

@@ -41,7 +41,9 @@ export async function skeletonFlow(
   await tileMenu(card, 'Shut down');
   await expect(card).toHaveAttribute('data-phase', 'stopped', { timeout: 120_000 });
 
-  const state = JSON.parse(await docker('inspect', '--format', '{{json .State}}', await containerOf(id))) as { Running: boolean };
+  const state = JSON.parse(await docker('inspect', '--format', '{{json .State}}', await containerOf(id))) as {
+    Running: boolean;
+  };
   expect(state.Running).toBe(false);
   const logs = await docker('logs', await containerOf(id));
   expect(logs).toContain('Received SIGTERM signal, sending ACPI shutdown signal');

@@ -14,7 +14,9 @@ export default async function globalSetup(): Promise<void> {
   process.env.PORTHOLE_TEST_SHELL_ISO = shellIso;
   const forced = forcedHostClass();
   const real = await realHostClass();
-  console.log(`[test host] this machine: ${real}; the checks see: ${forced ?? real}${forced ? ' (PORTHOLE_TEST_HOST)' : ''}`);
+  console.log(
+    `[test host] this machine: ${real}; the checks see: ${forced ?? real}${forced ? ' (PORTHOLE_TEST_HOST)' : ''}`,
+  );
   // The test web host: for the forced class, and for specs that give its root a fake USB tree (usb.spec.ts) on any host.
   await bundleNodeApp({ entryPoints: [path.join(import.meta.dirname, 'web-host.ts')], outfile: testWebHostScript });
 }

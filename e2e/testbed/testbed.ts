@@ -45,7 +45,10 @@ function run(command: string, args: readonly string[]): Promise<string> {
 }
 
 function lastLine(text: string): string {
-  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
   const last = lines.at(-1);
   if (last === undefined) throw new Error('the stand-in build printed no image tag');
   return last;

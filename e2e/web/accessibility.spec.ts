@@ -18,7 +18,10 @@ async function expectAccessible(page: Page, where: string): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1, 3).join(' ')}`).join('\n')}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1, 3).join(' ')}`).join('\n')}`,
+    );
   expect.soft(bad, `axe on ${where}`).toEqual([]);
 }
 
@@ -37,7 +40,8 @@ async function focusRing(page: Page): Promise<{ width: number; contrast: number 
     };
     // The first ancestor with a background of its own: what the ring (outside the control) is drawn on.
     let behind: HTMLElement | null = el.parentElement;
-    while (behind && getComputedStyle(behind).backgroundColor.replace(/\s/g, '') === 'rgba(0,0,0,0)') behind = behind.parentElement;
+    while (behind && getComputedStyle(behind).backgroundColor.replace(/\s/g, '') === 'rgba(0,0,0,0)')
+      behind = behind.parentElement;
     const ring = lum(rgb(style.outlineColor));
     const back = lum(rgb(behind ? getComputedStyle(behind).backgroundColor : 'rgb(255,255,255)'));
     const contrast = (Math.max(ring, back) + 0.05) / (Math.min(ring, back) + 0.05);
@@ -52,7 +56,10 @@ async function openMenu(button: Locator): Promise<Locator> {
   return menu;
 }
 
-test('every route and dialog passes axe-core (serious, critical) in light and dark; the README screenshots come from this walk', async ({ page, webHost }) => {
+test('every route and dialog passes axe-core (serious, critical) in light and dark; the README screenshots come from this walk', async ({
+  page,
+  webHost,
+}) => {
   test.setTimeout(600_000);
   const started = Date.now();
   const name = `Access ${Math.random().toString(36).slice(2, 7)}`;
@@ -95,7 +102,11 @@ test('every route and dialog passes axe-core (serious, critical) in light and da
     await expect(tile.getByTestId('thumbnail')).toBeVisible();
     await check('the list');
     // The focus ring, reached by the keyboard: at least 2 px, 3:1 against what is around it, on the blue button too.
-    for (const control of [page.getByRole('button', { name: 'New machine' }), tile.getByRole('button', { name: `Show screen ${name}` }), tile.getByRole('button', { name: `More for ${name}` })]) {
+    for (const control of [
+      page.getByRole('button', { name: 'New machine' }),
+      tile.getByRole('button', { name: `Show screen ${name}` }),
+      tile.getByRole('button', { name: `More for ${name}` }),
+    ]) {
       await control.focus();
       await page.keyboard.press('Shift+Tab');
       await page.keyboard.press('Tab');
@@ -113,7 +124,12 @@ test('every route and dialog passes axe-core (serious, critical) in light and da
     // The import dialog: a file that is not a compose file, refused.
     const broken = join(webHost.dataDir, `broken-${theme}.yml`);
     await writeFile(broken, 'services:\n  windows: [image\n');
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), (await openMenu(page.getByTestId('main-menu'))).getByRole('menuitem', { name: 'Import a dockur compose file…' }).click()]);
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      (await openMenu(page.getByTestId('main-menu')))
+        .getByRole('menuitem', { name: 'Import a dockur compose file…' })
+        .click(),
+    ]);
     await chooser.setFiles(broken);
     const refused = page.getByRole('dialog', { name: `broken-${theme}.yml was not imported` });
     await expect(refused).toBeVisible();
@@ -121,7 +137,11 @@ test('every route and dialog passes axe-core (serious, critical) in light and da
     await refused.getByRole('button', { name: 'Close' }).click();
 
     // The delete dialog, opened from the tile's menu, then cancelled.
-    await (await openMenu(tile.getByRole('button', { name: `More for ${name}` }))).getByRole('menuitem', { name: 'Delete…' }).click();
+    await (
+      await openMenu(tile.getByRole('button', { name: `More for ${name}` }))
+    )
+      .getByRole('menuitem', { name: 'Delete…' })
+      .click();
     const deleting = page.getByRole('dialog');
     await expect(deleting).toBeVisible();
     await check('the delete dialog');
@@ -165,7 +185,10 @@ test('every route and dialog passes axe-core (serious, critical) in light and da
   // --- The README's pictures: the list, the screen and the machine page at 1280×800, 800×600 and in dark. -----
   for (const theme of THEMES) {
     await page.emulateMedia({ colorScheme: theme });
-    for (const size of [{ width: 1280, height: 800 }, { width: 800, height: 600 }]) {
+    for (const size of [
+      { width: 1280, height: 800 },
+      { width: 800, height: 600 },
+    ]) {
       if (theme === 'dark' && size.width === 800) continue;
       await page.setViewportSize(size);
       const tag = `${theme === 'dark' ? '-dark' : ''}${size.width === 800 ? '-800' : ''}`;
@@ -189,7 +212,11 @@ test('every route and dialog passes axe-core (serious, critical) in light and da
 
   // --- Stopped: the tile keeps the last frame, dimmed; the snapshot restore dialog. -----------------------------
   await page.goto(`${webHost.url}#/`);
-  await (await openMenu(tile.getByRole('button', { name: `More for ${name}` }))).getByRole('menuitem', { name: 'Shut down' }).click();
+  await (
+    await openMenu(tile.getByRole('button', { name: `More for ${name}` }))
+  )
+    .getByRole('menuitem', { name: 'Shut down' })
+    .click();
   await expect(tile).toHaveAttribute('data-phase', 'stopped', { timeout: 120_000 });
   await expect(tile.getByTestId('last-frame')).toBeVisible({ timeout: 10_000 });
   await expect(tile.getByRole('button', { name: `Start ${name}` })).toBeVisible();

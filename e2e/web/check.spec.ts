@@ -12,7 +12,12 @@ test.use({ testHost: true });
  * - nested: /dev/kvm works but the CPU hides vmx/svm: KVM warns (software emulation), which never blocks: Continue.
  * - none: no usable /dev/kvm: KVM fails, which blocks: no Continue; the list shows the failure in a banner.
  */
-test('first run: the checklist says what this computer can do, and moves on only when nothing fails', async ({ page, context, webHost, testHost }) => {
+test('first run: the checklist says what this computer can do, and moves on only when nothing fails', async ({
+  page,
+  context,
+  webHost,
+  testHost,
+}) => {
   const cls = await checkedHostClass(testHost);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(webHost.url).origin });
   await page.goto(webHost.url);
@@ -62,7 +67,9 @@ test('first run: the checklist says what this computer can do, and moves on only
   if (cls === 'kvm' && warnings === 0) {
     // Everything passes: nothing to read, so no Continue; the checklist says so and opens the list by itself.
     await expect(page.getByRole('heading', { name: 'This computer is ready to run Windows' })).toBeVisible();
-    await expect(page.getByTestId('checklist-summary')).toHaveText('Everything Porthole needs is in place. Opening your machines…');
+    await expect(page.getByTestId('checklist-summary')).toHaveText(
+      'Everything Porthole needs is in place. Opening your machines…',
+    );
     await expect(continueButton).toHaveCount(0);
     await expect(page).toHaveURL(/#\/$/);
   } else {
@@ -83,7 +90,10 @@ test('first run: the checklist says what this computer can do, and moves on only
   await expect(page.getByTestId('host-banner')).toHaveCount(0);
 });
 
-test('engine down (DOCKER_HOST points nowhere): opens on the checklist with the fix; the list shows the banner', async ({ page, testHost }) => {
+test('engine down (DOCKER_HOST points nowhere): opens on the checklist with the fix; the list shows the banner', async ({
+  page,
+  testHost,
+}) => {
   // Without KVM (none) the KVM check fails too: two problems instead of one.
   const noKvm = (await checkedHostClass(testHost)) === 'none';
   const { host, stop } = await startWebHost({ DOCKER_HOST: 'unix:///nonexistent.sock' }, { testHost });
@@ -102,7 +112,8 @@ test('engine down (DOCKER_HOST points nowhere): opens on the checklist with the 
     await expect(engine.locator('.fix-comment')).toHaveText(['# or use the engine that answers:']);
     // Problems come first; a failure offers no way past it but fixing it.
     const failing = noKvm ? ['check-kvm', 'check-engine'] : ['check-engine'];
-    for (const [n, id] of failing.entries()) await expect(page.locator('.checks > li').nth(n)).toHaveAttribute('data-testid', id);
+    for (const [n, id] of failing.entries())
+      await expect(page.locator('.checks > li').nth(n)).toHaveAttribute('data-testid', id);
     await expect(page.getByRole('button', { name: 'Continue' })).toHaveCount(0);
     // The checklist says it all: no second "engine not answering" banner on top.
     await expect(page.getByTestId('engine-banner')).toHaveCount(0);
@@ -112,7 +123,9 @@ test('engine down (DOCKER_HOST points nowhere): opens on the checklist with the 
     await expect(page).toHaveURL(/#\/$/);
     const banner = page.getByTestId('host-banner');
     await expect(banner).toContainText(
-      noKvm ? '2 checks fail: KVM acceleration, Container engine.' : 'Container engine: DOCKER_HOST is unix:///nonexistent.sock',
+      noKvm
+        ? '2 checks fail: KVM acceleration, Container engine.'
+        : 'Container engine: DOCKER_HOST is unix:///nonexistent.sock',
     );
     await expect(page.getByTestId('engine-banner')).toHaveCount(0);
     await banner.getByRole('button', { name: 'See what to do' }).click();

@@ -27,7 +27,10 @@ async function upload(page: Page, file: string): Promise<void> {
   await chooser.setFiles(file);
 }
 
-test('import a compose file by upload: a bad file is refused with a clear message and changes nothing; a good one makes the machine', async ({ page, webHost }) => {
+test('import a compose file by upload: a bad file is refused with a clear message and changes nothing; a good one makes the machine', async ({
+  page,
+  webHost,
+}) => {
   test.setTimeout(180_000);
   const suffix = Math.random().toString(36).slice(2, 7);
   const root = join(webHost.dataDir, '..', 'compose');
@@ -56,7 +59,15 @@ test('import a compose file by upload: a bad file is refused with a clear messag
   const relative = join(root, 'relative.yml');
   await writeFile(
     relative,
-    ['services:', '  windows:', `    image: ${DOCKUR}`, `    container_name: rel-${suffix}`, '    volumes:', '      - ./windows:/storage', ''].join('\n'),
+    [
+      'services:',
+      '  windows:',
+      `    image: ${DOCKUR}`,
+      `    container_name: rel-${suffix}`,
+      '    volumes:',
+      '      - ./windows:/storage',
+      '',
+    ].join('\n'),
   );
   await upload(page, relative);
   dialog = page.getByRole('dialog', { name: 'relative.yml was not imported' });
@@ -106,6 +117,9 @@ test('import a compose file by upload: a bad file is refused with a clear messag
   // Its page knows where its Windows lives, and exports it back as a compose file (a download here).
   await tileMenu(card, 'Details and logs');
   await expect(page.getByTestId('machine-page')).toContainText(storage);
-  const [download] = await Promise.all([page.waitForEvent('download'), chooseFromMenu(page.locator('.machine-page-header').getByTestId('machine-menu'), 'Export as compose file…')]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    chooseFromMenu(page.locator('.machine-page-header').getByTestId('machine-menu'), 'Export as compose file…'),
+  ]);
   expect(download.suggestedFilename()).toBe(`${made.name}.compose.yml`);
 });

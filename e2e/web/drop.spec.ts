@@ -17,7 +17,12 @@ function testIso(): string {
 /** A machine through the wizard (Windows XP, software emulation, the stand-in image). */
 async function createMachine(page: Page, webHost: WebHostProcess, name: string): Promise<string> {
   await page.goto(webHost.url);
-  const id = await createMachineViaWizard(page, { name, olderWindows: /Windows XP Professional/, diskGiB: 2, password: 'admin' });
+  const id = await createMachineViaWizard(page, {
+    name,
+    olderWindows: /Windows XP Professional/,
+    diskGiB: 2,
+    password: 'admin',
+  });
   webHost.track(id);
   return id;
 }
@@ -40,8 +45,15 @@ async function dropUris(page: Page, uris: string[]): Promise<void> {
   await expect(page.getByTestId('drop-overlay')).toHaveCount(0);
 }
 
-async function container(id: string): Promise<{ Id: string; Env: string[]; Mounts: Array<{ Source: string; Destination: string }> }> {
-  const out = await docker('inspect', '--format', '{{json .Id}}|{{json .Config.Env}}|{{json .Mounts}}', await containerOf(id));
+async function container(
+  id: string,
+): Promise<{ Id: string; Env: string[]; Mounts: Array<{ Source: string; Destination: string }> }> {
+  const out = await docker(
+    'inspect',
+    '--format',
+    '{{json .Id}}|{{json .Config.Env}}|{{json .Mounts}}',
+    await containerOf(id),
+  );
   const [cid, env, mounts] = out.split('|');
   return {
     Id: JSON.parse(cid!) as string,
@@ -50,7 +62,10 @@ async function container(id: string): Promise<{ Id: string; Env: string[]; Mount
   };
 }
 
-test('dropping an ISO on a machine boots it from the ISO; anything else is refused and changes nothing', async ({ page, webHost }) => {
+test('dropping an ISO on a machine boots it from the ISO; anything else is refused and changes nothing', async ({
+  page,
+  webHost,
+}) => {
   const name = `Drop ${Math.random().toString(36).slice(2, 7)}`;
   const id = await createMachine(page, webHost, name);
   const card = page.locator('article.machine-card', { hasText: name });
@@ -70,7 +85,9 @@ test('dropping an ISO on a machine boots it from the ISO; anything else is refus
   const dialog = page.getByTestId('drop-dialog');
 
   await dropUris(page, [pathToFileURL(fake).href]);
-  await expect(dialog.getByTestId('drop-error')).toContainText(`${fake} is not an ISO image (no ISO 9660 or UDF signature), whatever its name says.`);
+  await expect(dialog.getByTestId('drop-error')).toContainText(
+    `${fake} is not an ISO image (no ISO 9660 or UDF signature), whatever its name says.`,
+  );
   await expect(dialog).toContainText('Nothing was changed.');
   await saveScreenshot(page, 'drop-refused.png');
   await dialog.getByRole('button', { name: 'OK' }).click();
@@ -105,7 +122,17 @@ test('dropping an ISO on a machine boots it from the ISO; anything else is refus
 
   const booted = await container(id);
   expect(booted.Id).not.toBe(untouched.Id);
-  expect(booted.Mounts).toEqual(expect.arrayContaining([expect.objectContaining({ Source: testIso(), Destination: '/custom.iso' })]));
-  await expect.poll(async () => containerOf(id).then((c) => docker('logs', c)).catch(() => ''), { timeout: 60_000 }).toContain('Booting Windows (legacy)');
+  expect(booted.Mounts).toEqual(
+    expect.arrayContaining([expect.objectContaining({ Source: testIso(), Destination: '/custom.iso' })]),
+  );
+  await expect
+    .poll(
+      async () =>
+        containerOf(id)
+          .then((c) => docker('logs', c))
+          .catch(() => ''),
+      { timeout: 60_000 },
+    )
+    .toContain('Booting Windows (legacy)');
   await expect(settings).toContainText(`Custom ISO ${testIso()}`);
 });

@@ -13,13 +13,32 @@ const KVM_FAILURE: Record<'nested' | 'none', string> = {
   nested: 'The machine could not use KVM hardware acceleration.',
   none: 'This computer has no /dev/kvm, so the machine cannot use KVM hardware acceleration.',
 };
-test('a machine with KVM on: where KVM works it boots; elsewhere the failure’s button switches it to software emulation, starts it, and the screen opens', async ({ page, webHost }) => {
+test('a machine with KVM on: where KVM works it boots; elsewhere the failure’s button switches it to software emulation, starts it, and the screen opens', async ({
+  page,
+  webHost,
+}) => {
   const cls = await realHostClass();
   const name = `Fix ${Math.random().toString(36).slice(2, 7)}`;
   // A machine with KVM on, made as a user of the CLI would on the same configuration; the app picks it up.
-  const { stdout } = await exec(process.execPath, [resolve('out/node/cli.js'), 'create', '--name', name, '--image', standinImage(), '--ram', '2', '--cpus', '1', '--json'], {
-    env: { ...process.env, PORTHOLE_CONFIG_DIR: webHost.configDir, PORTHOLE_DATA_DIR: webHost.dataDir },
-  });
+  const { stdout } = await exec(
+    process.execPath,
+    [
+      resolve('out/node/cli.js'),
+      'create',
+      '--name',
+      name,
+      '--image',
+      standinImage(),
+      '--ram',
+      '2',
+      '--cpus',
+      '1',
+      '--json',
+    ],
+    {
+      env: { ...process.env, PORTHOLE_CONFIG_DIR: webHost.configDir, PORTHOLE_DATA_DIR: webHost.dataDir },
+    },
+  );
   const id = (JSON.parse(stdout) as { id: string }).id;
   webHost.track(id);
   await page.goto(webHost.url);

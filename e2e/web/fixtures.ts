@@ -33,7 +33,14 @@ export async function startWebHost(
   const dataDir = join(root, 'data');
   const entry = testHost && forcedHostClass({ ...process.env, ...extraEnv }) ? testWebHostScript : 'out/node/web.js';
   const child = spawn(process.execPath, [entry], {
-    env: { ...process.env, PORTHOLE_CONFIG_DIR: configDir, PORTHOLE_DATA_DIR: dataDir, PORTHOLE_STATE_DIR: join(root, 'state'), PORTHOLE_CACHE_DIR: join(root, 'cache'), ...extraEnv },
+    env: {
+      ...process.env,
+      PORTHOLE_CONFIG_DIR: configDir,
+      PORTHOLE_DATA_DIR: dataDir,
+      PORTHOLE_STATE_DIR: join(root, 'state'),
+      PORTHOLE_CACHE_DIR: join(root, 'cache'),
+      ...extraEnv,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -107,7 +114,8 @@ export function checkedHostClass(testHost: boolean): Promise<HostClass> {
 
 export function standinImage(): string {
   const image = process.env.PORTHOLE_STANDIN_IMAGE;
-  if (!image) throw new Error('PORTHOLE_STANDIN_IMAGE is not set: the Playwright global setup builds the stand-in image.');
+  if (!image)
+    throw new Error('PORTHOLE_STANDIN_IMAGE is not set: the Playwright global setup builds the stand-in image.');
   return image;
 }
 
@@ -116,7 +124,9 @@ export function standinImage(): string {
  * instance id). The tests' machine ids end in random letters, so one engine holds one of each.
  */
 export async function containerOf(id: string): Promise<string> {
-  const found = (await docker('ps', '-aq', '--no-trunc', '--filter', `label=io.porthole.machine=${id}`)).split('\n').find(Boolean);
+  const found = (await docker('ps', '-aq', '--no-trunc', '--filter', `label=io.porthole.machine=${id}`))
+    .split('\n')
+    .find(Boolean);
   if (!found) throw new Error(`There is no container for the machine ${id}.`);
   return found;
 }

@@ -11,7 +11,20 @@ test('live graphs: a running machine’s Graphs tab shows real CPU and memory th
   const suffix = Math.random().toString(36).slice(2, 7);
   const { stdout } = await exec(
     process.execPath,
-    [resolve('out/node/cli.js'), 'create', '--name', `Graphs ${suffix}`, '--image', standinImage(), '--ram', '2', '--cpus', '1', '--no-kvm', '--json'],
+    [
+      resolve('out/node/cli.js'),
+      'create',
+      '--name',
+      `Graphs ${suffix}`,
+      '--image',
+      standinImage(),
+      '--ram',
+      '2',
+      '--cpus',
+      '1',
+      '--no-kvm',
+      '--json',
+    ],
     { env: { ...process.env, PORTHOLE_CONFIG_DIR: webHost.configDir, PORTHOLE_DATA_DIR: webHost.dataDir } },
   );
   const id = (JSON.parse(stdout) as { id: string }).id;
@@ -32,10 +45,13 @@ test('live graphs: a running machine’s Graphs tab shows real CPU and memory th
   // The numbers move: a new reading a second, real ones (QEMU busy under emulation is never 0.0% for long).
   const readings = new Set<string>();
   await expect
-    .poll(async () => {
-      readings.add(`${await cpu.textContent()} ${await memory.textContent()}`);
-      return readings.size;
-    }, { timeout: 30_000, intervals: [500] })
+    .poll(
+      async () => {
+        readings.add(`${await cpu.textContent()} ${await memory.textContent()}`);
+        return readings.size;
+      },
+      { timeout: 30_000, intervals: [500] },
+    )
     .toBeGreaterThanOrEqual(3);
   const cpuValues = [...readings].map((r) => Number.parseFloat(r));
   expect(Math.max(...cpuValues)).toBeGreaterThan(0);

@@ -19,7 +19,9 @@ function shellIso(): string {
  * folder is made there. The engine's computer is this one (the test's sshd in front of the shared
  * engine), so the folder is read back here with stat.
  */
-test('Over an ssh engine, the wizard takes the ISO as a path on the engine’s computer and the machine’s folder is made there', async ({ page }) => {
+test('Over an ssh engine, the wizard takes the ISO as a path on the engine’s computer and the machine’s folder is made there', async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   const sshd = await TestSshd.start('unix:///var/run/docker.sock');
   const { host: webHost, stop } = await startWebHost(sshd.env());
@@ -28,7 +30,9 @@ test('Over an ssh engine, the wizard takes the ISO as a path on the engine’s c
     await page.getByRole('button', { name: 'New machine' }).first().click();
     const wizard = page.getByRole('form', { name: 'New machine' });
     await wizard.getByRole('radio', { name: /Install from my own ISO/ }).check();
-    await expect(wizard.getByTestId('iso-remote')).toContainText('on 127.0.0.1, the computer the engine runs machines on');
+    await expect(wizard.getByTestId('iso-remote')).toContainText(
+      'on 127.0.0.1, the computer the engine runs machines on',
+    );
     await expect(wizard.getByRole('button', { name: 'Choose…' })).toHaveCount(0);
     await wizard.getByTestId('iso-remote').scrollIntoViewIfNeeded();
     await saveScreenshot(page, 'wizard-remote-iso.png');
@@ -42,7 +46,10 @@ test('Over an ssh engine, the wizard takes the ISO as a path on the engine’s c
     const card = page.locator('article.machine-card', { hasText: name });
     await expect(card.getByRole('button', { name: 'Show screen' })).toBeEnabled({ timeout: 150_000 });
     const container = await containerOf(id);
-    const storage = JSON.parse(await docker('inspect', '--format', '{{json .Mounts}}', container)) as Array<{ Source: string; Destination: string }>;
+    const storage = JSON.parse(await docker('inspect', '--format', '{{json .Mounts}}', container)) as Array<{
+      Source: string;
+      Destination: string;
+    }>;
     const storageDir = storage.find((m) => m.Destination === '/storage')!.Source;
     // Made by the engine's helper (root there), with Porthole's marker for this machine.
     const { stdout } = await run('cat', [`${storageDir}/.porthole-storage`]);

@@ -8,7 +8,10 @@ const exec = promisify(execFile);
 
 // The test ISO is iPXE, not Windows setup media (the wizard says so too): the card, the screen and the CLI
 // must say "Running from ISO", never "Installing Windows". Software emulation: the same on any host.
-test('a machine booting an ISO that is not Windows setup says "Running from ISO" on its card and its screen', async ({ page, webHost }) => {
+test('a machine booting an ISO that is not Windows setup says "Running from ISO" on its card and its screen', async ({
+  page,
+  webHost,
+}) => {
   const iso = process.env.PORTHOLE_TEST_ISO;
   if (!iso) throw new Error('PORTHOLE_TEST_ISO is not set: the Playwright global setup makes the test ISO.');
   const name = `Live ${Math.random().toString(36).slice(2, 7)}`;
@@ -16,7 +19,21 @@ test('a machine booting an ISO that is not Windows setup says "Running from ISO"
     exec(process.execPath, [resolve('out/node/cli.js'), ...args], {
       env: { ...process.env, PORTHOLE_CONFIG_DIR: webHost.configDir, PORTHOLE_DATA_DIR: webHost.dataDir },
     });
-  const { stdout } = await cli(['create', '--name', name, '--image', standinImage(), '--ram', '2', '--cpus', '1', '--no-kvm', '--iso', iso, '--json']);
+  const { stdout } = await cli([
+    'create',
+    '--name',
+    name,
+    '--image',
+    standinImage(),
+    '--ram',
+    '2',
+    '--cpus',
+    '1',
+    '--no-kvm',
+    '--iso',
+    iso,
+    '--json',
+  ]);
   const id = (JSON.parse(stdout) as { id: string }).id;
   webHost.track(id);
 

@@ -24,7 +24,8 @@ const engines: Record<string, () => Promise<Engine>> = {
     return {
       env: engine.tlsEnv({}),
       docker: engine.docker,
-      via: (published) => `The engine (TLS at 127.0.0.1:${engine.tlsPort}) runs on this computer: this is its published port 127.0.0.1:${published} here, no forward needed.`,
+      via: (published) =>
+        `The engine (TLS at 127.0.0.1:${engine.tlsPort}) runs on this computer: this is its published port 127.0.0.1:${published} here, no forward needed.`,
       dispose: () => engine.dispose(),
     };
   },
@@ -36,7 +37,9 @@ const engines: Record<string, () => Promise<Engine>> = {
  * from noVNC's canvas, and keys typed there read back. The engine is this test's own and stops with it.
  */
 for (const [what, startEngine] of Object.entries(engines)) {
-  test(`On ${what}, a machine's screen shows its iPXE prompt (read by OCR) and takes keys`, async ({ page }, testInfo) => {
+  test(`On ${what}, a machine's screen shows its iPXE prompt (read by OCR) and takes keys`, async ({
+    page,
+  }, testInfo) => {
     test.setTimeout(480_000);
     const engine = await startEngine();
     try {
@@ -59,12 +62,18 @@ for (const [what, startEngine] of Object.entries(engines)) {
         const running = (await engine.docker('ps', '-q', '--no-trunc')).split('\n').filter(Boolean);
         expect(running).toHaveLength(1);
         const container = running[0];
-        expect(JSON.parse(await engine.docker('inspect', '--format', '{{json .Config.Labels}}', container!))).toMatchObject({ 'io.porthole.machine': id });
-        const published = Number((await engine.docker('port', container!, '8006/tcp')).split('\n')[0]!.split(':').pop());
+        expect(
+          JSON.parse(await engine.docker('inspect', '--format', '{{json .Config.Labels}}', container!)),
+        ).toMatchObject({ 'io.porthole.machine': id });
+        const published = Number(
+          (await engine.docker('port', container!, '8006/tcp')).split('\n')[0]!.split(':').pop(),
+        );
         expect(published).toBeGreaterThan(0);
 
         await card.getByRole('button', { name: 'Show screen' }).click();
-        await expect(page.getByTestId('screen')).toHaveAttribute('data-screen-state', 'connected', { timeout: 120_000 });
+        await expect(page.getByTestId('screen')).toHaveAttribute('data-screen-state', 'connected', {
+          timeout: 120_000,
+        });
         const via = engine.via(published);
         if (via) await expect(page.getByTestId('screen-via')).toHaveText(via);
         else await expect(page.getByTestId('screen-via')).toHaveCount(0);

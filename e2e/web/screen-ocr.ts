@@ -53,7 +53,19 @@ export async function readScreen(page: Page, testInfo: TestInfo, prefix = 'scree
   const raw = testInfo.outputPath(`${prefix}-${ocrRuns}.png`);
   const prepared = testInfo.outputPath(`${prefix}-${ocrRuns}-ocr.png`);
   await writeFile(raw, png);
-  await run('convert', [raw, '-colorspace', 'Gray', '-negate', '-filter', 'point', '-resize', '300%', '-threshold', '60%', prepared]);
+  await run('convert', [
+    raw,
+    '-colorspace',
+    'Gray',
+    '-negate',
+    '-filter',
+    'point',
+    '-resize',
+    '300%',
+    '-threshold',
+    '60%',
+    prepared,
+  ]);
   const { stdout } = await run('tesseract', [prepared, 'stdout', '--psm', '6'], { maxBuffer: 4 * 1024 * 1024 });
   await writeFile(testInfo.outputPath(`${prefix}-${ocrRuns}.txt`), stdout);
   return stdout;
@@ -69,7 +81,11 @@ export function occurrences(text: string, word: string): number {
  * Reads the screen until iPXE's `iPXE>` prompt shows, and answers the text read then. ISOLINUX's
  * `boot:` prompt waits for Enter once a key was seen: one is sent now and then.
  */
-export async function waitForIpxePrompt(page: Page, testInfo: TestInfo, opts: { timeout: number; interval: number; prefix?: string }): Promise<string> {
+export async function waitForIpxePrompt(
+  page: Page,
+  testInfo: TestInfo,
+  opts: { timeout: number; interval: number; prefix?: string },
+): Promise<string> {
   let text = '';
   let enterAt = 0;
   await expect

@@ -13,7 +13,9 @@ const run = promisify(execFile);
  * ssh, never the port the container published. The iPXE prompt read by OCR proves the picture came
  * through that forward.
  */
-test('Over an ssh engine, the screen arrives through a forwarded local port (iPXE prompt read by OCR)', async ({ page }, testInfo) => {
+test('Over an ssh engine, the screen arrives through a forwarded local port (iPXE prompt read by OCR)', async ({
+  page,
+}, testInfo) => {
   test.setTimeout(420_000);
   const sshd = await TestSshd.start('unix:///var/run/docker.sock');
   const { host: webHost, stop } = await startWebHost(sshd.env());

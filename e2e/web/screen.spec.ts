@@ -143,11 +143,20 @@ test('The Windows screen: boot text, keyboard and paste reach the VM, screenshot
   await writeFile(testInfo.outputPath('screen-states.txt'), `${seen.join('\n')}\n`);
   const lost = seen.findIndex((s) => s.startsWith('reconnecting#'));
   expect(lost, `states seen: ${seen.join(' ')}`).toBeGreaterThanOrEqual(0);
-  expect(seen.slice(lost).some((s) => s.startsWith('connected#')), `states seen: ${seen.join(' ')}`).toBe(true);
-  expect(seen.slice(lost).some((s) => s.startsWith('waiting#')), `the machine's status stayed: ${seen.join(' ')}`).toBe(false);
+  expect(
+    seen.slice(lost).some((s) => s.startsWith('connected#')),
+    `states seen: ${seen.join(' ')}`,
+  ).toBe(true);
+  expect(
+    seen.slice(lost).some((s) => s.startsWith('waiting#')),
+    `the machine's status stayed: ${seen.join(' ')}`,
+  ).toBe(false);
   // The same VM behind the new session: the prompt and the echoed text are still there.
   await expect
-    .poll(async () => occurrences(await readScreen(page, testInfo), 'porthole42'), { timeout: 30_000, intervals: [1000] })
+    .poll(async () => occurrences(await readScreen(page, testInfo), 'porthole42'), {
+      timeout: 30_000,
+      intervals: [1000],
+    })
     .toBe(2);
 
   // --- A user's disconnect stays disconnected --------------------------------------------------
@@ -165,9 +174,13 @@ test('The Windows screen: boot text, keyboard and paste reach the VM, screenshot
 /** One command to the VM's QEMU monitor, through the socket the stand-in keeps in the container. */
 async function monitor(container: string, command: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const child = spawn('docker', ['exec', '-i', container, 'socat', '-t', '1', '-', 'UNIX-CONNECT:/run/shm/monitor.sock'], {
-      stdio: ['pipe', 'ignore', 'inherit'],
-    });
+    const child = spawn(
+      'docker',
+      ['exec', '-i', container, 'socat', '-t', '1', '-', 'UNIX-CONNECT:/run/shm/monitor.sock'],
+      {
+        stdio: ['pipe', 'ignore', 'inherit'],
+      },
+    );
     child.once('error', reject);
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`monitor ${command}: exit ${code}`))));
     child.stdin.end(`${command}\n`);

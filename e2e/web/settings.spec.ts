@@ -12,7 +12,13 @@ test.use({ viewport: { width: 1024, height: 700 } });
 /** A machine through the wizard: Windows XP (a 2 GB disk keeps the checksum quick), software emulation, the stand-in image. */
 async function createMachine(page: Page, webHost: WebHostProcess, name: string): Promise<string> {
   await page.goto(webHost.url);
-  const id = await createMachineViaWizard(page, { name, olderWindows: /Windows XP Professional/, diskGiB: 2, ramGiB: 2, password: 'admin' });
+  const id = await createMachineViaWizard(page, {
+    name,
+    olderWindows: /Windows XP Professional/,
+    diskGiB: 2,
+    ramGiB: 2,
+    password: 'admin',
+  });
   webHost.track(id);
   return id;
 }
@@ -24,9 +30,18 @@ async function sha256(path: string): Promise<string> {
 }
 
 async function inspect(id: string): Promise<{ Id: string; Env: string[]; Running: boolean }> {
-  const out = await docker('inspect', '--format', '{{json .Id}} {{json .Config.Env}} {{json .State.Running}}', await containerOf(id));
+  const out = await docker(
+    'inspect',
+    '--format',
+    '{{json .Id}} {{json .Config.Env}} {{json .State.Running}}',
+    await containerOf(id),
+  );
   const [cid, env, running] = out.split(' ');
-  return { Id: JSON.parse(cid!) as string, Env: JSON.parse(env!) as string[], Running: JSON.parse(running!) as boolean };
+  return {
+    Id: JSON.parse(cid!) as string,
+    Env: JSON.parse(env!) as string[],
+    Running: JSON.parse(running!) as boolean,
+  };
 }
 
 /** `docker exec` that reports failure instead of throwing. */
@@ -89,7 +104,9 @@ test('changing a machine: memory applied on a running machine keeps the disk; sh
   await expect(dialog).toContainText('Memory: 2 GB → 3 GB');
   await saveScreenshot(page, 'settings-apply.png');
   await dialog.getByRole('button', { name: 'Restart and apply' }).click();
-  await expect(settings.getByTestId('settings-bar')).toContainText('Applied: the machine runs with the new settings.', { timeout: 120_000 });
+  await expect(settings.getByTestId('settings-bar')).toContainText('Applied: the machine runs with the new settings.', {
+    timeout: 120_000,
+  });
   const applied = await inspect(id);
   expect(applied.Id).not.toBe(started.Id);
   expect(applied.Env).toContain('RAM_SIZE=3G');
@@ -114,14 +131,22 @@ test('changing a machine: memory applied on a running machine keeps the disk; sh
   await expect(settings.getByTestId('shared-folder-1')).toContainText('\\\\host.lan\\Data (drive Z:)');
   await settings.getByRole('button', { name: 'Add a shared folder' }).click();
   await settings.getByLabel('Shared folder 2', { exact: true }).fill(join(shared, 'missing'));
-  await expect(settings.getByRole('group', { name: 'Shared folders' }).getByText(/missing does not exist on this computer. Create it first/)).toBeVisible();
+  await expect(
+    settings
+      .getByRole('group', { name: 'Shared folders' })
+      .getByText(/missing does not exist on this computer. Create it first/),
+  ).toBeVisible();
   await settings.getByLabel('Shared folder 2', { exact: true }).fill(readOnly);
   await expect(settings.getByLabel('Shared folder 2 is read-only')).toBeChecked();
   await expect(settings.getByText(/Programs inside Windows can read every file in a shared folder/)).toBeVisible();
-  await expect(settings.getByTestId('applies-when')).toContainText('The machine is stopped: this applies at its next start');
+  await expect(settings.getByTestId('applies-when')).toContainText(
+    'The machine is stopped: this applies at its next start',
+  );
   await saveScreenshot(page, 'settings-shared-folders.png');
   await settings.getByTestId('settings-bar').getByRole('button', { name: 'Apply' }).click();
-  await expect(settings.getByTestId('settings-bar')).toContainText('Saved: the changes apply at the machine’s next start.');
+  await expect(settings.getByTestId('settings-bar')).toContainText(
+    'Saved: the changes apply at the machine’s next start.',
+  );
 
   await settings.getByRole('button', { name: 'Start' }).click();
   await expect(phase).toHaveAttribute('data-phase', /preparing|booting|installing|ready/, { timeout: 120_000 });

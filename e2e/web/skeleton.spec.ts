@@ -1,7 +1,10 @@
 import { skeletonFlow } from '../flows/skeleton';
 import { test } from './fixtures';
 
-test('Start in the UI -> real engine -> real QEMU -> the VM framebuffer in the screen view -> Stop keeps the disk', async ({ page, webHost }) => {
+test('Start in the UI -> real engine -> real QEMU -> the VM framebuffer in the screen view -> Stop keeps the disk', async ({
+  page,
+  webHost,
+}) => {
   await page.goto(webHost.url);
   await skeletonFlow(page, {
     dataDir: webHost.dataDir,

@@ -10,7 +10,13 @@ test.use({ viewport: { width: 1024, height: 800 } });
 
 async function createMachine(page: Page, webHost: WebHostProcess, name: string): Promise<string> {
   await page.goto(webHost.url);
-  const id = await createMachineViaWizard(page, { name, olderWindows: /Windows XP Professional/, diskGiB: 2, ramGiB: 2, password: 'admin' });
+  const id = await createMachineViaWizard(page, {
+    name,
+    olderWindows: /Windows XP Professional/,
+    diskGiB: 2,
+    ramGiB: 2,
+    password: 'admin',
+  });
   webHost.track(id);
   return id;
 }
@@ -23,7 +29,10 @@ async function writeAt(path: string, text: string, at: number): Promise<void> {
   await handle.close();
 }
 
-test('snapshots: refused while running, taken while stopped, restored after saying what is lost, the disk checksum-equal', async ({ page, webHost }) => {
+test('snapshots: refused while running, taken while stopped, restored after saying what is lost, the disk checksum-equal', async ({
+  page,
+  webHost,
+}) => {
   const name = `Snapshots ${Math.random().toString(36).slice(2, 7)}`;
   const id = await createMachine(page, webHost, name);
   const card = page.locator('article.machine-card', { hasText: name });
@@ -62,13 +71,17 @@ test('snapshots: refused while running, taken while stopped, restored after sayi
   expect(await sparseSha256(disk)).not.toBe(before);
   await row.getByRole('button', { name: 'Restore Clean install' }).click();
   const dialog = page.getByTestId('snapshot-confirm');
-  await expect(dialog).toContainText('Every change made in Windows since then (files, programs, updates, settings) is lost.');
+  await expect(dialog).toContainText(
+    'Every change made in Windows since then (files, programs, updates, settings) is lost.',
+  );
   await saveScreenshot(page, 'snapshots-restore.png');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   expect(await sparseSha256(disk)).not.toBe(before);
   await row.getByRole('button', { name: 'Restore Clean install' }).click();
   await dialog.getByRole('button', { name: 'Restore and lose the changes' }).click();
-  await expect(panel.getByRole('status').filter({ hasText: 'Restored “Clean install”.' })).toBeVisible({ timeout: 60_000 });
+  await expect(panel.getByRole('status').filter({ hasText: 'Restored “Clean install”.' })).toBeVisible({
+    timeout: 60_000,
+  });
   expect(await sparseSha256(disk)).toBe(before);
 
   // It boots from the restored disk; then the snapshot is deleted.

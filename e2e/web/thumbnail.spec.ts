@@ -33,7 +33,10 @@ function countScreenSockets(page: Page): { open(): number; opened(): number } {
   return { open: () => opened - closed, opened: () => opened };
 }
 
-test('A running machine’s card shows a live thumbnail of its screen, from one connection, only while the card is shown', async ({ page, webHost }) => {
+test('A running machine’s card shows a live thumbnail of its screen, from one connection, only while the card is shown', async ({
+  page,
+  webHost,
+}) => {
   test.setTimeout(420_000);
   const sockets = countScreenSockets(page);
   const name = `Thumb ${Math.random().toString(36).slice(2, 7)}`;
@@ -69,7 +72,9 @@ test('A running machine’s card shows a live thumbnail of its screen, from one 
   await screenPage.keyboard.type('echo thumbnails', { delay: 30 });
   // What was typed in the screen shows on the card, through the screen's connection: more light
   // pixels than a blinking cursor makes (a few).
-  await expect.poll(async () => (await thumbnailPixels(thumb)).lit, { timeout: 30_000 }).toBeGreaterThan(beforeKeys + 20);
+  await expect
+    .poll(async () => (await thumbnailPixels(thumb)).lit, { timeout: 30_000 })
+    .toBeGreaterThan(beforeKeys + 20);
   expect(sockets.open()).toBe(0);
   expect(screenSockets.open()).toBe(1);
 

@@ -7,7 +7,9 @@ import { saveScreenshot } from './screenshots';
 
 const MAX_CLICKS = 2;
 
-test('Install Windows in two clicks: the empty list\'s primary action, the generated password shown on request', async ({ page }) => {
+test("Install Windows in two clicks: the empty list's primary action, the generated password shown on request", async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   // The stand-in image as the default image: no download from Docker Hub, everything else as a user has it.
   const { host, stop } = await startWebHost({ PORTHOLE_DEFAULT_IMAGE: standinImage() });

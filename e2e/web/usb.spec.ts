@@ -10,10 +10,18 @@ test.use({ viewport: { width: 1024, height: 900 } });
 // The test web host's root carries a fake USB tree (PORTHOLE_TEST_USB=1: app/core/testing/test-usb.ts); its checks
 // see this machine's own class, and /dev/bus/usb is this machine's truth.
 test('USB devices: readable names on the settings page, ticked, saved into the machine, unticked', async ({ page }) => {
-  const { host, stop } = await startWebHost({ PORTHOLE_TEST_HOST: await realHostClass(), PORTHOLE_TEST_USB: '1' }, { testHost: true });
+  const { host, stop } = await startWebHost(
+    { PORTHOLE_TEST_HOST: await realHostClass(), PORTHOLE_TEST_USB: '1' },
+    { testHost: true },
+  );
   // Another Porthole process on the same configuration reads what the web host's backend saved.
   const view = async (id: string): Promise<MachineView> => {
-    const other = await createBackend({ configDir: host.configDir, dataDir: host.dataDir, env: process.env, watch: false });
+    const other = await createBackend({
+      configDir: host.configDir,
+      dataDir: host.dataDir,
+      env: process.env,
+      watch: false,
+    });
     try {
       const result = await other.invoke('getMachine', { id });
       if (!result.ok) throw new Error(result.error.message);
@@ -23,8 +31,20 @@ test('USB devices: readable names on the settings page, ticked, saved into the m
     }
   };
   try {
-    const other = await createBackend({ configDir: host.configDir, dataDir: host.dataDir, env: process.env, watch: false });
-    const made = await other.invoke('createMachine', { name: `USB ${Math.random().toString(36).slice(2, 7)}`, image: standinImage(), kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64 });
+    const other = await createBackend({
+      configDir: host.configDir,
+      dataDir: host.dataDir,
+      env: process.env,
+      watch: false,
+    });
+    const made = await other.invoke('createMachine', {
+      name: `USB ${Math.random().toString(36).slice(2, 7)}`,
+      image: standinImage(),
+      kvm: false,
+      ramGiB: 2,
+      cpuCores: 1,
+      diskGiB: 64,
+    });
     await other.dispose();
     if (!made.ok) throw new Error(made.error.message);
     const machine = made.value as MachineView;
@@ -49,7 +69,9 @@ test('USB devices: readable names on the settings page, ticked, saved into the m
     const bar = settings.getByTestId('settings-bar');
     await bar.getByRole('button', { name: 'Apply' }).click();
     await expect(bar).toContainText('Saved', { timeout: 30_000 });
-    expect((await view(machine.id)).usbDevices).toEqual([{ vendorId: '046d', productId: 'c52b', name: 'Logitech, Inc. Unifying Receiver' }]);
+    expect((await view(machine.id)).usbDevices).toEqual([
+      { vendorId: '046d', productId: 'c52b', name: 'Logitech, Inc. Unifying Receiver' },
+    ]);
     await expect(receiver).toBeChecked();
 
     await receiver.uncheck();

@@ -37,7 +37,9 @@ test('the wizard creates a machine through every step, and the machine starts', 
   // 1. Windows: friendly names, edition notes, sizes; the name follows the version until typed.
   await expect(wizard.getByTestId('wizard-step-windows')).toBeVisible();
   await expect(wizard.getByRole('radio', { name: /Windows 11 Pro/ })).toBeChecked();
-  await expect(wizard.locator('label', { hasText: 'Windows 11 LTSC' })).toContainText('Evaluation copy: usable for 90 days');
+  await expect(wizard.locator('label', { hasText: 'Windows 11 LTSC' })).toContainText(
+    'Evaluation copy: usable for 90 days',
+  );
   await expect(wizard.locator('label', { hasText: 'Windows 11 LTSC' })).toContainText('4.7 GB');
   await expect(wizard.getByLabel('Name')).toHaveValue('Windows 11 Pro');
   // One's own ISO: checked by the backend as it is typed.
@@ -85,7 +87,9 @@ test('the wizard creates a machine through every step, and the machine starts', 
   const ramMax = Number(await ram.getAttribute('max'));
   expect(ramMax).toBeGreaterThanOrEqual(2);
   await wizard.getByRole('spinbutton', { name: 'Memory in GB' }).fill(String(ramMax + 1));
-  await expect(wizard.getByText(`This computer has ${ramMax} GB of memory: give Windows at most ${ramMax} GB.`)).toBeVisible();
+  await expect(
+    wizard.getByText(`This computer has ${ramMax} GB of memory: give Windows at most ${ramMax} GB.`),
+  ).toBeVisible();
   await wizard.getByRole('spinbutton', { name: 'Memory in GB' }).fill('2');
   await expect(ram).toHaveValue('2');
   await wizard.getByRole('spinbutton', { name: 'Number of processor cores' }).fill('1');
@@ -145,7 +149,17 @@ test('the wizard creates a machine through every step, and the machine starts', 
   const id = (await card.getAttribute('data-testid'))!.replace(/^machine-/, '');
   webHost.track(id);
   const env = await containerEnv(id);
-  expect(env).toEqual(expect.arrayContaining(['VERSION=xp', 'RAM_SIZE=2G', 'CPU_CORES=1', 'DISK_SIZE=2G', 'USERNAME=ada', 'PASSWORD=correct horse', 'REGION=de-CH']));
+  expect(env).toEqual(
+    expect.arrayContaining([
+      'VERSION=xp',
+      'RAM_SIZE=2G',
+      'CPU_CORES=1',
+      'DISK_SIZE=2G',
+      'USERNAME=ada',
+      'PASSWORD=correct horse',
+      'REGION=de-CH',
+    ]),
+  );
   expect(env.includes('KVM=N')).toBe(emulation);
   expect(await docker('inspect', '--format', '{{.Config.Image}}', await containerOf(id))).toBe(standinImage());
 
@@ -166,7 +180,10 @@ test('the wizard creates a machine through every step, and the machine starts', 
   }
 });
 
-test('the quick wizard path: six clicks at most plus a name, with Generate for the password', async ({ page, testHost }) => {
+test('the quick wizard path: six clicks at most plus a name, with Generate for the password', async ({
+  page,
+  testHost,
+}) => {
   // This Porthole's default image is the stand-in: no Advanced field to fill, as for a person with the real image.
   const { host, stop } = await startWebHost({ PORTHOLE_DEFAULT_IMAGE: standinImage() }, { testHost });
   try {
@@ -201,7 +218,11 @@ test('the quick wizard path: six clicks at most plus a name, with Generate for t
   }
 });
 
-test('a Windows already installed in the new machine’s folder is found: Use it starts straight into it', async ({ page, webHost, testHost }) => {
+test('a Windows already installed in the new machine’s folder is found: Use it starts straight into it', async ({
+  page,
+  webHost,
+  testHost,
+}) => {
   const emulation = (await checkedHostClass(testHost)) !== 'kvm';
   const name = `Kept ${Math.random().toString(36).slice(2, 7)}`;
   const slug = name.toLowerCase().replace(/\s+/g, '-');

@@ -24,10 +24,12 @@ export function leanDockerode() {
       build.onResolve({ filter: /^\.\/(session|ssh|buildkit)$/ }, (args) => {
         if (!INSIDE.test(args.importer)) return undefined;
         const name = args.path.slice(2);
-        if (name === 'session' && /dockerode/.test(args.importer)) return { path: join(here, 'no-buildkit-session.cjs') };
+        if (name === 'session' && /dockerode/.test(args.importer))
+          return { path: join(here, 'no-buildkit-session.cjs') };
         if (name === 'ssh' && /docker-modem/.test(args.importer)) return { path: join(here, 'no-ssh2.cjs') };
         // followProgress's helper reads its .proto files next to itself: it stays in node_modules, loaded when called.
-        if (name === 'buildkit' && /dockerode/.test(args.importer)) return { path: 'dockerode/lib/buildkit.js', external: true };
+        if (name === 'buildkit' && /dockerode/.test(args.importer))
+          return { path: 'dockerode/lib/buildkit.js', external: true };
         return undefined;
       });
     },
@@ -38,4 +40,5 @@ export function leanDockerode() {
  * The bundled CommonJS of dockerode calls require() for Node's modules and its other dependencies: an
  * ES module has none, so the bundle makes one first.
  */
-export const REQUIRE_BANNER = "import { createRequire as __portholeCreateRequire } from 'node:module';\nconst require = __portholeCreateRequire(import.meta.url);";
+export const REQUIRE_BANNER =
+  "import { createRequire as __portholeCreateRequire } from 'node:module';\nconst require = __portholeCreateRequire(import.meta.url);";

@@ -30,10 +30,22 @@ describe('Windows apps (stand-in image)', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'porthole-apps-it-'));
     await Promise.all([mkdir(join(root, 'bin')), mkdir(records()), mkdir(join(root, 'shared'))]);
-    const fake = ['#!/bin/sh', 'rec="$FAKE_RECORDS/$(date +%s%N)"', 'for a in "$@"; do printf "%s\\n" "$a"; done > "$rec.argv"', '/bin/cat > "$rec.stdin"', 'exit 0', ''];
+    const fake = [
+      '#!/bin/sh',
+      'rec="$FAKE_RECORDS/$(date +%s%N)"',
+      'for a in "$@"; do printf "%s\\n" "$a"; done > "$rec.argv"',
+      '/bin/cat > "$rec.stdin"',
+      'exit 0',
+      '',
+    ];
     await writeFile(join(root, 'bin', 'xfreerdp3'), fake.join('\n'));
     await chmod(join(root, 'bin', 'xfreerdp3'), 0o755);
-    h = await Harness.create({ ...process.env, PATH: `${join(root, 'bin')}:${process.env.PATH ?? ''}`, FAKE_RECORDS: records(), XDG_DATA_HOME: join(root, 'xdg') });
+    h = await Harness.create({
+      ...process.env,
+      PATH: `${join(root, 'bin')}:${process.env.PATH ?? ''}`,
+      FAKE_RECORDS: records(),
+      XDG_DATA_HOME: join(root, 'xdg'),
+    });
   });
   afterAll(async () => {
     await h.cleanup([...(id ? [id] : []), ...extra]);
@@ -55,11 +67,24 @@ describe('Windows apps (stand-in image)', () => {
 
   it('places the OEM hook at /oem (read-only) with the apps script, refuses a launch while Windows installs, then launches, lists and adds to the menu', async () => {
     const shared = join(root, 'shared');
-    const m = await h.call('createMachine', { name: uniqueName('Apps'), image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64, password: PASSWORD, sharedFolders: [{ hostPath: shared, readOnly: false }] });
+    const m = await h.call('createMachine', {
+      name: uniqueName('Apps'),
+      image,
+      kvm: false,
+      ramGiB: 2,
+      cpuCores: 1,
+      diskGiB: 64,
+      password: PASSWORD,
+      sharedFolders: [{ hostPath: shared, readOnly: false }],
+    });
     id = m.id;
 
     // Before Windows wrote anything: no list yet, said plainly, waiting on Porthole's channel.
-    expect(await h.call('listApps', { id })).toMatchObject({ state: 'not-written', folder: join(m.storageDir, 'porthole', 'apps'), apps: [] });
+    expect(await h.call('listApps', { id })).toMatchObject({
+      state: 'not-written',
+      folder: join(m.storageDir, 'porthole', 'apps'),
+      apps: [],
+    });
 
     // A machine installed by an older Porthole: its script writes the list into the first shared folder (here: the sample, as Windows writes it).
     await cp(SAMPLE, join(shared, '.porthole', 'apps'), { recursive: true });
@@ -72,10 +97,14 @@ describe('Windows apps (stand-in image)', () => {
     const container = h.containerName(id);
     const inspected = JSON.parse(await docker('inspect', container)) as Array<{ HostConfig: { Binds: string[] } }>;
     expect(inspected[0]!.HostConfig.Binds).toContain(`${join(h.dataDir, 'oem', id)}:/oem:ro`);
-    expect((await docker('exec', container, 'ls', '/oem')).split('\n').sort()).toEqual(['install.bat', 'porthole-apps.ps1']);
+    expect((await docker('exec', container, 'ls', '/oem')).split('\n').sort()).toEqual([
+      'install.bat',
+      'porthole-apps.ps1',
+    ]);
     expect(await docker('exec', container, 'grep', '-c', 'porthole-apps.ps1" -Install', '/oem/install.bat')).toBe('1');
-    expect(await docker('exec', container, 'head', '-c', '30', '/oem/porthole-apps.ps1')).toBe('# Written by Porthole. Lists t');
-
+    expect(await docker('exec', container, 'head', '-c', '30', '/oem/porthole-apps.ps1')).toBe(
+      '# Written by Porthole. Lists t',
+    );
 
     const ready = (v: MachineView): boolean => v.status.phase === 'ready';
     await h.waitFor(id, ready, 120_000, 'ready (the install marker)');
@@ -88,7 +117,10 @@ describe('Windows apps (stand-in image)', () => {
     const machine = await h.call('getMachine', { id });
     await mkdir(join(shared, 'Docs'));
     await writeFile(join(shared, 'Docs', 'letter.txt'), 'Dear Bob');
-    expect(await h.call('launchApp', { id, app: NOTEPAD, file: join(shared, 'Docs', 'letter.txt') })).toEqual({ launched: true, client: 'xfreerdp3' });
+    expect(await h.call('launchApp', { id, app: NOTEPAD, file: join(shared, 'Docs', 'letter.txt') })).toEqual({
+      launched: true,
+      client: 'xfreerdp3',
+    });
     const [run] = await runs();
     expect(run!.argv).toEqual([
       `/v:127.0.0.1:${machine.ports.rdp}`,
@@ -102,7 +134,9 @@ describe('Windows apps (stand-in image)', () => {
     expect(run!.stdin).toBe(`${PASSWORD}\n`);
 
     // A file outside the shared folder is refused before anything starts.
-    await expect(h.call('launchApp', { id, app: NOTEPAD, file: join(root, 'records') })).rejects.toThrow(/is not in .*shared folder/);
+    await expect(h.call('launchApp', { id, app: NOTEPAD, file: join(root, 'records') })).rejects.toThrow(
+      /is not in .*shared folder/,
+    );
 
     // The app menu: a validated entry and its icon, listed as in the menu.
     const added = await h.call('setAppInMenu', { id, app: NOTEPAD, inMenu: true });
@@ -113,13 +147,34 @@ describe('Windows apps (stand-in image)', () => {
   });
 
   it('lists the programs of a two-click machine (no shared folder) and of one whose only shared folder is read-only, through Porthole’s channel', async () => {
-    const twoClick = await h.call('createMachine', { name: uniqueName('Apps two-click'), image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64 });
+    const twoClick = await h.call('createMachine', {
+      name: uniqueName('Apps two-click'),
+      image,
+      kvm: false,
+      ramGiB: 2,
+      cpuCores: 1,
+      diskGiB: 64,
+    });
     await mkdir(join(root, 'photos'));
-    const readOnly = await h.call('createMachine', { name: uniqueName('Apps read-only'), image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64, sharedFolders: [{ hostPath: join(root, 'photos'), readOnly: true }] });
+    const readOnly = await h.call('createMachine', {
+      name: uniqueName('Apps read-only'),
+      image,
+      kvm: false,
+      ramGiB: 2,
+      cpuCores: 1,
+      diskGiB: 64,
+      sharedFolders: [{ hostPath: join(root, 'photos'), readOnly: true }],
+    });
     extra.push(twoClick.id, readOnly.id);
     expect(twoClick.sharedFolders).toEqual([]);
     for (const m of [twoClick, readOnly]) {
-      expect(await h.call('listApps', { id: m.id })).toEqual({ state: 'not-written', folder: join(m.storageDir, 'porthole', 'apps'), written: null, apps: [], warnings: [] });
+      expect(await h.call('listApps', { id: m.id })).toEqual({
+        state: 'not-written',
+        folder: join(m.storageDir, 'porthole', 'apps'),
+        written: null,
+        apps: [],
+        warnings: [],
+      });
     }
 
     await h.call('startMachine', { id: readOnly.id });
@@ -128,14 +183,30 @@ describe('Windows apps (stand-in image)', () => {
     // The image's Samba serves Porthole's share beside the person's: the script, run in the real container
     // on a configuration as the image writes it (the stand-in has no Samba), adds it once, writable, hidden.
     const client = new Docker();
-    expect(channelShareResult(await execInContainer(client, container, ['sh', '-c', CHANNEL_SHARE_SCRIPT], { timeoutMs: 15_000 }))).toBe('no-samba');
-    await docker('exec', container, 'sh', '-c', 'mkdir -p /etc/samba && printf "[global]\n    workgroup = WORKGROUP\n\n[Data]\n    path = /shared\n    read only = yes\n" > /etc/samba/smb.conf');
+    expect(
+      channelShareResult(
+        await execInContainer(client, container, ['sh', '-c', CHANNEL_SHARE_SCRIPT], { timeoutMs: 15_000 }),
+      ),
+    ).toBe('no-samba');
+    await docker(
+      'exec',
+      container,
+      'sh',
+      '-c',
+      'mkdir -p /etc/samba && printf "[global]\n    workgroup = WORKGROUP\n\n[Data]\n    path = /shared\n    read only = yes\n" > /etc/samba/smb.conf',
+    );
     for (let run = 0; run < 2; run++) {
-      expect(channelShareResult(await execInContainer(client, container, ['sh', '-c', CHANNEL_SHARE_SCRIPT], { timeoutMs: 15_000 }))).toBe('served');
+      expect(
+        channelShareResult(
+          await execInContainer(client, container, ['sh', '-c', CHANNEL_SHARE_SCRIPT], { timeoutMs: 15_000 }),
+        ),
+      ).toBe('served');
     }
     const conf = await docker('exec', container, 'cat', '/etc/samba/smb.conf');
     expect(conf.match(/\[Porthole\]/g)).toHaveLength(1);
-    expect(conf).toMatch(/\[Porthole\]\n {4}path = \/storage\/porthole\n {4}comment = Porthole\n {4}read only = no\n {4}browseable = no\n/);
+    expect(conf).toMatch(
+      /\[Porthole\]\n {4}path = \/storage\/porthole\n {4}comment = Porthole\n {4}read only = no\n {4}browseable = no\n/,
+    );
     expect((await stat(join(readOnly.storageDir, 'porthole', 'apps'))).isDirectory()).toBe(true);
 
     // Windows writes the list into the channel (here: the sample, as Windows writes it, into the host folder the share serves).
@@ -160,7 +231,9 @@ describe('Windows apps (stand-in image)', () => {
     expect(h.statusesSince(id, mark).map((s) => s.phase)).toEqual(expect.arrayContaining(['booting', 'ready']));
     const after = await runs();
     expect(after).toHaveLength(before + 1);
-    expect(after.at(-1)!.argv.at(-1)).toBe('/app:program:C:\\Windows\\explorer.exe,name:Calculator,cmd:shell:AppsFolder\\Microsoft.WindowsCalculator_8wekyb3d8bbwe!App');
+    expect(after.at(-1)!.argv.at(-1)).toBe(
+      '/app:program:C:\\Windows\\explorer.exe,name:Calculator,cmd:shell:AppsFolder\\Microsoft.WindowsCalculator_8wekyb3d8bbwe!App',
+    );
 
     // Notepad leaves the list (uninstalled in Windows): its entry leaves the menu at the next read.
     const entry = join(root, 'xdg', 'applications', `porthole-${id}-${NOTEPAD}.desktop`);

@@ -3,7 +3,12 @@ import type { MachineView } from '../../api';
 import { channelShareResult, type ChannelShare } from './channel';
 import { AppsService, type AppsDeps } from './service';
 
-const view = (status: Partial<MachineView['status']>): MachineView => ({ id: 'win11', name: 'Windows 11', status: { phase: 'booting', running: true, screenReady: false, ...status } }) as unknown as MachineView;
+const view = (status: Partial<MachineView['status']>): MachineView =>
+  ({
+    id: 'win11',
+    name: 'Windows 11',
+    status: { phase: 'booting', running: true, screenReady: false, ...status },
+  }) as unknown as MachineView;
 
 describe('Porthole’s channel share', () => {
   it('is served once per container, once the image has set up Samba (the screen is ready), again in a new container, and tried again while Samba is not set up', async () => {
@@ -39,6 +44,12 @@ describe('Porthole’s channel share', () => {
   });
 
   it('reads the script’s exit codes', () => {
-    expect([0, 10, 11, 12, null].map((exitCode) => channelShareResult({ exitCode, output: '' }))).toEqual(['served', 'no-samba', 'not-ready', 'failed', 'failed']);
+    expect([0, 10, 11, 12, null].map((exitCode) => channelShareResult({ exitCode, output: '' }))).toEqual([
+      'served',
+      'no-samba',
+      'not-ready',
+      'failed',
+      'failed',
+    ]);
   });
 });

@@ -29,10 +29,10 @@ export function channelAppsFolder(storageDir: string): string {
 export const CHANNEL_SHARE_SCRIPT = [
   'conf=/etc/samba/smb.conf',
   '[ -f "$conf" ] || exit 10',
-  "grep -q '^\\[Data\\]' \"$conf\" || exit 11",
+  'grep -q \'^\\[Data\\]\' "$conf" || exit 11',
   'mkdir -p /storage/porthole/apps && chmod 2777 /storage/porthole /storage/porthole/apps || exit 12',
-  "grep -q '^\\[Porthole\\]' \"$conf\" && exit 0",
-  "printf '\\n[Porthole]\\n    path = /storage/porthole\\n    comment = Porthole\\n    read only = no\\n    browseable = no\\n    guest ok = yes\\n    guest only = yes\\n' >> \"$conf\" || exit 12",
+  'grep -q \'^\\[Porthole\\]\' "$conf" && exit 0',
+  'printf \'\\n[Porthole]\\n    path = /storage/porthole\\n    comment = Porthole\\n    read only = no\\n    browseable = no\\n    guest ok = yes\\n    guest only = yes\\n\' >> "$conf" || exit 12',
   // smbd reads its configuration again on this message (and by itself for each new client anyway).
   'smbcontrol smbd reload-config >/dev/null 2>&1 || true',
   'exit 0',

@@ -61,14 +61,25 @@ describe('app menu entries', () => {
     await addToMenu(env, await app({ machineId: 'office-2', machineName: 'Office 2' }), CLI);
     // A file of the person's own with a Porthole-like name is not Porthole's entry.
     await writeFile(join(dir, 'data', 'applications', 'porthole-office-mine.desktop'), '[Desktop Entry]\nName=Mine\n');
-    expect((await menuEntries(env)).map((e) => `${e.machineId}/${e.appId}`).sort()).toEqual(['office-2/3561ec4a8629', 'office/3561ec4a8629', 'office/7c1ea93a94b3']);
+    expect((await menuEntries(env)).map((e) => `${e.machineId}/${e.appId}`).sort()).toEqual([
+      'office-2/3561ec4a8629',
+      'office/3561ec4a8629',
+      'office/7c1ea93a94b3',
+    ]);
 
     await removeFromMenu(env, 'office', (id) => id === '7c1ea93a94b3');
-    expect((await menuEntries(env)).map((e) => `${e.machineId}/${e.appId}`).sort()).toEqual(['office-2/3561ec4a8629', 'office/3561ec4a8629']);
+    expect((await menuEntries(env)).map((e) => `${e.machineId}/${e.appId}`).sort()).toEqual([
+      'office-2/3561ec4a8629',
+      'office/3561ec4a8629',
+    ]);
 
     await removeFromMenu(env, 'office');
-    expect(await readdir(join(dir, 'data', 'applications'))).toEqual(['porthole-office-2-3561ec4a8629.desktop', 'porthole-office-mine.desktop'].sort());
-    expect(await readdir(join(dir, 'data', 'icons', 'hicolor', '32x32', 'apps'))).toEqual(['porthole-office-2-3561ec4a8629.png']);
+    expect(await readdir(join(dir, 'data', 'applications'))).toEqual(
+      ['porthole-office-2-3561ec4a8629.desktop', 'porthole-office-mine.desktop'].sort(),
+    );
+    expect(await readdir(join(dir, 'data', 'icons', 'hicolor', '32x32', 'apps'))).toEqual([
+      'porthole-office-2-3561ec4a8629.png',
+    ]);
   });
 
   it('leave an icon path that is not Porthole’s own alone when removed', async () => {

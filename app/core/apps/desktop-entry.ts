@@ -51,14 +51,16 @@ export function iconPath(env: NodeJS.ProcessEnv, machineId: string, appId: strin
 
 /** A string value of a desktop entry: one line, with the spec's escapes. */
 export function entryValue(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/\n/g, '\\n')
-    .replace(/\t/g, '\\t')
-    .replace(/\r/g, '\\r')
-    // eslint-disable-next-line no-control-regex -- other control characters are not allowed in a value
-    .replace(/[\u0000-\u001f\u007f]/g, ' ')
-    .replace(/^ /, '\\s');
+  return (
+    text
+      .replace(/\\/g, '\\\\')
+      .replace(/\n/g, '\\n')
+      .replace(/\t/g, '\\t')
+      .replace(/\r/g, '\\r')
+      // eslint-disable-next-line no-control-regex -- other control characters are not allowed in a value
+      .replace(/[\u0000-\u001f\u007f]/g, ' ')
+      .replace(/^ /, '\\s')
+  );
 }
 
 /**
@@ -110,7 +112,9 @@ export async function addToMenu(env: NodeJS.ProcessEnv, app: MenuApp, command: s
 }
 
 /** Porthole's entries in the menu folder: file name, machine and program. Other files are not read. */
-export async function menuEntries(env: NodeJS.ProcessEnv): Promise<Array<{ file: string; machineId: string; appId: string; icon: string | null }>> {
+export async function menuEntries(
+  env: NodeJS.ProcessEnv,
+): Promise<Array<{ file: string; machineId: string; appId: string; icon: string | null }>> {
   const dir = join(dataHome(env), 'applications');
   const names = await readdir(dir).catch(() => [] as string[]);
   const found = [];
@@ -125,13 +129,21 @@ export async function menuEntries(env: NodeJS.ProcessEnv): Promise<Array<{ file:
 }
 
 /** Removes the entries (and their icons) of one machine, or of its programs for which `keep` says no. */
-export async function removeFromMenu(env: NodeJS.ProcessEnv, machineId: string, remove: (appId: string) => boolean = () => true): Promise<string[]> {
+export async function removeFromMenu(
+  env: NodeJS.ProcessEnv,
+  machineId: string,
+  remove: (appId: string) => boolean = () => true,
+): Promise<string[]> {
   const removed: string[] = [];
   const iconsRoot = join(dataHome(env), 'icons', 'hicolor');
   for (const entry of await menuEntries(env)) {
     if (entry.machineId !== machineId || !remove(entry.appId)) continue;
     // Only an icon Porthole itself placed (under hicolor, named for this entry) is removed.
-    if (entry.icon && entry.icon.startsWith(`${iconsRoot}/`) && entry.icon.endsWith(`/${windowClass(machineId, entry.appId)}.png`)) {
+    if (
+      entry.icon &&
+      entry.icon.startsWith(`${iconsRoot}/`) &&
+      entry.icon.endsWith(`/${windowClass(machineId, entry.appId)}.png`)
+    ) {
       await rm(entry.icon, { force: true });
     }
     await rm(entry.file, { force: true });

@@ -17,7 +17,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appId, fakePng, HOST_SECRET } from '../testing/hostile-apps';
 import { APPS_MAX, ICONS_MAX_TOTAL_BYTES, readAppsFolder, WARNING_MAX_CHARS, WARNINGS_MAX } from './folder';
 
-const SEED = process.env.PORTHOLE_FUZZ_SEED ? Number(process.env.PORTHOLE_FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
+const SEED = process.env.PORTHOLE_FUZZ_SEED
+  ? Number(process.env.PORTHOLE_FUZZ_SEED)
+  : Math.floor(Math.random() * 2 ** 31);
 const SCALE = Math.max(1, Number(process.env.PORTHOLE_FUZZ_SCALE ?? 1));
 /** One listing, however hostile the folder: far below the 53 s a 50 MB icon named 1,000 times took. */
 const LISTING_MS = 5_000;
@@ -25,18 +27,53 @@ const LISTING_MS = 5_000;
 const LISTING_BYTES = 256 * 1024 * 1024;
 
 /** What a name in the folder can be. */
-const kinds = ['png', 'big-png', 'sparse-huge', 'not-png', 'link-zero', 'link-host', 'link-host-png', 'fifo', 'folder', 'deep-tree', 'missing', 'link-dangling', 'link-loop', 'device'] as const;
+const kinds = [
+  'png',
+  'big-png',
+  'sparse-huge',
+  'not-png',
+  'link-zero',
+  'link-host',
+  'link-host-png',
+  'fifo',
+  'folder',
+  'deep-tree',
+  'missing',
+  'link-dangling',
+  'link-loop',
+  'device',
+] as const;
 type Kind = (typeof kinds)[number];
 
 /** How the list itself is written. */
-const listShapes = ['list', 'list-invalid-utf8', 'list-utf16', 'deep-json', 'huge-string', 'random-bytes', 'link-zero', 'link-host', 'fifo', 'folder', 'missing', 'oversized'] as const;
+const listShapes = [
+  'list',
+  'list-invalid-utf8',
+  'list-utf16',
+  'deep-json',
+  'huge-string',
+  'random-bytes',
+  'link-zero',
+  'link-host',
+  'fifo',
+  'folder',
+  'missing',
+  'oversized',
+] as const;
 /** Which folder on the way is a link out. */
 const linkedFolders = ['none', 'none', 'none', '.porthole', 'apps', 'icons'] as const;
 
 const iconNames = Array.from({ length: 6 }, (_, i) => `${appId(0xabc000 + i)}.png`);
 
 const entry = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ name: fc.oneof(fc.string({ maxLength: 30 }), fc.constant('\u202eevil\u0007')), icon: fc.oneof(fc.constantFrom(...iconNames), fc.constant(null), fc.string({ maxLength: 20 })), valid: fc.boolean() }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      name: fc.oneof(fc.string({ maxLength: 30 }), fc.constant('\u202eevil\u0007')),
+      icon: fc.oneof(fc.constantFrom(...iconNames), fc.constant(null), fc.string({ maxLength: 20 })),
+      valid: fc.boolean(),
+    }),
+  },
   { weight: 1, arbitrary: fc.anything() },
 );
 
@@ -44,7 +81,10 @@ const folderCase = fc.record({
   shape: fc.constantFrom(...listShapes),
   linked: fc.constantFrom(...linkedFolders),
   // Mostly small lists, sometimes a huge one (all sharing a few icons).
-  count: fc.oneof({ weight: 4, arbitrary: fc.nat({ max: 40 }) }, { weight: 1, arbitrary: fc.integer({ min: 2_000, max: 12_000 }) }),
+  count: fc.oneof(
+    { weight: 4, arbitrary: fc.nat({ max: 40 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 2_000, max: 12_000 }) },
+  ),
   entries: fc.array(entry, { minLength: 1, maxLength: 20 }),
   icons: fc.array(fc.constantFrom(...kinds), { minLength: iconNames.length, maxLength: iconNames.length }),
   garbage: fc.uint8Array({ minLength: 1, maxLength: 64 }),
@@ -59,9 +99,16 @@ beforeAll(async () => {
   await mkdir(join(outside, 'icons'), { recursive: true });
   await writeFile(join(outside, 'secret'), `${HOST_SECRET}\n`);
   await writeFile(join(outside, 'secret.png'), Buffer.concat([fakePng(64), Buffer.from(HOST_SECRET)]));
-  for (const name of iconNames) await writeFile(join(outside, 'icons', name), Buffer.concat([fakePng(64), Buffer.from(HOST_SECRET)]));
+  for (const name of iconNames)
+    await writeFile(join(outside, 'icons', name), Buffer.concat([fakePng(64), Buffer.from(HOST_SECRET)]));
   await mkdir(join(outside, '.porthole', 'apps', 'icons'), { recursive: true });
-  await writeFile(join(outside, '.porthole', 'apps', 'apps.json'), JSON.stringify({ format: 'porthole-apps/1', apps: [{ id: appId(1), name: HOST_SECRET, target: 'C:\\a.exe', source: 'start-menu' }] }));
+  await writeFile(
+    join(outside, '.porthole', 'apps', 'apps.json'),
+    JSON.stringify({
+      format: 'porthole-apps/1',
+      apps: [{ id: appId(1), name: HOST_SECRET, target: 'C:\\a.exe', source: 'start-menu' }],
+    }),
+  );
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -117,7 +164,9 @@ function listBytes(c: FolderCase): Buffer {
     const e = c.entries[n % c.entries.length]!;
     if (typeof e !== 'object' || e === null || !('valid' in e)) return e;
     const { name, icon, valid } = e as { name: string; icon: string | null; valid: boolean };
-    return valid ? { id: appId(n), name: name.trim() || `P${n}`, target: `C:\\p\\${n}.exe`, args: '', source: 'start-menu', icon } : { id: `x${n}`, name, target: name, icon };
+    return valid
+      ? { id: appId(n), name: name.trim() || `P${n}`, target: `C:\\p\\${n}.exe`, args: '', source: 'start-menu', icon }
+      : { id: `x${n}`, name, target: name, icon };
   });
   const text = JSON.stringify({ format: 'porthole-apps/1', written: '2026-12-01T00:00:00Z', apps });
   switch (c.shape) {
@@ -132,7 +181,12 @@ function listBytes(c: FolderCase): Buffer {
     case 'deep-json':
       return Buffer.from(`{"format":"porthole-apps/1","apps":${'['.repeat(200_000)}${']'.repeat(200_000)}}`);
     case 'huge-string':
-      return Buffer.from(JSON.stringify({ format: 'porthole-apps/1', apps: [{ id: appId(1), name: 'x'.repeat(3_000_000), target: 'C:\\a.exe', source: 'start-menu' }] }));
+      return Buffer.from(
+        JSON.stringify({
+          format: 'porthole-apps/1',
+          apps: [{ id: appId(1), name: 'x'.repeat(3_000_000), target: 'C:\\a.exe', source: 'start-menu' }],
+        }),
+      );
     case 'random-bytes':
       return Buffer.concat([Buffer.from(c.garbage), Buffer.from(HOST_SECRET)]);
     default:
@@ -163,41 +217,62 @@ async function build(c: FolderCase): Promise<string> {
     await mkdir(icons);
     for (const [i, name] of iconNames.entries()) {
       const kind = c.icons[i]!;
-      await place(join(icons, name), kind, () => (kind === 'not-png' ? Buffer.from(HOST_SECRET) : kind === 'big-png' ? fakePng(250_000) : fakePng(100 + i)));
+      await place(join(icons, name), kind, () =>
+        kind === 'not-png' ? Buffer.from(HOST_SECRET) : kind === 'big-png' ? fakePng(250_000) : fakePng(100 + i),
+      );
     }
   }
   return shared;
 }
 
 describe('readAppsFolder on random hostile folders', () => {
-  it('finishes in time, within memory, within its bounds, carrying nothing of a host file', async () => {
-    const secretBase64 = Buffer.from(HOST_SECRET).toString('base64').slice(0, 16);
-    const property = fc.asyncProperty(folderCase, async (c) => {
-      const shared = await build(c);
-      try {
-        const before = process.memoryUsage();
-        const started = Date.now();
-        const read = await readAppsFolder(join(shared, '.porthole', 'apps'), { root: shared });
-        const took = Date.now() - started;
-        const after = process.memoryUsage();
-        expect(took).toBeLessThan(LISTING_MS);
-        expect(after.heapUsed + after.arrayBuffers - (before.heapUsed + before.arrayBuffers)).toBeLessThan(LISTING_BYTES);
-        expect(read.apps.length).toBeLessThanOrEqual(APPS_MAX);
-        expect(read.warnings.length).toBeLessThanOrEqual(WARNINGS_MAX + 1);
-        for (const w of read.warnings) expect(w.length).toBeLessThanOrEqual(WARNING_MAX_CHARS);
-        expect(read.apps.reduce((sum, a) => sum + (a.iconPng?.length ?? 0), 0)).toBeLessThanOrEqual(ICONS_MAX_TOTAL_BYTES);
-        for (const a of read.apps) {
-          expect(a.iconPng?.includes(HOST_SECRET) ?? false).toBe(false);
-          expect(a.name).not.toContain(HOST_SECRET);
+  it(
+    'finishes in time, within memory, within its bounds, carrying nothing of a host file',
+    async () => {
+      const secretBase64 = Buffer.from(HOST_SECRET).toString('base64').slice(0, 16);
+      const property = fc.asyncProperty(folderCase, async (c) => {
+        const shared = await build(c);
+        try {
+          const before = process.memoryUsage();
+          const started = Date.now();
+          const read = await readAppsFolder(join(shared, '.porthole', 'apps'), { root: shared });
+          const took = Date.now() - started;
+          const after = process.memoryUsage();
+          expect(took).toBeLessThan(LISTING_MS);
+          expect(after.heapUsed + after.arrayBuffers - (before.heapUsed + before.arrayBuffers)).toBeLessThan(
+            LISTING_BYTES,
+          );
+          expect(read.apps.length).toBeLessThanOrEqual(APPS_MAX);
+          expect(read.warnings.length).toBeLessThanOrEqual(WARNINGS_MAX + 1);
+          for (const w of read.warnings) expect(w.length).toBeLessThanOrEqual(WARNING_MAX_CHARS);
+          expect(read.apps.reduce((sum, a) => sum + (a.iconPng?.length ?? 0), 0)).toBeLessThanOrEqual(
+            ICONS_MAX_TOTAL_BYTES,
+          );
+          for (const a of read.apps) {
+            expect(a.iconPng?.includes(HOST_SECRET) ?? false).toBe(false);
+            expect(a.name).not.toContain(HOST_SECRET);
+          }
+          const text = JSON.stringify({
+            ...read,
+            apps: read.apps.map((a) => ({ ...a, iconPng: a.iconPng?.toString('base64') ?? null })),
+          });
+          expect(text).not.toContain('HOSTSECRET');
+          expect(text).not.toContain(secretBase64);
+        } finally {
+          await rm(shared, { recursive: true, force: true });
         }
-        const text = JSON.stringify({ ...read, apps: read.apps.map((a) => ({ ...a, iconPng: a.iconPng?.toString('base64') ?? null })) });
-        expect(text).not.toContain('HOSTSECRET');
-        expect(text).not.toContain(secretBase64);
-      } finally {
-        await rm(shared, { recursive: true, force: true });
-      }
-    });
-    const details = await fc.check(property, { seed: SEED, numRuns: 50 * SCALE, interruptAfterTimeLimit: 35_000 * SCALE, markInterruptAsFailure: false });
-    if (details.failed) throw new Error(`Fuzz failure. Reproduce with PORTHOLE_FUZZ_SEED=${SEED}\n${fc.defaultReportMessage(details) ?? ''}\n${String(details.errorInstance)}`);
-  }, 60_000 * SCALE);
+      });
+      const details = await fc.check(property, {
+        seed: SEED,
+        numRuns: 50 * SCALE,
+        interruptAfterTimeLimit: 35_000 * SCALE,
+        markInterruptAsFailure: false,
+      });
+      if (details.failed)
+        throw new Error(
+          `Fuzz failure. Reproduce with PORTHOLE_FUZZ_SEED=${SEED}\n${fc.defaultReportMessage(details) ?? ''}\n${String(details.errorInstance)}`,
+        );
+    },
+    60_000 * SCALE,
+  );
 });

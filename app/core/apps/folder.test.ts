@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GuestFolder, type GuestFileRead, type GuestReadOptions } from '../guest-files/guest-folder';
 import { appsList, fakePng, HOST_SECRET, writeAppsFolder } from '../testing/hostile-apps';
-import { APPS_MAX, decodeWindowsText, ICONS_MAX_TOTAL_BYTES, readAppsFolder, WARNINGS_MAX, type AppsFolderRead } from './folder';
+import {
+  APPS_MAX,
+  decodeWindowsText,
+  ICONS_MAX_TOTAL_BYTES,
+  readAppsFolder,
+  WARNINGS_MAX,
+  type AppsFolderRead,
+} from './folder';
 
 const SAMPLE = join(__dirname, 'fixtures', 'apps-sample');
 let dir: string;
@@ -22,7 +29,12 @@ describe('readAppsFolder on the sample Windows wrote (UTF-8 BOM, CRLF, PowerShel
     expect(read.state).toBe('ok');
     expect(read.written).toBe('2026-11-28T21:14:03.5120000Z');
     expect(read.apps.map((a) => [a.name, a.source, a.target, a.args])).toEqual([
-      ['Calculator', 'uwp', 'C:\\Windows\\explorer.exe', 'shell:AppsFolder\\Microsoft.WindowsCalculator_8wekyb3d8bbwe!App'],
+      [
+        'Calculator',
+        'uwp',
+        'C:\\Windows\\explorer.exe',
+        'shell:AppsFolder\\Microsoft.WindowsCalculator_8wekyb3d8bbwe!App',
+      ],
       ['Notepad', 'start-menu', 'C:\\Windows\\System32\\notepad.exe', ''],
       ['Paint', 'app-paths', 'C:\\Windows\\System32\\mspaint.exe', ''],
       ['Sneaky', 'start-menu', 'C:\\sneaky.exe', ''],
@@ -94,7 +106,10 @@ describe('readAppsFolder on what else a folder may hold', () => {
   });
 
   it('reads a list Out-File wrote in UTF-16LE', async () => {
-    const text = JSON.stringify({ format: 'porthole-apps/1', apps: [{ id: '0123456789ab', name: 'Éditeur', target: 'C:\\e.exe', source: 'start-menu' }] });
+    const text = JSON.stringify({
+      format: 'porthole-apps/1',
+      apps: [{ id: '0123456789ab', name: 'Éditeur', target: 'C:\\e.exe', source: 'start-menu' }],
+    });
     await write(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
     expect((await readAppsFolder(dir)).apps.map((a) => a.name)).toEqual(['Éditeur']);
   });
@@ -108,7 +123,12 @@ describe('readAppsFolder on what else a folder may hold', () => {
 
   it('leaves out entries that are not objects or carry control characters in the target', async () => {
     await mkdir(join(dir, 'icons'));
-    await write(JSON.stringify({ format: 'porthole-apps/1', apps: [42, null, { id: '0123456789ab', name: 'X', target: 'C:\\a\nb.exe', source: 'start-menu' }] }));
+    await write(
+      JSON.stringify({
+        format: 'porthole-apps/1',
+        apps: [42, null, { id: '0123456789ab', name: 'X', target: 'C:\\a\nb.exe', source: 'start-menu' }],
+      }),
+    );
     const read = await readAppsFolder(dir);
     expect(read.apps).toEqual([]);
     expect(read.warnings).toHaveLength(3);
@@ -143,10 +163,14 @@ describe('readAppsFolder on a hostile folder (issue 22)', () => {
     await writeFile(join(outside, 'host.png'), Buffer.concat([fakePng(64), Buffer.from(HOST_SECRET)]));
   });
   const appsDir = (): string => join(shared, '.porthole', 'apps');
-  const readShared = (folder?: GuestFolder): Promise<AppsFolderRead> => readAppsFolder(appsDir(), { root: shared, ...(folder ? { folder } : {}) });
+  const readShared = (folder?: GuestFolder): Promise<AppsFolderRead> =>
+    readAppsFolder(appsDir(), { root: shared, ...(folder ? { folder } : {}) });
 
   it('12,000 entries naming one 262 KB icon: the icon is read once, 2,000 entries are read, the icons together stay within their budget', async () => {
-    await writeAppsFolder(shared, appsList(12_000, () => 'ffffffffffff.png'));
+    await writeAppsFolder(
+      shared,
+      appsList(12_000, () => 'ffffffffffff.png'),
+    );
     await writeFile(join(appsDir(), 'icons', 'ffffffffffff.png'), fakePng(262_000));
     const folder = new CountingFolder(shared);
     const started = Date.now();
@@ -159,11 +183,16 @@ describe('readAppsFolder on a hostile folder (issue 22)', () => {
     expect(carried).toBeLessThanOrEqual(ICONS_MAX_TOTAL_BYTES);
     expect(carried).toBeGreaterThan(ICONS_MAX_TOTAL_BYTES - 262_000);
     expect(read.warnings).toContain(`Windows lists 12000 entries; only the first ${APPS_MAX} are read.`);
-    expect(read.warnings).toContain(`${APPS_MAX - 32} programs are shown without their icon: the icons together pass the 8 MiB Porthole reads.`);
+    expect(read.warnings).toContain(
+      `${APPS_MAX - 32} programs are shown without their icon: the icons together pass the 8 MiB Porthole reads.`,
+    );
   });
 
   it('1,000 entries naming one 50 MB icon: refused from its size, once, without reading it', async () => {
-    await writeAppsFolder(shared, appsList(1000, () => 'ffffffffffff.png'));
+    await writeAppsFolder(
+      shared,
+      appsList(1000, () => 'ffffffffffff.png'),
+    );
     await writeFile(join(appsDir(), 'icons', 'ffffffffffff.png'), fakePng(16));
     await truncate(join(appsDir(), 'icons', 'ffffffffffff.png'), 50 * 1024 * 1024);
     const folder = new CountingFolder(shared);
@@ -179,27 +208,50 @@ describe('readAppsFolder on a hostile folder (issue 22)', () => {
   });
 
   it('apps.json or an icon that is a link to /dev/zero: refused at once', async () => {
-    await writeAppsFolder(shared, appsList(3, () => 'ffffffffffff.png'));
+    await writeAppsFolder(
+      shared,
+      appsList(3, () => 'ffffffffffff.png'),
+    );
     await symlink('/dev/zero', join(appsDir(), 'icons', 'ffffffffffff.png'));
     const read = await readShared();
     expect(read.apps.map((a) => a.iconPng)).toEqual([null, null, null]);
-    expect(read.warnings[0]).toBe('"Program 0": its icon icons/ffffffffffff.png is a symbolic link; Porthole does not follow links out of the folder; shown without one.');
+    expect(read.warnings[0]).toBe(
+      '"Program 0": its icon icons/ffffffffffff.png is a symbolic link; Porthole does not follow links out of the folder; shown without one.',
+    );
     await rm(join(appsDir(), 'apps.json'));
     await symlink('/dev/zero', join(appsDir(), 'apps.json'));
-    expect(await readShared()).toEqual({ state: 'unreadable', written: null, apps: [], warnings: ['apps.json is a symbolic link; Porthole does not follow links out of the folder.'] });
+    expect(await readShared()).toEqual({
+      state: 'unreadable',
+      written: null,
+      apps: [],
+      warnings: ['apps.json is a symbolic link; Porthole does not follow links out of the folder.'],
+    });
   });
 
   it('apps.json or an icon that is a FIFO: refused without waiting for a writer', async () => {
-    await writeAppsFolder(shared, appsList(1, () => 'ffffffffffff.png'));
+    await writeAppsFolder(
+      shared,
+      appsList(1, () => 'ffffffffffff.png'),
+    );
     execFileSync('mkfifo', [join(appsDir(), 'icons', 'ffffffffffff.png')]);
-    expect((await readShared()).warnings).toEqual(['"Program 0": its icon icons/ffffffffffff.png is a named pipe, not a file; shown without one.']);
+    expect((await readShared()).warnings).toEqual([
+      '"Program 0": its icon icons/ffffffffffff.png is a named pipe, not a file; shown without one.',
+    ]);
     await rm(join(appsDir(), 'apps.json'));
     execFileSync('mkfifo', [join(appsDir(), 'apps.json')]);
-    expect(await readShared()).toEqual({ state: 'unreadable', written: null, apps: [], warnings: ['apps.json is a named pipe, not a file.'] });
+    expect(await readShared()).toEqual({
+      state: 'unreadable',
+      written: null,
+      apps: [],
+      warnings: ['apps.json is a named pipe, not a file.'],
+    });
   });
 
   it('an icon linked to a host PNG is not shown; apps.json linked to a host file puts none of it in a warning', async () => {
-    await writeAppsFolder(shared, appsList(1, () => 'ffffffffffff.png'));
+    await writeAppsFolder(
+      shared,
+      appsList(1, () => 'ffffffffffff.png'),
+    );
     await symlink(join(outside, 'host.png'), join(appsDir(), 'icons', 'ffffffffffff.png'));
     const read = await readShared();
     expect(read.apps[0]?.iconPng).toBeNull();
@@ -211,17 +263,28 @@ describe('readAppsFolder on a hostile folder (issue 22)', () => {
   });
 
   it('a linked .porthole, apps or icons folder is not followed out of the shared folder', async () => {
-    await writeAppsFolder(join(outside, 'x'), appsList(1, () => 'ffffffffffff.png'));
+    await writeAppsFolder(
+      join(outside, 'x'),
+      appsList(1, () => 'ffffffffffff.png'),
+    );
     await writeFile(join(outside, 'x', '.porthole', 'apps', 'icons', 'ffffffffffff.png'), fakePng(64));
     await mkdir(shared);
     await symlink(join(outside, 'x', '.porthole'), join(shared, '.porthole'));
-    expect(await readShared()).toMatchObject({ state: 'unreadable', warnings: ['apps.json is in .porthole, which is a symbolic link; Porthole does not follow links out of the folder.'] });
+    expect(await readShared()).toMatchObject({
+      state: 'unreadable',
+      warnings: [
+        'apps.json is in .porthole, which is a symbolic link; Porthole does not follow links out of the folder.',
+      ],
+    });
     await rm(join(shared, '.porthole'));
     await mkdir(join(shared, '.porthole'));
     await symlink(join(outside, 'x', '.porthole', 'apps'), join(shared, '.porthole', 'apps'));
     expect((await readShared()).state).toBe('unreadable');
     await rm(join(shared, '.porthole', 'apps'));
-    await writeAppsFolder(shared, appsList(1, () => 'ffffffffffff.png'));
+    await writeAppsFolder(
+      shared,
+      appsList(1, () => 'ffffffffffff.png'),
+    );
     await rm(join(appsDir(), 'icons'), { recursive: true });
     await symlink(join(outside, 'x', '.porthole', 'apps', 'icons'), join(appsDir(), 'icons'));
     const read = await readShared();
@@ -232,6 +295,11 @@ describe('readAppsFolder on a hostile folder (issue 22)', () => {
   it('a list that is not JSON is said to be so without quoting it', async () => {
     await writeAppsFolder(shared, HOST_SECRET);
     const read = await readShared();
-    expect(read).toEqual({ state: 'unreadable', written: null, apps: [], warnings: ['apps.json is not JSON; Windows writes it again at the next logon.'] });
+    expect(read).toEqual({
+      state: 'unreadable',
+      written: null,
+      apps: [],
+      warnings: ['apps.json is not JSON; Windows writes it again at the next logon.'],
+    });
   });
 });

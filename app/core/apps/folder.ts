@@ -57,7 +57,8 @@ class Warnings {
   readonly list: string[] = [];
   private dropped = 0;
   push(text: string): void {
-    if (this.list.length < WARNINGS_MAX) this.list.push(text.length > WARNING_MAX_CHARS ? `${text.slice(0, WARNING_MAX_CHARS - 1)}…` : text);
+    if (this.list.length < WARNINGS_MAX)
+      this.list.push(text.length > WARNING_MAX_CHARS ? `${text.slice(0, WARNING_MAX_CHARS - 1)}…` : text);
     else this.dropped++;
   }
   done(): string[] {
@@ -73,7 +74,10 @@ class Icons {
   private readonly read = new Map<string, Promise<GuestFileRead>>();
   private spent = 0;
   overBudget = 0;
-  constructor(private readonly folder: GuestFolder, private readonly base: string) {}
+  constructor(
+    private readonly folder: GuestFolder,
+    private readonly base: string,
+  ) {}
 
   async get(name: string | null | undefined, who: string, warnings: Warnings): Promise<Buffer | null> {
     if (!name) return null;
@@ -83,14 +87,19 @@ class Icons {
     }
     let pending = this.read.get(name);
     if (!pending) {
-      pending = this.folder.read(`${this.base}icons/${name}`, { maxBytes: ICON_MAX_BYTES, allow: (size) => this.spent + size <= ICONS_MAX_TOTAL_BYTES });
+      pending = this.folder.read(`${this.base}icons/${name}`, {
+        maxBytes: ICON_MAX_BYTES,
+        allow: (size) => this.spent + size <= ICONS_MAX_TOTAL_BYTES,
+      });
       this.read.set(name, pending);
     }
     const got = await pending;
     if (!got.ok) {
       if (got.refusal === 'over-budget') this.overBudget++;
-      else if (got.refusal === 'too-large') warnings.push(`${who}: its icon is larger than ${ICON_MAX_BYTES / 1024} KiB; shown without one.`);
-      else if (got.refusal === 'missing') warnings.push(`${who}: its icon icons/${name} is missing; shown without one.`);
+      else if (got.refusal === 'too-large')
+        warnings.push(`${who}: its icon is larger than ${ICON_MAX_BYTES / 1024} KiB; shown without one.`);
+      else if (got.refusal === 'missing')
+        warnings.push(`${who}: its icon icons/${name} is missing; shown without one.`);
       else warnings.push(`${who}: its icon icons/${name} ${got.why}; shown without one.`);
       return null;
     }
@@ -144,12 +153,20 @@ export async function readAppsFolder(dir: string, options: ReadAppsOptions = {})
     json = JSON.parse(decodeWindowsText(list.bytes));
   } catch {
     // The parser's message quotes the text: not carried, so a file is never shown through a warning.
-    return { state: 'unreadable', written: null, apps: [], warnings: ['apps.json is not JSON; Windows writes it again at the next logon.'] };
+    return {
+      state: 'unreadable',
+      written: null,
+      apps: [],
+      warnings: ['apps.json is not JSON; Windows writes it again at the next logon.'],
+    };
   }
   const head = appsFileSchema.safeParse(json);
   if (!head.success) {
     const format = (json as { format?: unknown } | null)?.format;
-    const why = typeof format === 'string' && format !== APPS_FORMAT ? `its format is "${format.slice(0, 40)}", not ${APPS_FORMAT} (a newer Porthole wrote the script?)` : firstIssue(head.error);
+    const why =
+      typeof format === 'string' && format !== APPS_FORMAT
+        ? `its format is "${format.slice(0, 40)}", not ${APPS_FORMAT} (a newer Porthole wrote the script?)`
+        : firstIssue(head.error);
     return { state: 'unreadable', written: null, apps: [], warnings: [`apps.json is not a program list: ${why}.`] };
   }
 
@@ -163,7 +180,10 @@ export async function readAppsFolder(dir: string, options: ReadAppsOptions = {})
   const seen = new Set<string>();
   for (const [index, entry] of entries.entries()) {
     const parsed = appsFileEntrySchema.safeParse(entry);
-    const label = typeof (entry as { name?: unknown } | null)?.name === 'string' ? `"${(entry as { name: string }).name.slice(0, 60)}"` : `entry ${index + 1}`;
+    const label =
+      typeof (entry as { name?: unknown } | null)?.name === 'string'
+        ? `"${(entry as { name: string }).name.slice(0, 60)}"`
+        : `entry ${index + 1}`;
     if (!parsed.success) {
       warnings.push(`${label} was left out: ${firstIssue(parsed.error)}.`);
       continue;
@@ -174,7 +194,9 @@ export async function readAppsFolder(dir: string, options: ReadAppsOptions = {})
     apps.push({ ...parsed.data, args: parsed.data.args ?? '', iconPng });
   }
   if (icons.overBudget) {
-    warnings.push(`${icons.overBudget} programs are shown without their icon: the icons together pass the ${ICONS_MAX_TOTAL_BYTES / 1024 / 1024} MiB Porthole reads.`);
+    warnings.push(
+      `${icons.overBudget} programs are shown without their icon: the icons together pass the ${ICONS_MAX_TOTAL_BYTES / 1024 / 1024} MiB Porthole reads.`,
+    );
   }
   apps.sort((a, b) => a.name.localeCompare(b.name));
   return { state: 'ok', written: head.data.written ?? null, apps, warnings: warnings.done() };

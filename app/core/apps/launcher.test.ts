@@ -10,11 +10,21 @@ const execLine = (how: HowStarted): string => /^Exec=(.*)$/m.exec(desktopEntry(A
 
 describe('the launcher command', () => {
   it('a deb/rpm install runs the installed executable with the app verb', () => {
-    const how = howStarted({ execPath: '/opt/Porthole/porthole', env: {}, electron: { packaged: true, appPath: '/opt/Porthole/resources/app.asar' }, cliScript: '' });
+    const how = howStarted({
+      execPath: '/opt/Porthole/porthole',
+      env: {},
+      electron: { packaged: true, appPath: '/opt/Porthole/resources/app.asar' },
+      cliScript: '',
+    });
     expect(how).toEqual({ kind: 'packaged', executable: '/opt/Porthole/porthole' });
     expect(execLine(how)).toBe('/opt/Porthole/porthole app office 3561ec4a8629 %f');
     // Electron runs as porthole.bin behind the launcher (build/after-pack.mjs): the entry names the launcher.
-    const behind = howStarted({ execPath: '/opt/Porthole/porthole.bin', env: {}, electron: { packaged: true, appPath: '' }, cliScript: '' });
+    const behind = howStarted({
+      execPath: '/opt/Porthole/porthole.bin',
+      env: {},
+      electron: { packaged: true, appPath: '' },
+      cliScript: '',
+    });
     expect(execLine(behind)).toBe('/opt/Porthole/porthole app office 3561ec4a8629 %f');
   });
 
@@ -29,11 +39,26 @@ describe('the launcher command', () => {
   });
 
   it('ignores a relative $APPIMAGE and one inherited by an unpackaged or Node Porthole', () => {
-    const packaged = howStarted({ execPath: '/opt/Porthole/porthole', env: { APPIMAGE: 'Porthole.AppImage' }, electron: { packaged: true, appPath: '' }, cliScript: '' });
+    const packaged = howStarted({
+      execPath: '/opt/Porthole/porthole',
+      env: { APPIMAGE: 'Porthole.AppImage' },
+      electron: { packaged: true, appPath: '' },
+      cliScript: '',
+    });
     expect(packaged.kind).toBe('packaged');
-    const dev = howStarted({ execPath: '/src/node_modules/electron/dist/electron', env: { APPIMAGE: '/x.AppImage' }, electron: { packaged: false, appPath: '/src' }, cliScript: '' });
+    const dev = howStarted({
+      execPath: '/src/node_modules/electron/dist/electron',
+      env: { APPIMAGE: '/x.AppImage' },
+      electron: { packaged: false, appPath: '/src' },
+      cliScript: '',
+    });
     expect(execLine(dev)).toBe('/src/node_modules/electron/dist/electron /src app office 3561ec4a8629 %f');
-    const node = howStarted({ execPath: '/usr/bin/node', env: { APPIMAGE: '/x.AppImage' }, electron: null, cliScript: '/src/out/node/cli.js' });
+    const node = howStarted({
+      execPath: '/usr/bin/node',
+      env: { APPIMAGE: '/x.AppImage' },
+      electron: null,
+      cliScript: '/src/out/node/cli.js',
+    });
     expect(execLine(node)).toBe('/usr/bin/node /src/out/node/cli.js app office 3561ec4a8629 %f');
   });
 

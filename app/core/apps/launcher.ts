@@ -44,4 +44,3 @@ export function portholeCommand(how: HowStarted): string[] {
       return [how.appImage];
   }
 }
-

@@ -44,19 +44,23 @@ describe('porthole-apps.ps1 against the schema it writes', () => {
 
   it('sets the two registry values RemoteApp needs for unlisted programs, and a logon task', () => {
     expect(APPS_SCRIPT).toContain('-Name fAllowUnlistedRemotePrograms -Type DWord -Value 1');
-    expect(APPS_SCRIPT).toContain('TSAppAllowList\' -Name fDisabledAllowList -Type DWord -Value 1');
+    expect(APPS_SCRIPT).toContain("TSAppAllowList' -Name fDisabledAllowList -Type DWord -Value 1");
     expect(APPS_SCRIPT).toContain('New-ScheduledTaskTrigger -AtLogOn');
     // New-Item -Force on an existing registry key would empty it: only made when missing.
     expect(APPS_SCRIPT).not.toMatch(/New-Item -Force[^\n]*HKLM|New-Item[^\n]*-Force \$policy/);
   });
 
   it('opens no port and sends nothing over the network', () => {
-    expect(APPS_SCRIPT).not.toMatch(/HttpListener|TcpListener|Invoke-WebRequest|Invoke-RestMethod|New-NetFirewallRule/i);
+    expect(APPS_SCRIPT).not.toMatch(
+      /HttpListener|TcpListener|Invoke-WebRequest|Invoke-RestMethod|New-NetFirewallRule/i,
+    );
   });
 
   it('balances its braces and parentheses and quotes (a cheap check that it was not cut)', () => {
     // Comments out, then single-quoted strings (PowerShell's literal ones), which may hold any of these.
-    const code = APPS_SCRIPT.split('\n').map((line) => line.replace(/#.*$/, '').replace(/'[^'\n]*'/g, "''")).join('\n');
+    const code = APPS_SCRIPT.split('\n')
+      .map((line) => line.replace(/#.*$/, '').replace(/'[^'\n]*'/g, "''"))
+      .join('\n');
     const count = (c: string): number => code.split(c).length - 1;
     expect(count('{')).toBe(count('}'));
     expect(count('(')).toBe(count(')'));

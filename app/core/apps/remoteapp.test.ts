@@ -38,7 +38,12 @@ function machine(extra: Partial<MachineSettings> = {}): MachineSettings {
   };
 }
 
-const notepad: RemoteAppTarget = { appId: '3561ec4a8629', name: 'Notepad', target: 'C:\\Windows\\System32\\notepad.exe', args: '' };
+const notepad: RemoteAppTarget = {
+  appId: '3561ec4a8629',
+  name: 'Notepad',
+  target: 'C:\\Windows\\System32\\notepad.exe',
+  args: '',
+};
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'porthole-remoteapp-'));
@@ -98,7 +103,11 @@ describe('openRemoteApp through a recording fake FreeRDP', () => {
 
   it('on an ssh engine, goes to the forwarded local port it is given (the one Remote Desktop and the screen use), not the published one', async () => {
     await fakeClient('xfreerdp3');
-    const forwarded = { host: '127.0.0.1', port: 40123, note: 'Reached through ssh: port 40123 here is forwarded to 127.0.0.1:13389 on box while Porthole runs.' };
+    const forwarded = {
+      host: '127.0.0.1',
+      port: 40123,
+      note: 'Reached through ssh: port 40123 here is forwarded to 127.0.0.1:13389 on box while Porthole runs.',
+    };
     await openRemoteApp(machine(), notepad, { ...options(), address: forwarded });
     const argv = (await record('xfreerdp3.argv')).split('\n').filter(Boolean);
     expect(argv[0]).toBe('/v:127.0.0.1:40123');
@@ -109,7 +118,12 @@ describe('openRemoteApp through a recording fake FreeRDP', () => {
     await fakeClient('xfreerdp3');
     await cp(join(__dirname, 'fixtures', 'apps-sample'), join(shared, APPS_FOLDER), { recursive: true });
     const asked: number[] = [];
-    const view = { id: 'office', name: 'Office PC', ports: { web: 18006, rdp: 13389 }, status: { phase: 'ready', running: true, screenReady: true } } as unknown as MachineView;
+    const view = {
+      id: 'office',
+      name: 'Office PC',
+      ports: { web: 18006, rdp: 13389 },
+      status: { phase: 'ready', running: true, screenReady: true },
+    } as unknown as MachineView;
     const service = new AppsService({
       env: { ...options().env, HOME: dir, XDG_DATA_HOME: join(dir, 'data') },
       cliCommand: ['porthole'],
@@ -127,7 +141,12 @@ describe('openRemoteApp through a recording fake FreeRDP', () => {
 
   it('uses FreeRDP 2 syntax (/app:, /app-name:, /app-cmd:) when xfreerdp says it is 2.x', async () => {
     await fakeClient('xfreerdp', '2.11.7');
-    const calc = { appId: '7c1ea93a94b3', name: 'Calculator', target: 'C:\\Windows\\explorer.exe', args: 'shell:AppsFolder\\Microsoft.WindowsCalculator_8wekyb3d8bbwe!App' };
+    const calc = {
+      appId: '7c1ea93a94b3',
+      name: 'Calculator',
+      target: 'C:\\Windows\\explorer.exe',
+      args: 'shell:AppsFolder\\Microsoft.WindowsCalculator_8wekyb3d8bbwe!App',
+    };
     await openRemoteApp(machine(), calc, options());
     const argv = (await record('xfreerdp.argv')).split('\n').filter(Boolean);
     expect(argv.slice(4)).toEqual([
@@ -147,7 +166,9 @@ describe('openRemoteApp through a recording fake FreeRDP', () => {
     expect(file).toBe('\\\\host.lan\\Data\\Letters\\to Bob.txt');
     await openRemoteApp(machine(), { ...notepad, file }, options());
     const argv = (await record('xfreerdp3.argv')).split('\n').filter(Boolean);
-    expect(argv.at(-1)).toBe('/app:program:C:\\Windows\\System32\\notepad.exe,name:Notepad,cmd:"\\\\host.lan\\Data\\Letters\\to Bob.txt"');
+    expect(argv.at(-1)).toBe(
+      '/app:program:C:\\Windows\\System32\\notepad.exe,name:Notepad,cmd:"\\\\host.lan\\Data\\Letters\\to Bob.txt"',
+    );
   });
 
   it('says how to install FreeRDP when only Remmina is there (it cannot start a RemoteApp logged on)', async () => {
@@ -163,23 +184,35 @@ describe('openRemoteApp through a recording fake FreeRDP', () => {
 
   it('keeps the password out of the error when the client fails at once saying it', async () => {
     // It prints what it read on stdin (the password) with its error, as a careless client might.
-    await fakeClient('xfreerdp3', '3.5.1', 'printf "ERROR: logon failed for %s\\n" "$(/bin/cat "$rec.stdin")" >&2; exit 131');
+    await fakeClient(
+      'xfreerdp3',
+      '3.5.1',
+      'printf "ERROR: logon failed for %s\\n" "$(/bin/cat "$rec.stdin")" >&2; exit 131',
+    );
     const error = await openRemoteApp(machine(), notepad, options()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PortholeError);
     expect((error as PortholeError).message).toContain('quit with exit code 131');
     expect((error as PortholeError).message).toContain('[password hidden]');
-    expect(JSON.stringify(error) + String((error as Error).message) + String((error as PortholeError).remedy)).not.toContain('S3cr3t');
+    expect(
+      JSON.stringify(error) + String((error as Error).message) + String((error as PortholeError).remedy),
+    ).not.toContain('S3cr3t');
   });
 });
 
 describe('the RemoteApp command line', () => {
   it('refuses for FreeRDP 3 a comma its /app: option cannot carry, and says what to do', () => {
-    expect(() => remoteAppArgs(machine(), { ...notepad, file: '\\\\host.lan\\Data\\a,b.txt' }, 3)).toThrow(/hold a comma/);
-    expect(remoteAppArgs(machine(), { ...notepad, file: '\\\\host.lan\\Data\\a,b.txt' }, 2).at(-1)).toBe('/app-cmd:"\\\\host.lan\\Data\\a,b.txt"');
+    expect(() => remoteAppArgs(machine(), { ...notepad, file: '\\\\host.lan\\Data\\a,b.txt' }, 3)).toThrow(
+      /hold a comma/,
+    );
+    expect(remoteAppArgs(machine(), { ...notepad, file: '\\\\host.lan\\Data\\a,b.txt' }, 2).at(-1)).toBe(
+      '/app-cmd:"\\\\host.lan\\Data\\a,b.txt"',
+    );
   });
 
   it('keeps a comma or a line break out of the name', () => {
-    expect(remoteAppArgs(machine(), { ...notepad, name: 'Word, Excel\nand more' }, 3).at(-1)).toBe('/app:program:C:\\Windows\\System32\\notepad.exe,name:Word Excel and more');
+    expect(remoteAppArgs(machine(), { ...notepad, name: 'Word, Excel\nand more' }, 3).at(-1)).toBe(
+      '/app:program:C:\\Windows\\System32\\notepad.exe,name:Word Excel and more',
+    );
   });
 });
 
@@ -187,9 +220,15 @@ describe('windowsPathOf', () => {
   it('refuses a file outside the shared folder, through a symlink too, and a machine without one', async () => {
     await writeFile(join(dir, 'outside.txt'), 'x');
     await symlink(join(dir, 'outside.txt'), join(shared, 'link.txt'));
-    await expect(windowsPathOf(machine(), join(dir, 'outside.txt'))).rejects.toThrow(/is not in Office PC's shared folder/);
-    await expect(windowsPathOf(machine(), join(shared, 'link.txt'))).rejects.toThrow(/is not in Office PC's shared folder/);
+    await expect(windowsPathOf(machine(), join(dir, 'outside.txt'))).rejects.toThrow(
+      /is not in Office PC's shared folder/,
+    );
+    await expect(windowsPathOf(machine(), join(shared, 'link.txt'))).rejects.toThrow(
+      /is not in Office PC's shared folder/,
+    );
     await expect(windowsPathOf(machine(), join(shared, 'missing.txt'))).rejects.toThrow(/does not exist/);
-    await expect(windowsPathOf(machine({ sharedFolders: [] }), join(shared, 'x'))).rejects.toThrow(/has no shared folder/);
+    await expect(windowsPathOf(machine({ sharedFolders: [] }), join(shared, 'x'))).rejects.toThrow(
+      /has no shared folder/,
+    );
   });
 });

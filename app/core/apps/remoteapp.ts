@@ -34,10 +34,17 @@ export function windowClass(machineId: string, appId: string): string {
 export async function windowsPathOf(machine: MachineSettings, hostFile: string): Promise<string> {
   const shared = machine.sharedFolders[0];
   if (!shared) {
-    throw new PortholeError('INVALID_ARGUMENT', `${machine.name} has no shared folder, so Windows cannot see ${hostFile}.`, 'Add a shared folder in the machine settings and put the file there.');
+    throw new PortholeError(
+      'INVALID_ARGUMENT',
+      `${machine.name} has no shared folder, so Windows cannot see ${hostFile}.`,
+      'Add a shared folder in the machine settings and put the file there.',
+    );
   }
   const [folder, file] = await Promise.all([realpath(shared.hostPath), realpath(hostFile)]).catch(() => {
-    throw new PortholeError('INVALID_ARGUMENT', `${hostFile} does not exist (or the shared folder ${shared.hostPath} does not).`);
+    throw new PortholeError(
+      'INVALID_ARGUMENT',
+      `${hostFile} does not exist (or the shared folder ${shared.hostPath} does not).`,
+    );
   });
   if (!isInsidePath(file, folder) || file === folder) {
     throw new PortholeError(
@@ -48,7 +55,10 @@ export async function windowsPathOf(machine: MachineSettings, hostFile: string):
   }
   const inside = relative(folder, file).split(sep);
   if (inside.some((part) => /["\\]/.test(part))) {
-    throw new PortholeError('INVALID_ARGUMENT', `Windows cannot open ${hostFile}: its path holds a character Windows does not allow in names (" or \\).`);
+    throw new PortholeError(
+      'INVALID_ARGUMENT',
+      `Windows cannot open ${hostFile}: its path holds a character Windows does not allow in names (" or \\).`,
+    );
   }
   return [SHARE_UNC, ...inside].join('\\');
 }
@@ -67,11 +77,22 @@ export async function freerdpMajor(client: RemoteClient, env: NodeJS.ProcessEnv)
  * value cannot be passed; 2.x takes `/app:`, `/app-name:`, `/app-cmd:` as separate arguments.
  * The password is never here: `/from-stdin:force` reads it from stdin.
  */
-export function remoteAppArgs(machine: MachineSettings, app: RemoteAppTarget, major: 2 | 3, address = `127.0.0.1:${machine.ports.rdp}`): string[] {
+export function remoteAppArgs(
+  machine: MachineSettings,
+  app: RemoteAppTarget,
+  major: 2 | 3,
+  address = `127.0.0.1:${machine.ports.rdp}`,
+): string[] {
   const cmd = [app.args, app.file ? `"${app.file}"` : ''].filter(Boolean).join(' ');
   // eslint-disable-next-line no-control-regex -- control characters would break the argument
   const name = app.name.replace(/\s*[\u0000-\u001f,]+\s*/g, ' ').trim() || app.appId;
-  const common = [`/v:${address}`, `/u:${machine.username}`, '/from-stdin:force', '/cert:ignore', `/wm-class:${windowClass(machine.id, app.appId)}`];
+  const common = [
+    `/v:${address}`,
+    `/u:${machine.username}`,
+    '/from-stdin:force',
+    '/cert:ignore',
+    `/wm-class:${windowClass(machine.id, app.appId)}`,
+  ];
   if (major === 2) return [...common, `/app:${app.target}`, `/app-name:${name}`, ...(cmd ? [`/app-cmd:${cmd}`] : [])];
   if (app.target.includes(',') || cmd.includes(',')) {
     throw new PortholeError(
@@ -84,7 +105,12 @@ export function remoteAppArgs(machine: MachineSettings, app: RemoteAppTarget, ma
 }
 
 /** `address` (host:port): where the RDP port is reached from here; an ssh engine's is a forwarded local port. */
-export function remoteAppPlan(machine: MachineSettings, app: RemoteAppTarget, major: 2 | 3, address?: string): LaunchPlan {
+export function remoteAppPlan(
+  machine: MachineSettings,
+  app: RemoteAppTarget,
+  major: 2 | 3,
+  address?: string,
+): LaunchPlan {
   return { args: remoteAppArgs(machine, app, major, address), stdin: `${machine.password}\n`, profile: null };
 }
 
@@ -92,12 +118,20 @@ export function remoteAppPlan(machine: MachineSettings, app: RemoteAppTarget, ma
  * Opens one Windows program in its own Linux window. Remmina cannot start a RemoteApp with a stored
  * password, so only FreeRDP is used; without it, how to install it.
  */
-export async function openRemoteApp(machine: MachineSettings, app: RemoteAppTarget, options: RemoteDesktopOptions): Promise<RemoteDesktopResult> {
+export async function openRemoteApp(
+  machine: MachineSettings,
+  app: RemoteAppTarget,
+  options: RemoteDesktopOptions,
+): Promise<RemoteDesktopResult> {
   const { env } = options;
   const client = await detectClient(env);
   if (!client || client.kind === 'remmina') {
     const fix = await clientInstallFix(options);
-    return { launched: false, client: null, fix: { ...fix, text: `Windows programs open through FreeRDP. ${fix.text}` } };
+    return {
+      launched: false,
+      client: null,
+      fix: { ...fix, text: `Windows programs open through FreeRDP. ${fix.text}` },
+    };
   }
   // Through the same address as Remote Desktop (engine/machine-address.ts): an ssh engine's RDP port is forwarded here.
   const address = options.address ? `${options.address.host}:${options.address.port}` : undefined;
@@ -105,7 +139,12 @@ export async function openRemoteApp(machine: MachineSettings, app: RemoteAppTarg
   await launchClient(
     client,
     machine,
-    { env, tmpDir: options.tmpDir ?? env.TMPDIR ?? tmpdir(), watchMs: options.watchMs ?? 2000, profileLifetimeMs: options.profileLifetimeMs ?? 30_000 },
+    {
+      env,
+      tmpDir: options.tmpDir ?? env.TMPDIR ?? tmpdir(),
+      watchMs: options.watchMs ?? 2000,
+      profileLifetimeMs: options.profileLifetimeMs ?? 30_000,
+    },
     plan,
   );
   return { launched: true, client: client.name };

@@ -1,7 +1,14 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { APPS_FOLDER, PortholeError, type AppList, type MachineSettings, type MachineView, type WindowsApp } from '../../api';
+import {
+  APPS_FOLDER,
+  PortholeError,
+  type AppList,
+  type MachineSettings,
+  type MachineView,
+  type WindowsApp,
+} from '../../api';
 import type { RemoteDesktopResult } from '../remote/index';
 import { channelAppsFolder, type ChannelShare } from './channel';
 import { addToMenu, menuEntries, removeFromMenu } from './desktop-entry';
@@ -34,7 +41,8 @@ export interface AppsDeps {
 export function defaultCliCommand(): string[] {
   // This module is bundled into out/node/{web,cli}.js and out/main/index.js: the CLI is beside it or in ../node.
   const here = dirname(fileURLToPath(import.meta.url));
-  const cli = [join(here, 'cli.js'), join(here, '..', 'node', 'cli.js')].find((p) => existsSync(p)) ?? join(here, 'cli.js');
+  const cli =
+    [join(here, 'cli.js'), join(here, '..', 'node', 'cli.js')].find((p) => existsSync(p)) ?? join(here, 'cli.js');
   // Electron sets process.defaultApp when started as `electron APP_PATH` (unpackaged), with the path in argv[1].
   const defaultApp = (process as { defaultApp?: boolean }).defaultApp === true;
   const electron = process.versions.electron ? { packaged: !defaultApp, appPath: process.argv[1] ?? '.' } : null;
@@ -82,7 +90,10 @@ export class AppsService {
       icon: url(a.iconPng),
       inMenu: inMenu.has(a.id),
     }));
-    return { list: { state: read.state, folder, written: read.written, apps, warnings: read.warnings }, entries: read.apps };
+    return {
+      list: { state: read.state, folder, written: read.written, apps, warnings: read.warnings },
+      entries: read.apps,
+    };
   }
 
   /** The list; a menu entry whose program Windows no longer lists goes with it. */
@@ -101,9 +112,17 @@ export class AppsService {
     if (found) return found;
     const machine = this.deps.get(id).name;
     if (list.state === 'not-written') {
-      throw new PortholeError('NOT_FOUND', `Windows on ${machine} has not listed its programs yet.`, 'Windows writes the list after you sign in for the first time; open the machine’s screen and sign in.');
+      throw new PortholeError(
+        'NOT_FOUND',
+        `Windows on ${machine} has not listed its programs yet.`,
+        'Windows writes the list after you sign in for the first time; open the machine’s screen and sign in.',
+      );
     }
-    throw new PortholeError('NOT_FOUND', `${machine} lists no program ${appId}.`, `"porthole apps ${id}" lists its programs.`);
+    throw new PortholeError(
+      'NOT_FOUND',
+      `${machine} lists no program ${appId}.`,
+      `"porthole apps ${id}" lists its programs.`,
+    );
   }
 
   async setInMenu(id: string, appId: string, inMenu: boolean): Promise<{ inMenu: boolean; desktopFile: string }> {
@@ -113,7 +132,11 @@ export class AppsService {
     }
     const app = await this.find(id, appId);
     const machine = this.deps.get(id);
-    const desktopFile = await addToMenu(this.deps.env, { machineId: id, machineName: machine.name, appId, name: app.name, iconPng: app.iconPng }, this.deps.cliCommand);
+    const desktopFile = await addToMenu(
+      this.deps.env,
+      { machineId: id, machineName: machine.name, appId, name: app.name, iconPng: app.iconPng },
+      this.deps.cliCommand,
+    );
     return { inMenu: true, desktopFile };
   }
 
@@ -129,7 +152,8 @@ export class AppsService {
     const busy = new Set<string>();
     return this.deps.watch((view) => {
       const container = view.status.containerId;
-      if (!container || !view.status.running || !view.status.screenReady || done.has(container) || busy.has(container)) return;
+      if (!container || !view.status.running || !view.status.screenReady || done.has(container) || busy.has(container))
+        return;
       busy.add(container);
       void serve(container)
         .catch((): ChannelShare => 'failed')
@@ -160,7 +184,11 @@ export class AppsService {
     await this.ready(id);
     // Asked once the machine runs: an ssh engine's forward is opened for the RDP port it has now (a start may re-choose it).
     const address = this.deps.address ? await this.deps.address(this.deps.get(id).ports.rdp) : undefined;
-    return openRemoteApp(settings, { appId, name: app.name, target: app.target, args: app.args, ...(windowsFile ? { file: windowsFile } : {}) }, { env: this.deps.env, ...(address ? { address } : {}) });
+    return openRemoteApp(
+      settings,
+      { appId, name: app.name, target: app.target, args: app.args, ...(windowsFile ? { file: windowsFile } : {}) },
+      { env: this.deps.env, ...(address ? { address } : {}) },
+    );
   }
 
   /** Ready means installed too: the record's flag is written a moment after the marker sets the phase. */
@@ -181,7 +209,8 @@ export class AppsService {
     const installing = (): PortholeError => this.installing(id);
     if (view.status.phase === 'ready') return;
     if (view.status.phase === 'installing' || !this.installed(id)) throw installing();
-    if (view.status.phase === 'unknown') throw new PortholeError('ENGINE_UNAVAILABLE', view.status.message ?? 'The container engine is not reachable.');
+    if (view.status.phase === 'unknown')
+      throw new PortholeError('ENGINE_UNAVAILABLE', view.status.message ?? 'The container engine is not reachable.');
     let stop: () => void = () => undefined;
     const settled = new Promise<void>((resolve, reject) => {
       let ran = view.status.running;
@@ -192,7 +221,13 @@ export class AppsService {
         else if (next.status.phase === 'installing') reject(installing());
         else if (next.status.phase === 'failed' || (ran && !next.status.running && next.status.phase !== 'stopping')) {
           const failure = next.status.failure;
-          reject(new PortholeError('CONFLICT', `${view.name} did not start${failure ? `: ${failure.cause}` : '.'}`, failure?.remedy ?? `"porthole logs ${id}" shows why.`));
+          reject(
+            new PortholeError(
+              'CONFLICT',
+              `${view.name} did not start${failure ? `: ${failure.cause}` : '.'}`,
+              failure?.remedy ?? `"porthole logs ${id}" shows why.`,
+            ),
+          );
         }
       });
     });

@@ -10,7 +10,10 @@ import { EngineConnection } from './connection';
 import { displayAddress } from './docker-host';
 
 /** An HTTP server that records what reaches it and answers with `answer`. */
-async function recorder(listen: (server: Server) => Promise<void>, answer: (req: IncomingMessage) => [number, Record<string, string>, string]) {
+async function recorder(
+  listen: (server: Server) => Promise<void>,
+  answer: (req: IncomingMessage) => [number, Record<string, string>, string],
+) {
   const seen: string[] = [];
   const server = createServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
@@ -51,8 +54,16 @@ describe('the engine client refuses what could leave the engine API', () => {
   it('refuses a container id that is not an id or a name, before any request', async () => {
     const port = (elsewhere.server.address() as AddressInfo).port;
     for (const id of [`../../../127.0.0.1:${port}/x`, '../../images/x', 'a/b', 'a b', '']) {
-      for (const op of [() => client.inspect(id), () => client.start(id), () => client.remove(id), () => client.logs(id, 1)]) {
-        const err = await op().then(() => null, (e: unknown) => e);
+      for (const op of [
+        () => client.inspect(id),
+        () => client.start(id),
+        () => client.remove(id),
+        () => client.logs(id, 1),
+      ]) {
+        const err = await op().then(
+          () => null,
+          (e: unknown) => e,
+        );
         expect(err, id).toBeInstanceOf(PortholeError);
         expect(err).toMatchObject({ code: 'INVALID_ARGUMENT' });
       }
@@ -66,18 +77,35 @@ describe('the engine client refuses what could leave the engine API', () => {
   });
 
   it('does not follow a redirect from the engine', async () => {
-    const err = await client.inspect('windows').then(() => null, (e: unknown) => e);
+    const err = await client.inspect('windows').then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(engine.seen).toEqual(['GET /containers/windows/json']);
     expect(elsewhere.seen).toEqual([]);
-    expect(err).toMatchObject({ code: 'ENGINE_ERROR', message: expect.stringMatching(/redirect/) as unknown as string });
+    expect(err).toMatchObject({
+      code: 'ENGINE_ERROR',
+      message: expect.stringMatching(/redirect/) as unknown as string,
+    });
   });
 });
 
 describe('DOCKER_HOST', () => {
   it('reads unix, tcp, http and https addresses', () => {
-    expect(targetFromEnv({ DOCKER_HOST: 'unix:///srv/e.sock' })).toMatchObject({ socketPath: '/srv/e.sock', label: 'unix:///srv/e.sock' });
-    expect(targetFromEnv({ DOCKER_HOST: 'tcp://10.0.0.5' })).toMatchObject({ host: '10.0.0.5', port: 2375, protocol: 'http' });
-    expect(targetFromEnv({ DOCKER_HOST: 'https://box:2376' })).toMatchObject({ host: 'box', port: 2376, protocol: 'https' });
+    expect(targetFromEnv({ DOCKER_HOST: 'unix:///srv/e.sock' })).toMatchObject({
+      socketPath: '/srv/e.sock',
+      label: 'unix:///srv/e.sock',
+    });
+    expect(targetFromEnv({ DOCKER_HOST: 'tcp://10.0.0.5' })).toMatchObject({
+      host: '10.0.0.5',
+      port: 2375,
+      protocol: 'http',
+    });
+    expect(targetFromEnv({ DOCKER_HOST: 'https://box:2376' })).toMatchObject({
+      host: 'box',
+      port: 2376,
+      protocol: 'https',
+    });
     expect(targetFromEnv({})).toMatchObject({ socketPath: '/var/run/docker.sock' });
     expect(targetFromEnv({ DOCKER_HOST: 'ssh://me@box:2222', PORTHOLE_SSH_CONFIG: '/etc/p.conf' })).toMatchObject({
       ssh: { host: 'box', port: 2222, user: 'me', configFile: '/etc/p.conf' },

@@ -72,7 +72,11 @@ export class EngineClient {
 
   async ping(): Promise<void> {
     if (this.target.unusable) {
-      throw new PortholeError('ENGINE_UNAVAILABLE', this.target.unusable, 'Set DOCKER_HOST to a unix:// or tcp:// address (with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH for TLS), or unset it to use the local engine.');
+      throw new PortholeError(
+        'ENGINE_UNAVAILABLE',
+        this.target.unusable,
+        'Set DOCKER_HOST to a unix:// or tcp:// address (with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH for TLS), or unset it to use the local engine.',
+      );
     }
     await this.wrap(() => this.docker.ping());
   }
@@ -188,7 +192,8 @@ export class EngineClient {
   async stop(id: string, timeoutSeconds?: number): Promise<void> {
     assertContainerRef(id);
     // An engine's default when the container sets none (Docker and Podman: 10 s).
-    const t = timeoutSeconds ?? ((await this.inspect(id))?.Config as { StopTimeout?: number } | undefined)?.StopTimeout ?? 10;
+    const t =
+      timeoutSeconds ?? ((await this.inspect(id))?.Config as { StopTimeout?: number } | undefined)?.StopTimeout ?? 10;
     await this.wrap(() => unlessStatus(304, () => this.docker.getContainer(id).stop({ t }))); // 304: already stopped
   }
 
@@ -224,7 +229,9 @@ export class EngineClient {
     const since = sinceSeconds ?? 0;
     const backlog = await this.wrap(
       () =>
-        this.docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false, timestamps: true, since }) as Promise<Buffer>,
+        this.docker
+          .getContainer(id)
+          .logs({ stdout: true, stderr: true, follow: false, timestamps: true, since }) as Promise<Buffer>,
     );
     const replayed = new StampedLines(onLine, undefined);
     for (const line of splitLines(demux(backlog))) replayed.line(line);
@@ -252,7 +259,10 @@ export class EngineClient {
     onEnd: (err?: Error) => void,
   ): Promise<() => void> {
     assertContainerRef(id);
-    const stream = await this.followStream(id, { tail: options.tail, ...(options.sinceSeconds === undefined ? {} : { since: options.sinceSeconds }) });
+    const stream = await this.followStream(id, {
+      tail: options.tail,
+      ...(options.sinceSeconds === undefined ? {} : { since: options.sinceSeconds }),
+    });
     let batch: string[] = [];
     const lines = new LineSplitter((line) => batch.push(line));
     const frames = new FrameDemuxer((chunk) => lines.push(chunk));
@@ -300,8 +310,16 @@ export class EngineClient {
   }
 
   /** One following log request of the container's both outputs. */
-  private followStream(id: string, options: { timestamps?: boolean; since?: number | string; tail?: number }): Promise<NodeJS.ReadableStream> {
-    return this.wrap(() => this.docker.getContainer(id).logs({ stdout: true, stderr: true, follow: true, ...options }) as Promise<NodeJS.ReadableStream>);
+  private followStream(
+    id: string,
+    options: { timestamps?: boolean; since?: number | string; tail?: number },
+  ): Promise<NodeJS.ReadableStream> {
+    return this.wrap(
+      () =>
+        this.docker
+          .getContainer(id)
+          .logs({ stdout: true, stderr: true, follow: true, ...options }) as Promise<NodeJS.ReadableStream>,
+    );
   }
 
   private async wrap<T>(fn: () => Promise<T>): Promise<T> {

@@ -60,7 +60,12 @@ export class EngineConnection {
     const { unusable } = this.client.target;
     if (unusable) {
       // Nothing to retry: the address itself is wrong until the user changes it (and restarts Porthole).
-      this.setStatus({ connected: false, kind: this.client.target.kind, endpoint: this.client.target.label, message: unusable });
+      this.setStatus({
+        connected: false,
+        kind: this.client.target.kind,
+        endpoint: this.client.target.label,
+        message: unusable,
+      });
       this.heard();
       return;
     }

@@ -26,20 +26,45 @@ describe('every engine call has a deadline', () => {
   it('an engine that accepts and never answers: each call fails within its deadline, naming the engine, and lets the connection go', async () => {
     const engine = await silentEngine(join(dir, 'silent.sock'));
     try {
-      const client = new EngineClient({ socketPath: join(dir, 'silent.sock'), label: 'unix:///silent.sock', kind: 'docker' }, { deadlineMs: DEADLINE_MS });
+      const client = new EngineClient(
+        { socketPath: join(dir, 'silent.sock'), label: 'unix:///silent.sock', kind: 'docker' },
+        { deadlineMs: DEADLINE_MS },
+      );
       const calls: Array<[string, () => Promise<unknown>]> = [
         ['ping', () => client.ping()],
         ['listMachines', () => client.listMachines('x')],
         ['inspect', () => client.inspect('abc')],
-        ['imageExists (an image inspect: dockerode gives it no abort signal)', () => client.imageExists('busybox:latest')],
+        [
+          'imageExists (an image inspect: dockerode gives it no abort signal)',
+          () => client.imageExists('busybox:latest'),
+        ],
         ['logs', () => client.logs('abc', 10)],
-        ['events (a stream: its first byte)', () => client.events(() => undefined, () => undefined)],
-        ['followTail (a stream)', () => client.followTail('abc', { tail: 1 }, () => undefined, () => undefined)],
+        [
+          'events (a stream: its first byte)',
+          () =>
+            client.events(
+              () => undefined,
+              () => undefined,
+            ),
+        ],
+        [
+          'followTail (a stream)',
+          () =>
+            client.followTail(
+              'abc',
+              { tail: 1 },
+              () => undefined,
+              () => undefined,
+            ),
+        ],
         ['stats (a stream, on the raw dockerode)', () => client.docker.getContainer('abc').stats({ stream: true })],
       ];
       for (const [name, call] of calls) {
         const started = Date.now();
-        const err = await call().then(() => null, (e: unknown) => e);
+        const err = await call().then(
+          () => null,
+          (e: unknown) => e,
+        );
         const took = Date.now() - started;
         expect(err, name).toMatchObject({
           code: name.startsWith('stats') ? 'ENGINE_DEADLINE' : 'ENGINE_UNAVAILABLE',
@@ -68,13 +93,21 @@ describe('every engine call has a deadline', () => {
     });
     await new Promise<void>((resolve) => server.listen(join(dir, 'quiet.sock'), resolve));
     try {
-      const client = new EngineClient({ socketPath: join(dir, 'quiet.sock'), label: 'unix:///quiet.sock', kind: 'docker' }, { deadlineMs: DEADLINE_MS });
+      const client = new EngineClient(
+        { socketPath: join(dir, 'quiet.sock'), label: 'unix:///quiet.sock', kind: 'docker' },
+        { deadlineMs: DEADLINE_MS },
+      );
       const seen: string[] = [];
       let ended = false;
-      const stop = await client.events((e) => seen.push(e.action), () => (ended = true));
+      const stop = await client.events(
+        (e) => seen.push(e.action),
+        () => (ended = true),
+      );
       await new Promise((resolve) => setTimeout(resolve, DEADLINE_MS * 3));
       expect(ended).toBe(false);
-      respond!(JSON.stringify({ Type: 'container', Action: 'start', Actor: { ID: 'c1', Attributes: {} }, time: 1 }) + '\n');
+      respond!(
+        JSON.stringify({ Type: 'container', Action: 'start', Actor: { ID: 'c1', Attributes: {} }, time: 1 }) + '\n',
+      );
       await expect.poll(() => seen).toEqual(['start']);
       stop();
     } finally {
@@ -96,7 +129,9 @@ describe('every engine call has a deadline', () => {
       await connection.start();
       expect(Date.now() - started).toBeLessThan(DEADLINE_MS + 1500);
       expect(connection.status).toMatchObject({ connected: false });
-      expect(statuses).toEqual(['The container engine at unix:///silent.sock did not answer within 0.3 s. Porthole reconnects when it returns.']);
+      expect(statuses).toEqual([
+        'The container engine at unix:///silent.sock did not answer within 0.3 s. Porthole reconnects when it returns.',
+      ]);
     } finally {
       connection.dispose();
       await engine.close();
@@ -108,7 +143,9 @@ describe('every engine call has a deadline', () => {
     expect(deadlineOf({ path: '/containers/abc/stop?', options: { t: 0 } }, 10_000)).toBe(STOP_MARGIN_MS);
     expect(deadlineOf({ path: '/containers/abc/restart?', options: {} }, 10_000)).toBe(120_000 + STOP_MARGIN_MS);
     expect(deadlineOf({ path: '/containers/abc/wait?', options: {} }, 10_000)).toBeUndefined();
-    expect(deadlineOf({ path: '/images/create?', options: { fromImage: 'x' }, isStream: true }, 10_000)).toBe(PULL_FIRST_BYTE_MS);
+    expect(deadlineOf({ path: '/images/create?', options: { fromImage: 'x' }, isStream: true }, 10_000)).toBe(
+      PULL_FIRST_BYTE_MS,
+    );
     expect(deadlineOf({ path: '/containers/json?', options: {} }, 10_000)).toBe(10_000);
     expect(deadlineOf({ path: '/events?', options: {}, isStream: true }, 10_000)).toBe(10_000);
   });

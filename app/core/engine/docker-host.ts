@@ -15,7 +15,8 @@ export function parseDockerHost(uri: string): DockerHost {
   const shown = displayAddress(uri);
   if (scheme === 'unix') {
     const socketPath = uri.slice('unix://'.length);
-    if (!socketPath) return { kind: 'unusable', reason: `"${shown}" names no socket: write unix:///path/to/docker.sock.` };
+    if (!socketPath)
+      return { kind: 'unusable', reason: `"${shown}" names no socket: write unix:///path/to/docker.sock.` };
     return { kind: 'unix', socketPath };
   }
   if (scheme === 'tcp' || scheme === 'http' || scheme === 'https') {
@@ -38,13 +39,24 @@ export function parseDockerHost(uri: string): DockerHost {
     try {
       url = new URL(uri);
     } catch {
-      return { kind: 'unusable', reason: `"${shown}" is not a valid address: write ssh://user@host or ssh://user@host:port.` };
+      return {
+        kind: 'unusable',
+        reason: `"${shown}" is not a valid address: write ssh://user@host or ssh://user@host:port.`,
+      };
     }
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    if (!host || host.startsWith('-')) return { kind: 'unusable', reason: `"${shown}" names no host: write ssh://user@host.` };
-    if (url.password) return { kind: 'unusable', reason: `The ssh:// address holds a password (not repeated here): ssh engines are reached with keys or the ssh agent; remove it.` };
+    if (!host || host.startsWith('-'))
+      return { kind: 'unusable', reason: `"${shown}" names no host: write ssh://user@host.` };
+    if (url.password)
+      return {
+        kind: 'unusable',
+        reason: `The ssh:// address holds a password (not repeated here): ssh engines are reached with keys or the ssh agent; remove it.`,
+      };
     if ((url.pathname && url.pathname !== '/') || url.search) {
-      return { kind: 'unusable', reason: `"${shown}" has a path: write ssh://user@host[:port], the far side's engine is the one its docker command uses.` };
+      return {
+        kind: 'unusable',
+        reason: `"${shown}" has a path: write ssh://user@host[:port], the far side's engine is the one its docker command uses.`,
+      };
     }
     const user = url.username ? decodeURIComponent(url.username) : undefined;
     if (user?.startsWith('-')) return { kind: 'unusable', reason: `"${shown}" names no valid user.` };

@@ -28,7 +28,10 @@ export function describeEngineError(err: unknown, endpoint: string): PortholeErr
     );
   }
   if (message.startsWith('Max redirects exceeded')) {
-    return new PortholeError('ENGINE_ERROR', `The container engine at ${endpoint} answered with a redirect, which Porthole never follows.`);
+    return new PortholeError(
+      'ENGINE_ERROR',
+      `The container engine at ${endpoint} answered with a redirect, which Porthole never follows.`,
+    );
   }
   const status = statusOf(err);
   const json = extractEngineMessage(message);
@@ -54,9 +57,17 @@ export function conflict(engineText: string): PortholeError {
     );
   }
   if (/is (already )?(in progress|running|paused|restarting)|is not (running|paused)/i.test(engineText)) {
-    return new PortholeError('CONFLICT', `The container is busy with another operation: ${engineText}`, 'Wait a moment and try again.');
+    return new PortholeError(
+      'CONFLICT',
+      `The container is busy with another operation: ${engineText}`,
+      'Wait a moment and try again.',
+    );
   }
-  return new PortholeError('CONFLICT', `The container engine refused because something is in the way: ${engineText}`, 'Wait a moment and try again; "porthole logs" shows what the machine did.');
+  return new PortholeError(
+    'CONFLICT',
+    `The container engine refused because something is in the way: ${engineText}`,
+    'Wait a moment and try again; "porthole logs" shows what the machine did.',
+  );
 }
 
 export function statusOf(err: unknown): number | undefined {

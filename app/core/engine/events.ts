@@ -10,7 +10,10 @@ export const CONTAINER_EVENTS = ['start', 'die', 'oom', 'destroy'] as const;
  * but filters on its own name, `died`: a stream filtered on `die` alone never carries an exit from
  * Podman (measured on 4.3). A removal is `remove` there. Docker ignores names it does not emit.
  */
-const PODMAN_EVENT_NAMES: Readonly<Record<string, (typeof CONTAINER_EVENTS)[number]>> = { died: 'die', remove: 'destroy' };
+const PODMAN_EVENT_NAMES: Readonly<Record<string, (typeof CONTAINER_EVENTS)[number]>> = {
+  died: 'die',
+  remove: 'destroy',
+};
 
 /** The event filter sent to the engine: Docker's names and Podman's. */
 export const EVENT_FILTER = [...CONTAINER_EVENTS, ...Object.keys(PODMAN_EVENT_NAMES)];

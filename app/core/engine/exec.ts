@@ -20,19 +20,33 @@ export interface ExecOptions {
  * container through the engine's exec API, which every engine kind offers (local, rootless, Podman,
  * over ssh), so nothing new is opened on the host's network. Bounded in time and output.
  */
-export async function execInContainer(docker: Docker, container: string, argv: string[], options: ExecOptions): Promise<ExecResult> {
-  if (!isContainerRef(container)) throw new PortholeError('INVALID_ARGUMENT', `“${container.slice(0, 80)}” is not a container id or name.`);
+export async function execInContainer(
+  docker: Docker,
+  container: string,
+  argv: string[],
+  options: ExecOptions,
+): Promise<ExecResult> {
+  if (!isContainerRef(container))
+    throw new PortholeError('INVALID_ARGUMENT', `“${container.slice(0, 80)}” is not a container id or name.`);
   const max = options.maxOutputBytes ?? 64 * 1024;
   let stream: NodeJS.ReadableStream | undefined;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
       (stream as (NodeJS.ReadableStream & { destroy?: () => void }) | undefined)?.destroy?.();
-      reject(new PortholeError('ENGINE_ERROR', `A command inside the machine's container did not finish within ${Math.round(options.timeoutMs / 1000)} s.`, 'Try again; if it keeps happening, restart the machine.'));
+      reject(
+        new PortholeError(
+          'ENGINE_ERROR',
+          `A command inside the machine's container did not finish within ${Math.round(options.timeoutMs / 1000)} s.`,
+          'Try again; if it keeps happening, restart the machine.',
+        ),
+      );
     }, options.timeoutMs);
   });
   const run = async (): Promise<ExecResult> => {
-    const exec = await docker.getContainer(container).exec({ Cmd: argv, AttachStdout: true, AttachStderr: true, AttachStdin: false, Tty: false });
+    const exec = await docker
+      .getContainer(container)
+      .exec({ Cmd: argv, AttachStdout: true, AttachStderr: true, AttachStdin: false, Tty: false });
     stream = (await exec.start({ hijack: true, stdin: false })) as NodeJS.ReadableStream;
     let output = '';
     const demuxer = new FrameDemuxer((chunk) => {

@@ -36,9 +36,15 @@ describe('images on Podman over ssh, by the names machines record', () => {
   });
 
   it('porthole check checks KVM on the engine’s computer in the image a machine names', async () => {
-    const report = await checkHost({ env: { ...sshd.env(), PORTHOLE_DEFAULT_IMAGE: UPSTREAM }, storageDir: '/var/lib', probeImages: () => [] });
+    const report = await checkHost({
+      env: { ...sshd.env(), PORTHOLE_DEFAULT_IMAGE: UPSTREAM },
+      storageDir: '/var/lib',
+      probeImages: () => [],
+    });
     expect(report.facts.kvmCheckedOn).toBe('engine-host');
-    expect(report.checks.find((c) => c.id === 'kvm')?.found).toContain(`checked in a short-lived container of docker.io/${UPSTREAM}`);
+    expect(report.checks.find((c) => c.id === 'kvm')?.found).toContain(
+      `checked in a short-lived container of docker.io/${UPSTREAM}`,
+    );
   });
 
   it('a folder on the engine’s computer is looked at in that image', async () => {

@@ -24,13 +24,18 @@ export async function presentImages(docker: Docker, wanted: readonly string[], e
     list = await docker.listImages();
   } catch (err) {
     const cause = describeEngineError(err, engine);
-    throw new PortholeError(cause.code, `The container engine at ${engine} did not list its images: ${cause.message}`, cause.remedy);
+    throw new PortholeError(
+      cause.code,
+      `The container engine at ${engine} did not list its images: ${cause.message}`,
+      cause.remedy,
+    );
   }
   const tagged = list
     .map((image) => ({ size: image.Size, tags: (image.RepoTags ?? []).filter((t) => t !== NO_TAG) }))
     .filter((image) => image.tags.length > 0);
   const byName = new Map<string, string>();
-  for (const image of tagged) for (const tag of image.tags) if (!byName.has(canonicalImageName(tag))) byName.set(canonicalImageName(tag), tag);
+  for (const image of tagged)
+    for (const tag of image.tags) if (!byName.has(canonicalImageName(tag))) byName.set(canonicalImageName(tag), tag);
   const found = [...new Set(wanted)].flatMap((name) => {
     const tag = byName.get(canonicalImageName(name));
     return tag === undefined ? [] : [tag];

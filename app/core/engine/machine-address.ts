@@ -60,7 +60,8 @@ export class MachineAddresses {
     if (!engineIsRemote(this.target)) {
       // A TCP/TLS engine on a loopback address runs here: its published port is this computer's. Said,
       // since the engine's address (tcp://…) does not make plain which address the screen uses.
-      if (this.target.socketPath || this.target.host === undefined) return { host: '127.0.0.1', port: hostPort, via: 'this-computer' };
+      if (this.target.socketPath || this.target.host === undefined)
+        return { host: '127.0.0.1', port: hostPort, via: 'this-computer' };
       const over = this.target.protocol === 'https' ? 'TLS' : 'TCP';
       return {
         host: '127.0.0.1',

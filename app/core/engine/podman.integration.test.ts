@@ -15,14 +15,26 @@ const image = inject('standinImage');
 
 interface Inspected {
   Config: { StopTimeout?: number; Labels: Record<string, string> };
-  HostConfig: { CapAdd: string[]; Devices: Array<{ PathOnHost: string; PathInContainer: string }>; PortBindings: Record<string, Array<{ HostIp: string; HostPort: string }>> };
+  HostConfig: {
+    CapAdd: string[];
+    Devices: Array<{ PathOnHost: string; PathInContainer: string }>;
+    PortBindings: Record<string, Array<{ HostIp: string; HostPort: string }>>;
+  };
   Mounts: Array<{ Type: string; Source: string; Destination: string }>;
 }
 
 /** Waits for the first event that `match` accepts, from a live event stream (no polling). */
-function nextEvent(events: EngineEvent[], waiters: Array<() => void>, match: (e: EngineEvent) => boolean, what: string): Promise<EngineEvent> {
+function nextEvent(
+  events: EngineEvent[],
+  waiters: Array<() => void>,
+  match: (e: EngineEvent) => boolean,
+  what: string,
+): Promise<EngineEvent> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${what} event; saw ${JSON.stringify(events.map((e) => e.action))}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`no ${what} event; saw ${JSON.stringify(events.map((e) => e.action))}`)),
+      30_000,
+    );
     const check = (): void => {
       const found = events.find(match);
       if (!found) return;
@@ -77,10 +89,24 @@ describe('Podman, rootful (a private podman system service)', () => {
       () => undefined,
     );
     try {
-      const id = await podman.docker('create', '--label', 'io.porthole.machine=evt', '--entrypoint', 'sh', image, '-c', 'exit 7');
+      const id = await podman.docker(
+        'create',
+        '--label',
+        'io.porthole.machine=evt',
+        '--entrypoint',
+        'sh',
+        image,
+        '-c',
+        'exit 7',
+      );
       await podman.docker('start', id);
-      expect(await nextEvent(events, waiters, (e) => e.action === 'start' && e.containerId === id, 'start')).toMatchObject({ machineId: 'evt' });
-      expect(await nextEvent(events, waiters, (e) => e.action === 'die' && e.containerId === id, 'die')).toMatchObject({ exitCode: 7, machineId: 'evt' });
+      expect(
+        await nextEvent(events, waiters, (e) => e.action === 'start' && e.containerId === id, 'start'),
+      ).toMatchObject({ machineId: 'evt' });
+      expect(await nextEvent(events, waiters, (e) => e.action === 'die' && e.containerId === id, 'die')).toMatchObject({
+        exitCode: 7,
+        machineId: 'evt',
+      });
       await podman.docker('rm', id);
       await nextEvent(events, waiters, (e) => e.action === 'destroy' && e.containerId === id, 'destroy');
     } finally {
@@ -98,22 +124,36 @@ describe('Podman, rootful (a private podman system service)', () => {
   it('the container as Podman keeps it: NET_ADMIN, /dev/net/tun, ports on 127.0.0.1 only, the 120 s stop timeout', async () => {
     const [info] = JSON.parse(await podman.docker('inspect', h!.containerName(machine!.id))) as Inspected[];
     expect(info!.Config.StopTimeout).toBe(120);
-    expect(info!.Config.Labels).toMatchObject({ 'io.porthole.machine': machine!.id, 'io.porthole.instance': h!.instance });
+    expect(info!.Config.Labels).toMatchObject({
+      'io.porthole.machine': machine!.id,
+      'io.porthole.instance': h!.instance,
+    });
     expect(info!.HostConfig.CapAdd).toEqual(['NET_ADMIN']);
     // Podman reports the device without its cgroup permissions (Docker says rwm); the device is there all the same.
-    expect(info!.HostConfig.Devices).toEqual([expect.objectContaining({ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun' })]);
+    expect(info!.HostConfig.Devices).toEqual([
+      expect.objectContaining({ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun' }),
+    ]);
     const bindings = Object.values(info!.HostConfig.PortBindings).flat();
     expect(bindings).toHaveLength(3);
     for (const b of bindings) expect(b.HostIp).toBe('127.0.0.1');
     // Binds come back with Podman's options appended (rw,rprivate,rbind): the /storage mount is still found.
-    expect(info!.Mounts).toContainEqual(expect.objectContaining({ Type: 'bind', Source: machine!.storageDir, Destination: '/storage' }));
+    expect(info!.Mounts).toContainEqual(
+      expect.objectContaining({ Type: 'bind', Source: machine!.storageDir, Destination: '/storage' }),
+    );
   });
 
   it('pulls the image from a registry (pulling, progress only growing), then starts the machine', async () => {
     const ref = await registry.push(docker, image, 'standin', `podman-${Date.now().toString(36)}`);
     await docker('rmi', ref);
     h ??= await Harness.create(podman.env());
-    pulled = await h.call('createMachine', { name: uniqueName('PodmanPull'), image: ref, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64 });
+    pulled = await h.call('createMachine', {
+      name: uniqueName('PodmanPull'),
+      image: ref,
+      kvm: false,
+      ramGiB: 2,
+      cpuCores: 1,
+      diskGiB: 64,
+    });
     const from = h.mark(pulled.id);
     await h.call('startMachine', { id: pulled.id });
     await h.waitFor(pulled.id, (v) => v.status.running, 60_000, 'running after the download');
@@ -150,7 +190,12 @@ describe('Podman, rootless (a private podman system service as an unprivileged u
 
   it('porthole check names it podman-rootless', async () => {
     const report = await checkHost({ env: podman.env() });
-    expect(report.facts.engine).toMatchObject({ kind: 'podman', flavor: 'podman-rootless', rootless: true, endpoint: podman.host });
+    expect(report.facts.engine).toMatchObject({
+      kind: 'podman',
+      flavor: 'podman-rootless',
+      rootless: true,
+      endpoint: podman.host,
+    });
   });
 
   it('create, start to a live screen, adopt after a restart, graceful stop, start again, recreate keeping the disk', async () => {
@@ -163,7 +208,13 @@ describe('Podman, rootless (a private podman system service as an unprivileged u
       await chmod(join(h!.configDir, '..'), 0o711);
       await chown(m.storageDir, user.uid, user.gid);
     };
-    machine = await remoteLifecyclePass(h, podman, { image, name: 'Rootless', over: 'rootless Podman', full: true, prepare });
+    machine = await remoteLifecyclePass(h, podman, {
+      image,
+      name: 'Rootless',
+      over: 'rootless Podman',
+      full: true,
+      prepare,
+    });
     // The storage folder the container wrote through the user namespace stays the person's to read and delete.
     expect((await stat(join(machine.storageDir, 'data.img'))).size).toBe(64 * 1024 ** 3);
   }, 400_000);

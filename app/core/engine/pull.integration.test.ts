@@ -21,8 +21,13 @@ describe('pulling the image with progress (local registry, private engine)', () 
   let ref: string;
   const ids: string[] = [];
 
-  const pulling = (id: string, from: number): MachineStatus[] => h.statusesSince(id, from).filter((s) => s.phase === 'pulling');
-  const imagePresent = async (): Promise<boolean> => engine.docker('image', 'inspect', ref).then(() => true, () => false);
+  const pulling = (id: string, from: number): MachineStatus[] =>
+    h.statusesSince(id, from).filter((s) => s.phase === 'pulling');
+  const imagePresent = async (): Promise<boolean> =>
+    engine.docker('image', 'inspect', ref).then(
+      () => true,
+      () => false,
+    );
 
   beforeAll(async () => {
     registry = await LocalRegistry.start();
@@ -90,9 +95,15 @@ describe('pulling the image with progress (local registry, private engine)', () 
       () => undefined,
       (err: unknown) => err,
     );
-    expect(error).toMatchObject({ code: 'IMAGE_PULL_FAILED', message: `The image ${missing} does not exist in its registry.` });
+    expect(error).toMatchObject({
+      code: 'IMAGE_PULL_FAILED',
+      message: `The image ${missing} does not exist in its registry.`,
+    });
     const v = await h.call('getMachine', { id: m.id });
-    expect(v.status).toMatchObject({ phase: 'failed', failure: { cause: `The image ${missing} does not exist in its registry.` } });
+    expect(v.status).toMatchObject({
+      phase: 'failed',
+      failure: { cause: `The image ${missing} does not exist in its registry.` },
+    });
     expect(v.status.failure!.remedy).toMatch(/image name and tag/);
     expect(await h.containersOf(m.id)).toEqual([]);
   });

@@ -17,7 +17,9 @@ describe('PullTracker', () => {
   });
   it('remembers an error reported inside the stream', () => {
     const t = new PullTracker();
-    t.update(parsePullEvent({ errorDetail: { message: 'no space left on device' }, error: 'no space left on device' })!);
+    t.update(
+      parsePullEvent({ errorDetail: { message: 'no space left on device' }, error: 'no space left on device' })!,
+    );
     expect(t.error).toBe('no space left on device');
   });
   it('ignores junk', () => {

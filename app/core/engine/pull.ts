@@ -29,7 +29,8 @@ export function parsePullEvent(raw: unknown): PullEvent | null {
     unknown
   >;
   const errorDetail = r.errorDetail as { message?: unknown } | undefined;
-  const error = typeof r.error === 'string' ? r.error : typeof errorDetail?.message === 'string' ? errorDetail.message : undefined;
+  const error =
+    typeof r.error === 'string' ? r.error : typeof errorDetail?.message === 'string' ? errorDetail.message : undefined;
   return {
     id: typeof r.id === 'string' ? r.id : undefined,
     status: typeof r.status === 'string' ? r.status : '',
@@ -75,7 +76,11 @@ export class PullTracker {
 export function pullError(ref: string, cause: string): PortholeError {
   const lower = cause.toLowerCase();
   if (lower.includes('no space left')) {
-    return new PortholeError('IMAGE_PULL_FAILED', `Downloading ${ref} failed: the disk is full.`, 'Free some disk space and try again.');
+    return new PortholeError(
+      'IMAGE_PULL_FAILED',
+      `Downloading ${ref} failed: the disk is full.`,
+      'Free some disk space and try again.',
+    );
   }
   if (lower.includes('not found') || lower.includes('manifest unknown') || lower.includes('pull access denied')) {
     return new PortholeError(
@@ -91,5 +96,9 @@ export function pullError(ref: string, cause: string): PortholeError {
       'Check the internet connection (and any proxy settings of the engine), then start again.',
     );
   }
-  return new PortholeError('IMAGE_PULL_FAILED', `Downloading ${ref} failed: ${cause}`, 'Start the machine again to retry.');
+  return new PortholeError(
+    'IMAGE_PULL_FAILED',
+    `Downloading ${ref} failed: ${cause}`,
+    'Start the machine again to retry.',
+  );
 }

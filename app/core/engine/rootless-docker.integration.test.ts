@@ -34,7 +34,12 @@ describe('rootless Docker (dockerd-rootless.sh as an unprivileged user)', () => 
   it('porthole check names it docker-rootless', async (ctx) => {
     if (!engine) return ctx.skip(unavailable);
     const report = await checkHost({ env: engine.env() });
-    expect(report.facts.engine).toMatchObject({ kind: 'docker', flavor: 'docker-rootless', rootless: true, endpoint: engine.host });
+    expect(report.facts.engine).toMatchObject({
+      kind: 'docker',
+      flavor: 'docker-rootless',
+      rootless: true,
+      endpoint: engine.host,
+    });
   });
 
   it('create, start to a live screen, adopt after a restart, graceful stop, start again, recreate keeping the disk', async (ctx) => {
@@ -48,6 +53,12 @@ describe('rootless Docker (dockerd-rootless.sh as an unprivileged user)', () => 
       await chmod(join(h!.configDir, '..'), 0o711);
       await chown(m.storageDir, user.uid, user.gid);
     };
-    machine = await remoteLifecyclePass(h, engine, { image, name: 'RootlessDocker', over: 'rootless Docker', full: true, prepare });
+    machine = await remoteLifecyclePass(h, engine, {
+      image,
+      name: 'RootlessDocker',
+      over: 'rootless Docker',
+      full: true,
+      prepare,
+    });
   }, 400_000);
 });

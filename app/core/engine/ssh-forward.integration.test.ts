@@ -46,7 +46,11 @@ describe('machine ports of an ssh engine, through ssh -W (test sshd)', () => {
     const started = Date.now();
     expect(await ask(at.port, 'one')).toBe('pong:one');
     const firstMs = Date.now() - started;
-    expect(await Promise.all([ask(at.port, 'a'), ask(at.port, 'b'), ask(at.port, 'c')])).toEqual(['pong:a', 'pong:b', 'pong:c']);
+    expect(await Promise.all([ask(at.port, 'a'), ask(at.port, 'b'), ask(at.port, 'c')])).toEqual([
+      'pong:a',
+      'pong:b',
+      'pong:c',
+    ]);
     console.info(`ssh -W forward: first round trip ${firstMs} ms (one ssh connection per forwarded connection)`);
   });
 

@@ -40,7 +40,9 @@ describe('SshForwards (the ssh leg replaced by a direct TCP dial: the forwarding
     expect(local).not.toBe(echo.port);
     expect(await forwards.localPort(echo.port)).toBe(local);
     expect(await roundTrip(local, 'hello')).toBe('echo:hello');
-    expect(await forwards.list()).toEqual([{ remotePort: echo.port, localPort: local, connections: expect.any(Number) }]);
+    expect(await forwards.list()).toEqual([
+      { remotePort: echo.port, localPort: local, connections: expect.any(Number) },
+    ]);
   });
 
   it('closes a forward nobody used for the idle time, and reopens it on the same local port when asked again', async () => {
@@ -89,9 +91,25 @@ describe('SshForwards (the ssh leg replaced by a direct TCP dial: the forwarding
 });
 
 describe('MachineAddresses: the one place deciding how a machine port is reached', () => {
-  const local: EngineTarget = { socketPath: '/var/run/docker.sock', label: 'unix:///var/run/docker.sock', kind: 'docker' };
-  const tlsHere: EngineTarget = { host: '127.0.0.1', port: 2376, protocol: 'https', label: 'tcp://127.0.0.1:2376', kind: 'docker' };
-  const tlsFar: EngineTarget = { host: 'engine.example', port: 2376, protocol: 'https', label: 'tcp://engine.example:2376', kind: 'docker' };
+  const local: EngineTarget = {
+    socketPath: '/var/run/docker.sock',
+    label: 'unix:///var/run/docker.sock',
+    kind: 'docker',
+  };
+  const tlsHere: EngineTarget = {
+    host: '127.0.0.1',
+    port: 2376,
+    protocol: 'https',
+    label: 'tcp://127.0.0.1:2376',
+    kind: 'docker',
+  };
+  const tlsFar: EngineTarget = {
+    host: 'engine.example',
+    port: 2376,
+    protocol: 'https',
+    label: 'tcp://engine.example:2376',
+    kind: 'docker',
+  };
   const ssh: EngineTarget = { ssh: { host: 'box', user: 'me' }, label: 'ssh://me@box', kind: 'docker' };
 
   it('tells remote engines from local ones', () => {
@@ -108,7 +126,9 @@ describe('MachineAddresses: the one place deciding how a machine port is reached
     const a = new MachineAddresses(tlsHere);
     const address = await a.of(8006);
     expect(address).toMatchObject({ host: '127.0.0.1', port: 8006, via: 'this-computer' });
-    expect(address.note).toBe(`The engine (TLS at ${tlsHere.host}:${tlsHere.port}) runs on this computer: this is its published port 127.0.0.1:8006 here, no forward needed.`);
+    expect(address.note).toBe(
+      `The engine (TLS at ${tlsHere.host}:${tlsHere.port}) runs on this computer: this is its published port 127.0.0.1:8006 here, no forward needed.`,
+    );
     expect(await a.open()).toEqual([]);
   });
 
@@ -125,7 +145,9 @@ describe('MachineAddresses: the one place deciding how a machine port is reached
     const address = await a.of(8124);
     expect(address).toMatchObject({ host: '127.0.0.1', via: 'ssh-forward' });
     expect(address.port).not.toBe(8124);
-    expect(address.note).toBe(`Reached through ssh: port ${address.port} here is forwarded to 127.0.0.1:8124 on box while Porthole runs.`);
+    expect(address.note).toBe(
+      `Reached through ssh: port ${address.port} here is forwarded to 127.0.0.1:8124 on box while Porthole runs.`,
+    );
     expect(await a.open()).toEqual([{ remotePort: 8124, localPort: address.port, connections: 0 }]);
   });
 });

@@ -79,7 +79,12 @@ export class SshForwards {
   private async open(remotePort: number): Promise<Forward> {
     const previous = this.lastLocal.get(remotePort);
     const server = previous ? await listen(previous).catch(() => listen(0)) : await listen(0);
-    const forward: Forward = { server, localPort: (server.address() as AddressInfo).port, connections: new Set(), idle: undefined };
+    const forward: Forward = {
+      server,
+      localPort: (server.address() as AddressInfo).port,
+      connections: new Set(),
+      idle: undefined,
+    };
     this.lastLocal.set(remotePort, forward.localPort);
     server.on('connection', (socket) => {
       forward.connections.add(socket);

@@ -25,7 +25,8 @@ describe('an engine over ssh (test sshd in front of a private dockerd)', () => {
   });
   afterAll(async () => {
     if (h) {
-      if (machine) await engine.docker('rm', '-f', ...(await h.containersOf(machine.id).catch(() => []))).catch(() => undefined);
+      if (machine)
+        await engine.docker('rm', '-f', ...(await h.containersOf(machine.id).catch(() => []))).catch(() => undefined);
       await h.shutdown();
     }
     await sshd?.dispose();
@@ -34,7 +35,11 @@ describe('an engine over ssh (test sshd in front of a private dockerd)', () => {
 
   it('the host probe reaches the engine through ssh dial-stdio', async () => {
     const found = await resolveEngineEndpoint({ env: sshd.env() });
-    expect(found).toMatchObject({ kind: 'docker', label: sshd.env().DOCKER_HOST, ssh: { host: '127.0.0.1', port: sshd.port } });
+    expect(found).toMatchObject({
+      kind: 'docker',
+      label: sshd.env().DOCKER_HOST,
+      ssh: { host: '127.0.0.1', port: sshd.port },
+    });
   });
 
   it('porthole check names it remote-ssh and checks KVM on the engine computer', async () => {

@@ -17,7 +17,8 @@ export function sshArgs(endpoint: SshEndpoint, command: readonly string[], optio
     ...(endpoint.configFile ? ['-F', endpoint.configFile] : []),
     ...options,
     // No password or passphrase prompt: Porthole has no terminal to ask in; keys or the agent only.
-    '-o', 'BatchMode=yes',
+    '-o',
+    'BatchMode=yes',
     ...(endpoint.port ? ['-p', String(endpoint.port)] : []),
     ...(endpoint.user ? ['-l', endpoint.user] : []),
     '--',

@@ -85,10 +85,14 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 }
 
 async function waitForLog(id: string, text: string, timeout = 60_000): Promise<string> {
-  return waitFor(`"${text}" in the log`, async () => {
-    const log = await logs(id);
-    return log.includes(text) ? log : undefined;
-  }, timeout);
+  return waitFor(
+    `"${text}" in the log`,
+    async () => {
+      const log = await logs(id);
+      return log.includes(text) ? log : undefined;
+    },
+    timeout,
+  );
 }
 
 async function webPort(id: string): Promise<string> {
@@ -106,12 +110,17 @@ async function stopWithSigterm(id: string, timeout = 60_000): Promise<number> {
 /** Collects the text messages of a websocket, connecting again until the server answers. */
 async function collectMessages(url: string, timeout = 30_000): Promise<{ messages: string[]; close: () => void }> {
   const messages: string[] = [];
-  const socket = await waitFor(`a websocket at ${url}`, () => new Promise<WebSocket | undefined>((resolve) => {
-    const ws = new WebSocket(url);
-    ws.once('open', () => resolve(ws));
-    ws.once('error', () => resolve(undefined));
-    ws.on('message', (data: Buffer) => messages.push(data.toString('utf8')));
-  }), timeout);
+  const socket = await waitFor(
+    `a websocket at ${url}`,
+    () =>
+      new Promise<WebSocket | undefined>((resolve) => {
+        const ws = new WebSocket(url);
+        ws.once('open', () => resolve(ws));
+        ws.once('error', () => resolve(undefined));
+        ws.on('message', (data: Buffer) => messages.push(data.toString('utf8')));
+      }),
+    timeout,
+  );
   return { messages, close: () => socket.close() };
 }
 
@@ -158,13 +167,21 @@ describe.concurrent('stand-in image: refusals and their exit codes', () => {
 
   // The container reads the host's CPU flags, so a CPU that hides vmx/svm is given to it (runc lets /proc/cpuinfo be
   // bind-mounted): the same refusal on a KVM laptop as on a nested VM.
-  it.skipIf(!hasKvmDevice())('exits 88 "(not enabled in BIOS)" with KVM=Y when the CPU flags hide vmx/svm', async ({ expect }) => {
-    const cpuinfo = path.join(await tempDir(), 'cpuinfo');
-    await writeFile(cpuinfo, hiddenFlags(readFileSync('/proc/cpuinfo', 'utf8')));
-    const { code, log } = await runToExit({ env: { KVM: 'Y' }, options: ['--device', '/dev/kvm', '-v', `${cpuinfo}:/proc/cpuinfo:ro`] });
-    expect(code).toBe(88);
-    expect(log).toContain('❯ ERROR: KVM acceleration is not available (not enabled in BIOS), this will cause a major loss of performance.');
-  });
+  it.skipIf(!hasKvmDevice())(
+    'exits 88 "(not enabled in BIOS)" with KVM=Y when the CPU flags hide vmx/svm',
+    async ({ expect }) => {
+      const cpuinfo = path.join(await tempDir(), 'cpuinfo');
+      await writeFile(cpuinfo, hiddenFlags(readFileSync('/proc/cpuinfo', 'utf8')));
+      const { code, log } = await runToExit({
+        env: { KVM: 'Y' },
+        options: ['--device', '/dev/kvm', '-v', `${cpuinfo}:/proc/cpuinfo:ro`],
+      });
+      expect(code).toBe(88);
+      expect(log).toContain(
+        '❯ ERROR: KVM acceleration is not available (not enabled in BIOS), this will cause a major loss of performance.',
+      );
+    },
+  );
 
   it('exits 16 when RAM_SIZE is below the 2 GB that Windows 11 needs', async ({ expect }) => {
     const { code, log } = await runToExit({ env: { ...QUICK, RAM_SIZE: '1G' } });
@@ -236,7 +253,9 @@ describe.concurrent('stand-in image: a running machine', () => {
     expect(greeting.toString('latin1')).toMatch(/^RFB 003\.00\d\n/);
 
     // The data disk: sparse, of DISK_SIZE (a bare number is GB).
-    const [size, blocks] = (await docker(['exec', id, 'stat', '-c', '%s %b', '/storage/data.img'])).split(' ').map(Number);
+    const [size, blocks] = (await docker(['exec', id, 'stat', '-c', '%s %b', '/storage/data.img']))
+      .split(' ')
+      .map(Number);
     expect(size).toBe(40 * GIB);
     expect(blocks).toBeLessThan(1024 * 1024);
 
@@ -265,7 +284,9 @@ describe.concurrent('stand-in image: a running machine', () => {
   });
 
   it('forces QEMU off at the end of TIMEOUT when the guest ignores the power button', async ({ expect }) => {
-    const id = await start({ env: { ...QUICK, DISK_SIZE: '64G', STANDIN_GUEST_SHUTDOWN_SECONDS: 'never', TIMEOUT: '3' } });
+    const id = await start({
+      env: { ...QUICK, DISK_SIZE: '64G', STANDIN_GUEST_SHUTDOWN_SECONDS: 'never', TIMEOUT: '3' },
+    });
     await waitForLog(id, '❯ Windows started successfully');
     const started = Date.now();
     expect(await stopWithSigterm(id)).toBe(143);
@@ -277,7 +298,10 @@ describe.concurrent('stand-in image: a running machine', () => {
   });
 
   it('boots a custom ISO and counts a stop during the manual install out of 10', async ({ expect }) => {
-    const id = await start({ env: { KVM: 'N', RAM_SIZE: '1G', CPU_CORES: '1' }, options: ['-v', `${testIso}:/custom.iso:ro`] });
+    const id = await start({
+      env: { KVM: 'N', RAM_SIZE: '1G', CPU_CORES: '1' },
+      options: ['-v', `${testIso}:/custom.iso:ro`],
+    });
     await waitForLog(id, 'Booting from DVD/CD');
     expect(await logs(id)).toContain('❯ Booting Windows (legacy) using QEMU v');
     expect(await stopWithSigterm(id)).toBe(143);

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { isStoppedReading, JsonLines, sampleFromDockerStats } from './stats';
 
 /** A real reading (GET /containers/{id}/stats?stream=false, Docker on cgroup v1) of a busy container. */
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/docker-stats.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/docker-stats.json', import.meta.url), 'utf8')) as Record<
+  string,
+  unknown
+>;
 
 describe('sampleFromDockerStats', () => {
   it('computes CPU % from the cpu/precpu deltas as docker stats does, and memory without the droppable cache', () => {
@@ -33,12 +36,24 @@ describe('sampleFromDockerStats', () => {
       },
       networks: { eth0: { rx_bytes: 10, tx_bytes: 20 }, eth1: { rx_bytes: 1, tx_bytes: 2 } },
     })!;
-    expect(s).toMatchObject({ memBytes: 6_000, memLimitBytes: 50_000, diskReadBytes: 105, diskWriteBytes: 37, netRxBytes: 11, netTxBytes: 22 });
+    expect(s).toMatchObject({
+      memBytes: 6_000,
+      memLimitBytes: 50_000,
+      diskReadBytes: 105,
+      diskWriteBytes: 37,
+      netRxBytes: 11,
+      netTxBytes: 22,
+    });
   });
 
   it('gives 0 % for the first reading (no previous one) and nothing for a stopped container’s empty reading', () => {
-    expect(sampleFromDockerStats({ ...fixture, precpu_stats: { cpu_usage: { total_usage: 0 }, system_cpu_usage: 0 } })!.cpuPercent).toBe(0);
-    expect(sampleFromDockerStats({ read: '0001-01-01T00:00:00Z', cpu_stats: { cpu_usage: { total_usage: 0 } } })).toBeNull();
+    expect(
+      sampleFromDockerStats({ ...fixture, precpu_stats: { cpu_usage: { total_usage: 0 }, system_cpu_usage: 0 } })!
+        .cpuPercent,
+    ).toBe(0);
+    expect(
+      sampleFromDockerStats({ read: '0001-01-01T00:00:00Z', cpu_stats: { cpu_usage: { total_usage: 0 } } }),
+    ).toBeNull();
     expect(sampleFromDockerStats('nonsense')).toBeNull();
     expect(isStoppedReading({ read: '0001-01-01T00:00:00Z' })).toBe(true);
     expect(isStoppedReading(fixture)).toBe(false);

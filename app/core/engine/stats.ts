@@ -57,7 +57,16 @@ export function sampleFromDockerStats(raw: unknown): StatsSample | null {
     netTxBytes += net.tx_bytes ?? 0;
   }
 
-  return { t, cpuPercent, memBytes, memLimitBytes: mem.limit ?? 0, diskReadBytes, diskWriteBytes, netRxBytes, netTxBytes };
+  return {
+    t,
+    cpuPercent,
+    memBytes,
+    memLimitBytes: mem.limit ?? 0,
+    diskReadBytes,
+    diskWriteBytes,
+    netRxBytes,
+    netTxBytes,
+  };
 }
 
 /** A reading of a container that is not running: Docker dates it 0001-01-01 and leaves it empty. */
@@ -100,7 +109,9 @@ export async function followContainerStats(
   onEnd: (err?: Error) => void,
 ): Promise<() => void> {
   if (!isContainerRef(containerId)) throw new PortholeError('INVALID_ARGUMENT', 'That is not a container id or name.');
-  const stream = (await docker.getContainer(containerId).stats({ stream: true })) as NodeJS.ReadableStream & { destroy?: () => void };
+  const stream = (await docker.getContainer(containerId).stats({ stream: true })) as NodeJS.ReadableStream & {
+    destroy?: () => void;
+  };
   let ended = false;
   const end = (err?: Error): void => {
     if (ended) return;

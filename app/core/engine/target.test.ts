@@ -19,9 +19,21 @@ describe('engine targets over TLS', () => {
 
   it('DOCKER_TLS_VERIFY makes tcp:// https with DOCKER_CERT_PATH’s certificates (it was plain http, without them)', () => {
     const target = targetFromEnv({ DOCKER_HOST: 'tcp://box:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs });
-    expect(target).toMatchObject({ host: 'box', port: 2376, protocol: 'https', tls: { ca: 'ca.pem text', cert: 'cert.pem text', key: 'key.pem text' } });
+    expect(target).toMatchObject({
+      host: 'box',
+      port: 2376,
+      protocol: 'https',
+      tls: { ca: 'ca.pem text', cert: 'cert.pem text', key: 'key.pem text' },
+    });
     expect(target.unusable).toBeUndefined();
-    expect(dockerodeOptions(target)).toMatchObject({ host: 'box', port: 2376, protocol: 'https', ca: 'ca.pem text', cert: 'cert.pem text', key: 'key.pem text' });
+    expect(dockerodeOptions(target)).toMatchObject({
+      host: 'box',
+      port: 2376,
+      protocol: 'https',
+      ca: 'ca.pem text',
+      cert: 'cert.pem text',
+      key: 'key.pem text',
+    });
   });
 
   it('port 2376 alone means TLS, and certificates default to the Docker configuration folder', () => {
@@ -43,12 +55,21 @@ describe('engine targets over TLS', () => {
   });
 
   it('a probed https endpoint (a context) reads its own certificate folder', () => {
-    const target = targetFromEndpoint({ label: 'tcp://h:2376', kind: 'docker', host: 'h', port: 2376, protocol: 'https', tlsCertDir: certs });
+    const target = targetFromEndpoint({
+      label: 'tcp://h:2376',
+      kind: 'docker',
+      host: 'h',
+      port: 2376,
+      protocol: 'https',
+      tlsCertDir: certs,
+    });
     expect(target.tls?.cert).toBe('cert.pem text');
   });
 
   it('a context’s TLS folder is contexts/tls/<sha256 of the name>/docker, as the docker command keeps it', () => {
-    expect(contextTlsDir('/c', 'remote')).toBe('/c/contexts/tls/b71199ebd070b36beab7317920c2c2f1d777df8d05e5527d8458fda57cb17a7a/docker');
+    expect(contextTlsDir('/c', 'remote')).toBe(
+      '/c/contexts/tls/b71199ebd070b36beab7317920c2c2f1d777df8d05e5527d8458fda57cb17a7a/docker',
+    );
   });
 
   it('the Host header names the real engine host (Node takes the TLS name from it)', () => {
@@ -67,7 +88,9 @@ describe('the client reaches only the engine Porthole chose', () => {
 
   it('a socket target is not overridden by this process’s DOCKER_HOST (docker-modem’s own defaults)', () => {
     process.env.DOCKER_HOST = 'tcp://elsewhere.example:2375';
-    const docker = new Docker(dockerodeOptions({ socketPath: '/run/chosen.sock', label: 'unix:///run/chosen.sock', kind: 'docker' }));
+    const docker = new Docker(
+      dockerodeOptions({ socketPath: '/run/chosen.sock', label: 'unix:///run/chosen.sock', kind: 'docker' }),
+    );
     const modem = docker.modem as unknown as { host?: string; socketPath?: string };
     expect(modem.host).toBeUndefined();
     expect(modem.socketPath).toBe('/run/chosen.sock');
@@ -81,7 +104,12 @@ describe('an engine address with a password in it', () => {
       const env = { ...process.env, DOCKER_HOST: host, HOME: tmpdir() };
       expect(JSON.stringify(targetFromEnv(env))).not.toContain(secret);
       const dir = await mkdtemp(join(tmpdir(), 'porthole-redact-'));
-      const backend = await createBackend({ configDir: join(dir, 'config'), dataDir: join(dir, 'data'), env, watch: false });
+      const backend = await createBackend({
+        configDir: join(dir, 'config'),
+        dataDir: join(dir, 'data'),
+        env,
+        watch: false,
+      });
       try {
         for (const action of ['engineStatus', 'checkHost', 'listMachines'] as const) {
           expect(JSON.stringify(await backend.invoke(action, {}))).not.toContain(secret);

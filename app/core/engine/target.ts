@@ -39,7 +39,11 @@ export function targetFromEnv(env: NodeJS.ProcessEnv): EngineTarget {
     case 'unix':
       return { socketPath: c.socketPath, label, kind: 'unknown' };
     case 'tcp':
-      return tcpTarget({ host: c.host, port: c.port, protocol: c.protocol, label, kind: 'unknown' }, c.tlsCertDir, 'DOCKER_HOST');
+      return tcpTarget(
+        { host: c.host, port: c.port, protocol: c.protocol, label, kind: 'unknown' },
+        c.tlsCertDir,
+        'DOCKER_HOST',
+      );
     case 'ssh':
       return { ssh: c.ssh, label, kind: 'unknown' };
     case 'unusable':
@@ -59,7 +63,11 @@ export type UriConnection =
  * docker CLI decides it (DOCKER_TLS_VERIFY, port 2376), with the certificate folder from the environment or
  * `configDir`; ssh gets this user's ssh settings.
  */
-export function connectionFromUri(uri: string, env: NodeJS.ProcessEnv, configDir: string = dockerConfigDir(env)): UriConnection {
+export function connectionFromUri(
+  uri: string,
+  env: NodeJS.ProcessEnv,
+  configDir: string = dockerConfigDir(env),
+): UriConnection {
   const parsed = parseDockerHost(uri);
   switch (parsed.kind) {
     case 'unix':
@@ -82,7 +90,10 @@ export function connectionFromUri(uri: string, env: NodeJS.ProcessEnv, configDir
 }
 
 /** PORTHOLE_SSH_CONFIG: an ssh configuration file used instead of ~/.ssh/config (keys, known hosts, jump hosts). */
-export function sshEndpoint(parsed: { host: string; port: number | undefined; user: string | undefined }, env: NodeJS.ProcessEnv): SshEndpoint {
+export function sshEndpoint(
+  parsed: { host: string; port: number | undefined; user: string | undefined },
+  env: NodeJS.ProcessEnv,
+): SshEndpoint {
   return {
     host: parsed.host,
     ...(parsed.port ? { port: parsed.port } : {}),
@@ -116,10 +127,15 @@ export function targetFromEndpoint(found: EngineConnection): EngineTarget {
   );
 }
 
-function tcpTarget(base: Omit<EngineTarget, 'tls' | 'unusable'>, certDir: string | undefined, who: string): EngineTarget {
+function tcpTarget(
+  base: Omit<EngineTarget, 'tls' | 'unusable'>,
+  certDir: string | undefined,
+  who: string,
+): EngineTarget {
   const target: EngineTarget = { ...base, port: base.port ?? (base.protocol === 'https' ? 2376 : 2375) };
   if (base.protocol !== 'https') return target;
-  if (!certDir) return { ...target, unusable: `${who} (${base.label}) is reached over TLS, but no certificate folder is known.` };
+  if (!certDir)
+    return { ...target, unusable: `${who} (${base.label}) is reached over TLS, but no certificate folder is known.` };
   const material = readTlsMaterial(certDir);
   if ('reason' in material) return { ...target, unusable: `${who} (${base.label}) is not usable: ${material.reason}` };
   return { ...target, tls: material };
@@ -135,7 +151,16 @@ export function dockerodeOptions(target: EngineTarget): Docker.DockerOptions {
   const socketPath = target.unusable ? '/dev/null' : target.socketPath;
   if (target.ssh && !target.unusable) {
     // Our own agent: docker-modem's ssh mode speaks ssh2 with none of the user's ssh configuration.
-    return { socketPath: undefined, host: target.ssh.host, port: undefined, protocol: 'http', ca: undefined, cert: undefined, key: undefined, agent: sshAgent(target.ssh) } as Docker.DockerOptions;
+    return {
+      socketPath: undefined,
+      host: target.ssh.host,
+      port: undefined,
+      protocol: 'http',
+      ca: undefined,
+      cert: undefined,
+      key: undefined,
+      agent: sshAgent(target.ssh),
+    } as Docker.DockerOptions;
   }
   const tcp = !socketPath;
   return {

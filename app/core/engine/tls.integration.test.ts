@@ -38,14 +38,26 @@ describe('an engine over TLS (private dockerd with generated certificates)', () 
 
   it('the host probe reaches it and checks the certificate against the real address', async () => {
     const found = await resolveEngineEndpoint({ env: engine.tlsEnv() });
-    expect(found).toMatchObject({ kind: 'docker', host: '127.0.0.1', port: engine.tlsPort, protocol: 'https', tlsCertDir: engine.certDir });
+    expect(found).toMatchObject({
+      kind: 'docker',
+      host: '127.0.0.1',
+      port: engine.tlsPort,
+      protocol: 'https',
+      tlsCertDir: engine.certDir,
+    });
   });
 
   it('porthole check names it remote-tls and checks KVM and free space on the engine computer, in a probe container', async () => {
     const report = await checkHost({ env: engine.tlsEnv(), probeImages: () => [image] });
-    expect(report.facts.engine).toMatchObject({ kind: 'docker', flavor: 'remote-tls', endpoint: `tcp://127.0.0.1:${engine.tlsPort}` });
+    expect(report.facts.engine).toMatchObject({
+      kind: 'docker',
+      flavor: 'remote-tls',
+      endpoint: `tcp://127.0.0.1:${engine.tlsPort}`,
+    });
     expect(report.facts).toMatchObject({ kvmCheckedOn: 'engine-host', engineHost: '127.0.0.1' });
-    expect(report.checks.find((c) => c.id === 'kvm')!.found).toMatch(/^On 127\.0\.0\.1 \(the engine's computer, checked in a short-lived container/);
+    expect(report.checks.find((c) => c.id === 'kvm')!.found).toMatch(
+      /^On 127\.0\.0\.1 \(the engine's computer, checked in a short-lived container/,
+    );
     expect(report.checks.find((c) => c.id === 'disk')!.found).toMatch(/^On 127\.0\.0\.1: /);
     expect(await engine.docker('ps', '-aq')).toBe('');
   });
@@ -55,7 +67,9 @@ describe('an engine over TLS (private dockerd with generated certificates)', () 
     expect(report.facts.kvmCheckedOn).toBe('this-computer');
     const kvm = report.checks.find((c) => c.id === 'kvm')!;
     expect(kvm.status).toBe('warn');
-    expect(kvm.found).toMatch(/checked KVM on this computer only, not on the engine's \(its check there did not run: none of the images/);
+    expect(kvm.found).toMatch(
+      /checked KVM on this computer only, not on the engine's \(its check there did not run: none of the images/,
+    );
   });
 
   it('without the certificates it says which file is missing and reaches no other engine', async () => {
@@ -83,10 +97,18 @@ describe('an engine over TLS (private dockerd with generated certificates)', () 
     const name = 'porthole-tls-it';
     const metaDir = join(configDir, 'contexts', 'meta', createHash('sha256').update(name).digest('hex'));
     await mkdir(metaDir, { recursive: true });
-    await writeFile(join(metaDir, 'meta.json'), JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: `tcp://127.0.0.1:${engine.tlsPort}`, SkipTLSVerify: false } } }));
+    await writeFile(
+      join(metaDir, 'meta.json'),
+      JSON.stringify({
+        Name: name,
+        Metadata: {},
+        Endpoints: { docker: { Host: `tcp://127.0.0.1:${engine.tlsPort}`, SkipTLSVerify: false } },
+      }),
+    );
     const tlsDir = contextTlsDir(configDir, name);
     await mkdir(tlsDir, { recursive: true });
-    for (const file of ['ca.pem', 'cert.pem', 'key.pem']) await copyFile(join(engine.certDir, file), join(tlsDir, file));
+    for (const file of ['ca.pem', 'cert.pem', 'key.pem'])
+      await copyFile(join(engine.certDir, file), join(tlsDir, file));
     await writeFile(join(configDir, 'config.json'), JSON.stringify({ currentContext: name }));
     const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_CONFIG: configDir };
     delete env.DOCKER_HOST;

@@ -31,7 +31,10 @@ export function contextTlsDir(dockerConfigDir: string, contextName: string): str
 export const TLS_FILES = ['ca.pem', 'cert.pem', 'key.pem'] as const;
 
 /** Reads ca.pem, cert.pem and key.pem from `dir`; a missing or unreadable one is a reason naming the file. */
-export function readTlsMaterial(dir: string, read: (path: string) => string = (p) => readFileSync(p, 'utf8')): TlsMaterial | { reason: string } {
+export function readTlsMaterial(
+  dir: string,
+  read: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+): TlsMaterial | { reason: string } {
   const out: Partial<Record<(typeof TLS_FILES)[number], string>> = {};
   for (const file of TLS_FILES) {
     try {

@@ -16,7 +16,7 @@ function pngClaiming(width: number, height: number): string {
   return bytes.toString('base64');
 }
 
-describe('a machine\'s last frame (real backend, real files, engine at a dead socket)', () => {
+describe("a machine's last frame (real backend, real files, engine at a dead socket)", () => {
   let root: string;
   let backend: Backend;
   let id: string;
@@ -47,14 +47,32 @@ describe('a machine\'s last frame (real backend, real files, engine at a dead so
 
   it('refuses what is not a small PNG, and machines that do not exist', async () => {
     const notPng = Buffer.from('GIF89a not a png at all, just some bytes').toString('base64');
-    expect(await backend.invoke('saveLastFrame', { id, png: notPng })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
-    expect(await backend.invoke('saveLastFrame', { id, png: 'not base64!' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
-    expect(await backend.invoke('saveLastFrame', { id, png: pngClaiming(4096, 300) })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(await backend.invoke('saveLastFrame', { id, png: notPng })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT' },
+    });
+    expect(await backend.invoke('saveLastFrame', { id, png: 'not base64!' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT' },
+    });
+    expect(await backend.invoke('saveLastFrame', { id, png: pngClaiming(4096, 300) })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT' },
+    });
     const huge = Buffer.alloc(LAST_FRAME_MAX_BYTES + 1);
     Buffer.from(TINY, 'base64').copy(huge);
-    expect(await backend.invoke('saveLastFrame', { id, png: huge.toString('base64') })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
-    expect(await backend.invoke('saveLastFrame', { id: 'no-such-machine', png: TINY })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    expect(await backend.invoke('saveLastFrame', { id: '../escape', png: TINY })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(await backend.invoke('saveLastFrame', { id, png: huge.toString('base64') })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT' },
+    });
+    expect(await backend.invoke('saveLastFrame', { id: 'no-such-machine', png: TINY })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    expect(await backend.invoke('saveLastFrame', { id: '../escape', png: TINY })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT' },
+    });
     // The refused ones changed nothing and left no temporary files.
     expect(await readdir(join(root, 'cache', 'frames'))).toEqual([`${id}.png`]);
     expect(await backend.invoke('lastFrame', { id })).toEqual({ ok: true, value: { png: TINY } });

@@ -14,7 +14,11 @@ export function pngSize(bytes: Buffer): { width: number; height: number } | null
 }
 
 function refuse(message: string): never {
-  throw new PortholeError('INVALID_ARGUMENT', message, 'Send a PNG picture of the screen, at most 1024 pixels a side and 512 KB.');
+  throw new PortholeError(
+    'INVALID_ARGUMENT',
+    message,
+    'Send a PNG picture of the screen, at most 1024 pixels a side and 512 KB.',
+  );
 }
 
 /**
@@ -37,11 +41,16 @@ export class LastFrames {
     if (bytes.length > LAST_FRAME_MAX_BYTES) refuse('The picture is too large.');
     const size = pngSize(bytes);
     if (!size) refuse('The picture is not a PNG.');
-    if (size.width < 1 || size.height < 1 || size.width > LAST_FRAME_MAX_SIDE || size.height > LAST_FRAME_MAX_SIDE) refuse('The picture is too large.');
+    if (size.width < 1 || size.height < 1 || size.width > LAST_FRAME_MAX_SIDE || size.height > LAST_FRAME_MAX_SIDE)
+      refuse('The picture is too large.');
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const tmp = join(this.dir, `.${id}.${randomBytes(6).toString('hex')}.tmp`);
     try {
-      const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+      const handle = await open(
+        tmp,
+        constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+        0o600,
+      );
       try {
         await handle.writeFile(bytes);
       } finally {

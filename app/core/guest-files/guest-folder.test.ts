@@ -48,7 +48,11 @@ describe('GuestFolder.read', () => {
     await symlink('/dev/zero', join(root, 'zero'));
     const started = Date.now();
     expect(await read('zero', 1024 * 1024)).toMatchObject({ ok: false, refusal: 'link' });
-    expect(await new GuestFolder('/dev').read('zero', { maxBytes: 1024 })).toMatchObject({ ok: false, refusal: 'not-a-file', why: 'is a device, not a file' });
+    expect(await new GuestFolder('/dev').read('zero', { maxBytes: 1024 })).toMatchObject({
+      ok: false,
+      refusal: 'not-a-file',
+      why: 'is a device, not a file',
+    });
     expect(Date.now() - started).toBeLessThan(2000);
   });
 

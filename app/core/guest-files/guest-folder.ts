@@ -13,16 +13,11 @@ import { join, sep } from 'node:path';
  */
 
 export type GuestFileRefusal =
-  | 'missing'
-  | 'link'
-  | 'linked-folder'
-  | 'not-a-file'
-  | 'too-large'
-  | 'over-budget'
-  | 'moved'
-  | 'unreadable';
+  'missing' | 'link' | 'linked-folder' | 'not-a-file' | 'too-large' | 'over-budget' | 'moved' | 'unreadable';
 
-export type GuestFileRead = { ok: true; bytes: Buffer } | { ok: false; refusal: GuestFileRefusal; /** Plain words, content-free: "is a symbolic link". */ why: string };
+export type GuestFileRead =
+  | { ok: true; bytes: Buffer }
+  | { ok: false; refusal: GuestFileRefusal; /** Plain words, content-free: "is a symbolic link". */ why: string };
 
 export interface GuestReadOptions {
   /** The most bytes the file may hold; a larger one is refused unread. */
@@ -38,7 +33,15 @@ function refused(refusal: GuestFileRefusal, why: string): GuestFileRead {
   return { ok: false, refusal, why };
 }
 
-function kindOf(info: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+function kindOf(info: {
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+}): string {
   if (info.isSymbolicLink()) return 'a symbolic link';
   if (info.isDirectory()) return 'a folder';
   if (info.isFIFO()) return 'a named pipe';
@@ -55,7 +58,8 @@ function codeOf(error: unknown): string {
 function failure(error: unknown): GuestFileRead {
   const code = codeOf(error);
   if (code === 'ENOENT' || code === 'ENOTDIR') return refused('missing', 'is missing');
-  if (code === 'ELOOP' || code === 'EMLINK') return refused('link', 'is a symbolic link; Porthole does not follow links out of the folder');
+  if (code === 'ELOOP' || code === 'EMLINK')
+    return refused('link', 'is a symbolic link; Porthole does not follow links out of the folder');
   return refused('unreadable', `cannot be read (${code})`);
 }
 
@@ -90,8 +94,12 @@ export class GuestFolder {
     } catch (error) {
       return failure(error);
     }
-    if (!before.isFile()) return before.isSymbolicLink() ? refused('link', 'is a symbolic link; Porthole does not follow links out of the folder') : refused('not-a-file', `is ${kindOf(before)}, not a file`);
-    if (before.size > options.maxBytes) return refused('too-large', `is ${before.size} bytes, more than the ${options.maxBytes} it may be`);
+    if (!before.isFile())
+      return before.isSymbolicLink()
+        ? refused('link', 'is a symbolic link; Porthole does not follow links out of the folder')
+        : refused('not-a-file', `is ${kindOf(before)}, not a file`);
+    if (before.size > options.maxBytes)
+      return refused('too-large', `is ${before.size} bytes, more than the ${options.maxBytes} it may be`);
 
     let handle;
     try {
@@ -103,9 +111,12 @@ export class GuestFolder {
       const info = await handle.stat();
       if (!info.isFile()) return refused('not-a-file', `is ${kindOf(info)}, not a file`);
       if (info.dev !== before.dev || info.ino !== before.ino) return refused('moved', 'changed while it was read');
-      if (info.size > options.maxBytes) return refused('too-large', `is ${info.size} bytes, more than the ${options.maxBytes} it may be`);
-      if (!(await this.opensInside(handle.fd, parts))) return refused('linked-folder', 'is reached through a link out of the folder');
-      if (options.allow && !options.allow(info.size)) return refused('over-budget', 'is past what Porthole reads from the folder at once');
+      if (info.size > options.maxBytes)
+        return refused('too-large', `is ${info.size} bytes, more than the ${options.maxBytes} it may be`);
+      if (!(await this.opensInside(handle.fd, parts)))
+        return refused('linked-folder', 'is reached through a link out of the folder');
+      if (options.allow && !options.allow(info.size))
+        return refused('over-budget', 'is past what Porthole reads from the folder at once');
       // A file may grow after fstat: read at most one byte past the cap, which tells that it did.
       const chunks: Buffer[] = [];
       let total = 0;
@@ -131,7 +142,11 @@ export class GuestFolder {
   private async checkDir(dir: string): Promise<GuestFileRead | null> {
     try {
       const info = await lstat(join(this.root, dir));
-      if (info.isSymbolicLink()) return refused('linked-folder', `is in ${dir}, which is a symbolic link; Porthole does not follow links out of the folder`);
+      if (info.isSymbolicLink())
+        return refused(
+          'linked-folder',
+          `is in ${dir}, which is a symbolic link; Porthole does not follow links out of the folder`,
+        );
       if (!info.isDirectory()) return refused('missing', 'is missing');
       return null;
     } catch (error) {

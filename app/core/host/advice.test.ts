@@ -14,12 +14,21 @@ import { isPrivilegedGroup, kvmCheck, type KvmFindings } from './kvm';
 const FORBIDDEN: ReadonlyArray<{ pattern: RegExp; why: string }> = [
   { pattern: /chmod\s+(-R\s+)?[ago]*[ao][ago]*\+[rwx]/, why: 'opens a file to other users' },
   { pattern: /chmod\s+(-R\s+)?0?[0-7]{2}[2367]\b/, why: 'a numeric mode that lets others write' },
-  { pattern: /chmod\s+(-R\s+)?\S+\s+"?\/(etc|dev|root|var|usr|boot|proc|sys)\//, why: 'changes the permissions of a system file' },
-  { pattern: /usermod\s+-a?G\s+(root|wheel|sudo|admin|adm|shadow|disk|sys|kmem|mem|lxd|systemd-journal|tty|\d+)\b/, why: 'joins a group that grants far more than the feature' },
+  {
+    pattern: /chmod\s+(-R\s+)?\S+\s+"?\/(etc|dev|root|var|usr|boot|proc|sys)\//,
+    why: 'changes the permissions of a system file',
+  },
+  {
+    pattern: /usermod\s+-a?G\s+(root|wheel|sudo|admin|adm|shadow|disk|sys|kmem|mem|lxd|systemd-journal|tty|\d+)\b/,
+    why: 'joins a group that grants far more than the feature',
+  },
   { pattern: /setenforce\s+0|SELINUX=disabled/, why: 'turns SELinux off' },
   { pattern: /--privileged|privileged:\s*true/, why: 'runs a container with every privilege' },
   { pattern: /chown\s+[^\s]*\s+\/(etc|dev|usr|var|boot)\b/, why: 'hands a system file to a user' },
-  { pattern: /kernel\.unprivileged_userns_clone=1|apparmor_restrict_unprivileged_userns=0/, why: 'turns a kernel protection off for every program' },
+  {
+    pattern: /kernel\.unprivileged_userns_clone=1|apparmor_restrict_unprivileged_userns=0/,
+    why: 'turns a kernel protection off for every program',
+  },
 ];
 
 function forbiddenIn(text: string): string[] {
@@ -46,10 +55,24 @@ const BASE: KvmFindings = {
 
 describe('remedies never loosen the system', () => {
   it('the forbidden list catches what it is meant to', () => {
-    for (const bad of ['chmod a+r "/etc/shadow"', 'chmod o+rw /dev/kvm', 'chmod 666 /dev/kvm', 'chmod 644 /etc/shadow', 'chmod -R 777 ~/x', 'sudo usermod -aG root nobody', 'sudo usermod -aG 0 bob', 'setenforce 0']) {
+    for (const bad of [
+      'chmod a+r "/etc/shadow"',
+      'chmod o+rw /dev/kvm',
+      'chmod 666 /dev/kvm',
+      'chmod 644 /etc/shadow',
+      'chmod -R 777 ~/x',
+      'sudo usermod -aG root nobody',
+      'sudo usermod -aG 0 bob',
+      'setenforce 0',
+    ]) {
       expect(forbiddenIn(bad), bad).not.toEqual([]);
     }
-    for (const fine of ['chmod u+r "/home/a/x.iso"', 'chmod 600 ~/.config/x', 'chmod 0640 f', 'sudo usermod -aG kvm alice']) {
+    for (const fine of [
+      'chmod u+r "/home/a/x.iso"',
+      'chmod 600 ~/.config/x',
+      'chmod 0640 f',
+      'sudo usermod -aG kvm alice',
+    ]) {
       expect(forbiddenIn(fine), fine).toEqual([]);
     }
   });
@@ -59,7 +82,11 @@ describe('remedies never loosen the system', () => {
     const errors = ['EACCES', 'EPERM', 'ENXIO', 'ENOENT', undefined];
     const hypervisors = [null, 'kvm', 'oracle', 'microsoft', 'vmware', 'amazon', 'a hypervisor'];
     let checked = 0;
-    for (const [user, uid] of [['alice', 1000], ['nobody', 65534], ['root', 0]] as const) {
+    for (const [user, uid] of [
+      ['alice', 1000],
+      ['nobody', 65534],
+      ['root', 0],
+    ] as const) {
       const ctx = hostContext({ root: '/nonexistent', user, uid });
       for (const group of groups)
         for (const groupCanWrite of [true, false])
@@ -67,11 +94,26 @@ describe('remedies never loosen the system', () => {
             for (const hypervisor of hypervisors)
               for (const present of [true, false])
                 for (const flagsVisible of [true, false])
-                  for (const [rootEngine, rootlessEngine] of [[true, false], [false, true], [false, false]] as const) {
-                    const f: KvmFindings = { ...BASE, group, groupCanWrite, groupOnly: rootlessEngine && openError === undefined, present, usable: openError === undefined && present, flagsVisible, hypervisor, ...(openError ? { openError } : { openError: undefined }) };
+                  for (const [rootEngine, rootlessEngine] of [
+                    [true, false],
+                    [false, true],
+                    [false, false],
+                  ] as const) {
+                    const f: KvmFindings = {
+                      ...BASE,
+                      group,
+                      groupCanWrite,
+                      groupOnly: rootlessEngine && openError === undefined,
+                      present,
+                      usable: openError === undefined && present,
+                      flagsVisible,
+                      hypervisor,
+                      ...(openError ? { openError } : { openError: undefined }),
+                    };
                     const check = kvmCheck(f, ctx, rootEngine, rootlessEngine);
                     expect(forbiddenIn(adviceOf(check))).toEqual([]);
-                    if (isPrivilegedGroup(group)) expect(check.fix?.commands.join('\n') ?? '').not.toContain(`-aG ${group} `);
+                    if (isPrivilegedGroup(group))
+                      expect(check.fix?.commands.join('\n') ?? '').not.toContain(`-aG ${group} `);
                     checked += 1;
                   }
     }
@@ -79,7 +121,16 @@ describe('remedies never loosen the system', () => {
   });
 
   it('an unreadable ISO anywhere, with any error', () => {
-    const paths = ['/etc/shadow', '/etc/gshadow', '/etc/ssl/private/server.key', '/root/win.iso', '/home/bob/win.iso', '/home/alice/Downloads/win.iso', '/media/usb/win.iso', '/dev/sda'];
+    const paths = [
+      '/etc/shadow',
+      '/etc/gshadow',
+      '/etc/ssl/private/server.key',
+      '/root/win.iso',
+      '/home/bob/win.iso',
+      '/home/alice/Downloads/win.iso',
+      '/media/usb/win.iso',
+      '/dev/sda',
+    ];
     for (const path of paths)
       for (const code of ['EACCES', 'EPERM', 'ENOENT', 'ELOOP', 'EISDIR', 'EIO']) {
         const err = openFailure(path, Object.assign(new Error(code), { code }), '/home/alice');

@@ -41,7 +41,15 @@ describe('checkHost', () => {
       kvmForMachines: true,
       tunAvailable: true,
       usbBusAvailable: false,
-      engine: { kind: 'docker', endpoint: 'unix:///var/run/docker.sock', version: '24.0.7', apiVersion: '1.43', rootless: false, desktop: false, flavor: 'docker' },
+      engine: {
+        kind: 'docker',
+        endpoint: 'unix:///var/run/docker.sock',
+        version: '24.0.7',
+        apiVersion: '1.43',
+        rootless: false,
+        desktop: false,
+        flavor: 'docker',
+      },
       kvmCheckedOn: 'this-computer',
     });
   });
@@ -59,7 +67,12 @@ describe('checkHost', () => {
     expect(byId(warned, 'kvm').status).toBe('warn');
     expect(byId(warned, 'tun').status).toBe('warn');
     expect(warned.ready).toBe(true);
-    expect(warned.facts).toMatchObject({ kvmUsable: true, kvmFlagsVisible: false, kvmForMachines: false, tunAvailable: false });
+    expect(warned.facts).toMatchObject({
+      kvmUsable: true,
+      kvmFlagsVisible: false,
+      kvmForMachines: false,
+      tunAvailable: false,
+    });
   });
 
   it('lets a root engine pass /dev/kvm the user cannot open; a rootless one cannot', async () => {
@@ -125,22 +138,33 @@ describe('the passwords item', () => {
   it('says the keyring when the backend keeps passwords there', async () => {
     await fake.serve('/var/run/docker.sock', { kind: 'docker' });
     const item = byId(await checkHost(fake.options()), 'passwords');
-    expect(item).toMatchObject({ status: 'ok', found: 'Windows passwords are kept in the desktop keyring (Secret Service).' });
+    expect(item).toMatchObject({
+      status: 'ok',
+      found: 'Windows passwords are kept in the desktop keyring (Secret Service).',
+    });
     expect(item.fix).toBeUndefined();
   });
 
   it('says the private file, with why and how to get a keyring, and does not block readiness', async () => {
     await fake.serve('/var/run/docker.sock', { kind: 'docker', version: '24.0.7', apiVersion: '1.43' });
-    const report = await checkHost(fake.options({ passwords: async () => ({ place: 'file', reason: 'secret-tool (libsecret-tools) is not installed' }) }));
+    const report = await checkHost(
+      fake.options({
+        passwords: async () => ({ place: 'file', reason: 'secret-tool (libsecret-tools) is not installed' }),
+      }),
+    );
     const item = byId(report, 'passwords');
     expect(item.status).toBe('warn');
-    expect(item.found).toBe('Windows passwords are kept in a private file (0600) — no usable Secret Service found (secret-tool (libsecret-tools) is not installed).');
+    expect(item.found).toBe(
+      'Windows passwords are kept in a private file (0600) — no usable Secret Service found (secret-tool (libsecret-tools) is not installed).',
+    );
     expect(item.fix?.commands).toContain('sudo apt install gnome-keyring libsecret-tools dbus-bin');
     expect(report.ready).toBe(true);
   });
 
   it('asks to unlock a locked keyring rather than install one', async () => {
-    const report = await checkHost(fake.options({ passwords: async () => ({ place: 'file', reason: 'the default keyring is locked' }) }));
+    const report = await checkHost(
+      fake.options({ passwords: async () => ({ place: 'file', reason: 'the default keyring is locked' }) }),
+    );
     const item = byId(report, 'passwords');
     expect(item.fix).toEqual({ text: expect.stringMatching(/^Unlock your keyring/), commands: [] });
   });
@@ -153,7 +177,10 @@ describe('the passwords item', () => {
         },
       }),
     );
-    expect(byId(report, 'passwords')).toMatchObject({ status: 'warn', found: 'Porthole could not run this check: boom' });
+    expect(byId(report, 'passwords')).toMatchObject({
+      status: 'warn',
+      found: 'Porthole could not run this check: boom',
+    });
   });
 });
 
@@ -163,7 +190,9 @@ describe('formatHostReport', () => {
     await fake.write('/proc/modules', '');
     const text = formatHostReport(await checkHost(fake.options()));
     const lines = text.split('\n');
-    expect(lines[0]).toBe('✗ KVM acceleration: /dev/kvm is missing: the kvm and kvm_amd kernel modules are not loaded.');
+    expect(lines[0]).toBe(
+      '✗ KVM acceleration: /dev/kvm is missing: the kvm and kvm_amd kernel modules are not loaded.',
+    );
     expect(lines).toContain('        sudo modprobe kvm_amd');
     expect(lines).toContain('✓ Memory: 16 GB in total, 11 GB available now.');
     expect(text).toMatch(/^✗ Container engine: No container engine is installed/m);
@@ -175,7 +204,9 @@ describe('formatHostReport', () => {
     await fake.serve('/var/run/docker.sock', { kind: 'docker' });
     await fake.write('/proc/cpuinfo', HIDDEN_CPUINFO);
     const text = formatHostReport(await checkHost(fake.options()));
-    expect(text).toMatch(/^! KVM acceleration: \/dev\/kvm opens read-write, but \/proc\/cpuinfo shows neither vmx nor svm\./m);
+    expect(text).toMatch(
+      /^! KVM acceleration: \/dev\/kvm opens read-write, but \/proc\/cpuinfo shows neither vmx nor svm\./m,
+    );
     expect(text.trimEnd().split('\n').at(-1)).toBe('Ready to run Windows machines (1 warning).');
   });
 });

@@ -44,12 +44,24 @@ export async function checkHost(options: CheckHostOptions = {}): Promise<HostRep
   const endpoint = engine.ok ? selectEngine(engine.value.probes)?.endpoint : undefined;
   const probe =
     isRemote && endpoint && options.probeEngineHost !== false
-      ? await guard((options.probeEngineHost ?? probeOverEngine)(endpoint, ctx.storageDir, probeImages(ctx.env, options.probeImages?.())))
+      ? await guard(
+          (options.probeEngineHost ?? probeOverEngine)(
+            endpoint,
+            ctx.storageDir,
+            probeImages(ctx.env, options.probeImages?.()),
+          ),
+        )
       : undefined;
   const there = probe?.ok ? engineHostChecks(probe.value, ctx, rootEngine, ctx.storageDir) : undefined;
-  const kvmResult = kvm.ok ? kvmCheck(kvm.value, ctx, rootEngine, rootlessEngine) : broken('kvm', 'KVM acceleration', kvm.error);
+  const kvmResult = kvm.ok
+    ? kvmCheck(kvm.value, ctx, rootEngine, rootlessEngine)
+    : broken('kvm', 'KVM acceleration', kvm.error);
   const checks: CheckResult[] = [
-    there ? there.kvm : isRemote && fact ? remoteKvm(kvmResult, fact.endpoint, probe && !probe.ok ? probe.error : undefined) : kvmResult,
+    there
+      ? there.kvm
+      : isRemote && fact
+        ? remoteKvm(kvmResult, fact.endpoint, probe && !probe.ok ? probe.error : undefined)
+        : kvmResult,
     engine.ok ? engineCheck(engine.value, ctx) : broken('engine', 'Container engine', engine.error),
     memory.ok ? memoryCheck(memory.value) : broken('memory', 'Memory', memory.error),
     threads.ok ? cpuCheck(threads.value) : broken('cpu', 'Processor', threads.error),
@@ -63,7 +75,8 @@ export async function checkHost(options: CheckHostOptions = {}): Promise<HostRep
   if (sandboxResult) checks.push(sandboxResult);
 
   const k: KvmFindings | undefined = probe?.ok ? probe.value.kvm : kvm.ok ? kvm.value : undefined;
-  const kvmReachesMachines = k !== undefined && kvmReaches(k, { rootEngine, rootlessEngine: rootlessEngine && !probe?.ok });
+  const kvmReachesMachines =
+    k !== undefined && kvmReaches(k, { rootEngine, rootlessEngine: rootlessEngine && !probe?.ok });
   const facts: HostFacts = {
     ramTotalBytes: memory.ok ? memory.value.totalBytes : 0,
     ramAvailableBytes: memory.ok ? memory.value.availableBytes : 0,

@@ -110,7 +110,11 @@ export function hostContext(options: HostCheckOptions = {}): HostContext {
     freeBytes: options.freeBytes ?? freeBytesAt,
     cpuThreads: options.cpuThreads ?? (root === '/' ? availableParallelism : undefined),
     engineRequest: options.engineRequest ?? requestEngine,
-    passwords: options.passwords ?? (root === '/' ? () => probePasswords(env) : async () => ({ place: 'file', reason: 'the keyring is not probed under a test root' })),
+    passwords:
+      options.passwords ??
+      (root === '/'
+        ? () => probePasswords(env)
+        : async () => ({ place: 'file', reason: 'the keyring is not probed under a test root' })),
     at,
     readText: async (path) => {
       try {
@@ -157,10 +161,15 @@ async function freeBytesAt(path: string): Promise<number> {
 /** `user:UID:rw-` entries of getfacl's answer, the mask applied; null when getfacl is missing or fails. */
 function getfaclWriters(path: string): Promise<number[] | null> {
   return new Promise((resolve) => {
-    execFile('getfacl', ['--numeric', '--omit-header', '--absolute-names', '--', path], { timeout: 2000, maxBuffer: 64 * 1024 }, (err, stdout) => {
-      if (err) return resolve(null);
-      resolve(parseAclWriters(String(stdout)));
-    });
+    execFile(
+      'getfacl',
+      ['--numeric', '--omit-header', '--absolute-names', '--', path],
+      { timeout: 2000, maxBuffer: 64 * 1024 },
+      (err, stdout) => {
+        if (err) return resolve(null);
+        resolve(parseAclWriters(String(stdout)));
+      },
+    );
   });
 }
 

@@ -3,7 +3,9 @@ import { familyOf, installCommands, parseOsRelease, rootlessDockerCommands, upgr
 
 describe('os-release', () => {
   it('parses quoted and bare values', () => {
-    expect(parseOsRelease('NAME="Fedora Linux"\nID=fedora\nID_LIKE=\'rhel centos\'\n# comment\nVERSION_ID=40\n')).toEqual({
+    expect(
+      parseOsRelease('NAME="Fedora Linux"\nID=fedora\nID_LIKE=\'rhel centos\'\n# comment\nVERSION_ID=40\n'),
+    ).toEqual({
       NAME: 'Fedora Linux',
       ID: 'fedora',
       ID_LIKE: 'rhel centos',

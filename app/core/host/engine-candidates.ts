@@ -47,7 +47,8 @@ export interface EngineEndpoint extends EngineConnection {
   desktop: boolean;
 }
 
-export type EngineProbeState = 'ok' | 'missing' | 'refused' | 'denied' | 'timeout' | 'not-socket' | 'unsupported' | 'error';
+export type EngineProbeState =
+  'ok' | 'missing' | 'refused' | 'denied' | 'timeout' | 'not-socket' | 'unsupported' | 'error';
 
 export interface EngineProbe {
   candidate: EngineCandidate;
@@ -88,7 +89,8 @@ export async function candidatesFor(ctx: HostContext): Promise<EngineCandidate[]
   const contextName = env.DOCKER_CONTEXT || (await currentContext(ctx, dockerConfigDir));
   if (contextName && contextName !== 'default') {
     const host = await contextHost(ctx, dockerConfigDir, contextName);
-    if (host) add(withContextTls(fromUri(host, 'context', contextName), await contextTls(ctx, dockerConfigDir, contextName)));
+    if (host)
+      add(withContextTls(fromUri(host, 'context', contextName), await contextTls(ctx, dockerConfigDir, contextName)));
   }
 
   add(fromUri('unix:///var/run/docker.sock', 'system'));
@@ -126,7 +128,8 @@ function candidateFromUri(
       const path = posix.resolve('/', c.socketPath);
       const desktop = isUnder(path, posix.join(ctx.home, '.docker', 'desktop'));
       const podman = /podman/.test(path);
-      const underRuntime = (where.runtimeDir !== undefined && isUnder(path, where.runtimeDir)) || /^\/run\/user\/\d+\//.test(path);
+      const underRuntime =
+        (where.runtimeDir !== undefined && isUnder(path, where.runtimeDir)) || /^\/run\/user\/\d+\//.test(path);
       return {
         ...base,
         socketPath: ctx.at(path),
@@ -193,4 +196,3 @@ export function safeJson(text: string): unknown {
     return undefined;
   }
 }
-

@@ -12,7 +12,11 @@ import { diskCheck, type DiskSpace } from './resources';
 const CACHE_MS = 60_000;
 const cache = new Map<string, { at: number; probe: Promise<EngineHostProbe> }>();
 
-export type ProbeEngineHost = (endpoint: EngineEndpoint, storageDir: string, images: string[]) => Promise<EngineHostProbe>;
+export type ProbeEngineHost = (
+  endpoint: EngineEndpoint,
+  storageDir: string,
+  images: string[],
+) => Promise<EngineHostProbe>;
 
 export function engineHostName(endpoint: Pick<EngineEndpoint, 'ssh' | 'host'>): string {
   return endpoint.ssh?.host ?? endpoint.host ?? 'the engine computer';
@@ -39,26 +43,53 @@ export function probeImages(env: NodeJS.ProcessEnv, machineImages: string[] = []
  * The KVM and disk items for a remote engine, from the probe on its computer. KVM's verdict is the
  * same reading as for this computer's, said for the engine's computer: its fixes run there.
  */
-export function engineHostChecks(probe: EngineHostProbe, ctx: HostContext, rootEngine: boolean, storageDir: string): { kvm: CheckResult; disk: CheckResult } {
+export function engineHostChecks(
+  probe: EngineHostProbe,
+  ctx: HostContext,
+  rootEngine: boolean,
+  storageDir: string,
+): { kvm: CheckResult; disk: CheckResult } {
   const on = `On ${probe.host} (the engine's computer, checked in a short-lived container of ${probe.image})`;
   const kvm = kvmCheck(probe.kvm, { ...ctx, sudo: 'sudo ', user: '<user>' }, rootEngine);
-  const disk = diskCheck({ storageDir, measuredAt: probe.measuredAt, freeBytes: probe.freeBytes, ...(probe.freeBytes === null ? { error: 'df gave no number' } : {}) }, ctx.minDiskBytes);
+  const disk = diskCheck(
+    {
+      storageDir,
+      measuredAt: probe.measuredAt,
+      freeBytes: probe.freeBytes,
+      ...(probe.freeBytes === null ? { error: 'df gave no number' } : {}),
+    },
+    ctx.minDiskBytes,
+  );
   return {
     kvm: {
       ...kvm,
       found: `${on}: ${kvm.found.replace(/This computer is itself/g, 'That computer is itself')}`,
-      ...(kvm.fix ? { fix: { text: `On ${probe.host}: ${kvm.fix.text}`, commands: [`# on ${probe.host}:`, ...kvm.fix.commands] } } : {}),
+      ...(kvm.fix
+        ? { fix: { text: `On ${probe.host}: ${kvm.fix.text}`, commands: [`# on ${probe.host}:`, ...kvm.fix.commands] } }
+        : {}),
     },
     disk: {
       ...disk,
       found: `On ${probe.host}: ${disk.found}`,
-      ...(disk.fix ? { fix: { text: `On ${probe.host}: ${disk.fix.text}`, commands: [`# on ${probe.host}:`, ...disk.fix.commands] } } : {}),
+      ...(disk.fix
+        ? {
+            fix: {
+              text: `On ${probe.host}: ${disk.fix.text}`,
+              commands: [`# on ${probe.host}:`, ...disk.fix.commands],
+            },
+          }
+        : {}),
     },
   };
 }
 
 /** Free space for a storage folder on a remote engine's computer (the wizard's hint), by the same probe. */
-export async function remoteDiskSpace(docker: EngineClient['docker'], storageDir: string, host: string, images: string[]): Promise<DiskSpace> {
+export async function remoteDiskSpace(
+  docker: EngineClient['docker'],
+  storageDir: string,
+  host: string,
+  images: string[],
+): Promise<DiskSpace> {
   const probe = await probeEngineHost(docker, { images, storageDir, host });
   return { storageDir, measuredAt: probe.measuredAt, freeBytes: probe.freeBytes };
 }

@@ -31,13 +31,19 @@ describe('the KVM and disk probe on an ssh engine computer', () => {
     expect(report.facts.engine).toMatchObject({ flavor: 'remote-ssh' });
     expect(report.facts).toMatchObject({ kvmCheckedOn: 'engine-host', engineHost: '127.0.0.1' });
     const kvm = report.checks.find((c) => c.id === 'kvm')!;
-    expect(kvm.found).toMatch(new RegExp(`^On 127\\.0\\.0\\.1 \\(the engine's computer, checked in a short-lived container of ${image.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`));
+    expect(kvm.found).toMatch(
+      new RegExp(
+        `^On 127\\.0\\.0\\.1 \\(the engine's computer, checked in a short-lived container of ${image.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`,
+      ),
+    );
     // The shared engine's computer has /dev/kvm and the engine (root) passes it: it opens in the container.
     expect(report.facts.kvmUsable).toBe(true);
     expect(kvm.found).toMatch(/\/dev\/kvm opens read-write/);
     // The far folder does not exist: measured on its nearest existing folder there (/var/lib), as df sees it.
     const disk = report.checks.find((c) => c.id === 'disk')!;
-    expect(disk.found).toMatch(/^On 127\.0\.0\.1: .* free at \/var\/lib\/porthole-probe-test\/does\/not\/exist \(measured on \/var\/lib, which exists\)/);
+    expect(disk.found).toMatch(
+      /^On 127\.0\.0\.1: .* free at \/var\/lib\/porthole-probe-test\/does\/not\/exist \(measured on \/var\/lib, which exists\)/,
+    );
     const here = await statfs('/var/lib');
     const hereFree = here.bavail * here.bsize;
     expect(Math.abs((report.facts.freeDiskBytes ?? 0) - hereFree)).toBeLessThan(2 * 1024 ** 3);
@@ -46,8 +52,13 @@ describe('the KVM and disk probe on an ssh engine computer', () => {
   });
 
   it('no usable image on the engine: the check says so and falls back to this computer, never pulling', async () => {
-    const report = await checkHost({ env: { ...sshd.env(), PORTHOLE_DEFAULT_IMAGE: 'porthole/not-here:never' }, probeImages: () => [] });
+    const report = await checkHost({
+      env: { ...sshd.env(), PORTHOLE_DEFAULT_IMAGE: 'porthole/not-here:never' },
+      probeImages: () => [],
+    });
     expect(report.facts.kvmCheckedOn).toBe('this-computer');
-    expect(report.checks.find((c) => c.id === 'kvm')?.found).toMatch(/checked KVM on this computer only, not on the engine's \(its check there did not run: none of the images porthole\/not-here:never is on the engine yet/);
+    expect(report.checks.find((c) => c.id === 'kvm')?.found).toMatch(
+      /checked KVM on this computer only, not on the engine's \(its check there did not run: none of the images porthole\/not-here:never is on the engine yet/,
+    );
   });
 });

@@ -48,7 +48,10 @@ function errnoOf(message: string): string {
 }
 
 /** Reads the probe's output. `deviceMapped`: the container was given /dev/kvm (false: the engine's computer has none). */
-export function parseProbeOutput(output: string, deviceMapped: boolean): { kvm: KvmFindings; freeBytes: number | null } {
+export function parseProbeOutput(
+  output: string,
+  deviceMapped: boolean,
+): { kvm: KvmFindings; freeBytes: number | null } {
   const text = output.replace(/\r\n/g, '\n');
   const [head = '', rest = ''] = text.split('\n---df\n');
   const [dfText = '', cpuText = ''] = rest.split('\n---cpuinfo\n');
@@ -81,7 +84,11 @@ export function parseDfAvailable(text: string): number | null {
   const header = lines.findIndex((l) => /^Filesystem\s/.test(l));
   if (header < 0) return null;
   // POSIX output puts a long device name on its own line; the numbers are the last fields either way.
-  const fields = lines.slice(header + 1).join(' ').trim().split(/\s+/);
+  const fields = lines
+    .slice(header + 1)
+    .join(' ')
+    .trim()
+    .split(/\s+/);
   const available = Number(fields[fields.length - 3]);
   return Number.isFinite(available) && available >= 0 ? available * 1024 : null;
 }
@@ -95,7 +102,11 @@ export function isMissingDevice(err: unknown): boolean {
 /** The engine would not bind that folder (it does not exist there, or cannot be bound): try its parent. */
 export function isRefusedMount(err: unknown): boolean {
   const message = err instanceof Error ? err.message : String(err);
-  return /bind source path does not exist|not a shared or slave mount|invalid mount config|no such file or directory/i.test(message) && !isMissingDevice(err);
+  return (
+    /bind source path does not exist|not a shared or slave mount|invalid mount config|no such file or directory/i.test(
+      message,
+    ) && !isMissingDevice(err)
+  );
 }
 
 /** The folder and its ancestors, nearest first: the probe measures the first one the engine's computer has. */
@@ -138,7 +149,13 @@ export async function probeEngineHost(docker: Docker, options: ProbeOptions): Pr
     try {
       const output = await runProbe(docker, image, options, device, sources[source] ?? null);
       const read = parseProbeOutput(output, device);
-      return { host: options.host, image, ...read, measuredAt: read.freeBytes === null ? null : (sources[source] ?? null), elapsedMs: Date.now() - started };
+      return {
+        host: options.host,
+        image,
+        ...read,
+        measuredAt: read.freeBytes === null ? null : (sources[source] ?? null),
+        elapsedMs: Date.now() - started,
+      };
     } catch (err) {
       if (device && isMissingDevice(err)) device = false;
       else if (source < sources.length - 1 && isRefusedMount(err)) source += 1;
@@ -147,7 +164,13 @@ export async function probeEngineHost(docker: Docker, options: ProbeOptions): Pr
   }
 }
 
-async function runProbe(docker: Docker, image: string, options: ProbeOptions, device: boolean, mountSource: string | null): Promise<string> {
+async function runProbe(
+  docker: Docker,
+  image: string,
+  options: ProbeOptions,
+  device: boolean,
+  mountSource: string | null,
+): Promise<string> {
   const container = await docker.createContainer({
     Image: image,
     Entrypoint: ['sh', '-c', PROBE_SCRIPT],

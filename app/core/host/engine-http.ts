@@ -40,7 +40,7 @@ export const requestEngine: EngineRequest = (address, path, timeoutMs) =>
         ? { socketPath: address.socketPath }
         : address.ssh
           ? { host: address.ssh.host }
-        : { host: address.host, port: address.port ?? (secure ? 2376 : 2375) }),
+          : { host: address.host, port: address.port ?? (secure ? 2376 : 2375) }),
       ...(secure ? { ca: address.tls?.ca, cert: address.tls?.cert, key: address.tls?.key } : {}),
     };
     const req = (secure ? https : http).request(options, (res) => {

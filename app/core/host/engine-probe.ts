@@ -5,7 +5,17 @@ import { z } from 'zod';
 import type { EngineFact } from '../../api';
 import { errnoCode, hostContext, type HostCheckOptions, type HostContext } from './context';
 import type { EngineAddress } from './engine-http';
-import { candidatesFor, DEFAULT_PATH, MIN_DOCKER_API, safeJson, SSH_PROBE_TIMEOUT_MS, type EngineCandidate, type EngineEndpoint, type EngineKind, type EngineProbe } from './engine-candidates';
+import {
+  candidatesFor,
+  DEFAULT_PATH,
+  MIN_DOCKER_API,
+  safeJson,
+  SSH_PROBE_TIMEOUT_MS,
+  type EngineCandidate,
+  type EngineEndpoint,
+  type EngineKind,
+  type EngineProbe,
+} from './engine-candidates';
 
 const versionSchema = z.object({
   Version: z.string().optional(),
@@ -37,7 +47,8 @@ export async function probeEngine(candidate: EngineCandidate, ctx: HostContext):
   if (candidate.socketPath) {
     try {
       const s = await lstat(candidate.socketPath);
-      if (!s.isSocket()) return { candidate, state: 'not-socket', detail: `${candidate.realSocketPath} is not a socket` };
+      if (!s.isSocket())
+        return { candidate, state: 'not-socket', detail: `${candidate.realSocketPath} is not a socket` };
     } catch (err) {
       return failed(candidate, err);
     }
@@ -66,7 +77,8 @@ export async function probeEngine(candidate: EngineCandidate, ctx: HostContext):
   const infoData = i?.success ? i.data : undefined;
   const components = (versionData?.Components ?? []).map((c) => c.Name ?? '');
 
-  const podman = Boolean(ping.headers['libpod-api-version']) || libpod?.status === 200 || components.some((n) => /podman/i.test(n));
+  const podman =
+    Boolean(ping.headers['libpod-api-version']) || libpod?.status === 200 || components.some((n) => /podman/i.test(n));
   const kind: EngineKind = podman
     ? 'podman'
     : components.includes('Engine') || versionData?.ApiVersion || ping.headers['api-version']
@@ -81,7 +93,11 @@ export async function probeEngine(candidate: EngineCandidate, ctx: HostContext):
     !desktop &&
     (candidate.rootless ||
       (infoData?.SecurityOptions ?? []).some((o) => o.includes('name=rootless')) ||
-      (podman && (await podmanRootless((path) => ctx.engineRequest(address, path, Math.max(ctx.timeoutMs, LIBPOD_INFO_TIMEOUT_MS)), ping.headers['libpod-api-version']))));
+      (podman &&
+        (await podmanRootless(
+          (path) => ctx.engineRequest(address, path, Math.max(ctx.timeoutMs, LIBPOD_INFO_TIMEOUT_MS)),
+          ping.headers['libpod-api-version'],
+        ))));
   const endpoint: EngineEndpoint = {
     kind,
     label: candidate.label,
@@ -100,13 +116,18 @@ export async function probeEngine(candidate: EngineCandidate, ctx: HostContext):
 
 /** Podman's /libpod/info gathers its store's figures first: slower than a ping, seconds on a busy host. */
 const LIBPOD_INFO_TIMEOUT_MS = 10_000;
-const libpodInfoSchema = z.object({ host: z.object({ security: z.object({ rootless: z.boolean().optional() }).optional() }).optional() });
+const libpodInfoSchema = z.object({
+  host: z.object({ security: z.object({ rootless: z.boolean().optional() }).optional() }).optional(),
+});
 
 /**
  * Podman's compatible /info does not say it runs rootless (4.3 lists no name=rootless), and its
  * socket may be anywhere DOCKER_HOST points: its own /libpod/info does (host.security.rootless).
  */
-async function podmanRootless(get: (path: string) => Promise<{ status: number; body: string }>, libpodVersion: string | string[] | undefined): Promise<boolean> {
+async function podmanRootless(
+  get: (path: string) => Promise<{ status: number; body: string }>,
+  libpodVersion: string | string[] | undefined,
+): Promise<boolean> {
   const version = typeof libpodVersion === 'string' && /^\d+(\.\d+)*$/.test(libpodVersion) ? libpodVersion : '4.0.0';
   const info = await get(`/v${version}/libpod/info`).catch(() => null);
   if (info?.status !== 200) return false;
@@ -196,10 +217,16 @@ export function engineFlavor(endpoint: EngineEndpoint): NonNullable<EngineFact['
 
 /** Which engine programs exist on PATH (and the sbin dirs, where dockerd lives). */
 export async function installedEngines(ctx: HostContext): Promise<{ dockerd: boolean; podman: boolean }> {
-  const dirs = [...new Set([...(ctx.env.PATH ?? DEFAULT_PATH).split(':').filter(Boolean), '/usr/sbin', '/usr/bin', '/usr/local/bin'])];
+  const dirs = [
+    ...new Set([
+      ...(ctx.env.PATH ?? DEFAULT_PATH).split(':').filter(Boolean),
+      '/usr/sbin',
+      '/usr/bin',
+      '/usr/local/bin',
+    ]),
+  ];
   const has = async (name: string): Promise<boolean> =>
     (await Promise.all(dirs.map((d) => ctx.exists(posix.join(d, name))))).some(Boolean);
   const [dockerd, podman] = await Promise.all([has('dockerd'), has('podman')]);
   return { dockerd, podman };
 }
-

@@ -5,7 +5,14 @@ import { hostContext, type HostCheckOptions } from './context';
 import { readDistro } from './distro';
 import { engineCheck } from './engine';
 import { findEngineCandidates } from './engine-candidates';
-import { apiAtLeast, engineFlavor, installedEngines, probeEngines, resolveEngineEndpoint, selectEngine } from './engine-probe';
+import {
+  apiAtLeast,
+  engineFlavor,
+  installedEngines,
+  probeEngines,
+  resolveEngineEndpoint,
+  selectEngine,
+} from './engine-probe';
 import { requestEngine, type EngineRequest } from './engine-http';
 import { makeFakeRoot, type FakeRoot } from '../testing/fake-root';
 
@@ -53,12 +60,18 @@ describe('findEngineCandidates', () => {
 
   it('puts DOCKER_HOST first (unix and tcp)', async () => {
     const unix = await findEngineCandidates(fake.options({ env: env({ DOCKER_HOST: 'unix:///srv/engine.sock' }) }));
-    expect(unix[0]).toMatchObject({ source: 'DOCKER_HOST', label: 'unix:///srv/engine.sock', socketPath: join(fake.root, 'srv/engine.sock') });
+    expect(unix[0]).toMatchObject({
+      source: 'DOCKER_HOST',
+      label: 'unix:///srv/engine.sock',
+      socketPath: join(fake.root, 'srv/engine.sock'),
+    });
 
     const tcp = await findEngineCandidates(fake.options({ env: env({ DOCKER_HOST: 'tcp://10.0.0.5:2375' }) }));
     expect(tcp[0]).toMatchObject({ source: 'DOCKER_HOST', host: '10.0.0.5', port: 2375, protocol: 'http' });
 
-    const tls = await findEngineCandidates(fake.options({ env: env({ DOCKER_HOST: 'tcp://box:2376', DOCKER_TLS_VERIFY: '1' }) }));
+    const tls = await findEngineCandidates(
+      fake.options({ env: env({ DOCKER_HOST: 'tcp://box:2376', DOCKER_TLS_VERIFY: '1' }) }),
+    );
     expect(tls[0]).toMatchObject({ protocol: 'https', port: 2376, tlsCertDir: '/home/alice/.docker' });
   });
 
@@ -66,7 +79,9 @@ describe('findEngineCandidates', () => {
     const list = await findEngineCandidates(fake.options({ env: env({ DOCKER_HOST: 'ssh://me@box:2222' }) }));
     expect(list[0]).toMatchObject({ source: 'DOCKER_HOST', ssh: { host: 'box', port: 2222, user: 'me' } });
     expect(list[0]!.unsupported).toBeUndefined();
-    const withPath = await findEngineCandidates(fake.options({ env: env({ DOCKER_HOST: 'ssh://me@box/run/docker.sock' }) }));
+    const withPath = await findEngineCandidates(
+      fake.options({ env: env({ DOCKER_HOST: 'ssh://me@box/run/docker.sock' }) }),
+    );
     expect(withPath[0]!.unsupported).toMatch(/has a path/);
   });
 
@@ -94,10 +109,19 @@ describe('findEngineCandidates', () => {
     );
     await fake.write(
       '/home/alice/.docker/contexts/meta/3d4e5f/meta.json',
-      JSON.stringify({ Name: 'rootless', Metadata: {}, Endpoints: { docker: { Host: 'unix:///run/user/1000/docker.sock', SkipTLSVerify: false } } }),
+      JSON.stringify({
+        Name: 'rootless',
+        Metadata: {},
+        Endpoints: { docker: { Host: 'unix:///run/user/1000/docker.sock', SkipTLSVerify: false } },
+      }),
     );
     const list = await findEngineCandidates(fake.options());
-    expect(list[0]).toMatchObject({ source: 'context', context: 'rootless', label: 'unix:///run/user/1000/docker.sock', rootless: true });
+    expect(list[0]).toMatchObject({
+      source: 'context',
+      context: 'rootless',
+      label: 'unix:///run/user/1000/docker.sock',
+      rootless: true,
+    });
     // The same socket is not listed twice.
     expect(list.filter((c) => c.label === 'unix:///run/user/1000/docker.sock')).toHaveLength(1);
 
@@ -109,7 +133,10 @@ describe('findEngineCandidates', () => {
     await fake.write('/home/alice/.docker/config.json', JSON.stringify({ currentContext: 'desktop-linux' }));
     await fake.write(
       '/home/alice/.docker/contexts/meta/fe01/meta.json',
-      JSON.stringify({ Name: 'desktop-linux', Endpoints: { docker: { Host: 'unix:///home/alice/.docker/desktop/docker.sock' } } }),
+      JSON.stringify({
+        Name: 'desktop-linux',
+        Endpoints: { docker: { Host: 'unix:///home/alice/.docker/desktop/docker.sock' } },
+      }),
     );
     const list = await findEngineCandidates(fake.options());
     expect(list[0]).toMatchObject({ desktop: true, rootless: false });
@@ -137,7 +164,11 @@ describe('probing engines', () => {
   it('tells Podman from Docker by /libpod/_ping (rootless user socket)', async () => {
     await fake.serve('/run/user/1000/podman/podman.sock', { kind: 'podman', version: '4.3.1', apiVersion: '1.40' });
     const endpoint = await resolveEngineEndpoint(fake.options());
-    expect(endpoint).toMatchObject({ kind: 'podman', label: 'unix:///run/user/1000/podman/podman.sock', rootless: true });
+    expect(endpoint).toMatchObject({
+      kind: 'podman',
+      label: 'unix:///run/user/1000/podman/podman.sock',
+      rootless: true,
+    });
     const result = await check();
     expect(result.status).toBe('ok'); // the Docker API minimum does not apply to Podman
     expect(result.found).toMatch(/^Podman 4\.3\.1 .* rootless\.$/);
@@ -169,11 +200,18 @@ describe('probing engines', () => {
     const result = await check();
     expect(result.status).toBe('fail');
     expect(result.found).toMatch(/API 1\.41 or newer/);
-    expect(result.fix?.commands).toEqual(['sudo apt-get update', 'sudo apt-get install --only-upgrade docker.io docker-ce']);
+    expect(result.fix?.commands).toEqual([
+      'sudo apt-get update',
+      'sudo apt-get install --only-upgrade docker.io docker-ce',
+    ]);
   });
 
   it('warns about Docker Desktop (OperatingSystem "Docker Desktop"): its VM cannot pass KVM', async () => {
-    await fake.serve('/var/run/docker.sock', { kind: 'docker', operatingSystem: 'Docker Desktop', platformName: 'Docker Desktop 4.34.0 (165256)' });
+    await fake.serve('/var/run/docker.sock', {
+      kind: 'docker',
+      operatingSystem: 'Docker Desktop',
+      platformName: 'Docker Desktop 4.34.0 (165256)',
+    });
     const endpoint = await resolveEngineEndpoint(fake.options());
     expect(endpoint?.desktop).toBe(true);
     const result = await check();
@@ -187,7 +225,10 @@ describe('probing engines', () => {
     await fake.write('/home/alice/.docker/config.json', JSON.stringify({ currentContext: 'desktop-linux' }));
     await fake.write(
       '/home/alice/.docker/contexts/meta/fe01/meta.json',
-      JSON.stringify({ Name: 'desktop-linux', Endpoints: { docker: { Host: 'unix:///home/alice/.docker/desktop/docker.sock' } } }),
+      JSON.stringify({
+        Name: 'desktop-linux',
+        Endpoints: { docker: { Host: 'unix:///home/alice/.docker/desktop/docker.sock' } },
+      }),
     );
     await fake.serve('/home/alice/.docker/desktop/docker.sock', { kind: 'docker' });
     const result = await check();
@@ -197,7 +238,10 @@ describe('probing engines', () => {
 
   it('warns when the current context is dead and another engine answers', async () => {
     await fake.write('/home/alice/.docker/config.json', JSON.stringify({ currentContext: 'gone' }));
-    await fake.write('/home/alice/.docker/contexts/meta/aa/meta.json', JSON.stringify({ Name: 'gone', Endpoints: { docker: { Host: 'unix:///srv/gone.sock' } } }));
+    await fake.write(
+      '/home/alice/.docker/contexts/meta/aa/meta.json',
+      JSON.stringify({ Name: 'gone', Endpoints: { docker: { Host: 'unix:///srv/gone.sock' } } }),
+    );
     await fake.serve('/var/run/docker.sock', { kind: 'docker' });
     expect((await resolveEngineEndpoint(fake.options()))?.label).toBe('unix:///var/run/docker.sock');
     const result = await check();
@@ -224,12 +268,15 @@ describe('probing engines', () => {
   it('explains EACCES with the docker group, its security cost, rootless Docker and Podman', async () => {
     await fake.serve('/var/run/docker.sock', { kind: 'docker' });
     const denying: EngineRequest = async (address, path, timeout) => {
-      if (address.socketPath?.endsWith('var/run/docker.sock')) throw Object.assign(new Error('connect EACCES'), { code: 'EACCES' });
+      if (address.socketPath?.endsWith('var/run/docker.sock'))
+        throw Object.assign(new Error('connect EACCES'), { code: 'EACCES' });
       return requestEngine(address, path, timeout);
     };
     const result = await check({ engineRequest: denying });
     expect(result.status).toBe('fail');
-    expect(result.found).toMatch(/user alice may not use the engine at unix:\/\/\/var\/run\/docker.sock \(permission denied/);
+    expect(result.found).toMatch(
+      /user alice may not use the engine at unix:\/\/\/var\/run\/docker.sock \(permission denied/,
+    );
     expect(result.fix?.text).toMatch(/full root/);
     expect(result.fix?.commands).toContain('sudo usermod -aG docker alice');
     expect(result.fix?.commands).toContain('/usr/share/docker.io/contrib/dockerd-rootless-setuptool.sh install');
@@ -240,7 +287,8 @@ describe('probing engines', () => {
     await fake.serve('/var/run/docker.sock', { kind: 'docker' });
     await fake.serve('/run/user/1000/docker.sock', { kind: 'docker', rootless: true });
     const denying: EngineRequest = async (address, path, timeout) => {
-      if (address.socketPath?.endsWith('var/run/docker.sock')) throw Object.assign(new Error('connect EACCES'), { code: 'EACCES' });
+      if (address.socketPath?.endsWith('var/run/docker.sock'))
+        throw Object.assign(new Error('connect EACCES'), { code: 'EACCES' });
       return requestEngine(address, path, timeout);
     };
     const result = await check({ engineRequest: denying });
@@ -270,7 +318,11 @@ describe('probing engines', () => {
     expect(result.status).toBe('fail');
     expect(result.found).toMatch(/DOCKER_HOST is unix:\/\/\/nonexistent.sock, but no engine listens there/);
     expect(result.found).toMatch(/not running, or not installed/);
-    expect(result.fix?.commands).toEqual(['sudo systemctl enable --now docker', '# or use the engine that answers:', 'unset DOCKER_HOST']);
+    expect(result.fix?.commands).toEqual([
+      'sudo systemctl enable --now docker',
+      '# or use the engine that answers:',
+      'unset DOCKER_HOST',
+    ]);
   });
 
   it('fails on an unsupported DOCKER_HOST scheme', async () => {
@@ -285,9 +337,13 @@ describe('engine flavor (porthole check --json)', () => {
   it('names the engine as a user would: local kinds, rootless, and how a remote one is reached', () => {
     const base = { label: 'x', rootless: false, desktop: false } as const;
     expect(engineFlavor({ ...base, kind: 'docker', socketPath: '/var/run/docker.sock' })).toBe('docker');
-    expect(engineFlavor({ ...base, kind: 'docker', socketPath: '/run/user/1000/docker.sock', rootless: true })).toBe('docker-rootless');
+    expect(engineFlavor({ ...base, kind: 'docker', socketPath: '/run/user/1000/docker.sock', rootless: true })).toBe(
+      'docker-rootless',
+    );
     expect(engineFlavor({ ...base, kind: 'podman', socketPath: '/run/podman/podman.sock' })).toBe('podman');
-    expect(engineFlavor({ ...base, kind: 'podman', socketPath: '/run/user/1000/podman/podman.sock', rootless: true })).toBe('podman-rootless');
+    expect(
+      engineFlavor({ ...base, kind: 'podman', socketPath: '/run/user/1000/podman/podman.sock', rootless: true }),
+    ).toBe('podman-rootless');
     expect(engineFlavor({ ...base, kind: 'docker', ssh: { host: 'box' } })).toBe('remote-ssh');
     expect(engineFlavor({ ...base, kind: 'docker', host: 'box', port: 2376, protocol: 'https' })).toBe('remote-tls');
     expect(engineFlavor({ ...base, kind: 'docker', host: 'box', port: 2375, protocol: 'http' })).toBe('remote-tcp');
@@ -314,7 +370,11 @@ describe('no engine at all', () => {
     ['Ubuntu', 'ID=ubuntu\nID_LIKE=debian\n', ['sudo apt-get install -y docker.io', 'sudo apt-get install -y podman']],
     ['Fedora', 'ID=fedora\n', ['sudo dnf install -y moby-engine', 'sudo dnf install -y podman']],
     ['Arch', 'ID=arch\n', ['sudo pacman -S --needed docker', 'sudo pacman -S --needed podman']],
-    ['openSUSE', 'ID="opensuse-tumbleweed"\nID_LIKE="opensuse suse"\n', ['sudo zypper install -y docker', 'sudo zypper install -y podman']],
+    [
+      'openSUSE',
+      'ID="opensuse-tumbleweed"\nID_LIKE="opensuse suse"\n',
+      ['sudo zypper install -y docker', 'sudo zypper install -y podman'],
+    ],
   ];
   it.each(families)('gives %s install commands for Docker and Podman', async (_name, osRelease, expected) => {
     await fake.write('/etc/os-release', osRelease);

@@ -2,14 +2,28 @@
 import type { CheckResult } from '../../api';
 import type { HostContext } from './context';
 import { installCommands, rootlessDockerCommands, upgradeDockerCommands, type Distro } from './distro';
-import { MIN_DOCKER_API, type EngineCandidate, type EngineKind, type EngineProbe, type EngineProbeState } from './engine-candidates';
+import {
+  MIN_DOCKER_API,
+  type EngineCandidate,
+  type EngineKind,
+  type EngineProbe,
+  type EngineProbeState,
+} from './engine-candidates';
 import { selectEngine } from './engine-probe';
 
 const TITLE = 'Container engine';
-const WHY = 'Porthole runs each Windows machine as a container, through the engine\'s API (Docker or Podman).';
+const WHY = "Porthole runs each Windows machine as a container, through the engine's API (Docker or Podman).";
 
 /** Severity order for explaining why no engine answers: the most actionable first. */
-const STATE_RANK: EngineProbeState[] = ['denied', 'refused', 'timeout', 'error', 'not-socket', 'unsupported', 'missing'];
+const STATE_RANK: EngineProbeState[] = [
+  'denied',
+  'refused',
+  'timeout',
+  'error',
+  'not-socket',
+  'unsupported',
+  'missing',
+];
 
 function describe(kind: EngineKind, version: string | undefined): string {
   const name = kind === 'podman' ? 'Podman' : kind === 'docker' ? 'Docker' : 'A container engine';
@@ -22,7 +36,8 @@ function startCommands(candidate: EngineCandidate, ctx: HostContext): string[] {
   if (!path) return [];
   if (candidate.desktop) return ['systemctl --user start docker-desktop'];
   const user = candidate.rootless;
-  if (/podman/.test(path)) return user ? ['systemctl --user enable --now podman.socket'] : [`${ctx.sudo}systemctl enable --now podman.socket`];
+  if (/podman/.test(path))
+    return user ? ['systemctl --user enable --now podman.socket'] : [`${ctx.sudo}systemctl enable --now podman.socket`];
   return user ? ['systemctl --user enable --now docker'] : [`${ctx.sudo}systemctl enable --now docker`];
 }
 
@@ -30,7 +45,9 @@ function installBlock(distro: Distro, ctx: HostContext): { text: string; command
   const install = installCommands(distro, ctx.sudo);
   const commands = [
     ...(install.docker.length ? [`# Docker on ${distro.name}:`, ...install.docker] : []),
-    ...(install.podman.length ? [`# or Podman on ${distro.name} (runs as your user, no root-equivalent group):`, ...install.podman] : []),
+    ...(install.podman.length
+      ? [`# or Podman on ${distro.name} (runs as your user, no root-equivalent group):`, ...install.podman]
+      : []),
   ];
   return { text: install.note ?? 'Install Docker Engine or Podman, then run "porthole check" again.', commands };
 }
@@ -106,7 +123,10 @@ export function engineCheck({ probes, distro, installed }: EngineCheckInput, ctx
         status: 'fail',
         found: `${at ? `${at} ` : ''}nothing answers at ${c.label} (connection refused): the engine is not running; its socket file is left over.`,
         why,
-        fix: { text: `Start the engine.${unsetHint.text}`, commands: [...startCommands(c, ctx), ...unsetHint.commands] },
+        fix: {
+          text: `Start the engine.${unsetHint.text}`,
+          commands: [...startCommands(c, ctx), ...unsetHint.commands],
+        },
       };
     case 'timeout':
       return {
@@ -117,7 +137,10 @@ export function engineCheck({ probes, distro, installed }: EngineCheckInput, ctx
         why,
         fix: {
           text: `Wait a moment and check again; if it stays silent, restart the engine.${unsetHint.text}`,
-          commands: [...startCommands(c, ctx).map((cmd) => cmd.replace('enable --now', 'restart')), ...unsetHint.commands],
+          commands: [
+            ...startCommands(c, ctx).map((cmd) => cmd.replace('enable --now', 'restart')),
+            ...unsetHint.commands,
+          ],
         },
       };
     case 'unsupported':
@@ -142,7 +165,10 @@ export function engineCheck({ probes, distro, installed }: EngineCheckInput, ctx
         why,
         fix: {
           text: `Restart the engine and look at its log.${unsetHint.text}`,
-          commands: [...startCommands(c, ctx).map((cmd) => cmd.replace('enable --now', 'restart')), ...unsetHint.commands],
+          commands: [
+            ...startCommands(c, ctx).map((cmd) => cmd.replace('enable --now', 'restart')),
+            ...unsetHint.commands,
+          ],
         },
       };
     case 'missing':
@@ -163,7 +189,9 @@ function missingCheck(
   const install = installBlock(distro, ctx);
   const start = [
     ...(installed.dockerd ? [`${ctx.sudo}systemctl enable --now docker`] : []),
-    ...(installed.podman ? [ctx.uid === 0 ? 'systemctl enable --now podman.socket' : 'systemctl --user enable --now podman.socket'] : []),
+    ...(installed.podman
+      ? [ctx.uid === 0 ? 'systemctl enable --now podman.socket' : 'systemctl --user enable --now podman.socket']
+      : []),
   ];
   const anyInstalled = installed.dockerd || installed.podman;
   const found = explicit
@@ -239,4 +267,3 @@ function answeringCheck(selected: EngineProbe, probes: EngineProbe[], distro: Di
   }
   return { id: 'engine', title: TITLE, status: 'ok', found: base, why: WHY };
 }
-

@@ -19,7 +19,8 @@ export async function onPath(ctx: HostContext, name: string): Promise<string | n
  */
 export async function trayHelperCheck(ctx: HostContext): Promise<CheckResult> {
   const base = { id: 'tray-helper', title: 'Tray helper (gdbus)' };
-  const why = 'The desktop app uses gdbus to find the tray; without it, closing the window quits Porthole and a login start opens the window instead of waiting in the tray.';
+  const why =
+    'The desktop app uses gdbus to find the tray; without it, closing the window quits Porthole and a login start opens the window instead of waiting in the tray.';
   const found = await onPath(ctx, 'gdbus');
   if (found) return { ...base, status: 'ok', found: `${found} is installed.`, why };
   return {

@@ -74,6 +74,8 @@ describe('checkHost on this machine', () => {
     expect(engine.fix?.commands.length).toBeGreaterThan(0);
     expect(report.ready).toBe(false);
     expect(report.facts.engine).toBeNull();
-    expect(await resolveEngineEndpoint({ env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent.sock' } })).toBeNull();
+    expect(
+      await resolveEngineEndpoint({ env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent.sock' } }),
+    ).toBeNull();
   });
 });

@@ -26,7 +26,14 @@ async function verdict(extra: Parameters<FakeRoot['options']>[0] = {}, rootEngin
 describe('KVM probe', () => {
   it('is ok when /dev/kvm opens read-write and the CPU shows svm', async () => {
     const { findings, check } = await verdict();
-    expect(findings).toMatchObject({ present: true, usable: true, flagsVisible: true, vendor: 'amd', modulesLoaded: true, hypervisor: null });
+    expect(findings).toMatchObject({
+      present: true,
+      usable: true,
+      flagsVisible: true,
+      vendor: 'amd',
+      modulesLoaded: true,
+      hypervisor: null,
+    });
     expect(check.status).toBe('ok');
     expect(check.found).toContain('svm');
   });
@@ -186,7 +193,12 @@ describe('KVM for a rootless engine (its containers run as the user without the 
   const reaches = async (extra: Parameters<FakeRoot['options']>[0]) => {
     const ctx = hostContext(fake.options({ ...inKvm, ...extra }));
     const findings = await findKvm(ctx);
-    return { findings, rootless: kvmReaches(findings, { rootEngine: false, rootlessEngine: true }), root: kvmReaches(findings, { rootEngine: true, rootlessEngine: false }), check: kvmCheck(findings, ctx, false, true) };
+    return {
+      findings,
+      rootless: kvmReaches(findings, { rootEngine: false, rootlessEngine: true }),
+      root: kvmReaches(findings, { rootEngine: true, rootlessEngine: false }),
+      check: kvmCheck(findings, ctx, false, true),
+    };
   };
 
   it('a device the user opens only through its kvm group does not reach a rootless engine’s machines; the check says why and how', async () => {
@@ -221,7 +233,9 @@ describe('KVM for a rootless engine (its containers run as the user without the 
   });
 
   it('reads getfacl’s user entries, the mask applied', () => {
-    expect(parseAclWriters('user::rw-\nuser:999:rw-\nuser:1000:r--\ngroup::rw-\nmask::rw-\nother::---\n')).toEqual([999]);
+    expect(parseAclWriters('user::rw-\nuser:999:rw-\nuser:1000:r--\ngroup::rw-\nmask::rw-\nother::---\n')).toEqual([
+      999,
+    ]);
     expect(parseAclWriters('user::rw-\nuser:999:rw-\t#effective:r--\ngroup::rw-\nmask::r--\nother::---\n')).toEqual([]);
     expect(parseAclWriters('')).toEqual([]);
   });

@@ -58,8 +58,18 @@ export function parseCpuInfo(text: string): CpuInfo {
     else if (key === 'flags' && flagsLine === undefined) flagsLine = value;
     else if (key === 'vendor_id' && !vendorId) vendorId = value;
   }
-  const vendor: CpuVendor = vendorId === 'GenuineIntel' ? 'intel' : vendorId === 'AuthenticAMD' || vendorId === 'HygonGenuine' ? 'amd' : 'other';
-  return { flags: new Set((flagsLine ?? '').split(/\s+/).filter(Boolean)), x86: flagsLine !== undefined, vendor, processors };
+  const vendor: CpuVendor =
+    vendorId === 'GenuineIntel'
+      ? 'intel'
+      : vendorId === 'AuthenticAMD' || vendorId === 'HygonGenuine'
+        ? 'amd'
+        : 'other';
+  return {
+    flags: new Set((flagsLine ?? '').split(/\s+/).filter(Boolean)),
+    x86: flagsLine !== undefined,
+    vendor,
+    processors,
+  };
 }
 
 /** DMI vendor/product strings of common hypervisors, mapped to systemd-detect-virt's names. */
@@ -110,10 +120,13 @@ export async function findKvm(ctx: HostContext): Promise<KvmFindings> {
     const loaded = new Set(modulesText.split('\n').map((line) => line.split(' ')[0]));
     modulesLoaded = loaded.has('kvm') && (loaded.has('kvm_intel') || loaded.has('kvm_amd') || !cpu.x86);
   }
-  if (modulesLoaded !== true && (await ctx.exists(`/sys/module/${cpu.x86 ? vendorModule : 'kvm'}`))) modulesLoaded = true;
+  if (modulesLoaded !== true && (await ctx.exists(`/sys/module/${cpu.x86 ? vendorModule : 'kvm'}`)))
+    modulesLoaded = true;
 
   const hypervisor =
-    detected ?? hypervisorFromDmi(dmiVendor?.trim() ?? '', dmiProduct?.trim() ?? '') ?? (cpu.flags.has('hypervisor') ? 'a hypervisor' : null);
+    detected ??
+    hypervisorFromDmi(dmiVendor?.trim() ?? '', dmiProduct?.trim() ?? '') ??
+    (cpu.flags.has('hypervisor') ? 'a hypervisor' : null);
 
   return {
     present: deviceStat !== null,
@@ -174,18 +187,27 @@ export function nestedVirtualizationHint(hypervisor: string): { text: string; co
       return {
         text:
           'On the computer that runs this VM: enable nested virtualization in its kvm_intel/kvm_amd module (nested=1) and give the VM the host CPU model ' +
-          "(libvirt: <cpu mode='host-passthrough'/>; Proxmox: CPU type \"host\"; QEMU: -cpu host), then restart the VM.",
-        commands: ['# on the VM host:', 'cat /sys/module/kvm_intel/parameters/nested /sys/module/kvm_amd/parameters/nested'],
+          '(libvirt: <cpu mode=\'host-passthrough\'/>; Proxmox: CPU type "host"; QEMU: -cpu host), then restart the VM.',
+        commands: [
+          '# on the VM host:',
+          'cat /sys/module/kvm_intel/parameters/nested /sys/module/kvm_amd/parameters/nested',
+        ],
       };
     case 'oracle':
       return {
         text: 'Power off this VM, turn on "Nested VT-x/AMD-V" for it in VirtualBox, and start it again.',
-        commands: ['# on the VirtualBox host, with the VM powered off:', 'VBoxManage modifyvm "<vm name>" --nested-hw-virt on'],
+        commands: [
+          '# on the VirtualBox host, with the VM powered off:',
+          'VBoxManage modifyvm "<vm name>" --nested-hw-virt on',
+        ],
       };
     case 'microsoft':
       return {
         text: 'Power off this VM and expose the virtualization extensions to it from Hyper-V (PowerShell as administrator on the Windows host).',
-        commands: ['# PowerShell on the Hyper-V host, with the VM off:', 'Set-VMProcessor -VMName "<vm name>" -ExposeVirtualizationExtensions $true'],
+        commands: [
+          '# PowerShell on the Hyper-V host, with the VM off:',
+          'Set-VMProcessor -VMName "<vm name>" -ExposeVirtualizationExtensions $true',
+        ],
       };
     case 'vmware':
       return {
@@ -266,13 +288,19 @@ export function kvmCheck(f: KvmFindings, ctx: HostContext, rootEngine = false, r
         'hypervisor exposes those flags. Porthole sets KVM=N for a machine only when you agree.',
       fix: {
         text: `To get full speed, make the flags visible to this computer. ${hint.text} Then this should print a number above 0:`,
-        commands: [...hint.commands, ...(hint.commands.length ? ['# then, in this computer:'] : []), "grep -cwE 'vmx|svm' /proc/cpuinfo"],
+        commands: [
+          ...hint.commands,
+          ...(hint.commands.length ? ['# then, in this computer:'] : []),
+          "grep -cwE 'vmx|svm' /proc/cpuinfo",
+        ],
       },
     };
   }
 
   if (f.present && isPermissionError(f.openError) && (isPrivilegedGroup(f.group) || !f.groupCanWrite)) {
-    const who = f.groupCanWrite ? `only the group ${f.group} may, and that group grants far more than KVM` : 'only its owner may (its group has no access)';
+    const who = f.groupCanWrite
+      ? `only the group ${f.group} may, and that group grants far more than KVM`
+      : 'only its owner may (its group has no access)';
     return {
       id: 'kvm',
       title: TITLE,
@@ -341,7 +369,8 @@ export function kvmCheck(f: KvmFindings, ctx: HostContext, rootEngine = false, r
       id: 'kvm',
       title: TITLE,
       status: 'fail',
-      found: '/dev/kvm is missing and the CPU shows neither vmx nor svm: CPU virtualization is off in the BIOS/UEFI, or the CPU lacks it.',
+      found:
+        '/dev/kvm is missing and the CPU shows neither vmx nor svm: CPU virtualization is off in the BIOS/UEFI, or the CPU lacks it.',
       why: WHY_KVM,
       fix: {
         text: `Restart into the BIOS/UEFI setup, enable "Intel Virtualization Technology (VT-x)" or "SVM Mode" (AMD-V), save, boot, then load the module. ${EMULATION_NOTE}`,
@@ -381,7 +410,22 @@ export function kvmCheck(f: KvmFindings, ctx: HostContext, rootEngine = false, r
  * Groups whose members can do far more than use KVM (read any disk, the shadow file, the logs, or be root
  * outright): Porthole never advises joining one, whatever /dev/kvm belongs to.
  */
-const PRIVILEGED_GROUPS = new Set(['root', 'wheel', 'sudo', 'admin', 'adm', 'shadow', 'disk', 'sys', 'kmem', 'mem', 'docker', 'lxd', 'systemd-journal', 'tty']);
+const PRIVILEGED_GROUPS = new Set([
+  'root',
+  'wheel',
+  'sudo',
+  'admin',
+  'adm',
+  'shadow',
+  'disk',
+  'sys',
+  'kmem',
+  'mem',
+  'docker',
+  'lxd',
+  'systemd-journal',
+  'tty',
+]);
 
 export function isPrivilegedGroup(group: string): boolean {
   // A bare number: the group has no name on this computer, so nothing says what else it grants.

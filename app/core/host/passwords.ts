@@ -24,7 +24,10 @@ export function passwordsCheck(state: PasswordsState, sudo: string): CheckResult
     found: `Windows passwords are kept in a private file (0600) — no usable Secret Service found${state.reason ? ` (${state.reason})` : ''}.`,
     why: 'Porthole works either way, but any program running as you can read that file; a desktop keyring keeps the passwords encrypted. Once one answers, Porthole moves them there.',
     fix: locked
-      ? { text: 'Unlock your keyring (most desktops do it at login; otherwise open "Passwords and Keys" and unlock "Login"), then check again.', commands: [] }
+      ? {
+          text: 'Unlock your keyring (most desktops do it at login; otherwise open "Passwords and Keys" and unlock "Login"), then check again.',
+          commands: [],
+        }
       : {
           text: 'Install a keyring and the secret-tool helper, log out and in (the keyring unlocks at login), then check again.',
           commands: [

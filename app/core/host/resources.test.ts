@@ -24,7 +24,10 @@ afterEach(async () => {
 
 describe('memory', () => {
   it('reads MemTotal and MemAvailable', async () => {
-    expect(parseMeminfo('MemTotal:  2048 kB\nMemAvailable:   1024 kB\n')).toEqual({ totalBytes: 2048 * 1024, availableBytes: 1024 * 1024 });
+    expect(parseMeminfo('MemTotal:  2048 kB\nMemAvailable:   1024 kB\n')).toEqual({
+      totalBytes: 2048 * 1024,
+      availableBytes: 1024 * 1024,
+    });
     const m = await readMemory(hostContext(fake.options()));
     expect(m).toEqual({ totalBytes: 16384000 * 1024, availableBytes: 12000000 * 1024 });
     expect(memoryCheck(m).status).toBe('ok');
@@ -43,7 +46,9 @@ describe('memory', () => {
   });
 
   it('says the default memory creation really gives on this computer (one rule for both)', () => {
-    expect(memoryCheck({ totalBytes: 32 * GiB, availableBytes: 30 * GiB }).why).toContain('machines get 8 GB by default');
+    expect(memoryCheck({ totalBytes: 32 * GiB, availableBytes: 30 * GiB }).why).toContain(
+      'machines get 8 GB by default',
+    );
     expect(memoryCheck({ totalBytes: 8 * GiB, availableBytes: 7 * GiB }).why).toContain('machines get 4 GB by default');
     expect(defaultRamGiB(32 * GiB)).toBe(8);
   });
@@ -85,7 +90,9 @@ describe('disk space', () => {
     expect(d).toMatchObject({ measuredAt: '/home/alice', freeBytes: 100 * GiB });
     const check = diskCheck(d, 32 * GiB);
     expect(check.status).toBe('ok');
-    expect(check.found).toBe('100 GB free at /home/alice/.local/share/porthole/machines (measured on /home/alice, which exists).');
+    expect(check.found).toBe(
+      '100 GB free at /home/alice/.local/share/porthole/machines (measured on /home/alice, which exists).',
+    );
   });
 
   it('uses the real statfs by default', async () => {

@@ -33,7 +33,10 @@ export function parseMeminfo(text: string): Partial<Memory> {
   };
   const totalBytes = kb('MemTotal');
   const availableBytes = kb('MemAvailable');
-  return { ...(totalBytes !== undefined ? { totalBytes } : {}), ...(availableBytes !== undefined ? { availableBytes } : {}) };
+  return {
+    ...(totalBytes !== undefined ? { totalBytes } : {}),
+    ...(availableBytes !== undefined ? { availableBytes } : {}),
+  };
 }
 
 export async function readMemory(ctx: HostContext): Promise<Memory> {
@@ -63,7 +66,10 @@ export function memoryCheck(m: Memory): CheckResult {
       status: 'fail',
       found,
       why,
-      fix: { text: `This computer has less memory than Windows needs at the minimum (${gb(MIN_RAM_BYTES)}). Use a computer with more memory.`, commands: [] },
+      fix: {
+        text: `This computer has less memory than Windows needs at the minimum (${gb(MIN_RAM_BYTES)}). Use a computer with more memory.`,
+        commands: [],
+      },
     };
   }
   if (m.availableBytes < defaultBytes) {
@@ -72,7 +78,10 @@ export function memoryCheck(m: Memory): CheckResult {
       status: 'warn',
       found,
       why: `${why} With less available, the image lowers a machine's memory by itself, and below ${gb(MIN_RAM_BYTES)} Windows does not start.`,
-      fix: { text: 'Close other programs before starting a machine, or give the machine less memory (at least 2 GB).', commands: [] },
+      fix: {
+        text: 'Close other programs before starting a machine, or give the machine less memory (at least 2 GB).',
+        commands: [],
+      },
     };
   }
   return { ...base, status: 'ok', found, why };
@@ -125,7 +134,12 @@ export async function readDiskSpace(ctx: HostContext): Promise<DiskSpace> {
   try {
     return { storageDir: ctx.storageDir, measuredAt: dir, freeBytes: await ctx.freeBytes(ctx.at(dir)) };
   } catch (err) {
-    return { storageDir: ctx.storageDir, measuredAt: null, freeBytes: null, error: err instanceof Error ? err.message : String(err) };
+    return {
+      storageDir: ctx.storageDir,
+      measuredAt: null,
+      freeBytes: null,
+      error: err instanceof Error ? err.message : String(err),
+    };
   }
 }
 
@@ -136,9 +150,17 @@ export function diskCheck(d: DiskSpace, minBytes: number): CheckResult {
     `Windows needs at least ${gb(minBytes)} for its disk; the disk file is sparse and grows up to its size as Windows writes, ` +
     'and the installation ISO is kept there until setup ends.';
   if (d.freeBytes === null) {
-    return { ...base, status: 'warn', found: `Porthole could not measure the free space at ${d.storageDir} (${d.error ?? 'unknown error'}).`, why };
+    return {
+      ...base,
+      status: 'warn',
+      found: `Porthole could not measure the free space at ${d.storageDir} (${d.error ?? 'unknown error'}).`,
+      why,
+    };
   }
-  const where = d.measuredAt && d.measuredAt !== d.storageDir ? `${d.storageDir} (measured on ${d.measuredAt}, which exists)` : d.storageDir;
+  const where =
+    d.measuredAt && d.measuredAt !== d.storageDir
+      ? `${d.storageDir} (measured on ${d.measuredAt}, which exists)`
+      : d.storageDir;
   const found = `${gb(d.freeBytes)} free at ${where}.`;
   const checkCmd = `df -h ${d.measuredAt ?? d.storageDir}`;
   if (d.freeBytes < minBytes) {
@@ -147,7 +169,10 @@ export function diskCheck(d: DiskSpace, minBytes: number): CheckResult {
       status: 'fail',
       found,
       why,
-      fix: { text: `Free at least ${gb(minBytes - d.freeBytes)} there, or choose a storage location on a larger disk.`, commands: [checkCmd] },
+      fix: {
+        text: `Free at least ${gb(minBytes - d.freeBytes)} there, or choose a storage location on a larger disk.`,
+        commands: [checkCmd],
+      },
     };
   }
   if (d.freeBytes < comfortable) {
@@ -156,7 +181,10 @@ export function diskCheck(d: DiskSpace, minBytes: number): CheckResult {
       status: 'warn',
       found,
       why: `${why} With less than ${gb(comfortable)} free, a machine's disk (64 GB by default) can fill the filesystem as it grows.`,
-      fix: { text: 'Free some space, choose a smaller disk for the machine, or a storage location on a larger disk.', commands: [checkCmd] },
+      fix: {
+        text: 'Free some space, choose a smaller disk for the machine, or a storage location on a larger disk.',
+        commands: [checkCmd],
+      },
     };
   }
   return { ...base, status: 'ok', found, why };
@@ -164,13 +192,17 @@ export function diskCheck(d: DiskSpace, minBytes: number): CheckResult {
 
 export function tunCheck(present: boolean, sudo: string): CheckResult {
   const base = { id: 'tun', title: 'Network device (TUN)' };
-  const why = 'Machines use /dev/net/tun for their network; without it the image falls back to slower user-mode networking.';
+  const why =
+    'Machines use /dev/net/tun for their network; without it the image falls back to slower user-mode networking.';
   if (present) return { ...base, status: 'ok', found: '/dev/net/tun exists.', why };
   return {
     ...base,
     status: 'warn',
     found: '/dev/net/tun is missing.',
     why,
-    fix: { text: 'Load the tun module (and have it load at boot).', commands: [`${sudo}modprobe tun`, `echo tun | ${sudo}tee /etc/modules-load.d/tun.conf`] },
+    fix: {
+      text: 'Load the tun module (and have it load at boot).',
+      commands: [`${sudo}modprobe tun`, `echo tun | ${sudo}tee /etc/modules-load.d/tun.conf`],
+    },
   };
 }

@@ -19,7 +19,8 @@ afterEach(async () => {
 
 const APPIMAGE = '/home/alice/Apps/Porthole-0.1.0-x86_64.AppImage';
 const withAppImage = (appImage = APPIMAGE) => fake.options({ env: { ...fake.options().env, APPIMAGE: appImage } });
-const sandboxOf = async (options = withAppImage()) => (await checkHost(options)).checks.find((c) => c.id === 'appimage-sandbox');
+const sandboxOf = async (options = withAppImage()) =>
+  (await checkHost(options)).checks.find((c) => c.id === 'appimage-sandbox');
 
 describe('the AppImage sandbox check', () => {
   it('is not there when Porthole does not run as an AppImage (the deb/rpm sandbox helper needs no namespaces)', async () => {
@@ -53,8 +54,16 @@ describe('the AppImage sandbox check', () => {
   });
 
   it('on a kernel without unprivileged user namespaces, points at the deb or rpm (a profile would not help)', () => {
-    const f: AppImageSandboxFindings = { appImage: APPIMAGE, apparmorRestricts: false, usernsCloneOff: true, label: null };
-    expect(appImageSandboxCheck(f, 'sudo ')).toMatchObject({ status: 'fail', fix: { text: expect.stringContaining('.deb or .rpm'), commands: [] } });
+    const f: AppImageSandboxFindings = {
+      appImage: APPIMAGE,
+      apparmorRestricts: false,
+      usernsCloneOff: true,
+      label: null,
+    };
+    expect(appImageSandboxCheck(f, 'sudo ')).toMatchObject({
+      status: 'fail',
+      fix: { text: expect.stringContaining('.deb or .rpm'), commands: [] },
+    });
   });
 
   it('the profile attaches to the AppImage’s own file, allows user namespaces and nothing else', () => {

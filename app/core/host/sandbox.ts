@@ -101,7 +101,9 @@ export function appImageSandboxCheck(f: AppImageSandboxFindings, sudo: string): 
     return {
       ...base,
       status: 'ok',
-      found: f.apparmorRestricts ? `User namespaces are allowed to this AppImage by its AppArmor profile (${f.label}).` : 'This system allows unprivileged user namespaces.',
+      found: f.apparmorRestricts
+        ? `User namespaces are allowed to this AppImage by its AppArmor profile (${f.label}).`
+        : 'This system allows unprivileged user namespaces.',
       why,
     };
   }

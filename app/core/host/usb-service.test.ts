@@ -29,7 +29,15 @@ describe('usbListing', () => {
     await addFakeUsb(
       fake,
       [
-        { port: '2-1', vendorId: '046d', productId: 'c52b', manufacturer: 'Logitech', product: 'USB Receiver', bus: 2, device: 2 },
+        {
+          port: '2-1',
+          vendorId: '046d',
+          productId: 'c52b',
+          manufacturer: 'Logitech',
+          product: 'USB Receiver',
+          bus: 2,
+          device: 2,
+        },
         { port: '2-2', vendorId: '1234', productId: '5678', bus: 2, device: 3 },
       ],
       null,
@@ -49,7 +57,9 @@ describe('usbListing', () => {
 
   it('with a remote engine, says the machines get that computer’s devices, not the listed ones', async () => {
     expect((await usbListingFor(fake.options(), null)).remoteNote).toBeUndefined();
-    expect((await usbListingFor(fake.options(), 'vmhost.lan')).remoteNote).toMatch(/^Machines run on vmhost\.lan, the container engine's computer: they get USB devices plugged into that computer/);
+    expect((await usbListingFor(fake.options(), 'vmhost.lan')).remoteNote).toMatch(
+      /^Machines run on vmhost\.lan, the container engine's computer: they get USB devices plugged into that computer/,
+    );
   });
 
   it('sysfs devices without /dev/bus/usb (a container without the bus): listed, but the bus is not available', async () => {
@@ -62,13 +72,19 @@ describe('usbListing', () => {
 
 const receiver = { vendorId: '046d', productId: 'c52b', name: 'Logitech, Inc. Unifying Receiver' };
 const stick = { vendorId: '0781', productId: '5581', name: 'SanDisk Corp. Ultra' };
-const plugged = (...refs: (typeof receiver)[]): HostUsbDevice[] => refs.map((r, i) => ({ ...r, bus: 1, device: i + 2 }));
+const plugged = (...refs: (typeof receiver)[]): HostUsbDevice[] =>
+  refs.map((r, i) => ({ ...r, bus: 1, device: i + 2 }));
 
 function view(running: boolean, containerId = 'c1'): MachineView {
   return {
     id: 'm1',
     usbDevices: [receiver, stick],
-    status: { phase: running ? 'booting' : 'stopped', running, screenReady: false, ...(running ? { containerId } : {}) },
+    status: {
+      phase: running ? 'booting' : 'stopped',
+      running,
+      screenReady: false,
+      ...(running ? { containerId } : {}),
+    },
   } as MachineView;
 }
 
@@ -111,9 +127,15 @@ describe('UsbStartWarnings', () => {
   it('says nothing when every device is there, or when the listing fails', async () => {
     const changed: string[] = [];
     let looked = 0;
-    const all = new UsbStartWarnings(async () => (looked++, plugged(receiver, stick)), (id) => changed.push(id));
+    const all = new UsbStartWarnings(
+      async () => (looked++, plugged(receiver, stick)),
+      (id) => changed.push(id),
+    );
     all.decorate(view(true));
-    const failing = new UsbStartWarnings(async () => (looked++, Promise.reject(new Error('EACCES'))), (id) => changed.push(id));
+    const failing = new UsbStartWarnings(
+      async () => (looked++, Promise.reject(new Error('EACCES'))),
+      (id) => changed.push(id),
+    );
     failing.decorate(view(true));
     await new Promise((resolve) => setImmediate(resolve));
     expect(looked).toBe(2);

@@ -30,7 +30,10 @@ export async function usbListingFor(options: HostCheckOptions, engineHost: strin
 }
 
 /** The machine's USB devices that are not among those plugged in. */
-export function missingUsbDevices(m: Pick<MachineView, 'usbDevices'>, plugged: readonly HostUsbDevice[]): NonNullable<MachineView['usbDevices']> {
+export function missingUsbDevices(
+  m: Pick<MachineView, 'usbDevices'>,
+  plugged: readonly HostUsbDevice[],
+): NonNullable<MachineView['usbDevices']> {
   const here = new Set(plugged.map(usbKey));
   return (m.usbDevices ?? []).filter((d) => !here.has(usbKey(d)));
 }

@@ -14,7 +14,8 @@ interface ContainerInfo {
   HostConfig: { Devices: Array<{ PathOnHost: string; PathInContainer: string }> | null };
 }
 
-const booted = (v: MachineView): boolean => v.status.running && v.status.screenReady && ['booting', 'installing', 'ready'].includes(v.status.phase);
+const booted = (v: MachineView): boolean =>
+  v.status.running && v.status.screenReady && ['booting', 'installing', 'ready'].includes(v.status.phase);
 
 describe('USB devices on the real engine (stand-in image)', () => {
   let root: TestHostRoot;
@@ -44,7 +45,14 @@ describe('USB devices on the real engine (stand-in image)', () => {
   });
 
   it('passes the devices as the image documents; QEMU takes them (an absent one too) and the machine warns about the absent one', async () => {
-    const machine = await h.call('createMachine', { name: uniqueName('USB'), image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64 });
+    const machine = await h.call('createMachine', {
+      name: uniqueName('USB'),
+      image,
+      kvm: false,
+      ramGiB: 2,
+      cpuCores: 1,
+      diskGiB: 64,
+    });
     ids.push(machine.id);
     const receiver = { vendorId: '046d', productId: 'c52b', name: 'Logitech, Inc. Unifying Receiver' };
     // Chosen earlier, not plugged in now (not in the fake sysfs tree).
@@ -57,7 +65,9 @@ describe('USB devices on the real engine (stand-in image)', () => {
 
     const container = h.containerName(machine.id);
     const info = (JSON.parse(await docker('inspect', container)) as ContainerInfo[])[0]!;
-    expect(info.Config.Env).toContain('ARGUMENTS=-device usb-host,vendorid=0x046d,productid=0xc52b -device usb-host,vendorid=0x0781,productid=0x5581');
+    expect(info.Config.Env).toContain(
+      'ARGUMENTS=-device usb-host,vendorid=0x046d,productid=0xc52b -device usb-host,vendorid=0x0781,productid=0x5581',
+    );
     const devices = (info.HostConfig.Devices ?? []).map((d) => d.PathOnHost);
     expect(devices.includes('/dev/bus/usb')).toBe(bus);
 

@@ -18,9 +18,15 @@ describe('usb.ids', () => {
 
   it('makes a readable name from what is known, never an empty one', () => {
     expect(usbDeviceName(names, { vendorId: '046d', productId: 'c52b' })).toBe('Logitech, Inc. Unifying Receiver');
-    expect(usbDeviceName(names, { vendorId: '046d', productId: '9999', product: 'Mouse' })).toBe('Logitech, Inc. Mouse');
-    expect(usbDeviceName(names, { vendorId: 'abcd', productId: '1234', manufacturer: 'ACME', product: 'ACME Dongle' })).toBe('ACME Dongle');
-    expect(usbDeviceName(names, { vendorId: 'abcd', productId: '1234', manufacturer: 'ACME' })).toBe('ACME device 1234');
+    expect(usbDeviceName(names, { vendorId: '046d', productId: '9999', product: 'Mouse' })).toBe(
+      'Logitech, Inc. Mouse',
+    );
+    expect(
+      usbDeviceName(names, { vendorId: 'abcd', productId: '1234', manufacturer: 'ACME', product: 'ACME Dongle' }),
+    ).toBe('ACME Dongle');
+    expect(usbDeviceName(names, { vendorId: 'abcd', productId: '1234', manufacturer: 'ACME' })).toBe(
+      'ACME device 1234',
+    );
     expect(usbDeviceName(names, { vendorId: 'abcd', productId: '1234' })).toBe('USB device abcd:1234');
   });
 });
@@ -39,7 +45,15 @@ describe('listUsbDevices', () => {
     await addFakeUsb(fake, [
       { port: 'usb1', vendorId: '1d6b', productId: '0002', deviceClass: '09', bus: 1, device: 1 },
       { port: '1-1', vendorId: '046d', productId: 'c52b', bus: 1, device: 3 },
-      { port: '1-2.1', vendorId: 'abcd', productId: '1234', manufacturer: 'ACME', product: 'Dongle', bus: 1, device: 7 },
+      {
+        port: '1-2.1',
+        vendorId: 'abcd',
+        productId: '1234',
+        manufacturer: 'ACME',
+        product: 'Dongle',
+        bus: 1,
+        device: 7,
+      },
     ]);
     expect(await list()).toEqual([
       { vendorId: '046d', productId: 'c52b', name: 'Logitech, Inc. Unifying Receiver', bus: 1, device: 3 },
@@ -48,7 +62,21 @@ describe('listUsbDevices', () => {
   });
 
   it('names devices from their own strings when the system has no usb.ids', async () => {
-    await addFakeUsb(fake, [{ port: '2-1', vendorId: '0781', productId: '5581', manufacturer: 'SanDisk', product: 'Ultra USB 3.0', bus: 2, device: 2 }], null);
+    await addFakeUsb(
+      fake,
+      [
+        {
+          port: '2-1',
+          vendorId: '0781',
+          productId: '5581',
+          manufacturer: 'SanDisk',
+          product: 'Ultra USB 3.0',
+          bus: 2,
+          device: 2,
+        },
+      ],
+      null,
+    );
     expect((await list()).map((d) => d.name)).toEqual(['SanDisk Ultra USB 3.0']);
   });
 

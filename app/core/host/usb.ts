@@ -62,10 +62,14 @@ async function loadNames(reader: UsbReader): Promise<UsbNames> {
  * The readable name: usb.ids' vendor and product, else what the device says of itself, else its ids.
  * A device's own strings come first only when usb.ids does not know the product.
  */
-export function usbDeviceName(names: UsbNames, d: { vendorId: string; productId: string; manufacturer?: string; product?: string }): string {
+export function usbDeviceName(
+  names: UsbNames,
+  d: { vendorId: string; productId: string; manufacturer?: string; product?: string },
+): string {
   const product = names.product(d.vendorId, d.productId) ?? d.product;
   const vendor = names.vendor(d.vendorId) ?? d.manufacturer;
-  if (vendor && product) return product.toLowerCase().startsWith(vendor.toLowerCase()) ? product : `${vendor} ${product}`;
+  if (vendor && product)
+    return product.toLowerCase().startsWith(vendor.toLowerCase()) ? product : `${vendor} ${product}`;
   return product ?? (vendor ? `${vendor} device ${d.productId}` : `USB device ${d.vendorId}:${d.productId}`);
 }
 
@@ -88,7 +92,8 @@ export async function listUsbDevices(reader: UsbReader): Promise<HostUsbDevice[]
   // Devices are `<bus>-<port>[.<port>…]` (and `usbN` for root hubs); interfaces have a colon.
   for (const entry of entries.sort()) {
     if (entry.includes(':')) continue;
-    const read = async (file: string): Promise<string | undefined> => (await reader.readText(join(dir, entry, file)))?.trim() || undefined;
+    const read = async (file: string): Promise<string | undefined> =>
+      (await reader.readText(join(dir, entry, file)))?.trim() || undefined;
     const [vendorId, productId, deviceClass, busnum, devnum, manufacturer, product] = await Promise.all(
       ['idVendor', 'idProduct', 'bDeviceClass', 'busnum', 'devnum', 'manufacturer', 'product'].map(read),
     );

@@ -18,7 +18,8 @@ interface Inspected {
   State: { Running: boolean; ExitCode: number };
 }
 
-const running = (v: MachineView): boolean => v.status.running && v.status.screenReady && ['booting', 'installing', 'ready'].includes(v.status.phase);
+const running = (v: MachineView): boolean =>
+  v.status.running && v.status.screenReady && ['booting', 'installing', 'ready'].includes(v.status.phase);
 
 /**
  * Adoption against a private engine: after the app restarts, after its records were lost, and of
@@ -31,7 +32,8 @@ describe('adopting containers (private engine, stand-in image)', () => {
   const harnesses: Harness[] = [];
   let machine: MachineView;
 
-  const inspect = async (name: string): Promise<Inspected> => (JSON.parse(await engine.docker('inspect', name)) as Inspected[])[0]!;
+  const inspect = async (name: string): Promise<Inspected> =>
+    (JSON.parse(await engine.docker('inspect', name)) as Inspected[])[0]!;
 
   beforeAll(async () => {
     engine = await PrivateEngine.start({ image: standin });
@@ -47,13 +49,25 @@ describe('adopting containers (private engine, stand-in image)', () => {
   });
 
   it('after the app restarts, adopts the running container with its phase and makes no duplicate', async () => {
-    machine = await h.call('createMachine', { name: uniqueName('Restart'), image: standin, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64 });
+    machine = await h.call('createMachine', {
+      name: uniqueName('Restart'),
+      image: standin,
+      kvm: false,
+      ramGiB: 2,
+      cpuCores: 1,
+      diskGiB: 64,
+    });
     await h.call('startMachine', { id: machine.id });
     const before = await h.waitFor(machine.id, (v) => v.status.phase === 'ready', 120_000, 'installed and ready');
 
     await h.shutdown();
     await h.boot();
-    const after = await h.waitFor(machine.id, (v) => v.status.phase === 'ready' && v.status.screenReady, 60_000, 'ready again');
+    const after = await h.waitFor(
+      machine.id,
+      (v) => v.status.phase === 'ready' && v.status.screenReady,
+      60_000,
+      'ready again',
+    );
     expect(after.status.containerId).toBe(before.status.containerId);
     expect(await h.containersOf(machine.id)).toHaveLength(1);
 
@@ -75,14 +89,27 @@ describe('adopting containers (private engine, stand-in image)', () => {
     await h.boot();
     const fresh = h;
     const offered = await fresh.call('adoptableContainers', {});
-    expect(offered).toContainEqual(expect.objectContaining({ name: h.containerName(machine.id), porthole: true, foreign: false, running: false }));
+    expect(offered).toContainEqual(
+      expect.objectContaining({ name: h.containerName(machine.id), porthole: true, foreign: false, running: false }),
+    );
     const container = offered.find((c) => c.name === h.containerName(machine.id))!;
 
     const { machine: adopted } = await fresh.call('adoptContainer', { containerId: container.containerId });
-    expect(adopted).toMatchObject({ id: machine.id, storageDir: machine.storageDir, ramGiB: 2, cpuCores: 1, kvm: false, ports: machine.ports });
+    expect(adopted).toMatchObject({
+      id: machine.id,
+      storageDir: machine.storageDir,
+      ramGiB: 2,
+      cpuCores: 1,
+      kvm: false,
+      ports: machine.ports,
+    });
     expect(adopted.status.phase).toBe('stopped');
-    expect(await fresh.call('adoptableContainers', {})).not.toContainEqual(expect.objectContaining({ containerId: container.containerId }));
-    await expect(fresh.call('adoptContainer', { containerId: container.containerId })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await fresh.call('adoptableContainers', {})).not.toContainEqual(
+      expect.objectContaining({ containerId: container.containerId }),
+    );
+    await expect(fresh.call('adoptContainer', { containerId: container.containerId })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
 
     const disk = await stat(join(machine.storageDir, 'data.img'));
     await fresh.call('startMachine', { id: machine.id });
@@ -99,8 +126,29 @@ describe('adopting containers (private engine, stand-in image)', () => {
     const [web, rdp] = await freePorts(2, new Set());
     const name = `handmade-${Math.random().toString(36).slice(2, 8)}`;
     // As a person runs it from upstream's README: every interface, no Porthole label.
-    await engine.docker('run', '-d', '--name', name, '-e', 'KVM=N', '-e', 'RAM_SIZE=2G', '-e', 'CPU_CORES=1', '-e', 'USERNAME=ada',
-      '-p', `${web}:8006`, '-p', `${rdp}:3389`, '-v', `${storage}:/storage`, '--stop-timeout', '120', DOCKUR);
+    await engine.docker(
+      'run',
+      '-d',
+      '--name',
+      name,
+      '-e',
+      'KVM=N',
+      '-e',
+      'RAM_SIZE=2G',
+      '-e',
+      'CPU_CORES=1',
+      '-e',
+      'USERNAME=ada',
+      '-p',
+      `${web}:8006`,
+      '-p',
+      `${rdp}:3389`,
+      '-v',
+      `${storage}:/storage`,
+      '--stop-timeout',
+      '120',
+      DOCKUR,
+    );
     // Something that is not Windows is never offered.
     await engine.docker('run', '-d', '--name', `${name}-other`, '--entrypoint', 'sleep', standin, '600');
 
@@ -112,7 +160,15 @@ describe('adopting containers (private engine, stand-in image)', () => {
     expect(offered.find((c) => c.name === `${name}-other`)).toBeUndefined();
 
     const { machine: adopted } = await fresh.call('adoptContainer', { containerId: mine!.containerId });
-    expect(adopted).toMatchObject({ name, storageDir: storage, ports: { web, rdp }, ramGiB: 2, cpuCores: 1, kvm: false, username: 'ada' });
+    expect(adopted).toMatchObject({
+      name,
+      storageDir: storage,
+      ports: { web, rdp },
+      ramGiB: 2,
+      cpuCores: 1,
+      kvm: false,
+      username: 'ada',
+    });
     expect(adopted.status.running).toBe(true);
     await fresh.waitFor(adopted.id, running, 90_000, 'the hand-made machine on screen');
     expect(await fresh.containersOf(adopted.id)).toEqual([]);
@@ -130,7 +186,9 @@ describe('adopting containers (private engine, stand-in image)', () => {
     expect(own.Config.Labels?.['io.porthole.machine']).toBe(adopted.id);
     expect(own.HostConfig.Binds).toContain(`${storage}:/storage`);
     expect(own.HostConfig.PortBindings['8006/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: String(web) }]);
-    expect(own.Config.Env).toEqual(expect.arrayContaining(['RAM_SIZE=2G', 'CPU_CORES=1', 'KVM=N', 'USERNAME=ada', 'PASSWORD=admin']));
+    expect(own.Config.Env).toEqual(
+      expect.arrayContaining(['RAM_SIZE=2G', 'CPU_CORES=1', 'KVM=N', 'USERNAME=ada', 'PASSWORD=admin']),
+    );
     expect((await stat(join(storage, 'data.img'))).ino).toBe(disk.ino);
     expect((await fresh.call('adoptableContainers', {})).find((c) => c.name === name)).toBeUndefined();
 
@@ -141,32 +199,40 @@ describe('adopting containers (private engine, stand-in image)', () => {
 
   it.each([
     { exit: 16, env: ['RAM_SIZE=1G'], logLine: /requires at least 2 GB of RAM/, fixed: { ramGiB: 2 } },
-    { exit: 73, env: ['DISK_SIZE=20G'], logLine: /increase the DISK_SIZE variable to at least 32 GB/, fixed: { diskGiB: 32 } },
-  ])('shows why a hand-made container exited $exit, and runs it within the limits once adopted', async ({ exit, env, logLine, fixed }) => {
-    const storage = join(tmp, `exit-${exit}`);
-    await mkdir(storage);
-    const name = `handmade-${exit}-${Math.random().toString(36).slice(2, 8)}`;
-    const envArgs = ['KVM=N', 'CPU_CORES=1', 'RAM_SIZE=2G', ...env].flatMap((e) => ['-e', e]);
-    await engine.docker('run', '-d', '--name', name, ...envArgs, '-v', `${storage}:/storage`, DOCKUR);
-    expect(await engine.docker('wait', name)).toBe(String(exit));
+    {
+      exit: 73,
+      env: ['DISK_SIZE=20G'],
+      logLine: /increase the DISK_SIZE variable to at least 32 GB/,
+      fixed: { diskGiB: 32 },
+    },
+  ])(
+    'shows why a hand-made container exited $exit, and runs it within the limits once adopted',
+    async ({ exit, env, logLine, fixed }) => {
+      const storage = join(tmp, `exit-${exit}`);
+      await mkdir(storage);
+      const name = `handmade-${exit}-${Math.random().toString(36).slice(2, 8)}`;
+      const envArgs = ['KVM=N', 'CPU_CORES=1', 'RAM_SIZE=2G', ...env].flatMap((e) => ['-e', e]);
+      await engine.docker('run', '-d', '--name', name, ...envArgs, '-v', `${storage}:/storage`, DOCKUR);
+      expect(await engine.docker('wait', name)).toBe(String(exit));
 
-    const fresh = await Harness.create(engine.env());
-    harnesses.push(fresh);
-    const containerId = (await inspect(name)).Id;
-    const {
-      machine: { id },
-    } = await fresh.call('adoptContainer', { containerId });
-    const failed = await fresh.waitFor(id, (v) => v.status.phase === 'failed', 30_000, `failed with ${exit}`);
-    expect(failed.status.failure).toMatchObject({ exitCode: exit });
-    expect(failed.status.failure!.logLine).toMatch(logLine);
-    expect(failed.status.failure!.remedy.length).toBeGreaterThan(20);
-    expect(failed).toMatchObject(fixed);
+      const fresh = await Harness.create(engine.env());
+      harnesses.push(fresh);
+      const containerId = (await inspect(name)).Id;
+      const {
+        machine: { id },
+      } = await fresh.call('adoptContainer', { containerId });
+      const failed = await fresh.waitFor(id, (v) => v.status.phase === 'failed', 30_000, `failed with ${exit}`);
+      expect(failed.status.failure).toMatchObject({ exitCode: exit });
+      expect(failed.status.failure!.logLine).toMatch(logLine);
+      expect(failed.status.failure!.remedy.length).toBeGreaterThan(20);
+      expect(failed).toMatchObject(fixed);
 
-    await fresh.call('startMachine', { id });
-    await fresh.waitFor(id, running, 120_000, 'running within the limits');
-    await fresh.call('forceStopMachine', { id });
-    await fresh.waitFor(id, (v) => v.status.phase === 'stopped', 30_000, 'off');
-  });
+      await fresh.call('startMachine', { id });
+      await fresh.waitFor(id, running, 120_000, 'running within the limits');
+      await fresh.call('forceStopMachine', { id });
+      await fresh.waitFor(id, (v) => v.status.phase === 'stopped', 30_000, 'off');
+    },
+  );
 
   it('refuses a container whose disk is in an engine volume, saying what to do', async () => {
     const name = `handmade-volume-${Math.random().toString(36).slice(2, 8)}`;

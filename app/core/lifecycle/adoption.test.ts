@@ -24,8 +24,16 @@ function container(overrides: {
       Env: overrides.env ?? ['VERSION=11', 'RAM_SIZE=4G', 'CPU_CORES=2', 'DISK_SIZE=64G', 'PATH=/usr/bin'],
       Labels: overrides.labels ?? {},
     },
-    Mounts: (overrides.mounts ?? [{ Type: 'bind', Source: '/home/ada/windows', Destination: '/storage' }]).map((m) => ({ RW: true, ...m })),
-    HostConfig: { PortBindings: overrides.ports ?? { '8006/tcp': [{ HostIp: '', HostPort: '8006' }], '3389/tcp': [{ HostIp: '', HostPort: '3389' }] } },
+    Mounts: (overrides.mounts ?? [{ Type: 'bind', Source: '/home/ada/windows', Destination: '/storage' }]).map((m) => ({
+      RW: true,
+      ...m,
+    })),
+    HostConfig: {
+      PortBindings: overrides.ports ?? {
+        '8006/tcp': [{ HostIp: '', HostPort: '8006' }],
+        '3389/tcp': [{ HostIp: '', HostPort: '3389' }],
+      },
+    },
     State: { Running: false, Status: 'exited', ExitCode: 0 },
   } as unknown as Docker.ContainerInspectInfo;
 }
@@ -51,7 +59,11 @@ describe('planAdoption', () => {
   });
 
   it('brings memory, disk and cores within what this Windows and this host allow, saying so', () => {
-    const plan = planAdoption(container({ env: ['VERSION=11', 'RAM_SIZE=1G', 'DISK_SIZE=20G', 'CPU_CORES=8'] }), host, OURS);
+    const plan = planAdoption(
+      container({ env: ['VERSION=11', 'RAM_SIZE=1G', 'DISK_SIZE=20G', 'CPU_CORES=8'] }),
+      host,
+      OURS,
+    );
     expect(plan.draft).toMatchObject({ ramGiB: 2, diskGiB: 32, cpuCores: 4 });
     const text = plan.warnings.join('\n');
     expect(text).toMatch(/1 GB of memory; Windows 11 Pro needs at least 2 GB, so the machine gets 2 GB/);
@@ -62,32 +74,54 @@ describe('planAdoption', () => {
 
   it('takes the machine id from the label of this configuration’s container', () => {
     const labels = { 'io.porthole.machine': 'work', 'io.porthole.instance': OURS };
-    const plan = planAdoption(container({ name: 'porthole-work-0123ab', image: 'porthole/standin:1', labels }), host, OURS);
+    const plan = planAdoption(
+      container({ name: 'porthole-work-0123ab', image: 'porthole/standin:1', labels }),
+      host,
+      OURS,
+    );
     expect(plan).toMatchObject({ porthole: true, foreign: false, labelId: 'work', draft: { name: 'work' } });
     expect(plan.warnings.join('\n')).not.toMatch(/another Porthole/);
   });
 
   it('adopts another configuration’s container only as foreign: no machine id of its own, and a warning', () => {
     const labels = { 'io.porthole.machine': 'work', 'io.porthole.instance': THEIRS };
-    const plan = planAdoption(container({ name: 'porthole-work-fedcba', image: 'porthole/standin:1', labels }), host, OURS);
+    const plan = planAdoption(
+      container({ name: 'porthole-work-fedcba', image: 'porthole/standin:1', labels }),
+      host,
+      OURS,
+    );
     expect(plan).toMatchObject({ porthole: false, foreign: true, labelId: undefined, draft: { name: 'work' } });
-    expect(plan.warnings.join('\n')).toMatch(/made by another Porthole configuration \(instance fedcba\).*replaces that container/);
+    expect(plan.warnings.join('\n')).toMatch(
+      /made by another Porthole configuration \(instance fedcba\).*replaces that container/,
+    );
     // Made before configurations had ids: whose it is cannot be told, so it is foreign too.
-    const older = planAdoption(container({ name: 'porthole-work', image: 'porthole/standin:1', labels: { 'io.porthole.machine': 'work' } }), host, OURS);
+    const older = planAdoption(
+      container({ name: 'porthole-work', image: 'porthole/standin:1', labels: { 'io.porthole.machine': 'work' } }),
+      host,
+      OURS,
+    );
     expect(older).toMatchObject({ porthole: false, foreign: true, labelId: undefined });
     expect(older.warnings.join('\n')).toMatch(/an older Porthole/);
   });
 
   it('refuses what is not Windows, and a disk kept in an engine volume, with a remedy', () => {
     expect(() => planAdoption(container({ image: 'nginx' }), host, OURS)).toThrow(/not dockurr\/windows/);
-    const volume = container({ mounts: [{ Type: 'volume', Name: 'win', Source: '/var/lib/docker/volumes/win/_data', Destination: '/storage' }] });
+    const volume = container({
+      mounts: [{ Type: 'volume', Name: 'win', Source: '/var/lib/docker/volumes/win/_data', Destination: '/storage' }],
+    });
     expect(() => planAdoption(volume, host, OURS)).toThrow(/engine volume “win”/);
     expect(() => planAdoption(container({ mounts: [] }), host, OURS)).toThrow(/no folder of its own/);
   });
 });
 
 describe('adoptableFrom', () => {
-  const info = (id: string, image: string, labels: Record<string, string> = {}, state = 'running', storage = `/data/${id}`): Docker.ContainerInfo =>
+  const info = (
+    id: string,
+    image: string,
+    labels: Record<string, string> = {},
+    state = 'running',
+    storage = `/data/${id}`,
+  ): Docker.ContainerInfo =>
     ({
       Id: id,
       Names: [`/${id}-name`],
@@ -96,8 +130,14 @@ describe('adoptableFrom', () => {
       State: state,
       Mounts: [{ Type: 'bind', Source: storage, Destination: '/storage' }],
     }) as unknown as Docker.ContainerInfo;
-  const ours = (machine: string): Record<string, string> => ({ 'io.porthole.machine': machine, 'io.porthole.instance': OURS });
-  const theirs = (machine: string): Record<string, string> => ({ 'io.porthole.machine': machine, 'io.porthole.instance': THEIRS });
+  const ours = (machine: string): Record<string, string> => ({
+    'io.porthole.machine': machine,
+    'io.porthole.instance': OURS,
+  });
+  const theirs = (machine: string): Record<string, string> => ({
+    'io.porthole.machine': machine,
+    'io.porthole.instance': THEIRS,
+  });
 
   it('offers this configuration’s containers without a record and hand-made dockur ones not yet adopted', () => {
     const list = [
@@ -108,21 +148,56 @@ describe('adoptableFrom', () => {
       info('e', 'nginx'),
       info('f', 'dockurr/windows'),
     ];
-    const out = adoptableFrom(list, { instance: OURS, storageDirs: new Map([['known', '/data/a']]), adoptedContainerIds: new Set(['f']) });
+    const out = adoptableFrom(list, {
+      instance: OURS,
+      storageDirs: new Map([['known', '/data/a']]),
+      adoptedContainerIds: new Set(['f']),
+    });
     expect(out).toEqual([
       { containerId: 'b', name: 'b-name', image: 'porthole/standin', running: false, porthole: true, foreign: false },
-      { containerId: 'c', name: 'c-name', image: 'dockurr/windows:6.05', running: true, porthole: false, foreign: false },
-      { containerId: 'd', name: 'd-name', image: 'ghcr.io/dockur/windows', running: true, porthole: false, foreign: false },
+      {
+        containerId: 'c',
+        name: 'c-name',
+        image: 'dockurr/windows:6.05',
+        running: true,
+        porthole: false,
+        foreign: false,
+      },
+      {
+        containerId: 'd',
+        name: 'd-name',
+        image: 'ghcr.io/dockur/windows',
+        running: true,
+        porthole: false,
+        foreign: false,
+      },
     ]);
   });
 
   it('offers this configuration’s container of an earlier machine of the same id (another record nonce) as its own, not the new machine’s', () => {
     const list = [
-      info('current', 'porthole/standin', { ...ours('win11'), 'io.porthole.record': 'n2' }, 'running', '/home/ada/win11'),
-      info('earlier', 'porthole/standin', { ...ours('win11'), 'io.porthole.record': 'n1' }, 'running', '/home/ada/win11'),
+      info(
+        'current',
+        'porthole/standin',
+        { ...ours('win11'), 'io.porthole.record': 'n2' },
+        'running',
+        '/home/ada/win11',
+      ),
+      info(
+        'earlier',
+        'porthole/standin',
+        { ...ours('win11'), 'io.porthole.record': 'n1' },
+        'running',
+        '/home/ada/win11',
+      ),
       info('before-nonces', 'porthole/standin', ours('win11'), 'exited', '/home/ada/win11'),
     ];
-    const out = adoptableFrom(list, { instance: OURS, storageDirs: new Map([['win11', '/home/ada/win11']]), adoptedContainerIds: new Set(), nonces: new Map([['win11', 'n2']]) });
+    const out = adoptableFrom(list, {
+      instance: OURS,
+      storageDirs: new Map([['win11', '/home/ada/win11']]),
+      adoptedContainerIds: new Set(),
+      nonces: new Map([['win11', 'n2']]),
+    });
     expect(out.map((c) => [c.containerId, c.porthole, c.foreign])).toEqual([
       ['earlier', true, false],
       ['before-nonces', true, false],
@@ -155,8 +230,14 @@ describe('names and ports of an adopted machine', () => {
   });
   it('keeps the container’s ports unless another machine has them', () => {
     const warnings: string[] = [];
-    expect(keptPorts({ web: 8006, rdp: 3389 }, new Set([1]), [40000, 40001], warnings, 'c')).toEqual({ web: 8006, rdp: 3389 });
-    expect(keptPorts({ web: 8006 }, new Set([8006]), [40000, 40001], warnings, 'c')).toEqual({ web: 40000, rdp: 40001 });
+    expect(keptPorts({ web: 8006, rdp: 3389 }, new Set([1]), [40000, 40001], warnings, 'c')).toEqual({
+      web: 8006,
+      rdp: 3389,
+    });
+    expect(keptPorts({ web: 8006 }, new Set([8006]), [40000, 40001], warnings, 'c')).toEqual({
+      web: 40000,
+      rdp: 40001,
+    });
     expect(warnings).toEqual(['c: port 8006 (screen) is another machine’s; Porthole uses 40000 instead.']);
   });
 });

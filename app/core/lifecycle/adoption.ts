@@ -12,7 +12,14 @@ import {
 } from '../../api';
 import { isDockurImage, settingsFromContainer } from '../machine/dockur-settings';
 import { DEFAULT_SCREEN, FALLBACK_USERNAME, DEFAULT_PASSWORD } from '../machine/defaults';
-import { INSTANCE_LABEL, MACHINE_LABEL, ownsContainer, shortInstance, storageSourceOf, STORAGE_TARGET } from '../machine/spec';
+import {
+  INSTANCE_LABEL,
+  MACHINE_LABEL,
+  ownsContainer,
+  shortInstance,
+  storageSourceOf,
+  STORAGE_TARGET,
+} from '../machine/spec';
 
 const GIB = 1024 ** 3;
 
@@ -57,7 +64,17 @@ export function adoptableFrom(containers: readonly Docker.ContainerInfo[], ctx: 
     let foreign = false;
     if (labelId !== undefined) {
       const storageDir = ctx.storageDirs.get(labelId);
-      if (storageDir !== undefined && ownsContainer({ labels, storageSource: storageSourceOf(c.Mounts) }, ctx.instance, labelId, storageDir, ctx.nonces?.get(labelId))) continue;
+      if (
+        storageDir !== undefined &&
+        ownsContainer(
+          { labels, storageSource: storageSourceOf(c.Mounts) },
+          ctx.instance,
+          labelId,
+          storageDir,
+          ctx.nonces?.get(labelId),
+        )
+      )
+        continue;
       porthole = labels[INSTANCE_LABEL] === ctx.instance;
       foreign = !porthole;
     } else if (!isDockurImage(c.Image)) continue;
@@ -116,7 +133,8 @@ export function planAdoption(info: Docker.ContainerInspectInfo, host: HostLimits
   const { draft: imported, warnings } = settingsFromContainer(info);
   const storage = (info.Mounts ?? []).find((m) => m.Destination.replace(/\/+$/, '') === STORAGE_TARGET);
   if (!imported.storageDir || storage?.Type !== 'bind') {
-    const where = storage?.Type === 'volume' ? `the engine volume “${storage.Name ?? storage.Source}”` : 'no folder of its own';
+    const where =
+      storage?.Type === 'volume' ? `the engine volume “${storage.Name ?? storage.Source}”` : 'no folder of its own';
     throw new PortholeError(
       'INVALID_ARGUMENT',
       `The container “${name}” keeps its Windows disk (/storage) in ${where}; Porthole keeps each machine’s disk in a folder.`,
@@ -135,7 +153,10 @@ export function planAdoption(info: Docker.ContainerInspectInfo, host: HostLimits
   };
   bringWithinLimits(draft, host, warnings, `container "${name}"`);
   if (foreign) {
-    const whose = owner === undefined ? 'an older Porthole (before configurations had ids)' : `another Porthole configuration (instance ${shortInstance(owner)})`;
+    const whose =
+      owner === undefined
+        ? 'an older Porthole (before configurations had ids)'
+        : `another Porthole configuration (instance ${shortInstance(owner)})`;
     warnings.push(
       `container "${name}": it was made by ${whose}. From its next start here, this machine replaces that container, and the other configuration no longer drives it; stop the machine there first, since both use the same disk.`,
     );
@@ -150,20 +171,28 @@ function bringWithinLimits(draft: MachineDraft, host: HostLimits, warnings: stri
   const what = draft.customIso ? 'This machine' : versionName(version);
   const hostRam = Math.floor(host.ramTotalBytes / GIB);
   if (draft.ramGiB !== undefined && draft.ramGiB < minRamGiB) {
-    warnings.push(`${label}: it had ${draft.ramGiB} GB of memory; ${what} needs at least ${minRamGiB} GB, so the machine gets ${minRamGiB} GB.`);
+    warnings.push(
+      `${label}: it had ${draft.ramGiB} GB of memory; ${what} needs at least ${minRamGiB} GB, so the machine gets ${minRamGiB} GB.`,
+    );
     draft.ramGiB = minRamGiB;
   }
   if (draft.ramGiB !== undefined && hostRam > 0 && draft.ramGiB > hostRam) {
-    warnings.push(`${label}: it had ${draft.ramGiB} GB of memory; this computer has ${hostRam} GB, so the machine gets ${hostRam} GB.`);
+    warnings.push(
+      `${label}: it had ${draft.ramGiB} GB of memory; this computer has ${hostRam} GB, so the machine gets ${hostRam} GB.`,
+    );
     draft.ramGiB = hostRam;
   }
   if (draft.cpuCores !== undefined && host.cpuThreads > 0 && draft.cpuCores > host.cpuThreads) {
-    warnings.push(`${label}: it had ${draft.cpuCores} processor cores; this computer has ${host.cpuThreads}, so the machine gets ${host.cpuThreads}.`);
+    warnings.push(
+      `${label}: it had ${draft.cpuCores} processor cores; this computer has ${host.cpuThreads}, so the machine gets ${host.cpuThreads}.`,
+    );
     draft.cpuCores = host.cpuThreads;
   }
   if (draft.diskGiB !== undefined && draft.diskGiB < minDiskGiB) {
     // Growing is safe (the image enlarges data.img); the image would refuse the smaller size anyway.
-    warnings.push(`${label}: its disk was ${draft.diskGiB} GB; ${what} needs at least ${minDiskGiB} GB, so the disk grows to ${minDiskGiB} GB.`);
+    warnings.push(
+      `${label}: its disk was ${draft.diskGiB} GB; ${what} needs at least ${minDiskGiB} GB, so the disk grows to ${minDiskGiB} GB.`,
+    );
     draft.diskGiB = minDiskGiB;
   }
 }

@@ -32,7 +32,9 @@ describe('importing a compose file docker-compose ran (private engine, stand-in 
   /** Resolves on the first log line of `container` matching `line` (follows the log: no polling). */
   const logLine = (container: string, line: string, timeoutMs: number): Promise<void> =>
     new Promise((resolve, reject) => {
-      const child = spawn('docker', ['-H', engine.env().DOCKER_HOST!, 'logs', '-f', container], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('docker', ['-H', engine.env().DOCKER_HOST!, 'logs', '-f', container], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let seen = '';
       const timer = setTimeout(() => {
         child.kill();
@@ -92,12 +94,19 @@ describe('importing a compose file docker-compose ran (private engine, stand-in 
     const offered = await h.call('importCompose', { yaml, baseDir: project });
     expect(offered.machines).toEqual([]);
     expect(offered.adoptable).toEqual([
-      expect.objectContaining({ name: 'windows', running: false, storageDir: join(project, 'windows'), service: 'windows' }),
+      expect.objectContaining({
+        name: 'windows',
+        running: false,
+        storageDir: join(project, 'windows'),
+        service: 'windows',
+      }),
     ]);
     expect(await h.call('listMachines', {})).toEqual([]);
 
     // Creating a machine on that folder by hand is refused too.
-    await expect(h.call('createMachine', { name: 'Second', image: standin, kvm: false, storageDir: join(project, 'windows') })).rejects.toMatchObject({
+    await expect(
+      h.call('createMachine', { name: 'Second', image: standin, kvm: false, storageDir: join(project, 'windows') }),
+    ).rejects.toMatchObject({
       code: 'CONFLICT',
       message: expect.stringContaining('The container “windows” already uses'),
     });
@@ -106,7 +115,9 @@ describe('importing a compose file docker-compose ran (private engine, stand-in 
     await engine.docker('create', '--name', 'windows-copy', '-v', `${join(project, 'windows')}:/storage`, DOCKUR);
     await expect(h.call('importCompose', { yaml, baseDir: project, adopt: true })).rejects.toMatchObject({
       code: 'CONFLICT',
-      message: expect.stringMatching(/2 containers already use .* \(“windows”, “windows-copy”\)|2 containers already use .* \(“windows-copy”, “windows”\)/),
+      message: expect.stringMatching(
+        /2 containers already use .* \(“windows”, “windows-copy”\)|2 containers already use .* \(“windows-copy”, “windows”\)/,
+      ),
     });
     await expect(h.call('adoptContainer', { containerId: 'windows' })).rejects.toMatchObject({
       code: 'CONFLICT',
@@ -118,7 +129,9 @@ describe('importing a compose file docker-compose ran (private engine, stand-in 
     const adopted = await h.call('importCompose', { yaml, baseDir: project, adopt: true });
     expect(adopted.machines).toHaveLength(1);
     expect(adopted.machines[0]).toMatchObject({ name: 'windows', storageDir: join(project, 'windows') });
-    expect(adopted.notes.join('\n')).toMatch(/Adopted the container “windows” \(service “windows”\) as “windows”, with Windows 11 Pro installed in .*\/windows \(64 GB disk\)/);
+    expect(adopted.notes.join('\n')).toMatch(
+      /Adopted the container “windows” \(service “windows”\) as “windows”, with Windows 11 Pro installed in .*\/windows \(64 GB disk\)/,
+    );
   });
 
   it('without the container, imports the installed Windows from the file’s folder and boots it without a second install', async () => {
@@ -129,20 +142,34 @@ describe('importing a compose file docker-compose ran (private engine, stand-in 
     const yaml = await readFile(join(project, 'compose.yml'), 'utf8');
 
     // Without the file's folder (a web upload), the relative path is refused and nothing is made.
-    await expect(h.call('importCompose', { yaml })).rejects.toMatchObject({ message: expect.stringContaining('the relative path ./windows (for /storage) cannot be placed') });
+    await expect(h.call('importCompose', { yaml })).rejects.toMatchObject({
+      message: expect.stringContaining('the relative path ./windows (for /storage) cannot be placed'),
+    });
     expect(await h.call('listMachines', {})).toEqual([]);
 
     const result = await h.call('importCompose', { yaml, baseDir: project });
     expect(result.adoptable).toEqual([]);
     expect(result.machines).toHaveLength(1);
     const machine = result.machines[0]!;
-    expect(machine).toMatchObject({ storageDir: join(project, 'windows'), username: 'Docker', hasPassword: true, diskGiB: 64 });
-    expect(result.notes).toEqual([`Found Windows 11 Pro installed in ${join(project, 'windows')} (64 GB disk): “windows” starts straight into it.`]);
+    expect(machine).toMatchObject({
+      storageDir: join(project, 'windows'),
+      username: 'Docker',
+      hasPassword: true,
+      diskGiB: 64,
+    });
+    expect(result.notes).toEqual([
+      `Found Windows 11 Pro installed in ${join(project, 'windows')} (64 GB disk): “windows” starts straight into it.`,
+    ]);
     const disk = await stat(join(project, 'windows', 'data.img'));
 
     const from = h.mark(machine.id);
     await h.call('startMachine', { id: machine.id });
-    await h.waitFor(machine.id, (v) => v.status.phase === 'ready' && v.status.screenReady, 120_000, 'the booted screen');
+    await h.waitFor(
+      machine.id,
+      (v) => v.status.phase === 'ready' && v.status.screenReady,
+      120_000,
+      'the booted screen',
+    );
     const phases = h.statusesSince(machine.id, from).map((s) => s.phase);
     expect(phases).not.toContain('installing');
     expect((await stat(join(project, 'windows', 'data.img'))).ino).toBe(disk.ino);

@@ -24,7 +24,9 @@ export async function creationDefaults(
   const storageDir = request.storageDir ?? storageRoot;
   const [disk, xkb, found] = await Promise.all([
     ctx.remote
-      ? ctx.remote.diskSpace(storageDir).catch((err: unknown): DiskSpace => ({ storageDir, measuredAt: null, freeBytes: null, error: String(err) }))
+      ? ctx.remote
+          .diskSpace(storageDir)
+          .catch((err: unknown): DiskSpace => ({ storageDir, measuredAt: null, freeBytes: null, error: String(err) }))
       : readDiskSpace(hostContext({ env: ctx.env, storageDir })),
     readHostKeyboard().catch(() => undefined),
     // Only a folder asked about: the default location itself is never one machine's folder.
@@ -52,7 +54,12 @@ export async function creationDefaults(
     diskGiB: Math.max(DEFAULT_DISK_GIB, minDiskGiB),
     image: ctx.env.PORTHOLE_DEFAULT_IMAGE?.trim() || DEFAULT_IMAGE,
     ...(found?.installed
-      ? { existingInstall: { ...(found.diskGiB !== undefined ? { diskGiB: found.diskGiB } : {}), ...(found.versionFile ? { versionFile: found.versionFile } : {}) } }
+      ? {
+          existingInstall: {
+            ...(found.diskGiB !== undefined ? { diskGiB: found.diskGiB } : {}),
+            ...(found.versionFile ? { versionFile: found.versionFile } : {}),
+          },
+        }
       : {}),
   };
 }

@@ -13,7 +13,11 @@ describe('creating a machine on a folder that holds an installed Windows (real b
     backend = await createBackend({
       configDir: join(root, 'config'),
       dataDir: join(root, 'data'),
-      env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent.sock', PORTHOLE_DEFAULT_IMAGE: 'registry.example/windows:mirror' },
+      env: {
+        ...process.env,
+        DOCKER_HOST: 'unix:///nonexistent.sock',
+        PORTHOLE_DEFAULT_IMAGE: 'registry.example/windows:mirror',
+      },
       watch: false,
     });
   });
@@ -29,14 +33,22 @@ describe('creating a machine on a folder that holds an installed Windows (real b
     await truncate(join(dir, 'data.img'), 64 * 1024 ** 3);
   }
   async function recordOf(id: string): Promise<{ installed: boolean }> {
-    const file = JSON.parse(await readFile(join(root, 'config', 'machines.json'), 'utf8')) as { machines: Array<{ settings: { id: string }; installed: boolean }> };
+    const file = JSON.parse(await readFile(join(root, 'config', 'machines.json'), 'utf8')) as {
+      machines: Array<{ settings: { id: string }; installed: boolean }>;
+    };
     return file.machines.find((r) => r.settings.id === id)!;
   }
 
   it('refuses a machine named like the deleted one whose disk was kept, saying what to do; nothing is created', async () => {
     await keptDisk(join(root, 'data', 'machines', 'windows-11-pro'));
     const refused = await backend.invoke('createMachine', { name: 'Windows 11 Pro', password: 'new-one' });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringContaining('already holds an installed Windows') as unknown as string } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        code: 'CONFLICT',
+        message: expect.stringContaining('already holds an installed Windows') as unknown as string,
+      },
+    });
     expect(refused.ok ? '' : refused.error.remedy).toMatch(/Use it.*another name or another folder/);
     expect(await backend.invoke('listMachines', {})).toMatchObject({ ok: true, value: [] });
   });
@@ -44,7 +56,10 @@ describe('creating a machine on a folder that holds an installed Windows (real b
   it('refuses a chosen folder with an install too', async () => {
     const dir = join(root, 'elsewhere', 'win');
     await keptDisk(dir);
-    expect(await backend.invoke('createMachine', { name: 'Other', storageDir: dir })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await backend.invoke('createMachine', { name: 'Other', storageDir: dir })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT' },
+    });
   });
 
   it('with existingInstall "use", records the machine as installed: it starts straight into that Windows', async () => {

@@ -9,7 +9,10 @@ import type { EngineHostFs } from '../storage/engine-host-fs';
  * password that Windows never got. The caller says so explicitly (`existingInstall: 'use'`, or an
  * import that found the install), or the creation is refused, saying what to do.
  */
-export async function installedAtCreate(storageDir: string, opts: { use: boolean; found?: boolean | undefined; remote?: EngineHostFs | undefined }): Promise<boolean> {
+export async function installedAtCreate(
+  storageDir: string,
+  opts: { use: boolean; found?: boolean | undefined; remote?: EngineHostFs | undefined },
+): Promise<boolean> {
   // An import that found the install has already said so; one that found none is checked like any creation.
   if (opts.found === true) return true;
   // On a remote engine the folder is looked at on the engine's computer.

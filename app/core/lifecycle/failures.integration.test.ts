@@ -54,7 +54,9 @@ describe('failures, each with its cause and remedy (stand-in image)', () => {
     } else {
       const v = await h.waitFor(m.id, (view) => view.status.phase === 'booting' || failed(view), 120_000, 'booting');
       expect(v.status.phase).toBe('booting');
-      const env = JSON.parse(await h.docker('inspect', '--format', '{{json .Config.Env}}', h.containerName(m.id))) as string[];
+      const env = JSON.parse(
+        await h.docker('inspect', '--format', '{{json .Config.Env}}', h.containerName(m.id)),
+      ) as string[];
       expect(env).not.toContain('KVM=N');
     }
   });
@@ -87,11 +89,15 @@ describe('failures, each with its cause and remedy (stand-in image)', () => {
     });
     const m = await h.call('createMachine', { name: uniqueName('Edit'), ...base });
     ids.push(m.id);
-    await expect(h.call('updateMachine', { id: m.id, changes: { ramGiB: 1 } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(h.call('updateMachine', { id: m.id, changes: { ramGiB: 1 } })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
     // A custom ISO lowers the minimums; taking it away again brings Windows 11's back.
     await h.call('updateMachine', { id: m.id, changes: { customIso: testIso } });
     await h.call('updateMachine', { id: m.id, changes: { ramGiB: 1 } });
-    await expect(h.call('updateMachine', { id: m.id, changes: { customIso: null } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(h.call('updateMachine', { id: m.id, changes: { customIso: null } })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
   });
 
   it('74 and 64 cannot come from Porthole’s spec either: the custom ISO is checked before any container', async () => {
@@ -102,7 +108,9 @@ describe('failures, each with its cause and remedy (stand-in image)', () => {
     const m = await h.call('createMachine', { name: uniqueName('Iso'), ...base, customIso: iso });
     ids.push(m.id);
     // 74 (under 10 MB): refused when chosen.
-    await expect(h.call('updateMachine', { id: m.id, changes: { customIso: small } })).rejects.toMatchObject({ code: 'ISO_INVALID' });
+    await expect(h.call('updateMachine', { id: m.id, changes: { customIso: small } })).rejects.toMatchObject({
+      code: 'ISO_INVALID',
+    });
     // 64 (the file is gone, so Docker would mount an empty folder in its place): refused at start.
     await rm(iso);
     await expect(h.call('startMachine', { id: m.id })).rejects.toMatchObject({ code: 'ISO_INVALID' });

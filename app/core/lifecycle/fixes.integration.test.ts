@@ -11,7 +11,8 @@ import { realHostClass } from '../testing/test-host';
 const image = inject('standinImage');
 const base = { image, ramGiB: 2, cpuCores: 1, diskGiB: 64 } as const;
 // Running past the image's checks (the view before the fix is the refused start's "failed": not an outcome).
-const booted = (v: MachineView): boolean => v.status.running && ['booting', 'installing', 'ready'].includes(v.status.phase);
+const booted = (v: MachineView): boolean =>
+  v.status.running && ['booting', 'installing', 'ready'].includes(v.status.phase);
 
 function listen(port: number): Promise<Server> {
   const server = createServer();
@@ -51,7 +52,10 @@ describe('start refusals and their fixes (stand-in image)', () => {
       remedy: expect.stringContaining(`porthole fix ${m.id} other-ports`),
     });
     const failed = await h.call('getMachine', { id: m.id });
-    expect(failed.status).toMatchObject({ phase: 'failed', failure: { fix: 'other-ports', logLine: expect.stringMatching(/address already in use|already allocated/) } });
+    expect(failed.status).toMatchObject({
+      phase: 'failed',
+      failure: { fix: 'other-ports', logLine: expect.stringMatching(/address already in use|already allocated/) },
+    });
     expect(failed.ports).toEqual(m.ports);
 
     await h.call('fixMachine', { id: m.id, fix: 'other-ports' });
@@ -76,21 +80,31 @@ describe('start refusals and their fixes (stand-in image)', () => {
     if (cls !== 'none') {
       vi.spyOn(EngineClient.prototype, 'start').mockImplementationOnce(async function (this: EngineClient) {
         // docker-modem's wording: `(HTTP code N) <reason> - <the engine's message> `.
-        throw describeEngineError(Object.assign(new Error(`(HTTP code 500) server error - ${raw} `), { statusCode: 500 }), this.target.label);
+        throw describeEngineError(
+          Object.assign(new Error(`(HTTP code 500) server error - ${raw} `), { statusCode: 500 }),
+          this.target.label,
+        );
       });
     }
     const refused = h.call('startMachine', { id: m.id });
-    await expect(refused).rejects.toMatchObject({ message: 'This computer has no /dev/kvm, so the machine cannot use KVM hardware acceleration.' });
+    await expect(refused).rejects.toMatchObject({
+      message: 'This computer has no /dev/kvm, so the machine cannot use KVM hardware acceleration.',
+    });
     await expect(refused).rejects.not.toMatchObject({ message: expect.stringContaining('error gathering') });
     const failed = await h.call('getMachine', { id: m.id });
-    expect(failed.status).toMatchObject({ phase: 'failed', failure: { fix: 'software-emulation', logLine: expect.stringContaining(raw) } });
+    expect(failed.status).toMatchObject({
+      phase: 'failed',
+      failure: { fix: 'software-emulation', logLine: expect.stringContaining(raw) },
+    });
     expect(failed.kvm).toBe(true);
 
     await h.call('fixMachine', { id: m.id, fix: 'software-emulation' });
     const running = await h.waitFor(m.id, booted, 120_000, 'booting');
     expect(running.kvm).toBe(false);
     expect(running.status.running).toBe(true);
-    const env = JSON.parse(await h.docker('inspect', '--format', '{{json .Config.Env}}', h.containerName(m.id))) as string[];
+    const env = JSON.parse(
+      await h.docker('inspect', '--format', '{{json .Config.Env}}', h.containerName(m.id)),
+    ) as string[];
     expect(env).toContain('KVM=N');
     await h.call('stopMachine', { id: m.id });
   });
@@ -98,8 +112,13 @@ describe('start refusals and their fixes (stand-in image)', () => {
   it('make room changes nothing and names the storage folder; choose-iso without an ISO is refused and changes nothing', async () => {
     const m = await h.call('createMachine', { name: uniqueName('Room'), ...base, kvm: false });
     ids.push(m.id);
-    await expect(h.call('fixMachine', { id: m.id, fix: 'make-room' })).resolves.toEqual({ ok: true, folder: m.storageDir });
-    await expect(h.call('fixMachine', { id: m.id, fix: 'choose-iso' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(h.call('fixMachine', { id: m.id, fix: 'make-room' })).resolves.toEqual({
+      ok: true,
+      folder: m.storageDir,
+    });
+    await expect(h.call('fixMachine', { id: m.id, fix: 'choose-iso' })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
     const after = await h.call('getMachine', { id: m.id });
     expect({ ...after, status: undefined }).toEqual({ ...m, status: undefined });
     expect(after.status.running).toBe(false);

@@ -32,20 +32,34 @@ const WOULD: Readonly<Record<Exclude<FailureFix, 'make-room'>, string>> = {
   'choose-iso': 'make the ISO its custom ISO and start it',
 };
 
-export async function applyFix(machines: FixTarget, id: string, fix: FailureFix, iso?: string): Promise<{ folder?: string }> {
+export async function applyFix(
+  machines: FixTarget,
+  id: string,
+  fix: FailureFix,
+  iso?: string,
+): Promise<{ folder?: string }> {
   const machine = machines.get(id);
   if (fix === 'make-room') return { folder: machine.storageDir };
   if (machine.status.running) {
-    throw new PortholeError('CONFLICT', `“${machine.name}” is running: there is no failed start to fix.`, 'Stop it first if its settings should change.');
+    throw new PortholeError(
+      'CONFLICT',
+      `“${machine.name}” is running: there is no failed start to fix.`,
+      'Stop it first if its settings should change.',
+    );
   }
   if (fix === 'choose-iso' && !iso) {
-    throw new PortholeError('INVALID_ARGUMENT', 'Choosing another ISO needs the ISO file.', `Give its path: porthole fix ${id} choose-iso --iso /path/to/file.iso`);
+    throw new PortholeError(
+      'INVALID_ARGUMENT',
+      'Choosing another ISO needs the ISO file.',
+      `Give its path: porthole fix ${id} choose-iso --iso /path/to/file.iso`,
+    );
   }
   machines.assertEngine();
   const { phase } = machine.status;
   // Software emulation is also the fix for a start that is known to fail before it happens: a machine never
   // started, with KVM on, on a computer that cannot give machines KVM (create says so and names this fix).
-  const predicted = fix === 'software-emulation' && phase === 'absent' && machine.kvm && machines.kvmForMachines() === false;
+  const predicted =
+    fix === 'software-emulation' && phase === 'absent' && machine.kvm && machines.kvmForMachines() === false;
   if (phase !== 'failed' && phase !== 'created' && !predicted) {
     throw new PortholeError(
       'CONFLICT',

@@ -28,7 +28,10 @@ describe('instanceId', () => {
   it('is the same for processes that start at once on the same config', async () => {
     const config = join(dir, 'race');
     const runner = join(dir, 'runner.ts');
-    await writeFile(runner, `import { instanceId } from ${JSON.stringify(join(__dirname, 'instance.ts'))};\nprocess.stdout.write(instanceId(process.argv[2]!));\n`);
+    await writeFile(
+      runner,
+      `import { instanceId } from ${JSON.stringify(join(__dirname, 'instance.ts'))};\nprocess.stdout.write(instanceId(process.argv[2]!));\n`,
+    );
     // jiti runs the TypeScript module as it is, in separate processes racing for the file.
     const jiti = join(__dirname, '../../../node_modules/.bin/jiti');
     const one = (): Promise<string> =>
@@ -60,19 +63,42 @@ describe('ownsContainer', () => {
   const facts = (labels: Record<string, string>, storageSource?: string) => ({ labels, storageSource });
 
   it('takes this configuration’s containers of the machine, never another configuration’s', () => {
-    expect(ownsContainer(facts({ 'io.porthole.machine': 'win11', 'io.porthole.instance': OURS }, '/x'), OURS, 'win11', '/a')).toBe(true);
-    expect(ownsContainer(facts({ 'io.porthole.machine': 'win11', 'io.porthole.instance': THEIRS }, '/a'), OURS, 'win11', '/a')).toBe(false);
-    expect(ownsContainer(facts({ 'io.porthole.machine': 'other', 'io.porthole.instance': OURS }, '/a'), OURS, 'win11', '/a')).toBe(false);
+    expect(
+      ownsContainer(facts({ 'io.porthole.machine': 'win11', 'io.porthole.instance': OURS }, '/x'), OURS, 'win11', '/a'),
+    ).toBe(true);
+    expect(
+      ownsContainer(
+        facts({ 'io.porthole.machine': 'win11', 'io.porthole.instance': THEIRS }, '/a'),
+        OURS,
+        'win11',
+        '/a',
+      ),
+    ).toBe(false);
+    expect(
+      ownsContainer(facts({ 'io.porthole.machine': 'other', 'io.porthole.instance': OURS }, '/a'), OURS, 'win11', '/a'),
+    ).toBe(false);
   });
 
   it('takes a container made before instances existed only when its /storage is the machine’s folder', () => {
-    expect(ownsContainer(facts({ 'io.porthole.machine': 'win11' }, '/home/ada/win11'), OURS, 'win11', '/home/ada/win11/')).toBe(true);
-    expect(ownsContainer(facts({ 'io.porthole.machine': 'win11' }, '/home/bob/win11'), OURS, 'win11', '/home/ada/win11')).toBe(false);
+    expect(
+      ownsContainer(facts({ 'io.porthole.machine': 'win11' }, '/home/ada/win11'), OURS, 'win11', '/home/ada/win11/'),
+    ).toBe(true);
+    expect(
+      ownsContainer(facts({ 'io.porthole.machine': 'win11' }, '/home/bob/win11'), OURS, 'win11', '/home/ada/win11'),
+    ).toBe(false);
     expect(ownsContainer(facts({ 'io.porthole.machine': 'win11' }), OURS, 'win11', '/home/ada/win11')).toBe(false);
   });
 
   it('takes only a container made for this record: a machine made again under the same id has another nonce', () => {
-    const made = (nonce?: string) => facts({ 'io.porthole.machine': 'win11', 'io.porthole.instance': OURS, ...(nonce ? { 'io.porthole.record': nonce } : {}) }, '/a');
+    const made = (nonce?: string) =>
+      facts(
+        {
+          'io.porthole.machine': 'win11',
+          'io.porthole.instance': OURS,
+          ...(nonce ? { 'io.porthole.record': nonce } : {}),
+        },
+        '/a',
+      );
     expect(ownsContainer(made('n1'), OURS, 'win11', '/a', 'n1')).toBe(true);
     expect(ownsContainer(made('n1'), OURS, 'win11', '/a', 'n2')).toBe(false);
     // A container of a record made before nonces existed is not a new record's; an old record keeps its own.

@@ -18,7 +18,8 @@ async function inspect(name: string): Promise<Inspected> {
   return (JSON.parse(await docker('inspect', name)) as Inspected[])[0]!;
 }
 
-const running = (v: MachineView): boolean => v.status.running && v.status.screenReady && ['booting', 'installing', 'ready'].includes(v.status.phase);
+const running = (v: MachineView): boolean =>
+  v.status.running && v.status.screenReady && ['booting', 'installing', 'ready'].includes(v.status.phase);
 
 /**
  * Two Porthole configurations (two config dirs: two users, or a test and the app) on one engine,
@@ -106,26 +107,60 @@ describe('two configurations on one engine (stand-in image)', () => {
     const record = await a.call('getMachine', { id });
     await docker('rm', '-f', a.containerName(id));
     legacyName = `porthole-${id}`;
-    await docker('run', '-d', '--name', legacyName, '--label', `io.porthole.machine=${id}`, '-e', 'KVM=N', '-e', 'RAM_SIZE=2G', '-e', 'CPU_CORES=1',
-      '-v', `${record.storageDir}:/storage`, '--stop-timeout', '120', image);
+    await docker(
+      'run',
+      '-d',
+      '--name',
+      legacyName,
+      '--label',
+      `io.porthole.machine=${id}`,
+      '-e',
+      'KVM=N',
+      '-e',
+      'RAM_SIZE=2G',
+      '-e',
+      'CPU_CORES=1',
+      '-v',
+      `${record.storageDir}:/storage`,
+      '--stop-timeout',
+      '120',
+      image,
+    );
     const legacy = await inspect(legacyName);
 
     // A (whose storage it binds) takes it as its machine's after a restart, and drives it. Its record is
     // as old as the container: made before records had a nonce (which its containers would carry).
     await a.shutdown();
     const path = join(a.configDir, 'machines.json');
-    const file = JSON.parse(await readFile(path, 'utf8')) as { machines: Array<{ settings: { id: string }; nonce?: string }> };
+    const file = JSON.parse(await readFile(path, 'utf8')) as {
+      machines: Array<{ settings: { id: string }; nonce?: string }>;
+    };
     await writeFile(path, JSON.stringify({ ...file, machines: file.machines.map(({ nonce: _made, ...m }) => m) }));
     await a.boot();
-    await a.waitFor(id, (v) => v.status.running && v.status.containerId === legacy.Id, 60_000, 'A following the older container');
+    await a.waitFor(
+      id,
+      (v) => v.status.running && v.status.containerId === legacy.Id,
+      60_000,
+      'A following the older container',
+    );
 
     // A configuration with a machine of the same id but another disk neither takes nor touches it.
     const c = await Harness.create();
     try {
-      const mc = await c.call('createMachine', { name: record.name, image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64 });
+      const mc = await c.call('createMachine', {
+        name: record.name,
+        image,
+        kvm: false,
+        ramGiB: 2,
+        cpuCores: 1,
+        diskGiB: 64,
+      });
       expect(mc.id).toBe(id);
       expect((await c.call('getMachine', { id })).status).toMatchObject({ phase: 'absent', running: false });
-      expect((await c.call('adoptableContainers', {})).find((x) => x.containerId === legacy.Id)).toMatchObject({ porthole: false, foreign: true });
+      expect((await c.call('adoptableContainers', {})).find((x) => x.containerId === legacy.Id)).toMatchObject({
+        porthole: false,
+        foreign: true,
+      });
       await c.call('deleteMachine', { id, deleteDisk: true });
       expect((await inspect(legacyName)).State.Running).toBe(true);
     } finally {
@@ -136,7 +171,12 @@ describe('two configurations on one engine (stand-in image)', () => {
     await a.call('stopMachine', { id });
     await a.waitFor(id, (v) => v.status.phase === 'stopped', 150_000, 'A stopped the older container');
     await a.call('startMachine', { id });
-    const renewed = await a.waitFor(id, (v) => running(v) && v.status.containerId !== legacy.Id, 120_000, 'A in a labelled container');
+    const renewed = await a.waitFor(
+      id,
+      (v) => running(v) && v.status.containerId !== legacy.Id,
+      120_000,
+      'A in a labelled container',
+    );
     await expect(docker('inspect', legacyName)).rejects.toThrow();
     legacyName = undefined;
     expect((await inspect(a.containerName(id))).Id).toBe(renewed.status.containerId);

@@ -48,7 +48,10 @@ describe(`engine events ${LAG_MS} ms late (the real engine behind a proxy that h
     // Every late event of that run (start, die) has come by now.
     await sleep(2 * LAG_MS + 500);
     const after = h!.statusesSince(id, from);
-    expect(after.filter((s) => s.phase === 'failed'), JSON.stringify(after)).toEqual([]);
+    expect(
+      after.filter((s) => s.phase === 'failed'),
+      JSON.stringify(after),
+    ).toEqual([]);
     expect(after.at(-1)).toMatchObject({ phase: 'stopped', running: false });
   });
 });

@@ -9,14 +9,19 @@ const image = inject('standinImage');
 interface ContainerInfo {
   Id: string;
   Config: { Env: string[]; Labels: Record<string, string> };
-  HostConfig: { Binds: string[]; PortBindings: Record<string, Array<{ HostIp: string; HostPort: string }>>; CapAdd: string[] };
+  HostConfig: {
+    Binds: string[];
+    PortBindings: Record<string, Array<{ HostIp: string; HostPort: string }>>;
+    CapAdd: string[];
+  };
 }
 
 async function inspect(name: string): Promise<ContainerInfo> {
   return (JSON.parse(await docker('inspect', name)) as ContainerInfo[])[0]!;
 }
 
-const running = (v: MachineView): boolean => v.status.running && v.status.screenReady && ['booting', 'installing', 'ready'].includes(v.status.phase);
+const running = (v: MachineView): boolean =>
+  v.status.running && v.status.screenReady && ['booting', 'installing', 'ready'].includes(v.status.phase);
 
 describe('machine lifecycle against the real engine (stand-in image)', () => {
   let h: Harness;
@@ -30,13 +35,25 @@ describe('machine lifecycle against the real engine (stand-in image)', () => {
   });
 
   it('creates, starts, shows preparation then the screen, and stops gracefully keeping data.img', async () => {
-    const machine = await h.call('createMachine', { name: uniqueName('Life'), image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64 });
+    const machine = await h.call('createMachine', {
+      name: uniqueName('Life'),
+      image,
+      kvm: false,
+      ramGiB: 2,
+      cpuCores: 1,
+      diskGiB: 64,
+    });
     ids.push(machine.id);
     expect(machine.status.phase).toBe('absent');
     expect(machine.ports.web).not.toBe(machine.ports.rdp);
 
     await h.call('startMachine', { id: machine.id });
-    const preparing = await h.waitFor(machine.id, (v) => v.status.phase === 'preparing' && /\.\.\.$/.test(v.status.message ?? ''), 60_000, 'a preparation message');
+    const preparing = await h.waitFor(
+      machine.id,
+      (v) => v.status.phase === 'preparing' && /\.\.\.$/.test(v.status.message ?? ''),
+      60_000,
+      'a preparation message',
+    );
     expect(preparing.status.running).toBe(true);
     await h.waitFor(machine.id, running, 90_000, 'the screen');
 
@@ -83,14 +100,19 @@ describe('two machines side by side, every transition', () => {
 
   it('runs both at once, each on its own ports, storage and container', async () => {
     await Promise.all([h.call('startMachine', { id: a.id }), h.call('startMachine', { id: b.id })]);
-    const [va, vb] = await Promise.all([h.waitFor(a.id, running, 120_000, 'A running'), h.waitFor(b.id, running, 120_000, 'B running')]);
+    const [va, vb] = await Promise.all([
+      h.waitFor(a.id, running, 120_000, 'A running'),
+      h.waitFor(b.id, running, 120_000, 'B running'),
+    ]);
     expect(va.status.containerId).not.toBe(vb.status.containerId);
     expect(new Set([a.ports.web, a.ports.rdp, b.ports.web, b.ports.rdp]).size).toBe(4);
     expect(a.storageDir).not.toBe(b.storageDir);
     for (const m of [a, b]) {
       const info = await inspect(h.containerName(m.id));
       expect(info.HostConfig.Binds).toContain(`${m.storageDir}:/storage`);
-      expect(info.HostConfig.PortBindings['8006/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: String(m.ports.web) }]);
+      expect(info.HostConfig.PortBindings['8006/tcp']).toEqual([
+        { HostIp: '127.0.0.1', HostPort: String(m.ports.web) },
+      ]);
       // Each screen answers on its own port: /msg.html is 404 once QEMU runs.
       const response = await fetch(`http://127.0.0.1:${m.ports.web}/msg.html`);
       expect(response.status).toBe(404);
@@ -103,7 +125,9 @@ describe('two machines side by side, every transition', () => {
     await h.call('stopMachine', { id: b.id });
     const stopped = await h.waitFor(b.id, (v) => v.status.phase === 'stopped', 90_000, 'B stopped');
     expect(stopped.status.failure).toBeUndefined();
-    const steps = h.statusesSince(b.id, from).flatMap((s) => (s.phase === 'stopping' && s.shutdown ? [s.shutdown] : []));
+    const steps = h
+      .statusesSince(b.id, from)
+      .flatMap((s) => (s.phase === 'stopping' && s.shutdown ? [s.shutdown] : []));
     expect(steps.length).toBeGreaterThan(0);
     expect(steps.every((s) => s.of === 10)).toBe(true);
     expect(Math.max(...steps.map((s) => s.step))).toBeGreaterThanOrEqual(5);
@@ -115,7 +139,9 @@ describe('two machines side by side, every transition', () => {
     const from = h.mark(a.id);
     await h.call('stopMachine', { id: a.id });
     await h.waitFor(a.id, (v) => v.status.phase === 'stopped', 60_000, 'A stopped');
-    const steps = h.statusesSince(a.id, from).flatMap((s) => (s.phase === 'stopping' && s.shutdown ? [s.shutdown] : []));
+    const steps = h
+      .statusesSince(a.id, from)
+      .flatMap((s) => (s.phase === 'stopping' && s.shutdown ? [s.shutdown] : []));
     expect(steps.length).toBeGreaterThan(0);
     expect(steps.every((s) => s.of === 100)).toBe(true);
     await stat(join(a.storageDir, 'windows.boot'));
@@ -126,7 +152,12 @@ describe('two machines side by side, every transition', () => {
     const ready = await h.waitFor(a.id, (v) => v.status.phase === 'ready' && v.status.screenReady, 60_000, 'A ready');
     const from = h.mark(a.id);
     await h.call('restartMachine', { id: a.id });
-    const again = await h.waitFor(a.id, (v) => v.status.phase === 'ready' && v.status.screenReady, 60_000, 'A ready after restart');
+    const again = await h.waitFor(
+      a.id,
+      (v) => v.status.phase === 'ready' && v.status.screenReady,
+      60_000,
+      'A ready after restart',
+    );
     const phases = h.statusesSince(a.id, from).map((s) => s.phase);
     expect(phases).toContain('stopping');
     expect(phases.indexOf('stopping')).toBeLessThan(phases.lastIndexOf('ready'));
@@ -149,7 +180,12 @@ describe('two machines side by side, every transition', () => {
     const { appliesAt } = await h.call('updateMachine', { id: a.id, changes: { ramGiB: 3 } });
     expect(appliesAt).toBe('recreate');
     await h.call('applyMachine', { id: a.id });
-    const applied = await h.waitFor(a.id, (v) => running(v) && v.status.containerId !== oldContainer, 90_000, 'A recreated');
+    const applied = await h.waitFor(
+      a.id,
+      (v) => running(v) && v.status.containerId !== oldContainer,
+      90_000,
+      'A recreated',
+    );
     const info = await inspect(h.containerName(a.id));
     expect(info.Id).toBe(applied.status.containerId);
     expect(info.Config.Env).toContain('RAM_SIZE=3G');

@@ -21,7 +21,13 @@ import { assertIsoUsable } from '../machine/iso';
 import { readHostKeyboard } from '../machine/keyboard';
 import { assertMountFolders } from '../storage/mounts';
 import { diskBeyondFreeSpace, diskSizeGiB } from '../storage/disk-size';
-import { executeDiskDelete, makeStorageFolder, MAX_KEPT_NAMES, planDiskDelete, storageContents } from '../storage/ownership';
+import {
+  executeDiskDelete,
+  makeStorageFolder,
+  MAX_KEPT_NAMES,
+  planDiskDelete,
+  storageContents,
+} from '../storage/ownership';
 import { assertMachinePaths, assertSharedAllowed, assertStorageAllowed, sharedFolderWarnings } from '../storage/paths';
 import type { MachineStarter } from './machine-start';
 import type { MachineState } from './machine-state';
@@ -53,7 +59,11 @@ export class MachineActions {
    * `warnings`: a storage folder that already held files (kept, and never deleted with the disk), a
    * read-only share of a sensitive folder.
    */
-  async create(draft: MachineDraft, wanted: Partial<HostPorts> = {}, opts: { installed?: boolean } = {}): Promise<MachineView> {
+  async create(
+    draft: MachineDraft,
+    wanted: Partial<HostPorts> = {},
+    opts: { installed?: boolean } = {},
+  ): Promise<MachineView> {
     if (draft.customIso) await assertIsoUsable(draft.customIso, this.deps.engineHostFs);
     if (draft.storageDir) await assertStorageUnbound(this.deps, draft.storageDir, undefined, undefined, draft.image);
     const warnings: string[] = [];
@@ -62,9 +72,15 @@ export class MachineActions {
     // racing creates (in this process or another) never share a name, an id or a port.
     const record = await this.deps.store.transact(async (records) => {
       const existing = [...records.values()];
-      const clash = validateMachineName(draft.name, existing.map((r) => r.settings.name));
+      const clash = validateMachineName(
+        draft.name,
+        existing.map((r) => r.settings.name),
+      );
       if (clash) throw new PortholeError('INVALID_ARGUMENT', clash);
-      const id = newMachineId(draft.name, existing.map((r) => r.settings.id));
+      const id = newMachineId(
+        draft.name,
+        existing.map((r) => r.settings.id),
+      );
       const taken = portsOf(existing);
       const [web, rdp] = await freePorts(2, taken);
       const settings = settingsFromDraft(draft, {
@@ -73,14 +89,20 @@ export class MachineActions {
         dataDir: this.deps.dataDir,
         ports: { web: await keepIfFree(wanted.web, web!, taken), rdp: await keepIfFree(wanted.rdp, rdp!, taken) },
         env: this.deps.env,
-        ...(keyboard ? { keyboardLayout: keyboard.layout, ...(keyboard.variant ? { keyboardVariant: keyboard.variant } : {}) } : {}),
+        ...(keyboard
+          ? { keyboardLayout: keyboard.layout, ...(keyboard.variant ? { keyboardVariant: keyboard.variant } : {}) }
+          : {}),
       });
       const policy = pathPolicy(this.deps, id, existing);
       await assertMachinePaths(settings, policy);
       const local = this.deps.engineHost === undefined;
       // The same rule as the start's, before anything is made: a share that is a file, a FIFO, a dangling link is refused now.
       if (local) await assertMountFolders(settings, { storage: false });
-      const installed = await installedAtCreate(settings.storageDir, { use: draft.existingInstall === 'use', found: opts.installed, remote: this.deps.engineHostFs });
+      const installed = await installedAtCreate(settings.storageDir, {
+        use: draft.existingInstall === 'use',
+        found: opts.installed,
+        remote: this.deps.engineHostFs,
+      });
       const { own } = await makeStorageFolder(settings.storageDir, id, this.deps.engineHostFs);
       let kept: string[] = [];
       if (!own && local) {
@@ -88,7 +110,11 @@ export class MachineActions {
         await assertMountFolders(settings);
         const found = await storageContents(settings.storageDir);
         if (found.tooMany) {
-          throw new PortholeError('INVALID_ARGUMENT', `The folder ${settings.storageDir} already holds more than ${MAX_KEPT_NAMES} files and folders.`, 'Choose an empty folder, or a new one, for the machine’s disk.');
+          throw new PortholeError(
+            'INVALID_ARGUMENT',
+            `The folder ${settings.storageDir} already holds more than ${MAX_KEPT_NAMES} files and folders.`,
+            'Choose an empty folder, or a new one, for the machine’s disk.',
+          );
         }
         kept = found.foreign;
         if (kept.length > 0) warnings.push(storageNotEmptyWarning(settings.storageDir, kept));
@@ -97,12 +123,21 @@ export class MachineActions {
       try {
         // The keyring keeps the password under the id, so it is sealed once the id is decided.
         // A nonce of its own: a container left by an earlier machine of this id is never taken for this one's.
-        const created = await sealed(this.deps.secrets, { settings, installed, nonce: randomBytes(8).toString('hex'), ...(kept.length > 0 ? { storageKept: kept } : {}) });
+        const created = await sealed(this.deps.secrets, {
+          settings,
+          installed,
+          nonce: randomBytes(8).toString('hex'),
+          ...(kept.length > 0 ? { storageKept: kept } : {}),
+        });
         records.set(id, created);
         return created;
       } catch (err) {
         // No record, no folder: the one just made holds nothing but the marker (planned, so nothing else goes).
-        if (own) await executeDiskDelete(await planDiskDelete(settings.storageDir, id, [], this.deps.engineHostFs), this.deps.engineHostFs);
+        if (own)
+          await executeDiskDelete(
+            await planDiskDelete(settings.storageDir, id, [], this.deps.engineHostFs),
+            this.deps.engineHostFs,
+          );
         throw err;
       }
     });
@@ -111,27 +146,46 @@ export class MachineActions {
     return warnings.length > 0 ? { ...view, warnings: [...(view.warnings ?? []), ...warnings] } : view;
   }
 
-  async update(id: string, changes: MachineChanges, opts: { confirmed?: boolean } = {}): Promise<{ machine: MachineView; appliesAt: 'now' | 'next-start' | 'recreate' }> {
+  async update(
+    id: string,
+    changes: MachineChanges,
+    opts: { confirmed?: boolean } = {},
+  ): Promise<{ machine: MachineView; appliesAt: 'now' | 'next-start' | 'recreate' }> {
     return this.state.serial.run(id, async () => {
       const record = this.deps.store.require(id);
       // A new password needs not the old one (which the keyring may have lost); any other change keeps it.
-      const revealed = changes.password === undefined ? await this.deps.secrets.reveal(record) : await this.deps.secrets.reveal(record).catch(() => record.settings);
-      if (changes.customIso && changes.customIso !== record.settings.customIso) await assertIsoUsable(changes.customIso, this.deps.engineHostFs);
+      const revealed =
+        changes.password === undefined
+          ? await this.deps.secrets.reveal(record)
+          : await this.deps.secrets.reveal(record).catch(() => record.settings);
+      if (changes.customIso && changes.customIso !== record.settings.customIso)
+        await assertIsoUsable(changes.customIso, this.deps.engineHostFs);
       // Checked against the records on disk now, under the store's lock: another process may have
       // renamed a machine or changed this one since this process last read them.
       // The disk the image really made (a remote engine's is on its computer: the setting is the floor there).
-      const onDiskGiB = changes.diskGiB !== undefined && this.deps.engineHost === undefined ? await diskSizeGiB(record.settings.storageDir) : undefined;
+      const onDiskGiB =
+        changes.diskGiB !== undefined && this.deps.engineHost === undefined
+          ? await diskSizeGiB(record.settings.storageDir)
+          : undefined;
       const { before, after } = await this.deps.store.transact(async (records) => {
         const current = records.get(id);
         if (!current) throw new PortholeError('NOT_FOUND', `There is no machine "${id}".`);
-        const before = { ...current.settings, password: current.passwordIn === 'keyring' ? revealed.password : current.settings.password };
+        const before = {
+          ...current.settings,
+          password: current.passwordIn === 'keyring' ? revealed.password : current.settings.password,
+        };
         // The storage folder never changes here (the contract leaves it out of changes; this holds for any caller).
         const after = machineSettingsSchema.parse({ ...before, ...changes, storageDir: current.settings.storageDir });
         const shrink = validateDiskChange(before.diskGiB, after.diskGiB, onDiskGiB);
         if (shrink) throw new PortholeError('INVALID_ARGUMENT', shrink);
         if (!opts.confirmed && onDiskGiB !== undefined && after.diskGiB > before.diskGiB) {
           const beyond = await diskBeyondFreeSpace(after.storageDir, after.diskGiB, onDiskGiB);
-          if (beyond) throw new PortholeError('CONFIRMATION_NEEDED', `${beyond} Nothing was changed.`, 'Choose a smaller size, or confirm that you want this size (porthole set … --yes; in the app, Apply and confirm).');
+          if (beyond)
+            throw new PortholeError(
+              'CONFIRMATION_NEEDED',
+              `${beyond} Nothing was changed.`,
+              'Choose a smaller size, or confirm that you want this size (porthole set … --yes; in the app, Apply and confirm).',
+            );
         }
         const others = [...records.values()].filter((r) => r.settings.id !== id);
         const issues = validateMachine(after, {
@@ -139,11 +193,22 @@ export class MachineActions {
           otherNames: others.map((r) => r.settings.name),
         });
         if (issues.length > 0) throw new PortholeError('INVALID_ARGUMENT', issues.map((i) => i.message).join(' '));
-        for (const folder of after.sharedFolders) await assertSharedAllowed(folder.hostPath, after.storageDir, pathPolicy(this.deps, id, others), folder.readOnly);
+        for (const folder of after.sharedFolders)
+          await assertSharedAllowed(
+            folder.hostPath,
+            after.storageDir,
+            pathPolicy(this.deps, id, others),
+            folder.readOnly,
+          );
         if (this.deps.engineHost === undefined) await assertMountFolders(after, { storage: false });
         // A new version or ISO means a new installation: the image moves the old disk to backups/.
         const reinstall = after.version !== before.version || after.customIso !== before.customIso;
-        const next = await sealed(this.deps.secrets, { ...current, settings: after }, current, after.password === before.password);
+        const next = await sealed(
+          this.deps.secrets,
+          { ...current, settings: after },
+          current,
+          after.password === before.password,
+        );
         records.set(id, { ...next, installed: reinstall ? false : current.installed });
         return { before, after };
       });
@@ -168,12 +233,20 @@ export class MachineActions {
     const engine = this.deps.engine();
     const container = await this.state.findContainer(engine, id);
     if (container?.State.Running || container?.State.Restarting) {
-      throw new PortholeError('CONFLICT', `“${name}” is running: ${doing} only while it is stopped.`, `Stop it (porthole stop ${id}), then try again.`);
+      throw new PortholeError(
+        'CONFLICT',
+        `“${name}” is running: ${doing} only while it is stopped.`,
+        `Stop it (porthole stop ${id}), then try again.`,
+      );
     }
     const bound = (await containersOn(this.deps, storageDir)) ?? [];
     const running = bound.find((b) => b.running);
     if (running) {
-      throw new PortholeError('CONFLICT', `The container “${running.name}” is running on ${running.storageDir}, the disk of “${name}”: ${doing} only while nothing runs on it.`, `Stop it (docker stop ${running.name}), then try again.`);
+      throw new PortholeError(
+        'CONFLICT',
+        `The container “${running.name}” is running on ${running.storageDir}, the disk of “${name}”: ${doing} only while nothing runs on it.`,
+        `Stop it (docker stop ${running.name}), then try again.`,
+      );
     }
     return assertStorageAllowed(storageDir, pathPolicy(this.deps, id));
   }
@@ -253,7 +326,10 @@ export class MachineActions {
     }
     const plan = await planDiskDelete(real, id, kept, this.deps.engineHostFs);
     // A storage path that is itself a symlink: the folder it leads to stays, only the image's files go.
-    const linked = await lstat(path).then((info) => info.isSymbolicLink(), () => false);
+    const linked = await lstat(path).then(
+      (info) => info.isSymbolicLink(),
+      () => false,
+    );
     return linked && plan.kind === 'folder' ? { ...plan, kind: 'files' } : plan;
   }
 
@@ -262,7 +338,11 @@ export class MachineActions {
    * every start takes too (in any Porthole process): a start and a remove of one machine never interleave.
    */
   delete(id: string, deleteDisk: boolean): Promise<DeletePlan | undefined> {
-    return this.state.serial.run(id, () => (this.deps.diskLock ? this.deps.diskLock(id, () => this.deleteNow(id, deleteDisk)) : this.deleteNow(id, deleteDisk)));
+    return this.state.serial.run(id, () =>
+      this.deps.diskLock
+        ? this.deps.diskLock(id, () => this.deleteNow(id, deleteDisk))
+        : this.deleteNow(id, deleteDisk),
+    );
   }
 
   private async deleteNow(id: string, deleteDisk: boolean): Promise<DeletePlan | undefined> {
@@ -330,7 +410,11 @@ export class MachineActions {
     // The port the view shows: during a start, the one being started (saved only once it runs).
     const web = this.state.startingPorts.get(id)?.web ?? record.settings.ports.web;
     const at = this.deps.address ? await this.deps.address(web) : { host: '127.0.0.1', port: web };
-    return { url: `ws://${at.host}:${at.port}/websockify`, ...('via' in at ? { via: at.via } : {}), ...('note' in at && at.note ? { note: at.note } : {}) };
+    return {
+      url: `ws://${at.host}:${at.port}/websockify`,
+      ...('via' in at ? { via: at.via } : {}),
+      ...('note' in at && at.note ? { note: at.note } : {}),
+    };
   }
 }
 

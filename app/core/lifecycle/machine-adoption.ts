@@ -46,12 +46,22 @@ export class MachineAdoption {
       const engine = this.deps.engine();
       const info = await engine.inspect(containerId);
       if (!info) {
-        throw new PortholeError('NOT_FOUND', `There is no container “${containerId}”.`, 'List the containers Porthole can adopt with "porthole adoptable".');
+        throw new PortholeError(
+          'NOT_FOUND',
+          `There is no container “${containerId}”.`,
+          'List the containers Porthole can adopt with "porthole adoptable".',
+        );
       }
       const instance = this.state.instance;
       const plan = planAdoption(info, this.deps.host(), instance);
       const name = info.Name.replace(/^\//, '');
-      await assertStorageUnbound(this.deps, plan.draft.storageDir, info.Id, (other) => `Keep one container on that disk: remove “${other}” (docker rm ${other}) or “${name}”, then adopt the one you keep.`);
+      await assertStorageUnbound(
+        this.deps,
+        plan.draft.storageDir,
+        info.Id,
+        (other) =>
+          `Keep one container on that disk: remove “${other}” (docker rm ${other}) or “${name}”, then adopt the one you keep.`,
+      );
       const labelId = info.Config.Labels?.[MACHINE_LABEL];
       const facts = { labels: info.Config.Labels, storageSource: storageSourceOf(info.Mounts) };
       // Conflicts, name, id and ports are decided on the records on disk, under the store's lock.
@@ -59,31 +69,58 @@ export class MachineAdoption {
         const records = [...current.values()];
         // This configuration's own container of a machine it has (for one made before instances: by its /storage).
         const labelled = labelId ? current.get(labelId) : undefined;
-        if (labelled && ownsContainer(facts, instance, labelled.settings.id, labelled.settings.storageDir, labelled.nonce)) {
-          throw new PortholeError('CONFLICT', `The container “${name}” already belongs to the machine “${labelled.settings.name}”.`);
+        if (
+          labelled &&
+          ownsContainer(facts, instance, labelled.settings.id, labelled.settings.storageDir, labelled.nonce)
+        ) {
+          throw new PortholeError(
+            'CONFLICT',
+            `The container “${name}” already belongs to the machine “${labelled.settings.name}”.`,
+          );
         }
         const owner = records.find((r) => r.adoptedContainerId === info.Id);
-        if (owner) throw new PortholeError('CONFLICT', `The container “${name}” was already adopted as the machine “${owner.settings.name}”.`);
+        if (owner)
+          throw new PortholeError(
+            'CONFLICT',
+            `The container “${name}” was already adopted as the machine “${owner.settings.name}”.`,
+          );
 
         const label = `container "${name}"`;
         const warnings = [...plan.warnings];
         const taken = portsOf(records);
         const fresh = await freePorts(2, new Set([...taken, ...Object.values(plan.ports)]));
         const ports = keptPorts(plan.ports, taken, [fresh[0]!, fresh[1]!], warnings, label);
-        const draftName = uniqueMachineName(plan.draft.name, records.map((r) => r.settings.name));
-        if (draftName !== plan.draft.name.trim()) warnings.push(`${label}: another machine is called “${plan.draft.name}”, so this one is “${draftName}”.`);
+        const draftName = uniqueMachineName(
+          plan.draft.name,
+          records.map((r) => r.settings.name),
+        );
+        if (draftName !== plan.draft.name.trim())
+          warnings.push(`${label}: another machine is called “${plan.draft.name}”, so this one is “${draftName}”.`);
         // Porthole's own container keeps its machine id, unless a machine made since holds that id: then it
         // becomes a new machine that stands for the container until its next start, like a hand-made one.
         const ownId = plan.labelId !== undefined && !current.has(plan.labelId) ? plan.labelId : undefined;
-        const id = ownId ?? newMachineId(draftName, records.map((r) => r.settings.id));
-        const settings = settingsFromDraft({ ...plan.draft, name: draftName }, { id, host: this.deps.host(), dataDir: this.deps.dataDir, ports, env: {} });
+        const id =
+          ownId ??
+          newMachineId(
+            draftName,
+            records.map((r) => r.settings.id),
+          );
+        const settings = settingsFromDraft(
+          { ...plan.draft, name: draftName },
+          { id, host: this.deps.host(), dataDir: this.deps.dataDir, ports, env: {} },
+        );
         // The container's folders become the machine's: the same path policy as for any other machine.
         await assertMachinePaths(settings, pathPolicy(this.deps, id, records));
         // The image leaves windows.boot once Windows is installed: later starts go straight to "ready".
         const installed = await windowsInstalledIn(settings.storageDir, this.deps.engineHostFs);
         // Kept as its own, the container's record nonce (if it has one) becomes the machine's.
         const nonce = info.Config.Labels?.[RECORD_LABEL];
-        const link = ownId !== undefined ? (nonce ? { nonce } : {}) : { adoptedContainerId: info.Id, nonce: randomBytes(8).toString('hex') };
+        const link =
+          ownId !== undefined
+            ? nonce
+              ? { nonce }
+              : {}
+            : { adoptedContainerId: info.Id, nonce: randomBytes(8).toString('hex') };
         current.set(id, await sealed(this.deps.secrets, { settings, installed, ...link }));
         return { id, warnings };
       });

@@ -1,5 +1,13 @@
 import { join } from 'node:path';
-import { DEFAULT_LANGUAGE, DEFAULT_VERSION, PortholeError, validateMachineName, versionName, type ActionResponse, type MachineView } from '../../api';
+import {
+  DEFAULT_LANGUAGE,
+  DEFAULT_VERSION,
+  PortholeError,
+  validateMachineName,
+  versionName,
+  type ActionResponse,
+  type MachineView,
+} from '../../api';
 import { toCompose } from '../machine/compose-export';
 import { fromCompose } from '../machine/compose-import';
 import { DEFAULT_PASSWORD, DEFAULT_SCREEN, FALLBACK_USERNAME, newMachineId } from '../machine/defaults';
@@ -30,14 +38,21 @@ export class MachineCompose {
    * storage folder (the one `docker compose up` made from this file) is adopted when `adopt` is set;
    * otherwise nothing is imported and it is listed in `adoptable`.
    */
-  async importCompose(yaml: string, opts: { baseDir?: string; adopt?: boolean } = {}): Promise<ActionResponse<'importCompose'>> {
+  async importCompose(
+    yaml: string,
+    opts: { baseDir?: string; adopt?: boolean } = {},
+  ): Promise<ActionResponse<'importCompose'>> {
     const { drafts, services, warnings } = fromCompose(yaml, {
       ...(opts.baseDir ? { baseDir: opts.baseDir } : {}),
       homeDir: homeOf(this.deps.env),
     });
     if (drafts.length === 0) {
       // Why each service was skipped: otherwise a file of another image's machine looks merely empty.
-      throw new PortholeError('INVALID_ARGUMENT', ['The file has no Windows machine in it.', ...warnings].join(' '), 'Export one with "porthole export <id>".');
+      throw new PortholeError(
+        'INVALID_ARGUMENT',
+        ['The file has no Windows machine in it.', ...warnings].join(' '),
+        'Export one with "porthole export <id>".',
+      );
     }
     // Names are unique: a machine imported next to the one it was exported from (or twice) gets a new one, said so.
     const taken = this.deps.store.list().map((r) => r.settings.name);
@@ -59,7 +74,10 @@ export class MachineCompose {
       ids.push(id);
       const policy = pathPolicy(this.deps, id);
       const storageDir = draft.storageDir ?? join(this.deps.dataDir, 'machines', id);
-      await assertMachinePaths({ storageDir, sharedFolders: draft.sharedFolders ?? [] }, { ...policy, others: [...policy.others, ...planned] });
+      await assertMachinePaths(
+        { storageDir, sharedFolders: draft.sharedFolders ?? [] },
+        { ...policy, others: [...policy.others, ...planned] },
+      );
       planned.push({ id, name: draft.name, storageDir });
       if (!draft.storageDir) continue;
       const bound = (await containersOn(this.deps, draft.storageDir)) ?? [];
@@ -72,7 +90,13 @@ export class MachineCompose {
       }
       const [container] = bound;
       if (!container) continue;
-      adoptable.push({ containerId: container.containerId, name: container.name, running: container.running, storageDir: container.storageDir, service: services[index]! });
+      adoptable.push({
+        containerId: container.containerId,
+        name: container.name,
+        running: container.running,
+        storageDir: container.storageDir,
+        service: services[index]!,
+      });
       adopt.set(index, container);
     }
     if (adoptable.length > 0 && !opts.adopt) return { machines: [], warnings, notes: [], adoptable };
@@ -87,12 +111,22 @@ export class MachineCompose {
         machines.push(adopted.machine);
         warnings.push(...adopted.warnings);
         const found = await readExistingInstall(container.storageDir, this.deps.engineHostFs);
-        const state = found.installed ? `, with ${versionName(adopted.machine.version)} installed in ${adopted.machine.storageDir}${found.diskGiB !== undefined ? ` (${found.diskGiB} GB disk)` : ''}` : '';
-        notes.push(`Adopted the container “${container.name}” (service “${services[index]}”) as “${adopted.machine.name}”${state}.`);
+        const state = found.installed
+          ? `, with ${versionName(adopted.machine.version)} installed in ${adopted.machine.storageDir}${found.diskGiB !== undefined ? ` (${found.diskGiB} GB disk)` : ''}`
+          : '';
+        notes.push(
+          `Adopted the container “${container.name}” (service “${services[index]}”) as “${adopted.machine.name}”${state}.`,
+        );
         continue;
       }
-      const found = draft.storageDir ? await readExistingInstall(draft.storageDir, this.deps.engineHostFs) : { installed: false };
-      if (draft.storageDir && found.diskGiB !== undefined && (draft.diskGiB === undefined || draft.diskGiB < found.diskGiB)) {
+      const found = draft.storageDir
+        ? await readExistingInstall(draft.storageDir, this.deps.engineHostFs)
+        : { installed: false };
+      if (
+        draft.storageDir &&
+        found.diskGiB !== undefined &&
+        (draft.diskGiB === undefined || draft.diskGiB < found.diskGiB)
+      ) {
         // The image never shrinks a disk: the machine's setting says what the disk really is.
         draft.diskGiB = found.diskGiB;
       }
@@ -104,16 +138,22 @@ export class MachineCompose {
         draft.language ??= DEFAULT_LANGUAGE;
         draft.screen ??= { ...DEFAULT_SCREEN };
       }
-      const { warnings: said, ...machine } = await this.actions.create(draft, ports ?? {}, { installed: found.installed });
+      const { warnings: said, ...machine } = await this.actions.create(draft, ports ?? {}, {
+        installed: found.installed,
+      });
       machines.push(machine);
       // What create warns of (a storage folder that already held files, a read-only sensitive share) goes with the import's warnings.
       warnings.push(...(said ?? []).map((w) => `“${machine.name}”: ${w}`));
       if (userOem) warnings.push(...(await this.importUserOem(machine, userOem, found.installed)));
       if (found.installed) {
         const disk = found.diskGiB !== undefined ? ` (${found.diskGiB} GB disk)` : '';
-        notes.push(`Found ${versionName(draft.version ?? DEFAULT_VERSION)} installed in ${machine.storageDir}${disk}: “${machine.name}” starts straight into it.`);
+        notes.push(
+          `Found ${versionName(draft.version ?? DEFAULT_VERSION)} installed in ${machine.storageDir}${disk}: “${machine.name}” starts straight into it.`,
+        );
       } else if (found.diskGiB !== undefined) {
-        notes.push(`${machine.storageDir} holds a Windows disk whose installation has not finished: the first start of “${machine.name}” continues it.`);
+        notes.push(
+          `${machine.storageDir} holds a Windows disk whose installation has not finished: the first start of “${machine.name}” continues it.`,
+        );
       }
     }
     return { machines, warnings, notes, adoptable: [] };
@@ -122,15 +162,25 @@ export class MachineCompose {
   async exportCompose(id: string): Promise<string> {
     const record = this.deps.store.require(id);
     // The user asked for a file that runs the machine on its own: it holds the password.
-    return toCompose(await this.deps.secrets.reveal(record), { oemDir: oemPath(this.deps.dataDir, id), installed: record.installed, instance: this.state.instance });
+    return toCompose(await this.deps.secrets.reveal(record), {
+      oemDir: oemPath(this.deps.dataDir, id),
+      installed: record.installed,
+      instance: this.state.instance,
+    });
   }
 
   /** A compose file's own /oem folder: merged into this machine's (see user-oem.ts); what happened, said. */
   private async importUserOem(machine: MachineView, source: string, installed: boolean): Promise<string[]> {
     const outcome = await mergeUserOem(source, oemPath(this.deps.dataDir, machine.id));
-    if (outcome.kind === 'porthole') return [`“${machine.name}”: Porthole supplies its own /oem folder; the one at ${source} (Porthole's) is not used.`];
-    if (outcome.kind === 'refused') return [`“${machine.name}”: the /oem folder ${source} was not used: ${outcome.reason}.`];
+    if (outcome.kind === 'porthole')
+      return [
+        `“${machine.name}”: Porthole supplies its own /oem folder; the one at ${source} (Porthole's) is not used.`,
+      ];
+    if (outcome.kind === 'refused')
+      return [`“${machine.name}”: the /oem folder ${source} was not used: ${outcome.reason}.`];
     const late = installed ? ' Windows is already installed there, so its install.bat will not run again.' : '';
-    return [`“${machine.name}”: the files of ${source} (${outcome.files.join(', ')}) were copied into Porthole's /oem folder; its install.bat runs first at the end of Setup.${late}`];
+    return [
+      `“${machine.name}”: the files of ${source} (${outcome.files.join(', ')}) were copied into Porthole's /oem folder; its install.bat runs first at the end of Setup.${late}`,
+    ];
   }
 }

@@ -34,7 +34,9 @@ export class MachineStarter {
 
   /** A start from within the machine's queue (apply). */
   startLocked(id: string, freshPorts = false): Promise<void> {
-    return this.deps.diskLock ? this.deps.diskLock(id, () => this.startNow(id, freshPorts)) : this.startNow(id, freshPorts);
+    return this.deps.diskLock
+      ? this.deps.diskLock(id, () => this.startNow(id, freshPorts))
+      : this.startNow(id, freshPorts);
   }
 
   /** A download under way belongs to the start queued before a stop: cancelled now, not after it. */
@@ -61,13 +63,18 @@ export class MachineStarter {
     const outsideRun = quietly(this.state.runningOutside(engine, id));
     const containerFound = quietly(this.state.findContainer(engine, id));
     const imagePresent = quietly(engine.imageExists(first.settings.image));
-    const isoUsable = quietly(first.settings.customIso ? assertIsoUsable(first.settings.customIso, this.deps.engineHostFs).then(() => undefined) : Promise.resolve());
+    const isoUsable = quietly(
+      first.settings.customIso
+        ? assertIsoUsable(first.settings.customIso, this.deps.engineHostFs).then(() => undefined)
+        : Promise.resolve(),
+    );
     const revealed = quietly(this.deps.secrets.reveal(first));
     const oemFolder = quietly(this.oemDir(id));
     // Checked again at every start: a symlink may lead elsewhere since the machine was made.
     const storageAllowed = quietly(assertStorageAllowed(first.settings.storageDir, policy));
     // Nothing to start: the checks under way end before the call answers (on a remote engine some run in helper containers).
-    const settled = (): Promise<unknown> => Promise.allSettled([imagePresent, isoUsable, revealed, oemFolder, storageAllowed]);
+    const settled = (): Promise<unknown> =>
+      Promise.allSettled([imagePresent, isoUsable, revealed, oemFolder, storageAllowed]);
     // Already running from the exported compose file: a second container on the same disk would wreck it.
     const outside = await outsideRun;
     if (outside) {
@@ -94,7 +101,8 @@ export class MachineStarter {
     // Only the default folder in the data root is made again when missing. Any other missing folder
     // is most likely on a drive not mounted now: making it would install a fresh Windows beside the
     // real one, so assertMountsUsable refuses it with what to do.
-    if (settings.storageDir === join(this.deps.dataDir, 'machines', id)) await makeStorageFolder(settings.storageDir, id, this.deps.engineHostFs);
+    if (settings.storageDir === join(this.deps.dataDir, 'machines', id))
+      await makeStorageFolder(settings.storageDir, id, this.deps.engineHostFs);
     await assertMountsUsable(settings, { installed: record.installed, policy });
     const spec = buildContainerSpec(settings, {
       oemDir,
@@ -106,7 +114,13 @@ export class MachineStarter {
     });
     let container = found;
     // Any other container on this disk (say one docker compose made from a dockur file): never a second one on it.
-    await assertStorageUnbound(this.deps, settings.storageDir, container?.Id, (other) => `Stop and remove “${other}” (docker rm ${other}; its disk stays), then start “${settings.name}” again.`);
+    await assertStorageUnbound(
+      this.deps,
+      settings.storageDir,
+      container?.Id,
+      (other) =>
+        `Stop and remove “${other}” (docker rm ${other}; its disk stays), then start “${settings.name}” again.`,
+    );
     if (container && container.Config.Labels?.[SPEC_LABEL] !== spec.Labels?.[SPEC_LABEL]) {
       // Settings changed since the container was made, or it is the hand-made container this machine
       // was adopted from: replace it with Porthole's own. /storage is a bind mount and stays.
@@ -115,8 +129,11 @@ export class MachineStarter {
     }
     const { ports } = record.settings;
     // A refusal Porthole can explain (no /dev/kvm, a port taken meanwhile, a full disk) is the machine's failure, with its fix.
-    const refused = (r: StartRefusal): void => session.setFailed(r.cause, r.remedy, { logLine: r.logLine, ...(r.fix ? { fix: r.fix } : {}) });
-    const containerId = container ? container.Id : await withStartRefusals(() => engine.create(spec), ports, id, refused);
+    const refused = (r: StartRefusal): void =>
+      session.setFailed(r.cause, r.remedy, { logLine: r.logLine, ...(r.fix ? { fix: r.fix } : {}) });
+    const containerId = container
+      ? container.Id
+      : await withStartRefusals(() => engine.create(spec), ports, id, refused);
     if (record.adoptedContainerId) {
       await this.deps.store.update(id, ({ adoptedContainerId: _replaced, ...rest }) => rest);
     }
@@ -147,14 +164,19 @@ export class MachineStarter {
         image,
         (p) =>
           session.setPulling(
-            { bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, ...(p.bytesTotal > 0 ? { fraction: Math.min(1, p.bytesDone / p.bytesTotal) } : {}) },
+            {
+              bytesDone: p.bytesDone,
+              bytesTotal: p.bytesTotal,
+              ...(p.bytesTotal > 0 ? { fraction: Math.min(1, p.bytesDone / p.bytesTotal) } : {}),
+            },
             message,
           ),
         controller.signal,
       );
     } catch (err) {
       if (err instanceof PortholeError && err.code === 'CANCELLED') await this.state.refresh(id, engine);
-      else if (err instanceof PortholeError) session.setFailed(err.message, err.remedy ?? 'Start the machine again to retry.');
+      else if (err instanceof PortholeError)
+        session.setFailed(err.message, err.remedy ?? 'Start the machine again to retry.');
       throw err;
     } finally {
       this.pulls.delete(id);

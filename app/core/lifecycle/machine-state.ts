@@ -61,10 +61,21 @@ export class MachineState {
   }
 
   /** The container (list or inspect result) is the one of machine `id` in this configuration. */
-  private owns(id: string, labels: Record<string, string> | null | undefined, mounts: Docker.ContainerInfo['Mounts'] | Docker.ContainerInspectInfo['Mounts'] | undefined, containerId: string): boolean {
+  private owns(
+    id: string,
+    labels: Record<string, string> | null | undefined,
+    mounts: Docker.ContainerInfo['Mounts'] | Docker.ContainerInspectInfo['Mounts'] | undefined,
+    containerId: string,
+  ): boolean {
     const record = this.deps.store.get(id);
     if (!record) return false;
-    const owned = ownsContainer({ labels, storageSource: storageSourceOf(mounts) }, this.instance, id, record.settings.storageDir, record.nonce);
+    const owned = ownsContainer(
+      { labels, storageSource: storageSourceOf(mounts) },
+      this.instance,
+      id,
+      record.settings.storageDir,
+      record.nonce,
+    );
     if (owned && labels?.[INSTANCE_LABEL] === undefined) this.unlabelledOwn.add(containerId);
     return owned;
   }
@@ -83,7 +94,10 @@ export class MachineState {
         bootMedia: () => bootMediaOf(this.deps.store.get(id)?.settings.customIso ?? undefined, this.deps.engineHostFs),
         onChange: () => this.emit(id),
         // Not recorded (the file is from a newer Porthole, the disk is full): said, never an unhandled rejection.
-        onInstalled: () => void this.markInstalled(id).catch((err: unknown) => process.emitWarning(`Porthole: could not note that ${id} is installed: ${String(err)}`)),
+        onInstalled: () =>
+          void this.markInstalled(id).catch((err: unknown) =>
+            process.emitWarning(`Porthole: could not note that ${id} is installed: ${String(err)}`),
+          ),
       });
       this.sessions.set(id, session);
     }
@@ -113,13 +127,24 @@ export class MachineState {
     const { password, ...saved } = record.settings;
     // During a start, the ports being started (saved once the container runs: see MachineStarter).
     const settings = { ...saved, ports: this.startingPorts.get(saved.id) ?? saved.ports };
-    if (!this.deps.engineConnected()) return { ...settings, hasPassword: password.length > 0, installed: record.installed, status: { ...ENGINE_DOWN_STATUS } };
+    if (!this.deps.engineConnected())
+      return {
+        ...settings,
+        hasPassword: password.length > 0,
+        installed: record.installed,
+        status: { ...ENGINE_DOWN_STATUS },
+      };
     const status: MachineStatus = this.sessions.get(record.settings.id)?.status ?? {
       phase: 'absent',
       running: false,
       screenReady: false,
     };
-    return { ...settings, hasPassword: password.length > 0 || record.passwordIn === 'keyring', installed: record.installed, status };
+    return {
+      ...settings,
+      hasPassword: password.length > 0 || record.passwordIn === 'keyring',
+      installed: record.installed,
+      status,
+    };
   }
 
   list(): MachineView[] {
@@ -158,12 +183,19 @@ export class MachineState {
    * storage folder: the exported compose file run by hand. One list call (or `listAll`'s, shared); none
    * found is undefined.
    */
-  async runningOutside(engine: EngineClient, id: string, listAll = (): Promise<Docker.ContainerInfo[]> => engine.listAll().catch(() => [])): Promise<Docker.ContainerInspectInfo | undefined> {
+  async runningOutside(
+    engine: EngineClient,
+    id: string,
+    listAll = (): Promise<Docker.ContainerInfo[]> => engine.listAll().catch(() => []),
+  ): Promise<Docker.ContainerInspectInfo | undefined> {
     const record = this.deps.store.get(id);
     if (!record) return undefined;
     const all = await listAll();
     const found = all.find(
-      (c) => c.State === 'running' && (c.Labels ?? {})[MACHINE_LABEL] === undefined && storageSourceOf(c.Mounts) === record.settings.storageDir,
+      (c) =>
+        c.State === 'running' &&
+        (c.Labels ?? {})[MACHINE_LABEL] === undefined &&
+        storageSourceOf(c.Mounts) === record.settings.storageDir,
     );
     const info = found ? await engine.inspect(found.Id) : null;
     if (!info) return undefined;
@@ -208,7 +240,8 @@ export class MachineState {
     const id = outside ?? this.machineOf(event);
     if (!id) {
       // One inspect per start of a container Porthole did not make: is it one of ours run by hand?
-      if (event.action === 'start' && event.machineId === undefined) this.onOutsideStart(event.containerId).catch(() => undefined);
+      if (event.action === 'start' && event.machineId === undefined)
+        this.onOutsideStart(event.containerId).catch(() => undefined);
       return;
     }
     const session = this.session(id);
@@ -252,7 +285,8 @@ export class MachineState {
    */
   async findContainer(engine: EngineClient, id: string): Promise<Docker.ContainerInspectInfo | null> {
     const adopted = this.deps.store.get(id)?.adoptedContainerId;
-    const owns = (info: Docker.ContainerInspectInfo): boolean => info.Id === adopted || this.owns(id, info.Config.Labels, info.Mounts, info.Id);
+    const owns = (info: Docker.ContainerInspectInfo): boolean =>
+      info.Id === adopted || this.owns(id, info.Config.Labels, info.Mounts, info.Id);
     const known = this.sessions.get(id)?.status.containerId;
     if (known) {
       const info = await engine.inspect(known);

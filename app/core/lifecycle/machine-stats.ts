@@ -22,7 +22,11 @@ export function machineStatsStreams(deps: MachineStatsDeps): {
   const streams = new StatsStreams(async (id, onSample, onEnd) => {
     const containerId = await deps.containerId(id);
     if (!containerId || !deps.running(id)) {
-      throw new PortholeError('CONFLICT', 'The machine is not running, so it has no CPU, memory, disk or network use to show.', 'Start it; the graphs begin with its first second.');
+      throw new PortholeError(
+        'CONFLICT',
+        'The machine is not running, so it has no CPU, memory, disk or network use to show.',
+        'Start it; the graphs begin with its first second.',
+      );
     }
     return followContainerStats(deps.engine().docker, containerId, onSample, onEnd);
   });
@@ -32,7 +36,16 @@ export function machineStatsStreams(deps: MachineStatsDeps): {
       streams.watch(id, {
         sample: (s) => sink.item(s),
         // The engine ends the stream when the container stops: a plain end, the viewer shows it stopped.
-        end: (err) => sink.end(err ? new PortholeError('ENGINE_UNAVAILABLE', `The engine stopped sending the machine's figures: ${err.message}`, 'They resume when the page is opened again.') : undefined),
+        end: (err) =>
+          sink.end(
+            err
+              ? new PortholeError(
+                  'ENGINE_UNAVAILABLE',
+                  `The engine stopped sending the machine's figures: ${err.message}`,
+                  'They resume when the page is opened again.',
+                )
+              : undefined,
+          ),
       }),
   };
 }

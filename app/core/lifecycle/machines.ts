@@ -1,4 +1,12 @@
-import type { ActionResponse, DeletePlan, HostPorts, MachineChanges, MachineDraft, MachineSettings, MachineView } from '../../api';
+import type {
+  ActionResponse,
+  DeletePlan,
+  HostPorts,
+  MachineChanges,
+  MachineDraft,
+  MachineSettings,
+  MachineView,
+} from '../../api';
 import type { EngineClient } from '../engine/client';
 import type { EngineEvent } from '../engine/events';
 import type { MachineAddress } from '../engine/machine-address';
@@ -57,10 +65,18 @@ export class Machines {
   settings(id: string): Promise<MachineSettings> {
     return this.actions.settings(id);
   }
-  create(draft: MachineDraft, wanted: Partial<HostPorts> = {}, opts: { installed?: boolean } = {}): Promise<MachineView> {
+  create(
+    draft: MachineDraft,
+    wanted: Partial<HostPorts> = {},
+    opts: { installed?: boolean } = {},
+  ): Promise<MachineView> {
     return this.actions.create(draft, wanted, opts);
   }
-  update(id: string, changes: MachineChanges, opts: { confirmed?: boolean } = {}): Promise<{ machine: MachineView; appliesAt: 'now' | 'next-start' | 'recreate' }> {
+  update(
+    id: string,
+    changes: MachineChanges,
+    opts: { confirmed?: boolean } = {},
+  ): Promise<{ machine: MachineView; appliesAt: 'now' | 'next-start' | 'recreate' }> {
     return this.actions.update(id, changes, opts);
   }
   exclusive<T>(id: string, op: () => Promise<T>): Promise<T> {
@@ -107,7 +123,10 @@ export class Machines {
   adoptContainer(containerId: string): Promise<{ machine: MachineView; warnings: string[] }> {
     return this.adoption.adoptContainer(containerId);
   }
-  importCompose(yaml: string, opts: { baseDir?: string; adopt?: boolean } = {}): Promise<ActionResponse<'importCompose'>> {
+  importCompose(
+    yaml: string,
+    opts: { baseDir?: string; adopt?: boolean } = {},
+  ): Promise<ActionResponse<'importCompose'>> {
     return this.compose.importCompose(yaml, opts);
   }
   exportCompose(id: string): Promise<string> {

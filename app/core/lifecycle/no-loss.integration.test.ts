@@ -4,7 +4,18 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { MachineChanges, MachineView, SharedFolder } from '../../api';
-import { closeServer, nextEngineEvent, occupy, PortholeProcess, readPattern, seededRandom, shuffled, SmallFs, writePattern, type Region } from '../testing/faults';
+import {
+  closeServer,
+  nextEngineEvent,
+  occupy,
+  PortholeProcess,
+  readPattern,
+  seededRandom,
+  shuffled,
+  SmallFs,
+  writePattern,
+  type Region,
+} from '../testing/faults';
 import { Harness, uniqueName } from '../testing/harness';
 import { PrivateEngine } from '../testing/private-engine';
 import { program } from '../testing/processes';
@@ -24,7 +35,15 @@ const REGIONS: Region[] = [
 /** The machine's storage file system: room for the pattern (17 MiB) and the image's own files, then full. */
 const STORAGE_FS_MIB = 48;
 
-const FAULTS = ['apply', 'container-kill', 'engine-restart', 'porthole-kill', 'full-fs', 'corrupt-settings', 'port-taken'] as const;
+const FAULTS = [
+  'apply',
+  'container-kill',
+  'engine-restart',
+  'porthole-kill',
+  'full-fs',
+  'corrupt-settings',
+  'port-taken',
+] as const;
 type Fault = (typeof FAULTS)[number];
 /**
  * Each fault's share of the cycles (out of 100). Engine restarts are the slowest (dockerd stops its
@@ -60,10 +79,14 @@ interface Inspected {
 }
 
 /** Up with its screen: booting, installing or ready, or running from the test ISO (a cycle that sets it starts a new install from it). */
-const running = (v: MachineView): boolean => v.status.running && v.status.screenReady && ['booting', 'installing', 'ready', 'running-iso'].includes(v.status.phase);
+const running = (v: MachineView): boolean =>
+  v.status.running &&
+  v.status.screenReady &&
+  ['booting', 'installing', 'ready', 'running-iso'].includes(v.status.phase);
 const down = (v: MachineView): boolean => !v.status.running && ['stopped', 'failed'].includes(v.status.phase);
 /** Down, or never started: a Porthole killed mid-apply can leave the new container created but not started, or none. */
-const idle = (v: MachineView): boolean => !v.status.running && ['stopped', 'failed', 'created', 'absent'].includes(v.status.phase);
+const idle = (v: MachineView): boolean =>
+  !v.status.running && ['stopped', 'failed', 'created', 'absent'].includes(v.status.phase);
 
 /**
  * Never losing the disk or a record: a known pattern in data.img and every machine record survive
@@ -93,7 +116,9 @@ describe('no loss of the Windows disk or a record', () => {
     await small?.free().catch(() => undefined);
     await h?.cleanup(ids).catch(() => undefined);
     await engine?.dispose().catch(() => undefined);
-    await small?.unmount().catch((err: unknown) => process.stderr.write(`could not unmount ${small?.path}: ${String(err)}\n`));
+    await small
+      ?.unmount()
+      .catch((err: unknown) => process.stderr.write(`could not unmount ${small?.path}: ${String(err)}\n`));
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
@@ -109,7 +134,8 @@ describe('no loss of the Windows disk or a record', () => {
     const log = (text: string): void => void process.stdout.write(`[no-loss seed ${seed}] ${text}\n`);
     const only = process.env.PORTHOLE_FAULTS?.split(',').map((f) => f.trim()) ?? [];
     const unknown = only.filter((f) => !(FAULTS as readonly string[]).includes(f));
-    if (unknown.length > 0) throw new Error(`PORTHOLE_FAULTS: no such fault ${unknown.join(', ')}; the faults are ${FAULTS.join(', ')}`);
+    if (unknown.length > 0)
+      throw new Error(`PORTHOLE_FAULTS: no such fault ${unknown.join(', ')}; the faults are ${FAULTS.join(', ')}`);
     const faults = only.length > 0 ? FAULTS.filter((f) => only.includes(f)) : FAULTS;
     const plan = schedule(cycles, faults, rand);
     log(`start: ${cycles} cycles of ${faults.join(', ')} (replay with PORTHOLE_NO_LOSS_SEED=${seed})`);
@@ -128,7 +154,19 @@ describe('no loss of the Windows disk or a record', () => {
     });
     const id = machine.id;
     ids.push(id);
-    for (const name of ['Spare A', 'Spare B']) ids.push((await hh.call('createMachine', { name: uniqueName(name), image: standin, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64 })).id);
+    for (const name of ['Spare A', 'Spare B'])
+      ids.push(
+        (
+          await hh.call('createMachine', {
+            name: uniqueName(name),
+            image: standin,
+            kvm: false,
+            ramGiB: 2,
+            cpuCores: 1,
+            diskGiB: 64,
+          })
+        ).id,
+      );
     const diskPath = join(machine.storageDir, 'data.img');
     const storePath = join(hh.configDir, 'machines.json');
 
@@ -139,14 +177,20 @@ describe('no loss of the Windows disk or a record', () => {
     await hh.waitFor(id, down, 60_000, 'stopped');
     const inode = (await stat(diskPath)).ino;
     const sums = await writePattern(diskPath, REGIONS, rand);
-    log(`pattern written: ${REGIONS.length} regions, ${REGIONS.reduce((n, r) => n + r.length, 0) / MIB} MiB, on a ${STORAGE_FS_MIB} MiB tmpfs`);
+    log(
+      `pattern written: ${REGIONS.length} regions, ${REGIONS.reduce((n, r) => n + r.length, 0) / MIB} MiB, on a ${STORAGE_FS_MIB} MiB tmpfs`,
+    );
     await hh.call('startMachine', { id });
     await hh.waitFor(id, running, 60_000, 'running');
 
     // One complete `porthole apply` as its own process, timed: the kills below land anywhere within it
     // (the process starting, reconciling, stopping the old container, creating or starting the new one).
     await hh.shutdown();
-    const calibration = PortholeProcess.run(cli, ['apply', id], { configDir: hh.configDir, dataDir: hh.dataDir, dockerHost: eng.host });
+    const calibration = PortholeProcess.run(cli, ['apply', id], {
+      configDir: hh.configDir,
+      dataDir: hh.dataDir,
+      dockerHost: eng.host,
+    });
     const calibrationStart = Date.now();
     await calibration.done;
     const applyMs = Date.now() - calibrationStart;
@@ -168,16 +212,23 @@ describe('no loss of the Windows disk or a record', () => {
       if (!info) return ['no container'];
       const want = expected.get(id)!;
       const problems: string[] = [];
-      if (info.Id !== view.status.containerId) problems.push(`container ${info.Id} is not the status's ${view.status.containerId}`);
-      for (const env of [`RAM_SIZE=${want.ramGiB}G`, `CPU_CORES=${want.cpuCores}`]) if (!info.Config.Env.includes(env)) problems.push(`no ${env}`);
+      if (info.Id !== view.status.containerId)
+        problems.push(`container ${info.Id} is not the status's ${view.status.containerId}`);
+      for (const env of [`RAM_SIZE=${want.ramGiB}G`, `CPU_CORES=${want.cpuCores}`])
+        if (!info.Config.Env.includes(env)) problems.push(`no ${env}`);
       const binds = info.HostConfig.Binds;
       if (!binds.includes(`${machine.storageDir}:/storage`)) problems.push('storage not bound');
-      const shares = want.sharedFolders.map((f, i) => `${f.hostPath}:${['/shared', '/shared2', '/shared3'][i]}${f.readOnly ? ':ro' : ''}`);
+      const shares = want.sharedFolders.map(
+        (f, i) => `${f.hostPath}:${['/shared', '/shared2', '/shared3'][i]}${f.readOnly ? ':ro' : ''}`,
+      );
       const bound = binds.filter((b) => /:\/shared[23]?(:ro)?$/.test(b));
-      if (JSON.stringify(bound.sort()) !== JSON.stringify([...shares].sort())) problems.push(`shared folders ${bound.join(' ')}, not ${shares.join(' ')}`);
-      if (binds.some((b) => b.endsWith(':/custom.iso:ro')) !== (want.customIso !== null)) problems.push('custom ISO mount differs');
+      if (JSON.stringify(bound.sort()) !== JSON.stringify([...shares].sort()))
+        problems.push(`shared folders ${bound.join(' ')}, not ${shares.join(' ')}`);
+      if (binds.some((b) => b.endsWith(':/custom.iso:ro')) !== (want.customIso !== null))
+        problems.push('custom ISO mount differs');
       const web = JSON.stringify(info.HostConfig.PortBindings['8006/tcp']);
-      if (web !== JSON.stringify([{ HostIp: '127.0.0.1', HostPort: String(view.ports.web) }])) problems.push(`web port ${web}, not ${view.ports.web}`);
+      if (web !== JSON.stringify([{ HostIp: '127.0.0.1', HostPort: String(view.ports.web) }]))
+        problems.push(`web port ${web}, not ${view.ports.web}`);
       return problems;
     };
     const startAndWait = async (what: string): Promise<MachineView> => {
@@ -192,7 +243,12 @@ describe('no loss of the Windows disk or a record', () => {
     const recover = async (): Promise<string> => {
       const steps: string[] = [];
       for (let attempt = 1; attempt <= 4; attempt++) {
-        const v = await hh.waitFor(id, (x) => running(x) || idle(x), 120_000, `recovery (attempt ${attempt}): a settled state`);
+        const v = await hh.waitFor(
+          id,
+          (x) => running(x) || idle(x),
+          120_000,
+          `recovery (attempt ${attempt}): a settled state`,
+        );
         if (idle(v)) {
           steps.push(`start (${v.status.phase})`);
           await startAndWait(`recovery: running again after a start`);
@@ -203,7 +259,8 @@ describe('no loss of the Windows disk or a record', () => {
         steps.push('apply');
         await hh.call('applyMachine', { id });
         // Up on the new container, or (when the old one had stopped meanwhile) the new one made but not started.
-        const fresh = (x: MachineView): boolean => x.status.containerId !== undefined && x.status.containerId !== v.status.containerId;
+        const fresh = (x: MachineView): boolean =>
+          x.status.containerId !== undefined && x.status.containerId !== v.status.containerId;
         await hh.waitFor(id, (x) => fresh(x) && (running(x) || idle(x)), 120_000, 'recovery: recreated');
       }
       throw new Error(`the machine did not come back on its settings after ${steps.join(', ')}`);
@@ -240,7 +297,9 @@ describe('no loss of the Windows disk or a record', () => {
           const changes: MachineChanges = {
             ramGiB: pick([2, 3]),
             cpuCores: pick([1, 2]),
-            sharedFolders: folders.filter(() => rand() < 0.5).map((hostPath): SharedFolder => ({ hostPath, readOnly: rand() < 0.5 })),
+            sharedFolders: folders
+              .filter(() => rand() < 0.5)
+              .map((hostPath): SharedFolder => ({ hostPath, readOnly: rand() < 0.5 })),
             customIso: rand() < 0.4 ? testIso : null,
           };
           const { machine: updated } = await hh.call('updateMachine', { id, changes });
@@ -278,8 +337,13 @@ describe('no loss of the Windows disk or a record', () => {
             // The kill point: a random moment within a whole apply, or just as the engine reports one of
             // its steps (the old container told to stop, dead, removed; the new one created, started).
             const point = pick(['time', 'time', 'kill', 'die', 'destroy', 'create', 'start'] as const);
-            const watcher = point === 'time' ? undefined : nextEngineEvent(eng.host, `io.porthole.machine=${id}`, point);
-            const proc = PortholeProcess.run(cli, ['apply', id], { configDir: hh.configDir, dataDir: hh.dataDir, dockerHost: eng.host });
+            const watcher =
+              point === 'time' ? undefined : nextEngineEvent(eng.host, `io.porthole.machine=${id}`, point);
+            const proc = PortholeProcess.run(cli, ['apply', id], {
+              configDir: hh.configDir,
+              dataDir: hh.dataDir,
+              dockerHost: eng.host,
+            });
             const after = Math.round(rand() * applyMs);
             try {
               await Promise.race([proc.done, watcher ? watcher.event : new Promise((r) => setTimeout(r, after))]);
@@ -287,7 +351,8 @@ describe('no loss of the Windows disk or a record', () => {
               watcher?.stop();
             }
             const killed = await proc.kill();
-            if (!killed && proc.exitCode !== 0) throw new Error(`porthole apply failed by itself (exit ${proc.exitCode}): ${proc.log}`);
+            if (!killed && proc.exitCode !== 0)
+              throw new Error(`porthole apply failed by itself (exit ${proc.exitCode}): ${proc.log}`);
             await hh.boot();
             await hh.waitForEngine(true, 60_000);
             const at = point === 'time' ? `after ${after} ms` : `at the engine's ${point} event`;
@@ -314,9 +379,15 @@ describe('no loss of the Windows disk or a record', () => {
             let outcome: string;
             try {
               await hh.call('startMachine', { id });
-              const v = await hh.waitFor(id, (x) => running(x) || (x.status.phase === 'failed' && hh.mark(id) > mark), 120_000, 'a start on a full file system');
+              const v = await hh.waitFor(
+                id,
+                (x) => running(x) || (x.status.phase === 'failed' && hh.mark(id) > mark),
+                120_000,
+                'a start on a full file system',
+              );
               outcome = running(v) ? 'ran' : `failed: ${v.status.failure?.cause ?? v.status.message ?? ''}`;
-              if (!running(v)) expect(v.status.failure?.cause ?? v.status.message ?? '', 'the failure says why').not.toBe('');
+              if (!running(v))
+                expect(v.status.failure?.cause ?? v.status.message ?? '', 'the failure says why').not.toBe('');
             } catch (err) {
               outcome = `refused: ${err instanceof Error ? err.message : String(err)}`;
               expect(err instanceof Error && err.message.length > 0, 'the refusal says why').toBe(true);
@@ -343,7 +414,10 @@ describe('no loss of the Windows disk or a record', () => {
             await hh.boot();
             await hh.waitForEngine(true, 60_000);
             await expectRecords();
-            expect((await readdir(hh.configDir)).some((f) => f.startsWith('machines.json.unreadable-')), 'the unreadable file is kept aside').toBe(true);
+            expect(
+              (await readdir(hh.configDir)).some((f) => f.startsWith('machines.json.unreadable-')),
+              'the unreadable file is kept aside',
+            ).toBe(true);
             note += `; next Porthole: ${await recover()}`;
             break;
           }
@@ -373,11 +447,16 @@ describe('no loss of the Windows disk or a record', () => {
         await expectRecords();
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        throw new Error(`cycle ${cycle}/${cycles}, fault "${fault}"${note ? ` (${note})` : ''}: ${message}\nReplay with PORTHOLE_NO_LOSS_SEED=${seed}` +
-          (only.length > 0 ? ` PORTHOLE_FAULTS=${only.join(',')}` : ''), { cause: err });
+        throw new Error(
+          `cycle ${cycle}/${cycles}, fault "${fault}"${note ? ` (${note})` : ''}: ${message}\nReplay with PORTHOLE_NO_LOSS_SEED=${seed}` +
+            (only.length > 0 ? ` PORTHOLE_FAULTS=${only.join(',')}` : ''),
+          { cause: err },
+        );
       }
       counts.set(fault, (counts.get(fault) ?? 0) + 1);
-      log(`cycle ${cycle}/${cycles}: ${fault}${note ? ` (${note})` : ''}; ${((Date.now() - cycleStart) / 1000).toFixed(1)} s`);
+      log(
+        `cycle ${cycle}/${cycles}: ${fault}${note ? ` (${note})` : ''}; ${((Date.now() - cycleStart) / 1000).toFixed(1)} s`,
+      );
     }
 
     await hh.call('stopMachine', { id });
@@ -385,6 +464,8 @@ describe('no loss of the Windows disk or a record', () => {
     await expectDisk();
     await expectRecords();
     const perFault = [...counts].map(([f, n]) => `${f} ${n}`).join(', ');
-    log(`data.img and ${expected.size} records intact after ${cycles} cycles (${perFault}) in ${Math.round((Date.now() - started) / 1000)} s`);
+    log(
+      `data.img and ${expected.size} records intact after ${cycles} cycles (${perFault}) in ${Math.round((Date.now() - started) / 1000)} s`,
+    );
   }, 900_000);
 });

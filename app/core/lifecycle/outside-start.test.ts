@@ -3,10 +3,15 @@ import { parseEngineEvent, type EngineEvent } from '../engine/events';
 import { imageRepository } from '../../api';
 import { machinesNeedEvent } from './outside-start';
 
-const RECORDS = [{ settings: { image: 'porthole/standin-windows:4a4731953efb' } }, { settings: { image: 'dockurr/windows' }, adoptedContainerId: 'adopted1' }];
+const RECORDS = [
+  { settings: { image: 'porthole/standin-windows:4a4731953efb' } },
+  { settings: { image: 'dockurr/windows' }, adoptedContainerId: 'adopted1' },
+];
 
 function start(attributes: Record<string, string>, id = 'c0ffee'): EngineEvent {
-  return parseEngineEvent(JSON.stringify({ Type: 'container', Action: 'start', id, Actor: { ID: id, Attributes: attributes }, time: 1 }))!;
+  return parseEngineEvent(
+    JSON.stringify({ Type: 'container', Action: 'start', id, Actor: { ID: id, Attributes: attributes }, time: 1 }),
+  )!;
 }
 
 describe('which engine events the machines need', () => {
@@ -37,7 +42,15 @@ describe('which engine events the machines need', () => {
   it('keeps every event of a labelled or adopted container, and every other action', () => {
     expect(machinesNeedEvent(start({ image: 'busybox', 'io.porthole.machine': 'm1' }), RECORDS)).toBe(true);
     expect(machinesNeedEvent(start({ image: 'busybox' }, 'adopted1'), RECORDS)).toBe(true);
-    const die = parseEngineEvent(JSON.stringify({ Type: 'container', Action: 'die', id: 'c0ffee', Actor: { ID: 'c0ffee', Attributes: { image: 'busybox' } }, time: 1 }))!;
+    const die = parseEngineEvent(
+      JSON.stringify({
+        Type: 'container',
+        Action: 'die',
+        id: 'c0ffee',
+        Actor: { ID: 'c0ffee', Attributes: { image: 'busybox' } },
+        time: 1,
+      }),
+    )!;
     expect(machinesNeedEvent(die, RECORDS)).toBe(true);
   });
 

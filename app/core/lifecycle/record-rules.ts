@@ -19,7 +19,11 @@ type EngineDeps = Pick<MachinesDeps, 'engine' | 'engineConnected' | 'store' | 'e
  * The path policy for one machine: the other machines' storage folders are off limits. `records`
  * are the records to check against (inside a store transaction, those on disk now).
  */
-export function pathPolicy(deps: PolicyDeps, id: string, records: readonly MachineRecord[] = deps.store.list()): PathPolicy {
+export function pathPolicy(
+  deps: PolicyDeps,
+  id: string,
+  records: readonly MachineRecord[] = deps.store.list(),
+): PathPolicy {
   const home = homeOf(deps.env);
   return {
     home,
@@ -30,7 +34,10 @@ export function pathPolicy(deps: PolicyDeps, id: string, records: readonly Machi
     others: records
       .filter((r) => r.settings.id !== id)
       .map((r) => ({ id: r.settings.id, name: r.settings.name, storageDir: r.settings.storageDir })),
-    engineFolders: async () => [...knownEngineFolders(deps.env, home), ...((await deps.engineFolders?.().catch(() => [])) ?? [])],
+    engineFolders: async () => [
+      ...knownEngineFolders(deps.env, home),
+      ...((await deps.engineFolders?.().catch(() => [])) ?? []),
+    ],
     sensitiveFolders: sensitiveFolders(deps.env, home),
   };
 }
@@ -40,7 +47,12 @@ export function pathPolicy(deps: PolicyDeps, id: string, records: readonly Machi
  * any container on exactly this folder, except `except`; undefined when the engine cannot be asked (then
  * only the records protect the folder). `image`: the image of a machine being made, a Windows image too.
  */
-export async function containersOn(deps: EngineDeps, storageDir: string, except?: string, image?: string): Promise<BoundContainer[] | undefined> {
+export async function containersOn(
+  deps: EngineDeps,
+  storageDir: string,
+  except?: string,
+  image?: string,
+): Promise<BoundContainer[] | undefined> {
   if (!deps.engineConnected()) return undefined;
   let list: Docker.ContainerInfo[];
   try {
@@ -53,22 +65,39 @@ export async function containersOn(deps: EngineDeps, storageDir: string, except?
 }
 
 /** Two containers on one storage folder would boot the same Windows disk twice and corrupt it: refused. */
-export async function assertStorageUnbound(deps: EngineDeps, storageDir: string, except?: string, remedy?: (name: string) => string, image?: string): Promise<void> {
+export async function assertStorageUnbound(
+  deps: EngineDeps,
+  storageDir: string,
+  except?: string,
+  remedy?: (name: string) => string,
+  image?: string,
+): Promise<void> {
   const bound = await containersOn(deps, storageDir, except, image);
   const first = bound?.[0];
   if (!first) return;
   throw new PortholeError(
     'CONFLICT',
     `The container “${first.name}” already uses ${first.storageDir} as its Windows disk${first.running ? ' and is running' : ''}; two containers on one disk would damage it.`,
-    remedy ? remedy(first.name) : `Adopt it instead: porthole adopt ${first.name} (in the app: Adopt, in the machine list).`,
+    remedy
+      ? remedy(first.name)
+      : `Adopt it instead: porthole adopt ${first.name} (in the app: Adopt, in the machine list).`,
   );
 }
 
 /** The record to write for these settings: the password goes to the keyring when one is usable. */
-export async function sealed(secrets: MachineSecrets, record: MachineRecord, previous?: MachineRecord, unchanged = false): Promise<MachineRecord> {
+export async function sealed(
+  secrets: MachineSecrets,
+  record: MachineRecord,
+  previous?: MachineRecord,
+  unchanged = false,
+): Promise<MachineRecord> {
   const { passwordIn: _was, ...rest } = record;
   const sealed = await secrets.seal(record.settings.id, record.settings.password, previous, unchanged);
-  return { ...rest, settings: { ...record.settings, password: sealed.password }, ...(sealed.passwordIn ? { passwordIn: sealed.passwordIn } : {}) };
+  return {
+    ...rest,
+    settings: { ...record.settings, password: sealed.password },
+    ...(sealed.passwordIn ? { passwordIn: sealed.passwordIn } : {}),
+  };
 }
 
 /** The host ports these records hold. */

@@ -10,18 +10,40 @@ describe('the engine’s refusals at start, in plain words with the fix', () => 
       'crun: stat /dev/kvm: no such file or directory: OCI runtime attempted to invoke a command that was not found',
     ]) {
       const r = startRefusal(text, ports, 'win11');
-      expect(r).toMatchObject({ fix: 'software-emulation', cause: 'This computer has no /dev/kvm, so the machine cannot use KVM hardware acceleration.' });
+      expect(r).toMatchObject({
+        fix: 'software-emulation',
+        cause: 'This computer has no /dev/kvm, so the machine cannot use KVM hardware acceleration.',
+      });
       expect(r!.remedy).toContain('porthole fix win11 software-emulation');
       expect(r!.logLine).toBe(text);
     }
   });
 
   it('a host port taken as the machine started, naming which of the machine’s ports: other ports', () => {
-    const docker = startRefusal('The container engine refused: driver failed programming external connectivity on endpoint porthole-win11-abc (f00d): Bind for 127.0.0.1:18006 failed: port is already allocated', ports, 'win11');
-    expect(docker).toMatchObject({ fix: 'other-ports', cause: "Port 18006 on this computer (the machine's screen port) was taken by another program as the machine started." });
-    const proxy = startRefusal('The container engine refused: driver failed programming external connectivity on endpoint x: Error starting userland proxy: listen tcp4 127.0.0.1:13389: bind: address already in use', ports, 'win11');
-    expect(proxy).toMatchObject({ fix: 'other-ports', cause: expect.stringContaining("Port 13389 on this computer (the machine's Remote Desktop port)") });
-    const podman = startRefusal('rootlessport listen tcp 127.0.0.1:18006: bind: address already in use', ports, 'win11');
+    const docker = startRefusal(
+      'The container engine refused: driver failed programming external connectivity on endpoint porthole-win11-abc (f00d): Bind for 127.0.0.1:18006 failed: port is already allocated',
+      ports,
+      'win11',
+    );
+    expect(docker).toMatchObject({
+      fix: 'other-ports',
+      cause:
+        "Port 18006 on this computer (the machine's screen port) was taken by another program as the machine started.",
+    });
+    const proxy = startRefusal(
+      'The container engine refused: driver failed programming external connectivity on endpoint x: Error starting userland proxy: listen tcp4 127.0.0.1:13389: bind: address already in use',
+      ports,
+      'win11',
+    );
+    expect(proxy).toMatchObject({
+      fix: 'other-ports',
+      cause: expect.stringContaining("Port 13389 on this computer (the machine's Remote Desktop port)"),
+    });
+    const podman = startRefusal(
+      'rootlessport listen tcp 127.0.0.1:18006: bind: address already in use',
+      ports,
+      'win11',
+    );
     expect(podman?.fix).toBe('other-ports');
     expect(docker!.remedy).toContain('porthole fix win11 other-ports');
   });
@@ -31,7 +53,9 @@ describe('the engine’s refusals at start, in plain words with the fix', () => 
   });
 
   it('anything else stays as the engine said it', () => {
-    expect(startRefusal('The container engine refused: invalid mount config for type "bind"', ports, 'win11')).toBeUndefined();
+    expect(
+      startRefusal('The container engine refused: invalid mount config for type "bind"', ports, 'win11'),
+    ).toBeUndefined();
     expect(startRefusal('Bind for 127.0.0.1:18006 is fine', ports, 'win11')).toBeUndefined();
   });
 });

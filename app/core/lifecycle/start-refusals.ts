@@ -23,7 +23,10 @@ export function startRefusal(engineText: string, ports: HostPorts, id: string): 
   }
   // Docker: `Bind for 127.0.0.1:8006 failed: port is already allocated`, or the proxy's
   // `listen tcp4 127.0.0.1:8006: bind: address already in use`; Podman: `rootlessport listen tcp 127.0.0.1:8006: bind: ...`.
-  const bind = /(?:Bind for|listen (?:tcp|udp)[46]?)\s+(?:\[[^\]]*\]|[^\s:]*):(\d+)(?::| failed)[\s\S]*?(?:already allocated|address already in use)/i.exec(logLine);
+  const bind =
+    /(?:Bind for|listen (?:tcp|udp)[46]?)\s+(?:\[[^\]]*\]|[^\s:]*):(\d+)(?::| failed)[\s\S]*?(?:already allocated|address already in use)/i.exec(
+      logLine,
+    );
   if (bind) {
     const port = Number(bind[1]);
     const which = port === ports.web ? 'screen' : port === ports.rdp ? 'Remote Desktop' : undefined;
@@ -42,7 +45,12 @@ export function startRefusal(engineText: string, ports: HostPorts, id: string): 
  * Runs the engine's create or start; a refusal `startRefusal` knows is told to `onRefused` (the machine's
  * failure, with its fix) and thrown as that plain cause and remedy instead of the engine's words.
  */
-export async function withStartRefusals<T>(op: () => Promise<T>, ports: HostPorts, id: string, onRefused: (r: StartRefusal) => void): Promise<T> {
+export async function withStartRefusals<T>(
+  op: () => Promise<T>,
+  ports: HostPorts,
+  id: string,
+  onRefused: (r: StartRefusal) => void,
+): Promise<T> {
   try {
     return await op();
   } catch (err) {

@@ -14,7 +14,18 @@ import { StatsStreams } from './stats-streams';
 
 const execFileAsync = promisify(execFile);
 const image = inject('standinImage');
-const QUICK = ['-e', 'KVM=N', '-e', 'RAM_SIZE=2G', '-e', 'CPU_CORES=1', '-e', 'STANDIN_PREPARE_SECONDS=0', '-e', 'STANDIN_INSTALL_SECONDS=0'];
+const QUICK = [
+  '-e',
+  'KVM=N',
+  '-e',
+  'RAM_SIZE=2G',
+  '-e',
+  'CPU_CORES=1',
+  '-e',
+  'STANDIN_PREPARE_SECONDS=0',
+  '-e',
+  'STANDIN_INSTALL_SECONDS=0',
+];
 
 async function docker(args: string[], timeout = 60_000): Promise<string> {
   const { stdout } = await execFileAsync('docker', args, { timeout });
@@ -43,11 +54,14 @@ class StatsCountingProxy {
         this.open++;
         res.on('close', () => this.open--);
       }
-      const upstream = request({ socketPath: '/var/run/docker.sock', method: req.method, path: req.url, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        res.flushHeaders();
-        answer.pipe(res);
-      });
+      const upstream = request(
+        { socketPath: '/var/run/docker.sock', method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          res.flushHeaders();
+          answer.pipe(res);
+        },
+      );
       upstream.on('error', () => res.destroy());
       res.on('close', () => upstream.destroy());
       req.pipe(upstream);
@@ -95,7 +109,9 @@ describe('live stats of a running stand-in machine', () => {
     const second: StatsSample[] = [];
     const stopFirst = await hub.watch(container, { sample: (s) => first.push(s), end: () => undefined });
     const stopSecond = await hub.watch(container, { sample: (s) => second.push(s), end: () => undefined });
-    await expect.poll(() => first.filter((s) => s.cpuPercent > 0).length, { timeout: 20_000, interval: 250 }).toBeGreaterThanOrEqual(3);
+    await expect
+      .poll(() => first.filter((s) => s.cpuPercent > 0).length, { timeout: 20_000, interval: 250 })
+      .toBeGreaterThanOrEqual(3);
     expect(proxy.opened).toBe(1);
     expect(proxy.open).toBe(1);
     const last = first.at(-1)!;

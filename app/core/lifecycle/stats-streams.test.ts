@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { StatsSample } from '../../api';
 import { StatsStreams, type OpenStats, type StatsViewer } from './stats-streams';
 
-const sample = (t: number): StatsSample => ({ t, cpuPercent: t, memBytes: 1, memLimitBytes: 2, diskReadBytes: 0, diskWriteBytes: 0, netRxBytes: 0, netTxBytes: 0 });
+const sample = (t: number): StatsSample => ({
+  t,
+  cpuPercent: t,
+  memBytes: 1,
+  memLimitBytes: 2,
+  diskReadBytes: 0,
+  diskWriteBytes: 0,
+  netRxBytes: 0,
+  netTxBytes: 0,
+});
 
 /** A stand-in for the engine that counts the streams it has open, as the engine would. */
 function fakeEngine() {

@@ -1,7 +1,11 @@
 import { STATS_WINDOW_SAMPLES, type StatsSample } from '../../api';
 
 /** Opens the engine's stats stream for a machine; returns what closes it. `onEnd` when the engine ends it. */
-export type OpenStats = (machineId: string, onSample: (sample: StatsSample) => void, onEnd: (err?: Error) => void) => Promise<() => void>;
+export type OpenStats = (
+  machineId: string,
+  onSample: (sample: StatsSample) => void,
+  onEnd: (err?: Error) => void,
+) => Promise<() => void>;
 
 export interface StatsViewer {
   sample(sample: StatsSample): void;

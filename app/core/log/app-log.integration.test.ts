@@ -2,7 +2,14 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { fromEnvelope, type ActionName, type ActionRequest, type ActionResponse, type LogStreamItem, type MachineView } from '../../api';
+import {
+  fromEnvelope,
+  type ActionName,
+  type ActionRequest,
+  type ActionResponse,
+  type LogStreamItem,
+  type MachineView,
+} from '../../api';
 import { createBackend, type Backend } from '../backend';
 import { uniqueName } from '../testing/harness';
 
@@ -66,18 +73,30 @@ describe('machine log stream and Porthole’s log (real engine, stand-in image)'
 
   it('follows the stand-in’s ❯ lines live with phase changes, stops when closed, and logs no password', async () => {
     const password = `Pw-${Math.random().toString(36).slice(2, 10)}-$ecret`;
-    const machine = await call('createMachine', { name: uniqueName('Logs'), image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64, password });
+    const machine = await call('createMachine', {
+      name: uniqueName('Logs'),
+      image,
+      kvm: false,
+      ramGiB: 2,
+      cpuCores: 1,
+      diskGiB: 64,
+      password,
+    });
     created = machine.id;
 
     const items: LogStreamItem[] = [];
     let ended: unknown = 'open';
-    const opened = await backend.openStream('machineLog', { id: machine.id, tail: 50 }, {
-      item: (item) => {
-        items.push(item as LogStreamItem);
-        wake();
+    const opened = await backend.openStream(
+      'machineLog',
+      { id: machine.id, tail: 50 },
+      {
+        item: (item) => {
+          items.push(item as LogStreamItem);
+          wake();
+        },
+        end: (error) => (ended = error),
       },
-      end: (error) => (ended = error),
-    });
+    );
     if (!opened.ok) throw fromEnvelope(opened.error);
     // No container yet: the stream says so and waits for a start.
     await until(() => items.some((i) => i.kind === 'ended'), 'the stream to say there is no container');
@@ -86,7 +105,12 @@ describe('machine log stream and Porthole’s log (real engine, stand-in image)'
     const lines = (): string[] => items.flatMap((i) => (i.kind === 'lines' ? i.lines : []));
     await until(() => items.some((i) => i.kind === 'started'), 'the stream to follow the new container');
     await until(() => lines().some((l) => l.includes('❯')), 'a ❯ line of the image, live');
-    await until(() => items.some((i) => i.kind === 'phase' && i.phase === 'booting') || views.get(machine.id)?.status.screenReady === true, 'booting');
+    await until(
+      () =>
+        items.some((i) => i.kind === 'phase' && i.phase === 'booting') ||
+        views.get(machine.id)?.status.screenReady === true,
+      'booting',
+    );
     expect(items.filter((i) => i.kind === 'phase').length).toBeGreaterThan(0);
 
     // The UI reads the password (the app's reveal): it is then kept out of the log by value too.

@@ -45,7 +45,9 @@ describe('AppLog', () => {
     expect(await readFile(log.file, 'utf8')).toContain('event number 99 ');
     const tail = log.tail(20);
     expect(tail).toHaveLength(20);
-    expect(tail.map((l) => Number(/event number (\d+)/.exec(l)![1]))).toEqual(Array.from({ length: 20 }, (_, i) => 80 + i));
+    expect(tail.map((l) => Number(/event number (\d+)/.exec(l)![1]))).toEqual(
+      Array.from({ length: 20 }, (_, i) => 80 + i),
+    );
   });
 
   it('drops a line it cannot write instead of throwing', async () => {

@@ -121,7 +121,10 @@ export class AppLog {
       this.failed = false;
     } catch (err) {
       // Said once per outage: the log is a witness, never a reason for an action to fail.
-      if (!this.failed) process.emitWarning(`Porthole could not write its log ${this.file}: ${err instanceof Error ? err.message : String(err)}`);
+      if (!this.failed)
+        process.emitWarning(
+          `Porthole could not write its log ${this.file}: ${err instanceof Error ? err.message : String(err)}`,
+        );
       this.failed = true;
       this.size = undefined;
     }

@@ -68,7 +68,11 @@ export function eventLogger(log: AppLog): (event: BackendEvent) => void {
         if (phases.get(id) === status.phase) return;
         phases.set(id, status.phase);
         if (status.phase === 'failed') {
-          log.error('machine failed', { id, exit: status.failure?.exitCode ?? null, cause: status.failure?.cause ?? null });
+          log.error('machine failed', {
+            id,
+            exit: status.failure?.exitCode ?? null,
+            cause: status.failure?.cause ?? null,
+          });
         } else {
           log.info('machine phase', { id, phase: status.phase, message: status.message ?? null });
         }

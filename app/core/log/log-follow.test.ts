@@ -5,9 +5,20 @@ import { followMachineLog, type LogFollowDeps } from './log-follow';
 
 /** The engine at the boundary: each follow it was asked for, with a way to send lines and end it. */
 function fakeEngine() {
-  const follows: Array<{ id: string; options: { tail: number; sinceSeconds?: number }; lines: (l: string[]) => void; end: () => void; stopped: boolean }> = [];
+  const follows: Array<{
+    id: string;
+    options: { tail: number; sinceSeconds?: number };
+    lines: (l: string[]) => void;
+    end: () => void;
+    stopped: boolean;
+  }> = [];
   const engine = {
-    followTail: async (id: string, options: { tail: number; sinceSeconds?: number }, lines: (l: string[]) => void, end: () => void) => {
+    followTail: async (
+      id: string,
+      options: { tail: number; sinceSeconds?: number },
+      lines: (l: string[]) => void,
+      end: () => void,
+    ) => {
       const f = { id, options, lines, end, stopped: false };
       follows.push(f);
       return () => void (f.stopped = true);
@@ -38,9 +49,14 @@ describe('followMachineLog', () => {
       onViewChange: (l) => (listeners.add(l), () => listeners.delete(l)),
     };
     const items: LogStreamItem[] = [];
-    const opening = followMachineLog(deps, 100, (i) => items.push(i), (err) => {
-      throw err;
-    });
+    const opening = followMachineLog(
+      deps,
+      100,
+      (i) => items.push(i),
+      (err) => {
+        throw err;
+      },
+    );
     // The person clicks Start while the stream opens: the new container runs before the lookup answers.
     view = running('c1');
     for (const l of listeners) l(view);
@@ -68,7 +84,12 @@ describe('followMachineLog', () => {
       now: () => clock,
     };
     const items: LogStreamItem[] = [];
-    const close = await followMachineLog(deps, 50, (i) => items.push(i), () => undefined);
+    const close = await followMachineLog(
+      deps,
+      50,
+      (i) => items.push(i),
+      () => undefined,
+    );
     expect(follows).toMatchObject([{ id: 'c1', options: { tail: 50 } }]);
     view = sampleView();
     for (const l of listeners) l(view);

@@ -71,7 +71,12 @@ export async function followMachineLog(
     if (closed) return;
     if (view.status.phase !== phase) {
       phase = view.status.phase;
-      emit({ kind: 'phase', phase, ...(view.status.message ? { message: view.status.message } : {}), at: new Date(now()).toISOString() });
+      emit({
+        kind: 'phase',
+        phase,
+        ...(view.status.message ? { message: view.status.message } : {}),
+        at: new Date(now()).toISOString(),
+      });
     }
     resumeIfRunning(view);
   });

@@ -15,12 +15,22 @@ const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.yml'));
 
 describe('dockur compose files import to the expected settings', () => {
   it('has every variant', () => {
-    expect(files.sort()).toEqual(['account.yml', 'basic.yml', 'custom-iso.yml', 'docker-run.yml', 'shared-folders.yml', 'sizes.yml']);
+    expect(files.sort()).toEqual([
+      'account.yml',
+      'basic.yml',
+      'custom-iso.yml',
+      'docker-run.yml',
+      'shared-folders.yml',
+      'sizes.yml',
+    ]);
   });
 
   for (const file of files) {
     it(file, () => {
-      const result = fromCompose(readFileSync(join(FIXTURES, file), 'utf8'), { baseDir: BASE_DIR, homeDir: '/home/ada' });
+      const result = fromCompose(readFileSync(join(FIXTURES, file), 'utf8'), {
+        baseDir: BASE_DIR,
+        homeDir: '/home/ada',
+      });
       const golden: unknown = JSON.parse(readFileSync(join(FIXTURES, file.replace(/\.yml$/, '.golden.json')), 'utf8'));
       expect(result).toEqual(golden);
     });

@@ -73,7 +73,11 @@ export function toCompose(m: MachineSettings, opts: SpecOptions): string {
   // An `x-` key is ignored by compose; it carries the machine's name back on import.
   // Its own container name: Porthole keeps its (stopped) container for the machine, and compose
   // refuses to make a second container under the same name.
-  const service = escapeDollars({ ...composeServiceFromSpec(spec), container_name: composeContainerName(spec.name ?? m.id), [NAME_KEY]: m.name });
+  const service = escapeDollars({
+    ...composeServiceFromSpec(spec),
+    container_name: composeContainerName(spec.name ?? m.id),
+    [NAME_KEY]: m.name,
+  });
   const doc = new Document({ services: { [m.id]: service } });
   doc.commentBefore = [
     ` Machine “${visible(m.name)}”, exported by Porthole.`,
@@ -125,4 +129,3 @@ function escapeBreaks(yaml: string): string {
 export function composeContainerName(portholeName: string): string {
   return `${portholeName}-compose`;
 }
-

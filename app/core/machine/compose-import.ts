@@ -4,7 +4,19 @@ import { parse, YAMLParseError } from 'yaml';
 import { nameProblem, normalizeName, PortholeError } from '../../api';
 import { STOP_TIMEOUT_SECONDS, STORAGE_TARGET, USB_BUS, USB_CGROUP_RULE } from './spec';
 import { NAME_KEY } from './compose-export';
-import { draftFromParts, IMAGE_DEFAULTS, isDockurImage, KNOWN_ENV, WINDOWS_ENV, refuseFindings, type Findings, type ImportedDraft, type ImportResult, type MountPart, type PortPart } from './dockur-settings';
+import {
+  draftFromParts,
+  IMAGE_DEFAULTS,
+  isDockurImage,
+  KNOWN_ENV,
+  WINDOWS_ENV,
+  refuseFindings,
+  type Findings,
+  type ImportedDraft,
+  type ImportResult,
+  type MountPart,
+  type PortPart,
+} from './dockur-settings';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -22,10 +34,16 @@ function scalar(value: unknown): string | undefined {
  * must not be a guess), for any other it is left out with a warning. A password written as a YAML
  * number or boolean is refused too, since its exact characters (a leading zero...) are already lost.
  */
-function composeEnv(value: unknown, say: (text: string) => void, refuse: (text: string) => void): Array<[string, string]> {
+function composeEnv(
+  value: unknown,
+  say: (text: string) => void,
+  refuse: (text: string) => void,
+): Array<[string, string]> {
   const fromShell = (key: string): void =>
     KNOWN_ENV.has(key)
-      ? refuse(`${key} has no value in the file: compose would take it from the shell that runs it, which Porthole does not read. Write the value in the file.`)
+      ? refuse(
+          `${key} has no value in the file: compose would take it from the shell that runs it, which Porthole does not read. Write the value in the file.`,
+        )
       : say(`${key} takes its value from the shell that runs compose; set it in Porthole instead.`);
   if (Array.isArray(value)) {
     return value.flatMap((item): Array<[string, string]> => {
@@ -47,7 +65,9 @@ function composeEnv(value: unknown, say: (text: string) => void, refuse: (text: 
         return [];
       }
       if (key === 'PASSWORD' && typeof v !== 'string') {
-        refuse('PASSWORD is written as a number or true/false: quote it in the file so that its exact characters are kept.');
+        refuse(
+          'PASSWORD is written as a number or true/false: quote it in the file so that its exact characters are kept.',
+        );
         return [];
       }
       return [[key, text]];
@@ -78,7 +98,9 @@ function uninterpolate(value: unknown, where: string, refuse: (text: string) => 
         continue;
       }
       if (next === '{' || (next !== undefined && /[A-Za-z_]/.test(next))) {
-        refuse(`${where} uses variable substitution ($NAME or \${NAME}): compose would take its value from the shell that runs it, which Porthole does not read. Write the value itself in the file, each $ as $$.`);
+        refuse(
+          `${where} uses variable substitution ($NAME or \${NAME}): compose would take its value from the shell that runs it, which Porthole does not read. Write the value itself in the file, each $ as $$.`,
+        );
       } else refuse(`${where} has a lone $, which compose refuses: write a dollar sign as $$.`);
       return value;
     }
@@ -92,7 +114,12 @@ function uninterpolate(value: unknown, where: string, refuse: (text: string) => 
     );
   }
   if (isRecord(value)) {
-    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, uninterpolate(v, inEnv || !where ? key : `${where}.${key}`, refuse)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, v]) => [
+        key,
+        uninterpolate(v, inEnv || !where ? key : `${where}.${key}`, refuse),
+      ]),
+    );
   }
   return value;
 }
@@ -104,7 +131,8 @@ interface PathContext {
 
 function hostPath(source: string, paths: PathContext): string | undefined {
   if (source.startsWith('/')) return posix.normalize(source);
-  if (source === '~' || source.startsWith('~/')) return paths.homeDir ? posix.join(paths.homeDir, source.slice(1)) : undefined;
+  if (source === '~' || source.startsWith('~/'))
+    return paths.homeDir ? posix.join(paths.homeDir, source.slice(1)) : undefined;
   if (source.startsWith('.')) return paths.baseDir ? posix.resolve(paths.baseDir, source) : undefined;
   return undefined;
 }
@@ -135,10 +163,15 @@ function composeMounts(value: unknown, paths: PathContext, refuse: (text: string
     const isStorage = (target.replace(/\/+$/, '') || '/') === STORAGE_TARGET;
     if (named && isStorage) {
       // Nothing would find the installed Windows: a machine on a new empty folder would install it again.
-      refuse(`its Windows disk (${STORAGE_TARGET}) is the engine volume "${source}"; Porthole keeps each machine’s disk in a folder. Copy the volume’s files to a folder and bind that folder to ${STORAGE_TARGET}.`);
+      refuse(
+        `its Windows disk (${STORAGE_TARGET}) is the engine volume "${source}"; Porthole keeps each machine’s disk in a folder. Copy the volume’s files to a folder and bind that folder to ${STORAGE_TARGET}.`,
+      );
     } else if (named) mounts.push({ source, target, readOnly, kind: 'volume' });
     else if (resolved) mounts.push({ source: resolved, target, readOnly, kind: 'bind' });
-    else if (source.startsWith('~')) refuse(`the path ${source} (for ${target}) starts with ~, and Porthole does not know whose home folder that is here: write the full path.`);
+    else if (source.startsWith('~'))
+      refuse(
+        `the path ${source} (for ${target}) starts with ~, and Porthole does not know whose home folder that is here: write the full path.`,
+      );
     else {
       refuse(
         `the relative path ${source} (for ${target}) cannot be placed: Porthole was not told which folder the file is in. Import it with "porthole import <path of the file>" (relative paths are then taken from the file’s folder, as docker compose does), or write the full path in the file.`,
@@ -183,7 +216,8 @@ export function parseComposeDuration(value: string): number | undefined {
   if (!/^(?:\d+(?:\.\d+)?(?:h|m|s|ms|us|ns))+$/.test(text)) return undefined;
   const factor: Readonly<Record<string, number>> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, ns: 1e-9 };
   let seconds = 0;
-  for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|ns)/g)) seconds += Number(amount) * factor[unit!]!;
+  for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|ns)/g))
+    seconds += Number(amount) * factor[unit!]!;
   return seconds;
 }
 
@@ -191,7 +225,20 @@ export function parseComposeDuration(value: string): number | undefined {
  * Service keys read elsewhere (image, environment, volumes, ports) or below; any other is named as dropped.
  * stdin_open and tty (dockur's `docker run -it`) only attach a terminal: Porthole follows the log itself.
  */
-const READ_KEYS = new Set(['image', 'environment', 'volumes', 'ports', 'stop_grace_period', 'restart', 'container_name', 'devices', 'cap_add', 'stdin_open', 'tty', 'device_cgroup_rules']);
+const READ_KEYS = new Set([
+  'image',
+  'environment',
+  'volumes',
+  'ports',
+  'stop_grace_period',
+  'restart',
+  'container_name',
+  'devices',
+  'cap_add',
+  'stdin_open',
+  'tty',
+  'device_cgroup_rules',
+]);
 
 /** The devices Porthole gives a machine itself (machine/spec.ts): a file that names them loses nothing. */
 const OWN_DEVICES = new Set(['/dev/kvm', '/dev/net/tun', USB_BUS]);
@@ -216,34 +263,52 @@ function serviceSettings(service: Record<string, unknown>, say: (text: string) =
   if (grace !== undefined) {
     const seconds = parseComposeDuration(grace);
     if (seconds !== STOP_TIMEOUT_SECONDS) {
-      say(`stop_grace_period ${grace} is not carried over: Porthole always gives Windows ${STOP_TIMEOUT_SECONDS / 60} minutes to shut down.`);
+      say(
+        `stop_grace_period ${grace} is not carried over: Porthole always gives Windows ${STOP_TIMEOUT_SECONDS / 60} minutes to shut down.`,
+      );
     }
   }
   const restart = scalar(service.restart);
   if (restart !== undefined && restart !== 'no') {
-    say(`restart: ${restart} is not carried over: Porthole starts a machine when you start it, and does not restart it on its own.`);
+    say(
+      `restart: ${restart} is not carried over: Porthole starts a machine when you start it, and does not restart it on its own.`,
+    );
   }
   const containerName = scalar(service.container_name);
   if (containerName !== undefined && scalar(service[NAME_KEY]) === undefined) {
     say(`container_name ${containerName} is the machine’s name; Porthole names the container it runs itself.`);
   }
   for (const path of devicePaths(service.devices)) {
-    if (!OWN_DEVICES.has(path)) say(`the device ${path} is not carried over: Porthole gives a machine only /dev/kvm, /dev/net/tun and, for its USB devices, ${USB_BUS}.`);
+    if (!OWN_DEVICES.has(path))
+      say(
+        `the device ${path} is not carried over: Porthole gives a machine only /dev/kvm, /dev/net/tun and, for its USB devices, ${USB_BUS}.`,
+      );
   }
-  const rules = Array.isArray(service.device_cgroup_rules) ? service.device_cgroup_rules.map(scalar).filter((r): r is string => r !== undefined) : [];
+  const rules = Array.isArray(service.device_cgroup_rules)
+    ? service.device_cgroup_rules.map(scalar).filter((r): r is string => r !== undefined)
+    : [];
   const extraRules = rules.filter((r) => r !== USB_CGROUP_RULE);
-  if (extraRules.length > 0) say(`device_cgroup_rules ${extraRules.join(', ')} is not carried over: Porthole allows a machine only USB devices (${USB_CGROUP_RULE}), with its USB devices.`);
-  const caps = Array.isArray(service.cap_add) ? service.cap_add.map(scalar).filter((c): c is string => c !== undefined) : [];
+  if (extraRules.length > 0)
+    say(
+      `device_cgroup_rules ${extraRules.join(', ')} is not carried over: Porthole allows a machine only USB devices (${USB_CGROUP_RULE}), with its USB devices.`,
+    );
+  const caps = Array.isArray(service.cap_add)
+    ? service.cap_add.map(scalar).filter((c): c is string => c !== undefined)
+    : [];
   const extraCaps = caps.filter((c) => c.toUpperCase().replace(/^CAP_/, '') !== 'NET_ADMIN');
-  if (extraCaps.length > 0) say(`cap_add ${extraCaps.join(', ')} is not carried over: Porthole gives a machine only NET_ADMIN.`);
+  if (extraCaps.length > 0)
+    say(`cap_add ${extraCaps.join(', ')} is not carried over: Porthole gives a machine only NET_ADMIN.`);
   for (const [key, value] of Object.entries(service)) {
     if (READ_KEYS.has(key) || key.startsWith('x-')) continue;
     if (key === 'privileged') {
-      if (value === true || scalar(value) === 'true') say('privileged is not carried over: Porthole never runs a machine privileged.');
+      if (value === true || scalar(value) === 'true')
+        say('privileged is not carried over: Porthole never runs a machine privileged.');
     } else if (key === 'network_mode' || key === 'pid' || key === 'ipc') {
       const text = scalar(value);
       const shown = text !== undefined && /^[\w.:-]{1,64}$/.test(text) ? `${key}: ${text}` : key;
-      say(`${shown} is not carried over: Porthole runs a machine in its own ${key === 'network_mode' ? 'network, its ports published on 127.0.0.1' : key === 'pid' ? 'process space' : 'memory space'}.`);
+      say(
+        `${shown} is not carried over: Porthole runs a machine in its own ${key === 'network_mode' ? 'network, its ports published on 127.0.0.1' : key === 'pid' ? 'process space' : 'memory space'}.`,
+      );
     } else {
       say(`${key} is not carried over: Porthole makes the machine’s container from its own settings.`);
     }
@@ -273,7 +338,8 @@ function bindsStorage(value: unknown): boolean {
 function yamlProblem(err: unknown): string {
   if (!(err instanceof YAMLParseError)) return 'it cannot be read as YAML';
   const at = err.linePos?.[0] ? ` at line ${err.linePos[0].line}, column ${err.linePos[0].col}` : '';
-  if (err.code === 'MULTIPLE_DOCS') return `it holds more than one YAML document (separated by ---)${at}; a compose file is one document`;
+  if (err.code === 'MULTIPLE_DOCS')
+    return `it holds more than one YAML document (separated by ---)${at}; a compose file is one document`;
   if (err.code === 'DUPLICATE_KEY') return `a key is written twice${at}`;
   if (err.code === 'TAB_AS_INDENT') return `a tab indents a line${at} (YAML indents with spaces)`;
   return `the YAML is malformed${at}`;
@@ -289,7 +355,8 @@ function notWindows(service: Record<string, unknown>): string | undefined {
   if (!image) return 'it has no image';
   if (isDockurImage(image.split('$$').join('$'))) return undefined;
   if (Object.keys(service).some((key) => key.startsWith('x-porthole-'))) return undefined;
-  if (bindsStorage(service.volumes) && envKeys(service.environment).some((key) => WINDOWS_ENV.has(key))) return undefined;
+  if (bindsStorage(service.volumes) && envKeys(service.environment).some((key) => WINDOWS_ENV.has(key)))
+    return undefined;
   return `its image ${image} is not dockurr/windows, and nothing in it says it is a Windows machine (a folder at ${STORAGE_TARGET} with one of the variables ${[...WINDOWS_ENV].join(', ')}, or Porthole's ${NAME_KEY})`;
 }
 
@@ -302,17 +369,29 @@ function notWindows(service: Record<string, unknown>): string | undefined {
 export function fromCompose(text: string, opts: PathContext = {}): ImportResult {
   // A UTF-16 file read as UTF-8 (or any binary file) is full of NULs: say what it is, not "no services".
   if (text.includes('\u0000')) {
-    throw new PortholeError('INVALID_ARGUMENT', 'This file is not a compose file: it is not UTF-8 text (a UTF-16 file, or not text at all).', 'Save it as UTF-8 in a text editor, then import it again.');
+    throw new PortholeError(
+      'INVALID_ARGUMENT',
+      'This file is not a compose file: it is not UTF-8 text (a UTF-16 file, or not text at all).',
+      'Save it as UTF-8 in a text editor, then import it again.',
+    );
   }
   let data: unknown;
   try {
     data = parse(text);
   } catch (err) {
-    throw new PortholeError('INVALID_ARGUMENT', `This is not a valid compose file: ${yamlProblem(err)}.`, 'Check the file in a text editor.');
+    throw new PortholeError(
+      'INVALID_ARGUMENT',
+      `This is not a valid compose file: ${yamlProblem(err)}.`,
+      'Check the file in a text editor.',
+    );
   }
   const services = isRecord(data) && isRecord(data.services) ? data.services : undefined;
   if (!services) {
-    throw new PortholeError('INVALID_ARGUMENT', 'This compose file has no services.', 'Choose the compose.yml that runs Windows.');
+    throw new PortholeError(
+      'INVALID_ARGUMENT',
+      'This compose file has no services.',
+      'Choose the compose.yml that runs Windows.',
+    );
   }
   const entries = Object.entries(services);
   if (entries.length > MAX_COMPOSE_SERVICES) {
@@ -368,6 +447,10 @@ export function fromCompose(text: string, opts: PathContext = {}): ImportResult 
     if (!set.has('CPU_CORES')) draft.cpuCores ??= IMAGE_DEFAULTS.cpuCores;
     drafts.push(draft);
   }
-  refuseFindings(found, 'This compose file cannot be imported', 'Correct these values in the file, then import it again.');
+  refuseFindings(
+    found,
+    'This compose file cannot be imported',
+    'Correct these values in the file, then import it again.',
+  );
   return { drafts, services: names, warnings: found.warnings };
 }

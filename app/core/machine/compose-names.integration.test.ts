@@ -39,7 +39,16 @@ async function composeConfig(files: string[], lanes: number): Promise<Map<string
           let text = '';
           child.stdout.setEncoding('utf8').on('data', (s: string) => (text += s));
           child.on('error', fail);
-          child.on('close', (code) => (code === 0 ? done(text.trim().split('\n').map((l) => JSON.parse(l) as ConfigResult)) : fail(new Error(`driver exited ${code}`))));
+          child.on('close', (code) =>
+            code === 0
+              ? done(
+                  text
+                    .trim()
+                    .split('\n')
+                    .map((l) => JSON.parse(l) as ConfigResult),
+                )
+              : fail(new Error(`driver exited ${code}`)),
+          );
           child.stdin.end(chunk.join('\n') + '\n');
         }),
     ),
@@ -49,12 +58,69 @@ async function composeConfig(files: string[], lanes: number): Promise<Map<string
 
 // Pieces YAML, compose or a terminal treat specially, mixed with any graphemes; the rule filters what it refuses.
 const tricky = fc.constantFrom(
-  '$', '$$', '${HOME}', '$HOME', '"', "'", '\\', '\\n', '#', ' #', ': ', '- ', '? ', '{', '}', '[', ']', '&a', '*a', '!!str', '%', '@', '`', '|', '>',
-  '---', '...', 'Y', 'no', 'null', '~', '0x1F', '1e3', '\u00a0', '\u3000', 'é', 'e\u0301', 'Café', 'Cafe\u0301', 'ß', 'İ', 'ﬁ',
-  '👩‍💻', '🏴󠁧󠁢󠁳󠁣󠁴󠁿', '🇫🇷', '👍🏽', '\u0085', '\u2028', '\u2029', '\u202e', '\u200b', '\u0000', '\u001b[2J', '\ud800', '\ufeff', '\ufffe',
+  '$',
+  '$$',
+  '${HOME}',
+  '$HOME',
+  '"',
+  "'",
+  '\\',
+  '\\n',
+  '#',
+  ' #',
+  ': ',
+  '- ',
+  '? ',
+  '{',
+  '}',
+  '[',
+  ']',
+  '&a',
+  '*a',
+  '!!str',
+  '%',
+  '@',
+  '`',
+  '|',
+  '>',
+  '---',
+  '...',
+  'Y',
+  'no',
+  'null',
+  '~',
+  '0x1F',
+  '1e3',
+  '\u00a0',
+  '\u3000',
+  'é',
+  'e\u0301',
+  'Café',
+  'Cafe\u0301',
+  'ß',
+  'İ',
+  'ﬁ',
+  '👩‍💻',
+  '🏴󠁧󠁢󠁳󠁣󠁴󠁿',
+  '🇫🇷',
+  '👍🏽',
+  '\u0085',
+  '\u2028',
+  '\u2029',
+  '\u202e',
+  '\u200b',
+  '\u0000',
+  '\u001b[2J',
+  '\ud800',
+  '\ufeff',
+  '\ufffe',
   'x'.repeat(70),
 );
-const piece = fc.oneof(tricky, fc.string({ unit: 'grapheme', maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 4 }));
+const piece = fc.oneof(
+  tricky,
+  fc.string({ unit: 'grapheme', maxLength: 6 }),
+  fc.string({ unit: 'binary', maxLength: 4 }),
+);
 const validName = fc
   .array(piece, { minLength: 1, maxLength: 8 })
   .map((parts) => nameSchema('machine').safeParse(parts.join('')))
@@ -81,7 +147,10 @@ describe('machine names through the exported compose file (docker-compose config
   });
 
   it(`${COUNT} fuzzed names: each file is exactly one service with exactly that name and password`, async () => {
-    const cases = fc.sample(fc.record({ name: validName, password: validPassword }), { numRuns: COUNT, seed: 20261207 });
+    const cases = fc.sample(fc.record({ name: validName, password: validPassword }), {
+      numRuns: COUNT,
+      seed: 20261207,
+    });
     const files: Array<{ file: string; machine: MachineSettings }> = [];
     for (const [i, c] of cases.entries()) {
       const machine = machineSettingsSchema.parse(sampleMachine({ id: `m${i}`, name: c.name, password: c.password }));
@@ -92,7 +161,10 @@ describe('machine names through the exported compose file (docker-compose config
     // The fuzzing reaches what the rule is for: names beyond ASCII, and look-alikes it had to normalise.
     expect(files.filter((f) => /[^\x20-\x7e]/.test(f.machine.name)).length).toBeGreaterThan(COUNT / 4);
 
-    const results = await composeConfig(files.map((f) => f.file), 2);
+    const results = await composeConfig(
+      files.map((f) => f.file),
+      2,
+    );
     const wrong: string[] = [];
     for (const { file, machine } of files) {
       const r = results.get(file);
@@ -111,7 +183,10 @@ describe('machine names through the exported compose file (docker-compose config
         loaded[0]?.[NAME_KEY] === machine.name &&
         env?.PASSWORD === machine.password &&
         Object.keys(r?.loaded?.networks ?? {}).length === 0;
-      if (!ok) wrong.push(`${JSON.stringify(machine.name)} / ${JSON.stringify(machine.password)}: ${r ? (r.code === 0 ? JSON.stringify(r.loaded).slice(0, 300) : r.error.slice(0, 300)) : 'no result'}`);
+      if (!ok)
+        wrong.push(
+          `${JSON.stringify(machine.name)} / ${JSON.stringify(machine.password)}: ${r ? (r.code === 0 ? JSON.stringify(r.loaded).slice(0, 300) : r.error.slice(0, 300)) : 'no result'}`,
+        );
     }
     expect(wrong.slice(0, 5)).toEqual([]);
   }, 180_000);

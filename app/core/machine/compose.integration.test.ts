@@ -28,7 +28,8 @@ describe('an exported compose file, read by compose itself', () => {
     root = await mkdtemp(join(tmpdir(), 'porthole-compose-'));
   });
   afterAll(async () => {
-    if (lastFile) await exec(compose[0]!, [...compose.slice(1), '-p', project, '-f', lastFile, 'down']).catch(() => undefined);
+    if (lastFile)
+      await exec(compose[0]!, [...compose.slice(1), '-p', project, '-f', lastFile, 'down']).catch(() => undefined);
     await rm(root, { recursive: true, force: true });
   });
 
@@ -72,7 +73,21 @@ describe('an exported compose file, read by compose itself', () => {
     const env = { ...process.env, HOME: '/leaked/home', Q: 'leaked' };
     const { stdout } = await exec(
       compose[0]!,
-      [...compose.slice(1), '-p', project, '-f', file, 'run', '--rm', '--no-deps', '-T', '--entrypoint', 'printenv', 'win11', 'PASSWORD'],
+      [
+        ...compose.slice(1),
+        '-p',
+        project,
+        '-f',
+        file,
+        'run',
+        '--rm',
+        '--no-deps',
+        '-T',
+        '--entrypoint',
+        'printenv',
+        'win11',
+        'PASSWORD',
+      ],
       { env },
     );
     expect(stdout).toBe(`${password}\n`);

@@ -67,10 +67,14 @@ describe('toCompose', () => {
     expect(Object.entries(s.environment).map(([k, v]) => `${k}=${v}`)).toEqual(spec.Env);
     expect(s.volumes).toEqual(spec.HostConfig?.Binds);
     expect(s.cap_add).toEqual(spec.HostConfig?.CapAdd);
-    const devices = (spec.HostConfig?.Devices as Docker.DeviceMapping[]).map((d) => `${d.PathOnHost}:${d.PathInContainer}`);
+    const devices = (spec.HostConfig?.Devices as Docker.DeviceMapping[]).map(
+      (d) => `${d.PathOnHost}:${d.PathInContainer}`,
+    );
     expect(s.devices).toEqual(devices);
     const bindings = spec.HostConfig?.PortBindings as Record<string, Array<{ HostIp: string; HostPort: string }>>;
-    const ports = Object.entries(bindings).flatMap(([port, list]) => list.map((b) => `${b.HostIp}:${b.HostPort}:${port}`));
+    const ports = Object.entries(bindings).flatMap(([port, list]) =>
+      list.map((b) => `${b.HostIp}:${b.HostPort}:${port}`),
+    );
     expect(s.ports).toEqual(ports);
     expect(s.restart).toBe(spec.HostConfig?.RestartPolicy?.Name);
     expect(s.stop_grace_period).toBe('2m');
@@ -78,7 +82,18 @@ describe('toCompose', () => {
   });
 
   it('is plain, quoted compose a person can read', () => {
-    const text = toCompose({ ...machine, kvm: true, customIso: null, sharedFolders: [], region: undefined, keyboard: undefined, password: 'admin' }, { oemDir: OEM, instance: INSTANCE });
+    const text = toCompose(
+      {
+        ...machine,
+        kvm: true,
+        customIso: null,
+        sharedFolders: [],
+        region: undefined,
+        keyboard: undefined,
+        password: 'admin',
+      },
+      { oemDir: OEM, instance: INSTANCE },
+    );
     expect(text).toBe(`# Machine “Windows 11”, exported by Porthole.
 # Run it with: docker compose up -d   (or podman compose up -d)
 # Its screen: http://127.0.0.1:47001/   Remote Desktop: 127.0.0.1:47002
@@ -173,15 +188,25 @@ describe('compose round trip of secrets', () => {
     const password = 'a\u0085networks:\u2028b\u2029c\u0090de\u202ef\u200bg\u{e0041}h';
     const text = toCompose({ ...machine, name: 'Caf\u00e9', password }, { oemDir: OEM, instance: INSTANCE });
     expect(text).not.toMatch(/[\u007f-\u009f\u2028\u2029\p{Cf}]/u);
-    expect(text.split('\n').filter((l) => l.includes('PASSWORD'))).toEqual(['      PASSWORD: "a\\Nnetworks:\\Lb\\Pc\\x90de\\u202ef\\u200bg\\U000e0041h"']);
+    expect(text.split('\n').filter((l) => l.includes('PASSWORD'))).toEqual([
+      '      PASSWORD: "a\\Nnetworks:\\Lb\\Pc\\x90de\\u202ef\\u200bg\\U000e0041h"',
+    ]);
     expect(Object.keys(parse(text) as object)).toEqual(['services']);
     expect(fromCompose(text).drafts[0]).toMatchObject({ name: 'Café', password });
   });
 
   it('refuses an x-porthole-name the names rule refuses, as any other way of naming a machine does', () => {
-    const text = toCompose(machine, { oemDir: OEM, instance: INSTANCE }).replace(/x-porthole-name: "[^"]*"/, 'x-porthole-name: "Evil\\u202eexe"');
-    expect(() => fromCompose(text)).toThrow(/x-porthole-name: A machine name cannot contain an invisible character \(U\+202E\)/);
-    const nfd = toCompose(machine, { oemDir: OEM, instance: INSTANCE }).replace(/x-porthole-name: "[^"]*"/, 'x-porthole-name: "Cafe\\u0301"');
+    const text = toCompose(machine, { oemDir: OEM, instance: INSTANCE }).replace(
+      /x-porthole-name: "[^"]*"/,
+      'x-porthole-name: "Evil\\u202eexe"',
+    );
+    expect(() => fromCompose(text)).toThrow(
+      /x-porthole-name: A machine name cannot contain an invisible character \(U\+202E\)/,
+    );
+    const nfd = toCompose(machine, { oemDir: OEM, instance: INSTANCE }).replace(
+      /x-porthole-name: "[^"]*"/,
+      'x-porthole-name: "Cafe\\u0301"',
+    );
     expect(fromCompose(nfd).drafts[0]!.name).toBe('Caf\u00e9');
   });
 
@@ -236,7 +261,15 @@ services:
 `;
     const { drafts, warnings } = fromCompose(text, { baseDir: '/home/ada/vms' });
     expect(drafts).toEqual([
-      { name: 'windows', image: 'dockurr/windows', version: '11', ramGiB: 4, cpuCores: 2, storageDir: '/home/ada/vms/windows', ports: { web: 8006, rdp: 3389 } },
+      {
+        name: 'windows',
+        image: 'dockurr/windows',
+        version: '11',
+        ramGiB: 4,
+        cpuCores: 2,
+        storageDir: '/home/ada/vms/windows',
+        ports: { web: 8006, rdp: 3389 },
+      },
     ]);
     expect(warnings).toEqual([
       'service "windows": restart: always is not carried over: Porthole starts a machine when you start it, and does not restart it on its own.',
@@ -247,20 +280,25 @@ services:
   });
 
   it('refuses a relative path it cannot place instead of making the machine on a new empty folder', () => {
-    const file = (volume: string): string => `services:\n  w:\n    image: dockurr/windows:6.05\n    volumes: ["/data/w:/storage2", "${volume}"]\n`;
+    const file = (volume: string): string =>
+      `services:\n  w:\n    image: dockurr/windows:6.05\n    volumes: ["/data/w:/storage2", "${volume}"]\n`;
     expect(() => fromCompose(file('./windows:/storage'))).toThrow(
       /the relative path \.\/windows \(for \/storage\) cannot be placed.*porthole import <path of the file>.*Nothing was changed/,
     );
-    expect(() => fromCompose(file('./shared:/shared'))).toThrow(/the relative path \.\/shared \(for \/shared\) cannot be placed/);
+    expect(() => fromCompose(file('./shared:/shared'))).toThrow(
+      /the relative path \.\/shared \(for \/shared\) cannot be placed/,
+    );
     expect(() => fromCompose(file('~/win:/storage'))).toThrow(/starts with ~.*write the full path/);
     // With the file's folder, the same file imports (the path placed as docker compose places it).
-    expect(fromCompose(file('./windows:/storage'), { baseDir: '/home/ada/vms' }).drafts[0]?.storageDir).toBe('/home/ada/vms/windows');
+    expect(fromCompose(file('./windows:/storage'), { baseDir: '/home/ada/vms' }).drafts[0]?.storageDir).toBe(
+      '/home/ada/vms/windows',
+    );
   });
 
   it('refuses a Windows disk in an engine volume (a new empty folder would install Windows again)', () => {
-    expect(() => fromCompose('services:\n  w:\n    image: dockurr/windows:6.05\n    volumes: ["win:/storage"]\n')).toThrow(
-      /its Windows disk \(\/storage\) is the engine volume "win".*Nothing was changed/,
-    );
+    expect(() =>
+      fromCompose('services:\n  w:\n    image: dockurr/windows:6.05\n    volumes: ["win:/storage"]\n'),
+    ).toThrow(/its Windows disk \(\/storage\) is the engine volume "win".*Nothing was changed/);
   });
 
   it('names stop_grace_period, restart and container_name one by one, and says nothing for what it keeps', () => {
@@ -384,7 +422,10 @@ services:
     } catch (e) {
       error = e;
     }
-    expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', remedy: 'Correct these values in the file, then import it again.' });
+    expect(error).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      remedy: 'Correct these values in the file, then import it again.',
+    });
     const message = (error as Error).message;
     expect(message).toMatch(/^This compose file cannot be imported: /);
     expect(message).toMatch(/Nothing was changed\.$/);
@@ -432,24 +473,26 @@ services:
       }
     }
     // The list form names the variable too, never its value.
-    expect(() => fromCompose('services:\n  w:\n    image: dockurr/windows:6.05\n    environment: ["PASSWORD=Sup3r${X}"]\n')).toThrow(
-      /service "w": PASSWORD uses variable substitution/,
-    );
+    expect(() =>
+      fromCompose('services:\n  w:\n    image: dockurr/windows:6.05\n    environment: ["PASSWORD=Sup3r${X}"]\n'),
+    ).toThrow(/service "w": PASSWORD uses variable substitution/);
     // And the importing process's own environment is never read for it.
     process.env.PORTHOLE_TEST_SECRET = 'from-the-shell';
     try {
-      expect(() => fromCompose('services:\n  w:\n    image: dockurr/windows:6.05\n    environment:\n      PASSWORD: ${PORTHOLE_TEST_SECRET}\n')).toThrow(
-        /variable substitution/,
-      );
+      expect(() =>
+        fromCompose(
+          'services:\n  w:\n    image: dockurr/windows:6.05\n    environment:\n      PASSWORD: ${PORTHOLE_TEST_SECRET}\n',
+        ),
+      ).toThrow(/variable substitution/);
     } finally {
       delete process.env.PORTHOLE_TEST_SECRET;
     }
   });
 
   it('refuses variable substitution anywhere in the service, naming where', () => {
-    expect(() => fromCompose('services:\n  w:\n    image: dockurr/windows:6.05\n    volumes: ["${HOME}/win:/storage"]\n')).toThrow(
-      /service "w": volumes\[0\] uses variable substitution/,
-    );
+    expect(() =>
+      fromCompose('services:\n  w:\n    image: dockurr/windows:6.05\n    volumes: ["${HOME}/win:/storage"]\n'),
+    ).toThrow(/service "w": volumes\[0\] uses variable substitution/);
   });
 
   it('refuses values the draft schema refuses; only a host port out of range is re-chosen, with a warning', () => {
@@ -462,8 +505,12 @@ services:
       WIDTH: "100"
       HEIGHT: "100"
 `;
-    expect(() => fromCompose(text)).toThrow(/USERNAME "a-user-name-longer-than-twenty" cannot be kept: A Windows user name can be at most 20 characters long\..*screen\.width cannot be kept: .*screen\.height cannot be kept/s);
-    const { drafts, warnings } = fromCompose('services:\n  w:\n    image: dockurr/windows:6.05\n    ports: ["127.0.0.1:80:8006"]\n');
+    expect(() => fromCompose(text)).toThrow(
+      /USERNAME "a-user-name-longer-than-twenty" cannot be kept: A Windows user name can be at most 20 characters long\..*screen\.width cannot be kept: .*screen\.height cannot be kept/s,
+    );
+    const { drafts, warnings } = fromCompose(
+      'services:\n  w:\n    image: dockurr/windows:6.05\n    ports: ["127.0.0.1:80:8006"]\n',
+    );
     expect(drafts).toEqual([{ name: 'w', image: 'dockurr/windows:6.05', ramGiB: 4, cpuCores: 2 }]);
     expect(warnings).toEqual(['service "w": host port 80 is outside 1024-65535; Porthole picks another.']);
   });
@@ -510,9 +557,15 @@ services:
   });
 
   it('gives the image’s own memory and cores where the file sets none, as compose runs it', () => {
-    const [draft] = fromCompose('services:\n  w:\n    image: dockurr/windows:6.05\n    volumes: ["/data/w:/storage"]\n').drafts;
+    const [draft] = fromCompose(
+      'services:\n  w:\n    image: dockurr/windows:6.05\n    volumes: ["/data/w:/storage"]\n',
+    ).drafts;
     expect(draft).toMatchObject({ ramGiB: 4, cpuCores: 2 });
-    expect(fromCompose('services:\n  w:\n    image: dockurr/windows:6.05\n    environment: { RAM_SIZE: 6G, CPU_CORES: "3" }\n').drafts[0]).toMatchObject({ ramGiB: 6, cpuCores: 3 });
+    expect(
+      fromCompose(
+        'services:\n  w:\n    image: dockurr/windows:6.05\n    environment: { RAM_SIZE: 6G, CPU_CORES: "3" }\n',
+      ).drafts[0],
+    ).toMatchObject({ ramGiB: 6, cpuCores: 3 });
   });
 
   // Issue 26.3: any other image was skipped with a reason nobody saw.
@@ -544,9 +597,14 @@ services:
   });
 
   it('refuses a file of more services or machines than a person means, saying how many and why', () => {
-    const many = (n: number, image: string): string => `services:\n${Array.from({ length: n }, (_, i) => `  s${i}:\n    image: ${image}\n`).join('')}`;
-    expect(() => fromCompose(many(1000, 'dockurr/windows:6.05'))).toThrow('This compose file has 1000 services; Porthole reads files of at most 256');
-    expect(() => fromCompose(many(17, 'dockurr/windows:6.05'))).toThrow(/This compose file has 17 Windows machines; Porthole imports at most 16 at once, since each is a whole Windows/);
+    const many = (n: number, image: string): string =>
+      `services:\n${Array.from({ length: n }, (_, i) => `  s${i}:\n    image: ${image}\n`).join('')}`;
+    expect(() => fromCompose(many(1000, 'dockurr/windows:6.05'))).toThrow(
+      'This compose file has 1000 services; Porthole reads files of at most 256',
+    );
+    expect(() => fromCompose(many(17, 'dockurr/windows:6.05'))).toThrow(
+      /This compose file has 17 Windows machines; Porthole imports at most 16 at once, since each is a whole Windows/,
+    );
     expect(fromCompose(many(16, 'dockurr/windows:6.05')).drafts).toHaveLength(16);
     // Services that are no Windows machine do not count as machines.
     expect(fromCompose(`${many(40, 'nginx')}  w:\n    image: dockurr/windows:6.05\n`).drafts).toHaveLength(1);
@@ -567,12 +625,42 @@ describe('settingsFromContainer', () => {
       Name: '/windows',
       Config: {
         Image: 'dockurr/windows:6.05',
-        Env: ['VERSION=11', 'RAM_SIZE=4G', 'CPU_CORES=2', 'DISK_SIZE=64G', 'LANGUAGE=German', 'PATH=/usr/local/sbin:/usr/bin', 'AUDIO=Y'],
+        Env: [
+          'VERSION=11',
+          'RAM_SIZE=4G',
+          'CPU_CORES=2',
+          'DISK_SIZE=64G',
+          'LANGUAGE=German',
+          'PATH=/usr/local/sbin:/usr/bin',
+          'AUDIO=Y',
+        ],
       },
       Mounts: [
-        { Type: 'bind', Source: '/home/ada/windows', Destination: '/storage', Mode: '', RW: true, Propagation: 'rprivate' },
-        { Type: 'bind', Source: '/home/ada/Public', Destination: '/shared', Mode: 'ro', RW: false, Propagation: 'rprivate' },
-        { Type: 'volume', Name: 'abc', Source: '/var/lib/docker/volumes/abc/_data', Destination: '/shared2', Mode: '', RW: true, Propagation: '' },
+        {
+          Type: 'bind',
+          Source: '/home/ada/windows',
+          Destination: '/storage',
+          Mode: '',
+          RW: true,
+          Propagation: 'rprivate',
+        },
+        {
+          Type: 'bind',
+          Source: '/home/ada/Public',
+          Destination: '/shared',
+          Mode: 'ro',
+          RW: false,
+          Propagation: 'rprivate',
+        },
+        {
+          Type: 'volume',
+          Name: 'abc',
+          Source: '/var/lib/docker/volumes/abc/_data',
+          Destination: '/shared2',
+          Mode: '',
+          RW: true,
+          Propagation: '',
+        },
       ],
       HostConfig: {
         PortBindings: {
@@ -606,8 +694,23 @@ describe('settingsFromContainer', () => {
   it('names every setting of the container it does not keep', () => {
     const info = {
       Name: '/wild',
-      Config: { Image: 'dockurr/windows:6.05', Env: ['VERSION=11'], User: '1000', Entrypoint: ['/bin/sh'], Cmd: ['-c', 'echo s3cr3t'] },
-      Mounts: [{ Type: 'bind', Source: '/home/ada/windows', Destination: '/storage', Mode: '', RW: true, Propagation: 'rprivate' }],
+      Config: {
+        Image: 'dockurr/windows:6.05',
+        Env: ['VERSION=11'],
+        User: '1000',
+        Entrypoint: ['/bin/sh'],
+        Cmd: ['-c', 'echo s3cr3t'],
+      },
+      Mounts: [
+        {
+          Type: 'bind',
+          Source: '/home/ada/windows',
+          Destination: '/storage',
+          Mode: '',
+          RW: true,
+          Propagation: 'rprivate',
+        },
+      ],
       HostConfig: {
         Privileged: true,
         NetworkMode: 'host',
@@ -703,11 +806,16 @@ describe('helpers', () => {
     expect(text).toContain('/dev/bus/usb:/dev/bus/usb');
     // Device nodes of USB devices plugged in while it runs may be opened too (usb/hotplug.ts).
     expect(service(text, m.id)).toMatchObject({ device_cgroup_rules: ['c 189:* rwm'] });
-    expect(buildContainerSpec(sampleMachine(), { oemDir: '/oem-dir', instance: 'i'.repeat(32) }).HostConfig?.DeviceCgroupRules).toBeUndefined();
+    expect(
+      buildContainerSpec(sampleMachine(), { oemDir: '/oem-dir', instance: 'i'.repeat(32) }).HostConfig
+        ?.DeviceCgroupRules,
+    ).toBeUndefined();
     const { drafts, warnings } = fromCompose(text);
     expect(drafts[0]!.usbDevices).toEqual(m.usbDevices);
     expect(warnings).toEqual([]);
-    expect(fromCompose(text.replace('"c 189:* rwm"', '"c 4:* rwm"')).warnings.join('\n')).toContain('device_cgroup_rules c 4:* rwm is not carried over');
+    expect(fromCompose(text.replace('"c 189:* rwm"', '"c 4:* rwm"')).warnings.join('\n')).toContain(
+      'device_cgroup_rules c 4:* rwm is not carried over',
+    );
   });
 
   it('exports memory given back as the image reads it (BALLOONING=Y), reads it back, and leaves it out when off', () => {
@@ -717,7 +825,9 @@ describe('helpers', () => {
     const { drafts, warnings } = fromCompose(text);
     expect(warnings.join('\n')).not.toContain('BALLOONING');
     expect(drafts[0]!.ballooning).toBe(true);
-    expect(toCompose(sampleMachine({ ballooning: false }), { oemDir: '/oem-dir', instance: 'i'.repeat(32) })).not.toContain('BALLOONING');
+    expect(
+      toCompose(sampleMachine({ ballooning: false }), { oemDir: '/oem-dir', instance: 'i'.repeat(32) }),
+    ).not.toContain('BALLOONING');
     expect(fromCompose(text.replace('BALLOONING: "Y"', 'BALLOONING: "off"')).drafts[0]!.ballooning).toBeUndefined();
   });
 
@@ -734,7 +844,12 @@ describe('helpers', () => {
   });
 
   it('knows the dockur images', () => {
-    for (const image of ['dockurr/windows', 'dockurr/windows:6.05', 'docker.io/dockurr/windows:latest', 'ghcr.io/dockur/windows:6.05']) {
+    for (const image of [
+      'dockurr/windows',
+      'dockurr/windows:6.05',
+      'docker.io/dockurr/windows:latest',
+      'ghcr.io/dockur/windows:6.05',
+    ]) {
       expect(isDockurImage(image), image).toBe(true);
     }
     for (const image of ['dockurr/windows-arm', 'evil/dockurr/windows', 'postgres', 'dockurr/windowsx:1']) {

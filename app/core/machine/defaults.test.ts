@@ -50,7 +50,7 @@ describe('settingsFromDraft', () => {
     expect(settingsFromDraft({ name: 'W', image: 'dockurr/windows:5' }, ctx({ env })).image).toBe('dockurr/windows:5');
   });
 
-  it('never gives a machine the image\'s well-known password: one without a password gets a generated one', () => {
+  it("never gives a machine the image's well-known password: one without a password gets a generated one", () => {
     const a = settingsFromDraft({ name: 'W' }, ctx());
     const b = settingsFromDraft({ name: 'W' }, ctx());
     expect(a.password).not.toBe('admin');
@@ -66,7 +66,10 @@ describe('settingsFromDraft', () => {
   });
 
   it('takes language, region and keyboard from the host', () => {
-    const m = settingsFromDraft({ name: 'W' }, ctx({ env: { USER: 'ada', LANG: 'de_CH.UTF-8' }, keyboardLayout: 'ch' }));
+    const m = settingsFromDraft(
+      { name: 'W' },
+      ctx({ env: { USER: 'ada', LANG: 'de_CH.UTF-8' }, keyboardLayout: 'ch' }),
+    );
     expect(m).toMatchObject({ language: 'de-DE', region: 'de-CH', keyboard: 'de-CH' });
   });
 
@@ -78,10 +81,16 @@ describe('settingsFromDraft', () => {
   });
 
   it('keeps the person’s language and normalizes it; the host keyboard still applies', () => {
-    const m = settingsFromDraft({ name: 'W', language: 'French' }, ctx({ env: { LANG: 'de_CH.UTF-8' }, keyboardLayout: 'ch' }));
+    const m = settingsFromDraft(
+      { name: 'W', language: 'French' },
+      ctx({ env: { LANG: 'de_CH.UTF-8' }, keyboardLayout: 'ch' }),
+    );
     expect(m).toMatchObject({ language: 'fr-FR', keyboard: 'de-CH' });
     expect(m).not.toHaveProperty('region');
-    expect(settingsFromDraft({ name: 'W', language: 'de-AT' }, ctx())).toMatchObject({ language: 'de-DE', region: 'de-AT' });
+    expect(settingsFromDraft({ name: 'W', language: 'de-AT' }, ctx())).toMatchObject({
+      language: 'de-DE',
+      region: 'de-AT',
+    });
   });
 
   it('keeps everything the draft says', () => {
@@ -176,7 +185,10 @@ describe('host-derived defaults', () => {
   });
 
   it('reads language from the messages locale and region from the formats locale', () => {
-    expect(localeFromEnv({ LANG: 'en_US.UTF-8', LC_TIME: 'de_CH.UTF-8' })).toEqual({ language: 'en-US', region: 'de-CH' });
+    expect(localeFromEnv({ LANG: 'en_US.UTF-8', LC_TIME: 'de_CH.UTF-8' })).toEqual({
+      language: 'en-US',
+      region: 'de-CH',
+    });
     expect(localeFromEnv({ LANG: 'en_US.UTF-8', LC_ALL: 'fr_FR.UTF-8' })).toEqual({ language: 'fr-FR' });
     expect(localeFromEnv({ LANG: 'C', LC_MESSAGES: 'C' })).toEqual({ language: 'en-US' });
     expect(localeFromEnv({})).toEqual({ language: 'en-US' });
@@ -188,7 +200,15 @@ describe('hostDefaults', () => {
     const host = { ramTotalBytes: 16 * GIB, cpuThreads: 8 };
     const env = { USER: 'ada', LANG: 'de_CH.UTF-8' };
     const defaults = hostDefaults({ host, env, keyboardLayout: 'ch' });
-    expect(defaults).toEqual({ language: 'de-DE', region: 'de-CH', keyboard: 'de-CH', username: 'ada', ramGiB: 8, cpuCores: 4, diskGiB: 64 });
+    expect(defaults).toEqual({
+      language: 'de-DE',
+      region: 'de-CH',
+      keyboard: 'de-CH',
+      username: 'ada',
+      ramGiB: 8,
+      cpuCores: 4,
+      diskGiB: 64,
+    });
     expect(settingsFromDraft({ name: 'W' }, ctx({ host, env, keyboardLayout: 'ch' }))).toMatchObject(defaults);
     expect(hostDefaults({ host, env: { LANG: 'de_DE.UTF-8' }, keyboardLayout: 'de' })).not.toHaveProperty('keyboard');
   });

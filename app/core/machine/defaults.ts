@@ -52,7 +52,8 @@ export function generatePassword(): string {
     const limit = 256 - (256 % PASSWORD_ALPHABET.length);
     while (chars.length < PASSWORD_LENGTH) {
       for (const byte of randomBytes(PASSWORD_LENGTH * 2)) {
-        if (byte < limit && chars.length < PASSWORD_LENGTH) chars.push(PASSWORD_ALPHABET[byte % PASSWORD_ALPHABET.length]!);
+        if (byte < limit && chars.length < PASSWORD_LENGTH)
+          chars.push(PASSWORD_ALPHABET[byte % PASSWORD_ALPHABET.length]!);
       }
     }
     const password = chars.join('');
@@ -105,7 +106,8 @@ export function defaultUsername(env: NodeJS.ProcessEnv = {}): string {
  * which desktops set apart when a person reads English but writes dates the Swiss way.
  */
 export function localeFromEnv(env: NodeJS.ProcessEnv = {}): LocaleChoice {
-  const pick = (...names: string[]): string | undefined => names.map((n) => env[n]).find((v) => v && v !== 'C' && v !== 'POSIX');
+  const pick = (...names: string[]): string | undefined =>
+    names.map((n) => env[n]).find((v) => v && v !== 'C' && v !== 'POSIX');
   const messages = languageFromLocale(pick('LC_ALL', 'LC_MESSAGES', 'LANG'));
   const formats = languageFromLocale(pick('LC_ALL', 'LC_TIME', 'LANG'));
   const formatsCulture = formats.region ?? formats.language;
@@ -169,7 +171,8 @@ export function settingsFromDraft(draft: MachineDraft, ctx: DraftContext): Machi
     const chosen = findLanguage(draft.language);
     language = chosen?.culture ?? draft.language;
     // `de-AT` downloads German, as the image reads it; the Austrian part becomes the region.
-    if (chosen && isCultureName(draft.language) && !sameCulture(draft.language, chosen.culture)) region ??= draft.language;
+    if (chosen && isCultureName(draft.language) && !sameCulture(draft.language, chosen.culture))
+      region ??= draft.language;
   } else {
     const host = localeFromEnv(env);
     language = host.language;

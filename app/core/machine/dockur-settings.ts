@@ -2,7 +2,18 @@
 // import or adoption: what it says, nothing invented; values Windows cannot run with are refused.
 import { QMP_ENV } from '../usb/qmp';
 import type Docker from 'dockerode';
-import { DEFAULT_IMAGE, machineDraftSchema, portSchema, PortholeError, repairName, USB_DEVICES_MAX, type HostPorts, type MachineDraft, type SharedFolder, type UsbDeviceRef } from '../../api';
+import {
+  DEFAULT_IMAGE,
+  machineDraftSchema,
+  portSchema,
+  PortholeError,
+  repairName,
+  USB_DEVICES_MAX,
+  type HostPorts,
+  type MachineDraft,
+  type SharedFolder,
+  type UsbDeviceRef,
+} from '../../api';
 import { findLanguage, findVersion, isCultureName, isVersionUrl } from '../../api/catalogue';
 import { validateCulture, validatePassword, validateUsername } from '../../api/validation';
 import { CONTAINER_PORTS, CUSTOM_ISO_TARGET, OEM_TARGET, SHARED_FOLDER_TARGETS, STORAGE_TARGET } from './spec';
@@ -102,7 +113,12 @@ export function usbFromArguments(value: string): { devices: UsbDeviceRef[]; rest
     const option = words[i]!;
     const next = words[i + 1];
     if ((option === '-device' || option === '--device') && next?.startsWith('usb-host,')) {
-      const props = new Map(next.split(',').slice(1).map((p) => p.split('=', 2) as [string, string]));
+      const props = new Map(
+        next
+          .split(',')
+          .slice(1)
+          .map((p) => p.split('=', 2) as [string, string]),
+      );
       const vendor = /^0x([0-9a-f]{4})$/i.exec(props.get('vendorid') ?? '')?.[1]?.toLowerCase();
       const product = /^0x([0-9a-f]{4})$/i.exec(props.get('productid') ?? '')?.[1]?.toLowerCase();
       if (vendor && product) {
@@ -120,9 +136,25 @@ export function usbFromArguments(value: string): { devices: UsbDeviceRef[]; rest
 
 /** The environment variables Porthole reads; any other is left out with a warning naming it (never its value). */
 export const KNOWN_ENV = new Set([
-  'VERSION', 'RAM_SIZE', 'DISK_SIZE', 'CPU_CORES', 'DISK_FMT', 'USERNAME', 'PASSWORD', 'LANGUAGE', 'REGION', 'KEYBOARD',
-  'WIDTH', 'HEIGHT', 'KVM', 'SAMBA', 'SAMBA_READONLY', 'DISPLAY', 'ARGUMENTS',
-  'BALLOONING', 'QMP',
+  'VERSION',
+  'RAM_SIZE',
+  'DISK_SIZE',
+  'CPU_CORES',
+  'DISK_FMT',
+  'USERNAME',
+  'PASSWORD',
+  'LANGUAGE',
+  'REGION',
+  'KEYBOARD',
+  'WIDTH',
+  'HEIGHT',
+  'KVM',
+  'SAMBA',
+  'SAMBA_READONLY',
+  'DISPLAY',
+  'ARGUMENTS',
+  'BALLOONING',
+  'QMP',
 ]);
 
 /** Variables only the Windows image reads (not its sister images'): with a folder at /storage, they say a service is a Windows machine. */
@@ -151,7 +183,10 @@ function applyEnv(draft: ImportedDraft, parts: ContainerParts, found: Findings):
         const known = findVersion(value);
         if (known) draft.version = known.id;
         else if (isVersionUrl(value)) draft.version = value;
-        else refuse(`Porthole does not know VERSION "${value}": use a version it lists (such as 11, 10 or 2022) or the http(s) address of an ISO.`);
+        else
+          refuse(
+            `Porthole does not know VERSION "${value}": use a version it lists (such as 11, 10 or 2022) or the http(s) address of an ISO.`,
+          );
         break;
       }
       case 'RAM_SIZE':
@@ -176,7 +211,8 @@ function applyEnv(draft: ImportedDraft, parts: ContainerParts, found: Findings):
         break;
       }
       case 'DISK_FMT':
-        if (value.toLowerCase() === 'raw' || value.toLowerCase() === 'qcow2') draft.diskFormat = value.toLowerCase() as 'raw' | 'qcow2';
+        if (value.toLowerCase() === 'raw' || value.toLowerCase() === 'qcow2')
+          draft.diskFormat = value.toLowerCase() as 'raw' | 'qcow2';
         else refuse(`DISK_FMT="${value}" is neither raw nor qcow2.`);
         break;
       case 'USERNAME': {
@@ -198,7 +234,8 @@ function applyEnv(draft: ImportedDraft, parts: ContainerParts, found: Findings):
         else refuse(`LANGUAGE="${value}" is not a language Windows is published in.`);
         // `fr_BE` downloads French, as the image reads it; the Belgian part becomes the region.
         const culture = value.replace(/_/g, '-');
-        if (language && isCultureName(culture) && culture.toLowerCase() !== language.culture.toLowerCase()) draft.region ??= culture;
+        if (language && isCultureName(culture) && culture.toLowerCase() !== language.culture.toLowerCase())
+          draft.region ??= culture;
         break;
       }
       case 'REGION':
@@ -236,13 +273,18 @@ function applyEnv(draft: ImportedDraft, parts: ContainerParts, found: Findings):
         break;
       case 'ARGUMENTS': {
         const { devices, rest } = usbFromArguments(value);
-        if (devices.length > USB_DEVICES_MAX) refuse(`ARGUMENTS names ${devices.length} USB devices; a machine takes at most ${USB_DEVICES_MAX}.`);
+        if (devices.length > USB_DEVICES_MAX)
+          refuse(`ARGUMENTS names ${devices.length} USB devices; a machine takes at most ${USB_DEVICES_MAX}.`);
         else if (devices.length > 0) draft.usbDevices = devices;
-        if (rest.length > 0) say(`ARGUMENTS "${rest.join(' ')}" is not carried over: Porthole passes QEMU only the USB devices it manages.`);
+        if (rest.length > 0)
+          say(
+            `ARGUMENTS "${rest.join(' ')}" is not carried over: Porthole passes QEMU only the USB devices it manages.`,
+          );
         break;
       }
       case 'DISPLAY':
-        if (value.toLowerCase() !== 'web') say(`DISPLAY="${value}" is replaced by web: Porthole shows the screen in its window.`);
+        if (value.toLowerCase() !== 'web')
+          say(`DISPLAY="${value}" is replaced by web: Porthole shows the screen in its window.`);
         break;
       default:
         left.push(key);
@@ -275,7 +317,9 @@ function applyMounts(draft: ImportedDraft, parts: ContainerParts, sambaReadOnly:
     const target = mount.target.replace(/\/+$/, '') || '/';
     const slot = SHARED_TARGETS[target];
     if (mount.kind === 'volume' && (target === STORAGE_TARGET || slot !== undefined)) {
-      say(`${target} is the engine volume "${mount.source}"; Porthole uses folders only, so copy its files to a folder and choose that.`);
+      say(
+        `${target} is the engine volume "${mount.source}"; Porthole uses folders only, so copy its files to a folder and choose that.`,
+      );
       continue;
     }
     if (target === STORAGE_TARGET) draft.storageDir = mount.source;
@@ -344,9 +388,13 @@ export function draftFromParts(parts: ContainerParts, found: Findings): Imported
   const name = repairName(parts.name, 'machine', 'Windows');
   const draft: ImportedDraft = { name, image: parts.image };
   if (!isDockurImage(parts.image)) {
-    found.warnings.push(`${parts.label}: the image ${parts.image} is not dockurr/windows; Porthole may not drive it correctly.`);
+    found.warnings.push(
+      `${parts.label}: the image ${parts.image} is not dockurr/windows; Porthole may not drive it correctly.`,
+    );
   } else if (!/[:@]/.test(parts.image.replace(/^[^/]*\.[^/]*\//, '')) || /:latest$/i.test(parts.image)) {
-    found.warnings.push(`${parts.label}: the image ${parts.image} follows the latest release; Porthole is tested with ${DEFAULT_IMAGE}.`);
+    found.warnings.push(
+      `${parts.label}: the image ${parts.image} follows the latest release; Porthole is tested with ${DEFAULT_IMAGE}.`,
+    );
   }
   const { sambaReadOnly } = applyEnv(draft, parts, found);
   applyMounts(draft, parts, sambaReadOnly, found.warnings);
@@ -359,7 +407,6 @@ export function refuseFindings(found: Findings, what: string, remedy: string): v
   if (found.errors.length === 0) return;
   throw new PortholeError('INVALID_ARGUMENT', `${what}: ${found.errors.join(' ')} Nothing was changed.`, remedy);
 }
-
 
 // ---- an existing container --------------------------------------------------------------------
 
@@ -377,31 +424,48 @@ const DEFAULT_SYSCTLS = new Set(['net.ipv4.ping_group_range']);
 function droppedHostSettings(info: Docker.ContainerInspectInfo): string[] {
   const host = info.HostConfig as Docker.HostConfig & { Sysctls?: Record<string, string> | null };
   const said: string[] = [];
-  if (host.Privileged) said.push('it runs privileged; Porthole never runs a machine privileged, so that is not carried over.');
+  if (host.Privileged)
+    said.push('it runs privileged; Porthole never runs a machine privileged, so that is not carried over.');
   const own = (mode: string | undefined, what: string, place: string): void => {
-    if (mode === 'host' || mode?.startsWith('container:')) said.push(`${what} ${mode.startsWith('container:') ? 'of another container' : 'of the host'} is not carried over: Porthole runs a machine in its own ${place}.`);
+    if (mode === 'host' || mode?.startsWith('container:'))
+      said.push(
+        `${what} ${mode.startsWith('container:') ? 'of another container' : 'of the host'} is not carried over: Porthole runs a machine in its own ${place}.`,
+      );
   };
   own(host.NetworkMode, 'the network', 'network, its ports published on 127.0.0.1');
   own(host.PidMode, 'the process space', 'process space');
   own(host.IpcMode, 'the memory space (ipc)', 'memory space');
   for (const device of host.Devices ?? []) {
-    if (!OWN_DEVICES.has(device.PathOnHost)) said.push(`the device ${device.PathOnHost} is not carried over: Porthole gives a machine only /dev/kvm, /dev/net/tun and, for its USB devices, /dev/bus/usb.`);
+    if (!OWN_DEVICES.has(device.PathOnHost))
+      said.push(
+        `the device ${device.PathOnHost} is not carried over: Porthole gives a machine only /dev/kvm, /dev/net/tun and, for its USB devices, /dev/bus/usb.`,
+      );
   }
   const caps = (host.CapAdd ?? []).filter((c: string) => c.toUpperCase().replace(/^CAP_/, '') !== 'NET_ADMIN');
-  if (caps.length > 0) said.push(`the capabilities ${caps.join(', ')} are not carried over: Porthole gives a machine only NET_ADMIN.`);
-  if ((host.SecurityOpt ?? []).length > 0) said.push('its security options (security_opt) are not carried over: Porthole makes the machine’s container with the engine’s own.');
+  if (caps.length > 0)
+    said.push(`the capabilities ${caps.join(', ')} are not carried over: Porthole gives a machine only NET_ADMIN.`);
+  if ((host.SecurityOpt ?? []).length > 0)
+    said.push(
+      'its security options (security_opt) are not carried over: Porthole makes the machine’s container with the engine’s own.',
+    );
   const sysctls = Object.keys(host.Sysctls ?? {}).filter((k) => !DEFAULT_SYSCTLS.has(k));
   if (sysctls.length > 0) said.push(`the kernel settings (sysctls) ${sysctls.join(', ')} are not carried over.`);
-  if (host.ShmSize !== undefined && !DEFAULT_SHM.has(host.ShmSize)) said.push('its /dev/shm size (shm_size) is not carried over.');
+  if (host.ShmSize !== undefined && !DEFAULT_SHM.has(host.ShmSize))
+    said.push('its /dev/shm size (shm_size) is not carried over.');
   // The image runs tini with its own script and no command: anything else was the person's own.
   const entrypoint = info.Config.Entrypoint;
   // Podman's compatible API may give it as one string.
-  const first = Array.isArray(entrypoint) ? entrypoint[0] : typeof entrypoint === 'string' ? entrypoint.trim().split(/\s+/)[0] : undefined;
+  const first = Array.isArray(entrypoint)
+    ? entrypoint[0]
+    : typeof entrypoint === 'string'
+      ? entrypoint.trim().split(/\s+/)[0]
+      : undefined;
   if ((entrypoint && first !== '/usr/bin/tini') || (info.Config.Cmd ?? []).length > 0) {
     said.push('its own entrypoint or command is not carried over: Porthole runs the image’s own.');
   }
   const user = info.Config.User;
-  if (user && user !== 'root' && user !== '0' && user !== '0:0') said.push('the user it runs as (user) is not carried over: Porthole runs the image as the image says.');
+  if (user && user !== 'root' && user !== '0' && user !== '0:0')
+    said.push('the user it runs as (user) is not carried over: Porthole runs the image as the image says.');
   return said;
 }
 
@@ -440,7 +504,10 @@ export function settingsFromContainer(info: Docker.ContainerInspectInfo): { draf
     'Its environment has values its Windows cannot run with: run the container again with corrected values (docker run -e ...), then adopt it.',
   );
   // An adopted container is replaced at its next start, and its Windows ran its /oem long ago: nothing to merge.
-  if (draft.oemDir) found.warnings.push(`${label}: Porthole supplies its own ${OEM_TARGET} folder; the one at ${draft.oemDir} is not used.`);
+  if (draft.oemDir)
+    found.warnings.push(
+      `${label}: Porthole supplies its own ${OEM_TARGET} folder; the one at ${draft.oemDir} is not used.`,
+    );
   delete draft.oemDir;
   return { draft, warnings: found.warnings };
 }

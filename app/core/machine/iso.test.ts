@@ -62,7 +62,8 @@ async function image(name: string, size: number, sectors: Record<number, Uint8Ar
   await truncate(path, size);
   const handle = await open(path, 'r+');
   try {
-    for (const [sector, bytes] of Object.entries(sectors)) await handle.write(bytes, 0, bytes.length, Number(sector) * SECTOR);
+    for (const [sector, bytes] of Object.entries(sectors))
+      await handle.write(bytes, 0, bytes.length, Number(sector) * SECTOR);
   } finally {
     await handle.close();
   }
@@ -95,7 +96,12 @@ describe('inspectIso accepts', () => {
       19: descriptor(0, 'NSR02'),
       20: descriptor(0, 'TEA01'),
     });
-    expect(await inspectIso(path)).toEqual({ path, sizeBytes: 20 * MB, format: 'udf', volumeLabel: 'CCCOMA_X64FRE_EN-US_DV9' });
+    expect(await inspectIso(path)).toEqual({
+      path,
+      sizeBytes: 20 * MB,
+      format: 'udf',
+      volumeLabel: 'CCCOMA_X64FRE_EN-US_DV9',
+    });
   });
 
   it('a pure UDF image, labelled from its logical volume descriptor', async () => {
@@ -124,7 +130,11 @@ describe('inspectIso accepts', () => {
   });
 
   it('a pure UDF image without a readable anchor: no label, still fine', async () => {
-    const path = await image('udf-nolabel.iso', 11 * MB, { 16: descriptor(0, 'BEA01'), 17: descriptor(0, 'NSR02'), 18: descriptor(0, 'TEA01') });
+    const path = await image('udf-nolabel.iso', 11 * MB, {
+      16: descriptor(0, 'BEA01'),
+      17: descriptor(0, 'NSR02'),
+      18: descriptor(0, 'TEA01'),
+    });
     expect(await inspectIso(path)).toEqual({ path, sizeBytes: 11 * MB, format: 'udf' });
   });
 
@@ -150,7 +160,9 @@ describe('inspectIso accepts', () => {
     await mkdir(content, { recursive: true });
     await writeFile(join(content, 'filler.bin'), new Uint8Array(10 * MB + 1));
     const path = join(dir, 'xorriso.iso');
-    execFileSync('xorriso', ['-as', 'mkisofs', '-quiet', '-V', 'PORTHOLE_TEST', '-o', path, content], { stdio: 'ignore' });
+    execFileSync('xorriso', ['-as', 'mkisofs', '-quiet', '-V', 'PORTHOLE_TEST', '-o', path, content], {
+      stdio: 'ignore',
+    });
     expect(await inspectIso(path)).toMatchObject({ format: 'iso9660', volumeLabel: 'PORTHOLE_TEST' });
   });
 });
@@ -206,7 +218,9 @@ describe('inspectIso refuses', () => {
 
   it('a big file that is not an ISO, whatever its name', async () => {
     const zeros = await image('zeros.iso', 11 * MB, {});
-    expect((await failure(zeros)).message).toMatch(/is not an ISO image \(no ISO 9660 or UDF signature\), whatever its name says/);
+    expect((await failure(zeros)).message).toMatch(
+      /is not an ISO image \(no ISO 9660 or UDF signature\), whatever its name says/,
+    );
     const shifted = new Uint8Array(SECTOR);
     shifted.set(new TextEncoder().encode('CD001'), 0); // off by one byte
     const near = await image('near-miss.iso', 11 * MB, { 16: shifted });

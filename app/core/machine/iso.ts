@@ -19,7 +19,9 @@ function invalid(message: string, remedy = REMEDY_CHOOSE): PortholeError {
 }
 
 function errnoOf(err: unknown): string | undefined {
-  return err !== null && typeof err === 'object' && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
+  return err !== null && typeof err === 'object' && 'code' in err && typeof err.code === 'string'
+    ? err.code
+    : undefined;
 }
 
 /**
@@ -28,7 +30,8 @@ function errnoOf(err: unknown): string | undefined {
  * permissions could expose secrets (`/etc/shadow` is "an ISO" too if a person picks it): choose another.
  */
 function unreadableRemedy(path: string, home: string): string {
-  if (isInsidePath(path, home) && path !== home) return `Make the file readable for yourself (chmod u+r "${path}") or choose another.`;
+  if (isInsidePath(path, home) && path !== home)
+    return `Make the file readable for yourself (chmod u+r "${path}") or choose another.`;
   return 'Choose an ISO file that you can read, such as one you downloaded into your home folder.';
 }
 
@@ -44,7 +47,9 @@ export function openFailure(path: string, err: unknown, home = process.env.HOME 
     case 'ELOOP':
       return invalid(`The custom ISO ${path} is a symbolic link that points in a circle.`);
     default:
-      return invalid(`Porthole could not open the custom ISO ${path}: ${err instanceof Error ? err.message : String(err)}.`);
+      return invalid(
+        `Porthole could not open the custom ISO ${path}: ${err instanceof Error ? err.message : String(err)}.`,
+      );
   }
 }
 
@@ -121,7 +126,10 @@ async function udfLabel(handle: FileHandle, size: number): Promise<string | unde
 const RECOGNISED = new Set(['CD001', 'BEA01', 'NSR02', 'NSR03', 'TEA01', 'BOOT2', 'CDW02']);
 
 /** Where the recognition sequence is read: the bytes readDescriptors takes. */
-export const DESCRIPTOR_BYTES = { start: FIRST_DESCRIPTOR_SECTOR * SECTOR, length: MAX_DESCRIPTOR_SECTORS * SECTOR } as const;
+export const DESCRIPTOR_BYTES = {
+  start: FIRST_DESCRIPTOR_SECTOR * SECTOR,
+  length: MAX_DESCRIPTOR_SECTORS * SECTOR,
+} as const;
 
 /** The image refuses an ISO under 10 MB: said with the size found. */
 export function assertIsoSize(path: string, size: number): void {
@@ -135,8 +143,10 @@ export function assertIsoSize(path: string, size: number): void {
 
 /** A path that is not a regular file, said as inspectIso says it. */
 export function notAnIsoFile(path: string, kind: 'missing' | 'folder' | 'other'): PortholeError {
-  if (kind === 'missing') return invalid(`The custom ISO ${path} does not exist: it may have been moved, renamed or deleted.`);
-  if (kind === 'folder') return invalid(`${path} is a folder, not an ISO file.`, 'Open the folder and choose the .iso file inside it.');
+  if (kind === 'missing')
+    return invalid(`The custom ISO ${path} does not exist: it may have been moved, renamed or deleted.`);
+  if (kind === 'folder')
+    return invalid(`${path} is a folder, not an ISO file.`, 'Open the folder and choose the .iso file inside it.');
   return invalid(`${path} is not a regular file (it is a device, pipe or socket).`);
 }
 
@@ -145,7 +155,10 @@ export function notAnIsoFile(path: string, kind: 'missing' | 'folder' | 'other')
  * ISO 9660 volume label. Refuses a file with neither signature. Shared by the local inspection and
  * the one on a remote engine's computer (storage/engine-host-fs.ts), which reads the same bytes there.
  */
-export function readDescriptors(path: string, descriptors: Uint8Array): { iso9660: boolean; udf: boolean; label: string | undefined } {
+export function readDescriptors(
+  path: string,
+  descriptors: Uint8Array,
+): { iso9660: boolean; udf: boolean; label: string | undefined } {
   let iso9660 = false;
   let udf = false;
   let label: string | undefined;
@@ -155,7 +168,8 @@ export function readDescriptors(path: string, descriptors: Uint8Array): { iso966
     if (id === 'CD001') {
       iso9660 = true;
       // Primary volume descriptor: type 1, volume identifier at bytes 40..71, space padded.
-      if (descriptors[offset] === 1 && label === undefined) label = ascii(descriptors, offset + 40, 32).trim() || undefined;
+      if (descriptors[offset] === 1 && label === undefined)
+        label = ascii(descriptors, offset + 40, 32).trim() || undefined;
     }
     if (id === 'NSR02' || id === 'NSR03') udf = true;
   }

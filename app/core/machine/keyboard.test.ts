@@ -6,7 +6,8 @@ import { parseKeyboardDefaults, readHostKeyboard } from './keyboard';
 
 describe('host keyboard', () => {
   it('parses /etc/default/keyboard', () => {
-    const text = '# KEYBOARD CONFIGURATION FILE\nXKBMODEL="pc105"\nXKBLAYOUT="ch"\nXKBVARIANT="fr"\nXKBOPTIONS=""\nBACKSPACE="guess"\n';
+    const text =
+      '# KEYBOARD CONFIGURATION FILE\nXKBMODEL="pc105"\nXKBLAYOUT="ch"\nXKBVARIANT="fr"\nXKBOPTIONS=""\nBACKSPACE="guess"\n';
     expect(parseKeyboardDefaults(text)).toEqual({ layout: 'ch', variant: 'fr' });
     expect(parseKeyboardDefaults('XKBLAYOUT=de\nXKBVARIANT=""\n')).toEqual({ layout: 'de' });
     expect(parseKeyboardDefaults("XKBLAYOUT='us,de'\n")).toEqual({ layout: 'us,de' });

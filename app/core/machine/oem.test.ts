@@ -34,7 +34,9 @@ describe('install.bat', () => {
   });
 
   it('has exactly one `echo <text> > COM1` line, the form the stand-in image reads', () => {
-    const lines = installScript('machine-1').split('\r\n').filter((l) => /> ?COM1\s*$/.test(l));
+    const lines = installScript('machine-1')
+      .split('\r\n')
+      .filter((l) => /> ?COM1\s*$/.test(l));
     expect(lines).toEqual(['echo PORTHOLE-INSTALLED machine-1 > COM1']);
   });
 
@@ -54,13 +56,15 @@ describe('INSTALL_MARKER', () => {
     expect(parseInstallMarker(line)).toBe(id);
   });
 
-  it.each(['echo PORTHOLE-INSTALLED win11 > COM1', 'PORTHOLE-INSTALLED', 'porthole-installed win11', '❯ Booting Windows using QEMU'])(
-    'does not match %j',
-    (line) => {
-      expect(INSTALL_MARKER.test(line)).toBe(false);
-      expect(parseInstallMarker(line)).toBeNull();
-    },
-  );
+  it.each([
+    'echo PORTHOLE-INSTALLED win11 > COM1',
+    'PORTHOLE-INSTALLED',
+    'porthole-installed win11',
+    '❯ Booting Windows using QEMU',
+  ])('does not match %j', (line) => {
+    expect(INSTALL_MARKER.test(line)).toBe(false);
+    expect(parseInstallMarker(line)).toBeNull();
+  });
 
   it('keeps no state between tests (no g flag)', () => {
     expect(INSTALL_MARKER.flags).not.toContain('g');

@@ -157,7 +157,10 @@ describe('buildContainerSpec (golden)', () => {
       },
     });
     const installed = buildContainerSpec(m, { oemDir: OEM, instance: INSTANCE, installed: true });
-    expect(installed.HostConfig?.Binds).toEqual(['/home/ada/.local/share/porthole/machines/win11:/storage', `${OEM}:/oem:ro`]);
+    expect(installed.HostConfig?.Binds).toEqual([
+      '/home/ada/.local/share/porthole/machines/win11:/storage',
+      `${OEM}:/oem:ro`,
+    ]);
   });
 
   it('KVM off: KVM=N and no /dev/kvm device', () => {
@@ -269,8 +272,14 @@ describe('USB devices', () => {
 
   it('are passed as the image documents: the USB bus, and a usb-host device by vendor and product id each', () => {
     const spec = buildContainerSpec(machine({ usbDevices }), { oemDir: OEM, instance: INSTANCE });
-    expect(spec.Env).toContain('ARGUMENTS=-device usb-host,vendorid=0x046d,productid=0xc52b -device usb-host,vendorid=0x0781,productid=0x5581');
-    expect(spec.HostConfig?.Devices).toContainEqual({ PathOnHost: '/dev/bus/usb', PathInContainer: '/dev/bus/usb', CgroupPermissions: 'rwm' });
+    expect(spec.Env).toContain(
+      'ARGUMENTS=-device usb-host,vendorid=0x046d,productid=0xc52b -device usb-host,vendorid=0x0781,productid=0x5581',
+    );
+    expect(spec.HostConfig?.Devices).toContainEqual({
+      PathOnHost: '/dev/bus/usb',
+      PathInContainer: '/dev/bus/usb',
+      CgroupPermissions: 'rwm',
+    });
   });
 
   it('leave the bus out where the computer has none (the engine would refuse the container), keeping the arguments', () => {
@@ -297,12 +306,15 @@ describe('spec label', () => {
   it('is the same for the same settings, whatever the key order', () => {
     const a = machine();
     const b = Object.fromEntries(Object.entries(a).reverse()) as MachineSettings;
-    expect(buildContainerSpec(b, { oemDir: OEM, instance: INSTANCE }).Labels?.[SPEC_LABEL]).toBe(buildContainerSpec(a, { oemDir: OEM, instance: INSTANCE }).Labels?.[SPEC_LABEL]);
+    expect(buildContainerSpec(b, { oemDir: OEM, instance: INSTANCE }).Labels?.[SPEC_LABEL]).toBe(
+      buildContainerSpec(a, { oemDir: OEM, instance: INSTANCE }).Labels?.[SPEC_LABEL],
+    );
   });
 
   it('changes with every setting the container sees, and not with name or autoStart', () => {
     const base = buildContainerSpec(machine(), { oemDir: OEM, instance: INSTANCE }).Labels?.[SPEC_LABEL];
-    const hash = (o: Partial<MachineSettings>): string | undefined => buildContainerSpec(machine(o), { oemDir: OEM, instance: INSTANCE }).Labels?.[SPEC_LABEL];
+    const hash = (o: Partial<MachineSettings>): string | undefined =>
+      buildContainerSpec(machine(o), { oemDir: OEM, instance: INSTANCE }).Labels?.[SPEC_LABEL];
     expect(hash({ name: 'Other name', autoStart: true })).toBe(base);
     const changes: Array<Partial<MachineSettings>> = [
       { image: 'dockurr/windows:6.06' },
@@ -337,20 +349,29 @@ describe('host without /dev/net/tun', () => {
     const spec = buildContainerSpec(machine(), { oemDir: OEM, instance: INSTANCE, tun: false });
     expect(spec.HostConfig?.Devices).toEqual([KVM]);
     expect(spec.HostConfig?.CapAdd).toEqual(['NET_ADMIN']);
-    expect(buildContainerSpec(machine({ kvm: false }), { oemDir: OEM, instance: INSTANCE, tun: false }).HostConfig?.Devices).toEqual([]);
+    expect(
+      buildContainerSpec(machine({ kvm: false }), { oemDir: OEM, instance: INSTANCE, tun: false }).HostConfig?.Devices,
+    ).toEqual([]);
   });
 });
 
 describe('refusals', () => {
   it('refuses a path Docker cannot bind', () => {
-    expect(() => buildContainerSpec(machine({ sharedFolders: [{ hostPath: '/a:b', readOnly: false }] }), { oemDir: OEM, instance: INSTANCE })).toThrow(
+    expect(() =>
+      buildContainerSpec(machine({ sharedFolders: [{ hostPath: '/a:b', readOnly: false }] }), {
+        oemDir: OEM,
+        instance: INSTANCE,
+      }),
+    ).toThrow(/cannot be mounted/);
+    expect(() => buildContainerSpec(machine(), { oemDir: 'relative/oem', instance: INSTANCE })).toThrow(
       /cannot be mounted/,
     );
-    expect(() => buildContainerSpec(machine(), { oemDir: 'relative/oem', instance: INSTANCE })).toThrow(/cannot be mounted/);
   });
 
   it('refuses a fourth shared folder', () => {
     const folders = ['/a', '/b', '/c', '/d'].map((hostPath) => ({ hostPath, readOnly: false }));
-    expect(() => buildContainerSpec(machine({ sharedFolders: folders }), { oemDir: OEM, instance: INSTANCE })).toThrow(/at most three/);
+    expect(() => buildContainerSpec(machine({ sharedFolders: folders }), { oemDir: OEM, instance: INSTANCE })).toThrow(
+      /at most three/,
+    );
   });
 });

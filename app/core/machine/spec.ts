@@ -86,7 +86,13 @@ export interface ContainerFacts {
  * `nonce` is the record's (MachineRecord.nonce): a container made for an earlier record of the same id
  * (removed, then made again under that name) carries another one, or none, and is not this record's.
  */
-export function ownsContainer(facts: ContainerFacts, instance: string, machineId: string, storageDir: string, nonce?: string): boolean {
+export function ownsContainer(
+  facts: ContainerFacts,
+  instance: string,
+  machineId: string,
+  storageDir: string,
+  nonce?: string,
+): boolean {
   const labels = facts.labels ?? {};
   if (labels[MACHINE_LABEL] !== machineId) return false;
   if (labels[RECORD_LABEL] !== nonce) return false;
@@ -100,8 +106,12 @@ function trimSlashes(path: string): string {
 }
 
 /** The host folder a list or inspect result binds at /storage. */
-export function storageSourceOf(mounts: ReadonlyArray<{ Type?: string; Source?: string; Destination?: string }> | undefined): string | undefined {
-  const mount = (mounts ?? []).find((m) => m.Type === 'bind' && (m.Destination ?? '').replace(/\/+$/, '') === STORAGE_TARGET);
+export function storageSourceOf(
+  mounts: ReadonlyArray<{ Type?: string; Source?: string; Destination?: string }> | undefined,
+): string | undefined {
+  const mount = (mounts ?? []).find(
+    (m) => m.Type === 'bind' && (m.Destination ?? '').replace(/\/+$/, '') === STORAGE_TARGET,
+  );
   return mount?.Source;
 }
 
@@ -165,8 +175,10 @@ export function buildContainerSpec(m: MachineSettings, opts: SpecOptions): Docke
 
   const devices: Docker.DeviceMapping[] = [];
   if (m.kvm) devices.push({ PathOnHost: '/dev/kvm', PathInContainer: '/dev/kvm', CgroupPermissions: 'rwm' });
-  if (opts.tun !== false) devices.push({ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' });
-  if (usb.length > 0 && opts.usbBus !== false) devices.push({ PathOnHost: USB_BUS, PathInContainer: USB_BUS, CgroupPermissions: 'rwm' });
+  if (opts.tun !== false)
+    devices.push({ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' });
+  if (usb.length > 0 && opts.usbBus !== false)
+    devices.push({ PathOnHost: USB_BUS, PathInContainer: USB_BUS, CgroupPermissions: 'rwm' });
 
   const web = `${CONTAINER_PORTS.web}/tcp`;
   const rdpTcp = `${CONTAINER_PORTS.rdp}/tcp`;
@@ -178,7 +190,12 @@ export function buildContainerSpec(m: MachineSettings, opts: SpecOptions): Docke
     Env: env,
     ExposedPorts: { [web]: {}, [rdpTcp]: {}, [rdpUdp]: {} },
     StopTimeout: STOP_TIMEOUT_SECONDS,
-    Labels: { [MACHINE_LABEL]: m.id, [INSTANCE_LABEL]: opts.instance, [VERSION_LABEL]: SPEC_VERSION, ...(opts.nonce ? { [RECORD_LABEL]: opts.nonce } : {}) },
+    Labels: {
+      [MACHINE_LABEL]: m.id,
+      [INSTANCE_LABEL]: opts.instance,
+      [VERSION_LABEL]: SPEC_VERSION,
+      ...(opts.nonce ? { [RECORD_LABEL]: opts.nonce } : {}),
+    },
     HostConfig: {
       Binds: binds,
       Devices: devices,
@@ -212,5 +229,7 @@ function canonical(value: unknown): string {
 /** SHA-256 (hex) of a spec, leaving out its own spec label. */
 export function specHash(spec: Docker.ContainerCreateOptions): string {
   const labels = Object.fromEntries(Object.entries(spec.Labels ?? {}).filter(([key]) => key !== SPEC_LABEL));
-  return createHash('sha256').update(canonical({ ...spec, Labels: labels })).digest('hex');
+  return createHash('sha256')
+    .update(canonical({ ...spec, Labels: labels }))
+    .digest('hex');
 }

@@ -27,7 +27,9 @@ describe('a compose file’s own /oem folder at import', () => {
     await writeOemFiles(ours, 'win11'); // every start writes Porthole's two files, leaving the rest
     expect((await readdir(ours)).sort()).toEqual(['install.bat', 'porthole-apps.ps1', 'tools', 'user-install.bat']);
     expect(await readFile(join(ours, 'user-install.bat'), 'utf8')).toBe('@echo off\r\nwinget install 7zip\r\n');
-    expect(await readFile(join(ours, 'install.bat'), 'utf8')).toContain('if exist "%~dp0user-install.bat" call "%~dp0user-install.bat"\r\n');
+    expect(await readFile(join(ours, 'install.bat'), 'utf8')).toContain(
+      'if exist "%~dp0user-install.bat" call "%~dp0user-install.bat"\r\n',
+    );
     expect((await readdir(mine)).sort()).toEqual(['install.bat', 'passwd', 'tools']);
   });
 
@@ -35,9 +37,15 @@ describe('a compose file’s own /oem folder at import', () => {
     const exported = join(dir, 'exported');
     await writeOemFiles(exported, 'other');
     expect(await mergeUserOem(exported, join(dir, 'ours'))).toEqual({ kind: 'porthole' });
-    expect(await mergeUserOem('/etc', join(dir, 'ours'))).toMatchObject({ kind: 'refused', reason: expect.stringMatching(/^\/etc is a system folder/) });
+    expect(await mergeUserOem('/etc', join(dir, 'ours'))).toMatchObject({
+      kind: 'refused',
+      reason: expect.stringMatching(/^\/etc is a system folder/),
+    });
     await writeFile(join(dir, 'file'), 'x');
-    expect(await mergeUserOem(join(dir, 'file'), join(dir, 'ours'))).toEqual({ kind: 'refused', reason: `${join(dir, 'file')} is not a folder` });
+    expect(await mergeUserOem(join(dir, 'file'), join(dir, 'ours'))).toEqual({
+      kind: 'refused',
+      reason: `${join(dir, 'file')} is not a folder`,
+    });
     await expect(readdir(join(dir, 'ours'))).rejects.toThrow();
   });
 

@@ -12,7 +12,8 @@ import { INSTALL_MARKER_TEXT, USER_INSTALL_BAT } from './oem';
  * only read, never written. A folder Porthole itself made (an exported machine's) is not merged: the new
  * machine gets its own.
  */
-export type UserOemOutcome = { kind: 'porthole' } | { kind: 'merged'; files: string[] } | { kind: 'refused'; reason: string };
+export type UserOemOutcome =
+  { kind: 'porthole' } | { kind: 'merged'; files: string[] } | { kind: 'refused'; reason: string };
 
 export async function isPortholeOem(source: string): Promise<boolean> {
   const names = await readdir(source).catch(() => [] as string[]);
@@ -31,7 +32,8 @@ export async function mergeUserOem(source: string, target: string): Promise<User
   const files: string[] = [];
   for (const name of await readdir(source)) {
     // Porthole's own names stay Porthole's; symlinks are not followed out of the folder.
-    if (name === APPS_SCRIPT_NAME || name === USER_INSTALL_BAT || (await lstat(join(source, name))).isSymbolicLink()) continue;
+    if (name === APPS_SCRIPT_NAME || name === USER_INSTALL_BAT || (await lstat(join(source, name))).isSymbolicLink())
+      continue;
     const to = name.toLowerCase() === 'install.bat' ? USER_INSTALL_BAT : name;
     await cp(join(source, name), join(target, to), { recursive: true, force: true, verbatimSymlinks: true });
     files.push(to);

@@ -55,7 +55,12 @@ export async function detectClient(env: NodeJS.ProcessEnv): Promise<RemoteClient
   }
   const flatpak = await findExecutable('flatpak', env.PATH);
   if (flatpak && (await flatpakHas(flatpak, FREERDP_FLATPAK, env))) {
-    return { kind: 'flatpak-freerdp', name: `${FREERDP_FLATPAK} (Flatpak)`, command: flatpak, prefix: ['run', FREERDP_FLATPAK] };
+    return {
+      kind: 'flatpak-freerdp',
+      name: `${FREERDP_FLATPAK} (Flatpak)`,
+      command: flatpak,
+      prefix: ['run', FREERDP_FLATPAK],
+    };
   }
   const remmina = await findExecutable('remmina', env.PATH);
   if (remmina) return { kind: 'remmina', name: 'remmina', command: remmina, prefix: [] };

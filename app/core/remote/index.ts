@@ -40,7 +40,10 @@ export interface RemoteDesktopOptions {
  * the machine's user. The password is written to FreeRDP's stdin, never put on a command line
  * or in a file; Remmina asks the user for it. Without a client: how to install one.
  */
-export async function openRemoteDesktop(machine: MachineSettings, options: RemoteDesktopOptions): Promise<RemoteDesktopResult> {
+export async function openRemoteDesktop(
+  machine: MachineSettings,
+  options: RemoteDesktopOptions,
+): Promise<RemoteDesktopResult> {
   const { env } = options;
   const client = await detectClient(env);
   if (!client) return { launched: false, client: null, fix: await clientInstallFix(options) };
@@ -61,9 +64,17 @@ export async function openRemoteDesktop(machine: MachineSettings, options: Remot
 }
 
 /** How to install a client on this distribution (FreeRDP first). */
-export async function clientInstallFix(options: Pick<RemoteDesktopOptions, 'env' | 'root' | 'uid'>): Promise<{ text: string; commands: string[] }> {
-  const ctx = hostContext({ env: options.env, ...(options.root ? { root: options.root } : {}), ...(options.uid !== undefined ? { uid: options.uid } : {}) });
+export async function clientInstallFix(
+  options: Pick<RemoteDesktopOptions, 'env' | 'root' | 'uid'>,
+): Promise<{ text: string; commands: string[] }> {
+  const ctx = hostContext({
+    env: options.env,
+    ...(options.root ? { root: options.root } : {}),
+    ...(options.uid !== undefined ? { uid: options.uid } : {}),
+  });
   const distro = await readDistro(ctx);
-  const osRelease = parseOsRelease((await ctx.readText('/etc/os-release')) ?? (await ctx.readText('/usr/lib/os-release')) ?? '');
+  const osRelease = parseOsRelease(
+    (await ctx.readText('/etc/os-release')) ?? (await ctx.readText('/usr/lib/os-release')) ?? '',
+  );
   return installFix(distro, osRelease.VERSION_ID, ctx.sudo);
 }

@@ -45,7 +45,10 @@ export function installFix(distro: Distro, versionId: string | undefined, sudo: 
       native = [];
       break;
   }
-  const where = native.length > 0 ? `from ${distro.name}'s packages or from Flathub` : `from Flathub (or FreeRDP or Remmina from ${distro.name}'s packages)`;
+  const where =
+    native.length > 0
+      ? `from ${distro.name}'s packages or from Flathub`
+      : `from Flathub (or FreeRDP or Remmina from ${distro.name}'s packages)`;
   return {
     text: `No Remote Desktop client is installed. Install FreeRDP ${where} with one of these commands, then open Remote Desktop again.`,
     commands: [...native, FLATPAK_COMMAND],

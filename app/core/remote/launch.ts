@@ -78,8 +78,14 @@ function remminaProfile(machine: MachineSettings, address: string): string {
 }
 
 /** `address` (host:port): where the RDP port is reached from here; an ssh engine's is a forwarded local port. */
-export function launchPlan(client: RemoteClient, machine: MachineSettings, profilePath: string, address = `127.0.0.1:${machine.ports.rdp}`): LaunchPlan {
-  if (client.kind === 'remmina') return { args: ['-c', profilePath], stdin: null, profile: remminaProfile(machine, address) };
+export function launchPlan(
+  client: RemoteClient,
+  machine: MachineSettings,
+  profilePath: string,
+  address = `127.0.0.1:${machine.ports.rdp}`,
+): LaunchPlan {
+  if (client.kind === 'remmina')
+    return { args: ['-c', profilePath], stdin: null, profile: remminaProfile(machine, address) };
   return { args: freerdpArgs(machine, address), stdin: `${machine.password}\n`, profile: null };
 }
 
@@ -108,7 +114,12 @@ export function clientSays(output: string, lines = 3): string {
  * when it could not start or quit with an error at once. Its output goes to a private file that
  * is read only for that error and deleted afterwards.
  */
-export async function launchClient(client: RemoteClient, machine: MachineSettings, options: LaunchOptions, given?: LaunchPlan): Promise<void> {
+export async function launchClient(
+  client: RemoteClient,
+  machine: MachineSettings,
+  options: LaunchOptions,
+  given?: LaunchPlan,
+): Promise<void> {
   const secret = machine.password;
   const work = await mkdtemp(join(options.tmpDir, 'porthole-rdp-'));
   const profilePath = join(work, `${machine.id}.remmina`);

@@ -88,23 +88,36 @@ async function fakeRoot(osRelease: string): Promise<string> {
 }
 
 describe('openRemoteDesktop with FreeRDP', () => {
-  it.each(['xfreerdp3', 'xfreerdp'])('starts %s at the RDP port with the user on argv and the password only on stdin', async (name) => {
-    await fakeClient(name);
-    const result = await openRemoteDesktop(machine, options());
-    expect(result).toEqual({ launched: true, client: name });
+  it.each(['xfreerdp3', 'xfreerdp'])(
+    'starts %s at the RDP port with the user on argv and the password only on stdin',
+    async (name) => {
+      await fakeClient(name);
+      const result = await openRemoteDesktop(machine, options());
+      expect(result).toEqual({ launched: true, client: name });
 
-    const argv = (await record(`${name}.argv`)).split('\n').filter(Boolean);
-    expect(argv).toEqual(['/v:127.0.0.1:13389', '/u:Alice', '/from-stdin:force', '/cert:ignore', '/t:Office PC', '/dynamic-resolution']);
-    expect(argv.join('\n')).not.toContain('Tr0ub4dor');
-    expect(argv.some((a) => a.startsWith('/p:'))).toBe(false);
-    // The whole password, then a line end, then EOF: FreeRDP reads one line.
-    expect(await record(`${name}.stdin`)).toBe(`${SECRET}\n`);
-  });
+      const argv = (await record(`${name}.argv`)).split('\n').filter(Boolean);
+      expect(argv).toEqual([
+        '/v:127.0.0.1:13389',
+        '/u:Alice',
+        '/from-stdin:force',
+        '/cert:ignore',
+        '/t:Office PC',
+        '/dynamic-resolution',
+      ]);
+      expect(argv.join('\n')).not.toContain('Tr0ub4dor');
+      expect(argv.some((a) => a.startsWith('/p:'))).toBe(false);
+      // The whole password, then a line end, then EOF: FreeRDP reads one line.
+      expect(await record(`${name}.stdin`)).toBe(`${SECRET}\n`);
+    },
+  );
 
   it('an ssh engine: the client gets the forwarded local port, and the result says where it leads', async () => {
     await fakeClient('xfreerdp3');
     const note = 'Reached through ssh: port 40111 here is forwarded to 127.0.0.1:13389 on box while Porthole runs.';
-    const result = await openRemoteDesktop(machine, { ...options(), address: { host: '127.0.0.1', port: 40111, note } });
+    const result = await openRemoteDesktop(machine, {
+      ...options(),
+      address: { host: '127.0.0.1', port: 40111, note },
+    });
     expect(result).toEqual({ launched: true, client: 'xfreerdp3', address: '127.0.0.1:40111', note });
     expect((await record('xfreerdp3.argv')).split('\n')[0]).toBe('/v:127.0.0.1:40111');
   });
@@ -239,14 +252,26 @@ describe('openRemoteDesktop without a client', () => {
   const flatpak = 'flatpak install flathub com.freerdp.FreeRDP';
 
   it.each([
-    ['ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n', ['sudo apt install freerdp2-x11', flatpak]],
-    ['ID=debian\nVERSION_ID="13"\nPRETTY_NAME="Debian GNU/Linux 13 (trixie)"\n', ['sudo apt install freerdp3-x11', flatpak]],
+    [
+      'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n',
+      ['sudo apt install freerdp2-x11', flatpak],
+    ],
+    [
+      'ID=debian\nVERSION_ID="13"\nPRETTY_NAME="Debian GNU/Linux 13 (trixie)"\n',
+      ['sudo apt install freerdp3-x11', flatpak],
+    ],
     ['ID=ubuntu\nID_LIKE=debian\nVERSION_ID="24.04"\nNAME="Ubuntu"\n', ['sudo apt install freerdp3-x11', flatpak]],
     ['ID=ubuntu\nID_LIKE=debian\nVERSION_ID="22.04"\nNAME="Ubuntu"\n', ['sudo apt install freerdp2-x11', flatpak]],
-    ['ID=linuxmint\nID_LIKE="ubuntu debian"\nVERSION_ID="22"\nNAME="Linux Mint"\n', ['sudo apt install freerdp3-x11', 'sudo apt install freerdp2-x11', flatpak]],
+    [
+      'ID=linuxmint\nID_LIKE="ubuntu debian"\nVERSION_ID="22"\nNAME="Linux Mint"\n',
+      ['sudo apt install freerdp3-x11', 'sudo apt install freerdp2-x11', flatpak],
+    ],
     ['ID=fedora\nVERSION_ID=41\nNAME="Fedora Linux"\n', ['sudo dnf install freerdp', flatpak]],
     ['ID=arch\nNAME="Arch Linux"\n', ['sudo pacman -S freerdp', flatpak]],
-    ['ID="opensuse-tumbleweed"\nID_LIKE="opensuse suse"\nNAME="openSUSE Tumbleweed"\n', ['sudo zypper install freerdp', flatpak]],
+    [
+      'ID="opensuse-tumbleweed"\nID_LIKE="opensuse suse"\nNAME="openSUSE Tumbleweed"\n',
+      ['sudo zypper install freerdp', flatpak],
+    ],
     ['ID=nixos\nNAME=NixOS\n', [flatpak]],
   ])('gives the install commands for %j', async (osRelease, commands) => {
     const root = await fakeRoot(osRelease);
@@ -266,7 +291,10 @@ describe('openRemoteDesktop without a client', () => {
   it('does not search relative PATH entries', async () => {
     await fakeClient('xfreerdp3');
     const root = await fakeRoot('ID=arch\nNAME="Arch Linux"\n');
-    const result = await openRemoteDesktop(machine, options({ root, uid: 1000, env: { PATH: `:.:bin`, FAKE_RECORDS: records } }));
+    const result = await openRemoteDesktop(
+      machine,
+      options({ root, uid: 1000, env: { PATH: `:.:bin`, FAKE_RECORDS: records } }),
+    );
     expect(result.launched).toBe(false);
   });
 });

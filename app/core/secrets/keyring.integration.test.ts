@@ -12,7 +12,9 @@ import { missingKeyringPackages, PrivateKeyring } from '../testing/keyring';
 
 const missing = missingKeyringPackages();
 if (missing.length > 0) {
-  console.warn(`SKIPPED keyring.integration.test.ts: a real Secret Service needs the Debian packages ${missing.join(', ')} (apt-get install --no-install-recommends gnome-keyring libsecret-tools dbus-daemon dbus-bin).`);
+  console.warn(
+    `SKIPPED keyring.integration.test.ts: a real Secret Service needs the Debian packages ${missing.join(', ')} (apt-get install --no-install-recommends gnome-keyring libsecret-tools dbus-daemon dbus-bin).`,
+  );
 }
 
 const suffix = Math.random().toString(36).slice(2, 10);
@@ -38,7 +40,9 @@ describe.skipIf(missing.length > 0)('machine passwords in the desktop keyring (G
   });
   const machinesJson = (): Promise<string> => readFile(join(h.configDir, 'machines.json'), 'utf8');
   const record = async (id: string): Promise<Record<string, unknown>> =>
-    (JSON.parse(await machinesJson()) as { machines: Array<{ settings: { id: string } }> }).machines.find((m) => m.settings.id === id)!;
+    (JSON.parse(await machinesJson()) as { machines: Array<{ settings: { id: string } }> }).machines.find(
+      (m) => m.settings.id === id,
+    )!;
   /** Calls the backend and keeps the envelope, failed or not, for the leak check. */
   const invoke = async (action: string, request: unknown): Promise<CallResult> => {
     const result = await h.backend.invoke(action, request);
@@ -49,7 +53,9 @@ describe.skipIf(missing.length > 0)('machine passwords in the desktop keyring (G
     const result = await invoke('checkHost', {});
     if (!result.ok) throw new Error(result.error.message);
     said.push(JSON.stringify(result.value));
-    return (result.value as { checks: Array<{ id: string; status: string; found: string }> }).checks.find((c) => c.id === 'passwords')!;
+    return (result.value as { checks: Array<{ id: string; status: string; found: string }> }).checks.find(
+      (c) => c.id === 'passwords',
+    )!;
   };
   /** The CLI as a second Porthole process on the same configuration. */
   const cli = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
@@ -89,8 +95,21 @@ describe.skipIf(missing.length > 0)('machine passwords in the desktop keyring (G
   });
 
   it('keeps a new machine’s password in the keyring, not in machines.json, and the checklist says so', async () => {
-    expect(await passwordsItem()).toEqual(expect.objectContaining({ status: 'ok', found: 'Windows passwords are kept in the desktop keyring (Secret Service).' }));
-    const created = await invoke('createMachine', { name: uniqueName('Keyring'), image: inject('standinImage'), kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64, password: PASSWORD_A });
+    expect(await passwordsItem()).toEqual(
+      expect.objectContaining({
+        status: 'ok',
+        found: 'Windows passwords are kept in the desktop keyring (Secret Service).',
+      }),
+    );
+    const created = await invoke('createMachine', {
+      name: uniqueName('Keyring'),
+      image: inject('standinImage'),
+      kvm: false,
+      ramGiB: 2,
+      cpuCores: 1,
+      diskGiB: 64,
+      password: PASSWORD_A,
+    });
     expect(created.ok).toBe(true);
     const machine = (created as { value: MachineView }).value;
     ids.push(machine.id);
@@ -109,7 +128,9 @@ describe.skipIf(missing.length > 0)('machine passwords in the desktop keyring (G
 
   it('the container gets the password from the keyring (env PASSWORD)', async () => {
     expect((await invoke('startMachine', { id: ids[0]! })).ok).toBe(true);
-    const [info] = JSON.parse(await docker('inspect', (await h.containersOf(ids[0]!))[0]!)) as Array<{ Config: { Env: string[] } }>;
+    const [info] = JSON.parse(await docker('inspect', (await h.containersOf(ids[0]!))[0]!)) as Array<{
+      Config: { Env: string[] };
+    }>;
     expect(info!.Config.Env).toContain(`PASSWORD=${PASSWORD_A}`);
   });
 
@@ -128,9 +149,19 @@ describe.skipIf(missing.length > 0)('machine passwords in the desktop keyring (G
     await keyring.restart(false);
     const item = await passwordsItem();
     expect(item.status).toBe('warn');
-    expect(item.found).toMatch(/^Windows passwords are kept in a private file \(0600\) — no usable Secret Service found \(the default keyring is locked\)\.$/);
+    expect(item.found).toMatch(
+      /^Windows passwords are kept in a private file \(0600\) — no usable Secret Service found \(the default keyring is locked\)\.$/,
+    );
 
-    const created = await invoke('createMachine', { name: uniqueName('Locked'), image: inject('standinImage'), kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64, password: PASSWORD_B });
+    const created = await invoke('createMachine', {
+      name: uniqueName('Locked'),
+      image: inject('standinImage'),
+      kvm: false,
+      ramGiB: 2,
+      cpuCores: 1,
+      diskGiB: 64,
+      password: PASSWORD_B,
+    });
     expect(created.ok).toBe(true);
     const b = (created as { value: MachineView }).value;
     ids.push(b.id);
@@ -138,11 +169,21 @@ describe.skipIf(missing.length > 0)('machine passwords in the desktop keyring (G
     expect((await record(b.id)).passwordIn).toBeUndefined();
 
     const exported = await invoke('exportCompose', { id: ids[0]! });
-    expect(exported).toMatchObject({ ok: false, error: { code: 'KEYRING_UNAVAILABLE', message: expect.stringMatching(/locked/), remedy: expect.stringMatching(/unlock/i) } });
+    expect(exported).toMatchObject({
+      ok: false,
+      error: {
+        code: 'KEYRING_UNAVAILABLE',
+        message: expect.stringMatching(/locked/),
+        remedy: expect.stringMatching(/unlock/i),
+      },
+    });
 
     // Deleting would leave the password behind in the locked keyring: refused before anything is stopped.
     const containers = await h.containersOf(ids[0]!);
-    expect(await invoke('deleteMachine', { id: ids[0]!, deleteDisk: true })).toMatchObject({ ok: false, error: { code: 'KEYRING_UNAVAILABLE' } });
+    expect(await invoke('deleteMachine', { id: ids[0]!, deleteDisk: true })).toMatchObject({
+      ok: false,
+      error: { code: 'KEYRING_UNAVAILABLE' },
+    });
     expect(await h.containersOf(ids[0]!)).toEqual(containers);
     expect((await h.call('getMachine', { id: ids[0]! })).status.running).toBe(true);
   });

@@ -25,7 +25,8 @@ export interface SealedPassword {
   passwordIn?: 'keyring';
 }
 
-const REMEDY_UNLOCK = 'Start or unlock your desktop keyring (GNOME Keyring, KWallet or KeePassXC: "Passwords and Keys"), then try again.';
+const REMEDY_UNLOCK =
+  'Start or unlock your desktop keyring (GNOME Keyring, KWallet or KeePassXC: "Passwords and Keys"), then try again.';
 
 /**
  * The machines' Windows passwords. Each goes to the desktop keyring when a usable one answers, and
@@ -73,7 +74,11 @@ export class MachineSecrets {
       const back = await this.keyring.lookup(id);
       if (back !== password) throw new Error('the keyring did not give the password back as it was stored');
     } catch (err) {
-      throw new PortholeError('KEYRING_UNAVAILABLE', `The desktop keyring could not keep the Windows password of machine "${id}": ${reasonOf(err, password)}.`, REMEDY_UNLOCK);
+      throw new PortholeError(
+        'KEYRING_UNAVAILABLE',
+        `The desktop keyring could not keep the Windows password of machine "${id}": ${reasonOf(err, password)}.`,
+        REMEDY_UNLOCK,
+      );
     }
   }
 
@@ -85,13 +90,21 @@ export class MachineSecrets {
     try {
       password = await this.keyring.lookup(id);
     } catch (err) {
-      throw new PortholeError('KEYRING_UNAVAILABLE', `The Windows password of “${name}” is kept in the desktop keyring, which did not give it: ${reasonOf(err)}.`, REMEDY_UNLOCK);
+      throw new PortholeError(
+        'KEYRING_UNAVAILABLE',
+        `The Windows password of “${name}” is kept in the desktop keyring, which did not give it: ${reasonOf(err)}.`,
+        REMEDY_UNLOCK,
+      );
     }
     if (password !== null) return { ...record.settings, password };
     // secret-tool answers "not found" for a locked item too: ask the keyring which it is.
     const state = await this.refresh();
     if (state.place === 'file') {
-      throw new PortholeError('KEYRING_UNAVAILABLE', `The Windows password of “${name}” is kept in the desktop keyring, which cannot give it now: ${state.reason}.`, REMEDY_UNLOCK);
+      throw new PortholeError(
+        'KEYRING_UNAVAILABLE',
+        `The Windows password of “${name}” is kept in the desktop keyring, which cannot give it now: ${state.reason}.`,
+        REMEDY_UNLOCK,
+      );
     }
     throw new PortholeError(
       'KEYRING_UNAVAILABLE',
@@ -146,13 +159,17 @@ export class MachineSecrets {
       try {
         await this.put(id, password);
       } catch (err) {
-        process.emitWarning(`Porthole: the password of machine "${id}" stays in ${store.path}: ${err instanceof Error ? err.message : String(err)}`);
+        process.emitWarning(
+          `Porthole: the password of machine "${id}" stays in ${store.path}: ${err instanceof Error ? err.message : String(err)}`,
+        );
         continue;
       }
       // Changed meanwhile (another action set a new password)? Then that one is the truth: leave it.
       const next = await store
         .update(id, (r) =>
-          r.passwordIn === 'keyring' || r.settings.password !== password ? r : { ...r, settings: { ...r.settings, password: '' }, passwordIn: 'keyring' },
+          r.passwordIn === 'keyring' || r.settings.password !== password
+            ? r
+            : { ...r, settings: { ...r.settings, password: '' }, passwordIn: 'keyring' },
         )
         .catch(() => null); // deleted meanwhile
       if (next?.passwordIn === 'keyring') moved.push(id);

@@ -43,17 +43,27 @@ export function runTool(command: string, args: readonly string[], options: RunOp
     };
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      finish(() => reject(new ToolFailure('timeout', `${command} did not answer within ${Math.round(options.timeoutMs / 100) / 10} s`)));
+      finish(() =>
+        reject(
+          new ToolFailure('timeout', `${command} did not answer within ${Math.round(options.timeoutMs / 100) / 10} s`),
+        ),
+      );
     }, options.timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (e: NodeJS.ErrnoException) =>
       finish(() =>
-        reject(e.code === 'ENOENT' ? new ToolFailure('missing', `${command} is not installed`) : new ToolFailure('spawn', `${command} could not run (${e.code ?? e.message})`)),
+        reject(
+          e.code === 'ENOENT'
+            ? new ToolFailure('missing', `${command} is not installed`)
+            : new ToolFailure('spawn', `${command} could not run (${e.code ?? e.message})`),
+        ),
       ),
     );
     child.on('close', (code) =>
-      finish(() => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') })),
+      finish(() =>
+        resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+      ),
     );
     // A helper that exits before reading stdin closes the pipe: that is its exit code's business, not a crash.
     child.stdin.on('error', () => undefined);

@@ -41,13 +41,18 @@ export class SecretService {
   }
 
   private run(args: string[], stdin?: string): Promise<ToolResult> {
-    return runTool(this.secretTool, args, { env: this.options.env, timeoutMs: this.timeoutMs, ...(stdin !== undefined ? { stdin } : {}) });
+    return runTool(this.secretTool, args, {
+      env: this.options.env,
+      timeoutMs: this.timeoutMs,
+      ...(stdin !== undefined ? { stdin } : {}),
+    });
   }
 
   async store(machineId: string, password: string): Promise<void> {
     const label = `Porthole: Windows password of machine ${machineId}`;
     const result = await this.run(['store', `--label=${label}`, ...this.attributes(machineId)], password);
-    if (result.code !== 0) throw new Error(complaint(result.stderr) || `secret-tool store exited with ${String(result.code)}`);
+    if (result.code !== 0)
+      throw new Error(complaint(result.stderr) || `secret-tool store exited with ${String(result.code)}`);
   }
 
   /** The password, or null when the keyring has none for this machine (or keeps it locked). */
@@ -84,20 +89,29 @@ export type ProbeOptions = Pick<SecretServiceOptions, 'env' | 'timeoutMs' | 'sec
 export async function probeSecretService(options: ProbeOptions): Promise<SecretServiceState> {
   const timeoutMs = options.timeoutMs ?? KEYRING_TIMEOUT_MS;
   try {
-    const result = await runTool(options.secretTool ?? 'secret-tool', ['lookup', 'application', 'porthole', 'porthole-probe', randomBytes(8).toString('hex')], {
-      env: options.env,
-      timeoutMs,
-    });
+    const result = await runTool(
+      options.secretTool ?? 'secret-tool',
+      ['lookup', 'application', 'porthole', 'porthole-probe', randomBytes(8).toString('hex')],
+      {
+        env: options.env,
+        timeoutMs,
+      },
+    );
     const said = complaint(result.stderr);
     if (said) return { usable: false, reason: said };
   } catch (err) {
-    if (err instanceof ToolFailure && err.reason === 'missing') return { usable: false, reason: 'secret-tool (libsecret-tools) is not installed' };
+    if (err instanceof ToolFailure && err.reason === 'missing')
+      return { usable: false, reason: 'secret-tool (libsecret-tools) is not installed' };
     return { usable: false, reason: err instanceof Error ? err.message : String(err) };
   }
   return defaultKeyringState(options.env, options.dbusSend ?? 'dbus-send', timeoutMs);
 }
 
-async function defaultKeyringState(env: NodeJS.ProcessEnv, dbusSend: string, timeoutMs: number): Promise<SecretServiceState> {
+async function defaultKeyringState(
+  env: NodeJS.ProcessEnv,
+  dbusSend: string,
+  timeoutMs: number,
+): Promise<SecretServiceState> {
   let result: ToolResult;
   try {
     result = await runTool(

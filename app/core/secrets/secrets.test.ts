@@ -12,7 +12,8 @@ import { probeSecretService, SecretService } from './secret-service';
 
 const PASSWORD = 'Tr0ub4dor&3 with spaces';
 const hasSecretTool = (process.env.PATH ?? '').split(':').some((d) => d !== '' && existsSync(join(d, 'secret-tool')));
-if (!hasSecretTool) console.warn('Skipping the secret-tool probes: secret-tool is not installed (Debian package libsecret-tools).');
+if (!hasSecretTool)
+  console.warn('Skipping the secret-tool probes: secret-tool is not installed (Debian package libsecret-tools).');
 
 let dir: string;
 beforeEach(async () => {
@@ -23,7 +24,8 @@ afterEach(async () => {
 });
 
 /** A Secret Service with no secret-tool: what a host without libsecret-tools has. */
-const absentKeyring = (): SecretService => new SecretService({ env: process.env, configDir: dir, secretTool: join(dir, 'no-secret-tool') });
+const absentKeyring = (): SecretService =>
+  new SecretService({ env: process.env, configDir: dir, secretTool: join(dir, 'no-secret-tool') });
 
 describe('probeSecretService (detection)', () => {
   it('says secret-tool is missing when it is not installed', async () => {
@@ -33,12 +35,12 @@ describe('probeSecretService (detection)', () => {
     });
   });
 
-  it.skipIf(!hasSecretTool)('says the session bus cannot be reached when none listens',
-    async () => {
-      const found = await probeSecretService({ env: { PATH: process.env.PATH, DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dir, 'no-bus')}`, DISPLAY: '' } });
-      expect(found).toMatchObject({ usable: false, reason: expect.stringMatching(/connect/i) });
-    },
-  );
+  it.skipIf(!hasSecretTool)('says the session bus cannot be reached when none listens', async () => {
+    const found = await probeSecretService({
+      env: { PATH: process.env.PATH, DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(dir, 'no-bus')}`, DISPLAY: '' },
+    });
+    expect(found).toMatchObject({ usable: false, reason: expect.stringMatching(/connect/i) });
+  });
 
   describe.skipIf(!hasSecretTool)('a hung session bus', () => {
     let server: Server;
@@ -65,7 +67,10 @@ describe('probeSecretService (detection)', () => {
 describe('MachineSecrets without a usable keyring (the 0600 file fallback)', () => {
   it('keeps the password in the record, private to the user, and gives it back', async () => {
     const secrets = new MachineSecrets(absentKeyring());
-    expect(await secrets.refresh()).toEqual({ place: 'file', reason: 'secret-tool (libsecret-tools) is not installed' });
+    expect(await secrets.refresh()).toEqual({
+      place: 'file',
+      reason: 'secret-tool (libsecret-tools) is not installed',
+    });
     const sealed = await secrets.seal('win', PASSWORD);
     expect(sealed).toEqual({ password: PASSWORD });
 
@@ -85,7 +90,10 @@ describe('MachineSecrets without a usable keyring (the 0600 file fallback)', () 
   });
 
   it('starts on the file until the keyring was probed', () => {
-    expect(new MachineSecrets(absentKeyring()).state).toEqual({ place: 'file', reason: 'the desktop keyring was not checked yet' });
+    expect(new MachineSecrets(absentKeyring()).state).toEqual({
+      place: 'file',
+      reason: 'the desktop keyring was not checked yet',
+    });
   });
 });
 
@@ -112,7 +120,9 @@ class ScriptedKeyring implements Keyring {
   }
   async probe() {
     if (this.absent) return { usable: false, reason: 'no Secret Service' } as const;
-    return this.locked ? ({ usable: false, reason: 'the default keyring is locked' } as const) : ({ usable: true } as const);
+    return this.locked
+      ? ({ usable: false, reason: 'the default keyring is locked' } as const)
+      : ({ usable: true } as const);
   }
 }
 
@@ -136,7 +146,11 @@ describe('MachineSecrets selection', () => {
     expect(await secrets.refresh()).toEqual({ place: 'keyring' });
     expect(await secrets.seal('win', PASSWORD)).toEqual({ password: '', passwordIn: 'keyring' });
     expect(keyring.items.get('win')).toBe(PASSWORD);
-    const record = { settings: sampleMachine({ id: 'win', storageDir: '/tmp/win', password: '' }), installed: false, passwordIn: 'keyring' as const };
+    const record = {
+      settings: sampleMachine({ id: 'win', storageDir: '/tmp/win', password: '' }),
+      installed: false,
+      passwordIn: 'keyring' as const,
+    };
     await store.put(record);
     expect(await readFile(store.path, 'utf8')).not.toContain(PASSWORD);
     expect((await secrets.reveal(record)).password).toBe(PASSWORD);
@@ -151,7 +165,10 @@ describe('MachineSecrets selection', () => {
   });
 
   it('moves file passwords to the keyring only once they read back, and leaves the others where they were', async () => {
-    await store.put({ settings: sampleMachine({ id: 'good', storageDir: '/tmp/good', password: PASSWORD }), installed: false });
+    await store.put({
+      settings: sampleMachine({ id: 'good', storageDir: '/tmp/good', password: PASSWORD }),
+      installed: false,
+    });
     const keyring = new ScriptedKeyring();
     const secrets = new MachineSecrets(keyring);
     await secrets.refresh();
@@ -174,7 +191,10 @@ describe('MachineSecrets selection', () => {
     keyring.failStore = new Error(`helper echoed ${PASSWORD}`);
     const err = await secrets.seal('win', PASSWORD).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PortholeError);
-    expect(err).toMatchObject({ code: 'KEYRING_UNAVAILABLE', remedy: expect.stringMatching(/unlock your desktop keyring/) });
+    expect(err).toMatchObject({
+      code: 'KEYRING_UNAVAILABLE',
+      remedy: expect.stringMatching(/unlock your desktop keyring/),
+    });
     expect((err as Error).message).not.toContain(PASSWORD);
   });
 
@@ -185,10 +205,15 @@ describe('MachineSecrets selection', () => {
     const secrets = new MachineSecrets(keyring);
     expect(await secrets.refresh()).toEqual({ place: 'file', reason: 'the default keyring is locked' });
     expect(await secrets.seal('other', PASSWORD)).toEqual({ password: PASSWORD });
-    const record = { settings: sampleMachine({ id: 'win', name: 'Work', storageDir: '/tmp/win', password: '' }), installed: false, passwordIn: 'keyring' as const };
+    const record = {
+      settings: sampleMachine({ id: 'win', name: 'Work', storageDir: '/tmp/win', password: '' }),
+      installed: false,
+      passwordIn: 'keyring' as const,
+    };
     await expect(secrets.reveal(record)).rejects.toMatchObject({
       code: 'KEYRING_UNAVAILABLE',
-      message: 'The Windows password of “Work” is kept in the desktop keyring, which cannot give it now: the default keyring is locked.',
+      message:
+        'The Windows password of “Work” is kept in the desktop keyring, which cannot give it now: the default keyring is locked.',
     });
   });
 
@@ -197,8 +222,15 @@ describe('MachineSecrets selection', () => {
     keyring.items.set('win', PASSWORD);
     keyring.locked = true;
     const secrets = new MachineSecrets(keyring);
-    const record = { settings: sampleMachine({ id: 'win', name: 'Work', storageDir: '/tmp/win', password: '' }), installed: false, passwordIn: 'keyring' as const };
-    await expect(secrets.assertForgettable(record)).rejects.toMatchObject({ code: 'KEYRING_UNAVAILABLE', message: expect.stringMatching(/locked\. The machine was not deleted\.$/) });
+    const record = {
+      settings: sampleMachine({ id: 'win', name: 'Work', storageDir: '/tmp/win', password: '' }),
+      installed: false,
+      passwordIn: 'keyring' as const,
+    };
+    await expect(secrets.assertForgettable(record)).rejects.toMatchObject({
+      code: 'KEYRING_UNAVAILABLE',
+      message: expect.stringMatching(/locked\. The machine was not deleted\.$/),
+    });
     await expect(secrets.forget(record)).rejects.toMatchObject({ code: 'KEYRING_UNAVAILABLE' });
     expect(keyring.items.get('win')).toBe(PASSWORD);
     keyring.locked = false;
@@ -209,8 +241,15 @@ describe('MachineSecrets selection', () => {
   it('a password removed from the keyring by hand: says to set it again', async () => {
     const secrets = new MachineSecrets(new ScriptedKeyring());
     await secrets.refresh();
-    const record = { settings: sampleMachine({ id: 'win', name: 'Work', storageDir: '/tmp/win', password: '' }), installed: false, passwordIn: 'keyring' as const };
-    await expect(secrets.reveal(record)).rejects.toMatchObject({ code: 'KEYRING_UNAVAILABLE', remedy: 'Set the password again in the machine’s settings.' });
+    const record = {
+      settings: sampleMachine({ id: 'win', name: 'Work', storageDir: '/tmp/win', password: '' }),
+      installed: false,
+      passwordIn: 'keyring' as const,
+    };
+    await expect(secrets.reveal(record)).rejects.toMatchObject({
+      code: 'KEYRING_UNAVAILABLE',
+      remedy: 'Set the password again in the machine’s settings.',
+    });
   });
 
   it('a password set again while the keyring is unusable goes to the file and leaves the keyring', async () => {
@@ -218,7 +257,11 @@ describe('MachineSecrets selection', () => {
     const secrets = new MachineSecrets(keyring);
     await secrets.refresh();
     await secrets.seal('win', PASSWORD);
-    const previous = { settings: sampleMachine({ id: 'win', storageDir: '/tmp/win', password: '' }), installed: false, passwordIn: 'keyring' as const };
+    const previous = {
+      settings: sampleMachine({ id: 'win', storageDir: '/tmp/win', password: '' }),
+      installed: false,
+      passwordIn: 'keyring' as const,
+    };
     keyring.absent = true;
     await secrets.refresh();
     expect(await secrets.seal('win', 'new one', previous)).toEqual({ password: 'new one' });
@@ -230,10 +273,20 @@ describe('the store keeps the marker', () => {
   it('round-trips passwordIn and refuses an unknown place', async () => {
     const store = new MachineStore(dir);
     await store.load();
-    await store.put({ settings: sampleMachine({ id: 'win', storageDir: '/tmp/win', password: '' }), installed: false, passwordIn: 'keyring' });
+    await store.put({
+      settings: sampleMachine({ id: 'win', storageDir: '/tmp/win', password: '' }),
+      installed: false,
+      passwordIn: 'keyring',
+    });
     const again = new MachineStore(dir);
     await again.load();
     expect(again.require('win').passwordIn).toBe('keyring');
-    await expect(store.put({ settings: sampleMachine({ id: 'x', storageDir: '/tmp/x' }), installed: false, passwordIn: 'vault' as 'keyring' })).rejects.toThrow();
+    await expect(
+      store.put({
+        settings: sampleMachine({ id: 'x', storageDir: '/tmp/x' }),
+        installed: false,
+        passwordIn: 'vault' as 'keyring',
+      }),
+    ).rejects.toThrow();
   });
 });

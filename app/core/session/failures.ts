@@ -3,7 +3,8 @@ import type { Failure } from '../../api';
 /** The disk that holds the storage folder is full: room only the person can make; Porthole shows the folder. */
 export const DISK_FULL: Pick<Failure, 'cause' | 'remedy' | 'fix'> = {
   cause: 'The disk that holds this machine’s storage folder is full.',
-  remedy: 'Make room on that disk ("porthole fix ID make-room" names the folder), or give the machine a smaller disk in its settings, then start it again.',
+  remedy:
+    'Make room on that disk ("porthole fix ID make-room" names the folder), or give the machine a smaller disk in its settings, then start it again.',
   fix: 'make-room',
 };
 
@@ -39,10 +40,17 @@ const byExitCode: Record<number, Pick<Failure, 'cause' | 'remedy' | 'fix'>> = {
   76: DISK_FULL,
   13: {
     cause: 'The machine cannot write to its storage folder.',
-    remedy: 'Check the folder permissions (and on SELinux systems, the volume label :Z), or choose another storage location.',
+    remedy:
+      'Check the folder permissions (and on SELinux systems, the volume label :Z), or choose another storage location.',
   },
-  12: { cause: 'The container was not run as root.', remedy: 'Recreate the machine; Porthole runs it as root inside its container.' },
-  62: { cause: 'The language setting is not one the image knows.', remedy: 'Pick a language from the list in the settings.' },
+  12: {
+    cause: 'The container was not run as root.',
+    remedy: 'Recreate the machine; Porthole runs it as root inside its container.',
+  },
+  62: {
+    cause: 'The language setting is not one the image knows.',
+    remedy: 'Pick a language from the list in the settings.',
+  },
   137: {
     cause: 'The machine was killed.',
     remedy: 'Start it again. Windows may run a disk check, since it was not shut down cleanly.',
@@ -52,8 +60,10 @@ const byExitCode: Record<number, Pick<Failure, 'cause' | 'remedy' | 'fix'>> = {
 /** The image's words when /dev/kvm is in the container but it cannot write to it (qemus/qemu proc.sh). */
 const KVM_UNWRITEABLE = /\/dev\/kvm is unwriteable|no write access/i;
 const KVM_UNWRITEABLE_FAILURE: Pick<Failure, 'cause' | 'remedy' | 'fix'> = {
-  cause: 'The machine’s container could not write to /dev/kvm. A rootless container engine (Podman, rootless Docker) starts it without your groups, so access through the kvm group does not reach it.',
-  remedy: 'Run "porthole check" (or open the checklist): it says how to give your account access to /dev/kvm. Or turn off hardware acceleration for this machine to run it in software emulation (about 10x slower).',
+  cause:
+    'The machine’s container could not write to /dev/kvm. A rootless container engine (Podman, rootless Docker) starts it without your groups, so access through the kvm group does not reach it.',
+  remedy:
+    'Run "porthole check" (or open the checklist): it says how to give your account access to /dev/kvm. Or turn off hardware acceleration for this machine to run it in software emulation (about 10x slower).',
   fix: 'software-emulation',
 };
 
@@ -76,7 +86,9 @@ export function failureFor(exitCode: number | null, lastError: string | undefine
           ? undefined
           : byExitCode[exitCode];
   const base = known ?? {
-    cause: lastError ? `The machine stopped: ${lastError}` : `The machine stopped unexpectedly (exit code ${exitCode ?? 'unknown'}).`,
+    cause: lastError
+      ? `The machine stopped: ${lastError}`
+      : `The machine stopped unexpectedly (exit code ${exitCode ?? 'unknown'}).`,
     remedy: 'Open the log to see what happened, then start it again.',
   };
   return { exitCode, ...base, ...(lastError ? { logLine: lastError } : {}) };

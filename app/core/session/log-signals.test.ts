@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorTrail, interpretLogLine, interpretStatusMessage, messageFromHtml, percentIn, stripAnsi } from './log-signals';
+import {
+  ErrorTrail,
+  interpretLogLine,
+  interpretStatusMessage,
+  messageFromHtml,
+  percentIn,
+  stripAnsi,
+} from './log-signals';
 
 const marker = /PORTHOLE-INSTALLED/;
 
@@ -17,10 +24,13 @@ describe('interpretLogLine (lines as the image prints them)', () => {
     ['❯ Waiting for Windows to shut down... (3/100)', { kind: 'shutdown-step', step: 3, of: 100 }],
     ['❯ Windows is still running, sending SIGTERM... (7/10)', { kind: 'shutdown-step', step: 7, of: 10 }],
     ['❯ Shutdown completed!', { kind: 'shutdown-done' }],
-    ['❯ ERROR: KVM acceleration is not available (not enabled in BIOS), this will cause a major loss of performance.', {
-      kind: 'error',
-      text: 'KVM acceleration is not available (not enabled in BIOS), this will cause a major loss of performance.',
-    }],
+    [
+      '❯ ERROR: KVM acceleration is not available (not enabled in BIOS), this will cause a major loss of performance.',
+      {
+        kind: 'error',
+        text: 'KVM acceleration is not available (not enabled in BIOS), this will cause a major loss of performance.',
+      },
+    ],
     ['❯ Warning: the TUN device is missing', { kind: 'warning', text: 'the TUN device is missing' }],
     ['error: kvm run failed Bad address  KVM internal error. Suberror: 1', { kind: 'kvm-internal-error' }],
     ['random qemu chatter', null],
@@ -38,7 +48,11 @@ describe('status messages', () => {
       text: 'Downloading Windows 11 (12.3%)...',
       fraction: expect.closeTo(0.123, 6),
     });
-    expect(interpretStatusMessage('s: Creating a disk image...')).toEqual({ kind: 'message', text: 'Creating a disk image...', fraction: undefined });
+    expect(interpretStatusMessage('s: Creating a disk image...')).toEqual({
+      kind: 'message',
+      text: 'Creating a disk image...',
+      fraction: undefined,
+    });
     expect(interpretStatusMessage('s: <p class="loading">Downloading Windows 11 (50%)</p>')).toEqual({
       kind: 'message',
       text: 'Downloading Windows 11 (50%)...',

@@ -35,7 +35,8 @@ export function interpretLogLine(raw: string, installMarker: RegExp): LogSignal 
   if (/^Booting .*using QEMU/.test(body)) return { kind: 'booting' };
   if (/started succ?ess?fully/.test(body)) return { kind: 'started' };
   if (/^Received SIGTERM/.test(body)) return { kind: 'stopping' };
-  const step = /(?:Waiting for Windows to shut down|Windows is still running, sending SIGTERM)\.\.\. \((\d+)\/(\d+)\)/.exec(body);
+  const step =
+    /(?:Waiting for Windows to shut down|Windows is still running, sending SIGTERM)\.\.\. \((\d+)\/(\d+)\)/.exec(body);
   if (step) return { kind: 'shutdown-step', step: Number(step[1]), of: Number(step[2]) };
   if (/^Shutdown completed/.test(body)) return { kind: 'shutdown-done' };
   return null;

@@ -13,7 +13,12 @@ const KVM_ERROR = [
 function info(running: boolean, exitCode = 0): Docker.ContainerInspectInfo {
   return {
     Id: 'c1',
-    State: { Running: running, Status: running ? 'running' : 'exited', ExitCode: exitCode, StartedAt: '2026-11-22T07:50:01.123456789Z' },
+    State: {
+      Running: running,
+      Status: running ? 'running' : 'exited',
+      ExitCode: exitCode,
+      StartedAt: '2026-11-22T07:50:01.123456789Z',
+    },
   } as unknown as Docker.ContainerInspectInfo;
 }
 
@@ -23,7 +28,14 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   return { promise, resolve };
 }
 
-const die = (exitCode: number): EngineEvent => ({ action: 'die', containerId: 'c1', machineId: 'm', instance: undefined, exitCode, time: 0 });
+const die = (exitCode: number): EngineEvent => ({
+  action: 'die',
+  containerId: 'c1',
+  machineId: 'm',
+  instance: undefined,
+  exitCode,
+  time: 0,
+});
 
 describe('MachineSession (fake engine)', () => {
   const sessions: MachineSession[] = [];
@@ -31,8 +43,18 @@ describe('MachineSession (fake engine)', () => {
     for (const s of sessions.splice(0)) s.detach();
   });
 
-  function setup(inspect: () => Promise<Docker.ContainerInspectInfo | null>, tail: string[] = [], media?: 'windows-setup' | 'other-iso') {
-    const calls = { since: [] as Array<number | undefined>, logs: 0, installed: 0, media: 0, onLine: undefined as ((line: string) => void) | undefined };
+  function setup(
+    inspect: () => Promise<Docker.ContainerInspectInfo | null>,
+    tail: string[] = [],
+    media?: 'windows-setup' | 'other-iso',
+  ) {
+    const calls = {
+      since: [] as Array<number | undefined>,
+      logs: 0,
+      installed: 0,
+      media: 0,
+      onLine: undefined as ((line: string) => void) | undefined,
+    };
     const statuses: MachineStatus[] = [];
     const session = new MachineSession({
       engine: () => ({
@@ -135,16 +157,28 @@ describe('MachineSession (fake engine)', () => {
 
     await session.attach(info(true));
     await session.onEngineEvent(die(137));
-    expect(session.status).toMatchObject({ phase: 'failed', failure: { exitCode: 137, cause: 'The machine was killed.' } });
+    expect(session.status).toMatchObject({
+      phase: 'failed',
+      failure: { exitCode: 137, cause: 'The machine was killed.' },
+    });
   });
 
-  const BOOT = ['❯ Starting Windows for Docker v6.05...', '❯ Booting Windows (legacy) using QEMU v7.2.15...', '❯ Windows started successfully, visit http://127.0.0.1:8006/ to view the screen...'];
+  const BOOT = [
+    '❯ Starting Windows for Docker v6.05...',
+    '❯ Booting Windows (legacy) using QEMU v7.2.15...',
+    '❯ Windows started successfully, visit http://127.0.0.1:8006/ to view the screen...',
+  ];
 
   it('a machine booting an ISO that is not Windows setup is "running-iso", never installing, and is not marked installed', async () => {
     const { session, calls, statuses } = setup(async () => info(true), [], 'other-iso');
     await session.attach(info(true));
     for (const line of [...BOOT, 'PORTHOLE-INSTALLED']) calls.onLine!(line);
-    expect(session.status).toMatchObject({ phase: 'running-iso', message: 'Running from ISO: it is not Windows setup, so nothing installs by itself; use it on the screen.', running: true, screenReady: true });
+    expect(session.status).toMatchObject({
+      phase: 'running-iso',
+      message: 'Running from ISO: it is not Windows setup, so nothing installs by itself; use it on the screen.',
+      running: true,
+      screenReady: true,
+    });
     expect(statuses.map((s) => s.phase)).not.toContain('installing');
     expect(calls.installed).toBe(0);
   });
@@ -164,7 +198,11 @@ describe('MachineSession (fake engine)', () => {
     const media = deferred<'windows-setup' | 'other-iso'>();
     let mediaAsked = 0;
     const session = new MachineSession({
-      engine: () => ({ inspect: () => inspected.promise, logs: async () => [], followLogs: async () => () => undefined }),
+      engine: () => ({
+        inspect: () => inspected.promise,
+        logs: async () => [],
+        followLogs: async () => () => undefined,
+      }),
       installMarker: /PORTHOLE-INSTALLED/,
       webPort: () => 1,
       installed: () => false,

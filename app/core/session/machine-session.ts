@@ -73,15 +73,20 @@ export class MachineSession {
 
   /** A start that failed before the container ran (a download, an engine refusal), with the fix when Porthole has one. */
   setFailed(cause: string, remedy: string, more: Pick<Failure, 'fix' | 'logLine'> = {}): void {
-    this.set({ phase: 'failed', running: false, screenReady: false, failure: { exitCode: null, cause, remedy, ...more } }, [
-      'progress',
-      'shutdown',
-    ]);
+    this.set(
+      { phase: 'failed', running: false, screenReady: false, failure: { exitCode: null, cause, remedy, ...more } },
+      ['progress', 'shutdown'],
+    );
   }
 
   setAbsent(): void {
     this.detach();
-    this.set({ phase: 'absent', running: false, screenReady: false }, ['containerId', 'progress', 'shutdown', 'message']);
+    this.set({ phase: 'absent', running: false, screenReady: false }, [
+      'containerId',
+      'progress',
+      'shutdown',
+      'message',
+    ]);
   }
 
   /** The user asked for a graceful stop: what follows is a stop, not a crash. */
@@ -135,7 +140,12 @@ export class MachineSession {
     if (!state.Running) {
       this.userStop = false;
       if (state.Status === 'created') {
-        this.set({ phase: 'created', running: false, screenReady: false, containerId: info.Id }, ['failure', 'progress', 'shutdown', 'message']);
+        this.set({ phase: 'created', running: false, screenReady: false, containerId: info.Id }, [
+          'failure',
+          'progress',
+          'shutdown',
+          'message',
+        ]);
       } else {
         await this.replayForExit(info.Id, generation);
         this.finish(info.Id, state.ExitCode);
@@ -169,7 +179,12 @@ export class MachineSession {
       case 'die': {
         const { containerId } = this.current;
         // Already finished (an attach found it exited), or the exit of some other container: nothing new.
-        if (containerId === event.containerId && !this.current.running && ['stopped', 'failed'].includes(this.current.phase)) break;
+        if (
+          containerId === event.containerId &&
+          !this.current.running &&
+          ['stopped', 'failed'].includes(this.current.phase)
+        )
+          break;
         if (this.current.running && containerId && containerId !== event.containerId) break;
         const exitCode = event.exitCode ?? null;
         if (!isCleanExit(exitCode)) {
@@ -219,7 +234,10 @@ export class MachineSession {
 
   /** For a container that already exited: read its last lines for the ERROR that explains it. */
   private async replayForExit(id: string, generation: number): Promise<void> {
-    const lines = await this.deps.engine().logs(id, 50).catch(() => []);
+    const lines = await this.deps
+      .engine()
+      .logs(id, 50)
+      .catch(() => []);
     if (generation !== this.generation) return;
     const trail = new ErrorTrail();
     for (const line of lines) {
@@ -263,7 +281,8 @@ export class MachineSession {
         // a machine running another ISO is never marked installed.
         if (this.media === 'other-iso') break;
         this.deps.onInstalled();
-        if (this.current.phase !== 'stopping') this.set({ phase: 'ready', message: 'Windows is running', screenReady: true });
+        if (this.current.phase !== 'stopping')
+          this.set({ phase: 'ready', message: 'Windows is running', screenReady: true });
         break;
       case 'stopping':
         this.set({ phase: 'stopping', message: 'Shutting Windows down…' }, ['progress']);

@@ -41,7 +41,12 @@ async function iso(name: string, label: string): Promise<string> {
 
 describe('boot media: Windows setup or another ISO', () => {
   it('Microsoft’s labels are Windows setup; anything else, or no label, is not', () => {
-    for (const label of ['CCCOMA_X64FRE_EN-US_DV9', 'CPBA_X64FRE_DE-DE_DV5', 'SSS_X64FREE_EN-US_DV9', 'CENA_X64FREV_EN-US_DV9'])
+    for (const label of [
+      'CCCOMA_X64FRE_EN-US_DV9',
+      'CPBA_X64FRE_DE-DE_DV5',
+      'SSS_X64FREE_EN-US_DV9',
+      'CENA_X64FREV_EN-US_DV9',
+    ])
       expect(isWindowsSetupMedia({ volumeLabel: label })).toBe(true);
     for (const label of ['Debian 12.5.0 amd64 n', 'iPXE', 'Ubuntu-Server 24.04 LTS amd64', undefined])
       expect(isWindowsSetupMedia(label === undefined ? {} : { volumeLabel: label })).toBe(false);
@@ -64,6 +69,9 @@ describe('boot media: Windows setup or another ISO', () => {
     expect(startedStatus(true, 'other-iso')).toEqual({ phase: 'ready', message: 'Windows is running' });
     expect(startedStatus(true, 'windows-setup')).toEqual({ phase: 'ready', message: 'Windows is running' });
     expect(startedStatus(false, 'windows-setup')).toEqual({ phase: 'installing', message: 'Installing Windows…' });
-    expect(startedStatus(false, 'other-iso')).toEqual({ phase: 'running-iso', message: 'Running from ISO: it is not Windows setup, so nothing installs by itself; use it on the screen.' });
+    expect(startedStatus(false, 'other-iso')).toEqual({
+      phase: 'running-iso',
+      message: 'Running from ISO: it is not Windows setup, so nothing installs by itself; use it on the screen.',
+    });
   });
 });

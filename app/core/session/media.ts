@@ -23,6 +23,10 @@ export async function bootMediaOf(customIso: string | undefined, engineHost?: Is
 /** The phase once the firmware handed over (the image's "started successfully" line). */
 export function startedStatus(installed: boolean, media: BootMedia): Pick<MachineStatus, 'phase' | 'message'> {
   if (installed) return { phase: 'ready', message: 'Windows is running' };
-  if (media === 'other-iso') return { phase: 'running-iso', message: 'Running from ISO: it is not Windows setup, so nothing installs by itself; use it on the screen.' };
+  if (media === 'other-iso')
+    return {
+      phase: 'running-iso',
+      message: 'Running from ISO: it is not Windows setup, so nothing installs by itself; use it on the screen.',
+    };
   return { phase: 'installing', message: 'Installing Windows…' };
 }

@@ -48,7 +48,10 @@ describe('copyDiskFile', () => {
     expect(b.blocks * 512).toBeLessThanOrEqual(a.blocks * 512 + MIB);
     expect(b.mode & 0o777).toBe(0o640);
     expect(Math.abs(b.mtimeMs - a.mtimeMs)).toBeLessThan(1);
-    for (const offset of offsets) expect((await region(join(dir, 'copy.img'), offset, 4 * MIB)).equals(await region(src, offset, 4 * MIB))).toBe(true);
+    for (const offset of offsets)
+      expect((await region(join(dir, 'copy.img'), offset, 4 * MIB)).equals(await region(src, offset, 4 * MIB))).toBe(
+        true,
+      );
     expect((await region(join(dir, 'copy.img'), 2 * GIB, MIB)).equals(Buffer.alloc(MIB))).toBe(true);
     expect(['reflink', 'sparse-copy']).toContain(method);
     expect(progress.at(-1) ?? 0).toBeLessThanOrEqual(a.blocks * 512 + MIB);
@@ -64,7 +67,11 @@ describe('copyDiskFile', () => {
   it('a copy that runs out of space fails as ENOSPC and leaves no partial file', async () => {
     // Failure injection: a cp that writes half a file, then fails as coreutils does on a full disk.
     const fakeCp = join(dir, 'cp');
-    await writeFile(fakeCp, '#!/bin/sh\nfor last; do :; done\nprintf half > "$last"\necho "cp: error writing \'$last\': No space left on device" >&2\nexit 1\n', { mode: 0o755 });
+    await writeFile(
+      fakeCp,
+      '#!/bin/sh\nfor last; do :; done\nprintf half > "$last"\necho "cp: error writing \'$last\': No space left on device" >&2\nexit 1\n',
+      { mode: 0o755 },
+    );
     // The source on tmpfs (/dev/shm): no reflink there nor across file systems, so the byte copy runs.
     const shm = await mkdtemp('/dev/shm/porthole-copy-');
     try {

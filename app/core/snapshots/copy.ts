@@ -57,11 +57,19 @@ async function flush(path: string): Promise<void> {
 
 async function sparseCopy(src: string, dst: string, { onProgress, cp = 'cp' }: CopyOptions): Promise<void> {
   // The destination must be new: cp would overwrite, and a restore's temporary name is always fresh.
-  if (await stat(dst).then(() => true, () => false)) throw Object.assign(new Error(`${dst} already exists`), { code: 'EEXIST' });
+  if (
+    await stat(dst).then(
+      () => true,
+      () => false,
+    )
+  )
+    throw Object.assign(new Error(`${dst} already exists`), { code: 'EEXIST' });
   const watcher = onProgress ? watchGrowth(dst, onProgress) : undefined;
   try {
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(cp, ['--reflink=auto', '--sparse=always', '--preserve=mode,timestamps', '--', src, dst], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(cp, ['--reflink=auto', '--sparse=always', '--preserve=mode,timestamps', '--', src, dst], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       let stderr = '';
       child.stderr.setEncoding('utf8');
       child.stderr.on('data', (chunk: string) => {
@@ -72,7 +80,12 @@ async function sparseCopy(src: string, dst: string, { onProgress, cp = 'cp' }: C
         if (code === 0) return resolve();
         const text = stderr.trim() || (signal ? `cp was ended by ${signal}` : `cp exited with ${String(code)}`);
         // The file system filled up: the caller turns ENOSPC into a clear message.
-        reject(Object.assign(new Error(`Copying ${src} failed: ${text}`), /No space left/i.test(text) ? { code: 'ENOSPC' } : {}));
+        reject(
+          Object.assign(
+            new Error(`Copying ${src} failed: ${text}`),
+            /No space left/i.test(text) ? { code: 'ENOSPC' } : {},
+          ),
+        );
       });
     });
   } catch (err) {

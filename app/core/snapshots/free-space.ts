@@ -22,5 +22,9 @@ export async function assertFreeSpace(dir: string, neededBytes: number, what: st
 /** A copy that ran out of space anyway (another program filled the disk meanwhile): a clear message. */
 export function outOfSpace(err: unknown, dir: string, what: string): unknown {
   if ((err as NodeJS.ErrnoException | undefined)?.code !== 'ENOSPC') return err;
-  return new PortholeError('CONFLICT', `The file system of ${dir} filled up while ${what}. Nothing was changed.`, 'Free some space there, then try again.');
+  return new PortholeError(
+    'CONFLICT',
+    `The file system of ${dir} filled up while ${what}. Nothing was changed.`,
+    'Free some space there, then try again.',
+  );
 }

@@ -18,7 +18,12 @@ export function diskLockPath(configDir: string, machineId: string): string {
  * while `body` runs: taking or restoring a snapshot, starting the machine or removing it. A snapshot never
  * waits for it (`waitMs` 0: "busy, try later" is the honest answer); a start waits a little.
  */
-export async function withDiskLock<T>(configDir: string, machineId: string, body: () => Promise<T>, waitMs: number): Promise<T> {
+export async function withDiskLock<T>(
+  configDir: string,
+  machineId: string,
+  body: () => Promise<T>,
+  waitMs: number,
+): Promise<T> {
   let entered = false;
   try {
     return await withFileLock(

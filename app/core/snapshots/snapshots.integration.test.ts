@@ -9,7 +9,8 @@ import { withDiskLock } from './lock';
 
 const image = inject('standinImage');
 const MIB = 1024 * 1024;
-const hasDisk = (v: MachineView): boolean => v.status.running && v.status.phase !== 'preparing' && v.status.phase !== 'pulling';
+const hasDisk = (v: MachineView): boolean =>
+  v.status.running && v.status.phase !== 'preparing' && v.status.phase !== 'pulling';
 
 /** The whole disk's checksum, reading only its data (a 64 GB sparse disk). */
 const sha256 = sparseSha256;
@@ -46,7 +47,14 @@ describe('snapshots (stand-in image)', () => {
     h.backend.subscribe((e) => {
       if (e.event === 'snapshotProgress') progress.push(e.payload);
     });
-    machine = await h.call('createMachine', { name: uniqueName('Snap'), image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64 });
+    machine = await h.call('createMachine', {
+      name: uniqueName('Snap'),
+      image,
+      kvm: false,
+      ramGiB: 2,
+      cpuCores: 1,
+      diskGiB: 64,
+    });
     ids.push(machine.id);
     disk = join(machine.storageDir, 'data.img');
     await h.call('startMachine', { id: machine.id });
@@ -57,7 +65,11 @@ describe('snapshots (stand-in image)', () => {
   });
 
   it('refuses to take or restore while the machine runs, with a clear message', async () => {
-    await expect(h.call('takeSnapshot', { id: machine.id })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('is running: a snapshot can be taken only while it is stopped') as string, remedy: expect.stringContaining('porthole stop') as string });
+    await expect(h.call('takeSnapshot', { id: machine.id })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('is running: a snapshot can be taken only while it is stopped') as string,
+      remedy: expect.stringContaining('porthole stop') as string,
+    });
     expect(await h.call('listSnapshots', { id: machine.id })).toEqual([]);
     const cli = await porthole('snapshot', machine.id, '--json');
     expect(cli.code).toBe(1);
@@ -72,7 +84,11 @@ describe('snapshots (stand-in image)', () => {
     const size = (await stat(disk)).size;
     await scribble(disk, 0xa1, [0, Math.floor(size / 2 / MIB) * MIB, size - MIB]);
     const taken = await h.call('takeSnapshot', { id: machine.id, name: 'Before the change' });
-    expect(taken).toMatchObject({ name: 'Before the change', machineId: machine.id, apparentBytes: expect.any(Number) as number });
+    expect(taken).toMatchObject({
+      name: 'Before the change',
+      machineId: machine.id,
+      apparentBytes: expect.any(Number) as number,
+    });
     expect(taken.path.startsWith(join(h.dataDir, 'snapshots', machine.id))).toBe(true);
     expect(taken.path.startsWith(machine.storageDir)).toBe(false);
     // A sparse 64 GB disk: the snapshot holds only what was written.
@@ -135,15 +151,24 @@ describe('snapshots (stand-in image)', () => {
     let held: () => void = () => undefined;
     const isHeld = new Promise<void>((resolve) => (held = resolve));
     // This test process plays the Porthole process copying the disk.
-    const copying = withDiskLock(h.configDir, machine.id, () => new Promise<void>((resolve) => {
-      release = resolve;
-      held();
-    }), 0);
+    const copying = withDiskLock(
+      h.configDir,
+      machine.id,
+      () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+          held();
+        }),
+      0,
+    );
     await isHeld;
     const startedAt = Date.now();
     const start = porthole('start', machine.id, '--json');
     // A snapshot from a third party is refused at once meanwhile.
-    await expect(h.call('takeSnapshot', { id: machine.id })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('Another Porthole process') as string });
+    await expect(h.call('takeSnapshot', { id: machine.id })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('Another Porthole process') as string,
+    });
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect(h.views.get(machine.id)?.status.running ?? false).toBe(false);
     release();

@@ -14,7 +14,9 @@ import type { EngineHostFs } from '../storage/engine-host-fs';
 const MIB = 1024 * 1024;
 
 async function sha256(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 }
 
 /** A sparse 32 MiB disk with `fill` written at 0 and 16 MiB. */
@@ -47,10 +49,12 @@ describe('Snapshots', { timeout: 20_000 }, () => {
       machines: {
         exclusive: (key, op) => serial.run(key, op),
         assertDiskIdle: async (machineId, doing) => {
-          if (running) throw new PortholeError('CONFLICT', `“Windows 11” is running: ${doing} only while it is stopped.`);
+          if (running)
+            throw new PortholeError('CONFLICT', `“Windows 11” is running: ${doing} only while it is stopped.`);
           return store.require(machineId).settings.storageDir;
         },
-        setInstalled: async (machineId, installed) => void (await store.update(machineId, (r) => ({ ...r, installed }))),
+        setInstalled: async (machineId, installed) =>
+          void (await store.update(machineId, (r) => ({ ...r, installed }))),
       },
     });
   };
@@ -87,12 +91,20 @@ describe('Snapshots', { timeout: 20_000 }, () => {
     expect(snap.allocatedBytes).toBeLessThan(4 * MIB);
     expect(await readdir(snap.path)).toEqual(['data.img', 'manifest.json', 'windows.boot', 'windows.vars']);
     expect(await sha256(join(snap.path, 'data.img'))).toBe(await sha256(join(storage, 'data.img')));
-    expect(snapshotManifestSchema.parse(JSON.parse(await readFile(join(snap.path, 'manifest.json'), 'utf8'))).installed).toBe(true);
+    expect(
+      snapshotManifestSchema.parse(JSON.parse(await readFile(join(snap.path, 'manifest.json'), 'utf8'))).installed,
+    ).toBe(true);
     expect(progress[0]).toMatchObject({ machineId: id, operation: 'take', snapshotId: snap.id, doneBytes: 0 });
     expect(progress.at(-1)?.doneBytes).toBe(progress.at(-1)?.totalBytes);
     expect(await snapshots.list(id)).toEqual([snap]);
     // The storage folder is as it was: nothing added, nothing left behind; the lock is gone.
-    expect((await readdir(storage)).sort()).toEqual(['data.img', 'notes.txt', 'win11x64.iso', 'windows.boot', 'windows.vars']);
+    expect((await readdir(storage)).sort()).toEqual([
+      'data.img',
+      'notes.txt',
+      'win11x64.iso',
+      'windows.boot',
+      'windows.vars',
+    ]);
     await expect(stat(diskLockPath(join(root, 'config'), id))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
@@ -125,13 +137,22 @@ describe('Snapshots', { timeout: 20_000 }, () => {
     const unreachable = async (): Promise<never> => {
       throw new Error('the engine computer is not asked here');
     };
-    const remote: EngineHostFs = { host: 'server', kind: unreachable, makeFolder: unreachable, writeFiles: unreachable, inspectIso: unreachable };
+    const remote: EngineHostFs = {
+      host: 'server',
+      kind: unreachable,
+      makeFolder: unreachable,
+      writeFiles: unreachable,
+      inspectIso: unreachable,
+    };
     const disk = await sha256(join(storage, 'data.img'));
     await writeDisk(join(storage, 'data.img'), 0x33);
     const changed = await sha256(join(storage, 'data.img'));
     expect(changed).not.toBe(disk);
     const onRemote = make({ engineHostFs: remote });
-    await expect(onRemote.restore(id, snap.id)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/on server.*Nothing was changed/) as string });
+    await expect(onRemote.restore(id, snap.id)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/on server.*Nothing was changed/) as string,
+    });
     await expect(onRemote.take(id)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(await sha256(join(storage, 'data.img'))).toBe(changed);
     expect((await snapshots.list(id)).map((s) => s.id)).toEqual([snap.id]);
@@ -140,7 +161,10 @@ describe('Snapshots', { timeout: 20_000 }, () => {
   it('refuses while the machine runs, changing nothing', async () => {
     const snap = await snapshots.take(id);
     running = true;
-    await expect(snapshots.take(id)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/running/) as string });
+    await expect(snapshots.take(id)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/running/) as string,
+    });
     await writeFile(join(storage, 'windows.vars'), 'changed');
     await expect(snapshots.restore(id, snap.id)).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(await readFile(join(storage, 'windows.vars'), 'utf8')).toBe('changed');
@@ -150,8 +174,14 @@ describe('Snapshots', { timeout: 20_000 }, () => {
   it('refuses while another Porthole process holds the disk lock (say, starting the machine)', async () => {
     const lock = diskLockPath(join(root, 'config'), id);
     // A live holder on this host: this test process's parent, with its own nonce.
-    await writeFile(lock, JSON.stringify({ pid: process.ppid, hostname: hostname(), time: Date.now(), nonce: 'other' }));
-    await expect(snapshots.take(id)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/Another Porthole process/) as string });
+    await writeFile(
+      lock,
+      JSON.stringify({ pid: process.ppid, hostname: hostname(), time: Date.now(), nonce: 'other' }),
+    );
+    await expect(snapshots.take(id)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/Another Porthole process/) as string,
+    });
     expect(await readdir(join(root, 'data', 'snapshots', id)).catch(() => [])).toEqual([]);
     expect(await readFile(lock, 'utf8')).toContain('"other"');
   });
@@ -161,8 +191,15 @@ describe('Snapshots', { timeout: 20_000 }, () => {
     await writeDisk(join(storage, 'data.img'), 0x55);
     const current = await sha256(join(storage, 'data.img'));
     const fakeCp = join(root, 'cp');
-    await writeFile(fakeCp, '#!/bin/sh\nfor last; do :; done\nprintf half > "$last"\necho "cp: error writing: No space left on device" >&2\nexit 1\n', { mode: 0o755 });
-    await expect(make({ cp: fakeCp }).restore(id, snap.id)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/filled up.*Nothing was changed/) as string });
+    await writeFile(
+      fakeCp,
+      '#!/bin/sh\nfor last; do :; done\nprintf half > "$last"\necho "cp: error writing: No space left on device" >&2\nexit 1\n',
+      { mode: 0o755 },
+    );
+    await expect(make({ cp: fakeCp }).restore(id, snap.id)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/filled up.*Nothing was changed/) as string,
+    });
     expect(await sha256(join(storage, 'data.img'))).toBe(current);
     expect((await readdir(storage)).filter((n) => n.startsWith('.porthole'))).toEqual([]);
   });
@@ -174,8 +211,17 @@ describe('Snapshots', { timeout: 20_000 }, () => {
     for (const file of manifest.files) file.allocatedBytes = 2 ** 52;
     await writeFile(manifestPath, JSON.stringify(manifest));
     const failure = snapshots.restore(id, snap.id);
-    await expect(failure).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(new RegExp(`Not enough free space for restoring the snapshot in ${storage}`)) as string });
-    await expect(failure).rejects.toMatchObject({ remedy: expect.stringMatching(new RegExp(`on the disk that holds ${storage}.*deleting them frees nothing there`)) as string });
+    await expect(failure).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(
+        new RegExp(`Not enough free space for restoring the snapshot in ${storage}`),
+      ) as string,
+    });
+    await expect(failure).rejects.toMatchObject({
+      remedy: expect.stringMatching(
+        new RegExp(`on the disk that holds ${storage}.*deleting them frees nothing there`),
+      ) as string,
+    });
   });
 
   it('a take whose copy fails leaves no snapshot and no half folder', async () => {
@@ -188,18 +234,27 @@ describe('Snapshots', { timeout: 20_000 }, () => {
 
   it('refuses a machine without a disk, an unknown snapshot, and a damaged one', async () => {
     await rm(join(storage, 'data.img'));
-    await expect(snapshots.take(id)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/no Windows disk yet/) as string });
+    await expect(snapshots.take(id)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/no Windows disk yet/) as string,
+    });
     await writeDisk(join(storage, 'data.img'), 1);
     await expect(snapshots.restore(id, '20261129-023000-a1b2c3')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const snap = await snapshots.take(id);
     await writeFile(join(snap.path, 'data.img'), 'short');
-    await expect(snapshots.restore(id, snap.id)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/damaged/) as string });
+    await expect(snapshots.restore(id, snap.id)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/damaged/) as string,
+    });
     expect((await stat(join(storage, 'data.img'))).size).toBe(32 * MIB);
   });
 
   it('gives each snapshot of a machine its own name: a look-alike is refused, a default one numbered', async () => {
     await snapshots.take(id, 'Caf\u00e9');
-    await expect(snapshots.take(id, 'CAFE\u0301')).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('already has a snapshot called “Café”') as string });
+    await expect(snapshots.take(id, 'CAFE\u0301')).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('already has a snapshot called “Café”') as string,
+    });
     await expect(snapshots.take(id, 'a\u0085b')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     const first = await snapshots.take(id);
     const second = await snapshots.take(id);
@@ -216,9 +271,17 @@ describe('Snapshots', { timeout: 20_000 }, () => {
     await snapshots.remove(id, a.id);
     expect((await snapshots.list(id)).map((s) => s.id)).toEqual([b.id]);
     await expect(snapshots.remove(id, a.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    expect(await snapshots.afterMachineDeleted(id, false)).toEqual({ deleted: 0, kept: 1, path: join(root, 'data', 'snapshots', id) });
+    expect(await snapshots.afterMachineDeleted(id, false)).toEqual({
+      deleted: 0,
+      kept: 1,
+      path: join(root, 'data', 'snapshots', id),
+    });
     expect((await snapshots.list(id)).length).toBe(1);
-    expect(await snapshots.afterMachineDeleted(id, true)).toEqual({ deleted: 1, kept: 0, path: join(root, 'data', 'snapshots', id) });
+    expect(await snapshots.afterMachineDeleted(id, true)).toEqual({
+      deleted: 1,
+      kept: 0,
+      path: join(root, 'data', 'snapshots', id),
+    });
     await expect(stat(join(root, 'data', 'snapshots', id))).rejects.toMatchObject({ code: 'ENOENT' });
     // The disk itself was never touched by any of it.
     expect((await stat(join(storage, 'data.img'))).size).toBe(32 * MIB);

@@ -99,7 +99,12 @@ export class Snapshots {
     const manifest = storedManifestSchema.parse(JSON.parse(await readFile(join(path, MANIFEST), 'utf8')));
     if (manifest.id !== snapshotId || manifest.machineId !== machineId) throw new Error('manifest of another snapshot');
     const usage = await folderUsage(path);
-    return { ...manifest, path, apparentBytes: manifest.files.reduce((n, f) => n + f.apparentBytes, 0), allocatedBytes: usage.allocatedBytes };
+    return {
+      ...manifest,
+      path,
+      apparentBytes: manifest.files.reduce((n, f) => n + f.apparentBytes, 0),
+      allocatedBytes: usage.allocatedBytes,
+    };
   }
 
   private async require(machineId: string, snapshotId: string): Promise<SnapshotView> {
@@ -109,15 +114,23 @@ export class Snapshots {
       const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
       throw new PortholeError(
         missing ? 'NOT_FOUND' : 'CONFLICT',
-        missing ? `Machine ${machineId} has no snapshot ${snapshotId}.` : `The snapshot ${snapshotId} of machine ${machineId} is damaged (its ${MANIFEST} cannot be read).`,
-        missing ? `"porthole snapshots ${machineId}" lists its snapshots.` : `Delete it: porthole rm-snapshot ${machineId} ${snapshotId}.`,
+        missing
+          ? `Machine ${machineId} has no snapshot ${snapshotId}.`
+          : `The snapshot ${snapshotId} of machine ${machineId} is damaged (its ${MANIFEST} cannot be read).`,
+        missing
+          ? `"porthole snapshots ${machineId}" lists its snapshots.`
+          : `Delete it: porthole rm-snapshot ${machineId} ${snapshotId}.`,
       );
     }
   }
 
   take(machineId: string, name?: string): Promise<SnapshotView> {
     return this.locked(machineId, async () => {
-      refuseOnEngineHost(this.deps.engineHostFs, 'take snapshots', 'Snapshots work with a local engine; on the engine\'s computer, copy the machine\'s folder while it is stopped.');
+      refuseOnEngineHost(
+        this.deps.engineHostFs,
+        'take snapshots',
+        "Snapshots work with a local engine; on the engine's computer, copy the machine's folder while it is stopped.",
+      );
       // One machine's snapshots have different names (the names rule's comparison: "Café" in NFC and NFD is one name).
       const taken = (await this.read(machineId)).map((s) => s.name);
       const given = name === undefined ? undefined : normalizeName(name);
@@ -125,18 +138,31 @@ export class Snapshots {
       if (problem) throw new PortholeError('INVALID_ARGUMENT', problem);
       const same = given === undefined ? undefined : taken.find((t) => nameKey(t) === nameKey(given));
       if (same !== undefined) {
-        throw new PortholeError('CONFLICT', `Machine ${machineId} already has a snapshot called “${same}”.`, `Choose another name, or delete that snapshot first ("porthole snapshots ${machineId}" lists them).`);
+        throw new PortholeError(
+          'CONFLICT',
+          `Machine ${machineId} already has a snapshot called “${same}”.`,
+          `Choose another name, or delete that snapshot first ("porthole snapshots ${machineId}" lists them).`,
+        );
       }
       const storage = await this.deps.machines.assertDiskIdle(machineId, 'a snapshot can be taken');
       const record = this.deps.store.require(machineId);
       const files = await diskFiles(storage);
       if (!hasDisk(files)) {
-        throw new PortholeError('CONFLICT', `“${record.settings.name}” has no Windows disk yet (${storage} holds no data.img).`, 'Start it once so Windows is installed, then take a snapshot.');
+        throw new PortholeError(
+          'CONFLICT',
+          `“${record.settings.name}” has no Windows disk yet (${storage} holds no data.img).`,
+          'Start it once so Windows is installed, then take a snapshot.',
+        );
       }
       const root = this.folder(machineId);
       await mkdir(root, { recursive: true, mode: 0o700 });
-      await assertFreeSpace(root, files.reduce((n, f) => n + f.allocatedBytes, 0), 'the snapshot', `Free some space in ${root} (older snapshots go with porthole rm-snapshot ${machineId} SNAPSHOT), then try again.`);
-      const createdAt = (this.deps.now?.() ?? new Date());
+      await assertFreeSpace(
+        root,
+        files.reduce((n, f) => n + f.allocatedBytes, 0),
+        'the snapshot',
+        `Free some space in ${root} (older snapshots go with porthole rm-snapshot ${machineId} SNAPSHOT), then try again.`,
+      );
+      const createdAt = this.deps.now?.() ?? new Date();
       const id = newSnapshotId(createdAt);
       const partial = join(root, `${id}.partial`);
       await mkdir(partial, { mode: 0o700 });
@@ -149,11 +175,23 @@ export class Snapshots {
           version: 1,
           id,
           machineId,
-          name: given ?? uniqueName(`Snapshot of ${createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`, taken, 'snapshot', 'Snapshot'),
+          name:
+            given ??
+            uniqueName(
+              `Snapshot of ${createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+              taken,
+              'snapshot',
+              'Snapshot',
+            ),
           createdAt: createdAt.toISOString(),
           installed: record.installed,
           method,
-          files: files.map(({ name: file, apparentBytes, allocatedBytes, mtimeMs }) => ({ name: file, apparentBytes, allocatedBytes, mtimeMs })),
+          files: files.map(({ name: file, apparentBytes, allocatedBytes, mtimeMs }) => ({
+            name: file,
+            apparentBytes,
+            allocatedBytes,
+            mtimeMs,
+          })),
         };
         // Written last, then the folder renamed into place: a listed snapshot is always whole.
         await writeFileAtomic(join(partial, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, 0o600);
@@ -174,13 +212,21 @@ export class Snapshots {
    */
   restore(machineId: string, snapshotId: string): Promise<RestoreResult> {
     return this.locked(machineId, async () => {
-      refuseOnEngineHost(this.deps.engineHostFs, 'restore snapshots', 'Snapshots work with a local engine; on the engine\'s computer, copy the machine\'s folder back while it is stopped.');
+      refuseOnEngineHost(
+        this.deps.engineHostFs,
+        'restore snapshots',
+        "Snapshots work with a local engine; on the engine's computer, copy the machine's folder back while it is stopped.",
+      );
       const storage = await this.deps.machines.assertDiskIdle(machineId, 'a snapshot can be restored');
       const snapshot = await this.require(machineId, snapshotId);
       for (const file of snapshot.files) {
         const info = await stat(join(snapshot.path, file.name)).catch(() => null);
         if (info?.size !== file.apparentBytes) {
-          throw new PortholeError('CONFLICT', `The snapshot ${snapshotId} is damaged: ${file.name} is ${info ? 'not the size it was' : 'missing'}. Nothing was changed.`, `Delete it: porthole rm-snapshot ${machineId} ${snapshotId}.`);
+          throw new PortholeError(
+            'CONFLICT',
+            `The snapshot ${snapshotId} is damaged: ${file.name} is ${info ? 'not the size it was' : 'missing'}. Nothing was changed.`,
+            `Delete it: porthole rm-snapshot ${machineId} ${snapshotId}.`,
+          );
         }
       }
       await this.removeTemps(storage);
@@ -190,14 +236,19 @@ export class Snapshots {
         'restoring the snapshot',
         `Free some space on the disk that holds ${storage} (the machine's storage folder; its snapshots are elsewhere and deleting them frees nothing there), then try again.`,
       );
-      const copies = snapshot.files.map((f) => ({ from: join(snapshot.path, f.name), to: join(storage, RESTORE_PREFIX + f.name), bytes: f.allocatedBytes }));
+      const copies = snapshot.files.map((f) => ({
+        from: join(snapshot.path, f.name),
+        to: join(storage, RESTORE_PREFIX + f.name),
+        bytes: f.allocatedBytes,
+      }));
       try {
         await this.copyAll(copies, { machineId, operation: 'restore', snapshotId });
       } catch (err) {
         await this.removeTemps(storage);
         throw outOfSpace(err, storage, 'restoring the snapshot');
       }
-      for (const file of snapshot.files) await rename(join(storage, RESTORE_PREFIX + file.name), join(storage, file.name));
+      for (const file of snapshot.files)
+        await rename(join(storage, RESTORE_PREFIX + file.name), join(storage, file.name));
       const kept = new Set(snapshot.files.map((f) => f.name));
       const removed: string[] = [];
       for (const file of await diskFiles(storage)) {
@@ -206,7 +257,8 @@ export class Snapshots {
         removed.push(file.name);
       }
       await syncFolder(storage);
-      if (this.deps.store.require(machineId).installed !== snapshot.installed) await this.deps.machines.setInstalled(machineId, snapshot.installed);
+      if (this.deps.store.require(machineId).installed !== snapshot.installed)
+        await this.deps.machines.setInstalled(machineId, snapshot.installed);
       return { snapshot, restored: snapshot.files.map((f) => f.name), removed };
     });
   }
@@ -226,7 +278,10 @@ export class Snapshots {
    * After the machine itself was deleted: its snapshots go only when asked, else they stay where
    * they are (the answer says where). Undefined when it had none.
    */
-  async afterMachineDeleted(machineId: string, deleteThem: boolean): Promise<{ deleted: number; kept: number; path: string } | undefined> {
+  async afterMachineDeleted(
+    machineId: string,
+    deleteThem: boolean,
+  ): Promise<{ deleted: number; kept: number; path: string } | undefined> {
     const path = this.folder(machineId);
     const count = (await this.read(machineId)).length;
     if (!deleteThem) {
@@ -245,7 +300,10 @@ export class Snapshots {
    * Copies every file, reporting progress over all of them in allocated bytes (what really has to be
    * copied: holes are free); the method is `reflink` only if every file was.
    */
-  private async copyAll(copies: Array<{ from: string; to: string; bytes: number }>, what: Omit<SnapshotProgress, 'doneBytes' | 'totalBytes'>): Promise<CopyMethod> {
+  private async copyAll(
+    copies: Array<{ from: string; to: string; bytes: number }>,
+    what: Omit<SnapshotProgress, 'doneBytes' | 'totalBytes'>,
+  ): Promise<CopyMethod> {
     const totalBytes = copies.reduce((n, c) => n + c.bytes, 0);
     let before = 0;
     let last = 0;
@@ -258,7 +316,10 @@ export class Snapshots {
     report(0, true);
     let method: CopyMethod = 'reflink';
     for (const copy of copies) {
-      const used = await copyDiskFile(copy.from, copy.to, { onProgress: (done) => report(Math.min(before + done, totalBytes)), ...(this.deps.cp ? { cp: this.deps.cp } : {}) });
+      const used = await copyDiskFile(copy.from, copy.to, {
+        onProgress: (done) => report(Math.min(before + done, totalBytes)),
+        ...(this.deps.cp ? { cp: this.deps.cp } : {}),
+      });
       if (used === 'sparse-copy') method = 'sparse-copy';
       before += copy.bytes;
     }

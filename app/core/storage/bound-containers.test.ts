@@ -16,8 +16,20 @@ describe('containersOnStorage', () => {
   });
   afterAll(() => rm(root, { recursive: true, force: true }));
 
-  const container = (name: string, image: string, source: string, labels: Record<string, string> = {}): Docker.ContainerInfo =>
-    ({ Id: `${name}-id`, Names: [`/${name}`], Image: image, State: 'exited', Labels: labels, Mounts: [{ Type: 'bind', Source: source, Destination: '/storage' }] }) as unknown as Docker.ContainerInfo;
+  const container = (
+    name: string,
+    image: string,
+    source: string,
+    labels: Record<string, string> = {},
+  ): Docker.ContainerInfo =>
+    ({
+      Id: `${name}-id`,
+      Names: [`/${name}`],
+      Image: image,
+      State: 'exited',
+      Labels: labels,
+      Mounts: [{ Type: 'bind', Source: source, Destination: '/storage' }],
+    }) as unknown as Docker.ContainerInfo;
 
   it('counts Windows containers in or around the folder, and any container on exactly it; not a backup tool with / there', async () => {
     const list = [
@@ -30,7 +42,9 @@ describe('containersOnStorage', () => {
       container('untagged', 'sha256:' + 'a'.repeat(64), '/'),
       container('elsewhere', 'dockurr/windows', join(root, 'other')),
     ];
-    const names = (await containersOnStorage(list, disk, undefined, ['porthole/standin-windows:def'])).map((c) => c.name);
+    const names = (await containersOnStorage(list, disk, undefined, ['porthole/standin-windows:def'])).map(
+      (c) => c.name,
+    );
     expect(names).toEqual(['exact-tool', 'dockur', 'machine-image', 'labelled', 'untagged']);
   });
 });

@@ -52,7 +52,9 @@ export async function containersOnStorage(
   const out: BoundContainer[] = [];
   for (const c of containers) {
     if (except && (c.Id === except || c.Id.startsWith(except))) continue;
-    const mount = (c.Mounts ?? []).find((m) => m.Type === 'bind' && m.Destination.replace(/\/+$/, '') === STORAGE_TARGET);
+    const mount = (c.Mounts ?? []).find(
+      (m) => m.Type === 'bind' && m.Destination.replace(/\/+$/, '') === STORAGE_TARGET,
+    );
     if (!mount?.Source) continue;
     const real = await resolveHostPath(mount.Source, engineHost).catch(() => mount.Source);
     if (real !== wanted && !(around(real, wanted) && runsWindows(c, images))) continue;

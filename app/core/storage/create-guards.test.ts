@@ -32,7 +32,13 @@ describe('what createMachine accepts as storage and shared folders', () => {
     backend = await createBackend({
       configDir: join(root, 'config'),
       dataDir: join(root, 'data'),
-      env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local', 'share'), DOCKER_HOST: `unix://${join(root, 'no-engine.sock')}` },
+      env: {
+        ...process.env,
+        HOME: home,
+        XDG_CONFIG_HOME: join(home, '.config'),
+        XDG_DATA_HOME: join(home, '.local', 'share'),
+        DOCKER_HOST: `unix://${join(root, 'no-engine.sock')}`,
+      },
       watch: false,
     });
     socket = createServer();
@@ -51,7 +57,11 @@ describe('what createMachine accepts as storage and shared folders', () => {
     await writeFile(join(storageDir, 'backups', 'thesis-backup.docx'), 'years of work');
     await writeFile(join(storageDir, 'tmp', 'draft.txt'), 'a draft');
     const machine = await call('createMachine', { name: 'Thesis', storageDir });
-    expect(machine.warnings).toEqual([expect.stringMatching(/^The storage folder .*thesis already holds files \(backups, tmp\)\. They stay where they are, and deleting the machine’s disk never removes them/)]);
+    expect(machine.warnings).toEqual([
+      expect.stringMatching(
+        /^The storage folder .*thesis already holds files \(backups, tmp\)\. They stay where they are, and deleting the machine’s disk never removes them/,
+      ),
+    ]);
     // The image ran meanwhile: its disk and a tmp/ item appear; only the disk is planned.
     await writeFile(join(storageDir, 'data.img'), 'disk');
     await writeFile(join(storageDir, 'tmp', 'win11x64.iso'), 'iso');
@@ -67,17 +77,29 @@ describe('what createMachine accepts as storage and shared folders', () => {
 
   it('item 11: a read-write share of ~/.ssh or ~/.config is refused; read-only is made with a warning', async () => {
     for (const hostPath of [join(home, '.ssh'), join(home, '.config', 'autostart')]) {
-      await expect(call('createMachine', { name: 'Planter', sharedFolders: [{ hostPath, readOnly: false }] })).rejects.toMatchObject({
+      await expect(
+        call('createMachine', { name: 'Planter', sharedFolders: [{ hostPath, readOnly: false }] }),
+      ).rejects.toMatchObject({
         code: 'INVALID_ARGUMENT',
         message: expect.stringMatching(/as the read-write shared folder: it is, holds or lies inside .*, which holds/),
         remedy: 'Share it read-only, or share another folder.',
       });
     }
     expect((await call('listMachines', {})).map((m) => m.name)).not.toContain('Planter');
-    const reader = await call('createMachine', { name: 'Reader', sharedFolders: [{ hostPath: join(home, '.ssh'), readOnly: true }] });
-    expect(reader.warnings).toEqual([expect.stringMatching(/^Windows can read the shared folder .*\.ssh: .*your ssh keys.*read-only\.$/)]);
+    const reader = await call('createMachine', {
+      name: 'Reader',
+      sharedFolders: [{ hostPath: join(home, '.ssh'), readOnly: true }],
+    });
+    expect(reader.warnings).toEqual([
+      expect.stringMatching(/^Windows can read the shared folder .*\.ssh: .*your ssh keys.*read-only\.$/),
+    ]);
     // Changing it to read-write later is refused too.
-    await expect(call('updateMachine', { id: reader.id, changes: { sharedFolders: [{ hostPath: join(home, '.ssh'), readOnly: false }] } })).rejects.toThrow(/read-write shared folder/);
+    await expect(
+      call('updateMachine', {
+        id: reader.id,
+        changes: { sharedFolders: [{ hostPath: join(home, '.ssh'), readOnly: false }] },
+      }),
+    ).rejects.toThrow(/read-write shared folder/);
   });
 
   it('item 12: a file, a FIFO, a dangling symlink or a socket is refused as storage or shared folder at create', async () => {
@@ -87,8 +109,13 @@ describe('what createMachine accepts as storage and shared folders', () => {
     for (const name of ['a-file', 'a-fifo', 'a.sock', 'dangling']) {
       const path = join(root, name);
       const said = name === 'dangling' ? /does not exist/ : /is a file, not a folder/;
-      await expect(call('createMachine', { name: `Storage ${name}`, storageDir: path })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(said) });
-      await expect(call('createMachine', { name: `Share ${name}`, sharedFolders: [{ hostPath: path, readOnly: false }] })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(said) });
+      await expect(call('createMachine', { name: `Storage ${name}`, storageDir: path })).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(said),
+      });
+      await expect(
+        call('createMachine', { name: `Share ${name}`, sharedFolders: [{ hostPath: path, readOnly: false }] }),
+      ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(said) });
     }
     const names = (await call('listMachines', {})).map((m) => m.name);
     expect(names.filter((n) => n.startsWith('Storage ') || n.startsWith('Share '))).toEqual([]);
@@ -100,11 +127,17 @@ describe('what createMachine accepts as storage and shared folders', () => {
   });
 
   it('issue 26 item 9: Porthole’s log folder, ~/.ssh and ~/.config are refused as storage too (the image writes it as root)', async () => {
-    for (const storageDir of [join(home, '.local', 'state', 'porthole'), join(home, '.ssh'), join(home, '.config', 'vm')]) {
-      await expect(call('createMachine', { name: `Sensitive ${storageDir.length}`, storageDir })).rejects.toMatchObject({
-        code: 'INVALID_ARGUMENT',
-        message: expect.stringMatching(/as the storage folder: it is, holds or lies inside .* which holds /),
-      });
+    for (const storageDir of [
+      join(home, '.local', 'state', 'porthole'),
+      join(home, '.ssh'),
+      join(home, '.config', 'vm'),
+    ]) {
+      await expect(call('createMachine', { name: `Sensitive ${storageDir.length}`, storageDir })).rejects.toMatchObject(
+        {
+          code: 'INVALID_ARGUMENT',
+          message: expect.stringMatching(/as the storage folder: it is, holds or lies inside .* which holds /),
+        },
+      );
     }
     expect((await call('listMachines', {})).filter((m) => m.name.startsWith('Sensitive '))).toEqual([]);
   });

@@ -35,7 +35,11 @@ export async function diskSizeGiB(storageDir: string): Promise<number | null> {
  * makes the disk sparse, so it takes room only as Windows writes, and Windows (and every other program there)
  * stops when that file system is full. `onDiskGiB` is the disk there now (its room is already taken up to its use).
  */
-export async function diskBeyondFreeSpace(storageDir: string, newGiB: number, onDiskGiB: number | null): Promise<string | null> {
+export async function diskBeyondFreeSpace(
+  storageDir: string,
+  newGiB: number,
+  onDiskGiB: number | null,
+): Promise<string | null> {
   const info = await statfs(storageDir).catch(() => null);
   if (!info) return null;
   const free = info.bavail * info.bsize;

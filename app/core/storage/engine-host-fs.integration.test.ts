@@ -59,7 +59,9 @@ describe('storage on a remote engine’s computer, through the TLS engine (a pri
 
   it('inspects an ISO there with the same answer as here, and refuses a missing one saying where it looked', async () => {
     expect(await fs.inspectIso(testIso)).toEqual({ ...(await inspectIso(testIso)), path: testIso });
-    await expect(fs.inspectIso(`${remote.root}/none.iso`)).rejects.toThrow(`The custom ISO ${remote.root}/none.iso does not exist: it may have been moved, renamed or deleted (on 127.0.0.1, the engine's computer).`);
+    await expect(fs.inspectIso(`${remote.root}/none.iso`)).rejects.toThrow(
+      `The custom ISO ${remote.root}/none.iso does not exist: it may have been moved, renamed or deleted (on 127.0.0.1, the engine's computer).`,
+    );
     expect(remote.touched).toEqual([]);
   });
 
@@ -67,18 +69,38 @@ describe('storage on a remote engine’s computer, through the TLS engine (a pri
     await sh('sh', '-c', `printf 'echo porthole\\r\\n' > ${oemDir}/install.bat`);
     const storageDir = `${remote.root}/data/machines/xyz`;
     const settings = {
-      id: 'xyz', name: 'Remote', version: '11', ramGiB: 1, cpuCores: 1, diskGiB: 64, diskFormat: 'raw', username: 'A', password: 'pw-not-logged',
-      language: 'English', screen: { width: 1024, height: 768 }, kvm: false, image, ports: { web: 0, rdp: 0 }, storageDir, sharedFolders: [],
+      id: 'xyz',
+      name: 'Remote',
+      version: '11',
+      ramGiB: 1,
+      cpuCores: 1,
+      diskGiB: 64,
+      diskFormat: 'raw',
+      username: 'A',
+      password: 'pw-not-logged',
+      language: 'English',
+      screen: { width: 1024, height: 768 },
+      kvm: false,
+      image,
+      ports: { web: 0, rdp: 0 },
+      storageDir,
+      sharedFolders: [],
     } as unknown as MachineSettings;
     const oemTarget = `${remote.root}/oem/xyz`;
     const spec = buildContainerSpec(settings, { oemDir: oemTarget, installed: true, instance: 'it' });
     // The /oem source here is read from oemDir (this computer's); the bind names the folder there.
-    const storage = new RemoteStorage({ ...fs, writeFiles: (_dir, files) => fs.writeFiles(oemTarget, files) }, `${remote.root}/data`);
+    const storage = new RemoteStorage(
+      { ...fs, writeFiles: (_dir, files) => fs.writeFiles(oemTarget, files) },
+      `${remote.root}/data`,
+    );
     const read = await import('node:fs/promises');
     const files = await read.readdir(oemDir);
     expect(files).toEqual(['install.bat']);
     // prepare() reads the local OEM folder named in the spec: point the spec at the local one, the copy at the far one.
-    const local = { ...spec, HostConfig: { ...spec.HostConfig, Binds: spec.HostConfig!.Binds!.map((b) => b.replace(oemTarget, oemDir)) } };
+    const local = {
+      ...spec,
+      HostConfig: { ...spec.HostConfig, Binds: spec.HostConfig!.Binds!.map((b) => b.replace(oemTarget, oemDir)) },
+    };
     const id = await storage.wrap(client).create(local);
     try {
       expect(await sh('stat', '-c', '%U %F', storageDir)).toBe('root directory');

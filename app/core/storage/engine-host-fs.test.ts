@@ -21,12 +21,23 @@ function fakeEngine(existing: string[], answer: (made: Made) => string, images =
   const made: Made[] = [];
   const removed: number[] = [];
   const docker = {
-    getImage: (name: string) => ({ inspect: async () => (images.includes(name) ? {} : Promise.reject(new Error('no such image'))) }),
-    listImages: async () => [...images.map((name, i) => ({ RepoTags: [name], Size: 100 + i })), { RepoTags: ['<none>:<none>'], Size: 1 }],
+    getImage: (name: string) => ({
+      inspect: async () => (images.includes(name) ? {} : Promise.reject(new Error('no such image'))),
+    }),
+    listImages: async () => [
+      ...images.map((name, i) => ({ RepoTags: [name], Size: 100 + i })),
+      { RepoTags: ['<none>:<none>'], Size: 1 },
+    ],
     createContainer: async (options: Made) => {
-      if (options.Image.startsWith('noshell')) throw new Error('(HTTP code 400) OCI runtime create failed: exec: "sh": executable file not found in $PATH: unknown');
+      if (options.Image.startsWith('noshell'))
+        throw new Error(
+          '(HTTP code 400) OCI runtime create failed: exec: "sh": executable file not found in $PATH: unknown',
+        );
       const source = options.HostConfig.Mounts[0]!.Source;
-      if (!existing.includes(source)) throw new Error(`(HTTP code 400) invalid mount config for type "bind": bind source path does not exist: ${source}`);
+      if (!existing.includes(source))
+        throw new Error(
+          `(HTTP code 400) invalid mount config for type "bind": bind source path does not exist: ${source}`,
+        );
       made.push(options);
       const index = made.length - 1;
       return {
@@ -54,7 +65,9 @@ describe('engineHostFs: files of a remote engine’s computer, looked at in shor
   });
 
   it('makes a folder with its parent mounted read-write, and says whether it made it', async () => {
-    const engine = fakeEngine(['/', '/data'], (m) => (m.Cmd[0] === 'porthole/machines/abc' ? 'made=yes\n' : 'made=no\n'));
+    const engine = fakeEngine(['/', '/data'], (m) =>
+      m.Cmd[0] === 'porthole/machines/abc' ? 'made=yes\n' : 'made=no\n',
+    );
     const fs = engineHostFs(engine.docker, { host: 'box', images: () => ['img:1'] });
     expect(await fs.makeFolder('/data/porthole/machines/abc')).toEqual({ made: true });
     expect(engine.made[0]!.HostConfig.Mounts[0]).toMatchObject({ Source: '/data', ReadOnly: false });
@@ -76,16 +89,28 @@ describe('engineHostFs: files of a remote engine’s computer, looked at in shor
     const hex = sector.map((b: number) => b.toString(16).padStart(2, '0')).join(' ');
     const engine = fakeEngine(['/', '/isos'], () => `kind=file\nsize=20000000\n---bytes\n${hex}\n`);
     const fs = engineHostFs(engine.docker, { host: 'box', images: () => ['img:1'] });
-    expect(await fs.inspectIso('/isos/a.iso')).toEqual({ path: '/isos/a.iso', sizeBytes: 20_000_000, format: 'iso9660', volumeLabel: 'MY_LABEL' });
+    expect(await fs.inspectIso('/isos/a.iso')).toEqual({
+      path: '/isos/a.iso',
+      sizeBytes: 20_000_000,
+      format: 'iso9660',
+      volumeLabel: 'MY_LABEL',
+    });
     expect(engine.made[0]!.Cmd).toEqual(['a.iso', '16', '64']);
   });
 
   it('says where it looked when the ISO is missing there, too small there, or not an ISO', async () => {
-    const answers = ['kind=missing\n', 'kind=file\nsize=1000\n---bytes\n', 'kind=file\nsize=20000000\n---bytes\n00 00 00\n', 'kind=folder\n'];
+    const answers = [
+      'kind=missing\n',
+      'kind=file\nsize=1000\n---bytes\n',
+      'kind=file\nsize=20000000\n---bytes\n00 00 00\n',
+      'kind=folder\n',
+    ];
     let i = 0;
     const engine = fakeEngine(['/', '/isos'], () => answers[i++]!);
     const fs = engineHostFs(engine.docker, { host: 'box', images: () => ['img:1'] });
-    await expect(fs.inspectIso('/isos/a.iso')).rejects.toThrow("The custom ISO /isos/a.iso does not exist: it may have been moved, renamed or deleted (on box, the engine's computer).");
+    await expect(fs.inspectIso('/isos/a.iso')).rejects.toThrow(
+      "The custom ISO /isos/a.iso does not exist: it may have been moved, renamed or deleted (on box, the engine's computer).",
+    );
     await expect(fs.inspectIso('/isos/a.iso')).rejects.toThrow(/only 1000 bytes.*\(on box, the engine's computer\)/);
     await expect(fs.inspectIso('/isos/a.iso')).rejects.toThrow(/not an ISO image.*on box/);
     await expect(fs.inspectIso('/isos/a.iso')).rejects.toThrow(/is a folder, not an ISO file.*on box/);
@@ -95,7 +120,10 @@ describe('engineHostFs: files of a remote engine’s computer, looked at in shor
   it('with no machine image on the engine, says so and what to do (never pulls)', async () => {
     const engine = fakeEngine(['/'], () => '', []);
     const fs = engineHostFs(engine.docker, { host: 'box', images: () => ['img:1'] });
-    await expect(fs.kind('/x')).rejects.toMatchObject({ code: 'ENGINE_UNAVAILABLE', message: expect.stringMatching(/the engine has none yet \(img:1 included\)/) });
+    await expect(fs.kind('/x')).rejects.toMatchObject({
+      code: 'ENGINE_UNAVAILABLE',
+      message: expect.stringMatching(/the engine has none yet \(img:1 included\)/),
+    });
     expect(engine.made).toEqual([]);
   });
 
@@ -108,6 +136,8 @@ describe('engineHostFs: files of a remote engine’s computer, looked at in shor
 
   it('refuses a relative folder with what to type', async () => {
     const fs = engineHostFs(fakeEngine(['/'], () => '').docker, { host: 'box', images: () => ['img:1'] });
-    await expect(fs.makeFolder('vms')).rejects.toThrow('A folder on box must be a full path (starting with /), not “vms”.');
+    await expect(fs.makeFolder('vms')).rejects.toThrow(
+      'A folder on box must be a full path (starting with /), not “vms”.',
+    );
   });
 });

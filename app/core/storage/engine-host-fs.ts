@@ -25,8 +25,10 @@ export interface EngineHostFs {
 }
 
 /** The scripts, constants: paths reach them as arguments ($1…), never inside the script text. */
-const KIND_SCRIPT = 'p="/host/$1"; if [ -d "$p" ]; then echo kind=folder; elif [ -f "$p" ]; then echo kind=file; elif [ -e "$p" ]; then echo kind=other; else echo kind=missing; fi';
-const MKDIR_SCRIPT = 'p="/host/$1"; if [ -d "$p" ]; then echo made=no; exit 0; fi; mkdir -p -- "$p" && [ -d "$p" ] && echo made=yes';
+const KIND_SCRIPT =
+  'p="/host/$1"; if [ -d "$p" ]; then echo kind=folder; elif [ -f "$p" ]; then echo kind=file; elif [ -e "$p" ]; then echo kind=other; else echo kind=missing; fi';
+const MKDIR_SCRIPT =
+  'p="/host/$1"; if [ -d "$p" ]; then echo made=no; exit 0; fi; mkdir -p -- "$p" && [ -d "$p" ] && echo made=yes';
 // Each file's text is in the environment (F0, F1, …), its name an argument: printf '%s' writes it as is.
 const WRITE_SCRIPT = [
   'd="/host/$1"; shift; mkdir -p -- "$d" || exit 1; i=0',
@@ -73,21 +75,39 @@ export function engineHostFs(docker: Docker | (() => Docker), options: EngineHos
   const api = (): Docker => (typeof docker === 'function' ? docker() : docker);
   const { host } = options;
   const absolute = (path: string): string => {
-    if (!path.startsWith('/')) throw new PortholeError('INVALID_ARGUMENT', `A folder on ${host} must be a full path (starting with /), not “${path}”.`, 'Type the full path of the folder on that computer.');
+    if (!path.startsWith('/'))
+      throw new PortholeError(
+        'INVALID_ARGUMENT',
+        `A folder on ${host} must be a full path (starting with /), not “${path}”.`,
+        'Type the full path of the folder on that computer.',
+      );
     return posix.resolve('/', path);
   };
 
   /** Runs `script` with the nearest existing folder of `path` at /host (read-only unless `write`). */
-  const run = async (path: string, script: string, args: (m: Mounted) => string[], opts: { write?: boolean; env?: string[] } = {}): Promise<string> => {
+  const run = async (
+    path: string,
+    script: string,
+    args: (m: Mounted) => string[],
+    opts: { write?: boolean; env?: string[] } = {},
+  ): Promise<string> => {
     const images = await helperImages(api(), options.images(), host);
     // From the parent on: a bind of the path itself would mount a file at /host when it is one.
     const full = absolute(path);
     const sources = ancestors(posix.dirname(full));
     let image = 0;
-    for (let i = 0; ; ) {
+    for (let i = 0; ;) {
       const source = sources[i]!;
       try {
-        return await runOnce(api(), images[image]!, script, args({ source, rest: relativeTo(source, full) }), source, opts, options.timeoutMs ?? 30_000);
+        return await runOnce(
+          api(),
+          images[image]!,
+          script,
+          args({ source, rest: relativeTo(source, full) }),
+          source,
+          opts,
+          options.timeoutMs ?? 30_000,
+        );
       } catch (err) {
         if (i < sources.length - 1 && isRefusedMount(err)) i += 1;
         else if (image < images.length - 1 && isMissingShell(err)) image += 1;
@@ -96,7 +116,8 @@ export function engineHostFs(docker: Docker | (() => Docker), options: EngineHos
     }
   };
 
-  const fieldOf = (output: string, name: string): string | undefined => new RegExp(`^${name}=(.*)$`, 'm').exec(output.replace(/\r/g, ''))?.[1]?.trim();
+  const fieldOf = (output: string, name: string): string | undefined =>
+    new RegExp(`^${name}=(.*)$`, 'm').exec(output.replace(/\r/g, ''))?.[1]?.trim();
 
   return {
     host,
@@ -107,19 +128,39 @@ export function engineHostFs(docker: Docker | (() => Docker), options: EngineHos
     },
     async makeFolder(path) {
       const made = fieldOf(await run(path, MKDIR_SCRIPT, (m) => [m.rest], { write: true }), 'made');
-      if (made !== 'yes' && made !== 'no') throw new PortholeError('INVALID_ARGUMENT', `Porthole could not make the folder ${path} on ${host} (the engine's computer).`, 'Check that its parent folder is writable there, or choose another folder.');
+      if (made !== 'yes' && made !== 'no')
+        throw new PortholeError(
+          'INVALID_ARGUMENT',
+          `Porthole could not make the folder ${path} on ${host} (the engine's computer).`,
+          'Check that its parent folder is writable there, or choose another folder.',
+        );
       return { made: made === 'yes' };
     },
     async writeFiles(dir, files) {
-      for (const f of files) if (!/^[\w.-]+$/.test(f.name)) throw new PortholeError('INTERNAL', `Not a plain file name: ${f.name}`);
+      for (const f of files)
+        if (!/^[\w.-]+$/.test(f.name)) throw new PortholeError('INTERNAL', `Not a plain file name: ${f.name}`);
       const env = files.map((f, i) => `F${i}=${f.text}`);
       const out = await run(dir, WRITE_SCRIPT, (m) => [m.rest, ...files.map((f) => f.name)], { write: true, env });
-      if (fieldOf(out, 'written') !== 'yes') throw new PortholeError('INVALID_ARGUMENT', `Porthole could not write its files into ${dir} on ${host} (the engine's computer).`, 'Check that the folder is writable there.');
+      if (fieldOf(out, 'written') !== 'yes')
+        throw new PortholeError(
+          'INVALID_ARGUMENT',
+          `Porthole could not write its files into ${dir} on ${host} (the engine's computer).`,
+          'Check that the folder is writable there.',
+        );
     },
     async inspectIso(path) {
-      if (!path.startsWith('/')) throw new PortholeError('ISO_INVALID', `The custom ISO must be given as a full path on ${host}, not “${path}”.`, `Type the full path of the ISO file on ${host}.`);
+      if (!path.startsWith('/'))
+        throw new PortholeError(
+          'ISO_INVALID',
+          `The custom ISO must be given as a full path on ${host}, not “${path}”.`,
+          `Type the full path of the ISO file on ${host}.`,
+        );
       const sector = 2048;
-      const out = await run(path, ISO_SCRIPT, (m) => [m.rest, String(DESCRIPTOR_BYTES.start / sector), String(DESCRIPTOR_BYTES.length / sector)]);
+      const out = await run(path, ISO_SCRIPT, (m) => [
+        m.rest,
+        String(DESCRIPTOR_BYTES.start / sector),
+        String(DESCRIPTOR_BYTES.length / sector),
+      ]);
       const kind = fieldOf(out, 'kind');
       if (kind === 'missing') throw onHost(notAnIsoFile(path, 'missing'), host);
       if (kind === 'folder') throw onHost(notAnIsoFile(path, 'folder'), host);
@@ -128,8 +169,16 @@ export function engineHostFs(docker: Docker | (() => Docker), options: EngineHos
       try {
         assertIsoSize(path, size);
         const hex = (out.replace(/\r/g, '').split('\n---bytes\n')[1] ?? '').split(/\s+/).filter(Boolean);
-        const read = readDescriptors(path, Uint8Array.from(hex, (h) => Number.parseInt(h, 16)));
-        return { path, sizeBytes: size, format: read.udf ? 'udf' : 'iso9660', ...(read.label ? { volumeLabel: read.label } : {}) };
+        const read = readDescriptors(
+          path,
+          Uint8Array.from(hex, (h) => Number.parseInt(h, 16)),
+        );
+        return {
+          path,
+          sizeBytes: size,
+          format: read.udf ? 'udf' : 'iso9660',
+          ...(read.label ? { volumeLabel: read.label } : {}),
+        };
       } catch (err) {
         throw err instanceof PortholeError ? onHost(err, host) : err;
       }
@@ -139,7 +188,11 @@ export function engineHostFs(docker: Docker | (() => Docker), options: EngineHos
 
 /** The same refusal, saying where the file was looked at. */
 function onHost(err: PortholeError, host: string): PortholeError {
-  return new PortholeError(err.code, `${err.message.replace(/\.$/, '')} (on ${host}, the engine's computer).`, err.remedy);
+  return new PortholeError(
+    err.code,
+    `${err.message.replace(/\.$/, '')} (on ${host}, the engine's computer).`,
+    err.remedy,
+  );
 }
 
 /**
@@ -161,10 +214,21 @@ async function helperImages(docker: Docker, preferred: string[], host: string): 
 /** The image has no `sh` to run the helper's script: the next one is tried. */
 function isMissingShell(err: unknown): boolean {
   const message = err instanceof Error ? err.message : String(err);
-  return /executable file not found|"sh": .*not found|no such file or directory: unknown/i.test(message) && !/bind source path/i.test(message);
+  return (
+    /executable file not found|"sh": .*not found|no such file or directory: unknown/i.test(message) &&
+    !/bind source path/i.test(message)
+  );
 }
 
-async function runOnce(docker: Docker, image: string, script: string, args: string[], source: string, opts: { write?: boolean; env?: string[] }, timeoutMs: number): Promise<string> {
+async function runOnce(
+  docker: Docker,
+  image: string,
+  script: string,
+  args: string[],
+  source: string,
+  opts: { write?: boolean; env?: string[] },
+  timeoutMs: number,
+): Promise<string> {
   const container = await docker.createContainer({
     Image: image,
     Entrypoint: ['sh', '-c', script, 'porthole-host-fs'],

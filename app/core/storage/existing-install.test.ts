@@ -38,7 +38,7 @@ describe('an existing install in a storage folder', () => {
     expect(await windowsInstalledIn(join(dir, 'none'))).toBe(false);
   });
 
-  it('reads what the image wrote as a guest\'s files: no link followed, no FIFO waited on, a huge file unread', async () => {
+  it("reads what the image wrote as a guest's files: no link followed, no FIFO waited on, a huge file unread", async () => {
     const host = await mkdtemp(join(tmpdir(), 'porthole-host-'));
     try {
       await writeFile(join(host, 'shadow'), 'root:$6$HOSTSECRET:19000\n');

@@ -33,7 +33,9 @@ export function knownEngineFolders(env: NodeJS.ProcessEnv, home: string): string
     join(dataHome, 'containers'),
     join(home, '.local', 'share', 'docker'),
     join(home, '.local', 'share', 'containers'),
-    ...(runtime && isAbsolute(runtime) ? [join(runtime, 'docker'), join(runtime, 'containers'), join(runtime, 'libpod')] : []),
+    ...(runtime && isAbsolute(runtime)
+      ? [join(runtime, 'docker'), join(runtime, 'containers'), join(runtime, 'libpod')]
+      : []),
   ];
   return [...new Set(folders)];
 }
@@ -49,7 +51,9 @@ function folderFrom(value: unknown): string[] {
 /** GET `path` on the engine, its JSON answer or null; aborted at the deadline. */
 function engineGet(docker: Docker, path: string, signal: AbortSignal): Promise<unknown> {
   return new Promise((done) => {
-    docker.modem.dial({ path, method: 'GET', statusCodes: { 200: true }, abortSignal: signal }, (err, result) => done(err ? null : result));
+    docker.modem.dial({ path, method: 'GET', statusCodes: { 200: true }, abortSignal: signal }, (err, result) =>
+      done(err ? null : result),
+    );
   });
 }
 
@@ -64,9 +68,16 @@ export async function engineReportedFolders(docker: Docker, podman = false): Pro
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), INFO_DEADLINE_MS);
   try {
-    const [info, libpod] = await Promise.all([engineGet(docker, '/info', abort.signal), podman ? engineGet(docker, '/libpod/info', abort.signal) : null]);
-    const folders = info && typeof info === 'object' ? folderFrom((info as { DockerRootDir?: unknown }).DockerRootDir) : [];
-    const store = libpod && typeof libpod === 'object' ? (libpod as { store?: { graphRoot?: unknown; runRoot?: unknown } }).store : undefined;
+    const [info, libpod] = await Promise.all([
+      engineGet(docker, '/info', abort.signal),
+      podman ? engineGet(docker, '/libpod/info', abort.signal) : null,
+    ]);
+    const folders =
+      info && typeof info === 'object' ? folderFrom((info as { DockerRootDir?: unknown }).DockerRootDir) : [];
+    const store =
+      libpod && typeof libpod === 'object'
+        ? (libpod as { store?: { graphRoot?: unknown; runRoot?: unknown } }).store
+        : undefined;
     if (store && typeof store === 'object') folders.push(...folderFrom(store.graphRoot), ...folderFrom(store.runRoot));
     return [...new Set(folders)];
   } catch {

@@ -47,7 +47,10 @@ describe('containers that bind a disk (real engine, stand-in image)', () => {
     // Another image on exactly this folder could write into the disk: refused, before any container.
     const onIt = `porthole-test-on-disk-${Math.random().toString(36).slice(2, 8)}`;
     containers.push(await docker('create', '--name', onIt, '-v', `${storageDir}:/storage`, tag, '/tool'));
-    await expect(h.call('startMachine', { id: m.id })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining(`“${onIt}” already uses ${storageDir}`) });
+    await expect(h.call('startMachine', { id: m.id })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining(`“${onIt}” already uses ${storageDir}`),
+    });
     expect(await h.containersOf(m.id)).toEqual([]);
     await docker('rm', '-f', onIt);
 
@@ -83,7 +86,13 @@ describe('the engine’s own folder (a private engine with --data-root elsewhere
         message: expect.stringContaining(`it is, holds or lies inside ${dataRoot}, the container engine’s own folder`),
       });
     }
-    await expect(h.call('createMachine', { name: uniqueName('Engine'), ...base, sharedFolders: [{ hostPath: join(dataRoot, 'volumes'), readOnly: true }] })).rejects.toThrow(/container engine’s own folder/);
+    await expect(
+      h.call('createMachine', {
+        name: uniqueName('Engine'),
+        ...base,
+        sharedFolders: [{ hostPath: join(dataRoot, 'volumes'), readOnly: true }],
+      }),
+    ).rejects.toThrow(/container engine’s own folder/);
     expect(await h.call('listMachines', {})).toEqual([]);
   });
 });

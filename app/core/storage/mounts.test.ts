@@ -36,9 +36,14 @@ describe('assertMountsUsable', () => {
   });
 
   it('refuses a missing storage folder or shared folder, and a file in their place', async () => {
-    await expect(assertMountsUsable({ ...m, storageDir: join(dir, 'gone') })).rejects.toThrow(/storage folder .*gone does not exist/);
+    await expect(assertMountsUsable({ ...m, storageDir: join(dir, 'gone') })).rejects.toThrow(
+      /storage folder .*gone does not exist/,
+    );
     const missing = { ...m, sharedFolders: [{ hostPath: join(dir, 'nope'), readOnly: true }] };
-    await expect(assertMountsUsable(missing)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/shared folder .*nope does not exist/) });
+    await expect(assertMountsUsable(missing)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/shared folder .*nope does not exist/),
+    });
     const file = { ...m, sharedFolders: [{ hostPath: join(dir, 'a-file'), readOnly: true }] };
     await expect(assertMountsUsable(file)).rejects.toThrow(/is a file, not a folder/);
   });
@@ -50,7 +55,13 @@ describe('assertMountsUsable', () => {
   });
 
   it('applies the path policy when given: a shared folder turned into a symlink to / is refused at start', async () => {
-    const policy = { home: join(dir, 'home'), configDir: join(dir, 'config'), dataDir: join(dir, 'data'), machineId: m.id, others: [] };
+    const policy = {
+      home: join(dir, 'home'),
+      configDir: join(dir, 'config'),
+      dataDir: join(dir, 'data'),
+      machineId: m.id,
+      others: [],
+    };
     await expect(assertMountsUsable(m, { policy })).resolves.toBeUndefined();
     const link = join(dir, 'docs-link');
     await symlink(join(dir, 'docs'), link);
@@ -58,6 +69,9 @@ describe('assertMountsUsable', () => {
     await expect(assertMountsUsable(linked, { policy })).resolves.toBeUndefined();
     await unlink(link);
     await symlink('/', link);
-    await expect(assertMountsUsable(linked, { policy })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/docs-link \(it leads to \/\).*whole computer/) });
+    await expect(assertMountsUsable(linked, { policy })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/docs-link \(it leads to \/\).*whole computer/),
+    });
   });
 });

@@ -5,7 +5,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { executeDiskDelete, makeStorageFolder, planDiskDelete, STORAGE_MARKER, storageContents } from './ownership';
 import type { EngineHostFs } from './engine-host-fs';
 
-const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
+const exists = (p: string): Promise<boolean> =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 describe('storage ownership', () => {
   let root: string;
@@ -41,7 +45,11 @@ describe('storage ownership', () => {
     await makeStorageFolder(dir, 'vm');
     await imageFiles(dir);
     const plan = await planDiskDelete(dir, 'vm');
-    expect(plan).toMatchObject({ kind: 'folder', keep: [], remove: expect.arrayContaining(['data.img', 'tmp', STORAGE_MARKER, 'win11x64.iso']) });
+    expect(plan).toMatchObject({
+      kind: 'folder',
+      keep: [],
+      remove: expect.arrayContaining(['data.img', 'tmp', STORAGE_MARKER, 'win11x64.iso']),
+    });
     expect(plan.apparentBytes).toBeGreaterThan(0);
     await executeDiskDelete(plan);
     expect(await exists(dir)).toBe(false);
@@ -91,12 +99,25 @@ describe('storage ownership', () => {
     const unreachable = async (): Promise<never> => {
       throw new Error('the engine computer is not asked here');
     };
-    const remote: EngineHostFs = { host: 'server', kind: unreachable, makeFolder: unreachable, writeFiles: unreachable, inspectIso: unreachable };
+    const remote: EngineHostFs = {
+      host: 'server',
+      kind: unreachable,
+      makeFolder: unreachable,
+      writeFiles: unreachable,
+      inspectIso: unreachable,
+    };
     const plan = await planDiskDelete(dir, 'vm', [], remote);
-    expect(plan).toMatchObject({ kind: 'refused', remove: [], reason: expect.stringContaining("on server, the engine's computer") as string });
+    expect(plan).toMatchObject({
+      kind: 'refused',
+      remove: [],
+      reason: expect.stringContaining("on server, the engine's computer") as string,
+    });
     // Even a plan made elsewhere is not carried out here while the engine is remote.
     const local = await planDiskDelete(dir, 'vm');
-    await expect(executeDiskDelete(local, remote)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('Nothing was changed') as string });
+    await expect(executeDiskDelete(local, remote)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('Nothing was changed') as string,
+    });
     expect((await readdir(dir)).sort()).toEqual(before);
   });
 
@@ -141,7 +162,8 @@ describe('storage ownership', () => {
     const dir = join(root, 'vm');
     await makeStorageFolder(dir, 'vm');
     await mkdir(join(dir, 'backups', 'win11x64.2'), { recursive: true });
-    for (const name of ['data.img', 'windows.rom', 'windows.vars', 'windows.base', 'win11x64.iso']) await writeFile(join(dir, 'backups', 'win11x64.2', name), 'x');
+    for (const name of ['data.img', 'windows.rom', 'windows.vars', 'windows.base', 'win11x64.iso'])
+      await writeFile(join(dir, 'backups', 'win11x64.2', name), 'x');
     await mkdir(join(dir, 'tmp', 'unpack'), { recursive: true });
     await writeFile(join(dir, 'tmp', 'unpack', 'sources.wim'), 'x');
     await writeFile(join(dir, 'tmp', 'win11x64.iso'), 'x');

@@ -41,7 +41,11 @@ function errno(err: unknown): string | undefined {
  * Makes a new machine's storage folder. Only a folder that did not exist before is Porthole's:
  * it gets the marker (written atomically). An existing folder is used as it is, unmarked.
  */
-export async function makeStorageFolder(dir: string, machineId: string, remote?: EngineHostFs): Promise<{ own: boolean }> {
+export async function makeStorageFolder(
+  dir: string,
+  machineId: string,
+  remote?: EngineHostFs,
+): Promise<{ own: boolean }> {
   const marker: Marker = { machineId, createdAt: new Date().toISOString() };
   // A remote engine: the folder is on its computer, made there (as the engine's user), never here.
   if (remote) {
@@ -66,7 +70,9 @@ async function readMarker(dir: string): Promise<Marker | null> {
     const read = await readGuestFile(dir, STORAGE_MARKER, { maxBytes: 4096 });
     if (!read.ok) return null;
     const parsed = JSON.parse(read.bytes.toString('utf8')) as Partial<Marker>;
-    return typeof parsed.machineId === 'string' && typeof parsed.createdAt === 'string' ? { machineId: parsed.machineId, createdAt: parsed.createdAt } : null;
+    return typeof parsed.machineId === 'string' && typeof parsed.createdAt === 'string'
+      ? { machineId: parsed.machineId, createdAt: parsed.createdAt }
+      : null;
   } catch {
     return null;
   }
@@ -104,7 +110,8 @@ const BACKUP_FILE = /^(?:data\..+|windows\..+|.+\.rom|.+\.vars|.+\.iso)$/i;
  * Windows 9x work folders. The image empties it at each install; a tmp/ holding any other name is not
  * the image's (a person's own tmp/): it stays whole.
  */
-const TMP_ENTRY = /^(?:unpack|setup|esd|windows\.img|win9x\.bin|wim-header\.bin|win9x-[\w.-]+|winme-[\w.-]+|[^/]+\.(?:iso|esd|wim|tmp|img))$/i;
+const TMP_ENTRY =
+  /^(?:unpack|setup|esd|windows\.img|win9x\.bin|wim-header\.bin|win9x-[\w.-]+|winme-[\w.-]+|[^/]+\.(?:iso|esd|wim|tmp|img))$/i;
 
 /** The entries of `dir` (never through a symlink), or null when there are too many or it cannot be read. */
 async function innerEntries(dir: string): Promise<Array<{ name: string; info: Stats }> | null> {
@@ -121,7 +128,10 @@ async function innerEntries(dir: string): Promise<Array<{ name: string; info: St
 async function isImageFolder(dir: string, name: string): Promise<boolean> {
   const entries = await innerEntries(join(dir, name));
   if (!entries) return false;
-  if (name === 'tmp') return entries.every((e) => !e.info.isSymbolicLink() && (e.info.isFile() || e.info.isDirectory()) && TMP_ENTRY.test(e.name));
+  if (name === 'tmp')
+    return entries.every(
+      (e) => !e.info.isSymbolicLink() && (e.info.isFile() || e.info.isDirectory()) && TMP_ENTRY.test(e.name),
+    );
   for (const e of entries) {
     if (!e.info.isDirectory()) return false;
     const files = await innerEntries(join(dir, name, e.name));
@@ -177,7 +187,12 @@ export async function storageContents(dir: string): Promise<{ foreign: string[];
  * - `missing`: there is no folder: nothing to remove.
  * `kept`: the names the folder held when the machine was given it (storageContents): never removed.
  */
-export async function planDiskDelete(dir: string, machineId: string, kept: readonly string[] = [], remote?: EngineHostFs): Promise<DeletePlan> {
+export async function planDiskDelete(
+  dir: string,
+  machineId: string,
+  kept: readonly string[] = [],
+  remote?: EngineHostFs,
+): Promise<DeletePlan> {
   // A remote engine: the disk is on its computer; this computer's folder of that name is not looked at.
   if (remote) {
     return {
@@ -194,7 +209,8 @@ export async function planDiskDelete(dir: string, machineId: string, kept: reado
   try {
     info = await lstat(dir);
   } catch (err) {
-    if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return { path: dir, kind: 'missing', remove: [], keep: [], allocatedBytes: 0, apparentBytes: 0 };
+    if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR')
+      return { path: dir, kind: 'missing', remove: [], keep: [], allocatedBytes: 0, apparentBytes: 0 };
     throw err;
   }
   if (!info.isDirectory()) {
@@ -221,7 +237,14 @@ export async function planDiskDelete(dir: string, machineId: string, kept: reado
   }
   if (mine && keep.length === 0) {
     const whole = await folderUsage(dir);
-    return { path: dir, kind: 'folder', remove, keep, allocatedBytes: whole.allocatedBytes, apparentBytes: whole.apparentBytes };
+    return {
+      path: dir,
+      kind: 'folder',
+      remove,
+      keep,
+      allocatedBytes: whole.allocatedBytes,
+      apparentBytes: whole.apparentBytes,
+    };
   }
   return { path: dir, kind: 'files', remove, keep, allocatedBytes, apparentBytes };
 }
@@ -232,7 +255,11 @@ export async function planDiskDelete(dir: string, machineId: string, kept: reado
  */
 export async function executeDiskDelete(plan: DeletePlan, remote?: EngineHostFs): Promise<void> {
   if (plan.kind !== 'folder' && plan.kind !== 'files') return;
-  refuseOnEngineHost(remote, 'delete files', 'Delete the machine and keep its disk, then remove its folder on that computer by hand.');
+  refuseOnEngineHost(
+    remote,
+    'delete files',
+    'Delete the machine and keep its disk, then remove its folder on that computer by hand.',
+  );
   for (const name of plan.remove) await rm(join(plan.path, name), { recursive: true, force: true });
   // The folder goes only if it is empty now: a file that appeared since the plan stays, with its folder.
   if (plan.kind === 'folder') await rmdir(plan.path).catch(() => undefined);

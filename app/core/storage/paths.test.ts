@@ -33,9 +33,16 @@ describe('path policy', () => {
   afterAll(() => rm(root, { recursive: true, force: true }));
 
   const refusedStorage = (path: string, reason: RegExp) =>
-    expect(assertStorageAllowed(path, policy)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(reason), remedy: expect.any(String) });
+    expect(assertStorageAllowed(path, policy)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(reason),
+      remedy: expect.any(String),
+    });
   const refusedShared = (path: string, reason: RegExp) =>
-    expect(assertSharedAllowed(path, join(home, 'vms', 'mine'), policy)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(reason) });
+    expect(assertSharedAllowed(path, join(home, 'vms', 'mine'), policy)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(reason),
+    });
 
   it('resolves a folder not made yet through its nearest existing ancestor, symlinks included', async () => {
     expect(await resolveHostPath(join(home, 'linked-etc', 'new', 'deeper'))).toBe('/etc/new/deeper');
@@ -46,7 +53,9 @@ describe('path policy', () => {
     await expect(assertStorageAllowed(join(home, 'vms', 'mine'), policy)).resolves.toBe(join(home, 'vms', 'mine'));
     await expect(assertStorageAllowed(join(root, 'vms-link', 'mine'), policy)).resolves.toBe(join(home, 'vms', 'mine'));
     await expect(assertStorageAllowed(join(root, 'data', 'machines', 'mine'), policy)).resolves.toBeTruthy();
-    await expect(assertSharedAllowed(join(home, 'vms'), join(root, 'data', 'machines', 'mine'), policy)).resolves.toBeTruthy();
+    await expect(
+      assertSharedAllowed(join(home, 'vms'), join(root, 'data', 'machines', 'mine'), policy),
+    ).resolves.toBeTruthy();
   });
 
   it('refuses a symlink to /, with the path and where it leads in the message', async () => {
@@ -60,11 +69,29 @@ describe('path policy', () => {
   });
 
   it('refuses system folders and what is inside the critical ones, but not inside /tmp, /mnt or removable media', async () => {
-    for (const path of ['/', '/etc', '/etc/porthole', '/usr/local/vms', '/proc/self', '/var/lib/docker/volumes/x', '/var/lib/containers/storage', '/boot/efi', '/run/user/1000', '/home', '/mnt', '/tmp', '/var']) {
+    for (const path of [
+      '/',
+      '/etc',
+      '/etc/porthole',
+      '/usr/local/vms',
+      '/proc/self',
+      '/var/lib/docker/volumes/x',
+      '/var/lib/containers/storage',
+      '/boot/efi',
+      '/run/user/1000',
+      '/home',
+      '/mnt',
+      '/tmp',
+      '/var',
+    ]) {
       await refusedShared(path, /system folder|whole computer/);
     }
-    await expect(assertSharedAllowed('/mnt/disk/share', join(home, 'vms', 'mine'), policy)).resolves.toBe('/mnt/disk/share');
-    await expect(assertSharedAllowed('/run/media/ann/USB/share', join(home, 'vms', 'mine'), policy)).resolves.toBe('/run/media/ann/USB/share');
+    await expect(assertSharedAllowed('/mnt/disk/share', join(home, 'vms', 'mine'), policy)).resolves.toBe(
+      '/mnt/disk/share',
+    );
+    await expect(assertSharedAllowed('/run/media/ann/USB/share', join(home, 'vms', 'mine'), policy)).resolves.toBe(
+      '/run/media/ann/USB/share',
+    );
   });
 
   it('refuses /root unless it is the home folder, where the home rules apply', async () => {
@@ -111,17 +138,27 @@ describe('path policy', () => {
       expect(await resolveHostPath('/srv/vms/../porthole//win', 'box')).toBe('/srv/porthole/win');
       await expect(assertStorageAllowed('/srv/porthole/win', remote())).resolves.toBe('/srv/porthole/win');
       // Here ~/to-other/x leads into another machine's storage and is refused; there it is its own folder.
-      await expect(assertStorageAllowed(join(home, 'to-other', 'x'), policy)).rejects.toMatchObject({ message: expect.stringMatching(/machine “Other”/) });
-      await expect(assertStorageAllowed(join(home, 'to-other', 'x'), { ...remote(), home: '/home/someone' })).resolves.toBe(join(home, 'to-other', 'x'));
+      await expect(assertStorageAllowed(join(home, 'to-other', 'x'), policy)).rejects.toMatchObject({
+        message: expect.stringMatching(/machine “Other”/),
+      });
+      await expect(
+        assertStorageAllowed(join(home, 'to-other', 'x'), { ...remote(), home: '/home/someone' }),
+      ).resolves.toBe(join(home, 'to-other', 'x'));
     });
 
     it('still refuses system folders and other machines’ storage by the path as written, naming that computer', async () => {
       await expect(assertStorageAllowed('/etc', remote())).rejects.toMatchObject({
         code: 'INVALID_ARGUMENT',
-        message: expect.stringMatching(/^Porthole will not use \/etc on box \(the engine's computer\) as the storage folder: /),
+        message: expect.stringMatching(
+          /^Porthole will not use \/etc on box \(the engine's computer\) as the storage folder: /,
+        ),
       });
-      await expect(assertStorageAllowed(join(other, 'inner'), remote())).rejects.toMatchObject({ message: expect.stringMatching(/storage folder of the machine “Other”/) });
-      await expect(assertSharedAllowed('/', '/srv/porthole/win', remote())).rejects.toMatchObject({ message: expect.stringMatching(/on box/) });
+      await expect(assertStorageAllowed(join(other, 'inner'), remote())).rejects.toMatchObject({
+        message: expect.stringMatching(/storage folder of the machine “Other”/),
+      });
+      await expect(assertSharedAllowed('/', '/srv/porthole/win', remote())).rejects.toMatchObject({
+        message: expect.stringMatching(/on box/),
+      });
     });
   });
 });

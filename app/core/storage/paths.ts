@@ -55,7 +55,11 @@ export async function resolveHostPath(path: string, engineHost?: string): Promis
       const code = (err as NodeJS.ErrnoException).code;
       // Anything but "not there" (EACCES, ELOOP) leaves the path unknown: refuse rather than guess.
       if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-        throw new PortholeError('INVALID_ARGUMENT', `Porthole cannot follow the path ${path} (${code ?? 'error'}).`, 'Choose a folder Porthole can read.');
+        throw new PortholeError(
+          'INVALID_ARGUMENT',
+          `Porthole cannot follow the path ${path} (${code ?? 'error'}).`,
+          'Choose a folder Porthole can read.',
+        );
       }
       if (at === '/') return normal;
       rest.push(basename(at));
@@ -69,7 +73,11 @@ const around = (a: string, b: string): boolean => isInsidePath(a, b) || isInside
 function refuse(path: string, real: string, what: string, reason: string, remedy: string, engineHost?: string): never {
   const via = real === normalizeHostPath(path) ? '' : ` (it leads to ${real})`;
   const on = engineHost !== undefined ? ` on ${engineHost} (the engine's computer)` : '';
-  throw new PortholeError('INVALID_ARGUMENT', `Porthole will not use ${path}${via}${on} as the ${what}: ${reason}.`, remedy);
+  throw new PortholeError(
+    'INVALID_ARGUMENT',
+    `Porthole will not use ${path}${via}${on} as the ${what}: ${reason}.`,
+    remedy,
+  );
 }
 
 interface Roots {
@@ -91,8 +99,15 @@ async function roots(policy: PathPolicy): Promise<Roots> {
     dataDir: await at(policy.dataDir),
     others: await Promise.all(policy.others.map(async (o) => ({ name: o.name, real: await at(o.storageDir) }))),
     // A folder that cannot be followed is compared as written.
-    engine: await Promise.all(((await policy.engineFolders?.()) ?? []).map((p) => at(p).catch(() => normalizeHostPath(p)))),
-    sensitive: await Promise.all((policy.sensitiveFolders ?? []).map(async (f) => ({ ...f, path: await at(f.path).catch(() => normalizeHostPath(f.path)) }))),
+    engine: await Promise.all(
+      ((await policy.engineFolders?.()) ?? []).map((p) => at(p).catch(() => normalizeHostPath(p))),
+    ),
+    sensitive: await Promise.all(
+      (policy.sensitiveFolders ?? []).map(async (f) => ({
+        ...f,
+        path: await at(f.path).catch(() => normalizeHostPath(f.path)),
+      })),
+    ),
   };
 }
 
@@ -107,7 +122,8 @@ function commonReason(real: string, r: Roots, ownDataFolder: string | null): str
   if (isInsidePath(r.dataDir, real)) return 'it holds the folder where Porthole keeps every machine’s disk';
   const other = r.others.find((o) => around(real, o.real));
   if (other) return `it is, holds or lies inside the storage folder of the machine “${other.name}”`;
-  if (isInsidePath(real, r.dataDir) && real !== ownDataFolder) return 'it lies inside the folder where Porthole keeps every machine’s disk';
+  if (isInsidePath(real, r.dataDir) && real !== ownDataFolder)
+    return 'it lies inside the folder where Porthole keeps every machine’s disk';
   return null;
 }
 
@@ -123,8 +139,18 @@ export async function assertStorageAllowed(path: string, policy: PathPolicy): Pr
   // The image writes its storage folder as root: around a sensitive folder (Porthole's log, ~/.ssh, ~/.config, ...)
   // it is as dangerous as a read-write share, and it has no read-only form.
   const sensitive = r.sensitive.find((s) => around(real, s.path));
-  const reason = commonReason(real, r, own) ?? (sensitive ? `it is, holds or lies inside ${sensitive.path}, which holds ${sensitive.what}` : null);
-  if (reason) refuse(path, real, 'storage folder', reason, 'Choose a folder of its own for the machine’s disk, such as a new folder in your home folder.', policy.engineHost);
+  const reason =
+    commonReason(real, r, own) ??
+    (sensitive ? `it is, holds or lies inside ${sensitive.path}, which holds ${sensitive.what}` : null);
+  if (reason)
+    refuse(
+      path,
+      real,
+      'storage folder',
+      reason,
+      'Choose a folder of its own for the machine’s disk, such as a new folder in your home folder.',
+      policy.engineHost,
+    );
   return real;
 }
 
@@ -133,12 +159,27 @@ export async function assertStorageAllowed(path: string, policy: PathPolicy): Pr
  * storage; read-write, also one around a sensitive folder (~/.ssh, ~/.config, ...: a guest could plant
  * a key or an autostart entry there).
  */
-export async function assertSharedAllowed(path: string, storageDir: string, policy: PathPolicy, readOnly = false): Promise<string> {
+export async function assertSharedAllowed(
+  path: string,
+  storageDir: string,
+  policy: PathPolicy,
+  readOnly = false,
+): Promise<string> {
   const real = await resolveHostPath(path, policy.engineHost);
   const r = await roots(policy);
   const storage = await resolveHostPath(storageDir, policy.engineHost);
-  const reason = commonReason(real, r, null) ?? (around(real, storage) ? 'it is, holds or lies inside this machine’s own storage folder' : null);
-  if (reason) refuse(path, real, 'shared folder', reason, 'Share a folder of your own (such as one in your home folder), or remove it from the machine’s shared folders.', policy.engineHost);
+  const reason =
+    commonReason(real, r, null) ??
+    (around(real, storage) ? 'it is, holds or lies inside this machine’s own storage folder' : null);
+  if (reason)
+    refuse(
+      path,
+      real,
+      'shared folder',
+      reason,
+      'Share a folder of your own (such as one in your home folder), or remove it from the machine’s shared folders.',
+      policy.engineHost,
+    );
   const sensitive = readOnly ? undefined : r.sensitive.find((s) => around(real, s.path));
   if (sensitive) {
     refuse(
@@ -154,14 +195,20 @@ export async function assertSharedAllowed(path: string, storageDir: string, poli
 }
 
 /** What a machine's read-only shares let Windows read that it should know: those around a sensitive folder. */
-export async function sharedFolderWarnings(sharedFolders: ReadonlyArray<{ hostPath: string; readOnly: boolean }>, policy: PathPolicy): Promise<string[]> {
+export async function sharedFolderWarnings(
+  sharedFolders: ReadonlyArray<{ hostPath: string; readOnly: boolean }>,
+  policy: PathPolicy,
+): Promise<string[]> {
   const warnings: string[] = [];
   const sensitive = (await roots(policy)).sensitive;
   for (const folder of sharedFolders) {
     if (!folder.readOnly) continue;
     const real = await resolveHostPath(folder.hostPath, policy.engineHost);
     const hit = sensitive.find((s) => around(real, s.path));
-    if (hit) warnings.push(`Windows can read the shared folder ${folder.hostPath}: it is, holds or lies inside ${hit.path}, which holds ${hit.what}. It is shared read-only.`);
+    if (hit)
+      warnings.push(
+        `Windows can read the shared folder ${folder.hostPath}: it is, holds or lies inside ${hit.path}, which holds ${hit.what}. It is shared read-only.`,
+      );
   }
   return warnings;
 }
@@ -172,5 +219,6 @@ export async function assertMachinePaths(
   policy: PathPolicy,
 ): Promise<void> {
   await assertStorageAllowed(settings.storageDir, policy);
-  for (const folder of settings.sharedFolders) await assertSharedAllowed(folder.hostPath, settings.storageDir, policy, folder.readOnly === true);
+  for (const folder of settings.sharedFolders)
+    await assertSharedAllowed(folder.hostPath, settings.storageDir, policy, folder.readOnly === true);
 }

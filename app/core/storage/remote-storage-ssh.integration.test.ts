@@ -49,18 +49,36 @@ describe('a machine on an ssh engine keeps its storage and ISO on the engine’s
     await h.waitForEngine(true, 30_000);
     const iso = `${remote.root}/isos/shell.iso`;
     expect(await h.call('inspectIso', { path: iso })).toMatchObject({ path: iso, format: 'iso9660' });
-    await expect(h.call('inspectIso', { path: `${remote.root}/isos/none.iso` })).rejects.toThrow(/does not exist.*\(on 127\.0\.0\.1, the engine's computer\)/);
+    await expect(h.call('inspectIso', { path: `${remote.root}/isos/none.iso` })).rejects.toThrow(
+      /does not exist.*\(on 127\.0\.0\.1, the engine's computer\)/,
+    );
 
     const storageDir = `${remote.root}/vms/win`;
-    machine = await h.call('createMachine', { name: uniqueName('Ssh storage'), image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64, storageDir, customIso: iso });
+    machine = await h.call('createMachine', {
+      name: uniqueName('Ssh storage'),
+      image,
+      kvm: false,
+      ramGiB: 2,
+      cpuCores: 1,
+      diskGiB: 64,
+      storageDir,
+      customIso: iso,
+    });
     expect(await sh('stat', '-c', '%U %F', storageDir)).toBe('root directory');
     expect(JSON.parse(await sh('cat', `${storageDir}/.porthole-storage`))).toMatchObject({ machineId: machine.id });
 
     await h.call('startMachine', { id: machine.id });
     const up = await h.waitFor(machine.id, (v) => v.status.running, 120_000, 'running over ssh');
     expect(await engine.docker('ps', '-q', '--no-trunc')).toContain(up.status.containerId);
-    const mounts = JSON.parse(await engine.docker('inspect', '--format', '{{json .Mounts}}', up.status.containerId!)) as Array<{ Source: string; Destination: string }>;
-    expect(mounts).toEqual(expect.arrayContaining([expect.objectContaining({ Source: storageDir, Destination: '/storage' }), expect.objectContaining({ Source: iso, Destination: '/custom.iso' })]));
+    const mounts = JSON.parse(
+      await engine.docker('inspect', '--format', '{{json .Mounts}}', up.status.containerId!),
+    ) as Array<{ Source: string; Destination: string }>;
+    expect(mounts).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Source: storageDir, Destination: '/storage' }),
+        expect.objectContaining({ Source: iso, Destination: '/custom.iso' }),
+      ]),
+    );
     // The /oem folder there holds Porthole's scripts (copied through the engine).
     const oem = mounts.find((m) => m.Destination === '/oem')!.Source;
     expect(await engine.docker('exec', up.status.containerId!, 'ls', '/oem')).toContain('install.bat');
@@ -72,7 +90,15 @@ describe('a machine on an ssh engine keeps its storage and ISO on the engine’s
 
   it('a folder inside that running machine’s storage there is refused (its container is found by the path as written there)', async () => {
     await expect(
-      h!.call('createMachine', { name: uniqueName('Ssh clash'), image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64, storageDir: `${remote.root}/vms/win/inner` }),
+      h!.call('createMachine', {
+        name: uniqueName('Ssh clash'),
+        image,
+        kvm: false,
+        ramGiB: 2,
+        cpuCores: 1,
+        diskGiB: 64,
+        storageDir: `${remote.root}/vms/win/inner`,
+      }),
     ).rejects.toThrow(/The container “porthole-ssh-storage/);
     await expect(sh('test', '-e', `${remote.root}/vms/win/inner`)).rejects.toThrow();
     expect(remote.touched).toEqual([]);

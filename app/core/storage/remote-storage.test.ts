@@ -20,7 +20,15 @@ vi.mock('node:fs/promises', async (importOriginal) => {
       localLooks.calls.push(`${name} ${String(path)}`);
       throw Object.assign(new Error(`local ${name} called on ${String(path)}`), { code: 'EIO' });
     };
-  return { ...real, stat: failing('stat'), lstat: failing('lstat'), realpath: failing('realpath'), mkdir: failing('mkdir'), access: failing('access'), open: failing('open') };
+  return {
+    ...real,
+    stat: failing('stat'),
+    lstat: failing('lstat'),
+    realpath: failing('realpath'),
+    mkdir: failing('mkdir'),
+    access: failing('access'),
+    open: failing('open'),
+  };
 });
 
 let oemDir: string;
@@ -41,7 +49,8 @@ function fakeHost(kinds: Record<string, 'folder' | 'file' | 'missing'>) {
     host: 'box',
     kind: async (p) => (calls.push(`kind ${p}`), kinds[p] ?? 'missing'),
     makeFolder: async (p) => (calls.push(`mkdir ${p}`), { made: true }),
-    writeFiles: async (d, files) => void calls.push(`write ${d} ${files.map((f) => `${f.name}=${JSON.stringify(f.text)}`).join(',')}`),
+    writeFiles: async (d, files) =>
+      void calls.push(`write ${d} ${files.map((f) => `${f.name}=${JSON.stringify(f.text)}`).join(',')}`),
     inspectIso: async (p) => (calls.push(`iso ${p}`), { path: p, sizeBytes: 20_000_000, format: 'iso9660' as const }),
   };
   return { fs, calls };
@@ -68,14 +77,23 @@ const settings = (over: Partial<MachineSettings>): MachineSettings =>
     ...over,
   }) as MachineSettings;
 
-const policy: PathPolicy = { home: '/home/me', configDir: '/home/me/.config/porthole', dataDir: '/data/porthole', machineId: 'abc', others: [], engineHost: 'box' };
+const policy: PathPolicy = {
+  home: '/home/me',
+  configDir: '/home/me/.config/porthole',
+  dataDir: '/data/porthole',
+  machineId: 'abc',
+  others: [],
+  engineHost: 'box',
+};
 
 describe('RemoteStorage: a remote engine’s storage is prepared on its computer, never here', () => {
   it('the default folder is made there, the /oem scripts copied there, shared folders and the ISO checked there; nothing looked up here', async () => {
     const m = settings({ customIso: '/isos/win.iso', sharedFolders: [{ hostPath: '/srv/share', readOnly: true }] });
     await assertMountsUsable(m, { policy });
     const host = fakeHost({ '/srv/share': 'folder' });
-    await new RemoteStorage(host.fs, '/data/porthole').prepare(buildContainerSpec(m, { oemDir, installed: false, instance: 'i1' }));
+    await new RemoteStorage(host.fs, '/data/porthole').prepare(
+      buildContainerSpec(m, { oemDir, installed: false, instance: 'i1' }),
+    );
     expect(host.calls).toEqual([
       'mkdir /data/porthole/machines/abc',
       'kind /srv/share',
@@ -88,7 +106,11 @@ describe('RemoteStorage: a remote engine’s storage is prepared on its computer
   it('a storage folder outside the data folder is never made there: missing, the start is refused saying where it looked', async () => {
     const host = fakeHost({});
     const storage = new RemoteStorage(host.fs, '/data/porthole');
-    const spec = buildContainerSpec(settings({ storageDir: '/mnt/usb/win' }), { oemDir, installed: true, instance: 'i1' });
+    const spec = buildContainerSpec(settings({ storageDir: '/mnt/usb/win' }), {
+      oemDir,
+      installed: true,
+      instance: 'i1',
+    });
     await expect(storage.prepare(spec)).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
       message: "The storage folder /mnt/usb/win does not exist on box (the engine's computer).",
@@ -99,19 +121,35 @@ describe('RemoteStorage: a remote engine’s storage is prepared on its computer
 
   it('a shared folder that is a file there is refused', async () => {
     const host = fakeHost({ '/srv/f': 'file' });
-    const spec = buildContainerSpec(settings({ sharedFolders: [{ hostPath: '/srv/f', readOnly: false }] }), { oemDir, installed: true, instance: 'i1' });
-    await expect(new RemoteStorage(host.fs, '/data/porthole').prepare(spec)).rejects.toThrow("The shared folder /srv/f is a file, not a folder on box (the engine's computer).");
+    const spec = buildContainerSpec(settings({ sharedFolders: [{ hostPath: '/srv/f', readOnly: false }] }), {
+      oemDir,
+      installed: true,
+      instance: 'i1',
+    });
+    await expect(new RemoteStorage(host.fs, '/data/porthole').prepare(spec)).rejects.toThrow(
+      "The shared folder /srv/f is a file, not a folder on box (the engine's computer).",
+    );
   });
 
   it('the wrapped engine prepares before create, and creates nothing when preparing fails', async () => {
     const created: string[] = [];
-    const client = { create: async (spec: { name?: string }) => (created.push(spec.name ?? ''), 'id1'), label: 'x', ping: () => 'pong' } as unknown as EngineClient;
+    const client = {
+      create: async (spec: { name?: string }) => (created.push(spec.name ?? ''), 'id1'),
+      label: 'x',
+      ping: () => 'pong',
+    } as unknown as EngineClient;
     const host = fakeHost({});
     const wrapped = new RemoteStorage(host.fs, '/data/porthole').wrap(client);
     expect((wrapped as unknown as { ping(): string }).ping()).toBe('pong');
-    expect(await wrapped.create(buildContainerSpec(settings({}), { oemDir, installed: true, instance: 'i1' }))).toBe('id1');
+    expect(await wrapped.create(buildContainerSpec(settings({}), { oemDir, installed: true, instance: 'i1' }))).toBe(
+      'id1',
+    );
     expect(host.calls[0]).toBe('mkdir /data/porthole/machines/abc');
-    await expect(wrapped.create(buildContainerSpec(settings({ storageDir: '/nope' }), { oemDir, installed: true, instance: 'i1' }))).rejects.toThrow(/does not exist on box/);
+    await expect(
+      wrapped.create(
+        buildContainerSpec(settings({ storageDir: '/nope' }), { oemDir, installed: true, instance: 'i1' }),
+      ),
+    ).rejects.toThrow(/does not exist on box/);
     expect(created).toHaveLength(1);
   });
 

@@ -37,9 +37,18 @@ export class RemoteStorage {
     for (const { source, target } of (spec.HostConfig?.Binds ?? []).map(parseBind)) {
       if (target === STORAGE_TARGET) {
         if (isInsidePath(source, join(this.dataDir, 'machines'))) await this.fs.makeFolder(source);
-        else await this.mustBeFolder(source, `storage folder`, `Create the folder ${on}, or choose another one in the machine’s settings.`);
+        else
+          await this.mustBeFolder(
+            source,
+            `storage folder`,
+            `Create the folder ${on}, or choose another one in the machine’s settings.`,
+          );
       } else if ((SHARED_FOLDER_TARGETS as readonly string[]).includes(target)) {
-        await this.mustBeFolder(source, 'shared folder', `Create the folder ${on}, or remove it from the machine’s shared folders.`);
+        await this.mustBeFolder(
+          source,
+          'shared folder',
+          `Create the folder ${on}, or remove it from the machine’s shared folders.`,
+        );
       } else if (target === CUSTOM_ISO_TARGET) {
         await this.fs.inspectIso(source);
       } else if (target === OEM_TARGET) {
@@ -52,7 +61,11 @@ export class RemoteStorage {
     const kind = await this.fs.kind(path);
     if (kind === 'folder') return;
     const said = kind === 'missing' ? 'does not exist' : 'is a file, not a folder';
-    throw new PortholeError('INVALID_ARGUMENT', `The ${what} ${path} ${said} on ${this.fs.host} (the engine's computer).`, remedy);
+    throw new PortholeError(
+      'INVALID_ARGUMENT',
+      `The ${what} ${path} ${said} on ${this.fs.host} (the engine's computer).`,
+      remedy,
+    );
   }
 
   /** The engine client with `create` preparing the engine's computer first; everything else as is. */
@@ -83,7 +96,9 @@ const MAX_OEM_FILE_BYTES = 100_000;
 
 /** The /oem folder Porthole wrote here (its scripts, and a compose file's own files merged in): plain text files. */
 async function readOemFiles(dir: string): Promise<Array<{ name: string; text: string }>> {
-  const names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name);
+  const names = (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isFile() && !e.name.startsWith('.'))
+    .map((e) => e.name);
   return Promise.all(
     names.map(async (name) => {
       const bytes = await readFile(join(dir, name));

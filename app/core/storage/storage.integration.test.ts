@@ -8,8 +8,13 @@ import { STORAGE_MARKER } from './ownership';
 
 const image = inject('standinImage');
 const base = { image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64 } as const;
-const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
-const hasDisk = (v: MachineView): boolean => v.status.running && v.status.phase !== 'preparing' && v.status.phase !== 'pulling';
+const exists = (p: string): Promise<boolean> =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
+const hasDisk = (v: MachineView): boolean =>
+  v.status.running && v.status.phase !== 'preparing' && v.status.phase !== 'pulling';
 
 /**
  * Issue 10, "never lose a disk", against the real engine and the stand-in image: the backend, not
@@ -44,7 +49,8 @@ describe('storage ownership and the path policy (stand-in image)', () => {
   }
 
   it('refuses an imported compose whose storage is the home folder, and creates nothing', async () => {
-    const yaml = (storage: string): string => `services:\n  ok:\n    image: dockurr/windows:latest\n  bad:\n    image: dockurr/windows:latest\n    volumes: ["${storage}:/storage"]\n`;
+    const yaml = (storage: string): string =>
+      `services:\n  ok:\n    image: dockurr/windows:latest\n  bad:\n    image: dockurr/windows:latest\n    volumes: ["${storage}:/storage"]\n`;
     await expect(h.call('importCompose', { yaml: yaml(home) })).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
       message: expect.stringContaining(`Porthole will not use ${home} as the storage folder: it is your home folder`),
@@ -52,7 +58,9 @@ describe('storage ownership and the path policy (stand-in image)', () => {
     });
     // Through a symlink too.
     await symlink(home, join(root, 'home-link'));
-    await expect(h.call('importCompose', { yaml: yaml(join(root, 'home-link')) })).rejects.toThrow(/it leads to .*your home folder/);
+    await expect(h.call('importCompose', { yaml: yaml(join(root, 'home-link')) })).rejects.toThrow(
+      /it leads to .*your home folder/,
+    );
     expect(await h.call('listMachines', {})).toEqual([]);
     // Nothing of a machine landed in the home folder (other parts of the backend may keep a cache there).
     const entries = await readdir(home);
@@ -64,9 +72,13 @@ describe('storage ownership and the path policy (stand-in image)', () => {
   it('refuses another machine’s folder as storage, at create and at import', async () => {
     const a = await h.call('createMachine', { name: uniqueName('Owner'), ...base });
     ids.push(a.id);
-    await expect(h.call('createMachine', { name: uniqueName('Thief'), ...base, storageDir: a.storageDir })).rejects.toThrow(/storage folder of the machine/);
+    await expect(
+      h.call('createMachine', { name: uniqueName('Thief'), ...base, storageDir: a.storageDir }),
+    ).rejects.toThrow(/storage folder of the machine/);
     const yaml = `services:\n  w:\n    image: dockurr/windows:latest\n    volumes: ["${join(a.storageDir, '..')}:/storage"]\n`;
-    await expect(h.call('importCompose', { yaml })).rejects.toThrow(/Porthole keeps every machine’s disk|storage folder of the machine/);
+    await expect(h.call('importCompose', { yaml })).rejects.toThrow(
+      /Porthole keeps every machine’s disk|storage folder of the machine/,
+    );
     await h.call('deleteMachine', { id: a.id, deleteDisk: true });
   });
 
@@ -77,7 +89,12 @@ describe('storage ownership and the path policy (stand-in image)', () => {
     await runOnce(m.id);
     expect(await exists(join(m.storageDir, 'data.img'))).toBe(true);
     const plan = await h.call('storageUsage', { id: m.id });
-    expect(plan).toMatchObject({ kind: 'folder', path: m.storageDir, keep: [], remove: expect.arrayContaining(['data.img', STORAGE_MARKER]) });
+    expect(plan).toMatchObject({
+      kind: 'folder',
+      path: m.storageDir,
+      keep: [],
+      remove: expect.arrayContaining(['data.img', STORAGE_MARKER]),
+    });
     const { disk } = await h.call('deleteMachine', { id: m.id, deleteDisk: true });
     expect(disk?.kind).toBe('folder');
     expect(await exists(m.storageDir)).toBe(false);
@@ -102,21 +119,36 @@ describe('storage ownership and the path policy (stand-in image)', () => {
   it('refuses a shared folder that is a symlink to /, at create and again at start', async () => {
     const link = join(home, 'share');
     await symlink('/', link);
-    await expect(h.call('createMachine', { name: uniqueName('Share'), ...base, sharedFolders: [{ hostPath: link, readOnly: false }] })).rejects.toMatchObject({
+    await expect(
+      h.call('createMachine', {
+        name: uniqueName('Share'),
+        ...base,
+        sharedFolders: [{ hostPath: link, readOnly: false }],
+      }),
+    ).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
       message: expect.stringMatching(/share \(it leads to \/\).*whole computer/),
     });
     await unlink(link);
     await mkdir(link);
-    const m = await h.call('createMachine', { name: uniqueName('Share'), ...base, sharedFolders: [{ hostPath: link, readOnly: false }] });
+    const m = await h.call('createMachine', {
+      name: uniqueName('Share'),
+      ...base,
+      sharedFolders: [{ hostPath: link, readOnly: false }],
+    });
     ids.push(m.id);
     // The folder becomes a symlink to / after the machine was made: the start refuses it before any container.
     await rm(link, { recursive: true });
     await symlink('/', link);
-    await expect(h.call('startMachine', { id: m.id })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/whole computer/) });
+    await expect(h.call('startMachine', { id: m.id })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/whole computer/),
+    });
     expect(await h.containersOf(m.id)).toEqual([]);
     // And the update path: changing the shared folders to it is refused too.
-    await expect(h.call('updateMachine', { id: m.id, changes: { sharedFolders: [{ hostPath: link, readOnly: true }] } })).rejects.toThrow(/whole computer/);
+    await expect(
+      h.call('updateMachine', { id: m.id, changes: { sharedFolders: [{ hostPath: link, readOnly: true }] } }),
+    ).rejects.toThrow(/whole computer/);
   });
 
   it('does not make a missing hand-picked storage folder again at start (a drive not mounted), but does the default one', async () => {
@@ -125,7 +157,10 @@ describe('storage ownership and the path policy (stand-in image)', () => {
     const m = await h.call('createMachine', { name: uniqueName('Drive'), ...base, storageDir });
     ids.push(m.id);
     await rm(join(root, 'drive'), { recursive: true });
-    await expect(h.call('startMachine', { id: m.id })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/storage folder .*drive\/vm does not exist/) });
+    await expect(h.call('startMachine', { id: m.id })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/storage folder .*drive\/vm does not exist/),
+    });
     expect(await exists(storageDir)).toBe(false);
     expect(await h.containersOf(m.id)).toEqual([]);
     expect(await h.call('storageUsage', { id: m.id })).toMatchObject({ kind: 'missing', remove: [] });

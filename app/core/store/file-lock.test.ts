@@ -9,14 +9,18 @@ import { withFileLock } from './file-lock';
 const full = vi.hoisted(() => ({ on: false }));
 vi.mock('node:fs/promises', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs/promises')>();
-  const enospc = (): Promise<never> => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+  const enospc = (): Promise<never> =>
+    Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
   return {
     ...real,
-    writeFile: ((...args: Parameters<typeof real.writeFile>) => (full.on ? enospc() : real.writeFile(...args))) as typeof real.writeFile,
+    writeFile: ((...args: Parameters<typeof real.writeFile>) =>
+      full.on ? enospc() : real.writeFile(...args)) as typeof real.writeFile,
     open: (async (...args: Parameters<typeof real.open>) => {
       const handle = await real.open(...args);
       const write = handle.writeFile.bind(handle);
-      return Object.assign(handle, { writeFile: (...w: Parameters<typeof write>) => (full.on ? enospc() : write(...w)) });
+      return Object.assign(handle, {
+        writeFile: (...w: Parameters<typeof write>) => (full.on ? enospc() : write(...w)),
+      });
     }) as typeof real.open,
   };
 });
@@ -56,13 +60,19 @@ describe('withFileLock (a lock file shared by Porthole processes)', () => {
   });
 
   it('a holder that died (its pid is gone) is broken at once, however young its lock', async () => {
-    await writeFile(lock, JSON.stringify({ pid: await deadPid(), hostname: hostname(), time: Date.now(), nonce: 'dead' }));
+    await writeFile(
+      lock,
+      JSON.stringify({ pid: await deadPid(), hostname: hostname(), time: Date.now(), nonce: 'dead' }),
+    );
     await expect(withFileLock(lock, async () => 'ran', DISK)).resolves.toBe('ran');
   });
 
   it('a live holder is waited for, then refused with who holds it', async () => {
     await writeFile(lock, JSON.stringify({ pid: process.pid, hostname: hostname(), time: Date.now(), nonce: 'alive' }));
-    await expect(withFileLock(lock, async () => 'ran', DISK)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining(`process ${process.pid}`) });
+    await expect(withFileLock(lock, async () => 'ran', DISK)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining(`process ${process.pid}`),
+    });
   });
 
   it('one holder at a time; while held the lock names its holder, and nothing is left after', async () => {

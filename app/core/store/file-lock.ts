@@ -46,7 +46,12 @@ async function acquire(lockPath: string, options: LockOptions): Promise<LockOwne
   const deadline = Date.now() + timeoutMs;
   await mkdir(dirname(lockPath), { recursive: true, mode: 0o700 });
   for (;;) {
-    const owner: LockOwner = { pid: process.pid, hostname: hostname(), time: Date.now(), nonce: randomBytes(8).toString('hex') };
+    const owner: LockOwner = {
+      pid: process.pid,
+      hostname: hostname(),
+      time: Date.now(),
+      nonce: randomBytes(8).toString('hex'),
+    };
     if (await tryCreate(lockPath, owner)) return owner;
     const holder = await readHolder(lockPath);
     if (holder === 'gone') continue;
@@ -131,7 +136,13 @@ async function readHolder(lockPath: string): Promise<Holder | 'gone'> {
 function parseOwner(text: string): LockOwner | null {
   try {
     const data = JSON.parse(text) as Partial<LockOwner> | null;
-    if (data && typeof data.pid === 'number' && typeof data.hostname === 'string' && typeof data.time === 'number' && typeof data.nonce === 'string') {
+    if (
+      data &&
+      typeof data.pid === 'number' &&
+      typeof data.hostname === 'string' &&
+      typeof data.time === 'number' &&
+      typeof data.nonce === 'string'
+    ) {
       return data as LockOwner;
     }
   } catch {

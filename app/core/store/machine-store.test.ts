@@ -8,7 +8,11 @@ import { MachineStore, STORE_VERSION, type ExternalChange } from './machine-stor
 
 const settings = (id: string, name = id): MachineSettings => sampleMachine({ id, name, storageDir: `/tmp/${id}` });
 const record = (id: string) => ({ settings: settings(id), installed: false });
-const ids = (s: MachineStore) => s.list().map((r) => r.settings.id).sort();
+const ids = (s: MachineStore) =>
+  s
+    .list()
+    .map((r) => r.settings.id)
+    .sort();
 
 describe('MachineStore', () => {
   let dir: string;
@@ -42,14 +46,26 @@ describe('MachineStore', () => {
   it('never lets two machines share a name by the names rule (“Café” in NFC and NFD, any case), whoever writes', async () => {
     const s = await fresh();
     await s.put({ settings: settings('one', 'Caf\u00e9'), installed: false });
-    await expect(s.put({ settings: settings('two', 'Cafe\u0301'), installed: false })).rejects.toMatchObject({ code: 'CONFLICT' });
-    await expect(s.put({ settings: settings('two', 'CAFÉ'), installed: false })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(s.put({ settings: settings('two', 'Cafe\u0301'), installed: false })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    await expect(s.put({ settings: settings('two', 'CAFÉ'), installed: false })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
     expect(ids(await fresh())).toEqual(['one']);
   });
 
   it('reads names an older Porthole stored (NEL, bidi, NFD, duplicates) repaired, never setting the file aside', async () => {
-    const stored = [settings('one', 'Old\u0085networks:'), settings('two', 'Cafe\u0301'), settings('three', 'caf\u00e9'), settings('four', '\u202e\u200b')];
-    await writeFile(file(), JSON.stringify({ version: STORE_VERSION, machines: stored.map((s) => ({ settings: s, installed: false })) }));
+    const stored = [
+      settings('one', 'Old\u0085networks:'),
+      settings('two', 'Cafe\u0301'),
+      settings('three', 'caf\u00e9'),
+      settings('four', '\u202e\u200b'),
+    ];
+    await writeFile(
+      file(),
+      JSON.stringify({ version: STORE_VERSION, machines: stored.map((s) => ({ settings: s, installed: false })) }),
+    );
     const s = await fresh();
     expect(warnings).toEqual([]);
     expect(s.list().map((r) => r.settings.name)).toEqual(['Old networks:', 'Caf\u00e9', 'caf\u00e9', 'Windows']);
@@ -140,7 +156,9 @@ describe('MachineStore', () => {
       expect(ids(s)).toEqual(['one', 'two']);
       const aside = (await readdir(dir)).find((f) => f.startsWith('machines.json.unreadable-'))!;
       expect(await readFile(join(dir, aside), 'utf8')).toBe('null');
-      expect(warnings.join('\n')).toMatch(new RegExp(`kept as .*${aside}.*2 machines of the last good copy \\(.*machines\\.json\\.bak\\) were restored`));
+      expect(warnings.join('\n')).toMatch(
+        new RegExp(`kept as .*${aside}.*2 machines of the last good copy \\(.*machines\\.json\\.bak\\) were restored`),
+      );
       // The main file is whole again.
       expect(ids(await fresh())).toEqual(['one', 'two']);
     });
@@ -169,7 +187,10 @@ describe('MachineStore', () => {
       const s = await fresh();
       expect(s.list()).toEqual([]);
       expect(warnings.join('\n')).toMatch(/made by a newer Porthole/);
-      await expect(s.put(record('x'))).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/made by a newer Porthole/) });
+      await expect(s.put(record('x'))).rejects.toMatchObject({
+        code: 'CONFLICT',
+        message: expect.stringMatching(/made by a newer Porthole/),
+      });
       expect(await readFile(file(), 'utf8')).toBe(future);
       expect((await readdir(dir)).filter((f) => f.startsWith('machines.json.'))).toEqual([]);
     });
@@ -177,7 +198,10 @@ describe('MachineStore', () => {
 
   describe('the lock', () => {
     it('breaks a lock left by a dead process on this host', async () => {
-      await writeFile(file('machines.json.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, hostname: hostname(), time: Date.now(), nonce: 'x' }));
+      await writeFile(
+        file('machines.json.lock'),
+        JSON.stringify({ pid: 2 ** 22 + 12345, hostname: hostname(), time: Date.now(), nonce: 'x' }),
+      );
       const s = new MachineStore(dir, { lock: { timeoutMs: 5_000 } });
       await s.put(record('one'));
       expect(ids(await fresh())).toEqual(['one']);
@@ -185,7 +209,10 @@ describe('MachineStore', () => {
     });
 
     it('breaks a lock older than the bound, whoever holds it', async () => {
-      await writeFile(file('machines.json.lock'), JSON.stringify({ pid: process.pid, hostname: 'elsewhere', time: 0, nonce: 'x' }));
+      await writeFile(
+        file('machines.json.lock'),
+        JSON.stringify({ pid: process.pid, hostname: 'elsewhere', time: 0, nonce: 'x' }),
+      );
       const s = new MachineStore(dir, { lock: { timeoutMs: 5_000, staleMs: 200 } });
       const started = Date.now();
       await s.put(record('one'));
@@ -193,7 +220,10 @@ describe('MachineStore', () => {
     });
 
     it('waits for a live holder, then gives up with a clear error, writing nothing', async () => {
-      await writeFile(file('machines.json.lock'), JSON.stringify({ pid: process.pid, hostname: hostname(), time: Date.now(), nonce: 'x' }));
+      await writeFile(
+        file('machines.json.lock'),
+        JSON.stringify({ pid: process.pid, hostname: hostname(), time: Date.now(), nonce: 'x' }),
+      );
       const s = new MachineStore(dir, { lock: { timeoutMs: 300 } });
       await expect(s.put(record('one'))).rejects.toMatchObject({
         code: 'CONFLICT',
@@ -204,7 +234,7 @@ describe('MachineStore', () => {
   });
 
   describe('watch', () => {
-    it('shows another instance\'s new, changed and removed records within a second; its own writes are not reported', async () => {
+    it("shows another instance's new, changed and removed records within a second; its own writes are not reported", async () => {
       const app = await fresh();
       await app.put(record('mine'));
       const changes: ExternalChange[] = [];
@@ -247,7 +277,7 @@ describe('MachineStore', () => {
       }
     });
 
-    it('sync(): another process\'s remove is read at once and told to the watchers, once (not again by the watch)', async () => {
+    it("sync(): another process's remove is read at once and told to the watchers, once (not again by the watch)", async () => {
       const app = await fresh();
       await app.put(record('gone'));
       const changes: ExternalChange[] = [];

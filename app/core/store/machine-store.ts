@@ -2,7 +2,14 @@ import { watch } from 'node:fs';
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { describeZodError, machineSettingsSchema, nameKey, PortholeError, storedNameSchema, type MachineSettings } from '../../api';
+import {
+  describeZodError,
+  machineSettingsSchema,
+  nameKey,
+  PortholeError,
+  storedNameSchema,
+  type MachineSettings,
+} from '../../api';
 import { writeFileAtomic } from './atomic';
 import { withFileLock, type LockOptions } from './file-lock';
 
@@ -42,7 +49,9 @@ export type MachineRecord = z.infer<typeof recordSchema>;
  * A record as read from the file: a name an older Porthole accepted (a control or invisible character,
  * NFD) is made to follow today's names rule instead of making the whole file unreadable.
  */
-const storedRecordSchema = recordSchema.extend({ settings: machineSettingsSchema.extend({ name: storedNameSchema('machine', 'Windows') }) });
+const storedRecordSchema = recordSchema.extend({
+  settings: machineSettingsSchema.extend({ name: storedNameSchema('machine', 'Windows') }),
+});
 
 const fileSchema = z.object({
   version: z.literal(STORE_VERSION),
@@ -140,7 +149,11 @@ export class MachineStore {
           const result = await change(next);
           for (const [id, record] of next) {
             const checked = recordSchema.parse(record);
-            if (checked.settings.id !== id) throw new PortholeError('INTERNAL', `A machine record filed as "${id}" has the id "${checked.settings.id}".`);
+            if (checked.settings.id !== id)
+              throw new PortholeError(
+                'INTERNAL',
+                `A machine record filed as "${id}" has the id "${checked.settings.id}".`,
+              );
             next.set(id, checked);
           }
           assertNamesUnique(current, next);
@@ -181,7 +194,8 @@ export class MachineStore {
    */
   async sync(): Promise<void> {
     const change = await this.enqueueRefresh();
-    if (change && (change.changed.length > 0 || change.removed.length > 0)) for (const listener of this.listeners) listener(change);
+    if (change && (change.changed.length > 0 || change.removed.length > 0))
+      for (const listener of this.listeners) listener(change);
   }
 
   /**
@@ -233,11 +247,15 @@ export class MachineStore {
   private async refresh(): Promise<ExternalChange | null> {
     let state = await this.readState(this.path);
     // A first run: nothing to read, nothing to repair.
-    if (state.kind === 'missing' && (await this.readState(this.backupPath)).kind === 'missing') state = { kind: 'ok', records: new Map() };
+    if (state.kind === 'missing' && (await this.readState(this.backupPath)).kind === 'missing')
+      state = { kind: 'ok', records: new Map() };
     // Only a file that needs repair takes the lock: reading a good one never waits on a writer.
     if (state.kind !== 'ok') {
       const repaired = await withFileLock(this.lockPath, () => this.readRepaired(), this.options.lock);
-      state = repaired === null ? { kind: 'newer', version: this.newerVersion ?? STORE_VERSION + 1 } : { kind: 'ok', records: repaired };
+      state =
+        repaired === null
+          ? { kind: 'newer', version: this.newerVersion ?? STORE_VERSION + 1 }
+          : { kind: 'ok', records: repaired };
     }
     if (state.kind !== 'ok') return null;
     const before = this.records;
@@ -282,7 +300,9 @@ export class MachineStore {
       return backup.records;
     }
     if (main.kind === 'bad') {
-      process.emitWarning(`Porthole: ${this.path} could not be read (${main.reason}); it is kept as ${aside}, and there is no good backup: starting with no machines.`);
+      process.emitWarning(
+        `Porthole: ${this.path} could not be read (${main.reason}); it is kept as ${aside}, and there is no good backup: starting with no machines.`,
+      );
     }
     return new Map();
   }
@@ -329,7 +349,11 @@ function assertNamesUnique(before: Records, after: Records): void {
     if (before.get(id)?.settings.name === record.settings.name) continue;
     const others = byKey.get(nameKey(record.settings.name))!.filter((other) => other !== id);
     if (others.length > 0) {
-      throw new PortholeError('CONFLICT', `Another machine (${others[0]}) is already called “${record.settings.name}”.`, 'Choose a different name.');
+      throw new PortholeError(
+        'CONFLICT',
+        `Another machine (${others[0]}) is already called “${record.settings.name}”.`,
+        'Choose a different name.',
+      );
     }
   }
 }
@@ -343,10 +367,16 @@ export function parseStore(text: string): FileState {
     return { kind: 'bad', reason: 'it is not valid JSON' };
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    return { kind: 'bad', reason: `it holds ${data === null ? 'null' : Array.isArray(data) ? 'a list' : `a ${typeof data}`}, not a machine list` };
+    return {
+      kind: 'bad',
+      reason: `it holds ${data === null ? 'null' : Array.isArray(data) ? 'a list' : `a ${typeof data}`}, not a machine list`,
+    };
   }
   let json = data as Json;
-  if (json.version !== undefined && !(typeof json.version === 'number' && Number.isInteger(json.version) && json.version >= 0)) {
+  if (
+    json.version !== undefined &&
+    !(typeof json.version === 'number' && Number.isInteger(json.version) && json.version >= 0)
+  ) {
     return { kind: 'bad', reason: `its version ${JSON.stringify(json.version)} is not a version number` };
   }
   let version = (json.version as number | undefined) ?? 0;
@@ -362,7 +392,8 @@ export function parseStore(text: string): FileState {
   if (!parsed.success) return { kind: 'bad', reason: describeZodError(parsed.error) };
   const records: Records = new Map();
   for (const record of parsed.data.machines) {
-    if (records.has(record.settings.id)) return { kind: 'bad', reason: `the machine id "${record.settings.id}" is there twice` };
+    if (records.has(record.settings.id))
+      return { kind: 'bad', reason: `the machine id "${record.settings.id}" is there twice` };
     records.set(record.settings.id, record);
   }
   return { kind: 'ok', records };

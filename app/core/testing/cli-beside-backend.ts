@@ -40,7 +40,12 @@ export function cliBesideBackend(): CliBesideBackend {
       return harness;
     },
     ids,
-    porthole: (args) => runCli(args, { ...process.env, PORTHOLE_CONFIG_DIR: side.h.configDir, PORTHOLE_DATA_DIR: side.h.dataDir }, 120_000),
+    porthole: (args) =>
+      runCli(
+        args,
+        { ...process.env, PORTHOLE_CONFIG_DIR: side.h.configDir, PORTHOLE_DATA_DIR: side.h.dataDir },
+        120_000,
+      ),
     cliStatus: async (id) => {
       const run = await side.porthole(['machines', '--json']);
       if (run.code !== 0) throw new Error(`porthole machines --json exited with ${String(run.code)}: ${run.stderr}`);

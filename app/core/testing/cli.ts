@@ -35,7 +35,11 @@ export async function runCliHere(...argv: string[]): Promise<{ code: number; out
   const { run } = await import('../../cli/main');
   let out = '';
   let err = '';
-  const code = await run(argv, (s) => (out += s), (s) => (err += s));
+  const code = await run(
+    argv,
+    (s) => (out += s),
+    (s) => (err += s),
+  );
   return { code, out, err };
 }
 

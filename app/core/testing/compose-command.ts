@@ -12,5 +12,7 @@ export async function composeCommand(): Promise<string[]> {
     );
     if (ok) return command;
   }
-  throw new Error('Neither "docker compose" nor "docker-compose" is installed: apt-get install docker-compose (Debian), then run this test again.');
+  throw new Error(
+    'Neither "docker compose" nor "docker-compose" is installed: apt-get install docker-compose (Debian), then run this test again.',
+  );
 }

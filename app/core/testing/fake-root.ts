@@ -46,7 +46,8 @@ export const INTEL_CPUINFO = cpuinfo('GenuineIntel', 'fpu vme de pse tsc msr pae
 export const HIDDEN_CPUINFO = cpuinfo('AuthenticAMD', 'fpu vme de pse tsc msr pae mce cx8 apic lm hypervisor', 2);
 
 export function cpuinfo(vendor: string, flags: string, processors: number): string {
-  const one = (n: number): string => `processor\t: ${n}\nvendor_id\t: ${vendor}\nmodel name\t: Test CPU\nflags\t\t: ${flags}\n\n`;
+  const one = (n: number): string =>
+    `processor\t: ${n}\nvendor_id\t: ${vendor}\nmodel name\t: Test CPU\nflags\t\t: ${flags}\n\n`;
   return Array.from({ length: processors }, (_, n) => one(n)).join('');
 }
 
@@ -101,7 +102,12 @@ export async function makeFakeRoot(): Promise<FakeRoot> {
     options(extra = {}) {
       return {
         root,
-        env: { HOME: '/home/alice', USER: 'alice', XDG_RUNTIME_DIR: '/run/user/1000', PATH: '/usr/local/bin:/usr/bin:/bin' },
+        env: {
+          HOME: '/home/alice',
+          USER: 'alice',
+          XDG_RUNTIME_DIR: '/run/user/1000',
+          PATH: '/usr/local/bin:/usr/bin:/bin',
+        },
         uid: 1000,
         storageDir: '/home/alice/.local/share/porthole',
         detectVirt: async () => null,
@@ -120,7 +126,10 @@ export async function makeFakeRoot(): Promise<FakeRoot> {
   };
   await fake.write('/proc/cpuinfo', AMD_CPUINFO);
   await fake.write('/proc/meminfo', MEMINFO_16G);
-  await fake.write('/proc/modules', 'kvm_amd 155648 0 - Live 0x0\nkvm 1105920 1 kvm_amd, Live 0x0\ntun 61440 0 - Live 0x0\n');
+  await fake.write(
+    '/proc/modules',
+    'kvm_amd 155648 0 - Live 0x0\nkvm 1105920 1 kvm_amd, Live 0x0\ntun 61440 0 - Live 0x0\n',
+  );
   await fake.write('/dev/kvm');
   await chown(at('/dev/kvm'), 0, 994);
   // As distributions ship it: crw-rw---- root kvm.
@@ -161,7 +170,9 @@ function fakeEngine(spec: FakeEngineSpec, req: http.IncomingMessage, res: http.S
       return;
     case '/version':
       json({
-        Platform: { Name: spec.platformName ?? (spec.kind === 'podman' ? 'linux/amd64/debian-12' : 'Docker Engine - Community') },
+        Platform: {
+          Name: spec.platformName ?? (spec.kind === 'podman' ? 'linux/amd64/debian-12' : 'Docker Engine - Community'),
+        },
         Components: [{ Name: spec.kind === 'podman' ? 'Podman Engine' : 'Engine', Version: spec.version ?? '24.0.7' }],
         Version: spec.version ?? (spec.kind === 'podman' ? '4.3.1' : '24.0.7'),
         ApiVersion: apiVersion,
@@ -171,7 +182,10 @@ function fakeEngine(spec: FakeEngineSpec, req: http.IncomingMessage, res: http.S
       json({
         OperatingSystem: spec.operatingSystem ?? 'Debian GNU/Linux 12 (bookworm)',
         // Podman 4.3's compatible /info never lists name=rootless (measured): only its /libpod/info says so.
-        SecurityOptions: ['name=seccomp,profile=builtin', ...(spec.rootless && spec.kind !== 'podman' ? ['name=rootless'] : [])],
+        SecurityOptions: [
+          'name=seccomp,profile=builtin',
+          ...(spec.rootless && spec.kind !== 'podman' ? ['name=rootless'] : []),
+        ],
       });
       return;
     default:
@@ -208,7 +222,11 @@ export const SAMPLE_USB_IDS = [
 ].join('\n');
 
 /** Writes USB devices into a fake root's sysfs, and usb.ids where Debian keeps it (unless `usbIds` is null). */
-export async function addFakeUsb(fake: Pick<FakeRoot, 'write'>, devices: readonly FakeUsbDevice[], usbIds: string | null = SAMPLE_USB_IDS): Promise<void> {
+export async function addFakeUsb(
+  fake: Pick<FakeRoot, 'write'>,
+  devices: readonly FakeUsbDevice[],
+  usbIds: string | null = SAMPLE_USB_IDS,
+): Promise<void> {
   for (const d of devices) {
     const dir = `/sys/bus/usb/devices/${d.port}`;
     await fake.write(`${dir}/idVendor`, `${d.vendorId}\n`);

@@ -157,9 +157,18 @@ export class PortholeProcess {
     this.done = exited(child);
   }
 
-  static run(cli: string, args: readonly string[], env: { configDir: string; dataDir: string; dockerHost: string }): PortholeProcess {
+  static run(
+    cli: string,
+    args: readonly string[],
+    env: { configDir: string; dataDir: string; dockerHost: string },
+  ): PortholeProcess {
     const child = spawn(process.execPath, [cli, ...args], {
-      env: { ...process.env, PORTHOLE_CONFIG_DIR: env.configDir, PORTHOLE_DATA_DIR: env.dataDir, DOCKER_HOST: env.dockerHost },
+      env: {
+        ...process.env,
+        PORTHOLE_CONFIG_DIR: env.configDir,
+        PORTHOLE_DATA_DIR: env.dataDir,
+        DOCKER_HOST: env.dockerHost,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new PortholeProcess(child);
@@ -190,10 +199,28 @@ export class PortholeProcess {
  * The next engine event of a given kind for containers with `label`, from `docker events` (started
  * at once, so that no event after this call is missed). `stop()` ends the watcher if none came.
  */
-export function nextEngineEvent(host: string, label: string, action: string): { event: Promise<string>; stop: () => void } {
-  const child = spawn('docker', ['-H', host, 'events', '--filter', `label=${label}`, '--filter', `event=${action}`, '--format', '{{.Action}} {{.ID}}'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+export function nextEngineEvent(
+  host: string,
+  label: string,
+  action: string,
+): { event: Promise<string>; stop: () => void } {
+  const child = spawn(
+    'docker',
+    [
+      '-H',
+      host,
+      'events',
+      '--filter',
+      `label=${label}`,
+      '--filter',
+      `event=${action}`,
+      '--format',
+      '{{.Action}} {{.ID}}',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   const event = new Promise<string>((resolve, reject) => {
     let buffer = '';
     child.stdout.on('data', (d: Buffer) => {

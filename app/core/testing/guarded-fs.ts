@@ -4,7 +4,21 @@
 type FsPromises = typeof import('node:fs/promises');
 
 /** The fs/promises calls that look at or change a path (their first argument). */
-const PATH_CALLS = ['stat', 'lstat', 'realpath', 'mkdir', 'access', 'open', 'readdir', 'readFile', 'writeFile', 'rename', 'chmod', 'rm', 'rmdir'] as const;
+const PATH_CALLS = [
+  'stat',
+  'lstat',
+  'realpath',
+  'mkdir',
+  'access',
+  'open',
+  'readdir',
+  'readFile',
+  'writeFile',
+  'rename',
+  'chmod',
+  'rm',
+  'rmdir',
+] as const;
 
 /**
  * `real` with every path call under `remote.root` failing (EIO) and recorded in `remote.touched`,
@@ -17,7 +31,9 @@ export function guardedFsPromises(real: FsPromises, remote: { root: string; touc
       const path = String(args[0]);
       if (path.startsWith(remote.root)) {
         remote.touched.push(`${name} ${path}`);
-        return Promise.reject(Object.assign(new Error(`this process touched ${path} on "the engine's computer"`), { code: 'EIO' }));
+        return Promise.reject(
+          Object.assign(new Error(`this process touched ${path} on "the engine's computer"`), { code: 'EIO' }),
+        );
       }
       return fn(...args);
     }) as F;

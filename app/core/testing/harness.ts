@@ -48,7 +48,13 @@ export class Harness {
   /** (Re)starts the backend on the same dirs: what a restart of the app does. */
   async boot(): Promise<void> {
     this.views.clear();
-    this.backend = await createBackend({ configDir: this.configDir, dataDir: this.dataDir, env: this.env, watch: false, ...(this.hostCheck ? { hostCheck: this.hostCheck } : {}) });
+    this.backend = await createBackend({
+      configDir: this.configDir,
+      dataDir: this.dataDir,
+      env: this.env,
+      watch: false,
+      ...(this.hostCheck ? { hostCheck: this.hostCheck } : {}),
+    });
     this.unsubscribe = this.backend.subscribe((e) => {
       if (e.event === 'machineChanged') {
         this.views.set(e.payload.id, e.payload);
@@ -94,7 +100,12 @@ export class Harness {
   }
 
   /** Waits for a machine state that satisfies `predicate`, from the event stream (no polling). */
-  async waitFor(id: string, predicate: (v: MachineView) => boolean, timeoutMs = 120_000, what = 'the expected state'): Promise<MachineView> {
+  async waitFor(
+    id: string,
+    predicate: (v: MachineView) => boolean,
+    timeoutMs = 120_000,
+    what = 'the expected state',
+  ): Promise<MachineView> {
     if (!this.views.has(id)) this.views.set(id, await this.call('getMachine', { id }));
     await this.until(
       () => predicate(this.views.get(id)!),
@@ -109,7 +120,8 @@ export class Harness {
     await this.until(
       () => this.engineHistory.at(-1)?.connected === connected,
       timeoutMs,
-      () => `Timed out waiting for the engine to be ${connected ? 'connected' : 'disconnected'}; last: ${JSON.stringify(this.engineHistory.at(-1))}`,
+      () =>
+        `Timed out waiting for the engine to be ${connected ? 'connected' : 'disconnected'}; last: ${JSON.stringify(this.engineHistory.at(-1))}`,
     );
     return this.engineHistory.at(-1)!;
   }
@@ -157,7 +169,13 @@ export class Harness {
       const containers = await this.containersOf(id).catch(() => []);
       if (containers.length > 0) await this.docker('rm', '-f', ...containers).catch(() => undefined);
     }
-    const mine = await this.docker('ps', '-aq', '--no-trunc', '--filter', `label=io.porthole.instance=${this.instance}`).catch(() => '');
+    const mine = await this.docker(
+      'ps',
+      '-aq',
+      '--no-trunc',
+      '--filter',
+      `label=io.porthole.instance=${this.instance}`,
+    ).catch(() => '');
     if (mine) await this.docker('rm', '-f', ...mine.split('\n')).catch(() => undefined);
     await rm(join(this.configDir, '..'), { recursive: true, force: true });
   }

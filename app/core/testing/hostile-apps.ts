@@ -16,7 +16,14 @@ export function appId(n: number): string {
 
 /** `count` programs, each naming the icon `icon` (a name in icons/, or null). */
 export function appsList(count: number, icon: (n: number) => string | null): string {
-  const apps = Array.from({ length: count }, (_, n) => ({ id: appId(n), name: `Program ${n}`, target: `C:\\p\\${n}.exe`, args: '', source: 'start-menu', icon: icon(n) }));
+  const apps = Array.from({ length: count }, (_, n) => ({
+    id: appId(n),
+    name: `Program ${n}`,
+    target: `C:\\p\\${n}.exe`,
+    args: '',
+    source: 'start-menu',
+    icon: icon(n),
+  }));
   return JSON.stringify({ format: 'porthole-apps/1', written: '2026-12-01T00:00:00Z', apps });
 }
 

@@ -58,23 +58,30 @@ export class PrivateKeyring {
 
   /** Runs the keyring daemon: unlocked (the login password on stdin, as PAM gives it) or locked. */
   private async startDaemon(unlocked: boolean): Promise<void> {
-    const daemon = spawn('gnome-keyring-daemon', ['--foreground', '--components=secrets', ...(unlocked ? ['--unlock'] : [])], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: join(this.dir, 'home'),
-        XDG_DATA_HOME: join(this.dir, 'data'),
-        XDG_RUNTIME_DIR: join(this.dir, 'run'),
-        DBUS_SESSION_BUS_ADDRESS: this.env.DBUS_SESSION_BUS_ADDRESS,
+    const daemon = spawn(
+      'gnome-keyring-daemon',
+      ['--foreground', '--components=secrets', ...(unlocked ? ['--unlock'] : [])],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: join(this.dir, 'home'),
+          XDG_DATA_HOME: join(this.dir, 'data'),
+          XDG_RUNTIME_DIR: join(this.dir, 'run'),
+          DBUS_SESSION_BUS_ADDRESS: this.env.DBUS_SESSION_BUS_ADDRESS,
+        },
+        stdio: ['pipe', 'ignore', 'ignore'],
       },
-      stdio: ['pipe', 'ignore', 'ignore'],
-    });
+    );
     this.daemon = daemon;
     daemon.stdin.on('error', () => undefined);
     daemon.stdin.end(unlocked ? this.loginPassword : '');
     // gnome-keyring announces nothing we can wait on; the bus answers once it owns its name.
     await until(
       async () => {
-        const r = await runTool('secret-tool', ['lookup', 'porthole-test', 'ready'], { env: this.env, timeoutMs: 2000 });
+        const r = await runTool('secret-tool', ['lookup', 'porthole-test', 'ready'], {
+          env: this.env,
+          timeoutMs: 2000,
+        });
         return r.code === 1 && r.stderr.trim() === '';
       },
       15_000,
@@ -100,7 +107,10 @@ export class PrivateKeyring {
 
   /** What `secret-tool lookup` says for these attributes: the secret, or null when not found. */
   async lookup(attributes: Record<string, string>): Promise<string | null> {
-    const r = await runTool('secret-tool', ['lookup', ...Object.entries(attributes).flat()], { env: this.env, timeoutMs: 5000 });
+    const r = await runTool('secret-tool', ['lookup', ...Object.entries(attributes).flat()], {
+      env: this.env,
+      timeoutMs: 5000,
+    });
     if (r.code === 0) return r.stdout;
     if (r.stderr.trim()) throw new Error(r.stderr.trim());
     return null;

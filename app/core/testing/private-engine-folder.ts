@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { pipe, program } from './processes';
 
 /** Runs the engine's start-up; when it fails the engine is disposed (nothing left behind) and the failure thrown. */
-export async function startOrDispose<T extends { dispose(): Promise<void> }>(engine: T, startUp: () => Promise<void>): Promise<T> {
+export async function startOrDispose<T extends { dispose(): Promise<void> }>(
+  engine: T,
+  startUp: () => Promise<void>,
+): Promise<T> {
   try {
     await startUp();
   } catch (err) {
@@ -36,7 +39,10 @@ export async function freeSubnet(prefix: number): Promise<number> {
  * folder; with PORTHOLE_KEEP_ENGINE_LOG only its `dataDir` goes and the log stays for a look after a failure.
  * `lazy`: umount -l (a rootless engine's mounts may still be busy in its namespace).
  */
-export async function removeEngineFolder(root: string, opts: { lazy: boolean; dataDir: string; log: string; what: string }): Promise<void> {
+export async function removeEngineFolder(
+  root: string,
+  opts: { lazy: boolean; dataDir: string; log: string; what: string },
+): Promise<void> {
   const mounts = (await readFile('/proc/mounts', 'utf8'))
     .split('\n')
     .map((line) => line.split(' ')[1] ?? '')

@@ -66,7 +66,12 @@ export class PrivateEngine {
   /** DOCKER_HOST + DOCKER_TLS_VERIFY + DOCKER_CERT_PATH for the TLS listener (started with `tls`). */
   tlsEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
     if (this.tlsPort === undefined) throw new Error('This private engine was started without tls.');
-    return { ...base, DOCKER_HOST: `tcp://127.0.0.1:${this.tlsPort}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: this.certDir };
+    return {
+      ...base,
+      DOCKER_HOST: `tcp://127.0.0.1:${this.tlsPort}`,
+      DOCKER_TLS_VERIFY: '1',
+      DOCKER_CERT_PATH: this.certDir,
+    };
   }
 
   get running(): boolean {
@@ -85,33 +90,46 @@ export class PrivateEngine {
     const child = spawn(
       'dockerd',
       [
-        '--data-root', join(this.root, 'data'),
-        '--exec-root', join(this.root, 'exec'),
-        '--pidfile', join(this.root, 'dockerd.pid'),
-        '-H', this.host,
-        '--bridge', this.bridge,
+        '--data-root',
+        join(this.root, 'data'),
+        '--exec-root',
+        join(this.root, 'exec'),
+        '--pidfile',
+        join(this.root, 'dockerd.pid'),
+        '-H',
+        this.host,
+        '--bridge',
+        this.bridge,
         '--iptables=false',
         '--ip-masq=false',
-        '--cgroup-parent', `porthole-it-${this.bridge}`,
-        '--config-file', join(this.root, 'daemon.json'),
+        '--cgroup-parent',
+        `porthole-it-${this.bridge}`,
+        '--config-file',
+        join(this.root, 'daemon.json'),
         ...(this.tlsPort === undefined
           ? []
           : [
-              '-H', `tcp://127.0.0.1:${this.tlsPort}`,
+              '-H',
+              `tcp://127.0.0.1:${this.tlsPort}`,
               '--tlsverify',
-              '--tlscacert', join(this.root, 'tls', 'client', 'ca.pem'),
-              '--tlscert', join(this.root, 'tls', 'server-cert.pem'),
-              '--tlskey', join(this.root, 'tls', 'server-key.pem'),
+              '--tlscacert',
+              join(this.root, 'tls', 'client', 'ca.pem'),
+              '--tlscert',
+              join(this.root, 'tls', 'server-cert.pem'),
+              '--tlskey',
+              join(this.root, 'tls', 'server-key.pem'),
             ]),
       ],
       { stdio: ['ignore', this.log, this.log] },
     );
     this.daemon = child;
-    await until(async () => (await this.docker('version', '--format', '{{.Server.Version}}')).length > 0, START_TIMEOUT_MS, 'the private engine').catch(
-      (err: unknown) => {
-        throw new Error(`${String(err)}; see ${join(this.root, 'dockerd.log')}`);
-      },
-    );
+    await until(
+      async () => (await this.docker('version', '--format', '{{.Server.Version}}')).length > 0,
+      START_TIMEOUT_MS,
+      'the private engine',
+    ).catch((err: unknown) => {
+      throw new Error(`${String(err)}; see ${join(this.root, 'dockerd.log')}`);
+    });
   }
 
   /** Stops dockerd: SIGTERM (the engine stops its containers first, like `systemctl stop docker`) or SIGKILL (a crash). */
@@ -138,7 +156,11 @@ export class PrivateEngine {
       const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
       return stat?.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
     };
-    await until(async () => [undefined, 'Z', 'X'].includes(await state()), 30_000, 'the private engine’s containerd to end');
+    await until(
+      async () => [undefined, 'Z', 'X'].includes(await state()),
+      30_000,
+      'the private engine’s containerd to end',
+    );
     await rm(pidFile, { force: true });
   }
 
@@ -163,7 +185,6 @@ export class PrivateEngine {
   }
 }
 
-
 /**
  * A CA, a server certificate for IP 127.0.0.1 only (no "localhost": a client that sends the wrong
  * name fails the check, as it would against a real remote engine) and a client certificate,
@@ -173,12 +194,65 @@ async function makeCertificates(dir: string): Promise<void> {
   const client = join(dir, 'client');
   await mkdir(client, { recursive: true });
   const at = (name: string): string => join(dir, name);
-  await program('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=porthole test CA', '-keyout', at('ca-key.pem'), '-out', join(client, 'ca.pem')]);
+  await program('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=porthole test CA',
+    '-keyout',
+    at('ca-key.pem'),
+    '-out',
+    join(client, 'ca.pem'),
+  ]);
   const sign = async (name: string, subject: string, extensions: string, cert: string, key: string): Promise<void> => {
     await writeFile(at(`${name}.ext`), extensions);
-    await program('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', subject, '-keyout', key, '-out', at(`${name}.csr`)]);
-    await program('openssl', ['x509', '-req', '-days', '2', '-in', at(`${name}.csr`), '-CA', join(client, 'ca.pem'), '-CAkey', at('ca-key.pem'), '-CAcreateserial', '-extfile', at(`${name}.ext`), '-out', cert]);
+    await program('openssl', [
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      subject,
+      '-keyout',
+      key,
+      '-out',
+      at(`${name}.csr`),
+    ]);
+    await program('openssl', [
+      'x509',
+      '-req',
+      '-days',
+      '2',
+      '-in',
+      at(`${name}.csr`),
+      '-CA',
+      join(client, 'ca.pem'),
+      '-CAkey',
+      at('ca-key.pem'),
+      '-CAcreateserial',
+      '-extfile',
+      at(`${name}.ext`),
+      '-out',
+      cert,
+    ]);
   };
-  await sign('server', '/CN=127.0.0.1', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n', at('server-cert.pem'), at('server-key.pem'));
-  await sign('client', '/CN=porthole test client', 'extendedKeyUsage=clientAuth\n', join(client, 'cert.pem'), join(client, 'key.pem'));
+  await sign(
+    'server',
+    '/CN=127.0.0.1',
+    'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n',
+    at('server-cert.pem'),
+    at('server-key.pem'),
+  );
+  await sign(
+    'client',
+    '/CN=porthole test client',
+    'extendedKeyUsage=clientAuth\n',
+    join(client, 'cert.pem'),
+    join(client, 'key.pem'),
+  );
 }

@@ -38,14 +38,25 @@ function containersConf(dir: string, network: string | undefined): string {
 }
 
 function registriesConf(insecure: readonly string[]): string {
-  return ['unqualified-search-registries = []', ...insecure.flatMap((location) => ['[[registry]]', `location = "${location}"`, 'insecure = true'])].join('\n') + '\n';
+  return (
+    [
+      'unqualified-search-registries = []',
+      ...insecure.flatMap((location) => ['[[registry]]', `location = "${location}"`, 'insecure = true']),
+    ].join('\n') + '\n'
+  );
 }
 
 function storageConf(dir: string): string {
   // Rootless podman ignores graphroot for rootless_storage_path (and runroot for $XDG_RUNTIME_DIR/containers).
-  return ['[storage]', 'driver = "overlay"', `graphroot = "${join(dir, 'graph')}"`, `runroot = "${join(dir, 'run')}"`, `rootless_storage_path = "${join(dir, 'graph')}"`, ''].join('\n');
+  return [
+    '[storage]',
+    'driver = "overlay"',
+    `graphroot = "${join(dir, 'graph')}"`,
+    `runroot = "${join(dir, 'run')}"`,
+    `rootless_storage_path = "${join(dir, 'graph')}"`,
+    '',
+  ].join('\n');
 }
-
 
 /**
  * A Podman API service of the test's own (`podman system service`): its containers.conf, storage,
@@ -87,7 +98,9 @@ export class PrivatePodman {
    * `kvmDevice`: a device node (such as one made root:kvm 0660) that the service and its containers see
    * as /dev/kvm, bound over it in a private mount namespace: the host's /dev/kvm is never changed.
    */
-  static async start(options: { image?: string; user?: TestUser; insecureRegistries?: string[]; kvmDevice?: string } = {}): Promise<PrivatePodman> {
+  static async start(
+    options: { image?: string; user?: TestUser; insecureRegistries?: string[]; kvmDevice?: string } = {},
+  ): Promise<PrivatePodman> {
     const root = await mkdtemp(join(tmpdir(), 'porthole-podman-'));
     const podman = new PrivatePodman(root, options.user, options.kvmDevice);
     const network = options.user ? undefined : `porthole-it-${randomBytes(3).toString('hex')}`;
@@ -98,14 +111,18 @@ export class PrivatePodman {
       await grantTun(options.user);
       // The folder (and the socket in it) belongs to the user the service runs as.
       await chmod(root, 0o755);
-      for (const f of ['', 'containers.conf', 'storage.conf', 'registries.conf']) await chown(join(root, f), options.user.uid, options.user.gid);
+      for (const f of ['', 'containers.conf', 'storage.conf', 'registries.conf'])
+        await chown(join(root, f), options.user.uid, options.user.gid);
     }
     return startOrDispose(podman, async () => {
       if (network) {
         podman.bridge = `phpm${network.slice(-6)}`;
         // Podman 4.3 has no --interface-name: the CNI list it reads, written here (no masquerade: the tests need no internet).
         await mkdir(join(root, 'networks'));
-        await writeFile(join(root, 'networks', `${network}.conflist`), cniNetwork(network, podman.bridge, await freeSubnet(214)));
+        await writeFile(
+          join(root, 'networks', `${network}.conflist`),
+          cniNetwork(network, podman.bridge, await freeSubnet(214)),
+        );
       }
       await podman.startService();
       if (options.image) await podman.load(options.image);
@@ -168,15 +185,27 @@ export class PrivatePodman {
     // The service is the first podman of its user here: its user namespace (the pause process), and every
     // container, start inside this mount namespace.
     const [cmd, ...args] = this.kvmDevice
-      ? ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" /dev/kvm && exec "$@"', this.kvmDevice, ...service]
+      ? [
+          'unshare',
+          '--mount',
+          '--propagation',
+          'private',
+          'sh',
+          '-c',
+          'mount --bind "$0" /dev/kvm && exec "$@"',
+          this.kvmDevice,
+          ...service,
+        ]
       : service;
     const child = spawn(cmd, args, { env: this.podmanEnv, stdio: ['ignore', this.log, this.log] });
     this.service = child;
-    await until(async () => (await this.docker('version', '--format', '{{.Server.Version}}')).length > 0, START_TIMEOUT_MS, 'the private Podman service').catch(
-      async (err: unknown) => {
-        throw new Error(`${String(err)}; podman said: ${(await this.logTail()) || '(nothing)'}`);
-      },
-    );
+    await until(
+      async () => (await this.docker('version', '--format', '{{.Server.Version}}')).length > 0,
+      START_TIMEOUT_MS,
+      'the private Podman service',
+    ).catch(async (err: unknown) => {
+      throw new Error(`${String(err)}; podman said: ${(await this.logTail()) || '(nothing)'}`);
+    });
   }
 
   /** The last lines of the service's own output, for failure messages. */
@@ -240,7 +269,11 @@ function cniNetwork(name: string, bridge: string, subnet: number): string {
         isGateway: true,
         ipMasq: false,
         hairpinMode: true,
-        ipam: { type: 'host-local', routes: [{ dst: '0.0.0.0/0' }], ranges: [[{ subnet: `10.214.${subnet}.0/24`, gateway: `10.214.${subnet}.1` }]] },
+        ipam: {
+          type: 'host-local',
+          routes: [{ dst: '0.0.0.0/0' }],
+          ranges: [[{ subnet: `10.214.${subnet}.0/24`, gateway: `10.214.${subnet}.1` }]],
+        },
       },
       { type: 'portmap', capabilities: { portMappings: true } },
       { type: 'firewall', backend: '' },

@@ -38,9 +38,17 @@ export class PrivateRootlessDocker {
   /** The script that starts rootless Docker, or why there is none. */
   static async script(): Promise<string> {
     for (const place of SCRIPT_PLACES) {
-      if (await access(place, constants.X_OK).then(() => true, () => false)) return place;
+      if (
+        await access(place, constants.X_OK).then(
+          () => true,
+          () => false,
+        )
+      )
+        return place;
     }
-    throw new Error(`dockerd-rootless.sh is not installed (looked in ${SCRIPT_PLACES.join(', ')}); Debian's docker.io package has it`);
+    throw new Error(
+      `dockerd-rootless.sh is not installed (looked in ${SCRIPT_PLACES.join(', ')}); Debian's docker.io package has it`,
+    );
   }
 
   /** `kvmDevice`: as PrivatePodman's, a node the daemon and its containers see as /dev/kvm; the host's is never changed. */
@@ -81,14 +89,29 @@ export class PrivateRootlessDocker {
     };
     const daemon = asUser(this.user, [
       script,
-      '--data-root', join(this.root, 'data'),
-      '--exec-root', join(this.root, 'xdg', 'exec'),
-      '--pidfile', join(this.root, 'xdg', 'docker.pid'),
-      '--config-file', join(this.root, 'daemon.json'),
-      '-H', this.host,
+      '--data-root',
+      join(this.root, 'data'),
+      '--exec-root',
+      join(this.root, 'xdg', 'exec'),
+      '--pidfile',
+      join(this.root, 'xdg', 'docker.pid'),
+      '--config-file',
+      join(this.root, 'daemon.json'),
+      '-H',
+      this.host,
     ]);
     const [cmd, ...args] = this.kvmDevice
-      ? ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" /dev/kvm && exec "$@"', this.kvmDevice, ...daemon]
+      ? [
+          'unshare',
+          '--mount',
+          '--propagation',
+          'private',
+          'sh',
+          '-c',
+          'mount --bind "$0" /dev/kvm && exec "$@"',
+          this.kvmDevice,
+          ...daemon,
+        ]
       : daemon;
     this.daemon = spawn(cmd, args, { env, stdio: ['ignore', this.log, this.log] });
     const gone = exited(this.daemon).then(async () => {
@@ -96,7 +119,11 @@ export class PrivateRootlessDocker {
     });
     await Promise.race([
       gone,
-      until(async () => (await this.docker('version', '--format', '{{.Server.Version}}')).length > 0, START_TIMEOUT_MS, 'rootless Docker').catch(async (err: unknown) => {
+      until(
+        async () => (await this.docker('version', '--format', '{{.Server.Version}}')).length > 0,
+        START_TIMEOUT_MS,
+        'rootless Docker',
+      ).catch(async (err: unknown) => {
         throw new Error(`${String(err)}; it said: ${await this.logTail()}`);
       }),
     ]);
@@ -106,7 +133,13 @@ export class PrivateRootlessDocker {
   /** The lines of its output that say what went wrong (the script traces every command with set -x). */
   async logTail(lines = 8): Promise<string> {
     const text = await readFile(join(this.root, 'dockerd.log'), 'utf8').catch(() => '');
-    return text.split('\n').filter((l) => l && !l.startsWith('+ ')).slice(-lines).join('\n') || '(nothing)';
+    return (
+      text
+        .split('\n')
+        .filter((l) => l && !l.startsWith('+ '))
+        .slice(-lines)
+        .join('\n') || '(nothing)'
+    );
   }
 
   async dispose(): Promise<void> {

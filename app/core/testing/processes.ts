@@ -4,7 +4,11 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 /** Runs a program (no shell) and returns its trimmed stdout. */
-export async function program(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+export async function program(
+  command: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv } = {},
+): Promise<string> {
   const { stdout } = await run(command, [...args], { maxBuffer: 64 * 1024 * 1024, env: options.env ?? process.env });
   return stdout.trim();
 }
@@ -18,20 +22,29 @@ export function dockerAt(host: string | undefined, env?: NodeJS.ProcessEnv): (..
 }
 
 /** `producer | consumer` without a shell, e.g. docker save | docker -H other load. */
-export function pipe(producer: readonly string[], consumer: readonly string[], consumerEnv?: NodeJS.ProcessEnv): Promise<void> {
+export function pipe(
+  producer: readonly string[],
+  consumer: readonly string[],
+  consumerEnv?: NodeJS.ProcessEnv,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const [pc, ...pargs] = producer;
     const [cc, ...cargs] = consumer;
     const left = spawn(pc!, pargs, { stdio: ['ignore', 'pipe', 'inherit'] });
-    const right = spawn(cc!, cargs, { stdio: ['pipe', 'ignore', 'inherit'], ...(consumerEnv ? { env: consumerEnv } : {}) });
+    const right = spawn(cc!, cargs, {
+      stdio: ['pipe', 'ignore', 'inherit'],
+      ...(consumerEnv ? { env: consumerEnv } : {}),
+    });
     left.stdout.pipe(right.stdin);
     let failed = false;
-    const fail = (what: string) => (code: number | null): void => {
-      if (code !== 0 && !failed) {
-        failed = true;
-        reject(new Error(`${what} exited with ${String(code)}`));
-      }
-    };
+    const fail =
+      (what: string) =>
+      (code: number | null): void => {
+        if (code !== 0 && !failed) {
+          failed = true;
+          reject(new Error(`${what} exited with ${String(code)}`));
+        }
+      };
     left.on('error', reject);
     right.on('error', reject);
     left.on('close', fail(producer.join(' ')));

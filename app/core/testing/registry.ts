@@ -23,7 +23,9 @@ export class LocalRegistry {
 
   static async start(): Promise<LocalRegistry> {
     if (!existsSync(REGISTRY_BINARY)) {
-      throw new Error(`${REGISTRY_BINARY} is missing: run the test bed (bash e2e/testbed/ensure-testbed.sh) or apt-get install docker-registry`);
+      throw new Error(
+        `${REGISTRY_BINARY} is missing: run the test bed (bash e2e/testbed/ensure-testbed.sh) or apt-get install docker-registry`,
+      );
     }
     const binary = REGISTRY_BINARY;
     const root = await mkdtemp(join(tmpdir(), 'porthole-registry-'));
@@ -48,7 +50,12 @@ export class LocalRegistry {
   }
 
   /** Tags a local image of `docker` (an engine's CLI) as `<registry>/<name>:<tag>` and pushes it. */
-  async push(docker: (...args: string[]) => Promise<string>, image: string, name: string, tag: string): Promise<string> {
+  async push(
+    docker: (...args: string[]) => Promise<string>,
+    image: string,
+    name: string,
+    tag: string,
+  ): Promise<string> {
     const ref = `${this.address}/${name}:${tag}`;
     await docker('tag', image, ref);
     await docker('push', '--quiet', ref);

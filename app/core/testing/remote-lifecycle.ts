@@ -6,7 +6,10 @@ import { expect } from 'vitest';
 import type { MachineView } from '../../api';
 import { uniqueName, type Harness } from './harness';
 
-const running = (v: MachineView): boolean => v.status.running && v.status.screenReady && ['booting', 'installing', 'running-iso', 'ready'].includes(v.status.phase);
+const running = (v: MachineView): boolean =>
+  v.status.running &&
+  v.status.screenReady &&
+  ['booting', 'installing', 'running-iso', 'ready'].includes(v.status.phase);
 
 export interface LifecycleOptions {
   image: string;
@@ -22,8 +25,19 @@ export interface LifecycleOptions {
 }
 
 /** Create, start to a live screen, graceful stop, start again on the same container, force off. */
-export async function remoteLifecyclePass(h: Harness, engine: { docker: (...args: string[]) => Promise<string> }, opts: LifecycleOptions): Promise<MachineView> {
-  const machine = await h.call('createMachine', { name: uniqueName(opts.name), image: opts.image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64 });
+export async function remoteLifecyclePass(
+  h: Harness,
+  engine: { docker: (...args: string[]) => Promise<string> },
+  opts: LifecycleOptions,
+): Promise<MachineView> {
+  const machine = await h.call('createMachine', {
+    name: uniqueName(opts.name),
+    image: opts.image,
+    kvm: false,
+    ramGiB: 2,
+    cpuCores: 1,
+    diskGiB: 64,
+  });
   await opts.prepare?.(machine);
   const up = await startAndFollowOnce(h, machine.id, `running over ${opts.over}`);
   // The container is on the engine behind the remote address (its own data root), not on the shared engine.
@@ -44,7 +58,12 @@ export async function remoteLifecyclePass(h: Harness, engine: { docker: (...args
     const { appliesAt } = await h.call('updateMachine', { id: machine.id, changes: { ramGiB: 3 } });
     expect(appliesAt).toBe('recreate');
     await h.call('applyMachine', { id: machine.id });
-    const recreated = await h.waitFor(machine.id, (v) => running(v) && v.status.containerId !== up.status.containerId, 120_000, `recreated over ${opts.over}`);
+    const recreated = await h.waitFor(
+      machine.id,
+      (v) => running(v) && v.status.containerId !== up.status.containerId,
+      120_000,
+      `recreated over ${opts.over}`,
+    );
     expect(await h.containersOf(machine.id)).toEqual([recreated.status.containerId]);
     const after = await stat(join(machine.storageDir, 'data.img'));
     expect({ ino: after.ino, size: after.size }).toEqual({ ino: disk.ino, size: disk.size });
@@ -63,9 +82,15 @@ async function startAndFollowOnce(h: Harness, id: string, what: string): Promise
   const from = h.mark(id);
   await h.call('startMachine', { id });
   const answered = await h.call('getMachine', { id });
-  expect(answered.status.running, `the machine runs when the start call answers: ${JSON.stringify(answered.status)}`).toBe(true);
+  expect(
+    answered.status.running,
+    `the machine runs when the start call answers: ${JSON.stringify(answered.status)}`,
+  ).toBe(true);
   const up = await h.waitFor(id, running, 120_000, what);
   const phases = h.statusesSince(id, from).map((s) => s.phase);
-  expect(phases.filter((p, i) => p === 'preparing' && phases[i - 1] !== 'preparing'), phases.join(' -> ')).toHaveLength(1);
+  expect(
+    phases.filter((p, i) => p === 'preparing' && phases[i - 1] !== 'preparing'),
+    phases.join(' -> '),
+  ).toHaveLength(1);
   return up;
 }

@@ -17,10 +17,25 @@ const TUN = '/dev/net/tun';
 /** A system user (no home, no login) with 65536 subordinate uids and gids, made once and kept. */
 export async function rootlessUser(): Promise<TestUser> {
   const name = ROOTLESS_USER;
-  const exists = await program('id', ['-u', name]).then(() => true, () => false);
-  if (!exists) await program('useradd', ['--system', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', name]);
-  const [subuid, subgid] = await Promise.all(['/etc/subuid', '/etc/subgid'].map((f) => readFile(f, 'utf8').catch(() => '')));
-  const listed = (text: string | undefined): boolean => (text ?? '').split('\n').some((line) => line.startsWith(`${name}:`));
+  const exists = await program('id', ['-u', name]).then(
+    () => true,
+    () => false,
+  );
+  if (!exists)
+    await program('useradd', [
+      '--system',
+      '--no-create-home',
+      '--home-dir',
+      '/nonexistent',
+      '--shell',
+      '/usr/sbin/nologin',
+      name,
+    ]);
+  const [subuid, subgid] = await Promise.all(
+    ['/etc/subuid', '/etc/subgid'].map((f) => readFile(f, 'utf8').catch(() => '')),
+  );
+  const listed = (text: string | undefined): boolean =>
+    (text ?? '').split('\n').some((line) => line.startsWith(`${name}:`));
   if (!listed(subuid)) await program('usermod', ['--add-subuids', SUBORDINATE_IDS, name]);
   if (!listed(subgid)) await program('usermod', ['--add-subgids', SUBORDINATE_IDS, name]);
   const [uid, gid] = await Promise.all([program('id', ['-u', name]), program('id', ['-g', name])]);
@@ -65,9 +80,11 @@ export async function pidsWith(entry: string): Promise<number[]> {
  */
 export async function endProcessesWith(entry: string, timeoutMs: number): Promise<void> {
   for (const pid of await pidsWith(entry)) signal(pid, 'SIGTERM');
-  await until(async () => (await pidsWith(entry)).length === 0, timeoutMs, 'the engine’s processes to end').catch(async () => {
-    for (const pid of await pidsWith(entry)) signal(pid, 'SIGKILL');
-  });
+  await until(async () => (await pidsWith(entry)).length === 0, timeoutMs, 'the engine’s processes to end').catch(
+    async () => {
+      for (const pid of await pidsWith(entry)) signal(pid, 'SIGKILL');
+    },
+  );
 }
 
 function signal(pid: number, name: NodeJS.Signals): void {

@@ -24,23 +24,31 @@ export class SlowEngineProxy {
   }
 
   /** `lags`: which answers are held, by the request's path without its query. */
-  static async listen(path: string, lagMs: number, engineSocket = '/var/run/docker.sock', lags: (urlPath: string) => boolean = () => true): Promise<SlowEngineProxy> {
+  static async listen(
+    path: string,
+    lagMs: number,
+    engineSocket = '/var/run/docker.sock',
+    lags: (urlPath: string) => boolean = () => true,
+  ): Promise<SlowEngineProxy> {
     await rm(path, { force: true });
     const proxy: { current?: SlowEngineProxy } = {};
     const server = createServer((req, res) => {
       proxy.current?.requests.push(`${req.method} ${req.url}`);
       const held = lags((req.url ?? '').split('?')[0] ?? '');
-      const upstream = request({ socketPath: engineSocket, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        res.flushHeaders();
-        if (!held) {
-          answer.pipe(res);
-          return;
-        }
-        // Each chunk held lagMs; the timers fire in the order they were set, so the chunks keep theirs.
-        answer.on('data', (chunk: Buffer) => setTimeout(() => res.write(chunk), lagMs));
-        answer.on('end', () => setTimeout(() => res.end(), lagMs));
-      });
+      const upstream = request(
+        { socketPath: engineSocket, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          res.flushHeaders();
+          if (!held) {
+            answer.pipe(res);
+            return;
+          }
+          // Each chunk held lagMs; the timers fire in the order they were set, so the chunks keep theirs.
+          answer.on('data', (chunk: Buffer) => setTimeout(() => res.write(chunk), lagMs));
+          answer.on('end', () => setTimeout(() => res.end(), lagMs));
+        },
+      );
       upstream.on('error', () => res.destroy());
       res.on('close', () => upstream.destroy());
       req.pipe(upstream);

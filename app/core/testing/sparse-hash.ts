@@ -14,7 +14,8 @@ async function extents(path: string): Promise<Array<[number, number]> | null> {
   if (!unit) return null;
   const size = Number(unit[1]);
   const out: Array<[number, number]> = [];
-  for (const m of stdout.matchAll(/^\s*\d+:\s+(\d+)\.\.\s*(\d+):/gm)) out.push([Number(m[1]) * size, (Number(m[2]) + 1) * size]);
+  for (const m of stdout.matchAll(/^\s*\d+:\s+(\d+)\.\.\s*(\d+):/gm))
+    out.push([Number(m[1]) * size, (Number(m[2]) + 1) * size]);
   return out;
 }
 
@@ -31,7 +32,8 @@ export async function sparseSha256(path: string): Promise<string> {
     const hash = createHash('sha256').update(`size ${size}\n`);
     const ranges = (await extents(path)) ?? [[0, size]];
     const blocks = new Set<number>();
-    for (const [start, end] of ranges) for (let b = Math.floor(start / BLOCK); b * BLOCK < Math.min(end, size); b += 1) blocks.add(b);
+    for (const [start, end] of ranges)
+      for (let b = Math.floor(start / BLOCK); b * BLOCK < Math.min(end, size); b += 1) blocks.add(b);
     const buffer = Buffer.alloc(BLOCK);
     for (const b of [...blocks].sort((x, y) => x - y)) {
       const { bytesRead } = await handle.read(buffer, 0, BLOCK, b * BLOCK);

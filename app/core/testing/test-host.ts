@@ -44,7 +44,9 @@ export function forcedHostClass(env: NodeJS.ProcessEnv = process.env): HostClass
   const value = env.PORTHOLE_TEST_HOST;
   if (value === undefined || value === '') return undefined;
   if ((HOST_CLASSES as readonly string[]).includes(value)) return value as HostClass;
-  throw new Error(`PORTHOLE_TEST_HOST is "${value}": use one of ${HOST_CLASSES.join(', ')}, or leave it unset for this machine's own class.`);
+  throw new Error(
+    `PORTHOLE_TEST_HOST is "${value}": use one of ${HOST_CLASSES.join(', ')}, or leave it unset for this machine's own class.`,
+  );
 }
 
 /** The class the host checks see in this run: the forced one, else the real one. */
@@ -67,7 +69,9 @@ export async function makeTestHostRoot(cls: HostClass, env: NodeJS.ProcessEnv = 
   await shapeKvm(fake, cls);
   await mirrorEngineInstall(fake, env);
   const engine = await resolveEngineEndpoint({ env: withoutDockerHost(env) }).catch(() => null);
-  const proxy = engine?.socketPath ? await forwardSocket(join(fake.root, 'var/run/docker.sock'), engine.socketPath) : undefined;
+  const proxy = engine?.socketPath
+    ? await forwardSocket(join(fake.root, 'var/run/docker.sock'), engine.socketPath)
+    : undefined;
   const uid = process.getuid?.() ?? 0;
   return {
     options: fake.options({ env, uid, ...(uid === 0 ? { user: 'root' } : {}) }),
@@ -92,7 +96,12 @@ async function shapeKvm(fake: FakeRoot, cls: HostClass): Promise<void> {
 async function mirrorEngineInstall(fake: FakeRoot, env: NodeJS.ProcessEnv): Promise<void> {
   const osRelease = await readFile('/etc/os-release', 'utf8').catch(() => null);
   if (osRelease !== null) await fake.write('/etc/os-release', osRelease);
-  const dirs = new Set([...(env.PATH ?? '').split(':').filter((dir) => dir.startsWith('/')), '/usr/sbin', '/usr/bin', '/usr/local/bin']);
+  const dirs = new Set([
+    ...(env.PATH ?? '').split(':').filter((dir) => dir.startsWith('/')),
+    '/usr/sbin',
+    '/usr/bin',
+    '/usr/local/bin',
+  ]);
   for (const dir of dirs) {
     for (const name of ['dockerd', 'podman']) {
       if (existsSync(join(dir, name))) await fake.write(join(dir, name));

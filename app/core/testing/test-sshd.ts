@@ -46,20 +46,35 @@ export class TestSshd {
     const daemon = spawn(
       '/usr/sbin/sshd',
       [
-        '-D', '-e', '-f', '/dev/null', '-p', String(port), '-h', at('host_key'),
-        '-o', 'ListenAddress=127.0.0.1',
-        '-o', `AuthorizedKeysFile=${at('authorized_keys')}`,
-        '-o', 'StrictModes=no',
-        '-o', 'PidFile=none',
-        '-o', 'UsePAM=no',
-        '-o', 'PasswordAuthentication=no',
-        '-o', `SetEnv=DOCKER_HOST=${engineHost}`,
+        '-D',
+        '-e',
+        '-f',
+        '/dev/null',
+        '-p',
+        String(port),
+        '-h',
+        at('host_key'),
+        '-o',
+        'ListenAddress=127.0.0.1',
+        '-o',
+        `AuthorizedKeysFile=${at('authorized_keys')}`,
+        '-o',
+        'StrictModes=no',
+        '-o',
+        'PidFile=none',
+        '-o',
+        'UsePAM=no',
+        '-o',
+        'PasswordAuthentication=no',
+        '-o',
+        `SetEnv=DOCKER_HOST=${engineHost}`,
       ],
       { stdio: ['ignore', log, log] },
     );
     const sshd = new TestSshd(dir, port, daemon);
     await until(
-      async () => (await program('ssh', ['-F', at('ssh_config'), '-o', 'BatchMode=yes', '127.0.0.1', 'true']).then(() => true)),
+      async () =>
+        await program('ssh', ['-F', at('ssh_config'), '-o', 'BatchMode=yes', '127.0.0.1', 'true']).then(() => true),
       30_000,
       `the test sshd (see ${at('sshd.log')})`,
     );
@@ -72,7 +87,11 @@ export class TestSshd {
 
   /** DOCKER_HOST=ssh://user@127.0.0.1:port and the ssh configuration, for a backend under test. */
   env(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-    return { ...base, DOCKER_HOST: `ssh://${userInfo().username}@127.0.0.1:${this.port}`, PORTHOLE_SSH_CONFIG: this.configFile };
+    return {
+      ...base,
+      DOCKER_HOST: `ssh://${userInfo().username}@127.0.0.1:${this.port}`,
+      PORTHOLE_SSH_CONFIG: this.configFile,
+    };
   }
 
   async dispose(): Promise<void> {
@@ -83,4 +102,3 @@ export class TestSshd {
     await rm(this.dir, { recursive: true, force: true });
   }
 }
-

@@ -40,7 +40,8 @@ export class UsbHotplug {
 
   /** A machine's new view: followed while it runs with devices ticked. */
   update(view: MachineView): void {
-    if (view.status.running && view.status.containerId && (view.usbDevices?.length ?? 0) > 0) this.machines.set(view.id, view);
+    if (view.status.running && view.status.containerId && (view.usbDevices?.length ?? 0) > 0)
+      this.machines.set(view.id, view);
     else this.machines.delete(view.id);
     this.sync();
   }
@@ -144,13 +145,18 @@ export async function attachPluggedDevice(view: MachineView, device: HostUsbDevi
   const node = usbNodePath(device);
   await exec(['mkdir', '-p', node.slice(0, node.lastIndexOf('/'))]);
   const made = await exec(['mknod', '-m', '0664', node, 'c', '189', String(usbNodeMinor(device))]);
-  if (made.exitCode !== 0 && !/exists/i.test(made.output)) throw new Error(`could not make ${node} in the container: ${made.output.slice(0, 200)}`);
+  if (made.exitCode !== 0 && !/exists/i.test(made.output))
+    throw new Error(`could not make ${node} in the container: ${made.output.slice(0, 200)}`);
   const id = usbDeviceId(device);
   const [before] = await runQmp(exec, [PERIPHERALS], view.name);
   if (before?.ok && peripheralIds(before.value).includes(id)) {
     // The same device plugged in again: the earlier attach goes first (its id is taken until QEMU has removed it).
     await runQmp(exec, [{ execute: 'device_del', arguments: { id } }, PERIPHERALS], view.name);
   }
-  const [added] = await runQmp(exec, [{ execute: 'device_add', arguments: { driver: 'usb-host', id, bus: 'xhci.0', hostdevice: node } }], view.name);
+  const [added] = await runQmp(
+    exec,
+    [{ execute: 'device_add', arguments: { driver: 'usb-host', id, bus: 'xhci.0', hostdevice: node } }],
+    view.name,
+  );
   if (added && !added.ok) throw new Error(added.error);
 }

@@ -23,7 +23,14 @@ describe('USB devices while the machine runs (stand-in image)', () => {
 
   beforeAll(async () => {
     h = await Harness.create();
-    const m = await h.call('createMachine', { name: uniqueName('Live USB'), image, kvm: false, ramGiB: 2, cpuCores: 1, diskGiB: 64 });
+    const m = await h.call('createMachine', {
+      name: uniqueName('Live USB'),
+      image,
+      kvm: false,
+      ramGiB: 2,
+      cpuCores: 1,
+      diskGiB: 64,
+    });
     id = m.id;
     await h.call('startMachine', { id });
     await h.waitFor(id, (v) => v.status.running && v.status.screenReady, 120_000, 'screen ready (QEMU runs)');
@@ -36,16 +43,26 @@ describe('USB devices while the machine runs (stand-in image)', () => {
   });
 
   it('attaches an emulated device through the monitor, QEMU’s own list shows it, and detaching removes it', async () => {
-    const [added] = await runQmp(exec, [{ execute: 'device_add', arguments: { driver: 'usb-tablet', id: 'porthole-usb-tablet', bus: 'xhci.0' } }], 'the machine');
+    const [added] = await runQmp(
+      exec,
+      [{ execute: 'device_add', arguments: { driver: 'usb-tablet', id: 'porthole-usb-tablet', bus: 'xhci.0' } }],
+      'the machine',
+    );
     expect(added).toEqual({ ok: true, value: {} });
     expect(await info()).toMatch(/Product QEMU USB Tablet, ID: porthole-usb-tablet/);
-    const [removed] = await runQmp(exec, [{ execute: 'device_del', arguments: { id: 'porthole-usb-tablet' } }], 'the machine');
+    const [removed] = await runQmp(
+      exec,
+      [{ execute: 'device_del', arguments: { id: 'porthole-usb-tablet' } }],
+      'the machine',
+    );
     expect(removed).toEqual({ ok: true, value: {} });
     await expect.poll(info, { timeout: 5_000 }).not.toContain('porthole-usb-tablet');
   });
 
   it('attachUsb refuses a machine started without USB passthrough, saying what to do', async () => {
-    await expect(h.call('attachUsb', { id, vendorId: '046d', productId: 'c52b' })).rejects.toThrow(/was started without USB passthrough/);
+    await expect(h.call('attachUsb', { id, vendorId: '046d', productId: 'c52b' })).rejects.toThrow(
+      /was started without USB passthrough/,
+    );
   });
 
   it('attachUsb and detachUsb give the running machine a host device by its ids and take it back; twice is refused', async () => {
@@ -53,10 +70,14 @@ describe('USB devices while the machine runs (stand-in image)', () => {
     await docker('exec', h.containerName(id), 'mkdir', '-p', '/dev/bus/usb');
     expect(await h.call('attachUsb', { id, vendorId: '046d', productId: 'c52b' })).toEqual({ attached: ['046d:c52b'] });
     expect(await info()).toContain('ID: porthole-usb-046d-c52b');
-    await expect(h.call('attachUsb', { id, vendorId: '046d', productId: 'c52b' })).rejects.toThrow(/is already attached to/);
+    await expect(h.call('attachUsb', { id, vendorId: '046d', productId: 'c52b' })).rejects.toThrow(
+      /is already attached to/,
+    );
     expect(await h.call('detachUsb', { id, vendorId: '046d', productId: 'c52b' })).toEqual({ attached: [] });
     await expect.poll(info, { timeout: 5_000 }).not.toContain('porthole-usb-046d-c52b');
-    await expect(h.call('detachUsb', { id, vendorId: '046d', productId: 'c52b' })).rejects.toThrow(/is not attached to .* now/);
+    await expect(h.call('detachUsb', { id, vendorId: '046d', productId: 'c52b' })).rejects.toThrow(
+      /is not attached to .* now/,
+    );
     // The machine's settings are not touched: attach is for now, usbDevices for each start.
     expect((await h.call('getMachine', { id })).usbDevices ?? []).toEqual([]);
   });

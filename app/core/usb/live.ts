@@ -1,5 +1,13 @@
 import { PortholeError, usbKey, type LiveUsbResult, type MachineView } from '../../api';
-import { peripheralIds, PERIPHERALS, runQmp, usbAttachCommand, usbDetachCommand, usbDeviceId, type QmpExec } from './qmp';
+import {
+  peripheralIds,
+  PERIPHERALS,
+  runQmp,
+  usbAttachCommand,
+  usbDetachCommand,
+  usbDeviceId,
+  type QmpExec,
+} from './qmp';
 
 const PREFIX = 'porthole-usb-';
 
@@ -17,7 +25,10 @@ export async function attachedLiveUsb(view: MachineView, exec: QmpExec): Promise
 }
 
 function attachedKeys(ids: string[]): string[] {
-  return ids.filter((id) => id.startsWith(PREFIX)).map(keyOf).filter((k): k is string => k !== null);
+  return ids
+    .filter((id) => id.startsWith(PREFIX))
+    .map(keyOf)
+    .filter((k): k is string => k !== null);
 }
 
 /**
@@ -25,9 +36,18 @@ function attachedKeys(ids: string[]): string[] {
  * devices Porthole has attached to it now. Attaching one that is attached, or detaching one that is not, is
  * said plainly rather than done twice.
  */
-export async function changeLiveUsb(verb: 'attach' | 'detach', view: MachineView, device: { vendorId: string; productId: string }, exec: QmpExec): Promise<LiveUsbResult> {
+export async function changeLiveUsb(
+  verb: 'attach' | 'detach',
+  view: MachineView,
+  device: { vendorId: string; productId: string },
+  exec: QmpExec,
+): Promise<LiveUsbResult> {
   if (!view.status.running || !view.status.containerId) {
-    throw new PortholeError('CONFLICT', `${view.name} is not running.`, `Start it first ("porthole start ${view.id}"), or give it the device in its settings for its next start ("porthole usb add").`);
+    throw new PortholeError(
+      'CONFLICT',
+      `${view.name} is not running.`,
+      `Start it first ("porthole start ${view.id}"), or give it the device in its settings for its next start ("porthole usb add").`,
+    );
   }
   const key = usbKey(device);
   // QEMU opens host devices through the container's /dev/bus/usb, which the engine passes only to a machine
@@ -42,13 +62,26 @@ export async function changeLiveUsb(verb: 'attach' | 'detach', view: MachineView
   const [before] = await runQmp(exec, [PERIPHERALS], view.name);
   const present = before?.ok ? peripheralIds(before.value) : [];
   const has = present.includes(usbDeviceId(device));
-  if (verb === 'attach' && has) throw new PortholeError('CONFLICT', `USB device ${key} is already attached to ${view.name}.`);
+  if (verb === 'attach' && has)
+    throw new PortholeError('CONFLICT', `USB device ${key} is already attached to ${view.name}.`);
   if (verb === 'detach' && !has) {
-    throw new PortholeError('NOT_FOUND', `USB device ${key} is not attached to ${view.name} now.`, 'A device it got at its start is taken away by removing it in its settings (porthole usb remove), then restarting it.');
+    throw new PortholeError(
+      'NOT_FOUND',
+      `USB device ${key} is not attached to ${view.name} now.`,
+      'A device it got at its start is taken away by removing it in its settings (porthole usb remove), then restarting it.',
+    );
   }
-  const [reply, after] = await runQmp(exec, [verb === 'attach' ? usbAttachCommand(device) : usbDetachCommand(device), PERIPHERALS], view.name);
+  const [reply, after] = await runQmp(
+    exec,
+    [verb === 'attach' ? usbAttachCommand(device) : usbDetachCommand(device), PERIPHERALS],
+    view.name,
+  );
   if (reply && !reply.ok) {
-    throw new PortholeError('ENGINE_ERROR', `QEMU in ${view.name} refused to ${verb} USB device ${key}: ${reply.error}`, 'Check that the device is plugged into the engine’s computer ("porthole usb" lists them).');
+    throw new PortholeError(
+      'ENGINE_ERROR',
+      `QEMU in ${view.name} refused to ${verb} USB device ${key}: ${reply.error}`,
+      'Check that the device is plugged into the engine’s computer ("porthole usb" lists them).',
+    );
   }
   const ids = after?.ok ? peripheralIds(after.value) : [];
   // device_del finishes when the device is gone from the bus: for USB at once, but said from the answer, not assumed.

@@ -45,7 +45,10 @@ export function parseQmpReplies(output: string): QmpReply[] {
     if ('return' in message) replies.push({ ok: true, value: (message as { return: unknown }).return });
     else if ('error' in message) {
       const error = (message as { error: { desc?: unknown } }).error;
-      replies.push({ ok: false, error: typeof error?.desc === 'string' ? error.desc.slice(0, 300) : 'QEMU refused the command' });
+      replies.push({
+        ok: false,
+        error: typeof error?.desc === 'string' ? error.desc.slice(0, 300) : 'QEMU refused the command',
+      });
     }
   }
   // The first answer is the handshake's.
@@ -64,7 +67,11 @@ export async function runQmp(exec: QmpExec, commands: QmpCommand[], machine: str
   }
   const replies = parseQmpReplies(result.output);
   if (replies.length < commands.length) {
-    throw new PortholeError('ENGINE_ERROR', `QEMU in ${machine} did not answer.`, 'Check that the machine is running (its screen shows), then try again.');
+    throw new PortholeError(
+      'ENGINE_ERROR',
+      `QEMU in ${machine} did not answer.`,
+      'Check that the machine is running (its screen shows), then try again.',
+    );
   }
   return replies;
 }
@@ -78,7 +85,13 @@ export function usbDeviceId(d: { vendorId: string; productId: string }): string 
 export function usbAttachCommand(d: Pick<UsbDeviceRef, 'vendorId' | 'productId'>): QmpCommand {
   return {
     execute: 'device_add',
-    arguments: { driver: 'usb-host', id: usbDeviceId(d), bus: 'xhci.0', vendorid: parseInt(d.vendorId, 16), productid: parseInt(d.productId, 16) },
+    arguments: {
+      driver: 'usb-host',
+      id: usbDeviceId(d),
+      bus: 'xhci.0',
+      vendorid: parseInt(d.vendorId, 16),
+      productid: parseInt(d.productId, 16),
+    },
   };
 }
 
@@ -93,7 +106,16 @@ export const INFO_USB: QmpCommand = { execute: 'human-monitor-command', argument
 export const PERIPHERALS: QmpCommand = { execute: 'qom-list', arguments: { path: '/machine/peripheral' } };
 
 export function peripheralIds(value: unknown): string[] {
-  return Array.isArray(value) ? value.flatMap((p: unknown) => (typeof p === 'object' && p !== null && typeof (p as { name?: unknown }).name === 'string' && (p as { type?: string }).type?.startsWith('child<') ? [(p as { name: string }).name] : [])) : [];
+  return Array.isArray(value)
+    ? value.flatMap((p: unknown) =>
+        typeof p === 'object' &&
+        p !== null &&
+        typeof (p as { name?: unknown }).name === 'string' &&
+        (p as { type?: string }).type?.startsWith('child<')
+          ? [(p as { name: string }).name]
+          : [],
+      )
+    : [];
 }
 
 export function usbLabel(d: Pick<UsbDeviceRef, 'vendorId' | 'productId'> & { name?: string }): string {

@@ -10,7 +10,15 @@ export interface FakeBackend extends Backend {
 }
 
 /** The one Windows program every fake machine lists. */
-export const FAKE_APP = { id: '3561ec4a8629', name: 'Notepad', target: 'C:\\Windows\\notepad.exe', args: '', source: 'start-menu' as const, icon: null, inMenu: false };
+export const FAKE_APP = {
+  id: '3561ec4a8629',
+  name: 'Notepad',
+  target: 'C:\\Windows\\notepad.exe',
+  args: '',
+  source: 'start-menu' as const,
+  icon: null,
+  inMenu: false,
+};
 
 export function fakeBackend(machines: MachineView[] = []): FakeBackend {
   const listeners = new Set<BackendListener>();
@@ -35,7 +43,10 @@ export function fakeBackend(machines: MachineView[] = []): FakeBackend {
     forceStopMachine: async ({ id }) => (find(id), ok),
     restartMachine: async ({ id }) => (find(id), ok),
     deleteMachine: async ({ id }) => (find(id), ok),
-    listApps: async ({ id }) => (find(id), { state: 'ok' as const, folder: '/shared/.porthole/apps', written: null, apps: [FAKE_APP], warnings: [] }),
+    listApps: async ({ id }) => (
+      find(id),
+      { state: 'ok' as const, folder: '/shared/.porthole/apps', written: null, apps: [FAKE_APP], warnings: [] }
+    ),
     launchApp: async ({ id, app }) => {
       find(id);
       if (app !== FAKE_APP.id) throw new PortholeError('NOT_FOUND', `No program ${app}.`);
@@ -54,7 +65,10 @@ export function fakeBackend(machines: MachineView[] = []): FakeBackend {
       return () => listeners.delete(listener);
     },
     async openStream() {
-      return { ok: false as const, error: { code: 'INVALID_ARGUMENT' as const, message: 'This double has no streams.' } };
+      return {
+        ok: false as const,
+        error: { code: 'INVALID_ARGUMENT' as const, message: 'This double has no streams.' },
+      };
     },
     emit(event) {
       for (const l of listeners) l(event);

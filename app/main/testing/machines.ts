@@ -2,7 +2,14 @@
 import type { MachinePhase, MachineStatus, MachineView } from '../../api';
 import { sampleView } from '../../api/testing/sample-machine';
 
-const RUNNING_PHASES: ReadonlySet<MachinePhase> = new Set(['preparing', 'booting', 'installing', 'running-iso', 'ready', 'stopping']);
+const RUNNING_PHASES: ReadonlySet<MachinePhase> = new Set([
+  'preparing',
+  'booting',
+  'installing',
+  'running-iso',
+  'ready',
+  'stopping',
+]);
 
 export function machine(id: string, phase: MachinePhase, status: Partial<MachineStatus> = {}, name = id): MachineView {
   return sampleView({

@@ -13,7 +13,9 @@ function fromBridge(bridge: PortholeBridge): PortholeApi {
   const api: Record<string, unknown> = {
     subscribe: bridge.subscribe,
     openStream: (stream: never, request: never, onItem: never, onEnd?: (error?: Error) => void) =>
-      bridge.openStream(stream, request, onItem, (e?: unknown) => onEnd?.(isBridgeError(e) ? new PortholeError(e.code, e.message, e.remedy) : undefined)),
+      bridge.openStream(stream, request, onItem, (e?: unknown) =>
+        onEnd?.(isBridgeError(e) ? new PortholeError(e.code, e.message, e.remedy) : undefined),
+      ),
   };
   for (const name of actionNames) {
     const call = bridge[name] as (request: unknown) => Promise<unknown>;

@@ -12,11 +12,22 @@ import { connectWebApi } from './web-client';
 describe('server messages', () => {
   it('parse successful and failed results and events', () => {
     expect(serverMessageSchema.safeParse({ t: 'result', id: 1, ok: true, value: [] }).success).toBe(true);
-    expect(serverMessageSchema.safeParse({ t: 'result', id: 1, ok: false, error: { code: 'NOT_FOUND', message: 'x' } }).success).toBe(true);
-    expect(serverMessageSchema.safeParse({ t: 'event', event: 'machineRemoved', payload: { id: 'a' } }).success).toBe(true);
+    expect(
+      serverMessageSchema.safeParse({ t: 'result', id: 1, ok: false, error: { code: 'NOT_FOUND', message: 'x' } })
+        .success,
+    ).toBe(true);
+    expect(serverMessageSchema.safeParse({ t: 'event', event: 'machineRemoved', payload: { id: 'a' } }).success).toBe(
+      true,
+    );
     expect(serverMessageSchema.safeParse({ t: 'result', id: 1, ok: false }).success).toBe(false);
-    expect(serverMessageSchema.safeParse({ t: 'protocolError', id: null, error: { code: 'INVALID_ARGUMENT', message: 'x' } }).success).toBe(true);
-    expect(serverMessageSchema.safeParse({ t: 'protocolError', id: 3, error: { code: 'INVALID_ARGUMENT', message: 'x' } }).success).toBe(true);
+    expect(
+      serverMessageSchema.safeParse({ t: 'protocolError', id: null, error: { code: 'INVALID_ARGUMENT', message: 'x' } })
+        .success,
+    ).toBe(true);
+    expect(
+      serverMessageSchema.safeParse({ t: 'protocolError', id: 3, error: { code: 'INVALID_ARGUMENT', message: 'x' } })
+        .success,
+    ).toBe(true);
   });
 });
 
@@ -28,7 +39,9 @@ describe('the web client when the host refuses a frame', () => {
     // A stand-in host, to make it answer what the real one sends only to other clients' bad frames.
     wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
-    wss.on('connection', (ws) => ws.on('message', (d) => reply(JSON.parse(d.toString()) as { id: number; action: string }, ws)));
+    wss.on('connection', (ws) =>
+      ws.on('message', (d) => reply(JSON.parse(d.toString()) as { id: number; action: string }, ws)),
+    );
     globalThis.WebSocket = WebSocket as unknown as typeof globalThis.WebSocket;
   });
   afterEach(async () => {
@@ -39,7 +52,11 @@ describe('the web client when the host refuses a frame', () => {
 
   it('rejects the pending call with the protocol error that carries its id', async () => {
     reply = ({ id }, ws) => {
-      const message: ServerMessage = { t: 'protocolError', id, error: { code: 'INVALID_ARGUMENT', message: 'The message is not a call.' } };
+      const message: ServerMessage = {
+        t: 'protocolError',
+        id,
+        error: { code: 'INVALID_ARGUMENT', message: 'The message is not a call.' },
+      };
       ws.send(JSON.stringify(message));
     };
     const api = connectWebApi(url());
@@ -52,7 +69,10 @@ describe('the web client when the host refuses a frame', () => {
     reply = (_frame, ws) => ws.close(1009, 'A message was larger than the limit.');
     const api = connectWebApi(url());
     const failure = await api.listMachines({}).catch((e: unknown) => e);
-    expect(failure).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/larger than the limit/) as unknown as string });
+    expect(failure).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/larger than the limit/) as unknown as string,
+    });
   });
 
   it('refuses to send a call larger than the host takes, and sends nothing', async () => {
@@ -62,8 +82,13 @@ describe('the web client when the host refuses a frame', () => {
       ws.send(JSON.stringify({ t: 'result', id: 0, ok: true, value: [] }));
     };
     const api = connectWebApi(url());
-    const failure = await api.importCompose({ yaml: '\u0001'.repeat(Math.ceil(MAX_CLIENT_FRAME_BYTES / 6)) }).catch((e: unknown) => e);
-    expect(failure).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/too large/) as unknown as string });
+    const failure = await api
+      .importCompose({ yaml: '\u0001'.repeat(Math.ceil(MAX_CLIENT_FRAME_BYTES / 6)) })
+      .catch((e: unknown) => e);
+    expect(failure).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/too large/) as unknown as string,
+    });
     expect(seen).toEqual([]);
   });
 });
@@ -82,7 +107,8 @@ describe('the web client against the real web host', () => {
       return () => listeners.delete(l);
     },
     async openStream(stream, request, sink) {
-      if (stream !== 'machineLog') return { ok: false, error: { code: 'INVALID_ARGUMENT', message: 'Unknown stream.' } };
+      if (stream !== 'machineLog')
+        return { ok: false, error: { code: 'INVALID_ARGUMENT', message: 'Unknown stream.' } };
       opened.push(request);
       sinks.push(sink);
       return { ok: true, close: () => void closed.push(request) };
@@ -141,7 +167,12 @@ describe('the web client against the real web host', () => {
   it('ends a stream with the host’s error, and closes what a page left open when its connection goes', async () => {
     const api = connectWebApi(`ws://127.0.0.1:${host.port}/api?token=${host.token}`);
     const ends: unknown[] = [];
-    api.openStream('nope' as 'machineLog', { id: 'a' }, () => undefined, (e) => ends.push(e));
+    api.openStream(
+      'nope' as 'machineLog',
+      { id: 'a' },
+      () => undefined,
+      (e) => ends.push(e),
+    );
     await expect.poll(() => ends.length).toBe(1);
     expect(ends[0]).toMatchObject({ code: 'INVALID_ARGUMENT' });
     // A page that goes without closing its stream: a bare socket opens one and disconnects.

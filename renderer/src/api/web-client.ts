@@ -34,7 +34,8 @@ export function connectWebApi(url: string, onConnection?: (connected: boolean) =
   const streams = new Map<number, OpenStream>();
   let nextStreamId = 1;
   const sendOpen = (sid: number, s: OpenStream): void => {
-    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ t: 'open', sid, stream: s.stream, request: s.request ?? {} }));
+    if (socket.readyState === WebSocket.OPEN)
+      socket.send(JSON.stringify({ t: 'open', sid, stream: s.stream, request: s.request ?? {} }));
   };
   let socket: WebSocket;
   let ready: Promise<void>;
@@ -112,7 +113,10 @@ export function connectWebApi(url: string, onConnection?: (connected: boolean) =
     const frame = JSON.stringify({ t: 'call', id, action, request: request ?? {} });
     // The host closes the connection on a frame over its limit; refuse such a call here instead.
     if (new TextEncoder().encode(frame).byteLength > MAX_CLIENT_FRAME_BYTES) {
-      throw new PortholeError('INVALID_ARGUMENT', `The request is too large to send (over ${MAX_CLIENT_FRAME_BYTES} bytes).`);
+      throw new PortholeError(
+        'INVALID_ARGUMENT',
+        `The request is too large to send (over ${MAX_CLIENT_FRAME_BYTES} bytes).`,
+      );
     }
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
@@ -129,7 +133,12 @@ export function connectWebApi(url: string, onConnection?: (connected: boolean) =
       return () => set.delete(wrapped);
     },
   };
-  api.openStream = (stream: StreamName, request: unknown, onItem: (item: unknown) => void, onEnd?: (error?: PortholeError) => void) => {
+  api.openStream = (
+    stream: StreamName,
+    request: unknown,
+    onItem: (item: unknown) => void,
+    onEnd?: (error?: PortholeError) => void,
+  ) => {
     const sid = nextStreamId++;
     const s: OpenStream = { stream, request, onItem, onEnd };
     streams.set(sid, s);

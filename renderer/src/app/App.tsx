@@ -54,72 +54,85 @@ export function App() {
 
   return (
     <DropZone machineId={page === 'machines' ? id : undefined}>
-    <div className="app">
-      <header className="topbar">
-        <a className="brand" href="#/">
-          <img className="brand-mark" src={iconUrl} alt="" aria-hidden="true" />
-          Porthole
-        </a>
-        <nav aria-label="Porthole">
-          <button className="primary" onClick={() => navigate('/new')}>
-            New machine
-          </button>
-          <MenuButton
-            label="Main menu"
-            className="ghost icon"
-            testId="main-menu"
-            items={[
-              { label: 'Check this computer', onSelect: () => navigate('/check') },
-              { label: 'Import a dockur compose file…', onSelect: () => importPick.current?.() },
-              { label: 'Porthole log', onSelect: () => navigate('/app-log') },
-            ]}
-          >
-            <svg aria-hidden="true" viewBox="0 0 16 16" width="16" height="16" fill="currentColor">
-              <rect x="2" y="3" width="12" height="1.6" rx="0.8" />
-              <rect x="2" y="7.2" width="12" height="1.6" rx="0.8" />
-              <rect x="2" y="11.4" width="12" height="1.6" rx="0.8" />
-            </svg>
-          </MenuButton>
-          <ImportCompose pickRef={importPick} />
-        </nav>
-      </header>
-      {backendLost ? (
-        <div className="banner banner-bad" role="alert">
-          The connection to Porthole was lost. Reconnecting…
-        </div>
-      ) : null}
-      {onList && !gate.pending ? <HostBanner report={report} /> : null}
-      {onList && !gate.pending && loaded ? <AdoptionBanner machineCount={machines.length} /> : null}
-      {engine && !engine.connected && !(engineFails(report) && (onList || page === 'check')) ? (
-        <div className="banner banner-bad" role="alert" data-testid="engine-banner">
-          {engine.message ?? 'The container engine is not answering.'}{' '}
-          <button className="link" onClick={() => navigate('/check')}>
-            What to do
-          </button>
-        </div>
-      ) : null}
-      {error ? (
-        <div className="banner banner-bad" role="alert">
-          {error}
-        </div>
-      ) : null}
-      <PhaseAnnouncer machines={machines} />
-      <main>
-        {page === 'new' ? (
-          <Wizard machines={machines} />
-        ) : page === 'machines' && id ? (
-          <MachinePage machine={machines.find((m) => m.id === id) ?? null} machines={machines} loaded={loaded} tab={route[2]} detail={route[3]} onOpenScreen={openScreen} />
-        ) : page === 'app-log' ? (
-          <AppLogPanel />
-        ) : page === 'check' ? (
-          <HostChecklist report={report} onRecheck={recheck} checking={checking} onContinue={continueToMachines} firstRun={gate.firstRun} />
-        ) : onList && gate.pending ? (
-          <p className="muted">Checking this computer…</p>
-        ) : (
-          <MachineList machines={machines} loaded={loaded} onOpenScreen={openScreen} />
-        )}
-      </main>
-    </div>
+      <div className="app">
+        <header className="topbar">
+          <a className="brand" href="#/">
+            <img className="brand-mark" src={iconUrl} alt="" aria-hidden="true" />
+            Porthole
+          </a>
+          <nav aria-label="Porthole">
+            <button className="primary" onClick={() => navigate('/new')}>
+              New machine
+            </button>
+            <MenuButton
+              label="Main menu"
+              className="ghost icon"
+              testId="main-menu"
+              items={[
+                { label: 'Check this computer', onSelect: () => navigate('/check') },
+                { label: 'Import a dockur compose file…', onSelect: () => importPick.current?.() },
+                { label: 'Porthole log', onSelect: () => navigate('/app-log') },
+              ]}
+            >
+              <svg aria-hidden="true" viewBox="0 0 16 16" width="16" height="16" fill="currentColor">
+                <rect x="2" y="3" width="12" height="1.6" rx="0.8" />
+                <rect x="2" y="7.2" width="12" height="1.6" rx="0.8" />
+                <rect x="2" y="11.4" width="12" height="1.6" rx="0.8" />
+              </svg>
+            </MenuButton>
+            <ImportCompose pickRef={importPick} />
+          </nav>
+        </header>
+        {backendLost ? (
+          <div className="banner banner-bad" role="alert">
+            The connection to Porthole was lost. Reconnecting…
+          </div>
+        ) : null}
+        {onList && !gate.pending ? <HostBanner report={report} /> : null}
+        {onList && !gate.pending && loaded ? <AdoptionBanner machineCount={machines.length} /> : null}
+        {engine && !engine.connected && !(engineFails(report) && (onList || page === 'check')) ? (
+          <div className="banner banner-bad" role="alert" data-testid="engine-banner">
+            {engine.message ?? 'The container engine is not answering.'}{' '}
+            <button className="link" onClick={() => navigate('/check')}>
+              What to do
+            </button>
+          </div>
+        ) : null}
+        {error ? (
+          <div className="banner banner-bad" role="alert">
+            {error}
+          </div>
+        ) : null}
+        <PhaseAnnouncer machines={machines} />
+        <main>
+          {page === 'new' ? (
+            <Wizard machines={machines} />
+          ) : page === 'machines' && id ? (
+            <MachinePage
+              machine={machines.find((m) => m.id === id) ?? null}
+              machines={machines}
+              loaded={loaded}
+              tab={route[2]}
+              detail={route[3]}
+              onOpenScreen={openScreen}
+            />
+          ) : page === 'app-log' ? (
+            <AppLogPanel />
+          ) : page === 'check' ? (
+            <HostChecklist
+              report={report}
+              onRecheck={recheck}
+              checking={checking}
+              onContinue={continueToMachines}
+              firstRun={gate.firstRun}
+            />
+          ) : onList && gate.pending ? (
+            <p className="muted">Checking this computer…</p>
+          ) : (
+            <MachineList machines={machines} loaded={loaded} onOpenScreen={openScreen} />
+          )}
+        </main>
+      </div>
     </DropZone>
   );
 }

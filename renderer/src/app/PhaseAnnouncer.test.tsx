@@ -14,7 +14,9 @@ describe('PhaseAnnouncer', () => {
     const region = screen.getByRole('status');
     expect(region.getAttribute('aria-live')).toBe('polite');
     expect(region.textContent).toBe('');
-    rerender(<PhaseAnnouncer machines={[{ ...stopped, status: { phase: 'installing', running: true, screenReady: true } }]} />);
+    rerender(
+      <PhaseAnnouncer machines={[{ ...stopped, status: { phase: 'installing', running: true, screenReady: true } }]} />,
+    );
     expect(region.textContent).toBe('Office: Installing Windows');
   });
 });

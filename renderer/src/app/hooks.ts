@@ -30,7 +30,9 @@ export function useMachines(): { machines: MachineView[]; loaded: boolean; error
         return next;
       }),
     );
-    const offRemoved = api.subscribe('machineRemoved', ({ id }) => setMachines((list) => list.filter((m) => m.id !== id)));
+    const offRemoved = api.subscribe('machineRemoved', ({ id }) =>
+      setMachines((list) => list.filter((m) => m.id !== id)),
+    );
     const offConnection = onBackendConnection((connected) => {
       if (connected) load();
     });

@@ -9,8 +9,22 @@ import { AppsPage } from './AppsPage';
 const state = vi.hoisted(() => ({ fake: null as FakeApi | null }));
 vi.mock('../api/porthole', () => ({ porthole: () => state.fake!.api, onBackendConnection: () => () => undefined }));
 
-const app = (id: string, name: string, inMenu = false): WindowsApp => ({ id, name, target: 'C:\\x.exe', args: '', source: 'start-menu', icon: null, inMenu });
-const ok = (apps: WindowsApp[]): AppList => ({ state: 'ok', folder: '/s/.porthole/apps', written: null, apps, warnings: [] });
+const app = (id: string, name: string, inMenu = false): WindowsApp => ({
+  id,
+  name,
+  target: 'C:\\x.exe',
+  args: '',
+  source: 'start-menu',
+  icon: null,
+  inMenu,
+});
+const ok = (apps: WindowsApp[]): AppList => ({
+  state: 'ok',
+  folder: '/s/.porthole/apps',
+  written: null,
+  apps,
+  warnings: [],
+});
 
 afterEach(cleanup);
 
@@ -40,9 +54,19 @@ describe('AppsPage', () => {
   });
 
   it('says exactly what it waits for, shared folder or none', async () => {
-    state.fake = fakeApi({ listApps: async () => ({ state: 'not-written', folder: '/m/porthole/apps', written: null, apps: [], warnings: [] }) });
+    state.fake = fakeApi({
+      listApps: async () => ({
+        state: 'not-written',
+        folder: '/m/porthole/apps',
+        written: null,
+        apps: [],
+        warnings: [],
+      }),
+    });
     render(<AppsPage machine={machineView({ sharedFolders: [] })} loaded />);
-    expect((await screen.findByTestId('apps-empty')).textContent).toMatch(/^Windows writes the list after you sign in for the first time\./);
+    expect((await screen.findByTestId('apps-empty')).textContent).toMatch(
+      /^Windows writes the list after you sign in for the first time\./,
+    );
     expect(screen.queryByText(/shared folder/i)).toBeNull();
   });
 });

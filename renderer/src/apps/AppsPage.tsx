@@ -3,7 +3,11 @@ import type { AppList, MachineView, WindowsApp } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import './apps.css';
 
-const SOURCE: Record<WindowsApp['source'], string> = { 'start-menu': 'Start menu', 'app-paths': 'App Paths', uwp: 'Microsoft Store app' };
+const SOURCE: Record<WindowsApp['source'], string> = {
+  'start-menu': 'Start menu',
+  'app-paths': 'App Paths',
+  uwp: 'Microsoft Store app',
+};
 
 /** What to say when there is no list: each state names what the person can do. */
 function Empty({ list, machine }: { list: AppList; machine: MachineView }) {
@@ -12,16 +16,36 @@ function Empty({ list, machine }: { list: AppList; machine: MachineView }) {
       <div className="apps-note" data-testid="apps-empty">
         <p>Windows writes the list after you sign in for the first time.</p>
         <p className="muted">
-          Open {machine.name}’s screen and sign in; the list then comes by itself, and again whenever a program is installed.
+          Open {machine.name}’s screen and sign in; the list then comes by itself, and again whenever a program is
+          installed.
         </p>
       </div>
     );
   }
-  if (list.state === 'unreadable') return <div className="apps-note" data-testid="apps-empty"><p>The program list in {list.folder} cannot be read.</p></div>;
-  return <div className="apps-note" data-testid="apps-empty"><p>Windows lists no programs.</p></div>;
+  if (list.state === 'unreadable')
+    return (
+      <div className="apps-note" data-testid="apps-empty">
+        <p>The program list in {list.folder} cannot be read.</p>
+      </div>
+    );
+  return (
+    <div className="apps-note" data-testid="apps-empty">
+      <p>Windows lists no programs.</p>
+    </div>
+  );
 }
 
-function AppTile({ app, busy, onOpen, onMenu }: { app: WindowsApp; busy: boolean; onOpen: () => void; onMenu: () => void }) {
+function AppTile({
+  app,
+  busy,
+  onOpen,
+  onMenu,
+}: {
+  app: WindowsApp;
+  busy: boolean;
+  onOpen: () => void;
+  onMenu: () => void;
+}) {
   return (
     <li className="app-tile" data-testid={`app-${app.id}`}>
       {app.icon ? <img src={app.icon} alt="" /> : <span className="app-icon-blank" aria-hidden="true" />}
@@ -85,10 +109,14 @@ export function AppsPage({ machine, loaded }: { machine: MachineView | null; loa
       what === 'open'
         ? porthole()
             .launchApp({ id: machine.id, app: app.id })
-            .then((r) => setSaid(r.launched ? `${app.name} opened in ${r.client} on this computer.` : `${r.fix?.text ?? ''} ${(r.fix?.commands ?? []).join(' or ')}`))
-        : porthole()
-            .setAppInMenu({ id: machine.id, app: app.id, inMenu: !app.inMenu })
-            .then(load);
+            .then((r) =>
+              setSaid(
+                r.launched
+                  ? `${app.name} opened in ${r.client} on this computer.`
+                  : `${r.fix?.text ?? ''} ${(r.fix?.commands ?? []).join(' or ')}`,
+              ),
+            )
+        : porthole().setAppInMenu({ id: machine.id, app: app.id, inMenu: !app.inMenu }).then(load);
     op.catch((e: Error & { remedy?: string }) => {
       setSaid(null);
       setError(e.remedy ? `${e.message} ${e.remedy}` : e.message);
@@ -97,22 +125,44 @@ export function AppsPage({ machine, loaded }: { machine: MachineView | null; loa
   const tiles = (apps: WindowsApp[]) => (
     <ul className="apps-grid">
       {apps.map((app) => (
-        <AppTile key={app.id} app={app} busy={busy !== null} onOpen={() => act(app, 'open')} onMenu={() => act(app, 'menu')} />
+        <AppTile
+          key={app.id}
+          app={app}
+          busy={busy !== null}
+          onOpen={() => act(app, 'open')}
+          onMenu={() => act(app, 'menu')}
+        />
       ))}
     </ul>
   );
   // While a launch waits for a stopped machine to start, its own status says how far it is.
-  const starting = busy && said?.startsWith('Opening') && machine.status.phase !== 'ready' ? machine.status.message : null;
+  const starting =
+    busy && said?.startsWith('Opening') && machine.status.phase !== 'ready' ? machine.status.message : null;
 
   return (
     <section className="apps-page" data-testid="apps-page">
       {/* A tab of the machine page, which has the name and the way back: here, only the search. */}
       <div className="apps-head">
-        <input className="apps-search" type="search" placeholder="Search programs" aria-label="Search programs" value={query} onChange={(e) => setQuery(e.target.value)} />
+        <input
+          className="apps-search"
+          type="search"
+          placeholder="Search programs"
+          aria-label="Search programs"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
         <button onClick={load}>Refresh</button>
       </div>
-      {said ? <p className="apps-status" role="status" data-testid="apps-status">{starting ? `${said} ${starting}` : said}</p> : null}
-      {error ? <p className="apps-error" role="alert">{error}</p> : null}
+      {said ? (
+        <p className="apps-status" role="status" data-testid="apps-status">
+          {starting ? `${said} ${starting}` : said}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="apps-error" role="alert">
+          {error}
+        </p>
+      ) : null}
       {!list ? (
         <p className="muted">Reading the program list…</p>
       ) : list.state !== 'ok' || list.apps.length === 0 ? (

@@ -40,11 +40,15 @@ function CommandLine({ command }: { command: string }) {
         type="button"
         className={`copy copy-${copy}`}
         aria-label={`Copy: ${command}`}
-        title={copy === 'failed' ? 'The clipboard refused: select the command and copy it by hand' : 'Copy this command'}
-        onClick={() => copyText(command).then(
-          () => setCopy('copied'),
-          () => setCopy('failed'),
-        )}
+        title={
+          copy === 'failed' ? 'The clipboard refused: select the command and copy it by hand' : 'Copy this command'
+        }
+        onClick={() =>
+          copyText(command).then(
+            () => setCopy('copied'),
+            () => setCopy('failed'),
+          )
+        }
       >
         {copy === 'copied' ? 'Copied' : copy === 'failed' ? 'Copy failed' : 'Copy'}
       </button>

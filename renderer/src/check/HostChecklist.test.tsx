@@ -4,7 +4,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CheckResult, HostReport, PortholeBridge } from '@porthole/api';
 import { HostChecklist, type HostChecklistProps } from './HostChecklist';
 
-const ok = (id: string, title: string): CheckResult => ({ id, title, status: 'ok', found: `${title} found fine.`, why: `${title} matters.` });
+const ok = (id: string, title: string): CheckResult => ({
+  id,
+  title,
+  status: 'ok',
+  found: `${title} found fine.`,
+  why: `${title} matters.`,
+});
 
 const kvmWarn: CheckResult = {
   id: 'kvm',
@@ -14,7 +20,12 @@ const kvmWarn: CheckResult = {
   why: 'Windows will run in software emulation.',
   fix: {
     text: 'Make the flags visible to this computer.',
-    commands: ['# on the VM host:', 'cat /sys/module/kvm_amd/parameters/nested', '# then, in this computer:', "grep -cwE 'vmx|svm' /proc/cpuinfo"],
+    commands: [
+      '# on the VM host:',
+      'cat /sys/module/kvm_amd/parameters/nested',
+      '# then, in this computer:',
+      "grep -cwE 'vmx|svm' /proc/cpuinfo",
+    ],
   },
 };
 
@@ -24,7 +35,10 @@ const engineFail: CheckResult = {
   status: 'fail',
   found: 'No container engine answers: the engine is not running, or not installed.',
   why: 'Porthole runs each Windows machine as a container.',
-  fix: { text: 'The engine is not running: start it.', commands: ['sudo systemctl enable --now docker', '# or use the engine that answers:', 'unset DOCKER_HOST'] },
+  fix: {
+    text: 'The engine is not running: start it.',
+    commands: ['sudo systemctl enable --now docker', '# or use the engine that answers:', 'unset DOCKER_HOST'],
+  },
 };
 
 function report(checks: CheckResult[]): HostReport {
@@ -32,7 +46,14 @@ function report(checks: CheckResult[]): HostReport {
     checkedAt: '2026-01-01T10:00:00.000Z',
     ready: checks.every((c) => c.status !== 'fail'),
     checks,
-    facts: { ramTotalBytes: 8e9, ramAvailableBytes: 6e9, cpuThreads: 4, freeDiskBytes: 1e11, kvmUsable: true, kvmFlagsVisible: false },
+    facts: {
+      ramTotalBytes: 8e9,
+      ramAvailableBytes: 6e9,
+      cpuThreads: 4,
+      freeDiskBytes: 1e11,
+      kvmUsable: true,
+      kvmFlagsVisible: false,
+    },
   };
 }
 
@@ -41,7 +62,14 @@ const withWarning = report([kvmWarn, ok('engine', 'Container engine'), ok('memor
 const withFailure = report([kvmWarn, engineFail, ok('memory', 'Memory')]);
 
 function props(overrides: Partial<HostChecklistProps> = {}): HostChecklistProps {
-  return { report: withWarning, onRecheck: vi.fn(), checking: false, onContinue: vi.fn(), moveOnDelayMs: 0, ...overrides };
+  return {
+    report: withWarning,
+    onRecheck: vi.fn(),
+    checking: false,
+    onContinue: vi.fn(),
+    moveOnDelayMs: 0,
+    ...overrides,
+  };
 }
 
 const writeText = vi.fn<(text: string) => Promise<void>>();

@@ -26,7 +26,14 @@ export interface HostChecklistProps {
  * on by itself, but only when that is news: at first run, or after this visit showed a problem. A user
  * who opened the checklist to look at a healthy computer is not sent away.
  */
-export function HostChecklist({ report, onRecheck, checking, onContinue, firstRun = false, moveOnDelayMs = 1200 }: HostChecklistProps) {
+export function HostChecklist({
+  report,
+  onRecheck,
+  checking,
+  onContinue,
+  firstRun = false,
+  moveOnDelayMs = 1200,
+}: HostChecklistProps) {
   const passed = allPassed(report);
   const [sawProblem, setSawProblem] = useState(false);
   if (report && !passed && !sawProblem) setSawProblem(true);
@@ -44,9 +51,15 @@ export function HostChecklist({ report, onRecheck, checking, onContinue, firstRu
 
   return (
     <section className="checklist" aria-labelledby="checklist-title" aria-busy={checking || !report}>
-      <header className={`checklist-summary summary-${!report ? 'checking' : failures ? 'fail' : warnings ? 'warn' : 'ok'}`}>
+      <header
+        className={`checklist-summary summary-${!report ? 'checking' : failures ? 'fail' : warnings ? 'warn' : 'ok'}`}
+      >
         <div className="summary-icon" aria-hidden="true">
-          {report ? <StatusIcon status={failures ? 'fail' : warnings ? 'warn' : 'ok'} size={44} /> : <span className="spinner spinner-large" />}
+          {report ? (
+            <StatusIcon status={failures ? 'fail' : warnings ? 'warn' : 'ok'} size={44} />
+          ) : (
+            <span className="spinner spinner-large" />
+          )}
         </div>
         <div className="summary-text">
           <h2 id="checklist-title">{headline(report, failures, warnings)}</h2>
@@ -86,8 +99,9 @@ export function HostChecklist({ report, onRecheck, checking, onContinue, firstRu
 
       {report ? (
         <p className="checklist-footnote">
-          Checked at {new Date(report.checkedAt).toLocaleTimeString()}. Porthole checks again by itself when KVM or a container engine
-          appears or goes away; after other changes, press Check again. <code>porthole check</code> prints the same list in a terminal.
+          Checked at {new Date(report.checkedAt).toLocaleTimeString()}. Porthole checks again by itself when KVM or a
+          container engine appears or goes away; after other changes, press Check again. <code>porthole check</code>{' '}
+          prints the same list in a terminal.
         </p>
       ) : null}
     </section>
@@ -102,11 +116,15 @@ function headline(report: HostReport | null, failures: number, warnings: number)
 }
 
 function summary(report: HostReport | null, failures: number, warnings: number, movingOn: boolean): string {
-  if (!report) return 'Porthole looks at hardware virtualization (KVM), the container engine, memory, processor, disk space and networking.';
+  if (!report)
+    return 'Porthole looks at hardware virtualization (KVM), the container engine, memory, processor, disk space and networking.';
   if (failures) {
     const also = warnings ? `, and ${plural(warnings, 'warning')} worth reading` : '';
     return `${plural(failures, 'problem')} to fix first${also}. Each one says what Porthole found and what to do about it.`;
   }
-  if (warnings) return `Nothing blocks you. ${warnings === 1 ? 'One warning is' : `${warnings} warnings are`} worth reading before you create a machine.`;
-  return movingOn ? 'Everything Porthole needs is in place. Opening your machines…' : 'Everything Porthole needs is in place.';
+  if (warnings)
+    return `Nothing blocks you. ${warnings === 1 ? 'One warning is' : `${warnings} warnings are`} worth reading before you create a machine.`;
+  return movingOn
+    ? 'Everything Porthole needs is in place. Opening your machines…'
+    : 'Everything Porthole needs is in place.';
 }

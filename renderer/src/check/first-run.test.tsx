@@ -6,12 +6,25 @@ import { continueToMachines, hasContinued, opensOnChecklist, useFirstRunGate } f
 import { HostBanner } from './HostBanner';
 
 function report(statuses: Record<string, CheckResult['status']>): HostReport {
-  const checks = Object.entries(statuses).map(([id, status]) => ({ id, title: id === 'engine' ? 'Container engine' : 'KVM acceleration', status, found: `${id} is ${status}.`, why: '' }));
+  const checks = Object.entries(statuses).map(([id, status]) => ({
+    id,
+    title: id === 'engine' ? 'Container engine' : 'KVM acceleration',
+    status,
+    found: `${id} is ${status}.`,
+    why: '',
+  }));
   return {
     checkedAt: '2026-01-01T10:00:00.000Z',
     ready: checks.every((c) => c.status !== 'fail'),
     checks,
-    facts: { ramTotalBytes: 8e9, ramAvailableBytes: 6e9, cpuThreads: 4, freeDiskBytes: 1e11, kvmUsable: true, kvmFlagsVisible: true },
+    facts: {
+      ramTotalBytes: 8e9,
+      ramAvailableBytes: 6e9,
+      cpuThreads: 4,
+      freeDiskBytes: 1e11,
+      kvmUsable: true,
+      kvmFlagsVisible: true,
+    },
   };
 }
 
@@ -63,7 +76,9 @@ describe('continueToMachines', () => {
 
 describe('useFirstRunGate', () => {
   it('holds the list until it knows, then opens the checklist at first use', async () => {
-    const { result, rerender } = renderHook(({ r, n }: GateProps) => useFirstRunGate(r, n), { initialProps: { r: null, n: null } as GateProps });
+    const { result, rerender } = renderHook(({ r, n }: GateProps) => useFirstRunGate(r, n), {
+      initialProps: { r: null, n: null } as GateProps,
+    });
     expect(result.current).toEqual({ pending: true, firstRun: false });
     rerender({ r: warned, n: 0 });
     await waitFor(() => expect(window.location.hash).toBe('#/check'));
@@ -86,7 +101,9 @@ describe('useFirstRunGate', () => {
   });
 
   it('leaves alone a user who went somewhere before the answer came', async () => {
-    const { result, rerender } = renderHook(({ r }: GateProps) => useFirstRunGate(r, 0), { initialProps: { r: null, n: 0 } as GateProps });
+    const { result, rerender } = renderHook(({ r }: GateProps) => useFirstRunGate(r, 0), {
+      initialProps: { r: null, n: 0 } as GateProps,
+    });
     window.location.hash = '#/new';
     await waitFor(() => expect(result.current.pending).toBe(false));
     rerender({ r: engineDown, n: 0 });
@@ -95,7 +112,9 @@ describe('useFirstRunGate', () => {
   });
 
   it('does not undo a click that moved on just before the answer came', async () => {
-    const { result, rerender } = renderHook(({ r }: GateProps) => useFirstRunGate(r, 0), { initialProps: { r: null, n: 0 } as GateProps });
+    const { result, rerender } = renderHook(({ r }: GateProps) => useFirstRunGate(r, 0), {
+      initialProps: { r: null, n: 0 } as GateProps,
+    });
     window.location.hash = '#/new';
     rerender({ r: engineDown, n: 0 }); // before the hashchange event is delivered
     expect(result.current).toEqual({ pending: false, firstRun: false });
@@ -132,6 +151,8 @@ describe('HostBanner', () => {
 
   it('lists several failing checks by name', () => {
     render(<HostBanner report={report({ kvm: 'fail', engine: 'fail' })} />);
-    expect(screen.getByTestId('host-banner').textContent).toContain('2 checks fail: KVM acceleration, Container engine.');
+    expect(screen.getByTestId('host-banner').textContent).toContain(
+      '2 checks fail: KVM acceleration, Container engine.',
+    );
   });
 });

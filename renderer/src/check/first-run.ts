@@ -40,7 +40,10 @@ const onChecklist = (): boolean => /^#\/check\/?$/.test(window.location.hash);
  * `pending`: still deciding (the list waits, so it does not flash before the checklist).
  * `firstRun`: the user is on the checklist the gate opened; it ends when they leave it.
  */
-export function useFirstRunGate(report: HostReport | null, machineCount: number | null): { pending: boolean; firstRun: boolean } {
+export function useFirstRunGate(
+  report: HostReport | null,
+  machineCount: number | null,
+): { pending: boolean; firstRun: boolean } {
   const [state, setState] = useState<GateState>(() => (onList() ? 'pending' : 'done'));
 
   if (state === 'pending' && report) {

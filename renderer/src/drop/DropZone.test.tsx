@@ -76,7 +76,11 @@ describe('DropZone', () => {
   });
 
   it.each([
-    ['several files', fileDrop([new File(['a'], 'a.iso'), new File(['b'], 'b.iso')]), 'You dropped 2 files. Drop one ISO file at a time.'],
+    [
+      'several files',
+      fileDrop([new File(['a'], 'a.iso'), new File(['b'], 'b.iso')]),
+      'You dropped 2 files. Drop one ISO file at a time.',
+    ],
     ['a folder', fileDrop([new File([''], 'isos')], { folder: true }), '“isos” is a folder, not an ISO file.'],
     ['several URIs', uriDrop('file:///a.iso', 'file:///b.iso'), 'You dropped 2 files.'],
     ['a web address', uriDrop('https://example.org/Win11.iso'), 'is a web address, not a file on this computer'],
@@ -90,12 +94,18 @@ describe('DropZone', () => {
 
   it('refuses a file that is not an ISO, whatever its name, with the backend’s reason and remedy', async () => {
     state.fake!.handlers.inspectIso = async ({ path }) => {
-      throw new PortholeError('ISO_INVALID', `${path} is not an ISO image (no ISO 9660 or UDF signature), whatever its name says.`, 'Choose a real .iso file.');
+      throw new PortholeError(
+        'ISO_INVALID',
+        `${path} is not an ISO image (no ISO 9660 or UDF signature), whatever its name says.`,
+        'Choose a real .iso file.',
+      );
     };
     render(<DropZone machineId="win11">page</DropZone>);
     dropOn(uriDrop('file:///tmp/fake.iso'));
     const error = await screen.findByTestId('drop-error');
-    expect(error.textContent).toBe('/tmp/fake.iso is not an ISO image (no ISO 9660 or UDF signature), whatever its name says. Choose a real .iso file.');
+    expect(error.textContent).toBe(
+      '/tmp/fake.iso is not an ISO image (no ISO 9660 or UDF signature), whatever its name says. Choose a real .iso file.',
+    );
     expect(state.fake!.callsOf('inspectIso')).toEqual([{ path: '/tmp/fake.iso' }]);
     expect(changingCalls(state.fake!)).toEqual([]);
     await userEvent.click(screen.getByRole('button', { name: 'OK' }));
@@ -143,7 +153,8 @@ describe('DropZone', () => {
 
   it('creates a new machine from an ISO dropped on the main window, with consent to emulation where needed', async () => {
     state.fake!.handlers.creationDefaults = async () => hostDefaults({ kvmNested: true });
-    state.fake!.handlers.createMachine = async (draft) => machineView({ id: 'ipxe', name: draft.name, customIso: draft.customIso ?? null });
+    state.fake!.handlers.createMachine = async (draft) =>
+      machineView({ id: 'ipxe', name: draft.name, customIso: draft.customIso ?? null });
     render(<DropZone>page</DropZone>);
     dropOn(uriDrop('file:///isos/ipxe.iso'));
     const create = await screen.findByRole('button', { name: 'Create and start' });

@@ -122,7 +122,9 @@ export function DropZone({ machineId, children }: DropZoneProps) {
     close();
     setDone(message);
   };
-  const label = claim?.label ?? (machineId ? 'Drop the ISO to boot this machine from it' : 'Drop the ISO to create a new machine from it');
+  const label =
+    claim?.label ??
+    (machineId ? 'Drop the ISO to boot this machine from it' : 'Drop the ISO to create a new machine from it');
 
   return (
     <DropClaimContext.Provider value={register}>
@@ -149,7 +151,12 @@ export function DropZone({ machineId, children }: DropZoneProps) {
           </div>
         ) : null}
         {flow.step === 'checking' ? (
-          <Dialog title="Checking the ISO…" onClose={close} testId="drop-dialog" actions={<button onClick={close}>Cancel</button>}>
+          <Dialog
+            title="Checking the ISO…"
+            onClose={close}
+            testId="drop-dialog"
+            actions={<button onClick={close}>Cancel</button>}
+          >
             <p>
               Porthole is reading <code>{flow.path}</code>.
             </p>
@@ -173,7 +180,13 @@ export function DropZone({ machineId, children }: DropZoneProps) {
         {flow.step === 'ask-path' ? <AskPathDialog name={flow.name} onCheck={check} onClose={close} /> : null}
         {flow.step === 'confirm' ? (
           machineId ? (
-            <BootFromIsoDialog machineId={machineId} path={flow.path} info={flow.info} onClose={close} onDone={finish} />
+            <BootFromIsoDialog
+              machineId={machineId}
+              path={flow.path}
+              info={flow.info}
+              onClose={close}
+              onDone={finish}
+            />
           ) : (
             <NewMachineFromIsoDialog path={flow.path} info={flow.info} onClose={close} onDone={finish} />
           )
@@ -184,7 +197,15 @@ export function DropZone({ machineId, children }: DropZoneProps) {
 }
 
 /** The web host: browsers do not tell where a dropped file is, so the person types its path. */
-function AskPathDialog({ name, onCheck, onClose }: { name: string; onCheck: (path: string) => void; onClose: () => void }) {
+function AskPathDialog({
+  name,
+  onCheck,
+  onClose,
+}: {
+  name: string;
+  onCheck: (path: string) => void;
+  onClose: () => void;
+}) {
   const [path, setPath] = useState('');
   const problem = path.trim() ? validateIsoPath(path.trim()) : null;
   return (
@@ -203,7 +224,9 @@ function AskPathDialog({ name, onCheck, onClose }: { name: string; onCheck: (pat
         </>
       }
     >
-      <p>The browser does not tell Porthole where a dropped file is stored. Type the file’s full path on this computer:</p>
+      <p>
+        The browser does not tell Porthole where a dropped file is stored. Type the file’s full path on this computer:
+      </p>
       <form
         onSubmit={(e) => {
           e.preventDefault();

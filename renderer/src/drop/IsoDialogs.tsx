@@ -50,7 +50,11 @@ export function BootFromIsoDialog({ machineId, path, info, onClose, onDone }: Co
 
   const running = machine?.status.running ?? false;
   const warnings = machine
-    ? changeWarnings(settingsOf(machine), { ...settingsOf(machine), customIso: path }, { installed: probablyInstalled(machine) })
+    ? changeWarnings(
+        settingsOf(machine),
+        { ...settingsOf(machine), customIso: path },
+        { installed: probablyInstalled(machine) },
+      )
     : [];
 
   const go = async (): Promise<void> => {
@@ -90,7 +94,13 @@ export function BootFromIsoDialog({ machineId, path, info, onClose, onDone }: Co
           <button type="button" className="ghost" onClick={onClose} disabled={working !== null}>
             Cancel
           </button>
-          <button type="button" className="primary" data-autofocus onClick={() => void go()} disabled={!machine || working !== null}>
+          <button
+            type="button"
+            className="primary"
+            data-autofocus
+            onClick={() => void go()}
+            disabled={!machine || working !== null}
+          >
             {running ? 'Restart from this ISO' : 'Start from this ISO'}
           </button>
         </>
@@ -139,7 +149,11 @@ export function NewMachineFromIsoDialog({ path, info, onClose, onDone }: Confirm
 
   const emulation = host ? needsSoftwareEmulation(host) : false;
   const name = suggestName(nameFromIso(path), names);
-  const blocked = !host ? 'Measuring this computer…' : emulation && !consent ? 'Tick the box above to run Windows in software emulation.' : null;
+  const blocked = !host
+    ? 'Measuring this computer…'
+    : emulation && !consent
+      ? 'Tick the box above to run Windows in software emulation.'
+      : null;
 
   const create = async (): Promise<void> => {
     if (!host || blocked) return;
@@ -161,7 +175,9 @@ export function NewMachineFromIsoDialog({ path, info, onClose, onDone }: Confirm
       onDone(`“${created.name}” is starting from ${fileName(path)}.`);
     } catch (e) {
       setWorking(null);
-      setError(`“${created.name}” was created, but it did not start: ${errorText(e)} Start it from the machine list once fixed.`);
+      setError(
+        `“${created.name}” was created, but it did not start: ${errorText(e)} Start it from the machine list once fixed.`,
+      );
     }
   };
 
@@ -186,7 +202,13 @@ export function NewMachineFromIsoDialog({ path, info, onClose, onDone }: Confirm
           >
             Change settings first…
           </button>
-          <button type="button" className="primary" data-autofocus onClick={() => void create()} disabled={blocked !== null || working !== null}>
+          <button
+            type="button"
+            className="primary"
+            data-autofocus
+            onClick={() => void create()}
+            disabled={blocked !== null || working !== null}
+          >
             Create and start
           </button>
         </>
@@ -195,15 +217,15 @@ export function NewMachineFromIsoDialog({ path, info, onClose, onDone }: Confirm
       <IsoFacts path={path} info={info} />
       {host ? (
         <p>
-          A new machine “{name}” boots from it, with {host.ramGiB} GB of memory, {host.cpuCores} processor cores and a {host.diskGiB} GB disk
-          stored in <code>{host.storageRoot}</code>. You can change these later.
+          A new machine “{name}” boots from it, with {host.ramGiB} GB of memory, {host.cpuCores} processor cores and a{' '}
+          {host.diskGiB} GB disk stored in <code>{host.storageRoot}</code>. You can change these later.
         </p>
       ) : null}
       {emulation ? (
         <>
           <p className="notice">
-            Hardware acceleration (KVM) does not work for machines on this computer, so Windows would run in software emulation:
-            it works, but about ten times slower.
+            Hardware acceleration (KVM) does not work for machines on this computer, so Windows would run in software
+            emulation: it works, but about ten times slower.
           </p>
           <label className="checkbox-row">
             <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} />

@@ -24,12 +24,18 @@ const iso = (name = 'Win11.iso'): File => new File(['x'], name);
 
 describe('text/uri-list', () => {
   it('keeps one URI a line, skipping comments and blank lines, CRLF or LF', () => {
-    expect(parseUriList('# from the file manager\r\nfile:///a.iso\r\n\r\nfile:///b.iso\n')).toEqual(['file:///a.iso', 'file:///b.iso']);
+    expect(parseUriList('# from the file manager\r\nfile:///a.iso\r\n\r\nfile:///b.iso\n')).toEqual([
+      'file:///a.iso',
+      'file:///b.iso',
+    ]);
     expect(parseUriList('')).toEqual([]);
   });
 
   it('turns a file URI into its path, decoding escapes', () => {
-    expect(pathFromFileUri('file:///home/ada/My%20ISOs/Win%C3%A911.iso')).toEqual({ kind: 'path', path: '/home/ada/My ISOs/Winé11.iso' });
+    expect(pathFromFileUri('file:///home/ada/My%20ISOs/Win%C3%A911.iso')).toEqual({
+      kind: 'path',
+      path: '/home/ada/My ISOs/Winé11.iso',
+    });
     expect(pathFromFileUri('file://localhost/tmp/x.iso')).toEqual({ kind: 'path', path: '/tmp/x.iso' });
   });
 
@@ -67,15 +73,24 @@ describe('reading a drop', () => {
 
   it('refuses a folder, even one named like an ISO', () => {
     const offer = readDrop(drop({ files: [iso('isos.iso')], folder: true }), () => '/home/ada/isos.iso');
-    expect(offer).toEqual({ kind: 'refused', message: '“isos.iso” is a folder, not an ISO file. Open it and drop the .iso file that is inside.' });
+    expect(offer).toEqual({
+      kind: 'refused',
+      message: '“isos.iso” is a folder, not an ISO file. Open it and drop the .iso file that is inside.',
+    });
   });
 
   it('takes the path the desktop shell gives for the file', () => {
-    expect(readDrop(drop({ files: [iso()] }), () => '/home/ada/Win11.iso')).toEqual({ kind: 'path', path: '/home/ada/Win11.iso' });
+    expect(readDrop(drop({ files: [iso()] }), () => '/home/ada/Win11.iso')).toEqual({
+      kind: 'path',
+      path: '/home/ada/Win11.iso',
+    });
   });
 
   it('falls back to the uri-list when the shell has no path, and asks for one when neither does', () => {
-    expect(readDrop(drop({ files: [iso()], uriList: 'file:///tmp/Win11.iso' }), () => '')).toEqual({ kind: 'path', path: '/tmp/Win11.iso' });
+    expect(readDrop(drop({ files: [iso()], uriList: 'file:///tmp/Win11.iso' }), () => '')).toEqual({
+      kind: 'path',
+      path: '/tmp/Win11.iso',
+    });
     expect(readDrop(drop({ files: [iso()] }))).toEqual({ kind: 'name-only', name: 'Win11.iso' });
     const throwing = (): string => {
       throw new Error('not a real file');
@@ -84,7 +99,10 @@ describe('reading a drop', () => {
   });
 
   it('reads a single file URI without any File (how the web host gets a path)', () => {
-    expect(readDrop(drop({ uriList: '#comment\r\nfile:///srv/iso/test%20ipxe.iso\r\n' }))).toEqual({ kind: 'path', path: '/srv/iso/test ipxe.iso' });
+    expect(readDrop(drop({ uriList: '#comment\r\nfile:///srv/iso/test%20ipxe.iso\r\n' }))).toEqual({
+      kind: 'path',
+      path: '/srv/iso/test ipxe.iso',
+    });
   });
 
   it('does not judge a file by its name: fake.iso and disk.img both go to the content check', () => {

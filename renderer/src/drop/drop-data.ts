@@ -37,7 +37,10 @@ function several(count: number): DropOffer {
 }
 
 function folder(name: string): DropOffer {
-  return { kind: 'refused', message: `“${name}” is a folder, not an ISO file. Open it and drop the .iso file that is inside.` };
+  return {
+    kind: 'refused',
+    message: `“${name}” is a folder, not an ISO file. Open it and drop the .iso file that is inside.`,
+  };
 }
 
 /** The local path of a `file://` URI, or why it cannot be used. */
@@ -46,7 +49,10 @@ export function pathFromFileUri(uri: string): DropOffer {
   try {
     url = new URL(uri);
   } catch {
-    return { kind: 'refused', message: `Porthole cannot read “${uri}” as the address of a file. Drop the ISO file itself.` };
+    return {
+      kind: 'refused',
+      message: `Porthole cannot read “${uri}” as the address of a file. Drop the ISO file itself.`,
+    };
   }
   if (url.protocol !== 'file:') {
     return {
@@ -55,13 +61,19 @@ export function pathFromFileUri(uri: string): DropOffer {
     };
   }
   if (url.hostname && url.hostname !== 'localhost') {
-    return { kind: 'refused', message: `${uri} is on another computer (${url.hostname}). Copy the ISO to this computer, then drop it.` };
+    return {
+      kind: 'refused',
+      message: `${uri} is on another computer (${url.hostname}). Copy the ISO to this computer, then drop it.`,
+    };
   }
   let path: string;
   try {
     path = decodeURIComponent(url.pathname);
   } catch {
-    return { kind: 'refused', message: `Porthole cannot read the file name in “${uri}”. Rename the file, then drop it again.` };
+    return {
+      kind: 'refused',
+      message: `Porthole cannot read the file name in “${uri}”. Rename the file, then drop it again.`,
+    };
   }
   if (!path.startsWith('/') || path.includes('\0')) {
     return { kind: 'refused', message: `Porthole cannot read the file name in “${uri}”. Drop the ISO file itself.` };

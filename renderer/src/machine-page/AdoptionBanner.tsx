@@ -7,7 +7,8 @@ type Adoptable = ActionResponse<'adoptableContainers'>[number];
 
 /** What adopting this container means, said as the CLI says it. */
 function caveat(c: Adoptable): string {
-  if (c.foreign) return 'Another Porthole configuration’s: adopting takes it from there, and the next start here replaces its container.';
+  if (c.foreign)
+    return 'Another Porthole configuration’s: adopting takes it from there, and the next start here replaces its container.';
   if (c.porthole) return 'Made by Porthole; its record was lost. Adopting keeps its machine id.';
   return 'Made by hand: it stays as it is until the next start here replaces it with Porthole’s own container (same disk, env and mounts).';
 }
@@ -49,14 +50,22 @@ export function AdoptionBanner({ machineCount }: { machineCount: number }) {
     own > 0 ? `${handMade > 0 ? ', and ' : 'Found '}${own} of Porthole’s own without a machine` : '',
   ].join('');
   return (
-    <div className="banner adoption-banner" role="region" aria-label="Containers to adopt" data-testid="adoption-banner">
+    <div
+      className="banner adoption-banner"
+      role="region"
+      aria-label="Containers to adopt"
+      data-testid="adoption-banner"
+    >
       {found.length > 0 ? <strong>{title}.</strong> : null}
       {found.length > 0 ? (
         <ul>
           {found.map((c) => (
             <li key={c.containerId} className="adoption-row">
               <span>
-                <strong>{c.name}</strong> <span className="muted">{c.image} · {c.running ? 'running' : 'stopped'}</span>
+                <strong>{c.name}</strong>{' '}
+                <span className="muted">
+                  {c.image} · {c.running ? 'running' : 'stopped'}
+                </span>
               </span>
               <span className="muted">{caveat(c)}</span>
               <button className="primary" disabled={busy !== null} onClick={() => void adopt(c)}>

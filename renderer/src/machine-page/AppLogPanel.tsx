@@ -16,7 +16,11 @@ export function AppLogPanel() {
     <section className="app-log" aria-label="Porthole’s log">
       <div className="logs-toolbar">
         <span className="muted" data-testid="app-log-file">
-          {log?.file ? `Porthole’s own log: ${log.file} (also: porthole logs --app)` : log ? 'This Porthole keeps no log file.' : 'Loading…'}
+          {log?.file
+            ? `Porthole’s own log: ${log.file} (also: porthole logs --app)`
+            : log
+              ? 'This Porthole keeps no log file.'
+              : 'Loading…'}
         </span>
         <button onClick={load}>Reload</button>
       </div>

@@ -31,12 +31,26 @@ interface Graph {
 }
 
 /** A graph of two byte rates (disk read and write, network in and out): one axis, floor and caption for both. */
-function rateGraph(key: string, title: string, pick: (s: StatsSeries) => [number[], number[]], lines: [RateLine, RateLine]): Graph {
+function rateGraph(
+  key: string,
+  title: string,
+  pick: (s: StatsSeries) => [number[], number[]],
+  lines: [RateLine, RateLine],
+): Graph {
   const latest = (s: StatsSeries): string =>
     pick(s)
       .map((column, i) => `${lines[i]!.word} ${rate(column.at(-1) ?? 0)}`)
       .join(' · ');
-  return { key, title, columns: pick, labels: lines.map((l) => l.label), colors: lines.map((l) => l.color), ticks: (splits) => byteTicks(splits, '/s'), yFloor: 1000, now: latest };
+  return {
+    key,
+    title,
+    columns: pick,
+    labels: lines.map((l) => l.label),
+    colors: lines.map((l) => l.color),
+    ticks: (splits) => byteTicks(splits, '/s'),
+    yFloor: 1000,
+    now: latest,
+  };
 }
 
 interface RateLine {
@@ -86,7 +100,10 @@ function graphOptions(graph: Graph) {
     cursor: { drag: { x: false, y: false } },
     scales: { y: { range: (_u, _min, max) => [0, Math.max(graph.yFloor, max * 1.1)] } },
     axes: [{}, { values: (_u, splits) => graph.ticks(splits), size: (_u, values) => axisWidth(values ?? []) }],
-    series: [{}, ...graph.labels.map((label, i) => ({ label, stroke: graph.colors[i], width: 1.5, points: { show: false } }))],
+    series: [
+      {},
+      ...graph.labels.map((label, i) => ({ label, stroke: graph.colors[i], width: 1.5, points: { show: false } })),
+    ],
   });
 }
 
@@ -101,7 +118,10 @@ export function GraphsPanel({ machine }: { machine: MachineView }) {
   const running = machine.status.running;
   const samples = useMachineStats(machine.id, running && visible);
   // Memory reads against the machine's RAM, not the host's total.
-  const series = useMemo(() => toSeries(samples.slice(-WINDOW_SECONDS), machine.ramGiB * 1024 ** 3), [samples, machine.ramGiB]);
+  const series = useMemo(
+    () => toSeries(samples.slice(-WINDOW_SECONDS), machine.ramGiB * 1024 ** 3),
+    [samples, machine.ramGiB],
+  );
   const graphs = useMemo(() => graphsFor(machine.ramGiB), [machine.ramGiB]);
   return (
     <section ref={ref} className="graphs-panel" aria-label="Graphs" data-testid="graphs-panel">

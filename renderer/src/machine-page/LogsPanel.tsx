@@ -59,7 +59,8 @@ export function LogsPanel({ machine, cause }: { machine: MachineView; cause?: st
           const shown = forPerson(stripAnsi(line), webPort);
           ring.push(shown.text, shown.kind);
         }
-      } else if (item.kind === 'phase') ring.push(`Porthole: ${item.phase}${item.message ? ` — ${item.message}` : ''}`, 'phase');
+      } else if (item.kind === 'phase')
+        ring.push(`Porthole: ${item.phase}${item.message ? ` — ${item.message}` : ''}`, 'phase');
       else if (item.kind === 'started') ring.push('Porthole: the container started', 'run');
       else ring.push('Porthole: the container is not running; the log continues at its next start', 'run');
       changed();
@@ -123,7 +124,16 @@ export function LogsPanel({ machine, cause }: { machine: MachineView; cause?: st
         <label className="checkbox-row">
           <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
         </label>
-        <button onClick={() => void copyText(text()).then(() => say(`Copied ${shown.length} lines.`), (e: Error) => say(e.message))}>Copy</button>
+        <button
+          onClick={() =>
+            void copyText(text()).then(
+              () => say(`Copied ${shown.length} lines.`),
+              (e: Error) => say(e.message),
+            )
+          }
+        >
+          Copy
+        </button>
         <button
           onClick={() =>
             void saveText(text(), fileNameFor(machine.name, '.log')).then(
@@ -150,7 +160,14 @@ export function LogsPanel({ machine, cause }: { machine: MachineView; cause?: st
           The failure’s line is not among the last {ring.all().length} lines: “{cause}”.
         </p>
       ) : null}
-      <div className="log-view" ref={list} onScroll={onScroll} style={{ height: VIEWPORT }} data-testid="log-view" role="log">
+      <div
+        className="log-view"
+        ref={list}
+        onScroll={onScroll}
+        style={{ height: VIEWPORT }}
+        data-testid="log-view"
+        role="log"
+      >
         <div style={{ height: shown.length * ROW_HEIGHT, position: 'relative' }}>
           {shown.slice(start, end).map((line: LogLine, i) => (
             <div

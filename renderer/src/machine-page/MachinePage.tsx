@@ -41,7 +41,13 @@ export function MachinePage({
   // Tabs after WAI-ARIA's pattern: one tab stop, arrows (and Home/End) move between them.
   const onTabKey = (e: KeyboardEvent, index: number): void => {
     const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
-    const next = step ? (index + step + MACHINE_TABS.length) % MACHINE_TABS.length : e.key === 'Home' ? 0 : e.key === 'End' ? MACHINE_TABS.length - 1 : -1;
+    const next = step
+      ? (index + step + MACHINE_TABS.length) % MACHINE_TABS.length
+      : e.key === 'Home'
+        ? 0
+        : e.key === 'End'
+          ? MACHINE_TABS.length - 1
+          : -1;
     if (next < 0) return;
     e.preventDefault();
     navigate(machineRoute(machine.id, MACHINE_TABS[next]!.id));

@@ -28,7 +28,10 @@ export function StartStopButtons({
         </button>
       ) : null}
       {canStop(status) ? (
-        <button disabled={busy || status.phase === 'stopping'} onClick={() => run(() => api.stopMachine({ id: machine.id }))}>
+        <button
+          disabled={busy || status.phase === 'stopping'}
+          onClick={() => run(() => api.stopMachine({ id: machine.id }))}
+        >
           {stopLabel}
         </button>
       ) : null}

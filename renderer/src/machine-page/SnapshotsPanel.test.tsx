@@ -28,7 +28,11 @@ const running: MachineView['status'] = { phase: 'ready', running: true, screenRe
 function setup(status: MachineView['status'], list: SnapshotView[] = [snapshot]): FakeApi {
   state.fake = fakeApi({
     listSnapshots: async () => list,
-    takeSnapshot: async ({ name }) => ({ ...snapshot, id: '20261129-030000-000000', name: name ?? 'Snapshot of 2026-11-29 03:00 UTC' }),
+    takeSnapshot: async ({ name }) => ({
+      ...snapshot,
+      id: '20261129-030000-000000',
+      name: name ?? 'Snapshot of 2026-11-29 03:00 UTC',
+    }),
     restoreSnapshot: async () => ({ snapshot, restored: ['data.img'], removed: [] }),
     deleteSnapshot: async () => ({ ok: true }),
   });
@@ -56,7 +60,13 @@ describe('SnapshotsPanel', () => {
     await screen.findByTestId('snapshots-empty');
     await userEvent.type(screen.getByRole('textbox'), 'Clean install');
     await userEvent.click(screen.getByRole('button', { name: 'Take snapshot' }));
-    fake.emit('snapshotProgress', { machineId: 'win11', operation: 'take', snapshotId: snapshot.id, doneBytes: 3e9, totalBytes: 12e9 });
+    fake.emit('snapshotProgress', {
+      machineId: 'win11',
+      operation: 'take',
+      snapshotId: snapshot.id,
+      doneBytes: 3e9,
+      totalBytes: 12e9,
+    });
     expect((await screen.findByRole('progressbar', { name: 'Copy progress' })).getAttribute('value')).toBe('25');
     finish();
     await screen.findByText('Took “Clean install”.');
@@ -66,12 +76,16 @@ describe('SnapshotsPanel', () => {
   it('asks before restoring, saying every change since the snapshot is lost; Cancel changes nothing', async () => {
     const fake = setup(stopped);
     await userEvent.click(await screen.findByRole('button', { name: 'Restore Before updates' }));
-    expect(screen.getByTestId('snapshot-loss').textContent).toMatch(/Every change made in Windows since then .* is lost/);
+    expect(screen.getByTestId('snapshot-loss').textContent).toMatch(
+      /Every change made in Windows since then .* is lost/,
+    );
     await userEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(fake.callsOf('restoreSnapshot')).toEqual([]);
     await userEvent.click(screen.getByRole('button', { name: 'Restore Before updates' }));
     await userEvent.click(screen.getByRole('button', { name: 'Restore and lose the changes' }));
-    await waitFor(() => expect(fake.callsOf('restoreSnapshot')).toEqual([{ id: 'win11', snapshotId: snapshot.id, confirmLoss: true }]));
+    await waitFor(() =>
+      expect(fake.callsOf('restoreSnapshot')).toEqual([{ id: 'win11', snapshotId: snapshot.id, confirmLoss: true }]),
+    );
   });
 
   it('while the machine runs: says to stop it, and offers no take or restore', async () => {
@@ -84,8 +98,13 @@ describe('SnapshotsPanel', () => {
 
   it('shows the backend’s refusal with its remedy', async () => {
     const fake = setup(stopped);
-    fake.handlers.takeSnapshot = () => Promise.reject(Object.assign(new Error('Not enough free space for the snapshot.'), { remedy: 'Free some space.' }));
+    fake.handlers.takeSnapshot = () =>
+      Promise.reject(
+        Object.assign(new Error('Not enough free space for the snapshot.'), { remedy: 'Free some space.' }),
+      );
     await userEvent.click(await screen.findByRole('button', { name: 'Take snapshot' }));
-    expect((await screen.findByRole('alert')).textContent).toBe('Not enough free space for the snapshot. Free some space.');
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Not enough free space for the snapshot. Free some space.',
+    );
   });
 });

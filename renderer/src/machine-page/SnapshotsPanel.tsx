@@ -80,14 +80,17 @@ export function SnapshotsPanel({ machine }: { machine: MachineView }) {
       return `Deleted “${snapshot.name}”.`;
     });
 
-  const percent = progress && progress.totalBytes > 0 ? Math.min(100, Math.round((progress.doneBytes / progress.totalBytes) * 100)) : null;
+  const percent =
+    progress && progress.totalBytes > 0
+      ? Math.min(100, Math.round((progress.doneBytes / progress.totalBytes) * 100))
+      : null;
   const locked = running || busy !== null;
 
   return (
     <div className="snapshots" data-testid="snapshots-panel">
       <p className="muted">
-        A snapshot is a copy of the Windows disk you can go back to. Snapshots are taken and restored while the machine is stopped, and kept
-        apart from its storage folder.
+        A snapshot is a copy of the Windows disk you can go back to. Snapshots are taken and restored while the machine
+        is stopped, and kept apart from its storage folder.
       </p>
       {running ? (
         <p className="snapshots-note" role="note">
@@ -156,10 +159,21 @@ export function SnapshotsPanel({ machine }: { machine: MachineView }) {
                 </span>
               </div>
               <div className="snapshots-actions">
-                <button type="button" onClick={() => setConfirm({ kind: 'restore', snapshot: s })} disabled={locked} aria-label={`Restore ${s.name}`}>
+                <button
+                  type="button"
+                  onClick={() => setConfirm({ kind: 'restore', snapshot: s })}
+                  disabled={locked}
+                  aria-label={`Restore ${s.name}`}
+                >
                   Restore…
                 </button>
-                <button type="button" className="ghost" onClick={() => setConfirm({ kind: 'delete', snapshot: s })} disabled={busy !== null} aria-label={`Delete ${s.name}`}>
+                <button
+                  type="button"
+                  className="ghost"
+                  onClick={() => setConfirm({ kind: 'delete', snapshot: s })}
+                  disabled={busy !== null}
+                  aria-label={`Delete ${s.name}`}
+                >
                   Delete…
                 </button>
               </div>
@@ -169,13 +183,23 @@ export function SnapshotsPanel({ machine }: { machine: MachineView }) {
       )}
       {confirm ? (
         <Dialog
-          title={confirm.kind === 'restore' ? `Restore “${confirm.snapshot.name}”?` : `Delete the snapshot “${confirm.snapshot.name}”?`}
+          title={
+            confirm.kind === 'restore'
+              ? `Restore “${confirm.snapshot.name}”?`
+              : `Delete the snapshot “${confirm.snapshot.name}”?`
+          }
           tone="danger"
           testId="snapshot-confirm"
           onClose={busy ? undefined : () => setConfirm(null)}
           actions={
             <>
-              <button type="button" className="ghost" data-autofocus onClick={() => setConfirm(null)} disabled={busy !== null}>
+              <button
+                type="button"
+                className="ghost"
+                data-autofocus
+                onClick={() => setConfirm(null)}
+                disabled={busy !== null}
+              >
                 Cancel
               </button>
               <button
@@ -191,13 +215,14 @@ export function SnapshotsPanel({ machine }: { machine: MachineView }) {
         >
           {confirm.kind === 'restore' ? (
             <p data-testid="snapshot-loss">
-              The disk of “{machine.name}” goes back to how it was on <strong>{when(confirm.snapshot.createdAt)}</strong>. Every change made in
-              Windows since then (files, programs, updates, settings) is lost. Take a snapshot first if you may want them back.
+              The disk of “{machine.name}” goes back to how it was on{' '}
+              <strong>{when(confirm.snapshot.createdAt)}</strong>. Every change made in Windows since then (files,
+              programs, updates, settings) is lost. Take a snapshot first if you may want them back.
             </p>
           ) : (
             <p>
-              The copy of the disk from {when(confirm.snapshot.createdAt)} is deleted ({formatBytes(confirm.snapshot.allocatedBytes)} freed). The
-              machine itself is not changed.
+              The copy of the disk from {when(confirm.snapshot.createdAt)} is deleted (
+              {formatBytes(confirm.snapshot.allocatedBytes)} freed). The machine itself is not changed.
             </p>
           )}
           {busy ? (

@@ -12,13 +12,20 @@ vi.mock('../api/porthole', () => ({ porthole: () => state.fake!.api, onBackendCo
 
 const receiver = { vendorId: '046d', productId: 'c52b', name: 'Logitech, Inc. Unifying Receiver' };
 const stick = { vendorId: '0781', productId: '5581', name: 'SanDisk Corp. Ultra' };
-const plugged = (...refs: UsbDeviceRef[]): UsbListing => ({ devices: refs.map((r, i) => ({ ...r, bus: 1, device: i + 2 })), busAvailable: true });
+const plugged = (...refs: UsbDeviceRef[]): UsbListing => ({
+  devices: refs.map((r, i) => ({ ...r, bus: 1, device: i + 2 })),
+  busAvailable: true,
+});
 
 function section(listing: UsbListing | (() => Promise<UsbListing>), value: UsbDeviceRef[] = [], running = false) {
   state.fake = fakeApi({ listUsbDevices: typeof listing === 'function' ? listing : async () => listing });
   const onChange = vi.fn<(devices: UsbDeviceRef[]) => void>();
   const view = render(<UsbDevicesSection value={value} onChange={onChange} running={running} />);
-  return { onChange, rerender: (next: UsbDeviceRef[]) => view.rerender(<UsbDevicesSection value={next} onChange={onChange} running={running} />) };
+  return {
+    onChange,
+    rerender: (next: UsbDeviceRef[]) =>
+      view.rerender(<UsbDevicesSection value={next} onChange={onChange} running={running} />),
+  };
 }
 
 beforeEach(() => {
@@ -30,7 +37,9 @@ describe('USB devices section', () => {
   it('lists this computer’s devices by readable name with a checkbox each; ticking and unticking change the choice', async () => {
     const { onChange, rerender } = section(plugged(receiver, stick));
     const box = await screen.findByRole('checkbox', { name: /Logitech, Inc\. Unifying Receiver/ });
-    expect((screen.getByRole('checkbox', { name: /SanDisk Corp\. Ultra 0781:5581/ }) as HTMLInputElement).checked).toBe(false);
+    expect((screen.getByRole('checkbox', { name: /SanDisk Corp\. Ultra 0781:5581/ }) as HTMLInputElement).checked).toBe(
+      false,
+    );
     await userEvent.setup().click(box);
     expect(onChange).toHaveBeenLastCalledWith([receiver]);
     rerender([receiver]);
@@ -43,7 +52,9 @@ describe('USB devices section', () => {
     const { onChange } = section(plugged(receiver), [stick]);
     const absent = await screen.findByRole('checkbox', { name: /SanDisk Corp\. Ultra 0781:5581 Not plugged in/ });
     expect((absent as HTMLInputElement).checked).toBe(true);
-    expect((await screen.findByRole('checkbox', { name: /Logitech/ })).closest('li')?.textContent).not.toContain('Not plugged in');
+    expect((await screen.findByRole('checkbox', { name: /Logitech/ })).closest('li')?.textContent).not.toContain(
+      'Not plugged in',
+    );
     await userEvent.setup().click(absent);
     expect(onChange).toHaveBeenLastCalledWith([]);
   });
@@ -52,7 +63,14 @@ describe('USB devices section', () => {
     section(plugged());
     expect(await screen.findByText('No USB devices found on this computer.')).toBeTruthy();
     cleanup();
-    section({ devices: [], busAvailable: false, busMessage: 'This computer has no /dev/bus/usb, so no USB device can be passed.' }, [stick]);
+    section(
+      {
+        devices: [],
+        busAvailable: false,
+        busMessage: 'This computer has no /dev/bus/usb, so no USB device can be passed.',
+      },
+      [stick],
+    );
     expect((await screen.findByTestId('usb-no-bus')).textContent).toContain('This computer has no /dev/bus/usb');
     expect(screen.queryByText('No USB devices found on this computer.')).toBeNull();
     expect((screen.getByRole('checkbox', { name: /SanDisk.*Not plugged in/ }) as HTMLInputElement).checked).toBe(true);
@@ -76,13 +94,19 @@ describe('USB devices section', () => {
 
   it('says so when the list cannot be read', async () => {
     section(() => Promise.reject(new Error('EACCES')));
-    expect((await screen.findByRole('alert')).textContent).toContain('Porthole could not list this computer’s USB devices');
+    expect((await screen.findByRole('alert')).textContent).toContain(
+      'Porthole could not list this computer’s USB devices',
+    );
   });
 
   it('offers no more devices once the machine has the most it takes', async () => {
-    const many = Array.from({ length: USB_DEVICES_MAX }, (_, i) => ({ vendorId: 'fffe', productId: `000${i + 1}`, name: `Device ${i + 1}` }));
+    const many = Array.from({ length: USB_DEVICES_MAX }, (_, i) => ({
+      vendorId: 'fffe',
+      productId: `000${i + 1}`,
+      name: `Device ${i + 1}`,
+    }));
     section(plugged(receiver), many);
-    expect((await screen.findByRole('checkbox', { name: /Logitech/ }) as HTMLInputElement).disabled).toBe(true);
+    expect(((await screen.findByRole('checkbox', { name: /Logitech/ })) as HTMLInputElement).disabled).toBe(true);
     expect(screen.getByText(`A machine takes at most ${USB_DEVICES_MAX} USB devices.`)).toBeTruthy();
   });
 
@@ -106,7 +130,9 @@ describe('USB devices section', () => {
 
   it('on a running machine, says the change applies at the next start', async () => {
     section(plugged(receiver), [], true);
-    expect((await screen.findByTestId('usb-running-note')).textContent).toContain('changes to its USB devices apply at its next start');
+    expect((await screen.findByTestId('usb-running-note')).textContent).toContain(
+      'changes to its USB devices apply at its next start',
+    );
   });
 });
 
@@ -115,7 +141,10 @@ describe('USB devices on the settings page', () => {
     state.fake = fakeApi({
       creationDefaults: async () => hostDefaults(),
       listUsbDevices: async () => listing,
-      updateMachine: async ({ changes }) => ({ machine: { ...machine, ...changes } as MachineView, appliesAt: 'recreate' }),
+      updateMachine: async ({ changes }) => ({
+        machine: { ...machine, ...changes } as MachineView,
+        appliesAt: 'recreate',
+      }),
       applyMachine: async () => ({ ok: true }),
     });
     render(<MachineSettingsPage machine={machine} loaded machines={[machine]} />);
@@ -128,7 +157,9 @@ describe('USB devices on the settings page', () => {
     const usb = screen.getByTestId('settings-usb');
     expect(within(usb).getByText('Changed · applies at next start')).toBeTruthy();
     const bar = screen.getByTestId('settings-bar');
-    await waitFor(() => expect((within(bar).getByRole('button', { name: 'Apply' }) as HTMLButtonElement).disabled).toBe(false));
+    await waitFor(() =>
+      expect((within(bar).getByRole('button', { name: 'Apply' }) as HTMLButtonElement).disabled).toBe(false),
+    );
     await userEvent.setup().click(within(bar).getByRole('button', { name: 'Apply' }));
     await waitFor(() => expect(fake.callsOf('updateMachine')).toHaveLength(1));
     expect(fake.callsOf('updateMachine')[0]).toEqual({ id: 'win11', changes: { usbDevices: [receiver] } });
@@ -139,7 +170,9 @@ describe('USB devices on the settings page', () => {
     expect(await screen.findByText('No changes.')).toBeTruthy();
     await userEvent.setup().click(await screen.findByRole('checkbox', { name: /Logitech/ }));
     const bar = screen.getByTestId('settings-bar');
-    await waitFor(() => expect((within(bar).getByRole('button', { name: 'Apply' }) as HTMLButtonElement).disabled).toBe(false));
+    await waitFor(() =>
+      expect((within(bar).getByRole('button', { name: 'Apply' }) as HTMLButtonElement).disabled).toBe(false),
+    );
     await userEvent.setup().click(within(bar).getByRole('button', { name: 'Apply' }));
     await waitFor(() => expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { usbDevices: [] } }]));
   });

@@ -69,7 +69,10 @@ export function UsbDevicesSection({
     let current = true;
     porthole()
       .attachedUsb({ id: machineId })
-      .then((answer) => current && setAttached(new Set(answer.attached)), () => undefined);
+      .then(
+        (answer) => current && setAttached(new Set(answer.attached)),
+        () => undefined,
+      );
     return () => {
       current = false;
     };
@@ -106,12 +109,13 @@ export function UsbDevicesSection({
   return (
     <div className="usb-devices" data-testid="usb-devices">
       <p className="field-hint">
-        Give Windows a device plugged into this computer (a security key, a dongle, a scanner): the machine gets it by its vendor and product id, so it
-        finds it in any USB port. While the machine has it, Linux here cannot use it.
+        Give Windows a device plugged into this computer (a security key, a dongle, a scanner): the machine gets it by
+        its vendor and product id, so it finds it in any USB port. While the machine has it, Linux here cannot use it.
       </p>
       {running ? (
         <p className="notice" data-testid="usb-running-note">
-          The machine is running: changes to its USB devices apply at its next start. {live ? 'Attach now gives a plugged-in device to Windows at once.' : ''}
+          The machine is running: changes to its USB devices apply at its next start.{' '}
+          {live ? 'Attach now gives a plugged-in device to Windows at once.' : ''}
         </p>
       ) : null}
       {listing?.remoteNote ? (
@@ -129,7 +133,9 @@ export function UsbDevicesSection({
           {error}
         </p>
       ) : null}
-      {listing && listing.devices.length === 0 && listing.busAvailable ? <p className="muted">No USB devices found on this computer.</p> : null}
+      {listing && listing.devices.length === 0 && listing.busAvailable ? (
+        <p className="muted">No USB devices found on this computer.</p>
+      ) : null}
       {rows.length > 0 ? (
         <ul className="plain usb-list" aria-label="USB devices">
           {rows.map(({ device, plugged }) => {
@@ -138,7 +144,12 @@ export function UsbDevicesSection({
             return (
               <li key={key}>
                 <label className="checkbox-row">
-                  <input type="checkbox" checked={on} disabled={!on && full} onChange={(e) => toggle(device, e.target.checked)} />
+                  <input
+                    type="checkbox"
+                    checked={on}
+                    disabled={!on && full}
+                    onChange={(e) => toggle(device, e.target.checked)}
+                  />
                   <span className="usb-name">{device.name}</span> <code className="usb-id">{key}</code>
                   {plugged ? null : (
                     <>
@@ -148,7 +159,12 @@ export function UsbDevicesSection({
                   )}
                 </label>
                 {live && plugged ? (
-                  <button type="button" className="ghost" disabled={busy !== null} onClick={() => attachNow(device, !attached.has(key))}>
+                  <button
+                    type="button"
+                    className="ghost"
+                    disabled={busy !== null}
+                    onClick={() => attachNow(device, !attached.has(key))}
+                  >
                     {busy === key ? 'Working…' : attached.has(key) ? 'Detach now' : 'Attach now'}
                   </button>
                 ) : null}

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { axisWidth, byteTicks, distinctTicks, percentTicks } from './axis-ticks';
 
-const distinct = (labels: string[]) => new Set(labels.filter((l) => l !== '')).size === labels.filter((l) => l !== '').length;
+const distinct = (labels: string[]) =>
+  new Set(labels.filter((l) => l !== '')).size === labels.filter((l) => l !== '').length;
 
 describe('y axis tick labels', () => {
   it('writes a quiet rate graph’s ticks (0, 500, 1000 bytes/s) in one unit and tells them apart', () => {
@@ -17,7 +18,12 @@ describe('y axis tick labels', () => {
   });
 
   it('picks the unit from the top tick, so every label is short', () => {
-    for (const splits of [[0, 500, 1000], [0, 250_000, 500_000, 750_000], [0, 2.5e6, 5e6], [0, 1e12, 2e12]]) {
+    for (const splits of [
+      [0, 500, 1000],
+      [0, 250_000, 500_000, 750_000],
+      [0, 2.5e6, 5e6],
+      [0, 1e12, 2e12],
+    ]) {
       for (const label of byteTicks(splits, '/s')) expect(label.length).toBeLessThanOrEqual('999.5 KB/s'.length);
     }
   });

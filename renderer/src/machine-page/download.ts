@@ -4,7 +4,11 @@ import { desktopBridge } from '../api/desktop';
  * Saves text to a file the person picks: the desktop app's save dialog, or the browser's download.
  * Resolves with where it went (null when the dialog was cancelled; the file name for a download).
  */
-export async function saveText(text: string, suggestedName: string, options: { private?: boolean } = {}): Promise<string | null> {
+export async function saveText(
+  text: string,
+  suggestedName: string,
+  options: { private?: boolean } = {},
+): Promise<string | null> {
   const desktop = desktopBridge();
   if (desktop) return desktop.saveTextFile(text, suggestedName, options.private ?? false);
   const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));

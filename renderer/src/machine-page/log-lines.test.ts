@@ -24,7 +24,12 @@ describe('log lines', () => {
   it('searches by every word, in any order, ignoring case', () => {
     const ring = new LogRing(10);
     for (const t of ['❯ Booting Windows', 'QEMU started', '❯ windows is booting now']) ring.push(t);
-    expect(ring.all().filter(matches('BOOTING windows')).map((l) => l.text)).toEqual(['❯ Booting Windows', '❯ windows is booting now']);
+    expect(
+      ring
+        .all()
+        .filter(matches('BOOTING windows'))
+        .map((l) => l.text),
+    ).toEqual(['❯ Booting Windows', '❯ windows is booting now']);
     expect(ring.all().filter(matches('  '))).toHaveLength(3);
   });
 
@@ -37,13 +42,16 @@ describe('log lines', () => {
 
 describe('a log line as a person reads it', () => {
   it('names the address Porthole publishes, not the image’s own port', () => {
-    expect(forPerson('❯ Windows started successfully, visit http://127.0.0.1:8006/ to view the screen...', 41234).text).toBe(
-      '❯ Windows started successfully, visit http://127.0.0.1:41234/ to view the screen...',
-    );
+    expect(
+      forPerson('❯ Windows started successfully, visit http://127.0.0.1:8006/ to view the screen...', 41234).text,
+    ).toBe('❯ Windows started successfully, visit http://127.0.0.1:41234/ to view the screen...');
   });
 
   it('says Porthole’s install marker in words', () => {
-    expect(forPerson('PORTHOLE-INSTALLED win11', 1)).toEqual({ text: expect.stringMatching(/^Porthole: Windows finished installing/), kind: 'phase' });
+    expect(forPerson('PORTHOLE-INSTALLED win11', 1)).toEqual({
+      text: expect.stringMatching(/^Porthole: Windows finished installing/),
+      kind: 'phase',
+    });
     // The command that writes it is not the marker.
     expect(forPerson('echo PORTHOLE-INSTALLED win11 > COM1', 1).kind).toBeUndefined();
   });

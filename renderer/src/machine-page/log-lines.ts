@@ -32,7 +32,11 @@ export function classify(text: string): LogLineKind {
  * marker from COM1 is said in words.
  */
 export function forPerson(text: string, webPort: number): { text: string; kind?: LogLineKind } {
-  if (INSTALL_MARKER.test(text)) return { text: 'Porthole: Windows finished installing (its first sign-in ran Porthole’s setup script)', kind: 'phase' };
+  if (INSTALL_MARKER.test(text))
+    return {
+      text: 'Porthole: Windows finished installing (its first sign-in ran Porthole’s setup script)',
+      kind: 'phase',
+    };
   return { text: text.replace(/http:\/\/127\.0\.0\.1:8006\//g, `http://127.0.0.1:${webPort}/`) };
 }
 
@@ -77,7 +81,13 @@ export function matches(query: string): (line: LogLine) => boolean {
 }
 
 /** The rows of a scrolled list worth rendering: what is on screen plus a margin. */
-export function visibleRange(scrollTop: number, viewport: number, rowHeight: number, count: number, overscan = 20): { start: number; end: number } {
+export function visibleRange(
+  scrollTop: number,
+  viewport: number,
+  rowHeight: number,
+  count: number,
+  overscan = 20,
+): { start: number; end: number } {
   const start = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
   const end = Math.min(count, Math.ceil((scrollTop + viewport) / rowHeight) + overscan);
   return { start, end };

@@ -28,10 +28,24 @@ export interface MachineTab {
  * and what it renders. The first is the default.
  */
 export const MACHINE_TABS: MachineTab[] = [
-  { id: 'overview', label: 'Overview', render: (c) => <OverviewPanel machine={c.machine} onOpenScreen={c.onOpenScreen} /> },
-  { id: 'logs', label: 'Logs', render: (c) => <LogsPanel machine={c.machine} cause={c.detail === 'cause' ? c.machine.status.failure?.logLine : undefined} /> },
+  {
+    id: 'overview',
+    label: 'Overview',
+    render: (c) => <OverviewPanel machine={c.machine} onOpenScreen={c.onOpenScreen} />,
+  },
+  {
+    id: 'logs',
+    label: 'Logs',
+    render: (c) => (
+      <LogsPanel machine={c.machine} cause={c.detail === 'cause' ? c.machine.status.failure?.logLine : undefined} />
+    ),
+  },
   { id: 'graphs', label: 'Graphs', render: (c) => <GraphsPanel machine={c.machine} /> },
   { id: 'snapshots', label: 'Snapshots', render: (c) => <SnapshotsPanel machine={c.machine} /> },
   { id: 'apps', label: 'Apps', render: (c) => <AppsPage machine={c.machine} loaded /> },
-  { id: 'settings', label: 'Settings', render: (c) => <MachineSettingsPage machine={c.machine} loaded machines={c.machines} /> },
+  {
+    id: 'settings',
+    label: 'Settings',
+    render: (c) => <MachineSettingsPage machine={c.machine} loaded machines={c.machines} />,
+  },
 ];

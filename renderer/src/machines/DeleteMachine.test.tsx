@@ -31,7 +31,13 @@ describe('the delete dialog of a machine with snapshots', () => {
           },
         ],
       });
-      render(<DeleteMachine machine={machineView({ status: { phase: 'stopped', running: false, screenReady: false } })} onClose={() => undefined} onDeleted={() => undefined} />);
+      render(
+        <DeleteMachine
+          machine={machineView({ status: { phase: 'stopped', running: false, screenReady: false } })}
+          onClose={() => undefined}
+          onDeleted={() => undefined}
+        />,
+      );
       const box = await screen.findByRole('checkbox', { name: /Also delete its snapshot/ });
       expect(getComputedStyle(box).width).not.toBe('100%');
       expect(getComputedStyle(box).flexShrink).toBe('0');

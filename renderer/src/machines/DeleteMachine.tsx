@@ -7,7 +7,11 @@ import { formatBytes } from '../app/format';
 // Its keep/delete choices are the form's choice rows.
 import '../machine-form/machine-form.css';
 
-type Step = { at: 'choose' } | { at: 'measuring' } | { at: 'confirm'; plan: DeletePlan } | { at: 'deleting'; deleteDisk: boolean };
+type Step =
+  | { at: 'choose' }
+  | { at: 'measuring' }
+  | { at: 'confirm'; plan: DeletePlan }
+  | { at: 'deleting'; deleteDisk: boolean };
 
 /**
  * Deleting a machine: keep its Windows disk (the default), or delete it too after a second
@@ -15,7 +19,15 @@ type Step = { at: 'choose' } | { at: 'measuring' } | { at: 'confirm'; plan: Dele
  * Porthole made, whole; or only the image's files in a folder that is not Porthole's, naming what
  * stays; nothing when the folder is missing; and no disk delete at all where the policy refuses it.
  */
-export function DeleteMachine({ machine, onClose, onDeleted }: { machine: MachineView; onClose: () => void; onDeleted: () => void }) {
+export function DeleteMachine({
+  machine,
+  onClose,
+  onDeleted,
+}: {
+  machine: MachineView;
+  onClose: () => void;
+  onDeleted: () => void;
+}) {
   const [deleteDisk, setDeleteDisk] = useState(false);
   const [step, setStep] = useState<Step>({ at: 'choose' });
   const [error, setError] = useState<string | null>(null);
@@ -34,7 +46,11 @@ export function DeleteMachine({ machine, onClose, onDeleted }: { machine: Machin
     setError(null);
     setStep({ at: 'deleting', deleteDisk: withDisk });
     try {
-      await porthole().deleteMachine({ id: machine.id, deleteDisk: withDisk, ...(deleteSnapshots ? { deleteSnapshots: true } : {}) });
+      await porthole().deleteMachine({
+        id: machine.id,
+        deleteDisk: withDisk,
+        ...(deleteSnapshots ? { deleteSnapshots: true } : {}),
+      });
       onDeleted();
     } catch (e) {
       setError(`${errorText(e)} The machine was not deleted.`);
@@ -87,7 +103,13 @@ export function DeleteMachine({ machine, onClose, onDeleted }: { machine: Machin
         testId="delete-dialog"
         actions={
           <>
-            <button type="button" className="ghost" data-autofocus onClick={() => setStep({ at: 'choose' })} disabled={busy}>
+            <button
+              type="button"
+              className="ghost"
+              data-autofocus
+              onClick={() => setStep({ at: 'choose' })}
+              disabled={busy}
+            >
               Back
             </button>
             {refused ? null : (
@@ -135,10 +157,19 @@ export function DeleteMachine({ machine, onClose, onDeleted }: { machine: Machin
         </>
       }
     >
-      <p>The machine leaves Porthole{running ? ' (it is running: Porthole shuts Windows down first)' : ''}. What about its Windows disk?</p>
+      <p>
+        The machine leaves Porthole{running ? ' (it is running: Porthole shuts Windows down first)' : ''}. What about
+        its Windows disk?
+      </p>
       <div className="delete-choices" role="radiogroup" aria-label="The Windows disk">
         <label className="choice">
-          <input type="radio" name="delete-disk" checked={!deleteDisk} onChange={() => setDeleteDisk(false)} data-autofocus />
+          <input
+            type="radio"
+            name="delete-disk"
+            checked={!deleteDisk}
+            onChange={() => setDeleteDisk(false)}
+            data-autofocus
+          />
           <span className="choice-text">
             <span className="choice-title">Keep the disk</span>
             <span className="choice-note">
@@ -159,10 +190,12 @@ export function DeleteMachine({ machine, onClose, onDeleted }: { machine: Machin
           <input type="checkbox" checked={deleteSnapshots} onChange={(e) => setDeleteSnapshots(e.target.checked)} />
           <span className="choice-text">
             <span className="choice-title">
-              Also delete its {snapshots.length === 1 ? 'snapshot' : `${snapshots.length} snapshots`} ({formatBytes(snapshots.reduce((n, s) => n + s.allocatedBytes, 0))})
+              Also delete its {snapshots.length === 1 ? 'snapshot' : `${snapshots.length} snapshots`} (
+              {formatBytes(snapshots.reduce((n, s) => n + s.allocatedBytes, 0))})
             </span>
             <span className="choice-note">
-              Otherwise they are kept in <code>{snapshots[0]!.path.replace(/\/[^/]+$/, '')}</code>, whatever happens to the disk.
+              Otherwise they are kept in <code>{snapshots[0]!.path.replace(/\/[^/]+$/, '')}</code>, whatever happens to
+              the disk.
             </span>
           </span>
         </label>
@@ -196,27 +229,44 @@ function PlanText({ plan }: { plan: DeletePlan }) {
       return (
         <div data-testid="delete-plan">
           <p>
-            The folder <code>{plan.path}</code> was not made by Porthole for this machine, so only the Windows disk files in it are
-            deleted: <Size plan={plan} />.{plan.remove.length > 0 ? lost : ''}
+            The folder <code>{plan.path}</code> was not made by Porthole for this machine, so only the Windows disk
+            files in it are deleted: <Size plan={plan} />.{plan.remove.length > 0 ? lost : ''}
           </p>
           <p>
-            Deleted: {plan.remove.length > 0 ? plan.remove.map((name, i) => <span key={name}>{i > 0 ? ', ' : ''}<code>{name}</code></span>) : 'nothing (there are no disk files)'}.
+            Deleted:{' '}
+            {plan.remove.length > 0
+              ? plan.remove.map((name, i) => (
+                  <span key={name}>
+                    {i > 0 ? ', ' : ''}
+                    <code>{name}</code>
+                  </span>
+                ))
+              : 'nothing (there are no disk files)'}
+            .
           </p>
           <p>
-            Kept: the folder{plan.keep.map((name) => <span key={name}>, <code>{name}</code></span>)}.
+            Kept: the folder
+            {plan.keep.map((name) => (
+              <span key={name}>
+                , <code>{name}</code>
+              </span>
+            ))}
+            .
           </p>
         </div>
       );
     case 'missing':
       return (
         <p data-testid="delete-plan">
-          The folder <code>{plan.path}</code> does not exist: there is no disk to delete. Only the machine leaves Porthole.
+          The folder <code>{plan.path}</code> does not exist: there is no disk to delete. Only the machine leaves
+          Porthole.
         </p>
       );
     case 'refused':
       return (
         <div className="failure" role="alert" data-testid="delete-plan">
-          {plan.reason} Porthole deletes nothing there: go back and keep the disk, then remove the files you no longer need by hand.
+          {plan.reason} Porthole deletes nothing there: go back and keep the disk, then remove the files you no longer
+          need by hand.
         </div>
       );
   }

@@ -88,7 +88,10 @@ export function FailureFix({ machine }: { machine: MachineView }) {
           </button>
           {folder ? (
             <div data-testid="make-room-folder">
-              <p>Free space on the disk that holds this folder (delete files there or elsewhere on that disk), then start again:</p>
+              <p>
+                Free space on the disk that holds this folder (delete files there or elsewhere on that disk), then start
+                again:
+              </p>
               <FixCommands commands={[folder]} />
             </div>
           ) : null}

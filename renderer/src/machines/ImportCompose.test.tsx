@@ -22,12 +22,25 @@ beforeEach(() => {
   state.fake = fakeApi({
     importCompose: async ({ adopt }) =>
       adopt
-        ? { machines: [machineView({ name: 'windows' })], warnings: [], notes: ['Adopted the container “windows” (service “windows”) as “windows”.'], adoptable: [] }
+        ? {
+            machines: [machineView({ name: 'windows' })],
+            warnings: [],
+            notes: ['Adopted the container “windows” (service “windows”) as “windows”.'],
+            adoptable: [],
+          }
         : {
             machines: [],
             warnings: ['service "windows": restart: always is not carried over.'],
             notes: [],
-            adoptable: [{ containerId: 'c1', name: 'windows', running: false, storageDir: '/home/ada/dockur/windows', service: 'windows' }],
+            adoptable: [
+              {
+                containerId: 'c1',
+                name: 'windows',
+                running: false,
+                storageDir: '/home/ada/dockur/windows',
+                service: 'windows',
+              },
+            ],
           },
   });
 });
@@ -42,7 +55,9 @@ describe('Import a dockur compose file…', () => {
     render(<ImportCompose />);
     pick();
     const dialog = await screen.findByRole('dialog');
-    await waitFor(() => expect(dialog.textContent).toContain('The container “windows” already uses /home/ada/dockur/windows'));
+    await waitFor(() =>
+      expect(dialog.textContent).toContain('The container “windows” already uses /home/ada/dockur/windows'),
+    );
     expect(dialog.textContent).toContain('restart: always is not carried over.');
     expect(state.fake!.callsOf('importCompose')).toEqual([{ yaml: YAML, baseDir: '/home/ada/dockur' }]);
     await userEvent.click(screen.getByRole('button', { name: 'Adopt “windows”' }));
@@ -53,12 +68,18 @@ describe('Import a dockur compose file…', () => {
   it('in the web host sends no folder, and shows the refusal with what to do', async () => {
     state.fake = fakeApi({
       importCompose: async () => {
-        throw new PortholeError('INVALID_ARGUMENT', 'the relative path ./windows (for /storage) cannot be placed.', 'Use porthole import.');
+        throw new PortholeError(
+          'INVALID_ARGUMENT',
+          'the relative path ./windows (for /storage) cannot be placed.',
+          'Use porthole import.',
+        );
       },
     });
     render(<ImportCompose />);
     pick();
-    expect((await screen.findByRole('alert')).textContent).toBe('the relative path ./windows (for /storage) cannot be placed. Use porthole import.');
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'the relative path ./windows (for /storage) cannot be placed. Use porthole import.',
+    );
     expect(state.fake.callsOf('importCompose')).toEqual([{ yaml: YAML }]);
   });
 });

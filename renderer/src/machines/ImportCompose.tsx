@@ -37,8 +37,8 @@ function Summary({ result }: { result: Result }) {
       ))}
       {result.adoptable.map((a) => (
         <p key={a.containerId} data-testid="import-adoptable">
-          The container “{a.name}”{a.running ? ' (running)' : ''} already uses {a.storageDir}. Nothing was imported: adopt it so that
-          one container keeps using that Windows disk.
+          The container “{a.name}”{a.running ? ' (running)' : ''} already uses {a.storageDir}. Nothing was imported:
+          adopt it so that one container keeps using that Windows disk.
         </p>
       ))}
       {result.warnings.length > 0 && (
@@ -98,20 +98,34 @@ export function ImportCompose({
           Import a dockur compose file…
         </button>
       )}
-      <input ref={input} type="file" accept=".yml,.yaml" hidden data-testid="import-compose-file" onChange={(e) => void onPick(e)} />
+      <input
+        ref={input}
+        type="file"
+        accept=".yml,.yaml"
+        hidden
+        data-testid="import-compose-file"
+        onChange={(e) => void onPick(e)}
+      />
       {flow.step === 'importing' && (
         <Dialog title={`Importing ${flow.file}`} actions={null}>
           <p>Reading the file and looking for a Windows already installed…</p>
         </Dialog>
       )}
       {flow.step === 'refused' && (
-        <Dialog title={`${flow.file} was not imported`} tone="danger" onClose={close} actions={<button onClick={close}>Close</button>}>
+        <Dialog
+          title={`${flow.file} was not imported`}
+          tone="danger"
+          onClose={close}
+          actions={<button onClick={close}>Close</button>}
+        >
           <p role="alert">{flow.message}</p>
         </Dialog>
       )}
       {flow.step === 'done' && (
         <Dialog
-          title={flow.result.machines.length > 0 ? `Imported ${flow.file}` : `${flow.file} is already running in a container`}
+          title={
+            flow.result.machines.length > 0 ? `Imported ${flow.file}` : `${flow.file} is already running in a container`
+          }
           onClose={close}
           actions={
             <>

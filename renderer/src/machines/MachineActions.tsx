@@ -17,7 +17,15 @@ import { machineRoute, NameForReaders } from './names';
  * fix, Try again, Cancel download) and a menu for the rest. The tile and the machine page's header
  * both show it; on the page the tabs already lead to settings, logs and apps.
  */
-export function MachineActions({ machine, onOpenScreen, where }: { machine: MachineView; onOpenScreen: (id: string) => void; where: 'tile' | 'page' }) {
+export function MachineActions({
+  machine,
+  onOpenScreen,
+  where,
+}: {
+  machine: MachineView;
+  onOpenScreen: (id: string) => void;
+  where: 'tile' | 'page';
+}) {
   const { status, id, name } = machine;
   const { busy, error, run } = useAction();
   const [confirmForce, setConfirmForce] = useState(false);
@@ -51,9 +59,12 @@ export function MachineActions({ machine, onOpenScreen, where }: { machine: Mach
 
   const items: MenuItem[] = [];
   // A failure whose fix is the primary action: starting as it is would fail the same way, so it is not offered.
-  if (status.failure && fixApplies(machine) && canStart(status)) items.push({ label: 'Start without the fix', onSelect: () => run(() => api.startMachine({ id })) });
-  if (canRestart(status)) items.push({ label: 'Restart', disabled: busy, onSelect: () => run(() => api.restartMachine({ id })) });
-  if (canStop(status) && status.running) items.push({ label: 'Shut down', disabled: busy, onSelect: () => run(() => api.stopMachine({ id })) });
+  if (status.failure && fixApplies(machine) && canStart(status))
+    items.push({ label: 'Start without the fix', onSelect: () => run(() => api.startMachine({ id })) });
+  if (canRestart(status))
+    items.push({ label: 'Restart', disabled: busy, onSelect: () => run(() => api.restartMachine({ id })) });
+  if (canStop(status) && status.running)
+    items.push({ label: 'Shut down', disabled: busy, onSelect: () => run(() => api.stopMachine({ id })) });
   if (status.running) items.push({ label: 'Force off…', danger: true, onSelect: () => setConfirmForce(true) });
   if (where === 'tile') {
     items.push({ label: 'Settings', onSelect: () => navigate(machineRoute(id, 'settings')) });
@@ -97,10 +108,14 @@ export function MachineActions({ machine, onOpenScreen, where }: { machine: Mach
             </>
           }
         >
-          <p>Windows gets no chance to shut down: unsaved work is lost, and Windows may check its disk at the next start.</p>
+          <p>
+            Windows gets no chance to shut down: unsaved work is lost, and Windows may check its disk at the next start.
+          </p>
         </Dialog>
       ) : null}
-      {deleting ? <DeleteMachine machine={machine} onClose={() => setDeleting(false)} onDeleted={() => navigate('/')} /> : null}
+      {deleting ? (
+        <DeleteMachine machine={machine} onClose={() => setDeleting(false)} onDeleted={() => navigate('/')} />
+      ) : null}
     </>
   );
 }

@@ -18,7 +18,8 @@ function setup(status: MachineView['status'], machine: Partial<MachineView> = {}
     stopMachine: async () => ({ ok: true }),
     startMachine: async () => ({ ok: true }),
     lastFrame: async () => ({ png: null }),
-    fixMachine: async ({ fix }) => (fix === 'make-room' ? { ok: true, folder: '/home/ada/.local/share/porthole/machines/win11' } : { ok: true }),
+    fixMachine: async ({ fix }) =>
+      fix === 'make-room' ? { ok: true, folder: '/home/ada/.local/share/porthole/machines/win11' } : { ok: true },
   });
   render(<MachineCard machine={machineView({ ...machine, status })} onOpenScreen={(id) => opened.push(id)} />);
   return state.fake;
@@ -60,7 +61,7 @@ describe('MachineCard', () => {
     await waitFor(() => expect(fake.callsOf('forceStopMachine')).toEqual([{ id: 'win11' }]));
   });
 
-  it('one primary action per state, the machine\'s name in every control\'s name, the rest in a menu', async () => {
+  it("one primary action per state, the machine's name in every control's name, the rest in a menu", async () => {
     const fake = setup(running);
     // The picture, the primary action and the menu: never more.
     expect(buttons()).toEqual(['Open the screen of Windows 11', 'Show screen Windows 11', 'More for Windows 11']);
@@ -78,7 +79,13 @@ describe('MachineCard', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Start Windows 11' }));
     await waitFor(() => expect(stopped.callsOf('startMachine')).toEqual([{ id: 'win11' }]));
     await userEvent.click(screen.getByRole('button', { name: /^More for / }));
-    expect(screen.getAllByRole('menuitem').map((m) => m.textContent)).toEqual(['Settings', 'Details and logs', 'Apps', 'Export as compose file…', 'Delete…']);
+    expect(screen.getAllByRole('menuitem').map((m) => m.textContent)).toEqual([
+      'Settings',
+      'Details and logs',
+      'Apps',
+      'Export as compose file…',
+      'Delete…',
+    ]);
     cleanup();
 
     const pulling = setup({ phase: 'pulling', running: false, screenReady: false, progress: { fraction: 0.25 } });
@@ -122,18 +129,35 @@ describe('MachineCard', () => {
   });
 
   it('shows a failure with its cause and remedy', () => {
-    setup({ phase: 'failed', running: false, screenReady: false, failure: { exitCode: 88, cause: 'No KVM.', remedy: 'Turn on virtualization.' } });
+    setup({
+      phase: 'failed',
+      running: false,
+      screenReady: false,
+      failure: { exitCode: 88, cause: 'No KVM.', remedy: 'Turn on virtualization.' },
+    });
     expect(screen.getByTestId('failure').textContent).toBe('No KVM.Turn on virtualization.');
     expect(screen.queryByRole('link', { name: 'Show the cause in the log' })).toBeNull();
     cleanup();
     // The image's own line stays in the log, one link away: it can contradict Porthole's diagnosis.
-    setup({ phase: 'failed', running: false, screenReady: false, failure: { exitCode: 88, cause: 'No KVM.', remedy: 'Turn it on.', logLine: 'KVM=N' } });
+    setup({
+      phase: 'failed',
+      running: false,
+      screenReady: false,
+      failure: { exitCode: 88, cause: 'No KVM.', remedy: 'Turn it on.', logLine: 'KVM=N' },
+    });
     expect(screen.getByTestId('failure').textContent).not.toContain('KVM=N');
-    expect(screen.getByRole('link', { name: 'Show the cause in the log' }).getAttribute('href')).toBe('#/machines/win11/logs/cause');
+    expect(screen.getByRole('link', { name: 'Show the cause in the log' }).getAttribute('href')).toBe(
+      '#/machines/win11/logs/cause',
+    );
   });
 
   it('a machine booting an ISO that is not Windows setup says "Running from ISO", never "Installing Windows"', () => {
-    setup({ phase: 'running-iso', running: true, screenReady: true, message: 'Running from ISO: it is not Windows setup, so nothing installs by itself; use it on the screen.' });
+    setup({
+      phase: 'running-iso',
+      running: true,
+      screenReady: true,
+      message: 'Running from ISO: it is not Windows setup, so nothing installs by itself; use it on the screen.',
+    });
     expect(screen.getByTestId('phase').textContent).toBe('Running from ISO');
     expect(screen.queryByText(/Installing/)).toBeNull();
   });
@@ -142,7 +166,9 @@ describe('MachineCard', () => {
     const fake = setup(failedWith('software-emulation'), { kvm: true });
     expect(screen.queryByRole('checkbox')).toBeNull();
     expect(screen.queryByRole('button', { name: /^Start/ })).toBeNull();
-    const button = screen.getByRole('button', { name: 'Run in software emulation (about 10× slower) and start Windows 11' });
+    const button = screen.getByRole('button', {
+      name: 'Run in software emulation (about 10× slower) and start Windows 11',
+    });
     await userEvent.click(button);
     await waitFor(() => expect(fake.callsOf('fixMachine')).toEqual([{ id: 'win11', fix: 'software-emulation' }]));
     expect(fake.callsOf('updateMachine')).toEqual([]);
@@ -157,7 +183,11 @@ describe('MachineCard', () => {
   it('a full disk in the web host: "Make room…" names the storage folder with a copy button', async () => {
     const fake = setup(failedWith('make-room'));
     await userEvent.click(screen.getByRole('button', { name: 'Make room… Windows 11' }));
-    await waitFor(() => expect(screen.getByTestId('make-room-folder').textContent).toContain('/home/ada/.local/share/porthole/machines/win11'));
+    await waitFor(() =>
+      expect(screen.getByTestId('make-room-folder').textContent).toContain(
+        '/home/ada/.local/share/porthole/machines/win11',
+      ),
+    );
     expect(screen.getByRole('button', { name: 'Copy: /home/ada/.local/share/porthole/machines/win11' })).toBeTruthy();
     expect(fake.callsOf('fixMachine')).toEqual([{ id: 'win11', fix: 'make-room' }]);
   });
@@ -175,7 +205,9 @@ describe('MachineCard', () => {
     (window as { porthole?: unknown }).porthole = { desktop: { pickIso } };
     const fake = setup(failedWith('choose-iso'));
     await userEvent.click(screen.getByRole('button', { name: 'Choose another ISO… Windows 11' }));
-    await waitFor(() => expect(fake.callsOf('fixMachine')).toEqual([{ id: 'win11', fix: 'choose-iso', iso: '/home/ada/isos/other.iso' }]));
+    await waitFor(() =>
+      expect(fake.callsOf('fixMachine')).toEqual([{ id: 'win11', fix: 'choose-iso', iso: '/home/ada/isos/other.iso' }]),
+    );
   });
 
   it('a refused ISO in the web host: "Choose another ISO…" opens the settings, where the ISO path is entered', async () => {

@@ -24,7 +24,8 @@ export function PhaseChip({ machine }: { machine: MachineView }) {
 /** Download, installation or shutdown progress as a progress bar screen readers can read. */
 export function MachineProgress({ machine }: { machine: MachineView }) {
   const { status } = machine;
-  const fraction = status.progress?.fraction ?? (status.shutdown ? status.shutdown.step / status.shutdown.of : undefined);
+  const fraction =
+    status.progress?.fraction ?? (status.shutdown ? status.shutdown.step / status.shutdown.of : undefined);
   const detail = progressText(status);
   if (fraction === undefined && !detail) return null;
   const percent = fraction === undefined ? undefined : Math.round(fraction * 100);
@@ -70,10 +71,17 @@ export function MachineCard({ machine, onOpenScreen }: { machine: MachineView; o
   const { status } = machine;
   const nameId = useId();
   return (
-    <article className="machine-card tile" aria-labelledby={nameId} data-testid={`machine-${machine.id}`} data-phase={status.phase}>
+    <article
+      className="machine-card tile"
+      aria-labelledby={nameId}
+      data-testid={`machine-${machine.id}`}
+      data-phase={status.phase}
+    >
       <TilePicture
         machine={machine}
-        onOpen={() => (canShowScreen(status) ? onOpenScreen(machine.id) : navigate(machineRoute(machine.id, 'overview')))}
+        onOpen={() =>
+          canShowScreen(status) ? onOpenScreen(machine.id) : navigate(machineRoute(machine.id, 'overview'))
+        }
       />
       <div className="tile-body">
         <header className="tile-head">

@@ -14,8 +14,14 @@ afterEach(cleanup);
 describe('MachineCard and USB devices', () => {
   it('says which USB device a running machine started without', () => {
     state.fake = fakeApi();
-    const warning = usbMissingWarning({ vendorId: '046d', productId: 'c52b', name: 'Logitech, Inc. Unifying Receiver' });
-    render(<MachineCard machine={machineView({ status: running, warnings: [warning] })} onOpenScreen={() => undefined} />);
+    const warning = usbMissingWarning({
+      vendorId: '046d',
+      productId: 'c52b',
+      name: 'Logitech, Inc. Unifying Receiver',
+    });
+    render(
+      <MachineCard machine={machineView({ status: running, warnings: [warning] })} onOpenScreen={() => undefined} />,
+    );
     expect(screen.getByTestId('machine-warning').textContent).toBe(
       'USB device Logitech, Inc. Unifying Receiver (046d:c52b) is not plugged in; Windows starts without it. Plug it in and restart the machine to use it.',
     );

@@ -2,7 +2,15 @@ import type { MachineView } from '@porthole/api';
 import { MachineCard } from './MachineCard';
 import { QuickInstall } from './QuickInstall';
 
-export function MachineList({ machines, loaded, onOpenScreen }: { machines: MachineView[]; loaded: boolean; onOpenScreen: (id: string) => void }) {
+export function MachineList({
+  machines,
+  loaded,
+  onOpenScreen,
+}: {
+  machines: MachineView[];
+  loaded: boolean;
+  onOpenScreen: (id: string) => void;
+}) {
   if (!loaded) return <p className="muted">Loading machines…</p>;
   if (machines.length === 0) {
     return <QuickInstall />;

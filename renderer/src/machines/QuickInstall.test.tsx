@@ -23,12 +23,20 @@ function setup(host: CreationDefaults = hostDefaults()): FakeApi {
 afterEach(cleanup);
 
 describe('QuickInstall', () => {
-  it('creates and starts a machine with the wizard\'s defaults in one click, without a password (the backend makes one)', async () => {
+  it("creates and starts a machine with the wizard's defaults in one click, without a password (the backend makes one)", async () => {
     const fake = setup();
     await userEvent.click(await screen.findByRole('button', { name: 'Install Windows 11 Pro' }));
     await waitFor(() => expect(fake.callsOf('startMachine')).toEqual([{ id: 'win11' }]));
     const [draft] = fake.callsOf('createMachine');
-    expect(draft).toMatchObject({ name: 'Windows 11 Pro', version: '11', language: 'en-US', ramGiB: 8, cpuCores: 4, diskGiB: 64, kvm: true });
+    expect(draft).toMatchObject({
+      name: 'Windows 11 Pro',
+      version: '11',
+      language: 'en-US',
+      ramGiB: 8,
+      cpuCores: 4,
+      diskGiB: 64,
+      kvm: true,
+    });
     expect(draft).not.toHaveProperty('password');
     expect(screen.getByRole('button', { name: 'Customize…' })).toBeTruthy();
   });
@@ -45,7 +53,9 @@ describe('QuickInstall', () => {
     const fake = setup();
     fake.handlers.createMachine = async () => Promise.reject(new Error('The disk is full.'));
     await userEvent.click(await screen.findByRole('button', { name: 'Install Windows 11 Pro' }));
-    expect((await screen.findByRole('alert')).textContent).toMatch(/could not create the machine: The disk is full\..*Nothing was created/);
+    expect((await screen.findByRole('alert')).textContent).toMatch(
+      /could not create the machine: The disk is full\..*Nothing was created/,
+    );
     expect(fake.callsOf('startMachine')).toEqual([]);
   });
 });

@@ -24,7 +24,8 @@ export function QuickInstall() {
       .creationDefaults({})
       .then(
         (d) => live && setDefaults(d),
-        (e: unknown) => live && setState({ busy: null, error: `Porthole could not measure this computer: ${errorText(e)}` }),
+        (e: unknown) =>
+          live && setState({ busy: null, error: `Porthole could not measure this computer: ${errorText(e)}` }),
       );
     return () => {
       live = false;
@@ -33,7 +34,9 @@ export function QuickInstall() {
 
   const emulation = defaults ? needsSoftwareEmulation(defaults) : false;
   const form = defaults ? { ...newMachineForm(defaults), softwareEmulation: emulation } : null;
-  const label = form ? `Install ${versionName(form.version)}${emulation ? ' in software emulation' : ''}` : 'Install Windows';
+  const label = form
+    ? `Install ${versionName(form.version)}${emulation ? ' in software emulation' : ''}`
+    : 'Install Windows';
 
   const install = async (): Promise<void> => {
     if (!defaults || !form) return;
@@ -60,7 +63,9 @@ export function QuickInstall() {
       {form ? (
         <p className="muted" data-testid="quick-install-summary">
           {form.ramGiB} GB RAM · {form.cpuCores} CPU · {form.diskGiB} GB disk · {form.language}
-          {emulation ? ' · this computer has no hardware acceleration: Windows runs in software emulation, much slower' : ''}
+          {emulation
+            ? ' · this computer has no hardware acceleration: Windows runs in software emulation, much slower'
+            : ''}
         </p>
       ) : null}
       {state.error ? (
@@ -76,7 +81,9 @@ export function QuickInstall() {
           Customize…
         </button>
       </div>
-      <p className="muted">Already running Windows with dockur’s compose file? Import it: Porthole keeps the Windows it installed.</p>
+      <p className="muted">
+        Already running Windows with dockur’s compose file? Import it: Porthole keeps the Windows it installed.
+      </p>
       <ImportCompose />
     </section>
   );

@@ -35,7 +35,10 @@ export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; 
   // This screen holds the machine's connection: thumbnails in other pages show its frames instead of their own.
   useEffect(() => {
     if (!id || endpoint === null) return;
-    return announceScreen(id, () => pageRef.current?.querySelector<HTMLCanvasElement>('[data-testid="screen-canvas"] canvas') ?? null);
+    return announceScreen(
+      id,
+      () => pageRef.current?.querySelector<HTMLCanvasElement>('[data-testid="screen-canvas"] canvas') ?? null,
+    );
   }, [id, endpoint]);
 
   useEffect(() => {
@@ -64,70 +67,76 @@ export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; 
         (r) =>
           setNotice(
             r.launched
-              ? { text: `Opened in ${r.client ?? 'Remote Desktop'}${r.note ? ` at ${r.address ?? ''}. ${r.note}` : '.'}`, commands: [] }
+              ? {
+                  text: `Opened in ${r.client ?? 'Remote Desktop'}${r.note ? ` at ${r.address ?? ''}. ${r.note}` : '.'}`,
+                  commands: [],
+                }
               : // The fix's text already says that no client is installed: said once.
                 { text: r.fix?.text ?? 'No Remote Desktop client is installed.', commands: r.fix?.commands ?? [] },
           ),
-        (e: Error & { remedy?: string }) => setNotice({ text: e.remedy ? `${e.message} ${e.remedy}` : e.message, commands: [] }),
+        (e: Error & { remedy?: string }) =>
+          setNotice({ text: e.remedy ? `${e.message} ${e.remedy}` : e.message, commands: [] }),
       );
   };
   return (
     <DropZone machineId={machine.id}>
-    <div className="screen-page" ref={pageRef}>
-      <header className="screen-header">
-        <button className="ghost" onClick={() => navigate('/')} aria-label="Back to machines">
-          ← Machines
-        </button>
-        <strong>{machine.name}</strong>
-        <span className="muted">{phaseLabels[machine.status.phase]}</span>
-        {via ? (
-          <span className="muted screen-via" data-testid="screen-via">
-            {via}
+      <div className="screen-page" ref={pageRef}>
+        <header className="screen-header">
+          <button className="ghost" onClick={() => navigate('/')} aria-label="Back to machines">
+            ← Machines
+          </button>
+          <strong>{machine.name}</strong>
+          <span className="muted">{phaseLabels[machine.status.phase]}</span>
+          {via ? (
+            <span className="muted screen-via" data-testid="screen-via">
+              {via}
+            </span>
+          ) : null}
+          {/* The account Windows signs in with, and its password a click away (it lives on the machine page). */}
+          <span className="muted screen-signin" data-testid="screen-signin">
+            Sign in as {machine.username}
           </span>
-        ) : null}
-        {/* The account Windows signs in with, and its password a click away (it lives on the machine page). */}
-        <span className="muted screen-signin" data-testid="screen-signin">
-          Sign in as {machine.username}
-        </span>
-        <button
-          className="ghost"
-          // The visible words first in the name (WCAG 2.5.3), then which machine's.
-          aria-label={`${copied === 'yes' ? 'Password copied' : copied === 'failed' ? 'Copy failed' : 'Copy password'} (${machine.name})`}
-          onClick={() => {
-            porthole()
-              .machinePassword({ id: machine.id })
-              .then((r) => (desktop ? desktop.writeClipboard(r.password) : navigator.clipboard.writeText(r.password)))
-              .then(
-                () => setCopied('yes'),
-                () => setCopied('failed'),
-              );
-          }}
-        >
-          {copied === 'yes' ? 'Password copied' : copied === 'failed' ? 'Copy failed' : 'Copy password'}
-        </button>
-        <button className="ghost" onClick={() => openMachinePage(machine.id)}>
-          Details and logs
-        </button>
-      </header>
-      {notice ? <RemoteDesktopNotice message={notice} onDismiss={() => setNotice(null)} /> : null}
-      <Screen
-        machineName={machine.name}
-        status={machine.status}
-        endpointUrl={endpoint}
-        onRequestEndpoint={requestEndpoint}
-        onOpenRemoteDesktop={openRemoteDesktop}
-        readClipboard={desktop ? desktop.readClipboard : () => navigator.clipboard.readText()}
-        writeClipboard={desktop ? desktop.writeClipboard : (text) => navigator.clipboard.writeText(text)}
-        {...(desktop
-          ? {
-              onScreenshot: (png: Blob) => {
-                void png.arrayBuffer().then((buf) => desktop.saveScreenshot(new Uint8Array(buf), `${machine.name}.png`));
-              },
-            }
-          : {})}
-        exposeForTests={sessionStorage.getItem('porthole.testHooks') === '1'}
-      />
-    </div>
+          <button
+            className="ghost"
+            // The visible words first in the name (WCAG 2.5.3), then which machine's.
+            aria-label={`${copied === 'yes' ? 'Password copied' : copied === 'failed' ? 'Copy failed' : 'Copy password'} (${machine.name})`}
+            onClick={() => {
+              porthole()
+                .machinePassword({ id: machine.id })
+                .then((r) => (desktop ? desktop.writeClipboard(r.password) : navigator.clipboard.writeText(r.password)))
+                .then(
+                  () => setCopied('yes'),
+                  () => setCopied('failed'),
+                );
+            }}
+          >
+            {copied === 'yes' ? 'Password copied' : copied === 'failed' ? 'Copy failed' : 'Copy password'}
+          </button>
+          <button className="ghost" onClick={() => openMachinePage(machine.id)}>
+            Details and logs
+          </button>
+        </header>
+        {notice ? <RemoteDesktopNotice message={notice} onDismiss={() => setNotice(null)} /> : null}
+        <Screen
+          machineName={machine.name}
+          status={machine.status}
+          endpointUrl={endpoint}
+          onRequestEndpoint={requestEndpoint}
+          onOpenRemoteDesktop={openRemoteDesktop}
+          readClipboard={desktop ? desktop.readClipboard : () => navigator.clipboard.readText()}
+          writeClipboard={desktop ? desktop.writeClipboard : (text) => navigator.clipboard.writeText(text)}
+          {...(desktop
+            ? {
+                onScreenshot: (png: Blob) => {
+                  void png
+                    .arrayBuffer()
+                    .then((buf) => desktop.saveScreenshot(new Uint8Array(buf), `${machine.name}.png`));
+                },
+              }
+            : {})}
+          exposeForTests={sessionStorage.getItem('porthole.testHooks') === '1'}
+        />
+      </div>
     </DropZone>
   );
 }

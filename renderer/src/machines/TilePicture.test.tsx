@@ -17,7 +17,9 @@ describe('TilePicture', () => {
     state.fake = fakeApi({ lastFrame: async () => ({ png: PNG }) });
     const onOpen = vi.fn();
     render(<TilePicture machine={machineView({ name: 'Office' })} onOpen={onOpen} />);
-    await waitFor(() => expect(screen.getByTestId('last-frame').getAttribute('src')).toBe(`data:image/png;base64,${PNG}`));
+    await waitFor(() =>
+      expect(screen.getByTestId('last-frame').getAttribute('src')).toBe(`data:image/png;base64,${PNG}`),
+    );
     expect(screen.getByTestId('last-frame').className).toBe('tile-last-frame');
     expect(state.fake.callsOf('lastFrame')).toEqual([{ id: machineView({}).id }]);
     await userEvent.click(screen.getByRole('button', { name: 'Open Office' }));

@@ -19,7 +19,15 @@ function hasPicture(canvas: HTMLCanvasElement): boolean {
  * one kept (dimmed), or an empty screen. The whole picture is one button: a click (or Enter) opens the
  * screen when there is one, else the machine's page.
  */
-export function TilePicture({ machine, onOpen, size = 'tile' }: { machine: MachineView; onOpen: () => void; size?: 'tile' | 'page' }) {
+export function TilePicture({
+  machine,
+  onOpen,
+  size = 'tile',
+}: {
+  machine: MachineView;
+  onOpen: () => void;
+  size?: 'tile' | 'page';
+}) {
   const { status } = machine;
   const live = canShowScreen(status);
   const lastSaved = useRef(0);
@@ -35,7 +43,11 @@ export function TilePicture({ machine, onOpen, size = 'tile' }: { machine: Machi
       .catch(() => undefined);
   };
 
-  const picture = live ? <Thumbnail id={machine.id} onFrame={onFrame} large={size === 'page'} /> : <LastFrame id={machine.id} running={status.running} />;
+  const picture = live ? (
+    <Thumbnail id={machine.id} onFrame={onFrame} large={size === 'page'} />
+  ) : (
+    <LastFrame id={machine.id} running={status.running} />
+  );
   const className = `tile-picture tile-picture-${size}${live ? ' tile-picture-live' : ''}`;
   // On the machine's own page a stopped picture leads nowhere else: it is only a picture.
   if (!live && size === 'page') {

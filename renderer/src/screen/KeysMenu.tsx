@@ -73,7 +73,13 @@ export function KeysMenu({ disabled, onChord }: KeysMenuProps) {
         Keys ▾
       </button>
       {shown ? (
-        <div id={menuId} role="menu" aria-label="Send keys to Windows" className="screen-menu-list" onKeyDown={onMenuKeyDown}>
+        <div
+          id={menuId}
+          role="menu"
+          aria-label="Send keys to Windows"
+          className="screen-menu-list"
+          onKeyDown={onMenuKeyDown}
+        >
           {chordList.map((chord) => (
             <button
               key={chord.name}

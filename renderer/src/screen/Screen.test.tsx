@@ -37,7 +37,11 @@ const fake = vi.hoisted(() => {
       return `${type}#${this.ids.get(listener)}`;
     }
 
-    override addEventListener(type: string, listener: Listener | null, options?: boolean | AddEventListenerOptions): void {
+    override addEventListener(
+      type: string,
+      listener: Listener | null,
+      options?: boolean | AddEventListenerOptions,
+    ): void {
       if (listener) {
         this.added.push([type, listener]);
         this.live.add(this.key(type, listener));
@@ -45,7 +49,11 @@ const fake = vi.hoisted(() => {
       super.addEventListener(type, listener, options);
     }
 
-    override removeEventListener(type: string, listener: Listener | null, options?: boolean | EventListenerOptions): void {
+    override removeEventListener(
+      type: string,
+      listener: Listener | null,
+      options?: boolean | EventListenerOptions,
+    ): void {
       if (listener) this.live.delete(this.key(type, listener));
       super.removeEventListener(type, listener, options);
     }
@@ -141,7 +149,13 @@ describe('<Screen> before the screen exists', () => {
   });
 
   it('does not connect while booting even with an endpoint', () => {
-    render(<Screen machineName="Work PC" status={{ phase: 'booting', running: true, screenReady: false }} endpointUrl={URL_A} />);
+    render(
+      <Screen
+        machineName="Work PC"
+        status={{ phase: 'booting', running: true, screenReady: false }}
+        endpointUrl={URL_A}
+      />,
+    );
     expect(state()).toBe('waiting');
     expect(screen.getByTestId('screen-progress')).toBeTruthy();
     expect(FakeRfb.instances).toHaveLength(0);
@@ -185,10 +199,14 @@ describe('<Screen> before the screen exists', () => {
       <Screen machineName="Work PC" status={preparing} endpointUrl={null} onRequestEndpoint={onRequestEndpoint} />,
     );
     expect(onRequestEndpoint).not.toHaveBeenCalled();
-    rerender(<Screen machineName="Work PC" status={running} endpointUrl={null} onRequestEndpoint={onRequestEndpoint} />);
+    rerender(
+      <Screen machineName="Work PC" status={running} endpointUrl={null} onRequestEndpoint={onRequestEndpoint} />,
+    );
     expect(onRequestEndpoint).toHaveBeenCalledTimes(1);
     expect(screen.getByRole('heading').textContent).toContain('Finding the screen');
-    rerender(<Screen machineName="Work PC" status={running} endpointUrl={URL_A} onRequestEndpoint={onRequestEndpoint} />);
+    rerender(
+      <Screen machineName="Work PC" status={running} endpointUrl={URL_A} onRequestEndpoint={onRequestEndpoint} />,
+    );
     expect(FakeRfb.instances).toHaveLength(1);
     expect(onRequestEndpoint).toHaveBeenCalledTimes(1);
   });
@@ -357,7 +375,13 @@ describe('<Screen> connection', () => {
     vi.useFakeTimers();
     const { rerender } = connected();
     const rfb = last();
-    rerender(<Screen machineName="Work PC" status={{ phase: 'stopping', running: true, screenReady: false }} endpointUrl={URL_A} />);
+    rerender(
+      <Screen
+        machineName="Work PC"
+        status={{ phase: 'stopping', running: true, screenReady: false }}
+        endpointUrl={URL_A}
+      />,
+    );
     expect(rfb.listenerCount).toBe(0);
     expect(state()).toBe('waiting');
     act(() => vi.advanceTimersByTime(60_000));
@@ -426,9 +450,11 @@ describe('<Screen> toolbar', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Paste to Windows' }));
     const notice = await screen.findByText(/Typed 3 characters/);
     expect(notice.textContent).toContain('é (not on a US keyboard)');
-    expect(last().keys.map(([, code, down]) => `${down ? '+' : '-'}${code}`).join(' ')).toBe(
-      '+ShiftLeft +KeyH -KeyH -ShiftLeft +KeyI -KeyI +Space -Space',
-    );
+    expect(
+      last()
+        .keys.map(([, code, down]) => `${down ? '+' : '-'}${code}`)
+        .join(' '),
+    ).toBe('+ShiftLeft +KeyH -KeyH -ShiftLeft +KeyI -KeyI +Space -Space');
   });
 
   it('offers the text Windows copied', async () => {
@@ -455,10 +481,14 @@ describe('<Screen> toolbar', () => {
 
   it('offers Open in Remote Desktop only when the app gives it, and only while the machine runs', () => {
     const onOpenRemoteDesktop = vi.fn();
-    const view = render(<Screen machineName="Work PC" status={stopped} endpointUrl={null} onOpenRemoteDesktop={onOpenRemoteDesktop} />);
+    const view = render(
+      <Screen machineName="Work PC" status={stopped} endpointUrl={null} onOpenRemoteDesktop={onOpenRemoteDesktop} />,
+    );
     const button = screen.getByRole('button', { name: 'Open in Remote Desktop' }) as HTMLButtonElement;
     expect(button.disabled).toBe(true);
-    view.rerender(<Screen machineName="Work PC" status={running} endpointUrl={URL_A} onOpenRemoteDesktop={onOpenRemoteDesktop} />);
+    view.rerender(
+      <Screen machineName="Work PC" status={running} endpointUrl={URL_A} onOpenRemoteDesktop={onOpenRemoteDesktop} />,
+    );
     fireEvent.click(screen.getByRole('button', { name: 'Open in Remote Desktop' }));
     expect(onOpenRemoteDesktop).toHaveBeenCalledTimes(1);
     view.rerender(<Screen machineName="Work PC" status={running} endpointUrl={URL_A} />);

@@ -18,13 +18,13 @@ const phaseHeading: Record<MachinePhase, string> = {
   unknown: 'The container engine is not reachable',
 };
 
-
 function ProgressBar({ status }: { status: MachineStatus }) {
   const { progress, shutdown } = status;
   const fraction = progress?.fraction ?? (shutdown && shutdown.of > 0 ? shutdown.step / shutdown.of : undefined);
   let detail: string | null = null;
   if (shutdown) detail = `Waiting for Windows to shut down (${shutdown.step} of ${shutdown.of})`;
-  else if (progress?.bytesTotal) detail = `${formatBytes(progress.bytesDone ?? 0)} of ${formatBytes(progress.bytesTotal)}`;
+  else if (progress?.bytesTotal)
+    detail = `${formatBytes(progress.bytesDone ?? 0)} of ${formatBytes(progress.bytesTotal)}`;
   else if (progress?.bytesDone) detail = `${formatBytes(progress.bytesDone)} so far`;
   else if (fraction !== undefined) detail = `${Math.round(fraction * 100)}%`;
   return (
@@ -36,7 +36,15 @@ function ProgressBar({ status }: { status: MachineStatus }) {
   );
 }
 
-function MachinePanel({ machineName, status, endpointKnown }: { machineName: string; status: MachineStatus; endpointKnown: boolean }) {
+function MachinePanel({
+  machineName,
+  status,
+  endpointKnown,
+}: {
+  machineName: string;
+  status: MachineStatus;
+  endpointKnown: boolean;
+}) {
   const { phase, failure } = status;
   if (phase === 'failed' || failure) {
     return (
@@ -64,7 +72,8 @@ function MachinePanel({ machineName, status, endpointKnown }: { machineName: str
     );
   }
   if (!status.running && phase !== 'pulling' && phase !== 'stopping') {
-    const heading = phase === 'absent' || phase === 'created' ? `${machineName} has not started` : `${machineName} is stopped`;
+    const heading =
+      phase === 'absent' || phase === 'created' ? `${machineName} has not started` : `${machineName} is stopped`;
     return (
       <div className="screen-panel screen-panel--stopped">
         <h2>{heading}</h2>

@@ -38,7 +38,12 @@ export function ScreenToolbar(props: ScreenToolbarProps) {
   return (
     <div className="screen-toolbar" role="toolbar" aria-label="Screen">
       <div className="screen-toolbar-group">
-        <button type="button" className="screen-button" disabled={!connected} onClick={() => props.onChord('ctrl-alt-del')}>
+        <button
+          type="button"
+          className="screen-button"
+          disabled={!connected}
+          onClick={() => props.onChord('ctrl-alt-del')}
+        >
           Ctrl+Alt+Del
         </button>
         <KeysMenu disabled={!connected} onChord={props.onChord} />

@@ -81,5 +81,14 @@ export function Thumbnail({
     };
   }, [hub, id, url, visible, WIDTH, HEIGHT]);
 
-  return <canvas ref={ref} className="machine-thumbnail" data-testid="thumbnail" width={WIDTH} height={HEIGHT} aria-hidden="true" />;
+  return (
+    <canvas
+      ref={ref}
+      className="machine-thumbnail"
+      data-testid="thumbnail"
+      width={WIDTH}
+      height={HEIGHT}
+      aria-hidden="true"
+    />
+  );
 }

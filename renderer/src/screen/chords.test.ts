@@ -82,7 +82,9 @@ describe('typing', () => {
     const rfb = new FakeRfb();
     const result = await typeText(rfb, 'aB1!');
     expect(result).toEqual({ typed: 4, untypable: [], aborted: false });
-    expect(rfb.trace()).toBe('+KeyA -KeyA +ShiftLeft +KeyB -KeyB -ShiftLeft +Digit1 -Digit1 +ShiftLeft +Digit1 -Digit1 -ShiftLeft');
+    expect(rfb.trace()).toBe(
+      '+KeyA -KeyA +ShiftLeft +KeyB -KeyB -ShiftLeft +Digit1 -Digit1 +ShiftLeft +Digit1 -Digit1 -ShiftLeft',
+    );
     // The keysym is the character itself, so servers that read keysyms agree with those that read codes.
     expect(rfb.sent.filter((s) => s.code === 'KeyB').map((s) => s.keysym)).toEqual([0x42, 0x42]);
     expect(rfb.sent.filter((s) => s.code === 'Digit1').map((s) => s.keysym)).toEqual([0x31, 0x31, 0x21, 0x21]);
@@ -91,7 +93,9 @@ describe('typing', () => {
   it('types line ends, tabs and spaces', async () => {
     const rfb = new FakeRfb();
     await typeText(rfb, 'a b\tc\r\nd\n');
-    expect(rfb.trace()).toBe('+KeyA -KeyA +Space -Space +KeyB -KeyB +Tab -Tab +KeyC -KeyC +Enter -Enter +KeyD -KeyD +Enter -Enter');
+    expect(rfb.trace()).toBe(
+      '+KeyA -KeyA +Space -Space +KeyB -KeyB +Tab -Tab +KeyC -KeyC +Enter -Enter +KeyD -KeyD +Enter -Enter',
+    );
     expect(rfb.sent.find((s) => s.code === 'Enter')!.keysym).toBe(0xff0d);
   });
 

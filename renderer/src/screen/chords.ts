@@ -45,7 +45,8 @@ export function chordStrokes(modifiers: readonly Key[], key: Key): KeyStroke[] {
 const functionKeyNumbers = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] as const;
 type FunctionKeyNumber = (typeof functionKeyNumbers)[number];
 
-export type ChordName = 'ctrl-alt-del' | 'win' | 'alt-tab' | 'alt-f4' | 'printscreen' | `ctrl-alt-f${FunctionKeyNumber}`;
+export type ChordName =
+  'ctrl-alt-del' | 'win' | 'alt-tab' | 'alt-f4' | 'printscreen' | `ctrl-alt-f${FunctionKeyNumber}`;
 
 export interface Chord {
   name: ChordName;
@@ -68,10 +69,9 @@ export const chordList: readonly Chord[] = [
   ...functionKeyNumbers.map((n) => chord(`ctrl-alt-f${n}`, `Ctrl+Alt+F${n}`, [keys.ctrl, keys.alt], functionKey(n))),
 ];
 
-export const chords: Readonly<Record<ChordName, Chord>> = Object.fromEntries(chordList.map((c) => [c.name, c])) as Record<
-  ChordName,
-  Chord
->;
+export const chords: Readonly<Record<ChordName, Chord>> = Object.fromEntries(
+  chordList.map((c) => [c.name, c]),
+) as Record<ChordName, Chord>;
 
 export function sendStrokes(rfb: KeySender, strokes: readonly KeyStroke[]): void {
   for (const s of strokes) rfb.sendKey(s.keysym, s.code, s.down);

@@ -192,7 +192,12 @@ export class ScreenConnection {
     } catch (error) {
       // A client that cannot even be built (a malformed URL) will not get better by retrying.
       this.held = true;
-      this.update({ state: 'disconnected', session: id, retryInMs: null, error: `The screen could not be opened: ${message(error)}` });
+      this.update({
+        state: 'disconnected',
+        session: id,
+        retryInMs: null,
+        error: `The screen could not be opened: ${message(error)}`,
+      });
       return;
     }
     const session: Session = { id, rfb, removeListeners: [], connectedAt: null, fatal: null, closed: false };
@@ -250,7 +255,11 @@ export class ScreenConnection {
       return;
     }
     // The screen is still starting: try again soon, without counting a failure or showing one.
-    if (session.connectedAt === null && this.firstConnectSince !== null && this.now() - this.firstConnectSince < FIRST_CONNECT_WINDOW_MS) {
+    if (
+      session.connectedAt === null &&
+      this.firstConnectSince !== null &&
+      this.now() - this.firstConnectSince < FIRST_CONNECT_WINDOW_MS
+    ) {
       this.retryTimer = setTimeout(() => {
         this.retryTimer = null;
         this.reconcile();

@@ -1,6 +1,13 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { announceScreen, listenForScreens, SCREEN_FRAME_MS, SCREEN_SILENCE_MS, type Channel, type OpenChannel } from './screen-presence';
+import {
+  announceScreen,
+  listenForScreens,
+  SCREEN_FRAME_MS,
+  SCREEN_SILENCE_MS,
+  type Channel,
+  type OpenChannel,
+} from './screen-presence';
 
 type Message = Parameters<Channel['postMessage']>[0];
 
@@ -99,7 +106,9 @@ describe('screens open in other pages', () => {
 
   it('send frames only while a thumbnail asks for them (a screen nobody watches encodes nothing)', async () => {
     vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
-    const encoded = vi.spyOn(HTMLCanvasElement.prototype, 'toBlob').mockImplementation((callback) => callback(new Blob(['png'])));
+    const encoded = vi
+      .spyOn(HTMLCanvasElement.prototype, 'toBlob')
+      .mockImplementation((callback) => callback(new Blob(['png'])));
     const net = fakeBroadcast();
     const canvas = Object.assign(document.createElement('canvas'), { width: 720, height: 400 });
     const closeScreen = announceScreen('m1', () => canvas, net.open);

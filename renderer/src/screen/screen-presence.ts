@@ -33,13 +33,18 @@ export interface Channel {
 
 export type OpenChannel = () => Channel | null;
 
-const openBroadcast: OpenChannel = () => (typeof BroadcastChannel === 'undefined' ? null : (new BroadcastChannel(CHANNEL) as Channel));
+const openBroadcast: OpenChannel = () =>
+  typeof BroadcastChannel === 'undefined' ? null : (new BroadcastChannel(CHANNEL) as Channel);
 
 /**
  * Announces, from the screen's page, that machine `id` has its screen open, with a frame from
  * `source` (noVNC's canvas) every second. Returns the function that says it closed.
  */
-export function announceScreen(id: string, source: () => HTMLCanvasElement | null, open: OpenChannel = openBroadcast): () => void {
+export function announceScreen(
+  id: string,
+  source: () => HTMLCanvasElement | null,
+  open: OpenChannel = openBroadcast,
+): () => void {
   const channel = open();
   if (!channel) return () => undefined;
   // Until when a thumbnail asked for frames: a screen nobody watches encodes nothing.
@@ -96,7 +101,10 @@ interface Seen {
 }
 
 /** Listens, from a page with thumbnails, to the screens open in other pages. */
-export function listenForScreens(open: OpenChannel = openBroadcast, decode: (blob: Blob) => Promise<ImageBitmap> = (b) => createImageBitmap(b)): ScreenPresence {
+export function listenForScreens(
+  open: OpenChannel = openBroadcast,
+  decode: (blob: Blob) => Promise<ImageBitmap> = (b) => createImageBitmap(b),
+): ScreenPresence {
   const seen = new Map<string, Seen>();
   const listeners = new Set<(id: string) => void>();
   const tell = (id: string): void => {
@@ -121,7 +129,11 @@ export function listenForScreens(open: OpenChannel = openBroadcast, decode: (blo
       const { id, frame } = message;
       const before = seen.get(id);
       if (before) clearTimeout(before.silence);
-      const entry: Seen = { silence: setTimeout(() => gone(id), SCREEN_SILENCE_MS), frame: before?.frame ?? null, asked: before?.asked ?? 0 };
+      const entry: Seen = {
+        silence: setTimeout(() => gone(id), SCREEN_SILENCE_MS),
+        frame: before?.frame ?? null,
+        asked: before?.asked ?? 0,
+      };
       seen.set(id, entry);
       if (!before) tell(id);
       if (frame)

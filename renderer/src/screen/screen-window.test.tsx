@@ -26,7 +26,9 @@ function show(): FakeApi {
     },
     openRemoteDesktop: async () => ({ launched: false, client: null, fix: FIX }),
   });
-  render(<ScreenRoute machine={machineView({ status: { phase: 'ready', running: true, screenReady: true } })} loaded />);
+  render(
+    <ScreenRoute machine={machineView({ status: { phase: 'ready', running: true, screenReady: true } })} loaded />,
+  );
   return state.fake;
 }
 

@@ -16,9 +16,12 @@ vi.mock('../api/porthole', async () => {
 // The card's own hub, with the fake noVNC boundary of each test.
 vi.mock('./thumbnail', async (importOriginal) => {
   const real = await importOriginal<typeof import('./thumbnail')>();
-  return { ...real, get thumbnails() {
-    return state.hub;
-  } };
+  return {
+    ...real,
+    get thumbnails() {
+      return state.hub;
+    },
+  };
 });
 
 // jsdom draws nothing (no canvas package): the copy finds no 2D context and skips, without jsdom's warning.
@@ -279,7 +282,9 @@ describe('The machine card’s thumbnail', () => {
     const { MachineCard } = await import('../machines/MachineCard');
     const { open, clients } = fakeOpen();
     state.hub = new ThumbnailHub({ open, screens: fakeScreens(), lingerMs: 0 });
-    const card = (status: MachineView['status']) => <MachineCard machine={machineView({ status })} onOpenScreen={() => undefined} />;
+    const card = (status: MachineView['status']) => (
+      <MachineCard machine={machineView({ status })} onOpenScreen={() => undefined} />
+    );
     const view = render(card({ phase: 'booting', running: true, screenReady: false }));
     await flush();
     expect(view.queryByTestId('thumbnail')).toBeNull();

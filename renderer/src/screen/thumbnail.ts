@@ -59,7 +59,15 @@ function hiddenHost(): HTMLElement {
   const host = document.createElement('div');
   host.setAttribute('aria-hidden', 'true');
   host.dataset.thumbnailHost = '';
-  Object.assign(host.style, { position: 'fixed', left: '-10000px', top: '0', width: '320px', height: '240px', visibility: 'hidden', pointerEvents: 'none' });
+  Object.assign(host.style, {
+    position: 'fixed',
+    left: '-10000px',
+    top: '0',
+    width: '320px',
+    height: '240px',
+    visibility: 'hidden',
+    pointerEvents: 'none',
+  });
   document.body.appendChild(host);
   return host;
 }
@@ -81,7 +89,12 @@ export class ThumbnailHub {
   /** Listens to screens elsewhere from the first thumbnail on: a page that shows none listens to nothing. */
   private listening = false;
 
-  constructor({ open = openNoVnc, screens = listenForScreens(), now = () => Date.now(), lingerMs = LINGER_MS }: HubOptions = {}) {
+  constructor({
+    open = openNoVnc,
+    screens = listenForScreens(),
+    now = () => Date.now(),
+    lingerMs = LINGER_MS,
+  }: HubOptions = {}) {
     this.open = open;
     this.screens = screens;
     this.now = now;
@@ -108,7 +121,18 @@ export class ThumbnailHub {
       entry = undefined;
     }
     if (!entry) {
-      entry = { id, url, host: hiddenHost(), leases: 0, rfb: null, connectedAt: null, failures: 0, retry: null, linger: null, closed: false };
+      entry = {
+        id,
+        url,
+        host: hiddenHost(),
+        leases: 0,
+        rfb: null,
+        connectedAt: null,
+        failures: 0,
+        retry: null,
+        linger: null,
+        closed: false,
+      };
       this.entries.set(id, entry);
     }
     if (entry.linger !== null) clearTimeout(entry.linger);

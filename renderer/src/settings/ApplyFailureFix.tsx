@@ -13,7 +13,12 @@ export function ApplyFailureFix({ machine }: { machine: MachineView }) {
   if (machine.status.failure?.fix !== 'software-emulation' || !machine.kvm) return <FailureFix machine={machine} />;
   return (
     <>
-      <button type="button" className="primary" disabled={busy} onClick={() => run(() => porthole().fixMachine({ id: machine.id, fix: 'software-emulation' }))}>
+      <button
+        type="button"
+        className="primary"
+        disabled={busy}
+        onClick={() => run(() => porthole().fixMachine({ id: machine.id, fix: 'software-emulation' }))}
+      >
         {EMULATION_CONSENT}, and start
       </button>
       {error ? <span role="alert">{error}</span> : null}

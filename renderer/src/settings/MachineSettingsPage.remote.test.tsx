@@ -12,7 +12,9 @@ vi.mock('../api/porthole', () => ({
 
 beforeEach(() => {
   window.location.hash = '#/machine/win11';
-  (window as unknown as { porthole?: unknown }).porthole = { desktop: { pickFolder: async () => '/picked/here', pickIso: async () => '/picked/here.iso' } };
+  (window as unknown as { porthole?: unknown }).porthole = {
+    desktop: { pickFolder: async () => '/picked/here', pickIso: async () => '/picked/here.iso' },
+  };
 });
 afterEach(() => {
   cleanup();
@@ -21,8 +23,14 @@ afterEach(() => {
 
 describe('a machine’s settings page on a remote engine', () => {
   it('says the storage folder and its free space are on the engine’s computer, and offers no local folder chooser', async () => {
-    const machine = machineView({ storageDir: '/srv/vms/win11', sharedFolders: [{ hostPath: '/srv/share', readOnly: true }] });
-    state.fake = fakeApi({ creationDefaults: async () => hostDefaults({ storageHost: 'box', freeDiskBytes: 300 * 1024 ** 3, storageExists: true }) });
+    const machine = machineView({
+      storageDir: '/srv/vms/win11',
+      sharedFolders: [{ hostPath: '/srv/share', readOnly: true }],
+    });
+    state.fake = fakeApi({
+      creationDefaults: async () =>
+        hostDefaults({ storageHost: 'box', freeDiskBytes: 300 * 1024 ** 3, storageExists: true }),
+    });
     render(<MachineSettingsPage machine={machine} loaded machines={[machine]} />);
     await waitFor(() => expect(screen.getByText(/300 GB free there on box\./)).toBeTruthy());
     expect(screen.getByText(/300 GB free there on box\./).closest('p')!.textContent).toBe(

@@ -18,7 +18,10 @@ function setup(machine: MachineView, plan?: Partial<DeletePlan>): FakeApi {
   state.fake = fakeApi({
     creationDefaults: async () => hostDefaults(),
     listUsbDevices: async () => ({ devices: [], busAvailable: true }),
-    updateMachine: async ({ changes }) => ({ machine: { ...machine, ...changes } as MachineView, appliesAt: 'recreate' }),
+    updateMachine: async ({ changes }) => ({
+      machine: { ...machine, ...changes } as MachineView,
+      appliesAt: 'recreate',
+    }),
     applyMachine: async () => ({ ok: true }),
     storageUsage: async () => ({
       path: machine.storageDir,
@@ -35,7 +38,9 @@ function setup(machine: MachineView, plan?: Partial<DeletePlan>): FakeApi {
 }
 
 function show(machine: MachineView) {
-  return render(<MachineSettingsPage machine={machine} loaded machines={[machine, machineView({ id: 'other', name: 'Other' })]} />);
+  return render(
+    <MachineSettingsPage machine={machine} loaded machines={[machine, machineView({ id: 'other', name: 'Other' })]} />,
+  );
 }
 
 const user = () => userEvent.setup();
@@ -43,7 +48,9 @@ const bar = () => screen.getByTestId('settings-bar');
 const applyButton = () => within(bar()).getByRole('button', { name: 'Apply' }) as HTMLButtonElement;
 
 async function ready(): Promise<void> {
-  await waitFor(() => expect((screen.getByRole('slider', { name: 'Memory' }) as HTMLInputElement).disabled).toBe(false));
+  await waitFor(() =>
+    expect((screen.getByRole('slider', { name: 'Memory' }) as HTMLInputElement).disabled).toBe(false),
+  );
 }
 
 beforeEach(() => {
@@ -61,7 +68,9 @@ describe('a machine’s settings page', () => {
     const disk = screen.getByRole('spinbutton', { name: 'Disk in GB' });
     await user().clear(disk);
     await user().type(disk, '32');
-    expect(screen.getAllByText('The disk cannot shrink: it is 64 GB, so choose 64 GB or more.').length).toBeGreaterThan(0);
+    expect(screen.getAllByText('The disk cannot shrink: it is 64 GB, so choose 64 GB or more.').length).toBeGreaterThan(
+      0,
+    );
     expect(applyButton().disabled).toBe(true);
   });
 
@@ -73,16 +82,28 @@ describe('a machine’s settings page', () => {
     fireEvent.change(screen.getByRole('slider', { name: 'Memory' }), { target: { value: '9' } });
     expect((screen.getByRole('spinbutton', { name: 'Memory in GB' }) as HTMLInputElement).value).toBe('9');
     expect(screen.getByText('Changed · applies after a restart')).toBeTruthy();
-    expect(screen.getByTestId('applies-when').textContent).toContain('Porthole shuts Windows down gracefully, recreates the machine');
+    expect(screen.getByTestId('applies-when').textContent).toContain(
+      'Porthole shuts Windows down gracefully, recreates the machine',
+    );
     await user().click(applyButton());
     const dialog = screen.getByTestId('apply-dialog');
     expect(dialog.textContent).toContain('Memory: 8 GB → 9 GB');
     // The snapshots panel and the USB section list (read only); nothing else was called.
-    expect(fake.calls.filter((c) => c.action !== 'listSnapshots' && c.action !== 'listUsbDevices' && c.action !== 'attachedUsb')).toEqual([{ action: 'creationDefaults', request: { storageDir: machine.storageDir } }]);
+    expect(
+      fake.calls.filter(
+        (c) => c.action !== 'listSnapshots' && c.action !== 'listUsbDevices' && c.action !== 'attachedUsb',
+      ),
+    ).toEqual([{ action: 'creationDefaults', request: { storageDir: machine.storageDir } }]);
     await user().click(within(dialog).getByRole('button', { name: 'Restart and apply' }));
     await waitFor(() => expect(fake.callsOf('applyMachine')).toEqual([{ id: 'win11' }]));
     expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { ramGiB: 9 }, confirmed: true }]);
-    expect(fake.calls.map((c) => c.action).filter((a) => a !== 'creationDefaults' && a !== 'listSnapshots' && a !== 'listUsbDevices' && a !== 'attachedUsb')).toEqual(['updateMachine', 'applyMachine']);
+    expect(
+      fake.calls
+        .map((c) => c.action)
+        .filter(
+          (a) => a !== 'creationDefaults' && a !== 'listSnapshots' && a !== 'listUsbDevices' && a !== 'attachedUsb',
+        ),
+    ).toEqual(['updateMachine', 'applyMachine']);
     // The machineChanged event brings the new settings: nothing is left to apply.
     rerender(<MachineSettingsPage machine={{ ...machine, ramGiB: 9 }} loaded machines={[]} />);
     expect(await within(bar()).findByText('Applied: the machine runs with the new settings.')).toBeTruthy();
@@ -107,7 +128,12 @@ describe('a machine’s settings page', () => {
         phase: 'failed',
         running: false,
         screenReady: false,
-        failure: { exitCode: 88, cause: 'The machine could not use KVM hardware acceleration.', remedy: 'Run it in software emulation, or fix KVM.', fix: 'software-emulation' },
+        failure: {
+          exitCode: 88,
+          cause: 'The machine could not use KVM hardware acceleration.',
+          remedy: 'Run it in software emulation, or fix KVM.',
+          fix: 'software-emulation',
+        },
       },
     };
     rerender(<MachineSettingsPage machine={failed} loaded machines={[]} />);
@@ -116,13 +142,17 @@ describe('a machine’s settings page', () => {
       'The settings are saved, but the machine failed to start with them: The machine could not use KVM hardware acceleration. Run it in software emulation, or fix KVM.',
     );
     expect(bar().textContent).not.toContain('Applied');
-    const fix = within(bar()).getByRole('button', { name: 'Run Windows in software emulation (no KVM, about 10× slower), and start' });
+    const fix = within(bar()).getByRole('button', {
+      name: 'Run Windows in software emulation (no KVM, about 10× slower), and start',
+    });
     expect(within(bar()).queryByRole('checkbox')).toBeNull();
     await user().click(fix);
     await waitFor(() => expect(fake.callsOf('fixMachine')).toEqual([{ id: 'win11', fix: 'software-emulation' }]));
     // Running again: now it is applied.
     rerender(<MachineSettingsPage machine={{ ...failed, kvm: false, status: running }} loaded machines={[]} />);
-    expect((await within(bar()).findByTestId('apply-outcome')).textContent).toBe('Applied: the machine runs with the new settings.');
+    expect((await within(bar()).findByTestId('apply-outcome')).textContent).toBe(
+      'Applied: the machine runs with the new settings.',
+    );
   });
 
   it('refuses turning software emulation off where KVM cannot work (a red error, Apply disabled), not just an amber note', async () => {
@@ -135,7 +165,11 @@ describe('a machine’s settings page', () => {
     await waitFor(() => expect(screen.getByTestId('emulation-notice')).toBeTruthy());
     await user().click(consent);
     // At the box itself, and in the bar beside Apply.
-    expect(screen.getAllByText(/without software emulation the machine would fail to start/).every((e) => e.className.includes('field-error'))).toBe(true);
+    expect(
+      screen
+        .getAllByText(/without software emulation the machine would fail to start/)
+        .every((e) => e.className.includes('field-error')),
+    ).toBe(true);
     expect(applyButton().disabled).toBe(true);
     expect(consent.getAttribute('aria-invalid')).toBe('true');
   });
@@ -145,7 +179,9 @@ describe('a machine’s settings page', () => {
     const fake = setup(machine);
     show(machine);
     await ready();
-    expect(screen.getByTestId('install-only').textContent).toContain('Changing them here changes nothing in this Windows');
+    expect(screen.getByTestId('install-only').textContent).toContain(
+      'Changing them here changes nothing in this Windows',
+    );
     await user().selectOptions(screen.getByLabelText('Language', { selector: 'select' }), 'German');
     expect(screen.queryByText('Changed · applies after a restart')).toBeNull();
     expect(screen.getByText('Changed · for a new install only')).toBeTruthy();
@@ -154,7 +190,9 @@ describe('a machine’s settings page', () => {
     const dialog = screen.getByTestId('apply-dialog');
     expect(dialog.textContent).toContain('set when Windows installs');
     await user().click(within(dialog).getByRole('button', { name: 'Apply' }));
-    await waitFor(() => expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { language: 'de-DE' }, confirmed: true }]));
+    await waitFor(() =>
+      expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { language: 'de-DE' }, confirmed: true }]),
+    );
     expect(fake.callsOf('applyMachine')).toEqual([]);
   });
 
@@ -175,7 +213,9 @@ describe('a machine’s settings page', () => {
     await ready();
     fireEvent.change(screen.getByRole('slider', { name: 'Processor cores' }), { target: { value: '2' } });
     expect(screen.getByText('Changed · applies at next start')).toBeTruthy();
-    expect(screen.getByTestId('applies-when').textContent).toContain('The machine is stopped: this applies at its next start');
+    expect(screen.getByTestId('applies-when').textContent).toContain(
+      'The machine is stopped: this applies at its next start',
+    );
     await user().click(applyButton());
     await waitFor(() => expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { cpuCores: 2 } }]));
     expect(fake.callsOf('applyMachine')).toEqual([]);
@@ -187,7 +227,11 @@ describe('a machine’s settings page', () => {
     const machine = machineView();
     const fake = setup(machine);
     fake.handlers.updateMachine = async ({ changes, confirmed }) => {
-      if (!confirmed) throw new PortholeError('CONFIRMATION_NEEDED', 'A 900 GB disk can grow past the 50 GB free where its folder /vms/win is. Nothing was changed.');
+      if (!confirmed)
+        throw new PortholeError(
+          'CONFIRMATION_NEEDED',
+          'A 900 GB disk can grow past the 50 GB free where its folder /vms/win is. Nothing was changed.',
+        );
       return { machine: { ...machine, ...changes } as MachineView, appliesAt: 'next-start' };
     };
     show(machine);
@@ -195,26 +239,40 @@ describe('a machine’s settings page', () => {
     fireEvent.change(screen.getByRole('slider', { name: 'Processor cores' }), { target: { value: '2' } });
     await user().click(applyButton());
     const dialog = await screen.findByTestId('apply-dialog');
-    expect(within(dialog).getByText('A 900 GB disk can grow past the 50 GB free where its folder /vms/win is.')).toBeTruthy();
+    expect(
+      within(dialog).getByText('A 900 GB disk can grow past the 50 GB free where its folder /vms/win is.'),
+    ).toBeTruthy();
     expect(within(bar()).queryByText(/Nothing was changed/)).toBeNull();
     await user().click(within(dialog).getByRole('button', { name: 'Apply' }));
-    await waitFor(() => expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { cpuCores: 2 } }, { id: 'win11', changes: { cpuCores: 2 }, confirmed: true }]));
+    await waitFor(() =>
+      expect(fake.callsOf('updateMachine')).toEqual([
+        { id: 'win11', changes: { cpuCores: 2 } },
+        { id: 'win11', changes: { cpuCores: 2 }, confirmed: true },
+      ]),
+    );
   });
 
   it('applies a new name at once', async () => {
     const machine = machineView({ status: running });
     const fake = setup(machine);
-    fake.handlers.updateMachine = async ({ changes }) => ({ machine: { ...machine, ...changes } as MachineView, appliesAt: 'now' });
+    fake.handlers.updateMachine = async ({ changes }) => ({
+      machine: { ...machine, ...changes } as MachineView,
+      appliesAt: 'now',
+    });
     show(machine);
     await ready();
     await user().clear(screen.getByLabelText('Name'));
     await user().type(screen.getByLabelText('Name'), 'Other');
-    expect(screen.getAllByText(/Another machine is already called “Other”. Choose a different name./).length).toBeGreaterThan(0);
+    expect(
+      screen.getAllByText(/Another machine is already called “Other”. Choose a different name./).length,
+    ).toBeGreaterThan(0);
     expect(applyButton().disabled).toBe(true);
     await user().type(screen.getByLabelText('Name'), ' work');
     expect(screen.getByText('Changed · applies at once')).toBeTruthy();
     await user().click(applyButton());
-    await waitFor(() => expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { name: 'Other work' } }]));
+    await waitFor(() =>
+      expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { name: 'Other work' } }]),
+    );
     expect(fake.callsOf('applyMachine')).toEqual([]);
   });
 
@@ -230,7 +288,9 @@ describe('a machine’s settings page', () => {
     expect(dialog.textContent).toContain('Windows version: Windows 11 Pro → Windows 10 Pro');
     expect(dialog.textContent).toContain(`(${machine.storageDir}/backups)`);
     await user().click(within(dialog).getByRole('button', { name: 'Apply' }));
-    await waitFor(() => expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { version: '10' }, confirmed: true }]));
+    await waitFor(() =>
+      expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { version: '10' }, confirmed: true }]),
+    );
   });
 
   it('takes changes made elsewhere (a dropped ISO) without showing them as edits to undo', async () => {
@@ -285,9 +345,16 @@ describe('a machine’s settings page', () => {
 
   it('in a folder Porthole did not make, says which files go and that the folder and foreign files stay', async () => {
     const machine = machineView({ storageDir: '/home/ada/vms' });
-    const fake = setup(machine, { kind: 'files', remove: ['data.img', 'windows.boot'], keep: ['notes.txt', 'shared'], allocatedBytes: 5 * 1024 ** 3 });
+    const fake = setup(machine, {
+      kind: 'files',
+      remove: ['data.img', 'windows.boot'],
+      keep: ['notes.txt', 'shared'],
+      allocatedBytes: 5 * 1024 ** 3,
+    });
     const box = await confirmStep(machine);
-    expect(box.textContent).toContain('The folder /home/ada/vms was not made by Porthole for this machine, so only the Windows disk files in it are deleted');
+    expect(box.textContent).toContain(
+      'The folder /home/ada/vms was not made by Porthole for this machine, so only the Windows disk files in it are deleted',
+    );
     expect(box.textContent).toContain('Deleted: data.img, windows.boot.');
     expect(box.textContent).toContain('Kept: the folder, notes.txt, shared.');
     expect(box.textContent).not.toContain('everything in it');
@@ -298,7 +365,14 @@ describe('a machine’s settings page', () => {
 
   it('where the path policy refuses the folder, explains why and offers no way to delete the disk', async () => {
     const machine = machineView({ storageDir: '/home/ada' });
-    const fake = setup(machine, { kind: 'refused', remove: [], keep: [], allocatedBytes: 0, apparentBytes: 0, reason: 'Porthole will not use /home/ada as the storage folder: it is your home folder.' });
+    const fake = setup(machine, {
+      kind: 'refused',
+      remove: [],
+      keep: [],
+      allocatedBytes: 0,
+      apparentBytes: 0,
+      reason: 'Porthole will not use /home/ada as the storage folder: it is your home folder.',
+    });
     const box = await confirmStep(machine);
     expect(box.textContent).toContain('it is your home folder');
     expect(box.textContent).toContain('Porthole deletes nothing there');

@@ -19,7 +19,12 @@ import { UsbDevicesSection } from '../machine-page/UsbDevicesSection';
 import { phaseTone } from '../machines/phase';
 import { AccountFields, LocaleFields } from '../machine-form/controls/AccountFields';
 import { ResourceFields } from '../machine-form/controls/ResourceFields';
-import { AccelerationField, freeSpaceText, ImageField, SharedFoldersEditor } from '../machine-form/controls/StorageFields';
+import {
+  AccelerationField,
+  freeSpaceText,
+  ImageField,
+  SharedFoldersEditor,
+} from '../machine-form/controls/StorageFields';
 import { WindowsPicker } from '../machine-form/controls/WindowsPicker';
 import { diskRange, formErrors, formWarnings, type FormContext } from '../machine-form/form/checks';
 import { useFolderChecks, useHostDefaults, useIsoCheck } from '../machine-form/form/hooks';
@@ -127,7 +132,15 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
   const iso = useIsoCheck(isoChanged ? form.customIso : '');
   const folderChecks = useFolderChecks(form.sharedFolders.map((f) => f.hostPath));
   const others = machines.filter((m) => m.id !== machine.id);
-  const ctx: FormContext = { mode: 'change', host, others, currentDiskGiB: machine.diskGiB, currentEmulation: !machine.kvm, iso, folders: folderChecks };
+  const ctx: FormContext = {
+    mode: 'change',
+    host,
+    others,
+    currentDiskGiB: machine.diskGiB,
+    currentEmulation: !machine.kvm,
+    iso,
+    folders: folderChecks,
+  };
   const errors = formErrors(form, ctx);
   if (form.source === 'iso' && !isoChanged) delete errors.customIso;
   const warnings = formWarnings(form, ctx);
@@ -197,7 +210,9 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
         await api.applyMachine({ id: machine.id });
         setFollowing(true);
       } catch (e) {
-        setError(`The settings are saved, but the machine did not restart with them: ${errorText(e)} They apply at its next start.`);
+        setError(
+          `The settings are saved, but the machine did not restart with them: ${errorText(e)} They apply at its next start.`,
+        );
       }
     } else {
       setNotice(appliesAt === 'now' ? 'Saved.' : 'Saved: the changes apply at the machine’s next start.');
@@ -231,7 +246,11 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
     <div className="settings-page" aria-label={`Settings of ${machine.name}`} role="region">
       {/* The machine page around this tab has the name, the way back and the menu: here, only what settings need of its power. */}
       <header className="settings-header">
-        <span className={`phase phase-${phaseTone(machine.status.phase)}`} data-testid="settings-phase" data-phase={machine.status.phase}>
+        <span
+          className={`phase phase-${phaseTone(machine.status.phase)}`}
+          data-testid="settings-phase"
+          data-phase={machine.status.phase}
+        >
           {phaseLabels[machine.status.phase]}
         </span>
         <span className="push-right" />
@@ -241,7 +260,11 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
           </button>
         ) : null}
         {canStop(machine.status) ? (
-          <button type="button" onClick={() => power('stop')} disabled={working !== null || machine.status.phase === 'stopping'}>
+          <button
+            type="button"
+            onClick={() => power('stop')}
+            disabled={working !== null || machine.status.phase === 'stopping'}
+          >
             Shut down
           </button>
         ) : null}
@@ -250,7 +273,9 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
       <Section title="General" tag={tagFor(['name', 'autoStart'])}>
         <div className="field-grid">
           <Field label="Name" error={errors.name}>
-            {(control) => <input {...control} value={form.name} maxLength={80} onChange={(e) => update({ name: e.target.value })} />}
+            {(control) => (
+              <input {...control} value={form.name} maxLength={80} onChange={(e) => update({ name: e.target.value })} />
+            )}
           </Field>
         </div>
         <label className="checkbox-row">
@@ -260,7 +285,10 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
       </Section>
 
       <Section title="Windows" tag={tagFor(['version', 'customIso'])}>
-        {pickWindows || form.source !== (machine.customIso ? 'iso' : 'download') || form.version !== machine.version || isoChanged ? (
+        {pickWindows ||
+        form.source !== (machine.customIso ? 'iso' : 'download') ||
+        form.version !== machine.version ||
+        isoChanged ? (
           <WindowsPicker
             source={form.source}
             version={form.version}
@@ -279,21 +307,27 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
             </button>
           </p>
         )}
-        <p className="field-hint">Another Windows or ISO means a new installation: the image keeps the old disk in a backups folder.</p>
+        <p className="field-hint">
+          Another Windows or ISO means a new installation: the image keeps the old disk in a backups folder.
+        </p>
       </Section>
 
       <Section title="Language and account" tag={tagFor(['language', 'region', 'keyboard', 'username', 'password'])}>
         {installed ? (
           <p className="field-hint" data-testid="install-only">
-            Windows is installed: its language, region, keyboard and account were set then. Changing them here changes nothing in
-            this Windows (change them inside Windows); they apply if Windows is installed again.
+            Windows is installed: its language, region, keyboard and account were set then. Changing them here changes
+            nothing in this Windows (change them inside Windows); they apply if Windows is installed again.
           </p>
         ) : null}
         <LocaleFields value={form} onChange={update} errors={errors} hostKeyboard={host?.keyboard} />
         <AccountFields value={form} onChange={update} errors={errors} mode="change" hasPassword={machine.hasPassword} />
       </Section>
 
-      <Section title="Resources" tag={tagFor(['ramGiB', 'cpuCores', 'diskGiB', 'ballooning'])} testId="settings-resources">
+      <Section
+        title="Resources"
+        tag={tagFor(['ramGiB', 'cpuCores', 'diskGiB', 'ballooning'])}
+        testId="settings-resources"
+      >
         <ResourceFields
           value={form}
           onChange={update}
@@ -304,16 +338,24 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
           warnings={warnings}
         />
         <label className="checkbox-row">
-          <input type="checkbox" checked={form.ballooning ?? false} onChange={(e) => update({ ballooning: e.target.checked })} />
+          <input
+            type="checkbox"
+            checked={form.ballooning ?? false}
+            onChange={(e) => update({ ballooning: e.target.checked })}
+          />
           Let Windows give unused memory back to Linux
         </label>
-        <p className="field-hint">Windows then returns memory only while this computer runs short of it, always keeps a third, and needs the balloon driver its installation adds.</p>
+        <p className="field-hint">
+          Windows then returns memory only while this computer runs short of it, always keeps a third, and needs the
+          balloon driver its installation adds.
+        </p>
       </Section>
 
       <Section title="Storage and sharing" tag={tagFor(['sharedFolders'])}>
         <p className="storage-now">
           Stored in <code>{machine.storageDir}</code>
-          {host?.storageHost ? ` on ${host.storageHost}, the computer the engine runs machines on` : ''} · {freeSpaceText(host, measuring)}
+          {host?.storageHost ? ` on ${host.storageHost}, the computer the engine runs machines on` : ''} ·{' '}
+          {freeSpaceText(host, measuring)}
         </p>
         <SharedFoldersEditor
           folders={form.sharedFolders}
@@ -337,11 +379,21 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
       </Section>
 
       <Section title="USB devices" tag={tagFor(['usbDevices'])} testId="settings-usb">
-        <UsbDevicesSection value={form.usbDevices ?? []} onChange={(usbDevices) => update({ usbDevices })} running={running} machineId={machine.id} />
+        <UsbDevicesSection
+          value={form.usbDevices ?? []}
+          onChange={(usbDevices) => update({ usbDevices })}
+          running={running}
+          machineId={machine.id}
+        />
       </Section>
 
       <Section title="Advanced" tag={tagFor(['image'])}>
-        <ImageField image={form.image} onChange={(image) => update({ image })} error={errors.image} warning={warnings.image} />
+        <ImageField
+          image={form.image}
+          onChange={(image) => update({ image })}
+          error={errors.image}
+          warning={warnings.image}
+        />
       </Section>
 
       <Section title="Delete">
@@ -356,7 +408,11 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
           {working ? (
             <span role="status">{working}</span>
           ) : outcome && !changed ? (
-            <span className={outcome.kind === 'failed' ? 'field-error' : 'muted'} role={outcome.kind === 'failed' ? 'alert' : 'status'} data-testid="apply-outcome">
+            <span
+              className={outcome.kind === 'failed' ? 'field-error' : 'muted'}
+              role={outcome.kind === 'failed' ? 'alert' : 'status'}
+              data-testid="apply-outcome"
+            >
               {outcome.text}
             </span>
           ) : error ? (
@@ -369,7 +425,9 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
                 {lines.length} change{lines.length === 1 ? '' : 's'}.
               </strong>{' '}
               <span data-testid="applies-when">
-                {installOnly ? 'Windows is installed: this is kept for a new installation, and the installed Windows keeps its own.' : effectText(effect, running)}
+                {installOnly
+                  ? 'Windows is installed: this is kept for a new installation, and the installed Windows keeps its own.'
+                  : effectText(effect, running)}
               </span>
               {problems.length > 0 ? <span className="field-error"> {problems[0]}</span> : null}
             </>
@@ -383,14 +441,23 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
         <button type="button" className="ghost" disabled={!changed || working !== null} onClick={() => setForm(live)}>
           Discard
         </button>
-        <button type="button" className="primary" disabled={!changed || problems.length > 0 || working !== null} onClick={onApply}>
+        <button
+          type="button"
+          className="primary"
+          disabled={!changed || problems.length > 0 || working !== null}
+          onClick={onApply}
+        >
           Apply
         </button>
       </footer>
 
       {confirming ? (
         <Dialog
-          title={running && effect === 'recreate' && !installOnly ? `Restart “${machine.name}” with the new settings?` : 'Apply these changes?'}
+          title={
+            running && effect === 'recreate' && !installOnly
+              ? `Restart “${machine.name}” with the new settings?`
+              : 'Apply these changes?'
+          }
           onClose={() => {
             setConfirming(false);
             setAsked(null);
@@ -428,7 +495,9 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
         </Dialog>
       ) : null}
 
-      {deleting ? <DeleteMachine machine={machine} onClose={() => setDeleting(false)} onDeleted={() => navigate('/')} /> : null}
+      {deleting ? (
+        <DeleteMachine machine={machine} onClose={() => setDeleting(false)} onDeleted={() => navigate('/')} />
+      ) : null}
     </div>
   );
 }

@@ -24,9 +24,15 @@ export function applyOutcome(status: MachineStatus): ApplyOutcome {
     case 'failed': {
       const cause = status.failure?.cause ?? 'the machine stopped with an error (its log says why).';
       const remedy = status.failure?.remedy ? ` ${status.failure.remedy}` : '';
-      return { kind: 'failed', text: `The settings are saved, but the machine failed to start with them: ${cause}${remedy}` };
+      return {
+        kind: 'failed',
+        text: `The settings are saved, but the machine failed to start with them: ${cause}${remedy}`,
+      };
     }
     default:
-      return { kind: 'not-running', text: `The settings are saved, but the machine is not running (${phaseLabels[status.phase].toLowerCase()}).` };
+      return {
+        kind: 'not-running',
+        text: `The settings are saved, but the machine is not running (${phaseLabels[status.phase].toLowerCase()}).`,
+      };
   }
 }

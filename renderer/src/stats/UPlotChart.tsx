@@ -23,7 +23,17 @@ function useColorScheme(): number {
  * new data with setData, which suits a series that grows every second: no React work per point.
  * uPlot is loaded when the first chart shows (its own chunk): a list with no running machine never loads it.
  */
-export function UPlotChart({ options, data, height, className }: { options: (width: number) => uPlot.Options; data: uPlot.AlignedData; height: number; className?: string }) {
+export function UPlotChart({
+  options,
+  data,
+  height,
+  className,
+}: {
+  options: (width: number) => uPlot.Options;
+  data: uPlot.AlignedData;
+  height: number;
+  className?: string;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const latest = useRef<uPlot.AlignedData | null>(null);
@@ -37,7 +47,10 @@ export function UPlotChart({ options, data, height, className }: { options: (wid
     void loadUPlot().then((UPlot) => {
       if (gone) return;
       // The chart takes its host's size: the full width of its card, and any height the card has beyond `height`.
-      const size = (): { width: number; height: number } => ({ width: Math.max(40, el.clientWidth), height: Math.max(height, el.clientHeight) });
+      const size = (): { width: number; height: number } => ({
+        width: Math.max(40, el.clientWidth),
+        height: Math.max(height, el.clientHeight),
+      });
       const { width, height: tall } = size();
       const opts = themed({ ...options(width), width, height: tall }, chartColors());
       const chart = new UPlot(opts, latest.current ?? (opts.series.map(() => []) as unknown as uPlot.AlignedData), el);

@@ -28,7 +28,12 @@ export function themed(options: uPlot.Options, colors: ChartColors): uPlot.Optio
     axes: options.axes.map((axis) =>
       axis.show === false
         ? axis
-        : { stroke: colors.text, grid: { stroke: colors.grid, width: 1 }, ticks: { stroke: colors.grid, width: 1 }, ...axis },
+        : {
+            stroke: colors.text,
+            grid: { stroke: colors.grid, width: 1 },
+            ticks: { stroke: colors.grid, width: 1 },
+            ...axis,
+          },
     ),
   };
 }

@@ -33,7 +33,11 @@ class Observer {
 }
 
 // jsdom has no matchMedia: a light system, whose switch to dark never comes.
-const lightSystem = (): unknown => ({ matches: false, addEventListener: () => undefined, removeEventListener: () => undefined });
+const lightSystem = (): unknown => ({
+  matches: false,
+  addEventListener: () => undefined,
+  removeEventListener: () => undefined,
+});
 
 afterEach(() => {
   cleanup();
@@ -45,7 +49,16 @@ afterEach(() => {
 
 const GIB = 1024 ** 3;
 function sample(t: number, memBytes: number): StatsSample {
-  return { t, cpuPercent: 5, memBytes, memLimitBytes: 25.3 * GIB, diskReadBytes: 0, diskWriteBytes: 0, netRxBytes: 0, netTxBytes: 0 };
+  return {
+    t,
+    cpuPercent: 5,
+    memBytes,
+    memLimitBytes: 25.3 * GIB,
+    diskReadBytes: 0,
+    diskWriteBytes: 0,
+    netRxBytes: 0,
+    netTxBytes: 0,
+  };
 }
 
 describe('graphs (issue 23 item 6)', () => {
@@ -54,7 +67,13 @@ describe('graphs (issue 23 item 6)', () => {
     vi.stubGlobal('matchMedia', lightSystem);
     document.documentElement.style.setProperty('--muted', '#98a0b3');
     document.documentElement.style.setProperty('--line', '#343a48');
-    render(<UPlotChart options={(width) => ({ width, height: 100, series: [{}, {}], axes: [{}, {}] })} data={[[1], [2]]} height={100} />);
+    render(
+      <UPlotChart
+        options={(width) => ({ width, height: 100, series: [{}, {}], axes: [{}, {}] })}
+        data={[[1], [2]]}
+        height={100}
+      />,
+    );
     await vi.waitFor(() => expect(state.made).toHaveLength(1));
     const axes = state.made[0]!.axes!;
     for (const axis of axes) {
@@ -68,7 +87,11 @@ describe('graphs (issue 23 item 6)', () => {
     vi.stubGlobal('ResizeObserver', Observer);
     vi.stubGlobal('matchMedia', lightSystem);
     state.fake = fakeApi({});
-    render(<GraphsPanel machine={machineView({ ramGiB: 2, status: { phase: 'ready', running: true, screenReady: true } })} />);
+    render(
+      <GraphsPanel
+        machine={machineView({ ramGiB: 2, status: { phase: 'ready', running: true, screenReady: true } })}
+      />,
+    );
     const stream = await vi.waitFor(() => {
       const s = state.fake!.streams.find((x) => x.stream === 'machineStats');
       if (!s) throw new Error('no stream yet');

@@ -56,7 +56,16 @@ export interface StatsSeries {
  * recreated) counts from zero again rather than drawing a negative spike.
  */
 export function toSeries(samples: readonly StatsSample[], machineRamBytes?: number): StatsSeries {
-  const out: StatsSeries = { t: [], cpuPercent: [], memBytes: [], memLimitBytes: 0, diskRead: [], diskWrite: [], netRx: [], netTx: [] };
+  const out: StatsSeries = {
+    t: [],
+    cpuPercent: [],
+    memBytes: [],
+    memLimitBytes: 0,
+    diskRead: [],
+    diskWrite: [],
+    netRx: [],
+    netTx: [],
+  };
   const rate = (now: number, before: number | undefined, seconds: number): number => {
     if (before === undefined || seconds <= 0) return 0;
     return (now >= before ? now - before : now) / seconds;

@@ -5,7 +5,16 @@ import type { StatsSample } from '@porthole/api';
 import type { OpenStats } from './stats-source';
 import { useMachineStats } from './use-machine-stats';
 
-const sample = (t: number): StatsSample => ({ t, cpuPercent: 5, memBytes: 1, memLimitBytes: 2, diskReadBytes: 0, diskWriteBytes: 0, netRxBytes: 0, netTxBytes: 0 });
+const sample = (t: number): StatsSample => ({
+  t,
+  cpuPercent: 5,
+  memBytes: 1,
+  memLimitBytes: 2,
+  diskReadBytes: 0,
+  diskWriteBytes: 0,
+  netRxBytes: 0,
+  netTxBytes: 0,
+});
 
 describe('useMachineStats', () => {
   it('opens the stream only while active, closes it when not, and forgets the samples', async () => {
@@ -19,7 +28,9 @@ describe('useMachineStats', () => {
         open.delete(id);
       };
     };
-    const { result, rerender, unmount } = renderHook(({ active }) => useMachineStats('m1', active, openStats), { initialProps: { active: false } });
+    const { result, rerender, unmount } = renderHook(({ active }) => useMachineStats('m1', active, openStats), {
+      initialProps: { active: false },
+    });
     expect(events).toEqual([]);
     rerender({ active: true });
     expect(events).toEqual(['open m1']);

@@ -7,7 +7,9 @@ import { useEffect, useState, type RefObject } from 'react';
  */
 export function useVisible(ref: RefObject<Element | null>): boolean {
   const [inView, setInView] = useState(false);
-  const [pageShown, setPageShown] = useState(() => typeof document === 'undefined' || document.visibilityState === 'visible');
+  const [pageShown, setPageShown] = useState(
+    () => typeof document === 'undefined' || document.visibilityState === 'visible',
+  );
 
   useEffect(() => {
     const onVisibility = (): void => setPageShown(document.visibilityState === 'visible');

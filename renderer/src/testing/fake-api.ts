@@ -47,7 +47,8 @@ export function fakeApi(handlers: FakeHandlers = {}): FakeApi {
     calls,
     handlers,
     streams: [],
-    callsOf: <K extends ActionName>(action: K) => calls.filter((c) => c.action === action).map((c) => c.request as ActionRequest<K>),
+    callsOf: <K extends ActionName>(action: K) =>
+      calls.filter((c) => c.action === action).map((c) => c.request as ActionRequest<K>),
     emit: (event, payload) => {
       for (const listener of [...(listeners.get(event) ?? [])]) listener(payload);
     },

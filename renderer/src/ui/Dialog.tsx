@@ -12,7 +12,8 @@ export interface DialogProps {
   testId?: string;
 }
 
-const FOCUSABLE = 'button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [href], [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [href], [tabindex]:not([tabindex="-1"])';
 
 /** A modal dialog: focus moves into it, Tab stays inside, Escape closes, focus returns afterwards. */
 export function Dialog({ title, children, actions, onClose, tone = 'normal', testId }: DialogProps) {
@@ -25,7 +26,8 @@ export function Dialog({ title, children, actions, onClose, tone = 'normal', tes
 
   useEffect(() => {
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    const first = box.current?.querySelector<HTMLElement>('[data-autofocus]') ?? box.current?.querySelector<HTMLElement>(FOCUSABLE);
+    const first =
+      box.current?.querySelector<HTMLElement>('[data-autofocus]') ?? box.current?.querySelector<HTMLElement>(FOCUSABLE);
     first?.focus();
     return () => previous?.focus();
   }, []);

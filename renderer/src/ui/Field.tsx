@@ -27,7 +27,9 @@ export function Field({ label, error, warning, hint, aside, className, children 
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
   const warningId = `${id}-warning`;
-  const describedBy = [hint ? hintId : null, error ? errorId : null, warning ? warningId : null].filter(Boolean).join(' ');
+  const describedBy = [hint ? hintId : null, error ? errorId : null, warning ? warningId : null]
+    .filter(Boolean)
+    .join(' ');
   return (
     <div className={`field${className ? ` ${className}` : ''}`}>
       <div className="field-label">

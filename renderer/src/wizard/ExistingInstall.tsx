@@ -19,7 +19,12 @@ export function ExistingInstallChoice({
   error?: string | undefined;
 }) {
   return (
-    <div className="existing-install" role="group" aria-labelledby="existing-install-text" data-testid="existing-install">
+    <div
+      className="existing-install"
+      role="group"
+      aria-labelledby="existing-install-text"
+      data-testid="existing-install"
+    >
       <p id="existing-install-text" className="notice">
         {describeExistingInstall(found)}{' '}
         {using

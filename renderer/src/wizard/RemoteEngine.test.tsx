@@ -15,8 +15,18 @@ vi.mock('../api/porthole', () => ({
 /** The backend of a remote engine (ssh://box): its answers say where storage lives (storageHost). */
 function setup(host: Partial<CreationDefaults> = {}): FakeApi {
   const fake = fakeApi({
-    creationDefaults: async ({ storageDir }) => hostDefaults({ storageHost: 'box', ...host, ...(storageDir ? { storageExists: storageDir !== '/srv/missing' } : {}) }),
-    inspectIso: async ({ path }) => ({ path, sizeBytes: 6_000_000_000, format: 'udf', volumeLabel: 'CCCOMA_X64FRE_EN-US_DV9' }),
+    creationDefaults: async ({ storageDir }) =>
+      hostDefaults({
+        storageHost: 'box',
+        ...host,
+        ...(storageDir ? { storageExists: storageDir !== '/srv/missing' } : {}),
+      }),
+    inspectIso: async ({ path }) => ({
+      path,
+      sizeBytes: 6_000_000_000,
+      format: 'udf',
+      volumeLabel: 'CCCOMA_X64FRE_EN-US_DV9',
+    }),
   });
   state.fake = fake;
   return fake;
@@ -28,7 +38,9 @@ const field = (label: string) => screen.getByLabelText(label, { selector: 'input
 beforeEach(() => {
   window.location.hash = '#/new';
   // The desktop's choosers exist (as in Electron), and still are not offered: they would pick a file here.
-  (window as unknown as { porthole?: unknown }).porthole = { desktop: { pickFolder: async () => '/picked/here', pickIso: async () => '/picked/here.iso' } };
+  (window as unknown as { porthole?: unknown }).porthole = {
+    desktop: { pickFolder: async () => '/picked/here', pickIso: async () => '/picked/here.iso' },
+  };
 });
 afterEach(() => {
   cleanup();
@@ -56,15 +68,24 @@ describe('the wizard on a remote engine (storage lives on the engine’s compute
     setup();
     render(<Wizard machines={[machineView({ name: 'Office' })]} />);
     await screen.findByTestId('wizard-step-windows');
-    for (const [from, to] of [['windows', 'account'], ['account', 'resources']] as const) {
+    for (const [from, to] of [
+      ['windows', 'account'],
+      ['account', 'resources'],
+    ] as const) {
       if (from === 'account') await user().type(field('Password'), 'pw');
       await user().click(screen.getByRole('button', { name: 'Next' }));
       await screen.findByTestId(`wizard-step-${to}`);
     }
     await user().click(screen.getByRole('button', { name: 'Add a shared folder' }));
-    expect(screen.getByTestId('shared-remote').textContent).toMatch(/^Folders of box, the computer the engine runs machines on \(type their paths there; folders of this computer cannot be shared\)/);
+    expect(screen.getByTestId('shared-remote').textContent).toMatch(
+      /^Folders of box, the computer the engine runs machines on \(type their paths there; folders of this computer cannot be shared\)/,
+    );
     expect(screen.queryByRole('button', { name: 'Choose…' })).toBeNull();
     await user().type(screen.getByLabelText('Shared folder 1'), '/srv/missing');
-    expect(await screen.findByText("The folder /srv/missing does not exist on box (the engine's computer). Create it first, or choose another folder.")).toBeTruthy();
+    expect(
+      await screen.findByText(
+        "The folder /srv/missing does not exist on box (the engine's computer). Create it first, or choose another folder.",
+      ),
+    ).toBeTruthy();
   });
 });

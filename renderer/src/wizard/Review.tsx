@@ -2,12 +2,27 @@ import type { ReactNode } from 'react';
 import { cultureName, DEFAULT_IMAGE, findVersion, languageName, type CreationDefaults } from '@porthole/api';
 import { formatBytes } from '../app/format';
 import { windowsShareName } from '../machine-form/controls/StorageFields';
-import { needsSoftwareEmulation, type ExistingInstallFound, type IsoCheck, type Problems } from '../machine-form/form/checks';
+import {
+  needsSoftwareEmulation,
+  type ExistingInstallFound,
+  type IsoCheck,
+  type Problems,
+} from '../machine-form/form/checks';
 import { describeIso } from '../machine-form/form/iso';
 import type { FormField, MachineForm } from '../machine-form/form/machine-form';
 import { STEPS, stepOf } from './steps';
 
-function Row({ label, children, field, errors }: { label: string; children: ReactNode; field?: FormField; errors: Problems }) {
+function Row({
+  label,
+  children,
+  field,
+  errors,
+}: {
+  label: string;
+  children: ReactNode;
+  field?: FormField;
+  errors: Problems;
+}) {
   const error = field ? errors[field] : undefined;
   return (
     <div className={`review-row${error ? ' review-row-bad' : ''}`}>
@@ -26,7 +41,12 @@ function Section({ step, onEdit, children }: { step: number; onEdit: (step: numb
     <section className="review-section">
       <header>
         <h4>{title}</h4>
-        <button type="button" className="link" onClick={() => onEdit(step)} aria-label={`Change ${title.toLowerCase()}`}>
+        <button
+          type="button"
+          className="link"
+          onClick={() => onEdit(step)}
+          aria-label={`Change ${title.toLowerCase()}`}
+        >
           Change
         </button>
       </header>

@@ -17,8 +17,17 @@ const GIB = 1024 ** 3;
 function setup(host: Partial<CreationDefaults> = {}): FakeApi {
   const fake = fakeApi({
     creationDefaults: async ({ storageDir }) =>
-      hostDefaults({ ...host, ...(storageDir === '/mnt/big' ? { freeDiskBytes: 500 * GIB } : {}), ...(storageDir ? { storageExists: storageDir !== '/mnt/new' } : {}) }),
-    inspectIso: async ({ path }) => ({ path, sizeBytes: 6_000_000_000, format: 'udf', volumeLabel: 'CCCOMA_X64FRE_EN-US_DV9' }),
+      hostDefaults({
+        ...host,
+        ...(storageDir === '/mnt/big' ? { freeDiskBytes: 500 * GIB } : {}),
+        ...(storageDir ? { storageExists: storageDir !== '/mnt/new' } : {}),
+      }),
+    inspectIso: async ({ path }) => ({
+      path,
+      sizeBytes: 6_000_000_000,
+      format: 'udf',
+      volumeLabel: 'CCCOMA_X64FRE_EN-US_DV9',
+    }),
     createMachine: async (draft) => machineView({ id: 'new-one', name: draft.name }),
     startMachine: async () => ({ ok: true }),
   });
@@ -40,7 +49,8 @@ const field = (label: string) => screen.getByLabelText(label, { selector: 'input
 async function toStep(id: 'account' | 'resources' | 'review'): Promise<void> {
   const order = ['windows', 'account', 'resources', 'review'];
   for (let i = 0; i < order.indexOf(id); i++) {
-    if (order[i] === 'account' && !(field('Password') as HTMLInputElement).value) await user().type(field('Password'), 'pw');
+    if (order[i] === 'account' && !(field('Password') as HTMLInputElement).value)
+      await user().type(field('Password'), 'pw');
     await user().click(next());
     await screen.findByTestId(`wizard-step-${order[i + 1]}`);
   }
@@ -86,17 +96,30 @@ describe('the new-machine wizard', () => {
   it('checks an ISO of one’s own with the backend and shows why it cannot be used', async () => {
     const fake = setup();
     fake.handlers.inspectIso = async ({ path }) => {
-      throw new PortholeError('ISO_INVALID', `${path} is only 3 bytes; the Windows image refuses ISO files under 10 MB.`, 'Choose the complete ISO file.');
+      throw new PortholeError(
+        'ISO_INVALID',
+        `${path} is only 3 bytes; the Windows image refuses ISO files under 10 MB.`,
+        'Choose the complete ISO file.',
+      );
     };
     await openWizard();
     await user().click(screen.getByRole('radio', { name: /Install from my own ISO/ }));
     await user().type(field('ISO file'), '/tmp/small.iso');
-    expect(await screen.findByText(/is only 3 bytes; the Windows image refuses ISO files under 10 MB. Choose the complete ISO file./)).toBeTruthy();
+    expect(
+      await screen.findByText(
+        /is only 3 bytes; the Windows image refuses ISO files under 10 MB. Choose the complete ISO file./,
+      ),
+    ).toBeTruthy();
     expect(fake.callsOf('inspectIso')).toEqual([{ path: '/tmp/small.iso' }]);
     await user().click(next());
     expect(step('windows')).toBeTruthy();
 
-    fake.handlers.inspectIso = async ({ path }) => ({ path, sizeBytes: 6_000_000_000, format: 'udf', volumeLabel: 'CCCOMA_X64FRE_EN-US_DV9' });
+    fake.handlers.inspectIso = async ({ path }) => ({
+      path,
+      sizeBytes: 6_000_000_000,
+      format: 'udf',
+      volumeLabel: 'CCCOMA_X64FRE_EN-US_DV9',
+    });
     await user().clear(field('ISO file'));
     await user().type(field('ISO file'), '/tmp/Win11.iso');
     expect((await screen.findByTestId('iso-ok')).textContent).toContain('labelled CCCOMA_X64FRE_EN-US_DV9');
@@ -131,7 +154,11 @@ describe('the new-machine wizard', () => {
     await openWizard();
     await toStep('resources');
     const ram = screen.getByRole('slider', { name: 'Memory' });
-    expect([ram.getAttribute('min'), ram.getAttribute('max'), (ram as HTMLInputElement).value]).toEqual(['2', '16', '8']);
+    expect([ram.getAttribute('min'), ram.getAttribute('max'), (ram as HTMLInputElement).value]).toEqual([
+      '2',
+      '16',
+      '8',
+    ]);
     expect(screen.getByRole('slider', { name: 'Processor cores' }).getAttribute('max')).toBe('8');
     const ramField = screen.getByRole('spinbutton', { name: 'Memory in GB' });
     await user().clear(ramField);
@@ -152,7 +179,9 @@ describe('the new-machine wizard', () => {
     expect(screen.getByText('Windows 11 Pro needs a disk of at least 32 GB.')).toBeTruthy();
     await user().clear(disk);
     await user().type(disk, '200');
-    expect(screen.getByText(/Only 100 GB is free at \/home\/ada\/.local\/share\/porthole\/machines: choose at most 100 GB/)).toBeTruthy();
+    expect(
+      screen.getByText(/Only 100 GB is free at \/home\/ada\/.local\/share\/porthole\/machines: choose at most 100 GB/),
+    ).toBeTruthy();
     await user().click(next());
     expect(step('resources')).toBeTruthy();
 
@@ -180,7 +209,9 @@ describe('the new-machine wizard', () => {
       await toStep('resources');
       const location = field('Storage location on box');
       expect(location).toBeTruthy();
-      expect(screen.getByTestId('storage-remote').textContent).toMatch(/The engine runs machines on box: this is a folder there \(type its path\), not on this computer\./);
+      expect(screen.getByTestId('storage-remote').textContent).toMatch(
+        /The engine runs machines on box: this is a folder there \(type its path\), not on this computer\./,
+      );
       expect(screen.getByTestId('free-space').textContent).toBe('300 GB free there on box.');
       expect(screen.queryByRole('button', { name: 'Choose…' })).toBeNull();
     } finally {
@@ -190,17 +221,26 @@ describe('the new-machine wizard', () => {
 
   it('limits shared folders to three and checks that each exists', async () => {
     const fake = setup();
-    fake.handlers.creationDefaults = async ({ storageDir }) => hostDefaults({ storageExists: storageDir !== '/home/ada/missing' });
+    fake.handlers.creationDefaults = async ({ storageDir }) =>
+      hostDefaults({ storageExists: storageDir !== '/home/ada/missing' });
     await openWizard();
     await toStep('resources');
     const add = screen.getByRole('button', { name: 'Add a shared folder' });
     await user().click(add);
     expect(screen.getByText(/Programs inside Windows can read every file in a shared folder/)).toBeTruthy();
     await user().type(screen.getByLabelText('Shared folder 1'), '/home/ada/missing');
-    expect(await screen.findByText('The folder /home/ada/missing does not exist on this computer. Create it first, or choose another folder.')).toBeTruthy();
+    expect(
+      await screen.findByText(
+        'The folder /home/ada/missing does not exist on this computer. Create it first, or choose another folder.',
+      ),
+    ).toBeTruthy();
     await user().clear(screen.getByLabelText('Shared folder 1'));
     await user().type(screen.getByLabelText('Shared folder 1'), '/proc/self');
-    expect(screen.getByText('/proc/self cannot be shared: it is inside the system folder /proc. Share a folder of your own.')).toBeTruthy();
+    expect(
+      screen.getByText(
+        '/proc/self cannot be shared: it is inside the system folder /proc. Share a folder of your own.',
+      ),
+    ).toBeTruthy();
     await user().clear(screen.getByLabelText('Shared folder 1'));
     await user().type(screen.getByLabelText('Shared folder 1'), '/home/ada/Documents');
     await user().click(add);
@@ -352,13 +392,21 @@ describe('the new-machine wizard', () => {
     expect(review.textContent).not.toMatch(/GB download/);
     await user().click(screen.getByRole('button', { name: 'Create and start' }));
     await waitFor(() => expect(fake.callsOf('createMachine')).toHaveLength(1));
-    expect(fake.callsOf('createMachine')[0]).toMatchObject({ name: 'Windows 11 Pro', existingInstall: 'use', password: 'old-one' });
+    expect(fake.callsOf('createMachine')[0]).toMatchObject({
+      name: 'Windows 11 Pro',
+      existingInstall: 'use',
+      password: 'old-one',
+    });
   });
 
   it('says so, and keeps the machine, when it was created but could not start', async () => {
     const fake = setup();
     fake.handlers.startMachine = async () => {
-      throw new PortholeError('INVALID_ARGUMENT', 'The shared folder /home/ada/gone does not exist.', 'Create the folder, or remove it from the machine’s shared folders.');
+      throw new PortholeError(
+        'INVALID_ARGUMENT',
+        'The shared folder /home/ada/gone does not exist.',
+        'Create the folder, or remove it from the machine’s shared folders.',
+      );
     };
     await openWizard([]);
     await toStep('review');

@@ -1,16 +1,42 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { validateHostPath, versionName, versionRequirements, type CreationDefaults, type IsoInfo, type MachineView } from '@porthole/api';
+import {
+  validateHostPath,
+  versionName,
+  versionRequirements,
+  type CreationDefaults,
+  type IsoInfo,
+  type MachineView,
+} from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { navigate } from '../app/hooks';
 import { useIsoDropClaim } from '../drop/claim';
 import { AccountFields, LocaleFields } from '../machine-form/controls/AccountFields';
 import { ResourceFields } from '../machine-form/controls/ResourceFields';
-import { AccelerationField, ImageField, SharedFoldersEditor, StorageField } from '../machine-form/controls/StorageFields';
+import {
+  AccelerationField,
+  ImageField,
+  SharedFoldersEditor,
+  StorageField,
+} from '../machine-form/controls/StorageFields';
 import { WindowsPicker } from '../machine-form/controls/WindowsPicker';
-import { diskRange, formErrors, formWarnings, freeGiB, type FormContext, type Problems } from '../machine-form/form/checks';
+import {
+  diskRange,
+  formErrors,
+  formWarnings,
+  freeGiB,
+  type FormContext,
+  type Problems,
+} from '../machine-form/form/checks';
 import { useExistingInstall, useFolderChecks, useHostDefaults, useIsoCheck } from '../machine-form/form/hooks';
 import { nameFromIso } from '../machine-form/form/iso';
-import { draftFromForm, newMachineFolder, newMachineForm, suggestName, type FormField, type MachineForm } from '../machine-form/form/machine-form';
+import {
+  draftFromForm,
+  newMachineFolder,
+  newMachineForm,
+  suggestName,
+  type FormField,
+  type MachineForm,
+} from '../machine-form/form/machine-form';
 import { Field } from '../ui/Field';
 import { errorText } from '../ui/errors';
 import { clearOfferedIso, offeredIso } from './handoff';
@@ -22,7 +48,12 @@ import { STEPS, stepOf } from './steps';
 /** `#/new`: a new machine in four steps. Measures the host first: every default comes from it. */
 
 function autoName(form: MachineForm, otherNames: readonly string[]): string {
-  const base = form.source === 'iso' ? (form.customIso.trim() ? nameFromIso(form.customIso) : 'My ISO') : versionName(form.version);
+  const base =
+    form.source === 'iso'
+      ? form.customIso.trim()
+        ? nameFromIso(form.customIso)
+        : 'My ISO'
+      : versionName(form.version);
   return suggestName(base, otherNames);
 }
 
@@ -58,7 +89,8 @@ export function WizardForm({ initial, machines }: { initial: CreationDefaults; m
   const folderChecks = useFolderChecks(form.sharedFolders.map((f) => f.hostPath));
 
   const named: MachineForm = nameEdited ? form : { ...form, name: autoName(form, otherNames) };
-  const folderOk = validateHostPath(named.storageLocation.trim(), 'storage folder') === null && named.name.trim() !== '';
+  const folderOk =
+    validateHostPath(named.storageLocation.trim(), 'storage folder') === null && named.name.trim() !== '';
   const existingInstall = useExistingInstall(folderOk ? newMachineFolder(named) : null);
   // "Use it" holds only for the folder it was chosen for: another name or location is a fresh install again.
   const effective: MachineForm = { ...named, useExistingInstall: Boolean(existingInstall && form.useExistingInstall) };
@@ -100,8 +132,10 @@ export function WizardForm({ initial, machines }: { initial: CreationDefaults; m
     if (touched.has(field) || attempted.has(at) || at < step) visible[field] = message;
   }
   // Every problem holds up its own step, the software-emulation consent too: it is asked where it is shown.
-  const stepProblems = (index: number): FormField[] => (STEPS[index]?.fields ?? []).filter((f) => errors[f] !== undefined);
-  const reachable = (index: number): boolean => index <= step || STEPS.slice(0, index).every((_, i) => stepProblems(i).length === 0);
+  const stepProblems = (index: number): FormField[] =>
+    (STEPS[index]?.fields ?? []).filter((f) => errors[f] !== undefined);
+  const reachable = (index: number): boolean =>
+    index <= step || STEPS.slice(0, index).every((_, i) => stepProblems(i).length === 0);
 
   const focusFirstInvalid = (): void => {
     setTimeout(() => body.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(), 0);
@@ -261,7 +295,13 @@ export function WizardForm({ initial, machines }: { initial: CreationDefaults; m
           {current.id === 'account' ? (
             <>
               <LocaleFields value={form} onChange={update} errors={visible} hostKeyboard={host.keyboard} />
-              <AccountFields value={form} onChange={update} errors={visible} mode="create" existingInstall={effective.useExistingInstall} />
+              <AccountFields
+                value={form}
+                onChange={update}
+                errors={visible}
+                mode="create"
+                existingInstall={effective.useExistingInstall}
+              />
             </>
           ) : null}
 
@@ -297,7 +337,13 @@ export function WizardForm({ initial, machines }: { initial: CreationDefaults; m
                 folders={form.sharedFolders}
                 onChange={(sharedFolders) => update({ sharedFolders })}
                 error={visible.sharedFolders}
-                missing={new Set(Object.entries(folderChecks).filter(([, exists]) => !exists).map(([p]) => p))}
+                missing={
+                  new Set(
+                    Object.entries(folderChecks)
+                      .filter(([, exists]) => !exists)
+                      .map(([p]) => p),
+                  )
+                }
                 engineHost={host.storageHost}
               />
               <details className="advanced" open={Boolean(form.image) || Boolean(visible.image)}>
@@ -311,7 +357,11 @@ export function WizardForm({ initial, machines }: { initial: CreationDefaults; m
                     warning={warnings.image}
                   />
                   <label className="checkbox-row">
-                    <input type="checkbox" checked={form.autoStart} onChange={(e) => update({ autoStart: e.target.checked })} />
+                    <input
+                      type="checkbox"
+                      checked={form.autoStart}
+                      onChange={(e) => update({ autoStart: e.target.checked })}
+                    />
                     Start this machine when Porthole starts
                   </label>
                 </div>
@@ -348,7 +398,11 @@ export function WizardForm({ initial, machines }: { initial: CreationDefaults; m
               {blocking[0]}
             </span>
           ) : null}
-          {creating ? <span className="muted" role="status">{creating}</span> : null}
+          {creating ? (
+            <span className="muted" role="status">
+              {creating}
+            </span>
+          ) : null}
           {step > 0 ? (
             <button type="button" onClick={() => setStep((s) => s - 1)} disabled={creating !== null}>
               Back

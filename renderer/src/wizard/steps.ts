@@ -26,10 +26,25 @@ export const STEPS: readonly WizardStep[] = [
   {
     id: 'resources',
     title: 'Resources and sharing',
-    intro: 'What Windows may use of this computer, folders to share with it, and how it runs. You can change these later.',
-    fields: ['ramGiB', 'cpuCores', 'diskGiB', 'storageLocation', 'softwareEmulation', 'sharedFolders', 'image', 'autoStart'],
+    intro:
+      'What Windows may use of this computer, folders to share with it, and how it runs. You can change these later.',
+    fields: [
+      'ramGiB',
+      'cpuCores',
+      'diskGiB',
+      'storageLocation',
+      'softwareEmulation',
+      'sharedFolders',
+      'image',
+      'autoStart',
+    ],
   },
-  { id: 'review', title: 'Review', intro: 'Check everything, then create the machine. It starts right away.', fields: [] },
+  {
+    id: 'review',
+    title: 'Review',
+    intro: 'Check everything, then create the machine. It starts right away.',
+    fields: [],
+  },
 ];
 
 /** The step that asks for a field. */

@@ -47,7 +47,11 @@ export function LocaleFields({
           </select>
         )}
       </Field>
-      <Field label="Region" error={errors.region} hint={`Formats for dates, numbers and currency. “Same as the language”: ${languageName(culture)}’s.`}>
+      <Field
+        label="Region"
+        error={errors.region}
+        hint={`Formats for dates, numbers and currency. “Same as the language”: ${languageName(culture)}’s.`}
+      >
         {(control) => (
           <select {...control} value={value.region.trim()} onChange={(e) => onChange({ region: e.target.value })}>
             {options}

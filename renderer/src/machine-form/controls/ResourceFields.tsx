@@ -30,7 +30,11 @@ export function ResourceFields({ value, onChange, host, diskRange, diskHint, err
         error={errors.ramGiB}
         warning={warnings.ramGiB}
         disabled={!host}
-        hint={host ? `This computer has ${ramRange(host).max} GB; ${Math.floor(host.ramAvailableBytes / 1024 ** 3)} GB is free right now.` : measuring}
+        hint={
+          host
+            ? `This computer has ${ramRange(host).max} GB; ${Math.floor(host.ramAvailableBytes / 1024 ** 3)} GB is free right now.`
+            : measuring
+        }
       />
       <ResourceSlider
         label="Processor cores"

@@ -34,7 +34,19 @@ export function parseWhole(text: string): number {
  * A slider for quick choices and a number field for exact ones, showing the same value. The number
  * field keeps what is typed (even an empty field) until it is a number again.
  */
-export function ResourceSlider({ label, unit, numberLabel, value, range, onChange, error, warning, hint, aside, disabled }: ResourceSliderProps) {
+export function ResourceSlider({
+  label,
+  unit,
+  numberLabel,
+  value,
+  range,
+  onChange,
+  error,
+  warning,
+  hint,
+  aside,
+  disabled,
+}: ResourceSliderProps) {
   const [text, setText] = useState(Number.isNaN(value) ? '' : String(value));
   const [shown, setShown] = useState(value);
   // The value changed from outside (the slider, a reset): show it, unless the text already says it.
@@ -45,14 +57,7 @@ export function ResourceSlider({ label, unit, numberLabel, value, range, onChang
   const sliderValue = Number.isFinite(value) ? Math.min(range.max, Math.max(range.min, value)) : range.min;
   const noRoom = range.max <= range.min;
   return (
-    <Field
-      label={label}
-      error={error}
-      warning={warning}
-      hint={hint}
-      aside={aside}
-      className="resource"
-    >
+    <Field label={label} error={error} warning={warning} hint={hint} aside={aside} className="resource">
       {(control) => (
         <div className="resource-controls">
           <div className="resource-slider">

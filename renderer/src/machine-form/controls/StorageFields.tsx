@@ -48,13 +48,14 @@ export function StorageField({
           <span data-testid="free-space">{freeSpaceText(host, measuring)}</span>{' '}
           {host?.storageHost ? (
             <span data-testid="storage-remote">
-              The engine runs machines on {host.storageHost}: this is a folder there (type its path), not on this computer.{' '}
+              The engine runs machines on {host.storageHost}: this is a folder there (type its path), not on this
+              computer.{' '}
             </span>
           ) : null}
           {machineFolder ? (
             <>
-              The machine’s files go into <code>{machineFolder}</code>: the Windows disk, which grows as Windows fills it, and the
-              download while Windows installs.
+              The machine’s files go into <code>{machineFolder}</code>: the Windows disk, which grows as Windows fills
+              it, and the download while Windows installs.
             </>
           ) : null}
         </>
@@ -62,7 +63,13 @@ export function StorageField({
     >
       {(control) => (
         <div className="path-row">
-          <input {...control} value={location} spellCheck={false} autoComplete="off" onChange={(e) => onChange(e.target.value)} />
+          <input
+            {...control}
+            value={location}
+            spellCheck={false}
+            autoComplete="off"
+            onChange={(e) => onChange(e.target.value)}
+          />
           {desktop ? (
             <button
               type="button"
@@ -117,8 +124,8 @@ export function SharedFoldersEditor({
       <p className="field-hint">
         {engineHost ? (
           <span data-testid="shared-remote">
-            Folders of {engineHost}, the computer the engine runs machines on (type their paths there; folders of this computer cannot be
-            shared),{' '}
+            Folders of {engineHost}, the computer the engine runs machines on (type their paths there; folders of this
+            computer cannot be shared),{' '}
           </span>
         ) : (
           'Folders of this computer '
@@ -127,8 +134,8 @@ export function SharedFoldersEditor({
       </p>
       {folders.length > 0 ? (
         <p className="notice" role="note">
-          Programs inside Windows can read every file in a shared folder and, unless it is read-only, change or delete them. Share
-          only folders you mean to, and prefer read-only.
+          Programs inside Windows can read every file in a shared folder and, unless it is read-only, change or delete
+          them. Share only folders you mean to, and prefer read-only.
         </p>
       ) : null}
       <ol className="shared-list">
@@ -215,7 +222,11 @@ export function ImageField({
       label="Container image"
       error={error}
       warning={warning}
-      hint={empty === DEFAULT_IMAGE ? `Leave empty for the tested ${DEFAULT_IMAGE}.` : `Leave empty for ${empty}, this Porthole’s default.`}
+      hint={
+        empty === DEFAULT_IMAGE
+          ? `Leave empty for the tested ${DEFAULT_IMAGE}.`
+          : `Leave empty for ${empty}, this Porthole’s default.`
+      }
     >
       {(control) => (
         <input
@@ -255,7 +266,9 @@ export function AccelerationField({
     return (
       <div className="acceleration">
         {heading ? <h3>Hardware acceleration</h3> : null}
-        <p className="muted">{host ? 'KVM works on this computer: Windows runs at full speed.' : 'Checking for KVM…'}</p>
+        <p className="muted">
+          {host ? 'KVM works on this computer: Windows runs at full speed.' : 'Checking for KVM…'}
+        </p>
       </div>
     );
   }
@@ -277,7 +290,12 @@ export function AccelerationField({
         <p className="muted">{why}</p>
       )}
       <label className="checkbox-row">
-        <input type="checkbox" checked={emulation} aria-invalid={error ? true : undefined} onChange={(e) => onChange(e.target.checked)} />
+        <input
+          type="checkbox"
+          checked={emulation}
+          aria-invalid={error ? true : undefined}
+          onChange={(e) => onChange(e.target.checked)}
+        />
         {EMULATION_CONSENT}
       </label>
       <FieldMessage error={error} warning={warning} />

@@ -36,7 +36,9 @@ function VersionOption({ v, checked, onPick }: { v: WindowsVersion; checked: boo
   // The radio's name is the version's name; its badges, note and size describe it (all of it read as its name was noise).
   const id = useId();
   const list = badges(v);
-  const described = [list.length > 0 ? `${id}-badges` : null, v.note ? `${id}-note` : null, `${id}-size`].filter(Boolean).join(' ');
+  const described = [list.length > 0 ? `${id}-badges` : null, v.note ? `${id}-note` : null, `${id}-size`]
+    .filter(Boolean)
+    .join(' ');
   return (
     <label className={`choice${checked ? ' choice-checked' : ''}`}>
       <input
@@ -108,8 +110,9 @@ export function IsoField({
           'Checking the file…'
         ) : engineHost ? (
           <span data-testid="iso-remote">
-            The full path of an .iso file of 10 MB or more on {engineHost}, the computer the engine runs machines on: the engine reads it
-            there. A file on this computer cannot be used; copy it there first (for example with scp).
+            The full path of an .iso file of 10 MB or more on {engineHost}, the computer the engine runs machines on:
+            the engine reads it there. A file on this computer cannot be used; copy it there first (for example with
+            scp).
           </span>
         ) : (
           <>
@@ -148,7 +151,17 @@ export function IsoField({
 }
 
 /** Windows to download, grouped as people know them, with edition notes and sizes; or one's own ISO. */
-export function WindowsPicker({ source, version, customIso, onChange, iso, versionError, isoError, dropHint, engineHost }: WindowsPickerProps) {
+export function WindowsPicker({
+  source,
+  version,
+  customIso,
+  onChange,
+  iso,
+  versionError,
+  isoError,
+  dropHint,
+  engineHost,
+}: WindowsPickerProps) {
   const selected = source === 'download' ? findVersion(version) : undefined;
   const [openFamilies, setOpenFamilies] = useState<ReadonlySet<string>>(
     () => new Set(['windows-11', 'windows-10', ...(selected ? [selected.family] : [])]),
@@ -183,7 +196,12 @@ export function WindowsPicker({ source, version, customIso, onChange, iso, versi
             </summary>
             <div className="choices">
               {versions.map((v) => (
-                <VersionOption key={v.id} v={v} checked={source === 'download' && selected?.id === v.id} onPick={() => pick(v.id)} />
+                <VersionOption
+                  key={v.id}
+                  v={v}
+                  checked={source === 'download' && selected?.id === v.id}
+                  onPick={() => pick(v.id)}
+                />
               ))}
             </div>
           </details>

@@ -143,7 +143,8 @@ function sharedFolderProblem(form: MachineForm, ctx: FormContext, machineDir: st
   const missing = folders.find((f) => ctx.folders[f.hostPath] === false);
   // A remote engine's folders are its computer's (the backend looked there).
   const where = ctx.host?.storageHost ? `on ${ctx.host.storageHost} (the engine's computer)` : 'on this computer';
-  if (missing) return `The folder ${missing.hostPath} does not exist ${where}. Create it first, or choose another folder.`;
+  if (missing)
+    return `The folder ${missing.hostPath} does not exist ${where}. Create it first, or choose another folder.`;
   return null;
 }
 
@@ -177,7 +178,11 @@ export function formErrors(form: MachineForm, ctx: FormContext): Problems {
   const disk = diskRange(form, ctx);
   const free = freeGiB(ctx.host);
   if (!isWhole(form.diskGiB)) set('diskGiB', 'The disk size is a whole number of GB, such as 64.');
-  else if (ctx.mode === 'change' && ctx.currentDiskGiB !== undefined && validateDiskChange(ctx.currentDiskGiB, form.diskGiB)) {
+  else if (
+    ctx.mode === 'change' &&
+    ctx.currentDiskGiB !== undefined &&
+    validateDiskChange(ctx.currentDiskGiB, form.diskGiB)
+  ) {
     set('diskGiB', validateDiskChange(ctx.currentDiskGiB, form.diskGiB));
   } else if (validateDisk(form.diskGiB, form.version, customIso)) {
     set('diskGiB', validateDisk(form.diskGiB, form.version, customIso));
@@ -189,7 +194,10 @@ export function formErrors(form: MachineForm, ctx: FormContext): Problems {
         : `Only ${free} GB is free where this machine is stored: the disk can grow to at most ${disk.max} GB.`,
     );
   } else if (ctx.mode === 'create' && free !== null && disk.min > free) {
-    set('diskGiB', `${describeWindows(form)} needs a disk of at least ${disk.min} GB, but only ${free} GB is free at ${form.storageLocation.trim()}. Free up space or choose another storage location.`);
+    set(
+      'diskGiB',
+      `${describeWindows(form)} needs a disk of at least ${disk.min} GB, but only ${free} GB is free at ${form.storageLocation.trim()}. Free up space or choose another storage location.`,
+    );
   }
 
   let machineDir: string | undefined;
@@ -202,24 +210,40 @@ export function formErrors(form: MachineForm, ctx: FormContext): Problems {
     else {
       machineDir = newMachineFolder(form);
       const clash = ctx.others.find((m) => normalizeHostPath(m.storageDir) === normalizeHostPath(machineDir!));
-      if (clash) set('storageLocation', `The machine “${clash.name}” already keeps its disk in ${machineDir}. Choose another name or storage location.`);
+      if (clash)
+        set(
+          'storageLocation',
+          `The machine “${clash.name}” already keeps its disk in ${machineDir}. Choose another name or storage location.`,
+        );
     }
   } else {
     machineDir = form.storageLocation;
   }
 
   if (ctx.mode === 'create' && ctx.existingInstall && !form.useExistingInstall) {
-    set('useExistingInstall', `${describeExistingInstall(ctx.existingInstall)} Use it, or choose another folder (or name) for a fresh install.`);
+    set(
+      'useExistingInstall',
+      `${describeExistingInstall(ctx.existingInstall)} Use it, or choose another folder (or name) for a fresh install.`,
+    );
   }
 
   set('sharedFolders', sharedFolderProblem(form, ctx, machineDir));
   set('image', validateImage(form.image));
 
   if (ctx.mode === 'create' && ctx.host && needsSoftwareEmulation(ctx.host) && !form.softwareEmulation) {
-    set('softwareEmulation', 'Windows cannot use hardware acceleration on this computer: tick the box to run it in software emulation, or create the machine on a computer with KVM.');
+    set(
+      'softwareEmulation',
+      'Windows cannot use hardware acceleration on this computer: tick the box to run it in software emulation, or create the machine on a computer with KVM.',
+    );
   }
   // Turning emulation off where KVM cannot work would make the machine fail at its next start: refused here.
-  if (ctx.mode === 'change' && ctx.currentEmulation && ctx.host && needsSoftwareEmulation(ctx.host) && !form.softwareEmulation) {
+  if (
+    ctx.mode === 'change' &&
+    ctx.currentEmulation &&
+    ctx.host &&
+    needsSoftwareEmulation(ctx.host) &&
+    !form.softwareEmulation
+  ) {
     set(
       'softwareEmulation',
       'Hardware acceleration (KVM) does not work on this computer: without software emulation the machine would fail to start. Keep the box ticked, or fix KVM first (“Check this computer” says how).',
@@ -249,14 +273,28 @@ export function formWarnings(form: MachineForm, ctx: FormContext): Problems {
   }
   const location = form.storageLocation.trim().replace(/\/+$/, '');
   const customLocation = host !== null && location !== host.storageRoot.replace(/\/+$/, '');
-  if (host && ctx.mode === 'create' && customLocation && !warnings.storageLocation && !host.storageExists && !validateStorageDir(location)) {
+  if (
+    host &&
+    ctx.mode === 'create' &&
+    customLocation &&
+    !warnings.storageLocation &&
+    !host.storageExists &&
+    !validateStorageDir(location)
+  ) {
     warnings.storageLocation = `${form.storageLocation.trim()} does not exist yet: Porthole creates it.`;
   }
   if (form.image.trim() && form.image.trim() !== DEFAULT_IMAGE && !validateImage(form.image)) {
     warnings.image = `Porthole is tested with ${DEFAULT_IMAGE}; another image may behave differently.`;
   }
-  if (host && ctx.mode === 'change' && !ctx.currentEmulation && !form.softwareEmulation && needsSoftwareEmulation(host)) {
-    warnings.softwareEmulation = 'Hardware acceleration does not work on this computer: with KVM on, the machine stops at start with “KVM acceleration is not available”. Tick the box to run it in software emulation.';
+  if (
+    host &&
+    ctx.mode === 'change' &&
+    !ctx.currentEmulation &&
+    !form.softwareEmulation &&
+    needsSoftwareEmulation(host)
+  ) {
+    warnings.softwareEmulation =
+      'Hardware acceleration does not work on this computer: with KVM on, the machine stops at start with “KVM acceleration is not available”. Tick the box to run it in software emulation.';
   }
   return warnings;
 }

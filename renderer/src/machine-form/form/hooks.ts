@@ -101,7 +101,8 @@ export function useFolderChecks(paths: readonly string[]): Record<string, boolea
         porthole()
           .creationDefaults({ storageDir: path })
           .then(
-            (value) => live && setKnown((k) => (k[path] === value.storageExists ? k : { ...k, [path]: value.storageExists })),
+            (value) =>
+              live && setKnown((k) => (k[path] === value.storageExists ? k : { ...k, [path]: value.storageExists })),
             () => undefined,
           );
       }
@@ -139,7 +140,12 @@ export function useExistingInstall(folder: string | null): ExistingInstallFound 
             live &&
             setFound({
               folder: wanted,
-              value: d.existingInstall ? { folder: wanted, ...(d.existingInstall.diskGiB !== undefined ? { diskGiB: d.existingInstall.diskGiB } : {}) } : null,
+              value: d.existingInstall
+                ? {
+                    folder: wanted,
+                    ...(d.existingInstall.diskGiB !== undefined ? { diskGiB: d.existingInstall.diskGiB } : {}),
+                  }
+                : null,
             }),
           () => undefined,
         );

@@ -27,6 +27,8 @@ export function isoOutcome(info: IsoInfo): string {
 
 /** A machine name from an ISO: its file name without `.iso`. */
 export function nameFromIso(path: string): string {
-  const base = fileName(path).replace(/\.iso$/i, '').trim();
+  const base = fileName(path)
+    .replace(/\.iso$/i, '')
+    .trim();
   return (base || 'My ISO').slice(0, 64);
 }

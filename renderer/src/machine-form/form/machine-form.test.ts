@@ -20,11 +20,19 @@ describe('the new machine’s draft', () => {
   it('leaves the folder to the backend at the default location, and uses a folder of its own elsewhere', () => {
     const form = { ...newMachineForm(host), name: 'Büro (Work)', password: 'pw' };
     expect(draftFromForm(form, host.storageRoot).storageDir).toBeUndefined();
-    expect(draftFromForm({ ...form, storageLocation: '/mnt/big/' }, host.storageRoot).storageDir).toBe('/mnt/big/buro-work');
+    expect(draftFromForm({ ...form, storageLocation: '/mnt/big/' }, host.storageRoot).storageDir).toBe(
+      '/mnt/big/buro-work',
+    );
   });
 
   it('sends the ISO instead of a version, and the image only when one is typed', () => {
-    const form = { ...newMachineForm(host), source: 'iso' as const, customIso: ' /isos/a.iso ', image: ' ', password: 'pw' };
+    const form = {
+      ...newMachineForm(host),
+      source: 'iso' as const,
+      customIso: ' /isos/a.iso ',
+      image: ' ',
+      password: 'pw',
+    };
     const draft = draftFromForm(form, host.storageRoot);
     expect(draft.customIso).toBe('/isos/a.iso');
     expect(draft.version).toBeUndefined();
@@ -50,7 +58,8 @@ describe('the new machine’s draft', () => {
   });
 
   it('checks the machine’s own folder against system folders, not the location that holds it', () => {
-    const at = (storageLocation: string) => formErrors({ ...newMachineForm(host), storageLocation, password: 'pw' }, ctx).storageLocation;
+    const at = (storageLocation: string) =>
+      formErrors({ ...newMachineForm(host), storageLocation, password: 'pw' }, ctx).storageLocation;
     expect(at('/mnt')).toBeUndefined();
     expect(at('/tmp')).toBeUndefined();
     expect(at('/etc')).toMatch(/inside the system folder \/etc/);
@@ -60,7 +69,10 @@ describe('the new machine’s draft', () => {
   it('ranges the disk from the version’s minimum to the free space', () => {
     expect(diskRange(newMachineForm(host), ctx)).toEqual({ min: 32, max: 100 });
     expect(diskRange({ ...newMachineForm(host), version: '10' }, ctx)).toEqual({ min: 16, max: 100 });
-    expect(diskRange(newMachineForm(host), { ...ctx, mode: 'change', currentDiskGiB: 64 })).toEqual({ min: 64, max: 164 });
+    expect(diskRange(newMachineForm(host), { ...ctx, mode: 'change', currentDiskGiB: 64 })).toEqual({
+      min: 64,
+      max: 164,
+    });
   });
 
   it.each([
@@ -79,7 +91,10 @@ describe('the new machine’s draft', () => {
 });
 
 describe('changes to a machine', () => {
-  const machine = machineView({ region: 'de-CH', sharedFolders: [{ hostPath: '/home/ada/Documents', readOnly: true }] });
+  const machine = machineView({
+    region: 'de-CH',
+    sharedFolders: [{ hostPath: '/home/ada/Documents', readOnly: true }],
+  });
   const before = settingsOf(machine);
 
   it('sends only what differs, with a cleared region as an empty string and the new password', () => {
@@ -93,9 +108,16 @@ describe('changes to a machine', () => {
 
   it('sends memory given back when ticked, and nothing for a machine that never had it set', () => {
     expect(formFromMachine(machine).ballooning).toBe(false);
-    expect(changesBetween(before, settingsAfter(before, { ...formFromMachine(machine), ballooning: true }))).toEqual({ ballooning: true });
+    expect(changesBetween(before, settingsAfter(before, { ...formFromMachine(machine), ballooning: true }))).toEqual({
+      ballooning: true,
+    });
     const on = settingsOf(machineView({ ballooning: true }));
-    expect(changesBetween(on, settingsAfter(on, { ...formFromMachine(machineView({ ballooning: true })), ballooning: false }))).toEqual({ ballooning: false });
+    expect(
+      changesBetween(
+        on,
+        settingsAfter(on, { ...formFromMachine(machineView({ ballooning: true })), ballooning: false }),
+      ),
+    ).toEqual({ ballooning: false });
   });
 
   it('switches from an ISO back to a download with customIso null', () => {

@@ -187,14 +187,31 @@ export function settingsAfter(before: MachineSettings, form: MachineForm): Machi
     kvm: !form.softwareEmulation,
     autoStart: form.autoStart,
     // None chosen on a machine that never had any stays "none" (absent), so it is no change.
-    ...(form.usbDevices && (form.usbDevices.length > 0 || before.usbDevices !== undefined) ? { usbDevices: form.usbDevices } : {}),
+    ...(form.usbDevices && (form.usbDevices.length > 0 || before.usbDevices !== undefined)
+      ? { usbDevices: form.usbDevices }
+      : {}),
     ...(form.ballooning !== undefined ? { ballooning: form.ballooning } : {}),
   };
 }
 
 const EDITABLE = new Set<keyof MachineSettings>([
-  'name', 'image', 'version', 'customIso', 'language', 'region', 'keyboard', 'username', 'password',
-  'ramGiB', 'cpuCores', 'diskGiB', 'sharedFolders', 'autoStart', 'kvm', 'usbDevices', 'ballooning',
+  'name',
+  'image',
+  'version',
+  'customIso',
+  'language',
+  'region',
+  'keyboard',
+  'username',
+  'password',
+  'ramGiB',
+  'cpuCores',
+  'diskGiB',
+  'sharedFolders',
+  'autoStart',
+  'kvm',
+  'usbDevices',
+  'ballooning',
 ]);
 
 /** Only what differs, as updateMachine takes it ('' clears a region or keyboard). */
