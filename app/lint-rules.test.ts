@@ -15,16 +15,33 @@ async function ruleIds(path: string, code: string): Promise<string[]> {
 
 describe('the layer rules', () => {
   it('refuse an upward import: the contract importing the backend, a core folder one above it', async () => {
-    expect(await ruleIds('app/api/made-up.ts', "export { MACHINE_LABEL } from '../core/engine/labels';\n")).toContain('boundaries/dependencies');
-    expect(await ruleIds('app/core/engine/made-up.ts', "export { DEFAULT_DISK_GIB } from '../machine/defaults';\n")).toContain('boundaries/dependencies');
-    expect(await ruleIds('app/core/store/made-up.ts', "export { MachineSecrets } from '../secrets';\n")).toContain('boundaries/dependencies');
-    expect(await ruleIds('app/core/guest-files/made-up.ts', "export type { Backend } from '../backend-types';\n")).toEqual([]);
-    expect(await ruleIds('renderer/src/made-up.ts', "export { MACHINE_LABEL } from '../../app/core/engine/labels';\n")).toContain('boundaries/dependencies');
-    expect(await ruleIds('app/cli/made-up.ts', "export { singleInstance } from '../main/instance';\n")).toContain('boundaries/dependencies');
+    expect(await ruleIds('app/api/made-up.ts', "export { MACHINE_LABEL } from '../core/engine/labels';\n")).toContain(
+      'boundaries/dependencies',
+    );
+    expect(
+      await ruleIds('app/core/engine/made-up.ts', "export { DEFAULT_DISK_GIB } from '../machine/defaults';\n"),
+    ).toContain('boundaries/dependencies');
+    expect(await ruleIds('app/core/store/made-up.ts', "export { MachineSecrets } from '../secrets';\n")).toContain(
+      'boundaries/dependencies',
+    );
+    expect(
+      await ruleIds('app/core/guest-files/made-up.ts', "export type { Backend } from '../backend-types';\n"),
+    ).toEqual([]);
+    expect(
+      await ruleIds('renderer/src/made-up.ts', "export { MACHINE_LABEL } from '../../app/core/engine/labels';\n"),
+    ).toContain('boundaries/dependencies');
+    expect(await ruleIds('app/cli/made-up.ts', "export { singleInstance } from '../main/instance';\n")).toContain(
+      'boundaries/dependencies',
+    );
   }, 120_000);
 
   it('let a downward import through', async () => {
-    expect(await ruleIds('app/core/machine/made-up.ts', "export { MACHINE_LABEL } from '../engine/labels';\nexport { PortholeError } from '../../api';\n")).toEqual([]);
+    expect(
+      await ruleIds(
+        'app/core/machine/made-up.ts',
+        "export { MACHINE_LABEL } from '../engine/labels';\nexport { PortholeError } from '../../api';\n",
+      ),
+    ).toEqual([]);
     expect(await ruleIds('app/core/made-up.ts', "export { MACHINE_LABEL } from './engine/labels';\n")).toEqual([]);
     expect(await ruleIds('app/cli/made-up.ts', "export { MACHINE_LABEL } from '../core/engine/labels';\n")).toEqual([]);
   }, 120_000);
@@ -41,9 +58,15 @@ describe('the layer rules', () => {
 
     it('a two-file circle is an error in both files; a file that only uses one of them is not', async () => {
       const rel = dir.slice(root.length + 1);
-      expect(await ruleIds(`${rel}/a.ts`, "import { b } from './b';\nexport const a = (): number => b() + 1;\n")).toContain('import-x/no-cycle');
-      expect(await ruleIds(`${rel}/b.ts`, "import { a } from './a';\nexport const b = (): number => a() - 1;\n")).toContain('import-x/no-cycle');
-      expect(await ruleIds(`${rel}/c.ts`, "import { a } from './a';\nexport const c = (): number => a();\n")).toEqual([]);
+      expect(
+        await ruleIds(`${rel}/a.ts`, "import { b } from './b';\nexport const a = (): number => b() + 1;\n"),
+      ).toContain('import-x/no-cycle');
+      expect(
+        await ruleIds(`${rel}/b.ts`, "import { a } from './a';\nexport const b = (): number => a() - 1;\n"),
+      ).toContain('import-x/no-cycle');
+      expect(await ruleIds(`${rel}/c.ts`, "import { a } from './a';\nexport const c = (): number => a();\n")).toEqual(
+        [],
+      );
     }, 120_000);
   });
 });
@@ -51,10 +74,36 @@ describe('the layer rules', () => {
 describe('the layer list', () => {
   it('names every folder of app/core, so a new folder is checked like the others (not left out unseen)', async () => {
     const { readdir } = await import('node:fs/promises');
-    const config = (await eslint.calculateConfigForFile(join(root, 'app/core/backend.ts'))) as { settings?: Record<string, unknown> };
+    const config = (await eslint.calculateConfigForFile(join(root, 'app/core/backend.ts'))) as {
+      settings?: Record<string, unknown>;
+    };
     const elements = (config.settings?.['boundaries/elements'] ?? []) as Array<{ pattern: string }>;
     const patterns = new Set(elements.map((e) => e.pattern));
-    const folders = (await readdir(join(root, 'app/core'), { withFileTypes: true })).filter((d) => d.isDirectory() && d.name !== 'testing').map((d) => d.name);
+    const folders = (await readdir(join(root, 'app/core'), { withFileTypes: true }))
+      .filter((d) => d.isDirectory() && d.name !== 'testing')
+      .map((d) => d.name);
     expect(folders.filter((f) => !patterns.has(`app/core/${f}/**`))).toEqual([]);
   }, 120_000);
+});
+
+describe('the one format', () => {
+  it('npm run lint checks Prettier over the repo, with the repo config, and an unformatted file fails it', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const prettier = await import('prettier');
+    const scripts = (
+      JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
+    expect(scripts['lint']).toMatch(/prettier --check\b.* \.$/);
+    const path = join(root, 'app/core/guest-files/made-up.ts');
+    const options = { ...(await prettier.resolveConfig(path)), filepath: path };
+    const formatted = "export const a = { b: 'c' };\n";
+    expect(await prettier.check(formatted, options)).toBe(true);
+    expect(await prettier.check('export const a = {b:"c"}\n', options)).toBe(false);
+    // The width is the repo's, not Prettier's default of 80: a 100-character line stays on one line.
+    const wide = `export const a = ['${'x'.repeat(40)}', '${'y'.repeat(40)}'];\n`;
+    expect(await prettier.check(wide, options)).toBe(true);
+    // What a test writes is not checked: the ignore file names the folders (a formatted tree stays so after a run).
+    const ignored = await readFile(join(root, '.prettierignore'), 'utf8');
+    for (const folder of ['out/', 'test-results/', 'e2e/.artifacts/']) expect(ignored).toContain(folder);
+  }, 60_000);
 });
