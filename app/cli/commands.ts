@@ -1,7 +1,7 @@
 /**
- * The CLI's verbs: the cases main.ts's run() handles (commands.test.ts keeps them in step). The
- * Electron executable reads this table to tell `porthole check` (the CLI, run in-process) from
- * `porthole --hidden` (the GUI), so there is one list of what the CLI answers.
+ * The CLI's verbs by name: the verb table's (verbs/index.ts; commands.test.ts keeps the two in step). The
+ * Electron executable reads this list to tell `porthole check` (the CLI, run in-process) from
+ * `porthole --hidden` (the GUI) without loading the verbs themselves.
  */
 export const CLI_COMMANDS: ReadonlySet<string> = new Set([
   'check',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SnapshotView } from '../api';
-import { pickSnapshot } from './snapshots';
+import type { SnapshotView } from '../../api';
+import { pickSnapshot } from './snapshot';
 
 const snapshot = (id: string, name: string): SnapshotView => ({
   version: 1,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENGINE_DOWN_STATUS } from '../api';
 import { machine } from '../main/testing/machines';
-import { formatDeletePlan, formatMachines } from './format';
+import { formatDeletePlan, formatMachines } from './output-text';
 
 describe('porthole machines', () => {
   it('says "engine not reachable" while the engine is down, never "absent"', () => {

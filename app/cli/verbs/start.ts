@@ -1,7 +1,32 @@
-import type { ActionName, ActionRequest, ActionResponse, MachineView } from '../api';
-import { fromEnvelope } from '../api';
-import type { Backend } from '../core/backend';
-import { terminalSafe, terminalSafeLines } from './terminal-safe';
+import type { MachineView } from '../../api';
+import type { Backend } from '../../core/backend';
+import { invoke } from '../backend-call';
+import { jsonText } from '../output-json';
+import { terminalSafe, terminalSafeLines } from '../terminal-safe';
+import type { Verb, VerbContext } from './verb';
+
+export const verb: Verb = {
+  usage: '  start ID | stop ID | restart ID | kill ID\n',
+  async run(ctx) {
+    const target = ctx.needId();
+    // "Started" only once the machine is past the image's own checks: a container that the image
+    // ends a moment later (KVM test, ISO, disk) is a failed start, not a "done".
+    const settled = await settledStart(
+      ctx.backend,
+      target,
+      () => ctx.call('startMachine', { id: target }),
+      progressOf(ctx),
+    );
+    return reportStart(settled, target, ctx.command, ctx.json, ctx.out, ctx.complain);
+  },
+};
+
+/** Where a start's (or a fix's) progress messages go: said on standard output, not with --json. */
+export function progressOf({ json, say }: VerbContext): (message: string) => void {
+  return (message) => {
+    if (!json) say(`${terminalSafe(message)}\n`);
+  };
+}
 
 /** A start's (or a fix's) outcome: 0 once past the image's checks, 1 with the cause and remedy otherwise. */
 export function reportStart(
@@ -21,25 +46,21 @@ export function reportStart(
         `The machine stopped before Windows booted. "porthole logs ${target}" shows why.`);
     if (json)
       out(
-        JSON.stringify(
-          {
-            error: {
-              code: 'START_FAILED',
-              message: failure?.cause ?? 'stopped',
-              remedy: failure?.remedy,
-              status: settled.status,
-            },
+        jsonText({
+          error: {
+            code: 'START_FAILED',
+            message: failure?.cause ?? 'stopped',
+            remedy: failure?.remedy,
+            status: settled.status,
           },
-          null,
-          2,
-        ) + '\n',
+        }),
       );
     else err(`${target} did not start: ${why}\n`);
     return 1;
   }
   out(
     json
-      ? JSON.stringify(settled, null, 2) + '\n'
+      ? jsonText(settled)
       : `${command}: ${target} is ${settled.status.phase} (${terminalSafe(settled.status.message ?? settled.status.phase)})\n`,
   );
   return 0;
@@ -105,15 +126,4 @@ export async function settledStart(
   } finally {
     stop();
   }
-}
-
-/** One backend call; a failure becomes the thrown PortholeError the CLI prints. */
-export async function invoke<K extends ActionName>(
-  backend: Backend,
-  action: K,
-  request: ActionRequest<K>,
-): Promise<ActionResponse<K>> {
-  const result = await backend.invoke(action, request);
-  if (!result.ok) throw fromEnvelope(result.error);
-  return result.value as ActionResponse<K>;
 }

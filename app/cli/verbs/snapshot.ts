@@ -1,6 +1,31 @@
-import { formatBytes, PortholeError, type ActionResponse, type SnapshotView } from '../api';
-import type { Backend } from '../core/backend';
-import { terminalSafe } from './terminal-safe';
+// `porthole snapshot ID`, and the snapshot words the other snapshot verbs (snapshots, restore, rm-snapshot) and rm share.
+import { formatBytes, PortholeError, type ActionResponse, type SnapshotView } from '../../api';
+import type { Backend } from '../../core/backend';
+import { terminalSafe } from '../terminal-safe';
+import type { Verb } from './verb';
+
+export const verb: Verb = {
+  usage:
+    "  snapshot ID [--name NAME]   Copy the stopped machine's disk into a snapshot (named, dated, with its size)\n",
+  async run({ values, json, backend, call, print, err, needId }) {
+    const target = needId();
+    const stopProgress = json ? () => undefined : followSnapshotProgress(backend, target, err);
+    try {
+      const snapshot = await call('takeSnapshot', {
+        id: target,
+        ...(values.name !== undefined ? { name: values.name } : {}),
+      });
+      print(
+        snapshot,
+        () =>
+          `Took snapshot ${snapshot.id} “${terminalSafe(snapshot.name)}” of ${target}: ${formatSnapshot(snapshot)}\n`,
+      );
+    } finally {
+      stopProgress();
+    }
+    return 0;
+  },
+};
 
 /** One snapshot's size, as the list and the answers of take show it. */
 export function formatSnapshot(s: SnapshotView): string {

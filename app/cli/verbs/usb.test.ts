@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { USB_DEVICES_MAX, type MachineView } from '../api';
-import { usbListing } from '../core/host/usb-service';
-import { runCliHere as cli, throwawayCliConfig } from '../core/testing/cli';
+import { USB_DEVICES_MAX, type MachineView } from '../../api';
+import { usbListing } from '../../core/host/usb-service';
+import { runCliHere as cli, throwawayCliConfig } from '../../core/testing/cli';
 import { formatUsbDevices, parseUsbArg, usbDevicesAfter } from './usb';
 
 const receiver = { vendorId: '046d', productId: 'c52b', name: 'Logitech, Inc. Unifying Receiver' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sampleView } from '../api/testing/sample-machine';
-import type { MachinePhase } from '../api';
+import { sampleView } from '../../api/testing/sample-machine';
+import type { MachinePhase } from '../../api';
 import { reportStart } from './start';
 
 function report(phase: MachinePhase): { code: number; out: string; err: string } {

@@ -2,9 +2,10 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
-import type { MachineView } from '../api';
-import { runCliHere as cli, throwawayCliConfig } from '../core/testing/cli';
-import { appliesText, parseShare, readPasswordStdin, sharesAfter } from './set';
+import type { MachineView } from '../../api';
+import { runCliHere as cli, throwawayCliConfig } from '../../core/testing/cli';
+import { parseShare, readPasswordStdin, sharesAfter } from '../machine-flags';
+import { appliesText } from './set';
 
 const office = { id: 'office', name: 'Office', sharedFolders: [{ hostPath: '/srv/a', readOnly: false }] };
 

@@ -1,16 +1,18 @@
 // `porthole usb`: this computer's USB devices and the machines using them; `usb add|remove` change a machine's;
 // `usb attach|detach` give a running machine a device now, or take it back.
-import {
-  usbKey,
-  type ActionName,
-  type ActionRequest,
-  type ActionResponse,
-  type MachineView,
-  type UsbDeviceRef,
-  type UsbListing,
-} from '../api';
+import { usbKey, type MachineView, type UsbDeviceRef, type UsbListing } from '../../api';
+import type { Call } from '../backend-call';
+import type { Verb } from './verb';
 
-type Call = <K extends ActionName>(action: K, request: ActionRequest<K>) => Promise<ActionResponse<K>>;
+export const verb: Verb = {
+  usage:
+    "  usb                         This computer's USB devices (VENDOR:PRODUCT, name) and the machines using each\n" +
+    '  usb add|remove ID VENDOR:PRODUCT\n' +
+    '                              Give a machine a USB device, or take it away (applies at its next start)\n' +
+    '  usb attach|detach ID VENDOR:PRODUCT\n' +
+    '                              Attach a USB device to a running machine now, or detach it (settings unchanged)\n',
+  run: ({ call, positionals, print }) => usbCommand(call, positionals.slice(1), print),
+};
 
 /** A usage mistake: said with what to type instead, exit code 2. */
 export class UsbUsageError extends Error {}
