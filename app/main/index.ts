@@ -38,7 +38,7 @@ import {
   type AppLaunch,
   type InstanceActions,
   type LaunchArgs,
-} from './instance';
+} from './instance-routing';
 import { forwardBackendEvents, registerBackendIpc, registerStreamIpc, senderCheck } from './ipc';
 import { buildAppMenuTemplate } from './menu';
 import { HeldNotifications, MachineNotifier } from './notifications';
@@ -77,7 +77,7 @@ app.setPath('userData', join(dirs.configDir, 'chromium'));
 app.enableSandbox();
 
 // The installed executable is the CLI too: `porthole check` runs the CLI here, `porthole app M A` (an
-// app-menu launcher) goes to the running Porthole, anything else is the GUI. See instance.ts routeArgv.
+// app-menu launcher) goes to the running Porthole, anything else is the GUI. See instance-routing.ts routeArgv.
 const route = routeArgv(process.argv, { defaultApp: !app.isPackaged });
 const launchArgs = parseArgs(process.argv);
 const pendingSecondInstances: LaunchArgs[] = [];

@@ -1,4 +1,4 @@
-import type { LaunchArgs } from './instance';
+import type { LaunchArgs } from './instance-routing';
 
 /**
  * What end-to-end tests may reach in the main process (through Playwright's `electronApp.evaluate`),
