@@ -32,7 +32,10 @@ beforeEach(() => {
 });
 
 function shownDetail(): string {
-  const options = electron.dialog.showMessageBox.mock.lastCall!.at(-1) as { message: string; detail: string };
+  const options = electron.dialog.showMessageBox.mock.lastCall!.at(-1) as unknown as {
+    message: string;
+    detail: string;
+  };
   return `${options.message} | ${options.detail}`;
 }
 
@@ -55,6 +58,7 @@ describe('a handed-over program', () => {
     expect(shownDetail()).toBe('Could not open Notepad from nope | No machine "nope".');
     backend.handlers.launchApp = async () => ({
       launched: false,
+      client: null,
       fix: { text: 'Install FreeRDP.', commands: ['sudo apt install freerdp3-x11'] },
     });
     await openProgram(shell, { machine: 'win11', app: 'Notepad' });
