@@ -30,9 +30,9 @@ describe('the layer rules', () => {
     expect(
       await ruleIds('renderer/src/made-up.ts', "export { MACHINE_LABEL } from '../../app/core/engine/labels';\n"),
     ).toContain('boundaries/dependencies');
-    expect(await ruleIds('app/cli/made-up.ts', "export { singleInstance } from '../main/instance';\n")).toContain(
-      'boundaries/dependencies',
-    );
+    expect(
+      await ruleIds('app/cli/made-up.ts', "export { singleInstance } from '../main/instance-routing';\n"),
+    ).toContain('boundaries/dependencies');
   }, 120_000);
 
   it('let a downward import through', async () => {

@@ -5,7 +5,7 @@ import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
  * Our page is served from this privileged scheme (`porthole://app/index.html`), not from file://: a
  * file:// page may read other local files with the GrantFileProtocolExtraPrivileges fuse on (the
  * released app turns it off, build/after-pack.mjs), and every file:// URL shares one opaque origin.
- * Registered before app ready (registerPageScheme in index.ts), handled by servePage.
+ * Registered before app ready (page-scheme.ts registerPageScheme), handled by servePage.
  */
 export const PAGE_SCHEME = 'porthole';
 export const PAGE_HOST = 'app';

@@ -1,4 +1,6 @@
-import type { LaunchArgs } from './instance';
+import type { LaunchArgs } from './instance-routing';
+import type { MainWindow } from './main-window';
+import type { TrayController } from './tray-controller';
 
 /**
  * What end-to-end tests may reach in the main process (through Playwright's `electronApp.evaluate`),
@@ -27,4 +29,24 @@ export function installTestHooks(env: NodeJS.ProcessEnv, hooks: TestHooks): Test
   if (!testHooksEnabled(env)) return undefined;
   (globalThis as Record<string, unknown>)[TEST_HOOKS_GLOBAL] = hooks;
   return hooks;
+}
+
+/** The hooks over the shell's tray and main window; `calls` and `secondInstances` fill as they come. */
+export function shellTestHooks(
+  tray: Pick<TrayController, 'item' | 'itemIds'>,
+  main: Pick<MainWindow, 'current'>,
+): TestHooks {
+  return {
+    clickTrayItem: (id) => {
+      const item = tray.item(id);
+      if (!item || !item.enabled) return false;
+      (item.click as () => void)();
+      return true;
+    },
+    trayItemIds: () => tray.itemIds(),
+    calls: [],
+    secondInstances: [],
+    mainWindowVisible: () => main.current()?.isVisible() ?? false,
+    hideMainWindow: () => main.current()?.hide(),
+  };
 }

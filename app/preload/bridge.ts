@@ -58,14 +58,17 @@ async function call(ipc: BridgeIpc, channel: string, ...args: unknown[]): Promis
   return unwrap(result);
 }
 
-/**
- * Builds what `window.porthole` holds: one function per contract action, `subscribe`,
- * `pathForFile` and the desktop helpers. Functions and plain data only: never ipcRenderer.
- */
-export function createBridge({ ipc, getPathForFile }: BridgeDeps): PortholeBridge {
-  const listeners = new Map<EventName, Set<Listener>>();
+/** Errors the main process ends a stream with, as a BridgeError; anything else is no error. */
+function streamError(error: unknown): BridgeError | undefined {
+  const e = error as { code?: unknown; message?: unknown; remedy?: unknown } | null;
+  return e && typeof e.code === 'string' && typeof e.message === 'string'
+    ? bridgeError(e.code as ErrorCode, e.message, typeof e.remedy === 'string' ? e.remedy : undefined)
+    : undefined;
+}
 
-  // One listener for every event, fanned out here: the page never touches IPC.
+/** `subscribe`: one IPC listener for every event, fanned out here, so the page never touches IPC. */
+function eventSubscriptions(ipc: BridgeIpc): PortholeBridge['subscribe'] {
+  const listeners = new Map<EventName, Set<Listener>>();
   ipc.on(IPC_EVENT_CHANNEL, (_event, name, payload) => {
     if (!isEventName(name)) return;
     for (const listener of [...(listeners.get(name) ?? [])]) {
@@ -76,8 +79,24 @@ export function createBridge({ ipc, getPathForFile }: BridgeDeps): PortholeBridg
       }
     }
   });
+  const subscribe = (event: EventName, listener: Listener): (() => void) => {
+    if (!isEventName(event)) throw new TypeError(`Porthole has no event named "${String(event)}".`);
+    if (typeof listener !== 'function') throw new TypeError('subscribe needs a listener function.');
+    let set = listeners.get(event);
+    if (!set) {
+      set = new Set();
+      listeners.set(event, set);
+    }
+    set.add(listener);
+    return () => {
+      listeners.get(event)?.delete(listener);
+    };
+  };
+  return subscribe as PortholeBridge['subscribe'];
+}
 
-  // Streams: the page's id for each, its item and end callbacks. Main sends to this page only.
+/** `openStream`: the page's id for each stream, its item and end callbacks. Main sends to this page only. */
+function streamOpener(ipc: BridgeIpc): PortholeBridge['openStream'] {
   const streams = new Map<number, { onItem: Listener; onEnd?: (error?: BridgeError) => void }>();
   let nextStreamId = 1;
   ipc.on(IPC_STREAM_ITEM_CHANNEL, (_event, sid, item) => {
@@ -87,12 +106,7 @@ export function createBridge({ ipc, getPathForFile }: BridgeDeps): PortholeBridg
     if (typeof sid !== 'number') return;
     const s = streams.get(sid);
     streams.delete(sid);
-    const e = error as { code?: unknown; message?: unknown; remedy?: unknown } | null;
-    s?.onEnd?.(
-      e && typeof e.code === 'string' && typeof e.message === 'string'
-        ? bridgeError(e.code as ErrorCode, e.message, typeof e.remedy === 'string' ? e.remedy : undefined)
-        : undefined,
-    );
+    s?.onEnd?.(streamError(error));
   });
   const openStream = (
     stream: unknown,
@@ -113,13 +127,12 @@ export function createBridge({ ipc, getPathForFile }: BridgeDeps): PortholeBridg
       if (streams.delete(sid)) void call(ipc, IPC_STREAM_CLOSE_CHANNEL, sid).catch(() => undefined);
     };
   };
+  return openStream as unknown as PortholeBridge['openStream'];
+}
 
-  const actionFunctions = {} as Record<ActionName, (request?: unknown) => Promise<unknown>>;
-  for (const name of actionNames) {
-    actionFunctions[name] = (request?: unknown) => call(ipc, IPC_CALL_CHANNEL, name, request ?? {});
-  }
-
-  const desktop: DesktopBridge = {
+/** The shell-only helpers (`window.porthole.desktop`), one IPC channel each. */
+function desktopHelpers(ipc: BridgeIpc): DesktopBridge {
+  return {
     readClipboard: async () => (await call(ipc, DESKTOP_CHANNELS.readClipboard)) as string,
     writeClipboard: async (text) => {
       await call(ipc, DESKTOP_CHANNELS.writeClipboard, text);
@@ -140,26 +153,24 @@ export function createBridge({ ipc, getPathForFile }: BridgeDeps): PortholeBridg
     saveTextFile: async (text, suggestedName, privateFile) =>
       (await call(ipc, DESKTOP_CHANNELS.saveTextFile, text, suggestedName, privateFile)) as string | null,
   };
+}
 
-  const subscribe = (event: EventName, listener: Listener): (() => void) => {
-    if (!isEventName(event)) throw new TypeError(`Porthole has no event named "${String(event)}".`);
-    if (typeof listener !== 'function') throw new TypeError('subscribe needs a listener function.');
-    let set = listeners.get(event);
-    if (!set) {
-      set = new Set();
-      listeners.set(event, set);
-    }
-    set.add(listener);
-    return () => {
-      listeners.get(event)?.delete(listener);
-    };
-  };
-
+/**
+ * Builds what `window.porthole` holds: one function per contract action, `subscribe`,
+ * `pathForFile` and the desktop helpers. Functions and plain data only: never ipcRenderer.
+ */
+export function createBridge({ ipc, getPathForFile }: BridgeDeps): PortholeBridge {
+  const subscribe = eventSubscriptions(ipc);
+  const openStream = streamOpener(ipc);
+  const actionFunctions = {} as Record<ActionName, (request?: unknown) => Promise<unknown>>;
+  for (const name of actionNames) {
+    actionFunctions[name] = (request?: unknown) => call(ipc, IPC_CALL_CHANNEL, name, request ?? {});
+  }
   return {
     ...actionFunctions,
     subscribe,
     openStream,
     pathForFile: (file: File) => getPathForFile(file),
-    desktop,
+    desktop: desktopHelpers(ipc),
   } as unknown as PortholeBridge;
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { actOnArgs, handedLaunch, parseArgs, routeArgv, secondInstanceArgv, type InstanceActions } from './instance';
+import {
+  actOnArgs,
+  handedLaunch,
+  parseArgs,
+  routeArgv,
+  secondInstanceArgv,
+  type InstanceActions,
+} from './instance-routing';
 
 function recorder(): InstanceActions & { log: string[] } {
   const log: string[] = [];
