@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { MachineView, SnapshotProgress, SnapshotView } from '@porthole/api';
 import { porthole } from '../api/porthole';
-import { formatBytes } from '../app/format';
+import { formatBytes } from '@porthole/api/bytes';
 import { Dialog } from '../ui/Dialog';
-import { errorText } from '../ui/errors';
+import { errorText } from '../ui/error-text';
 import './snapshots.css';
 
 type Confirm = { kind: 'restore' | 'delete'; snapshot: SnapshotView } | null;

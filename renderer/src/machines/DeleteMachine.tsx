@@ -2,8 +2,8 @@ import { useEffect, useState } from 'react';
 import type { DeletePlan, MachineView, SnapshotView } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { Dialog } from '../ui/Dialog';
-import { errorText } from '../ui/errors';
-import { formatBytes } from '../app/format';
+import { errorText } from '../ui/error-text';
+import { formatBytes } from '@porthole/api/bytes';
 // Its keep/delete choices are the form's choice rows.
 import '../machine-form/machine-form.css';
 

@@ -3,7 +3,7 @@ import type { MachineView } from '@porthole/api';
 import { desktopBridge } from '../api/desktop';
 import { porthole } from '../api/porthole';
 import { useAction } from '../app/use-action';
-import { navigate } from '../app/hooks';
+import { navigate } from '../app/hash-route';
 import { FixCommands } from '../check/FixCommands';
 import { machineRoute, NameForReaders } from './names';
 

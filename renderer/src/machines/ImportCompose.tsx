@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type ChangeEvent, type RefObject } from 'r
 import type { ActionResponse } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { Dialog } from '../ui/Dialog';
-import { errorText } from '../ui/errors';
+import { errorText } from '../ui/error-text';
 
 type Result = ActionResponse<'importCompose'>;
 

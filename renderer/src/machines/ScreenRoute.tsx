@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { phaseLabels, type MachineView } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { desktopBridge } from '../api/desktop';
-import { navigate } from '../app/hooks';
+import { navigate } from '../app/hash-route';
 import { DropZone } from '../drop';
 import { Screen } from '../screen';
 import { RemoteDesktopNotice } from '../screen/RemoteDesktopNotice';
