@@ -17,6 +17,37 @@ export function fixApplies(machine: MachineView): boolean {
   return fix !== 'software-emulation' || machine.kvm;
 }
 
+/** Make room: the button, then the folder whose disk needs free space (the backend names it). */
+function MakeRoomFix({
+  busy,
+  name,
+  folder,
+  onMakeRoom,
+}: {
+  busy: boolean;
+  name: string;
+  folder: string | null;
+  onMakeRoom: () => void;
+}) {
+  return (
+    <>
+      <button className="primary" disabled={busy} onClick={onMakeRoom}>
+        Make room…
+        <NameForReaders name={name} />
+      </button>
+      {folder ? (
+        <div data-testid="make-room-folder">
+          <p>
+            Free space on the disk that holds this folder (delete files there or elsewhere on that disk), then start
+            again:
+          </p>
+          <FixCommands commands={[folder]} />
+        </div>
+      ) : null}
+    </>
+  );
+}
+
 /**
  * The remedy the backend offers on a failure (`failure.fix`), as one button that the backend applies
  * (`fixMachine`), so the app, the web host and the CLI fix a machine the same way.
@@ -71,31 +102,18 @@ export function FailureFix({ machine }: { machine: MachineView }) {
       break;
     case 'make-room':
       body = (
-        <>
-          <button
-            className="primary"
-            disabled={busy}
-            onClick={() =>
-              run(async () => {
-                const result = await api.fixMachine({ id, fix });
-                setFolder(result.folder ?? null);
-                await desktop?.openMachineFolder(id);
-              })
-            }
-          >
-            Make room…
-            <NameForReaders name={machine.name} />
-          </button>
-          {folder ? (
-            <div data-testid="make-room-folder">
-              <p>
-                Free space on the disk that holds this folder (delete files there or elsewhere on that disk), then start
-                again:
-              </p>
-              <FixCommands commands={[folder]} />
-            </div>
-          ) : null}
-        </>
+        <MakeRoomFix
+          busy={busy}
+          name={machine.name}
+          folder={folder}
+          onMakeRoom={() =>
+            run(async () => {
+              const result = await api.fixMachine({ id, fix });
+              setFolder(result.folder ?? null);
+              await desktop?.openMachineFolder(id);
+            })
+          }
+        />
       );
       break;
     default:
