@@ -3,7 +3,7 @@ import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { machineView } from '../testing/fake-api';
 import { PhaseAnnouncer } from './PhaseAnnouncer';
-import { redirectOf } from './hooks';
+import { redirectOf } from './hash-route';
 
 afterEach(cleanup);
 

@@ -1,5 +1,5 @@
 import type { HostReport } from '@porthole/api';
-import { navigate } from '../app/hooks';
+import { navigate } from '../app/hash-route';
 import { plural, withStatus } from './report';
 
 /** On the machine list: a check fails now (the engine went away, say). Says which, and links to the checklist. */

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { HostReport } from '@porthole/api';
-import { navigate } from '../app/hooks';
+import { navigate } from '../app/hash-route';
 import { withStatus } from './report';
 
 const CONTINUED_KEY = 'porthole.checklist.continued';

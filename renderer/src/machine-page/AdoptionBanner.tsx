@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ActionResponse } from '@porthole/api';
 import { porthole } from '../api/porthole';
-import { errorText } from '../ui/errors';
+import { errorText } from '../ui/error-text';
 
 type Adoptable = ActionResponse<'adoptableContainers'>[number];
 

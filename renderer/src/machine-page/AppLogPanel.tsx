@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { porthole } from '../api/porthole';
-import { errorText } from '../ui/errors';
+import { errorText } from '../ui/error-text';
 
 /** Porthole's own log (lifecycle, errors, engine reconnects): its last lines and where the file is. */
 export function AppLogPanel() {

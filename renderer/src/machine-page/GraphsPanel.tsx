@@ -1,7 +1,7 @@
 import { useMemo, useRef } from 'react';
 import type uPlot from 'uplot';
 import type { MachineView } from '@porthole/api';
-import { formatBytes } from '../app/format';
+import { formatBytes } from '@porthole/api/bytes';
 import { axisWidth, byteTicks, percentTicks } from './axis-ticks';
 import { memoryFloor, memoryNow } from './memory';
 import { toSeries, type StatsSeries } from '../stats/series';

@@ -1,6 +1,6 @@
 import { useRef, type KeyboardEvent } from 'react';
 import type { MachineView } from '@porthole/api';
-import { navigate } from '../app/hooks';
+import { navigate } from '../app/hash-route';
 import { MACHINE_TABS } from './tabs';
 import { MachineActions } from '../machines/MachineActions';
 import { PhaseChip } from '../machines/MachineCard';

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { USB_DEVICES_MAX, usbKey, type UsbDeviceRef, type UsbListing } from '@porthole/api';
 import { porthole } from '../api/porthole';
-import { errorText } from '../ui/errors';
+import { errorText } from '../ui/error-text';
 import './usb.css';
 
 interface Row {

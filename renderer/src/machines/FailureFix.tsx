@@ -3,7 +3,7 @@ import type { MachineView } from '@porthole/api';
 import { desktopBridge } from '../api/desktop';
 import { porthole } from '../api/porthole';
 import { useAction } from '../app/use-action';
-import { navigate } from '../app/hooks';
+import { navigate } from '../app/hash-route';
 import { FixCommands } from '../check/FixCommands';
 import { machineRoute, NameForReaders } from './names';
 
@@ -15,6 +15,37 @@ export function fixApplies(machine: MachineView): boolean {
   const fix = machine.status.failure?.fix;
   if (!fix) return false;
   return fix !== 'software-emulation' || machine.kvm;
+}
+
+/** Make room: the button, then the folder whose disk needs free space (the backend names it). */
+function MakeRoomFix({
+  busy,
+  name,
+  folder,
+  onMakeRoom,
+}: {
+  busy: boolean;
+  name: string;
+  folder: string | null;
+  onMakeRoom: () => void;
+}) {
+  return (
+    <>
+      <button className="primary" disabled={busy} onClick={onMakeRoom}>
+        Make room…
+        <NameForReaders name={name} />
+      </button>
+      {folder ? (
+        <div data-testid="make-room-folder">
+          <p>
+            Free space on the disk that holds this folder (delete files there or elsewhere on that disk), then start
+            again:
+          </p>
+          <FixCommands commands={[folder]} />
+        </div>
+      ) : null}
+    </>
+  );
 }
 
 /**
@@ -71,31 +102,18 @@ export function FailureFix({ machine }: { machine: MachineView }) {
       break;
     case 'make-room':
       body = (
-        <>
-          <button
-            className="primary"
-            disabled={busy}
-            onClick={() =>
-              run(async () => {
-                const result = await api.fixMachine({ id, fix });
-                setFolder(result.folder ?? null);
-                await desktop?.openMachineFolder(id);
-              })
-            }
-          >
-            Make room…
-            <NameForReaders name={machine.name} />
-          </button>
-          {folder ? (
-            <div data-testid="make-room-folder">
-              <p>
-                Free space on the disk that holds this folder (delete files there or elsewhere on that disk), then start
-                again:
-              </p>
-              <FixCommands commands={[folder]} />
-            </div>
-          ) : null}
-        </>
+        <MakeRoomFix
+          busy={busy}
+          name={machine.name}
+          folder={folder}
+          onMakeRoom={() =>
+            run(async () => {
+              const result = await api.fixMachine({ id, fix });
+              setFolder(result.folder ?? null);
+              await desktop?.openMachineFolder(id);
+            })
+          }
+        />
       );
       break;
     default:

@@ -1,16 +1,7 @@
 import { useEffect, useRef, useState, type ChangeEvent, type RefObject } from 'react';
-import type { ActionResponse } from '@porthole/api';
 import { porthole } from '../api/porthole';
-import { Dialog } from '../ui/Dialog';
-import { errorText } from '../ui/errors';
-
-type Result = ActionResponse<'importCompose'>;
-
-type Flow =
-  | { step: 'idle' }
-  | { step: 'importing'; file: string }
-  | { step: 'refused'; file: string; message: string }
-  | { step: 'done'; file: string; result: Result; request: { yaml: string; baseDir?: string } };
+import { ImportComposeDialogs, type ImportFlow } from './ImportComposeDialogs';
+import { errorText } from '../ui/error-text';
 
 /**
  * The folder of a picked file: Electron's preload knows its full path; the web host's upload does
@@ -23,35 +14,6 @@ function folderOf(file: File): string | undefined {
   return path.slice(0, path.lastIndexOf('/')) || '/';
 }
 
-/** The import's summary: what was made or found, what can be adopted, and what was not carried over. */
-function Summary({ result }: { result: Result }) {
-  return (
-    <>
-      {result.machines.map((m) => (
-        <p key={m.id}>
-          Imported <strong>{m.name}</strong>.
-        </p>
-      ))}
-      {result.notes.map((n) => (
-        <p key={n}>{n}</p>
-      ))}
-      {result.adoptable.map((a) => (
-        <p key={a.containerId} data-testid="import-adoptable">
-          The container “{a.name}”{a.running ? ' (running)' : ''} already uses {a.storageDir}. Nothing was imported:
-          adopt it so that one container keeps using that Windows disk.
-        </p>
-      ))}
-      {result.warnings.length > 0 && (
-        <ul className="muted">
-          {result.warnings.map((w) => (
-            <li key={w}>{w}</li>
-          ))}
-        </ul>
-      )}
-    </>
-  );
-}
-
 /** "Import a dockur compose file…": a compose.yml such as dockur's README gives becomes a machine on the Windows it installed. */
 export function ImportCompose({
   className = 'ghost',
@@ -62,7 +24,7 @@ export function ImportCompose({
   pickRef?: RefObject<(() => void) | null>;
 }) {
   const input = useRef<HTMLInputElement>(null);
-  const [flow, setFlow] = useState<Flow>({ step: 'idle' });
+  const [flow, setFlow] = useState<ImportFlow>({ step: 'idle' });
   useEffect(() => {
     if (!pickRef) return;
     pickRef.current = () => input.current?.click();
@@ -106,41 +68,7 @@ export function ImportCompose({
         data-testid="import-compose-file"
         onChange={(e) => void onPick(e)}
       />
-      {flow.step === 'importing' && (
-        <Dialog title={`Importing ${flow.file}`} actions={null}>
-          <p>Reading the file and looking for a Windows already installed…</p>
-        </Dialog>
-      )}
-      {flow.step === 'refused' && (
-        <Dialog
-          title={`${flow.file} was not imported`}
-          tone="danger"
-          onClose={close}
-          actions={<button onClick={close}>Close</button>}
-        >
-          <p role="alert">{flow.message}</p>
-        </Dialog>
-      )}
-      {flow.step === 'done' && (
-        <Dialog
-          title={
-            flow.result.machines.length > 0 ? `Imported ${flow.file}` : `${flow.file} is already running in a container`
-          }
-          onClose={close}
-          actions={
-            <>
-              <button onClick={close}>Close</button>
-              {flow.result.adoptable.length > 0 && (
-                <button className="primary" onClick={() => void submit(flow.file, flow.request, true)}>
-                  Adopt {flow.result.adoptable.length > 1 ? 'the containers' : `“${flow.result.adoptable[0]!.name}”`}
-                </button>
-              )}
-            </>
-          }
-        >
-          <Summary result={flow.result} />
-        </Dialog>
-      )}
+      <ImportComposeDialogs flow={flow} close={close} onAdopt={(file, request) => void submit(file, request, true)} />
     </>
   );
 }

@@ -2,15 +2,44 @@ import { useState } from 'react';
 import { canRestart, canShowScreen, canStart, canStop, type MachineView } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { useAction } from '../app/use-action';
-import { navigate } from '../app/hooks';
-import { Dialog } from '../ui/Dialog';
+import { navigate } from '../app/hash-route';
 import { MenuButton, type MenuItem } from '../ui/Menu';
 import { WorkNotes } from '../ui/WorkNotes';
-import { errorText } from '../ui/errors';
+import { errorText } from '../ui/error-text';
 import { fileNameFor, saveText } from '../machine-page/download';
 import { DeleteMachine } from './DeleteMachine';
 import { FailureFix, fixApplies } from './FailureFix';
+import { ForceOffDialog } from './ForceOffDialog';
 import { machineRoute, NameForReaders } from './names';
+
+/** The machine's menu: what its state allows besides the primary action (and, on a tile, the way to its page's tabs). */
+function menuItems(
+  machine: MachineView,
+  where: 'tile' | 'page',
+  busy: boolean,
+  run: (op: () => Promise<unknown>) => void,
+  on: { forceOff: () => void; exportCompose: () => void; remove: () => void },
+): MenuItem[] {
+  const { status, id } = machine;
+  const api = porthole();
+  const items: MenuItem[] = [];
+  // A failure whose fix is the primary action: starting as it is would fail the same way, so it is not offered.
+  if (status.failure && fixApplies(machine) && canStart(status))
+    items.push({ label: 'Start without the fix', onSelect: () => run(() => api.startMachine({ id })) });
+  if (canRestart(status))
+    items.push({ label: 'Restart', disabled: busy, onSelect: () => run(() => api.restartMachine({ id })) });
+  if (canStop(status) && status.running)
+    items.push({ label: 'Shut down', disabled: busy, onSelect: () => run(() => api.stopMachine({ id })) });
+  if (status.running) items.push({ label: 'Force off…', danger: true, onSelect: on.forceOff });
+  if (where === 'tile') {
+    items.push({ label: 'Settings', onSelect: () => navigate(machineRoute(id, 'settings')) });
+    items.push({ label: 'Details and logs', onSelect: () => navigate(machineRoute(id, 'overview')) });
+    items.push({ label: 'Apps', onSelect: () => navigate(machineRoute(id, 'apps')) });
+  }
+  items.push({ label: 'Export as compose file…', onSelect: on.exportCompose });
+  items.push({ label: 'Delete…', danger: true, onSelect: on.remove });
+  return items;
+}
 
 /**
  * What can be done to a machine, as one primary action for its state (Start, Show screen, its failure's
@@ -57,22 +86,11 @@ export function MachineActions({
   else if (canShowScreen(status)) main = primary('Show screen', () => onOpenScreen(id));
   else if (canStart(status)) main = primary('Start', () => run(() => api.startMachine({ id })));
 
-  const items: MenuItem[] = [];
-  // A failure whose fix is the primary action: starting as it is would fail the same way, so it is not offered.
-  if (status.failure && fixApplies(machine) && canStart(status))
-    items.push({ label: 'Start without the fix', onSelect: () => run(() => api.startMachine({ id })) });
-  if (canRestart(status))
-    items.push({ label: 'Restart', disabled: busy, onSelect: () => run(() => api.restartMachine({ id })) });
-  if (canStop(status) && status.running)
-    items.push({ label: 'Shut down', disabled: busy, onSelect: () => run(() => api.stopMachine({ id })) });
-  if (status.running) items.push({ label: 'Force off…', danger: true, onSelect: () => setConfirmForce(true) });
-  if (where === 'tile') {
-    items.push({ label: 'Settings', onSelect: () => navigate(machineRoute(id, 'settings')) });
-    items.push({ label: 'Details and logs', onSelect: () => navigate(machineRoute(id, 'overview')) });
-    items.push({ label: 'Apps', onSelect: () => navigate(machineRoute(id, 'apps')) });
-  }
-  items.push({ label: 'Export as compose file…', onSelect: () => void exportCompose() });
-  items.push({ label: 'Delete…', danger: true, onSelect: () => setDeleting(true) });
+  const items = menuItems(machine, where, busy, run, {
+    forceOff: () => setConfirmForce(true),
+    exportCompose: () => void exportCompose(),
+    remove: () => setDeleting(true),
+  });
 
   return (
     <>
@@ -89,29 +107,14 @@ export function MachineActions({
         </p>
       ) : null}
       {confirmForce && status.running ? (
-        <Dialog
-          title={`Force ${name} off?`}
-          tone="danger"
-          onClose={() => setConfirmForce(false)}
-          actions={
-            <>
-              <button onClick={() => setConfirmForce(false)}>Cancel</button>
-              <button
-                className="danger"
-                onClick={() => {
-                  setConfirmForce(false);
-                  run(() => api.forceStopMachine({ id }));
-                }}
-              >
-                Force off now
-              </button>
-            </>
-          }
-        >
-          <p>
-            Windows gets no chance to shut down: unsaved work is lost, and Windows may check its disk at the next start.
-          </p>
-        </Dialog>
+        <ForceOffDialog
+          name={name}
+          onCancel={() => setConfirmForce(false)}
+          onForceOff={() => {
+            setConfirmForce(false);
+            run(() => api.forceStopMachine({ id }));
+          }}
+        />
       ) : null}
       {deleting ? (
         <DeleteMachine machine={machine} onClose={() => setDeleting(false)} onDeleted={() => navigate('/')} />

@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import { canShowScreen, phaseLabels, versionName, type MachineView } from '@porthole/api';
-import { navigate } from '../app/hooks';
-import { phaseTone, progressText } from './phase';
+import { navigate } from '../app/hash-route';
+import { phaseTone, progressText } from './phase-words';
 import { MachineActions } from './MachineActions';
 import { TilePicture } from './TilePicture';
 import { machineRoute } from './names';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { porthole } from '../api/porthole';
-import { errorText } from '../ui/errors';
+import { errorText } from '../ui/error-text';
 
 /**
  * The machine's Windows password (for Remote Desktop and the lock screen): hidden until revealed,

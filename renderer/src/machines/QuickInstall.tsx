@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
 import { versionName, type CreationDefaults } from '@porthole/api';
 import { porthole } from '../api/porthole';
-import { navigate } from '../app/hooks';
+import { navigate } from '../app/hash-route';
 import { needsSoftwareEmulation } from '../machine-form/form/checks';
 import { draftFromForm, newMachineForm } from '../machine-form/form/machine-form';
-import { errorText } from '../ui/errors';
+import { errorText } from '../ui/error-text';
 import { startAndWatch } from '../wizard/start';
 import { ImportCompose } from './ImportCompose';
 

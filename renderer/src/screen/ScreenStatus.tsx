@@ -1,6 +1,6 @@
 import type { MachinePhase, MachineStatus } from '@porthole/api';
 import type { ConnectionSnapshot } from './screen-connection';
-import { formatBytes } from '../app/format';
+import { formatBytes } from '@porthole/api/bytes';
 
 /** What the machine is doing while there is no screen to show, in a sentence's words. */
 const phaseHeading: Record<MachinePhase, string> = {

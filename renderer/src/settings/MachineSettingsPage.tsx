@@ -13,10 +13,10 @@ import {
   type MachineView,
 } from '@porthole/api';
 import { porthole } from '../api/porthole';
-import { navigate } from '../app/hooks';
+import { navigate } from '../app/hash-route';
 import { DeleteMachine } from '../machines/DeleteMachine';
 import { UsbDevicesSection } from '../machine-page/UsbDevicesSection';
-import { phaseTone } from '../machines/phase';
+import { phaseTone } from '../machines/phase-words';
 import { AccountFields, LocaleFields } from '../machine-form/controls/AccountFields';
 import { ResourceFields } from '../machine-form/controls/ResourceFields';
 import {
@@ -38,7 +38,7 @@ import {
   type MachineForm,
 } from '../machine-form/form/machine-form';
 import { Dialog } from '../ui/Dialog';
-import { errorText } from '../ui/errors';
+import { errorText } from '../ui/error-text';
 import { Field } from '../ui/Field';
 import '../ui/ui.css';
 import '../machine-form/machine-form.css';

@@ -1,6 +1,6 @@
 import { useMemo, useRef } from 'react';
 import type uPlot from 'uplot';
-import { formatBytes } from '../app/format';
+import { formatBytes } from '@porthole/api/bytes';
 import { toSeries } from './series';
 import { UPlotChart } from './UPlotChart';
 import { useMachineStats } from './use-machine-stats';

@@ -1,13 +1,8 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
+import { useMenu, type MenuItem } from './use-menu';
 import './ui.css';
 
-export interface MenuItem {
-  label: string;
-  onSelect(): void;
-  disabled?: boolean;
-  /** Deleting, forcing off: shown in the danger colour. */
-  danger?: boolean;
-}
+export type { MenuItem } from './use-menu';
 
 /**
  * A menu button after WAI-ARIA's menu button pattern: Enter, Space or Arrow Down open it on its first
@@ -29,88 +24,8 @@ export function MenuButton({
   className?: string;
   testId?: string;
 }) {
-  const [open, setOpen] = useState(false);
-  const [active, setActive] = useState(0);
-  const button = useRef<HTMLButtonElement>(null);
-  const menu = useRef<HTMLUListElement>(null);
-  const menuId = useId();
-  const enabled = items.map((item, i) => (item.disabled ? -1 : i)).filter((i) => i >= 0);
-
-  const openAt = (index: number | undefined): void => {
-    if (index === undefined) return;
-    setActive(index);
-    setOpen(true);
-  };
-  const close = (refocus: boolean): void => {
-    setOpen(false);
-    if (refocus) button.current?.focus();
-  };
-
-  useEffect(() => {
-    if (!open) return;
-    menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]')[active]?.focus();
-  }, [open, active]);
-
-  useEffect(() => {
-    if (!open) return;
-    const onDown = (e: MouseEvent): void => {
-      const target = e.target as Node;
-      if (!menu.current?.contains(target) && !button.current?.contains(target)) setOpen(false);
-    };
-    document.addEventListener('mousedown', onDown);
-    return () => document.removeEventListener('mousedown', onDown);
-  }, [open]);
-
-  const onButtonKey = (e: KeyboardEvent): void => {
-    if (e.key === 'ArrowDown' || e.key === 'Enter' || e.key === ' ') {
-      e.preventDefault();
-      openAt(enabled[0]);
-    } else if (e.key === 'ArrowUp') {
-      e.preventDefault();
-      openAt(enabled[enabled.length - 1]);
-    }
-  };
-
-  const move = (step: number): void => {
-    const at = enabled.indexOf(active);
-    setActive(enabled[(at + step + enabled.length) % enabled.length]!);
-  };
-  const choose = (item: MenuItem): void => {
-    if (item.disabled) return;
-    close(true);
-    item.onSelect();
-  };
-  const onMenuKey = (e: KeyboardEvent): void => {
-    switch (e.key) {
-      case 'ArrowDown':
-        e.preventDefault();
-        return move(1);
-      case 'ArrowUp':
-        e.preventDefault();
-        return move(-1);
-      case 'Home':
-        e.preventDefault();
-        return setActive(enabled[0] ?? 0);
-      case 'End':
-        e.preventDefault();
-        return setActive(enabled[enabled.length - 1] ?? 0);
-      case 'Escape':
-        e.preventDefault();
-        e.stopPropagation();
-        return close(true);
-      case 'Tab':
-        return close(false);
-      case 'Enter':
-      case ' ': {
-        e.preventDefault();
-        const item = items[active];
-        if (item) choose(item);
-        return;
-      }
-      default:
-        return;
-    }
-  };
+  const { open, active, setActive, button, menu, menuId, enabled, openAt, close, choose, onButtonKey, onMenuKey } =
+    useMenu(items);
 
   return (
     <span className="menu-anchor">

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { cultureName, DEFAULT_IMAGE, findVersion, languageName, type CreationDefaults } from '@porthole/api';
-import { formatBytes } from '../app/format';
+import { formatBytes } from '@porthole/api/bytes';
 import { windowsShareName } from '../machine-form/controls/StorageFields';
 import {
   needsSoftwareEmulation,

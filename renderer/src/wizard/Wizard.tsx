@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { CreationDefaults, MachineView } from '@porthole/api';
 import { porthole } from '../api/porthole';
-import { errorText } from '../ui/errors';
+import { errorText } from '../ui/error-text';
 import { WizardForm } from './WizardForm';
 import '../ui/ui.css';
 import '../machine-form/machine-form.css';

@@ -8,7 +8,7 @@ import {
   type MachineView,
 } from '@porthole/api';
 import { porthole } from '../api/porthole';
-import { navigate } from '../app/hooks';
+import { navigate } from '../app/hash-route';
 import { useIsoDropClaim } from '../drop/claim';
 import { AccountFields, LocaleFields } from '../machine-form/controls/AccountFields';
 import { ResourceFields } from '../machine-form/controls/ResourceFields';
@@ -38,7 +38,7 @@ import {
   type MachineForm,
 } from '../machine-form/form/machine-form';
 import { Field } from '../ui/Field';
-import { errorText } from '../ui/errors';
+import { errorText } from '../ui/error-text';
 import { clearOfferedIso, offeredIso } from './handoff';
 import { ExistingInstallChoice } from './ExistingInstall';
 import { Review } from './Review';

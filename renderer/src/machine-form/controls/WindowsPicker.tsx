@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { findVersion, versionFamilies, windowsVersions, type WindowsVersion } from '@porthole/api';
 import { desktopBridge } from '../../api/desktop';
-import { formatBytes } from '../../app/format';
+import { formatBytes } from '@porthole/api/bytes';
 import type { IsoCheck } from '../form/checks';
 import { describeIso, isoOutcome } from '../form/iso';
 import type { WindowsSource } from '../form/machine-form';

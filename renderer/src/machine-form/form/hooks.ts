@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { validateHostPath, validateIsoPath, type CreationDefaults } from '@porthole/api';
 import { porthole } from '../../api/porthole';
-import { errorText } from '../../ui/errors';
+import { errorText } from '../../ui/error-text';
 import type { ExistingInstallFound, IsoCheck } from './checks';
 
 /** How long typing may pause before Porthole asks the backend about a path. */

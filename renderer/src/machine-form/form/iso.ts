@@ -1,5 +1,5 @@
 import { isWindowsSetupMedia, type IsoInfo } from '@porthole/api';
-import { formatBytes } from '../../app/format';
+import { formatBytes } from '@porthole/api/bytes';
 
 /** The file name of a path: `/home/ada/Win11.iso` -> `Win11.iso`. */
 export function fileName(path: string): string {

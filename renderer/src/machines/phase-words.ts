@@ -1,5 +1,5 @@
 import type { MachinePhase, MachineStatus } from '@porthole/api';
-import { formatBytes } from '../app/format';
+import { formatBytes } from '@porthole/api/bytes';
 
 export type PhaseTone = 'idle' | 'busy' | 'good' | 'bad';
 

@@ -1,1 +1,0 @@
-export { formatBytes } from '@porthole/api/bytes';
