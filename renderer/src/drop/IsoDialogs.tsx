@@ -3,13 +3,13 @@ import { changeWarnings, type CreationDefaults, type IsoInfo, type MachineView }
 import { porthole } from '../api/porthole';
 import { navigate } from '../app/hooks';
 import { needsSoftwareEmulation } from '../machine-form/form/checks';
-import { describeIso, fileName, isoOutcome, nameFromIso } from '../machine-form/form/iso';
+import { describeIso, fileName, isoOutcome, nameFromIso } from '../machine-form/form/iso-choice';
 import { probablyInstalled, settingsOf, suggestName } from '../machine-form/form/machine-form';
 import { Dialog } from '../ui/Dialog';
 import { WorkNotes } from '../ui/WorkNotes';
 import { errorText } from '../ui/errors';
 import { offerIsoToWizard } from '../wizard/handoff';
-import { startAndWatch } from '../wizard/start';
+import { startAndWatch } from '../wizard/start-and-settle';
 
 interface ConfirmProps {
   path: string;

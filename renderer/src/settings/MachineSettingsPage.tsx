@@ -15,7 +15,7 @@ import {
 import { porthole } from '../api/porthole';
 import { navigate } from '../app/hooks';
 import { DeleteMachine } from '../machines/DeleteMachine';
-import { UsbDevicesSection } from '../machine-page/UsbDevicesSection';
+import { UsbDevicesSection } from './UsbDevicesSection';
 import { phaseTone } from '../machines/phase';
 import { AccountFields, LocaleFields } from '../machine-form/controls/AccountFields';
 import { ResourceFields } from '../machine-form/controls/ResourceFields';
@@ -27,7 +27,7 @@ import {
 } from '../machine-form/controls/StorageFields';
 import { WindowsPicker } from '../machine-form/controls/WindowsPicker';
 import { diskRange, formErrors, formWarnings, type FormContext } from '../machine-form/form/checks';
-import { useFolderChecks, useHostDefaults, useIsoCheck } from '../machine-form/form/hooks';
+import { useFolderChecks, useHostDefaults, useIsoCheck } from '../machine-form/form/host-checks';
 import {
   changesBetween,
   formFromMachine,

@@ -8,7 +8,7 @@ import {
   type IsoCheck,
   type Problems,
 } from '../machine-form/form/checks';
-import { describeIso } from '../machine-form/form/iso';
+import { describeIso } from '../machine-form/form/iso-choice';
 import type { FormField, MachineForm } from '../machine-form/form/machine-form';
 import { STEPS, stepOf } from './steps';
 

@@ -27,8 +27,8 @@ import {
   type FormContext,
   type Problems,
 } from '../machine-form/form/checks';
-import { useExistingInstall, useFolderChecks, useHostDefaults, useIsoCheck } from '../machine-form/form/hooks';
-import { nameFromIso } from '../machine-form/form/iso';
+import { useExistingInstall, useFolderChecks, useHostDefaults, useIsoCheck } from '../machine-form/form/host-checks';
+import { nameFromIso } from '../machine-form/form/iso-choice';
 import {
   draftFromForm,
   newMachineFolder,
@@ -42,7 +42,7 @@ import { errorText } from '../ui/errors';
 import { clearOfferedIso, offeredIso } from './handoff';
 import { ExistingInstallChoice } from './ExistingInstall';
 import { Review } from './Review';
-import { startAndWatch } from './start';
+import { startAndWatch } from './start-and-settle';
 import { STEPS, stepOf } from './steps';
 
 /** `#/new`: a new machine in four steps. Measures the host first: every default comes from it. */

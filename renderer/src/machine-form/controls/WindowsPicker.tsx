@@ -3,7 +3,7 @@ import { findVersion, versionFamilies, windowsVersions, type WindowsVersion } fr
 import { desktopBridge } from '../../api/desktop';
 import { formatBytes } from '../../app/format';
 import type { IsoCheck } from '../form/checks';
-import { describeIso, isoOutcome } from '../form/iso';
+import { describeIso, isoOutcome } from '../form/iso-choice';
 import type { WindowsSource } from '../form/machine-form';
 import { Field, FieldMessage } from '../../ui/Field';
 
