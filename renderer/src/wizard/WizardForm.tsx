@@ -13,8 +13,6 @@ import { WizardStepBody } from './WizardStepBody';
 import { WizardStepHeader } from './WizardStepHeader';
 import { WizardStepNav } from './WizardStepNav';
 
-/** `#/new`: a new machine in four steps. Measures the host first: every default comes from it. */
-
 /** An ISO dropped on the window while the wizard is open becomes its ISO (shown on the first step). */
 function useDroppedIso(update: (part: Partial<MachineForm>) => void, setStep: (step: number) => void): void {
   const onDroppedIso = useCallback(
@@ -26,6 +24,8 @@ function useDroppedIso(update: (part: Partial<MachineForm>) => void, setStep: (s
   );
   useIsoDropClaim('Drop the ISO to install the new machine from it', onDroppedIso);
 }
+
+/** `#/new`: a new machine in four steps. Measures the host first: every default comes from it. */
 
 /** The wizard's steps, from the defaults measured for this computer. */
 export function WizardForm({ initial, machines }: { initial: CreationDefaults; machines: readonly MachineView[] }) {

@@ -1,10 +1,10 @@
 import type { ReactNode } from 'react';
+import type { Problems } from '../machine-form/form/checks';
 import { AccountStep } from './AccountStep';
 import { ResourcesStep } from './ResourcesStep';
 import { Review } from './Review';
 import type { WizardStep } from './steps';
 import type { WizardFormState } from './use-wizard-form';
-import type { Problems } from '../machine-form/form/checks';
 import { WindowsStep } from './WindowsStep';
 
 /** The current step's controls (or the review). */
