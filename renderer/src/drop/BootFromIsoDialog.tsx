@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react';
 import { changeWarnings, type MachineView } from '@porthole/api';
 import { porthole } from '../api/porthole';
-import { fileName } from '../machine-form/form/iso';
+import { fileName } from '../machine-form/form/iso-choice';
 import { probablyInstalled, settingsOf } from '../machine-form/form/machine-form';
 import { Dialog } from '../ui/Dialog';
 import { WorkNotes } from '../ui/WorkNotes';
 import { errorText } from '../ui/error-text';
-import { startAndWatch } from '../wizard/start';
+import { startAndWatch } from '../wizard/start-and-settle';
 import { IsoFacts, type ConfirmProps, type WorkReport } from './IsoFacts';
 
 /** Set the machine's DVD to the ISO, then start it (or restart it when running): each failure said in plain words. */

@@ -1,5 +1,5 @@
 import type { IsoInfo } from '@porthole/api';
-import { describeIso, isoOutcome } from '../machine-form/form/iso';
+import { describeIso, isoOutcome } from '../machine-form/form/iso-choice';
 
 /** What a confirmation dialog for a dropped ISO is given. */
 export interface ConfirmProps {

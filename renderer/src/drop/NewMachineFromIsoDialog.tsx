@@ -3,13 +3,13 @@ import type { CreationDefaults, MachineView } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { navigate } from '../app/hash-route';
 import { needsSoftwareEmulation } from '../machine-form/form/checks';
-import { fileName, nameFromIso } from '../machine-form/form/iso';
+import { fileName, nameFromIso } from '../machine-form/form/iso-choice';
 import { suggestName } from '../machine-form/form/machine-form';
 import { Dialog } from '../ui/Dialog';
 import { WorkNotes } from '../ui/WorkNotes';
 import { errorText } from '../ui/error-text';
 import { offerIsoToWizard } from '../wizard/handoff';
-import { startAndWatch } from '../wizard/start';
+import { startAndWatch } from '../wizard/start-and-settle';
 import { IsoFacts, type ConfirmProps, type WorkReport } from './IsoFacts';
 
 /** Create the machine booting from the ISO, then start it: each failure said in plain words. */

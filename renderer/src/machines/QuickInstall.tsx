@@ -5,7 +5,7 @@ import { navigate } from '../app/hash-route';
 import { needsSoftwareEmulation } from '../machine-form/form/checks';
 import { draftFromForm, newMachineForm } from '../machine-form/form/machine-form';
 import { errorText } from '../ui/error-text';
-import { startAndWatch } from '../wizard/start';
+import { startAndWatch } from '../wizard/start-and-settle';
 import { ImportCompose } from './ImportCompose';
 
 /**

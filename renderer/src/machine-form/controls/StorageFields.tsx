@@ -1,10 +1,8 @@
-import { DEFAULT_IMAGE, type CreationDefaults, type SharedFolder } from '@porthole/api';
+import { DEFAULT_IMAGE, type CreationDefaults } from '@porthole/api';
 import { EMULATION_CONSENT } from '../../machines/emulation-consent';
 import { desktopBridge } from '../../api/desktop';
 import { gibFloor } from '../form/machine-form';
 import { Field, FieldMessage } from '../../ui/Field';
-
-export const MAX_SHARED_FOLDERS = 3;
 
 /** Free space, as the hint under a storage folder says it. */
 export function freeSpaceText(host: CreationDefaults | null, measuring: boolean): string {
@@ -90,114 +88,6 @@ export function StorageField({
         </div>
       )}
     </Field>
-  );
-}
-
-/** Where shared folder number `index` appears inside Windows (the image names them Data, Data2, Data3). */
-export function windowsShareName(index: number): string {
-  return `\\\\host.lan\\Data${index === 0 ? '' : index + 1}`;
-}
-
-/** Up to three host folders, each read-only or not, shown as Windows sees them. */
-export function SharedFoldersEditor({
-  folders,
-  onChange,
-  error,
-  missing,
-  engineHost,
-}: {
-  folders: SharedFolder[];
-  /** A remote engine's computer: the folders are there, typed as paths there, never picked here. */
-  engineHost?: string | undefined;
-  onChange: (folders: SharedFolder[]) => void;
-  error?: string | undefined;
-  /** Paths found not to exist. */
-  missing?: ReadonlySet<string>;
-}) {
-  const desktop = engineHost ? null : desktopBridge();
-  const update = (index: number, part: Partial<SharedFolder>): void =>
-    onChange(folders.map((f, i) => (i === index ? { ...f, ...part } : f)));
-  const full = folders.length >= MAX_SHARED_FOLDERS;
-  return (
-    <fieldset className="shared-folders">
-      <legend>Shared folders</legend>
-      <p className="field-hint">
-        {engineHost ? (
-          <span data-testid="shared-remote">
-            Folders of {engineHost}, the computer the engine runs machines on (type their paths there; folders of this
-            computer cannot be shared),{' '}
-          </span>
-        ) : (
-          'Folders of this computer '
-        )}
-        that Windows sees on its network: the first as <code>{windowsShareName(0)}</code>, also drive Z:.
-      </p>
-      {folders.length > 0 ? (
-        <p className="notice" role="note">
-          Programs inside Windows can read every file in a shared folder and, unless it is read-only, change or delete
-          them. Share only folders you mean to, and prefer read-only.
-        </p>
-      ) : null}
-      <ol className="shared-list">
-        {folders.map((folder, index) => (
-          <li key={index} className="shared-row" data-testid={`shared-folder-${index + 1}`}>
-            <div className="path-row">
-              <input
-                aria-label={`Shared folder ${index + 1}`}
-                aria-invalid={missing?.has(folder.hostPath.trim()) ? true : undefined}
-                value={folder.hostPath}
-                placeholder="/home/you/Documents"
-                spellCheck={false}
-                autoComplete="off"
-                onChange={(e) => update(index, { hostPath: e.target.value })}
-              />
-              {desktop ? (
-                <button
-                  type="button"
-                  onClick={() => {
-                    void desktop.pickFolder().then((picked) => {
-                      if (picked) update(index, { hostPath: picked });
-                    });
-                  }}
-                >
-                  Choose…
-                </button>
-              ) : null}
-              <button
-                type="button"
-                className="ghost"
-                aria-label={`Remove shared folder ${index + 1}`}
-                onClick={() => onChange(folders.filter((_, i) => i !== index))}
-              >
-                Remove
-              </button>
-            </div>
-            <div className="shared-meta">
-              <label className="checkbox-row">
-                <input
-                  type="checkbox"
-                  checked={folder.readOnly}
-                  aria-label={`Shared folder ${index + 1} is read-only`}
-                  onChange={(e) => update(index, { readOnly: e.target.checked })}
-                />
-                Read-only: Windows cannot change it
-              </label>
-              <span className="muted">
-                In Windows: <code>{windowsShareName(index)}</code>
-                {index === 0 ? ' (drive Z:)' : ''}
-              </span>
-            </div>
-          </li>
-        ))}
-      </ol>
-      <FieldMessage error={error} />
-      <div>
-        <button type="button" disabled={full} onClick={() => onChange([...folders, { hostPath: '', readOnly: true }])}>
-          Add a shared folder
-        </button>
-        {full ? <span className="muted"> A machine can share at most three folders.</span> : null}
-      </div>
-    </fieldset>
   );
 }
 

@@ -148,6 +148,78 @@ function sharedFolderProblem(form: MachineForm, ctx: FormContext, machineDir: st
   return null;
 }
 
+function ramProblem(form: MachineForm, ctx: FormContext, customIso: string | null): string | null {
+  const limits = ctx.host ? { ramTotalBytes: ctx.host.ramTotalBytes, cpuThreads: ctx.host.cpuThreads } : undefined;
+  if (!isWhole(form.ramGiB)) return 'Memory is a whole number of GB, such as 8.';
+  if (form.ramGiB < MIN_RAM_GIB) return `Give Windows at least ${MIN_RAM_GIB} GB of memory.`;
+  return validateRam(form.ramGiB, limits, form.version, customIso);
+}
+
+function cpuProblem(form: MachineForm, ctx: FormContext): string | null {
+  const limits = ctx.host ? { ramTotalBytes: ctx.host.ramTotalBytes, cpuThreads: ctx.host.cpuThreads } : undefined;
+  if (!isWhole(form.cpuCores)) return 'Processor cores are a whole number, such as 2.';
+  return validateCpu(form.cpuCores, limits);
+}
+
+function diskProblem(form: MachineForm, ctx: FormContext, customIso: string | null): string | null {
+  const disk = diskRange(form, ctx);
+  const free = freeGiB(ctx.host);
+  if (!isWhole(form.diskGiB)) return 'The disk size is a whole number of GB, such as 64.';
+  if (
+    ctx.mode === 'change' &&
+    ctx.currentDiskGiB !== undefined &&
+    validateDiskChange(ctx.currentDiskGiB, form.diskGiB)
+  ) {
+    return validateDiskChange(ctx.currentDiskGiB, form.diskGiB);
+  }
+  if (validateDisk(form.diskGiB, form.version, customIso)) return validateDisk(form.diskGiB, form.version, customIso);
+  if (free !== null && form.diskGiB > disk.max) {
+    return ctx.mode === 'create'
+      ? `Only ${free} GB is free at ${form.storageLocation.trim()}: choose at most ${free} GB, or store the machine where there is more room.`
+      : `Only ${free} GB is free where this machine is stored: the disk can grow to at most ${disk.max} GB.`;
+  }
+  if (ctx.mode === 'create' && free !== null && disk.min > free) {
+    return `${describeWindows(form)} needs a disk of at least ${disk.min} GB, but only ${free} GB is free at ${form.storageLocation.trim()}. Free up space or choose another storage location.`;
+  }
+  return null;
+}
+
+/** The machine's own folder (undefined while the location is unusable), and what is wrong with where it goes. */
+function storageProblem(form: MachineForm, ctx: FormContext): { problem: string | null; machineDir?: string } {
+  if (ctx.mode !== 'create') return { problem: null, machineDir: form.storageLocation };
+  const location = form.storageLocation.trim();
+  // The location is a parent (/mnt, /tmp are fine to put a machine folder in): the system-folder
+  // rules apply to the machine's own folder, as in the backend.
+  const problem = validateHostPath(location, 'storage folder') ?? validateStorageDir(newMachineFolder(form));
+  if (problem) return { problem };
+  const machineDir = newMachineFolder(form);
+  const clash = ctx.others.find((m) => normalizeHostPath(m.storageDir) === normalizeHostPath(machineDir));
+  if (clash) {
+    return {
+      problem: `The machine “${clash.name}” already keeps its disk in ${machineDir}. Choose another name or storage location.`,
+      machineDir,
+    };
+  }
+  return { problem: null, machineDir };
+}
+
+function emulationProblem(form: MachineForm, ctx: FormContext): string | null {
+  if (ctx.mode === 'create' && ctx.host && needsSoftwareEmulation(ctx.host) && !form.softwareEmulation) {
+    return 'Windows cannot use hardware acceleration on this computer: tick the box to run it in software emulation, or create the machine on a computer with KVM.';
+  }
+  // Turning emulation off where KVM cannot work would make the machine fail at its next start: refused here.
+  if (
+    ctx.mode === 'change' &&
+    ctx.currentEmulation &&
+    ctx.host &&
+    needsSoftwareEmulation(ctx.host) &&
+    !form.softwareEmulation
+  ) {
+    return 'Hardware acceleration (KVM) does not work on this computer: without software emulation the machine would fail to start. Keep the box ticked, or fix KVM first (“Check this computer” says how).';
+  }
+  return null;
+}
+
 /** Everything that stops the form from being used, one message per field, each saying what to do. */
 export function formErrors(form: MachineForm, ctx: FormContext): Problems {
   const errors: Problems = {};
@@ -166,59 +238,13 @@ export function formErrors(form: MachineForm, ctx: FormContext): Problems {
   set('username', validateUsername(form.username));
   if (ctx.mode === 'create' || form.password) set('password', validatePassword(form.password));
 
-  const limits = ctx.host ? { ramTotalBytes: ctx.host.ramTotalBytes, cpuThreads: ctx.host.cpuThreads } : undefined;
   const customIso = form.source === 'iso' ? form.customIso.trim() || '/' : null;
-  if (!isWhole(form.ramGiB)) set('ramGiB', 'Memory is a whole number of GB, such as 8.');
-  else if (form.ramGiB < MIN_RAM_GIB) set('ramGiB', `Give Windows at least ${MIN_RAM_GIB} GB of memory.`);
-  else set('ramGiB', validateRam(form.ramGiB, limits, form.version, customIso));
+  set('ramGiB', ramProblem(form, ctx, customIso));
+  set('cpuCores', cpuProblem(form, ctx));
+  set('diskGiB', diskProblem(form, ctx, customIso));
 
-  if (!isWhole(form.cpuCores)) set('cpuCores', 'Processor cores are a whole number, such as 2.');
-  else set('cpuCores', validateCpu(form.cpuCores, limits));
-
-  const disk = diskRange(form, ctx);
-  const free = freeGiB(ctx.host);
-  if (!isWhole(form.diskGiB)) set('diskGiB', 'The disk size is a whole number of GB, such as 64.');
-  else if (
-    ctx.mode === 'change' &&
-    ctx.currentDiskGiB !== undefined &&
-    validateDiskChange(ctx.currentDiskGiB, form.diskGiB)
-  ) {
-    set('diskGiB', validateDiskChange(ctx.currentDiskGiB, form.diskGiB));
-  } else if (validateDisk(form.diskGiB, form.version, customIso)) {
-    set('diskGiB', validateDisk(form.diskGiB, form.version, customIso));
-  } else if (free !== null && form.diskGiB > disk.max) {
-    set(
-      'diskGiB',
-      ctx.mode === 'create'
-        ? `Only ${free} GB is free at ${form.storageLocation.trim()}: choose at most ${free} GB, or store the machine where there is more room.`
-        : `Only ${free} GB is free where this machine is stored: the disk can grow to at most ${disk.max} GB.`,
-    );
-  } else if (ctx.mode === 'create' && free !== null && disk.min > free) {
-    set(
-      'diskGiB',
-      `${describeWindows(form)} needs a disk of at least ${disk.min} GB, but only ${free} GB is free at ${form.storageLocation.trim()}. Free up space or choose another storage location.`,
-    );
-  }
-
-  let machineDir: string | undefined;
-  if (ctx.mode === 'create') {
-    const location = form.storageLocation.trim();
-    // The location is a parent (/mnt, /tmp are fine to put a machine folder in): the system-folder
-    // rules apply to the machine's own folder, as in the backend.
-    const problem = validateHostPath(location, 'storage folder') ?? validateStorageDir(newMachineFolder(form));
-    if (problem) set('storageLocation', problem);
-    else {
-      machineDir = newMachineFolder(form);
-      const clash = ctx.others.find((m) => normalizeHostPath(m.storageDir) === normalizeHostPath(machineDir!));
-      if (clash)
-        set(
-          'storageLocation',
-          `The machine “${clash.name}” already keeps its disk in ${machineDir}. Choose another name or storage location.`,
-        );
-    }
-  } else {
-    machineDir = form.storageLocation;
-  }
+  const storage = storageProblem(form, ctx);
+  set('storageLocation', storage.problem);
 
   if (ctx.mode === 'create' && ctx.existingInstall && !form.useExistingInstall) {
     set(
@@ -227,28 +253,9 @@ export function formErrors(form: MachineForm, ctx: FormContext): Problems {
     );
   }
 
-  set('sharedFolders', sharedFolderProblem(form, ctx, machineDir));
+  set('sharedFolders', sharedFolderProblem(form, ctx, storage.machineDir));
   set('image', validateImage(form.image));
-
-  if (ctx.mode === 'create' && ctx.host && needsSoftwareEmulation(ctx.host) && !form.softwareEmulation) {
-    set(
-      'softwareEmulation',
-      'Windows cannot use hardware acceleration on this computer: tick the box to run it in software emulation, or create the machine on a computer with KVM.',
-    );
-  }
-  // Turning emulation off where KVM cannot work would make the machine fail at its next start: refused here.
-  if (
-    ctx.mode === 'change' &&
-    ctx.currentEmulation &&
-    ctx.host &&
-    needsSoftwareEmulation(ctx.host) &&
-    !form.softwareEmulation
-  ) {
-    set(
-      'softwareEmulation',
-      'Hardware acceleration (KVM) does not work on this computer: without software emulation the machine would fail to start. Keep the box ticked, or fix KVM first (“Check this computer” says how).',
-    );
-  }
+  set('softwareEmulation', emulationProblem(form, ctx));
   return errors;
 }
 

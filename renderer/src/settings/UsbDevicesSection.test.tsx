@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { USB_DEVICES_MAX, type MachineView, type UsbDeviceRef, type UsbListing } from '@porthole/api';
 import { fakeApi, hostDefaults, machineView, type FakeApi } from '../testing/fake-api';
-import { MachineSettingsPage } from '../settings/MachineSettingsPage';
+import { MachineSettingsPage } from './MachineSettingsPage';
 import { UsbDevicesSection } from './UsbDevicesSection';
 
 const state = vi.hoisted(() => ({ fake: null as FakeApi | null }));
