@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ownsContainer } from '../machine/spec';
-import { INSTANCE_FILE, instanceId } from './instance';
+import { INSTANCE_FILE, instanceId } from './config-instance-id';
 
 describe('instanceId', () => {
   let dir: string;
