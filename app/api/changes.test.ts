@@ -4,7 +4,7 @@ import type { MachineSettings } from './machine';
 import { changedFields, changeEffect, changeWarnings, describeChanges } from './changes';
 import { buildContainerSpec, SPEC_LABEL } from '../core/machine/spec';
 
-/** A Porthole configuration's instance id (lifecycle/instance.ts). */
+/** A Porthole configuration's instance id (lifecycle/config-instance-id.ts). */
 const INSTANCE = '0123abcdef456789';
 
 const before: MachineSettings = sampleMachine({

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { MachineView } from '../api';
-import { instanceId } from '../core/lifecycle/instance';
+import { instanceId } from '../core/lifecycle/config-instance-id';
 import { requireBuiltCli, runCli, type CliRun } from '../core/testing/cli';
 import { docker } from '../core/testing/harness';
 

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { forcedHostClass, realHostClass, testHostClass, type HostClass } from '../../app/core/testing/test-host';
 import { testWebHostScript } from '../testbed/testbed';
-import { instanceId } from '../../app/core/lifecycle/instance';
+import { instanceId } from '../../app/core/lifecycle/config-instance-id';
 import { containerName } from '../../app/core/machine/spec';
 
 const run = promisify(execFile);

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hostReportSchema, type HostReport } from '../../api';
 import { checkHost } from './check';
 import { HIDDEN_CPUINFO, makeFakeRoot, type FakeRoot } from '../testing/fake-root';
-import { formatHostReport } from './format';
+import { formatHostReport } from './report-text';
 
 let fake: FakeRoot;
 beforeEach(async () => {

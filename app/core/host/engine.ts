@@ -52,6 +52,8 @@ function installBlock(distro: Distro, ctx: HostContext): { text: string; command
   return { text: install.note ?? 'Install Docker Engine or Podman, then run "porthole check" again.', commands };
 }
 
+type Hint = { text: string; commands: string[] };
+
 export interface EngineCheckInput {
   probes: EngineProbe[];
   distro: Distro;
@@ -67,14 +69,7 @@ export function engineCheck({ probes, distro, installed }: EngineCheckInput, ctx
   const considered = explicit ? [explicit] : probes;
   const worst = [...considered].sort((a, b) => STATE_RANK.indexOf(a.state) - STATE_RANK.indexOf(b.state))[0];
   const other = explicit ? probes.find((p) => p !== explicit && p.state === 'ok') : undefined;
-  const unsetHint = explicit
-    ? {
-        text: other
-          ? ` Or unset DOCKER_HOST to use the engine that answers at ${other.candidate.label}.`
-          : ' Or point DOCKER_HOST at an engine that runs.',
-        commands: other ? ['# or use the engine that answers:', 'unset DOCKER_HOST'] : [],
-      }
-    : { text: '', commands: [] };
+  const unsetHint = unsetDockerHostHint(explicit, other);
   const at = explicit ? `DOCKER_HOST is ${explicit.candidate.label}, but` : '';
   const why = explicit ? `${WHY} Like the docker command, Porthole uses the engine DOCKER_HOST names.` : WHY;
 
@@ -83,39 +78,8 @@ export function engineCheck({ probes, distro, installed }: EngineCheckInput, ctx
   }
   const c = worst.candidate;
   switch (worst.state) {
-    case 'denied': {
-      const podman = /podman/.test(c.realSocketPath ?? '');
-      const rootless = rootlessDockerCommands(distro, ctx.sudo);
-      const commands = podman
-        ? ['systemctl --user enable --now podman.socket']
-        : [
-            '# Option 1: join the docker group (this grants root-equivalent access), then log out and back in',
-            `${ctx.sudo}usermod -aG docker ${ctx.user}`,
-            '# Option 2: rootless Docker, running as you',
-            ...rootless,
-            '# Option 3: Podman, rootless by default',
-            ...installCommands(distro, ctx.sudo).podman,
-          ];
-      return {
-        id: 'engine',
-        title: TITLE,
-        status: 'fail',
-        found: `${at ? `${at} ` : ''}user ${ctx.user} may not use the engine at ${c.label} (permission denied, ${worst.detail}).`,
-        why,
-        fix: podman
-          ? {
-              text: `The system-wide Podman socket is for root. Use your own Podman socket instead; Porthole finds it by itself.${unsetHint.text}`,
-              commands: [...commands, ...unsetHint.commands],
-            }
-          : {
-              text:
-                'Either join the docker group and then log out and back in. Be aware: any member of the docker group can take full root ' +
-                'control of this computer (it can start a container that mounts /). Or run Docker rootless, as your own user, which needs ' +
-                `no such group; Porthole finds its socket ($XDG_RUNTIME_DIR/docker.sock) by itself. Or use Podman, rootless by default.${unsetHint.text}`,
-              commands: [...commands, ...unsetHint.commands],
-            },
-      };
-    }
+    case 'denied':
+      return deniedCheck(worst, at, unsetHint, why, distro, ctx);
     case 'refused':
       return {
         id: 'engine',
@@ -175,6 +139,60 @@ export function engineCheck({ probes, distro, installed }: EngineCheckInput, ctx
     case 'ok':
       return missingCheck(worst, explicit, distro, installed, unsetHint, why, ctx);
   }
+}
+
+/** DOCKER_HOST names an engine that does not work: unsetting it is a way out (to the one that answers, when one does). */
+function unsetDockerHostHint(explicit: EngineProbe | undefined, other: EngineProbe | undefined): Hint {
+  if (!explicit) return { text: '', commands: [] };
+  return {
+    text: other
+      ? ` Or unset DOCKER_HOST to use the engine that answers at ${other.candidate.label}.`
+      : ' Or point DOCKER_HOST at an engine that runs.',
+    commands: other ? ['# or use the engine that answers:', 'unset DOCKER_HOST'] : [],
+  };
+}
+
+/** The engine's socket refuses this user: the docker group (root-equivalent), rootless Docker or Podman. */
+function deniedCheck(
+  worst: EngineProbe,
+  at: string,
+  unsetHint: Hint,
+  why: string,
+  distro: Distro,
+  ctx: HostContext,
+): CheckResult {
+  const c = worst.candidate;
+  const podman = /podman/.test(c.realSocketPath ?? '');
+  const rootless = rootlessDockerCommands(distro, ctx.sudo);
+  const commands = podman
+    ? ['systemctl --user enable --now podman.socket']
+    : [
+        '# Option 1: join the docker group (this grants root-equivalent access), then log out and back in',
+        `${ctx.sudo}usermod -aG docker ${ctx.user}`,
+        '# Option 2: rootless Docker, running as you',
+        ...rootless,
+        '# Option 3: Podman, rootless by default',
+        ...installCommands(distro, ctx.sudo).podman,
+      ];
+  return {
+    id: 'engine',
+    title: TITLE,
+    status: 'fail',
+    found: `${at ? `${at} ` : ''}user ${ctx.user} may not use the engine at ${c.label} (permission denied, ${worst.detail}).`,
+    why,
+    fix: podman
+      ? {
+          text: `The system-wide Podman socket is for root. Use your own Podman socket instead; Porthole finds it by itself.${unsetHint.text}`,
+          commands: [...commands, ...unsetHint.commands],
+        }
+      : {
+          text:
+            'Either join the docker group and then log out and back in. Be aware: any member of the docker group can take full root ' +
+            'control of this computer (it can start a container that mounts /). Or run Docker rootless, as your own user, which needs ' +
+            `no such group; Porthole finds its socket ($XDG_RUNTIME_DIR/docker.sock) by itself. Or use Podman, rootless by default.${unsetHint.text}`,
+          commands: [...commands, ...unsetHint.commands],
+        },
+  };
 }
 
 function missingCheck(

@@ -9,6 +9,6 @@ export {
   type EngineSource,
 } from './engine-candidates';
 export { apiAtLeast, resolveEngineEndpoint } from './engine-probe';
-export { formatHostReport } from './format';
+export { formatHostReport } from './report-text';
 export { DEFAULT_DISK_BYTES, MIN_RAM_BYTES, minimumDiskBytesFor } from './resources';
 export { watchHost, type WatchHostOptions } from './watch';

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hostReportSchema } from '../../api';
 import { makeFakeRoot, type FakeRoot } from '../testing/fake-root';
 import { checkHost } from './check';
-import { formatHostReport } from './format';
+import { formatHostReport } from './report-text';
 import { appArmorCommands, appArmorProfile, appImageSandboxCheck, type AppImageSandboxFindings } from './sandbox';
 
 let fake: FakeRoot;

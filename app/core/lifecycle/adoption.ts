@@ -39,7 +39,7 @@ export interface AdoptableContainer {
 }
 
 export interface AdoptionContext {
-  /** This configuration's instance id (lifecycle/instance.ts). */
+  /** This configuration's instance id (lifecycle/config-instance-id.ts). */
   instance: string;
   /** The machines Porthole has records for: id -> storage folder. */
   storageDirs: ReadonlyMap<string, string>;

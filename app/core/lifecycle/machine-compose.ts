@@ -22,6 +22,15 @@ import type { MachineState } from './machine-state';
 import type { MachinesDeps } from './machines-deps';
 import { containersOn, oemPath, pathPolicy } from './record-rules';
 
+/** One service of an imported file, as a draft with its machine's name. */
+type ImportDraft = ReturnType<typeof fromCompose>['drafts'][number];
+/** What an import made so far, and what it says of it. */
+interface ImportDone {
+  machines: MachineView[];
+  warnings: string[];
+  notes: string[];
+}
+
 /** Machines to and from compose files: the export that runs one on its own, the import (which may adopt). */
 export class MachineCompose {
   constructor(
@@ -42,8 +51,27 @@ export class MachineCompose {
     yaml: string,
     opts: { baseDir?: string; adopt?: boolean } = {},
   ): Promise<ActionResponse<'importCompose'>> {
+    const { named, services, warnings } = this.readImport(yaml, opts.baseDir);
+    const { adoptable, adopt } = await this.planImport(named, services);
+    if (adoptable.length > 0 && !opts.adopt) return { machines: [], warnings, notes: [], adoptable };
+
+    const done: ImportDone = { machines: [], warnings, notes: [] };
+    for (const [index, draft] of named.entries()) {
+      const container = adopt.get(index);
+      // The container is what ran this service: adopting it keeps one container on the disk.
+      if (container) await this.adoptImported(container, services[index]!, done);
+      else await this.createImported(draft, done);
+    }
+    return { ...done, adoptable: [] };
+  }
+
+  /** The file's Windows services as drafts, each with a name no other machine has (a renaming is said). */
+  private readImport(
+    yaml: string,
+    baseDir: string | undefined,
+  ): { named: ImportDraft[]; services: string[]; warnings: string[] } {
     const { drafts, services, warnings } = fromCompose(yaml, {
-      ...(opts.baseDir ? { baseDir: opts.baseDir } : {}),
+      ...(baseDir ? { baseDir } : {}),
       homeDir: homeOf(this.deps.env),
     });
     if (drafts.length === 0) {
@@ -63,8 +91,17 @@ export class MachineCompose {
       taken.push(name);
       return { ...d, name };
     });
-    // The path policy for every service first (each against the others too): a bad folder in the
-    // last service leaves nothing half-imported.
+    return { named, services, warnings };
+  }
+
+  /**
+   * The path policy for every service first (each against the others too): a bad folder in the
+   * last service leaves nothing half-imported. Also the containers already on a service's storage folder.
+   */
+  private async planImport(
+    named: ImportDraft[],
+    services: string[],
+  ): Promise<{ adoptable: ActionResponse<'importCompose'>['adoptable']; adopt: Map<number, BoundContainer> }> {
     const ids = this.deps.store.list().map((r) => r.settings.id);
     const planned: PathPolicy['others'][number][] = [];
     const adoptable: ActionResponse<'importCompose'>['adoptable'] = [];
@@ -99,64 +136,62 @@ export class MachineCompose {
       });
       adopt.set(index, container);
     }
-    if (adoptable.length > 0 && !opts.adopt) return { machines: [], warnings, notes: [], adoptable };
+    return { adoptable, adopt };
+  }
 
-    const machines: MachineView[] = [];
-    const notes: string[] = [];
-    for (const [index, { ports, oemDir: userOem, ...draft }] of named.entries()) {
-      const container = adopt.get(index);
-      if (container) {
-        // The container is what ran this service: adopting it keeps one container on the disk.
-        const adopted = await this.adoption.adoptContainer(container.containerId);
-        machines.push(adopted.machine);
-        warnings.push(...adopted.warnings);
-        const found = await readExistingInstall(container.storageDir, this.deps.engineHostFs);
-        const state = found.installed
-          ? `, with ${versionName(adopted.machine.version)} installed in ${adopted.machine.storageDir}${found.diskGiB !== undefined ? ` (${found.diskGiB} GB disk)` : ''}`
-          : '';
-        notes.push(
-          `Adopted the container “${container.name}” (service “${services[index]}”) as “${adopted.machine.name}”${state}.`,
-        );
-        continue;
-      }
-      const found = draft.storageDir
-        ? await readExistingInstall(draft.storageDir, this.deps.engineHostFs)
-        : { installed: false };
-      if (
-        draft.storageDir &&
-        found.diskGiB !== undefined &&
-        (draft.diskGiB === undefined || draft.diskGiB < found.diskGiB)
-      ) {
-        // The image never shrinks a disk: the machine's setting says what the disk really is.
-        draft.diskGiB = found.diskGiB;
-      }
-      if (found.diskGiB !== undefined || found.installed) {
-        // Windows Setup already ran with the image's own defaults where the file set none: those are
-        // its account and language (Porthole's defaults would give a Remote Desktop login that fails).
-        draft.username ??= FALLBACK_USERNAME;
-        draft.password ??= DEFAULT_PASSWORD;
-        draft.language ??= DEFAULT_LANGUAGE;
-        draft.screen ??= { ...DEFAULT_SCREEN };
-      }
-      const { warnings: said, ...machine } = await this.actions.create(draft, ports ?? {}, {
-        installed: found.installed,
-      });
-      machines.push(machine);
-      // What create warns of (a storage folder that already held files, a read-only sensitive share) goes with the import's warnings.
-      warnings.push(...(said ?? []).map((w) => `“${machine.name}”: ${w}`));
-      if (userOem) warnings.push(...(await this.importUserOem(machine, userOem, found.installed)));
-      if (found.installed) {
-        const disk = found.diskGiB !== undefined ? ` (${found.diskGiB} GB disk)` : '';
-        notes.push(
-          `Found ${versionName(draft.version ?? DEFAULT_VERSION)} installed in ${machine.storageDir}${disk}: “${machine.name}” starts straight into it.`,
-        );
-      } else if (found.diskGiB !== undefined) {
-        notes.push(
-          `${machine.storageDir} holds a Windows disk whose installation has not finished: the first start of “${machine.name}” continues it.`,
-        );
-      }
+  /** The service's container adopted as a machine, with what its disk holds said. */
+  private async adoptImported(container: BoundContainer, service: string, done: ImportDone): Promise<void> {
+    const adopted = await this.adoption.adoptContainer(container.containerId);
+    done.machines.push(adopted.machine);
+    done.warnings.push(...adopted.warnings);
+    const found = await readExistingInstall(container.storageDir, this.deps.engineHostFs);
+    const state = found.installed
+      ? `, with ${versionName(adopted.machine.version)} installed in ${adopted.machine.storageDir}${found.diskGiB !== undefined ? ` (${found.diskGiB} GB disk)` : ''}`
+      : '';
+    done.notes.push(
+      `Adopted the container “${container.name}” (service “${service}”) as “${adopted.machine.name}”${state}.`,
+    );
+  }
+
+  /** A new machine from the service's draft, starting into a Windows already installed in its folder. */
+  private async createImported({ ports, oemDir: userOem, ...draft }: ImportDraft, done: ImportDone): Promise<void> {
+    const { warnings } = done;
+    const found = draft.storageDir
+      ? await readExistingInstall(draft.storageDir, this.deps.engineHostFs)
+      : { installed: false };
+    if (
+      draft.storageDir &&
+      found.diskGiB !== undefined &&
+      (draft.diskGiB === undefined || draft.diskGiB < found.diskGiB)
+    ) {
+      // The image never shrinks a disk: the machine's setting says what the disk really is.
+      draft.diskGiB = found.diskGiB;
     }
-    return { machines, warnings, notes, adoptable: [] };
+    if (found.diskGiB !== undefined || found.installed) {
+      // Windows Setup already ran with the image's own defaults where the file set none: those are
+      // its account and language (Porthole's defaults would give a Remote Desktop login that fails).
+      draft.username ??= FALLBACK_USERNAME;
+      draft.password ??= DEFAULT_PASSWORD;
+      draft.language ??= DEFAULT_LANGUAGE;
+      draft.screen ??= { ...DEFAULT_SCREEN };
+    }
+    const { warnings: said, ...machine } = await this.actions.create(draft, ports ?? {}, {
+      installed: found.installed,
+    });
+    done.machines.push(machine);
+    // What create warns of (a storage folder that already held files, a read-only sensitive share) goes with the import's warnings.
+    warnings.push(...(said ?? []).map((w) => `“${machine.name}”: ${w}`));
+    if (userOem) warnings.push(...(await this.importUserOem(machine, userOem, found.installed)));
+    if (found.installed) {
+      const disk = found.diskGiB !== undefined ? ` (${found.diskGiB} GB disk)` : '';
+      done.notes.push(
+        `Found ${versionName(draft.version ?? DEFAULT_VERSION)} installed in ${machine.storageDir}${disk}: “${machine.name}” starts straight into it.`,
+      );
+    } else if (found.diskGiB !== undefined) {
+      done.notes.push(
+        `${machine.storageDir} holds a Windows disk whose installation has not finished: the first start of “${machine.name}” continues it.`,
+      );
+    }
   }
 
   async exportCompose(id: string): Promise<string> {

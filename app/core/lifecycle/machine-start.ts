@@ -1,3 +1,4 @@
+import type Docker from 'dockerode';
 import { join } from 'node:path';
 import { PortholeError } from '../../api';
 import type { EngineClient } from '../engine/client';
@@ -7,6 +8,7 @@ import { writeOemFiles } from '../machine/oem';
 import { buildContainerSpec, SPEC_LABEL } from '../machine/spec';
 import { makeStorageFolder } from '../storage/ownership';
 import { assertStorageAllowed } from '../storage/paths';
+import type { MachineSession } from '../session/machine-session';
 import type { MachineRecord } from '../store/machine-store';
 import type { MachineState } from './machine-state';
 import type { MachinesDeps } from './machines-deps';
@@ -127,6 +129,25 @@ export class MachineStarter {
       await engine.remove(container.Id);
       container = null;
     }
+    await this.createAndStart(id, engine, { session, spec, container, record, saved });
+  }
+
+  /**
+   * The container made (unless the one found is kept), started, and its host ports saved once it runs;
+   * `saved`: the ports the record had before this start.
+   */
+  private async createAndStart(
+    id: string,
+    engine: EngineClient,
+    run: {
+      session: MachineSession;
+      spec: Docker.ContainerCreateOptions;
+      container: Docker.ContainerInspectInfo | null;
+      record: MachineRecord;
+      saved: MachineRecord['settings']['ports'];
+    },
+  ): Promise<void> {
+    const { session, spec, container, record, saved } = run;
     const { ports } = record.settings;
     // A refusal Porthole can explain (no /dev/kvm, a port taken meanwhile, a full disk) is the machine's failure, with its fix.
     const refused = (r: StartRefusal): void =>

@@ -7,7 +7,7 @@ import { INSTALL_MARKER } from '../machine/oem';
 import { MachineSession } from '../session/machine-session';
 import { bootMediaOf } from '../session/media';
 import type { ExternalChange, MachineRecord } from '../store/machine-store';
-import { instanceId } from './instance';
+import { instanceId } from './config-instance-id';
 import type { MachinesDeps } from './machines-deps';
 import { KeyedSerial } from './serial';
 
@@ -54,7 +54,7 @@ export class MachineState {
 
   constructor(private readonly deps: MachinesDeps) {}
 
-  /** This configuration's instance id (lifecycle/instance.ts): every container lookup keeps to it. */
+  /** This configuration's instance id (lifecycle/config-instance-id.ts): every container lookup keeps to it. */
   get instance(): string {
     this.instanceCache ??= instanceId(this.deps.configDir);
     return this.instanceCache;

@@ -360,13 +360,8 @@ function notWindows(service: Record<string, unknown>): string | undefined {
   return `its image ${image} is not dockurr/windows, and nothing in it says it is a Windows machine (a folder at ${STORAGE_TARGET} with one of the variables ${[...WINDOWS_ENV].join(', ')}, or Porthole's ${NAME_KEY})`;
 }
 
-/**
- * The Windows machines in a compose file, for import: services of the dockur image, or of another image
- * whose settings say Windows (see notWindows). Every other service is skipped, saying why; everything
- * Porthole cannot keep is named in `warnings`. A file of more services than a person means is refused.
- * `baseDir` (the compose file's folder) and `homeDir` place relative (`./windows`) and `~` paths.
- */
-export function fromCompose(text: string, opts: PathContext = {}): ImportResult {
+/** A compose file's `services` mapping; refused when the text is not a compose file of services. */
+function composeServices(text: string): Record<string, unknown> {
   // A UTF-16 file read as UTF-8 (or any binary file) is full of NULs: say what it is, not "no services".
   if (text.includes('\u0000')) {
     throw new PortholeError(
@@ -393,7 +388,48 @@ export function fromCompose(text: string, opts: PathContext = {}): ImportResult 
       'Choose the compose.yml that runs Windows.',
     );
   }
-  const entries = Object.entries(services);
+  return services;
+}
+
+/** One Windows service of an imported file as a draft; what cannot be kept goes to `found`. */
+function serviceDraft(key: string, raw: Record<string, unknown>, opts: PathContext, found: Findings): ImportedDraft {
+  const label = `service "${key}"`;
+  const refuse = (t: string): void => void found.errors.push(`${label}: ${t}`);
+  const service = uninterpolate(raw, '', refuse) as Record<string, unknown>;
+  const image = scalar(service.image)!;
+  const say = (t: string): void => void found.warnings.push(`${label}: ${t}`);
+  serviceSettings(service, say);
+  const env = composeEnv(service.environment, say, refuse);
+  // The name Porthole wrote follows the names rule as any other way of naming a machine does.
+  const given = service[NAME_KEY] === undefined ? undefined : scalar(service[NAME_KEY]);
+  const problem = given === undefined ? null : nameProblem(normalizeName(given), 'machine');
+  if (problem) refuse(`its ${NAME_KEY}: ${problem}`);
+  const draft = draftFromParts(
+    {
+      label,
+      name: given !== undefined && !problem ? normalizeName(given) : (scalar(service.container_name) ?? key),
+      image,
+      env,
+      mounts: composeMounts(service.volumes, opts, refuse),
+      ports: composePorts(service.ports),
+    },
+    found,
+  );
+  // What the image itself runs with where the file sets nothing (compose runs it so), not Porthole's own defaults.
+  const set = new Set(env.map(([k]) => k));
+  if (!set.has('RAM_SIZE')) draft.ramGiB ??= IMAGE_DEFAULTS.ramGiB;
+  if (!set.has('CPU_CORES')) draft.cpuCores ??= IMAGE_DEFAULTS.cpuCores;
+  return draft;
+}
+
+/**
+ * The Windows machines in a compose file, for import: services of the dockur image, or of another image
+ * whose settings say Windows (see notWindows). Every other service is skipped, saying why; everything
+ * Porthole cannot keep is named in `warnings`. A file of more services than a person means is refused.
+ * `baseDir` (the compose file's folder) and `homeDir` place relative (`./windows`) and `~` paths.
+ */
+export function fromCompose(text: string, opts: PathContext = {}): ImportResult {
+  const entries = Object.entries(composeServices(text));
   if (entries.length > MAX_COMPOSE_SERVICES) {
     throw new PortholeError(
       'INVALID_ARGUMENT',
@@ -418,34 +454,8 @@ export function fromCompose(text: string, opts: PathContext = {}): ImportResult 
     );
   }
   for (const [key, raw] of windows) {
-    const label = `service "${key}"`;
-    const refuse = (t: string): void => void found.errors.push(`${label}: ${t}`);
-    const service = uninterpolate(raw, '', refuse) as Record<string, unknown>;
-    const image = scalar(service.image)!;
-    const say = (t: string): void => void found.warnings.push(`${label}: ${t}`);
-    serviceSettings(service, say);
     names.push(key);
-    const env = composeEnv(service.environment, say, refuse);
-    // The name Porthole wrote follows the names rule as any other way of naming a machine does.
-    const given = service[NAME_KEY] === undefined ? undefined : scalar(service[NAME_KEY]);
-    const problem = given === undefined ? null : nameProblem(normalizeName(given), 'machine');
-    if (problem) refuse(`its ${NAME_KEY}: ${problem}`);
-    const draft = draftFromParts(
-      {
-        label,
-        name: given !== undefined && !problem ? normalizeName(given) : (scalar(service.container_name) ?? key),
-        image,
-        env,
-        mounts: composeMounts(service.volumes, opts, refuse),
-        ports: composePorts(service.ports),
-      },
-      found,
-    );
-    // What the image itself runs with where the file sets nothing (compose runs it so), not Porthole's own defaults.
-    const set = new Set(env.map(([k]) => k));
-    if (!set.has('RAM_SIZE')) draft.ramGiB ??= IMAGE_DEFAULTS.ramGiB;
-    if (!set.has('CPU_CORES')) draft.cpuCores ??= IMAGE_DEFAULTS.cpuCores;
-    drafts.push(draft);
+    drafts.push(serviceDraft(key, raw, opts, found));
   }
   refuseFindings(
     found,

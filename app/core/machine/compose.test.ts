@@ -8,7 +8,7 @@ import { fromCompose, parseComposeDuration } from './compose-import';
 import { isDockurImage, parseImageBoolean, parseSizeGiB, settingsFromContainer } from './dockur-settings';
 import { buildContainerSpec } from './spec';
 
-/** A Porthole configuration's instance id (lifecycle/instance.ts). */
+/** A Porthole configuration's instance id (lifecycle/config-instance-id.ts). */
 const INSTANCE = '0123abcdef456789';
 
 const OEM = '/home/ada/.local/share/porthole/oem/win11';

@@ -163,133 +163,154 @@ export const WINDOWS_ENV = new Set(['VERSION', 'USERNAME', 'PASSWORD', 'LANGUAGE
 /** What the image runs with where nothing is set (its RAM_SIZE=4G, CPU_CORES=2): what compose gives a file that sets none. */
 export const IMAGE_DEFAULTS = { ramGiB: 4, cpuCores: 2 } as const;
 
+/** One environment variable being read into a draft, and what reading it may say or leave for after. */
+interface EnvRead {
+  draft: ImportedDraft;
+  key: string;
+  /** The value trimmed (the password alone is read untrimmed, from `raw`). */
+  value: string;
+  raw: string;
+  say(text: string): void;
+  refuse(text: string): void;
+  /** The value as one of the image's booleans; refused (undefined) when it is none. */
+  flag(): boolean | undefined;
+  /** What only the whole environment settles: WIDTH with HEIGHT, the shares' read-only flag, the keys left out. */
+  seen: { sambaReadOnly: boolean; width?: number; height?: number; left: string[] };
+}
+
+function readVersion({ draft, value, refuse }: EnvRead): void {
+  const known = findVersion(value);
+  if (known) draft.version = known.id;
+  else if (isVersionUrl(value)) draft.version = value;
+  else
+    refuse(
+      `Porthole does not know VERSION "${value}": use a version it lists (such as 11, 10 or 2022) or the http(s) address of an ISO.`,
+    );
+}
+
+function readSize({ draft, key, value, say, refuse }: EnvRead): void {
+  const what = key === 'RAM_SIZE' ? 'ram' : 'disk';
+  const gib = parseSizeGiB(value, what);
+  if (gib === undefined || gib <= 0) {
+    refuse(`${key}="${value}" is not a size (it needs a number such as 8G).`);
+    return;
+  }
+  // Memory rounds down (never more than asked); the disk rounds up (it can never shrink).
+  const whole = what === 'ram' ? Math.max(1, Math.floor(gib)) : Math.ceil(gib);
+  if (whole !== gib) say(`${key}="${value}" is rounded to ${whole} GB.`);
+  if (what === 'ram') draft.ramGiB = whole;
+  else draft.diskGiB = whole;
+}
+
+function readLanguage({ draft, value, refuse }: EnvRead): void {
+  const language = findLanguage(value);
+  if (language) draft.language = language.culture;
+  else refuse(`LANGUAGE="${value}" is not a language Windows is published in.`);
+  // `fr_BE` downloads French, as the image reads it; the Belgian part becomes the region.
+  const culture = value.replace(/_/g, '-');
+  if (language && isCultureName(culture) && culture.toLowerCase() !== language.culture.toLowerCase())
+    draft.region ??= culture;
+}
+
+function readCulture({ draft, key, value, refuse }: EnvRead): void {
+  const culture = value.replace(/_/g, '-');
+  const problem = validateCulture(culture, key === 'REGION' ? 'region' : 'keyboard');
+  if (problem) refuse(`${key}: ${problem}`);
+  else if (culture && key === 'REGION') draft.region = culture;
+  else if (culture) draft.keyboard = culture;
+}
+
+function readScreenSide({ key, value, refuse, seen }: EnvRead): void {
+  const pixels = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (Number.isNaN(pixels)) refuse(`${key}="${value}" is not a whole number of pixels.`);
+  if (key === 'WIDTH') seen.width = pixels;
+  else seen.height = pixels;
+}
+
+function readArguments({ draft, value, say, refuse }: EnvRead): void {
+  const { devices, rest } = usbFromArguments(value);
+  if (devices.length > USB_DEVICES_MAX)
+    refuse(`ARGUMENTS names ${devices.length} USB devices; a machine takes at most ${USB_DEVICES_MAX}.`);
+  else if (devices.length > 0) draft.usbDevices = devices;
+  if (rest.length > 0)
+    say(`ARGUMENTS "${rest.join(' ')}" is not carried over: Porthole passes QEMU only the USB devices it manages.`);
+}
+
+/** How each variable Porthole reads goes into the draft (one line a variable). */
+const ENV_SETTERS: Readonly<Record<string, (e: EnvRead) => void>> = {
+  VERSION: readVersion,
+  RAM_SIZE: readSize,
+  DISK_SIZE: readSize,
+  CPU_CORES: ({ draft, value, refuse }) => {
+    const cores = /^\d+$/.test(value) ? Number(value) : NaN;
+    if (Number.isInteger(cores) && cores > 0) draft.cpuCores = cores;
+    else refuse(`CPU_CORES="${value}" is not a number of processor cores (a whole number, at least 1).`);
+  },
+  DISK_FMT: ({ draft, value, refuse }) => {
+    if (value.toLowerCase() === 'raw' || value.toLowerCase() === 'qcow2')
+      draft.diskFormat = value.toLowerCase() as 'raw' | 'qcow2';
+    else refuse(`DISK_FMT="${value}" is neither raw nor qcow2.`);
+  },
+  USERNAME: ({ draft, value, refuse }) => {
+    const problem = validateUsername(value);
+    if (problem) refuse(`USERNAME "${value}" cannot be kept: ${problem}`);
+    else draft.username = value;
+  },
+  PASSWORD: ({ draft, raw, refuse }) => {
+    // Not trimmed: spaces can belong to a password. Never quoted in a message.
+    const problem = validatePassword(raw);
+    if (problem) refuse(`PASSWORD cannot be kept: ${problem}`);
+    else draft.password = raw;
+  },
+  LANGUAGE: readLanguage,
+  REGION: readCulture,
+  KEYBOARD: readCulture,
+  WIDTH: readScreenSide,
+  HEIGHT: readScreenSide,
+  KVM: (e) => {
+    if (e.flag() === false) e.draft.kvm = false;
+  },
+  // Porthole's own monitor socket (usb/qmp.ts) comes with every machine; another one is not kept.
+  QMP: ({ key, value, seen }) => {
+    if (`QMP=${value}` !== QMP_ENV) seen.left.push(key);
+  },
+  BALLOONING: (e) => {
+    if (e.flag() === true) e.draft.ballooning = true;
+  },
+  SAMBA: (e) => {
+    if (e.flag() === false) e.say('SAMBA is off there; Porthole always serves the shared folders.');
+  },
+  SAMBA_READONLY: (e) => {
+    e.seen.sambaReadOnly = e.flag() === true;
+  },
+  ARGUMENTS: readArguments,
+  DISPLAY: ({ value, say }) => {
+    if (value.toLowerCase() !== 'web')
+      say(`DISPLAY="${value}" is replaced by web: Porthole shows the screen in its window.`);
+  },
+};
+
 function applyEnv(draft: ImportedDraft, parts: ContainerParts, found: Findings): { sambaReadOnly: boolean } {
   const say = (text: string): void => void found.warnings.push(`${parts.label}: ${text}`);
   const refuse = (text: string): void => void found.errors.push(`${parts.label}: ${text}`);
-  let sambaReadOnly = false;
-  let width: number | undefined;
-  let height: number | undefined;
-  const left: string[] = [];
-  const flag = (key: string, value: string): boolean | undefined => {
-    const parsed = parseImageBoolean(value);
-    if (parsed === undefined) refuse(`${key}="${value}" is neither yes nor no (Y, N, true, false, 1, 0, on, off).`);
-    return parsed;
-  };
+  const seen: EnvRead['seen'] = { sambaReadOnly: false, left: [] };
   for (const [key, raw] of parts.env) {
     const value = raw.trim();
     if (BASE_ENV.has(key)) continue;
-    switch (key) {
-      case 'VERSION': {
-        const known = findVersion(value);
-        if (known) draft.version = known.id;
-        else if (isVersionUrl(value)) draft.version = value;
-        else
-          refuse(
-            `Porthole does not know VERSION "${value}": use a version it lists (such as 11, 10 or 2022) or the http(s) address of an ISO.`,
-          );
-        break;
-      }
-      case 'RAM_SIZE':
-      case 'DISK_SIZE': {
-        const what = key === 'RAM_SIZE' ? 'ram' : 'disk';
-        const gib = parseSizeGiB(value, what);
-        if (gib === undefined || gib <= 0) {
-          refuse(`${key}="${value}" is not a size (it needs a number such as 8G).`);
-          break;
-        }
-        // Memory rounds down (never more than asked); the disk rounds up (it can never shrink).
-        const whole = what === 'ram' ? Math.max(1, Math.floor(gib)) : Math.ceil(gib);
-        if (whole !== gib) say(`${key}="${value}" is rounded to ${whole} GB.`);
-        if (what === 'ram') draft.ramGiB = whole;
-        else draft.diskGiB = whole;
-        break;
-      }
-      case 'CPU_CORES': {
-        const cores = /^\d+$/.test(value) ? Number(value) : NaN;
-        if (Number.isInteger(cores) && cores > 0) draft.cpuCores = cores;
-        else refuse(`CPU_CORES="${value}" is not a number of processor cores (a whole number, at least 1).`);
-        break;
-      }
-      case 'DISK_FMT':
-        if (value.toLowerCase() === 'raw' || value.toLowerCase() === 'qcow2')
-          draft.diskFormat = value.toLowerCase() as 'raw' | 'qcow2';
-        else refuse(`DISK_FMT="${value}" is neither raw nor qcow2.`);
-        break;
-      case 'USERNAME': {
-        const problem = validateUsername(value);
-        if (problem) refuse(`USERNAME "${value}" cannot be kept: ${problem}`);
-        else draft.username = value;
-        break;
-      }
-      case 'PASSWORD': {
-        // Not trimmed: spaces can belong to a password. Never quoted in a message.
-        const problem = validatePassword(raw);
-        if (problem) refuse(`PASSWORD cannot be kept: ${problem}`);
-        else draft.password = raw;
-        break;
-      }
-      case 'LANGUAGE': {
-        const language = findLanguage(value);
-        if (language) draft.language = language.culture;
-        else refuse(`LANGUAGE="${value}" is not a language Windows is published in.`);
-        // `fr_BE` downloads French, as the image reads it; the Belgian part becomes the region.
-        const culture = value.replace(/_/g, '-');
-        if (language && isCultureName(culture) && culture.toLowerCase() !== language.culture.toLowerCase())
-          draft.region ??= culture;
-        break;
-      }
-      case 'REGION':
-      case 'KEYBOARD': {
-        const culture = value.replace(/_/g, '-');
-        const problem = validateCulture(culture, key === 'REGION' ? 'region' : 'keyboard');
-        if (problem) refuse(`${key}: ${problem}`);
-        else if (culture && key === 'REGION') draft.region = culture;
-        else if (culture) draft.keyboard = culture;
-        break;
-      }
-      case 'WIDTH':
-      case 'HEIGHT': {
-        const pixels = /^\d+$/.test(value) ? Number(value) : NaN;
-        if (Number.isNaN(pixels)) refuse(`${key}="${value}" is not a whole number of pixels.`);
-        if (key === 'WIDTH') width = pixels;
-        else height = pixels;
-        break;
-      }
-      case 'KVM':
-        if (flag(key, value) === false) draft.kvm = false;
-        break;
-      case 'QMP':
-        // Porthole's own monitor socket (usb/qmp.ts) comes with every machine; another one is not kept.
-        if (`QMP=${value}` !== QMP_ENV) left.push(key);
-        break;
-      case 'BALLOONING':
-        if (flag(key, value) === true) draft.ballooning = true;
-        break;
-      case 'SAMBA':
-        if (flag(key, value) === false) say('SAMBA is off there; Porthole always serves the shared folders.');
-        break;
-      case 'SAMBA_READONLY':
-        sambaReadOnly = flag(key, value) === true;
-        break;
-      case 'ARGUMENTS': {
-        const { devices, rest } = usbFromArguments(value);
-        if (devices.length > USB_DEVICES_MAX)
-          refuse(`ARGUMENTS names ${devices.length} USB devices; a machine takes at most ${USB_DEVICES_MAX}.`);
-        else if (devices.length > 0) draft.usbDevices = devices;
-        if (rest.length > 0)
-          say(
-            `ARGUMENTS "${rest.join(' ')}" is not carried over: Porthole passes QEMU only the USB devices it manages.`,
-          );
-        break;
-      }
-      case 'DISPLAY':
-        if (value.toLowerCase() !== 'web')
-          say(`DISPLAY="${value}" is replaced by web: Porthole shows the screen in its window.`);
-        break;
-      default:
-        left.push(key);
+    // Own keys only: a variable called toString or __proto__ is one Porthole does not read.
+    const setter = Object.hasOwn(ENV_SETTERS, key) ? ENV_SETTERS[key] : undefined;
+    if (!setter) {
+      seen.left.push(key);
+      continue;
     }
+    const flag = (): boolean | undefined => {
+      const parsed = parseImageBoolean(value);
+      if (parsed === undefined) refuse(`${key}="${value}" is neither yes nor no (Y, N, true, false, 1, 0, on, off).`);
+      return parsed;
+    };
+    setter({ draft, key, value, raw, say, refuse, flag, seen });
   }
+  const { width, height, left } = seen;
   if (width !== undefined || height !== undefined) {
     if (width === undefined || height === undefined) refuse('WIDTH and HEIGHT go together: set both, or neither.');
     else if (Number.isInteger(width) && Number.isInteger(height)) draft.screen = { width, height };
@@ -298,7 +319,7 @@ function applyEnv(draft: ImportedDraft, parts: ContainerParts, found: Findings):
     // Names only: values such as KEY (a product key) may be secret.
     say(`Porthole does not support ${left.join(', ')} yet; ${left.length > 1 ? 'they were' : 'it was'} left out.`);
   }
-  return { sambaReadOnly };
+  return { sambaReadOnly: seen.sambaReadOnly };
 }
 
 const SHARED_TARGETS: Readonly<Record<string, number>> = {

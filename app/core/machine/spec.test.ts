@@ -4,7 +4,7 @@ import type { MachineSettings } from '../../api';
 import { MACHINE_LABEL as ENGINE_MACHINE_LABEL } from '../engine/client';
 import { buildContainerSpec, MACHINE_LABEL, SPEC_LABEL, specHash } from './spec';
 
-/** A Porthole configuration's instance id (lifecycle/instance.ts). */
+/** A Porthole configuration's instance id (lifecycle/config-instance-id.ts). */
 const INSTANCE = '0123abcdef456789';
 
 const OEM = '/home/ada/.local/share/porthole/oem/win11';

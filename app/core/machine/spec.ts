@@ -24,7 +24,7 @@ export const USB_CGROUP_RULE = 'c 189:* rwm';
 const LOOPBACK = '127.0.0.1';
 
 export interface SpecOptions {
-  /** The id of the Porthole configuration making the container (lifecycle/instance.ts). */
+  /** The id of the Porthole configuration making the container (lifecycle/config-instance-id.ts). */
   instance: string;
   /** Host folder holding Porthole's install.bat (see oem.ts), mounted read-only at /oem. */
   oemDir: string;

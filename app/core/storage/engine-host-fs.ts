@@ -70,55 +70,18 @@ function refusedBy(host: string, err: unknown): PortholeError {
   );
 }
 
+/** Runs a script with the nearest existing folder of a path at /host (read-only unless `write`); its output. */
+type HelperRun = (
+  path: string,
+  script: string,
+  args: (m: Mounted) => string[],
+  opts?: { write?: boolean; env?: string[] },
+) => Promise<string>;
+
 /** `docker`: the engine's API (a function: the connection's client changes when it reconnects). */
 export function engineHostFs(docker: Docker | (() => Docker), options: EngineHostFsOptions): EngineHostFs {
-  const api = (): Docker => (typeof docker === 'function' ? docker() : docker);
   const { host } = options;
-  const absolute = (path: string): string => {
-    if (!path.startsWith('/'))
-      throw new PortholeError(
-        'INVALID_ARGUMENT',
-        `A folder on ${host} must be a full path (starting with /), not “${path}”.`,
-        'Type the full path of the folder on that computer.',
-      );
-    return posix.resolve('/', path);
-  };
-
-  /** Runs `script` with the nearest existing folder of `path` at /host (read-only unless `write`). */
-  const run = async (
-    path: string,
-    script: string,
-    args: (m: Mounted) => string[],
-    opts: { write?: boolean; env?: string[] } = {},
-  ): Promise<string> => {
-    const images = await helperImages(api(), options.images(), host);
-    // From the parent on: a bind of the path itself would mount a file at /host when it is one.
-    const full = absolute(path);
-    const sources = ancestors(posix.dirname(full));
-    let image = 0;
-    for (let i = 0; ;) {
-      const source = sources[i]!;
-      try {
-        return await runOnce(
-          api(),
-          images[image]!,
-          script,
-          args({ source, rest: relativeTo(source, full) }),
-          source,
-          opts,
-          options.timeoutMs ?? 30_000,
-        );
-      } catch (err) {
-        if (i < sources.length - 1 && isRefusedMount(err)) i += 1;
-        else if (image < images.length - 1 && isMissingShell(err)) image += 1;
-        else throw err instanceof PortholeError ? err : refusedBy(host, err);
-      }
-    }
-  };
-
-  const fieldOf = (output: string, name: string): string | undefined =>
-    new RegExp(`^${name}=(.*)$`, 'm').exec(output.replace(/\r/g, ''))?.[1]?.trim();
-
+  const run = helperRun(docker, options);
   return {
     host,
     async kind(path) {
@@ -148,42 +111,88 @@ export function engineHostFs(docker: Docker | (() => Docker), options: EngineHos
           'Check that the folder is writable there.',
         );
     },
-    async inspectIso(path) {
-      if (!path.startsWith('/'))
-        throw new PortholeError(
-          'ISO_INVALID',
-          `The custom ISO must be given as a full path on ${host}, not “${path}”.`,
-          `Type the full path of the ISO file on ${host}.`,
-        );
-      const sector = 2048;
-      const out = await run(path, ISO_SCRIPT, (m) => [
-        m.rest,
-        String(DESCRIPTOR_BYTES.start / sector),
-        String(DESCRIPTOR_BYTES.length / sector),
-      ]);
-      const kind = fieldOf(out, 'kind');
-      if (kind === 'missing') throw onHost(notAnIsoFile(path, 'missing'), host);
-      if (kind === 'folder') throw onHost(notAnIsoFile(path, 'folder'), host);
-      if (kind !== 'file') throw onHost(notAnIsoFile(path, 'other'), host);
-      const size = Number(fieldOf(out, 'size'));
-      try {
-        assertIsoSize(path, size);
-        const hex = (out.replace(/\r/g, '').split('\n---bytes\n')[1] ?? '').split(/\s+/).filter(Boolean);
-        const read = readDescriptors(
-          path,
-          Uint8Array.from(hex, (h) => Number.parseInt(h, 16)),
-        );
-        return {
-          path,
-          sizeBytes: size,
-          format: read.udf ? 'udf' : 'iso9660',
-          ...(read.label ? { volumeLabel: read.label } : {}),
-        };
-      } catch (err) {
-        throw err instanceof PortholeError ? onHost(err, host) : err;
-      }
-    },
+    inspectIso: (path) => inspectIsoThere(run, host, path),
   };
+}
+
+function helperRun(docker: Docker | (() => Docker), options: EngineHostFsOptions): HelperRun {
+  const api = (): Docker => (typeof docker === 'function' ? docker() : docker);
+  const { host } = options;
+  const absolute = (path: string): string => {
+    if (!path.startsWith('/'))
+      throw new PortholeError(
+        'INVALID_ARGUMENT',
+        `A folder on ${host} must be a full path (starting with /), not “${path}”.`,
+        'Type the full path of the folder on that computer.',
+      );
+    return posix.resolve('/', path);
+  };
+  return async (path, script, args, opts = {}) => {
+    const images = await helperImages(api(), options.images(), host);
+    // From the parent on: a bind of the path itself would mount a file at /host when it is one.
+    const full = absolute(path);
+    const sources = ancestors(posix.dirname(full));
+    let image = 0;
+    for (let i = 0; ;) {
+      const source = sources[i]!;
+      try {
+        return await runOnce(
+          api(),
+          images[image]!,
+          script,
+          args({ source, rest: relativeTo(source, full) }),
+          source,
+          opts,
+          options.timeoutMs ?? 30_000,
+        );
+      } catch (err) {
+        if (i < sources.length - 1 && isRefusedMount(err)) i += 1;
+        else if (image < images.length - 1 && isMissingShell(err)) image += 1;
+        else throw err instanceof PortholeError ? err : refusedBy(host, err);
+      }
+    }
+  };
+}
+
+function fieldOf(output: string, name: string): string | undefined {
+  return new RegExp(`^${name}=(.*)$`, 'm').exec(output.replace(/\r/g, ''))?.[1]?.trim();
+}
+
+/** The custom ISO checks of machine/iso.ts, on the file on the engine's computer (its first sectors read there). */
+async function inspectIsoThere(run: HelperRun, host: string, path: string): Promise<IsoInfo> {
+  if (!path.startsWith('/'))
+    throw new PortholeError(
+      'ISO_INVALID',
+      `The custom ISO must be given as a full path on ${host}, not “${path}”.`,
+      `Type the full path of the ISO file on ${host}.`,
+    );
+  const sector = 2048;
+  const out = await run(path, ISO_SCRIPT, (m) => [
+    m.rest,
+    String(DESCRIPTOR_BYTES.start / sector),
+    String(DESCRIPTOR_BYTES.length / sector),
+  ]);
+  const kind = fieldOf(out, 'kind');
+  if (kind === 'missing') throw onHost(notAnIsoFile(path, 'missing'), host);
+  if (kind === 'folder') throw onHost(notAnIsoFile(path, 'folder'), host);
+  if (kind !== 'file') throw onHost(notAnIsoFile(path, 'other'), host);
+  const size = Number(fieldOf(out, 'size'));
+  try {
+    assertIsoSize(path, size);
+    const hex = (out.replace(/\r/g, '').split('\n---bytes\n')[1] ?? '').split(/\s+/).filter(Boolean);
+    const read = readDescriptors(
+      path,
+      Uint8Array.from(hex, (h) => Number.parseInt(h, 16)),
+    );
+    return {
+      path,
+      sizeBytes: size,
+      format: read.udf ? 'udf' : 'iso9660',
+      ...(read.label ? { volumeLabel: read.label } : {}),
+    };
+  } catch (err) {
+    throw err instanceof PortholeError ? onHost(err, host) : err;
+  }
 }
 
 /** The same refusal, saying where the file was looked at. */

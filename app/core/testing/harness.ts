@@ -11,7 +11,7 @@ import {
   type MachineView,
 } from '../../api';
 import { createBackend, type Backend, type BackendOptions } from '../backend';
-import { instanceId } from '../lifecycle/instance';
+import { instanceId } from '../lifecycle/config-instance-id';
 import { containerName } from '../machine/spec';
 import { dockerAt } from './processes';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ownsContainer } from '../machine/spec';
-import { INSTANCE_FILE, instanceId } from './instance';
+import { INSTANCE_FILE, instanceId } from './config-instance-id';
 
 describe('instanceId', () => {
   let dir: string;
@@ -30,7 +30,7 @@ describe('instanceId', () => {
     const runner = join(dir, 'runner.ts');
     await writeFile(
       runner,
-      `import { instanceId } from ${JSON.stringify(join(__dirname, 'instance.ts'))};\nprocess.stdout.write(instanceId(process.argv[2]!));\n`,
+      `import { instanceId } from ${JSON.stringify(join(__dirname, 'config-instance-id.ts'))};\nprocess.stdout.write(instanceId(process.argv[2]!));\n`,
     );
     // jiti runs the TypeScript module as it is, in separate processes racing for the file.
     const jiti = join(__dirname, '../../../node_modules/.bin/jiti');
