@@ -22,3 +22,4 @@ export * from './stats';
 export * from './phase';
 export * from './snapshots';
 export * from './names';
+export * from './generate-password';

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generatePassword } from '../../api/generate-password';
 import { posix } from 'node:path';
 import {
   DEFAULT_IMAGE,
@@ -36,30 +36,7 @@ export const FALLBACK_USERNAME = 'Docker';
  */
 export const DEFAULT_PASSWORD = 'admin';
 
-/** No look-alikes (0/O, 1/l/I): the password may be read off the screen and typed in Windows. */
-const PASSWORD_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
-const PASSWORD_LENGTH = 20;
-
-/**
- * A strong random password for a machine created without one: 20 characters from 57 (~116 bits),
- * from the OS's CSPRNG, with at least one upper case letter, one lower case letter and one digit so
- * that Windows' complexity rule, where a policy turns it on, accepts it.
- */
-export function generatePassword(): string {
-  for (;;) {
-    const chars: string[] = [];
-    // Rejection sampling: a byte maps to the alphabet only below the largest multiple of its size.
-    const limit = 256 - (256 % PASSWORD_ALPHABET.length);
-    while (chars.length < PASSWORD_LENGTH) {
-      for (const byte of randomBytes(PASSWORD_LENGTH * 2)) {
-        if (byte < limit && chars.length < PASSWORD_LENGTH)
-          chars.push(PASSWORD_ALPHABET[byte % PASSWORD_ALPHABET.length]!);
-      }
-    }
-    const password = chars.join('');
-    if (/[A-Z]/.test(password) && /[a-z]/.test(password) && /[0-9]/.test(password)) return password;
-  }
-}
+export { generatePassword };
 
 export interface DraftContext {
   id: string;

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { generatePassword } from '../form/password';
+import { generatePassword } from '@porthole/api';
 import { Field } from '../../ui/Field';
 
 /** The Windows account's password: shown or hidden, and generated where Windows is still to be installed. */
