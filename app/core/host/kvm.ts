@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { CheckResult } from '../../api';
 import { errnoCode, type HostContext } from './context';
+import { KEEP_GROUPS_ANNOTATION, type PodmanGroups } from './podman-groups';
 
 const TITLE = 'KVM acceleration';
 const WHY_KVM =
@@ -233,9 +234,18 @@ export function nestedVirtualizationHint(hypervisor: string): { text: string; co
  * cannot open it. `rootlessEngine`: the engine runs as this user and its containers lose the user's
  * supplementary groups, so the device must be open to the user without them.
  */
-export function kvmCheck(f: KvmFindings, ctx: HostContext, rootEngine = false, rootlessEngine = false): CheckResult {
-  if (rootlessEngine && f.present && (f.groupOnly || isPermissionError(f.openError))) return rootlessKvmCheck(f, ctx);
-  if (f.present && (f.usable || (rootEngine && isPermissionError(f.openError)))) return usableKvmCheck(f, ctx);
+export function kvmCheck(
+  f: KvmFindings,
+  ctx: HostContext,
+  rootEngine = false,
+  rootlessEngine = false,
+  groups?: PodmanGroups,
+): CheckResult {
+  const kept = f.usable && groups === 'kept';
+  if (rootlessEngine && f.present && !kept && (f.groupOnly || isPermissionError(f.openError)))
+    return rootlessKvmCheck(f, ctx, groups);
+  if (f.present && (f.usable || (rootEngine && isPermissionError(f.openError))))
+    return usableKvmCheck(f, ctx, rootlessEngine && kept && f.groupOnly ? f.group : undefined);
   if (f.present) return unopenedKvmCheck(f, ctx);
   return missingKvmCheck(f, ctx);
 }
@@ -246,12 +256,20 @@ function modprobeCommand(f: KvmFindings, ctx: HostContext): string {
   return f.x86 ? `${ctx.sudo}modprobe ${vendorModule}` : `${ctx.sudo}modprobe kvm`;
 }
 
+/** How a rootless Podman comes to keep the user's groups in its containers (crun's keep-groups, set in containers.conf). */
+function keepGroupsAdvice(groups: PodmanGroups): string {
+  const annotate = `add annotations = ["${KEEP_GROUPS_ANNOTATION}"] under [containers] in ~/.config/containers/containers.conf (every container of yours then keeps your groups)`;
+  if (groups === 'runtime-cannot')
+    return `Or have Podman keep your groups in its containers: its runtime here (runc) cannot, so install crun, set runtime = "crun" under [engine] and ${annotate}, then restart Podman and Porthole.`;
+  return `Or have Podman keep your groups in its containers (its runtime, crun, can): ${annotate}, then restart Podman and Porthole.`;
+}
+
 function whereSaid(f: KvmFindings): string {
   return f.hypervisor ? ` This computer is itself a virtual machine under ${hypervisorName(f.hypervisor)}.` : '';
 }
 
 /** A rootless engine: its containers keep neither the user's supplementary groups nor access the user lacks. */
-function rootlessKvmCheck(f: KvmFindings, ctx: HostContext): CheckResult {
+function rootlessKvmCheck(f: KvmFindings, ctx: HostContext, groups: PodmanGroups | undefined): CheckResult {
   const found = f.usable
     ? `/dev/kvm opens read-write for user ${ctx.user} only through the group ${f.group}, and your container engine runs rootless: its containers do not keep that group, so machines cannot use KVM (the image stops with “/dev/kvm is unwriteable”).`
     : `/dev/kvm exists but user ${ctx.user} cannot open it read-write (${f.openError}), and your container engine runs as you (rootless), so machines cannot use it.`;
@@ -264,7 +282,7 @@ function rootlessKvmCheck(f: KvmFindings, ctx: HostContext): CheckResult {
     fix: {
       text:
         `Give your own account access to /dev/kvm (an access-control list for user ${ctx.user}, which the container keeps; the rule sets it again at every boot), then restart Porthole. ` +
-        `Or use a container engine that runs as root. ${EMULATION_NOTE}`,
+        `${f.usable && groups ? `${keepGroupsAdvice(groups)} ` : ''}Or use a container engine that runs as root. ${EMULATION_NOTE}`,
       commands: [
         `echo 'KERNEL=="kvm", RUN+="/usr/bin/setfacl -m u:${ctx.user}:rw /dev/kvm"' | ${ctx.sudo}tee /etc/udev/rules.d/66-porthole-kvm.rules`,
         `${ctx.sudo}setfacl -m u:${ctx.user}:rw /dev/kvm`,
@@ -274,12 +292,14 @@ function rootlessKvmCheck(f: KvmFindings, ctx: HostContext): CheckResult {
 }
 
 /** The device reaches machines (this user opens it, or a root engine passes it): the CPU flags decide the rest. */
-function usableKvmCheck(f: KvmFindings, ctx: HostContext): CheckResult {
+function usableKvmCheck(f: KvmFindings, ctx: HostContext, keptGroup?: string): CheckResult {
   const flagName = f.vendor === 'amd' ? 'svm (AMD-V)' : f.vendor === 'intel' ? 'vmx (Intel VT-x)' : 'vmx/svm';
   const where = whereSaid(f);
-  const opened = f.usable
-    ? '/dev/kvm opens read-write'
-    : `/dev/kvm exists and your container engine runs as root, so it can pass the device to machines (user ${ctx.user} cannot open it: ${f.openError})`;
+  const opened = keptGroup
+    ? `/dev/kvm opens read-write through the group ${keptGroup}, which the containers of your rootless Podman keep (crun, ${KEEP_GROUPS_ANNOTATION})`
+    : f.usable
+      ? '/dev/kvm opens read-write'
+      : `/dev/kvm exists and your container engine runs as root, so it can pass the device to machines (user ${ctx.user} cannot open it: ${f.openError})`;
   if (f.flagsVisible) {
     return {
       id: 'kvm',
