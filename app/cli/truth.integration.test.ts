@@ -2,7 +2,7 @@
 // the image ends a moment later is a failed start. The built CLI (out/node/cli.js, `npm run build`)
 // runs in a child process on the same config and data dirs as a running backend (the app).
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +12,7 @@ import { cliBesideBackend, statusFacts, type CliBesideBackend } from '../core/te
 import { composeCommand } from '../core/testing/compose-command';
 import { uniqueName } from '../core/testing/harness';
 import { PrivatePodman } from '../core/testing/private-podman';
+import type { TestUser } from '../core/testing/rootless-user';
 import { realHostClass } from '../core/testing/test-host';
 
 const exec = promisify(execFile);
@@ -153,8 +154,27 @@ describe('the CLI’s fixes and stops on Podman (a private rootful podman system
   fixesAndStops(cliBesideBackend(() => PrivatePodman.start({ image })));
 });
 
-/** Issue 26.1 and 26.2: the fix reports the new container; stop ends the container the machine runs as. */
-function fixesAndStops(side: CliBesideBackend): void {
+describe('the CLI’s fixes and stops on rootless Podman (a private podman system service as an unprivileged user)', () => {
+  let user: TestUser | undefined;
+  const side = cliBesideBackend(async () => {
+    user = await PrivatePodman.rootlessUser();
+    return PrivatePodman.start({ image, user });
+  });
+  // In real use Porthole runs as the engine's user; here the backend and the CLI run as root (see podman.integration.test.ts).
+  fixesAndStops(side, async (m) => {
+    await chmod(join(side.h.configDir, '..'), 0o711);
+    await chown(m.storageDir, user!.uid, user!.gid);
+  });
+});
+
+/**
+ * Issue 26.1 and 26.2: the fix reports the new container; stop ends the container the machine runs as.
+ * `prepare`: what a machine needs before it starts on this engine (a rootless one: its folder handed to the engine's user).
+ */
+function fixesAndStops(
+  side: CliBesideBackend,
+  prepare: (m: MachineView) => Promise<void> = async () => undefined,
+): void {
   const { ids, porthole } = side;
 
   // Issue 26.1: the fix saves KVM off first, and that change showed the machine again with the last run's
@@ -163,6 +183,7 @@ function fixesAndStops(side: CliBesideBackend): void {
     const cls = await realHostClass();
     const m = await side.h.call('createMachine', { name: uniqueName('FixCli'), ...base, kvm: true });
     ids.push(m.id);
+    await prepare(m);
     const start = await porthole(['start', m.id, '--json']);
     if (cls === 'kvm') {
       // KVM works here: the start is no failure, so there is nothing to fix, and the fix says so.
@@ -196,8 +217,10 @@ function fixesAndStops(side: CliBesideBackend): void {
     const name = uniqueName('Warn');
     const run = await porthole(['create', '--name', name, '--image', image, '--ram', '2', '--cpus', '1', '--json']);
     expect(run.code).toBe(0);
-    const { id } = JSON.parse(run.stdout) as { id: string };
+    const created = JSON.parse(run.stdout) as MachineView;
+    const { id } = created;
     ids.push(id);
+    await prepare(created);
     if (cls === 'kvm') expect(run.stderr).toBe('');
     else {
       // The fix is one command on this machine, not a remove and a new create.
@@ -244,7 +267,10 @@ function fixesAndStops(side: CliBesideBackend): void {
     try {
       const m = await side.h.call('createMachine', { name: uniqueName('StopCompose'), ...base, kvm: false });
       ids.push(m.id);
+      await prepare(m);
       expect((await porthole(['export', m.id, '-o', file])).code).toBe(0);
+      // The file binds Porthole's OEM folder: there, with its install script, though the machine never started.
+      expect(await readdir(join(side.h.dataDir, 'oem', m.id))).toContain('install.bat');
       await up(['up', '-d']);
       const outside = `${side.h.containerName(m.id)}-compose`;
       // QEMU runs (during Setup the stand-in, like the image, gives a stop 13 s before it ends QEMU).
