@@ -2,15 +2,17 @@
 // the image ends a moment later is a failed start. The built CLI (out/node/cli.js, `npm run build`)
 // runs in a child process on the same config and data dirs as a running backend (the app).
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
 import type { MachineView } from '../api';
-import { cliBesideBackend, statusFacts } from '../core/testing/cli-beside-backend';
+import { cliBesideBackend, statusFacts, type CliBesideBackend } from '../core/testing/cli-beside-backend';
 import { composeCommand } from '../core/testing/compose-command';
 import { uniqueName } from '../core/testing/harness';
+import { PrivatePodman } from '../core/testing/private-podman';
+import type { TestUser } from '../core/testing/rootless-user';
 import { realHostClass } from '../core/testing/test-host';
 
 const exec = promisify(execFile);
@@ -20,6 +22,8 @@ const base = { image, ramGiB: 2, cpuCores: 1, diskGiB: 64 } as const;
 describe('the CLI and the app agree on what a machine does (stand-in image)', () => {
   const side = cliBesideBackend();
   const { ids, porthole } = side;
+
+  fixesAndStops(side);
 
   it('machines --json, started fresh beside the running app, gives the app’s phase, message and screen state', async () => {
     const m = await side.h.call('createMachine', { name: uniqueName('Agree'), ...base, kvm: false });
@@ -61,40 +65,6 @@ describe('the CLI and the app agree on what a machine does (stand-in image)', ()
     expect(list.stdout).toContain(`${m.id} failed: The machine could not use KVM hardware acceleration.`);
   });
 
-  // Issue 26.1: the fix saves KVM off first, and that change showed the machine again with the last run's
-  // failure, which was taken for the fix's outcome: exit 1 with the old cause, the old container's id.
-  it('porthole fix software-emulation after a failed start reports the new container’s phase, not the old failure', async () => {
-    const cls = await realHostClass();
-    const m = await side.h.call('createMachine', { name: uniqueName('FixCli'), ...base, kvm: true });
-    ids.push(m.id);
-    const start = await porthole(['start', m.id, '--json']);
-    if (cls === 'kvm') {
-      // KVM works here: the start is no failure, so there is nothing to fix, and the fix says so.
-      expect(start.code).toBe(0);
-      await side.h.call('stopMachine', { id: m.id });
-      const refused = await porthole(['fix', m.id, 'software-emulation']);
-      expect(refused.code).toBe(1);
-      expect(refused.stderr).toContain('has no failed start to fix');
-      return;
-    }
-    expect(start.code).toBe(1);
-    const before = (await side.h.docker('inspect', '--format', '{{.Id}}', side.h.containerName(m.id))).trim();
-    const fixed = await porthole(['fix', m.id, 'software-emulation', '--json']);
-    expect(fixed.stderr).toBe('');
-    expect(fixed.code).toBe(0);
-    const view = JSON.parse(fixed.stdout) as MachineView;
-    expect(view.kvm).toBe(false);
-    expect(['booting', 'installing', 'running-iso', 'ready']).toContain(view.status.phase);
-    expect(view.status.failure).toBeUndefined();
-    expect(view.status.containerId).toBeDefined();
-    expect(view.status.containerId).not.toBe(before);
-    const env = JSON.parse(
-      await side.h.docker('inspect', '--format', '{{json .Config.Env}}', side.h.containerName(m.id)),
-    ) as string[];
-    expect(env).toContain('KVM=N');
-    await side.h.call('stopMachine', { id: m.id });
-  });
-
   it('porthole fix on a machine that never failed refuses, saying what it would do, and neither changes nor starts it', async () => {
     const m = await side.h.call('createMachine', { name: uniqueName('NoFail'), ...base, kvm: true });
     ids.push(m.id);
@@ -110,39 +80,6 @@ describe('the CLI and the app agree on what a machine does (stand-in image)', ()
     expect(after.kvm).toBe(true);
     expect(after.status.running).toBe(false);
     expect(await side.h.containersOf(m.id)).toEqual([]);
-  });
-
-  // Issue 26.2: the machine runs as the container of its own exported compose file; Porthole shows it
-  // running, and stop ended only Porthole's own (stopped) container: "done", and it ran on.
-  it('porthole stop stops the machine where it runs as its exported compose file’s container', async () => {
-    const compose = await composeCommand();
-    const dir = await mkdtemp(join(tmpdir(), 'porthole-stop-'));
-    const file = join(dir, 'compose.yml');
-    const project = `porthole-stop-${Math.random().toString(36).slice(2, 8)}`;
-    const up = (args: string[]) => exec(compose[0]!, [...compose.slice(1), '-p', project, '-f', file, ...args]);
-    try {
-      const m = await side.h.call('createMachine', { name: uniqueName('StopCompose'), ...base, kvm: false });
-      ids.push(m.id);
-      expect((await porthole(['export', m.id, '-o', file])).code).toBe(0);
-      await up(['up', '-d']);
-      const outside = `${side.h.containerName(m.id)}-compose`;
-      // QEMU runs (during Setup the stand-in, like the image, gives a stop 13 s before it ends QEMU).
-      await side.h.waitFor(
-        m.id,
-        (v) => v.status.running && ['installing', 'ready'].includes(v.status.phase),
-        180_000,
-        'running from compose',
-      );
-      expect((await side.cliStatus(m.id)).running).toBe(true);
-
-      const run = await porthole(['stop', m.id]);
-      expect(run.code).toBe(0);
-      expect((await side.h.docker('inspect', '--format', '{{.State.Running}}', outside)).trim()).toBe('false');
-      expect((await side.cliStatus(m.id)).running).toBe(false);
-    } finally {
-      await up(['down']).catch(() => undefined);
-      await rm(dir, { recursive: true, force: true });
-    }
   });
 
   // Issue 26.4: a container run with settings Porthole does not keep was adopted without a word about them.
@@ -210,14 +147,80 @@ describe('the CLI and the app agree on what a machine does (stand-in image)', ()
       await rm(dir, { recursive: true, force: true });
     }
   });
+});
+
+// Issue 26: the answers that hang on the engine's own behaviour hold on Podman too (its compatible API).
+describe('the CLI’s fixes and stops on Podman (a private rootful podman system service)', () => {
+  fixesAndStops(cliBesideBackend(() => PrivatePodman.start({ image })));
+});
+
+describe('the CLI’s fixes and stops on rootless Podman (a private podman system service as an unprivileged user)', () => {
+  let user: TestUser | undefined;
+  const side = cliBesideBackend(async () => {
+    user = await PrivatePodman.rootlessUser();
+    return PrivatePodman.start({ image, user });
+  });
+  // In real use Porthole runs as the engine's user; here the backend and the CLI run as root (see podman.integration.test.ts).
+  fixesAndStops(side, async (m) => {
+    await chmod(join(side.h.configDir, '..'), 0o711);
+    await chown(m.storageDir, user!.uid, user!.gid);
+  });
+});
+
+/**
+ * Issue 26.1 and 26.2: the fix reports the new container; stop ends the container the machine runs as.
+ * `prepare`: what a machine needs before it starts on this engine (a rootless one: its folder handed to the engine's user).
+ */
+function fixesAndStops(
+  side: CliBesideBackend,
+  prepare: (m: MachineView) => Promise<void> = async () => undefined,
+): void {
+  const { ids, porthole } = side;
+
+  // Issue 26.1: the fix saves KVM off first, and that change showed the machine again with the last run's
+  // failure, which was taken for the fix's outcome: exit 1 with the old cause, the old container's id.
+  it('porthole fix software-emulation after a failed start reports the new container’s phase, not the old failure', async () => {
+    const cls = await realHostClass();
+    const m = await side.h.call('createMachine', { name: uniqueName('FixCli'), ...base, kvm: true });
+    ids.push(m.id);
+    await prepare(m);
+    const start = await porthole(['start', m.id, '--json']);
+    if (cls === 'kvm') {
+      // KVM works here: the start is no failure, so there is nothing to fix, and the fix says so.
+      expect(start.code).toBe(0);
+      await side.h.call('stopMachine', { id: m.id });
+      const refused = await porthole(['fix', m.id, 'software-emulation']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('has no failed start to fix');
+      return;
+    }
+    expect(start.code).toBe(1);
+    const before = (await side.h.docker('inspect', '--format', '{{.Id}}', side.h.containerName(m.id))).trim();
+    const fixed = await porthole(['fix', m.id, 'software-emulation', '--json']);
+    expect(fixed.stderr).toBe('');
+    expect(fixed.code).toBe(0);
+    const view = JSON.parse(fixed.stdout) as MachineView;
+    expect(view.kvm).toBe(false);
+    expect(['booting', 'installing', 'running-iso', 'ready']).toContain(view.status.phase);
+    expect(view.status.failure).toBeUndefined();
+    expect(view.status.containerId).toBeDefined();
+    expect(view.status.containerId).not.toBe(before);
+    const env = JSON.parse(
+      await side.h.docker('inspect', '--format', '{{json .Config.Env}}', side.h.containerName(m.id)),
+    ) as string[];
+    expect(env).toContain('KVM=N');
+    await side.h.call('stopMachine', { id: m.id });
+  });
 
   it('porthole create warns when the machine would use KVM this computer cannot give it, and not where it can', async () => {
     const cls = await realHostClass();
     const name = uniqueName('Warn');
     const run = await porthole(['create', '--name', name, '--image', image, '--ram', '2', '--cpus', '1', '--json']);
     expect(run.code).toBe(0);
-    const { id } = JSON.parse(run.stdout) as { id: string };
+    const created = JSON.parse(run.stdout) as MachineView;
+    const { id } = created;
     ids.push(id);
+    await prepare(created);
     if (cls === 'kvm') expect(run.stderr).toBe('');
     else {
       // The fix is one command on this machine, not a remove and a new create.
@@ -251,4 +254,41 @@ describe('the CLI and the app agree on what a machine does (stand-in image)', ()
     ids.push((JSON.parse(emulated.stdout) as { id: string }).id);
     expect(emulated.stderr).toBe('');
   });
-});
+
+  // Issue 26.2: the machine runs as the container of its own exported compose file; Porthole shows it
+  // running, and stop ended only Porthole's own (stopped) container: "done", and it ran on.
+  it('porthole stop stops the machine where it runs as its exported compose file’s container', async () => {
+    const compose = await composeCommand();
+    const dir = await mkdtemp(join(tmpdir(), 'porthole-stop-'));
+    const file = join(dir, 'compose.yml');
+    const project = `porthole-stop-${Math.random().toString(36).slice(2, 8)}`;
+    const up = (args: string[]) =>
+      exec(compose[0]!, [...compose.slice(1), '-p', project, '-f', file, ...args], { env: side.env });
+    try {
+      const m = await side.h.call('createMachine', { name: uniqueName('StopCompose'), ...base, kvm: false });
+      ids.push(m.id);
+      await prepare(m);
+      expect((await porthole(['export', m.id, '-o', file])).code).toBe(0);
+      // The file binds Porthole's OEM folder: there, with its install script, though the machine never started.
+      expect(await readdir(join(side.h.dataDir, 'oem', m.id))).toContain('install.bat');
+      await up(['up', '-d']);
+      const outside = `${side.h.containerName(m.id)}-compose`;
+      // QEMU runs (during Setup the stand-in, like the image, gives a stop 13 s before it ends QEMU).
+      await side.h.waitFor(
+        m.id,
+        (v) => v.status.running && ['installing', 'ready'].includes(v.status.phase),
+        180_000,
+        'running from compose',
+      );
+      expect((await side.cliStatus(m.id)).running).toBe(true);
+
+      const run = await porthole(['stop', m.id]);
+      expect(run.code).toBe(0);
+      expect((await side.h.docker('inspect', '--format', '{{.State.Running}}', outside)).trim()).toBe('false');
+      expect((await side.cliStatus(m.id)).running).toBe(false);
+    } finally {
+      await up(['down']).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+}

@@ -35,6 +35,7 @@ readonly NEEDED=(
   openssh-client=/usr/bin/ssh                 # Porthole reaches ssh:// engines with the user's ssh
   podman=/usr/bin/podman                      # engine tests: Podman's Docker-compatible API (app/core/testing/private-podman.ts)
   runc=/usr/sbin/runc                         # Podman's runtime here (crun, its first choice, refuses the hybrid cgroups)
+  crun=/usr/bin/crun                          # rootless Podman keeping the user's groups (keep-groups is crun's), cgroup v2 hidden
   containernetworking-plugins=/usr/lib/cni/bridge  # rootful Podman 4.3's networks (CNI bridge, portmap on 127.0.0.1)
   iptables=/usr/sbin/iptables                 # CNI's portmap and firewall plugins
   uidmap=/usr/bin/newuidmap                   # rootless Podman and rootless Docker: subordinate ids

@@ -6,6 +6,7 @@ import { engineFact, installedEngines, probeEngines, selectEngine } from './engi
 import { engineHostChecks, probeImages, probeOverEngine, type ProbeEngineHost } from './engine-host-checks';
 import { findKvm, kvmCheck, type KvmFindings } from './kvm';
 import { passwordsCheck } from './passwords';
+import { podmanGroups } from './podman-groups';
 import { trayHelperCheck } from './helpers';
 import { appImageSandboxCheck, readAppImageSandbox } from './sandbox';
 import { cpuCheck, diskCheck, memoryCheck, readCpuThreads, readDiskSpace, readMemory, tunCheck } from './resources';
@@ -38,10 +39,12 @@ export async function checkHost(options: CheckHostOptions = {}): Promise<HostRep
   const fact = engine.ok ? engineFact(engine.value.probes) : null;
   const rootEngine = fact !== null && !fact.rootless && !fact.desktop;
   const rootlessEngine = fact?.rootless === true && !remote(fact);
+  const endpoint = engine.ok ? selectEngine(engine.value.probes)?.endpoint : undefined;
+  // A rootless Podman whose runtime (crun) is told to keep the user's groups passes group-only access on.
+  const groups = rootlessEngine && fact?.kind === 'podman' ? await podmanGroups(ctx, endpoint?.ociRuntime) : undefined;
 
   const isRemote = remote(fact);
   // A remote engine's machines use its computer's /dev/kvm and disks: checked there, in a short-lived container.
-  const endpoint = engine.ok ? selectEngine(engine.value.probes)?.endpoint : undefined;
   const probe =
     isRemote && endpoint && options.probeEngineHost !== false
       ? await guard(
@@ -54,7 +57,7 @@ export async function checkHost(options: CheckHostOptions = {}): Promise<HostRep
       : undefined;
   const there = probe?.ok ? engineHostChecks(probe.value, ctx, rootEngine, ctx.storageDir) : undefined;
   const kvmResult = kvm.ok
-    ? kvmCheck(kvm.value, ctx, rootEngine, rootlessEngine)
+    ? kvmCheck(kvm.value, ctx, rootEngine, rootlessEngine, groups)
     : broken('kvm', 'KVM acceleration', kvm.error);
   const checks: CheckResult[] = [
     there
@@ -76,7 +79,8 @@ export async function checkHost(options: CheckHostOptions = {}): Promise<HostRep
 
   const k: KvmFindings | undefined = probe?.ok ? probe.value.kvm : kvm.ok ? kvm.value : undefined;
   const kvmReachesMachines =
-    k !== undefined && kvmReaches(k, { rootEngine, rootlessEngine: rootlessEngine && !probe?.ok });
+    k !== undefined &&
+    kvmReaches(k, { rootEngine, rootlessEngine: rootlessEngine && !probe?.ok, groupsKept: groups === 'kept' });
   const facts: HostFacts = {
     ramTotalBytes: memory.ok ? memory.value.totalBytes : 0,
     ramAvailableBytes: memory.ok ? memory.value.availableBytes : 0,
@@ -102,12 +106,16 @@ function remote(fact: HostFacts['engine']): boolean {
 /**
  * Whether the image will find /dev/kvm writable in a machine's container (its own test writes to it).
  * A root engine passes the device whatever this user may do; a rootless one runs the container as the
- * user without the supplementary groups, so access through one of those does not reach it.
+ * user without the supplementary groups, so access through one of those does not reach it, unless its
+ * runtime is told to keep them (`groupsKept`: crun with Podman's keep-groups annotation, podman-groups.ts).
  */
-export function kvmReaches(k: KvmFindings, engine: { rootEngine: boolean; rootlessEngine: boolean }): boolean {
+export function kvmReaches(
+  k: KvmFindings,
+  engine: { rootEngine: boolean; rootlessEngine: boolean; groupsKept?: boolean },
+): boolean {
   if (!k.present) return false;
   if (engine.rootEngine && (k.usable || k.openError === 'EACCES' || k.openError === 'EPERM')) return true;
-  return k.usable && !(engine.rootlessEngine && k.groupOnly);
+  return k.usable && !(engine.rootlessEngine && k.groupOnly && engine.groupsKept !== true);
 }
 
 async function findEngine(ctx: HostContext) {

@@ -45,6 +45,8 @@ export interface EngineEndpoint extends EngineConnection {
   version?: string;
   rootless: boolean;
   desktop: boolean;
+  /** Podman: the OCI runtime its containers run with (crun, runc), from /info's DefaultRuntime. */
+  ociRuntime?: string;
 }
 
 export type EngineProbeState =

@@ -26,6 +26,7 @@ const versionSchema = z.object({
 const infoSchema = z.object({
   OperatingSystem: z.string().optional(),
   SecurityOptions: z.array(z.string()).nullable().optional(),
+  DefaultRuntime: z.string().max(64).optional(),
 });
 
 /** "1.40" < "1.41" numerically. */
@@ -109,6 +110,7 @@ export async function probeEngine(candidate: EngineCandidate, ctx: HostContext):
     ...(versionData?.Version ? { version: versionData.Version } : {}),
     rootless,
     desktop,
+    ...(podman && infoData?.DefaultRuntime ? { ociRuntime: infoData.DefaultRuntime } : {}),
   };
   const apiTooOld = kind !== 'podman' && apiVersion !== undefined && !apiAtLeast(apiVersion, MIN_DOCKER_API);
   return { candidate, state: 'ok', detail: 'answers', endpoint, apiTooOld };

@@ -232,6 +232,31 @@ describe('KVM for a rootless engine (its containers run as the user without the 
     expect(check.fix?.commands).toContain('sudo setfacl -m u:alice:rw /dev/kvm');
   });
 
+  it('a rootless Podman whose crun keeps the user’s groups passes group-only access on; one that does not is told how', async () => {
+    const ctx = hostContext(fake.options(inKvm));
+    const findings = await findKvm(ctx);
+    expect(kvmReaches(findings, { rootEngine: false, rootlessEngine: true, groupsKept: true })).toBe(true);
+    const kept = kvmCheck(findings, ctx, false, true, 'kept');
+    expect(kept.status).not.toBe('fail');
+    expect(kept.found).toContain('through the group kvm, which the containers of your rootless Podman keep');
+    const notAsked = kvmCheck(findings, ctx, false, true, 'not-asked');
+    expect(notAsked.status).toBe('fail');
+    expect(notAsked.fix?.text).toContain(
+      'add annotations = ["run.oci.keep_original_groups=1"] under [containers] in ~/.config/containers/containers.conf',
+    );
+    expect(notAsked.fix?.text).not.toContain('install crun');
+    const runc = kvmCheck(findings, ctx, false, true, 'runtime-cannot');
+    expect(runc.fix?.text).toContain(
+      'its runtime here (runc) cannot, so install crun, set runtime = "crun" under [engine]',
+    );
+    // Rootless Docker has no such runtime option: the access-control list only.
+    expect(kvmCheck(findings, ctx, false, true).fix?.text).not.toContain('annotations');
+    // Kept groups do not help a user who cannot open the device at all.
+    const denied = await findKvm(hostContext(fake.options({ ...inKvm, openReadWrite: errno('EACCES') })));
+    expect(kvmCheck(denied, ctx, false, true, 'kept').status).toBe('fail');
+    expect(kvmReaches(denied, { rootEngine: false, rootlessEngine: true, groupsKept: true })).toBe(false);
+  });
+
   it('reads getfacl’s user entries, the mask applied', () => {
     expect(parseAclWriters('user::rw-\nuser:999:rw-\nuser:1000:r--\ngroup::rw-\nmask::rw-\nother::---\n')).toEqual([
       999,

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { CheckResult } from '../../api';
 import { errnoCode, type HostContext } from './context';
+import { KEEP_GROUPS_ANNOTATION, type PodmanGroups } from './podman-groups';
 
 const TITLE = 'KVM acceleration';
 const WHY_KVM =
@@ -233,70 +234,107 @@ export function nestedVirtualizationHint(hypervisor: string): { text: string; co
  * cannot open it. `rootlessEngine`: the engine runs as this user and its containers lose the user's
  * supplementary groups, so the device must be open to the user without them.
  */
-export function kvmCheck(f: KvmFindings, ctx: HostContext, rootEngine = false, rootlessEngine = false): CheckResult {
+export function kvmCheck(
+  f: KvmFindings,
+  ctx: HostContext,
+  rootEngine = false,
+  rootlessEngine = false,
+  groups?: PodmanGroups,
+): CheckResult {
+  const kept = f.usable && groups === 'kept';
+  if (rootlessEngine && f.present && !kept && (f.groupOnly || isPermissionError(f.openError)))
+    return rootlessKvmCheck(f, ctx, groups);
+  if (f.present && (f.usable || (rootEngine && isPermissionError(f.openError))))
+    return usableKvmCheck(f, ctx, rootlessEngine && kept && f.groupOnly ? f.group : undefined);
+  if (f.present) return unopenedKvmCheck(f, ctx);
+  return missingKvmCheck(f, ctx);
+}
+
+/** The module to load for this CPU, as a command. */
+function modprobeCommand(f: KvmFindings, ctx: HostContext): string {
   const vendorModule = f.vendor === 'amd' ? 'kvm_amd' : 'kvm_intel';
-  const modprobe = f.x86 ? `${ctx.sudo}modprobe ${vendorModule}` : `${ctx.sudo}modprobe kvm`;
-  const where = f.hypervisor ? ` This computer is itself a virtual machine under ${hypervisorName(f.hypervisor)}.` : '';
+  return f.x86 ? `${ctx.sudo}modprobe ${vendorModule}` : `${ctx.sudo}modprobe kvm`;
+}
+
+/** How a rootless Podman comes to keep the user's groups in its containers (crun's keep-groups, set in containers.conf). */
+function keepGroupsAdvice(groups: PodmanGroups): string {
+  const annotate = `add annotations = ["${KEEP_GROUPS_ANNOTATION}"] under [containers] in ~/.config/containers/containers.conf (every container of yours then keeps your groups)`;
+  if (groups === 'runtime-cannot')
+    return `Or have Podman keep your groups in its containers: its runtime here (runc) cannot, so install crun, set runtime = "crun" under [engine] and ${annotate}, then restart Podman and Porthole.`;
+  return `Or have Podman keep your groups in its containers (its runtime, crun, can): ${annotate}, then restart Podman and Porthole.`;
+}
+
+function whereSaid(f: KvmFindings): string {
+  return f.hypervisor ? ` This computer is itself a virtual machine under ${hypervisorName(f.hypervisor)}.` : '';
+}
+
+/** A rootless engine: its containers keep neither the user's supplementary groups nor access the user lacks. */
+function rootlessKvmCheck(f: KvmFindings, ctx: HostContext, groups: PodmanGroups | undefined): CheckResult {
+  const found = f.usable
+    ? `/dev/kvm opens read-write for user ${ctx.user} only through the group ${f.group}, and your container engine runs rootless: its containers do not keep that group, so machines cannot use KVM (the image stops with “/dev/kvm is unwriteable”).`
+    : `/dev/kvm exists but user ${ctx.user} cannot open it read-write (${f.openError}), and your container engine runs as you (rootless), so machines cannot use it.`;
+  return {
+    id: 'kvm',
+    title: TITLE,
+    status: 'fail',
+    found,
+    why: `${WHY_KVM} A rootless container engine (Podman, rootless Docker) runs machines as you, without your other groups: /dev/kvm must be open to you without them.`,
+    fix: {
+      text:
+        `Give your own account access to /dev/kvm (an access-control list for user ${ctx.user}, which the container keeps; the rule sets it again at every boot), then restart Porthole. ` +
+        `${f.usable && groups ? `${keepGroupsAdvice(groups)} ` : ''}Or use a container engine that runs as root. ${EMULATION_NOTE}`,
+      commands: [
+        `echo 'KERNEL=="kvm", RUN+="/usr/bin/setfacl -m u:${ctx.user}:rw /dev/kvm"' | ${ctx.sudo}tee /etc/udev/rules.d/66-porthole-kvm.rules`,
+        `${ctx.sudo}setfacl -m u:${ctx.user}:rw /dev/kvm`,
+      ],
+    },
+  };
+}
+
+/** The device reaches machines (this user opens it, or a root engine passes it): the CPU flags decide the rest. */
+function usableKvmCheck(f: KvmFindings, ctx: HostContext, keptGroup?: string): CheckResult {
   const flagName = f.vendor === 'amd' ? 'svm (AMD-V)' : f.vendor === 'intel' ? 'vmx (Intel VT-x)' : 'vmx/svm';
-
-  if (rootlessEngine && f.present && (f.groupOnly || isPermissionError(f.openError))) {
-    const found = f.usable
-      ? `/dev/kvm opens read-write for user ${ctx.user} only through the group ${f.group}, and your container engine runs rootless: its containers do not keep that group, so machines cannot use KVM (the image stops with “/dev/kvm is unwriteable”).`
-      : `/dev/kvm exists but user ${ctx.user} cannot open it read-write (${f.openError}), and your container engine runs as you (rootless), so machines cannot use it.`;
-    return {
-      id: 'kvm',
-      title: TITLE,
-      status: 'fail',
-      found,
-      why: `${WHY_KVM} A rootless container engine (Podman, rootless Docker) runs machines as you, without your other groups: /dev/kvm must be open to you without them.`,
-      fix: {
-        text:
-          `Give your own account access to /dev/kvm (an access-control list for user ${ctx.user}, which the container keeps; the rule sets it again at every boot), then restart Porthole. ` +
-          `Or use a container engine that runs as root. ${EMULATION_NOTE}`,
-        commands: [
-          `echo 'KERNEL=="kvm", RUN+="/usr/bin/setfacl -m u:${ctx.user}:rw /dev/kvm"' | ${ctx.sudo}tee /etc/udev/rules.d/66-porthole-kvm.rules`,
-          `${ctx.sudo}setfacl -m u:${ctx.user}:rw /dev/kvm`,
-        ],
-      },
-    };
-  }
-
-  if (f.present && (f.usable || (rootEngine && isPermissionError(f.openError)))) {
-    const opened = f.usable
+  const where = whereSaid(f);
+  const opened = keptGroup
+    ? `/dev/kvm opens read-write through the group ${keptGroup}, which the containers of your rootless Podman keep (crun, ${KEEP_GROUPS_ANNOTATION})`
+    : f.usable
       ? '/dev/kvm opens read-write'
       : `/dev/kvm exists and your container engine runs as root, so it can pass the device to machines (user ${ctx.user} cannot open it: ${f.openError})`;
-    if (f.flagsVisible) {
-      return {
-        id: 'kvm',
-        title: TITLE,
-        status: 'ok',
-        found: `${opened}${f.x86 ? `; the CPU shows ${flagName}` : ''}.`,
-        why: WHY_KVM,
-      };
-    }
-    const hint = f.hypervisor
-      ? nestedVirtualizationHint(f.hypervisor)
-      : { text: 'Enable CPU virtualization (Intel VT-x or AMD-V/SVM) in the BIOS/UEFI setup.', commands: [] };
+  if (f.flagsVisible) {
     return {
       id: 'kvm',
       title: TITLE,
-      status: 'warn',
-      found: `${opened}, but /proc/cpuinfo shows neither vmx nor svm.${where || ' The CPU hides its virtualization flags.'}`,
-      why:
-        'The Windows image runs its own KVM test, which also requires vmx or svm in /proc/cpuinfo. On this host it will refuse KVM ' +
-        '(exit code 88, "not enabled in BIOS"), so Windows will run in software emulation (KVM=N), about 10x slower, unless the ' +
-        'hypervisor exposes those flags. Porthole sets KVM=N for a machine only when you agree.',
-      fix: {
-        text: `To get full speed, make the flags visible to this computer. ${hint.text} Then this should print a number above 0:`,
-        commands: [
-          ...hint.commands,
-          ...(hint.commands.length ? ['# then, in this computer:'] : []),
-          "grep -cwE 'vmx|svm' /proc/cpuinfo",
-        ],
-      },
+      status: 'ok',
+      found: `${opened}${f.x86 ? `; the CPU shows ${flagName}` : ''}.`,
+      why: WHY_KVM,
     };
   }
+  const hint = f.hypervisor
+    ? nestedVirtualizationHint(f.hypervisor)
+    : { text: 'Enable CPU virtualization (Intel VT-x or AMD-V/SVM) in the BIOS/UEFI setup.', commands: [] };
+  return {
+    id: 'kvm',
+    title: TITLE,
+    status: 'warn',
+    found: `${opened}, but /proc/cpuinfo shows neither vmx nor svm.${where || ' The CPU hides its virtualization flags.'}`,
+    why:
+      'The Windows image runs its own KVM test, which also requires vmx or svm in /proc/cpuinfo. On this host it will refuse KVM ' +
+      '(exit code 88, "not enabled in BIOS"), so Windows will run in software emulation (KVM=N), about 10x slower, unless the ' +
+      'hypervisor exposes those flags. Porthole sets KVM=N for a machine only when you agree.',
+    fix: {
+      text: `To get full speed, make the flags visible to this computer. ${hint.text} Then this should print a number above 0:`,
+      commands: [
+        ...hint.commands,
+        ...(hint.commands.length ? ['# then, in this computer:'] : []),
+        "grep -cwE 'vmx|svm' /proc/cpuinfo",
+      ],
+    },
+  };
+}
 
+/** The device is there but this user cannot open it: permissions, or a driver that is not ready. */
+function unopenedKvmCheck(f: KvmFindings, ctx: HostContext): CheckResult {
+  const modprobe = modprobeCommand(f, ctx);
   if (f.present && isPermissionError(f.openError) && (isPrivilegedGroup(f.group) || !f.groupCanWrite)) {
     const who = f.groupCanWrite
       ? `only the group ${f.group} may, and that group grants far more than KVM`
@@ -335,20 +373,25 @@ export function kvmCheck(f: KvmFindings, ctx: HostContext, rootEngine = false, r
     };
   }
 
-  if (f.present) {
-    return {
-      id: 'kvm',
-      title: TITLE,
-      status: 'fail',
-      found: `/dev/kvm exists but cannot be opened (${f.openError ?? 'unknown error'}): the kernel's KVM driver is not ready.`,
-      why: WHY_KVM,
-      fix: {
-        text: `Load the KVM module. If it refuses ("Operation not supported"), enable CPU virtualization (Intel VT-x or AMD-V/SVM) in the BIOS/UEFI setup. ${EMULATION_NOTE}`,
-        commands: [modprobe],
-      },
-    };
-  }
+  // Not a permission: the driver.
+  return {
+    id: 'kvm',
+    title: TITLE,
+    status: 'fail',
+    found: `/dev/kvm exists but cannot be opened (${f.openError ?? 'unknown error'}): the kernel's KVM driver is not ready.`,
+    why: WHY_KVM,
+    fix: {
+      text: `Load the KVM module. If it refuses ("Operation not supported"), enable CPU virtualization (Intel VT-x or AMD-V/SVM) in the BIOS/UEFI setup. ${EMULATION_NOTE}`,
+      commands: [modprobe],
+    },
+  };
+}
 
+/** No /dev/kvm at all. */
+function missingKvmCheck(f: KvmFindings, ctx: HostContext): CheckResult {
+  const vendorModule = f.vendor === 'amd' ? 'kvm_amd' : 'kvm_intel';
+  const modprobe = modprobeCommand(f, ctx);
+  const where = whereSaid(f);
   // No device at all.
   if (f.hypervisor) {
     const hint = nestedVirtualizationHint(f.hypervisor);

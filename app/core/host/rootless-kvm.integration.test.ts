@@ -1,4 +1,4 @@
-import { chmod, chown, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -10,11 +10,15 @@ import { program } from '../testing/processes';
 import { asUser, type TestUser } from '../testing/rootless-user';
 import { kvmReaches } from './check';
 import { hostContext } from './context';
-import { findKvm } from './kvm';
+import { resolveEngineEndpoint } from './engine-probe';
+import { findKvm, kvmCheck } from './kvm';
+import { podmanGroups } from './podman-groups';
 
 const image = inject('standinImage');
 /** The test bed's stand-in for Debian's and Ubuntu's kvm group: the rootless account is a member. */
 const KVM_GROUP = 'porthole-kvm-it';
+/** Where, under the test's root, the check reads the private Podman's containers.conf (as CONTAINERS_CONF). */
+const CONF = 'containers.conf';
 
 interface RootlessEngine {
   readonly host: string;
@@ -25,10 +29,28 @@ interface RootlessEngine {
 const engines: ReadonlyArray<{
   name: string;
   kind: 'podman' | 'docker';
+  /** The engine's runtime keeps the user's groups: the group alone reaches machines. */
+  keepsGroups: boolean;
   start: (user: TestUser, kvmDevice: string) => Promise<RootlessEngine>;
 }> = [
-  { name: 'Podman', kind: 'podman', start: (user, kvmDevice) => PrivatePodman.start({ image, user, kvmDevice }) },
-  { name: 'Docker', kind: 'docker', start: (_user, kvmDevice) => PrivateRootlessDocker.start({ image, kvmDevice }) },
+  {
+    name: 'Podman',
+    kind: 'podman',
+    keepsGroups: false,
+    start: (user, kvmDevice) => PrivatePodman.start({ image, user, kvmDevice }),
+  },
+  {
+    name: 'Podman on crun, told to keep the user’s groups (containers.conf)',
+    kind: 'podman',
+    keepsGroups: true,
+    start: (user, kvmDevice) => PrivatePodman.start({ image, user, kvmDevice, runtime: 'crun', keepGroups: true }),
+  },
+  {
+    name: 'Docker',
+    kind: 'docker',
+    keepsGroups: false,
+    start: (_user, kvmDevice) => PrivateRootlessDocker.start({ image, kvmDevice }),
+  },
 ];
 
 /**
@@ -40,7 +62,7 @@ const engines: ReadonlyArray<{
  */
 describe.each(engines)(
   'KVM through a rootless $name where /dev/kvm is root:kvm 0660 and the user is in kvm',
-  ({ kind, start }) => {
+  ({ kind, keepsGroups, start }) => {
     let podman: RootlessEngine | undefined;
     let h: Harness | undefined;
     let machine: MachineView | undefined;
@@ -68,6 +90,8 @@ describe.each(engines)(
       await chown(node, 0, kvmGid);
       await chmod(node, 0o660);
       podman = await start(user, node);
+      // The containers.conf the user's Podman reads, where the check finds it (under the test's root).
+      if (podman instanceof PrivatePodman) await copyFile(join(podman.root, 'containers.conf'), join(dir, CONF));
     }, 120_000);
     afterAll(async () => {
       if (h) await h.cleanup(machine ? [machine.id] : []).catch(() => undefined);
@@ -79,7 +103,7 @@ describe.each(engines)(
     const predict = async () => {
       const ctx = hostContext({
         root: dir,
-        env: { USER: user.name },
+        env: { USER: user.name, ...(kind === 'podman' ? { CONTAINERS_CONF: `/${CONF}` } : {}) },
         uid: user.uid,
         gid: user.gid,
         groups: [user.gid, kvmGid],
@@ -93,7 +117,15 @@ describe.each(engines)(
         },
       });
       const findings = await findKvm(ctx);
-      return { findings, reaches: kvmReaches(findings, { rootEngine: false, rootlessEngine: true }) };
+      // The runtime as the engine says it (Podman's /info), as the check reads it.
+      const endpoint = await resolveEngineEndpoint({ env: podman!.env() });
+      const groups = kind === 'podman' ? await podmanGroups(ctx, endpoint?.ociRuntime) : undefined;
+      return {
+        findings,
+        groups,
+        check: kvmCheck(findings, ctx, false, true, groups),
+        reaches: kvmReaches(findings, { rootEngine: false, rootlessEngine: true, groupsKept: groups === 'kept' }),
+      };
     };
 
     /** Starts the machine and answers the reason the image's KVM test gave, or null when it went past it. */
@@ -123,14 +155,16 @@ describe.each(engines)(
       return reason;
     };
 
-    it('the check predicts what the image finds: the group alone does not reach the machine; an access-control list for the user does', async () => {
+    it('the check predicts what the image finds: the group alone reaches the machine only where the runtime keeps it; an access-control list for the user does', async () => {
       const cpu = await readFile('/proc/cpuinfo', 'utf8');
       const flagsVisible = /^flags\s*:.*\b(vmx|svm)\b/m.test(cpu);
 
       // The user opens the device (the old check took that to mean machines can), but only through kvm.
       const before = await predict();
       expect(before.findings).toMatchObject({ present: true, usable: true, groupOnly: true });
-      expect(before.reaches).toBe(false);
+      expect(before.reaches).toBe(keepsGroups);
+      expect(before.groups).toBe(kind === 'docker' ? undefined : keepsGroups ? 'kept' : 'runtime-cannot');
+      if (before.groups === 'runtime-cannot') expect(before.check.fix?.text).toContain('install crun');
 
       h = await Harness.create(podman!.env());
       expect(await h.waitForEngine(true, 30_000)).toMatchObject({ kind, endpoint: podman!.host });
@@ -145,15 +179,17 @@ describe.each(engines)(
       // Porthole runs as the engine's user in real use; here the backend runs as root (see podman.integration.test.ts).
       await chmod(join(h.configDir, '..'), 0o711);
       await chown(machine.storageDir, user.uid, user.gid);
-      expect(await kvmVerdict(flagsVisible)).toBe('/dev/kvm is unwriteable');
+      // Past the writable step: on a host whose CPU hides vmx/svm the image's next step refuses instead.
+      const pastWritable = flagsVisible ? null : 'not enabled in BIOS';
+      expect(await kvmVerdict(flagsVisible)).toBe(keepsGroups ? pastWritable : '/dev/kvm is unwriteable');
+      if (keepsGroups) return;
 
       // The remedy the check gives: the container, running as the user, keeps an entry for the user.
       await program('setfacl', ['-m', `u:${user.name}:rw`, node]);
       const after = await predict();
       expect(after.findings.groupOnly).toBe(false);
       expect(after.reaches).toBe(true);
-      // Past the writable step: on a host whose CPU hides vmx/svm the image's next step refuses instead.
-      expect(await kvmVerdict(flagsVisible)).toBe(flagsVisible ? null : 'not enabled in BIOS');
+      expect(await kvmVerdict(flagsVisible)).toBe(pastWritable);
     }, 240_000);
   },
 );

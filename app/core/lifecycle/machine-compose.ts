@@ -11,6 +11,7 @@ import {
 import { toCompose } from '../machine/compose-export';
 import { fromCompose } from '../machine/compose-import';
 import { DEFAULT_PASSWORD, DEFAULT_SCREEN, FALLBACK_USERNAME, newMachineId } from '../machine/defaults';
+import { writeOemFiles } from '../machine/oem';
 import { mergeUserOem } from '../machine/user-oem';
 import type { BoundContainer } from '../storage/bound-containers';
 import { readExistingInstall } from '../storage/existing-install';
@@ -196,9 +197,13 @@ export class MachineCompose {
 
   async exportCompose(id: string): Promise<string> {
     const record = this.deps.store.require(id);
+    const oemDir = oemPath(this.deps.dataDir, id);
+    // The file binds Porthole's OEM folder: written now, as a start writes it. Missing, the engine would make it
+    // empty (Windows set up without Porthole's install.bat), as root, or not at all as a rootless engine's user.
+    await writeOemFiles(oemDir, id);
     // The user asked for a file that runs the machine on its own: it holds the password.
     return toCompose(await this.deps.secrets.reveal(record), {
-      oemDir: oemPath(this.deps.dataDir, id),
+      oemDir,
       installed: record.installed,
       instance: this.state.instance,
     });

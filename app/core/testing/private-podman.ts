@@ -6,10 +6,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeSubnet, removeEngineFolder, startOrDispose } from './private-engine-folder';
 import { dockerAt, exited, pipe, program, until } from './processes';
+import { KEEP_GROUPS_ANNOTATION } from '../host/podman-groups';
 import { asUser, endProcessesWith, grantTun, revokeTun, rootlessUser, type TestUser } from './rootless-user';
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
+
+/**
+ * The OCI runtime: runc by default (see below). crun keeps a rootless user's groups; it refuses this
+ * host's hybrid cgroups while the cgroup v2 hierarchy holds a controller (hugetlb), so a service on crun
+ * runs where that hierarchy is hidden (its own mount namespace): crun then sees the v1 layout only.
+ */
+export type OciRuntime = 'runc' | 'crun';
 
 /**
  * What Debian's podman 4.3 needs to run a container on these machines (measured): crun refuses the
@@ -17,12 +25,14 @@ const STOP_TIMEOUT_MS = 30_000;
  * there for events (a file), and the default ulimits (nofile 1048576) exceed the hard limits a
  * container here may ask for.
  */
-function containersConf(dir: string, network: string | undefined): string {
+function containersConf(dir: string, network: string | undefined, runtime: OciRuntime, keepGroups: boolean): string {
   return [
     '[containers]',
     'default_ulimits = ["nofile=20000:20000", "nproc=1000:1000"]',
+    // What a person sets to have crun keep their groups (kvm) in every container of theirs.
+    ...(keepGroups ? [`annotations = ["${KEEP_GROUPS_ANNOTATION}"]`] : []),
     '[engine]',
-    'runtime = "runc"',
+    `runtime = "${runtime}"`,
     'cgroup_manager = "cgroupfs"',
     'events_logger = "file"',
     `events_logfile_path = "${join(dir, 'events.log')}"`,
@@ -79,6 +89,7 @@ export class PrivatePodman {
     readonly user: TestUser | undefined,
     /** A device node the service sees as /dev/kvm (bound over it in a mount namespace of its own). */
     private readonly kvmDevice?: string,
+    private readonly runtime: OciRuntime = 'runc',
   ) {
     this.host = `unix://${join(root, 'podman.sock')}`;
     this.docker = dockerAt(this.host);
@@ -99,12 +110,23 @@ export class PrivatePodman {
    * as /dev/kvm, bound over it in a private mount namespace: the host's /dev/kvm is never changed.
    */
   static async start(
-    options: { image?: string; user?: TestUser; insecureRegistries?: string[]; kvmDevice?: string } = {},
+    options: {
+      image?: string;
+      user?: TestUser;
+      insecureRegistries?: string[];
+      kvmDevice?: string;
+      runtime?: OciRuntime;
+      /** Rootless: every container keeps the user's supplementary groups (crun's annotation, in containers.conf). */
+      keepGroups?: boolean;
+    } = {},
   ): Promise<PrivatePodman> {
     const root = await mkdtemp(join(tmpdir(), 'porthole-podman-'));
-    const podman = new PrivatePodman(root, options.user, options.kvmDevice);
+    const podman = new PrivatePodman(root, options.user, options.kvmDevice, options.runtime ?? 'runc');
     const network = options.user ? undefined : `porthole-it-${randomBytes(3).toString('hex')}`;
-    await writeFile(join(root, 'containers.conf'), containersConf(root, network));
+    await writeFile(
+      join(root, 'containers.conf'),
+      containersConf(root, network, options.runtime ?? 'runc', options.keepGroups === true),
+    );
     await writeFile(join(root, 'storage.conf'), storageConf(root));
     await writeFile(join(root, 'registries.conf'), registriesConf(options.insecureRegistries ?? []));
     if (options.user) {
@@ -184,7 +206,15 @@ export class PrivatePodman {
     const service = this.command(['system', 'service', '--time=0', this.host]);
     // The service is the first podman of its user here: its user namespace (the pause process), and every
     // container, start inside this mount namespace.
-    const [cmd, ...args] = this.kvmDevice
+    const steps = [
+      ...(this.kvmDevice ? ['mount --bind "$0" /dev/kvm'] : []),
+      ...(this.runtime === 'crun'
+        ? [
+            'if [ "$(stat -fc %T /sys/fs/cgroup)" = tmpfs ] && mountpoint -q /sys/fs/cgroup/unified; then umount -l /sys/fs/cgroup/unified; fi',
+          ]
+        : []),
+    ];
+    const [cmd, ...args] = steps.length
       ? [
           'unshare',
           '--mount',
@@ -192,8 +222,8 @@ export class PrivatePodman {
           'private',
           'sh',
           '-c',
-          'mount --bind "$0" /dev/kvm && exec "$@"',
-          this.kvmDevice,
+          `${steps.join(' && ')} && exec "$@"`,
+          this.kvmDevice ?? '-',
           ...service,
         ]
       : service;
