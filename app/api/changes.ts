@@ -1,4 +1,4 @@
-import type { MachineSettings, SharedFolder } from './machine';
+import { audioOn, type MachineSettings, type SharedFolder } from './machine';
 import { languageName, versionName } from './catalogue';
 import { validateDiskChange } from './validation';
 import { usbKey, type UsbDeviceRef } from './usb';
@@ -40,6 +40,7 @@ const FIELD_ORDER = {
   kvm: 19,
   usbDevices: 20,
   ballooning: 21,
+  audio: 22,
 } satisfies Record<keyof MachineSettings, number>;
 const FIELDS = (Object.keys(FIELD_ORDER) as Array<keyof MachineSettings>).sort(
   (a, b) => FIELD_ORDER[a] - FIELD_ORDER[b],
@@ -48,8 +49,9 @@ const FIELDS = (Object.keys(FIELD_ORDER) as Array<keyof MachineSettings>).sort(
 /** The settings that differ, in form order. */
 export function changedFields(before: MachineSettings, after: MachineSettings): Array<keyof MachineSettings> {
   // Ballooning off and absent are the same (BALLOONING is left out either way); false means "off" nowhere else.
+  // Sound on and absent are the same (AUDIO=Y either way).
   const value = (m: MachineSettings, key: keyof MachineSettings): unknown =>
-    key === 'ballooning' ? m.ballooning || undefined : m[key];
+    key === 'ballooning' ? m.ballooning || undefined : key === 'audio' ? audioOn(m) : m[key];
   return FIELDS.filter((key) => !same(value(before, key), value(after, key)));
 }
 
@@ -171,6 +173,9 @@ export function describeChanges(before: MachineSettings, after: MachineSettings)
         lines.push(
           `Windows gives unused memory back to Linux: ${onOff(before.ballooning ?? false)} → ${onOff(after.ballooning ?? false)}`,
         );
+        break;
+      case 'audio':
+        lines.push(`Play the machine’s sound: ${onOff(audioOn(before))} → ${onOff(audioOn(after))}`);
         break;
     }
   }
