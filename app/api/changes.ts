@@ -97,6 +97,14 @@ function usbChanges(before: readonly UsbDeviceRef[], after: readonly UsbDeviceRe
   ];
 }
 
+/** The on/off settings in a person's words, and whether each is on (an absent one means what it means for it). */
+const SWITCHES: Partial<Record<keyof MachineSettings, [string, (m: MachineSettings) => boolean]>> = {
+  autoStart: ['Start with Porthole', (m) => m.autoStart],
+  kvm: ['Hardware acceleration (KVM)', (m) => m.kvm],
+  ballooning: ['Windows gives unused memory back to Linux', (m) => m.ballooning ?? false],
+  audio: ['Play the machine’s sound', audioOn],
+};
+
 /** Each change in a person's words, in form order. The password is never shown. */
 export function describeChanges(before: MachineSettings, after: MachineSettings): string[] {
   const lines: string[] = [];
@@ -163,20 +171,10 @@ export function describeChanges(before: MachineSettings, after: MachineSettings)
         if (before.ports.rdp !== after.ports.rdp)
           lines.push(`Remote Desktop port: ${before.ports.rdp} → ${after.ports.rdp}`);
         break;
-      case 'autoStart':
-        lines.push(`Start with Porthole: ${onOff(before.autoStart)} → ${onOff(after.autoStart)}`);
-        break;
-      case 'kvm':
-        lines.push(`Hardware acceleration (KVM): ${onOff(before.kvm)} → ${onOff(after.kvm)}`);
-        break;
-      case 'ballooning':
-        lines.push(
-          `Windows gives unused memory back to Linux: ${onOff(before.ballooning ?? false)} → ${onOff(after.ballooning ?? false)}`,
-        );
-        break;
-      case 'audio':
-        lines.push(`Play the machine’s sound: ${onOff(audioOn(before))} → ${onOff(audioOn(after))}`);
-        break;
+      default: {
+        const toggle = SWITCHES[field];
+        if (toggle) lines.push(`${toggle[0]}: ${onOff(toggle[1](before))} → ${onOff(toggle[1](after))}`);
+      }
     }
   }
   return lines;
