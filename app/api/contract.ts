@@ -101,11 +101,15 @@ export const actions = {
     request: z.object({ id: machineIdSchema, tail: z.number().int().min(1).max(10000).default(200) }),
     response: z.object({ lines: z.array(z.string()) }),
   },
-  /** Where the screen's VNC websocket is: ws://127.0.0.1:<port>/websockify. */
+  /**
+   * Where the screen's VNC websocket is: ws://127.0.0.1:<port>/websockify; and, when the machine's sound is on,
+   * its sound: ws://<the same host and port>/audio (raw PCM, docs/audio.md). Absent when the sound is off.
+   */
   screenEndpoint: {
     request: byId,
     response: z.object({
       url: z.string(),
+      audio: z.string().optional(),
       /** How the port is reached: as published here, an ssh forward to the engine's computer, or that computer's own port. */
       via: z.enum(['this-computer', 'ssh-forward', 'engine-host']).optional(),
       /** Said with the address when it is not plainly this computer's own port (a forward, or how to reach another computer's). */

@@ -25,6 +25,8 @@ const OPTIONS = {
   usb: { type: 'string', multiple: true },
   'no-usb': { type: 'string', multiple: true },
   kvm: { type: 'boolean', default: false },
+  audio: { type: 'string' },
+  'no-audio': { type: 'boolean', default: false },
   user: { type: 'string' },
   'password-stdin': { type: 'boolean', default: false },
   language: { type: 'string' },

@@ -8,6 +8,7 @@ import type { Verb, VerbContext } from './verb';
 export const verb: Verb = {
   usage:
     '  create --name NAME [--version 11] [--ram GB] [--cpus N] [--disk GB] [--iso PATH] [--no-kvm] [--image REF]\n' +
+    "                              [--no-audio] (the machine's sound is on unless this is given)\n" +
     '                              [--share PATH[:ro]]... (at most 3) [--user NAME] [--language L] [--keyboard K]\n' +
     '                              [--password-stdin] (the Windows password from standard input, else one is made)\n',
   async run(ctx) {
@@ -29,6 +30,7 @@ export const verb: Verb = {
       ...(values.iso ? { customIso: values.iso } : {}),
       ...(values.image ? { image: values.image } : {}),
       ...(values['no-kvm'] ? { kvm: false } : {}),
+      ...(values['no-audio'] ? { audio: false } : {}),
     });
     print(
       given ? machine : { ...machine, password },

@@ -19,7 +19,7 @@ import type { Verb, VerbContext } from './verb';
 export const verb: Verb = {
   usage:
     '  set ID [--ram GB] [--cpus N] [--disk GB] [--share PATH[:ro]]... [--unshare PATH]... [--usb VENDOR:PRODUCT]...\n' +
-    '                              [--no-usb VENDOR:PRODUCT]... [--kvm | --no-kvm] [--yes]\n' +
+    '                              [--no-usb VENDOR:PRODUCT]... [--kvm | --no-kvm] [--audio on|off] [--yes]\n' +
     '                              Change a machine as its settings page does: a change that needs consent (KVM off,\n' +
     '                              ...) says why and changes nothing without --yes; a running machine takes it at its\n' +
     '                              next start or with porthole apply ID\n',
@@ -34,6 +34,15 @@ interface SetRequest {
   unshare: string[];
   addUsb: UsbRef[];
   removeUsb: UsbRef[];
+  /** The machine's sound, when --audio was given. */
+  audio: boolean | undefined;
+}
+
+/** `on` / `off` as a choice; anything else is a usage error. */
+export function parseOnOff(text: string, flag: string): boolean {
+  const word = text.trim().toLowerCase();
+  if (word === 'on' || word === 'off') return word === 'on';
+  throw new UsageError(`${flag} takes on or off, not "${text}".`);
 }
 
 /** `046D:C52B` -> vendor and product ids as the contract writes them; whether they are valid is the backend's call. */
@@ -114,18 +123,20 @@ function setRequest({ values, numbers }: VerbContext): SetRequest {
   const addUsb = (values.usb ?? []).map((t) => parseUsb(t, '--usb'));
   const removeUsb = (values['no-usb'] ?? []).map((t) => parseUsb(t, '--no-usb'));
   for (const text of share) parseShare(text);
+  const audio = values.audio === undefined ? undefined : parseOnOff(values.audio, '--audio');
   const asked =
     numbers.ram !== undefined ||
     numbers.cpus !== undefined ||
     numbers.disk !== undefined ||
     share.length + unshare.length + addUsb.length + removeUsb.length > 0 ||
     values.kvm ||
-    values['no-kvm'];
+    values['no-kvm'] ||
+    audio !== undefined;
   if (!asked)
     throw new UsageError(
-      '"porthole set ID" needs something to change: --ram, --cpus, --disk, --share, --unshare, --usb, --no-usb, --kvm or --no-kvm.',
+      '"porthole set ID" needs something to change: --ram, --cpus, --disk, --share, --unshare, --usb, --no-usb, --kvm, --no-kvm or --audio.',
     );
-  return { share, unshare, addUsb, removeUsb };
+  return { share, unshare, addUsb, removeUsb, audio };
 }
 
 /** The settings the machine would have after the change asked for. */
@@ -133,7 +144,7 @@ async function settingsAfter(
   { values, numbers, call }: VerbContext,
   machine: MachineView,
   before: MachineSettings,
-  { share, unshare, addUsb, removeUsb }: SetRequest,
+  { share, unshare, addUsb, removeUsb, audio }: SetRequest,
 ): Promise<MachineSettings> {
   let usbDevices = machine.usbDevices;
   if (addUsb.length + removeUsb.length > 0) {
@@ -151,6 +162,7 @@ async function settingsAfter(
     ...(values.kvm ? { kvm: true } : values['no-kvm'] ? { kvm: false } : {}),
     sharedFolders: sharesAfter(machine, share, unshare),
     ...(usbDevices !== undefined ? { usbDevices } : {}),
+    ...(audio !== undefined ? { audio } : {}),
   };
 }
 

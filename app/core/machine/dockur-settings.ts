@@ -154,6 +154,7 @@ export const KNOWN_ENV = new Set([
   'DISPLAY',
   'ARGUMENTS',
   'BALLOONING',
+  'AUDIO',
   'QMP',
 ]);
 
@@ -276,6 +277,11 @@ const ENV_SETTERS: Readonly<Record<string, (e: EnvRead) => void>> = {
   },
   BALLOONING: (e) => {
     if (e.flag() === true) e.draft.ballooning = true;
+  },
+  // Without AUDIO the draft says nothing and the machine gets Porthole's default (sound on).
+  AUDIO: (e) => {
+    const on = e.flag();
+    if (on !== undefined) e.draft.audio = on;
   },
   SAMBA: (e) => {
     if (e.flag() === false) e.say('SAMBA is off there; Porthole always serves the shared folders.');

@@ -19,6 +19,7 @@ import { SettingsHeader } from './SettingsHeader';
 import { StorageSharingSection } from './StorageSharingSection';
 import { useApplySettings } from './use-apply-settings';
 import { useSettingsForm } from './use-settings-form';
+import { SoundSection } from './SoundSection';
 import { UsbSection } from './UsbSection';
 import { WindowsSection } from './WindowsSection';
 import './settings.css';
@@ -92,6 +93,7 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
         missing={settings.missing}
       />
       <AccelerationSection {...section} host={host} />
+      <SoundSection {...section} />
       <UsbSection {...section} running={plan.running} machineId={machine.id} />
       <AdvancedSection {...section} />
       <DeleteSection onDelete={() => setDeleting(true)} disabled={working} />
