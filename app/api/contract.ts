@@ -106,6 +106,8 @@ export const actions = {
     request: byId,
     response: z.object({
       url: z.string(),
+      /** The machine's sound, ws://<host>:<port>/audio (docs/audio.md); present only when its sound is on. */
+      audio: z.string().optional(),
       /** How the port is reached: as published here, an ssh forward to the engine's computer, or that computer's own port. */
       via: z.enum(['this-computer', 'ssh-forward', 'engine-host']).optional(),
       /** Said with the address when it is not plainly this computer's own port (a forward, or how to reach another computer's). */

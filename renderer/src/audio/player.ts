@@ -27,8 +27,12 @@ export interface AudioTestHook {
   socketState(): number | null;
 }
 
-/** A dropped audio socket (the container restarted, say) is opened again after this long. */
+/**
+ * A dropped or refused audio socket (the container restarted; a container from before sound was turned on
+ * answers 502) is opened again after 2 s, doubling while it keeps failing, up to 30 s: no sound is not an error.
+ */
 const REOPEN_MS = 2000;
+const REOPEN_MAX_MS = 30_000;
 /** A context still suspended this long after creation waits for a user gesture. */
 const GESTURE_WAIT_MS = 400;
 
@@ -46,6 +50,8 @@ export class ScreenAudio {
   private socket: WebSocket | null = null;
   private timers: ReturnType<typeof setTimeout>[] = [];
   private closed = false;
+  /** Sockets in a row that ended without sending anything. */
+  private silentCloses = 0;
   private current: AudioState = 'starting';
   private lastStats: RingStats | null = null;
   private readonly subscribers = new Set<() => void>();
@@ -129,6 +135,7 @@ export class ScreenAudio {
     this.socket = socket;
     socket.onmessage = (event: MessageEvent<unknown>) => {
       if (this.socket !== socket || !(event.data instanceof ArrayBuffer)) return;
+      this.silentCloses = 0;
       // Decoded even while the context is held, so frames stay aligned; played only while it runs.
       const frames = this.decoder.decode(event.data);
       if (this.context.state !== 'running' || frames.left.length === 0) return;
@@ -139,7 +146,9 @@ export class ScreenAudio {
       this.socket = null;
       this.decoder.reset();
       this.post({ type: 'clear' });
-      this.timers.push(setTimeout(() => this.openSocket(), REOPEN_MS));
+      const delay = Math.min(REOPEN_MAX_MS, REOPEN_MS * 2 ** this.silentCloses);
+      this.silentCloses += 1;
+      this.timers.push(setTimeout(() => this.openSocket(), delay));
     };
   }
 

@@ -11,6 +11,7 @@ import { announceScreen } from '../screen/screen-presence';
 /** `#/screen/<id>`: one machine's screen, filling the window (its own window in Electron). */
 export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; loaded: boolean }) {
   const [endpoint, setEndpoint] = useState<string | null>(null);
+  const [audio, setAudio] = useState<string | null>(null);
   // How the screen is reached when it is not plainly this computer's port (an ssh forward, another computer's loopback).
   const [via, setVia] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ text: string; commands: string[] } | null>(null);
@@ -24,9 +25,13 @@ export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; 
       .then(
         (r) => {
           setEndpoint(r.url);
+          setAudio(r.audio ?? null);
           setVia(r.note ?? null);
         },
-        () => setEndpoint(null),
+        () => {
+          setEndpoint(null);
+          setAudio(null);
+        },
       );
   }, [id]);
   // The endpoint follows the machine's web port (re-chosen at start if it was taken).
@@ -121,6 +126,8 @@ export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; 
           machineName={machine.name}
           status={machine.status}
           endpointUrl={endpoint}
+          audioUrl={audio}
+          machineId={machine.id}
           onRequestEndpoint={requestEndpoint}
           onOpenRemoteDesktop={openRemoteDesktop}
           readClipboard={desktop ? desktop.readClipboard : () => navigator.clipboard.readText()}
