@@ -101,12 +101,14 @@ export const actions = {
     request: z.object({ id: machineIdSchema, tail: z.number().int().min(1).max(10000).default(200) }),
     response: z.object({ lines: z.array(z.string()) }),
   },
-  /** Where the screen's VNC websocket is: ws://127.0.0.1:<port>/websockify. */
+  /**
+   * Where the screen's VNC websocket is: ws://127.0.0.1:<port>/websockify; and, when the machine's sound is on,
+   * its sound: ws://<the same host and port>/audio (raw PCM, docs/audio.md). Absent when the sound is off.
+   */
   screenEndpoint: {
     request: byId,
     response: z.object({
       url: z.string(),
-      /** The machine's sound, ws://<host>:<port>/audio (docs/audio.md); present only when its sound is on. */
       audio: z.string().optional(),
       /** How the port is reached: as published here, an ssh forward to the engine's computer, or that computer's own port. */
       via: z.enum(['this-computer', 'ssh-forward', 'engine-host']).optional(),
