@@ -1,4 +1,4 @@
-import type { MachineSettings, SharedFolder } from './machine';
+import { audioOn, type MachineSettings, type SharedFolder } from './machine';
 import { languageName, versionName } from './catalogue';
 import { validateDiskChange } from './validation';
 import { usbKey, type UsbDeviceRef } from './usb';
@@ -40,6 +40,7 @@ const FIELD_ORDER = {
   kvm: 19,
   usbDevices: 20,
   ballooning: 21,
+  audio: 22,
 } satisfies Record<keyof MachineSettings, number>;
 const FIELDS = (Object.keys(FIELD_ORDER) as Array<keyof MachineSettings>).sort(
   (a, b) => FIELD_ORDER[a] - FIELD_ORDER[b],
@@ -48,8 +49,9 @@ const FIELDS = (Object.keys(FIELD_ORDER) as Array<keyof MachineSettings>).sort(
 /** The settings that differ, in form order. */
 export function changedFields(before: MachineSettings, after: MachineSettings): Array<keyof MachineSettings> {
   // Ballooning off and absent are the same (BALLOONING is left out either way); false means "off" nowhere else.
+  // Sound on and absent are the same (AUDIO=Y either way).
   const value = (m: MachineSettings, key: keyof MachineSettings): unknown =>
-    key === 'ballooning' ? m.ballooning || undefined : m[key];
+    key === 'ballooning' ? m.ballooning || undefined : key === 'audio' ? audioOn(m) : m[key];
   return FIELDS.filter((key) => !same(value(before, key), value(after, key)));
 }
 
@@ -94,6 +96,14 @@ function usbChanges(before: readonly UsbDeviceRef[], after: readonly UsbDeviceRe
     ...before.filter((d) => !has.has(usbKey(d))).map((d) => `USB device removed: ${d.name} (${usbKey(d)})`),
   ];
 }
+
+/** The on/off settings in a person's words, and whether each is on (an absent one means what it means for it). */
+const SWITCHES: Partial<Record<keyof MachineSettings, [string, (m: MachineSettings) => boolean]>> = {
+  autoStart: ['Start with Porthole', (m) => m.autoStart],
+  kvm: ['Hardware acceleration (KVM)', (m) => m.kvm],
+  ballooning: ['Windows gives unused memory back to Linux', (m) => m.ballooning ?? false],
+  audio: ['Play the machine’s sound', audioOn],
+};
 
 /** Each change in a person's words, in form order. The password is never shown. */
 export function describeChanges(before: MachineSettings, after: MachineSettings): string[] {
@@ -161,17 +171,10 @@ export function describeChanges(before: MachineSettings, after: MachineSettings)
         if (before.ports.rdp !== after.ports.rdp)
           lines.push(`Remote Desktop port: ${before.ports.rdp} → ${after.ports.rdp}`);
         break;
-      case 'autoStart':
-        lines.push(`Start with Porthole: ${onOff(before.autoStart)} → ${onOff(after.autoStart)}`);
-        break;
-      case 'kvm':
-        lines.push(`Hardware acceleration (KVM): ${onOff(before.kvm)} → ${onOff(after.kvm)}`);
-        break;
-      case 'ballooning':
-        lines.push(
-          `Windows gives unused memory back to Linux: ${onOff(before.ballooning ?? false)} → ${onOff(after.ballooning ?? false)}`,
-        );
-        break;
+      default: {
+        const toggle = SWITCHES[field];
+        if (toggle) lines.push(`${toggle[0]}: ${onOff(toggle[1](before))} → ${onOff(toggle[1](after))}`);
+      }
     }
   }
   return lines;

@@ -74,8 +74,20 @@ export const machineSettingsSchema = z.object({
     .optional(),
   /** BALLOONING=Y: Windows gives memory it does not use back to Linux when the host runs short. Absent: off. */
   ballooning: z.boolean().optional(),
+  /**
+   * AUDIO=Y: the image streams the machine's sound on /audio, which the screen window plays (docs/audio.md).
+   * Absent: on (records from before the setting play sound; new machines get `true`). Read it with audioOn().
+   * Not a zod default: the drafts and changes below are partials of this schema, and a default there would
+   * turn the sound back on with every other change.
+   */
+  audio: z.boolean().optional(),
 });
 export type MachineSettings = z.infer<typeof machineSettingsSchema>;
+
+/** Whether the machine plays its sound: on unless set off (absent is on). */
+export function audioOn(settings: { audio?: boolean | undefined }): boolean {
+  return settings.audio !== false;
+}
 
 /** What a person supplies to create a machine; the rest gets defaults from the host. */
 export const machineDraftSchema = machineSettingsSchema

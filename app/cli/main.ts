@@ -29,10 +29,11 @@ Commands:
   check                       Check that this computer can run Windows machines
   machines                    List machines and their state
   create --name NAME [--version 11] [--ram GB] [--cpus N] [--disk GB] [--iso PATH] [--no-kvm] [--image REF]
+                              [--no-audio] (the machine's sound is on unless this is given)
                               [--share PATH[:ro]]... (at most 3) [--user NAME] [--language L] [--keyboard K]
                               [--password-stdin] (the Windows password from standard input, else one is made)
   set ID [--ram GB] [--cpus N] [--disk GB] [--share PATH[:ro]]... [--unshare PATH]... [--usb VENDOR:PRODUCT]...
-                              [--no-usb VENDOR:PRODUCT]... [--kvm | --no-kvm] [--yes]
+                              [--no-usb VENDOR:PRODUCT]... [--kvm | --no-kvm] [--audio on|off] [--yes]
                               Change a machine as its settings page does: a change that needs consent (KVM off,
                               ...) says why and changes nothing without --yes; a running machine takes it at its
                               next start or with porthole apply ID
@@ -137,6 +138,8 @@ function parse(argv: string[]) {
       'password-stdin': { type: 'boolean', default: false },
       language: { type: 'string' },
       keyboard: { type: 'string' },
+      audio: { type: 'string' },
+      'no-audio': { type: 'boolean', default: false },
     },
   });
 }
@@ -212,6 +215,7 @@ async function runParsed(
           ...(values.iso ? { customIso: values.iso } : {}),
           ...(values.image ? { image: values.image } : {}),
           ...(values['no-kvm'] ? { kvm: false } : {}),
+          ...(values['no-audio'] ? { audio: false } : {}),
         });
         print(
           given ? machine : { ...machine, password },

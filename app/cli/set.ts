@@ -29,6 +29,8 @@ export interface SetValues {
   'no-usb'?: string[] | undefined;
   kvm?: boolean | undefined;
   'no-kvm'?: boolean | undefined;
+  /** `on` or `off`: the machine's sound. */
+  audio?: string | undefined;
   yes?: boolean | undefined;
 }
 
@@ -80,6 +82,13 @@ export function sharesAfter(
   return folders;
 }
 
+/** `on` / `off` as a choice; anything else is a usage error. */
+export function parseOnOff(text: string, flag: string): boolean {
+  const word = text.trim().toLowerCase();
+  if (word === 'on' || word === 'off') return word === 'on';
+  throw new UsageError(`${flag} takes on or off, not "${text}".`);
+}
+
 /** `046D:C52B` -> vendor and product ids as the contract writes them; whether they are valid is the backend's call. */
 function parseUsb(text: string, flag: string): { vendorId: string; productId: string } {
   const parts = text.split(':');
@@ -127,16 +136,18 @@ export async function setCommand(
   const addUsb = (values.usb ?? []).map((t) => parseUsb(t, '--usb'));
   const removeUsb = (values['no-usb'] ?? []).map((t) => parseUsb(t, '--no-usb'));
   for (const text of share) parseShare(text);
+  const audio = values.audio === undefined ? undefined : parseOnOff(values.audio, '--audio');
   const asked =
     numbers.ram !== undefined ||
     numbers.cpus !== undefined ||
     numbers.disk !== undefined ||
     share.length + unshare.length + addUsb.length + removeUsb.length > 0 ||
     values.kvm ||
-    values['no-kvm'];
+    values['no-kvm'] ||
+    audio !== undefined;
   if (!asked)
     throw new UsageError(
-      '"porthole set ID" needs something to change: --ram, --cpus, --disk, --share, --unshare, --usb, --no-usb, --kvm or --no-kvm.',
+      '"porthole set ID" needs something to change: --ram, --cpus, --disk, --share, --unshare, --usb, --no-usb, --kvm, --no-kvm or --audio.',
     );
 
   const machine = await call('getMachine', { id });
@@ -157,6 +168,7 @@ export async function setCommand(
     ...(values.kvm ? { kvm: true } : values['no-kvm'] ? { kvm: false } : {}),
     sharedFolders: sharesAfter(machine, share, unshare),
     ...(usbDevices !== undefined ? { usbDevices } : {}),
+    ...(audio !== undefined ? { audio } : {}),
   };
   const fields = changedFields(before, after);
   if (fields.length === 0) {

@@ -84,7 +84,7 @@ rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin \
   "$rootfs"/usr/share/{doc,man,info,locale,lintian} "$rootfs"/var/log/*.log "$rootfs"/var/log/apt/*
 
 cp -a "$here/files/." "$rootfs/"
-chmod 755 "$rootfs/usr/local/bin/standin-entry" "$rootfs/usr/local/bin/standin-status"
+chmod 755 "$rootfs/usr/local/bin/standin-entry" "$rootfs/usr/local/bin/standin-status" "$rootfs/usr/local/bin/standin-tone"
 mkdir -p "$rootfs/storage" "$rootfs/run/shm"
 printf '%s\n' "6.05" >"$rootfs/etc/version"
 

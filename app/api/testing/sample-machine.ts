@@ -22,6 +22,7 @@ export function sampleMachine(overrides: Partial<MachineSettings> = {}): Machine
     ports: { web: 47001, rdp: 47002 },
     autoStart: false,
     kvm: true,
+    audio: true,
     ...overrides,
   };
 }

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, rm } from 'node:fs/promises';
 import {
+  audioOn,
   changeEffect,
   machineSettingsSchema,
   PortholeError,
   validateDiskChange,
   validateMachine,
   validateMachineName,
+  type ActionResponse,
   type DeletePlan,
   type HostPorts,
   type MachineChanges,
@@ -14,8 +16,9 @@ import {
   type MachineSettings,
   type MachineView,
 } from '../../api';
+
+type ScreenEndpoint = ActionResponse<'screenEndpoint'>;
 import type { EngineClient } from '../engine/client';
-import type { MachineAddress } from '../engine/machine-address';
 import { newMachineId, settingsFromDraft } from '../machine/defaults';
 import { assertIsoUsable } from '../machine/iso';
 import { readHostKeyboard } from '../machine/keyboard';
@@ -405,13 +408,15 @@ export class MachineActions {
     return (await this.state.findContainer(this.deps.engine(), id))?.Id ?? null;
   }
 
-  async screenEndpoint(id: string): Promise<{ url: string; via?: MachineAddress['via']; note?: string }> {
+  async screenEndpoint(id: string): Promise<ScreenEndpoint> {
     const record = this.deps.store.require(id);
     // The port the view shows: during a start, the one being started (saved only once it runs).
     const web = this.state.startingPorts.get(id)?.web ?? record.settings.ports.web;
     const at = this.deps.address ? await this.deps.address(web) : { host: '127.0.0.1', port: web };
     return {
       url: `ws://${at.host}:${at.port}/websockify`,
+      // The same web port serves the sound (AUDIO=Y), so it is reached the same way.
+      ...(audioOn(record.settings) ? { audio: `ws://${at.host}:${at.port}/audio` } : {}),
       ...('via' in at ? { via: at.via } : {}),
       ...('note' in at && at.note ? { note: at.note } : {}),
     };

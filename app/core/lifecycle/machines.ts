@@ -9,7 +9,6 @@ import type {
 } from '../../api';
 import type { EngineClient } from '../engine/client';
 import type { EngineEvent } from '../engine/events';
-import type { MachineAddress } from '../engine/machine-address';
 import type { ExternalChange } from '../store/machine-store';
 import type { AdoptableContainer } from './adoption';
 import { MachineActions } from './machine-actions';
@@ -112,7 +111,7 @@ export class Machines {
   containerId(id: string): Promise<string | null> {
     return this.actions.containerId(id);
   }
-  screenEndpoint(id: string): Promise<{ url: string; via?: MachineAddress['via']; note?: string }> {
+  screenEndpoint(id: string): Promise<ActionResponse<'screenEndpoint'>> {
     return this.actions.screenEndpoint(id);
   }
 

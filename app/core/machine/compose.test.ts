@@ -37,6 +37,7 @@ const machine: MachineSettings = {
   ports: { web: 47001, rdp: 47002 },
   autoStart: false,
   kvm: false,
+  audio: true,
 };
 
 interface ComposeService {
@@ -120,6 +121,7 @@ services:
       HEIGHT: "1080"
       SAMBA: "Y"
       DISPLAY: "web"
+      AUDIO: "Y"
       QMP: "unix:/run/porthole-qmp.sock,server=on,wait=off"
     devices:
       - "/dev/kvm:/dev/kvm"
@@ -682,9 +684,9 @@ describe('settingsFromContainer', () => {
       storageDir: '/home/ada/windows',
       sharedFolders: [{ hostPath: '/home/ada/Public', readOnly: true }],
       ports: { web: 8006, rdp: 3389 },
+      audio: true,
     });
     expect(warnings).toEqual([
-      'container "windows": Porthole does not support AUDIO yet; it was left out.',
       'container "windows": /shared2 is the engine volume "/var/lib/docker/volumes/abc/_data"; Porthole uses folders only, so copy its files to a folder and choose that.',
       'container "windows": its ports were open beyond this computer; Porthole publishes them on 127.0.0.1 only.',
     ]);

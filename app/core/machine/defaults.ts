@@ -206,6 +206,8 @@ export function settingsFromDraft(draft: MachineDraft, ctx: DraftContext): Machi
     autoStart: draft.autoStart ?? false,
     kvm: draft.kvm ?? true,
     ...(draft.ballooning ? { ballooning: true } : {}),
+    // Sound is on for a new machine unless the draft says otherwise (a compose file without AUDIO=Y does).
+    audio: draft.audio ?? true,
   };
   if (candidate.region === undefined) delete candidate.region;
   if (candidate.keyboard === undefined) delete candidate.keyboard;

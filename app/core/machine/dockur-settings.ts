@@ -154,6 +154,7 @@ export const KNOWN_ENV = new Set([
   'DISPLAY',
   'ARGUMENTS',
   'BALLOONING',
+  'AUDIO',
   'QMP',
 ]);
 
@@ -265,6 +266,12 @@ function applyEnv(draft: ImportedDraft, parts: ContainerParts, found: Findings):
       case 'BALLOONING':
         if (flag(key, value) === true) draft.ballooning = true;
         break;
+      case 'AUDIO': {
+        // Without AUDIO the draft says nothing and the machine gets Porthole's default (sound on).
+        const on = flag(key, value);
+        if (on !== undefined) draft.audio = on;
+        break;
+      }
       case 'SAMBA':
         if (flag(key, value) === false) say('SAMBA is off there; Porthole always serves the shared folders.');
         break;

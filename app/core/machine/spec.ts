@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
 import { QMP_ENV } from '../usb/qmp';
-import { PortholeError, type MachineSettings, type UsbDeviceRef } from '../../api';
+import { audioOn, PortholeError, type MachineSettings, type UsbDeviceRef } from '../../api';
 import { INSTANCE_LABEL, MACHINE_LABEL, RECORD_LABEL, STOP_TIMEOUT_SECONDS } from '../engine/labels';
 
 /** Labels every Porthole container carries (the ones the engine layer reads live in engine/labels.ts). */
@@ -159,6 +159,8 @@ export function buildContainerSpec(m: MachineSettings, opts: SpecOptions): Docke
   env.push(`WIDTH=${m.screen.width}`, `HEIGHT=${m.screen.height}`, 'SAMBA=Y', 'DISPLAY=web');
   if (!m.kvm) env.push('KVM=N');
   if (m.ballooning) env.push('BALLOONING=Y');
+  // Said either way (the image's default is N): an exported compose file then keeps the choice when imported.
+  env.push(audioOn(m) ? 'AUDIO=Y' : 'AUDIO=N');
   // QEMU's monitor on a unix socket in the container, for USB devices attached while the machine runs (usb/qmp.ts).
   env.push(QMP_ENV);
   const usb = m.usbDevices ?? [];
