@@ -2,6 +2,7 @@
 // into its /audio stream -> the page's analyser sees it) and underruns over a steady stretch, Porthole's
 // player (AudioWorklet ring buffer, #/screen/<id> through the web host) against upstream dockur's player
 // (scheduled AudioBufferSourceNodes, baseline.html), both on the same machine's stream in the same run.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, expect, type Browser, type Page } from '@playwright/test';
 import { benchMachine, docker, repo } from '../lib/bench-machine';
@@ -141,6 +142,15 @@ test('audio benchmark: click-to-sound latency and underruns, Porthole vs. upstre
     const after = await Promise.all(sides.map((s) => s.underruns()));
     const steady = sides.map((_, k) => after[k]! - before[k]!);
 
+    const probes = await Promise.all(
+      sides.map((s) =>
+        s.page.evaluate(() => {
+          const { late, longTasks } = (window as unknown as ProbeWindow).__clickProbe;
+          return { late, longTasks };
+        }),
+      ),
+    );
+    const load = (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).map(Number);
     const [p, b] = sides as [Side, Side];
     const latency = (s: Side) => ({
       clicks: s.latencies.length,
@@ -155,6 +165,9 @@ test('audio benchmark: click-to-sound latency and underruns, Porthole vs. upstre
       steadySeconds: STEADY_SECONDS,
       latency: { porthole: latency(p), baseline: latency(b) },
       underruns: { porthole: steady[0], baseline: steady[1] },
+      // Why a click was missed or an underrun came: the probe found the burst too late; the page's main thread was held.
+      probes: { porthole: probes[0], baseline: probes[1] },
+      loadAverage: load,
       ratio: { medianLatency: latency(p).medianMs / latency(b).medianMs },
       limits: { portholeMedianMs: MAX_MEDIAN_MS, underrunsTarget: 0 },
     };
@@ -167,6 +180,8 @@ test('audio benchmark: click-to-sound latency and underruns, Porthole vs. upstre
       `| click -> analyser, p95 | ${f(summary.latency.porthole.p95Ms)} ms | ${f(summary.latency.baseline.p95Ms)} ms | | |`,
       `| clicks missed | ${p.missed} | ${b.missed} | | 0 |`,
       `| underruns in ${STEADY_SECONDS} s | ${steady[0]} | ${steady[1]} | | target 0 |`,
+      `| main-thread tasks > 50 ms (longest) | ${probes[0]!.longTasks.count} (${f(probes[0]!.longTasks.longestMs)} ms) | ${probes[1]!.longTasks.count} (${f(probes[1]!.longTasks.longestMs)} ms) | | |`,
+      `load average ${load.join(' ')}`,
     ];
     await writeReport(test.info(), 'audio-bench', summary, table);
     expect(p.missed, 'Porthole heard every click').toBeLessThanOrEqual(Math.floor(CLICKS * 0.05));
