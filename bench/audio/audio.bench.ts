@@ -22,6 +22,11 @@ type ProbeWindow = Window & { __clickProbe: ClickProbe };
 interface Underruns {
   underruns: number;
 }
+interface RingStats extends Underruns {
+  buffered: number;
+  resyncs: number;
+  dropped: number;
+}
 
 interface Side {
   name: 'porthole' | 'baseline';
@@ -138,7 +143,18 @@ test('audio benchmark: click-to-sound latency and underruns, Porthole vs. upstre
 
     // Underruns over a steady stretch: nothing else happens.
     const before = await Promise.all(sides.map((s) => s.underruns()));
-    await new Promise((r) => setTimeout(r, STEADY_SECONDS * 1000));
+    // Porthole's ring over the stretch: how full it was (ms), and its resyncs and dropped frames.
+    const ring = async (): Promise<RingStats> =>
+      porthole.evaluate(() =>
+        (window as unknown as { __portholeAudio: { stats(): RingStats } }).__portholeAudio.stats(),
+      );
+    const bufferedMs: number[] = [];
+    const ringBefore = await ring();
+    for (let t = 0; t < STEADY_SECONDS * 4; t += 1) {
+      await new Promise((r) => setTimeout(r, 250));
+      bufferedMs.push((await ring()).buffered / 48);
+    }
+    const ringAfter = await ring();
     const after = await Promise.all(sides.map((s) => s.underruns()));
     const steady = sides.map((_, k) => after[k]! - before[k]!);
 
@@ -168,6 +184,11 @@ test('audio benchmark: click-to-sound latency and underruns, Porthole vs. upstre
       // Why a click was missed or an underrun came: the probe found the burst too late; the page's main thread was held.
       probes: { porthole: probes[0], baseline: probes[1] },
       loadAverage: load,
+      portholeRing: {
+        bufferedMs: { min: Math.min(...bufferedMs), median: median(bufferedMs), max: Math.max(...bufferedMs) },
+        resyncs: ringAfter.resyncs - ringBefore.resyncs,
+        droppedFrames: ringAfter.dropped - ringBefore.dropped,
+      },
       ratio: { medianLatency: latency(p).medianMs / latency(b).medianMs },
       limits: { portholeMedianMs: MAX_MEDIAN_MS, underrunsTarget: 0 },
     };
@@ -181,7 +202,7 @@ test('audio benchmark: click-to-sound latency and underruns, Porthole vs. upstre
       `| clicks missed | ${p.missed} | ${b.missed} | | 0 |`,
       `| underruns in ${STEADY_SECONDS} s | ${steady[0]} | ${steady[1]} | | target 0 |`,
       `| main-thread tasks > 50 ms (longest) | ${probes[0]!.longTasks.count} (${f(probes[0]!.longTasks.longestMs)} ms) | ${probes[1]!.longTasks.count} (${f(probes[1]!.longTasks.longestMs)} ms) | | |`,
-      `load average ${load.join(' ')}`,
+      `load average ${load.join(' ')}; Porthole's ring over the ${STEADY_SECONDS} s: ${JSON.stringify(summary.portholeRing)}`,
     ];
     await writeReport(test.info(), 'audio-bench', summary, table);
     expect(p.missed, 'Porthole heard every click').toBeLessThanOrEqual(Math.floor(CLICKS * 0.05));
