@@ -110,9 +110,15 @@ if ! printf 'FROM %s\nSTOPSIGNAL SIGTERM\n' "$base" | DOCKER_BUILDKIT=0 docker b
 fi
 docker rmi "$base" >/dev/null
 
-# Older recipes' images are dropped unless a container still uses them.
+# Other recipes' images are dropped unless a container still uses them or they are recent: another checkout
+# or branch of the repository on this machine may be testing with one (dropping it made each rebuild the other's).
+readonly KEEP_OTHER_RECIPES_SECONDS=$((2 * 86400))
 for old in $(docker image ls --format '{{.Repository}}:{{.Tag}}' "$REPOSITORY"); do
-  [ "$old" = "$tag" ] || docker rmi "$old" >/dev/null 2>&1 || :
+  [ "$old" = "$tag" ] && continue
+  created="$(docker image inspect --format '{{.Created}}' "$old" 2>/dev/null)" || continue
+  made="$(date -d "$created" +%s 2>/dev/null)" || continue
+  (( EPOCHSECONDS - made > KEEP_OTHER_RECIPES_SECONDS )) || continue
+  docker rmi "$old" >/dev/null 2>&1 || :
 done
 
 log "built $tag in $((SECONDS - started)) s"

@@ -16,8 +16,6 @@ import {
   type MachineSettings,
   type MachineView,
 } from '../../api';
-
-type ScreenEndpoint = ActionResponse<'screenEndpoint'>;
 import type { EngineClient } from '../engine/client';
 import { newMachineId, settingsFromDraft } from '../machine/defaults';
 import { assertIsoUsable } from '../machine/iso';
@@ -38,6 +36,8 @@ import type { MachinesDeps } from './machines-deps';
 import { installedAtCreate } from './existing-install-rule';
 import { freePorts, portIsFree } from './ports';
 import { assertStorageUnbound, containersOn, oemPath, pathPolicy, portsOf, sealed } from './record-rules';
+
+type ScreenEndpoint = ActionResponse<'screenEndpoint'>;
 
 /**
  * What is done to one machine: create, change, stop, apply, delete, and what is read of it (logs,

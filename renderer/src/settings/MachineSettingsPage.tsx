@@ -44,6 +44,7 @@ import '../ui/ui.css';
 import '../machine-form/machine-form.css';
 import { applyOutcome } from './apply-outcome';
 import { ApplyFailureFix } from './ApplyFailureFix';
+import { AudioField } from './AudioField';
 import './settings.css';
 
 /** Set by Windows Setup only (the answer file): an installed Windows keeps its own. */
@@ -376,6 +377,10 @@ function SettingsForm({ machine, machines }: { machine: MachineView; machines: r
           error={errors.softwareEmulation}
           warning={warnings.softwareEmulation}
         />
+      </Section>
+
+      <Section title="Sound" tag={tagFor(['audio'])} testId="settings-audio">
+        <AudioField checked={form.audio ?? true} onChange={(audio) => update({ audio })} />
       </Section>
 
       <Section title="USB devices" tag={tagFor(['usbDevices'])} testId="settings-usb">

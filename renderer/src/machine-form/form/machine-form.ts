@@ -1,4 +1,5 @@
 import {
+  audioOn,
   changedFields,
   DEFAULT_IMAGE,
   DEFAULT_VERSION,
@@ -51,6 +52,8 @@ export interface MachineForm {
   usbDevices?: UsbDeviceRef[];
   /** BALLOONING=Y (settings page). Absent: off. */
   ballooning?: boolean;
+  /** AUDIO=Y (settings page): the machine's sound plays in its screen window. Absent: left as it is. */
+  audio?: boolean;
   /** Wizard: the machine's folder holds an installed Windows and the person chose to start straight into it. */
   useExistingInstall?: boolean;
 }
@@ -114,6 +117,7 @@ export function formFromMachine(m: MachineView): MachineForm {
     autoStart: m.autoStart,
     usbDevices: (m.usbDevices ?? []).map((d) => ({ ...d })),
     ballooning: m.ballooning ?? false,
+    audio: audioOn(m),
   };
 }
 
@@ -191,6 +195,7 @@ export function settingsAfter(before: MachineSettings, form: MachineForm): Machi
       ? { usbDevices: form.usbDevices }
       : {}),
     ...(form.ballooning !== undefined ? { ballooning: form.ballooning } : {}),
+    ...(form.audio !== undefined ? { audio: form.audio } : {}),
   };
 }
 
@@ -212,6 +217,7 @@ const EDITABLE = new Set<keyof MachineSettings>([
   'kvm',
   'usbDevices',
   'ballooning',
+  'audio',
 ]);
 
 /** Only what differs, as updateMachine takes it ('' clears a region or keyboard). */
