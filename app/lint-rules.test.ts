@@ -107,3 +107,22 @@ describe('the one format', () => {
     for (const folder of ['out/', 'test-results/', 'e2e/.artifacts/']) expect(ignored).toContain(folder);
   }, 60_000);
 });
+
+describe('functions a reader can hold', () => {
+  const body = (lines: number): string =>
+    `export function long(): number {\n  let n = 0;\n${'  n += 1;\n'.repeat(lines)}  return n;\n}\n`;
+
+  it('refuse a function over 80 lines of code in app/ and renderer/src, blank lines and comments not counted', async () => {
+    for (const path of ['app/core/guest-files/made-up.ts', 'app/cli/made-up.ts', 'renderer/src/ui/made-up.ts']) {
+      expect(await ruleIds(path, body(77)), path).toContain('max-lines-per-function');
+      expect(await ruleIds(path, body(76)), path).toEqual([]);
+    }
+    const commented = `export function long(): number {\n  let n = 0;\n${'  // why\n\n  n += 1;\n'.repeat(76)}  return n;\n}\n`;
+    expect(await ruleIds('app/core/guest-files/made-up.ts', commented)).toEqual([]);
+  }, 120_000);
+
+  it('leave tests and test scaffolding alone', async () => {
+    expect(await ruleIds('app/core/guest-files/made-up.test.ts', body(200))).not.toContain('max-lines-per-function');
+    expect(await ruleIds('app/core/testing/made-up.ts', body(200))).not.toContain('max-lines-per-function');
+  }, 120_000);
+});

@@ -14,7 +14,7 @@ import { useScreenEndpoint } from './use-screen-endpoint';
 export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; loaded: boolean }) {
   const id = machine?.id;
   // The endpoint follows the machine's web port (re-chosen at start if it was taken).
-  const { endpoint, via, requestEndpoint } = useScreenEndpoint(id, machine?.ports.web);
+  const { endpoint, audio, via, requestEndpoint } = useScreenEndpoint(id, machine?.ports.web);
   const remoteDesktop = useRemoteDesktop(id);
   const pageRef = useRef<HTMLDivElement>(null);
   // This screen holds the machine's connection: thumbnails in other pages show its frames instead of their own.
@@ -55,6 +55,8 @@ export function ScreenRoute({ machine, loaded }: { machine: MachineView | null; 
           machineName={machine.name}
           status={machine.status}
           endpointUrl={endpoint}
+          audioUrl={audio}
+          machineId={machine.id}
           onRequestEndpoint={requestEndpoint}
           onOpenRemoteDesktop={remoteDesktop.open}
           readClipboard={desktop ? desktop.readClipboard : () => navigator.clipboard.readText()}

@@ -1,12 +1,20 @@
-import { useEffect, useEffectEvent, useRef, useState, useSyncExternalStore } from 'react';
-import { screenshotFileName, type MachineStatus } from '@porthole/api';
-import { sendChord, typeText, type ChordName } from './chords';
-import { useFullscreen } from './fullscreen';
-import { ScreenConnection } from './screen-connection';
-import { captureScreenshot, downloadBlob } from './screenshot';
+import {
+  useEffect,
+  useEffectEvent,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type ReactNode,
+  type RefObject,
+} from 'react';
+import type { MachineStatus } from '@porthole/api';
+import { sendChord, type ChordName } from './chords';
+import { useFullscreen, type Fullscreen } from './fullscreen';
+import { useF11, useNotice, useScreenActions } from './screen-actions';
+import { ScreenConnection, type ConnectionSnapshot } from './screen-connection';
+import { useScreenSound } from './screen-sound';
 import { ScreenStatus } from './ScreenStatus';
 import { ScreenToolbar } from './ScreenToolbar';
-import { describeTyping } from './typing-report';
 import { viewOptionsFor, type ViewMode } from './view-mode';
 import './screen.css';
 
@@ -31,14 +39,12 @@ export interface ScreenProps {
   initialViewMode?: ViewMode;
   /** Opens the machine in a Remote Desktop client; without it there is no "Open in Remote Desktop". */
   onOpenRemoteDesktop?: () => void;
-  /** Puts the RFB client on `window.__portholeRfb` for end-to-end tests. Never in production. */
+  /** The screen's sound websocket (ws://127.0.0.1:<port>/audio); absent or null when the machine has no sound. */
+  audioUrl?: string | null;
+  /** Which machine's volume and mute to remember (default: the name). */
+  machineId?: string;
+  /** Puts the RFB client on `window.__portholeRfb` (and the sound's on `__portholeAudio`) for end-to-end tests. Never in production. */
   exposeForTests?: boolean;
-}
-
-const NOTICE_MS = 8000;
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** A machine's screen: the noVNC view while there is one, its phase and progress before. */
@@ -52,6 +58,8 @@ export function Screen({
   onScreenshot,
   initialViewMode = 'fit',
   onOpenRemoteDesktop,
+  audioUrl = null,
+  machineId,
   exposeForTests = false,
 }: ScreenProps) {
   // The connection (and the RFB client inside it) lives as long as this component, outside React state.
@@ -59,157 +67,133 @@ export function Screen({
   const snapshot = useSyncExternalStore(connection.subscribe, connection.getSnapshot);
   const containerRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLDivElement>(null);
-  const typingRef = useRef<AbortController | null>(null);
   const [viewMode, setViewMode] = useState<ViewMode>(initialViewMode);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [pasting, setPasting] = useState(false);
+  const [notice, setNotice] = useNotice();
   const fullscreen = useFullscreen(containerRef, setNotice);
 
   const screenWanted = status.running && status.screenReady;
   const url = screenWanted ? endpointUrl : null;
 
+  useScreenEndpoint({
+    connection,
+    canvasRef,
+    viewMode,
+    exposeForTests,
+    screenWanted,
+    endpointUrl,
+    attempt: snapshot.attempt,
+    onRequestEndpoint,
+  });
+  useF11(containerRef, fullscreen.toggle);
+  // Sound plays while this screen shows the machine, and stops with it (or with a user disconnect).
+  const sound = useScreenSound({
+    url: url !== null && snapshot.state !== 'disconnected' ? audioUrl : null,
+    machineKey: machineId ?? machineName,
+    containerRef,
+    exposeForTests,
+  });
+
+  const actions = useScreenActions({
+    connection,
+    clipboardText: snapshot.clipboardText,
+    machineName,
+    readClipboard,
+    writeClipboard,
+    onScreenshot,
+    setNotice,
+  });
+  const toolbar = (
+    <ScreenToolbar
+      {...toolbarProps({ connection, snapshot, viewMode, setViewMode, fullscreen, actions, onOpenRemoteDesktop })}
+      onPaste={readClipboard ? () => (actions.pasting ? actions.stopTyping() : void actions.paste()) : undefined}
+      onCopy={writeClipboard ? () => void actions.copy() : undefined}
+      machineRunning={status.running}
+      sound={audioUrl ? sound : undefined}
+    />
+  );
+
+  return (
+    <ScreenLayout
+      containerRef={containerRef}
+      canvasRef={canvasRef}
+      machineName={machineName}
+      status={status}
+      snapshot={snapshot}
+      viewMode={viewMode}
+      fullscreenActive={fullscreen.active}
+      soundState={audioUrl ? sound.state : undefined}
+      toolbar={toolbar}
+      notice={notice}
+      endpointKnown={endpointUrl !== null}
+      onConnect={() => connection.connect()}
+    />
+  );
+}
+
+interface EndpointOptions {
+  connection: ScreenConnection;
+  canvasRef: RefObject<HTMLDivElement | null>;
+  viewMode: ViewMode;
+  exposeForTests: boolean;
+  /** The machine runs and its screen is ready. */
+  screenWanted: boolean;
+  endpointUrl: string | null;
+  /** Failed connection attempts since the last good one. */
+  attempt: number;
+  onRequestEndpoint?: () => void;
+}
+
+/** Gives the connection its options, element and endpoint; asks the app for an endpoint when there is none or it keeps failing. */
+function useScreenEndpoint(options: EndpointOptions): void {
+  const { connection, canvasRef, viewMode, exposeForTests, screenWanted, endpointUrl, attempt } = options;
+  const url = screenWanted ? endpointUrl : null;
   // Options first, so the first RFB client is created with them.
   useEffect(() => connection.setView(viewOptionsFor(viewMode)), [connection, viewMode]);
   useEffect(() => connection.setExposeForTests(exposeForTests), [connection, exposeForTests]);
-  useEffect(() => connection.attach(canvasRef.current!), [connection]);
+  useEffect(() => connection.attach(canvasRef.current!), [connection, canvasRef]);
   useEffect(() => connection.setEndpoint(url), [connection, url]);
 
-  const requestEndpoint = useEffectEvent(() => onRequestEndpoint?.());
+  const requestEndpoint = useEffectEvent(() => options.onRequestEndpoint?.());
   const needsEndpoint = screenWanted && endpointUrl === null;
   useEffect(() => {
     if (needsEndpoint) requestEndpoint();
   }, [needsEndpoint]);
   useEffect(() => {
-    if (screenWanted && snapshot.attempt > 0 && snapshot.attempt % 3 === 0) requestEndpoint();
-  }, [screenWanted, snapshot.attempt]);
+    if (screenWanted && attempt > 0 && attempt % 3 === 0) requestEndpoint();
+  }, [screenWanted, attempt]);
+}
 
-  useEffect(() => {
-    if (notice === null) return;
-    const timer = setTimeout(() => setNotice(null), NOTICE_MS);
-    return () => clearTimeout(timer);
-  }, [notice]);
+interface LayoutProps {
+  containerRef: RefObject<HTMLDivElement | null>;
+  canvasRef: RefObject<HTMLDivElement | null>;
+  machineName: string;
+  status: MachineStatus;
+  snapshot: ConnectionSnapshot;
+  viewMode: ViewMode;
+  fullscreenActive: boolean;
+  soundState: string | undefined;
+  toolbar: ReactNode;
+  notice: string | null;
+  endpointKnown: boolean;
+  onConnect(): void;
+}
 
-  // Stop typing when the screen goes away.
-  useEffect(() => {
-    const typing = typingRef;
-    return () => typing.current?.abort();
-  }, []);
-
-  // F11 is the screen's, not Windows': catch it before noVNC's keyboard handler on the canvas does.
-  const toggleFullscreen = useEffectEvent(() => fullscreen.toggle());
-  useEffect(() => {
-    const container = containerRef.current!;
-    const onKeyDown = (event: KeyboardEvent): void => {
-      if (event.key !== 'F11' || event.ctrlKey || event.altKey || event.metaKey || event.shiftKey) return;
-      event.preventDefault();
-      event.stopPropagation();
-      toggleFullscreen();
-    };
-    container.addEventListener('keydown', onKeyDown, true);
-    return () => container.removeEventListener('keydown', onKeyDown, true);
-  }, []);
-
-  const onChord = (name: ChordName): void => {
-    const rfb = connection.rfb;
-    if (rfb) sendChord(rfb, name);
-    connection.focus();
-  };
-
-  const paste = async (): Promise<void> => {
-    if (!readClipboard) return;
-    const typing = new AbortController();
-    typingRef.current = typing;
-    setPasting(true);
-    try {
-      let text: string;
-      try {
-        text = await readClipboard();
-      } catch (error) {
-        setNotice(`Could not read the clipboard: ${errorText(error)}`);
-        return;
-      }
-      const rfb = connection.rfb;
-      if (text === '') setNotice('The clipboard holds no text to paste.');
-      else if (!rfb) setNotice('The screen disconnected before typing could start.');
-      else if (!typing.signal.aborted) setNotice(describeTyping(await typeText(rfb, text, { signal: typing.signal })));
-    } finally {
-      if (typingRef.current === typing) typingRef.current = null;
-      setPasting(false);
-      connection.focus();
-    }
-  };
-
-  const stopTyping = (): void => typingRef.current?.abort();
-
-  const copy = async (): Promise<void> => {
-    const text = snapshot.clipboardText;
-    if (text === null || !writeClipboard) return;
-    try {
-      await writeClipboard(text);
-      setNotice(`Copied ${text.length} character${text.length === 1 ? '' : 's'} from Windows.`);
-    } catch (error) {
-      setNotice(`Could not copy from Windows: ${errorText(error)}`);
-    }
-  };
-
-  const screenshot = async (): Promise<void> => {
-    const rfb = connection.rfb;
-    if (!rfb) return;
-    try {
-      const png = await captureScreenshot(rfb);
-      if (onScreenshot) {
-        onScreenshot(png);
-      } else {
-        const fileName = screenshotFileName(machineName, new Date());
-        downloadBlob(png, fileName);
-        setNotice(`Screenshot saved as “${fileName}”.`);
-      }
-    } catch (error) {
-      setNotice(`Could not take a screenshot: ${errorText(error)}`);
-    } finally {
-      connection.focus();
-    }
-  };
-
-  const changeViewMode = (mode: ViewMode): void => {
-    setViewMode(mode);
-    connection.focus();
-  };
-
-  const toolbar = (
-    <ScreenToolbar
-      state={snapshot.state}
-      viewMode={viewMode}
-      fullscreen={fullscreen}
-      windowsClipboard={snapshot.clipboardText}
-      pasting={pasting}
-      onConnect={() => connection.connect()}
-      onDisconnect={() => {
-        stopTyping();
-        connection.disconnect();
-      }}
-      onViewMode={changeViewMode}
-      onChord={onChord}
-      onPaste={readClipboard ? () => (pasting ? stopTyping() : void paste()) : undefined}
-      onCopy={writeClipboard ? () => void copy() : undefined}
-      onScreenshot={() => void screenshot()}
-      onOpenRemoteDesktop={onOpenRemoteDesktop}
-      machineRunning={status.running}
-    />
-  );
-
+/** The screen's frame: toolbar (hovering in fullscreen), the canvas with its status overlay, the notice line. */
+function ScreenLayout(props: LayoutProps) {
+  const { containerRef, canvasRef, machineName, snapshot, toolbar } = props;
   return (
     <div
       ref={containerRef}
-      className={`screen${fullscreen.active ? ' screen--fullscreen' : ''}`}
+      className={`screen${props.fullscreenActive ? ' screen--fullscreen' : ''}`}
       data-testid="screen"
       data-screen-state={snapshot.state}
       data-session={snapshot.session}
-      data-view-mode={viewMode}
+      data-view-mode={props.viewMode}
+      data-sound-state={props.soundState}
       role="region"
       aria-label={`Screen of ${machineName}`}
     >
-      {fullscreen.active ? (
+      {props.fullscreenActive ? (
         // In fullscreen the toolbar hides above the top edge and slides down under the pointer.
         <div className="screen-hover-bar" data-testid="screen-hover-bar">
           {toolbar}
@@ -223,17 +207,55 @@ export function Screen({
           <div className="screen-overlay">
             <ScreenStatus
               machineName={machineName}
-              status={status}
+              status={props.status}
               connection={snapshot}
-              endpointKnown={endpointUrl !== null}
-              onConnect={() => connection.connect()}
+              endpointKnown={props.endpointKnown}
+              onConnect={props.onConnect}
             />
           </div>
         ) : null}
       </div>
       <p className="screen-notice" role="status" aria-live="polite">
-        {notice}
+        {props.notice}
       </p>
     </div>
   );
+}
+
+interface ToolbarSources {
+  connection: ScreenConnection;
+  snapshot: ConnectionSnapshot;
+  viewMode: ViewMode;
+  setViewMode(mode: ViewMode): void;
+  fullscreen: Fullscreen;
+  actions: ReturnType<typeof useScreenActions>;
+  onOpenRemoteDesktop?: () => void;
+}
+
+/** The toolbar's state and the handlers that do not depend on what the app offers (clipboard, sound). */
+function toolbarProps(sources: ToolbarSources) {
+  const { connection, snapshot, actions } = sources;
+  return {
+    state: snapshot.state,
+    viewMode: sources.viewMode,
+    fullscreen: sources.fullscreen,
+    windowsClipboard: snapshot.clipboardText,
+    pasting: actions.pasting,
+    onConnect: () => connection.connect(),
+    onDisconnect: () => {
+      actions.stopTyping();
+      connection.disconnect();
+    },
+    onViewMode: (mode: ViewMode) => {
+      sources.setViewMode(mode);
+      connection.focus();
+    },
+    onChord: (name: ChordName) => {
+      const rfb = connection.rfb;
+      if (rfb) sendChord(rfb, name);
+      connection.focus();
+    },
+    onScreenshot: () => void actions.screenshot(),
+    onOpenRemoteDesktop: sources.onOpenRemoteDesktop,
+  };
 }

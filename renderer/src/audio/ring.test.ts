@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { ringOptionsFor, StereoRing } from './ring';
+
+const QUANTUM = 128;
+
+function frames(n: number, from = 0): [Float32Array, Float32Array] {
+  const left = Float32Array.from({ length: n }, (_, i) => (from + i) / 100000);
+  const right = Float32Array.from({ length: n }, (_, i) => -(from + i) / 100000);
+  return [left, right];
+}
+
+function read(ring: StereoRing, n = QUANTUM): [Float32Array, Float32Array] {
+  const out: [Float32Array, Float32Array] = [new Float32Array(n), new Float32Array(n)];
+  ring.read(out[0], out[1]);
+  return out;
+}
+
+describe('StereoRing', () => {
+  it('plays silence until the jitter target is buffered, then the frames in order, both channels', () => {
+    const ring = new StereoRing({ capacity: 1000, target: 300, catchUp: 600, max: 600 });
+    ring.write(...frames(200));
+    expect(Array.from(read(ring)[0]).every((s) => s === 0)).toBe(true);
+    expect(ring.stats()).toMatchObject({ buffered: 200, playing: false, underruns: 0 });
+    ring.write(...frames(200, 200));
+    const [left, right] = read(ring);
+    expect(left[0]).toBe(0);
+    expect(left[127]).toBeCloseTo(127 / 100000);
+    expect(right[5]).toBeCloseTo(-5 / 100000);
+    expect(ring.stats()).toMatchObject({ buffered: 400 - QUANTUM, playing: true, underruns: 0 });
+  });
+
+  it('counts an underrun when playback runs dry, fills the rest with silence and primes again', () => {
+    const ring = new StereoRing({ capacity: 1000, target: 200, catchUp: 600, max: 600 });
+    ring.write(...frames(300));
+    read(ring);
+    read(ring);
+    const [left] = read(ring);
+    // 44 frames were left: the quantum's last 84 samples are silence.
+    expect(left[43]).not.toBe(0);
+    expect(Array.from(left.subarray(44)).every((s) => s === 0)).toBe(true);
+    expect(ring.stats()).toMatchObject({ underruns: 1, playing: false, buffered: 0 });
+    // Still dry: priming, not another underrun.
+    read(ring);
+    read(ring);
+    expect(ring.stats().underruns).toBe(1);
+    ring.write(...frames(250));
+    read(ring);
+    read(ring);
+    read(ring);
+    expect(ring.stats().underruns).toBe(2);
+  });
+
+  it('never counts an underrun before playback first started', () => {
+    const ring = new StereoRing({ capacity: 1000, target: 200, catchUp: 600, max: 600 });
+    for (let i = 0; i < 50; i += 1) read(ring);
+    expect(ring.stats()).toMatchObject({ underruns: 0, playing: false });
+  });
+
+  it('cuts the buffer back to the target, dropping the oldest, when it grows past the bound', () => {
+    const ring = new StereoRing({ capacity: 2000, target: 300, catchUp: 600, max: 600 });
+    ring.write(...frames(600));
+    expect(ring.stats()).toMatchObject({ buffered: 600, resyncs: 0 });
+    ring.write(...frames(1, 600));
+    expect(ring.stats()).toMatchObject({ buffered: 300, resyncs: 1, dropped: 301 });
+    // The newest frames stay: the next one played is frame 301.
+    const [left] = read(ring);
+    expect(left[0]).toBeCloseTo(301 / 100000);
+  });
+
+  it('keeps latency bounded when the writer runs faster than the reader', () => {
+    const ring = new StereoRing(ringOptionsFor(48000));
+    let written = 0;
+    for (let step = 0; step < 2000; step += 1) {
+      // 10% more frames written than read: without the bound the delay would grow without end.
+      ring.write(...frames(141, written));
+      written += 141;
+      read(ring);
+      expect(ring.stats().buffered).toBeLessThanOrEqual(ringOptionsFor(48000).max);
+    }
+    expect(ring.stats().resyncs).toBeGreaterThan(0);
+    expect(ring.stats().underruns).toBe(0);
+  });
+
+  it('drops the oldest frames when one write is larger than the whole ring', () => {
+    const ring = new StereoRing({ capacity: 100, target: 10, catchUp: 100, max: 100 });
+    ring.write(...frames(150));
+    expect(ring.stats().buffered).toBeLessThanOrEqual(100);
+    const [left] = read(ring, 4);
+    expect(left[0]).toBeGreaterThanOrEqual(50 / 100000);
+  });
+
+  it('refuses sizes that cannot work', () => {
+    expect(() => new StereoRing({ capacity: 100, target: 200, catchUp: 200, max: 150 })).toThrow(
+      /target <= catchUp <= max <= capacity/,
+    );
+  });
+
+  it('catches up with a slightly fast sender one frame a read, without a resync, and settles back near the target', () => {
+    const options = ringOptionsFor(48000);
+    const ring = new StereoRing(options);
+    let written = 0;
+    // 0.5% more frames than the reader takes, for 30 s of reads.
+    for (let step = 0; step < 11250; step += 1) {
+      const n = step % 2 === 0 ? 128 : 129;
+      ring.write(...frames(n, written));
+      written += n;
+      read(ring);
+      expect(ring.stats().buffered).toBeLessThanOrEqual(options.catchUp + 2 * QUANTUM);
+    }
+    expect(ring.stats()).toMatchObject({ resyncs: 0, underruns: 0 });
+    expect(ring.stats().dropped).toBeGreaterThan(0);
+  });
+
+  it('does not skip frames at or under the catch-up level: what is written is what plays', () => {
+    const ring = new StereoRing({ capacity: 1000, target: 200, catchUp: 400, max: 600 });
+    ring.write(...frames(400));
+    const played: number[] = [];
+    for (let i = 0; i < 3; i += 1) played.push(...read(ring)[0]);
+    expect(played.map((s) => Math.round(s * 100000))).toEqual(Array.from({ length: 384 }, (_, i) => i));
+    expect(ring.stats().dropped).toBe(0);
+  });
+
+  it('has a 60-80 ms target and a bound of at most 160 ms at 48 kHz', () => {
+    const { target, max } = ringOptionsFor(48000);
+    expect(target / 48).toBeGreaterThanOrEqual(60);
+    expect(target / 48).toBeLessThanOrEqual(80);
+    expect(max / 48).toBeLessThanOrEqual(160);
+  });
+});
