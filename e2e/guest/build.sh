@@ -110,9 +110,20 @@ if ! printf 'FROM %s\nSTOPSIGNAL SIGTERM\n' "$base" | DOCKER_BUILDKIT=0 docker b
 fi
 docker rmi "$base" >/dev/null
 
-# Older recipes' images are dropped unless a container still uses them.
+# Older recipes' images are dropped unless a container still uses them. Another checkout (a worktree, a
+# branch) may be testing with one right now: its test run holds it with a container never started
+# (e2e/testbed/testbed.ts, label io.porthole.standin-hold=<pid>). Holds whose process is gone are dropped first.
+for hold in $(docker ps -aq --filter label=io.porthole.standin-hold); do
+  pid="$(docker inspect --format '{{index .Config.Labels "io.porthole.standin-hold"}}' "$hold" 2>/dev/null || :)"
+  [[ "$pid" =~ ^[1-9][0-9]*$ ]] && kill -0 "$pid" 2>/dev/null && continue
+  docker rm -f "$hold" >/dev/null 2>&1 || :
+done
+# Checked by ancestor, not left to docker rmi's refusal: rmi of one of two tags of an image (a test tags it
+# dockurr/windows:porthole-standin) only untags it, even while a container uses it.
 for old in $(docker image ls --format '{{.Repository}}:{{.Tag}}' "$REPOSITORY"); do
-  [ "$old" = "$tag" ] || docker rmi "$old" >/dev/null 2>&1 || :
+  [ "$old" = "$tag" ] && continue
+  [ -n "$(docker ps -aq --filter "ancestor=$old" 2>/dev/null)" ] && continue
+  docker rmi "$old" >/dev/null 2>&1 || :
 done
 
 log "built $tag in $((SECONDS - started)) s"
