@@ -111,10 +111,20 @@ fi
 docker rmi "$base" >/dev/null
 
 # Other recipes' images are dropped unless a container still uses them or they are recent: another checkout
-# or branch of the repository on this machine may be testing with one (dropping it made each rebuild the other's).
+# (a worktree, a branch) on this machine may be testing with one right now (dropping it made each rebuild the
+# other's). A test run holds its image with a container never started (e2e/testbed/testbed.ts, label
+# io.porthole.standin-hold=<pid>); holds whose process is gone are dropped first.
 readonly KEEP_OTHER_RECIPES_SECONDS=$((2 * 86400))
+for hold in $(docker ps -aq --filter label=io.porthole.standin-hold); do
+  pid="$(docker inspect --format '{{index .Config.Labels "io.porthole.standin-hold"}}' "$hold" 2>/dev/null || :)"
+  [[ "$pid" =~ ^[1-9][0-9]*$ ]] && kill -0 "$pid" 2>/dev/null && continue
+  docker rm -f "$hold" >/dev/null 2>&1 || :
+done
+# Checked by ancestor, not left to docker rmi's refusal: rmi of one of two tags of an image (a test tags it
+# dockurr/windows:porthole-standin) only untags it, even while a container uses it.
 for old in $(docker image ls --format '{{.Repository}}:{{.Tag}}' "$REPOSITORY"); do
   [ "$old" = "$tag" ] && continue
+  [ -n "$(docker ps -aq --filter "ancestor=$old" 2>/dev/null)" ] && continue
   created="$(docker image inspect --format '{{.Created}}' "$old" 2>/dev/null)" || continue
   made="$(date -d "$created" +%s 2>/dev/null)" || continue
   (( EPOCHSECONDS - made > KEEP_OTHER_RECIPES_SECONDS )) || continue

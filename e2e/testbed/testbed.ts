@@ -1,6 +1,6 @@
 // The test bed for integration and end-to-end tests: a Docker engine, the stand-in image for
 // dockurr/windows (e2e/guest) and a bootable test ISO. Safe to call from several processes at once.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,11 +107,53 @@ async function prepare(): Promise<Testbed> {
   await mkdir(artifactsDir, { recursive: true });
   return withLock(lockFile, async () => {
     await run('bash', [ensureTestbedScript]);
-    const image = lastLine(await run('bash', [buildImageScript]));
+    const image = await buildAndHold();
     const testIso = path.join(artifactsDir, 'test-ipxe.iso');
     await run('bash', [makeTestIsoScript, testIso]);
     const shellIso = path.join(artifactsDir, 'test-ipxe-shell.iso');
     await run('bash', [makeTestIsoScript, '--shell', shellIso]);
     return { image, testIso, shellIso };
+  });
+}
+
+/** The label of the container that holds a test run's stand-in image; its value is the run's process id. */
+const HOLD_LABEL = 'io.porthole.standin-hold';
+const HOLD_ATTEMPTS = 3;
+const DOCKER_TIMEOUT_MS = 60_000;
+
+/**
+ * The stand-in image, built or reused, and held for as long as this process runs. Another checkout with
+ * another recipe (a worktree on the same engine) drops older recipes' images when it builds its own
+ * (e2e/guest/build.sh): without the hold, this run's image could vanish between two tests, and the next
+ * machine started would try to download it and fail. The hold is a container of the image that is never
+ * started; it goes when this process exits, and build.sh drops a hold whose process is gone. An image
+ * dropped between the build and the hold is built again.
+ */
+async function buildAndHold(): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const image = lastLine(await run('bash', [buildImageScript]));
+    try {
+      holdImage(image);
+      return image;
+    } catch (error) {
+      if (attempt >= HOLD_ATTEMPTS) throw error;
+    }
+  }
+}
+
+function holdImage(image: string): void {
+  // A tmpfs for the image's VOLUME /storage: no anonymous volume is left behind; no network: it never runs anyway.
+  const args = ['create', '--label', `${HOLD_LABEL}=${process.pid}`, '--network', 'none'];
+  const id = execFileSync('docker', [...args, '--mount', 'type=tmpfs,destination=/storage', image], {
+    encoding: 'utf8',
+    timeout: DOCKER_TIMEOUT_MS,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
+  process.once('exit', () => {
+    try {
+      execFileSync('docker', ['rm', '-f', id], { timeout: DOCKER_TIMEOUT_MS, stdio: 'ignore' });
+    } catch {
+      // Left behind: the next build drops it, its process being gone.
+    }
   });
 }
