@@ -88,6 +88,13 @@ test('The screen plays the machine’s sound: the 440 Hz tone reaches the analys
   const sound = page.getByRole('group', { name: 'Sound' });
   await expect(sound.getByRole('button', { name: 'Mute sound' })).toHaveAttribute('aria-pressed', 'false');
   await expect(sound.getByRole('slider', { name: 'Volume' })).toBeVisible();
+  // In an 800×600 window the toolbar, sound included, shows every control on its one row (nothing scrolled away).
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 800, height: 600 });
+  const toolbar = page.getByRole('toolbar', { name: 'Screen' });
+  await expect(page.getByRole('button', { name: 'Disconnect' })).toBeInViewport({ ratio: 1 });
+  expect(await toolbar.evaluate((bar) => bar.scrollWidth <= bar.clientWidth)).toBe(true);
+  if (size) await page.setViewportSize(size);
 
   // A click in the screen is the gesture Chromium's autoplay policy waits for (a no-op when it did not hold the sound).
   await page.getByTestId('screen-canvas').click();

@@ -17,7 +17,7 @@ export function SoundGroup({ sound }: { sound: SoundControls }) {
         title={sound.muted ? 'Sound is muted' : 'Mute the sound'}
         onClick={sound.toggleMute}
       >
-        {sound.muted ? 'Muted' : 'Sound'}
+        Mute
       </button>
       <input
         type="range"
