@@ -129,7 +129,9 @@ export class MachineStarter {
       await engine.remove(container.Id);
       container = null;
     }
-    await this.createAndStart(id, engine, { session, spec, container, record, saved });
+    // A rootless Podman drops the kvm group the user reaches /dev/kvm through, unless crun is told to keep it.
+    const keepGroups = settings.kvm && this.deps.host().kvmKeepGroups === true;
+    await this.createAndStart(id, engine, { session, spec, container, record, saved, keepGroups });
   }
 
   /**
@@ -145,6 +147,8 @@ export class MachineStarter {
       container: Docker.ContainerInspectInfo | null;
       record: MachineRecord;
       saved: MachineRecord['settings']['ports'];
+      /** The user's groups are kept in the container (host/check.ts kvmKeepGroups). */
+      keepGroups: boolean;
     },
   ): Promise<void> {
     const { session, spec, container, record, saved } = run;
@@ -154,7 +158,7 @@ export class MachineStarter {
       session.setFailed(r.cause, r.remedy, { logLine: r.logLine, ...(r.fix ? { fix: r.fix } : {}) });
     const containerId = container
       ? container.Id
-      : await withStartRefusals(() => engine.create(spec), ports, id, refused);
+      : await withStartRefusals(() => engine.create(spec, { keepGroups: run.keepGroups }), ports, id, refused);
     if (record.adoptedContainerId) {
       await this.deps.store.update(id, ({ adoptedContainerId: _replaced, ...rest }) => rest);
     }
