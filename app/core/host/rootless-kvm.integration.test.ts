@@ -251,9 +251,19 @@ async function expectFaithfulContainer(h: Harness, machine: MachineView, podman:
   expect(c.Config.Env.some((e) => e.startsWith('KVM='))).toBe(false);
   expect(c.Config.StopTimeout).toBe(120);
   expect(c.HostConfig.CapAdd).toContain('NET_ADMIN');
-  expect((c.HostConfig.Devices ?? []).map((d) => d.PathOnHost)).toEqual(
-    expect.arrayContaining(['/dev/kvm', '/dev/net/tun']),
-  );
+  // Rootless, Podman binds devices in (its inspect lists only device nodes it made): the runtime's own config says.
+  const configPath = (await podman.podman('inspect', '--format', '{{.OCIConfigPath}}', id)).trim();
+  const oci = JSON.parse(await readFile(configPath, 'utf8')) as {
+    mounts?: Array<{ destination: string }>;
+    linux?: { devices?: Array<{ path: string }> };
+    annotations?: Record<string, string>;
+  };
+  const inContainer = [
+    ...(oci.linux?.devices ?? []).map((d) => d.path),
+    ...(oci.mounts ?? []).map((m) => m.destination),
+  ];
+  expect(inContainer).toEqual(expect.arrayContaining(['/dev/kvm', '/dev/net/tun']));
+  expect(oci.annotations?.['run.oci.keep_original_groups']).toBe('1');
   const mount = (target: string) => c.Mounts.find((m) => m.Destination === target);
   expect(mount('/storage')).toMatchObject({ Type: 'bind', Source: machine.storageDir, RW: true });
   expect(mount('/oem')).toMatchObject({ Type: 'bind', RW: false });
