@@ -24,7 +24,7 @@ const specs: Array<[string, Docker.ContainerCreateOptions]> = [
         usbDevices: [{ vendorId: '046d', productId: 'c52b', name: 'Receiver' }],
         ballooning: true,
       }),
-      { ...OPTS, nonce: 'n0nce' },
+      { ...OPTS, nonce: 'n0nce', keepGroups: true },
     ),
   ],
 ];
@@ -83,7 +83,7 @@ describe('toSpecGenerator (Podman 4.3’s own create, keeping the user’s group
       image: 'dockurr/windows:6.05',
       stop_timeout: 120,
       restart_policy: 'no',
-      labels: { 'io.porthole.machine': 'win11', 'io.porthole.record': 'n0nce' },
+      labels: { 'io.porthole.machine': 'win11', 'io.porthole.record': 'n0nce', 'io.porthole.keep-groups': '1' },
       expose: { '8006': 'tcp', '3389': 'tcp,udp' },
       device_cgroup_rule: [{ allow: true, type: 'c', major: 189, access: 'rwm' }],
     });

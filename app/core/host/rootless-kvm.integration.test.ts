@@ -245,7 +245,11 @@ async function expectFaithfulContainer(h: Harness, machine: MachineView, podman:
   expect(bindings.map(([port]) => port).sort()).toEqual(['3389/tcp', '3389/udp', '8006/tcp']);
   for (const [, list] of bindings) expect(list.map((b) => b.HostIp)).toEqual(['127.0.0.1']);
   expect(c.HostConfig.PortBindings['8006/tcp']![0]!.HostPort).toBe(String(machine.ports.web));
-  expect(c.Config.Labels).toMatchObject({ 'io.porthole.machine': machine.id, 'io.porthole.version': '1' });
+  expect(c.Config.Labels).toMatchObject({
+    'io.porthole.machine': machine.id,
+    'io.porthole.version': '1',
+    'io.porthole.keep-groups': '1',
+  });
   expect(c.Config.Labels['io.porthole.spec']).toMatch(/^[0-9a-f]{64}$/);
   expect(c.Config.Env).toEqual(expect.arrayContaining([`RAM_SIZE=2G`, 'CPU_CORES=1', 'DISK_SIZE=64G', 'SAMBA=Y']));
   expect(c.Config.Env.some((e) => e.startsWith('KVM='))).toBe(false);

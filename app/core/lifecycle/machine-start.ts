@@ -106,6 +106,8 @@ export class MachineStarter {
     if (settings.storageDir === join(this.deps.dataDir, 'machines', id))
       await makeStorageFolder(settings.storageDir, id, this.deps.engineHostFs);
     await assertMountsUsable(settings, { installed: record.installed, policy });
+    // A rootless Podman drops the kvm group the user reaches /dev/kvm through, unless crun is told to keep it.
+    const keepGroups = settings.kvm && this.deps.host().kvmKeepGroups === true;
     const spec = buildContainerSpec(settings, {
       oemDir,
       installed: record.installed,
@@ -113,6 +115,7 @@ export class MachineStarter {
       usbBus: this.deps.host().usbBusAvailable !== false,
       instance: this.state.instance,
       nonce: record.nonce,
+      keepGroups,
     });
     let container = found;
     // Any other container on this disk (say one docker compose made from a dockur file): never a second one on it.
@@ -129,8 +132,6 @@ export class MachineStarter {
       await engine.remove(container.Id);
       container = null;
     }
-    // A rootless Podman drops the kvm group the user reaches /dev/kvm through, unless crun is told to keep it.
-    const keepGroups = settings.kvm && this.deps.host().kvmKeepGroups === true;
     await this.createAndStart(id, engine, { session, spec, container, record, saved, keepGroups });
   }
 
