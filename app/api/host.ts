@@ -67,6 +67,11 @@ export const hostFactsSchema = z.object({
    * the machine needs KVM=N (software emulation), which Porthole sets only with the user's consent.
    */
   kvmForMachines: z.boolean().optional(),
+  /**
+   * The engine is a rootless Podman with a crun, and /dev/kvm opens for this user only through a supplementary
+   * group (kvm): machines' containers are made through Podman's own API on crun, told to keep the user's groups.
+   */
+  kvmKeepGroups: z.boolean().optional(),
   /** /dev/net/tun exists: pass it to the container; without it the image falls back to user-mode networking. */
   tunAvailable: z.boolean().optional(),
   /** /dev/bus/usb exists: machines with USB devices get it; without it they start and QEMU waits for the devices. */

@@ -8,6 +8,7 @@ import { applyDeadlines, DEFAULT_ENGINE_DEADLINE_MS } from './deadlines';
 import { destroyStream, endedOnce } from './stream-end';
 import { EVENT_FILTER, parseEngineEvent, type EngineEvent } from './events';
 import { FrameDemuxer, LineSplitter, splitLines, StampedLines, stampSeconds, demux } from './log-frames';
+import { libpodCreate, toSpecGenerator } from './libpod-create';
 import { parsePullEvent, pullError, PullTracker, type PullProgress } from './pull';
 
 export { targetFromEnv, targetFromEndpoint, type EngineTarget } from './target';
@@ -56,6 +57,12 @@ function assertImageRef(ref: string): void {
 export interface EngineClientOptions {
   /** Every call's deadline (engine/deadlines.ts); a stop's is its stop timeout plus a margin, a stream's is for its first byte. */
   deadlineMs?: number;
+}
+
+/** How a container is made (EngineClient.create). */
+export interface CreateOptions {
+  /** Rootless Podman with crun: keep the user's supplementary groups (Podman's own create, crun's annotation). */
+  keepGroups?: boolean;
 }
 
 export class EngineClient {
@@ -175,7 +182,19 @@ export class EngineClient {
     }
   }
 
-  async create(options: Docker.ContainerCreateOptions): Promise<string> {
+  /**
+   * `keepGroups`: on a rootless Podman with crun, the container keeps the user's supplementary groups (kvm): made
+   * through Podman's own create (engine/libpod-create.ts) on crun with its annotation. A spec that cannot be
+   * translated whole is made through the compatible create as before, with a warning saying what was not mapped.
+   */
+  async create(options: Docker.ContainerCreateOptions, how: CreateOptions = {}): Promise<string> {
+    if (how.keepGroups) {
+      const translated = toSpecGenerator(options, 'crun');
+      if ('generator' in translated) return this.wrap(() => libpodCreate(this.docker, translated.generator));
+      process.emitWarning(
+        `Porthole: the container ${options.name ?? ''} is made through the Docker-compatible API, which cannot keep your groups (kvm): Podman's own create was not given ${translated.unmapped.join(', ')}.`,
+      );
+    }
     const container = await this.wrap(() => this.docker.createContainer(options));
     return container.id;
   }

@@ -115,6 +115,28 @@ describe('checkHost', () => {
     expect(fixed.facts.kvmForMachines).toBe(true);
   });
 
+  it('a rootless Podman with a crun on this computer: machines keep the kvm group (made through Podman’s own create)', async () => {
+    const inKvm = { gid: 1000, groups: [1000, 994], aclWriters: async () => [] };
+    await fake.serve('/run/user/1000/podman/podman.sock', { kind: 'podman', rootless: true, ociRuntime: 'runc' });
+    const env = { ...fake.options().env, DOCKER_HOST: 'unix:///run/user/1000/podman/podman.sock' };
+    // Podman lists crun whether or not it is installed: without the file, runc only.
+    const runc = await checkHost(fake.options({ ...inKvm, env }));
+    expect(runc.facts.kvmKeepGroups).toBeUndefined();
+    expect(runc.facts.kvmForMachines).toBe(false);
+    expect(byId(runc, 'kvm').fix?.text).toContain('install crun');
+
+    await fake.write('/usr/bin/crun', '');
+    const crun = await checkHost(fake.options({ ...inKvm, env }));
+    expect(crun.facts).toMatchObject({ kvmKeepGroups: true, kvmUsable: true });
+    expect(crun.facts.kvmForMachines).toBe(crun.facts.kvmFlagsVisible);
+    expect(byId(crun, 'kvm').status).not.toBe('fail');
+    expect(byId(crun, 'kvm').found).toContain('which Porthole has your rootless Podman keep');
+
+    // The user reaches the device without the group (an access-control list): nothing to keep.
+    const acl = await checkHost(fake.options({ ...inKvm, env, aclWriters: async () => [1000] }));
+    expect(acl.facts.kvmKeepGroups).toBeUndefined();
+  });
+
   it('says KVM cannot reach machines through Docker Desktop', async () => {
     await fake.serve('/var/run/docker.sock', { kind: 'docker', operatingSystem: 'Docker Desktop' });
     const report = await checkHost(fake.options());

@@ -6,7 +6,7 @@ import { engineFact, installedEngines, probeEngines, selectEngine } from './engi
 import { engineHostChecks, probeImages, probeOverEngine, type ProbeEngineHost } from './engine-host-checks';
 import { findKvm, kvmCheck, type KvmFindings } from './kvm';
 import { passwordsCheck } from './passwords';
-import { podmanGroups } from './podman-groups';
+import { podmanGroups, type PodmanGroups } from './podman-groups';
 import { trayHelperCheck } from './helpers';
 import { appImageSandboxCheck, readAppImageSandbox } from './sandbox';
 import { cpuCheck, diskCheck, memoryCheck, readCpuThreads, readDiskSpace, readMemory, tunCheck } from './resources';
@@ -41,7 +41,10 @@ export async function checkHost(options: CheckHostOptions = {}): Promise<HostRep
   const rootlessEngine = fact?.rootless === true && !remote(fact);
   const endpoint = engine.ok ? selectEngine(engine.value.probes)?.endpoint : undefined;
   // A rootless Podman whose runtime (crun) is told to keep the user's groups passes group-only access on.
-  const groups = rootlessEngine && fact?.kind === 'podman' ? await podmanGroups(ctx, endpoint?.ociRuntime) : undefined;
+  const groups =
+    rootlessEngine && fact?.kind === 'podman'
+      ? await podmanGroups(ctx, endpoint?.ociRuntime, endpoint?.crunPath)
+      : undefined;
 
   const isRemote = remote(fact);
   // A remote engine's machines use its computer's /dev/kvm and disks: checked there, in a short-lived container.
@@ -80,7 +83,7 @@ export async function checkHost(options: CheckHostOptions = {}): Promise<HostRep
   const k: KvmFindings | undefined = probe?.ok ? probe.value.kvm : kvm.ok ? kvm.value : undefined;
   const kvmReachesMachines =
     k !== undefined &&
-    kvmReaches(k, { rootEngine, rootlessEngine: rootlessEngine && !probe?.ok, groupsKept: groups === 'kept' });
+    kvmReaches(k, { rootEngine, rootlessEngine: rootlessEngine && !probe?.ok, groupsKept: groupsKept(groups) });
   const facts: HostFacts = {
     ramTotalBytes: memory.ok ? memory.value.totalBytes : 0,
     ramAvailableBytes: memory.ok ? memory.value.availableBytes : 0,
@@ -90,6 +93,10 @@ export async function checkHost(options: CheckHostOptions = {}): Promise<HostRep
     kvmFlagsVisible: k?.flagsVisible ?? false,
     kvmPresent: k?.present ?? false,
     kvmForMachines: kvmReachesMachines && (k?.flagsVisible ?? false) && !fact?.desktop,
+    // Machines' containers are then made through Podman's own API, on crun told to keep the groups.
+    ...(rootlessEngine && !probe?.ok && k?.groupOnly === true && groups === 'porthole-keeps'
+      ? { kvmKeepGroups: true }
+      : {}),
     tunAvailable: tun,
     usbBusAvailable: usbBus,
     engine: fact,
@@ -116,6 +123,11 @@ export function kvmReaches(
   if (!k.present) return false;
   if (engine.rootEngine && (k.usable || k.openError === 'EACCES' || k.openError === 'EPERM')) return true;
   return k.usable && !(engine.rootlessEngine && k.groupOnly && engine.groupsKept !== true);
+}
+
+/** The rootless Podman's containers keep the user's groups: its own setting, or Porthole asks crun for machines. */
+export function groupsKept(groups: PodmanGroups | undefined): boolean {
+  return groups === 'kept' || groups === 'porthole-keeps';
 }
 
 async function findEngine(ctx: HostContext) {

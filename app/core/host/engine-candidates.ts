@@ -47,6 +47,8 @@ export interface EngineEndpoint extends EngineConnection {
   desktop: boolean;
   /** Podman: the OCI runtime its containers run with (crun, runc), from /info's DefaultRuntime. */
   ociRuntime?: string;
+  /** Podman: where its configuration looks for crun first (/info's Runtimes, listed whether or not it is installed). */
+  crunPath?: string;
 }
 
 export type EngineProbeState =

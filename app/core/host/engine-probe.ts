@@ -27,6 +27,10 @@ const infoSchema = z.object({
   OperatingSystem: z.string().optional(),
   SecurityOptions: z.array(z.string()).nullable().optional(),
   DefaultRuntime: z.string().max(64).optional(),
+  Runtimes: z
+    .record(z.string().max(64), z.object({ path: z.string().max(4096).optional() }).passthrough())
+    .nullable()
+    .optional(),
 });
 
 /** "1.40" < "1.41" numerically. */
@@ -111,6 +115,7 @@ export async function probeEngine(candidate: EngineCandidate, ctx: HostContext):
     rootless,
     desktop,
     ...(podman && infoData?.DefaultRuntime ? { ociRuntime: infoData.DefaultRuntime } : {}),
+    ...(podman && infoData?.Runtimes?.crun?.path ? { crunPath: infoData.Runtimes.crun.path } : {}),
   };
   const apiTooOld = kind !== 'podman' && apiVersion !== undefined && !apiAtLeast(apiVersion, MIN_DOCKER_API);
   return { candidate, state: 'ok', detail: 'answers', endpoint, apiTooOld };

@@ -1,7 +1,7 @@
 import { chmod, chown } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hostContext, parseAclWriters } from './context';
-import { kvmReaches } from './check';
+import { groupsKept, kvmReaches } from './check';
 import { HIDDEN_CPUINFO, INTEL_CPUINFO, makeFakeRoot, type FakeRoot } from '../testing/fake-root';
 import { findKvm, kvmCheck, parseCpuInfo } from './kvm';
 
@@ -247,7 +247,16 @@ describe('KVM for a rootless engine (its containers run as the user without the 
     expect(notAsked.fix?.text).not.toContain('install crun');
     const runc = kvmCheck(findings, ctx, false, true, 'runtime-cannot');
     expect(runc.fix?.text).toContain(
-      'its runtime here (runc) cannot, so install crun, set runtime = "crun" under [engine]',
+      "its runtime here (runc) cannot, so install crun (Porthole then has it keep them in machines' containers)",
+    );
+    // A crun Podman knows: Porthole makes the machines' containers keep the group itself.
+    expect(
+      kvmReaches(findings, { rootEngine: false, rootlessEngine: true, groupsKept: groupsKept('porthole-keeps') }),
+    ).toBe(true);
+    const asked = kvmCheck(findings, ctx, false, true, 'porthole-keeps');
+    expect(asked.status).not.toBe('fail');
+    expect(asked.found).toContain(
+      "through the group kvm, which Porthole has your rootless Podman keep in machines' containers",
     );
     // Rootless Docker has no such runtime option: the access-control list only.
     expect(kvmCheck(findings, ctx, false, true).fix?.text).not.toContain('annotations');

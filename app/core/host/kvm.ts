@@ -241,11 +241,11 @@ export function kvmCheck(
   rootlessEngine = false,
   groups?: PodmanGroups,
 ): CheckResult {
-  const kept = f.usable && groups === 'kept';
+  const kept = f.usable && (groups === 'kept' || groups === 'porthole-keeps');
   if (rootlessEngine && f.present && !kept && (f.groupOnly || isPermissionError(f.openError)))
     return rootlessKvmCheck(f, ctx, groups);
   if (f.present && (f.usable || (rootEngine && isPermissionError(f.openError))))
-    return usableKvmCheck(f, ctx, rootlessEngine && kept && f.groupOnly ? f.group : undefined);
+    return usableKvmCheck(f, ctx, rootlessEngine && kept && f.groupOnly ? { group: f.group, how: groups } : undefined);
   if (f.present) return unopenedKvmCheck(f, ctx);
   return missingKvmCheck(f, ctx);
 }
@@ -258,9 +258,10 @@ function modprobeCommand(f: KvmFindings, ctx: HostContext): string {
 
 /** How a rootless Podman comes to keep the user's groups in its containers (crun's keep-groups, set in containers.conf). */
 function keepGroupsAdvice(groups: PodmanGroups): string {
+  // A Podman with crun needs nothing more: Porthole asks crun itself (kvmCheck passes it on).
   const annotate = `add annotations = ["${KEEP_GROUPS_ANNOTATION}"] under [containers] in ~/.config/containers/containers.conf (every container of yours then keeps your groups)`;
   if (groups === 'runtime-cannot')
-    return `Or have Podman keep your groups in its containers: its runtime here (runc) cannot, so install crun, set runtime = "crun" under [engine] and ${annotate}, then restart Podman and Porthole.`;
+    return `Or have Podman keep your groups in its containers: its runtime here (runc) cannot, so install crun (Porthole then has it keep them in machines' containers), then restart Podman and Porthole; or set runtime = "crun" under [engine] and ${annotate}.`;
   return `Or have Podman keep your groups in its containers (its runtime, crun, can): ${annotate}, then restart Podman and Porthole.`;
 }
 
@@ -292,11 +293,17 @@ function rootlessKvmCheck(f: KvmFindings, ctx: HostContext, groups: PodmanGroups
 }
 
 /** The device reaches machines (this user opens it, or a root engine passes it): the CPU flags decide the rest. */
-function usableKvmCheck(f: KvmFindings, ctx: HostContext, keptGroup?: string): CheckResult {
+function usableKvmCheck(
+  f: KvmFindings,
+  ctx: HostContext,
+  keptGroup?: { group: string; how: PodmanGroups | undefined },
+): CheckResult {
   const flagName = f.vendor === 'amd' ? 'svm (AMD-V)' : f.vendor === 'intel' ? 'vmx (Intel VT-x)' : 'vmx/svm';
   const where = whereSaid(f);
   const opened = keptGroup
-    ? `/dev/kvm opens read-write through the group ${keptGroup}, which the containers of your rootless Podman keep (crun, ${KEEP_GROUPS_ANNOTATION})`
+    ? keptGroup.how === 'porthole-keeps'
+      ? `/dev/kvm opens read-write through the group ${keptGroup.group}, which Porthole has your rootless Podman keep in machines' containers (crun, ${KEEP_GROUPS_ANNOTATION})`
+      : `/dev/kvm opens read-write through the group ${keptGroup.group}, which the containers of your rootless Podman keep (crun, ${KEEP_GROUPS_ANNOTATION})`
     : f.usable
       ? '/dev/kvm opens read-write'
       : `/dev/kvm exists and your container engine runs as root, so it can pass the device to machines (user ${ctx.user} cannot open it: ${f.openError})`;

@@ -37,10 +37,22 @@ describe('podmanGroups', () => {
     // A later file's annotations replace an earlier one's.
     await fake.write('/etc/containers/containers.conf', keep);
     await fake.write('/home/alice/.config/containers/containers.conf', '[containers]\nannotations = ["a=b"]\n');
-    expect(await podmanGroups(ctx({}), 'crun')).toBe('not-asked');
+    // crun without the annotation: Porthole asks it itself, per machine (engine/libpod-create.ts).
+    expect(await podmanGroups(ctx({}), 'crun')).toBe('porthole-keeps');
     // CONTAINERS_CONF is the only file Podman reads then.
     await fake.write('/srv/podman.conf', keep);
     expect(await podmanGroups(ctx({ CONTAINERS_CONF: '/srv/podman.conf' }), 'crun')).toBe('kept');
-    expect(await podmanGroups(ctx({ CONTAINERS_CONF: '/srv/missing.conf' }), 'crun')).toBe('not-asked');
+    expect(await podmanGroups(ctx({ CONTAINERS_CONF: '/srv/missing.conf' }), 'crun')).toBe('porthole-keeps');
+  });
+
+  it('porthole-keeps: runc as the runtime, but a crun installed where Podman looks for it (its /info lists the path)', async () => {
+    const ctx = hostContext(fake.options({ env: { HOME: '/home/alice' } }));
+    // Podman lists crun whether or not it is installed: the file decides.
+    expect(await podmanGroups(ctx, 'runc', '/usr/bin/crun')).toBe('runtime-cannot');
+    await fake.write('/usr/local/bin/crun', '');
+    expect(await podmanGroups(ctx, 'runc', '/usr/bin/crun')).toBe('porthole-keeps');
+    expect(await podmanGroups(ctx, 'runc')).toBe('runtime-cannot');
+    // The runtime not said, nor crun's path: nothing known.
+    expect(await podmanGroups(ctx, undefined)).toBe('not-asked');
   });
 });

@@ -6,16 +6,35 @@ export const KEEP_GROUPS_ANNOTATION = 'run.oci.keep_original_groups=1';
 /**
  * What a rootless Podman does with the user's supplementary groups (such as kvm) in its containers:
  * - `kept`: its runtime is crun and its containers.conf gives every container crun's keep-groups annotation;
- * - `not-asked`: crun could keep them, but nothing asks it to (Podman's compatible API, which Porthole
- *   uses, takes no annotation: Podman 4.3 ignores HostConfig.Annotations and reads GroupAdd
- *   ["keep-groups"] as a group named keep-groups);
- * - `runtime-cannot`: its runtime (runc) has no such option.
+ * - `porthole-keeps`: Podman has a crun: Porthole makes each machine's container through Podman's own API
+ *   (`/libpod/containers/create`, engine/libpod-create.ts) on crun with that annotation. Its compatible API
+ *   takes none: Podman 4.3 ignores HostConfig.Annotations and reads GroupAdd ["keep-groups"] as a group name;
+ * - `not-asked`: crun may be there, but Podman did not say its runtime and nothing asks it to keep them;
+ * - `runtime-cannot`: its runtime (runc) has no such option and no crun was found.
  */
-export type PodmanGroups = 'kept' | 'not-asked' | 'runtime-cannot';
+export type PodmanGroups = 'kept' | 'porthole-keeps' | 'not-asked' | 'runtime-cannot';
 
-export async function podmanGroups(ctx: HostContext, runtime: string | undefined): Promise<PodmanGroups> {
-  if (runtime !== undefined && runtime !== 'crun') return 'runtime-cannot';
-  return (await annotationsOf(ctx)).includes(KEEP_GROUPS_ANNOTATION) && runtime === 'crun' ? 'kept' : 'not-asked';
+/** Where Podman looks for crun (containers/common's defaults), after the path its /info gives. */
+const CRUN_PATHS = ['/usr/bin/crun', '/usr/sbin/crun', '/usr/local/bin/crun', '/usr/local/sbin/crun'];
+
+/**
+ * `runtime`: Podman's default runtime (/info DefaultRuntime); `crunPath`: where its configuration looks for
+ * crun first (/info Runtimes.crun.Path, listed whether or not it is installed: the file must be there).
+ * Read on this computer: only a local engine's runtime is judged here.
+ */
+export async function podmanGroups(
+  ctx: HostContext,
+  runtime: string | undefined,
+  crunPath?: string,
+): Promise<PodmanGroups> {
+  if (runtime === 'crun' && (await annotationsOf(ctx)).includes(KEEP_GROUPS_ANNOTATION)) return 'kept';
+  if (runtime === 'crun' || (crunPath !== undefined && (await crunInstalled(ctx, crunPath)))) return 'porthole-keeps';
+  return runtime === undefined ? 'not-asked' : 'runtime-cannot';
+}
+
+async function crunInstalled(ctx: HostContext, crunPath: string): Promise<boolean> {
+  for (const path of [crunPath, ...CRUN_PATHS]) if (path.startsWith('/') && (await ctx.exists(path))) return true;
+  return false;
 }
 
 /**

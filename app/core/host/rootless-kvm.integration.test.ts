@@ -8,11 +8,12 @@ import { PrivatePodman } from '../testing/private-podman';
 import { PrivateRootlessDocker } from '../testing/private-rootless-docker';
 import { program } from '../testing/processes';
 import { asUser, type TestUser } from '../testing/rootless-user';
-import { kvmReaches } from './check';
-import { hostContext } from './context';
+import { groupsKept, kvmReaches } from './check';
+import { hostContext, type HostCheckOptions } from './context';
 import { resolveEngineEndpoint } from './engine-probe';
 import { findKvm, kvmCheck } from './kvm';
-import { podmanGroups } from './podman-groups';
+import { podmanGroups, type PodmanGroups } from './podman-groups';
+import { forwardSocket } from '../testing/test-host';
 
 const image = inject('standinImage');
 /** The test bed's stand-in for Debian's and Ubuntu's kvm group: the rootless account is a member. */
@@ -31,18 +32,30 @@ const engines: ReadonlyArray<{
   kind: 'podman' | 'docker';
   /** The engine's runtime keeps the user's groups: the group alone reaches machines. */
   keepsGroups: boolean;
+  /** What the check finds of a Podman's runtime and groups (podman-groups.ts). */
+  groups?: PodmanGroups;
   start: (user: TestUser, kvmDevice: string) => Promise<RootlessEngine>;
 }> = [
   {
     name: 'Podman',
     kind: 'podman',
     keepsGroups: false,
+    groups: 'runtime-cannot',
     start: (user, kvmDevice) => PrivatePodman.start({ image, user, kvmDevice }),
+  },
+  {
+    // Nothing in its containers.conf: Porthole makes the machine's container through Podman's own API, asking crun.
+    name: 'Podman on crun, not told to keep the user’s groups (Porthole asks crun)',
+    kind: 'podman',
+    keepsGroups: true,
+    groups: 'porthole-keeps',
+    start: (user, kvmDevice) => PrivatePodman.start({ image, user, kvmDevice, runtime: 'crun' }),
   },
   {
     name: 'Podman on crun, told to keep the user’s groups (containers.conf)',
     kind: 'podman',
     keepsGroups: true,
+    groups: 'kept',
     start: (user, kvmDevice) => PrivatePodman.start({ image, user, kvmDevice, runtime: 'crun', keepGroups: true }),
   },
   {
@@ -62,7 +75,7 @@ const engines: ReadonlyArray<{
  */
 describe.each(engines)(
   'KVM through a rootless $name where /dev/kvm is root:kvm 0660 and the user is in kvm',
-  ({ kind, keepsGroups, start }) => {
+  ({ kind, keepsGroups, groups: expectedGroups, start }) => {
     let podman: RootlessEngine | undefined;
     let h: Harness | undefined;
     let machine: MachineView | undefined;
@@ -70,6 +83,7 @@ describe.each(engines)(
     let node = '';
     let user: TestUser;
     let kvmGid = 0;
+    let socket: { close: () => unknown } | undefined;
 
     beforeAll(async () => {
       user = await PrivatePodman.rootlessUser();
@@ -87,6 +101,9 @@ describe.each(engines)(
       await chmod(dir, 0o755);
       node = join(dir, 'dev', 'kvm');
       await program('mknod', [node, 'c', '10', '232']);
+      // The test's root has a tun device as this computer does (the backend's check reads it there).
+      await mkdir(join(dir, 'dev', 'net'));
+      await program('mknod', [join(dir, 'dev', 'net', 'tun'), 'c', '10', '200']);
       await chown(node, 0, kvmGid);
       await chmod(node, 0o660);
       podman = await start(user, node);
@@ -95,36 +112,44 @@ describe.each(engines)(
     }, 120_000);
     afterAll(async () => {
       if (h) await h.cleanup(machine ? [machine.id] : []).catch(() => undefined);
+      socket?.close();
       await podman?.dispose();
       if (dir) await rm(dir, { recursive: true, force: true });
     }, 120_000);
 
-    /** The check's findings and prediction as the user the engine runs as (its groups from /etc/group, as a login gives them). */
+    /** The host the checks read: the test's root, as the user the engine runs as (its groups from /etc/group, as a login gives them). */
+    const asTheUser = (): HostCheckOptions => ({
+      root: dir,
+      env: {
+        USER: user.name,
+        DOCKER_HOST: podman!.host,
+        ...(kind === 'podman' ? { CONTAINERS_CONF: `/${CONF}` } : {}),
+      },
+      uid: user.uid,
+      gid: user.gid,
+      groups: [user.gid, kvmGid],
+      user: user.name,
+      detectVirt: async () => null,
+      openReadWrite: async (path) => {
+        const [cmd, ...args] = asUser(user, ['sh', '-c', ': >"$1"', 'sh', path]);
+        await program(cmd, args).catch((err: unknown) => {
+          throw Object.assign(new Error(String(err)), { code: 'EACCES' });
+        });
+      },
+    });
+
+    /** The check's findings and prediction as the user the engine runs as. */
     const predict = async () => {
-      const ctx = hostContext({
-        root: dir,
-        env: { USER: user.name, ...(kind === 'podman' ? { CONTAINERS_CONF: `/${CONF}` } : {}) },
-        uid: user.uid,
-        gid: user.gid,
-        groups: [user.gid, kvmGid],
-        user: user.name,
-        detectVirt: async () => null,
-        openReadWrite: async (path) => {
-          const [cmd, ...args] = asUser(user, ['sh', '-c', ': >"$1"', 'sh', path]);
-          await program(cmd, args).catch((err: unknown) => {
-            throw Object.assign(new Error(String(err)), { code: 'EACCES' });
-          });
-        },
-      });
+      const ctx = hostContext(asTheUser());
       const findings = await findKvm(ctx);
       // The runtime as the engine says it (Podman's /info), as the check reads it.
       const endpoint = await resolveEngineEndpoint({ env: podman!.env() });
-      const groups = kind === 'podman' ? await podmanGroups(ctx, endpoint?.ociRuntime) : undefined;
+      const groups = kind === 'podman' ? await podmanGroups(ctx, endpoint?.ociRuntime, endpoint?.crunPath) : undefined;
       return {
         findings,
         groups,
         check: kvmCheck(findings, ctx, false, true, groups),
-        reaches: kvmReaches(findings, { rootEngine: false, rootlessEngine: true, groupsKept: groups === 'kept' }),
+        reaches: kvmReaches(findings, { rootEngine: false, rootlessEngine: true, groupsKept: groupsKept(groups) }),
       };
     };
 
@@ -163,10 +188,13 @@ describe.each(engines)(
       const before = await predict();
       expect(before.findings).toMatchObject({ present: true, usable: true, groupOnly: true });
       expect(before.reaches).toBe(keepsGroups);
-      expect(before.groups).toBe(kind === 'docker' ? undefined : keepsGroups ? 'kept' : 'runtime-cannot');
+      expect(before.groups).toBe(expectedGroups);
       if (before.groups === 'runtime-cannot') expect(before.check.fix?.text).toContain('install crun');
 
-      h = await Harness.create(podman!.env());
+      // The backend's own check reads the same host (the engine's socket forwarded into the test's root).
+      const engineSocket = podman!.host.replace(/^unix:\/\//, '');
+      socket = await forwardSocket(join(dir, engineSocket), engineSocket);
+      h = await Harness.create(podman!.env(), asTheUser());
       expect(await h.waitForEngine(true, 30_000)).toMatchObject({ kind, endpoint: podman!.host });
       machine = await h.call('createMachine', {
         name: uniqueName('RootlessKvm'),
@@ -182,6 +210,7 @@ describe.each(engines)(
       // Past the writable step: on a host whose CPU hides vmx/svm the image's next step refuses instead.
       const pastWritable = flagsVisible ? null : 'not enabled in BIOS';
       expect(await kvmVerdict(flagsVisible)).toBe(keepsGroups ? pastWritable : '/dev/kvm is unwriteable');
+      if (expectedGroups === 'porthole-keeps') await expectFaithfulContainer(h, machine, podman as PrivatePodman);
       if (keepsGroups) return;
 
       // The remedy the check gives: the container, running as the user, keeps an entry for the user.
@@ -193,3 +222,53 @@ describe.each(engines)(
     }, 240_000);
   },
 );
+
+/**
+ * The container made through Podman's own create is the spec's: on crun with the annotation, ports on 127.0.0.1
+ * only, the labels, mounts (read-only ones so), devices, NET_ADMIN and the environment.
+ */
+async function expectFaithfulContainer(h: Harness, machine: MachineView, podman: PrivatePodman): Promise<void> {
+  const id = (await h.docker('ps', '-aq', '--filter', `label=io.porthole.machine=${machine.id}`)).trim();
+  expect(id).toMatch(/^[0-9a-f]{12,64}$/);
+  expect((await podman.podman('inspect', '--format', '{{.OCIRuntime}}', id)).trim()).toBe('crun');
+  const info = JSON.parse(await h.docker('inspect', id)) as Array<{
+    Config: { Env: string[]; Labels: Record<string, string>; StopTimeout?: number };
+    HostConfig: {
+      PortBindings: Record<string, Array<{ HostIp: string; HostPort: string }>>;
+      CapAdd: string[] | null;
+      Devices: Array<{ PathOnHost: string }> | null;
+    };
+    Mounts: Array<{ Type: string; Source: string; Destination: string; RW: boolean }>;
+  }>;
+  const c = info[0]!;
+  const bindings = Object.entries(c.HostConfig.PortBindings);
+  expect(bindings.map(([port]) => port).sort()).toEqual(['3389/tcp', '3389/udp', '8006/tcp']);
+  for (const [, list] of bindings) expect(list.map((b) => b.HostIp)).toEqual(['127.0.0.1']);
+  expect(c.HostConfig.PortBindings['8006/tcp']![0]!.HostPort).toBe(String(machine.ports.web));
+  expect(c.Config.Labels).toMatchObject({
+    'io.porthole.machine': machine.id,
+    'io.porthole.version': '1',
+    'io.porthole.keep-groups': '1',
+  });
+  expect(c.Config.Labels['io.porthole.spec']).toMatch(/^[0-9a-f]{64}$/);
+  expect(c.Config.Env).toEqual(expect.arrayContaining([`RAM_SIZE=2G`, 'CPU_CORES=1', 'DISK_SIZE=64G', 'SAMBA=Y']));
+  expect(c.Config.Env.some((e) => e.startsWith('KVM='))).toBe(false);
+  expect(c.Config.StopTimeout).toBe(120);
+  expect(c.HostConfig.CapAdd).toContain('NET_ADMIN');
+  // Rootless, Podman binds devices in (its inspect lists only device nodes it made): the runtime's own config says.
+  const configPath = (await podman.podman('inspect', '--format', '{{.OCIConfigPath}}', id)).trim();
+  const oci = JSON.parse(await readFile(configPath, 'utf8')) as {
+    mounts?: Array<{ destination: string }>;
+    linux?: { devices?: Array<{ path: string }> };
+    annotations?: Record<string, string>;
+  };
+  const inContainer = [
+    ...(oci.linux?.devices ?? []).map((d) => d.path),
+    ...(oci.mounts ?? []).map((m) => m.destination),
+  ];
+  expect(inContainer).toEqual(expect.arrayContaining(['/dev/kvm', '/dev/net/tun']));
+  expect(oci.annotations?.['run.oci.keep_original_groups']).toBe('1');
+  const mount = (target: string) => c.Mounts.find((m) => m.Destination === target);
+  expect(mount('/storage')).toMatchObject({ Type: 'bind', Source: machine.storageDir, RW: true });
+  expect(mount('/oem')).toMatchObject({ Type: 'bind', RW: false });
+}

@@ -106,6 +106,8 @@ export class MachineStarter {
     if (settings.storageDir === join(this.deps.dataDir, 'machines', id))
       await makeStorageFolder(settings.storageDir, id, this.deps.engineHostFs);
     await assertMountsUsable(settings, { installed: record.installed, policy });
+    // A rootless Podman drops the kvm group the user reaches /dev/kvm through, unless crun is told to keep it.
+    const keepGroups = settings.kvm && this.deps.host().kvmKeepGroups === true;
     const spec = buildContainerSpec(settings, {
       oemDir,
       installed: record.installed,
@@ -113,6 +115,7 @@ export class MachineStarter {
       usbBus: this.deps.host().usbBusAvailable !== false,
       instance: this.state.instance,
       nonce: record.nonce,
+      keepGroups,
     });
     let container = found;
     // Any other container on this disk (say one docker compose made from a dockur file): never a second one on it.
@@ -129,7 +132,7 @@ export class MachineStarter {
       await engine.remove(container.Id);
       container = null;
     }
-    await this.createAndStart(id, engine, { session, spec, container, record, saved });
+    await this.createAndStart(id, engine, { session, spec, container, record, saved, keepGroups });
   }
 
   /**
@@ -145,6 +148,8 @@ export class MachineStarter {
       container: Docker.ContainerInspectInfo | null;
       record: MachineRecord;
       saved: MachineRecord['settings']['ports'];
+      /** The user's groups are kept in the container (host/check.ts kvmKeepGroups). */
+      keepGroups: boolean;
     },
   ): Promise<void> {
     const { session, spec, container, record, saved } = run;
@@ -154,7 +159,7 @@ export class MachineStarter {
       session.setFailed(r.cause, r.remedy, { logLine: r.logLine, ...(r.fix ? { fix: r.fix } : {}) });
     const containerId = container
       ? container.Id
-      : await withStartRefusals(() => engine.create(spec), ports, id, refused);
+      : await withStartRefusals(() => engine.create(spec, { keepGroups: run.keepGroups }), ports, id, refused);
     if (record.adoptedContainerId) {
       await this.deps.store.update(id, ({ adoptedContainerId: _replaced, ...rest }) => rest);
     }

@@ -2,7 +2,7 @@ import { sampleMachine } from '../../api/testing/sample-machine';
 import { describe, expect, it } from 'vitest';
 import type { MachineSettings } from '../../api';
 import { MACHINE_LABEL as ENGINE_MACHINE_LABEL } from '../engine/client';
-import { buildContainerSpec, MACHINE_LABEL, SPEC_LABEL, specHash } from './spec';
+import { buildContainerSpec, KEEP_GROUPS_LABEL, MACHINE_LABEL, SPEC_LABEL, specHash } from './spec';
 
 /** A Porthole configuration's instance id (lifecycle/config-instance-id.ts). */
 const INSTANCE = '0123abcdef456789';
@@ -378,5 +378,17 @@ describe('refusals', () => {
     expect(() => buildContainerSpec(machine({ sharedFolders: folders }), { oemDir: OEM, instance: INSTANCE })).toThrow(
       /at most three/,
     );
+  });
+});
+
+describe('buildContainerSpec keepGroups', () => {
+  it('labels a container made to keep the user’s groups, so that one made before that choice is made again', () => {
+    const plain = buildContainerSpec(machine(), { oemDir: OEM, instance: INSTANCE });
+    const kept = buildContainerSpec(machine(), { oemDir: OEM, instance: INSTANCE, keepGroups: true });
+    expect(kept.Labels?.[KEEP_GROUPS_LABEL]).toBe('1');
+    expect(plain.Labels?.[KEEP_GROUPS_LABEL]).toBeUndefined();
+    expect(kept.Labels?.[SPEC_LABEL]).not.toBe(plain.Labels?.[SPEC_LABEL]);
+    const { [KEEP_GROUPS_LABEL]: _label, ...labels } = kept.Labels ?? {};
+    expect({ ...kept, Labels: { ...labels, [SPEC_LABEL]: plain.Labels?.[SPEC_LABEL] } }).toEqual(plain);
   });
 });

@@ -8,6 +8,11 @@ import { INSTANCE_LABEL, MACHINE_LABEL, RECORD_LABEL, STOP_TIMEOUT_SECONDS } fro
 export { INSTANCE_LABEL, MACHINE_LABEL, RECORD_LABEL, STOP_TIMEOUT_SECONDS } from '../engine/labels';
 export const VERSION_LABEL = 'io.porthole.version';
 export const SPEC_LABEL = 'io.porthole.spec';
+/**
+ * Set on a container made to keep the user's groups (rootless Podman on crun, engine/libpod-create.ts): being in
+ * the spec hash, a container made before (or after) that choice changed is made again at the next start.
+ */
+export const KEEP_GROUPS_LABEL = 'io.porthole.keep-groups';
 /** The layout of Porthole's containers; bump it when an old container can no longer be adopted as is. */
 export const SPEC_VERSION = '1';
 
@@ -49,6 +54,8 @@ export interface SpecOptions {
   usbBus?: boolean;
   /** The machine record's nonce (MachineRecord.nonce): carried as RECORD_LABEL. Records made before it have none. */
   nonce?: string | undefined;
+  /** The container keeps the user's groups (host facts: kvmKeepGroups, with KVM on): KEEP_GROUPS_LABEL. */
+  keepGroups?: boolean;
 }
 
 /**
@@ -197,6 +204,7 @@ export function buildContainerSpec(m: MachineSettings, opts: SpecOptions): Docke
       [INSTANCE_LABEL]: opts.instance,
       [VERSION_LABEL]: SPEC_VERSION,
       ...(opts.nonce ? { [RECORD_LABEL]: opts.nonce } : {}),
+      ...(opts.keepGroups ? { [KEEP_GROUPS_LABEL]: '1' } : {}),
     },
     HostConfig: {
       Binds: binds,

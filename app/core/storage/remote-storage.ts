@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isInsidePath, PortholeError } from '../../api';
-import type { EngineClient } from '../engine/client';
+import type { CreateOptions, EngineClient } from '../engine/client';
 import { CUSTOM_ISO_TARGET, OEM_TARGET, SHARED_FOLDER_TARGETS, STORAGE_TARGET } from '../machine/spec';
 import type { EngineHostFs } from './engine-host-fs';
 
@@ -76,9 +76,9 @@ export class RemoteStorage {
     const wrapped = new Proxy(client, {
       get(target, property, receiver) {
         if (property === 'create') {
-          return async (spec: Docker.ContainerCreateOptions): Promise<string> => {
+          return async (spec: Docker.ContainerCreateOptions, how?: CreateOptions): Promise<string> => {
             await prepare(spec);
-            return target.create(spec);
+            return target.create(spec, how);
           };
         }
         const value: unknown = Reflect.get(target, property, receiver);

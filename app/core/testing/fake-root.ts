@@ -21,6 +21,8 @@ export interface FakeEngineSpec {
   /** /info OperatingSystem, e.g. "Docker Desktop". */
   operatingSystem?: string;
   rootless?: boolean;
+  /** Podman: /info DefaultRuntime (crun, runc). */
+  ociRuntime?: string;
 }
 
 export interface FakeRoot {
@@ -186,6 +188,11 @@ function fakeEngine(spec: FakeEngineSpec, req: http.IncomingMessage, res: http.S
           'name=seccomp,profile=builtin',
           ...(spec.rootless && spec.kind !== 'podman' ? ['name=rootless'] : []),
         ],
+        ...(spec.ociRuntime ? { DefaultRuntime: spec.ociRuntime } : {}),
+        // Podman lists the runtimes of its configuration, installed or not, by the first path it looks at (measured).
+        ...(spec.kind === 'podman'
+          ? { Runtimes: { crun: { path: '/usr/bin/crun' }, runc: { path: '/usr/bin/runc' } } }
+          : {}),
       });
       return;
     default:

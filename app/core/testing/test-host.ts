@@ -116,7 +116,7 @@ function withoutDockerHost(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /** A unix socket at `path` that pipes every connection to `target` (a symlink is not a socket to the probe). */
-async function forwardSocket(path: string, target: string): Promise<net.Server> {
+export async function forwardSocket(path: string, target: string): Promise<net.Server> {
   await mkdir(join(path, '..'), { recursive: true });
   const open = new Set<net.Socket>();
   const server = net.createServer((client) => {
