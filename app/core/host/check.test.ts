@@ -126,6 +126,7 @@ describe('checkHost', () => {
     expect(byId(runc, 'kvm').fix?.text).toContain('install crun');
 
     await fake.write('/usr/bin/crun', '');
+    await fake.write('/sys/fs/cgroup/cgroup.controllers', 'cpu memory pids\n');
     const crun = await checkHost(fake.options({ ...inKvm, env }));
     expect(crun.facts).toMatchObject({ kvmKeepGroups: true, kvmUsable: true });
     expect(crun.facts.kvmForMachines).toBe(crun.facts.kvmFlagsVisible);

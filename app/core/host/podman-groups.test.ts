@@ -50,6 +50,9 @@ describe('podmanGroups', () => {
     // Podman lists crun whether or not it is installed: the file decides.
     expect(await podmanGroups(ctx, 'runc', '/usr/bin/crun')).toBe('runtime-cannot');
     await fake.write('/usr/local/bin/crun', '');
+    // On hybrid cgroups (v1 controllers beside a v2 tree) crun refuses to run: not asked for.
+    expect(await podmanGroups(ctx, 'runc', '/usr/bin/crun')).toBe('not-asked');
+    await fake.write('/sys/fs/cgroup/cgroup.controllers', 'cpu memory pids\n');
     expect(await podmanGroups(ctx, 'runc', '/usr/bin/crun')).toBe('porthole-keeps');
     expect(await podmanGroups(ctx, 'runc')).toBe('runtime-cannot');
     // The runtime not said, nor crun's path: nothing known.

@@ -28,8 +28,12 @@ export async function podmanGroups(
   crunPath?: string,
 ): Promise<PodmanGroups> {
   if (runtime === 'crun' && (await annotationsOf(ctx)).includes(KEEP_GROUPS_ANNOTATION)) return 'kept';
-  if (runtime === 'crun' || (crunPath !== undefined && (await crunInstalled(ctx, crunPath)))) return 'porthole-keeps';
-  return runtime === undefined ? 'not-asked' : 'runtime-cannot';
+  if (runtime === 'crun') return 'porthole-keeps';
+  if (crunPath === undefined || !(await crunInstalled(ctx, crunPath)))
+    return runtime === undefined ? 'not-asked' : 'runtime-cannot';
+  // A crun beside runc is asked for only where it runs: crun refuses a host whose cgroups are hybrid (v1
+  // controllers beside a v2 tree), the layout for which Podman keeps runc.
+  return (await ctx.exists('/sys/fs/cgroup/cgroup.controllers')) ? 'porthole-keeps' : 'not-asked';
 }
 
 async function crunInstalled(ctx: HostContext, crunPath: string): Promise<boolean> {
