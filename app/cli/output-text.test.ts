@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENGINE_DOWN_STATUS } from '../api';
 import { machine } from '../main/testing/machines';
-import { formatDeletePlan, formatMachines } from './output-text';
+import { formatDeletePlan, formatMachines, tableLines } from './output-text';
 
 describe('porthole machines', () => {
   it('says "engine not reachable" while the engine is down, never "absent"', () => {
@@ -83,5 +83,24 @@ describe('porthole rm --delete-disk says what went', () => {
     expect(formatDeletePlan({ ...base, kind: 'missing' }, true)).toBe(
       'The storage folder /home/ada/vms/win does not exist: there was no disk to delete.\n',
     );
+  });
+});
+
+describe('the CLI tables (machines, snapshots, USB devices)', () => {
+  it('line up each column two spaces past its widest cell, header first, with no trailing spaces', () => {
+    expect(
+      tableLines(
+        ['ID', 'NAME', 'MACHINES'],
+        [
+          ['046d:c52b', 'Logitech receiver', '-'],
+          ['1050:0407', 'YubiKey', 'win11'],
+        ],
+      ),
+    ).toEqual([
+      'ID         NAME               MACHINES',
+      '046d:c52b  Logitech receiver  -',
+      '1050:0407  YubiKey            win11',
+    ]);
+    expect(tableLines(['ID', 'NAME'], [])).toEqual(['ID  NAME']);
   });
 });

@@ -1,6 +1,17 @@
 import { formatBytes, type DeletePlan, type MachineView } from '../api';
 import { terminalSafe, terminalSafeLines } from './terminal-safe';
 
+/** A table in columns two spaces apart, the header first: one line a row, no trailing spaces. */
+export function tableLines(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
 /** The STATE column: the phase's id, but in words where the id would mislead or puzzle. */
 function stateWords(phase: MachineView['status']['phase']): string {
   if (phase === 'unknown') return 'engine not reachable';
@@ -20,12 +31,6 @@ export function formatMachines(machines: MachineView[]): string {
     `${m.diskGiB} GB`,
   ]);
   const header = ['ID', 'NAME', 'STATE', 'RAM', 'CPUS', 'DISK'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
   // A failed machine's cause and remedy under the table: "failed" alone sends the user to --json.
   const failures = machines.flatMap((m) =>
     // The cause may quote the container's log: shown escaped.
@@ -39,7 +44,7 @@ export function formatMachines(machines: MachineView[]): string {
         ]
       : [],
   );
-  const table = [line(header), ...rows.map(line)].join('\n') + '\n' + failures.join('');
+  const table = tableLines(header, rows).join('\n') + '\n' + failures.join('');
   return machines.some((m) => m.status.phase === 'unknown')
     ? `${table}\nThe container engine is not reachable, so these states are unknown. "porthole check" says why.\n`
     : table;

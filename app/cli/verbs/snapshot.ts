@@ -1,6 +1,7 @@
 // `porthole snapshot ID`, and the snapshot words the other snapshot verbs (snapshots, restore, rm-snapshot) and rm share.
 import { formatBytes, PortholeError, type ActionResponse, type SnapshotView } from '../../api';
 import type { Backend } from '../../core/backend';
+import { tableLines } from '../output-text';
 import { terminalSafe } from '../terminal-safe';
 import type { Verb } from './verb';
 
@@ -44,13 +45,7 @@ export function formatSnapshots(list: SnapshotView[]): string {
     formatBytes(s.allocatedBytes),
   ]);
   const header = ['ID', 'NAME', 'TAKEN', 'DISK', 'USED'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n') + '\n';
+  return tableLines(header, rows).join('\n') + '\n';
 }
 
 /** What a restore loses, said before it happens (the CLI without --yes, and the app's dialog say the same). */

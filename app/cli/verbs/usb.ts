@@ -2,6 +2,7 @@
 // `usb attach|detach` give a running machine a device now, or take it back.
 import { usbKey, type MachineView, type UsbDeviceRef, type UsbListing } from '../../api';
 import type { Call } from '../backend-call';
+import { tableLines } from '../output-text';
 import type { Verb } from './verb';
 
 export const verb: Verb = {
@@ -29,13 +30,7 @@ export function formatUsbDevices(listing: UsbListing, machines: readonly Machine
   else {
     const rows = listing.devices.map((d) => [usbKey(d), d.name, users(usbKey(d)) || '-']);
     const header = ['ID', 'NAME', 'MACHINES'];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (cells: string[]): string =>
-      cells
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd();
-    lines.push(line(header), ...rows.map(line));
+    lines.push(...tableLines(header, rows));
   }
   const plugged = new Set(listing.devices.map(usbKey));
   const absent = new Map<string, string>();
