@@ -3,7 +3,7 @@
 // poller of the same two containers (the baseline). Run with: npm run bench:engine-idle [-- --seconds 60]
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,7 +11,7 @@ import Docker from 'dockerode';
 import { ApiClient } from '../lib/api';
 import { attachUi, type AttachedUi } from '../lib/browser';
 import { removeContainers, startMachines } from '../lib/machines';
-import { cpuSeconds, openSockets } from '../lib/proc';
+import { cpuSeconds, inotifyWatches, openSockets } from '../lib/proc';
 import { startWebHost, type BenchWebHost, type TapEntry } from '../lib/web-host';
 import { CountingProxy, type CountedRequest } from './counting-proxy';
 
@@ -60,6 +60,16 @@ function tally(keys: string[]): string {
 const endpoint = (r: CountedRequest): string =>
   `${r.method} ${r.path.replace(/\/v[\d.]+\//, '/').replace(/[0-9a-f]{64}/g, '<id>')}${r.stream ? ' (stream)' : ''}`;
 
+const USB_TICKED = { vendorId: '046d', productId: 'c52b', name: 'Logitech Unifying Receiver' };
+
+/** Whether the web host watches /dev/bus/usb (inotify, by the folder's inode), or why it cannot. */
+async function hotplugWatch(pid: number): Promise<string> {
+  const bus = await stat('/dev/bus/usb').catch(() => null);
+  if (!bus) return 'none: this computer has no /dev/bus/usb (no USB bus to watch)';
+  const watched = (await inotifyWatches(pid)).has(bus.ino.toString(16));
+  return watched ? 'open (inotify on /dev/bus/usb)' : 'NOT open (no inotify watch on /dev/bus/usb)';
+}
+
 async function main(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'porthole-bench-idle-'));
   const portholeProxy = await CountingProxy.listen(join(root, 'porthole.sock'), values.engine);
@@ -73,7 +83,9 @@ async function main(): Promise<void> {
     host = await startWebHost({ DOCKER_HOST: portholeProxy.host });
     say(`web host up (pid ${host.pid}), DOCKER_HOST=${portholeProxy.host}`);
     api = await ApiClient.open(host.origin, host.token);
-    const machines = await startMachines(api, image!, 2, say);
+    // The second machine has a USB device ticked: while it runs, the hotplug (app/core/usb/hotplug.ts) follows it
+    // and watches this computer's /dev/bus/usb, if it has one. Idle must stay idle with it.
+    const machines = await startMachines(api, image!, 2, say, (i) => (i === 1 ? { usbDevices: [USB_TICKED] } : {}));
     ids.push(...machines.map((m) => m.id));
     const containers = machines.map((m) => m.status.containerId!).filter(Boolean);
     ui = await attachUi(host.origin, host.token, machines[0]!.name, machines[0]!.id);
@@ -132,6 +144,7 @@ async function main(): Promise<void> {
       await sleep(seconds * 1000);
     }
     const until = Date.now();
+    const usbWatch = await hotplugWatch(host.pid);
     const after = {
       cpu: await cpuSeconds(host.pid),
       poller: await cpuSeconds(poller.pid!),
@@ -190,6 +203,8 @@ async function main(): Promise<void> {
       seconds: Math.round((until - since) / 1000),
       machines: ids.length,
       ui: 'Chromium: machine list + one screen (connected)',
+      usbTicked: `${ids[1]} has ${USB_TICKED.vendorId}:${USB_TICKED.productId} (${USB_TICKED.name}) ticked`,
+      usbHotplugWatch: usbWatch,
       portholeRequestsPerMinute: perMinute(portholeRequests),
       baselineRequestsPerMinute: perMinute(baseline.length),
       requestRatio: baseline.length > 0 ? Number((portholeRequests / baseline.length).toFixed(4)) : null,
@@ -238,6 +253,7 @@ async function main(): Promise<void> {
         `  Porthole web host (engine events)   ${pad(result.portholeRequestsPerMinute)}   ${pad(cpu, 3)}`,
         `  baseline (1-second inspect poller)  ${pad(result.baselineRequestsPerMinute)}   ${pad(pollerCpu, 3)}`,
         `  ratio Porthole / baseline           ${pad(result.requestRatio, 4)}   ${pad(result.cpuRatio, 4)}`,
+        `  USB: ${result.usbTicked}; the hotplug watch at the window's end: ${usbWatch}`,
         `  Porthole's engine requests: ${result.engineRequests}; streams opened in the window: ${result.streamsOpenedInWindow}`,
         `  other sockets connected and processes spawned: ${result.otherSocketsAndProcesses}`,
         `  sockets the web host holds: ${before.sockets.size} at the start, ${after.sockets.size} at the end (${opened} opened, ${closed} closed)`,

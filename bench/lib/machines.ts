@@ -15,6 +15,8 @@ export async function startMachines(
   image: string,
   count: number,
   say: (text: string) => void,
+  /** More of the create draft for the i-th machine (such as its USB devices). */
+  more: (i: number) => Record<string, unknown> = () => ({}),
 ): Promise<MachineView[]> {
   const tag = Math.random().toString(36).slice(2, 7);
   const ids: string[] = [];
@@ -28,6 +30,7 @@ export async function startMachines(
       ramGiB: 1,
       cpuCores: 1,
       diskGiB: 8,
+      ...more(i),
     });
     ids.push(m.id);
     say(`created ${m.id}`);

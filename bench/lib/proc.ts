@@ -34,3 +34,14 @@ export async function openSockets(pid: number): Promise<Set<string>> {
   }
   return out;
 }
+
+/** The inode numbers (hex, as the kernel writes them) a process watches with inotify, from /proc/<pid>/fdinfo. */
+export async function inotifyWatches(pid: number): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [])) {
+    if ((await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')) !== 'anon_inode:inotify') continue;
+    const info = await readFile(`/proc/${pid}/fdinfo/${fd}`, 'utf8').catch(() => '');
+    for (const m of info.matchAll(/^inotify wd:\S+ ino:([0-9a-f]+) /gm)) out.add(m[1]!);
+  }
+  return out;
+}

@@ -1,10 +1,29 @@
-import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { EngineClient, targetFromEnv } from '../engine/client';
 import { execInContainer } from '../engine/exec';
-import { docker, Harness, uniqueName } from '../testing/harness';
+import { Harness, uniqueName } from '../testing/harness';
+import { PrivatePodman } from '../testing/private-podman';
 import { INFO_USB, runQmp, type QmpExec } from './qmp';
 
 const image = inject('standinImage');
+
+/** The engine a pass runs on: the environment its backend gets (DOCKER_HOST), and how it ends. */
+interface Engine {
+  env: NodeJS.ProcessEnv;
+  dispose: () => Promise<void>;
+}
+
+describe('USB devices while the machine runs on Docker (stand-in image)', () => {
+  liveUsbChecks(async () => ({ env: process.env, dispose: async () => undefined }));
+});
+
+// Issue 25: the same on Podman's compatible API (its exec, its /dev), on a private rootful service.
+describe('USB devices while the machine runs on Podman (a private rootful podman system service)', () => {
+  liveUsbChecks(async () => {
+    const podman = await PrivatePodman.start({ image });
+    return { env: podman.env(), dispose: () => podman.dispose() };
+  });
+});
 
 /**
  * USB devices attached to a running machine through QEMU's own monitor, on the stand-in's real QEMU: the
@@ -12,7 +31,8 @@ const image = inject('standinImage');
  * This computer has no USB bus, so the plumbing is shown with a device QEMU emulates (usb-tablet) and
  * the usb-host command with a device id that is not plugged in (QEMU keeps it, waiting for the device).
  */
-describe('USB devices while the machine runs (stand-in image)', () => {
+function liveUsbChecks(startEngine: () => Promise<Engine>): void {
+  let engine: Engine | undefined;
   let h: Harness;
   let id = '';
   let exec: QmpExec;
@@ -22,7 +42,8 @@ describe('USB devices while the machine runs (stand-in image)', () => {
   };
 
   beforeAll(async () => {
-    h = await Harness.create();
+    engine = await startEngine();
+    h = await Harness.create(engine.env);
     const m = await h.call('createMachine', {
       name: uniqueName('Live USB'),
       image,
@@ -34,13 +55,15 @@ describe('USB devices while the machine runs (stand-in image)', () => {
     id = m.id;
     await h.call('startMachine', { id });
     await h.waitFor(id, (v) => v.status.running && v.status.screenReady, 120_000, 'screen ready (QEMU runs)');
-    const client = new Docker();
+    // The engine the machine runs on (its DOCKER_HOST), not the default socket.
+    const client = new EngineClient(targetFromEnv(engine.env)).docker;
     const container = h.containerName(id);
     exec = (argv) => execInContainer(client, container, argv, { timeoutMs: 15_000 });
-  });
+  }, 240_000);
   afterAll(async () => {
-    await h.cleanup(id ? [id] : []);
-  });
+    if (h) await h.cleanup(id ? [id] : []);
+    await engine?.dispose();
+  }, 120_000);
 
   it('attaches an emulated device through the monitor, QEMU’s own list shows it, and detaching removes it', async () => {
     const [added] = await runQmp(
@@ -67,7 +90,7 @@ describe('USB devices while the machine runs (stand-in image)', () => {
 
   it('attachUsb and detachUsb give the running machine a host device by its ids and take it back; twice is refused', async () => {
     // This computer has no USB bus to pass: the folder the engine passes to a machine with USB devices is made by hand.
-    await docker('exec', h.containerName(id), 'mkdir', '-p', '/dev/bus/usb');
+    await h.docker('exec', h.containerName(id), 'mkdir', '-p', '/dev/bus/usb');
     expect(await h.call('attachUsb', { id, vendorId: '046d', productId: 'c52b' })).toEqual({ attached: ['046d:c52b'] });
     expect(await info()).toContain('ID: porthole-usb-046d-c52b');
     await expect(h.call('attachUsb', { id, vendorId: '046d', productId: 'c52b' })).rejects.toThrow(
@@ -87,4 +110,4 @@ describe('USB devices while the machine runs (stand-in image)', () => {
     await h.waitFor(id, (v) => !v.status.running, 60_000, 'stopped');
     await expect(h.call('attachUsb', { id, vendorId: '046d', productId: 'c52b' })).rejects.toThrow(/is not running/);
   });
-});
+}
