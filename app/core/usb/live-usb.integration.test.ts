@@ -1,4 +1,7 @@
+import { chmod, chown } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { MachineView } from '../../api';
 import { EngineClient, targetFromEnv } from '../engine/client';
 import { execInContainer } from '../engine/exec';
 import { Harness, uniqueName } from '../testing/harness';
@@ -11,6 +14,8 @@ const image = inject('standinImage');
 interface Engine {
   env: NodeJS.ProcessEnv;
   dispose: () => Promise<void>;
+  /** What a machine needs before it starts on this engine (a rootless one: its folder handed to the engine's user). */
+  prepare?: (h: Harness, m: MachineView) => Promise<void>;
 }
 
 describe('USB devices while the machine runs on Docker (stand-in image)', () => {
@@ -22,6 +27,19 @@ describe('USB devices while the machine runs on Podman (a private rootful podman
   liveUsbChecks(async () => {
     const podman = await PrivatePodman.start({ image });
     return { env: podman.env(), dispose: () => podman.dispose() };
+  });
+});
+
+describe('USB devices while the machine runs on rootless Podman (a private podman system service as an unprivileged user)', () => {
+  liveUsbChecks(async () => {
+    const user = await PrivatePodman.rootlessUser();
+    const podman = await PrivatePodman.start({ image, user });
+    // In real use Porthole runs as the engine's user; here the backend runs as root (see podman.integration.test.ts).
+    const prepare = async (h: Harness, m: MachineView): Promise<void> => {
+      await chmod(join(h.configDir, '..'), 0o711);
+      await chown(m.storageDir, user.uid, user.gid);
+    };
+    return { env: podman.env(), dispose: () => podman.dispose(), prepare };
   });
 });
 
@@ -53,6 +71,7 @@ function liveUsbChecks(startEngine: () => Promise<Engine>): void {
       diskGiB: 64,
     });
     id = m.id;
+    await engine.prepare?.(h, m);
     await h.call('startMachine', { id });
     await h.waitFor(id, (v) => v.status.running && v.status.screenReady, 120_000, 'screen ready (QEMU runs)');
     // The engine the machine runs on (its DOCKER_HOST), not the default socket.
