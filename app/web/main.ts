@@ -15,6 +15,11 @@ async function main(): Promise<void> {
     `Porthole is running at ${host.url}\nOpen that address in your browser. Press Ctrl+C to stop (machines keep running).\n`,
   );
   const shutdown = (): void => {
+    // Ctrl+C always ends it: a close that waits on something (an engine past its deadline) is cut short, said.
+    setTimeout(() => {
+      process.stderr.write('Porthole’s web host did not close within 10 s; ending it now.\n');
+      process.exit(1);
+    }, 10_000).unref();
     void host
       .close()
       .then(() => backend.dispose())

@@ -68,6 +68,19 @@ describe('web host', () => {
       ws.once('error', reject);
     });
 
+  it('closes at once, even while a client holds a connection mid-request (a browser left open: Ctrl+C ends it)', async () => {
+    const { connect: tcp } = await import('node:net');
+    const socket = tcp(host.port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    // Headers begun, never ended: the connection is busy, not idle, so a plain server.close() waits for it.
+    socket.write('GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const closed = host.close().then(() => 'closed' as const);
+    const late = new Promise<'still open'>((resolve) => setTimeout(() => resolve('still open'), 2_000));
+    expect(await Promise.race([closed, late])).toBe('closed');
+    socket.destroy();
+  });
+
   it('listens on loopback only and prints a URL with a long random token', () => {
     expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{32,}$/);
   });
