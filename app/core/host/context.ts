@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { open, readFile, stat, statfs } from 'node:fs/promises';
+import { open, readdir, readFile, stat, statfs } from 'node:fs/promises';
 import { availableParallelism, homedir, userInfo } from 'node:os';
 import { join, posix } from 'node:path';
 import { probeSecretService, type PasswordsState } from '../secrets';
@@ -81,6 +81,8 @@ export interface HostContext {
   at(path: string): string;
   readText(path: string): Promise<string | null>;
   exists(path: string): Promise<boolean>;
+  /** The names in a folder, sorted as Go's sort.Strings sorts them (by code unit); [] when it cannot be read. */
+  folderNames(path: string): Promise<string[]>;
 }
 
 export function hostContext(options: HostCheckOptions = {}): HostContext {
@@ -129,6 +131,13 @@ export function hostContext(options: HostCheckOptions = {}): HostContext {
         return true;
       } catch {
         return false;
+      }
+    },
+    folderNames: async (path) => {
+      try {
+        return (await readdir(at(path))).sort();
+      } catch {
+        return [];
       }
     },
   };

@@ -42,26 +42,45 @@ async function crunInstalled(ctx: HostContext, crunPath: string): Promise<boolea
 }
 
 /**
- * The default annotations of the user's Podman: the last `annotations` of a [containers] table in the
- * containers.conf files Podman reads, in its order (CONTAINERS_CONF alone when set). Drop-in folders
- * (containers.conf.d) are not read: a setting only there is missed, which predicts too little, never too much.
+ * The default annotations of the user's rootless Podman: the last `annotations` of a [containers] table in the
+ * files Podman reads, in its order (containers-config(5)): each containers.conf, then its drop-in folders' `*.conf`
+ * files in sorted order; CONTAINERS_CONF alone instead when set; CONTAINERS_CONF_OVERRIDE last of all.
  */
 async function annotationsOf(ctx: HostContext): Promise<string[]> {
-  const configHome = ctx.env.XDG_CONFIG_HOME ?? `${ctx.home}/.config`;
-  const files = ctx.env.CONTAINERS_CONF
-    ? [ctx.env.CONTAINERS_CONF]
-    : [
-        '/usr/share/containers/containers.conf',
-        '/etc/containers/containers.conf',
-        `${configHome}/containers/containers.conf`,
-      ];
   let found: string[] = [];
-  for (const file of files) {
+  for (const file of await containersConfFiles(ctx)) {
     const text = await ctx.readText(file);
     const value = text === null ? undefined : containersAnnotations(text);
     if (value !== undefined) found = value;
   }
   return found;
+}
+
+/** At most this many drop-ins a folder: a folder of thousands is not a configuration, and is not read whole. */
+const MAX_DROP_INS = 256;
+
+/** The containers.conf files a rootless Podman reads, lowest precedence first. */
+export async function containersConfFiles(ctx: HostContext): Promise<string[]> {
+  const override = ctx.env.CONTAINERS_CONF_OVERRIDE ? [ctx.env.CONTAINERS_CONF_OVERRIDE] : [];
+  if (ctx.env.CONTAINERS_CONF) return [ctx.env.CONTAINERS_CONF, ...override];
+  const configHome = ctx.env.XDG_CONFIG_HOME ?? `${ctx.home}/.config`;
+  const dropIns = async (folder: string): Promise<string[]> =>
+    (await ctx.folderNames(folder))
+      .filter((name) => name.endsWith('.conf'))
+      .slice(0, MAX_DROP_INS)
+      .map((name) => `${folder}/${name}`);
+  const files: string[] = [];
+  for (const base of ['/usr/share/containers', '/etc/containers']) {
+    files.push(`${base}/containers.conf`, ...(await dropIns(`${base}/containers.conf.d`)));
+    // Rootless only (UID > 0): Porthole asks this of a rootless Podman.
+    files.push(...(await dropIns(`${base}/containers.rootless.conf.d`)));
+    files.push(...(await dropIns(`${base}/containers.rootless.conf.d/${ctx.uid}`)));
+  }
+  files.push(
+    `${configHome}/containers/containers.conf`,
+    ...(await dropIns(`${configHome}/containers/containers.conf.d`)),
+  );
+  return [...files, ...override];
 }
 
 /** `annotations = [...]` of the [containers] table (one line or several), or undefined when not set. */
