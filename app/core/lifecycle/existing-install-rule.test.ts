@@ -71,6 +71,34 @@ describe('creating a machine on a folder that holds an installed Windows (real b
     expect(await backend.invoke('getMachine', { id })).toMatchObject({ ok: true, value: { installed: true } });
   });
 
+  it('"use" of a kept disk larger than asked: the machine says the disk’s real size (the image never shrinks one), and warns', async () => {
+    const dir = join(root, 'kept-large', 'win');
+    await keptDisk(dir);
+    await truncate(join(dir, 'data.img'), 100 * 1024 ** 3);
+    const created = await backend.invoke('createMachine', {
+      name: 'Large kept',
+      storageDir: dir,
+      diskGiB: 64,
+      existingInstall: 'use',
+    });
+    expect(created).toMatchObject({ ok: true, value: { diskGiB: 100 } });
+    const warnings = created.ok ? ((created.value as { warnings?: string[] }).warnings ?? []) : [];
+    expect(warnings).toContain(
+      `The disk already in ${dir} is 100 GB, larger than the 64 GB asked: the machine keeps it at 100 GB (a disk is never made smaller).`,
+    );
+    // A size at or above the disk's stands as asked, with no word.
+    const other = join(root, 'kept-small', 'win');
+    await keptDisk(other);
+    const bigger = await backend.invoke('createMachine', {
+      name: 'Small kept',
+      storageDir: other,
+      diskGiB: 80,
+      existingInstall: 'use',
+    });
+    expect(bigger).toMatchObject({ ok: true, value: { diskGiB: 80 } });
+    expect(bigger.ok ? (bigger.value as { warnings?: string[] }).warnings : ['?']).toBeUndefined();
+  });
+
   it('a fresh folder is a fresh install, as before', async () => {
     const created = await backend.invoke('createMachine', { name: 'Fresh' });
     const id = created.ok ? (created.value as { id: string }).id : '';

@@ -1,5 +1,5 @@
 import { PortholeError } from '../../api';
-import { windowsInstalledIn } from '../storage/existing-install';
+import { readExistingInstall, windowsInstalledIn } from '../storage/existing-install';
 import type { EngineHostFs } from '../storage/engine-host-fs';
 
 /**
@@ -25,4 +25,23 @@ export async function installedAtCreate(
     );
   }
   return installed;
+}
+
+/**
+ * The disk size a new machine on `storageDir` really has. The image never shrinks a disk (DISK_SIZE below the
+ * disk's size is ignored), so a disk kept in the folder that is larger than asked sets the machine's size: its
+ * settings then say what Windows has, and a later change is weighed against the real disk. Undefined when the
+ * asked size stands (no disk there, a smaller one, a qcow2 whose size is not read, or a remote engine's folder).
+ */
+export async function keptDiskSize(
+  storageDir: string,
+  askedGiB: number,
+  remote?: EngineHostFs,
+): Promise<{ diskGiB: number; warning: string } | undefined> {
+  const found = await readExistingInstall(storageDir, remote);
+  if (found.diskGiB === undefined || askedGiB >= found.diskGiB) return undefined;
+  return {
+    diskGiB: found.diskGiB,
+    warning: `The disk already in ${storageDir} is ${found.diskGiB} GB, larger than the ${askedGiB} GB asked: the machine keeps it at ${found.diskGiB} GB (a disk is never made smaller).`,
+  };
 }

@@ -33,7 +33,7 @@ import { assertMachinePaths, assertSharedAllowed, assertStorageAllowed, sharedFo
 import type { MachineStarter } from './machine-start';
 import type { MachineState } from './machine-state';
 import type { MachinesDeps } from './machines-deps';
-import { installedAtCreate } from './existing-install-rule';
+import { installedAtCreate, keptDiskSize } from './existing-install-rule';
 import { freePorts, portIsFree } from './ports';
 import { assertStorageUnbound, containersOn, oemPath, pathPolicy, portsOf, sealed } from './record-rules';
 
@@ -86,7 +86,7 @@ export class MachineActions {
       );
       const taken = portsOf(existing);
       const [web, rdp] = await freePorts(2, taken);
-      const settings = settingsFromDraft(draft, {
+      const drafted = settingsFromDraft(draft, {
         id,
         host: this.deps.host(),
         dataDir: this.deps.dataDir,
@@ -97,31 +97,8 @@ export class MachineActions {
           : {}),
       });
       const policy = pathPolicy(this.deps, id, existing);
-      await assertMachinePaths(settings, policy);
-      const local = this.deps.engineHost === undefined;
-      // The same rule as the start's, before anything is made: a share that is a file, a FIFO, a dangling link is refused now.
-      if (local) await assertMountFolders(settings, { storage: false });
-      const installed = await installedAtCreate(settings.storageDir, {
-        use: draft.existingInstall === 'use',
-        found: opts.installed,
-        remote: this.deps.engineHostFs,
-      });
-      const { own } = await makeStorageFolder(settings.storageDir, id, this.deps.engineHostFs);
-      let kept: string[] = [];
-      if (!own && local) {
-        // An existing path: a folder (the start's rule), and what it holds already is a person's, never deleted with the disk.
-        await assertMountFolders(settings);
-        const found = await storageContents(settings.storageDir);
-        if (found.tooMany) {
-          throw new PortholeError(
-            'INVALID_ARGUMENT',
-            `The folder ${settings.storageDir} already holds more than ${MAX_KEPT_NAMES} files and folders.`,
-            'Choose an empty folder, or a new one, for the machine’s disk.',
-          );
-        }
-        kept = found.foreign;
-        if (kept.length > 0) warnings.push(storageNotEmptyWarning(settings.storageDir, kept));
-      }
+      await assertMachinePaths(drafted, policy);
+      const { settings, installed, own, kept } = await this.prepareStorage(drafted, draft, opts, warnings);
       warnings.push(...(await sharedFolderWarnings(settings.sharedFolders, policy)));
       try {
         // The keyring keeps the password under the id, so it is sealed once the id is decided.
@@ -147,6 +124,46 @@ export class MachineActions {
     const view = this.state.toView(record);
     this.deps.onChange(view);
     return warnings.length > 0 ? { ...view, warnings: [...(view.warnings ?? []), ...warnings] } : view;
+  }
+
+  /**
+   * The new machine's storage folder, checked and made: whether Windows is installed there already, the
+   * files a person kept there (never deleted with the disk), and the disk size a disk kept there really has.
+   */
+  private async prepareStorage(
+    drafted: MachineSettings,
+    draft: MachineDraft,
+    opts: { installed?: boolean },
+    warnings: string[],
+  ): Promise<{ settings: MachineSettings; installed: boolean; own: boolean; kept: string[] }> {
+    const local = this.deps.engineHost === undefined;
+    // The same rule as the start's, before anything is made: a share that is a file, a FIFO, a dangling link is refused now.
+    if (local) await assertMountFolders(drafted, { storage: false });
+    const installed = await installedAtCreate(drafted.storageDir, {
+      use: draft.existingInstall === 'use',
+      found: opts.installed,
+      remote: this.deps.engineHostFs,
+    });
+    const sized = await keptDiskSize(drafted.storageDir, drafted.diskGiB, this.deps.engineHostFs);
+    if (sized) warnings.push(sized.warning);
+    const settings = sized ? { ...drafted, diskGiB: sized.diskGiB } : drafted;
+    const { own } = await makeStorageFolder(settings.storageDir, settings.id, this.deps.engineHostFs);
+    let kept: string[] = [];
+    if (!own && local) {
+      // An existing path: a folder (the start's rule), and what it holds already is a person's, never deleted with the disk.
+      await assertMountFolders(settings);
+      const found = await storageContents(settings.storageDir);
+      if (found.tooMany) {
+        throw new PortholeError(
+          'INVALID_ARGUMENT',
+          `The folder ${settings.storageDir} already holds more than ${MAX_KEPT_NAMES} files and folders.`,
+          'Choose an empty folder, or a new one, for the machine’s disk.',
+        );
+      }
+      kept = found.foreign;
+      if (kept.length > 0) warnings.push(storageNotEmptyWarning(settings.storageDir, kept));
+    }
+    return { settings, installed, own, kept };
   }
 
   async update(

@@ -160,14 +160,7 @@ export class MachineCompose {
     const found = draft.storageDir
       ? await readExistingInstall(draft.storageDir, this.deps.engineHostFs)
       : { installed: false };
-    if (
-      draft.storageDir &&
-      found.diskGiB !== undefined &&
-      (draft.diskGiB === undefined || draft.diskGiB < found.diskGiB)
-    ) {
-      // The image never shrinks a disk: the machine's setting says what the disk really is.
-      draft.diskGiB = found.diskGiB;
-    }
+    // A kept disk larger than the file's DISK_SIZE sets the machine's size: create says so (existing-install-rule.ts).
     if (found.diskGiB !== undefined || found.installed) {
       // Windows Setup already ran with the image's own defaults where the file set none: those are
       // its account and language (Porthole's defaults would give a Remote Desktop login that fails).

@@ -29,7 +29,7 @@ export function ResourcesStep({
         onChange={update}
         host={host}
         diskRange={diskRange(effective, ctx)}
-        diskHint={`${form.source === 'iso' ? 'Your ISO' : versionName(form.version)} needs at least ${diskRange(effective, ctx).min} GB. The disk file takes space only as Windows fills it; it can grow later, never shrink.`}
+        diskHint={diskHint(wizard)}
         errors={visible}
         warnings={warnings}
       />
@@ -81,4 +81,11 @@ export function ResourcesStep({
       </details>
     </>
   );
+}
+
+function diskHint({ form, effective, ctx, existingInstall }: WizardFormState): string {
+  const kept = effective.useExistingInstall ? existingInstall?.diskGiB : undefined;
+  if (kept !== undefined) return `The disk kept in this folder is ${kept} GB: it can grow, never shrink.`;
+  const windows = form.source === 'iso' ? 'Your ISO' : versionName(form.version);
+  return `${windows} needs at least ${diskRange(effective, ctx).min} GB. The disk file takes space only as Windows fills it; it can grow later, never shrink.`;
 }

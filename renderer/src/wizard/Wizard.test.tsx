@@ -399,6 +399,40 @@ describe('the new-machine wizard', () => {
     });
   });
 
+  it('"Use it" on a kept disk larger than the default: the disk field takes its size and cannot go below it', async () => {
+    const fake = setup();
+    const kept = '/home/ada/.local/share/porthole/machines/windows-11-pro';
+    fake.handlers.creationDefaults = async ({ storageDir }) =>
+      hostDefaults(storageDir === kept ? { existingInstall: { diskGiB: 150 } } : {});
+    await openWizard([]);
+    // The choice is offered where the folder is decided too: "Use it" there.
+    await user().click(
+      within(await screen.findByTestId('existing-install')).getByRole('button', { name: 'Choose another folder' }),
+    );
+    expect(await screen.findByTestId('wizard-step-resources')).toBeTruthy();
+    await user().click(within(screen.getByTestId('existing-install')).getByRole('button', { name: 'Use it' }));
+    const disk = screen.getByRole('spinbutton', { name: 'Disk in GB' });
+    expect((disk as HTMLInputElement).value).toBe('150');
+    expect(screen.getByRole('slider', { name: 'Disk' }).getAttribute('min')).toBe('150');
+    expect(screen.getByText('The disk kept in this folder is 150 GB: it can grow, never shrink.')).toBeTruthy();
+    await user().clear(disk);
+    await user().type(disk, '64');
+    expect(
+      screen.getByText(
+        'The disk kept in this folder is 150 GB: the machine keeps at least that (a disk is never made smaller).',
+      ),
+    ).toBeTruthy();
+    // Growing it is measured against the free space beside the disk that is there already (100 GB free here).
+    await user().clear(disk);
+    await user().type(disk, '240');
+    expect(screen.queryByText(/choose at most|can grow to at most/)).toBeNull();
+    await user().clear(disk);
+    await user().type(disk, '260');
+    expect(
+      screen.getByText('Only 100 GB is free where this machine is stored: the disk can grow to at most 250 GB.'),
+    ).toBeTruthy();
+  });
+
   it('says so, and keeps the machine, when it was created but could not start', async () => {
     const fake = setup();
     fake.handlers.startMachine = async () => {

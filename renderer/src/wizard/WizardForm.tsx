@@ -30,7 +30,7 @@ function useDroppedIso(update: (part: Partial<MachineForm>) => void, setStep: (s
 /** The wizard's steps, from the defaults measured for this computer. */
 export function WizardForm({ initial, machines }: { initial: CreationDefaults; machines: readonly MachineView[] }) {
   const wizard = useWizardForm(initial, machines);
-  const { effective, errors, update, existingInstall } = wizard;
+  const { form, effective, errors, update, existingInstall } = wizard;
   const { step, setStep, visible, stepProblems, reachable, advance, attemptAll } = useWizardSteps(
     errors,
     wizard.touched,
@@ -67,7 +67,11 @@ export function WizardForm({ initial, machines }: { initial: CreationDefaults; m
     <ExistingInstallChoice
       found={existingInstall}
       using={effective.useExistingInstall === true}
-      onUse={() => update({ useExistingInstall: true })}
+      onUse={() => {
+        // The image never shrinks a disk: the machine takes the kept disk's size when that is larger.
+        const kept = existingInstall.diskGiB;
+        update({ useExistingInstall: true, ...(kept !== undefined && kept > form.diskGiB ? { diskGiB: kept } : {}) });
+      }}
       onChooseAnother={chooseAnotherFolder}
       error={visible.useExistingInstall}
     />

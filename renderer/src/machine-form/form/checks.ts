@@ -89,14 +89,25 @@ export function freeGiB(host: CreationDefaults | null): number | null {
  * New machine: from the version's minimum to the free space at the storage location.
  * Existing machine: from its current size (a disk never shrinks) to that plus the free space.
  */
-export function diskRange(form: MachineForm, ctx: Pick<FormContext, 'mode' | 'host' | 'currentDiskGiB'>): Range {
+export function diskRange(
+  form: MachineForm,
+  ctx: Pick<FormContext, 'mode' | 'host' | 'currentDiskGiB' | 'existingInstall'>,
+): Range {
   const free = freeGiB(ctx.host);
-  if (ctx.mode === 'change') {
-    const current = ctx.currentDiskGiB ?? form.diskGiB;
+  const current = ctx.mode === 'change' ? (ctx.currentDiskGiB ?? form.diskGiB) : keptDiskGiB(form, ctx);
+  if (current !== undefined) {
     return { min: current, max: free === null ? Math.max(current, UNMEASURED_DISK_MAX_GIB) : current + free };
   }
   const { minDiskGiB } = versionRequirements(form.version, form.source === 'iso' ? form.customIso || '/' : null);
   return { min: minDiskGiB, max: Math.max(minDiskGiB, free ?? UNMEASURED_DISK_MAX_GIB) };
+}
+
+/**
+ * Create with "Use it": the size of the disk kept in the folder, which is there already and never shrinks (the
+ * backend raises a smaller size to it, existing-install-rule.ts); undefined otherwise.
+ */
+function keptDiskGiB(form: MachineForm, ctx: Pick<FormContext, 'mode' | 'existingInstall'>): number | undefined {
+  return ctx.mode === 'create' && form.useExistingInstall ? ctx.existingInstall?.diskGiB : undefined;
 }
 
 function isWhole(value: number): boolean {
@@ -172,13 +183,17 @@ function diskProblem(form: MachineForm, ctx: FormContext, customIso: string | nu
   ) {
     return validateDiskChange(ctx.currentDiskGiB, form.diskGiB);
   }
+  const kept = keptDiskGiB(form, ctx);
+  if (kept !== undefined && form.diskGiB < kept) {
+    return `The disk kept in this folder is ${kept} GB: the machine keeps at least that (a disk is never made smaller).`;
+  }
   if (validateDisk(form.diskGiB, form.version, customIso)) return validateDisk(form.diskGiB, form.version, customIso);
   if (free !== null && form.diskGiB > disk.max) {
-    return ctx.mode === 'create'
+    return ctx.mode === 'create' && kept === undefined
       ? `Only ${free} GB is free at ${form.storageLocation.trim()}: choose at most ${free} GB, or store the machine where there is more room.`
       : `Only ${free} GB is free where this machine is stored: the disk can grow to at most ${disk.max} GB.`;
   }
-  if (ctx.mode === 'create' && free !== null && disk.min > free) {
+  if (ctx.mode === 'create' && kept === undefined && free !== null && disk.min > free) {
     return `${describeWindows(form)} needs a disk of at least ${disk.min} GB, but only ${free} GB is free at ${form.storageLocation.trim()}. Free up space or choose another storage location.`;
   }
   return null;
