@@ -23,3 +23,4 @@ export * from './phase';
 export * from './snapshots';
 export * from './names';
 export * from './generate-password';
+export * from './hidden-characters';
