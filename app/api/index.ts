@@ -24,3 +24,4 @@ export * from './snapshots';
 export * from './names';
 export * from './generate-password';
 export * from './hidden-characters';
+export * from './kvm-rule';
