@@ -23,3 +23,5 @@ export * from './phase';
 export * from './snapshots';
 export * from './names';
 export * from './generate-password';
+export * from './hidden-characters';
+export * from './kvm-rule';

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { graphemes, nameKey, nameProblem, nameSchema, normalizeName, repairName, sameName, uniqueName } from './names';
+import {
+  graphemes,
+  MACHINE_NAME_MAX,
+  nameFieldMaxLength,
+  nameKey,
+  nameProblem,
+  nameSchema,
+  normalizeName,
+  repairName,
+  sameName,
+  SNAPSHOT_NAME_MAX,
+  uniqueName,
+} from './names';
+import { validateMachineName } from './validation';
 import { machineSettingsSchema } from './machine';
 import { snapshotNameSchema } from './snapshots';
 import { sampleMachine } from './testing/sample-machine';
@@ -85,5 +98,34 @@ describe('the names rule', () => {
   it('makes a unique name by the same comparison', () => {
     expect(uniqueName('Cafe\u0301', ['CAFÉ'], 'machine', 'Windows')).toBe('Café 2');
     expect(uniqueName('x'.repeat(64), ['x'.repeat(64)], 'machine', 'Windows')).toBe(`${'x'.repeat(59)} 2`);
+  });
+});
+
+describe('a name’s text field and the rule count alike', () => {
+  // Emoji of 2, 4 (with a skin tone) and 5 (a ZWJ sequence) UTF-16 units: each one grapheme.
+  it.each(['😀', '👍🏽', '👩\u200d💻'])(
+    'takes %s repeated up to the longest name, and refuses one more with the rule’s message',
+    (emoji) => {
+      for (const [kind, max, label] of [
+        ['machine', MACHINE_NAME_MAX, 'A machine name'],
+        ['snapshot', SNAPSHOT_NAME_MAX, 'A snapshot name'],
+      ] as const) {
+        const longest = emoji.repeat(max);
+        expect(longest.length).toBeGreaterThan(80); // what the fields used to cut at
+        expect(longest.length).toBeLessThan(nameFieldMaxLength(kind));
+        expect(nameProblem(longest, kind)).toBeNull();
+        const over = emoji.repeat(max + 1);
+        expect(over.length).toBeLessThanOrEqual(nameFieldMaxLength(kind));
+        expect(nameProblem(over, kind)).toBe(`${label} can be at most ${max} characters long.`);
+      }
+      expect(validateMachineName(emoji.repeat(MACHINE_NAME_MAX))).toBeNull();
+    },
+  );
+
+  it('a field’s cut (a long paste) is never a name the rule accepts', () => {
+    for (const kind of ['machine', 'snapshot'] as const) {
+      const cut = 'x'.repeat(10_000).slice(0, nameFieldMaxLength(kind));
+      expect(nameProblem(cut, kind)).toMatch(/can be at most \d+ characters long\.$/);
+    }
   });
 });

@@ -31,6 +31,16 @@ function unitLimit(kind: NameKind): number {
   return RULES[kind].max * 8;
 }
 
+/**
+ * The `maxLength` of a name's text field. A field counts UTF-16 units, the rule graphemes (an emoji is 2 or
+ * more units): one unit beyond the rule's own unit bound, a field never cuts a name the rule accepts, and
+ * what it does cut (a long paste) is still too long, so the rule refuses it with the backend's message
+ * rather than a shortened name being taken.
+ */
+export function nameFieldMaxLength(kind: NameKind): number {
+  return unitLimit(kind) + 1;
+}
+
 // Cc: C0, DEL, C1. Cf: format characters (bidi controls, zero-width space/joiners, BOM, soft hyphen, tags).
 // Zl/Zp: U+2028/U+2029. Cs: a lone surrogate (in a `u` regex a lone surrogate is a code point of its own).
 const REFUSED = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Noncharacter_Code_Point}]/u;

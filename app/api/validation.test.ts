@@ -110,6 +110,35 @@ describe('password', () => {
   it.each(['admin', 'x'.repeat(127), 'with spaces & <xml> "quotes"', 'ünïcödé'])('accepts %j', (password) => {
     expect(validatePassword(password)).toBeNull();
   });
+
+  it.each([
+    ['pass\u009b31mword', 'character 5 is a terminal control character (U+009B)'],
+    ['pass\u0085word', 'character 5 is a line break (U+0085)'],
+    ['abcd\u202Eefg', 'character 5 is an invisible text-direction mark (U+202E)'],
+    ['\u2066abc', 'character 1 is an invisible text-direction mark (U+2066)'],
+    ['ab\u200Fc', 'character 3 is an invisible text-direction mark (U+200F)'],
+    ['ab\u061Cc', 'character 3 is an invisible text-direction mark (U+061C)'],
+    ['ab\u200Bc', 'character 3 is an invisible formatting mark (U+200B)'],
+    ['ab\u200Dc', 'character 3 is an invisible formatting mark (U+200D)'],
+    ['ab\u2060c', 'character 3 is an invisible formatting mark (U+2060)'],
+    ['\uFEFFadmin', 'character 1 is an invisible formatting mark (U+FEFF)'],
+    ['ab\u2028c', 'character 3 is a line break (U+2028)'],
+    ['ab\uD800c', 'character 3 is half of a character (a lone surrogate) (U+D800)'],
+    ['ab\u007fc', 'character 3 is a control character (U+007F)'],
+    // Counted in characters as a person counts them: the emoji before it is one.
+    ['😀\u202E', 'character 2 is an invisible text-direction mark (U+202E)'],
+  ])('refuses %j, naming the character and where it is', (password, where) => {
+    expect(validatePassword(password)).toBe(
+      `A password cannot contain control characters or invisible marks: ${where}. Use characters that can be seen and typed.`,
+    );
+  });
+
+  it.each(['пароль-Straße', '密码🔑', 'مرحبا123', 'family 👩\u200D💻 ok', 'thumbs 👍🏽\u200D🔥', '\u00A0nbsp'])(
+    'accepts printable Unicode %j (a joiner inside an emoji is part of it)',
+    (password) => {
+      expect(validatePassword(password)).toBeNull();
+    },
+  );
 });
 
 describe('version, language, region, keyboard', () => {

@@ -9,6 +9,7 @@ import { findLanguage, findVersion, isCultureName, isVersionUrl, versionName, ve
 import type { HostPorts, MachineSettings, SharedFolder } from './machine';
 import { isInsidePath as isInside, normalizeHostPath, systemFolderReason } from './host-paths';
 import { nameKey, nameProblem, normalizeName } from './names';
+import { describeHidden, hiddenCharacters } from './hidden-characters';
 
 export { normalizeHostPath };
 
@@ -63,7 +64,11 @@ export function validatePassword(password: string): string | null {
   // The image replaces an empty password by "admin", and Remote Desktop refuses accounts without one.
   if (!password) return 'Choose a password: Windows uses it for Remote Desktop and the lock screen.';
   if (password.length > 127) return 'A password can be at most 127 characters long.';
-  if (CONTROL.test(password)) return 'A password cannot contain control characters such as line breaks.';
+  // Besides line breaks: C1 (U+009B is CSI to a terminal), bidi controls and zero-width marks: a compose file
+  // being imported is hostile, and nobody can see or type what the password would then hold.
+  const hidden = hiddenCharacters(password)[0];
+  if (hidden)
+    return `A password cannot contain control characters or invisible marks: ${describeHidden(hidden)}. Use characters that can be seen and typed.`;
   return null;
 }
 

@@ -55,3 +55,30 @@ describe('the sound options (the CLI, real backend without an engine)', () => {
     expect((await view(id)).audio).toBe(true);
   });
 });
+
+describe('porthole screen names the sound address with the screen’s (real backend without an engine)', () => {
+  throwawayCliConfig('porthole-cli-screen-');
+  const create = async (...args: string[]): Promise<string> => {
+    const made = await cli('create', '--ram', '4', '--disk', '64', '--json', ...args);
+    expect(made.code).toBe(0);
+    return (JSON.parse(made.out) as { id: string }).id;
+  };
+
+  it('prints the sound address on its own line when the sound is on, the same one --json gives, and none when off', async () => {
+    const id = await create('--name', 'Loud');
+    const json = JSON.parse((await cli('screen', id, '--json')).out) as { url: string; audio?: string };
+    expect(json.audio).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/audio$/);
+    const plain = await cli('screen', id);
+    expect(plain).toEqual({ code: 0, out: `${json.url}\nSound: ${json.audio}\n`, err: '' });
+
+    const quiet = await create('--name', 'Quiet', '--no-audio');
+    const silent = JSON.parse((await cli('screen', quiet, '--json')).out) as { url: string; audio?: string };
+    expect(silent.audio).toBeUndefined();
+    expect(await cli('screen', quiet)).toEqual({ code: 0, out: `${silent.url}\n`, err: '' });
+    // Turned on again: said again.
+    expect((await cli('set', quiet, '--audio', 'on')).code).toBe(0);
+    expect((await cli('screen', quiet)).out).toMatch(
+      /^ws:\/\/127\.0\.0\.1:\d+\/websockify\nSound: ws:\/\/127\.0\.0\.1:\d+\/audio\n$/,
+    );
+  });
+});

@@ -175,6 +175,31 @@ describe('porthole import says what it skips and drops', () => {
     expect(await records()).toContain('"ramGiB":4');
   });
 
+  it('refuses a hostile PASSWORD (C1, bidi, zero-width), naming the service, the character and where, never the password, and creates nothing', async () => {
+    const cases = [
+      ['Sup3r\\x9b2JS3cret', 'character 6 is a terminal control character (U+009B)'],
+      ['Sup3r\\u202ES3cret', 'character 6 is an invisible text-direction mark (U+202E)'],
+      ['\\u2066Sup3rS3cret', 'character 1 is an invisible text-direction mark (U+2066)'],
+      ['Sup3r\\u200BS3cret', 'character 6 is an invisible formatting mark (U+200B)'],
+      ['Sup3rS3cret\\uFEFF', 'character 12 is an invisible formatting mark (U+FEFF)'],
+    ];
+    for (const [escaped, where] of cases) {
+      const result = await cli(
+        'import',
+        await write(
+          `services:\n  fine:\n    image: dockurr/windows:6.05\n  win:\n    image: dockurr/windows:6.05\n    environment:\n      PASSWORD: "${escaped}"\n`,
+        ),
+      );
+      expect(result.code, where).toBe(1);
+      expect(result.err, where).toContain(
+        `This compose file cannot be imported: service "win": PASSWORD cannot be kept: A password cannot contain control characters or invisible marks: ${where}.`,
+      );
+      expect(result.err, where).toContain('Nothing was changed.');
+      expect(result.err + result.out, where).not.toMatch(/Sup3r|S3cret|[\u0080-\u009f\u200b\u202e\u2066\ufeff]/);
+      expect(await records(), where).toBe('none');
+    }
+  });
+
   it('refuses a file of 1,000 services, saying how many and why, and creates nothing', async () => {
     const services = Array.from({ length: 1000 }, (_, i) => `  w${i}:\n    image: dockurr/windows:6.05\n`).join('');
     const result = await cli('import', await write(`services:\n${services}`));

@@ -3,7 +3,7 @@
  * socket): JSON.parse keeps a lone surrogate as it is, so the contract's schema must refuse it; NEL,
  * bidi overrides and zero-width characters are refused; look-alike names are one name.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,6 +102,32 @@ describe('machine and snapshot names over the WebSocket', () => {
     const bidi = await call('updateMachine', { id, changes: { name: 'Other\u202e' } });
     expect(bidi).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
     expect((await names()).sort()).toEqual(['Café', 'Other']);
+  });
+
+  it('refuses a password with a C1 control, a bidi control or a zero-width mark on create and on change, naming it; an old one stored so does not block other changes', async () => {
+    for (const [password, where] of [
+      ['pass\u009b2J', 'character 5 is a terminal control character (U+009B)'],
+      ['pass\u202eword', 'character 5 is an invisible text-direction mark (U+202E)'],
+      ['\ufeffpass', 'character 1 is an invisible formatting mark (U+FEFF)'],
+      ['pa\ud800ss', 'character 3 is half of a character (a lone surrogate) (U+D800)'],
+    ]) {
+      const result = await call('createMachine', { name: 'Secretive', password });
+      expect(result, where).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+      if (!result.ok) expect(result.error.message).toContain(where);
+    }
+    expect(await names()).not.toContain('Secretive');
+    const made = await call('createMachine', { name: 'Secretive', password: 'Fine-Pass-1' });
+    const id = made.ok ? (made.value as { id: string }).id : '';
+    const changed = await call('updateMachine', { id, changes: { password: 'new\u2066one' } });
+    expect(changed).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    if (!changed.ok)
+      expect(changed.error.message).toContain('character 4 is an invisible text-direction mark (U+2066)');
+    // An older Porthole's record holds such a password: the machine's other settings still change.
+    const file = join(root, 'config', 'machines.json');
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace('"Fine-Pass-1"', JSON.stringify('old\u202epass')));
+    expect(await call('updateMachine', { id, changes: { ramGiB: 5 } })).toMatchObject({ ok: true });
+    expect(await call('machinePassword', { id })).toMatchObject({ ok: true, value: { password: 'old\u202epass' } });
   });
 
   it('refuses a snapshot name with NEL or a lone surrogate before anything is done', async () => {

@@ -1,11 +1,27 @@
+import { describeHidden, hiddenCharacters, showHidden } from '../../api';
+import { jsonTextEscaped } from '../output-json';
 import type { Verb } from './verb';
 
 export const verb: Verb = {
   usage: "  password ID                 The machine's Windows password (create prints a generated one once)\n",
-  async run({ call, print, needId }) {
+  async run({ call, out, err, json, terminal, needId }) {
     const result = await call('machinePassword', { id: needId() });
-    // Exactly as stored: a person types it (the rule for passwords already refuses control characters).
-    print(result, () => result.password + '\n', true);
+    // JSON.stringify leaves C1 and bidi controls raw: escaped, the JSON reads back as the same password.
+    if (json) {
+      out(jsonTextEscaped(result));
+      return 0;
+    }
+    const hidden = hiddenCharacters(result.password);
+    // Exactly as stored for a pipe or a file (a script types it). A password stored before the rule refused
+    // invisible marks would, raw on a terminal, act on it (U+009B) or hide (U+202E): each is shown as \u{...}.
+    if (!terminal || hidden.length === 0) {
+      out(result.password + '\n');
+      return 0;
+    }
+    out(showHidden(result.password) + '\n');
+    err(
+      `Note: the password holds characters a terminal cannot show, written above as \\u{...}: ${hidden.map(describeHidden).join('; ')}.\n`,
+    );
     return 0;
   },
 };

@@ -2,7 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
-import type { MachineView } from '../../api';
+import type { HostFacts, MachineView } from '../../api';
 import { runCliHere as cli, throwawayCliConfig } from '../../core/testing/cli';
 import { parseShare, readPasswordStdin, sharesAfter } from '../machine-flags';
 import { appliesText } from './set';
@@ -137,10 +137,33 @@ describe('porthole set and create options (the CLI, real backend without an engi
     expect(off.code).toBe(0);
     expect(off.out).toContain('  Hardware acceleration (KVM): on → off\n');
     expect((await view(id)).kvm).toBe(false);
-    const on = await cli('set', id, '--kvm');
-    expect(on.code).toBe(0);
-    expect((await view(id)).kvm).toBe(true);
     expect((await cli('set', id, '--kvm', '--no-kvm')).code).toBe(2);
+    // On again: only where the host check says machines can use KVM (the settings page's rule), else refused.
+    const { facts } = JSON.parse((await cli('check', '--json')).out) as { facts: HostFacts };
+    const kvmWorks = facts.kvmForMachines === true && facts.kvmFlagsVisible;
+    const before = await machineFile();
+    const on = await cli('set', id, '--kvm');
+    if (kvmWorks) {
+      expect(on.code).toBe(0);
+      expect((await view(id)).kvm).toBe(true);
+      return;
+    }
+    expect(on.code).toBe(1);
+    expect(on.out).toBe('');
+    const reason =
+      facts.kvmUsable && !facts.kvmFlagsVisible
+        ? 'its processor hides vmx and svm, the virtualization flags the Windows image tests for, as a nested virtual machine does'
+        : '/dev/kvm is missing, or the machines’ containers cannot open it';
+    expect(on.err).toContain(
+      `Hardware acceleration (KVM) cannot be used by machines on this computer (${reason}): without software emulation the machine would fail to start.`,
+    );
+    expect(on.err).toContain(
+      'Keep software emulation, or fix KVM first (“Check this computer” in the app, or porthole check, says how).',
+    );
+    const onJson = JSON.parse((await cli('set', id, '--kvm', '--yes', '--json')).out) as { error: { code: string } };
+    expect(onJson.error.code).toBe('INVALID_ARGUMENT');
+    expect((await view(id)).kvm).toBe(false);
+    expect(await machineFile()).toBe(before);
   });
 
   it('refuses what the settings page refuses, changing nothing: a smaller disk, a fourth share, a missing or relative-to-nothing folder, a read-write ~/.ssh', async () => {

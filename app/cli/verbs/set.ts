@@ -110,8 +110,7 @@ export async function setCommand(ctx: VerbContext): Promise<number> {
   out(
     `Changed ${result.machine.name} (${id}):\n${lines.map((l) => `  ${l}\n`).join('')}${appliesText(result.appliesAt, result.machine.status.running, id)}\n`,
   );
-  // As create does: KVM turned on where this computer cannot give it to machines fails at the next start.
-  if (values.kvm && !before.kvm) await warnWithoutKvm(ctx, result.machine.name);
+  // KVM turned on where this computer cannot give it to machines is refused by the backend (kvm-rule.ts).
   return 0;
 }
 
@@ -192,14 +191,4 @@ function sayConsentNeeded(
   const message = `Changing ${machine.name} (${machine.id}):\n${lines.map((l) => `  ${l}\n`).join('')}${warnings.map((w) => `Warning: ${w}\n`).join('')}`;
   if (json) out(confirmationNeededJson(message.trimEnd(), { changes: lines, warnings }));
   else err(`${message}Run it again with --yes to make this change. Nothing was changed.\n`);
-}
-
-/** KVM turned on where this computer cannot give it to machines: the next start fails, so say so now. */
-async function warnWithoutKvm({ call, err }: VerbContext, name: string): Promise<void> {
-  const report = await call('checkHost', {});
-  if (report.facts.kvmForMachines) return;
-  const kvm = report.checks.find((c) => c.id === 'kvm');
-  err(
-    `Warning: this computer cannot give KVM to machines${kvm?.found ? ` (${kvm.found})` : ''}, so ${name}'s next start will fail. "porthole check" says how to fix KVM.\n`,
-  );
 }

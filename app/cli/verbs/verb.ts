@@ -17,6 +17,8 @@ export interface VerbContext {
   id: string | undefined;
   numbers: NumberOptions;
   json: boolean;
+  /** Standard output is a terminal (not a pipe or a file). */
+  terminal: boolean;
   backend: Backend;
   call: Call;
   out: (s: string) => void;
@@ -56,6 +58,7 @@ export function verbContext(
     id,
     numbers,
     json,
+    terminal: process.stdout.isTTY === true,
     backend,
     call: (action, request) => invoke(backend, action, request),
     out,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { CreationDefaults, HostFacts } from '../../api';
-import { DEFAULT_IMAGE, versionRequirements } from '../../api';
+import { DEFAULT_IMAGE, kvmHostOf, versionRequirements } from '../../api';
 import { hostContext } from '../host/context';
 import { readDiskSpace, type DiskSpace } from '../host/resources';
 import { defaultCpuCores, defaultRamGiB, defaultUsername, localeFromEnv, DEFAULT_DISK_GIB } from '../machine/defaults';
@@ -47,8 +47,7 @@ export async function creationDefaults(
     ...(locale.region ? { region: locale.region } : {}),
     ...(keyboard ? { keyboard } : {}),
     username: defaultUsername(ctx.env),
-    kvmForMachines: ctx.facts.kvmForMachines ?? ctx.facts.kvmUsable,
-    kvmNested: ctx.facts.kvmUsable && !ctx.facts.kvmFlagsVisible,
+    ...kvmHostOf(ctx.facts),
     ramGiB: defaultRamGiB(ctx.facts.ramTotalBytes),
     cpuCores: defaultCpuCores(ctx.facts.cpuThreads),
     diskGiB: Math.max(DEFAULT_DISK_GIB, minDiskGiB),

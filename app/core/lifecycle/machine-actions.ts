@@ -3,6 +3,8 @@ import { lstat, rm } from 'node:fs/promises';
 import {
   audioOn,
   changeEffect,
+  kvmHostOf,
+  kvmOnRefusal,
   machineSettingsSchema,
   PortholeError,
   validateDiskChange,
@@ -10,6 +12,7 @@ import {
   validateMachineName,
   type ActionResponse,
   type DeletePlan,
+  type HostFacts,
   type HostPorts,
   type MachineChanges,
   type MachineDraft,
@@ -196,6 +199,7 @@ export class MachineActions {
         };
         // The storage folder never changes here (the contract leaves it out of changes; this holds for any caller).
         const after = machineSettingsSchema.parse({ ...before, ...changes, storageDir: current.settings.storageDir });
+        if (!before.kvm && after.kvm) assertKvmCanWork(this.deps.host());
         const shrink = validateDiskChange(before.diskGiB, after.diskGiB, onDiskGiB);
         if (shrink) throw new PortholeError('INVALID_ARGUMENT', shrink);
         if (!opts.confirmed && onDiskGiB !== undefined && after.diskGiB > before.diskGiB) {
@@ -208,10 +212,11 @@ export class MachineActions {
             );
         }
         const others = [...records.values()].filter((r) => r.settings.id !== id);
+        // A password stored before today's rule (one with an invisible mark, say) does not block other changes.
         const issues = validateMachine(after, {
           host: this.deps.host(),
           otherNames: others.map((r) => r.settings.name),
-        });
+        }).filter((i) => i.field !== 'password' || after.password !== before.password);
         if (issues.length > 0) throw new PortholeError('INVALID_ARGUMENT', issues.map((i) => i.message).join(' '));
         for (const folder of after.sharedFolders)
           await assertSharedAllowed(
@@ -438,6 +443,15 @@ export class MachineActions {
       ...('note' in at && at.note ? { note: at.note } : {}),
     };
   }
+}
+
+/**
+ * Software emulation turned off where the host check says KVM cannot work is refused, as the settings page
+ * refuses it (kvm-rule.ts): saved, the machine's next start would fail (the image's exit 88).
+ */
+function assertKvmCanWork(facts: HostFacts): void {
+  const refusal = kvmOnRefusal(kvmHostOf(facts));
+  if (refusal) throw new PortholeError('INVALID_ARGUMENT', refusal.message, refusal.remedy);
 }
 
 /** Said at create when the storage folder already held files: they stay, and the disk's delete leaves them. */

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { MachineView, SnapshotProgress } from '@porthole/api';
+import { nameFieldMaxLength, type MachineView, type SnapshotProgress } from '@porthole/api';
 import { formatBytes } from '@porthole/api/bytes';
 import { WorkNotes } from '../ui/WorkNotes';
 import { SnapshotConfirmDialog } from './SnapshotConfirmDialog';
@@ -44,7 +44,7 @@ function SnapshotTake({ locked, onTake }: { locked: boolean; onTake: (name: stri
         <input
           type="text"
           value={name}
-          maxLength={80}
+          maxLength={nameFieldMaxLength('snapshot')}
           placeholder="Before updates"
           onChange={(e) => setName(e.target.value)}
           onKeyDown={(e) => {

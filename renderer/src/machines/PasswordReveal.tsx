@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { describeHidden, hiddenCharacters, showHidden } from '@porthole/api';
 import { porthole } from '../api/porthole';
 import { errorText } from '../ui/error-text';
 
@@ -27,12 +28,19 @@ export function PasswordReveal({ id, username }: { id: string; username: string 
       );
   };
 
+  // A password stored before the rule refused invisible marks: each is shown as \u{202E}, and said (Copy copies it exactly).
+  const hidden = password === null ? [] : hiddenCharacters(password);
   return (
     <p className="machine-password" data-testid="password">
       <span>
         Sign in as <strong>{username}</strong>, password{' '}
-        <code data-testid="password-value">{password ?? '••••••••••••'}</code>
+        <code data-testid="password-value">{password === null ? '••••••••••••' : showHidden(password)}</code>
       </span>{' '}
+      {hidden.length > 0 ? (
+        <span className="muted" data-testid="password-hidden">
+          It holds characters that cannot be seen, written as \u{'{…}'}: {hidden.map(describeHidden).join('; ')}.
+        </span>
+      ) : null}
       <button type="button" className="ghost" onClick={reveal} aria-pressed={password !== null}>
         {password === null ? 'Show password' : 'Hide password'}
       </button>

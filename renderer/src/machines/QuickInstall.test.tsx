@@ -81,4 +81,20 @@ describe('PasswordReveal', () => {
     expect(await navigator.clipboard.readText()).toBe('Xy7pQrs9TuvWz2AbCdEf');
     expect(screen.getByTestId('password-value').textContent).not.toContain('Xy7');
   });
+
+  it('shows a stored password’s invisible marks as \\u{…} and names them; Copy still copies it exactly', async () => {
+    const stored = 'ab\u202Ecd\u009Bx';
+    state.fake = fakeApi({ machinePassword: async () => ({ password: stored }) });
+    const user = userEvent.setup();
+    render(<PasswordReveal id="win11" username="ada" />);
+    expect(screen.queryByTestId('password-hidden')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Show password' }));
+    await waitFor(() => expect(screen.getByTestId('password-value').textContent).toBe('ab\\u{202E}cd\\u{009B}x'));
+    expect(screen.getByTestId('password-hidden').textContent).toContain(
+      'character 3 is an invisible text-direction mark (U+202E); character 6 is a terminal control character (U+009B)',
+    );
+    await user.click(screen.getByRole('button', { name: 'Copy password' }));
+    await screen.findByText('Copied.');
+    expect(await navigator.clipboard.readText()).toBe(stored);
+  });
 });

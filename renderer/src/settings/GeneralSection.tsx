@@ -1,3 +1,4 @@
+import { nameFieldMaxLength } from '@porthole/api';
 import { Field } from '../ui/Field';
 import { SettingsSection as Section, type SettingsSectionProps } from './SettingsSection';
 
@@ -8,7 +9,12 @@ export function GeneralSection({ form, update, errors, tagFor }: SettingsSection
       <div className="field-grid">
         <Field label="Name" error={errors.name}>
           {(control) => (
-            <input {...control} value={form.name} maxLength={80} onChange={(e) => update({ name: e.target.value })} />
+            <input
+              {...control}
+              value={form.name}
+              maxLength={nameFieldMaxLength('machine')}
+              onChange={(e) => update({ name: e.target.value })}
+            />
           )}
         </Field>
       </div>

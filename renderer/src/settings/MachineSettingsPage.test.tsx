@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PortholeError, type DeletePlan, type MachineView } from '@porthole/api';
+import { MACHINE_NAME_MAX, PortholeError, validateMachineName, type DeletePlan, type MachineView } from '@porthole/api';
 import { fakeApi, hostDefaults, machineView, type FakeApi } from '../testing/fake-api';
 import { MachineSettingsPage } from './MachineSettingsPage';
 
@@ -274,6 +274,29 @@ describe('a machine’s settings page', () => {
       expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { name: 'Other work' } }]),
     );
     expect(fake.callsOf('applyMachine')).toEqual([]);
+  });
+
+  it('takes a name of the longest length in emoji, as the backend does, and refuses one more with its message', async () => {
+    const machine = machineView();
+    const fake = setup(machine);
+    show(machine);
+    await ready();
+    const field = screen.getByLabelText('Name') as HTMLInputElement;
+    const longest = '👩\u200d💻'.repeat(MACHINE_NAME_MAX);
+    await user().clear(field);
+    field.focus();
+    await user().paste(longest);
+    // Not cut by the field (it used to stop at 80 UTF-16 units: 16 of these).
+    expect(field.value).toBe(longest);
+    expect(applyButton().disabled).toBe(false);
+    await user().type(field, '😀');
+    const message = validateMachineName(`${longest}😀`)!;
+    expect(message).toBe(`A machine name can be at most ${MACHINE_NAME_MAX} characters long.`);
+    expect(screen.getAllByText(message).length).toBeGreaterThan(0);
+    expect(applyButton().disabled).toBe(true);
+    await user().type(field, '{Backspace}{Backspace}');
+    await user().click(applyButton());
+    await waitFor(() => expect(fake.callsOf('updateMachine')).toEqual([{ id: 'win11', changes: { name: longest } }]));
   });
 
   it('warns that another Windows moves the installed disk to backups/, even on a stopped machine', async () => {

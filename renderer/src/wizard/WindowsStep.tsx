@@ -1,3 +1,4 @@
+import { nameFieldMaxLength } from '@porthole/api';
 import type { ReactNode } from 'react';
 import { FormWindowsPicker } from '../machine-form/controls/FormWindowsPicker';
 import type { Problems } from '../machine-form/form/checks';
@@ -24,7 +25,7 @@ export function WindowsStep({
           <input
             {...control}
             value={effective.name}
-            maxLength={80}
+            maxLength={nameFieldMaxLength('machine')}
             autoComplete="off"
             onChange={(e) => wizard.editName(e.target.value)}
           />

@@ -2,7 +2,7 @@
 import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PortholeError, type CreationDefaults } from '@porthole/api';
+import { MACHINE_NAME_MAX, PortholeError, validateMachineName, type CreationDefaults } from '@porthole/api';
 import { fakeApi, hostDefaults, machineView, type FakeApi } from '../testing/fake-api';
 import { Wizard } from './Wizard';
 
@@ -84,6 +84,20 @@ describe('the new-machine wizard', () => {
     await user().click(next());
     expect(step('windows')).toBeTruthy();
     expect(document.activeElement).toBe(field('Name'));
+  });
+
+  it('takes a name of the longest length in emoji, as the backend does, and refuses one more with its message', async () => {
+    setup();
+    await openWizard();
+    const name = field('Name') as HTMLInputElement;
+    const longest = '😀'.repeat(MACHINE_NAME_MAX);
+    await user().clear(name);
+    name.focus();
+    await user().paste(longest);
+    expect(name.value).toBe(longest);
+    expect(screen.queryByText(/A machine name can be at most/)).toBeNull();
+    await user().type(name, '😀');
+    expect(screen.getByText(validateMachineName(`${longest}😀`)!)).toBeTruthy();
   });
 
   it('names the machine after the chosen version until a name is typed', async () => {

@@ -1,5 +1,7 @@
 import {
   DEFAULT_IMAGE,
+  kvmOnRefusal,
+  needsSoftwareEmulation,
   normalizeHostPath,
   validateCpu,
   validateCulture,
@@ -222,16 +224,10 @@ function emulationProblem(form: MachineForm, ctx: FormContext): string | null {
   if (ctx.mode === 'create' && ctx.host && needsSoftwareEmulation(ctx.host) && !form.softwareEmulation) {
     return 'Windows cannot use hardware acceleration on this computer: tick the box to run it in software emulation, or create the machine on a computer with KVM.';
   }
-  // Turning emulation off where KVM cannot work would make the machine fail at its next start: refused here.
-  if (
-    ctx.mode === 'change' &&
-    ctx.currentEmulation &&
-    ctx.host &&
-    needsSoftwareEmulation(ctx.host) &&
-    !form.softwareEmulation
-  ) {
-    return 'Hardware acceleration (KVM) does not work on this computer: without software emulation the machine would fail to start. Keep the box ticked, or fix KVM first (“Check this computer” says how).';
-  }
+  // Turning emulation off where KVM cannot work would make the machine fail at its next start: refused here,
+  // as the backend refuses it (the same rule and words, kvm-rule.ts).
+  const refusal = ctx.mode === 'change' && ctx.currentEmulation && ctx.host ? kvmOnRefusal(ctx.host) : null;
+  if (refusal && !form.softwareEmulation) return `${refusal.message} ${refusal.remedy}`;
   return null;
 }
 
@@ -274,10 +270,8 @@ export function formErrors(form: MachineForm, ctx: FormContext): Problems {
   return errors;
 }
 
-/** True when KVM=Y would fail here: no usable KVM for containers, or a nested CPU that hides vmx/svm. */
-export function needsSoftwareEmulation(host: CreationDefaults): boolean {
-  return host.kvmNested || !host.kvmForMachines;
-}
+// The rule lives with the backend's (kvm-rule.ts); the forms' other parts import it from here.
+export { needsSoftwareEmulation };
 
 /** What is worth knowing but allowed. */
 export function formWarnings(form: MachineForm, ctx: FormContext): Problems {
