@@ -372,9 +372,14 @@ export class EngineHostDisk {
 
   private copyFailed(what: string, reason: string): Error {
     if (reason === 'nospace') return noSpace();
+    // A restore's renames run after every copy is whole: one that fails midway has put back some files already.
+    const after =
+      what === 'restore the snapshot' && reason === 'rename'
+        ? 'Some files may be back from the snapshot already: restore it again.'
+        : 'Nothing was changed.';
     return new PortholeError(
       'ENGINE_ERROR',
-      `Porthole could not ${what} on ${this.fs.host} (the engine's computer): ${REASONS[reason] ?? REASONS['unknown']!}. Nothing was changed.`,
+      `Porthole could not ${what} on ${this.fs.host} (the engine's computer): ${REASONS[reason] ?? REASONS['unknown']!}. ${after}`,
       'Check that the folders are writable there and the engine runs, then try again; "porthole check" says more.',
     );
   }
