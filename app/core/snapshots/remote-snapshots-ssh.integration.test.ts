@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import type { MachineView } from '../../api';
+import type { ActionResponse, MachineView } from '../../api';
 import { PROBE_LABEL } from '../host/engine-host-probe';
+import { requireBuiltCli, runCli } from '../testing/cli';
 import { Harness, uniqueName } from '../testing/harness';
 import { dockerAt, program } from '../testing/processes';
 import { TestSshd } from '../testing/test-sshd';
@@ -34,7 +35,16 @@ describe('snapshots of a machine on an ssh engine (the disk on the engine’s co
   let disk: string;
   const started = Date.now();
 
+  /** The CLI in its own process, through the same ssh engine and configuration. */
+  const porthole = (...args: string[]) =>
+    runCli(
+      args,
+      { ...sshd.env(), PORTHOLE_DEFAULT_IMAGE: image, PORTHOLE_CONFIG_DIR: h.configDir, PORTHOLE_DATA_DIR: h.dataDir },
+      30_000,
+    );
+
   beforeAll(async () => {
+    requireBuiltCli();
     sshd = await TestSshd.start(SHARED);
     h = await Harness.create({ ...sshd.env(), PORTHOLE_DEFAULT_IMAGE: image });
     await h.waitForEngine(true, 30_000);
@@ -100,9 +110,19 @@ describe('snapshots of a machine on an ssh engine (the disk on the engine’s co
     );
     expect(await sha256(disk)).not.toBe(before);
 
+    // The CLI, another process: lists it, says first what a restore loses, then restores with --yes.
+    const human = await porthole('snapshots', machine.id);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toContain('Before');
+    const asked = await porthole('restore', machine.id, snap.id);
+    expect(asked.code).toBe(1);
+    expect(asked.stderr).toMatch(/every change made in Windows since then .* is lost/);
+    expect(await sha256(disk)).not.toBe(before);
     at = Date.now();
-    const restored = await h.call('restoreSnapshot', { id: machine.id, snapshotId: snap.id, confirmLoss: true });
-    console.info(`restore over ssh: ${Date.now() - at} ms`);
+    const done = await porthole('restore', machine.id, snap.id, '--yes', '--json');
+    console.info(`restore over ssh (the CLI, its own process): ${Date.now() - at} ms`);
+    expect(done.code, done.stderr).toBe(0);
+    const restored = JSON.parse(done.stdout) as ActionResponse<'restoreSnapshot'>;
     expect(restored).toMatchObject({ restored: ['data.img', 'windows.vars'], removed: ['windows.boot'] });
     expect(await sha256(disk)).toBe(before);
     expect(await allocated(disk)).toBeLessThan(8 * 1024 * 1024);
