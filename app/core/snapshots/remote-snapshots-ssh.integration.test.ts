@@ -145,6 +145,38 @@ describe('snapshots of a machine on an ssh engine (the disk on the engine’s co
     expect(await helpers()).toBe('');
   });
 
+  it('refused while a container runs on the disk there (the same check as a local engine), nothing copied', async () => {
+    const name = `porthole-rsnap-it-${process.pid}`;
+    await docker(
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--entrypoint',
+      'sleep',
+      '-v',
+      `${machine.storageDir}:/storage`,
+      image,
+      '60',
+    );
+    try {
+      for (const attempt of [
+        h.call('takeSnapshot', { id: machine.id }),
+        h.call('restoreSnapshot', { id: machine.id, snapshotId: '20200101-000000-cccccc', confirmLoss: true }),
+      ]) {
+        await expect(attempt).rejects.toMatchObject({
+          code: 'CONFLICT',
+          message: expect.stringContaining(`The container “${name}” is running on`) as string,
+        });
+      }
+    } finally {
+      await docker('rm', '-f', name);
+    }
+    expect((await h.call('listSnapshots', { id: machine.id })).length).toBe(0);
+    expect(remote.touched).toEqual([]);
+    expect(await helpers()).toBe('');
+  });
+
   it('a machine with no disk there yet: refused, saying where it looked', async () => {
     await sh('rm -f "$1/data.img"', machine.storageDir);
     await expect(h.call('takeSnapshot', { id: machine.id })).rejects.toMatchObject({
