@@ -249,6 +249,28 @@ describe('Snapshots on a remote engine (the helper at the boundary)', () => {
     });
   });
 
+  it('a folder that is not there is empty (the engine refuses its bind); any other refusal is a failure, never “empty”', async () => {
+    let error = `(HTTP code 400) invalid mount config for type "bind": bind source path does not exist: ${storage}`;
+    answer = (call) => {
+      if (call.script === 'list') return 'listed=yes\n';
+      throw new Error(error);
+    };
+    await expect(make().take(id)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining(`(${storage} on server holds no data.img)`) as string,
+    });
+    error =
+      'OCI runtime create failed: exec: "sh": executable file not found in $PATH: no such file or directory: unknown';
+    const failed = await make()
+      .take(id)
+      .then(
+        () => new PortholeError('INTERNAL', 'taken'),
+        (e: unknown) => e as PortholeError,
+      );
+    expect(failed).toMatchObject({ code: 'ENGINE_ERROR', message: expect.stringContaining('on server') as string });
+    expect(failed.message).not.toContain('OCI');
+  });
+
   it('list: hostile entries there (bad ids, foreign or oversized manifests, junk) are not listed', async () => {
     const good = manifest();
     answer = () =>

@@ -235,6 +235,9 @@ function helperFailed(host: string, what: string, err: unknown): Error {
   );
 }
 
+/** The engine's words for a bind source that does not exist (Docker; Podman's statfs of it). */
+const MISSING_SOURCE = /bind source path does not exist|statfs .*no such file or directory/i;
+
 /** Out of space there: an error the snapshots' outOfSpace words. */
 function noSpace(): Error {
   return Object.assign(new Error('no space left on the engine’s computer'), { code: 'ENOSPC' });
@@ -258,8 +261,9 @@ export class EngineHostDisk {
     try {
       return await this.fs.run(mounts, script, args, opts);
     } catch (err) {
-      // A folder that is not there: the Mounts API refuses it (it never creates one).
-      if (isRefusedMount(err)) return null;
+      // A folder that is not there: the Mounts API refuses it (it never creates one). Only that refusal: an
+      // image without a shell also says "no such file or directory", and is a failure, not an empty folder.
+      if (isRefusedMount(err) && MISSING_SOURCE.test(err instanceof Error ? err.message : String(err))) return null;
       throw helperFailed(this.fs.host, what, err);
     }
   }
