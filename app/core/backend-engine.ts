@@ -7,7 +7,7 @@ import { resolveEngineEndpoint } from './host';
 import { probeImages } from './host/engine-host-checks';
 import type { Machines } from './lifecycle/machines';
 import { machinesNeedEvent } from './lifecycle/outside-start';
-import { engineHostFs, type EngineHostFs } from './storage/engine-host-fs';
+import { engineHostFs, type EngineHostHelpers } from './storage/engine-host-fs';
 import { engineReportedFolders } from './storage/guarded-folders';
 import { RemoteStorage } from './storage/remote-storage';
 import type { MachineStore } from './store/machine-store';
@@ -21,7 +21,7 @@ export interface BackendEngine {
   /** The connected engine's client (a remote engine's storage paths made there); ENGINE_UNAVAILABLE when not connected. */
   engine(): EngineClient;
   /** A remote engine's computer's files, reached through short-lived containers there; none for a local engine. */
-  remoteHostFs: EngineHostFs | undefined;
+  remoteHostFs: EngineHostHelpers | undefined;
   /** Where the engine keeps its own files (GET /info), asked once per connection when a path is first checked. */
   engineFolders(): Promise<string[]>;
 }

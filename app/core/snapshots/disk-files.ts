@@ -10,6 +10,12 @@ export interface DiskFile {
 }
 
 /**
+ * The names a snapshot may hold (ownership.ts's list of the image's own files): the one description
+ * both the local copy below and the copy on a remote engine's computer (snapshots/remote.ts) follow.
+ */
+export const SNAPSHOT_FILES: readonly string[] = KNOWN_STORAGE_FILES;
+
+/**
  * The files a snapshot holds: the image's own files at the top of the storage folder (ownership.ts's
  * list: the disk, the UEFI variables, the MAC address, the install markers), regular files only,
  * never through a symlink. Not the downloaded ISO (install media, not state), nor tmp/ or backups/.
@@ -25,7 +31,7 @@ export async function diskFiles(storageDir: string): Promise<DiskFile[]> {
     throw err;
   }
   for (const name of names.sort()) {
-    if (!KNOWN_STORAGE_FILES.includes(name)) continue;
+    if (!SNAPSHOT_FILES.includes(name)) continue;
     const info = await lstat(join(storageDir, name));
     if (!info.isFile()) continue;
     out.push({ name, apparentBytes: info.size, allocatedBytes: info.blocks * 512, mtimeMs: info.mtimeMs });

@@ -10,7 +10,11 @@ const MARGIN_BYTES = 64 * 1024 * 1024;
  */
 export async function assertFreeSpace(dir: string, neededBytes: number, what: string, remedy: string): Promise<void> {
   const info = await statfs(dir);
-  const free = info.bavail * info.bsize;
+  assertRoom(info.bavail * info.bsize, neededBytes, dir, what, remedy);
+}
+
+/** The same refusal with the free bytes measured elsewhere (df on a remote engine's computer). */
+export function assertRoom(free: number, neededBytes: number, dir: string, what: string, remedy: string): void {
   if (free >= neededBytes + MARGIN_BYTES) return;
   throw new PortholeError(
     'CONFLICT',

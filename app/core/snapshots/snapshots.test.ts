@@ -9,7 +9,6 @@ import { KeyedSerial } from '../lifecycle/serial';
 import { MachineStore } from '../store/machine-store';
 import { diskLockPath } from './lock';
 import { MANIFEST, Snapshots } from './snapshots';
-import type { EngineHostFs } from '../storage/engine-host-fs';
 
 const MIB = 1024 * 1024;
 
@@ -37,7 +36,7 @@ describe('Snapshots', { timeout: 20_000 }, () => {
   let progress: SnapshotProgress[];
   const id = 'win11';
 
-  const make = (extra: { cp?: string; engineHostFs?: EngineHostFs } = {}): Snapshots => {
+  const make = (extra: { cp?: string } = {}): Snapshots => {
     const serial = new KeyedSerial();
     return new Snapshots({
       dataDir: join(root, 'data'),
@@ -130,32 +129,6 @@ describe('Snapshots', { timeout: 20_000 }, () => {
     // Not the image's: kept. No temporary names left.
     expect((await readdir(storage)).sort()).toEqual(['data.img', 'notes.txt', 'win11x64.iso', 'windows.vars']);
     expect(progress.some((p) => p.operation === 'restore')).toBe(true);
-  });
-
-  it('on a remote engine takes and restores nothing: the disk is on the engine’s computer, not in this computer’s folder of that name', async () => {
-    const snap = await snapshots.take(id);
-    const unreachable = async (): Promise<never> => {
-      throw new Error('the engine computer is not asked here');
-    };
-    const remote: EngineHostFs = {
-      host: 'server',
-      kind: unreachable,
-      makeFolder: unreachable,
-      writeFiles: unreachable,
-      inspectIso: unreachable,
-    };
-    const disk = await sha256(join(storage, 'data.img'));
-    await writeDisk(join(storage, 'data.img'), 0x33);
-    const changed = await sha256(join(storage, 'data.img'));
-    expect(changed).not.toBe(disk);
-    const onRemote = make({ engineHostFs: remote });
-    await expect(onRemote.restore(id, snap.id)).rejects.toMatchObject({
-      code: 'INVALID_ARGUMENT',
-      message: expect.stringMatching(/on server.*Nothing was changed/) as string,
-    });
-    await expect(onRemote.take(id)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    expect(await sha256(join(storage, 'data.img'))).toBe(changed);
-    expect((await snapshots.list(id)).map((s) => s.id)).toEqual([snap.id]);
   });
 
   it('refuses while the machine runs, changing nothing', async () => {

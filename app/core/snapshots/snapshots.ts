@@ -7,8 +7,6 @@ import {
   normalizeName,
   PortholeError,
   snapshotIdSchema,
-  snapshotManifestSchema,
-  storedNameSchema,
   uniqueName,
   type SnapshotManifest,
   type SnapshotProgress,
@@ -19,18 +17,26 @@ import type { MachineStore } from '../store/machine-store';
 import { writeFileAtomic } from '../store/atomic';
 import { folderUsage } from '../store/usage';
 import { copyDiskFile, type CopyMethod } from './copy';
-import { diskFiles, hasDisk } from './disk-files';
-import { assertFreeSpace, outOfSpace } from './free-space';
+import { diskFiles, hasDisk, type DiskFile } from './disk-files';
+import { assertFreeSpace, assertRoom, outOfSpace } from './free-space';
 import { diskLockPath, withDiskLock } from './lock';
-import { refuseOnEngineHost, type EngineHostFs } from '../storage/engine-host-fs';
+import type { EngineHostHelpers } from '../storage/engine-host-fs';
+import { RemoteSnapshots } from './remote-snapshots';
+import {
+  assertWhole,
+  MANIFEST,
+  newestFirst,
+  parseManifest,
+  restoreRemedy,
+  unreadable,
+  viewOf,
+} from './snapshot-manifest';
 
-export const MANIFEST = 'manifest.json';
+export { MANIFEST } from './snapshot-manifest';
 /** Names a restore copies to in the storage folder before renaming over the real file. */
 const RESTORE_PREFIX = '.porthole-restore-';
 /** Progress events at most this often (and always at the start and the end of a copy). */
 const PROGRESS_EVERY_MS = 250;
-/** A manifest as read: a name an older Porthole accepted is made to follow the names rule, not hidden. */
-const storedManifestSchema = snapshotManifestSchema.extend({ name: storedNameSchema('snapshot', 'Snapshot') });
 
 export interface SnapshotsDeps {
   dataDir: string;
@@ -39,8 +45,8 @@ export interface SnapshotsDeps {
   machines: Pick<Machines, 'exclusive' | 'assertDiskIdle' | 'setInstalled'>;
   store: Pick<MachineStore, 'require'>;
   onProgress: (progress: SnapshotProgress) => void;
-  /** The engine's computer when the engine is remote: the disk is there, and snapshots are refused. */
-  engineHostFs?: EngineHostFs;
+  /** The engine's computer when the engine is remote: the disk is there, and so are the snapshots (remote-snapshots.ts). */
+  engineHostFs?: EngineHostHelpers;
   now?: () => Date;
   /** The `cp` the byte copy runs (tests inject a failing one). */
   cp?: string;
@@ -65,8 +71,14 @@ export function newSnapshotId(at: Date): string {
  * under its disk lock (no start from another Porthole process either).
  */
 export class Snapshots {
-  constructor(private readonly deps: SnapshotsDeps) {}
+  /** Set when the engine is remote: the disk and its snapshots are on the engine's computer. */
+  private readonly there: RemoteSnapshots | undefined;
 
+  constructor(private readonly deps: SnapshotsDeps) {
+    this.there = deps.engineHostFs ? new RemoteSnapshots(deps.engineHostFs) : undefined;
+  }
+
+  /** On the engine's computer when the engine is remote (the same path there). */
   folder(machineId: string): string {
     return join(this.deps.dataDir, 'snapshots', machineId);
   }
@@ -78,6 +90,10 @@ export class Snapshots {
   }
 
   private async read(machineId: string): Promise<SnapshotView[]> {
+    if (this.there) {
+      const entries = await this.there.entries(machineId, this.folder(machineId));
+      return newestFirst(entries.flatMap((e) => (e.view ? [e.view] : [])));
+    }
     let names: string[];
     try {
       names = await readdir(this.folder(machineId));
@@ -91,46 +107,30 @@ export class Snapshots {
       const view = await this.view(machineId, name).catch(() => null);
       if (view) views.push(view);
     }
-    return views.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+    return newestFirst(views);
   }
 
   private async view(machineId: string, snapshotId: string): Promise<SnapshotView> {
     const path = join(this.folder(machineId), snapshotId);
-    const manifest = storedManifestSchema.parse(JSON.parse(await readFile(join(path, MANIFEST), 'utf8')));
-    if (manifest.id !== snapshotId || manifest.machineId !== machineId) throw new Error('manifest of another snapshot');
-    const usage = await folderUsage(path);
-    return {
-      ...manifest,
-      path,
-      apparentBytes: manifest.files.reduce((n, f) => n + f.apparentBytes, 0),
-      allocatedBytes: usage.allocatedBytes,
-    };
+    const manifest = parseManifest(await readFile(join(path, MANIFEST), 'utf8'), machineId, snapshotId);
+    return viewOf(manifest, path, (await folderUsage(path)).allocatedBytes);
   }
 
   private async require(machineId: string, snapshotId: string): Promise<SnapshotView> {
+    if (this.there) {
+      const entry = (await this.there.entries(machineId, this.folder(machineId))).find((e) => e.id === snapshotId);
+      if (entry?.view) return entry.view;
+      throw unreadable(machineId, snapshotId, !entry);
+    }
     try {
       return await this.view(machineId, snapshotId);
     } catch (err) {
-      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-      throw new PortholeError(
-        missing ? 'NOT_FOUND' : 'CONFLICT',
-        missing
-          ? `Machine ${machineId} has no snapshot ${snapshotId}.`
-          : `The snapshot ${snapshotId} of machine ${machineId} is damaged (its ${MANIFEST} cannot be read).`,
-        missing
-          ? `"porthole snapshots ${machineId}" lists its snapshots.`
-          : `Delete it: porthole rm-snapshot ${machineId} ${snapshotId}.`,
-      );
+      throw unreadable(machineId, snapshotId, (err as NodeJS.ErrnoException).code === 'ENOENT');
     }
   }
 
   take(machineId: string, name?: string): Promise<SnapshotView> {
     return this.locked(machineId, async () => {
-      refuseOnEngineHost(
-        this.deps.engineHostFs,
-        'take snapshots',
-        "Snapshots work with a local engine; on the engine's computer, copy the machine's folder while it is stopped.",
-      );
       // One machine's snapshots have different names (the names rule's comparison: "Café" in NFC and NFD is one name).
       const taken = (await this.read(machineId)).map((s) => s.name);
       const given = name === undefined ? undefined : normalizeName(name);
@@ -146,62 +146,89 @@ export class Snapshots {
       }
       const storage = await this.deps.machines.assertDiskIdle(machineId, 'a snapshot can be taken');
       const record = this.deps.store.require(machineId);
-      const files = await diskFiles(storage);
+      const root = this.folder(machineId);
+      const look = this.there ? await this.there.look(storage, root) : undefined;
+      const files = look ? look.files : await diskFiles(storage);
       if (!hasDisk(files)) {
+        const where = this.there ? this.there.where(storage) : storage;
         throw new PortholeError(
           'CONFLICT',
-          `“${record.settings.name}” has no Windows disk yet (${storage} holds no data.img).`,
+          `“${record.settings.name}” has no Windows disk yet (${where} holds no data.img).`,
           'Start it once so Windows is installed, then take a snapshot.',
         );
       }
-      const root = this.folder(machineId);
-      await mkdir(root, { recursive: true, mode: 0o700 });
-      await assertFreeSpace(
-        root,
-        files.reduce((n, f) => n + f.allocatedBytes, 0),
-        'the snapshot',
-        `Free some space in ${root} (older snapshots go with porthole rm-snapshot ${machineId} SNAPSHOT), then try again.`,
-      );
+      const needed = files.reduce((n, f) => n + f.allocatedBytes, 0);
+      const remedy = `Free some space in ${root} (older snapshots go with porthole rm-snapshot ${machineId} SNAPSHOT), then try again.`;
+      if (look) assertRoom(look.freeBytes, needed, this.there!.where(root), 'the snapshot', remedy);
+      else {
+        await mkdir(root, { recursive: true, mode: 0o700 });
+        await assertFreeSpace(root, needed, 'the snapshot', remedy);
+      }
       const createdAt = this.deps.now?.() ?? new Date();
       const id = newSnapshotId(createdAt);
-      const partial = join(root, `${id}.partial`);
-      await mkdir(partial, { mode: 0o700 });
-      try {
-        const method = await this.copyAll(
-          files.map((f) => ({ from: join(storage, f.name), to: join(partial, f.name), bytes: f.allocatedBytes })),
-          { machineId, operation: 'take', snapshotId: id },
-        );
-        const manifest: SnapshotManifest = {
-          version: 1,
-          id,
-          machineId,
-          name:
-            given ??
-            uniqueName(
-              `Snapshot of ${createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
-              taken,
-              'snapshot',
-              'Snapshot',
-            ),
-          createdAt: createdAt.toISOString(),
-          installed: record.installed,
-          method,
-          files: files.map(({ name: file, apparentBytes, allocatedBytes, mtimeMs }) => ({
-            name: file,
-            apparentBytes,
-            allocatedBytes,
-            mtimeMs,
-          })),
-        };
-        // Written last, then the folder renamed into place: a listed snapshot is always whole.
-        await writeFileAtomic(join(partial, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`, 0o600);
-        await rename(partial, join(root, id));
-      } catch (err) {
-        await rm(partial, { recursive: true, force: true });
-        throw outOfSpace(err, root, 'taking the snapshot');
-      }
-      return this.view(machineId, id);
+      const manifest = (method: CopyMethod): SnapshotManifest => ({
+        version: 1,
+        id,
+        machineId,
+        name:
+          given ??
+          uniqueName(
+            `Snapshot of ${createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+            taken,
+            'snapshot',
+            'Snapshot',
+          ),
+        createdAt: createdAt.toISOString(),
+        installed: record.installed,
+        method,
+        files: files.map(({ name: file, apparentBytes, allocatedBytes, mtimeMs }) => ({
+          name: file,
+          apparentBytes,
+          allocatedBytes,
+          mtimeMs,
+        })),
+      });
+      await this.copyIn({ machineId, storage, root, id, files, manifest });
+      return this.require(machineId, id);
     });
+  }
+
+  /**
+   * Copies the disk's files into the new snapshot `id`, here or there; the manifest is written last, then
+   * the folder renamed into place: a listed snapshot is always whole.
+   */
+  private async copyIn(o: {
+    machineId: string;
+    storage: string;
+    root: string;
+    id: string;
+    files: DiskFile[];
+    manifest: (method: CopyMethod) => SnapshotManifest;
+  }): Promise<void> {
+    const what = { machineId: o.machineId, operation: 'take' as const, snapshotId: o.id };
+    const text = (method: CopyMethod): string => `${JSON.stringify(o.manifest(method), null, 2)}\n`;
+    if (this.there) {
+      const total = o.files.reduce((n, f) => n + f.allocatedBytes, 0);
+      this.deps.onProgress({ ...what, doneBytes: 0, totalBytes: total });
+      await this.there.take({ ...o, manifest: text }).catch((err: unknown) => {
+        throw outOfSpace(err, this.there!.where(o.root), 'taking the snapshot');
+      });
+      this.deps.onProgress({ ...what, doneBytes: total, totalBytes: total });
+      return;
+    }
+    const partial = join(o.root, `${o.id}.partial`);
+    await mkdir(partial, { mode: 0o700 });
+    try {
+      const method = await this.copyAll(
+        o.files.map((f) => ({ from: join(o.storage, f.name), to: join(partial, f.name), bytes: f.allocatedBytes })),
+        what,
+      );
+      await writeFileAtomic(join(partial, MANIFEST), text(method), 0o600);
+      await rename(partial, join(o.root, o.id));
+    } catch (err) {
+      await rm(partial, { recursive: true, force: true });
+      throw outOfSpace(err, o.root, 'taking the snapshot');
+    }
   }
 
   /**
@@ -209,58 +236,71 @@ export class Snapshots {
    * and renamed over it only when every copy is done: until then the current disk is untouched, and a
    * crash leaves whole files, never a half-copied disk. Image files that did not exist when the snapshot
    * was taken (say windows.boot, written when the install finished) are removed: the folder is as it was.
+   * On a remote engine the same steps run on the engine's computer (remote-snapshots.ts).
    */
   restore(machineId: string, snapshotId: string): Promise<RestoreResult> {
     return this.locked(machineId, async () => {
-      refuseOnEngineHost(
-        this.deps.engineHostFs,
-        'restore snapshots',
-        "Snapshots work with a local engine; on the engine's computer, copy the machine's folder back while it is stopped.",
-      );
       const storage = await this.deps.machines.assertDiskIdle(machineId, 'a snapshot can be restored');
       const snapshot = await this.require(machineId, snapshotId);
-      for (const file of snapshot.files) {
-        const info = await stat(join(snapshot.path, file.name)).catch(() => null);
-        if (info?.size !== file.apparentBytes) {
-          throw new PortholeError(
-            'CONFLICT',
-            `The snapshot ${snapshotId} is damaged: ${file.name} is ${info ? 'not the size it was' : 'missing'}. Nothing was changed.`,
-            `Delete it: porthole rm-snapshot ${machineId} ${snapshotId}.`,
-          );
-        }
-      }
-      await this.removeTemps(storage);
-      await assertFreeSpace(
-        storage,
-        snapshot.files.reduce((n, f) => n + f.allocatedBytes, 0),
-        'restoring the snapshot',
-        `Free some space on the disk that holds ${storage} (the machine's storage folder; its snapshots are elsewhere and deleting them frees nothing there), then try again.`,
-      );
-      const copies = snapshot.files.map((f) => ({
-        from: join(snapshot.path, f.name),
-        to: join(storage, RESTORE_PREFIX + f.name),
-        bytes: f.allocatedBytes,
-      }));
-      try {
-        await this.copyAll(copies, { machineId, operation: 'restore', snapshotId });
-      } catch (err) {
-        await this.removeTemps(storage);
-        throw outOfSpace(err, storage, 'restoring the snapshot');
-      }
-      for (const file of snapshot.files)
-        await rename(join(storage, RESTORE_PREFIX + file.name), join(storage, file.name));
-      const kept = new Set(snapshot.files.map((f) => f.name));
-      const removed: string[] = [];
-      for (const file of await diskFiles(storage)) {
-        if (kept.has(file.name)) continue;
-        await rm(join(storage, file.name), { force: true });
-        removed.push(file.name);
-      }
-      await syncFolder(storage);
+      const what = { machineId, operation: 'restore' as const, snapshotId };
+      let removed: string[];
+      if (this.there) {
+        const total = snapshot.files.reduce((n, f) => n + f.allocatedBytes, 0);
+        this.deps.onProgress({ ...what, doneBytes: 0, totalBytes: total });
+        removed = await this.there
+          .restore(machineId, storage, this.folder(machineId), snapshot)
+          .catch((err: unknown) => {
+            throw outOfSpace(err, this.there!.where(storage), 'restoring the snapshot');
+          });
+        this.deps.onProgress({ ...what, doneBytes: total, totalBytes: total });
+      } else removed = await this.restoreHere(storage, snapshot, what);
       if (this.deps.store.require(machineId).installed !== snapshot.installed)
         await this.deps.machines.setInstalled(machineId, snapshot.installed);
       return { snapshot, restored: snapshot.files.map((f) => f.name), removed };
     });
+  }
+
+  /** restore's copy here: the image's files removed (those the snapshot did not have). */
+  private async restoreHere(
+    storage: string,
+    snapshot: SnapshotView,
+    what: Omit<SnapshotProgress, 'doneBytes' | 'totalBytes'>,
+  ): Promise<string[]> {
+    const sizes = new Map<string, number>();
+    for (const file of snapshot.files) {
+      const info = await stat(join(snapshot.path, file.name)).catch(() => null);
+      if (info) sizes.set(file.name, info.size);
+    }
+    assertWhole(what.machineId, snapshot, (name) => sizes.get(name));
+    await this.removeTemps(storage);
+    await assertFreeSpace(
+      storage,
+      snapshot.files.reduce((n, f) => n + f.allocatedBytes, 0),
+      'restoring the snapshot',
+      restoreRemedy(storage),
+    );
+    const copies = snapshot.files.map((f) => ({
+      from: join(snapshot.path, f.name),
+      to: join(storage, RESTORE_PREFIX + f.name),
+      bytes: f.allocatedBytes,
+    }));
+    try {
+      await this.copyAll(copies, what);
+    } catch (err) {
+      await this.removeTemps(storage);
+      throw outOfSpace(err, storage, 'restoring the snapshot');
+    }
+    for (const file of snapshot.files)
+      await rename(join(storage, RESTORE_PREFIX + file.name), join(storage, file.name));
+    const kept = new Set(snapshot.files.map((f) => f.name));
+    const removed: string[] = [];
+    for (const file of await diskFiles(storage)) {
+      if (kept.has(file.name)) continue;
+      await rm(join(storage, file.name), { force: true });
+      removed.push(file.name);
+    }
+    await syncFolder(storage);
+    return removed;
   }
 
   /** Deletes one snapshot: renamed aside first, so a half-deleted one is never listed or restored. */
@@ -268,6 +308,11 @@ export class Snapshots {
     this.deps.store.require(machineId);
     return this.locked(machineId, async () => {
       const snapshot = await this.require(machineId, snapshotId);
+      if (this.there) {
+        if (!(await this.there.remove(this.folder(machineId), snapshotId)))
+          throw unreadable(machineId, snapshotId, true);
+        return;
+      }
       const aside = `${snapshot.path}.deleting`;
       await rename(snapshot.path, aside);
       await rm(aside, { recursive: true, force: true });
@@ -282,12 +327,13 @@ export class Snapshots {
     machineId: string,
     deleteThem: boolean,
   ): Promise<{ deleted: number; kept: number; path: string } | undefined> {
-    const path = this.folder(machineId);
+    const path = this.there ? this.there.where(this.folder(machineId)) : this.folder(machineId);
     const count = (await this.read(machineId)).length;
     if (!deleteThem) {
       return count > 0 ? { deleted: 0, kept: count, path } : undefined;
     }
-    await rm(path, { recursive: true, force: true });
+    if (this.there) await this.there.removeFolder(this.folder(machineId));
+    else await rm(path, { recursive: true, force: true });
     await rm(diskLockPath(this.deps.configDir, machineId), { force: true });
     return count > 0 ? { deleted: count, kept: 0, path } : undefined;
   }

@@ -24,6 +24,27 @@ export interface EngineHostFs {
   inspectIso(path: string): Promise<IsoInfo>;
 }
 
+/** A folder of the engine's computer bound into a helper container (it must exist there: never created by the bind). */
+export interface HelperMount {
+  source: string;
+  target: string;
+  write?: boolean;
+}
+
+/**
+ * The engine's computer's file system with the raw helper: a constant script run in a short-lived
+ * container with the given folders bound, within `timeoutMs`; its output (the script bounds it).
+ * The engine's errors come back as they are: the caller says what failed in plain words.
+ */
+export interface EngineHostHelpers extends EngineHostFs {
+  run(
+    mounts: readonly HelperMount[],
+    script: string,
+    args: string[],
+    opts: { env?: string[]; timeoutMs: number },
+  ): Promise<string>;
+}
+
 /** The scripts, constants: paths reach them as arguments ($1…), never inside the script text. */
 const KIND_SCRIPT =
   'p="/host/$1"; if [ -d "$p" ]; then echo kind=folder; elif [ -f "$p" ]; then echo kind=file; elif [ -e "$p" ]; then echo kind=other; else echo kind=missing; fi';
@@ -79,11 +100,22 @@ type HelperRun = (
 ) => Promise<string>;
 
 /** `docker`: the engine's API (a function: the connection's client changes when it reconnects). */
-export function engineHostFs(docker: Docker | (() => Docker), options: EngineHostFsOptions): EngineHostFs {
+export function engineHostFs(docker: Docker | (() => Docker), options: EngineHostFsOptions): EngineHostHelpers {
   const { host } = options;
   const run = helperRun(docker, options);
+  const api = (): Docker => (typeof docker === 'function' ? docker() : docker);
   return {
     host,
+    async run(mounts, script, args, opts) {
+      const images = await helperImages(api(), options.images(), host);
+      for (let image = 0; ; image += 1) {
+        try {
+          return await runOnce(api(), images[image]!, script, args, mounts, opts, opts.timeoutMs);
+        } catch (err) {
+          if (!(image < images.length - 1 && isMissingShell(err))) throw err;
+        }
+      }
+    },
     async kind(path) {
       const kind = fieldOf(await run(path, KIND_SCRIPT, (m) => [m.rest]), 'kind');
       if (kind === 'folder' || kind === 'file' || kind === 'missing' || kind === 'other') return kind;
@@ -141,7 +173,7 @@ function helperRun(docker: Docker | (() => Docker), options: EngineHostFsOptions
           images[image]!,
           script,
           args({ source, rest: relativeTo(source, full) }),
-          source,
+          [{ source, target: '/host', write: opts.write ?? false }],
           opts,
           options.timeoutMs ?? 30_000,
         );
@@ -234,8 +266,8 @@ async function runOnce(
   image: string,
   script: string,
   args: string[],
-  source: string,
-  opts: { write?: boolean; env?: string[] },
+  mounts: readonly HelperMount[],
+  opts: { env?: string[] },
   timeoutMs: number,
 ): Promise<string> {
   const container = await docker.createContainer({
@@ -247,7 +279,9 @@ async function runOnce(
     NetworkDisabled: true,
     Labels: { [PROBE_LABEL]: 'host-fs' },
     // The Mounts API never creates a missing source (the -v form would, as root): a refusal means "not there".
-    HostConfig: { Mounts: [{ Type: 'bind', Source: source, Target: '/host', ReadOnly: !opts.write }] },
+    HostConfig: {
+      Mounts: mounts.map((m) => ({ Type: 'bind' as const, Source: m.source, Target: m.target, ReadOnly: !m.write })),
+    },
   });
   return runToEnd(container, timeoutMs, 'the helper container');
 }
