@@ -1,17 +1,13 @@
 // The CLI's --json answers: one indented JSON document a line, and the shapes of its refusals.
 
-/** A value as --json prints it. */
-export function jsonText(value: unknown): string {
-  return JSON.stringify(value, null, 2) + '\n';
-}
-
 // Characters JSON.stringify leaves raw that a terminal acts on or hides (DEL, C1 such as CSI, bidi controls,
-// zero-width marks, line separators): only ever inside strings, where \uXXXX reads back as the same text.
+// zero-width marks, line separators): only ever inside strings, where \uXXXX reads back as the same text. A
+// --json answer carries what guests and engines wrote (program names, log lines), so every one is escaped.
 const RAW_FOR_A_TERMINAL = /[\u007f-\u009f\p{Cf}\u2028\u2029]/gu;
 
-/** jsonText, with those characters escaped: the same value to a JSON reader, nothing raw to a terminal. */
-export function jsonTextEscaped(value: unknown): string {
-  return jsonText(value).replace(RAW_FOR_A_TERMINAL, (ch) =>
+/** A value as --json prints it: the same value to a JSON reader, nothing raw to a terminal. */
+export function jsonText(value: unknown): string {
+  return (JSON.stringify(value, null, 2) + '\n').replace(RAW_FOR_A_TERMINAL, (ch) =>
     Array.from({ length: ch.length }, (_, i) => `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
   );
 }

@@ -1,14 +1,14 @@
 import { describeHidden, hiddenCharacters, showHidden } from '../../api';
-import { jsonTextEscaped } from '../output-json';
+import { jsonText } from '../output-json';
 import type { Verb } from './verb';
 
 export const verb: Verb = {
   usage: "  password ID                 The machine's Windows password (create prints a generated one once)\n",
   async run({ call, out, err, json, terminal, needId }) {
     const result = await call('machinePassword', { id: needId() });
-    // JSON.stringify leaves C1 and bidi controls raw: escaped, the JSON reads back as the same password.
+    // jsonText escapes C1 and bidi controls: the JSON reads back as the same password, nothing acts on a terminal.
     if (json) {
-      out(jsonTextEscaped(result));
+      out(jsonText(result));
       return 0;
     }
     const hidden = hiddenCharacters(result.password);
