@@ -206,6 +206,7 @@ export class AppsService {
   async launch(id: string, appId: string, file?: string): Promise<RemoteDesktopResult> {
     // First, since while Windows installs its programs are not listed yet either.
     if (!this.installed(id)) throw this.installing(id);
+    if (file && this.deps.there) throw this.fileNotThere(id, file, this.deps.there.host);
     const app = await this.find(id, appId);
     const settings = await this.deps.settings(id);
     const windowsFile = file ? await windowsPathOf(settings, file) : undefined;
@@ -216,6 +217,18 @@ export class AppsService {
       settings,
       { appId, name: app.name, target: app.target, args: app.args, ...(windowsFile ? { file: windowsFile } : {}) },
       { env: this.deps.env, ...(address ? { address } : {}) },
+    );
+  }
+
+  /**
+   * A file to open is this computer's, and the shared folder Windows sees is on the remote engine's
+   * computer: nothing of the same name here is looked at (it would be another folder).
+   */
+  private fileNotThere(id: string, file: string, host: string): PortholeError {
+    return new PortholeError(
+      'INVALID_ARGUMENT',
+      `${this.deps.get(id).name} runs on ${host}, the engine's computer: Windows sees its shared folder there, not ${file} on this computer.`,
+      `Copy the file into the shared folder on ${host}, then open the program and the file from Windows.`,
     );
   }
 
