@@ -167,7 +167,8 @@ describe('engine-host-apps: the helper script on real folders, read as a local f
 
   it('the icons together: at most their budget is printed; UTF-16 lists (Out-File) name their icons too', async () => {
     const count = Math.ceil(ICONS_MAX_TOTAL_BYTES / ICON_MAX_BYTES) + 3;
-    const list = appsList(count, (n) => `${n.toString(16).padStart(12, 'c')}.png`);
+    // A name beyond ASCII: its UTF-16 bytes, NULs dropped, are no UTF-8 (grep must still find the icon names).
+    const list = appsList(count, (n) => `${n.toString(16).padStart(12, 'c')}.png`).replace('Program 0', 'Éditeur ☃');
     await mkdir(join(channel(), 'icons'), { recursive: true });
     await writeFile(
       join(channel(), 'apps.json'),

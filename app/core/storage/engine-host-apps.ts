@@ -40,6 +40,8 @@ export const APPS_OUTPUT_MAX_BYTES =
  * that grows is seen past its cap), so what is printed is what was counted.
  */
 export const APPS_SCRIPT = [
+  // Bytes as bytes: in a UTF-8 locale grep calls a list with a stray byte "binary" and prints no name.
+  'export LC_ALL=C',
   'take() {',
   '  if [ -L "$2" ]; then echo "f $1 link"; return 1; fi',
   '  if [ ! -e "$2" ]; then return 1; fi',
@@ -52,7 +54,7 @@ export const APPS_SCRIPT = [
   'icons() {',
   '  k="$1/icons"; spent=0',
   '  if [ -L "$k" ]; then lf=1; elif [ -d "$k" ]; then lf=0; else return 0; fi',
-  `  tr -d '\\000' < "$2/a" | grep -o '[0-9a-f]\\{12\\}\\.png' | sort -u | head -n ${APPS_MAX} > "$2/names"`,
+  `  tr -d '\\000' < "$2/a" | grep -a -o '[0-9a-f]\\{12\\}\\.png' | sort -u | head -n ${APPS_MAX} > "$2/names"`,
   '  while read -r n; do',
   '    if [ "$lf" = 1 ]; then echo "f icons/$n linked-folder"; continue; fi',
   `    take "icons/$n" "$k/$n" ${ICON_MAX_BYTES} "$2/i" || continue`,
