@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -30,13 +30,24 @@ function serviceThere(asked: AppsFolderPlace[][]): AppsService {
     },
   };
   const settings = {
+    id: 'win',
     name: 'Win',
+    username: 'Alice',
+    password: 'pw',
+    screen: { width: 1280, height: 720 },
     storageDir: join(dir, 'storage'),
     sharedFolders: [{ hostPath: join(dir, 'shared'), readOnly: false }],
+    ports: { web: 18006, rdp: 13389 },
   } as unknown as MachineSettings;
-  const view = { id: 'win', name: 'Win', status: { phase: 'ready', running: true } } as unknown as MachineView;
+  const view = {
+    id: 'win',
+    name: 'Win',
+    ports: { web: 18006, rdp: 13389 },
+    status: { phase: 'ready', running: true, screenReady: true },
+  } as unknown as MachineView;
   return new AppsService({
-    env: { XDG_DATA_HOME: join(dir, 'xdg') },
+    env: { XDG_DATA_HOME: join(dir, 'xdg'), HOME: dir, PATH: join(dir, 'bin'), FAKE_RECORDS: dir },
+    address: () => Promise.resolve({ host: '127.0.0.1', port: 40999, note: 'forwarded' }),
     cliCommand: ['porthole'],
     get: () => view,
     settings: () => Promise.resolve(settings),
@@ -74,5 +85,30 @@ describe('AppsService on a remote engine (the list read on its computer)', () =>
       message: expect.stringMatching(/^Win runs on engine\.example, the engine's computer: Windows sees its shared/),
     });
     expect(asked).toEqual([]);
+  });
+
+  it('a launch finds the program in the list read there and opens it through the forwarded port', async () => {
+    await mkdir(join(dir, 'bin'));
+    const fake = [
+      '#!/bin/sh',
+      'if [ "$1" = --version ]; then echo "This is FreeRDP version 3.5.1 (n/a)"; exit 0; fi',
+      'for a in "$@"; do printf "%s\\n" "$a"; done > "$FAKE_RECORDS/argv"',
+      '/bin/cat > /dev/null',
+      '',
+    ].join('\n');
+    await writeFile(join(dir, 'bin', 'xfreerdp3'), fake);
+    await chmod(join(dir, 'bin', 'xfreerdp3'), 0o755);
+    const asked: AppsFolderPlace[][] = [];
+    const service = serviceThere(asked);
+    expect(await service.launch('win', '3561ec4a8629')).toMatchObject({ launched: true });
+    let argv = '';
+    for (let i = 0; i < 100 && !argv; i++) {
+      argv = await readFile(join(dir, 'argv'), 'utf8').catch(() => '');
+      if (!argv) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(argv.split('\n')[0]).toBe('/v:127.0.0.1:40999');
+    expect(argv).toContain('C:\\Windows\\System32\\notepad.exe');
+    expect(asked).toHaveLength(1);
+    await expect(service.launch('win', 'ffffffffffff')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
