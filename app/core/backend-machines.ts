@@ -12,6 +12,7 @@ import { usbListing, UsbStartWarnings } from './host/usb-service';
 import { Machines } from './lifecycle/machines';
 import { withDiskLock } from './snapshots/lock';
 import { Snapshots } from './snapshots/snapshots';
+import { EngineHostApps } from './storage/engine-host-apps';
 import { attachPluggedDevice, UsbHotplug } from './usb/hotplug';
 import { changeLiveUsb } from './usb/live';
 
@@ -105,6 +106,8 @@ function wireApps({ env, cliCommand, stores, engine, events }: MachineWiring, ma
     installed: (id) => stores.store.require(id).installed,
     // RemoteApp's FreeRDP goes where Remote Desktop goes: through the ssh forward on an ssh engine.
     address: (port) => engine.addresses.of(port),
+    // A remote engine's machines' folders are on its computer: their lists are read there (never a folder here).
+    ...(engine.remoteHostFs ? { there: new EngineHostApps(engine.remoteHostFs) } : {}),
     watch: (listener) =>
       events.on((e) => {
         if (e.event === 'machineChanged') listener(e.payload);

@@ -1,6 +1,6 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import { APPS_FORMAT, appsFileEntrySchema, appsFileSchema, type AppsFileEntry } from '../../api';
-import { GuestFolder, type GuestFileRead } from '../guest-files/guest-folder';
+import { GuestFolder, type GuestFileRead, type GuestReadOptions } from '../guest-files/guest-folder';
 
 /** The largest apps.json read: a list of thousands of programs is far below it; more is not a list. */
 export const APPS_FILE_MAX_BYTES = 4 * 1024 * 1024;
@@ -50,7 +50,33 @@ function firstIssue(error: { issues: Array<{ path: PropertyKey[]; message: strin
 }
 
 /** An icon name the list may give: `<id>.png` only, so nothing outside `icons/` is ever read. */
-const ICON_NAME = /^[0-9a-f]{12}\.png$/;
+export const ICON_NAME = /^[0-9a-f]{12}\.png$/;
+
+/**
+ * The files of one apps folder, by their names in it (`apps.json`, `icons/<id>.png`): read here through a
+ * GuestFolder (localAppsFiles), or received from a helper on a remote engine's computer
+ * (storage/engine-host-apps.ts). One parser (parseAppsFiles) reads both, with the same bounds and words.
+ */
+export interface AppsFiles {
+  read(name: string, options: GuestReadOptions): Promise<GuestFileRead>;
+}
+
+/** An apps folder `dir` inside the trusted folder `root` (a storage folder, a shared folder). */
+export interface AppsFolderPlace {
+  root: string;
+  dir: string;
+}
+
+/**
+ * The apps folders of a machine whose engine is remote, read on the engine's computer (where its storage
+ * and shared folders are): the first of `places` that holds an apps.json (its index, its files), or null
+ * when none does. storage/engine-host-apps.ts reads them there.
+ */
+export interface AppsFoldersThere {
+  /** The engine's computer as a person names it. */
+  readonly host: string;
+  read(places: readonly AppsFolderPlace[]): Promise<{ index: number; files: AppsFiles } | null>;
+}
 
 /** Bounded warnings: a hostile list must not turn into megabytes of them. */
 class Warnings {
@@ -74,10 +100,7 @@ class Icons {
   private readonly read = new Map<string, Promise<GuestFileRead>>();
   private spent = 0;
   overBudget = 0;
-  constructor(
-    private readonly folder: GuestFolder,
-    private readonly base: string,
-  ) {}
+  constructor(private readonly files: AppsFiles) {}
 
   async get(name: string | null | undefined, who: string, warnings: Warnings): Promise<Buffer | null> {
     if (!name) return null;
@@ -87,7 +110,7 @@ class Icons {
     }
     let pending = this.read.get(name);
     if (!pending) {
-      pending = this.folder.read(`${this.base}icons/${name}`, {
+      pending = this.files.read(`icons/${name}`, {
         maxBytes: ICON_MAX_BYTES,
         allow: (size) => this.spent + size <= ICONS_MAX_TOTAL_BYTES,
       });
@@ -126,6 +149,16 @@ export interface ReadAppsOptions {
   folder?: GuestFolder;
 }
 
+/** This computer's apps folder `dir`, read through a GuestFolder of `root` (or options.folder). */
+export function localAppsFiles(dir: string, options: ReadAppsOptions = {}): AppsFiles {
+  const root = options.root ?? dir;
+  const within = relative(root, dir);
+  if (within.startsWith('..') || isAbsolute(within)) throw new Error(`${dir} is not inside ${root}`);
+  const base = within ? `${within.split(sep).join('/')}/` : '';
+  const folder = options.folder ?? new GuestFolder(root);
+  return { read: (name, readOptions) => folder.read(`${base}${name}`, readOptions) };
+}
+
 /**
  * Reads the folder the guest's script writes (`<shared>/.porthole/apps`). Never throws for what is in
  * the folder: a missing list is `not-written`, an unreadable one `unreadable`, and each bad entry is
@@ -134,14 +167,14 @@ export interface ReadAppsOptions {
  * followed, every read capped, each icon read once, the icons together bounded, the entries bounded.
  */
 export async function readAppsFolder(dir: string, options: ReadAppsOptions = {}): Promise<AppsFolderRead> {
-  const root = options.root ?? dir;
-  const within = relative(root, dir);
-  if (within.startsWith('..') || isAbsolute(within)) throw new Error(`${dir} is not inside ${root}`);
-  const base = within ? `${within.split(sep).join('/')}/` : '';
-  const folder = options.folder ?? new GuestFolder(root);
+  return parseAppsFiles(localAppsFiles(dir, options));
+}
+
+/** The list in an apps folder's files, wherever they were read (AppsFiles): readAppsFolder's rules. */
+export async function parseAppsFiles(files: AppsFiles): Promise<AppsFolderRead> {
   const warnings = new Warnings();
 
-  const list = await folder.read(`${base}apps.json`, { maxBytes: APPS_FILE_MAX_BYTES });
+  const list = await files.read('apps.json', { maxBytes: APPS_FILE_MAX_BYTES });
   if (!list.ok) {
     if (list.refusal === 'missing') return { state: 'not-written', written: null, apps: [], warnings: [] };
     const why = list.refusal === 'too-large' ? `${list.why.replace(/ it may be$/, '')} a list can be` : list.why;
@@ -175,7 +208,7 @@ export async function readAppsFolder(dir: string, options: ReadAppsOptions = {})
   const all: unknown[] = Array.isArray(raw) ? raw : raw === null || raw === undefined ? [] : [raw];
   if (all.length > APPS_MAX) warnings.push(`Windows lists ${all.length} entries; only the first ${APPS_MAX} are read.`);
   const entries = all.length > APPS_MAX ? all.slice(0, APPS_MAX) : all;
-  const icons = new Icons(folder, base);
+  const icons = new Icons(files);
   const apps: AppsFolderEntry[] = [];
   const seen = new Set<string>();
   for (const [index, entry] of entries.entries()) {

@@ -12,7 +12,14 @@ import {
 import type { RemoteDesktopResult } from '../remote/index';
 import { channelAppsFolder, type ChannelShare } from './channel';
 import { addToMenu, menuEntries, removeFromMenu } from './desktop-entry';
-import { readAppsFolder, type AppsFolderEntry } from './folder';
+import {
+  parseAppsFiles,
+  readAppsFolder,
+  type AppsFolderEntry,
+  type AppsFolderPlace,
+  type AppsFolderRead,
+  type AppsFoldersThere,
+} from './folder';
 import { howStarted, portholeCommand } from './launcher';
 import { openRemoteApp, windowsPathOf } from './remoteapp';
 
@@ -31,6 +38,11 @@ export interface AppsDeps {
   watch(listener: (view: MachineView) => void): () => void;
   /** Serves Porthole's channel share in the running container (channel.ts); absent: not served (tests of the reading alone). */
   serveChannel?(containerId: string): Promise<ChannelShare>;
+  /**
+   * On a remote engine: its computer, where the storage and shared folders are, and so the list Windows
+   * writes (storage/engine-host-apps.ts reads it there). Absent: this computer's folders are read.
+   */
+  there?: AppsFoldersThere;
 }
 
 /**
@@ -63,16 +75,10 @@ export class AppsService {
    */
   private async read(id: string): Promise<{ list: AppList; entries: AppsFolderEntry[] }> {
     const settings = await this.deps.settings(id);
-    let folder = channelAppsFolder(settings.storageDir);
-    let read = await readAppsFolder(folder, { root: settings.storageDir });
+    const places: AppsFolderPlace[] = [{ root: settings.storageDir, dir: channelAppsFolder(settings.storageDir) }];
     const shared = settings.sharedFolders[0];
-    if (read.state === 'not-written' && shared) {
-      const older = await readAppsFolder(join(shared.hostPath, APPS_FOLDER), { root: shared.hostPath });
-      if (older.state !== 'not-written') {
-        folder = join(shared.hostPath, APPS_FOLDER);
-        read = older;
-      }
-    }
+    if (shared) places.push({ root: shared.hostPath, dir: join(shared.hostPath, APPS_FOLDER) });
+    const { folder, read } = await this.readFirst(places);
     // One icon carried by many programs is encoded once.
     const urls = new Map<Buffer, string | null>();
     const url = (png: Buffer | null): string | null => {
@@ -94,6 +100,28 @@ export class AppsService {
       list: { state: read.state, folder, written: read.written, apps, warnings: read.warnings },
       entries: read.apps,
     };
+  }
+
+  /**
+   * The first of `places` with a list (a missing one is `not-written`, so the next is read); none: the first,
+   * not written. On a remote engine, read on its computer in one helper run (nothing read here), and the
+   * folder named with that computer.
+   */
+  private async readFirst(places: AppsFolderPlace[]): Promise<{ folder: string; read: AppsFolderRead }> {
+    const there = this.deps.there;
+    if (there) {
+      const found = await there.read(places);
+      const place = places[found?.index ?? 0]!;
+      const read: AppsFolderRead = found
+        ? await parseAppsFiles(found.files)
+        : { state: 'not-written', written: null, apps: [], warnings: [] };
+      return { folder: `${place.dir} on ${there.host}`, read };
+    }
+    for (const place of places) {
+      const read = await readAppsFolder(place.dir, { root: place.root });
+      if (read.state !== 'not-written') return { folder: place.dir, read };
+    }
+    return { folder: places[0]!.dir, read: { state: 'not-written', written: null, apps: [], warnings: [] } };
   }
 
   /** The list; a menu entry whose program Windows no longer lists goes with it. */
@@ -178,6 +206,7 @@ export class AppsService {
   async launch(id: string, appId: string, file?: string): Promise<RemoteDesktopResult> {
     // First, since while Windows installs its programs are not listed yet either.
     if (!this.installed(id)) throw this.installing(id);
+    if (file && this.deps.there) throw this.fileNotThere(id, file, this.deps.there.host);
     const app = await this.find(id, appId);
     const settings = await this.deps.settings(id);
     const windowsFile = file ? await windowsPathOf(settings, file) : undefined;
@@ -188,6 +217,18 @@ export class AppsService {
       settings,
       { appId, name: app.name, target: app.target, args: app.args, ...(windowsFile ? { file: windowsFile } : {}) },
       { env: this.deps.env, ...(address ? { address } : {}) },
+    );
+  }
+
+  /**
+   * A file to open is this computer's, and the shared folder Windows sees is on the remote engine's
+   * computer: nothing of the same name here is looked at (it would be another folder).
+   */
+  private fileNotThere(id: string, file: string, host: string): PortholeError {
+    return new PortholeError(
+      'INVALID_ARGUMENT',
+      `${this.deps.get(id).name} runs on ${host}, the engine's computer: Windows sees its shared folder there, not ${file} on this computer.`,
+      `Copy the file into the shared folder on ${host}, then open the program and the file from Windows.`,
     );
   }
 
