@@ -2,8 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import type { IsoCopyProgress } from '../../api';
+import type { IsoCopyProgress, IsoCopyResult } from '../../api';
 import { PROBE_LABEL } from '../host/engine-host-probe';
+import { runCliHere } from '../testing/cli';
 import { Harness } from '../testing/harness';
 import { dockerAt, program } from '../testing/processes';
 import { TestSshd } from '../testing/test-sshd';
@@ -103,6 +104,36 @@ describe('copying an ISO to an ssh engine’s computer', { timeout: 60_000 }, ()
     expect(await sha256(copied.path)).toBe(await sha256(other));
     expect(await sha256(`${isos}/Win 11 (test).iso`)).toBe(before);
     expect(await helpers()).toBe('');
+  });
+
+  it('porthole iso copy FILE --folder DIR --json: the path there; exit codes 0 and 1', async () => {
+    const env = sshd.env({});
+    vi.stubEnv('DOCKER_HOST', env.DOCKER_HOST!);
+    vi.stubEnv('PORTHOLE_SSH_CONFIG', env.PORTHOLE_SSH_CONFIG!);
+    vi.stubEnv('PORTHOLE_DEFAULT_IMAGE', image);
+    vi.stubEnv('PORTHOLE_CONFIG_DIR', h.configDir);
+    vi.stubEnv('PORTHOLE_DATA_DIR', h.dataDir);
+    // The CLI's own backend looks at the data folder itself as it starts (its disk space); what is in it stays "there".
+    remote.root = `${h.dataDir}/`;
+    try {
+      const folder = `${h.dataDir}/by-cli`;
+      const done = await runCliHere('iso', 'copy', iso, '--folder', folder, '--json');
+      expect(done.code, done.err).toBe(0);
+      const result = JSON.parse(done.out) as IsoCopyResult;
+      expect(result).toMatchObject({ path: `${folder}/Win 11 (test).iso`, reused: false });
+      expect(await sha256(result.path)).toBe(await sha256(iso));
+      const human = await runCliHere('iso', 'copy', iso, '--folder', folder);
+      expect(human.code, human.err).toBe(0);
+      expect(human.out).toContain(`was on 127.0.0.1 already: nothing was copied.\nOn 127.0.0.1: ${result.path}\n`);
+      const refused = await runCliHere('iso', 'copy', join(here, 'gone.iso'), '--json');
+      expect(refused.code).toBe(1);
+      expect(JSON.parse(refused.out)).toMatchObject({ error: { code: 'ISO_INVALID' } });
+    } finally {
+      vi.unstubAllEnvs();
+      remote.root = h.dataDir;
+    }
+    expect(await helpers()).toBe('');
+    expect(remote.touched).toEqual([]);
   });
 
   it('cancelled while it copies: refused as cancelled, no partial file and no helper left', async () => {
