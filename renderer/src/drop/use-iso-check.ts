@@ -33,6 +33,11 @@ export function useIsoCheck(claim: IsoDropClaim | undefined): {
         setFlow({ step: 'refused', message: bad });
         return;
       }
+      if (claim?.onLocalFile) {
+        setFlow({ step: 'idle' });
+        claim.onLocalFile(path);
+        return;
+      }
       const run = ++checkRun.current;
       setFlow({ step: 'checking', path });
       porthole()
