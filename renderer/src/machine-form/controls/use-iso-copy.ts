@@ -28,20 +28,27 @@ export function useIsoCopy(onCopied: (path: string) => void): {
 } {
   const [state, setState] = useState<IsoCopyState>({ step: 'idle' });
   const current = useRef<string | null>(null);
+  /** The copy a cancel was asked for already (once is enough). */
+  const cancelAsked = useRef<string | null>(null);
   const copied = useRef(onCopied);
   useEffect(() => {
     copied.current = onCopied;
   });
-  // A copy still running when the field goes away is stopped: nobody would see where it went.
-  useEffect(
-    () => () => {
-      if (current.current)
-        void porthole()
-          .cancelIsoCopy({ copyId: current.current })
-          .catch(() => undefined);
-    },
-    [],
-  );
+  // A copy still running when the field goes away is stopped: nobody would see where it went. Checked a moment
+  // later, so React's development remount (StrictMode) does not stop it.
+  const mounted = useRef(false);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+      setTimeout(() => {
+        if (!mounted.current && current.current && current.current !== cancelAsked.current)
+          void porthole()
+            .cancelIsoCopy({ copyId: current.current })
+            .catch(() => undefined);
+      }, 0);
+    };
+  }, []);
 
   const start = useCallback((path: string) => {
     if (current.current) return;
@@ -76,10 +83,11 @@ export function useIsoCopy(onCopied: (path: string) => void): {
 
   const cancel = useCallback(() => {
     const copyId = current.current;
-    if (copyId)
-      void porthole()
-        .cancelIsoCopy({ copyId })
-        .catch(() => undefined);
+    if (!copyId || cancelAsked.current === copyId) return;
+    cancelAsked.current = copyId;
+    void porthole()
+      .cancelIsoCopy({ copyId })
+      .catch(() => undefined);
   }, []);
 
   return { state, start, cancel };
