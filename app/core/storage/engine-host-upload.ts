@@ -346,26 +346,36 @@ async function sendArchive(container: Docker.Container, o: UploadOptions, deadli
       o.onBytes(chunk);
     }),
   );
-  const stop = (err: UploadStopped): void => void archive.destroy(err);
+  // A stop aborts the request itself and ends the wait at once: destroying the stream alone waits for a read
+  // that may never come back (a stalled file), and the engine may never answer a request it stopped reading.
+  const request = new AbortController();
+  let failure: unknown;
+  let stopped: (err: unknown) => void = () => undefined;
+  const stop = new Promise<never>((_, reject) => (stopped = reject));
+  const fail = (err: unknown): void => {
+    failure ??= err;
+    stopped(failure);
+    request.abort();
+    archive.destroy();
+  };
+  archive.on('error', (err) => (failure ??= err));
   const idleMs = o.idleMs ?? IDLE_MS;
   const watch = setInterval(
     () => {
       if (Date.now() - last > idleMs)
-        stop(new UploadStopped('idle', `the engine took no bytes for ${Math.round(idleMs / 1000)} s`));
+        fail(new UploadStopped('idle', `the engine took no bytes for ${Math.round(idleMs / 1000)} s`));
     },
     Math.min(5000, idleMs / 4),
   );
   const deadline = setTimeout(
-    () => stop(new UploadStopped('deadline', `the copy did not finish within ${Math.round(deadlineMs / 60_000)} min`)),
+    () => fail(new UploadStopped('deadline', `the copy did not finish within ${Math.round(deadlineMs / 60_000)} min`)),
     deadlineMs,
   );
-  const cancel = (): void => stop(new UploadStopped('cancelled', 'the copy was cancelled'));
+  const cancel = (): void => fail(new UploadStopped('cancelled', 'the copy was cancelled'));
   if (o.signal.aborted) cancel();
   o.signal.addEventListener('abort', cancel, { once: true });
-  let failure: unknown;
-  archive.on('error', (err) => (failure ??= err));
   try {
-    await container.putArchive(archive, { path: '/d' });
+    await Promise.race([container.putArchive(archive, { path: '/d', abortSignal: request.signal }), stop]);
   } catch (err) {
     throw failure ?? err;
   } finally {

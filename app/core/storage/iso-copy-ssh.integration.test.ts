@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { IsoCopyProgress, IsoCopyResult } from '../../api';
+import Docker from 'dockerode';
 import { PROBE_LABEL } from '../host/engine-host-probe';
+import { uploadToFolder, UploadStopped } from './engine-host-upload';
 import { runCliHere } from '../testing/cli';
 import { Harness } from '../testing/harness';
 import { dockerAt, program } from '../testing/processes';
@@ -184,5 +186,38 @@ describe('copying an ISO to an ssh engine’s computer', { timeout: 60_000 }, ()
     await expect(sh('test -e "$1" && echo there', folder)).rejects.toThrow();
     expect(await helpers()).toBe('');
     expect(remote.touched).toEqual([]);
+  });
+
+  it('an engine that stops taking bytes fails the upload after the inactivity deadline; its helper goes', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'porthole-iso-idle-'));
+    let release: () => void = () => undefined;
+    // One piece, then nothing: the file "hangs" as a stalled connection would.
+    async function* stalled(): AsyncGenerator<Uint8Array> {
+      yield Buffer.alloc(4096, 7);
+      await new Promise<void>((resolve) => (release = resolve));
+    }
+    const at = Date.now();
+    try {
+      const failed = await uploadToFolder({
+        docker: new Docker({ socketPath: '/var/run/docker.sock' }),
+        images: [image],
+        host: 'this computer',
+        folder,
+        partial: '.porthole-upload-idle.part',
+        size: 1024 * 1024,
+        mtimeSeconds: 0,
+        source: stalled(),
+        onBytes: () => undefined,
+        signal: new AbortController().signal,
+        idleMs: 1500,
+      }).catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(UploadStopped);
+      expect(failed).toMatchObject({ reason: 'idle', message: 'the engine took no bytes for 2 s' });
+      expect(Date.now() - at).toBeLessThan(15_000);
+      expect(await helpers()).toBe('');
+    } finally {
+      release();
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });
