@@ -11,6 +11,7 @@ import { applyFix } from './lifecycle/fixes';
 import { inspectIso } from './machine/iso';
 import { openRemoteDesktop } from './remote';
 import { IsoCopies } from './storage/iso-copy';
+import { homeOf } from './storage/paths';
 import { attachedLiveUsb } from './usb/live';
 
 /** What the handler table calls into. */
@@ -163,6 +164,7 @@ function isoCopyHandlers({ env, dataDir, stores, engine, events }: HandlerParts)
         stores.store.list().map((r) => r.settings.image),
       ),
     dataDir,
+    home: homeOf(env),
     onProgress: (payload) => events.emit({ event: 'isoCopyProgress', payload }),
   });
   return {

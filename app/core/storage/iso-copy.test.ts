@@ -66,6 +66,15 @@ describe('copying an ISO to the engine’s computer: refused before anything is 
     expect(asked).toEqual([]);
   });
 
+  it('a system folder named there is refused, nothing asked there', async () => {
+    for (const folder of ['/etc', '/usr/share/isos', '/'])
+      await expect(copies(true).copy({ path: '/x.iso', folder, copyId: 'copy-0003' })).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringContaining(`Porthole does not put ISO files in ${folder} on box`) as string,
+      });
+    expect(asked).toEqual([]);
+  });
+
   it('cancelling a copy that does not run says so', () => {
     expect(copies(true).cancel('copy-none')).toBe(false);
   });

@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { createHash, randomBytes } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename, posix } from 'node:path';
-import { formatBytes, PortholeError, type IsoCopyProgress, type IsoCopyResult } from '../../api';
+import { formatBytes, PortholeError, systemFolderReason, type IsoCopyProgress, type IsoCopyResult } from '../../api';
 import { inspectIso, openFailure } from '../machine/iso';
 import type { EngineHostHelpers } from './engine-host-fs';
 import {
@@ -35,6 +35,8 @@ export interface IsoCopyDeps {
   images: () => string[];
   /** The machines' data folder (the same path on the engine's computer). */
   dataDir: string;
+  /** The user's home folder (the system folder rules allow /root only to root). */
+  home?: string;
   onProgress: (progress: IsoCopyProgress) => void;
   /** For tests: the upload's inactivity deadline. */
   idleMs?: number;
@@ -68,6 +70,13 @@ export class IsoCopies {
         'INVALID_ARGUMENT',
         'The engine runs on this computer: it reads the ISO where it is, so there is nothing to copy.',
         'Choose the ISO file itself as the custom ISO.',
+      );
+    const system = request.folder ? systemFolderReason(request.folder, this.deps.home) : null;
+    if (system)
+      throw new PortholeError(
+        'INVALID_ARGUMENT',
+        `Porthole does not put ISO files in ${request.folder} on ${fs.host}: ${system}. Nothing was copied.`,
+        'Name a folder of your own there, or leave the folder out to use the data folder’s isos.',
       );
     if (this.running.has(request.copyId))
       throw new PortholeError('CONFLICT', 'A copy with this id is already under way.', 'Give each copy its own id.');
