@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { createHash, randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename, posix } from 'node:path';
 import { formatBytes, PortholeError, systemFolderReason, type IsoCopyProgress, type IsoCopyResult } from '../../api';
@@ -96,9 +97,12 @@ export class IsoCopies {
   ): Promise<IsoCopyResult> {
     // The local rules first: a readable regular file with an ISO's signature, 10 MB or more. Nothing is sent otherwise.
     const info = await inspectIso(request.path);
-    const handle = await open(request.path, 'r').catch((err: unknown) => {
-      throw openFailure(request.path, err);
-    });
+    // As inspectIso opens it: a FIFO swapped in meanwhile must not block, a terminal must not become ours.
+    const handle = await open(request.path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY).catch(
+      (err: unknown) => {
+        throw openFailure(request.path, err);
+      },
+    );
     try {
       const stats = await handle.stat();
       if (!stats.isFile() || stats.size !== info.sizeBytes)
