@@ -142,7 +142,11 @@ export class IsoCopies {
     size: number,
     signal: AbortSignal,
   ): Promise<{ action: 'reuse' | 'copy'; index: number; sha256: string | null }> {
-    const out = await runInFolder(fs, folder, LOOK_SCRIPT, [String(size), ...names], hashDeadlineMs(size * 2));
+    const out = await runInFolder(fs, folder, LOOK_SCRIPT, [String(size), ...names], hashDeadlineMs(size * 2)).catch(
+      (err: unknown) => {
+        throw err instanceof PortholeError ? err : helperFailed(fs.host, folder, helperReason(err));
+      },
+    );
     const look = parseLook(out, names.length);
     if (!look || !look.folder) throw helperFailed(fs.host, folder, 'the helper container gave no answer');
     if (signal.aborted) throw cancelled();
@@ -217,7 +221,7 @@ export class IsoCopies {
       hashDeadlineMs(size),
     ).catch(async (err: unknown) => {
       await runInFolder(fs, folder, REMOVE_PARTIAL_SCRIPT, [sent.partial], 60_000).catch(() => undefined);
-      throw helperFailed(fs.host, folder, err instanceof Error ? err.message : String(err));
+      throw err instanceof PortholeError ? err : helperFailed(fs.host, folder, helperReason(err));
     });
     const placed = parsePlace(out);
     if ('placed' in placed && placed.placed >= 0 && placed.placed < names.length)
@@ -252,6 +256,13 @@ async function hashOf(handle: FileHandle, size: number, signal: AbortSignal): Pr
     hash.update(chunk);
   }
   return hash.digest('hex');
+}
+
+/** Why a helper failed, in plain words: never the engine's own text (hostile input, and no help to a person). */
+function helperReason(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  if (/did not finish within/.test(text)) return 'the helper container there did not finish in time';
+  return 'the engine refused the short-lived helper container';
 }
 
 function helperFailed(host: string, folder: string, reason: string): PortholeError {
