@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { PortholeError } from '../../api';
 import { presentImages } from '../engine/images';
 import { PROBE_LABEL } from '../host/engine-host-probe';
+import { bounded, fields } from './engine-host-disk';
 import type { EngineHostHelpers, HelperMount } from './engine-host-fs';
 
 /**
@@ -106,12 +107,6 @@ export async function* fileChunks(
   }
 }
 
-/** Every script's output is cut at this many bytes (head -c in the container). */
-const OUTPUT_BYTES = 64 * 1024;
-function bounded(body: string): string {
-  return `main() {\n${body}\n}\nmain "$@" 2>&1 | head -c ${OUTPUT_BYTES}`;
-}
-
 /**
  * /d is the target folder. $1: the local file's size; the rest: candidate names. Removes our own partial
  * files nobody wrote to for 10 minutes (a copy cut by a crash: a live one writes every minute at least).
@@ -167,15 +162,6 @@ export const PLACE_SCRIPT = bounded(
 export const REMOVE_PARTIAL_SCRIPT = bounded(
   'p="/d/$1"; if [ -f "$p" ] && [ ! -L "$p" ]; then rm -f -- "$p"; fi; echo removed=yes',
 );
-
-function fields(output: string, name: string): string[] {
-  const prefix = `${name}=`;
-  return output
-    .replace(/\r/g, '')
-    .split('\n')
-    .filter((line) => line.startsWith(prefix))
-    .map((line) => line.slice(prefix.length));
-}
 
 /** What is at one candidate name there. */
 export type NameThere = { kind: 'other' } | { kind: 'file'; size: number; sha256: string | null };

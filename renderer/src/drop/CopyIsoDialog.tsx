@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { isoCopyStatus } from '../machine-form/controls/CopyIsoToEngine';
+import { IsoCopyBar, isoCopyStatus } from '../machine-form/controls/CopyIsoToEngine';
 import { useIsoCopy } from '../machine-form/controls/use-iso-copy';
 import { Dialog } from '../ui/Dialog';
 
@@ -39,13 +39,7 @@ export function CopyIsoDialog({
       <p>
         The engine runs machines on {host} and reads the ISO there, so <code>{path}</code> is copied there first.
       </p>
-      {copying ? (
-        <progress
-          max={state.total || 1}
-          value={state.phase === 'copying' ? state.done : state.phase === 'verifying' ? state.total : 0}
-          aria-label={`Copying ${state.name} to ${host}`}
-        />
-      ) : null}
+      {state.step === 'copying' ? <IsoCopyBar state={state} host={host} /> : null}
       <p role="status" aria-live="polite">
         {isoCopyStatus(state, host)}
       </p>

@@ -25,6 +25,17 @@ export function isoCopyStatus(state: IsoCopyState, host: string): string {
   }
 }
 
+/** The copy's bar: bytes sent while copying, full while the copy is checked there. */
+export function IsoCopyBar({ state, host }: { state: Extract<IsoCopyState, { step: 'copying' }>; host: string }) {
+  return (
+    <progress
+      max={state.total || 1}
+      value={state.phase === 'copying' ? state.done : state.phase === 'verifying' ? state.total : 0}
+      aria-label={`Copying ${state.name} to ${host}`}
+    />
+  );
+}
+
 /**
  * "Copy an ISO from this computer…" under a remote engine's ISO field: the desktop's file chooser (or, in a
  * browser, the file's path typed), or a file dropped on the window; the copy's progress with Cancel, then the
@@ -58,11 +69,7 @@ export function CopyIsoToEngine({ engineHost, onCopied }: { engineHost: string; 
     <div className="iso-copy" data-testid="iso-copy">
       {copying ? (
         <div className="iso-copy-progress">
-          <progress
-            max={state.total || 1}
-            value={state.phase === 'copying' ? state.done : state.phase === 'verifying' ? state.total : 0}
-            aria-label={`Copying ${state.name} to ${engineHost}`}
-          />
+          <IsoCopyBar state={state} host={engineHost} />
           <button type="button" ref={cancelButton} onClick={cancel}>
             Cancel copy
           </button>
