@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import axe from 'axe-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PortholeError, type ActionRequest, type IsoCopyResult } from '@porthole/api';
 import { DropZone } from '../drop/DropZone';
@@ -99,6 +100,10 @@ describe('copying an ISO of this computer to a remote engine’s computer (the w
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Cancel copy' }));
 
     progress(fake, request.copyId, 2.5 * GiB);
+    // No accessibility violation axe can see in jsdom (colours are for the browser tests).
+    const found = await axe.run(screen.getByTestId('iso-copy'), { rules: { 'color-contrast': { enabled: false } } });
+    expect(found.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+    expect(found.passes.map((p) => p.id)).toContain('button-name');
     const bar = screen.getByRole('progressbar', { name: 'Copying Win11.iso to box' });
     expect(bar.getAttribute('value')).toBe(String(2.5 * GiB));
     expect(live().textContent).toBe('Copying Win11.iso to box: 40% of 6 GB');
@@ -146,6 +151,8 @@ describe('copying an ISO of this computer to a remote engine’s computer (the w
     await openIsoChoice();
     await user().click(copyButton());
     const local = screen.getByLabelText(/Path of the ISO on this computer/);
+    const found = await axe.run(screen.getByTestId('iso-copy'), { rules: { 'color-contrast': { enabled: false } } });
+    expect(found.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
     expect(screen.getByRole('button', { name: 'Copy to box' })).toHaveProperty('disabled', true);
     await user().type(local, '/tmp/x.iso{Enter}');
     expect(fake.callsOf('copyIsoToEngine')[0]).toMatchObject({ path: '/tmp/x.iso' });
