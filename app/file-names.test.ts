@@ -49,8 +49,8 @@ const PARALLEL: Record<string, { files: string[]; why: string }> = {
     files: ['app/api/apps.ts', 'app/cli/verbs/apps.ts'],
   },
   'iso.ts': {
-    why: "ISO files: the contract's shared rules (what is Windows setup media) and the core's checks of a file",
-    files: ['app/api/iso.ts', 'app/core/machine/iso.ts'],
+    why: "ISO files: the contract's shared rules (what is Windows setup media), the core's checks of a file, and the CLI's `iso` verb (verbs/<verb>.ts)",
+    files: ['app/api/iso.ts', 'app/cli/verbs/iso.ts', 'app/core/machine/iso.ts'],
   },
   'defaults.ts': {
     why: "a new machine's defaults: the contract's limits and the core's choice for this host",

@@ -23,6 +23,7 @@ describe('the contract', () => {
       'engineChanged',
       'hostChanged',
       'snapshotProgress',
+      'isoCopyProgress',
     ]);
   });
   it('knows its own action names only', () => {

@@ -3,7 +3,7 @@ import { machineChangesSchema, machineDraftSchema, machineIdSchema } from './mac
 import { engineStatusSchema, failureFixes, machineViewSchema } from './state';
 import { hostReportSchema } from './host';
 import { creationDefaultsSchema } from './defaults';
-import { isoInfoSchema } from './iso';
+import { isoCopyIdSchema, isoCopyProgressSchema, isoCopyResultSchema, isoInfoSchema } from './iso';
 import { containerRefSchema, hostPathSchema } from './references';
 import { appIdSchema, appListSchema } from './apps';
 import { statsSampleSchema } from './stats';
@@ -167,6 +167,18 @@ export const actions = {
   /** Checks a file offered as a custom ISO (dropped or picked): a readable ISO 9660/UDF image of 10 MB or more. */
   inspectIso: { request: z.object({ path: hostPathSchema }), response: isoInfoSchema },
   /**
+   * Copies an ISO from this computer (`path`) to the remote engine's computer, into `folder` there (default: the
+   * machines' data folder's `isos`), through the engine only; progress as `isoCopyProgress` events, `cancelIsoCopy`
+   * stops it and removes the partial file. A byte-identical file of the name there is reused; a different one keeps
+   * its name and the copy gets the next free one. Refused with a local engine (the file is usable where it is).
+   */
+  copyIsoToEngine: {
+    request: z.object({ path: hostPathSchema, folder: hostPathSchema.optional(), copyId: isoCopyIdSchema }),
+    response: isoCopyResultSchema,
+  },
+  /** Stops a copy of copyIsoToEngine (its partial file there is removed); false when no such copy runs. */
+  cancelIsoCopy: { request: z.object({ copyId: isoCopyIdSchema }), response: z.object({ cancelled: z.boolean() }) },
+  /**
    * Keeps the last picture of the machine's screen (a small PNG, base64) so its tile shows it once it is
    * stopped: one per machine, replaced each time, in `$XDG_CACHE_HOME/porthole/frames/<id>.png`.
    */
@@ -300,6 +312,7 @@ export const events = {
   engineChanged: engineStatusSchema,
   hostChanged: hostReportSchema,
   snapshotProgress: snapshotProgressSchema,
+  isoCopyProgress: isoCopyProgressSchema,
 } as const;
 
 /**

@@ -31,6 +31,7 @@ const OPTIONS = {
   'password-stdin': { type: 'boolean', default: false },
   language: { type: 'string' },
   keyboard: { type: 'string' },
+  folder: { type: 'string' },
 } as const;
 
 /** The command line read: throws (a usage mistake) on an unknown option or a missing value. */

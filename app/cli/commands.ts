@@ -29,6 +29,7 @@ export const CLI_COMMANDS: ReadonlySet<string> = new Set([
   'restore',
   'rm-snapshot',
   'usb',
+  'iso',
   'set',
 ]);
 

@@ -1,5 +1,6 @@
 import { PortholeError, type Handlers, type MachineChanges } from '../api';
 import type { BackendEngine } from './backend-engine';
+import type { BackendEvents } from './backend-events';
 import type { BackendMachines } from './backend-machines';
 import type { BackendStores, HostChecks } from './backend-stores';
 import { engineHostName, engineIsRemote } from './engine/machine-address';
@@ -9,6 +10,8 @@ import { creationDefaults } from './lifecycle/creation-defaults';
 import { applyFix } from './lifecycle/fixes';
 import { inspectIso } from './machine/iso';
 import { openRemoteDesktop } from './remote';
+import { IsoCopies } from './storage/iso-copy';
+import { homeOf } from './storage/paths';
 import { attachedLiveUsb } from './usb/live';
 
 /** What the handler table calls into. */
@@ -19,13 +22,14 @@ export interface HandlerParts {
   host: HostChecks;
   engine: BackendEngine;
   parts: BackendMachines;
+  events: BackendEvents;
 }
 
 const ok = { ok: true } as const;
 
 /** The handler table keyed by the contract: every transport serves this one. */
 export function backendHandlers(p: HandlerParts): Handlers {
-  return { ...machineHandlers(p), ...creationHandlers(p), ...extraHandlers(p) };
+  return { ...machineHandlers(p), ...creationHandlers(p), ...extraHandlers(p), ...isoCopyHandlers(p) };
 }
 
 /** A machine's life: list, create, change, run, delete, open. */
@@ -146,5 +150,25 @@ function extraHandlers({ stores, engine, parts }: HandlerParts) {
     },
     attachUsb: ({ id, vendorId, productId }) => liveUsb('attach', id, { vendorId, productId }),
     detachUsb: ({ id, vendorId, productId }) => liveUsb('detach', id, { vendorId, productId }),
+  } satisfies Partial<Handlers>;
+}
+
+/** Copies of ISOs from this computer to a remote engine's computer (storage/iso-copy.ts). */
+function isoCopyHandlers({ env, dataDir, stores, engine, events }: HandlerParts) {
+  const copies = new IsoCopies({
+    fs: engine.remoteHostFs,
+    docker: () => engine.engine().docker,
+    images: () =>
+      probeImages(
+        env,
+        stores.store.list().map((r) => r.settings.image),
+      ),
+    dataDir,
+    home: homeOf(env),
+    onProgress: (payload) => events.emit({ event: 'isoCopyProgress', payload }),
+  });
+  return {
+    copyIsoToEngine: (request) => copies.copy(request),
+    cancelIsoCopy: async ({ copyId }) => ({ cancelled: copies.cancel(copyId) }),
   } satisfies Partial<Handlers>;
 }

@@ -54,7 +54,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const stopWatchingStore =
     options.watch === false ? () => undefined : store.watch((change) => void machines.onExternalChange(change));
 
-  const handlers = backendHandlers({ env, dataDir: options.dataDir, stores, host, engine, parts });
+  const handlers = backendHandlers({ env, dataDir: options.dataDir, stores, host, engine, parts, events });
   const streams = backendStreams({ engine: engine.engine, machines, events });
 
   return {

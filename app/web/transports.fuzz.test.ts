@@ -246,6 +246,8 @@ describe('fuzzing every action through the web host and IPC (real backend, no en
       checkHost: {},
       creationDefaults: { storageDir: `${root}/storage` },
       inspectIso: { path: `${root}/storage/small.iso` },
+      copyIsoToEngine: { path: `${root}/storage/small.iso`, copyId: 'fuzz-copy-1' },
+      cancelIsoCopy: { copyId: 'fuzz-copy-1' },
       exportCompose: { id },
       saveLastFrame: {
         id,

@@ -10,6 +10,7 @@ import { verb as create } from './create';
 import { verb as exportVerb } from './export';
 import { verb as fix } from './fix';
 import { verb as importVerb } from './import';
+import { verb as iso } from './iso';
 import { verb as kill } from './kill';
 import { verb as logs } from './logs';
 import { verb as machines } from './machines';
@@ -55,4 +56,5 @@ export const VERBS: ReadonlyMap<string, Verb> = new Map([
   ['restore', restore],
   ['rm-snapshot', rmSnapshot],
   ['usb', usb],
+  ['iso', iso],
 ]);

@@ -149,4 +149,9 @@ describe('every engine call has a deadline', () => {
     expect(deadlineOf({ path: '/containers/json?', options: {} }, 10_000)).toBe(10_000);
     expect(deadlineOf({ path: '/events?', options: {}, isStream: true }, 10_000)).toBe(10_000);
   });
+
+  it('an archive upload has none (the ISO copy bounds it by size and by progress); reading an archive keeps one', () => {
+    expect(deadlineOf({ path: '/containers/abc/archive?', method: 'PUT', options: {} }, 10_000)).toBeUndefined();
+    expect(deadlineOf({ path: '/containers/abc/archive?', method: 'GET', options: {} }, 10_000)).toBe(10_000);
+  });
 });

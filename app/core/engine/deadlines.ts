@@ -57,6 +57,8 @@ export function deadlineOf(dial: DialOptions, callMs: number): number | undefine
     return (Number.isFinite(t) && t >= 0 ? t : STOP_TIMEOUT_SECONDS) * 1000 + Math.max(STOP_MARGIN_MS, callMs);
   }
   if (path === '/images/create') return Math.max(callMs, PULL_FIRST_BYTE_MS);
+  // An archive upload lasts as long as its bytes take: its caller bounds it (a deadline by size, and one for no progress).
+  if (dial.method === 'PUT' && /^\/containers\/[^/]+\/archive$/.test(path)) return undefined;
   return callMs;
 }
 

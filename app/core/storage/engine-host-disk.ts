@@ -25,7 +25,7 @@ export function copyDeadlineMs(bytes: number): number {
 }
 
 /** Every script runs as `main`, its output (stdout and stderr) cut at HELPER_OUTPUT_BYTES. */
-function bounded(body: string): string {
+export function bounded(body: string): string {
   return `main() {\n${body}\n}\nmain "$@" 2>&1 | head -c ${HELPER_OUTPUT_BYTES}`;
 }
 
@@ -142,7 +142,8 @@ export interface FilesThere {
   freeBytes: number | null;
 }
 
-function fields(output: string, name: string): string[] {
+/** The values of the `name=` lines of a helper's output. */
+export function fields(output: string, name: string): string[] {
   const out: string[] = [];
   const prefix = `${name}=`;
   for (const line of output.replace(/\r/g, '').split('\n'))

@@ -1,4 +1,5 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import type { HostReport } from '@porthole/api';
 import { onBackendConnection } from '../api/porthole';
 import { desktopBridge } from '../api/desktop';
 import { useFirstRunGate } from '../check/first-run';
@@ -19,6 +20,13 @@ function openScreen(id: string): void {
   const desktop = desktopBridge();
   if (desktop) void desktop.openScreenWindow(id);
   else navigate(`/screen/${id}`);
+}
+
+/** The remote engine's computer, as a person names it; none for an engine on this computer. */
+function remoteEngineHost(report: HostReport | null): string | undefined {
+  const facts = report?.facts;
+  if (!facts?.engine?.flavor?.startsWith('remote-')) return undefined;
+  return facts.engineHost ?? 'the engine’s computer';
 }
 
 export function App() {
@@ -43,7 +51,7 @@ export function App() {
   }
 
   return (
-    <DropZone machineId={page === 'machines' ? id : undefined}>
+    <DropZone machineId={page === 'machines' ? id : undefined} engineHost={remoteEngineHost(host.report)}>
       <div className="app">
         <TopBar importPick={importPick} />
         <AppBanners

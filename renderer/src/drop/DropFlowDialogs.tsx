@@ -1,6 +1,7 @@
 import { Dialog } from '../ui/Dialog';
 import { AskPathDialog } from './AskPathDialog';
 import { BootFromIsoDialog } from './BootFromIsoDialog';
+import { CopyIsoDialog } from './CopyIsoDialog';
 import { NewMachineFromIsoDialog } from './NewMachineFromIsoDialog';
 import type { DropFlow } from './use-iso-check';
 
@@ -9,12 +10,14 @@ export function DropFlowDialogs({
   flow,
   machineId,
   onCheck,
+  onCheckThere,
   onClose,
   onDone,
 }: {
   flow: DropFlow;
   machineId: string | undefined;
   onCheck: (path: string) => void;
+  onCheckThere: (path: string) => void;
   onClose: () => void;
   onDone: (message: string) => void;
 }) {
@@ -49,6 +52,8 @@ export function DropFlowDialogs({
       </Dialog>
     );
   }
+  if (flow.step === 'copy')
+    return <CopyIsoDialog path={flow.path} host={flow.host} onCopied={onCheckThere} onClose={onClose} />;
   if (flow.step === 'ask-path') return <AskPathDialog name={flow.name} onCheck={onCheck} onClose={onClose} />;
   if (flow.step === 'confirm') {
     return machineId ? (

@@ -137,6 +137,49 @@ describe('DropZone', () => {
     expect(state.fake!.callsOf('inspectIso')).toEqual([{ path: '/home/ada/Win11.iso' }]);
   });
 
+  it('a remote engine: the dropped file is copied to its computer first (progress, Cancel copy), then checked there', async () => {
+    const there = '/srv/porthole/isos/Win11.iso';
+    let finish: () => void = () => undefined;
+    state.fake!.handlers.copyIsoToEngine = ({ path }) =>
+      new Promise((resolve) => {
+        finish = () =>
+          resolve({ path: there, host: 'box', sizeBytes: 2048, sha256: null, reused: false, renamed: false });
+        expect(path).toBe('/home/ada/Win11.iso');
+      });
+    Object.assign(window, { porthole: { pathForFile: () => '/home/ada/Win11.iso' } });
+    render(
+      <DropZone machineId="win11" engineHost="box">
+        page
+      </DropZone>,
+    );
+    dropOn(fileDrop([new File(['x'], 'Win11.iso')]));
+    expect((await screen.findByText('Copying the ISO to box')).tagName).toBe('H2');
+    const { copyId } = state.fake!.callsOf('copyIsoToEngine')[0]!;
+    act(() => state.fake!.emit('isoCopyProgress', { copyId, phase: 'copying', doneBytes: 1024, totalBytes: 2048 }));
+    expect(screen.getByRole('progressbar', { name: 'Copying Win11.iso to box' }).getAttribute('value')).toBe('1024');
+    expect(screen.getByText('Copying Win11.iso to box: 50% of 2 KB')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Cancel copy' })).toBeTruthy();
+    // Nothing is checked there before the copy is: the path here means nothing on box.
+    expect(state.fake!.callsOf('inspectIso')).toEqual([]);
+    act(() => finish());
+    await screen.findByText('Boot “Windows 11” from this ISO?');
+    expect(state.fake!.callsOf('inspectIso')).toEqual([{ path: there }]);
+  });
+
+  it('a remote engine: Cancel copy stops the copy by its id and closes; nothing else is asked', async () => {
+    state.fake!.handlers.copyIsoToEngine = () => new Promise(() => undefined);
+    state.fake!.handlers.cancelIsoCopy = async () => ({ cancelled: true });
+    Object.assign(window, { porthole: { pathForFile: () => '/home/ada/Win11.iso' } });
+    render(<DropZone engineHost="box">page</DropZone>);
+    dropOn(fileDrop([new File(['x'], 'Win11.iso')]));
+    await screen.findByText('Copying the ISO to box');
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Cancel copy' }));
+    const { copyId } = state.fake!.callsOf('copyIsoToEngine')[0]!;
+    expect(state.fake!.callsOf('cancelIsoCopy')).toEqual([{ copyId }]);
+    expect(screen.queryByTestId('drop-dialog')).toBeNull();
+    expect(changingCalls(state.fake!)).toEqual([]);
+  });
+
   it('asks for the path when the browser hides where the file is (the web host)', async () => {
     render(<DropZone>page</DropZone>);
     dropOn(fileDrop([new File(['x'], 'Win11.iso')]));

@@ -9,6 +9,8 @@ import './drop.css';
 export interface DropZoneProps {
   /** The machine this window shows: a dropped ISO boots it. Without one, a dropped ISO makes a new machine. */
   machineId?: string | undefined;
+  /** A remote engine's computer: a dropped file of this computer is copied there first (machines read their ISO there). */
+  engineHost?: string | undefined;
   children: ReactNode;
 }
 
@@ -34,11 +36,11 @@ function useDoneToast(): [string | null, (message: string | null) => void] {
  * it after one confirmation. Anything else (a folder, several files, a file that is not an ISO
  * whatever its name, one that cannot be read or is gone) gets a message, and nothing changes.
  */
-export function DropZone({ machineId, children }: DropZoneProps) {
+export function DropZone({ machineId, engineHost, children }: DropZoneProps) {
   const [done, setDone] = useDoneToast();
   const [claims, setClaims] = useState<readonly IsoDropClaim[]>([]);
   const claim = claims[claims.length - 1];
-  const { flow, check, take, close } = useIsoCheck(claim);
+  const { flow, check, checkThere, take, close } = useIsoCheck(claim, engineHost);
   const { dragging, handlers } = useFileDrag((data) => {
     if (flow.step === 'confirm' || flow.step === 'checking') return;
     take(readDrop(data, shellPathForFile()));
@@ -74,7 +76,14 @@ export function DropZone({ machineId, children }: DropZoneProps) {
             {done}
           </div>
         ) : null}
-        <DropFlowDialogs flow={flow} machineId={machineId} onCheck={check} onClose={close} onDone={finish} />
+        <DropFlowDialogs
+          flow={flow}
+          machineId={machineId}
+          onCheck={check}
+          onCheckThere={checkThere}
+          onClose={close}
+          onDone={finish}
+        />
       </div>
     </DropClaimContext.Provider>
   );

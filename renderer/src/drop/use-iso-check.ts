@@ -11,28 +11,30 @@ export type DropFlow =
   | { step: 'ask-path'; name: string }
   | { step: 'checking'; path: string }
   | { step: 'refused'; message: string }
-  | { step: 'confirm'; path: string; info: IsoInfo };
+  | { step: 'confirm'; path: string; info: IsoInfo }
+  /** A remote engine: the file of this computer is copied to its computer first, then checked there. */
+  | { step: 'copy'; path: string; host: string };
 
 /**
  * A dropped file's check (inspectIso): a claim takes a good ISO at once, otherwise it waits for confirmation.
  * `close` drops the flow, and a check still under way is then ignored when it answers.
  */
-export function useIsoCheck(claim: IsoDropClaim | undefined): {
+export function useIsoCheck(
+  claim: IsoDropClaim | undefined,
+  engineHost?: string,
+): {
   flow: DropFlow;
   check: (path: string) => void;
+  /** Checks a path on the engine's computer (after a copy there). */
+  checkThere: (path: string) => void;
   take: (offer: DropOffer | null) => void;
   close: () => void;
 } {
   const [flow, setFlow] = useState<DropFlow>({ step: 'idle' });
   const checkRun = useRef(0);
 
-  const check = useCallback(
+  const checkThere = useCallback(
     (path: string) => {
-      const bad = validateIsoPath(path);
-      if (bad) {
-        setFlow({ step: 'refused', message: bad });
-        return;
-      }
       const run = ++checkRun.current;
       setFlow({ step: 'checking', path });
       porthole()
@@ -51,6 +53,20 @@ export function useIsoCheck(claim: IsoDropClaim | undefined): {
     [claim],
   );
 
+  // A file of this computer: a claim that copies takes it as it is; on a remote engine it is copied there first.
+  const check = useCallback(
+    (path: string) => {
+      const bad = validateIsoPath(path);
+      if (bad) setFlow({ step: 'refused', message: bad });
+      else if (claim?.onLocalFile) {
+        setFlow({ step: 'idle' });
+        claim.onLocalFile(path);
+      } else if (engineHost) setFlow({ step: 'copy', path, host: engineHost });
+      else checkThere(path);
+    },
+    [claim, engineHost, checkThere],
+  );
+
   const take = (offer: DropOffer | null): void => {
     if (!offer) return;
     if (offer.kind === 'refused') setFlow({ step: 'refused', message: offer.message });
@@ -63,5 +79,5 @@ export function useIsoCheck(claim: IsoDropClaim | undefined): {
     setFlow({ step: 'idle' });
   };
 
-  return { flow, check, take, close };
+  return { flow, check, checkThere, take, close };
 }

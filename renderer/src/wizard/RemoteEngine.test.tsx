@@ -48,14 +48,14 @@ afterEach(() => {
 });
 
 describe('the wizard on a remote engine (storage lives on the engine’s computer)', () => {
-  it('asks for the ISO as a path on that computer, with no file chooser or drop, and has the backend check it there', async () => {
+  it('asks for the ISO as a path on that computer (a file here is copied there instead: CopyIsoToEngine.test.tsx), and has the backend check it there', async () => {
     const fake = setup();
     render(<Wizard machines={[]} />);
     await screen.findByTestId('wizard-step-windows');
     await user().click(screen.getByRole('radio', { name: /Install from my own ISO/ }));
     const iso = await screen.findByLabelText('ISO file on box', { selector: 'input' });
     expect(screen.getByTestId('iso-remote').textContent).toBe(
-      'The full path of an .iso file of 10 MB or more on box, the computer the engine runs machines on: the engine reads it there. A file on this computer cannot be used; copy it there first (for example with scp).',
+      'The full path of an .iso file of 10 MB or more on box, the computer the engine runs machines on: the engine reads it there. An ISO on this computer can be copied there first (below, or drop it on the window).',
     );
     expect(screen.queryByText(/drop the file onto this window/)).toBeNull();
     expect(screen.queryByRole('button', { name: 'Choose…' })).toBeNull();

@@ -2,6 +2,7 @@ import { desktopBridge } from '../../api/desktop';
 import type { IsoCheck } from '../form/checks';
 import { describeIso, isoOutcome } from '../form/iso-choice';
 import { Field } from '../../ui/Field';
+import { CopyIsoToEngine } from './CopyIsoToEngine';
 
 /** The ISO path: typed (any host), picked with the desktop's file chooser, or dropped on the window. */
 export function IsoField({
@@ -19,12 +20,12 @@ export function IsoField({
   dropHint?: boolean | undefined;
   engineHost?: string | undefined;
 }) {
-  // A remote engine reads the ISO on its computer: a file chosen or dropped here would be this computer's.
+  // A remote engine reads the ISO on its computer: a file chosen or dropped here is this computer's, so it is copied there.
   const desktop = engineHost ? null : desktopBridge();
   const ok = iso.state === 'ok' && iso.path === path.trim() ? iso : null;
   const checking = iso.state === 'checking';
   const shownError = checking ? undefined : error;
-  return (
+  const field = (
     <Field
       label={engineHost ? `ISO file on ${engineHost}` : 'ISO file'}
       error={shownError}
@@ -38,8 +39,8 @@ export function IsoField({
         ) : engineHost ? (
           <span data-testid="iso-remote">
             The full path of an .iso file of 10 MB or more on {engineHost}, the computer the engine runs machines on:
-            the engine reads it there. A file on this computer cannot be used; copy it there first (for example with
-            scp).
+            the engine reads it there. An ISO on this computer can be copied there first (below, or drop it on the
+            window).
           </span>
         ) : (
           <>
@@ -74,5 +75,13 @@ export function IsoField({
         </div>
       )}
     </Field>
+  );
+  return engineHost ? (
+    <div className="iso-field-remote">
+      {field}
+      <CopyIsoToEngine engineHost={engineHost} onCopied={onPath} />
+    </div>
+  ) : (
+    field
   );
 }
