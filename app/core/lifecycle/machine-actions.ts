@@ -350,6 +350,8 @@ export class MachineActions {
       return { path, kind: 'refused', remove: [], keep: [], allocatedBytes: 0, apparentBytes: 0, reason: err.message };
     }
     const plan = await planDiskDelete(real, id, kept, this.deps.engineHostFs);
+    // A remote engine: the folder is on its computer, where a link is refused by the listing itself; nothing here is looked at.
+    if (this.deps.engineHostFs) return plan;
     // A storage path that is itself a symlink: the folder it leads to stays, only the image's files go.
     const linked = await lstat(path).then(
       (info) => info.isSymbolicLink(),
