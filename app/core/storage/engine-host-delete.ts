@@ -313,8 +313,9 @@ export async function planDiskDeleteThere(
       allocatedBytes: 0,
       apparentBytes: 0,
       reason: `The folder ${dir} on ${fs.host} (the engine's computer) ${read.unlisted}.`,
+      host: fs.host,
     };
-  const plan = decideDiskDelete(dir, read.listing, machineId, kept);
+  const plan: DeletePlan = { ...decideDiskDelete(dir, read.listing, machineId, kept), host: fs.host };
   if (plan.kind === 'folder' || plan.kind === 'files') planned.set(plan, { digest: read.digest, host: fs.host });
   return plan;
 }
