@@ -32,6 +32,7 @@ import {
   planDiskDelete,
   storageContents,
 } from '../storage/ownership';
+import { storageContentsThere } from '../storage/engine-host-delete';
 import { assertMachinePaths, assertSharedAllowed, assertStorageAllowed, sharedFolderWarnings } from '../storage/paths';
 import type { MachineStarter } from './machine-start';
 import type { MachineState } from './machine-state';
@@ -152,10 +153,14 @@ export class MachineActions {
     const settings = sized ? { ...drafted, diskGiB: sized.diskGiB } : drafted;
     const { own } = await makeStorageFolder(settings.storageDir, settings.id, this.deps.engineHostFs);
     let kept: string[] = [];
-    if (!own && local) {
+    const remote = this.deps.engineHostFs;
+    if (!own && (local || remote)) {
       // An existing path: a folder (the start's rule), and what it holds already is a person's, never deleted with the disk.
-      await assertMountFolders(settings);
-      const found = await storageContents(settings.storageDir);
+      if (local) await assertMountFolders(settings);
+      // On a remote engine, what the folder holds there (this computer's folder of that name says nothing).
+      const found = remote
+        ? await storageContentsThere(remote, settings.storageDir)
+        : await storageContents(settings.storageDir);
       if (found.tooMany) {
         throw new PortholeError(
           'INVALID_ARGUMENT',

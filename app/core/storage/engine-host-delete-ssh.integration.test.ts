@@ -157,5 +157,35 @@ describe(
       expect(remote.touched).toEqual([]);
       expect(await helpers()).toBe('');
     });
+
+    it('a folder chosen there holds names before the machine: they stay, even tmp/ that looks like the image’s', async () => {
+      const hand = `${outside}/vms`;
+      remote.root = hand;
+      await sh('mkdir -p "$1/tmp" && printf mine > "$1/notes.txt" && printf iso > "$1/tmp/win11x64.iso"', hand);
+      const m = await h.call('createMachine', {
+        name: uniqueName('Rdel hand'),
+        image,
+        kvm: false,
+        ramGiB: 2,
+        cpuCores: 1,
+        diskGiB: 64,
+        storageDir: hand,
+      });
+      ids.push(m.id);
+      expect(m.warnings?.join('\n')).toMatch(/notes\.txt/);
+      // The machine's disk appears there (Windows installs); only it goes.
+      await sh('truncate -s 64M "$1/data.img" && printf vars > "$1/windows.vars"', hand);
+      expect(await h.call('storageUsage', { id: m.id })).toMatchObject({
+        kind: 'files',
+        host: '127.0.0.1',
+        remove: ['data.img', 'windows.vars'],
+        keep: ['notes.txt', 'tmp'],
+      });
+      await h.call('deleteMachine', { id: m.id, deleteDisk: true });
+      expect(await names(hand)).toEqual(['notes.txt', 'tmp']);
+      expect(await sh('cat "$1/tmp/win11x64.iso"', hand)).toBe('iso');
+      expect(remote.touched).toEqual([]);
+      expect(await helpers()).toBe('');
+    });
   },
 );

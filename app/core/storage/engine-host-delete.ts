@@ -3,6 +3,7 @@ import { PortholeError, type DeletePlan } from '../../api';
 import { isRefusedMount } from '../host/engine-host-probe';
 import {
   decideDiskDelete,
+  foreignNames,
   KNOWN_STORAGE_FOLDERS,
   MAX_INNER_ENTRIES,
   SMALL_FILE_BYTES,
@@ -286,6 +287,36 @@ function assertFolderPath(fs: EngineHostHelpers, dir: string): void {
     );
 }
 
+/** LIST_SCRIPT run on `dir` there: its answer parsed (a folder not there: missing). */
+async function listThere(
+  fs: EngineHostHelpers,
+  dir: string,
+): Promise<{ listing: FolderListing; digest: string } | { unlisted: string }> {
+  assertFolderPath(fs, dir);
+  const out = await runAt(fs, 'look at the machine’s disk', dir, LIST_SCRIPT, {
+    args: [],
+    write: false,
+    timeoutMs: LIST_MS,
+  });
+  const read = out === null ? { listing: { kind: 'missing' } as const, digest: '' } : parseListing(out);
+  if (read === null) throw failed(fs.host, 'look at the machine’s disk', new Error('no answer'));
+  return read;
+}
+
+/**
+ * What a folder there holds when a machine is given it (ownership.ts's storageContents, there): never in a
+ * delete plan. `tooMany`: more than MAX_TOP_ENTRIES; a folder that is a link or unreadable holds none
+ * (its delete is refused anyway).
+ */
+export async function storageContentsThere(
+  fs: EngineHostHelpers,
+  dir: string,
+): Promise<{ foreign: string[]; tooMany: boolean }> {
+  const read = await listThere(fs, dir);
+  if ('unlisted' in read) return { foreign: [], tooMany: read.unlisted === UNLISTED['toomany'] };
+  return { foreign: foreignNames(read.listing), tooMany: false };
+}
+
 /**
  * What "delete the disk" removes from `dir` on the engine's computer: decideDiskDelete over the folder as
  * listed there. A folder that is a link, unreadable or too large to list: `refused`, with the reason.
@@ -296,14 +327,7 @@ export async function planDiskDeleteThere(
   machineId: string,
   kept: readonly string[] = [],
 ): Promise<DeletePlan> {
-  assertFolderPath(fs, dir);
-  const out = await runAt(fs, 'look at the machine’s disk', dir, LIST_SCRIPT, {
-    args: [],
-    write: false,
-    timeoutMs: LIST_MS,
-  });
-  const read = out === null ? { listing: { kind: 'missing' } as const, digest: '' } : parseListing(out);
-  if (read === null) throw failed(fs.host, 'look at the machine’s disk', new Error('no answer'));
+  const read = await listThere(fs, dir);
   if ('unlisted' in read)
     return {
       path: dir,
