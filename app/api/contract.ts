@@ -47,6 +47,8 @@ export const deletePlanSchema = z.object({
   apparentBytes: z.number().nonnegative(),
   /** Why nothing is deleted (kind `refused`), with what to do. */
   reason: z.string().optional(),
+  /** The engine's computer the folder is on, when the engine is remote (the folder is not on this computer). */
+  host: z.string().optional(),
 });
 export type DeletePlan = z.infer<typeof deletePlanSchema>;
 const ok = z.object({ ok: z.literal(true) });

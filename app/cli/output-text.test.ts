@@ -79,6 +79,11 @@ describe('porthole rm --delete-disk says what went', () => {
       "Deleted the Windows disk files in /home/ada/vms/win: data.img, windows.boot (5 GB on disk).\nKept: the folder and notes.txt (not the machine's).\n",
     );
   });
+  it('on a remote engine, names the engine’s computer the folder is on', () => {
+    expect(formatDeletePlan({ ...base, kind: 'folder', remove: ['data.img'], host: 'build-box' }, false)).toBe(
+      'Deletes the folder /home/ada/vms/win on build-box and everything in it (0 bytes on disk).\n',
+    );
+  });
   it('a missing folder', () => {
     expect(formatDeletePlan({ ...base, kind: 'missing' }, true)).toBe(
       'The storage folder /home/ada/vms/win does not exist: there was no disk to delete.\n',

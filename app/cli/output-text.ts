@@ -53,19 +53,21 @@ export function formatMachines(machines: MachineView[]): string {
 /** `porthole rm ID --delete-disk`: exactly what "delete the disk" removes (or removed) and what stays. */
 export function formatDeletePlan(plan: DeletePlan, done: boolean): string {
   const size = `${formatBytes(plan.allocatedBytes)} on disk`;
+  // On a remote engine the folder is on the engine's computer.
+  const path = plan.host ? `${plan.path} on ${plan.host}` : plan.path;
   switch (plan.kind) {
     case 'folder':
-      return `${done ? 'Deleted' : 'Deletes'} the folder ${plan.path} and everything in it (${size}).\n`;
+      return `${done ? 'Deleted' : 'Deletes'} the folder ${path} and everything in it (${size}).\n`;
     case 'files': {
       const kept =
         plan.keep.length > 0
           ? `\nKept: the folder and ${plan.keep.join(', ')} (not the machine's).`
           : '\nKept: the folder.';
       const removed = plan.remove.length > 0 ? plan.remove.join(', ') : 'nothing (no Windows disk files are there)';
-      return `${done ? 'Deleted' : 'Deletes'} the Windows disk files in ${plan.path}: ${removed} (${size}).${kept}\n`;
+      return `${done ? 'Deleted' : 'Deletes'} the Windows disk files in ${path}: ${removed} (${size}).${kept}\n`;
     }
     case 'missing':
-      return `The storage folder ${plan.path} does not exist: there was no disk to delete.\n`;
+      return `The storage folder ${path} does not exist: there was no disk to delete.\n`;
     case 'refused':
       return `${plan.reason ?? `Porthole deletes nothing in ${plan.path}.`}\n`;
   }

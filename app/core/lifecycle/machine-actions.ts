@@ -32,6 +32,7 @@ import {
   planDiskDelete,
   storageContents,
 } from '../storage/ownership';
+import { storageContentsThere } from '../storage/engine-host-delete';
 import { assertMachinePaths, assertSharedAllowed, assertStorageAllowed, sharedFolderWarnings } from '../storage/paths';
 import type { MachineStarter } from './machine-start';
 import type { MachineState } from './machine-state';
@@ -152,10 +153,14 @@ export class MachineActions {
     const settings = sized ? { ...drafted, diskGiB: sized.diskGiB } : drafted;
     const { own } = await makeStorageFolder(settings.storageDir, settings.id, this.deps.engineHostFs);
     let kept: string[] = [];
-    if (!own && local) {
+    const remote = this.deps.engineHostFs;
+    if (!own && (local || remote)) {
       // An existing path: a folder (the start's rule), and what it holds already is a person's, never deleted with the disk.
-      await assertMountFolders(settings);
-      const found = await storageContents(settings.storageDir);
+      if (local) await assertMountFolders(settings);
+      // On a remote engine, what the folder holds there (this computer's folder of that name says nothing).
+      const found = remote
+        ? await storageContentsThere(remote, settings.storageDir)
+        : await storageContents(settings.storageDir);
       if (found.tooMany) {
         throw new PortholeError(
           'INVALID_ARGUMENT',
@@ -350,6 +355,8 @@ export class MachineActions {
       return { path, kind: 'refused', remove: [], keep: [], allocatedBytes: 0, apparentBytes: 0, reason: err.message };
     }
     const plan = await planDiskDelete(real, id, kept, this.deps.engineHostFs);
+    // A remote engine: the folder is on its computer, where a link is refused by the listing itself; nothing here is looked at.
+    if (this.deps.engineHostFs) return plan;
     // A storage path that is itself a symlink: the folder it leads to stays, only the image's files go.
     const linked = await lstat(path).then(
       (info) => info.isSymbolicLink(),

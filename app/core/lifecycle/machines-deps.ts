@@ -2,7 +2,7 @@ import type { HostFacts, MachineView } from '../../api';
 import type { EngineClient } from '../engine/client';
 import type { MachineAddress } from '../engine/machine-address';
 import type { MachineSecrets } from '../secrets';
-import type { EngineHostFs } from '../storage/engine-host-fs';
+import type { EngineHostHelpers } from '../storage/engine-host-fs';
 import type { MachineStore } from '../store/machine-store';
 
 /** What the machines' lifecycle (machines.ts and the modules it is made of) is given by the backend. */
@@ -28,7 +28,7 @@ export interface MachinesDeps {
    * The engine's computer's file system when the engine is remote: the storage steps (the ISO check,
    * the storage folder, the disk delete, an existing install) run there; none: on this computer.
    */
-  engineHostFs?: EngineHostFs;
+  engineHostFs?: EngineHostHelpers;
   /** The folders the engine reports as its own (GET /info), refused by the path policy; the known defaults are always refused. */
   engineFolders?: () => Promise<readonly string[]>;
   /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { executeDiskDelete, makeStorageFolder, planDiskDelete, STORAGE_MARKER, storageContents } from './ownership';
-import type { EngineHostFs } from './engine-host-fs';
+import type { EngineHostHelpers } from './engine-host-fs';
 
 const exists = (p: string): Promise<boolean> =>
   stat(p).then(
@@ -97,27 +97,31 @@ describe('storage ownership', () => {
     await imageFiles(dir);
     const before = (await readdir(dir)).sort();
     const unreachable = async (): Promise<never> => {
-      throw new Error('the engine computer is not asked here');
+      throw new Error('not asked here');
     };
-    const remote: EngineHostFs = {
+    const asked: string[] = [];
+    const remote: EngineHostHelpers = {
       host: 'server',
       kind: unreachable,
       makeFolder: unreachable,
       writeFiles: unreachable,
       inspectIso: unreachable,
+      // The engine's computer has no such folder: it is listed there, in a helper with its parent bound.
+      run: async (mounts, _script, args) => {
+        asked.push(`${mounts.map((m) => `${m.source}:${m.target}`).join(',')} ${args.join(' ')}`);
+        return 'folder=missing\n';
+      },
     };
     const plan = await planDiskDelete(dir, 'vm', [], remote);
-    expect(plan).toMatchObject({
-      kind: 'refused',
-      remove: [],
-      reason: expect.stringContaining("on server, the engine's computer") as string,
-    });
-    // Even a plan made elsewhere is not carried out here while the engine is remote.
+    expect(plan).toMatchObject({ kind: 'missing', remove: [] });
+    expect(asked).toEqual([`${root}:/p shared-name`]);
+    // A plan made here is not carried out there, nor here, while the engine is remote.
     const local = await planDiskDelete(dir, 'vm');
     await expect(executeDiskDelete(local, remote)).rejects.toMatchObject({
-      code: 'INVALID_ARGUMENT',
-      message: expect.stringContaining('Nothing was changed') as string,
+      code: 'CONFLICT',
+      message: expect.stringContaining('Porthole deleted nothing') as string,
     });
+    expect(asked).toHaveLength(1);
     expect((await readdir(dir)).sort()).toEqual(before);
   });
 

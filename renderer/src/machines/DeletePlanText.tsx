@@ -11,6 +11,21 @@ function Size({ plan }: { plan: DeletePlan }) {
   );
 }
 
+/** The folder, and the engine's computer it is on when that is not this one. */
+function Where({ plan }: { plan: DeletePlan }) {
+  return (
+    <>
+      <code>{plan.path}</code>
+      {plan.host ? (
+        <>
+          {' '}
+          on <strong data-testid="delete-host">{plan.host}</strong>
+        </>
+      ) : null}
+    </>
+  );
+}
+
 /** The plan in words: what goes, what stays. */
 export function PlanText({ plan }: { plan: DeletePlan }) {
   const lost = ' Windows, its programs and every file saved inside it are lost and cannot be recovered.';
@@ -18,15 +33,15 @@ export function PlanText({ plan }: { plan: DeletePlan }) {
     case 'folder':
       return (
         <p data-testid="delete-plan">
-          This deletes the folder <code>{plan.path}</code> and everything in it: <Size plan={plan} />.{lost}
+          This deletes the folder <Where plan={plan} /> and everything in it: <Size plan={plan} />.{lost}
         </p>
       );
     case 'files':
       return (
         <div data-testid="delete-plan">
           <p>
-            The folder <code>{plan.path}</code> was not made by Porthole for this machine, so only the Windows disk
-            files in it are deleted: <Size plan={plan} />.{plan.remove.length > 0 ? lost : ''}
+            The folder <Where plan={plan} /> was not made by Porthole for this machine, so only the Windows disk files
+            in it are deleted: <Size plan={plan} />.{plan.remove.length > 0 ? lost : ''}
           </p>
           <p>
             Deleted:{' '}
@@ -54,8 +69,7 @@ export function PlanText({ plan }: { plan: DeletePlan }) {
     case 'missing':
       return (
         <p data-testid="delete-plan">
-          The folder <code>{plan.path}</code> does not exist: there is no disk to delete. Only the machine leaves
-          Porthole.
+          The folder <Where plan={plan} /> does not exist: there is no disk to delete. Only the machine leaves Porthole.
         </p>
       );
     case 'refused':
