@@ -285,17 +285,3 @@ async function runOnce(
   });
   return runToEnd(container, timeoutMs, 'the helper container');
 }
-
-/**
- * Work that reads or writes a machine's disk with this computer's file system (snapshots, the disk
- * delete) is refused while the engine is remote: the disk is on the engine's computer, and a folder of
- * the same name here may hold someone else's disk. Nothing is read or changed.
- */
-export function refuseOnEngineHost(remote: EngineHostFs | undefined, what: string, remedy: string): void {
-  if (!remote) return;
-  throw new PortholeError(
-    'INVALID_ARGUMENT',
-    `The machine's disk is on ${remote.host}, the engine's computer: Porthole does not ${what} there yet. Nothing was changed.`,
-    remedy,
-  );
-}
