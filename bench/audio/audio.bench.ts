@@ -30,8 +30,9 @@ interface Underruns {
 }
 interface RingStats extends Underruns {
   buffered: number;
-  /** The adaptive jitter target (frames); absent in the previous player. */
+  /** The adaptive jitter target (frames) and the lateness it follows; absent in the previous player. */
   target?: number;
+  lateness?: number;
   resyncs: number;
   dropped: number;
 }
@@ -167,6 +168,16 @@ test('audio benchmark: click-to-sound latency and underruns, Porthole vs. upstre
     ];
 
     // Clicks: both pages hear each one (the stand-in writes it into every client's stream).
+    // Porthole's ring from the first click to the end: [s since the first click, target ms, lateness ms, buffered ms, underruns].
+    const timeline: number[][] = [];
+    const t0 = Date.now();
+    const sample = async (): Promise<RingStats> => {
+      const now = (await portholeStats(porthole))!;
+      const ms = (frames: number | undefined): number => Math.round(((frames ?? NaN) / 48) * 10) / 10;
+      timeline.push([(Date.now() - t0) / 1000, ms(now.target), ms(now.lateness), ms(now.buffered), now.underruns]);
+      return now;
+    };
+    const clicksBefore = await sample();
     for (let i = 0; i < CLICKS; i += 1) {
       const nonce = `${Date.now()}-${i}`;
       await Promise.all(sides.map((s) => s.page.evaluate(() => (window as unknown as ProbeWindow).__clickProbe.arm())));
@@ -180,14 +191,16 @@ test('audio benchmark: click-to-sound latency and underruns, Porthole vs. upstre
         if (clicked[0] !== nonce || at == null) side.missed += 1;
         else side.latencies.push(at - Number(clicked[1]));
       }
+      await sample();
       // Not in step with the generator's 10 ms ticks or the render quanta.
       await new Promise((r) => setTimeout(r, 250 + Math.random() * 250));
     }
+    const clicksUnderruns = (await sample()).underruns - clicksBefore.underruns;
 
     // Underruns over a steady stretch: nothing else happens.
     const before = await Promise.all(sides.map((s) => s.underruns()));
     // Porthole's ring over the stretch: how full it was (ms), and its resyncs and dropped frames.
-    const ring = async (): Promise<RingStats> => (await portholeStats(porthole))!;
+    const ring = sample;
     const bufferedMs: number[] = [];
     const targetMs: number[] = [];
     const ringBefore = await ring();
@@ -236,6 +249,9 @@ test('audio benchmark: click-to-sound latency and underruns, Porthole vs. upstre
         resyncs: ringAfter.resyncs - ringBefore.resyncs,
         droppedFrames: ringAfter.dropped - ringBefore.dropped,
       },
+      // Porthole's underruns while the clicks ran (before the steady stretch), and the ring's timeline.
+      clicksUnderruns,
+      timeline,
       ratio: { medianLatency: latency(p).medianMs / latency(b).medianMs },
       limits: { portholeMedianMs: MAX_MEDIAN_MS, underrunsTarget: 0 },
     };
@@ -248,6 +264,7 @@ test('audio benchmark: click-to-sound latency and underruns, Porthole vs. upstre
       `| click -> analyser, p95 | ${f(summary.latency.porthole.p95Ms)} ms | ${f(summary.latency.baseline.p95Ms)} ms | | |`,
       `| clicks missed | ${p.missed} | ${b.missed} | | 0 |`,
       `| underruns in ${STEADY_SECONDS} s | ${steady[0]} | ${steady[1]} | | target 0 |`,
+      `| Porthole underruns during the clicks | ${clicksUnderruns} | | | |`,
       `| main-thread tasks > 50 ms (longest) | ${probes[0]!.longTasks.count} (${f(probes[0]!.longTasks.longestMs)} ms) | ${probes[1]!.longTasks.count} (${f(probes[1]!.longTasks.longestMs)} ms) | | |`,
       `load average ${loadAverage.join(' ')} (BENCH_LOAD=${LOAD}); Porthole's ring over the ${STEADY_SECONDS} s: ${JSON.stringify(summary.portholeRing)}`,
     ];

@@ -49,6 +49,8 @@ export interface RingStats {
   buffered: number;
   /** The jitter target now (frames). */
   target: number;
+  /** The highest lateness in the target's memory (frames): how late the stream came, lately. */
+  lateness: number;
   /** Times playback ran dry after it had started. */
   underruns: number;
   /** Times the buffer grew past `max` and was cut back to the target. */
@@ -189,6 +191,7 @@ export class StereoRing {
     return {
       buffered: this.size,
       target: this.jitter.target,
+      lateness: this.jitter.lateness,
       underruns: this.underruns,
       resyncs: this.resyncs,
       dropped: this.dropped,
@@ -225,6 +228,10 @@ export class JitterTarget {
 
   get target(): number {
     return this.value;
+  }
+
+  get lateness(): number {
+    return this.options ? this.peak() : 0;
   }
 
   /** A write of stream position `position` (frames written before it) came at `clock` (frames read so far). */
@@ -268,12 +275,16 @@ export class JitterTarget {
     this.latest.fill(0);
   }
 
+  private peak(): number {
+    let peak = 0;
+    for (let k = 0; k < this.options!.memory && k <= this.current; k += 1)
+      peak = Math.max(peak, this.latest[(this.current - k) % this.latest.length]!);
+    return peak;
+  }
+
   private wanted(): number {
     const o = this.options!;
-    let peak = 0;
-    for (let k = 0; k < o.memory && k <= this.current; k += 1)
-      peak = Math.max(peak, this.latest[(this.current - k) % this.latest.length]!);
-    return Math.min(o.ceiling, Math.max(this.base, Math.round(peak) + o.margin));
+    return Math.min(o.ceiling, Math.max(this.base, Math.round(this.peak()) + o.margin));
   }
 
   private raiseTo(clock: number, wanted: number): void {
