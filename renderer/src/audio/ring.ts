@@ -23,12 +23,14 @@ export interface RingOptions {
  * How the target follows the stream's jitter (all in frames). The ring keeps its own clock, the frames read so
  * far (real time as the audio thread sees it), and measures each write's lateness as WebRTC's NetEq does: its
  * delay (clock − stream position) against the earliest such delay of the last `window` buckets. The target is
- * the highest lateness of the last `memory` buckets plus `margin`; an underrun raises it `underrunStep` more. It
+ * `factor` times the highest lateness of the last `memory` buckets plus `margin`; an underrun raises it `underrunStep` more. It
  * rises at once, and comes down `decay` a bucket once nothing raised it for `hold`. Never above `ceiling`.
  */
 export interface AdaptOptions {
   ceiling: number;
   underrunStep: number;
+  /** The target is `factor` × the highest lateness + `margin`. */
+  factor: number;
   margin: number;
   hold: number;
   decay: number;
@@ -64,11 +66,14 @@ export interface RingStats {
 
 /**
  * Defaults at 48 kHz, chosen from bench/audio (its README has the runs): start at 80 ms (median click latency
- * 66-100 ms, 0 underruns at ordinary load), catch up gently 30 ms above the target, cut back 80 ms above it, hold
- * at most a second. Adaptive: the target covers the last 10 s of lateness + 20 ms (a render quantum, the
- * audio device's batching and a late message's own 10 ms); each underrun adds 20 ms; 15 s without a raise
- * and it comes down 5 ms a second (slower than the catch-up drains, 7.5 ms a second, so no resync); never above
- * 200 ms (upstream's player, 150 ms ahead, ran dry 0-1 times in 20 s at load 8-12 on 2 cores).
+ * 66-100 ms, 0 underruns at ordinary load), catch up gently 20 ms above the target (the steady saw-tooth of 10 ms
+ * messages fits under it), cut back 80 ms above it, hold at most a second.
+ * Adaptive: the target is twice the last 10 s's highest lateness + 10 ms. On the loaded bench machine the lateness
+ * sat at 15-45 ms (the audio device's batching, the browser's threads; 2 x 45 + 10 = 100 ms) and a rare stall
+ * came at about twice the recent peak (113 ms after peaks of 65 ms); at ordinary load it stays under 35 ms, so
+ * the target stays at the base. Each underrun adds 20 ms more. 30 s without a raise and it comes down 5 ms a
+ * second (slower than the catch-up drains, 7.5 ms a second, so no resync); never above 200 ms (upstream's
+ * player, 150 ms ahead, still ran dry at that load).
  */
 export function ringOptionsFor(sampleRate: number): RingOptions {
   const ms = (n: number): number => Math.round((sampleRate * n) / 1000);
@@ -80,8 +85,9 @@ export function ringOptionsFor(sampleRate: number): RingOptions {
     adapt: {
       ceiling: ms(200),
       underrunStep: ms(20),
-      margin: ms(20),
-      hold: ms(15_000),
+      factor: 2,
+      margin: ms(10),
+      hold: ms(30_000),
       decay: ms(2.5),
       bucket: ms(500),
       window: 4,
@@ -284,7 +290,7 @@ export class JitterTarget {
 
   private wanted(): number {
     const o = this.options!;
-    return Math.min(o.ceiling, Math.max(this.base, Math.round(this.peak()) + o.margin));
+    return Math.min(o.ceiling, Math.max(this.base, Math.round(this.peak() * o.factor) + o.margin));
   }
 
   private raiseTo(clock: number, wanted: number): void {
