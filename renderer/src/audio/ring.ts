@@ -41,6 +41,11 @@ export interface AdaptOptions {
   /** Buckets whose highest lateness sets the target. */
   memory: number;
   /**
+   * Frames after a stream's first write whose lateness is not learnt: a page that is still starting (the screen
+   * connecting, the audio device opening) delays the first messages once, not as the stream will go on.
+   */
+  warmUp: number;
+  /**
    * While playing below target − this, each read plays one frame twice (the catch-up's mirror, 0.8% slower), so
    * a target raised without an underrun is reached without a gap.
    */
@@ -71,9 +76,10 @@ export interface RingStats {
  * Adaptive: the target is twice the last 10 s's highest lateness + 10 ms. On the loaded bench machine the lateness
  * sat at 15-45 ms (the audio device's batching, the browser's threads; 2 x 45 + 10 = 100 ms) and a rare stall
  * came at about twice the recent peak (113 ms after peaks of 65 ms); at ordinary load it stays under 35 ms, so
- * the target stays at the base. Each underrun adds 20 ms more. 30 s without a raise and it comes down 5 ms a
+ * the target stays at the base. Each underrun adds 20 ms more. 20 s without a raise and it comes down 5 ms a
  * second (slower than the catch-up drains, 7.5 ms a second, so no resync); never above 200 ms (upstream's
- * player, 150 ms ahead, still ran dry at that load).
+ * player, 150 ms ahead, still ran dry at that load). The first 3 s of a stream are not learnt: the page
+ * starting delayed them once by up to 150 ms (bench/audio), which would have held the target at 200 ms a minute.
  */
 export function ringOptionsFor(sampleRate: number): RingOptions {
   const ms = (n: number): number => Math.round((sampleRate * n) / 1000);
@@ -87,11 +93,12 @@ export function ringOptionsFor(sampleRate: number): RingOptions {
       underrunStep: ms(20),
       factor: 2,
       margin: ms(10),
-      hold: ms(30_000),
+      hold: ms(20_000),
       decay: ms(2.5),
       bucket: ms(500),
       window: 4,
       memory: 20,
+      warmUp: ms(3000),
       stretchBelow: ms(2),
     },
   };
@@ -220,6 +227,8 @@ export class JitterTarget {
   /** The bucket the clock is in (absolute index); its slot is `current % memory`. */
   private current = 0;
   private raisedAt = 0;
+  /** The clock before which lateness is not learnt (set at a stream's first write). */
+  private learnFrom: number | null = null;
   private value: number;
 
   constructor(
@@ -245,6 +254,8 @@ export class JitterTarget {
     const o = this.options;
     if (!o) return;
     this.tick(clock);
+    this.learnFrom ??= clock + o.warmUp;
+    if (clock < this.learnFrom) return;
     const delay = clock - position;
     const slot = this.current % this.earliest.length;
     if (delay < this.earliest[slot]!) this.earliest[slot] = delay;
@@ -277,6 +288,7 @@ export class JitterTarget {
 
   /** A new stream: the history goes, the target stays (the network is the same). */
   reset(): void {
+    this.learnFrom = null;
     this.earliest.fill(Infinity);
     this.latest.fill(0);
   }
