@@ -21,7 +21,7 @@ export interface AudioTestHook {
   readonly analyser: AnalyserNode;
   readonly context: AudioContext;
   state(): AudioState;
-  /** The worklet's last report (about ten a second), or null before the first. */
+  /** The worklet's last report, or null before the first; each call asks the worklet for a new one. */
   stats(): RingStats | null;
   /** The audio socket's readyState, or null while there is none. */
   socketState(): number | null;
@@ -107,7 +107,11 @@ export class ScreenAudio {
       analyser: this.analyser,
       context: this.context,
       state: () => this.current,
-      stats: () => this.lastStats,
+      stats: () => {
+        // The answer comes on the port within a render quantum or so; this call gives the one before.
+        this.post({ type: 'stats' });
+        return this.lastStats;
+      },
       socketState: () => this.socket?.readyState ?? null,
     };
   }

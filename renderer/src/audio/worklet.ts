@@ -11,30 +11,29 @@ declare abstract class AudioWorkletProcessor {
 declare function registerProcessor(name: string, processor: new () => AudioWorkletProcessor): void;
 declare const sampleRate: number;
 
-/** Render quanta between two stats messages (128 frames each: ~107 ms at 48 kHz). */
-const STATS_EVERY = 40;
-
+// process() allocates nothing (no garbage collection on the audio thread): the stats are answered from the
+// port's handler, when the main thread asks.
 class PcmPlayerProcessor extends AudioWorkletProcessor {
   private readonly ring = new StereoRing(ringOptionsFor(sampleRate));
-  private quanta = 0;
+  /** A second channel's place when the output has one channel only (it is not heard). */
+  private readonly spare = new Float32Array(128);
 
   constructor() {
     super();
     this.port.onmessage = (event: MessageEvent<ToWorklet>) => {
       const message = event.data;
       if (message.type === 'frames') this.ring.write(message.left, message.right);
-      else this.ring.clear();
+      else if (message.type === 'stats') {
+        const stats: FromWorklet = { type: 'stats', ...this.ring.stats() };
+        this.port.postMessage(stats);
+      } else this.ring.clear();
     };
   }
 
   process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
     const channels = outputs[0];
-    if (channels?.[0]) this.ring.read(channels[0], channels[1] ?? new Float32Array(channels[0].length));
-    this.quanta += 1;
-    if (this.quanta % STATS_EVERY === 0) {
-      const stats: FromWorklet = { type: 'stats', ...this.ring.stats() };
-      this.port.postMessage(stats);
-    }
+    const left = channels?.[0];
+    if (left) this.ring.read(left, channels[1] ?? (left.length === this.spare.length ? this.spare : left.slice()));
     return true;
   }
 }
