@@ -77,9 +77,11 @@ export interface RingStats {
  * sat at 15-45 ms (the audio device's batching, the browser's threads; 2 x 45 + 10 = 100 ms) and a rare stall
  * came at about twice the recent peak (113 ms after peaks of 65 ms); at ordinary load it stays under 35 ms, so
  * the target stays at the base. Each underrun adds 20 ms more. 20 s without a raise and it comes down 5 ms a
- * second (slower than the catch-up drains, 7.5 ms a second, so no resync); never above 200 ms (upstream's
- * player, 150 ms ahead, still ran dry at that load). The first 3 s of a stream are not learnt: the page
- * starting delayed them once by up to 150 ms (bench/audio), which would have held the target at 200 ms a minute.
+ * second (slower than the catch-up drains, 7.5 ms a second, so no resync); never above 120 ms: the click
+ * reaches the speaker about 20 ms after the target, so the median stays under 150 ms even under load (at 200 ms
+ * the loaded runs' median was 183-202 ms; at 120 ms it was 99-120 ms with no underrun in the steady 20 s). The
+ * first 3 s of a stream are not learnt: the page starting delayed them once by up to 150 ms (bench/audio), which
+ * would have held the target at its ceiling a minute.
  */
 export function ringOptionsFor(sampleRate: number): RingOptions {
   const ms = (n: number): number => Math.round((sampleRate * n) / 1000);
@@ -89,7 +91,7 @@ export function ringOptionsFor(sampleRate: number): RingOptions {
     catchUp: ms(100),
     max: ms(160),
     adapt: {
-      ceiling: ms(200),
+      ceiling: ms(120),
       underrunStep: ms(20),
       factor: 2,
       margin: ms(10),
