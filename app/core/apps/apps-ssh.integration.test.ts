@@ -3,14 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { MachineView } from '../../api';
-import { PROBE_LABEL } from '../host/engine-host-probe';
 import { Harness, uniqueName } from '../testing/harness';
-import { dockerAt, program } from '../testing/processes';
 import { TestSshd } from '../testing/test-sshd';
+import { shThere, helperContainers } from '../testing/engine-there';
 
 const image = inject('standinImage');
 const SHARED = 'unix:///var/run/docker.sock';
-const docker = dockerAt(SHARED);
 const SAMPLE = join(__dirname, 'fixtures', 'apps-sample');
 const NOTEPAD = '3561ec4a8629';
 
@@ -30,9 +28,6 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   return guardedFsPromises(guardedFsPromises(real, remote), remoteShared);
 });
 
-const sh = (script: string, ...args: string[]): Promise<string> => program('sh', ['-c', script, 'sh', ...args]);
-const helpers = async (): Promise<string> => docker('ps', '-aq', '--filter', `label=${PROBE_LABEL}`);
-
 describe('Windows apps of a machine on an ssh engine (the list on the engine’s computer)', { timeout: 30_000 }, () => {
   let sshd: TestSshd;
   let h: Harness;
@@ -48,7 +43,7 @@ describe('Windows apps of a machine on an ssh engine (the list on the engine’s
     await h.waitForEngine(true, 20_000);
     // A shared folder there, where the script of a machine an older Porthole installed writes its list.
     shared = join(h.dataDir, '..', 'shared');
-    await sh('mkdir -p "$1"', shared);
+    await shThere('mkdir -p "$1"', shared);
     machine = await h.call('createMachine', {
       name: uniqueName('Ssh apps'),
       image,
@@ -84,13 +79,17 @@ describe('Windows apps of a machine on an ssh engine (the list on the engine’s
     console.info(`list over ssh, nothing written: ${Date.now() - at} ms`);
 
     // An older Porthole's script wrote the sample into the shared folder there.
-    await sh('mkdir -p "$1/.porthole" && cp -r "$2" "$1/.porthole/apps"', shared, SAMPLE);
+    await shThere('mkdir -p "$1/.porthole" && cp -r "$2" "$1/.porthole/apps"', shared, SAMPLE);
     let list = await h.call('listApps', { id: machine.id });
     expect(list).toMatchObject({ state: 'ok', folder: `${shared}/.porthole/apps on 127.0.0.1` });
     expect(list.apps.map((a) => a.name)).toEqual(['Calculator', 'Notepad', 'Paint', 'Sneaky', 'Word & Co']);
 
     // Windows writes the sample into Porthole's channel there, with a hostile icon linked out of the folder.
-    await sh('mkdir -p "$1" && cp -r "$2/." "$1/" && ln -sf /etc/shadow "$1/icons/27d6905c11cf.png"', channel, SAMPLE);
+    await shThere(
+      'mkdir -p "$1" && cp -r "$2/." "$1/" && ln -sf /etc/shadow "$1/icons/27d6905c11cf.png"',
+      channel,
+      SAMPLE,
+    );
     at = Date.now();
     list = await h.call('listApps', { id: machine.id });
     console.info(`list over ssh, the sample: ${Date.now() - at} ms`);
@@ -115,6 +114,6 @@ describe('Windows apps of a machine on an ssh engine (the list on the engine’s
     });
 
     expect([...remote.touched, ...remoteShared.touched]).toEqual([]);
-    expect(await helpers()).toBe('');
+    expect(await helperContainers()).toBe('');
   });
 });

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { ActionResponse, MachineView } from '../../api';
-import { PROBE_LABEL } from '../host/engine-host-probe';
 import { requireBuiltCli, runCli } from '../testing/cli';
 import { Harness, uniqueName } from '../testing/harness';
-import { dockerAt, program } from '../testing/processes';
+import { dockerAt } from '../testing/processes';
 import { TestSshd } from '../testing/test-sshd';
+import { shThere, sha256There, helperContainers } from '../testing/engine-there';
 
 const image = inject('standinImage');
 const SHARED = 'unix:///var/run/docker.sock';
@@ -22,11 +22,8 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   return guardedFsPromises(await importOriginal<typeof import('node:fs/promises')>(), remote);
 });
 
-const sh = (script: string, ...args: string[]): Promise<string> => program('sh', ['-c', script, 'sh', ...args]);
-const sha256 = async (path: string): Promise<string> => (await sh('sha256sum "$1"', path)).split(' ')[0]!;
 const allocated = async (path: string): Promise<number> =>
-  Number(await sh('echo $(( $(stat -c "%b*%B" "$1") ))', path));
-const helpers = async (): Promise<string> => docker('ps', '-aq', '--filter', `label=${PROBE_LABEL}`);
+  Number(await shThere('echo $(( $(stat -c "%b*%B" "$1") ))', path));
 
 describe('snapshots of a machine on an ssh engine (the disk on the engine’s computer)', { timeout: 60_000 }, () => {
   let sshd: TestSshd;
@@ -60,7 +57,7 @@ describe('snapshots of a machine on an ssh engine (the disk on the engine’s co
     remote.root = h.dataDir;
     disk = `${machine.storageDir}/data.img`;
     // A sparse 64 MiB disk with a few written blocks, and the UEFI variables, as a stopped machine leaves them.
-    await sh(
+    await shThere(
       'truncate -s 64M "$1/data.img" && dd if=/dev/urandom of="$1/data.img" bs=1M count=2 seek=3 conv=notrunc status=none && dd if=/dev/urandom of="$1/data.img" bs=1M count=1 seek=50 conv=notrunc status=none && printf vars-1 > "$1/windows.vars"',
       machine.storageDir,
     );
@@ -74,7 +71,7 @@ describe('snapshots of a machine on an ssh engine (the disk on the engine’s co
   }, 60_000);
 
   it('takes, lists, restores byte for byte and deletes there; reads nothing here and leaves no helper behind', async () => {
-    const before = await sha256(disk);
+    const before = await sha256There(disk);
     expect(await allocated(disk)).toBeLessThan(8 * 1024 * 1024);
 
     let at = Date.now();
@@ -86,11 +83,11 @@ describe('snapshots of a machine on an ssh engine (the disk on the engine’s co
     expect(snap.apparentBytes).toBe(64 * 1024 * 1024 + 6);
     // Sparse there too: the copy holds the written 3 MiB, not 64.
     expect(await allocated(`${snap.path}/data.img`)).toBeLessThan(8 * 1024 * 1024);
-    expect(await sha256(`${snap.path}/data.img`)).toBe(before);
-    expect((await sh('ls -A "$1"', root)).split('\n')).toEqual([snap.id]);
+    expect(await sha256There(`${snap.path}/data.img`)).toBe(before);
+    expect((await shThere('ls -A "$1"', root)).split('\n')).toEqual([snap.id]);
 
     // Hostile neighbours there: a link named like a snapshot pointing out, a folder with a foreign manifest, junk.
-    await sh(
+    await shThere(
       'ln -s /etc "$1/20200101-000000-aaaaaa" && mkdir "$1/20200101-000000-bbbbbb" && printf "{\\"oops\\":1}" > "$1/20200101-000000-bbbbbb/manifest.json" && mkdir "$1/x y" && ln -s /etc/passwd "$1/20200101-000000-bbbbbb/data.img"',
       root,
     );
@@ -101,14 +98,14 @@ describe('snapshots of a machine on an ssh engine (the disk on the engine’s co
     await expect(
       h.call('deleteSnapshot', { id: machine.id, snapshotId: '20200101-000000-aaaaaa' }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    expect(await sh('test -d /etc/ssh && echo yes')).toBe('yes');
+    expect(await shThere('test -d /etc/ssh && echo yes')).toBe('yes');
 
     // Windows changes the disk, and the install finishes (windows.boot appears).
-    await sh(
+    await shThere(
       'dd if=/dev/urandom of="$1/data.img" bs=1M count=1 seek=20 conv=notrunc status=none && printf boot > "$1/windows.boot" && printf vars-2 > "$1/windows.vars"',
       machine.storageDir,
     );
-    expect(await sha256(disk)).not.toBe(before);
+    expect(await sha256There(disk)).not.toBe(before);
 
     // The CLI, another process: lists it, says first what a restore loses, then restores with --yes.
     const human = await porthole('snapshots', machine.id);
@@ -117,17 +114,17 @@ describe('snapshots of a machine on an ssh engine (the disk on the engine’s co
     const asked = await porthole('restore', machine.id, snap.id);
     expect(asked.code).toBe(1);
     expect(asked.stderr).toMatch(/every change made in Windows since then .* is lost/);
-    expect(await sha256(disk)).not.toBe(before);
+    expect(await sha256There(disk)).not.toBe(before);
     at = Date.now();
     const done = await porthole('restore', machine.id, snap.id, '--yes', '--json');
     console.info(`restore over ssh (the CLI, its own process): ${Date.now() - at} ms`);
     expect(done.code, done.stderr).toBe(0);
     const restored = JSON.parse(done.stdout) as ActionResponse<'restoreSnapshot'>;
     expect(restored).toMatchObject({ restored: ['data.img', 'windows.vars'], removed: ['windows.boot'] });
-    expect(await sha256(disk)).toBe(before);
+    expect(await sha256There(disk)).toBe(before);
     expect(await allocated(disk)).toBeLessThan(8 * 1024 * 1024);
-    expect(await sh('cat "$1/windows.vars"', machine.storageDir)).toBe('vars-1');
-    expect((await sh('ls -A "$1"', machine.storageDir)).split('\n').sort()).toEqual([
+    expect(await shThere('cat "$1/windows.vars"', machine.storageDir)).toBe('vars-1');
+    expect((await shThere('ls -A "$1"', machine.storageDir)).split('\n').sort()).toEqual([
       '.porthole-storage',
       'data.img',
       'windows.vars',
@@ -135,14 +132,14 @@ describe('snapshots of a machine on an ssh engine (the disk on the engine’s co
 
     await h.call('deleteSnapshot', { id: machine.id, snapshotId: snap.id });
     expect(await h.call('listSnapshots', { id: machine.id })).toEqual([]);
-    expect((await sh('ls -A "$1"', root)).split('\n').sort()).toEqual([
+    expect((await shThere('ls -A "$1"', root)).split('\n').sort()).toEqual([
       '20200101-000000-aaaaaa',
       '20200101-000000-bbbbbb',
       'x y',
     ]);
 
     expect(remote.touched).toEqual([]);
-    expect(await helpers()).toBe('');
+    expect(await helperContainers()).toBe('');
   });
 
   it('refused while a container runs on the disk there (the same check as a local engine), nothing copied', async () => {
@@ -174,16 +171,16 @@ describe('snapshots of a machine on an ssh engine (the disk on the engine’s co
     }
     expect((await h.call('listSnapshots', { id: machine.id })).length).toBe(0);
     expect(remote.touched).toEqual([]);
-    expect(await helpers()).toBe('');
+    expect(await helperContainers()).toBe('');
   });
 
   it('a machine with no disk there yet: refused, saying where it looked', async () => {
-    await sh('rm -f "$1/data.img"', machine.storageDir);
+    await shThere('rm -f "$1/data.img"', machine.storageDir);
     await expect(h.call('takeSnapshot', { id: machine.id })).rejects.toMatchObject({
       code: 'CONFLICT',
       message: expect.stringMatching(/has no Windows disk yet \(.* on 127\.0\.0\.1 holds no data\.img\)/) as string,
     });
     expect(remote.touched).toEqual([]);
-    expect(await helpers()).toBe('');
+    expect(await helperContainers()).toBe('');
   });
 });

@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { EngineClient, targetFromEnv } from '../engine/client';
-import { PROBE_LABEL } from '../host/engine-host-probe';
 import { Harness, uniqueName } from '../testing/harness';
-import { dockerAt, program } from '../testing/processes';
 import { TestSshd } from '../testing/test-sshd';
 import { STORAGE_MARKER } from './disk-delete-plan';
 import { engineHostFs } from './engine-host-fs';
 import { executeDiskDelete, planDiskDelete } from './ownership';
+import { shThere, helperContainers } from '../testing/engine-there';
 
 const image = inject('standinImage');
 const SHARED = 'unix:///var/run/docker.sock';
-const docker = dockerAt(SHARED);
 
 /**
  * "Delete the disk" of machines on an ssh engine: the storage folders are on the engine's computer (this
@@ -24,15 +22,13 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   return guardedFsPromises(await importOriginal<typeof import('node:fs/promises')>(), remote);
 });
 
-const sh = (script: string, ...args: string[]): Promise<string> => program('sh', ['-c', script, 'sh', ...args]);
 /** The names in a folder there, one a record (NUL-separated: a name may hold a newline). */
 const names = async (dir: string): Promise<string[]> =>
-  Buffer.from(await sh('cd "$1" && find . -mindepth 1 -maxdepth 1 -printf "%P\\\\0" | base64 -w 0', dir), 'base64')
+  Buffer.from(await shThere('cd "$1" && find . -mindepth 1 -maxdepth 1 -printf "%P\\\\0" | base64 -w 0', dir), 'base64')
     .toString('utf8')
     .split('\0')
     .filter(Boolean)
     .sort();
-const helpers = async (): Promise<string> => docker('ps', '-aq', '--filter', `label=${PROBE_LABEL}`);
 const EVIL = 'notes\nwindows.vars';
 
 describe(
@@ -62,15 +58,15 @@ describe(
       sshd = await TestSshd.start(SHARED);
       h = await Harness.create({ ...sshd.env(), PORTHOLE_DEFAULT_IMAGE: image });
       await h.waitForEngine(true, 30_000);
-      outside = await sh('mktemp -d /tmp/porthole-rdel-outside-XXXXXX');
-      await sh('printf "not the machine’s" > "$1/target.img"', outside);
+      outside = await shThere('mktemp -d /tmp/porthole-rdel-outside-XXXXXX');
+      await shThere('printf "not the machine’s" > "$1/target.img"', outside);
     }, 60_000);
 
     afterAll(async () => {
       remote.root = '/nonexistent-until-set';
       await h?.cleanup(ids).catch(() => undefined);
       await sshd?.dispose();
-      if (outside) await sh('rm -rf -- "$1"', outside);
+      if (outside) await shThere('rm -rf -- "$1"', outside);
       console.info(`ssh disk delete: ${Date.now() - started} ms in all`);
     }, 60_000);
 
@@ -82,11 +78,11 @@ describe(
       // A sparse 64 MiB disk with a few written blocks, the UEFI variables, the ISO and the install's tmp/.
       const writeDisk =
         'truncate -s 64M "$1/data.img" && dd if=/dev/urandom of="$1/data.img" bs=1M count=1 seek=3 conv=notrunc status=none && printf vars > "$1/windows.vars"';
-      await sh(
+      await shThere(
         `${writeDisk} && printf iso > "$1/win11x64.iso" && printf "win11x64.iso\\n" > "$1/windows.base" && mkdir -p "$1/tmp/unpack" && printf x > "$1/tmp/unpack/x"`,
         own.storageDir,
       );
-      await sh(
+      await shThere(
         `${writeDisk} && printf mine > "$1/notes.txt" && printf evil > "$1/$2" && ln -s "$3/target.img" "$1/data.qcow2"`,
         mixed.storageDir,
         EVIL,
@@ -108,7 +104,7 @@ describe(
       const { disk } = await h.call('deleteMachine', { id: own.id, deleteDisk: true });
       console.info(`delete over ssh: ${Date.now() - at} ms`);
       expect(disk?.kind).toBe('folder');
-      expect(await sh('test -e "$1" && echo there || echo gone', own.storageDir)).toBe('gone');
+      expect(await shThere('test -e "$1" && echo there || echo gone', own.storageDir)).toBe('gone');
 
       const mixedPlan = await h.call('storageUsage', { id: mixed.id });
       expect(mixedPlan).toMatchObject({
@@ -118,12 +114,12 @@ describe(
       });
       expect((await h.call('deleteMachine', { id: mixed.id, deleteDisk: true })).disk).toMatchObject({ kind: 'files' });
       expect(await names(mixed.storageDir)).toEqual(['data.qcow2', EVIL, 'notes.txt']);
-      expect(await sh('readlink "$1/data.qcow2"', mixed.storageDir)).toBe(`${outside}/target.img`);
-      expect(await sh('cat "$1/target.img"', outside)).toBe('not the machine’s');
-      expect(await sh('cat "$1/notes.txt"', mixed.storageDir)).toBe('mine');
+      expect(await shThere('readlink "$1/data.qcow2"', mixed.storageDir)).toBe(`${outside}/target.img`);
+      expect(await shThere('cat "$1/target.img"', outside)).toBe('not the machine’s');
+      expect(await shThere('cat "$1/notes.txt"', mixed.storageDir)).toBe('mine');
 
       expect(remote.touched).toEqual([]);
-      expect(await helpers()).toBe('');
+      expect(await helperContainers()).toBe('');
     });
 
     it('a folder changed between the plan and the delete is refused, nothing removed; a folder that is a link is not deleted through', async () => {
@@ -131,13 +127,13 @@ describe(
       const fs = engineHostFs(client.docker, { host: '127.0.0.1', images: () => [image] });
       remote.root = `${h.dataDir}/machines`;
       const dir = `${h.dataDir}/machines/changing`;
-      await sh(
+      await shThere(
         'mkdir -p "$1" && printf "{\\"machineId\\":\\"vm-x\\",\\"createdAt\\":\\"x\\"}" > "$1/.porthole-storage" && printf disk > "$1/data.img"',
         dir,
       );
       const plan = await planDiskDelete(dir, 'vm-x', [], fs);
       expect(plan).toMatchObject({ kind: 'folder', remove: [STORAGE_MARKER, 'data.img'] });
-      await sh('printf late > "$1/late.txt"', dir);
+      await shThere('printf late > "$1/late.txt"', dir);
       await expect(executeDiskDelete(plan, fs)).rejects.toMatchObject({
         code: 'CONFLICT',
         message: expect.stringContaining('the folder changed since Porthole looked at it') as string,
@@ -146,22 +142,22 @@ describe(
 
       // The same folder planted as a link to it: refused, saying so; the folder behind it untouched.
       const linked = `${h.dataDir}/machines/linked`;
-      await sh('ln -s "$1" "$2"', dir, linked);
+      await shThere('ln -s "$1" "$2"', dir, linked);
       expect(await planDiskDelete(linked, 'vm-x', [], fs)).toMatchObject({
         kind: 'refused',
         reason: expect.stringContaining('is a link') as string,
       });
       expect(await names(dir)).toEqual([STORAGE_MARKER, 'data.img', 'late.txt']);
-      await sh('rm -rf -- "$1" "$2"', dir, linked);
+      await shThere('rm -rf -- "$1" "$2"', dir, linked);
 
       expect(remote.touched).toEqual([]);
-      expect(await helpers()).toBe('');
+      expect(await helperContainers()).toBe('');
     });
 
     it('a folder chosen there holds names before the machine: they stay, even tmp/ that looks like the image’s', async () => {
       const hand = `${outside}/vms`;
       remote.root = hand;
-      await sh('mkdir -p "$1/tmp" && printf mine > "$1/notes.txt" && printf iso > "$1/tmp/win11x64.iso"', hand);
+      await shThere('mkdir -p "$1/tmp" && printf mine > "$1/notes.txt" && printf iso > "$1/tmp/win11x64.iso"', hand);
       const m = await h.call('createMachine', {
         name: uniqueName('Rdel hand'),
         image,
@@ -174,7 +170,7 @@ describe(
       ids.push(m.id);
       expect(m.warnings?.join('\n')).toMatch(/notes\.txt/);
       // The machine's disk appears there (Windows installs); only it goes.
-      await sh('truncate -s 64M "$1/data.img" && printf vars > "$1/windows.vars"', hand);
+      await shThere('truncate -s 64M "$1/data.img" && printf vars > "$1/windows.vars"', hand);
       expect(await h.call('storageUsage', { id: m.id })).toMatchObject({
         kind: 'files',
         host: '127.0.0.1',
@@ -183,9 +179,9 @@ describe(
       });
       await h.call('deleteMachine', { id: m.id, deleteDisk: true });
       expect(await names(hand)).toEqual(['notes.txt', 'tmp']);
-      expect(await sh('cat "$1/tmp/win11x64.iso"', hand)).toBe('iso');
+      expect(await shThere('cat "$1/tmp/win11x64.iso"', hand)).toBe('iso');
       expect(remote.touched).toEqual([]);
-      expect(await helpers()).toBe('');
+      expect(await helperContainers()).toBe('');
     });
   },
 );

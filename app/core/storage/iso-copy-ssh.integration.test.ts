@@ -4,17 +4,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { IsoCopyProgress, IsoCopyResult } from '../../api';
 import Docker from 'dockerode';
-import { PROBE_LABEL } from '../host/engine-host-probe';
 import { uploadToFolder, UploadStopped } from './engine-host-upload';
 import { runCliHere } from '../testing/cli';
 import { Harness } from '../testing/harness';
-import { dockerAt, program } from '../testing/processes';
 import { TestSshd } from '../testing/test-sshd';
+import { shThere, sha256There, helperContainers } from '../testing/engine-there';
 
 const image = inject('standinImage');
 const testIso = inject('testIso');
 const SHARED = 'unix:///var/run/docker.sock';
-const docker = dockerAt(SHARED);
 
 /**
  * An ISO of this computer copied to an ssh engine's computer (this one, behind the test's own sshd in front
@@ -27,10 +25,6 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   const { guardedFsPromises } = await import('../testing/guarded-fs');
   return guardedFsPromises(await importOriginal<typeof import('node:fs/promises')>(), remote);
 });
-
-const sh = (script: string, ...args: string[]): Promise<string> => program('sh', ['-c', script, 'sh', ...args]);
-const sha256 = async (path: string): Promise<string> => (await sh('sha256sum "$1"', path)).split(' ')[0]!;
-const helpers = async (): Promise<string> => docker('ps', '-aq', '--filter', `label=${PROBE_LABEL}`);
 
 describe('copying an ISO to an ssh engine’s computer', { timeout: 60_000 }, () => {
   let sshd: TestSshd;
@@ -53,7 +47,7 @@ describe('copying an ISO to an ssh engine’s computer', { timeout: 60_000 }, ()
     here = await mkdtemp(join(tmpdir(), 'porthole-iso-copy-'));
     // About 30 MB shaped like an ISO: the bootable test ISO with random bytes after it (its descriptors stay).
     iso = join(here, 'Win 11 (test).iso');
-    await sh('cp "$1" "$2" && head -c 20000000 /dev/urandom >> "$2"', testIso, iso);
+    await shThere('cp "$1" "$2" && head -c 20000000 /dev/urandom >> "$2"', testIso, iso);
   }, 60_000);
 
   afterAll(async () => {
@@ -65,7 +59,7 @@ describe('copying an ISO to an ssh engine’s computer', { timeout: 60_000 }, ()
   }, 60_000);
 
   it('copies it byte for byte into the data folder’s isos there, with progress; again: reuses it', async () => {
-    const size = Number(await sh('stat -c %s "$1"', iso));
+    const size = Number(await shThere('stat -c %s "$1"', iso));
     expect(size).toBeGreaterThan(29_000_000);
     let at = Date.now();
     const copied = await h.call('copyIsoToEngine', { path: iso, copyId: 'copy-test-1' });
@@ -74,12 +68,12 @@ describe('copying an ISO to an ssh engine’s computer', { timeout: 60_000 }, ()
       path: `${isos}/Win 11 (test).iso`,
       host: '127.0.0.1',
       sizeBytes: size,
-      sha256: await sha256(iso),
+      sha256: await sha256There(iso),
       reused: false,
       renamed: false,
     });
-    expect(await sha256(copied.path)).toBe(copied.sha256);
-    expect(await sh('stat -c %a "$1"', copied.path)).toBe('644');
+    expect(await sha256There(copied.path)).toBe(copied.sha256);
+    expect(await shThere('stat -c %a "$1"', copied.path)).toBe('644');
     const mine = progress.filter((p) => p.copyId === 'copy-test-1');
     expect(mine[0]).toMatchObject({ phase: 'checking', doneBytes: 0, totalBytes: size });
     expect(mine.some((p) => p.phase === 'copying' && p.doneBytes === size)).toBe(true);
@@ -92,20 +86,20 @@ describe('copying an ISO to an ssh engine’s computer', { timeout: 60_000 }, ()
     console.info(`the same again (reused): ${Date.now() - at} ms`);
     expect(again).toMatchObject({ path: copied.path, reused: true, renamed: false });
     expect(progress.some((p) => p.copyId === 'copy-test-2' && p.phase === 'copying')).toBe(false);
-    expect(await sh('ls -A "$1"', isos)).toBe('Win 11 (test).iso');
+    expect(await shThere('ls -A "$1"', isos)).toBe('Win 11 (test).iso');
     expect(remote.touched).toEqual([]);
-    expect(await helpers()).toBe('');
+    expect(await helperContainers()).toBe('');
   });
 
   it('a different file of the name there stays: the copy takes “name (2).iso”', async () => {
     const other = join(here, 'other', 'Win 11 (test).iso');
-    await sh('mkdir -p "$(dirname "$2")" && cp "$1" "$2" && head -c 1000000 /dev/urandom >> "$2"', testIso, other);
-    const before = await sha256(`${isos}/Win 11 (test).iso`);
+    await shThere('mkdir -p "$(dirname "$2")" && cp "$1" "$2" && head -c 1000000 /dev/urandom >> "$2"', testIso, other);
+    const before = await sha256There(`${isos}/Win 11 (test).iso`);
     const copied = await h.call('copyIsoToEngine', { path: other, copyId: 'copy-test-3' });
     expect(copied).toMatchObject({ path: `${isos}/Win 11 (test) (2).iso`, reused: false, renamed: true });
-    expect(await sha256(copied.path)).toBe(await sha256(other));
-    expect(await sha256(`${isos}/Win 11 (test).iso`)).toBe(before);
-    expect(await helpers()).toBe('');
+    expect(await sha256There(copied.path)).toBe(await sha256There(other));
+    expect(await sha256There(`${isos}/Win 11 (test).iso`)).toBe(before);
+    expect(await helperContainers()).toBe('');
   });
 
   it('porthole iso copy FILE --folder DIR --json: the path there; exit codes 0 and 1', async () => {
@@ -123,7 +117,7 @@ describe('copying an ISO to an ssh engine’s computer', { timeout: 60_000 }, ()
       expect(done.code, done.err).toBe(0);
       const result = JSON.parse(done.out) as IsoCopyResult;
       expect(result).toMatchObject({ path: `${folder}/Win 11 (test).iso`, reused: false });
-      expect(await sha256(result.path)).toBe(await sha256(iso));
+      expect(await sha256There(result.path)).toBe(await sha256There(iso));
       const human = await runCliHere('iso', 'copy', iso, '--folder', folder);
       expect(human.code, human.err).toBe(0);
       expect(human.out).toContain(`was on 127.0.0.1 already: nothing was copied.\nOn 127.0.0.1: ${result.path}\n`);
@@ -134,7 +128,7 @@ describe('copying an ISO to an ssh engine’s computer', { timeout: 60_000 }, ()
       vi.unstubAllEnvs();
       remote.root = h.dataDir;
     }
-    expect(await helpers()).toBe('');
+    expect(await helperContainers()).toBe('');
     expect(remote.touched).toEqual([]);
   });
 
@@ -152,15 +146,15 @@ describe('copying an ISO to an ssh engine’s computer', { timeout: 60_000 }, ()
     } finally {
       stop();
     }
-    expect(await sh('ls -A "$1"', folder)).toBe('');
+    expect(await shThere('ls -A "$1"', folder)).toBe('');
     expect(await h.call('cancelIsoCopy', { copyId: 'copy-test-4' })).toEqual({ cancelled: false });
-    expect(await helpers()).toBe('');
+    expect(await helperContainers()).toBe('');
     expect(remote.touched).toEqual([]);
   });
 
   it('refused first, nothing copied: not an ISO, a missing file, too little free space there', async () => {
     const junk = join(here, 'junk.iso');
-    await sh('head -c 12000000 /dev/urandom > "$1"', junk);
+    await shThere('head -c 12000000 /dev/urandom > "$1"', junk);
     const folder = `${h.dataDir}/refusals`;
     await expect(h.call('copyIsoToEngine', { path: junk, folder, copyId: 'copy-test-5' })).rejects.toMatchObject({
       code: 'ISO_INVALID',
@@ -171,7 +165,7 @@ describe('copying an ISO to an ssh engine’s computer', { timeout: 60_000 }, ()
     ).rejects.toMatchObject({ code: 'ISO_INVALID', message: expect.stringContaining('does not exist') as string });
     // A 16 MB file system there: the 30 MB ISO does not fit.
     const small = `${h.dataDir}/small-disk`;
-    await sh('mkdir -p "$1" && mount -t tmpfs -o size=16m porthole-iso-copy-it "$1"', small);
+    await shThere('mkdir -p "$1" && mount -t tmpfs -o size=16m porthole-iso-copy-it "$1"', small);
     try {
       await expect(
         h.call('copyIsoToEngine', { path: iso, folder: small, copyId: 'copy-test-7' }),
@@ -179,12 +173,12 @@ describe('copying an ISO to an ssh engine’s computer', { timeout: 60_000 }, ()
         code: 'INVALID_ARGUMENT',
         message: expect.stringMatching(/free, and the ISO needs .* Nothing was copied\./) as string,
       });
-      expect(await sh('ls -A "$1"', small)).toBe('');
+      expect(await shThere('ls -A "$1"', small)).toBe('');
     } finally {
-      await sh('umount "$1"', small);
+      await shThere('umount "$1"', small);
     }
-    await expect(sh('test -e "$1" && echo there', folder)).rejects.toThrow();
-    expect(await helpers()).toBe('');
+    await expect(shThere('test -e "$1" && echo there', folder)).rejects.toThrow();
+    expect(await helperContainers()).toBe('');
     expect(remote.touched).toEqual([]);
   });
 
@@ -214,7 +208,7 @@ describe('copying an ISO to an ssh engine’s computer', { timeout: 60_000 }, ()
       expect(failed).toBeInstanceOf(UploadStopped);
       expect(failed).toMatchObject({ reason: 'idle', message: 'the engine took no bytes for 2 s' });
       expect(Date.now() - at).toBeLessThan(15_000);
-      expect(await helpers()).toBe('');
+      expect(await helperContainers()).toBe('');
     } finally {
       release();
       await rm(folder, { recursive: true, force: true });
