@@ -11,7 +11,7 @@ import {
   type AppsFoldersThere,
 } from '../apps/folder';
 import type { GuestFileRead, GuestFileRefusal } from '../guest-files/guest-folder';
-import { isRefusedMount } from '../host/engine-host-probe';
+import { isMissingSource } from './engine-host-disk';
 import type { EngineHostHelpers, HelperMount } from './engine-host-fs';
 
 /**
@@ -172,9 +172,6 @@ export function receivedAppsFiles(files: ReadonlyMap<string, Buffer | FrameRefus
   };
 }
 
-/** The engine's words for a bind source that does not exist (Docker; Podman's statfs of it): as engine-host-disk.ts. */
-const MISSING_SOURCE = /bind source path does not exist|statfs .*no such file or directory/i;
-
 /** The apps folders of a remote engine's machines, read on its computer (apps/service.ts asks). */
 export class EngineHostApps implements AppsFoldersThere {
   constructor(private readonly fs: EngineHostHelpers) {}
@@ -194,8 +191,7 @@ export class EngineHostApps implements AppsFoldersThere {
     try {
       output = await this.fs.run(mounts, APPS_SCRIPT, relative, { timeoutMs: READ_MS });
     } catch (err) {
-      if (!(isRefusedMount(err) && MISSING_SOURCE.test(err instanceof Error ? err.message : String(err))))
-        throw this.failed(err);
+      if (!isMissingSource(err)) throw this.failed(err);
       // A folder not there has no list; with several, each is read alone (in order) to tell which.
       if (places.length === 1) return null;
       for (const [index, place] of places.entries()) {

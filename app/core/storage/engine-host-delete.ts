@@ -1,6 +1,5 @@
 import { posix } from 'node:path';
 import { PortholeError, type DeletePlan } from '../../api';
-import { isRefusedMount } from '../host/engine-host-probe';
 import {
   decideDiskDelete,
   foreignNames,
@@ -12,6 +11,7 @@ import {
   type InnerEntry,
   type ListedEntry,
 } from './disk-delete-plan';
+import { bounded, count, fields, isMissingSource } from './engine-host-disk';
 import type { EngineHostHelpers, HelperMount } from './engine-host-fs';
 
 /**
@@ -33,11 +33,6 @@ const LIST_MS = 60_000;
 /** A removal: rm of a sparse 64 GB disk is quick, but a slow disk there gets time: 2 min, plus 1 s a GiB. */
 export function removeDeadlineMs(bytes: number): number {
   return 120_000 + Math.ceil(bytes / 1024 ** 3) * 1000;
-}
-
-/** Runs as `main`, its output (stdout and stderr) cut at OUTPUT_BYTES. */
-function bounded(body: string): string {
-  return `main() {\n${body}\n}\nmain "$@" 2>&1 | head -c ${OUTPUT_BYTES}`;
 }
 
 /**
@@ -87,6 +82,7 @@ export const LIST_SCRIPT = bounded(
     'echo "digest=$(digest)"',
     'echo listed=yes',
   ].join('\n'),
+  OUTPUT_BYTES,
 );
 
 /**
@@ -104,21 +100,10 @@ export const REMOVE_SCRIPT = bounded(
     'if [ "$KIND" = folder ]; then cd /p && rmdir -- "$d" 2>/dev/null && echo folder=removed; fi',
     'echo removed=yes',
   ].join('\n'),
+  OUTPUT_BYTES,
 );
 
-function fields(output: string, name: string): string[] {
-  const prefix = `${name}=`;
-  return output
-    .replace(/\r/g, '')
-    .split('\n')
-    .filter((line) => line.startsWith(prefix))
-    .map((line) => line.slice(prefix.length));
-}
-
 const field = (output: string, name: string): string | undefined => fields(output, name)[0];
-
-const count = (text: string | undefined): number | null =>
-  text !== undefined && /^\d{1,18}$/.test(text) ? Number(text) : null;
 
 function base64(text: string | undefined): Buffer | null {
   return text !== undefined && /^[A-Za-z0-9+/]*={0,2}$/.test(text) ? Buffer.from(text, 'base64') : null;
@@ -240,9 +225,6 @@ export function parseListing(output: string): { listing: FolderListing; digest: 
 /** The digests of the plans made there just now: a removal runs only for one of them, and only while it holds. */
 const planned = new WeakMap<DeletePlan, { digest: string; host: string }>();
 
-/** The engine's words for a bind source that does not exist (Docker; Podman's statfs of it). */
-const MISSING_SOURCE = /bind source path does not exist|statfs .*no such file or directory/i;
-
 function failed(host: string, what: string, err: unknown): PortholeError {
   if (err instanceof PortholeError) return err;
   const text = err instanceof Error ? err.message : String(err);
@@ -271,7 +253,7 @@ async function runAt(
       ...(o.env ? { env: o.env } : {}),
     });
   } catch (err) {
-    if (isRefusedMount(err) && MISSING_SOURCE.test(err instanceof Error ? err.message : String(err))) return null;
+    if (isMissingSource(err)) return null;
     throw failed(fs.host, what, err);
   }
 }

@@ -24,9 +24,9 @@ export function copyDeadlineMs(bytes: number): number {
   return 60_000 + Math.ceil(bytes / (20 * 1024 * 1024)) * 1000;
 }
 
-/** Every script runs as `main`, its output (stdout and stderr) cut at HELPER_OUTPUT_BYTES. */
-export function bounded(body: string): string {
-  return `main() {\n${body}\n}\nmain "$@" 2>&1 | head -c ${HELPER_OUTPUT_BYTES}`;
+/** Every script runs as `main`, its output (stdout and stderr) cut at `bytes` (HELPER_OUTPUT_BYTES). */
+export function bounded(body: string, bytes = HELPER_OUTPUT_BYTES): string {
+  return `main() {\n${body}\n}\nmain "$@" 2>&1 | head -c ${bytes}`;
 }
 
 /** A snapshot folder's name, in the shell (the id schema's pattern). */
@@ -151,7 +151,7 @@ export function fields(output: string, name: string): string[] {
   return out;
 }
 
-const count = (text: string | undefined): number | null =>
+export const count = (text: string | undefined): number | null =>
   text !== undefined && /^\d{1,18}$/.test(text) ? Number(text) : null;
 
 /** FILES_SCRIPT's answer; only names that were asked for are taken. */
@@ -239,6 +239,14 @@ function helperFailed(host: string, what: string, err: unknown): Error {
 /** The engine's words for a bind source that does not exist (Docker; Podman's statfs of it). */
 const MISSING_SOURCE = /bind source path does not exist|statfs .*no such file or directory/i;
 
+/**
+ * A helper refused only because a folder to bind is not there: the Mounts API refuses it (it never creates one).
+ * Only that refusal: an image without a shell also says "no such file or directory", and is a failure.
+ */
+export function isMissingSource(err: unknown): boolean {
+  return isRefusedMount(err) && MISSING_SOURCE.test(err instanceof Error ? err.message : String(err));
+}
+
 /** Out of space there: an error the snapshots' outOfSpace words. */
 function noSpace(): Error {
   return Object.assign(new Error('no space left on the engine’s computer'), { code: 'ENOSPC' });
@@ -262,9 +270,8 @@ export class EngineHostDisk {
     try {
       return await this.fs.run(mounts, script, args, opts);
     } catch (err) {
-      // A folder that is not there: the Mounts API refuses it (it never creates one). Only that refusal: an
-      // image without a shell also says "no such file or directory", and is a failure, not an empty folder.
-      if (isRefusedMount(err) && MISSING_SOURCE.test(err instanceof Error ? err.message : String(err))) return null;
+      // A folder that is not there reads as empty; any other refusal is a failure.
+      if (isMissingSource(err)) return null;
       throw helperFailed(this.fs.host, what, err);
     }
   }
